@@ -1,0 +1,188 @@
+//! `Builder`: compile Arazzo documents from `build.rs`, in the manner of prost-build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::{Diagnostic, GenerateError, Options, Overlay};
+
+/// Why [`Builder::compile`] failed. Its `Display` lists every located problem, so returning it from
+/// `build.rs` shows them all in cargo's output.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("no output directory: OUT_DIR is not set (not running under cargo?) and Builder::out_dir was not called")]
+    NoOutDir,
+    #[error("no Arazzo files were added to the Builder")]
+    NoFiles,
+    #[error("arazzo-codegen found problems:\n{}", crate::render(.0))]
+    Invalid(Vec<Diagnostic>),
+    #[error("two Arazzo files generate the same module `{module}`: {first} and {second}")]
+    DuplicateModule { module: String, first: PathBuf, second: PathBuf },
+    #[error(transparent)]
+    Emit(#[from] crate::emit::EmitError),
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Compiles Arazzo documents into Rust modules in `OUT_DIR`, one `<module>.rs` per document.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), arazzo_codegen::BuildError> {
+///     arazzo_codegen::Builder::new()
+///         .file("workflows/backblaze-rotate-application-key-workflow.yml")
+///         .overlay("workflows/backblaze-credentials.overlay.yml")
+///         .source("backblazeB2", "vendor/backblaze-b2-native-api.yaml")
+///         .compile()
+/// }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    files: Vec<PathBuf>,
+    overlays: Vec<PathBuf>,
+    sources: BTreeMap<String, PathBuf>,
+    out_dir: Option<PathBuf>,
+    emit_rerun_if_changed: bool,
+}
+
+/// What [`Builder::compile_with_report`] did.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// `(module, file)` for every module, in the order the files were added.
+    pub modules: Vec<(String, PathBuf)>,
+    /// Files whose content changed and were written.
+    pub written: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    pub files_read: Vec<PathBuf>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self { emit_rerun_if_changed: true, ..Self::default() }
+    }
+
+    /// Adds an Arazzo document (YAML or JSON).
+    pub fn file(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.files.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds several Arazzo documents.
+    pub fn files<P: AsRef<Path>>(&mut self, paths: impl IntoIterator<Item = P>) -> &mut Self {
+        for path in paths {
+            self.file(path);
+        }
+        self
+    }
+
+    /// Adds an OpenAPI Overlay 1.0 document, applied to the document it `extends` (or to all).
+    pub fn overlay(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.overlays.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Uses a local file for a source description, whatever its `url` says (remote URLs are never fetched).
+    pub fn source(&mut self, name: impl Into<String>, path: impl AsRef<Path>) -> &mut Self {
+        self.sources.insert(name.into(), path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Where to write the modules; defaults to `OUT_DIR`.
+    pub fn out_dir(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed` for every file read (default: yes).
+    pub fn emit_rerun_if_changed(&mut self, enabled: bool) -> &mut Self {
+        self.emit_rerun_if_changed = enabled;
+        self
+    }
+
+    /// Generates every module and writes those whose content changed.
+    pub fn compile(&self) -> Result<(), BuildError> {
+        let report = self.compile_with_report()?;
+        for warning in &report.warnings {
+            println!("cargo:warning={}", crate::emit::one_line(&warning.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Like [`compile`](Self::compile), returning what was done instead of printing warnings.
+    pub fn compile_with_report(&self) -> Result<Report, BuildError> {
+        if self.files.is_empty() {
+            return Err(BuildError::NoFiles);
+        }
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
+        };
+        let mut overlays = Vec::new();
+        let mut problems = Vec::new();
+        for path in &self.overlays {
+            match Overlay::load(path) {
+                Ok(overlay) => overlays.push(overlay),
+                Err(diagnostics) => problems.extend(diagnostics),
+            }
+        }
+        let options = Options { sources: self.sources.clone(), display_name: None };
+        let mut report = Report { files_read: self.overlays.clone(), ..Report::default() };
+        let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+        for file in &self.files {
+            let options = Options { display_name: Some(display_name(file)), ..options.clone() };
+            match crate::generate_file(file, &options, &overlays) {
+                Ok(generated) => {
+                    if let Some((_, first)) = report.modules.iter().find(|(module, _)| *module == generated.module) {
+                        return Err(BuildError::DuplicateModule {
+                            module: generated.module,
+                            first: first.clone(),
+                            second: file.clone(),
+                        });
+                    }
+                    report.files_read.extend(generated.files_read);
+                    report.warnings.extend(generated.warnings);
+                    outputs.push((out_dir.join(format!("{}.rs", generated.module)), generated.source));
+                    report.modules.push((generated.module, file.clone()));
+                }
+                Err(GenerateError::Invalid { diagnostics, files_read }) => {
+                    report.files_read.extend(files_read);
+                    problems.extend(diagnostics);
+                }
+                Err(GenerateError::Emit(error)) => return Err(error.into()),
+            }
+        }
+        report.files_read.sort();
+        report.files_read.dedup();
+        if self.emit_rerun_if_changed {
+            for file in &report.files_read {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+        }
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(BuildError::Invalid(problems));
+        }
+        report.warnings.extend(problems);
+        for (path, source) in outputs {
+            if write_if_changed(&path, &source)? {
+                report.written.push(path);
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// The file as the user named it, with `/` separators so output does not depend on the platform.
+fn display_name(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Writes only when the content differs, so unchanged modules do not trigger rebuilds.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, BuildError> {
+    if std::fs::read_to_string(path).is_ok_and(|existing| existing == content) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| BuildError::Write { path: parent.to_path_buf(), source })?;
+    }
+    std::fs::write(path, content).map_err(|source| BuildError::Write { path: path.to_path_buf(), source })?;
+    Ok(true)
+}

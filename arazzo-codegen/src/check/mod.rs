@@ -1,0 +1,281 @@
+//! From a loaded document to a [`ModulePlan`]: every reference resolved, every expression parsed and
+//! typed, every problem collected with its location (not just the first one).
+
+mod operation;
+mod step;
+mod values;
+mod workflow;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{json_path_of_pointer, Diagnostic};
+use crate::load::{self, Loaded};
+use crate::model::{self, Document, Extra};
+use crate::naming::{self, Scope};
+use crate::openapi::OpenApi;
+use crate::plan::{ModulePlan, SourcePlan};
+
+/// What a successful check hands to `emit`, and what it learnt on the way.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: ModulePlan,
+    /// Warnings only: any error makes the check fail.
+    pub warnings: Vec<Diagnostic>,
+    /// Every file read (the document and its OpenAPI descriptions), for `cargo:rerun-if-changed`.
+    pub files_read: Vec<PathBuf>,
+}
+
+/// A failed check: at least one error, plus everything else found on the way.
+#[derive(Debug)]
+pub struct Failed {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: Vec<PathBuf>,
+}
+
+/// Settings that come from the caller rather than the document.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Source description name -> local OpenAPI file, used instead of the document's `url`.
+    pub sources: BTreeMap<String, PathBuf>,
+    /// How the Arazzo file is named in the `@generated` header (defaults to its path as given).
+    pub display_name: Option<String>,
+}
+
+/// One source description and its loaded OpenAPI description.
+pub(crate) struct Source {
+    pub(crate) name: String,
+    pub(crate) openapi: OpenApi,
+}
+
+/// Collects diagnostics for one file, locating JSON pointers through the file's spans.
+pub(crate) struct Reporter<'a> {
+    pub(crate) loaded: &'a Loaded,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.loaded.spans.nearest(pointer);
+        self.diagnostics.push(Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message));
+    }
+
+    pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.loaded.spans.nearest(pointer);
+        self.diagnostics.push(Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message));
+    }
+
+    /// A feature of the specification this version does not generate code for yet: refused, never ignored.
+    pub(crate) fn unsupported(&mut self, pointer: &str, feature: &str) {
+        self.error(pointer, format!("{feature} is not supported by arazzo-rs yet; the document cannot be compiled"));
+    }
+
+    /// Unknown fields are errors (a misspelt `sucessCriteria` would otherwise be silently ignored);
+    /// `x-` extensions are kept and ignored.
+    pub(crate) fn extra(&mut self, extra: &Extra, pointer: &str, allowed_extensions: &[&str]) {
+        for key in extra.keys() {
+            if key.starts_with("x-") && !allowed_extensions.contains(&key.as_str()) {
+                continue;
+            }
+            if !key.starts_with("x-") {
+                self.error(&format!("{pointer}/{}", escape(key)), format!("unknown field `{key}`"));
+            }
+        }
+    }
+}
+
+/// Escapes a key for use in a JSON pointer.
+pub(crate) fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Checks a loaded Arazzo document and plans its module.
+pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
+    let mut reporter = Reporter { loaded, diagnostics: Vec::new() };
+    let mut files_read = vec![loaded.path.clone()];
+    let plan = match model::from_value(&loaded.value) {
+        Ok(document) => plan_document(&document, options, &mut reporter, &mut files_read),
+        Err((pointer, message)) => {
+            reporter.error(&pointer, format!("not a valid Arazzo document: {message}"));
+            None
+        }
+    };
+    let mut diagnostics = reporter.diagnostics;
+    diagnostics.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    match plan {
+        Some(plan) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(Checked { plan, warnings: diagnostics, files_read })
+        }
+        _ => Err(Failed { diagnostics, files_read }),
+    }
+}
+
+fn plan_document(
+    document: &Document,
+    options: &Options,
+    reporter: &mut Reporter<'_>,
+    files_read: &mut Vec<PathBuf>,
+) -> Option<ModulePlan> {
+    let patch = document.arazzo.strip_prefix("1.0.").unwrap_or_default();
+    if patch.is_empty() || !patch.bytes().all(|b| b.is_ascii_digit()) {
+        reporter.error("/arazzo", format!("unsupported Arazzo version `{}`; arazzo-rs reads 1.0.x", document.arazzo));
+    }
+    reporter.extra(&document.extra, "", &[]);
+    reporter.extra(&document.info.extra, "/info", &[]);
+    if let Some(components) = &document.components {
+        check_components(components, reporter);
+    }
+
+    let mut types = Scope::with_reserved(&["Config"]);
+    let mut sources = Vec::new();
+    let mut source_plans = Vec::new();
+    // Once a source is missing, unresolved operations are its consequence, not new problems.
+    let mut all_sources_loaded = true;
+    for (index, description) in document.source_descriptions.iter().enumerate() {
+        let pointer = format!("/sourceDescriptions/{index}");
+        reporter.extra(&description.extra, &pointer, &[]);
+        if document.source_descriptions[..index].iter().any(|earlier| earlier.name == description.name) {
+            reporter.error(&format!("{pointer}/name"), format!("duplicate source description name `{}`", description.name));
+            continue;
+        }
+        if description.kind == Some(model::SourceKind::Arazzo) {
+            reporter.unsupported(&format!("{pointer}/type"), "a source description of type `arazzo` (nested workflows)");
+            all_sources_loaded = false;
+            continue;
+        }
+        let Some(openapi) = load_source(description, options, &pointer, reporter, files_read) else {
+            all_sources_loaded = false;
+            continue;
+        };
+        let default_base_url = openapi.servers.first().map(|server| server.default_url()).unwrap_or_default();
+        source_plans.push(SourcePlan {
+            name: description.name.clone(),
+            url: description.url.clone(),
+            field: naming::snake(&description.name),
+            type_name: types.camel(&description.name),
+            default_base_url,
+            api_title: openapi.title.clone(),
+            credentials: Vec::new(),
+        });
+        sources.push(Source { name: description.name.clone(), openapi });
+    }
+    if document.source_descriptions.is_empty() {
+        reporter.error("/sourceDescriptions", "at least one source description is required");
+    }
+    let mut fields = Scope::default();
+    for source in &mut source_plans {
+        source.field = fields.claim(source.field.clone());
+    }
+
+    let mut functions = Scope::with_reserved(&["config", "client"]);
+    let mut workflows = Vec::new();
+    for (index, workflow) in document.workflows.iter().enumerate() {
+        let pointer = format!("/workflows/{index}");
+        if document.workflows[..index].iter().any(|earlier| earlier.workflow_id == workflow.workflow_id) {
+            reporter.error(&format!("{pointer}/workflowId"), format!("duplicate workflowId `{}`", workflow.workflow_id));
+            continue;
+        }
+        let context = workflow::Context {
+            document,
+            sources: &sources,
+            all_sources_loaded,
+            source_plans: &mut source_plans,
+            reporter,
+        };
+        if let Some(plan) = workflow::plan(context, workflow, &pointer, &mut types, &mut functions) {
+            workflows.push(plan);
+        }
+    }
+    if document.workflows.is_empty() {
+        reporter.error("/workflows", "at least one workflow is required");
+    }
+
+    let source_file = options.display_name.clone().unwrap_or_else(|| reporter.loaded.path.display().to_string());
+    let stem = reporter.loaded.path.file_stem().and_then(|stem| stem.to_str()).unwrap_or("workflows");
+    Some(ModulePlan {
+        module: naming::module_name(stem),
+        source_file,
+        title: document.info.title.clone(),
+        version: document.info.version.clone(),
+        summary: document.info.summary.clone(),
+        description: document.info.description.clone(),
+        sources: source_plans,
+        workflows,
+    })
+}
+
+fn check_components(components: &model::Components, reporter: &mut Reporter<'_>) {
+    reporter.extra(&components.extra, "/components", &[]);
+    if !components.parameters.is_empty() {
+        reporter.unsupported("/components/parameters", "`components.parameters` (reusable parameters)");
+    }
+    if !components.success_actions.is_empty() {
+        reporter.unsupported("/components/successActions", "`components.successActions`");
+    }
+    if !components.failure_actions.is_empty() {
+        reporter.unsupported("/components/failureActions", "`components.failureActions`");
+    }
+}
+
+/// Finds and loads the OpenAPI description a source names: the caller's mapping first, then the URL
+/// as a path relative to the Arazzo file. Remote URLs are never fetched.
+fn load_source(
+    description: &model::SourceDescription,
+    options: &Options,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+    files_read: &mut Vec<PathBuf>,
+) -> Option<OpenApi> {
+    let path = match options.sources.get(&description.name) {
+        Some(path) => path.clone(),
+        None => match local_path(&description.url, &reporter.loaded.path) {
+            Some(path) => path,
+            None => {
+                reporter.error(
+                    &format!("{pointer}/url"),
+                    format!(
+                        "source description `{}` points at `{}`, which is not a local file; arazzo-rs never fetches \
+                         descriptions: map it to a local copy (CLI `--source {}=PATH`, or `Builder::source`)",
+                        description.name, description.url, description.name
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    files_read.push(path.clone());
+    let loaded = match load::load_file(&path) {
+        Ok(loaded) => loaded,
+        Err(diagnostic) => {
+            reporter.error(
+                &format!("{pointer}/url"),
+                format!("cannot load the OpenAPI description of source `{}`: {diagnostic}", description.name),
+            );
+            return None;
+        }
+    };
+    match OpenApi::from_loaded(&loaded) {
+        Ok(openapi) => Some(openapi),
+        Err(diagnostics) => {
+            let any_error = diagnostics.iter().any(Diagnostic::is_error);
+            reporter.diagnostics.extend(diagnostics);
+            if any_error {
+                reporter.error(&format!("{pointer}/url"), format!("the OpenAPI description of source `{}` has errors", description.name));
+            }
+            None
+        }
+    }
+}
+
+/// `url` as a local path: relative paths resolve against the Arazzo file's folder; `file://` URLs
+/// are taken as they are; anything with another scheme is remote.
+fn local_path(url: &str, arazzo_file: &Path) -> Option<PathBuf> {
+    if let Some(path) = url.strip_prefix("file://") {
+        return Some(PathBuf::from(path));
+    }
+    if url.contains("://") || url.is_empty() {
+        return None;
+    }
+    let base = arazzo_file.parent().unwrap_or_else(|| Path::new("."));
+    Some(base.join(url))
+}

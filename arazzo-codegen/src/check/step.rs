@@ -1,0 +1,464 @@
+//! One step: its operation, request, success criteria, credentials and outputs.
+
+use serde_json::Value;
+
+use super::operation;
+use super::values::Env;
+use super::workflow::Context;
+use crate::condition::{self, CompareOp, Condition, Literal};
+use crate::expr::{self, Expr, Source as ExprSource};
+use crate::model::{self, ParameterLocation, Reusable};
+use crate::naming::Scope;
+use crate::openapi::{Operation, ParamLocation};
+use crate::plan::{
+    CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, RustType, StatusCheck, StepOutputPlan,
+    StepPlan, ValuePlan, ValueRef,
+};
+use crate::types;
+
+pub(crate) fn plan(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    pointer: &str,
+    env: &Env<'_>,
+    locals: &mut Scope,
+) -> Option<StepPlan> {
+    cx.reporter.extra(&step.extra, pointer, &[]);
+    let found = operation::find(cx, step, pointer);
+    if !step.on_success.is_empty() {
+        cx.reporter.unsupported(&format!("{pointer}/onSuccess"), "`onSuccess` actions");
+    }
+    if !step.on_failure.is_empty() {
+        cx.reporter.unsupported(&format!("{pointer}/onFailure"), "`onFailure` actions");
+    }
+    let (source, operation) = found?;
+    // Problems in the description's operation only matter for the operations a step uses.
+    cx.reporter.diagnostics.extend(operation.problems.iter().cloned());
+    if operation.problems.iter().any(|problem| problem.is_error()) {
+        cx.reporter.error(pointer, "the operation this step calls has errors in its OpenAPI description");
+        return None;
+    }
+
+    let parameters = parameters(cx, step, operation, pointer, env);
+    let body = request_body(cx, step, operation, pointer, env);
+    let criteria = criteria(cx, step, pointer);
+    let server_url = server_url(cx, step, pointer, env);
+    let bound = bound_credentials(cx, step, pointer, env);
+    let (parameters, body, criteria, server_url, bound) = (parameters?, body?, criteria?, server_url?, bound?);
+    let credentials = match bound {
+        Some(bound) => bound,
+        None => operation::credentials(cx, source, operation, &parameters, pointer),
+    };
+    let outputs = outputs(cx, step, operation, &criteria, pointer, env, locals)?;
+    Some(StepPlan {
+        step_id: step.step_id.clone(),
+        description: step.description.clone(),
+        operation_id: operation.operation_id.clone(),
+        operation_summary: operation.summary.clone(),
+        deprecated: operation.deprecated,
+        method: operation.method,
+        path: operation.path.clone(),
+        source,
+        server_url,
+        parameters,
+        body,
+        credentials,
+        criteria,
+        outputs,
+    })
+}
+
+fn parameters(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    operation: &Operation,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Vec<ParameterPlan>> {
+    let mut planned: Vec<ParameterPlan> = Vec::new();
+    let mut complete = true;
+    for (index, parameter) in step.parameters.iter().enumerate() {
+        let parameter_pointer = format!("{pointer}/parameters/{index}");
+        let parameter = match parameter {
+            Reusable::Inline(parameter) => parameter,
+            Reusable::Reference(_) => {
+                cx.reporter.unsupported(&parameter_pointer, "a reusable parameter (`reference`)");
+                complete = false;
+                continue;
+            }
+        };
+        cx.reporter.extra(&parameter.extra, &parameter_pointer, &[]);
+        let Some(location) = parameter.location else {
+            cx.reporter.error(
+                &format!("{parameter_pointer}/in"),
+                format!("parameter `{}` needs `in` (path, query, header or cookie) on a step that calls an operation", parameter.name),
+            );
+            complete = false;
+            continue;
+        };
+        let duplicate = planned.iter().any(|earlier| {
+            earlier.location == location
+                && if location == ParameterLocation::Header {
+                    earlier.name.eq_ignore_ascii_case(&parameter.name)
+                } else {
+                    earlier.name == parameter.name
+                }
+        });
+        if duplicate {
+            cx.reporter.error(
+                &format!("{parameter_pointer}/name"),
+                format!("parameter `{}` in {} is given twice", parameter.name, location.as_str()),
+            );
+            complete = false;
+            continue;
+        }
+        let declared = operation.parameters.iter().find(|declared| {
+            same_location(declared.location, location)
+                && if location == ParameterLocation::Header {
+                    declared.name.eq_ignore_ascii_case(&parameter.name)
+                } else {
+                    declared.name == parameter.name
+                }
+        });
+        if declared.is_none() {
+            let names = super::values::list(
+                operation
+                    .parameters
+                    .iter()
+                    .filter(|declared| same_location(declared.location, location))
+                    .map(|declared| declared.name.as_str()),
+            );
+            let message = format!(
+                "operation `{}` declares no {} parameter `{}`; it declares: {names}",
+                operation_name(operation),
+                location.as_str(),
+                parameter.name
+            );
+            match location {
+                ParameterLocation::Path => {
+                    cx.reporter.error(&format!("{parameter_pointer}/name"), message);
+                    complete = false;
+                }
+                // Credentials travel in headers the description does not list as parameters.
+                ParameterLocation::Header => {}
+                ParameterLocation::Query | ParameterLocation::Cookie => {
+                    cx.reporter.warning(&format!("{parameter_pointer}/name"), message)
+                }
+            }
+        }
+        let value_pointer = format!("{parameter_pointer}/value");
+        let Some(value) = env.value(&parameter.value, &value_pointer, cx.reporter) else {
+            complete = false;
+            continue;
+        };
+        if location == ParameterLocation::Path && value.refs().iter().any(|value| value.is_optional()) {
+            cx.reporter.error(
+                &value_pointer,
+                format!("path parameter `{}` is fed from an optional input; path parameters must always have a value", parameter.name),
+            );
+            complete = false;
+            continue;
+        }
+        planned.push(ParameterPlan { name: parameter.name.clone(), location, value });
+    }
+    for declared in operation.parameters.iter().filter(|declared| declared.location == ParamLocation::Path) {
+        let supplied =
+            planned.iter().any(|parameter| parameter.location == ParameterLocation::Path && parameter.name == declared.name);
+        let failed = step.parameters.iter().any(|parameter| {
+            matches!(parameter, Reusable::Inline(parameter) if parameter.name == declared.name)
+        });
+        if !supplied && !failed {
+            cx.reporter.error(
+                &format!("{pointer}/parameters"),
+                format!(
+                    "path parameter `{}` of operation `{}` ({}) is not supplied",
+                    declared.name,
+                    operation_name(operation),
+                    operation.path
+                ),
+            );
+            complete = false;
+        }
+    }
+    complete.then_some(planned)
+}
+
+fn same_location(declared: ParamLocation, used: ParameterLocation) -> bool {
+    matches!(
+        (declared, used),
+        (ParamLocation::Path, ParameterLocation::Path)
+            | (ParamLocation::Query, ParameterLocation::Query)
+            | (ParamLocation::Header, ParameterLocation::Header)
+            | (ParamLocation::Cookie, ParameterLocation::Cookie)
+    )
+}
+
+fn operation_name(operation: &Operation) -> String {
+    operation.operation_id.clone().unwrap_or_else(|| format!("{} {}", operation.method.as_str(), operation.path))
+}
+
+/// `Some(None)` when the step sends no body; `None` when the body could not be planned.
+fn request_body(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    operation: &Operation,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Option<ValuePlan>> {
+    let Some(body) = &step.request_body else { return Some(None) };
+    let pointer = format!("{pointer}/requestBody");
+    cx.reporter.extra(&body.extra, &pointer, &[]);
+    if !body.replacements.is_empty() {
+        cx.reporter.unsupported(&format!("{pointer}/replacements"), "payload `replacements`");
+        return None;
+    }
+    let declared = operation.request_body.as_ref().and_then(|declared| declared.content.keys().next().cloned());
+    let content_type = body.content_type.clone().or(declared).unwrap_or_else(|| "application/json".to_string());
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !(essence == "application/json" || essence.ends_with("+json")) {
+        cx.reporter.unsupported(
+            &format!("{pointer}/contentType"),
+            &format!("a `{content_type}` request body (only JSON bodies are generated so far)"),
+        );
+        return None;
+    }
+    let Some(payload) = &body.payload else { return Some(None) };
+    let payload_pointer = format!("{pointer}/payload");
+    if let Value::String(text) = payload {
+        if expr::parse(text).is_err() {
+            cx.reporter.unsupported(&payload_pointer, "a payload written as JSON text in a string");
+            return None;
+        }
+    }
+    env.value(payload, &payload_pointer, cx.reporter).map(Some)
+}
+
+fn criteria(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) -> Option<Vec<CriterionPlan>> {
+    let mut planned = Vec::new();
+    let mut complete = true;
+    for (index, criterion) in step.success_criteria.iter().enumerate() {
+        let criterion_pointer = format!("{pointer}/successCriteria/{index}");
+        cx.reporter.extra(&criterion.extra, &criterion_pointer, &[]);
+        let kind = match &criterion.kind {
+            None => "simple",
+            Some(model::CriterionType::Name(name)) => name.as_str(),
+            Some(model::CriterionType::Expression(expression)) => expression.kind.as_str(),
+        };
+        if kind != "simple" {
+            cx.reporter.unsupported(&format!("{criterion_pointer}/type"), &format!("a `{kind}` criterion"));
+            complete = false;
+            continue;
+        }
+        if criterion.context.is_some() {
+            cx.reporter.unsupported(&format!("{criterion_pointer}/context"), "a `context` on a simple criterion");
+            complete = false;
+            continue;
+        }
+        let condition_pointer = format!("{criterion_pointer}/condition");
+        let parsed = match condition::parse_condition(&criterion.condition) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                cx.reporter.error(&condition_pointer, format!("`{}` is not a valid condition: {error}", criterion.condition));
+                complete = false;
+                continue;
+            }
+        };
+        match status_check(&parsed) {
+            Some(check) => planned.push(CriterionPlan { text: criterion.condition.clone(), check }),
+            None => {
+                cx.reporter.unsupported(
+                    &condition_pointer,
+                    &format!("the condition `{}` (so far only `$statusCode <op> <number>` is generated)", criterion.condition),
+                );
+                complete = false;
+            }
+        }
+    }
+    complete.then_some(planned)
+}
+
+/// `$statusCode == 200`, or `200 == $statusCode` with the comparison turned around.
+fn status_check(condition: &Condition) -> Option<StatusCheck> {
+    let Condition::Compare(left, operator, right) = condition else { return None };
+    let status = |side: &Condition| matches!(side, Condition::Expr(Expr::StatusCode, navigation) if navigation.is_empty());
+    let number = |side: &Condition| match side {
+        Condition::Literal(Literal::Number(number)) if number.fract() == 0.0 && number.abs() < 1e6 => Some(*number as i64),
+        _ => None,
+    };
+    if status(left) {
+        return number(right).map(|status| StatusCheck { operator: *operator, status });
+    }
+    if status(right) {
+        let flipped = match operator {
+            CompareOp::Lt => CompareOp::Gt,
+            CompareOp::Le => CompareOp::Ge,
+            CompareOp::Gt => CompareOp::Lt,
+            CompareOp::Ge => CompareOp::Le,
+            other => *other,
+        };
+        return number(left).map(|status| StatusCheck { operator: flipped, status });
+    }
+    None
+}
+
+/// `x-serverUrl`: an expression giving the base URL for this step (Redocly Respect's convention,
+/// taken per step here so that a URL returned by an earlier step can be used).
+fn server_url(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str, env: &Env<'_>) -> Option<Option<ValueRef>> {
+    let Some(value) = step.extra.get("x-serverUrl") else { return Some(None) };
+    let pointer = format!("{pointer}/x-serverUrl");
+    let reference = value.as_str().and_then(|text| expr::parse(text).ok());
+    let Some(reference) = reference else {
+        cx.reporter.error(&pointer, "`x-serverUrl` must be a runtime expression such as `$steps.login.outputs.apiUrl`");
+        return None;
+    };
+    let value = env.reference(&reference, &pointer, cx.reporter)?;
+    if value.ty() != &RustType::String || value.is_optional() {
+        cx.reporter.error(&pointer, "`x-serverUrl` must name a required string value");
+        return None;
+    }
+    Some(Some(value))
+}
+
+/// `x-security`: credentials produced by the workflow itself, replacing the operation's security.
+fn bound_credentials(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Option<Vec<CredentialUse>>> {
+    let Some(value) = step.extra.get("x-security") else { return Some(None) };
+    let pointer = format!("{pointer}/x-security");
+    let Some(entries) = value.as_array() else {
+        cx.reporter.error(&pointer, "`x-security` must be a list of `{scheme, values}` entries");
+        return None;
+    };
+    let mut uses = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let entry_pointer = format!("{pointer}/{index}");
+        let scheme = entry.get("scheme").and_then(|scheme| crate::openapi::SecurityScheme::from_value(scheme).ok());
+        let kind = scheme.as_ref().and_then(operation::credential_kind);
+        let (Some(kind), Some(values)) = (kind, entry.get("values").and_then(Value::as_object)) else {
+            cx.reporter.error(
+                &entry_pointer,
+                "an `x-security` entry needs an inline `scheme` (http bearer/basic or apiKey) and `values`",
+            );
+            return None;
+        };
+        let key = match kind {
+            CredentialKind::Bearer => "token",
+            CredentialKind::Basic => {
+                cx.reporter.unsupported(&entry_pointer, "`x-security` with http basic");
+                return None;
+            }
+            _ => "apiKey",
+        };
+        let Some(text) = values.get(key).and_then(Value::as_str) else {
+            cx.reporter.error(&format!("{entry_pointer}/values"), format!("`values.{key}` is required for this scheme"));
+            return None;
+        };
+        let value_pointer = format!("{entry_pointer}/values/{key}");
+        let Ok(reference) = expr::parse(text) else {
+            cx.reporter.error(&value_pointer, format!("`{text}` is not a runtime expression"));
+            return None;
+        };
+        let value = env.reference(&reference, &value_pointer, cx.reporter)?;
+        if !matches!(value.ty(), RustType::Secret | RustType::String) || value.is_optional() {
+            cx.reporter.error(&value_pointer, "a credential must be a required string value");
+            return None;
+        }
+        uses.push(CredentialUse::Bound { kind, value });
+    }
+    Some(Some(uses))
+}
+
+fn outputs(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    operation: &Operation,
+    criteria: &[CriterionPlan],
+    pointer: &str,
+    env: &Env<'_>,
+    locals: &mut Scope,
+) -> Option<Vec<StepOutputPlan>> {
+    let openapi = &cx.sources.iter().find(|source| {
+        source.openapi.operations.iter().any(|candidate| std::ptr::eq(candidate, operation))
+    })?.openapi;
+    let body_schema = success_body_schema(operation, criteria);
+    let mut planned = Vec::new();
+    let mut complete = true;
+    for (name, text) in &step.outputs {
+        let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
+        let parsed = match expr::parse(text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                cx.reporter.error(&output_pointer, format!("`{text}` is not a runtime expression: {error}"));
+                complete = false;
+                continue;
+            }
+        };
+        let (source, ty) = match parsed {
+            Expr::Response(ExprSource::Body(json_pointer)) => {
+                let json_pointer = json_pointer.unwrap_or_default();
+                match types::output_type(openapi, body_schema, &json_pointer, name) {
+                    Ok(ty) => (OutputSource::BodyPointer(json_pointer), ty),
+                    Err(message) => {
+                        cx.reporter.error(&output_pointer, message);
+                        complete = false;
+                        continue;
+                    }
+                }
+            }
+            Expr::Response(ExprSource::Header(header)) => {
+                let ty = if crate::naming::names_a_secret(name) { RustType::Secret } else { RustType::String };
+                (OutputSource::ResponseHeader(header), ty)
+            }
+            Expr::StatusCode => (OutputSource::StatusCode, RustType::I64),
+            reference @ (Expr::Inputs { .. } | Expr::Steps { .. }) => {
+                let Some(value) = env.reference(&reference, &output_pointer, cx.reporter) else {
+                    complete = false;
+                    continue;
+                };
+                let ty = value.ty().clone();
+                if value.is_optional() {
+                    cx.reporter.unsupported(&output_pointer, "a step output copied from an optional input");
+                    complete = false;
+                    continue;
+                }
+                (OutputSource::Copy(value), ty)
+            }
+            other => {
+                cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a step output"));
+                complete = false;
+                continue;
+            }
+        };
+        let variable = locals.snake(&format!("{}_{name}", step.step_id));
+        planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
+    }
+    complete.then_some(planned)
+}
+
+/// The JSON schema of the response the success criteria expect (or of the first 2xx response).
+fn success_body_schema<'o>(operation: &'o Operation, criteria: &[CriterionPlan]) -> Option<&'o Value> {
+    let expected = criteria.iter().find_map(|criterion| {
+        (criterion.check.operator == CompareOp::Eq).then(|| criterion.check.status.to_string())
+    });
+    let response = match &expected {
+        Some(status) => {
+            let range = format!("{}XX", &status[..1]);
+            operation
+                .responses
+                .get(status)
+                .or_else(|| operation.responses.get(&range))
+                .or_else(|| operation.responses.get(&range.to_ascii_lowercase()))
+                .or_else(|| operation.responses.get("default"))
+        }
+        None => operation.responses.iter().find(|(status, _)| status.starts_with('2')).map(|(_, response)| response),
+    }?;
+    let json = response
+        .content
+        .iter()
+        .find(|(media, _)| media.starts_with("application/json") || media.contains("+json"))
+        .or_else(|| response.content.first());
+    json.and_then(|(_, schema)| schema.as_ref())
+}

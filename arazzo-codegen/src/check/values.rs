@@ -1,0 +1,179 @@
+//! Runtime expressions in request values and outputs, resolved to values the generated code holds.
+
+use serde_json::Value;
+
+use super::Reporter;
+use crate::expr::{self, Expr, TemplatePart};
+use crate::model;
+use crate::plan::{FieldPlan, StepPlan, TemplatePiece, ValuePlan, ValueRef};
+
+/// What an expression may refer to at one point of a workflow.
+pub(crate) struct Env<'a> {
+    pub(crate) inputs: &'a [FieldPlan],
+    /// Steps that have run before this point, planned.
+    pub(crate) earlier: &'a [StepPlan],
+    /// Every step of the workflow as written, to tell "not yet run" from "does not exist".
+    pub(crate) all_steps: &'a [model::Step],
+    /// The step being planned, when inside one.
+    pub(crate) current: Option<&'a str>,
+}
+
+impl Env<'_> {
+    /// Resolves `$inputs.x` and `$steps.s.outputs.o`; anything else is reported by the caller.
+    pub(crate) fn reference(&self, expr: &Expr, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValueRef> {
+        match expr {
+            Expr::Inputs { name, pointer: json_pointer } => {
+                if json_pointer.is_some() {
+                    reporter.unsupported(pointer, "a JSON pointer after `$inputs.<name>`");
+                    return None;
+                }
+                match self.inputs.iter().find(|input| &input.name == name) {
+                    Some(input) => Some(ValueRef::Input {
+                        field: input.field.clone(),
+                        ty: input.ty.clone(),
+                        optional: input.optional,
+                    }),
+                    None => {
+                        let declared = list(self.inputs.iter().map(|input| input.name.as_str()));
+                        reporter.error(pointer, format!("`$inputs.{name}` is not a declared input; declared inputs: {declared}"));
+                        None
+                    }
+                }
+            }
+            Expr::Steps { step, output, pointer: json_pointer, .. } => {
+                let Some(output) = output else {
+                    reporter.error(
+                        pointer,
+                        format!("`{expr}` does not name a step output; write `$steps.{step}.outputs.<name>`"),
+                    );
+                    return None;
+                };
+                if json_pointer.is_some() {
+                    reporter.unsupported(pointer, "a JSON pointer after `$steps.<step>.outputs.<name>`");
+                    return None;
+                }
+                self.step_output(step, output, pointer, reporter)
+            }
+            _ => None,
+        }
+    }
+
+    fn step_output(&self, step: &str, output: &str, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValueRef> {
+        if let Some(earlier) = self.earlier.iter().find(|planned| planned.step_id == step) {
+            return match earlier.outputs.iter().find(|candidate| candidate.name == output) {
+                Some(found) => Some(ValueRef::StepOutput { variable: found.variable.clone(), ty: found.ty.clone() }),
+                None => {
+                    let outputs = list(earlier.outputs.iter().map(|candidate| candidate.name.as_str()));
+                    reporter.error(
+                        pointer,
+                        format!("step `{step}` has no output `{output}`; its outputs are: {outputs}"),
+                    );
+                    None
+                }
+            };
+        }
+        let message = if self.current == Some(step) {
+            format!("step `{step}` cannot use its own output `{output}`: it does not exist before the step has run")
+        } else if self.all_steps.iter().any(|candidate| candidate.step_id == step) {
+            format!("`$steps.{step}.outputs.{output}` is used before step `{step}` has run (or the step failed to check)")
+        } else {
+            let steps = list(self.all_steps.iter().map(|candidate| candidate.step_id.as_str()));
+            format!("`$steps.{step}` names no step of this workflow; its steps are: {steps}")
+        };
+        reporter.error(pointer, message);
+        None
+    }
+
+    /// A request value: literal JSON, one expression, or a string with embedded expressions, at any depth.
+    pub(crate) fn value(&self, value: &Value, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
+        match value {
+            Value::String(text) => self.string_value(text, pointer, reporter),
+            Value::Array(items) => {
+                let planned: Vec<Option<ValuePlan>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| self.value(item, &format!("{pointer}/{index}"), reporter))
+                    .collect();
+                let planned: Option<Vec<ValuePlan>> = planned.into_iter().collect();
+                planned.map(ValuePlan::Array)
+            }
+            Value::Object(fields) => {
+                let planned: Vec<Option<(String, ValuePlan)>> = fields
+                    .iter()
+                    .map(|(key, item)| {
+                        let item_pointer = format!("{pointer}/{}", super::escape(key));
+                        self.value(item, &item_pointer, reporter).map(|plan| (key.clone(), plan))
+                    })
+                    .collect();
+                let planned: Option<Vec<(String, ValuePlan)>> = planned.into_iter().collect();
+                planned.map(ValuePlan::Object)
+            }
+            literal => Some(ValuePlan::Literal(literal.clone())),
+        }
+    }
+
+    fn string_value(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
+        if text.starts_with('$') {
+            if let Ok(expr) = expr::parse(text) {
+                return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref);
+            }
+        }
+        let parts = match expr::parse_template(text) {
+            Ok(parts) => parts,
+            Err(error) => {
+                reporter.error(pointer, format!("invalid embedded expression in `{text}`: {error}"));
+                return None;
+            }
+        };
+        if !parts.iter().any(|part| matches!(part, TemplatePart::Expr { .. })) {
+            return Some(ValuePlan::Literal(Value::String(text.to_string())));
+        }
+        let mut pieces = Vec::new();
+        let mut complete = true;
+        for part in parts {
+            match part {
+                TemplatePart::Literal(literal) => pieces.push(TemplatePiece::Text(literal)),
+                TemplatePart::Expr { expr, braced, .. } => {
+                    if !braced {
+                        reporter.warning(
+                            pointer,
+                            format!(
+                                "embedded expression `{expr}` is written without braces; Arazzo 1.0.1 embeds \
+                                 expressions as `{{{expr}}}`. Accepted as an embedded expression"
+                            ),
+                        );
+                    }
+                    match self.request_reference(&expr, pointer, reporter) {
+                        Some(value) if value.is_optional() => {
+                            reporter.error(
+                                pointer,
+                                format!("`{expr}` is an optional input and cannot be embedded in a string; make it required"),
+                            );
+                            complete = false;
+                        }
+                        Some(value) => pieces.push(TemplatePiece::Value(value)),
+                        None => complete = false,
+                    }
+                }
+            }
+        }
+        complete.then_some(ValuePlan::Template(pieces))
+    }
+
+    /// A reference usable in a request: inputs and earlier step outputs.
+    fn request_reference(&self, expr: &Expr, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValueRef> {
+        match expr {
+            Expr::Inputs { .. } | Expr::Steps { .. } => self.reference(expr, pointer, reporter),
+            other => {
+                reporter.unsupported(pointer, &format!("the expression `{other}` in a request value"));
+                None
+            }
+        }
+    }
+}
+
+/// `a, b, c`, or `(none)`.
+pub(crate) fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.map(|name| format!("`{name}`")).collect();
+    if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
+}

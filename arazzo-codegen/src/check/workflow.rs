@@ -1,0 +1,253 @@
+//! One workflow: its inputs, its steps in order, its outputs.
+
+use serde_json::Value;
+
+use super::values::Env;
+use super::{step, Reporter, Source};
+use crate::expr::{self, Expr};
+use crate::model::{self, Document};
+use crate::naming::{self, Scope};
+use crate::plan::{
+    CredentialUse, FieldPlan, OutputSource, SourcePlan, StepPlan, ValuePlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
+};
+use crate::types;
+
+pub(crate) struct Context<'a, 'r> {
+    pub(crate) document: &'a Document,
+    pub(crate) sources: &'a [Source],
+    pub(crate) all_sources_loaded: bool,
+    pub(crate) source_plans: &'a mut Vec<SourcePlan>,
+    pub(crate) reporter: &'a mut Reporter<'r>,
+}
+
+/// Names the generated function body uses itself; document names must not shadow them.
+const RESERVED_LOCALS: &[&str] = &["client", "config", "inputs", "run", "request", "response"];
+
+pub(crate) fn plan(
+    mut cx: Context<'_, '_>,
+    workflow: &model::Workflow,
+    pointer: &str,
+    types: &mut Scope,
+    functions: &mut Scope,
+) -> Option<WorkflowPlan> {
+    let reporter = &mut *cx.reporter;
+    reporter.extra(&workflow.extra, pointer, &[]);
+    if !workflow.depends_on.is_empty() {
+        reporter.unsupported(&format!("{pointer}/dependsOn"), "`dependsOn`");
+    }
+    if !workflow.success_actions.is_empty() {
+        reporter.unsupported(&format!("{pointer}/successActions"), "workflow-level `successActions`");
+    }
+    if !workflow.failure_actions.is_empty() {
+        reporter.unsupported(&format!("{pointer}/failureActions"), "workflow-level `failureActions`");
+    }
+    if !workflow.parameters.is_empty() {
+        reporter.unsupported(&format!("{pointer}/parameters"), "workflow-level `parameters`");
+    }
+    if workflow.steps.is_empty() {
+        reporter.error(&format!("{pointer}/steps"), "a workflow needs at least one step");
+    }
+
+    let inputs = input_fields(cx.document, workflow.inputs.as_ref(), &format!("{pointer}/inputs"), reporter);
+    let base = naming::camel(&workflow.workflow_id);
+    let function = functions.snake(&workflow.workflow_id);
+    let inputs_type = types.claim(format!("{base}Inputs"));
+    let outputs_type = types.claim(format!("{base}Outputs"));
+    let partial_type = types.claim(format!("{base}Partial"));
+
+    let mut locals = Scope::with_reserved(RESERVED_LOCALS);
+    let mut steps: Vec<StepPlan> = Vec::new();
+    let mut complete = true;
+    for (index, step) in workflow.steps.iter().enumerate() {
+        let step_pointer = format!("{pointer}/steps/{index}");
+        if workflow.steps[..index].iter().any(|earlier| earlier.step_id == step.step_id) {
+            cx.reporter.error(&format!("{step_pointer}/stepId"), format!("duplicate stepId `{}`", step.step_id));
+            complete = false;
+            continue;
+        }
+        let env = Env {
+            inputs: inputs.as_deref().unwrap_or_default(),
+            earlier: &steps,
+            all_steps: &workflow.steps,
+            current: Some(&step.step_id),
+        };
+        match step::plan(&mut cx, step, &step_pointer, &env, &mut locals) {
+            Some(planned) => steps.push(planned),
+            None => complete = false,
+        }
+    }
+
+    let read: Vec<ValueRef> = steps.iter().flat_map(values_read).collect();
+    for value in &read {
+        mark_used(&mut steps, value);
+    }
+    let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps);
+    let all_fine = complete && outputs.is_some() && inputs.is_some();
+    let (Some(inputs), Some(outputs)) = (inputs, outputs) else { return None };
+    all_fine.then(|| WorkflowPlan {
+        workflow_id: workflow.workflow_id.clone(),
+        function,
+        inputs_type,
+        outputs_type,
+        partial_type,
+        summary: workflow.summary.clone(),
+        description: workflow.description.clone(),
+        inputs,
+        outputs,
+        steps,
+    })
+}
+
+/// Typed input fields from the workflow's `inputs` JSON Schema (an object schema, possibly a `$ref`
+/// to `components.inputs`).
+fn input_fields(document: &Document, schema: Option<&Value>, pointer: &str, reporter: &mut Reporter<'_>) -> Option<Vec<FieldPlan>> {
+    let Some(schema) = schema else { return Some(Vec::new()) };
+    let schema = match resolve_input_ref(document, schema) {
+        Ok(schema) => schema,
+        Err(message) => {
+            reporter.error(pointer, message);
+            return None;
+        }
+    };
+    if schema.get("type").and_then(Value::as_str).is_some_and(|kind| kind != "object") {
+        reporter.error(&format!("{pointer}/type"), "workflow inputs must be described by an object schema");
+        return None;
+    }
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut scope = Scope::default();
+    let mut fields = Vec::new();
+    let properties = schema.get("properties").and_then(Value::as_object);
+    for (name, property) in properties.into_iter().flatten() {
+        let property_pointer = format!("{pointer}/properties/{}", super::escape(name));
+        let property = match resolve_input_ref(document, property) {
+            Ok(property) => property,
+            Err(message) => {
+                reporter.error(&property_pointer, message);
+                continue;
+            }
+        };
+        let ty = match types::schema_type(property, name, &|value| resolve_input_ref(document, value)) {
+            Ok(ty) => ty,
+            Err(message) => {
+                reporter.error(&property_pointer, message);
+                continue;
+            }
+        };
+        fields.push(FieldPlan {
+            name: name.clone(),
+            field: scope.snake(name),
+            ty,
+            optional: !required.contains(&name.as_str()),
+            doc: property.get("description").and_then(Value::as_str).map(str::to_string),
+        });
+    }
+    for name in required {
+        if !properties.is_some_and(|properties| properties.contains_key(name)) {
+            reporter.error(&format!("{pointer}/required"), format!("required input `{name}` is not among the schema's properties"));
+        }
+    }
+    Some(fields)
+}
+
+/// Follows `$ref: '#/components/inputs/<name>'` within the Arazzo document.
+fn resolve_input_ref<'a>(document: &'a Document, schema: &'a Value) -> Result<&'a Value, String> {
+    let mut current = schema;
+    for _ in 0..16 {
+        let Some(reference) = current.get("$ref").and_then(Value::as_str) else { return Ok(current) };
+        let Some(name) = reference.strip_prefix("#/components/inputs/") else {
+            return Err(format!("`$ref: {reference}` is not supported here; inputs may refer to `#/components/inputs/<name>`"));
+        };
+        current = document
+            .components
+            .as_ref()
+            .and_then(|components| components.inputs.get(name))
+            .ok_or_else(|| format!("`$ref: {reference}` names no entry of `components.inputs`"))?;
+    }
+    Err("`$ref` chain in inputs is too long or cyclic".to_string())
+}
+
+fn workflow_outputs(
+    cx: &mut Context<'_, '_>,
+    workflow: &model::Workflow,
+    pointer: &str,
+    inputs: &Option<Vec<FieldPlan>>,
+    steps: &mut [StepPlan],
+) -> Option<Vec<WorkflowOutputPlan>> {
+    let inputs = inputs.as_deref().unwrap_or_default();
+    let mut scope = Scope::default();
+    let mut outputs = Vec::new();
+    let mut complete = true;
+    for (name, text) in &workflow.outputs {
+        let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
+        let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None };
+        let value = match expr::parse(text) {
+            Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. })) => env.reference(&expr, &output_pointer, cx.reporter),
+            Ok(other) => {
+                cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a workflow output"));
+                None
+            }
+            Err(error) => {
+                cx.reporter.error(&output_pointer, format!("`{text}` is not a runtime expression: {error}"));
+                None
+            }
+        };
+        let Some(value) = value else {
+            complete = false;
+            continue;
+        };
+        let available_after = match &value {
+            ValueRef::Input { .. } => None,
+            ValueRef::StepOutput { variable, .. } => steps.iter().position(|step| {
+                step.outputs.iter().any(|output| &output.variable == variable)
+            }),
+        };
+        mark_used(steps, &value);
+        let (ty, optional) = (value.ty().clone(), value.is_optional());
+        outputs.push(WorkflowOutputPlan {
+            field: FieldPlan { name: name.clone(), field: scope.snake(name), ty, optional, doc: None },
+            expression: text.clone(),
+            value,
+            available_after,
+        });
+    }
+    complete.then_some(outputs)
+}
+
+/// Records that a step output is read, so unread outputs are bound to `_`-prefixed names.
+pub(crate) fn mark_used(steps: &mut [StepPlan], value: &ValueRef) {
+    if let ValueRef::StepOutput { variable, .. } = value {
+        for output in steps.iter_mut().flat_map(|step| step.outputs.iter_mut()) {
+            if &output.variable == variable {
+                output.used = true;
+            }
+        }
+    }
+}
+
+/// Every value a step reads from earlier steps.
+fn values_read(step: &StepPlan) -> Vec<ValueRef> {
+    let mut read: Vec<ValueRef> = Vec::new();
+    let mut add_plan = |plan: &ValuePlan| read.extend(plan.refs().into_iter().cloned());
+    for parameter in &step.parameters {
+        add_plan(&parameter.value);
+    }
+    if let Some(body) = &step.body {
+        add_plan(body);
+    }
+    read.extend(step.server_url.iter().cloned());
+    for credential in &step.credentials {
+        if let CredentialUse::Bound { value, .. } = credential {
+            read.push(value.clone());
+        }
+    }
+    for output in &step.outputs {
+        if let OutputSource::Copy(value) = &output.source {
+            read.push(value.clone());
+        }
+    }
+    read
+}

@@ -1,0 +1,143 @@
+//! Values in requests: references, literals, templates and JSON payloads.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::ident;
+use crate::plan::{RustType, TemplatePiece, ValuePlan, ValueRef};
+
+/// An expression of the value's own type (`inputs.app_id`, `get_integration_integration_id`).
+pub(super) fn place(value: &ValueRef) -> TokenStream {
+    match value {
+        ValueRef::Input { field, .. } => {
+            let field = ident(field);
+            quote!(inputs.#field)
+        }
+        ValueRef::StepOutput { variable, .. } => {
+            let variable = ident(variable);
+            quote!(#variable)
+        }
+    }
+}
+
+/// A borrowed value implementing `ParamValue`, for path, query, header and cookie parameters.
+pub(super) fn parameter(value: &ValuePlan) -> TokenStream {
+    match value {
+        ValuePlan::Ref(value) => {
+            let place = place(value);
+            quote!(&#place)
+        }
+        ValuePlan::Literal(Value::String(text)) => quote!(#text),
+        ValuePlan::Literal(Value::Bool(flag)) => quote!(&#flag),
+        ValuePlan::Literal(Value::Number(number)) => {
+            let number = number_tokens(number);
+            quote!(&#number)
+        }
+        ValuePlan::Template(pieces) => {
+            let text = template(pieces);
+            quote!(&#text)
+        }
+        other => {
+            let json = json(other);
+            quote!(&#json)
+        }
+    }
+}
+
+/// A `String` (or `SecretString` when a secret is embedded) built from a template.
+pub(super) fn template(pieces: &[TemplatePiece]) -> TokenStream {
+    let mut format = String::new();
+    let mut arguments = Vec::new();
+    let mut secret = false;
+    for piece in pieces {
+        match piece {
+            TemplatePiece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            TemplatePiece::Value(value) => {
+                format.push_str("{}");
+                let place = place(value);
+                if value.ty() == &RustType::Secret {
+                    secret = true;
+                    arguments.push(quote!(#place.expose_secret()));
+                } else {
+                    arguments.push(place);
+                }
+            }
+        }
+    }
+    if secret {
+        quote!(::arazzo_runtime::SecretString::from(::std::format!(#format, #(#arguments),*)))
+    } else {
+        quote!(::std::format!(#format, #(#arguments),*))
+    }
+}
+
+/// An `Option<serde_json::Value>`: `None` for an absent optional input, so the field is left out.
+pub(super) fn json(value: &ValuePlan) -> TokenStream {
+    match value {
+        ValuePlan::Literal(literal) => {
+            let literal = literal_tokens(literal);
+            quote!(::arazzo_runtime::json::literal(#literal))
+        }
+        ValuePlan::Ref(value) => {
+            let place = place(value);
+            quote!(::arazzo_runtime::json::value(&#place))
+        }
+        ValuePlan::Template(pieces) => {
+            let text = template(pieces);
+            quote!(::arazzo_runtime::json::value(&#text))
+        }
+        ValuePlan::Object(fields) => {
+            let fields = fields.iter().map(|(key, value)| {
+                let value = json(value);
+                quote!((#key, #value))
+            });
+            quote!(::arazzo_runtime::json::object([#(#fields),*]))
+        }
+        ValuePlan::Array(items) => {
+            let items = items.iter().map(json);
+            quote!(::arazzo_runtime::json::array([#(#items),*]))
+        }
+    }
+}
+
+/// A `serde_json::Value` literal.
+fn literal_tokens(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(::arazzo_runtime::serde_json::Value::Null),
+        Value::Bool(flag) => quote!(::arazzo_runtime::serde_json::Value::Bool(#flag)),
+        Value::Number(number) => {
+            let number = number_tokens(number);
+            quote!(::arazzo_runtime::serde_json::Value::from(#number))
+        }
+        Value::String(text) => quote!(::arazzo_runtime::serde_json::Value::from(#text)),
+        Value::Array(items) => {
+            let items = items.iter().map(literal_tokens);
+            quote!(::arazzo_runtime::serde_json::Value::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(fields) => {
+            let fields = fields.iter().map(|(key, value)| {
+                let value = literal_tokens(value);
+                quote!((::std::string::String::from(#key), #value))
+            });
+            quote!(::arazzo_runtime::serde_json::Value::Object(
+                [#(#fields),*].into_iter().collect::<::arazzo_runtime::serde_json::Map<_, _>>()
+            ))
+        }
+    }
+}
+
+/// A typed numeric literal: `1i64`, `18446744073709551615u64` or `1.5f64`.
+fn number_tokens(number: &serde_json::Number) -> TokenStream {
+    if let Some(int) = number.as_i64() {
+        let literal = proc_macro2::Literal::i64_suffixed(int);
+        quote!(#literal)
+    } else if let Some(unsigned) = number.as_u64() {
+        let literal = proc_macro2::Literal::u64_suffixed(unsigned);
+        quote!(#literal)
+    } else {
+        let float = number.as_f64().filter(|float| float.is_finite()).unwrap_or_default();
+        let literal = proc_macro2::Literal::f64_suffixed(float);
+        quote!(#literal)
+    }
+}

@@ -1,0 +1,300 @@
+//! One workflow: its inputs, outputs and partial-outputs structs, and its async function, written as
+//! straight-line code with one block of statements per step.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::value::{self, json, place};
+use super::{docs, ident, one_line, rust_type};
+use crate::condition::CompareOp;
+use crate::model::ParameterLocation;
+use crate::plan::{
+    CredentialKind, CredentialUse, FieldPlan, ModulePlan, OutputSource, RustType, StepPlan, ValueRef, WorkflowPlan,
+};
+
+pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
+    let inputs = inputs_struct(workflow);
+    let outputs = outputs_struct(workflow);
+    let partial = partial_struct(workflow);
+    let function = function(plan, workflow);
+    quote! { #inputs #outputs #partial #function }
+}
+
+fn field_type(field: &FieldPlan) -> TokenStream {
+    let ty = rust_type(&field.ty);
+    if field.optional { quote!(::core::option::Option<#ty>) } else { ty }
+}
+
+fn inputs_struct(workflow: &WorkflowPlan) -> TokenStream {
+    let name = ident(&workflow.inputs_type);
+    let doc = docs(&format!(
+        "Inputs of the workflow `{}`.\n\nDeserializes from the JSON object the workflow's input schema describes.",
+        workflow.workflow_id
+    ));
+    let fields = workflow.inputs.iter().map(|input| {
+        let field = ident(&input.field);
+        let ty = field_type(input);
+        let mut text = input.doc.clone().unwrap_or_else(|| format!("The input `{}`.", input.name));
+        if input.ty == RustType::Json {
+            text.push_str("\n\nThe schema names no type arazzo-rs maps to Rust, so this is any JSON value.");
+        }
+        let doc = docs(&text);
+        let rename = (input.field != input.name).then(|| {
+            let original = &input.name;
+            quote!(#[serde(rename = #original)])
+        });
+        quote! { #doc #rename pub #field: #ty, }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+        #[serde(crate = "::arazzo_runtime::serde")]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn outputs_struct(workflow: &WorkflowPlan) -> TokenStream {
+    let name = ident(&workflow.outputs_type);
+    let doc = docs(&format!("Outputs of the workflow `{}`.", workflow.workflow_id));
+    let fields = workflow.outputs.iter().map(|output| {
+        let field = ident(&output.field.field);
+        let ty = field_type(&output.field);
+        let doc = docs(&format!("`{}`: `{}`.", output.field.name, one_line(&output.expression)));
+        quote! { #doc pub #field: #ty, }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
+    let name = ident(&workflow.partial_type);
+    let doc = docs(&format!(
+        "The outputs of the workflow `{}` that were known when it failed: each is `Some` once the step \
+         that produces it has succeeded, so a key created before a later step failed is never lost.",
+        workflow.workflow_id
+    ));
+    let fields = workflow.outputs.iter().map(|output| {
+        let field = ident(&output.field.field);
+        let ty = rust_type(&output.field.ty);
+        let doc = docs(&format!("`{}`, once known.", output.field.name));
+        quote! { #doc pub #field: ::core::option::Option<#ty>, }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
+    let mut text = String::new();
+    match &workflow.summary {
+        Some(summary) => text.push_str(summary.trim_end()),
+        None => text.push_str(&format!("Runs the workflow `{}`.", workflow.workflow_id)),
+    }
+    text.push('\n');
+    if let Some(description) = &workflow.description {
+        text.push('\n');
+        text.push_str(description.trim_end());
+        text.push('\n');
+    }
+    text.push_str("\n# Steps\n\n");
+    for (index, step) in workflow.steps.iter().enumerate() {
+        let operation = step.operation_id.as_deref().map(|id| format!(" (`{}`)", one_line(id))).unwrap_or_default();
+        let expects: Vec<String> = step.criteria.iter().map(|criterion| format!("`{}`", one_line(&criterion.text))).collect();
+        let expects = if expects.is_empty() { String::new() } else { format!(", expects {}", expects.join(" and ")) };
+        let target = match &step.server_url {
+            Some(_) => " on the server URL an earlier step returned".to_string(),
+            None => format!(" on `{}`", plan.sources[step.source].name),
+        };
+        text.push_str(&format!(
+            "{}. `{}`: `{} {}`{operation}{target}{expects}.",
+            index + 1,
+            one_line(&step.step_id),
+            step.method.as_str().to_ascii_uppercase(),
+            one_line(&step.path)
+        ));
+        if step.deprecated {
+            text.push_str(" **The operation is deprecated** in its description.");
+        }
+        if let Some(description) = &step.description {
+            text.push(' ');
+            text.push_str(&one_line(description));
+        }
+        let produced: Vec<String> = step.outputs.iter().map(|output| format!("`{}`", one_line(&output.name))).collect();
+        if !produced.is_empty() {
+            text.push_str(&format!(" Produces {}.", produced.join(", ")));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\n# Errors\n\nA [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport \
+         error, timeout, unmet success criterion, missing or mistyped response value), and carries the \
+         outputs known so far as [`{}`].\n",
+        workflow.partial_type
+    ));
+    text
+}
+
+fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
+    let doc = docs(&function_docs(plan, workflow));
+    let name = ident(&workflow.function);
+    let inputs = ident(&workflow.inputs_type);
+    let outputs = ident(&workflow.outputs_type);
+    let partial = ident(&workflow.partial_type);
+    let workflow_id = &workflow.workflow_id;
+    let from_inputs = workflow.outputs.iter().filter(|output| output.available_after.is_none()).map(record_partial);
+    let steps = workflow.steps.iter().enumerate().map(|(index, step)| {
+        let body = step_statements(plan, step);
+        let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
+        quote! { #body #(#recorded)* }
+    });
+    let output_fields = workflow.outputs.iter().map(|output| {
+        let field = ident(&output.field.field);
+        let value = place(&output.value);
+        quote!(#field: #value.clone())
+    });
+    quote! {
+        #doc
+        pub async fn #name(
+            client: &::arazzo_runtime::Client,
+            config: &Config,
+            inputs: &#inputs,
+        ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
+            let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id);
+            #(#from_inputs)*
+            #(#steps)*
+            ::core::result::Result::Ok(#outputs { #(#output_fields),* })
+        }
+    }
+}
+
+fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
+    let field = ident(&output.field.field);
+    let value = place(&output.value);
+    if output.value.is_optional() {
+        quote!(run.partial.#field = #value.clone();)
+    } else {
+        quote!(run.partial.#field = ::core::option::Option::Some(#value.clone());)
+    }
+}
+
+fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
+    let source = &plan.sources[step.source];
+    let step_id = &step.step_id;
+    let operation =
+        step.operation_id.clone().unwrap_or_else(|| format!("{} {}", step.method.as_str().to_ascii_uppercase(), step.path));
+    let method = ident(step.method.variant());
+    let path = &step.path;
+    let parameters = step.parameters.iter().map(|parameter| {
+        let name = &parameter.name;
+        let value = value::parameter(&parameter.value);
+        match parameter.location {
+            ParameterLocation::Path => quote!(.path_param(#name, #value)),
+            ParameterLocation::Query => quote!(.query_param(#name, #value)),
+            ParameterLocation::Header => quote!(.header(#name, #value)),
+            ParameterLocation::Cookie => quote!(.cookie(#name, #value)),
+        }
+    });
+    let credentials = step.credentials.iter().map(|credential| match credential {
+        CredentialUse::Configured(index) => {
+            let credential = &source.credentials[*index];
+            let source_field = ident(&source.field);
+            let field = ident(&credential.field);
+            authenticate(&credential.kind, quote!(&config.#source_field.#field))
+        }
+        CredentialUse::Bound { kind, value } => {
+            let place = place(value);
+            let secret = if value.ty() == &RustType::Secret {
+                quote!(&#place)
+            } else {
+                quote!(&::arazzo_runtime::SecretString::from(#place.clone()))
+            };
+            authenticate(kind, secret)
+        }
+    });
+    let body = step.body.as_ref().map(|body| {
+        let json = json(body);
+        quote!(.json_body(#json))
+    });
+    let mut secrets: Vec<&ValueRef> = Vec::new();
+    for value in step.parameters.iter().flat_map(|parameter| parameter.value.secret_refs()).chain(step.body.iter().flat_map(|body| body.secret_refs())) {
+        if !secrets.contains(&value) {
+            secrets.push(value);
+        }
+    }
+    let redactions = secrets.iter().map(|value| {
+        let place = place(value);
+        quote!(.redact(&#place))
+    });
+    let base_url = match &step.server_url {
+        Some(value) => {
+            let place = place(value);
+            quote!(&#place)
+        }
+        None => {
+            let field = ident(&source.field);
+            quote!(&config.#field.base_url)
+        }
+    };
+    // Without successCriteria the specification leaves success open; a 5xx must not count as success,
+    // so a step without criteria expects a 2xx status.
+    let default_criterion = step.criteria.is_empty().then(|| {
+        quote!(run.check((200..300).contains(&response.status()), "a 2xx status (the step has no successCriteria)", &response)?;)
+    });
+    let criteria = step.criteria.iter().map(|criterion| {
+        let text = &criterion.text;
+        let status = proc_macro2::Literal::u16_unsuffixed(u16::try_from(criterion.check.status).unwrap_or_default());
+        let operator = match criterion.check.operator {
+            CompareOp::Eq => quote!(==),
+            CompareOp::Ne => quote!(!=),
+            CompareOp::Lt => quote!(<),
+            CompareOp::Le => quote!(<=),
+            CompareOp::Gt => quote!(>),
+            CompareOp::Ge => quote!(>=),
+        };
+        quote!(run.check(response.status() #operator #status, #text, &response)?;)
+    });
+    let outputs = step.outputs.iter().map(|output| {
+        let variable = if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) };
+        let ty = rust_type(&output.ty);
+        let value = match &output.source {
+            OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
+            OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
+                quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))
+            }
+            OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
+            OutputSource::StatusCode => quote!(i64::from(response.status())),
+            OutputSource::Copy(value) => {
+                let place = place(value);
+                quote!(#place.clone())
+            }
+        };
+        quote!(let #variable: #ty = #value;)
+    });
+    quote! {
+        run.step(#step_id, #operation);
+        let request = ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
+            #(#parameters)*
+            #(#credentials)*
+            #body
+            #(#redactions)*;
+        let response = run.send(client, #base_url, request).await?;
+        #default_criterion
+        #(#criteria)*
+        #(#outputs)*
+    }
+}
+
+fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
+    match kind {
+        CredentialKind::Bearer => quote!(.bearer_auth(#value)),
+        CredentialKind::Basic => quote!(.basic_auth(#value)),
+        CredentialKind::ApiKeyHeader(name) => quote!(.api_key_header(#name, #value)),
+        CredentialKind::ApiKeyQuery(name) => quote!(.api_key_query(#name, #value)),
+        CredentialKind::ApiKeyCookie(name) => quote!(.api_key_cookie(#name, #value)),
+    }
+}

@@ -1,0 +1,148 @@
+//! One place for Rust names: every identifier the generator emits comes from here, so that no text
+//! from a document can produce an invalid identifier, a keyword, or a collision.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers, even as raw identifiers in some cases (`self`, `crate`, ...).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum", "extern",
+    "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut",
+    "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
+    "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "abstract", "become",
+];
+
+/// `snake_case` identifier for a field, variable, function or module.
+pub fn snake(name: &str) -> String {
+    sanitize(&ascii_words(name).to_snake_case(), "value")
+}
+
+/// `UpperCamelCase` identifier for a type.
+pub fn camel(name: &str) -> String {
+    sanitize(&ascii_words(name).to_upper_camel_case(), "Value")
+}
+
+/// Replaces every character that cannot appear in an ASCII identifier with a word break.
+fn ascii_words(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+fn sanitize(candidate: &str, fallback: &str) -> String {
+    let mut ident: String = candidate.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    if ident.trim_matches('_').is_empty() {
+        ident = fallback.to_string();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// Hands out identifiers that are unique within one scope, deterministically: the first request for a
+/// name gets it, later ones get `name_2`, `name_3`, ...
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken (names the generated code itself uses).
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self { taken: reserved.iter().map(|name| name.to_string()).collect() }
+    }
+
+    pub fn claim(&mut self, ident: String) -> String {
+        if self.taken.insert(ident.clone()) {
+            return ident;
+        }
+        let separator = if ident.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{ident}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(ident)
+    }
+
+    pub fn snake(&mut self, name: &str) -> String {
+        let ident = snake(name);
+        self.claim(ident)
+    }
+
+    pub fn camel(&mut self, name: &str) -> String {
+        let ident = camel(name);
+        self.claim(ident)
+    }
+}
+
+/// Module name for an Arazzo file: its stem without a trailing `-workflow`/`.arazzo`, in snake case.
+pub fn module_name(file_stem: &str) -> String {
+    let mut stem = file_stem;
+    for suffix in [".arazzo", "-arazzo", "_arazzo", "-workflow", "_workflow", ".workflow"] {
+        if let Some(rest) = stem.strip_suffix(suffix) {
+            stem = rest;
+        }
+    }
+    snake(stem)
+}
+
+/// Whether a name says it carries a credential: its last word is key, token, secret or password,
+/// so `apiKey` and `newKeyToken` are secrets while `newKeyId` and `keyName` are not.
+pub fn names_a_secret(name: &str) -> bool {
+    let snake = ascii_words(name).to_snake_case();
+    let last = snake.rsplit('_').next().unwrap_or_default();
+    matches!(last, "key" | "token" | "secret" | "password" | "passwd" | "apikey" | "passphrase")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_and_camel_follow_rust_casing() {
+        assert_eq!(snake("integrationId"), "integration_id");
+        assert_eq!(snake("rotate-integration-key"), "rotate_integration_key");
+        assert_eq!(camel("rotate-integration-key"), "RotateIntegrationKey");
+        assert_eq!(camel("svixApi"), "SvixApi");
+    }
+
+    #[test]
+    fn keywords_and_odd_characters_give_valid_identifiers() {
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("1st step"), "_1st_step");
+        assert_eq!(snake("*/"), "value");
+        assert_eq!(snake("é"), "value");
+        assert_eq!(snake("a\"b{c}"), "a_b_c");
+    }
+
+    #[test]
+    fn scope_resolves_collisions_in_order() {
+        let mut scope = Scope::with_reserved(&["config"]);
+        assert_eq!(scope.snake("Config"), "config_2");
+        assert_eq!(scope.snake("api-key"), "api_key");
+        assert_eq!(scope.snake("apiKey"), "api_key_2");
+        assert_eq!(scope.snake("v1"), "v1");
+        assert_eq!(scope.snake("v-1"), "v_1");
+        assert_eq!(scope.claim("v1".into()), "v1_2");
+    }
+
+    #[test]
+    fn module_name_drops_workflow_suffix() {
+        assert_eq!(module_name("svix-rotate-integration-key-workflow"), "svix_rotate_integration_key");
+        assert_eq!(module_name("pet-coupons.arazzo"), "pet_coupons");
+    }
+
+    #[test]
+    fn secret_names_follow_the_design_rule() {
+        for secret in ["integrationKey", "newKeyToken", "apiKey", "backendApiKey", "consumerSecret", "password"] {
+            assert!(names_a_secret(secret), "{secret}");
+        }
+        for plain in ["newKeyId", "keyName", "apiKeys", "integrationId", "keyStatus", "tokenType"] {
+            assert!(!names_a_secret(plain), "{plain}");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The plan: everything `emit` needs to write one module, already checked and named.
+//!
+//! `check` builds it from the document and its OpenAPI descriptions; `emit` only turns it into tokens.
+//! Names here are final Rust identifiers; texts are the document's own (for docs and messages).
+
+use crate::openapi::Method;
+
+/// One Arazzo document, one generated module.
+#[derive(Clone, Debug)]
+pub struct ModulePlan {
+    pub module: String,
+    /// The Arazzo file as the user named it, for the `@generated` header.
+    pub source_file: String,
+    pub title: String,
+    pub version: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub sources: Vec<SourcePlan>,
+    pub workflows: Vec<WorkflowPlan>,
+}
+
+/// A source description: one field of `Config` and one settings struct.
+#[derive(Clone, Debug)]
+pub struct SourcePlan {
+    pub name: String,
+    pub url: String,
+    pub field: String,
+    pub type_name: String,
+    pub default_base_url: String,
+    /// The OpenAPI description's title, for docs.
+    pub api_title: Option<String>,
+    pub credentials: Vec<CredentialPlan>,
+}
+
+/// A credential the caller must supply: one OpenAPI security scheme.
+#[derive(Clone, Debug)]
+pub struct CredentialPlan {
+    pub scheme_name: String,
+    pub field: String,
+    pub kind: CredentialKind,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `Authorization: Bearer <token>` (http bearer, OAuth 2.0, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <user:password>`.
+    Basic,
+    ApiKeyHeader(String),
+    ApiKeyQuery(String),
+    ApiKeyCookie(String),
+}
+
+/// The Rust type of a value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RustType {
+    String,
+    Secret,
+    I64,
+    F64,
+    Bool,
+    Vec(Box<RustType>),
+    Json,
+}
+
+/// A typed field of an inputs or outputs struct.
+#[derive(Clone, Debug)]
+pub struct FieldPlan {
+    pub name: String,
+    pub field: String,
+    pub ty: RustType,
+    pub optional: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkflowPlan {
+    pub workflow_id: String,
+    pub function: String,
+    pub inputs_type: String,
+    pub outputs_type: String,
+    pub partial_type: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub inputs: Vec<FieldPlan>,
+    pub outputs: Vec<WorkflowOutputPlan>,
+    pub steps: Vec<StepPlan>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkflowOutputPlan {
+    pub field: FieldPlan,
+    /// The expression as written, for docs.
+    pub expression: String,
+    pub value: ValueRef,
+    /// Index of the step after which the value exists; `None` when it exists from the start (an input).
+    pub available_after: Option<usize>,
+}
+
+/// A value the generated code already holds in a variable or field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueRef {
+    /// `inputs.<field>`.
+    Input { field: String, ty: RustType, optional: bool },
+    /// A local variable holding a step output.
+    StepOutput { variable: String, ty: RustType },
+}
+
+impl ValueRef {
+    pub fn ty(&self) -> &RustType {
+        match self {
+            Self::Input { ty, .. } | Self::StepOutput { ty, .. } => ty,
+        }
+    }
+
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Self::Input { optional: true, .. })
+    }
+}
+
+/// A value put into a request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValuePlan {
+    Literal(serde_json::Value),
+    Ref(ValueRef),
+    /// A string with embedded expressions; secret when any embedded value is.
+    Template(Vec<TemplatePiece>),
+    /// A JSON object or array whose leaves may be expressions.
+    Object(Vec<(String, ValuePlan)>),
+    Array(Vec<ValuePlan>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplatePiece {
+    Text(String),
+    Value(ValueRef),
+}
+
+impl ValuePlan {
+    pub fn is_secret(&self) -> bool {
+        match self {
+            Self::Literal(_) => false,
+            Self::Ref(value) => value.ty() == &RustType::Secret,
+            Self::Template(pieces) => pieces
+                .iter()
+                .any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty() == &RustType::Secret)),
+            Self::Object(fields) => fields.iter().any(|(_, value)| value.is_secret()),
+            Self::Array(items) => items.iter().any(ValuePlan::is_secret),
+        }
+    }
+
+    /// Every value this one reads.
+    pub fn refs(&self) -> Vec<&ValueRef> {
+        match self {
+            Self::Literal(_) => Vec::new(),
+            Self::Ref(value) => vec![value],
+            Self::Template(pieces) => pieces
+                .iter()
+                .filter_map(|piece| match piece {
+                    TemplatePiece::Value(value) => Some(value),
+                    TemplatePiece::Text(_) => None,
+                })
+                .collect(),
+            Self::Object(fields) => fields.iter().flat_map(|(_, value)| value.refs()).collect(),
+            Self::Array(items) => items.iter().flat_map(ValuePlan::refs).collect(),
+        }
+    }
+
+    /// Every secret value used anywhere in this value, for redaction.
+    pub fn secret_refs(&self) -> Vec<&ValueRef> {
+        match self {
+            Self::Literal(_) => Vec::new(),
+            Self::Ref(value) => [value].into_iter().filter(|v| v.ty() == &RustType::Secret).collect(),
+            Self::Template(pieces) => pieces
+                .iter()
+                .filter_map(|piece| match piece {
+                    TemplatePiece::Value(value) if value.ty() == &RustType::Secret => Some(value),
+                    _ => None,
+                })
+                .collect(),
+            Self::Object(fields) => fields.iter().flat_map(|(_, value)| value.secret_refs()).collect(),
+            Self::Array(items) => items.iter().flat_map(ValuePlan::secret_refs).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct StepPlan {
+    pub step_id: String,
+    pub description: Option<String>,
+    pub operation_id: Option<String>,
+    pub operation_summary: Option<String>,
+    pub deprecated: bool,
+    pub method: Method,
+    pub path: String,
+    /// Index into `ModulePlan::sources`.
+    pub source: usize,
+    /// Where the request goes when not to the source's base URL (`x-serverUrl`).
+    pub server_url: Option<ValueRef>,
+    pub parameters: Vec<ParameterPlan>,
+    pub body: Option<ValuePlan>,
+    pub credentials: Vec<CredentialUse>,
+    pub criteria: Vec<CriterionPlan>,
+    pub outputs: Vec<StepOutputPlan>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParameterPlan {
+    pub name: String,
+    pub location: crate::model::ParameterLocation,
+    pub value: ValuePlan,
+}
+
+/// How a step authenticates.
+#[derive(Clone, Debug)]
+pub enum CredentialUse {
+    /// A credential from the source's configuration (index into `SourcePlan::credentials`).
+    Configured(usize),
+    /// A credential produced by the workflow itself (`x-security`).
+    Bound { kind: CredentialKind, value: ValueRef },
+}
+
+#[derive(Clone, Debug)]
+pub struct CriterionPlan {
+    /// The condition as written, for the error message.
+    pub text: String,
+    pub check: StatusCheck,
+}
+
+/// The compiled form of a `$statusCode <op> <number>` condition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusCheck {
+    pub operator: crate::condition::CompareOp,
+    pub status: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct StepOutputPlan {
+    pub name: String,
+    pub variable: String,
+    pub ty: RustType,
+    pub source: OutputSource,
+    /// Whether a later step or a workflow output reads it.
+    pub used: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum OutputSource {
+    /// `$response.body` with a JSON pointer ("" for the whole body).
+    BodyPointer(String),
+    ResponseHeader(String),
+    StatusCode,
+    Copy(ValueRef),
+}

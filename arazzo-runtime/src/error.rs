@@ -1,0 +1,267 @@
+//! Errors of a workflow run: what went wrong in a step, and which workflow and step it was.
+//!
+//! No message here ever contains a secret, a header value, a request body or a URL (its query
+//! may carry an API key): messages are built from descriptions, status codes and names only.
+
+use std::fmt;
+
+/// What went wrong in one step.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    /// The request could not be sent or its response not received (connection refused,
+    /// DNS failure, connection reset, response too large, ...).
+    #[error("the request failed: {message}")]
+    Transport {
+        /// What happened, without the URL.
+        message: String,
+    },
+    /// The request or the connection attempt took longer than the client allows.
+    #[error("the request timed out")]
+    Timeout,
+    /// The request could not be built from its parameters (a path parameter without a value,
+    /// a header value with a line break, ...). Nothing was sent.
+    #[error("the request could not be built: {message}")]
+    InvalidRequest {
+        /// What is wrong; names the parameter or header, never its value.
+        message: String,
+    },
+    /// The configured base URL cannot be used. Nothing was sent.
+    #[error("the base URL is not valid: {reason}")]
+    InvalidBaseUrl {
+        /// Why; never repeats the URL, which may carry credentials.
+        reason: String,
+    },
+    /// A success criterion of the step did not hold.
+    #[error("expected `{criterion}` to hold, but the response status was {status} ({})", BodyExcerpt(body_excerpt))]
+    CriterionFailed {
+        /// The criterion as written in the workflow, e.g. `$statusCode == 200`.
+        criterion: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// At most 200 characters of the body, with known secrets replaced by `[REDACTED]`.
+        body_excerpt: String,
+    },
+    /// The response body is empty or is not JSON.
+    #[error("the response could not be decoded: {message}")]
+    Decode {
+        /// What is wrong; never contains the body.
+        message: String,
+    },
+    /// The response body has no value at a JSON pointer the workflow reads.
+    #[error("no value at JSON pointer `{pointer}` in the response body")]
+    MissingValue {
+        /// The RFC 6901 JSON pointer, e.g. `/api_keys/0/api_key_id`.
+        pointer: String,
+    },
+    /// The value at a JSON pointer does not have the type the workflow expects.
+    #[error("{} is {}, which is not the expected type", Location(pointer), KindWithArticle(found))]
+    WrongType {
+        /// The RFC 6901 JSON pointer (`""` for the whole body).
+        pointer: String,
+        /// The JSON type found: `null`, `boolean`, `number`, `string`, `array` or `object`.
+        found: &'static str,
+    },
+    /// The response lacks a header the workflow reads.
+    #[error("the response has no `{name}` header")]
+    MissingHeader {
+        /// The header name as written in the workflow.
+        name: &'static str,
+    },
+}
+
+/// `(body: ...)` or `(empty body)`.
+struct BodyExcerpt<'a>(&'a str);
+
+impl fmt::Display for BodyExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() { f.write_str("empty body") } else { write!(f, "body: {}", self.0) }
+    }
+}
+
+/// Where in the body a value was looked up.
+struct Location<'a>(&'a str);
+
+impl fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("the response body")
+        } else {
+            write!(f, "the value at JSON pointer `{}` in the response body", self.0)
+        }
+    }
+}
+
+/// `a string`, `an object`, `null`.
+struct KindWithArticle<'a>(&'a str);
+
+impl fmt::Display for KindWithArticle<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            "null" => f.write_str("null"),
+            kind if kind.starts_with(['a', 'e', 'i', 'o', 'u']) => write!(f, "an {kind}"),
+            kind => write!(f, "a {kind}"),
+        }
+    }
+}
+
+/// A workflow that stopped at a step, with the outputs it had already produced.
+///
+/// `P` is the workflow's `...Partial` struct: every output whose source step succeeded before the
+/// failure is `Some`, so a rotation that created a new key and then failed to revoke the old one
+/// still hands the new key to the caller ([`WorkflowError::into_partial`]).
+// Boxed so that `Result<_, WorkflowError<P>>` stays one pointer wide however large `P` is.
+pub struct WorkflowError<P>(Box<Inner<P>>);
+
+struct Inner<P> {
+    workflow_id: &'static str,
+    step_id: &'static str,
+    error: StepError,
+    partial: P,
+}
+
+impl<P> WorkflowError<P> {
+    /// Builds the error of `workflow_id` failing at `step_id` (`""`: before its first step).
+    pub fn new(workflow_id: &'static str, step_id: &'static str, error: StepError, partial: P) -> Self {
+        Self(Box::new(Inner { workflow_id, step_id, error, partial }))
+    }
+
+    /// The `workflowId` of the failed workflow.
+    pub fn workflow_id(&self) -> &'static str {
+        self.0.workflow_id
+    }
+
+    /// The `stepId` of the step that failed; empty when the workflow failed before its first step.
+    pub fn step_id(&self) -> &'static str {
+        self.0.step_id
+    }
+
+    /// What went wrong.
+    pub fn error(&self) -> &StepError {
+        &self.0.error
+    }
+
+    /// The outputs produced before the failure.
+    pub fn partial(&self) -> &P {
+        &self.0.partial
+    }
+
+    /// Takes the outputs produced before the failure.
+    pub fn into_partial(self) -> P {
+        self.0.partial
+    }
+
+    /// Takes the step error and the partial outputs.
+    pub fn into_parts(self) -> (StepError, P) {
+        let inner = *self.0;
+        (inner.error, inner.partial)
+    }
+}
+
+impl<P> fmt::Display for WorkflowError<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.step_id.is_empty() {
+            write!(f, "workflow `{}` failed before its first step: {}", self.0.workflow_id, self.0.error)
+        } else {
+            write!(f, "workflow `{}` failed at step `{}`: {}", self.0.workflow_id, self.0.step_id, self.0.error)
+        }
+    }
+}
+
+impl<P: fmt::Debug> fmt::Debug for WorkflowError<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkflowError")
+            .field("workflow_id", &self.0.workflow_id)
+            .field("step_id", &self.0.step_id)
+            .field("error", &self.0.error)
+            .field("partial", &self.0.partial)
+            .finish()
+    }
+}
+
+impl<P: fmt::Debug> std::error::Error for WorkflowError<P> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0.error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SecretString;
+
+    #[test]
+    fn criterion_failed_names_the_criterion_status_and_body() {
+        let error = StepError::CriterionFailed {
+            criterion: "$statusCode == 200",
+            status: 404,
+            body_excerpt: r#"{"code":"not_found"}"#.into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            r#"expected `$statusCode == 200` to hold, but the response status was 404 (body: {"code":"not_found"})"#
+        );
+        let empty =
+            StepError::CriterionFailed { criterion: "$statusCode == 204", status: 500, body_excerpt: String::new() };
+        assert_eq!(
+            empty.to_string(),
+            "expected `$statusCode == 204` to hold, but the response status was 500 (empty body)"
+        );
+    }
+
+    #[test]
+    fn value_errors_name_the_pointer_and_the_type_found() {
+        let missing = StepError::MissingValue { pointer: "/api_keys/0/api_key_id".into() };
+        assert_eq!(missing.to_string(), "no value at JSON pointer `/api_keys/0/api_key_id` in the response body");
+        let wrong = StepError::WrongType { pointer: "/key".into(), found: "object" };
+        assert_eq!(
+            wrong.to_string(),
+            "the value at JSON pointer `/key` in the response body is an object, which is not the expected type"
+        );
+        let whole = StepError::WrongType { pointer: String::new(), found: "string" };
+        assert_eq!(whole.to_string(), "the response body is a string, which is not the expected type");
+        let null = StepError::WrongType { pointer: "/a".into(), found: "null" };
+        assert!(null.to_string().contains("is null, which"));
+    }
+
+    #[test]
+    fn workflow_error_display_names_workflow_and_step() {
+        let error = WorkflowError::new("rotate-project-key", "deleteOldKey", StepError::Timeout, ());
+        assert_eq!(
+            error.to_string(),
+            "workflow `rotate-project-key` failed at step `deleteOldKey`: the request timed out"
+        );
+        let early = WorkflowError::new("w", "", StepError::Timeout, ());
+        assert_eq!(early.to_string(), "workflow `w` failed before its first step: the request timed out");
+    }
+
+    #[test]
+    fn workflow_error_gives_back_the_partial_outputs() {
+        #[derive(Debug, PartialEq)]
+        struct Partial {
+            new_key_id: Option<String>,
+        }
+        let error = WorkflowError::new("w", "s", StepError::Timeout, Partial { new_key_id: Some("k2".into()) });
+        assert_eq!(error.workflow_id(), "w");
+        assert_eq!(error.step_id(), "s");
+        assert_eq!(error.error(), &StepError::Timeout);
+        assert_eq!(error.partial().new_key_id.as_deref(), Some("k2"));
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("the request timed out"));
+        assert_eq!(error.into_partial(), Partial { new_key_id: Some("k2".into()) });
+    }
+
+    #[test]
+    fn workflow_error_debug_redacts_secret_partial_outputs() {
+        #[derive(Debug)]
+        #[allow(dead_code)] // read through Debug only
+        struct Partial {
+            new_key: Option<SecretString>,
+        }
+        let error = WorkflowError::new("w", "s", StepError::Timeout, Partial { new_key: Some("sk_live_new".into()) });
+        let debug = format!("{error:?}");
+        assert!(debug.contains("workflow_id: \"w\""));
+        assert!(debug.contains("[REDACTED]"));
+        assert!(!debug.contains("sk_live_new"));
+    }
+}

@@ -1,0 +1,226 @@
+//! Unit tests of request preparation (no network).
+
+use super::*;
+use serde_json::json;
+
+const BASE: &str = "http://127.0.0.1:9/";
+
+fn prepare(request: Request) -> Prepared {
+    request.prepare(BASE).unwrap()
+}
+
+fn header<'a>(prepared: &'a Prepared, name: &str) -> Vec<&'a str> {
+    prepared.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+}
+
+fn secrets(prepared: &Prepared) -> Vec<&str> {
+    prepared.secrets.iter().map(SecretString::expose_secret).collect()
+}
+
+#[test]
+fn method_names_are_upper_case() {
+    assert_eq!(Method::Get.to_string(), "GET");
+    assert_eq!(Method::Patch.as_str(), "PATCH");
+    assert_eq!(Method::Trace.to_reqwest(), reqwest::Method::TRACE);
+    assert_eq!(prepare(Request::new(Method::Put, "/x")).method, reqwest::Method::PUT);
+}
+
+#[test]
+fn path_and_query_are_encoded_into_the_url() {
+    let prepared = prepare(
+        Request::new(Method::Get, "/apps/{app_id}/keys")
+            .path_param("app_id", "a b/c")
+            .query_param("user_id", "u&x=1")
+            .query_param("page", &None::<i64>)
+            .query_param("scope", &vec!["r".to_owned(), "w".to_owned()]),
+    );
+    assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/apps/a%20b%2Fc/keys?user_id=u%26x%3D1&scope=r&scope=w");
+}
+
+#[test]
+fn the_last_value_of_a_path_parameter_wins() {
+    let prepared = prepare(Request::new(Method::Get, "/k/{id}").path_param("id", "old").path_param("id", "new"));
+    assert_eq!(prepared.url.path(), "/k/new");
+}
+
+#[test]
+fn a_path_parameter_set_to_none_has_no_value() {
+    let error = Request::new(Method::Get, "/k/{id}").path_param("id", &None::<String>).prepare(BASE).err();
+    assert_eq!(error, Some(StepError::InvalidRequest { message: "path parameter `id` has no value".into() }));
+}
+
+#[test]
+fn header_values_are_sent_as_is_and_secrets_marked_sensitive() {
+    let token = SecretString::from("tok-1");
+    let prepared = prepare(
+        Request::new(Method::Get, "/")
+            .header("X-Plain", "a b;c")
+            .header("X-Count", &3_i64)
+            .header("X-List", &vec!["a".to_owned(), "b".to_owned()])
+            .header("X-Secret", &token)
+            .header("X-Absent", &None::<String>),
+    );
+    assert_eq!(header(&prepared, "x-plain"), ["a b;c"]);
+    assert_eq!(header(&prepared, "x-count"), ["3"]);
+    assert_eq!(header(&prepared, "x-list"), ["a,b"]);
+    assert!(!prepared.headers["x-plain"].is_sensitive());
+    assert!(prepared.headers["x-secret"].is_sensitive());
+    assert!(!prepared.headers.contains_key("x-absent"));
+    assert_eq!(secrets(&prepared), ["tok-1"]);
+}
+
+#[test]
+fn authorization_and_cookie_headers_are_always_sensitive() {
+    let prepared =
+        prepare(Request::new(Method::Get, "/").header("Authorization", "Token plain-string").header("Cookie", "a=b"));
+    assert!(prepared.headers[header::AUTHORIZATION].is_sensitive());
+    assert!(prepared.headers[header::COOKIE].is_sensitive());
+}
+
+#[test]
+fn header_values_with_line_breaks_are_refused_without_quoting_them() {
+    for value in ["a\r\nX-Injected: 1", "a\nb", "a\rb", "nul\0"] {
+        let error = Request::new(Method::Get, "/").header("X-Note", value).prepare(BASE).err().unwrap();
+        let text = error.to_string();
+        assert!(text.contains("`x-note`"), "{text}");
+        assert!(!text.contains("Injected") && !text.contains("nul"), "{text}");
+    }
+    let error = Request::new(Method::Get, "/").header("Bad Name", "v").prepare(BASE).err();
+    assert!(matches!(error, Some(StepError::InvalidRequest { message }) if message.contains("Bad Name")));
+}
+
+#[test]
+fn a_secret_header_value_with_a_line_break_is_not_echoed() {
+    let error =
+        Request::new(Method::Get, "/").bearer_auth(&SecretString::from("sk\r\nX-Evil: 1")).prepare(BASE).err().unwrap();
+    assert!(error.to_string().contains("`authorization`"));
+    assert!(!format!("{error} {error:?}").contains("Evil"));
+}
+
+#[test]
+fn credentials_are_applied_when_the_request_does_not_set_them() {
+    let basic = BasicCredentials::new("Aladdin", "open sesame");
+    let key = SecretString::from("k-1");
+    let prepared = prepare(
+        Request::new(Method::Get, "/")
+            .basic_auth(&basic)
+            .api_key_header("X-Api-Key", &key)
+            .api_key_query("api_key", &key)
+            .api_key_cookie("session", &key),
+    );
+    assert_eq!(header(&prepared, "authorization"), ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="]);
+    assert_eq!(header(&prepared, "x-api-key"), ["k-1"]);
+    assert!(prepared.headers["x-api-key"].is_sensitive());
+    assert_eq!(prepared.url.query(), Some("api_key=k-1"));
+    assert_eq!(header(&prepared, "cookie"), ["session=k-1"]);
+    let registered = secrets(&prepared);
+    assert!(registered.contains(&"open sesame"));
+    assert!(registered.contains(&"QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+    assert!(registered.contains(&"k-1"));
+}
+
+#[test]
+fn a_step_that_sets_authorization_itself_wins_whatever_the_order() {
+    let token = SecretString::from("config-token");
+    let own = SecretString::from("Token step-token");
+    let before = prepare(Request::new(Method::Get, "/").bearer_auth(&token).header("authorization", &own));
+    let after = prepare(Request::new(Method::Get, "/").header("AUTHORIZATION", &own).bearer_auth(&token));
+    for prepared in [before, after] {
+        assert_eq!(header(&prepared, "authorization"), ["Token step-token"]);
+    }
+}
+
+#[test]
+fn api_key_credentials_yield_to_the_same_parameter() {
+    let key = SecretString::from("config-key");
+    let prepared = prepare(
+        Request::new(Method::Get, "/")
+            .api_key_header("x-api-key", &key)
+            .header("X-API-KEY", "step-key")
+            .api_key_query("key", &key)
+            .query_param("key", "step-q")
+            .api_key_cookie("sid", &key)
+            .cookie("sid", "step-c")
+            .raw_auth_header("Authorization", &key)
+            .header("Authorization", "raw-step"),
+    );
+    assert_eq!(header(&prepared, "x-api-key"), ["step-key"]);
+    assert_eq!(prepared.url.query(), Some("key=step-q"));
+    assert_eq!(header(&prepared, "cookie"), ["sid=step-c"]);
+    assert_eq!(header(&prepared, "authorization"), ["raw-step"]);
+}
+
+#[test]
+fn raw_auth_header_sends_the_token_as_is() {
+    let token = SecretString::from("4_002_raw");
+    let prepared = prepare(Request::new(Method::Post, "/").raw_auth_header("Authorization", &token));
+    assert_eq!(header(&prepared, "authorization"), ["4_002_raw"]);
+    assert!(prepared.headers[header::AUTHORIZATION].is_sensitive());
+}
+
+#[test]
+fn cookies_share_one_header_with_encoded_values() {
+    let prepared = prepare(
+        Request::new(Method::Get, "/")
+            .header("Cookie", "pre=1")
+            .cookie("a", "x; evil=1")
+            .cookie("b", &2_i64)
+            .cookie("gone", &None::<String>),
+    );
+    assert_eq!(header(&prepared, "cookie"), ["pre=1; a=x%3B%20evil%3D1; b=2"]);
+    let error = Request::new(Method::Get, "/").cookie("bad;name", "v").prepare(BASE).err();
+    assert!(matches!(error, Some(StepError::InvalidRequest { .. })));
+}
+
+#[test]
+fn json_bodies_set_the_content_type_unless_given() {
+    let prepared = prepare(Request::new(Method::Post, "/").json_body(json!({"a": [1, "b"]})));
+    assert_eq!(prepared.body.as_deref(), Some(br#"{"a":[1,"b"]}"#.as_slice()));
+    assert_eq!(header(&prepared, "content-type"), ["application/json"]);
+
+    let custom = prepare(
+        Request::new(Method::Post, "/").header("Content-Type", "application/vnd.api+json").json_body(Some(json!({}))),
+    );
+    assert_eq!(header(&custom, "content-type"), ["application/vnd.api+json"]);
+
+    let none = prepare(Request::new(Method::Post, "/").json_body(None));
+    assert!(none.body.is_none());
+    assert!(!none.headers.contains_key(header::CONTENT_TYPE));
+}
+
+#[test]
+fn form_bodies_are_urlencoded() {
+    let prepared = prepare(Request::new(Method::Post, "/").form_body(json!({"a": "x y", "b": [1, 2]})));
+    assert_eq!(prepared.body.as_deref(), Some(b"a=x+y&b=1&b=2".as_slice()));
+    assert_eq!(header(&prepared, "content-type"), ["application/x-www-form-urlencoded"]);
+}
+
+#[test]
+fn redact_and_secret_params_register_secrets() {
+    let body_secret = SecretString::from("in-body");
+    let listed = vec![SecretString::from("s1"), SecretString::from("s2")];
+    let prepared = prepare(
+        Request::new(Method::Post, "/{p}")
+            .path_param("p", &SecretString::from("in-path"))
+            .query_param("q", &listed)
+            .redact(&body_secret),
+    );
+    let registered = secrets(&prepared);
+    for expected in ["in-path", "s1", "s2", "in-body"] {
+        assert!(registered.contains(&expected), "{expected} missing");
+    }
+}
+
+#[test]
+fn debug_shows_names_but_no_values() {
+    let request = Request::new(Method::Get, "/{id}")
+        .path_param("id", "path-value")
+        .query_param("q", "query-value")
+        .header("X-H", "header-value")
+        .cookie("c", "cookie-value")
+        .bearer_auth(&SecretString::from("token-value"))
+        .json_body(json!({"k": "body-value"}));
+    let debug = format!("{request:?}");
+    assert!(debug.contains("\"X-H\"") && debug.contains("\"q\""), "{debug}");
+    assert!(!debug.contains("-value"), "{debug}");
+}

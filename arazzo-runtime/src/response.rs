@@ -1,0 +1,204 @@
+//! A received response: status, headers, body, and typed values read from it.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::StepError;
+use crate::secret::SecretString;
+
+/// Longest body excerpt put in an error message, in characters.
+pub const EXCERPT_CHARS: usize = 200;
+
+const REDACTED: &str = "[REDACTED]";
+
+/// A complete HTTP response (the body is read before the step goes on).
+///
+/// It also holds the secrets its request carried, so that an excerpt of the body in an error
+/// message can be scrubbed of them. `Debug` shows the status and body size only.
+pub struct Response {
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    secrets: Vec<SecretString>,
+    json: OnceLock<Result<Value, StepError>>,
+}
+
+impl Response {
+    /// A response from its parts: for tests and for transports other than the built-in one.
+    pub fn from_parts(status: u16, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
+        Self { status, headers, body: body.into(), secrets: Vec::new(), json: OnceLock::new() }
+    }
+
+    /// Registers a secret to scrub from [`Response::body_excerpt`].
+    pub fn redact(mut self, secret: &SecretString) -> Self {
+        self.secrets.push(secret.clone());
+        self
+    }
+
+    pub(crate) fn with_secrets(mut self, secrets: Vec<SecretString>) -> Self {
+        self.secrets.extend(secrets);
+        self
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The first value of header `name` (case-insensitive), if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// All headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body parsed as JSON (once, then cached).
+    pub fn json(&self) -> Result<&Value, StepError> {
+        self.json.get_or_init(|| parse_json(&self.body)).as_ref().map_err(Clone::clone)
+    }
+
+    /// The value at an RFC 6901 JSON pointer (`""` is the whole body).
+    pub fn pointer(&self, pointer: &str) -> Result<&Value, StepError> {
+        let root = self.json()?;
+        let found = if pointer.is_empty() { Some(root) } else { root.pointer(pointer) };
+        found.ok_or_else(|| StepError::MissingValue { pointer: pointer.to_owned() })
+    }
+
+    /// The value at `pointer` as a `T`. On a type mismatch the error names the JSON type found
+    /// and never the value (serde's own messages quote it, so they are not forwarded).
+    pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
+        let value = self.pointer(pointer)?;
+        T::deserialize(value).map_err(|_| StepError::WrongType { pointer: pointer.to_owned(), found: json_kind(value) })
+    }
+
+    /// The first value of header `name` as text.
+    pub fn header_text(&self, name: &'static str) -> Result<String, StepError> {
+        let value = self.headers.get(name).ok_or(StepError::MissingHeader { name })?;
+        value
+            .to_str()
+            .map(str::to_owned)
+            .map_err(|_| StepError::Decode { message: format!("response header `{name}` is not valid text") })
+    }
+
+    /// At most [`EXCERPT_CHARS`] characters of the body for an error message.
+    ///
+    /// Every secret the request carried is replaced by `[REDACTED]`, and so is every string
+    /// under a JSON field whose name says it is a secret (`key`, `api_key_token`, `password`,
+    /// ...): a response that failed a criterion may still carry a freshly created key. Control
+    /// characters become spaces so that an excerpt cannot forge log lines.
+    pub fn body_excerpt(&self) -> String {
+        let mut text = match self.json() {
+            Ok(value) => {
+                let mut value = value.clone();
+                redact_secret_fields(&mut value);
+                value.to_string()
+            }
+            Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
+        };
+        let mut secrets: Vec<&str> =
+            self.secrets.iter().map(SecretString::expose_secret).filter(|secret| !secret.is_empty()).collect();
+        // Longest first, so a secret containing another is replaced whole.
+        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        for secret in secrets {
+            text = text.replace(secret, REDACTED);
+            // The same secret as it appears inside a JSON string (quotes, backslashes escaped).
+            let escaped = Value::from(secret).to_string();
+            let escaped = &escaped[1..escaped.len() - 1];
+            if escaped != secret {
+                text = text.replace(escaped, REDACTED);
+            }
+        }
+        let mut excerpt: String =
+            text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(EXCERPT_CHARS + 1).collect();
+        if excerpt.chars().count() > EXCERPT_CHARS {
+            excerpt = excerpt.chars().take(EXCERPT_CHARS - 3).collect();
+            excerpt.push_str("...");
+        }
+        excerpt
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_json(body: &[u8]) -> Result<Value, StepError> {
+    if body.trim_ascii().is_empty() {
+        return Err(StepError::Decode { message: "response body is empty".into() });
+    }
+    // Only the position is kept: serde_json's message could quote part of the body.
+    serde_json::from_slice(body).map_err(|error| StepError::Decode {
+        message: format!("response body is not valid JSON (error at line {}, column {})", error.line(), error.column()),
+    })
+}
+
+/// The JSON type of a value, as named in error messages.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Whether a field name says its value is a credential: it ends in key, token, secret,
+/// password, credential(s), authorization or cookie once case and separators are ignored
+/// (`api_key_token`, `consumerKey`; not `api_key_id` or `keyName`).
+fn is_secret_field(name: &str) -> bool {
+    let normalized: String = name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let stem = normalized.strip_suffix('s').unwrap_or(&normalized);
+    ["key", "token", "secret", "password", "passwd", "credential", "authorization", "cookie"]
+        .iter()
+        .any(|suffix| stem.ends_with(suffix))
+}
+
+fn redact_secret_fields(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                if is_secret_field(name) {
+                    redact_strings(field);
+                } else {
+                    redact_secret_fields(field);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secret_fields),
+        _ => {}
+    }
+}
+
+/// Redacts the strings of a secret-named field; objects inside (e.g. the items of `api_keys`)
+/// are judged by their own field names.
+fn redact_strings(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = REDACTED.to_owned(),
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(_) => redact_secret_fields(value),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+#[path = "response_tests.rs"]
+mod tests;

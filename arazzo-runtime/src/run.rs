@@ -1,0 +1,132 @@
+//! One execution of a workflow: the current step, the outputs produced so far, tracing spans,
+//! and errors that name the workflow and the step.
+
+use serde::de::DeserializeOwned;
+use tracing::{Instrument, Span, field};
+
+use crate::client::Client;
+use crate::error::{StepError, WorkflowError};
+use crate::request::Request;
+use crate::response::Response;
+use crate::transport;
+
+/// One execution of a workflow, as driven by generated code.
+///
+/// `P` is the workflow's `...Partial` outputs struct; generated code fills `partial` as steps
+/// succeed, and every error returned carries a copy of it.
+///
+/// Tracing: a span `arazzo.workflow` (field `workflow_id`) for the run, and per step a child span
+/// `arazzo.step` with `workflow_id`, `step_id`, `operation`, `method`, `path` (the path template,
+/// never the filled path) and `status` once a response arrived. No span or event carries a
+/// parameter value, header, body or URL.
+pub struct Run<P> {
+    workflow_id: &'static str,
+    step_id: &'static str,
+    workflow_span: Span,
+    step_span: Span,
+    /// Outputs produced so far.
+    pub partial: P,
+}
+
+impl<P: Default> Run<P> {
+    /// Starts a run of `workflow_id` with no outputs yet.
+    pub fn new(workflow_id: &'static str) -> Self {
+        Self {
+            workflow_id,
+            step_id: "",
+            workflow_span: tracing::info_span!("arazzo.workflow", workflow_id),
+            step_span: Span::none(),
+            partial: P::default(),
+        }
+    }
+}
+
+impl<P: Clone> Run<P> {
+    /// Enters step `step_id`, which calls `operation` (its operationId or operationPath).
+    pub fn step(&mut self, step_id: &'static str, operation: &'static str) {
+        self.step_id = step_id;
+        self.step_span = tracing::info_span!(
+            parent: &self.workflow_span,
+            "arazzo.step",
+            workflow_id = self.workflow_id,
+            step_id,
+            operation,
+            method = field::Empty,
+            path = field::Empty,
+            status = field::Empty,
+        );
+        tracing::debug!(parent: &self.step_span, "step started");
+    }
+
+    /// The workflow being run.
+    pub fn workflow_id(&self) -> &'static str {
+        self.workflow_id
+    }
+
+    /// The current step (empty before the first).
+    pub fn step_id(&self) -> &'static str {
+        self.step_id
+    }
+
+    /// Sends `request` to `base_url` (which may end with `/` or carry a path such as `/v1`) and
+    /// reads the whole response. Any status is a response: criteria are checked with
+    /// [`Run::check`]. Fails on invalid requests, transport errors and timeouts.
+    pub async fn send(&self, client: &Client, base_url: &str, request: Request) -> Result<Response, WorkflowError<P>> {
+        let span = &self.step_span;
+        span.record("method", request.method().as_str());
+        span.record("path", request.path_template());
+        let result = transport::execute(client, base_url, request).instrument(span.clone()).await;
+        match result {
+            Ok(response) => {
+                span.record("status", response.status());
+                tracing::debug!(parent: span, status = response.status(), "response received");
+                Ok(response)
+            }
+            Err(error) => {
+                tracing::debug!(parent: span, error = %error, "request failed");
+                Err(self.fail(error))
+            }
+        }
+    }
+
+    /// Fails the step with [`StepError::CriterionFailed`] unless `passed`.
+    pub fn check(&self, passed: bool, criterion: &'static str, response: &Response) -> Result<(), WorkflowError<P>> {
+        if passed {
+            return Ok(());
+        }
+        Err(self.fail(StepError::CriterionFailed {
+            criterion,
+            status: response.status(),
+            body_excerpt: response.body_excerpt(),
+        }))
+    }
+
+    /// Reads a `T` at an RFC 6901 JSON pointer of the response body (`""`: the whole body).
+    pub fn output<T: DeserializeOwned>(
+        &self,
+        response: &Response,
+        pointer: &'static str,
+    ) -> Result<T, WorkflowError<P>> {
+        response.extract(pointer).map_err(|error| self.fail(error))
+    }
+
+    /// Reads response header `name` as text.
+    pub fn header_output(&self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
+        response.header_text(name).map_err(|error| self.fail(error))
+    }
+
+    /// The error of the current step failing with `error`, carrying the outputs so far.
+    pub fn fail(&self, error: StepError) -> WorkflowError<P> {
+        WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone())
+    }
+}
+
+impl<P: std::fmt::Debug> std::fmt::Debug for Run<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("workflow_id", &self.workflow_id)
+            .field("step_id", &self.step_id)
+            .field("partial", &self.partial)
+            .finish_non_exhaustive()
+    }
+}

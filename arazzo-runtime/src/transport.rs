@@ -1,0 +1,97 @@
+//! Sending a prepared request and receiving the whole response, with errors that never carry
+//! the URL (its query may hold an API key) or anything the server sent.
+
+use std::error::Error as _;
+use std::io;
+
+use crate::client::Client;
+use crate::error::StepError;
+use crate::request::Request;
+use crate::response::Response;
+
+/// Prepares `request` against `base_url`, sends it and reads the body (bounded by the client's
+/// response size limit).
+pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
+    let http = client.http()?;
+    let prepared = request.prepare(base_url)?;
+    let mut outgoing = reqwest::Request::new(prepared.method, prepared.url);
+    *outgoing.headers_mut() = prepared.headers;
+    if let Some(body) = prepared.body {
+        *outgoing.body_mut() = Some(body.into());
+    }
+
+    let mut incoming = http.execute(outgoing).await.map_err(map_reqwest_error)?;
+    let status = incoming.status().as_u16();
+    let headers = std::mem::take(incoming.headers_mut());
+    let limit = client.max_response_bytes();
+    let too_large =
+        || StepError::Transport { message: format!("the response body is larger than the limit of {limit} bytes") };
+    let mut body = Vec::new();
+    while let Some(chunk) = incoming.chunk().await.map_err(map_reqwest_error)? {
+        if body.len().saturating_add(chunk.len()) > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Response::from_parts(status, headers, body).with_secrets(prepared.secrets))
+}
+
+/// Maps a reqwest error to a step error that keeps only a description.
+pub(crate) fn map_reqwest_error(error: reqwest::Error) -> StepError {
+    let error = error.without_url();
+    if error.is_timeout() {
+        StepError::Timeout
+    } else if error.is_builder() {
+        StepError::InvalidRequest { message: "the HTTP request could not be built".into() }
+    } else {
+        StepError::Transport { message: describe_reqwest_error(&error) }
+    }
+}
+
+/// What kind of failure a reqwest error is, plus the operating system's reason when known.
+///
+/// Built from error kinds rather than reqwest's or hyper's messages, which may quote the URL.
+pub(crate) fn describe_reqwest_error(error: &reqwest::Error) -> String {
+    let what = if error.is_dns() {
+        "could not resolve the server's host name"
+    } else if error.is_connect() {
+        "could not connect to the server"
+    } else if error.is_redirect() {
+        "the redirect could not be followed"
+    } else if error.is_body() || error.is_decode() {
+        "the response body could not be received"
+    } else if error.is_builder() {
+        "the HTTP client could not be configured"
+    } else {
+        "the request could not be sent or its response received"
+    };
+    match io_reason(error) {
+        Some(reason) => format!("{what} ({reason})"),
+        None => what.to_owned(),
+    }
+}
+
+/// The kind of the first `io::Error` in the source chain, when it says something useful.
+fn io_reason(error: &reqwest::Error) -> Option<&'static str> {
+    let mut source = error.source();
+    while let Some(current) = source {
+        if let Some(io_error) = current.downcast_ref::<io::Error>() {
+            use io::ErrorKind::*;
+            return match io_error.kind() {
+                ConnectionRefused => Some("connection refused"),
+                ConnectionReset => Some("connection reset"),
+                ConnectionAborted => Some("connection aborted"),
+                NotConnected => Some("not connected"),
+                AddrNotAvailable => Some("address not available"),
+                HostUnreachable => Some("host unreachable"),
+                NetworkUnreachable => Some("network unreachable"),
+                BrokenPipe => Some("broken pipe"),
+                UnexpectedEof => Some("connection closed early"),
+                PermissionDenied => Some("permission denied"),
+                _ => None,
+            };
+        }
+        source = current.source();
+    }
+    None
+}
