@@ -205,6 +205,35 @@ pub struct StepPlan {
     pub outputs: Vec<StepOutputPlan>,
 }
 
+impl StepPlan {
+    /// Every value the step reads: parameters, body, server URL, bound credentials and copied outputs.
+    pub fn values_read(&self) -> Vec<&ValueRef> {
+        let mut read: Vec<&ValueRef> = Vec::new();
+        for parameter in &self.parameters {
+            read.extend(parameter.value.refs());
+        }
+        if let Some(body) = &self.body {
+            read.extend(body.refs());
+        }
+        read.extend(self.server_url.iter());
+        for credential in &self.credentials {
+            if let CredentialUse::Bound { value, .. } = credential {
+                read.push(value);
+            }
+        }
+        for output in &self.outputs {
+            if let OutputSource::Copy(value) = &output.source {
+                read.push(value);
+            }
+        }
+        read
+    }
+
+    pub fn reads_inputs(&self) -> bool {
+        self.values_read().iter().any(|value| matches!(value, ValueRef::Input { .. }))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ParameterPlan {
     pub name: String,

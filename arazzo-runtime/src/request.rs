@@ -373,8 +373,11 @@ impl Request {
     }
 
     /// Registers a secret to scrub from error excerpts, e.g. one that is only inside the body.
-    pub fn redact(mut self, secret: &SecretString) -> Self {
-        self.secrets.push(secret.clone());
+    pub fn redact<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
+        // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
+        let mut secrets = Vec::new();
+        value.collect_secrets(&mut secrets);
+        self.secrets.extend(secrets.into_iter().map(SecretString::from));
         self
     }
 

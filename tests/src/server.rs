@@ -59,7 +59,7 @@ pub struct Failure {
     pub status: u16,
     pub body: Option<Value>,
     pub headers: Vec<(String, String)>,
-    /// Copy the request's `Authorization` value into the JSON body as `echoedAuthorization`,
+    /// Copy the request's `Authorization` value into the JSON body as `echo`,
     /// like a careless server would: lets tests check that error messages scrub it.
     pub echo_authorization: bool,
 }
@@ -95,9 +95,9 @@ impl Failure {
             let echoed = Value::from(authorization(request_headers).unwrap_or_default());
             match &mut body {
                 Some(Value::Object(object)) => {
-                    object.insert("echoedAuthorization".to_owned(), echoed);
+                    object.insert("echo".to_owned(), echoed);
                 }
-                _ => body = Some(serde_json::json!({ "echoedAuthorization": echoed })),
+                _ => body = Some(serde_json::json!({ "echo": echoed })),
             }
         }
         let mut response = match body {

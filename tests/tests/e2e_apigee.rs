@@ -5,6 +5,7 @@ mod common;
 
 use arazzo_generated::apigee_rotate_app_key::{ApigeeApiManagement, Config, RotateAppKeyInputs, rotate_app_key};
 use arazzo_runtime::{Client, SecretString, StepError};
+use arazzo_tests::Failure;
 use arazzo_tests::apigee::{self, ApigeeApp, ApigeeKey, ApigeeSeed, FakeApigee};
 use common::{Expected, assert_hides, assert_requests};
 use serde_json::json;
@@ -138,5 +139,29 @@ async fn revoking_a_missing_old_key_fails_at_revoke_old_key() {
     assert!(matches!(err.error(), StepError::CriterionFailed { status: 404, .. }), "{:?}", err.error());
     assert_eq!(err.partial().created_key.as_ref().map(SecretString::expose_secret), Some(NEW_KEY));
     assert_eq!(err.partial().key_status.as_deref(), Some("approved"));
+    assert_hides(&err, &[TOKEN, NEW_KEY, NEW_SECRET]);
+}
+
+#[tokio::test]
+async fn secrets_sent_in_the_body_or_path_are_scrubbed_from_errors() {
+    // A server that repeats the consumer secret it was sent (create) ...
+    let fake = apigee::start(seed()).await.unwrap();
+    fake.fail_operation(
+        "createDeveloperAppKey",
+        Failure::status(400).json(json!({"error": {"code": 400, "message": format!("secret {NEW_SECRET} too short")}})),
+    );
+    let err = rotate_app_key(&Client::new(), &config(&fake, TOKEN), &inputs(PRODUCT)).await.unwrap_err();
+    assert_eq!(err.step_id(), "createKey");
+    assert_hides(&err, &[TOKEN, NEW_KEY, NEW_SECRET]);
+
+    // ... or the key id from its path (grant).
+    let fake = apigee::start(seed()).await.unwrap();
+    fake.fail_operation(
+        "updateDeveloperAppKey",
+        Failure::status(409).json(json!({"error": {"code": 409, "message": format!("key {NEW_KEY} is busy")}})),
+    );
+    let err = rotate_app_key(&Client::new(), &config(&fake, TOKEN), &inputs(PRODUCT)).await.unwrap_err();
+    assert_eq!(err.step_id(), "grantProduct");
+    assert!(err.to_string().contains("is busy"), "{err}");
     assert_hides(&err, &[TOKEN, NEW_KEY, NEW_SECRET]);
 }

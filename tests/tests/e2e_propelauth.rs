@@ -168,3 +168,17 @@ async fn failed_issue_keeps_the_revoked_id_as_partial_output() {
     assert!(fake.key(LATEST).is_none());
     assert_eq!(fake.requests().len(), 3);
 }
+
+#[tokio::test]
+async fn a_user_id_with_reserved_characters_stays_one_query_value() {
+    let user = "a&b=c d+e";
+    let mut seed = seed();
+    seed.keys.push(key(OTHERS.replace('f', "1").as_str(), user, 1_700_000_400));
+    let fake = propelauth::start(seed).await.unwrap();
+    let outputs = rotate_user_api_key(&Client::new(), &config(&fake), &inputs(BACKEND_KEY, user, None)).await.unwrap();
+
+    assert_eq!(outputs.revoked_key_id, "1111eeeeddddccccbbbbaaaa99998888");
+    // application/x-www-form-urlencoded: `&` `=` `+` escaped, space as `+`.
+    assert_eq!(fake.requests()[0].query.as_deref(), Some("user_id=a%26b%3Dc+d%2Be&page_size=1"));
+    assert_eq!(fake.requests()[2].json(), Some(json!({"user_id": user})));
+}

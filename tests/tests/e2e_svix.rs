@@ -152,3 +152,17 @@ async fn an_error_body_echoing_secrets_is_scrubbed() {
     let rotated = fake.current_key(APP, INTEG).unwrap();
     assert_hides(&err, &[TOKEN, ORIGINAL_KEY, &rotated]);
 }
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_transport_error_without_the_url() {
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let base = format!("http://127.0.0.1:{port}");
+    let err = rotate_integration_key(&Client::new(), &config(&base, TOKEN), &inputs(APP)).await.unwrap_err();
+
+    assert_eq!(err.step_id(), "getIntegration");
+    assert!(matches!(err.error(), StepError::Transport { .. }), "{:?}", err.error());
+    assert_hides(&err, &[TOKEN, &port.to_string(), APP]);
+}

@@ -67,7 +67,7 @@ impl Reporter<'_> {
 
     /// A feature of the specification this version does not generate code for yet: refused, never ignored.
     pub(crate) fn unsupported(&mut self, pointer: &str, feature: &str) {
-        self.error(pointer, format!("{feature} is not supported by arazzo-rs yet; the document cannot be compiled"));
+        self.error(pointer, format!("arazzo-rs does not generate code for {feature} yet, so this document cannot be compiled"));
     }
 
     /// Unknown fields are errors (a misspelt `sucessCriteria` would otherwise be silently ignored);
@@ -78,7 +78,15 @@ impl Reporter<'_> {
                 continue;
             }
             if !key.starts_with("x-") {
-                self.error(&format!("{pointer}/{}", escape(key)), format!("unknown field `{key}`"));
+                // Point at the key itself: that is where the typo is.
+                let key_pointer = format!("{pointer}/{}", escape(key));
+                let location = self.loaded.spans.key(&key_pointer).or_else(|| self.loaded.spans.nearest(&key_pointer));
+                self.diagnostics.push(Diagnostic::error(
+                    &self.loaded.path,
+                    location,
+                    json_path_of_pointer(&key_pointer),
+                    format!("unknown field `{key}`; fields that are not in the specification must start with `x-`"),
+                ));
             }
         }
     }

@@ -8,7 +8,7 @@ use crate::expr::{self, Expr};
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
 use crate::plan::{
-    CredentialUse, FieldPlan, OutputSource, SourcePlan, StepPlan, ValuePlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
+    FieldPlan, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
 };
 use crate::types;
 
@@ -77,7 +77,7 @@ pub(crate) fn plan(
         }
     }
 
-    let read: Vec<ValueRef> = steps.iter().flat_map(values_read).collect();
+    let read: Vec<ValueRef> = steps.iter().flat_map(StepPlan::values_read).cloned().collect();
     for value in &read {
         mark_used(&mut steps, value);
     }
@@ -228,26 +228,3 @@ pub(crate) fn mark_used(steps: &mut [StepPlan], value: &ValueRef) {
     }
 }
 
-/// Every value a step reads from earlier steps.
-fn values_read(step: &StepPlan) -> Vec<ValueRef> {
-    let mut read: Vec<ValueRef> = Vec::new();
-    let mut add_plan = |plan: &ValuePlan| read.extend(plan.refs().into_iter().cloned());
-    for parameter in &step.parameters {
-        add_plan(&parameter.value);
-    }
-    if let Some(body) = &step.body {
-        add_plan(body);
-    }
-    read.extend(step.server_url.iter().cloned());
-    for credential in &step.credentials {
-        if let CredentialUse::Bound { value, .. } = credential {
-            read.push(value.clone());
-        }
-    }
-    for output in &step.outputs {
-        if let OutputSource::Copy(value) = &output.source {
-            read.push(value.clone());
-        }
-    }
-    read
-}

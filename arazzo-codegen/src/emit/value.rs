@@ -21,6 +21,15 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
     }
 }
 
+/// An owned copy of the value: `.clone()`, except for `Copy` types where clippy would object.
+pub(super) fn owned(value: &ValueRef) -> TokenStream {
+    let place = place(value);
+    match value.ty() {
+        RustType::I64 | RustType::F64 | RustType::Bool if !value.is_optional() => place,
+        _ => quote!(#place.clone()),
+    }
+}
+
 /// A borrowed value implementing `ParamValue`, for path, query, header and cookie parameters.
 pub(super) fn parameter(value: &ValuePlan) -> TokenStream {
     match value {

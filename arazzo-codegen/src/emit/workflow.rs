@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::value::{self, json, place};
+use super::value::{self, json, owned, place};
 use super::{docs, ident, one_line, rust_type};
 use crate::condition::CompareOp;
 use crate::model::ParameterLocation;
@@ -154,15 +154,19 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     });
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
-        let value = place(&output.value);
-        quote!(#field: #value.clone())
+        let value = owned(&output.value);
+        quote!(#field: #value)
     });
+    // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
+    let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value, ValueRef::Input { .. }))
+        || workflow.steps.iter().any(|step| step.reads_inputs());
+    let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
     quote! {
         #doc
         pub async fn #name(
             client: &::arazzo_runtime::Client,
             config: &Config,
-            inputs: &#inputs,
+            #inputs_name: &#inputs,
         ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
             let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id);
             #(#from_inputs)*
@@ -174,11 +178,11 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
 
 fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
     let field = ident(&output.field.field);
-    let value = place(&output.value);
+    let value = owned(&output.value);
     if output.value.is_optional() {
-        quote!(run.partial.#field = #value.clone();)
+        quote!(run.partial.#field = #value;)
     } else {
-        quote!(run.partial.#field = ::core::option::Option::Some(#value.clone());)
+        quote!(run.partial.#field = ::core::option::Option::Some(#value);)
     }
 }
 
@@ -268,10 +272,7 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
             }
             OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
             OutputSource::StatusCode => quote!(i64::from(response.status())),
-            OutputSource::Copy(value) => {
-                let place = place(value);
-                quote!(#place.clone())
-            }
+            OutputSource::Copy(value) => owned(value),
         };
         quote!(let #variable: #ty = #value;)
     });

@@ -156,8 +156,8 @@ async fn echo_authorization_copies_the_header_into_the_body() {
     let url = format!("{}/api/v1/app/app_1/integration/integ_1", fake.base_url);
     let first = call("GET", &url, Some("Bearer testsk_admin"), None).await;
     assert_eq!(first.status, 500);
-    assert_eq!(first.body, json!({"code": "x", "echoedAuthorization": "Bearer testsk_admin"}));
+    assert_eq!(first.body, json!({"code": "x", "echo": "Bearer testsk_admin"}));
     let second = call("GET", &url, None, None).await;
     assert_eq!(second.status, 502);
-    assert_eq!(second.body, json!({"echoedAuthorization": ""}));
+    assert_eq!(second.body, json!({"echo": ""}));
 }

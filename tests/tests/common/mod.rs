@@ -1,6 +1,7 @@
 //! Assertions shared by the end-to-end tests.
-// Each e2e test file includes this module and uses a different subset of it.
-#![allow(dead_code)]
+// Each e2e test file includes this module and uses a different subset of it; these are assertion
+// helpers, so failing loudly is their job.
+#![allow(dead_code, clippy::panic)]
 
 use arazzo_tests::RecordedRequest;
 use serde_json::Value;

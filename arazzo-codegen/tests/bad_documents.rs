@@ -1,0 +1,118 @@
+//! Bad documents give located errors, all of them at once, never a panic or a partial module.
+//! Each expected line was checked by hand against the fixture (line, column and wording).
+
+use std::path::Path;
+
+use arazzo_codegen::{check_file, GenerateError, Options};
+
+/// The rendered diagnostics of a fixture that must fail to check.
+fn diagnostics(fixture: &str) -> Vec<String> {
+    let path = format!("tests/fixtures/bad/{fixture}");
+    match check_file(Path::new(&path), &Options::default(), &[]) {
+        Ok(_) => panic!("{fixture} was accepted"),
+        Err(GenerateError::Invalid { diagnostics, .. }) => diagnostics.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("{fixture}: unexpected error {other}"),
+    }
+}
+
+#[test]
+fn malformed_yaml_is_located() {
+    assert_eq!(
+        diagnostics("malformed.arazzo.yaml"),
+        ["error: tests/fixtures/bad/malformed.arazzo.yaml:8:4: malformed YAML: while parsing a block collection, \
+          did not find expected '-' indicator (at sourceDescriptions)"]
+    );
+}
+
+#[test]
+fn unknown_operation_id_names_the_closest_ones() {
+    assert_eq!(
+        diagnostics("unknown-operation.arazzo.yaml"),
+        ["error: tests/fixtures/bad/unknown-operation.arazzo.yaml:12:22: no source description has an operation \
+          `listPet`; closest: `listPets`, `getPet`, `createPet` (at workflows[0].steps[0].operationId)"]
+    );
+}
+
+#[test]
+fn dangling_step_references_are_all_reported() {
+    assert_eq!(
+        diagnostics("dangling-step.arazzo.yaml"),
+        [
+            "error: tests/fixtures/bad/dangling-step.arazzo.yaml:23:20: step `create` has no output `id`; its outputs \
+             are: `petId` (at workflows[0].steps[1].parameters[0].value)",
+            "error: tests/fixtures/bad/dangling-step.arazzo.yaml:29:20: `$steps.nope` names no step of this workflow; \
+             its steps are: `create`, `read`, `remove` (at workflows[0].steps[2].parameters[0].value)",
+            "error: tests/fixtures/bad/dangling-step.arazzo.yaml:31:14: `$steps.remove.outputs.gone` is used before \
+             step `remove` has run (or the step failed to check) (at workflows[0].outputs.later)",
+        ]
+    );
+}
+
+#[test]
+fn undeclared_input_lists_the_declared_ones() {
+    assert_eq!(
+        diagnostics("undeclared-input.arazzo.yaml"),
+        ["error: tests/fixtures/bad/undeclared-input.arazzo.yaml:20:20: `$inputs.petID` is not a declared input; \
+          declared inputs: `petId` (at workflows[0].steps[0].parameters[0].value)"]
+    );
+}
+
+#[test]
+fn path_parameters_must_match_the_operation() {
+    assert_eq!(
+        diagnostics("missing-path-parameter.arazzo.yaml"),
+        [
+            "error: tests/fixtures/bad/missing-path-parameter.arazzo.yaml:14:11: path parameter `petId` of operation \
+             `getPet` (/pets/{petId}) is not supplied (at workflows[0].steps[0].parameters)",
+            "error: tests/fixtures/bad/missing-path-parameter.arazzo.yaml:14:19: operation `getPet` declares no path \
+             parameter `petid`; it declares: `petId` (at workflows[0].steps[0].parameters[0].name)",
+        ]
+    );
+}
+
+#[test]
+fn features_not_generated_yet_are_refused_not_ignored() {
+    let refused = "so this document cannot be compiled";
+    assert_eq!(
+        diagnostics("not-yet-supported.arazzo.yaml"),
+        [
+            format!(
+                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:14:24: arazzo-rs does not generate code for \
+                 the condition `$response.body#/pets/0/id != null` (so far only `$statusCode <op> <number>` is \
+                 generated) yet, {refused} (at workflows[0].steps[0].successCriteria[0].condition)"
+            ),
+            format!(
+                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:17:19: arazzo-rs does not generate code for \
+                 a `jsonpath` criterion yet, {refused} (at workflows[0].steps[0].successCriteria[1].type)"
+            ),
+            format!(
+                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:19:11: arazzo-rs does not generate code for \
+                 `onFailure` actions yet, {refused} (at workflows[0].steps[0].onFailure)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn version_remote_sources_and_misspelt_fields_are_errors() {
+    assert_eq!(
+        diagnostics("structure.arazzo.yaml"),
+        [
+            "error: tests/fixtures/bad/structure.arazzo.yaml:1:9: unsupported Arazzo version `2.0.0`; arazzo-rs reads \
+             1.0.x (at arazzo)",
+            "error: tests/fixtures/bad/structure.arazzo.yaml:7:10: source description `pets` points at \
+             `https://example.com/pets.yaml`, which is not a local file; arazzo-rs never fetches descriptions: map it \
+             to a local copy (CLI `--source pets=PATH`, or `Builder::source`) (at sourceDescriptions[0].url)",
+            "error: tests/fixtures/bad/structure.arazzo.yaml:13:9: unknown field `sucessCriteria`; fields that are not \
+             in the specification must start with `x-` (at workflows[0].steps[0].sucessCriteria)",
+        ]
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    let result = check_file(Path::new("tests/fixtures/bad/does-not-exist.yaml"), &Options::default(), &[]);
+    let Err(GenerateError::Invalid { diagnostics, .. }) = result else { panic!("accepted a missing file") };
+    assert_eq!(diagnostics.len(), 1);
+    assert!(diagnostics[0].to_string().starts_with("error: tests/fixtures/bad/does-not-exist.yaml: "), "{}", diagnostics[0]);
+}
