@@ -34,11 +34,27 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: &Path, location: Option<Location>, json_path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, file: file.to_path_buf(), location, json_path: json_path.into(), message: message.into() }
+    pub fn error(
+        file: &Path,
+        location: Option<Location>,
+        json_path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.to_path_buf(),
+            location,
+            json_path: json_path.into(),
+            message: message.into(),
+        }
     }
 
-    pub fn warning(file: &Path, location: Option<Location>, json_path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: &Path,
+        location: Option<Location>,
+        json_path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self { severity: Severity::Warning, ..Self::error(file, location, json_path, message) }
     }
 

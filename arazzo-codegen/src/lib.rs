@@ -84,8 +84,10 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 
 /// Checks one Arazzo document (after applying the overlays meant for it) and plans its module.
 pub fn check_file(path: &Path, options: &Options, overlays: &[Overlay]) -> Result<check::Checked, GenerateError> {
-    let mut loaded = load::load_file(path)
-        .map_err(|diagnostic| GenerateError::Invalid { diagnostics: vec![diagnostic], files_read: vec![path.to_path_buf()] })?;
+    let mut loaded = load::load_file(path).map_err(|diagnostic| GenerateError::Invalid {
+        diagnostics: vec![diagnostic],
+        files_read: vec![path.to_path_buf()],
+    })?;
     let mut overlay_problems = Vec::new();
     let mut overlay_files = Vec::new();
     for overlay in overlays.iter().filter(|overlay| overlay.applies_to(path)) {

@@ -59,7 +59,8 @@ impl Scope {
         if self.taken.insert(ident.clone()) {
             return ident;
         }
-        let separator = if ident.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        // `value_2` for snake case; `Value2` for types, where an underscore would trip `non_camel_case_types`.
+        let separator = if ident.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
         (2..)
             .map(|n| format!("{ident}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -128,6 +129,8 @@ mod tests {
         assert_eq!(scope.snake("v1"), "v1");
         assert_eq!(scope.snake("v-1"), "v_1");
         assert_eq!(scope.claim("v1".into()), "v1_2");
+        assert_eq!(scope.camel("v-1"), "V1");
+        assert_eq!(scope.camel("v1"), "V12");
     }
 
     #[test]

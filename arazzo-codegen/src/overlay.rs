@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use crate::diagnostic::{json_path_of_pointer, Diagnostic};
+use crate::diagnostic::{Diagnostic, json_path_of_pointer};
 use crate::load::{self, Loaded};
 
 /// A loaded overlay document.
@@ -52,11 +52,7 @@ impl Overlay {
             return Err(problems);
         }
         let extends = loaded.value.get("extends").and_then(Value::as_str).and_then(|url| {
-            if url.contains("://") {
-                None
-            } else {
-                Some(path.parent().unwrap_or_else(|| Path::new(".")).join(url))
-            }
+            if url.contains("://") { None } else { Some(path.parent().unwrap_or_else(|| Path::new(".")).join(url)) }
         });
         Ok(Self { loaded, extends })
     }
@@ -139,10 +135,10 @@ fn remove_at(root: &mut Value, pointer: &str) {
             map.shift_remove(&key);
         }
         Some(Value::Array(items)) => {
-            if let Ok(index) = key.parse::<usize>() {
-                if index < items.len() {
-                    items.remove(index);
-                }
+            if let Ok(index) = key.parse::<usize>()
+                && index < items.len()
+            {
+                items.remove(index);
             }
         }
         _ => {}

@@ -56,7 +56,12 @@ fn is_secret(schema: &Value, name: &str) -> bool {
 
 /// The type of `$response.body#<pointer>` for an output named `name`, from the response schema.
 /// Returns `Json` where the schema says nothing about that location.
-pub fn output_type(openapi: &OpenApi, body_schema: Option<&Value>, pointer: &str, name: &str) -> Result<RustType, String> {
+pub fn output_type(
+    openapi: &OpenApi,
+    body_schema: Option<&Value>,
+    pointer: &str,
+    name: &str,
+) -> Result<RustType, String> {
     let Some(schema) = body_schema else {
         return Ok(secret_or(RustType::Json, name));
     };
@@ -97,7 +102,11 @@ mod tests {
             (json!({"type": ["integer", "null"]}), "n", RustType::I64),
             (json!({"type": "number"}), "n", RustType::F64),
             (json!({"type": "boolean"}), "n", RustType::Bool),
-            (json!({"type": "array", "items": {"type": "string"}}), "scopes", RustType::Vec(Box::new(RustType::String))),
+            (
+                json!({"type": "array", "items": {"type": "string"}}),
+                "scopes",
+                RustType::Vec(Box::new(RustType::String)),
+            ),
             (json!({"type": "object"}), "o", RustType::Json),
             (json!({}), "o", RustType::Json),
         ];

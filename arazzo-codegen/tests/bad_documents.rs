@@ -1,9 +1,12 @@
 //! Bad documents give located errors, all of them at once, never a panic or a partial module.
 //! Each expected line was checked by hand against the fixture (line, column and wording).
 
+// Helpers outside `#[test]` functions fail the test by panicking, as tests do.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
-use arazzo_codegen::{check_file, GenerateError, Options};
+use arazzo_codegen::{GenerateError, Options, check_file};
 
 /// The rendered diagnostics of a fixture that must fail to check.
 fn diagnostics(fixture: &str) -> Vec<String> {
@@ -114,5 +117,9 @@ fn a_missing_file_is_an_error_not_a_panic() {
     let result = check_file(Path::new("tests/fixtures/bad/does-not-exist.yaml"), &Options::default(), &[]);
     let Err(GenerateError::Invalid { diagnostics, .. }) = result else { panic!("accepted a missing file") };
     assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].to_string().starts_with("error: tests/fixtures/bad/does-not-exist.yaml: "), "{}", diagnostics[0]);
+    assert!(
+        diagnostics[0].to_string().starts_with("error: tests/fixtures/bad/does-not-exist.yaml: "),
+        "{}",
+        diagnostics[0]
+    );
 }

@@ -2,9 +2,12 @@
 //! --test golden` to update after reviewing the diff). The golden files are also compiled, warning-free,
 //! by `generated/tests/ui/pass_features_golden.rs`.
 
+// Helpers outside `#[test]` functions fail the test by panicking, as tests do.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
-use arazzo_codegen::{generate_file, Options};
+use arazzo_codegen::{Options, generate_file};
 
 fn generate(fixture: &str) -> arazzo_codegen::Generated {
     let path = format!("tests/fixtures/{fixture}");

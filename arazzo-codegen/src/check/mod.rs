@@ -9,7 +9,7 @@ mod workflow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{json_path_of_pointer, Diagnostic};
+use crate::diagnostic::{Diagnostic, json_path_of_pointer};
 use crate::load::{self, Loaded};
 use crate::model::{self, Document, Extra};
 use crate::naming::{self, Scope};
@@ -67,7 +67,10 @@ impl Reporter<'_> {
 
     /// A feature of the specification this version does not generate code for yet: refused, never ignored.
     pub(crate) fn unsupported(&mut self, pointer: &str, feature: &str) {
-        self.error(pointer, format!("arazzo-rs does not generate code for {feature} yet, so this document cannot be compiled"));
+        self.error(
+            pointer,
+            format!("arazzo-rs does not generate code for {feature} yet, so this document cannot be compiled"),
+        );
     }
 
     /// Unknown fields are errors (a misspelt `sucessCriteria` would otherwise be silently ignored);
@@ -143,11 +146,13 @@ fn plan_document(
         let pointer = format!("/sourceDescriptions/{index}");
         reporter.extra(&description.extra, &pointer, &[]);
         if document.source_descriptions[..index].iter().any(|earlier| earlier.name == description.name) {
-            reporter.error(&format!("{pointer}/name"), format!("duplicate source description name `{}`", description.name));
+            reporter
+                .error(&format!("{pointer}/name"), format!("duplicate source description name `{}`", description.name));
             continue;
         }
         if description.kind == Some(model::SourceKind::Arazzo) {
-            reporter.unsupported(&format!("{pointer}/type"), "a source description of type `arazzo` (nested workflows)");
+            reporter
+                .unsupported(&format!("{pointer}/type"), "a source description of type `arazzo` (nested workflows)");
             all_sources_loaded = false;
             continue;
         }
@@ -180,7 +185,8 @@ fn plan_document(
     for (index, workflow) in document.workflows.iter().enumerate() {
         let pointer = format!("/workflows/{index}");
         if document.workflows[..index].iter().any(|earlier| earlier.workflow_id == workflow.workflow_id) {
-            reporter.error(&format!("{pointer}/workflowId"), format!("duplicate workflowId `{}`", workflow.workflow_id));
+            reporter
+                .error(&format!("{pointer}/workflowId"), format!("duplicate workflowId `{}`", workflow.workflow_id));
             continue;
         }
         let context = workflow::Context {
@@ -268,7 +274,10 @@ fn load_source(
             let any_error = diagnostics.iter().any(Diagnostic::is_error);
             reporter.diagnostics.extend(diagnostics);
             if any_error {
-                reporter.error(&format!("{pointer}/url"), format!("the OpenAPI description of source `{}` has errors", description.name));
+                reporter.error(
+                    &format!("{pointer}/url"),
+                    format!("the OpenAPI description of source `{}` has errors", description.name),
+                );
             }
             None
         }
@@ -285,5 +294,7 @@ fn local_path(url: &str, arazzo_file: &Path) -> Option<PathBuf> {
         return None;
     }
     let base = arazzo_file.parent().unwrap_or_else(|| Path::new("."));
-    Some(base.join(url))
+    // `./x.yaml` and `x.yaml` name the same file: drop `.` components so reports and
+    // `rerun-if-changed` lines show one spelling.
+    Some(base.join(url).components().filter(|part| !matches!(part, std::path::Component::CurDir)).collect())
 }

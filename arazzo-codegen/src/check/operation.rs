@@ -10,11 +10,7 @@ use crate::openapi::{Operation, ParamLocation, SecurityScheme};
 use crate::plan::{CredentialKind, CredentialPlan, CredentialUse, ParameterPlan};
 
 /// The operation a step calls, and the index of the source that describes it.
-pub(crate) fn find<'s>(
-    cx: &mut Context<'s, '_>,
-    step: &model::Step,
-    pointer: &str,
-) -> Option<(usize, &'s Operation)> {
+pub(crate) fn find<'s>(cx: &mut Context<'s, '_>, step: &model::Step, pointer: &str) -> Option<(usize, &'s Operation)> {
     let targets = [step.operation_id.is_some(), step.operation_path.is_some(), step.workflow_id.is_some()];
     if targets.iter().filter(|set| **set).count() != 1 {
         cx.reporter.error(pointer, "a step needs exactly one of `operationId`, `operationPath` and `workflowId`");
@@ -35,7 +31,8 @@ fn by_id<'s>(cx: &mut Context<'s, '_>, id: &str, pointer: &str) -> Option<(usize
     // Only `$sourceDescriptions.<name>.<id>` is qualified: plain ids may contain dots (`v1.integration.get`).
     if id.starts_with("$sourceDescriptions.") {
         let Ok(Expr::SourceDescriptions { name, rest }) = expr::parse(id) else {
-            cx.reporter.error(pointer, format!("`{id}` is not a valid `$sourceDescriptions.<name>.<operationId>` reference"));
+            cx.reporter
+                .error(pointer, format!("`{id}` is not a valid `$sourceDescriptions.<name>.<operationId>` reference"));
             return None;
         };
         let (index, source) = source_named(cx, &name, pointer)?;
@@ -45,7 +42,9 @@ fn by_id<'s>(cx: &mut Context<'s, '_>, id: &str, pointer: &str) -> Option<(usize
                 let hint = list(source.openapi.closest_operation_ids(&rest, 3).into_iter());
                 cx.reporter.error(
                     pointer,
-                    format!("source `{name}` has no operation `{rest}` (operationIds are case-sensitive); closest: {hint}"),
+                    format!(
+                        "source `{name}` has no operation `{rest}` (operationIds are case-sensitive); closest: {hint}"
+                    ),
                 );
                 None
             }
@@ -61,9 +60,8 @@ fn by_id<'s>(cx: &mut Context<'s, '_>, id: &str, pointer: &str) -> Option<(usize
         [one] => Some(*one),
         [] => {
             if cx.all_sources_loaded {
-                let hint = list(
-                    cx.sources.iter().flat_map(|source| source.openapi.closest_operation_ids(id, 3)).take(3),
-                );
+                let hint =
+                    list(cx.sources.iter().flat_map(|source| source.openapi.closest_operation_ids(id, 3)).take(3));
                 cx.reporter.error(pointer, format!("no source description has an operation `{id}`; closest: {hint}"));
             }
             None
@@ -83,11 +81,12 @@ fn by_id<'s>(cx: &mut Context<'s, '_>, id: &str, pointer: &str) -> Option<(usize
 fn by_path<'s>(cx: &mut Context<'s, '_>, path: &str, pointer: &str) -> Option<(usize, &'s Operation)> {
     let parts = expr::parse_template(path).ok();
     let parsed = match parts.as_deref() {
-        Some([TemplatePart::Expr { expr: Expr::SourceDescriptions { name, rest }, braced: true, .. }, TemplatePart::Literal(fragment)])
-            if rest == "url" =>
-        {
-            fragment.strip_prefix('#').map(|json_pointer| (name.clone(), json_pointer.to_string()))
-        }
+        Some(
+            [
+                TemplatePart::Expr { expr: Expr::SourceDescriptions { name, rest }, braced: true, .. },
+                TemplatePart::Literal(fragment),
+            ],
+        ) if rest == "url" => fragment.strip_prefix('#').map(|json_pointer| (name.clone(), json_pointer.to_string())),
         _ => None,
     };
     let Some((name, json_pointer)) = parsed else {

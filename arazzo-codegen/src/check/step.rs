@@ -91,7 +91,10 @@ fn parameters(
         let Some(location) = parameter.location else {
             cx.reporter.error(
                 &format!("{parameter_pointer}/in"),
-                format!("parameter `{}` needs `in` (path, query, header or cookie) on a step that calls an operation", parameter.name),
+                format!(
+                    "parameter `{}` needs `in` (path, query, header or cookie) on a step that calls an operation",
+                    parameter.name
+                ),
             );
             complete = false;
             continue;
@@ -154,7 +157,10 @@ fn parameters(
         if location == ParameterLocation::Path && value.refs().iter().any(|value| value.is_optional()) {
             cx.reporter.error(
                 &value_pointer,
-                format!("path parameter `{}` is fed from an optional input; path parameters must always have a value", parameter.name),
+                format!(
+                    "path parameter `{}` is fed from an optional input; path parameters must always have a value",
+                    parameter.name
+                ),
             );
             complete = false;
             continue;
@@ -162,11 +168,13 @@ fn parameters(
         planned.push(ParameterPlan { name: parameter.name.clone(), location, value });
     }
     for declared in operation.parameters.iter().filter(|declared| declared.location == ParamLocation::Path) {
-        let supplied =
-            planned.iter().any(|parameter| parameter.location == ParameterLocation::Path && parameter.name == declared.name);
-        let failed = step.parameters.iter().any(|parameter| {
-            matches!(parameter, Reusable::Inline(parameter) if parameter.name == declared.name)
-        });
+        let supplied = planned
+            .iter()
+            .any(|parameter| parameter.location == ParameterLocation::Path && parameter.name == declared.name);
+        let failed = step
+            .parameters
+            .iter()
+            .any(|parameter| matches!(parameter, Reusable::Inline(parameter) if parameter.name == declared.name));
         if !supplied && !failed {
             cx.reporter.error(
                 &format!("{pointer}/parameters"),
@@ -224,11 +232,11 @@ fn request_body(
     }
     let Some(payload) = &body.payload else { return Some(None) };
     let payload_pointer = format!("{pointer}/payload");
-    if let Value::String(text) = payload {
-        if expr::parse(text).is_err() {
-            cx.reporter.unsupported(&payload_pointer, "a payload written as JSON text in a string");
-            return None;
-        }
+    if let Value::String(text) = payload
+        && expr::parse(text).is_err()
+    {
+        cx.reporter.unsupported(&payload_pointer, "a payload written as JSON text in a string");
+        return None;
     }
     env.value(payload, &payload_pointer, cx.reporter).map(Some)
 }
@@ -258,7 +266,8 @@ fn criteria(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) -> Opti
         let parsed = match condition::parse_condition(&criterion.condition) {
             Ok(parsed) => parsed,
             Err(error) => {
-                cx.reporter.error(&condition_pointer, format!("`{}` is not a valid condition: {error}", criterion.condition));
+                cx.reporter
+                    .error(&condition_pointer, format!("`{}` is not a valid condition: {error}", criterion.condition));
                 complete = false;
                 continue;
             }
@@ -268,7 +277,10 @@ fn criteria(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) -> Opti
             None => {
                 cx.reporter.unsupported(
                     &condition_pointer,
-                    &format!("the condition `{}` (so far only `$statusCode <op> <number>` is generated)", criterion.condition),
+                    &format!(
+                        "the condition `{}` (so far only `$statusCode <op> <number>` is generated)",
+                        criterion.condition
+                    ),
                 );
                 complete = false;
             }
@@ -280,9 +292,12 @@ fn criteria(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) -> Opti
 /// `$statusCode == 200`, or `200 == $statusCode` with the comparison turned around.
 fn status_check(condition: &Condition) -> Option<StatusCheck> {
     let Condition::Compare(left, operator, right) = condition else { return None };
-    let status = |side: &Condition| matches!(side, Condition::Expr(Expr::StatusCode, navigation) if navigation.is_empty());
+    let status =
+        |side: &Condition| matches!(side, Condition::Expr(Expr::StatusCode, navigation) if navigation.is_empty());
     let number = |side: &Condition| match side {
-        Condition::Literal(Literal::Number(number)) if number.fract() == 0.0 && number.abs() < 1e6 => Some(*number as i64),
+        Condition::Literal(Literal::Number(number)) if number.fract() == 0.0 && number.abs() < 1e6 => {
+            Some(*number as i64)
+        }
         _ => None,
     };
     if status(left) {
@@ -353,7 +368,8 @@ fn bound_credentials(
             _ => "apiKey",
         };
         let Some(text) = values.get(key).and_then(Value::as_str) else {
-            cx.reporter.error(&format!("{entry_pointer}/values"), format!("`values.{key}` is required for this scheme"));
+            cx.reporter
+                .error(&format!("{entry_pointer}/values"), format!("`values.{key}` is required for this scheme"));
             return None;
         };
         let value_pointer = format!("{entry_pointer}/values/{key}");
@@ -380,9 +396,11 @@ fn outputs(
     env: &Env<'_>,
     locals: &mut Scope,
 ) -> Option<Vec<StepOutputPlan>> {
-    let openapi = &cx.sources.iter().find(|source| {
-        source.openapi.operations.iter().any(|candidate| std::ptr::eq(candidate, operation))
-    })?.openapi;
+    let openapi = &cx
+        .sources
+        .iter()
+        .find(|source| source.openapi.operations.iter().any(|candidate| std::ptr::eq(candidate, operation)))?
+        .openapi;
     let body_schema = success_body_schema(operation, criteria);
     let mut planned = Vec::new();
     let mut complete = true;
@@ -440,9 +458,9 @@ fn outputs(
 
 /// The JSON schema of the response the success criteria expect (or of the first 2xx response).
 fn success_body_schema<'o>(operation: &'o Operation, criteria: &[CriterionPlan]) -> Option<&'o Value> {
-    let expected = criteria.iter().find_map(|criterion| {
-        (criterion.check.operator == CompareOp::Eq).then(|| criterion.check.status.to_string())
-    });
+    let expected = criteria
+        .iter()
+        .find_map(|criterion| (criterion.check.operator == CompareOp::Eq).then(|| criterion.check.status.to_string()));
     let response = match &expected {
         Some(status) => {
             let range = format!("{}XX", &status[..1]);

@@ -35,7 +35,10 @@ impl Env<'_> {
                     }),
                     None => {
                         let declared = list(self.inputs.iter().map(|input| input.name.as_str()));
-                        reporter.error(pointer, format!("`$inputs.{name}` is not a declared input; declared inputs: {declared}"));
+                        reporter.error(
+                            pointer,
+                            format!("`$inputs.{name}` is not a declared input; declared inputs: {declared}"),
+                        );
                         None
                     }
                 }
@@ -64,10 +67,8 @@ impl Env<'_> {
                 Some(found) => Some(ValueRef::StepOutput { variable: found.variable.clone(), ty: found.ty.clone() }),
                 None => {
                     let outputs = list(earlier.outputs.iter().map(|candidate| candidate.name.as_str()));
-                    reporter.error(
-                        pointer,
-                        format!("step `{step}` has no output `{output}`; its outputs are: {outputs}"),
-                    );
+                    reporter
+                        .error(pointer, format!("step `{step}` has no output `{output}`; its outputs are: {outputs}"));
                     None
                 }
             };
@@ -75,7 +76,9 @@ impl Env<'_> {
         let message = if self.current == Some(step) {
             format!("step `{step}` cannot use its own output `{output}`: it does not exist before the step has run")
         } else if self.all_steps.iter().any(|candidate| candidate.step_id == step) {
-            format!("`$steps.{step}.outputs.{output}` is used before step `{step}` has run (or the step failed to check)")
+            format!(
+                "`$steps.{step}.outputs.{output}` is used before step `{step}` has run (or the step failed to check)"
+            )
         } else {
             let steps = list(self.all_steps.iter().map(|candidate| candidate.step_id.as_str()));
             format!("`$steps.{step}` names no step of this workflow; its steps are: {steps}")
@@ -113,10 +116,10 @@ impl Env<'_> {
     }
 
     fn string_value(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
-        if text.starts_with('$') {
-            if let Ok(expr) = expr::parse(text) {
-                return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref);
-            }
+        if text.starts_with('$')
+            && let Ok(expr) = expr::parse(text)
+        {
+            return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref);
         }
         let parts = match expr::parse_template(text) {
             Ok(parts) => parts,
@@ -147,7 +150,9 @@ impl Env<'_> {
                         Some(value) if value.is_optional() => {
                             reporter.error(
                                 pointer,
-                                format!("`{expr}` is an optional input and cannot be embedded in a string; make it required"),
+                                format!(
+                                    "`{expr}` is an optional input and cannot be embedded in a string; make it required"
+                                ),
                             );
                             complete = false;
                         }

@@ -3,13 +3,11 @@
 use serde_json::Value;
 
 use super::values::Env;
-use super::{step, Reporter, Source};
+use super::{Reporter, Source, step};
 use crate::expr::{self, Expr};
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
-use crate::plan::{
-    FieldPlan, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
-};
+use crate::plan::{FieldPlan, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan};
 use crate::types;
 
 pub(crate) struct Context<'a, 'r> {
@@ -100,7 +98,12 @@ pub(crate) fn plan(
 
 /// Typed input fields from the workflow's `inputs` JSON Schema (an object schema, possibly a `$ref`
 /// to `components.inputs`).
-fn input_fields(document: &Document, schema: Option<&Value>, pointer: &str, reporter: &mut Reporter<'_>) -> Option<Vec<FieldPlan>> {
+fn input_fields(
+    document: &Document,
+    schema: Option<&Value>,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+) -> Option<Vec<FieldPlan>> {
     let Some(schema) = schema else { return Some(Vec::new()) };
     let schema = match resolve_input_ref(document, schema) {
         Ok(schema) => schema,
@@ -147,7 +150,10 @@ fn input_fields(document: &Document, schema: Option<&Value>, pointer: &str, repo
     }
     for name in required {
         if !properties.is_some_and(|properties| properties.contains_key(name)) {
-            reporter.error(&format!("{pointer}/required"), format!("required input `{name}` is not among the schema's properties"));
+            reporter.error(
+                &format!("{pointer}/required"),
+                format!("required input `{name}` is not among the schema's properties"),
+            );
         }
     }
     Some(fields)
@@ -159,7 +165,9 @@ fn resolve_input_ref<'a>(document: &'a Document, schema: &'a Value) -> Result<&'
     for _ in 0..16 {
         let Some(reference) = current.get("$ref").and_then(Value::as_str) else { return Ok(current) };
         let Some(name) = reference.strip_prefix("#/components/inputs/") else {
-            return Err(format!("`$ref: {reference}` is not supported here; inputs may refer to `#/components/inputs/<name>`"));
+            return Err(format!(
+                "`$ref: {reference}` is not supported here; inputs may refer to `#/components/inputs/<name>`"
+            ));
         };
         current = document
             .components
@@ -201,9 +209,9 @@ fn workflow_outputs(
         };
         let available_after = match &value {
             ValueRef::Input { .. } => None,
-            ValueRef::StepOutput { variable, .. } => steps.iter().position(|step| {
-                step.outputs.iter().any(|output| &output.variable == variable)
-            }),
+            ValueRef::StepOutput { variable, .. } => {
+                steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
+            }
         };
         mark_used(steps, &value);
         let (ty, optional) = (value.ty().clone(), value.is_optional());
@@ -227,4 +235,3 @@ pub(crate) fn mark_used(steps: &mut [StepPlan], value: &ValueRef) {
         }
     }
 }
-

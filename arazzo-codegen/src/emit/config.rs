@@ -16,7 +16,8 @@ pub(super) fn emit(plan: &ModulePlan) -> TokenStream {
     });
     let all_default = plan.sources.iter().all(|source| source.credentials.is_empty());
     let derive_default = all_default.then(|| quote!(Default,));
-    let doc = docs("Settings for every source description of this document: where each API is and how to authenticate.");
+    let doc =
+        docs("Settings for every source description of this document: where each API is and how to authenticate.");
     quote! {
         #doc
         #[derive(Clone, Debug, #derive_default)]

@@ -48,11 +48,19 @@ fn module_docs(plan: &ModulePlan) -> String {
     docs.push_str("\n## Workflows\n\n");
     for workflow in &plan.workflows {
         let summary = workflow.summary.as_deref().map(|summary| format!(": {}", one_line(summary))).unwrap_or_default();
-        docs.push_str(&format!("- [`{}()`]({}) (`{}`){summary}\n", workflow.function, workflow.function, workflow.workflow_id));
+        docs.push_str(&format!(
+            "- [`{}()`]({}) (`{}`){summary}\n",
+            workflow.function, workflow.function, workflow.workflow_id
+        ));
     }
     docs.push_str("\n## Sources\n\n");
     for source in &plan.sources {
-        docs.push_str(&format!("- `{}` (`{}`): configured by [`{}`]\n", source.name, one_line(&source.url), source.type_name));
+        docs.push_str(&format!(
+            "- `{}` (`{}`): configured by [`{}`]\n",
+            source.name,
+            one_line(&source.url),
+            source.type_name
+        ));
     }
     docs
 }

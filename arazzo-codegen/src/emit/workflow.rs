@@ -104,7 +104,8 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
     text.push_str("\n# Steps\n\n");
     for (index, step) in workflow.steps.iter().enumerate() {
         let operation = step.operation_id.as_deref().map(|id| format!(" (`{}`)", one_line(id))).unwrap_or_default();
-        let expects: Vec<String> = step.criteria.iter().map(|criterion| format!("`{}`", one_line(&criterion.text))).collect();
+        let expects: Vec<String> =
+            step.criteria.iter().map(|criterion| format!("`{}`", one_line(&criterion.text))).collect();
         let expects = if expects.is_empty() { String::new() } else { format!(", expects {}", expects.join(" and ")) };
         let target = match &step.server_url {
             Some(_) => " on the server URL an earlier step returned".to_string(),
@@ -149,7 +150,8 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let from_inputs = workflow.outputs.iter().filter(|output| output.available_after.is_none()).map(record_partial);
     let steps = workflow.steps.iter().enumerate().map(|(index, step)| {
         let body = step_statements(plan, step);
-        let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
+        let recorded =
+            workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
         quote! { #body #(#recorded)* }
     });
     let output_fields = workflow.outputs.iter().map(|output| {
@@ -189,8 +191,10 @@ fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
 fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
     let source = &plan.sources[step.source];
     let step_id = &step.step_id;
-    let operation =
-        step.operation_id.clone().unwrap_or_else(|| format!("{} {}", step.method.as_str().to_ascii_uppercase(), step.path));
+    let operation = step
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", step.method.as_str().to_ascii_uppercase(), step.path));
     let method = ident(step.method.variant());
     let path = &step.path;
     let parameters = step.parameters.iter().map(|parameter| {
@@ -225,7 +229,12 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
         quote!(.json_body(#json))
     });
     let mut secrets: Vec<&ValueRef> = Vec::new();
-    for value in step.parameters.iter().flat_map(|parameter| parameter.value.secret_refs()).chain(step.body.iter().flat_map(|body| body.secret_refs())) {
+    for value in step
+        .parameters
+        .iter()
+        .flat_map(|parameter| parameter.value.secret_refs())
+        .chain(step.body.iter().flat_map(|body| body.secret_refs()))
+    {
         if !secrets.contains(&value) {
             secrets.push(value);
         }

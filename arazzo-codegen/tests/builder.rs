@@ -1,0 +1,105 @@
+//! `Builder`, as `build.rs` uses it.
+
+use std::path::PathBuf;
+
+use arazzo_codegen::{BuildError, Builder};
+
+#[test]
+fn writes_modules_once_and_reports_every_file_read() {
+    let out = tempfile::tempdir().unwrap();
+    let mut builder = Builder::new();
+    builder.file("tests/fixtures/features.arazzo.yaml").out_dir(out.path()).emit_rerun_if_changed(false);
+
+    let first = builder.compile_with_report().unwrap();
+    assert_eq!(first.modules, [("features".to_string(), PathBuf::from("tests/fixtures/features.arazzo.yaml"))]);
+    assert_eq!(first.written, [out.path().join("features.rs")]);
+    assert_eq!(
+        first.files_read,
+        [
+            PathBuf::from("tests/fixtures/features.arazzo.yaml"),
+            PathBuf::from("tests/fixtures/pets.openapi.yaml"),
+            PathBuf::from("tests/fixtures/store.openapi.json"),
+        ]
+    );
+    let written = std::fs::read_to_string(out.path().join("features.rs")).unwrap();
+    assert_eq!(written, std::fs::read_to_string("tests/golden/features.rs").unwrap());
+
+    // Unchanged output is not rewritten, so cargo does not rebuild the crate that includes it.
+    let modified = std::fs::metadata(out.path().join("features.rs")).unwrap().modified().unwrap();
+    let second = builder.compile_with_report().unwrap();
+    assert!(second.written.is_empty());
+    assert_eq!(std::fs::metadata(out.path().join("features.rs")).unwrap().modified().unwrap(), modified);
+}
+
+#[test]
+fn a_remote_source_can_be_mapped_to_a_local_file() {
+    let out = tempfile::tempdir().unwrap();
+    let unmapped = Builder::new()
+        .file("tests/fixtures/remote-source.arazzo.yaml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report();
+    let Err(BuildError::Invalid(diagnostics)) = unmapped else { panic!("a remote URL was accepted") };
+    assert!(diagnostics[0].message.contains("is not a local file"), "{}", diagnostics[0]);
+
+    let report = Builder::new()
+        .file("tests/fixtures/remote-source.arazzo.yaml")
+        .source("pets", "tests/fixtures/pets.openapi.yaml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report()
+        .unwrap();
+    assert_eq!(report.modules[0].0, "remote_source");
+    assert!(report.files_read.contains(&PathBuf::from("tests/fixtures/pets.openapi.yaml")));
+    let source = std::fs::read_to_string(out.path().join("remote_source.rs")).unwrap();
+    assert!(source.contains("pub async fn read_pet("), "{source}");
+}
+
+#[test]
+fn errors_print_every_located_problem() {
+    let out = tempfile::tempdir().unwrap();
+    let error = Builder::new()
+        .file("tests/fixtures/bad/undeclared-input.arazzo.yaml")
+        .file("tests/fixtures/bad/unknown-operation.arazzo.yaml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "arazzo-codegen found problems:\n\
+         error: tests/fixtures/bad/undeclared-input.arazzo.yaml:20:20: `$inputs.petID` is not a declared input; \
+         declared inputs: `petId` (at workflows[0].steps[0].parameters[0].value)\n\
+         error: tests/fixtures/bad/unknown-operation.arazzo.yaml:12:22: no source description has an operation \
+         `listPet`; closest: `listPets`, `getPet`, `createPet` (at workflows[0].steps[0].operationId)"
+    );
+    // Nothing is written when anything failed.
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn without_out_dir_or_files_the_error_says_what_is_missing() {
+    assert!(std::env::var_os("OUT_DIR").is_none(), "integration tests run without OUT_DIR");
+    let error = Builder::new().file("tests/fixtures/features.arazzo.yaml").compile().unwrap_err();
+    assert!(matches!(error, BuildError::NoOutDir), "{error}");
+    assert!(matches!(Builder::new().out_dir("x").compile().unwrap_err(), BuildError::NoFiles));
+}
+
+#[test]
+fn two_documents_with_the_same_module_name_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        let text = std::fs::read_to_string("tests/fixtures/remote-source.arazzo.yaml").unwrap();
+        std::fs::write(dir.path().join(sub).join("same.arazzo.yaml"), text).unwrap();
+    }
+    let error = Builder::new()
+        .file(dir.path().join("a/same.arazzo.yaml"))
+        .file(dir.path().join("b/same.arazzo.yaml"))
+        .source("pets", "tests/fixtures/pets.openapi.yaml")
+        .out_dir(dir.path())
+        .emit_rerun_if_changed(false)
+        .compile()
+        .unwrap_err();
+    assert!(matches!(&error, BuildError::DuplicateModule { module, .. } if module == "same"), "{error}");
+}

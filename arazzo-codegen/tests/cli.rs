@@ -1,0 +1,144 @@
+//! The `arazzo-codegen` command line: `check` and `generate`, on the seeds and on bad input, and the
+//! checked-in `generated/` crate being exactly what the CLI produces.
+
+// Helpers outside `#[test]` functions fail the test by panicking, as tests do.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The workspace root: the seeds are named relative to it, as in `scripts/regenerate.sh`.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn cli() -> Command {
+    let mut command = Command::cargo_bin("arazzo-codegen").expect("the binary is built for integration tests");
+    command.current_dir(root());
+    command
+}
+
+/// The seed documents, sorted, as paths relative to the root (what the shell glob gives).
+fn seeds() -> Vec<String> {
+    let mut seeds = Vec::new();
+    for provider in std::fs::read_dir(root().join("workflows")).unwrap() {
+        let provider = provider.unwrap().path();
+        let Ok(files) = std::fs::read_dir(provider.join("arazzo")) else { continue };
+        for file in files {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|extension| extension == "yml") {
+                seeds.push(file.strip_prefix(root()).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    seeds.sort();
+    seeds
+}
+
+const OVERLAY: &str = "workflows/backblaze/overlays/backblaze-credentials.overlay.yml";
+
+#[test]
+fn there_are_five_seeds() {
+    assert_eq!(seeds().len(), 5, "{:?}", seeds());
+}
+
+#[test]
+fn check_accepts_every_seed_and_warns_about_braceless_expressions() {
+    let output = cli().arg("check").args(seeds()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.lines().filter(|line| line.starts_with("ok: ")).count(), 5, "{stdout}");
+    // PropelAuth and Deepgram write `Bearer $inputs.backendApiKey` / `Token $inputs.apiKey`: three steps each.
+    assert_eq!(stderr.lines().filter(|line| line.contains("is written without braces")).count(), 6, "{stderr}");
+    assert!(stderr.contains(
+        "warning: workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml:59:14: embedded expression \
+         `$inputs.apiKey` is written without braces"
+    ));
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
+#[test]
+fn check_fails_with_located_diagnostics() {
+    let output =
+        cli().args(["check", "arazzo-codegen/tests/fixtures/bad/undeclared-input.arazzo.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: arazzo-codegen/tests/fixtures/bad/undeclared-input.arazzo.yaml:20:20: `$inputs.petID` is not a \
+         declared input; declared inputs: `petId` (at workflows[0].steps[0].parameters[0].value)\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let output = cli().args(["generate", "x.yml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "--out is required");
+    let output = cli().args(["check", "x.yml", "--source", "no-equals-sign"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("expected NAME=PATH"));
+}
+
+#[test]
+fn checked_in_clients_are_identical_to_fresh_generation() {
+    let out = tempfile::tempdir().unwrap();
+    let output =
+        cli().arg("generate").args(seeds()).args(["--overlay", OVERLAY, "--out"]).arg(out.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut generated: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    generated.sort();
+    assert_eq!(
+        generated,
+        [
+            "apigee_rotate_app_key.rs",
+            "backblaze_rotate_application_key.rs",
+            "deepgram_rotate_project_key.rs",
+            "propelauth_rotate_user_api_key.rs",
+            "svix_rotate_integration_key.rs"
+        ]
+    );
+    for name in generated {
+        let fresh = std::fs::read_to_string(out.path().join(&name)).unwrap();
+        let checked_in = std::fs::read_to_string(root().join("generated/src").join(&name)).unwrap();
+        assert!(fresh == checked_in, "generated/src/{name} is stale: run scripts/regenerate.sh");
+    }
+}
+
+/// The seeds also compile against the providers' full, published descriptions, not only our trimmed ones.
+#[test]
+fn seeds_generate_against_the_full_published_descriptions() {
+    let shared = root().join("../shared/openapi");
+    if !shared.exists() {
+        eprintln!("skipped: ../shared/openapi is not next to this checkout");
+        return;
+    }
+    let cases = [
+        ("svix", "svixApi", "svix/svix-openapi.json"),
+        ("propelauth", "apiKeysApi", "propelauth/propelauth-api-keys-api-openapi.yml"),
+        ("deepgram", "managementApi", "deepgram/deepgram-management-openapi.yml"),
+        ("apigee", "apigeeApiManagement", "apigee/apigee-api-management-openapi.yml"),
+        ("backblaze", "backblazeB2", "backblaze/backblaze-b2-native-api.yaml"),
+    ];
+    for (provider, source, description) in cases {
+        let seed = seeds().into_iter().find(|seed| seed.starts_with(&format!("workflows/{provider}/"))).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let output = cli()
+            .args(["generate", &seed, "--overlay", OVERLAY, "--source"])
+            .arg(format!("{source}={}", shared.join(description).display()))
+            .arg("--out")
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{provider}: {}", String::from_utf8_lossy(&output.stderr));
+        // Our trimmed description is faithful: the generated module is the same apart from nothing.
+        let module = std::fs::read_dir(out.path()).unwrap().next().unwrap().unwrap().path();
+        let fresh = std::fs::read_to_string(&module).unwrap();
+        let checked_in =
+            std::fs::read_to_string(root().join("generated/src").join(module.file_name().unwrap())).unwrap();
+        assert_eq!(fresh, checked_in, "{provider}: the full description generates a different client");
+    }
+}
