@@ -85,7 +85,21 @@ pub struct WorkflowPlan {
     pub description: Option<String>,
     pub inputs: Vec<FieldPlan>,
     pub outputs: Vec<WorkflowOutputPlan>,
+    /// Secrets that steps produce but no workflow output carries (Svix's `rotatedKey`): kept in the
+    /// partial outputs so that a failure after the step never loses a key it created.
+    pub kept_secrets: Vec<KeptSecretPlan>,
     pub steps: Vec<StepPlan>,
+}
+
+#[derive(Clone, Debug)]
+pub struct KeptSecretPlan {
+    /// Field of the partial-outputs struct.
+    pub field: String,
+    pub step_id: String,
+    pub output: String,
+    /// The local variable holding the value, and the step after which it exists.
+    pub variable: String,
+    pub step_index: usize,
 }
 
 #[derive(Clone, Debug)]

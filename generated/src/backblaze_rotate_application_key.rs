@@ -85,6 +85,10 @@ pub mod backblaze_rotate_application_key {
         pub new_application_key: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `deletedKeyId`, once known.
         pub deleted_key_id: ::core::option::Option<::std::string::String>,
+        /// Output `authorizationToken` of step `authorize`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        pub authorize_authorization_token: ::core::option::Option<
+            ::arazzo_runtime::SecretString,
+        >,
     }
     /// Create a replacement application key and revoke the previous one.
     ///
@@ -124,6 +128,9 @@ pub mod backblaze_rotate_application_key {
             .output(&response, "/authorizationToken")?;
         let authorize_api_url: ::std::string::String = run
             .output(&response, "/apiInfo/storageApi/apiUrl")?;
+        run.partial.authorize_authorization_token = ::core::option::Option::Some(
+            authorize_authorization_token.clone(),
+        );
         run.step("createReplacementKey", "createKey");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,

@@ -81,6 +81,10 @@ pub mod svix_rotate_integration_key {
         pub integration_id: ::core::option::Option<::std::string::String>,
         /// `integrationKey`, once known.
         pub integration_key: ::core::option::Option<::arazzo_runtime::SecretString>,
+        /// Output `rotatedKey` of step `rotateKey`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        pub rotate_key_rotated_key: ::core::option::Option<
+            ::arazzo_runtime::SecretString,
+        >,
     }
     /// Rotate an integration API key and return the new value.
     ///
@@ -131,8 +135,11 @@ pub mod svix_rotate_integration_key {
             .bearer_auth(&config.svix_api.http_bearer);
         let response = run.send(client, &config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let _rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
+        let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
             .output(&response, "/key")?;
+        run.partial.rotate_key_rotated_key = ::core::option::Option::Some(
+            rotate_key_rotated_key.clone(),
+        );
         run.step("getKey", "v1.integration.get-key");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,

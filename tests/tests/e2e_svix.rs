@@ -138,6 +138,22 @@ async fn failed_rotation_keeps_the_integration_id_as_partial_output() {
 }
 
 #[tokio::test]
+async fn a_failure_after_the_rotation_still_hands_back_the_rotated_key() {
+    let fake = svix::start(seed()).await.unwrap();
+    fake.fail_operation("v1.integration.get-key", Failure::status(503).json(json!({"code": "unavailable"})));
+    let err = rotate_integration_key(&Client::new(), &config(&fake.base_url, TOKEN), &inputs(APP)).await.unwrap_err();
+
+    assert_eq!(err.step_id(), "getKey");
+    let rotated = fake.current_key(APP, INTEG).unwrap();
+    assert_ne!(rotated, ORIGINAL_KEY);
+    // The workflow output comes from the failed step, but the key the rotation minted is kept.
+    assert!(err.partial().integration_key.is_none());
+    let kept = err.partial().rotate_key_rotated_key.as_ref().expect("the rotated key is in the partial outputs");
+    assert_eq!(kept.expose_secret(), rotated);
+    assert_hides(&err, &[TOKEN, ORIGINAL_KEY, &rotated]);
+}
+
+#[tokio::test]
 async fn an_error_body_echoing_secrets_is_scrubbed() {
     let fake = svix::start(seed()).await.unwrap();
     // A misbehaving server repeats the caller's token and a key in its error body.

@@ -7,7 +7,9 @@ use super::{Reporter, Source, step};
 use crate::expr::{self, Expr};
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
-use crate::plan::{FieldPlan, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan};
+use crate::plan::{
+    FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
+};
 use crate::types;
 
 pub(crate) struct Context<'a, 'r> {
@@ -80,6 +82,7 @@ pub(crate) fn plan(
         mark_used(&mut steps, value);
     }
     let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps);
+    let kept_secrets = outputs.as_deref().map(|outputs| kept_secrets(outputs, &mut steps)).unwrap_or_default();
     let all_fine = complete && outputs.is_some() && inputs.is_some();
     let (Some(inputs), Some(outputs)) = (inputs, outputs) else { return None };
     all_fine.then(|| WorkflowPlan {
@@ -92,8 +95,36 @@ pub(crate) fn plan(
         description: workflow.description.clone(),
         inputs,
         outputs,
+        kept_secrets,
         steps,
     })
+}
+
+/// Secret step outputs that no workflow output carries; they get a field in the partial outputs.
+fn kept_secrets(outputs: &[WorkflowOutputPlan], steps: &mut [StepPlan]) -> Vec<KeptSecretPlan> {
+    let mut fields = Scope::default();
+    for output in outputs {
+        fields.claim(output.field.field.clone());
+    }
+    let mut kept = Vec::new();
+    for (step_index, step) in steps.iter_mut().enumerate() {
+        for output in &mut step.outputs {
+            let carried = outputs.iter().any(|workflow_output| {
+                matches!(&workflow_output.value, ValueRef::StepOutput { variable, .. } if *variable == output.variable)
+            });
+            if output.ty == RustType::Secret && !carried {
+                output.used = true;
+                kept.push(KeptSecretPlan {
+                    field: fields.snake(&format!("{}_{}", step.step_id, output.name)),
+                    step_id: step.step_id.clone(),
+                    output: output.name.clone(),
+                    variable: output.variable.clone(),
+                    step_index,
+                });
+            }
+        }
+    }
+    kept
 }
 
 /// Typed input fields from the workflow's `inputs` JSON Schema (an object schema, possibly a `$ref`

@@ -82,10 +82,19 @@ fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
         let doc = docs(&format!("`{}`, once known.", output.field.name));
         quote! { #doc pub #field: ::core::option::Option<#ty>, }
     });
+    let kept = workflow.kept_secrets.iter().map(|kept| {
+        let field = ident(&kept.field);
+        let doc = docs(&format!(
+            "Output `{}` of step `{}`: a secret no workflow output carries, kept so that a failure after that \
+             step does not lose it.",
+            kept.output, kept.step_id
+        ));
+        quote! { #doc pub #field: ::core::option::Option<::arazzo_runtime::SecretString>, }
+    });
     quote! {
         #doc
         #[derive(Clone, Debug, Default)]
-        pub struct #name { #(#fields)* }
+        pub struct #name { #(#fields)* #(#kept)* }
     }
 }
 
@@ -152,7 +161,12 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         let body = step_statements(plan, step);
         let recorded =
             workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
-        quote! { #body #(#recorded)* }
+        let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
+            let field = ident(&kept.field);
+            let variable = ident(&kept.variable);
+            quote!(run.partial.#field = ::core::option::Option::Some(#variable.clone());)
+        });
+        quote! { #body #(#recorded)* #(#kept)* }
     });
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);

@@ -3,7 +3,7 @@
 //! This crate is two things at once:
 //!
 //! * **An example of the build-script workflow.** `build.rs` hands the five seed workflow
-//!   documents (and the Backblaze credentials overlay) to [`arazzo_codegen::Builder`], which writes
+//!   documents (and the Backblaze credentials overlay) to `arazzo_codegen::Builder`, which writes
 //!   one module per document to `OUT_DIR`; this file pulls each in with
 //!   [`arazzo_runtime::include_workflow!`]. Nothing here uses the prebuilt `arazzo-generated`
 //!   crate: the typed `Config`, `…Inputs`, `…Outputs` and workflow functions below are exactly
@@ -33,27 +33,20 @@ arazzo_runtime::include_workflow!("deepgram_rotate_project_key");
 arazzo_runtime::include_workflow!("apigee_rotate_app_key");
 arazzo_runtime::include_workflow!("backblaze_rotate_application_key");
 
-const USAGE: &str = "usage: arazzo-rotate-demo [svix|propelauth|deepgram|apigee|backblaze|all]
-
-Runs each selected provider's key-rotation workflow against a local fake of that provider
-(default: all) and prints the requests it received and the workflow's outputs.";
+const USAGE: &str = "usage: arazzo-rotate-demo [svix|propelauth|deepgram|apigee|backblaze|all]   (default: all)";
 
 /// Why the demo stopped.
 #[derive(Debug)]
 enum DemoError {
     /// A fake could not start listening on 127.0.0.1.
-    StartFake { provider: &'static str, source: std::io::Error },
+    StartFake(std::io::Error),
     /// A workflow failed: its message, and the outputs it had produced by then (`{:#?}`).
     Workflow { message: String, partial: String },
 }
 
-impl DemoError {
-    fn start_fake(provider: &'static str) -> impl FnOnce(std::io::Error) -> Self {
-        move |source| DemoError::StartFake { provider, source }
-    }
-
-    fn workflow<P: Debug>(error: WorkflowError<P>) -> Self {
-        DemoError::Workflow { message: error.to_string(), partial: format!("{:#?}", error.partial()) }
+impl From<std::io::Error> for DemoError {
+    fn from(error: std::io::Error) -> Self {
+        DemoError::StartFake(error)
     }
 }
 
@@ -114,8 +107,8 @@ async fn main() -> ExitCode {
     for provider in providers {
         match provider.rotate(&client).await {
             Ok(()) => succeeded += 1,
-            Err(DemoError::StartFake { provider, source }) => {
-                eprintln!("error: cannot start the local {provider} fake: {source}");
+            Err(DemoError::StartFake(error)) => {
+                eprintln!("error: cannot start the local {} fake: {error}", provider.name());
                 return ExitCode::FAILURE;
             }
             Err(DemoError::Workflow { message, partial }) => {
@@ -130,21 +123,26 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn header(provider: Provider, workflow_id: &str, base_url: &str) {
+/// Prints which workflow ran against which fake, what the fake received (method and raw path only:
+/// headers and bodies carry credentials), then the workflow's outputs or, on failure, a [`DemoError`].
+fn report<O: Debug, P: Debug>(
+    provider: Provider,
+    workflow_id: &str,
+    base_url: &str,
+    requests: &[RecordedRequest],
+    result: Result<O, WorkflowError<P>>,
+) -> Result<(), DemoError> {
     println!("== {}: {workflow_id} against the local fake at {base_url}", provider.name());
-}
-
-/// Prints what the fake received (method and raw path; headers and bodies carry credentials).
-fn print_requests(requests: &[RecordedRequest]) {
     println!("requests received by the fake:");
     for request in requests {
         println!("  {} {}", request.method, request.path);
     }
-}
-
-fn print_outputs(outputs: &impl Debug) {
-    println!("outputs:");
-    println!("{outputs:#?}");
+    let outputs = result.map_err(|error| DemoError::Workflow {
+        message: error.to_string(),
+        partial: format!("{:#?}", error.partial()),
+    })?;
+    println!("outputs:\n{outputs:#?}");
+    Ok(())
 }
 
 /// Svix: rotate an integration's key and read the new key back.
@@ -169,14 +167,11 @@ async fn svix(client: &Client) -> Result<(), DemoError> {
             }],
         }],
     };
-    let fake = arazzo_tests::svix::start(seed).await.map_err(DemoError::start_fake("svix"))?;
-    header(Provider::Svix, "rotate-integration-key", &fake.base_url);
+    let fake = arazzo_tests::svix::start(seed).await?;
     let config = Config { svix_api: SvixApi::new(SecretString::from(token)).with_base_url(&fake.base_url) };
     let inputs = RotateIntegrationKeyInputs { app_id: app.into(), integration_id: integration.into() };
     let result = rotate_integration_key(client, &config, &inputs).await;
-    print_requests(&fake.requests());
-    print_outputs(&result.map_err(DemoError::workflow)?);
-    Ok(())
+    report(Provider::Svix, "rotate-integration-key", &fake.base_url, &fake.requests(), result)
 }
 
 /// PropelAuth: revoke a user's most recent API key and issue a replacement.
@@ -186,7 +181,12 @@ async fn propelauth(client: &Client) -> Result<(), DemoError> {
 
     let backend_key = "8f2c6e9a0b4d7f1e3c5a7b9d2f4e6a8c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d1f";
     let user = "5e3c9a7b-2d4f-4e8a-9b1c-6d0e2f4a8c7b";
-    let key = |id: &str, token: &str, user: &str, created_at| PropelKey {
+    // End-user API key tokens, only ever shown once, when PropelAuth creates them.
+    let tokens = [
+        "f6cd11312aff5eb7ef950b02ca3e9bb6d1ac8d17559c04c3a517eb789a8079e5",
+        "24d8737466094812ac913c199ceef459bbde7d3288eb13a16cad5607bf622973",
+    ];
+    let key = |id: &str, token: &str, created_at| PropelKey {
         api_key_id: id.into(),
         token: token.into(),
         user_id: Some(user.into()),
@@ -198,30 +198,21 @@ async fn propelauth(client: &Client) -> Result<(), DemoError> {
     let seed = PropelSeed {
         backend_api_keys: vec![backend_key.into()],
         keys: vec![
-            key("1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b", "c0ffee1234", user, 1_717_200_000),
-            key("7d9f1b3e5a2c4e6a8b0d2f4c6e8a1b3d", "9d4e1c7a3b", user, 1_727_800_000),
-            key(
-                "4b6d8f0a2c1e3b5d7f9a1c3e5b7d9f0a",
-                "5a7c9e2b4d",
-                "2c8e4a6b-0d1f-4b3e-8a5c-7e9b1d3f5a0c",
-                1_730_000_000,
-            ),
+            key("1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b", tokens[0], 1_717_200_000),
+            // The user's most recent key: the one the workflow revokes.
+            key("7d9f1b3e5a2c4e6a8b0d2f4c6e8a1b3d", tokens[1], 1_727_800_000),
         ],
         now: 1_736_160_000,
     };
-    let fake = arazzo_tests::propelauth::start(seed).await.map_err(DemoError::start_fake("propelauth"))?;
-    header(Provider::PropelAuth, "rotate-user-api-key", &fake.base_url);
+    let fake = arazzo_tests::propelauth::start(seed).await?;
     let config = Config { api_keys_api: ApiKeysApi::new().with_base_url(&fake.base_url) };
     let inputs = RotateUserApiKeyInputs {
         backend_api_key: SecretString::from(backend_key),
         user_id: user.into(),
-        // 2026-01-01T00:00:00Z
-        expires_at_seconds: Some(1_767_225_600),
+        expires_at_seconds: Some(1_767_225_600), // 2026-01-01T00:00:00Z
     };
     let result = rotate_user_api_key(client, &config, &inputs).await;
-    print_requests(&fake.requests());
-    print_outputs(&result.map_err(DemoError::workflow)?);
-    Ok(())
+    report(Provider::PropelAuth, "rotate-user-api-key", &fake.base_url, &fake.requests(), result)
 }
 
 /// Deepgram: create a replacement project key, check it is listed, delete the old key.
@@ -248,8 +239,7 @@ async fn deepgram(client: &Client) -> Result<(), DemoError> {
             ],
         }],
     };
-    let fake = arazzo_tests::deepgram::start(seed).await.map_err(DemoError::start_fake("deepgram"))?;
-    header(Provider::Deepgram, "rotate-project-key", &fake.base_url);
+    let fake = arazzo_tests::deepgram::start(seed).await?;
     let config = Config { management_api: ManagementApi::new().with_base_url(&fake.base_url) };
     let inputs = RotateProjectKeyInputs {
         api_key: SecretString::from(admin_secret),
@@ -259,9 +249,7 @@ async fn deepgram(client: &Client) -> Result<(), DemoError> {
         scopes: vec!["usage:write".into()],
     };
     let result = rotate_project_key(client, &config, &inputs).await;
-    print_requests(&fake.requests());
-    print_outputs(&result.map_err(DemoError::workflow)?);
-    Ok(())
+    report(Provider::Deepgram, "rotate-project-key", &fake.base_url, &fake.requests(), result)
 }
 
 /// Apigee: add a consumer key to a developer app, grant it an API product, revoke the old key.
@@ -285,8 +273,7 @@ async fn apigee(client: &Client) -> Result<(), DemoError> {
             credentials: vec![ApigeeKey::new(old_key, "vR3tY8uI1oP5aS9d")],
         }],
     };
-    let fake = arazzo_tests::apigee::start(seed).await.map_err(DemoError::start_fake("apigee"))?;
-    header(Provider::Apigee, "rotate-app-key", &fake.base_url);
+    let fake = arazzo_tests::apigee::start(seed).await?;
     let config = Config {
         apigee_api_management: ApigeeApiManagement::new(SecretString::from(token)).with_base_url(&fake.base_url),
     };
@@ -300,9 +287,7 @@ async fn apigee(client: &Client) -> Result<(), DemoError> {
         old_key_id: old_key.into(),
     };
     let result = rotate_app_key(client, &config, &inputs).await;
-    print_requests(&fake.requests());
-    print_outputs(&result.map_err(DemoError::workflow)?);
-    Ok(())
+    report(Provider::Apigee, "rotate-app-key", &fake.base_url, &fake.requests(), result)
 }
 
 /// Backblaze B2: authorize on the auth server, then create the new key and delete the old one on
@@ -312,7 +297,7 @@ async fn backblaze(client: &Client) -> Result<(), DemoError> {
     use backblaze_rotate_application_key::{BackblazeB2, Config, RotateApplicationKeyInputs, rotate_application_key};
 
     let (master_id, master_key) = ("0057e1c3a5f9b2d0000000001", "K005mAsTeRkEyDeMo3x9Qp2Lw7Zr4Tn");
-    let old_id = "0057e1c3a5f9b2d0000000004";
+    let (old_id, old_key) = ("0057e1c3a5f9b2d0000000004", "K005oLdKeYdEmO8s1Vb6Hc3Jf9Gk2Mn");
     let key = |id: &str, secret: &str, name: &str, capabilities: &[&str]| B2Key {
         application_key_id: id.into(),
         application_key: secret.into(),
@@ -323,16 +308,10 @@ async fn backblaze(client: &Client) -> Result<(), DemoError> {
         account_id: "7e1c3a5f9b2d".into(),
         keys: vec![
             key(master_id, master_key, "key-admin", &["listKeys", "writeKeys", "deleteKeys"]),
-            key(
-                old_id,
-                "K005oLdKeYdEmO8s1Vb6Hc3Jf9Gk2Mn",
-                "nightly-backups-2024",
-                &["listBuckets", "readFiles", "writeFiles"],
-            ),
+            key(old_id, old_key, "nightly-backups-2024", &["listBuckets", "readFiles", "writeFiles"]),
         ],
     };
-    let fake = arazzo_tests::backblaze::start(seed).await.map_err(DemoError::start_fake("backblaze"))?;
-    header(Provider::Backblaze, "rotate-application-key", &fake.base_url);
+    let fake = arazzo_tests::backblaze::start(seed).await?;
     let credentials = BasicCredentials::new(master_id, SecretString::from(master_key));
     let config = Config { backblaze_b2: BackblazeB2::new(credentials).with_base_url(&fake.base_url) };
     let inputs = RotateApplicationKeyInputs {
@@ -341,7 +320,5 @@ async fn backblaze(client: &Client) -> Result<(), DemoError> {
         old_application_key_id: old_id.into(),
     };
     let result = rotate_application_key(client, &config, &inputs).await;
-    print_requests(&fake.requests());
-    print_outputs(&result.map_err(DemoError::workflow)?);
-    Ok(())
+    report(Provider::Backblaze, "rotate-application-key", &fake.base_url, &fake.requests(), result)
 }

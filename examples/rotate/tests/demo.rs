@@ -67,7 +67,8 @@ fn all_rotations_succeed_without_printing_secrets() {
     assert!(stdout.contains("  POST /b2api/v4/b2_delete_key\n"), "{stdout}");
 
     let minted = minted_secrets();
-    let secrets = DEMO_SECRETS.iter().copied().chain(MINTED_PREFIXES.iter().copied()).chain(minted.iter().map(String::as_str));
+    let secrets =
+        DEMO_SECRETS.iter().copied().chain(MINTED_PREFIXES.iter().copied()).chain(minted.iter().map(String::as_str));
     for secret in secrets {
         assert!(!stdout.contains(secret), "stdout leaks {secret:?}:\n{stdout}");
         assert!(!stderr.contains(secret), "stderr leaks {secret:?}:\n{stderr}");
