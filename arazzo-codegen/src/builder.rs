@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{Diagnostic, GenerateError, Options, Overlay};
 
-/// Why [`Builder::compile`] failed. Its `Display` lists every located problem, so returning it from
-/// `build.rs` shows them all in cargo's output.
-#[derive(Debug, thiserror::Error)]
+/// Why [`Builder::compile`] failed. Its `Display` lists every located problem; so does its `Debug`,
+/// because that is what Rust prints when `build.rs`'s `main` returns the error.
+#[derive(thiserror::Error)]
 pub enum BuildError {
     #[error("no output directory: OUT_DIR is not set (not running under cargo?) and Builder::out_dir was not called")]
     NoOutDir,
@@ -21,6 +21,12 @@ pub enum BuildError {
     Emit(#[from] crate::emit::EmitError),
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+}
+
+impl std::fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 /// Compiles Arazzo documents into Rust modules in `OUT_DIR`, one `<module>.rs` per document.

@@ -22,7 +22,7 @@ fn writes_modules_once_and_reports_every_file_read() {
         ]
     );
     let written = std::fs::read_to_string(out.path().join("features.rs")).unwrap();
-    assert_eq!(written, std::fs::read_to_string("tests/golden/features.rs").unwrap());
+    assert!(written == std::fs::read_to_string("tests/golden/features.rs").unwrap(), "differs from the golden file");
 
     // Unchanged output is not rewritten, so cargo does not rebuild the crate that includes it.
     let modified = std::fs::metadata(out.path().join("features.rs")).unwrap().modified().unwrap();
@@ -73,6 +73,8 @@ fn errors_print_every_located_problem() {
          error: tests/fixtures/bad/unknown-operation.arazzo.yaml:12:22: no source description has an operation \
          `listPet`; closest: `listPets`, `getPet`, `createPet` (at workflows[0].steps[0].operationId)"
     );
+    // `build.rs` returning the error prints its Debug form: it must read the same.
+    assert_eq!(format!("{error:?}"), error.to_string());
     // Nothing is written when anything failed.
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }

@@ -146,6 +146,8 @@ pub mod features {
         pub removed: ::core::option::Option<::std::string::String>,
         /// `tags`, once known.
         pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// Output `ownerToken` of step `create`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        pub create_owner_token: ::core::option::Option<::arazzo_runtime::SecretString>,
     }
     /// Create a pet, read it back, check the store, then delete it.
     ///
@@ -253,11 +255,14 @@ pub mod features {
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
-        let _create_owner_token: ::arazzo_runtime::SecretString = run
+        let create_owner_token: ::arazzo_runtime::SecretString = run
             .output(&response, "/ownerToken")?;
         let _create_pet: ::arazzo_runtime::serde_json::Value = run
             .output(&response, "")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
+        run.partial.create_owner_token = ::core::option::Option::Some(
+            create_owner_token.clone(),
+        );
         run.step("read", "getPet");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
