@@ -123,19 +123,25 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Prints which workflow ran against which fake, what the fake received (method and raw path only:
-/// headers and bodies carry credentials), then the workflow's outputs or, on failure, a [`DemoError`].
+/// Prints which workflow ran against which fake, what the fake received, then the workflow's
+/// outputs or, on failure, a [`DemoError`]. Only the method and path of each request are shown
+/// (headers and bodies carry credentials), with `secrets` that appear in a path replaced.
 fn report<O: Debug, P: Debug>(
     provider: Provider,
     workflow_id: &str,
     base_url: &str,
     requests: &[RecordedRequest],
+    secrets: &[&str],
     result: Result<O, WorkflowError<P>>,
 ) -> Result<(), DemoError> {
     println!("== {}: {workflow_id} against the local fake at {base_url}", provider.name());
     println!("requests received by the fake:");
     for request in requests {
-        println!("  {} {}", request.method, request.path);
+        let path = secrets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .fold(request.path.clone(), |path, secret| path.replace(secret, "[REDACTED]"));
+        println!("  {} {path}", request.method);
     }
     let outputs = result.map_err(|error| DemoError::Workflow {
         message: error.to_string(),
@@ -171,7 +177,7 @@ async fn svix(client: &Client) -> Result<(), DemoError> {
     let config = Config { svix_api: SvixApi::new(SecretString::from(token)).with_base_url(&fake.base_url) };
     let inputs = RotateIntegrationKeyInputs { app_id: app.into(), integration_id: integration.into() };
     let result = rotate_integration_key(client, &config, &inputs).await;
-    report(Provider::Svix, "rotate-integration-key", &fake.base_url, &fake.requests(), result)
+    report(Provider::Svix, "rotate-integration-key", &fake.base_url, &fake.requests(), &[], result)
 }
 
 /// PropelAuth: revoke a user's most recent API key and issue a replacement.
@@ -212,7 +218,7 @@ async fn propelauth(client: &Client) -> Result<(), DemoError> {
         expires_at_seconds: Some(1_767_225_600), // 2026-01-01T00:00:00Z
     };
     let result = rotate_user_api_key(client, &config, &inputs).await;
-    report(Provider::PropelAuth, "rotate-user-api-key", &fake.base_url, &fake.requests(), result)
+    report(Provider::PropelAuth, "rotate-user-api-key", &fake.base_url, &fake.requests(), &[], result)
 }
 
 /// Deepgram: create a replacement project key, check it is listed, delete the old key.
@@ -249,7 +255,7 @@ async fn deepgram(client: &Client) -> Result<(), DemoError> {
         scopes: vec!["usage:write".into()],
     };
     let result = rotate_project_key(client, &config, &inputs).await;
-    report(Provider::Deepgram, "rotate-project-key", &fake.base_url, &fake.requests(), result)
+    report(Provider::Deepgram, "rotate-project-key", &fake.base_url, &fake.requests(), &[], result)
 }
 
 /// Apigee: add a consumer key to a developer app, grant it an API product, revoke the old key.
@@ -259,7 +265,9 @@ async fn apigee(client: &Client) -> Result<(), DemoError> {
 
     let token = "ya29.a0AfB_byC7kQ2mZ9xR4tV8wN1pL6sJ3hD0fG5eY";
     let (organization, developer, app, product) = ("acme-prod", "ops@acme.example", "billing-portal", "payments-gold");
-    let old_key = "Gx7kP2mQ9rT4vW1yZ3bN5cJ8dF0hL6sA";
+    // Consumer keys are credentials, and the workflow puts them in request paths (both are
+    // URL-safe, so they appear there verbatim and `report` can hide them).
+    let (old_key, new_key) = ("Gx7kP2mQ9rT4vW1yZ3bN5cJ8dF0hL6sA", "Hq4nB8vC2xZ6mK1jL9pT3wR7yU5eI0oD");
     let seed = ApigeeSeed {
         tokens: vec![token.into()],
         products: vec![product.into(), "payments-silver".into()],
@@ -281,13 +289,13 @@ async fn apigee(client: &Client) -> Result<(), DemoError> {
         organization_id: organization.into(),
         developer_id: developer.into(),
         app_id: app.into(),
-        new_consumer_key: SecretString::from("Hq4nB8vC2xZ6mK1jL9pT3wR7yU5eI0oD"),
+        new_consumer_key: SecretString::from(new_key),
         new_consumer_secret: SecretString::from("aZ2xC4vB6nM8qW0e"),
         api_product: product.into(),
         old_key_id: old_key.into(),
     };
     let result = rotate_app_key(client, &config, &inputs).await;
-    report(Provider::Apigee, "rotate-app-key", &fake.base_url, &fake.requests(), result)
+    report(Provider::Apigee, "rotate-app-key", &fake.base_url, &fake.requests(), &[old_key, new_key], result)
 }
 
 /// Backblaze B2: authorize on the auth server, then create the new key and delete the old one on
@@ -320,5 +328,5 @@ async fn backblaze(client: &Client) -> Result<(), DemoError> {
         old_application_key_id: old_id.into(),
     };
     let result = rotate_application_key(client, &config, &inputs).await;
-    report(Provider::Backblaze, "rotate-application-key", &fake.base_url, &fake.requests(), result)
+    report(Provider::Backblaze, "rotate-application-key", &fake.base_url, &fake.requests(), &[], result)
 }

@@ -11,9 +11,8 @@ const DEMO_SECRETS: &[&str] = &[
     "integsk_q8Wm3Zt7Kp2Xv9Rn4Ly6Bj1Hc5Dg0Fs",
     // PropelAuth: backend integration key and the seeded end-user tokens.
     "8f2c6e9a0b4d7f1e3c5a7b9d2f4e6a8c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d1f",
-    "c0ffee1234",
-    "9d4e1c7a3b",
-    "5a7c9e2b4d",
+    "f6cd11312aff5eb7ef950b02ca3e9bb6d1ac8d17559c04c3a517eb789a8079e5",
+    "24d8737466094812ac913c199ceef459bbde7d3288eb13a16cad5607bf622973",
     // Deepgram: the admin key the workflow authenticates with and the old key's secret.
     "3d7f1a9c5e2b8d4f6a0c7e1b9d3f5a8c2e6b4d0f",
     "a2c4e6f8b1d3f5a7c9e0b2d4f6a8c1e3b5d7f9a0",
@@ -65,6 +64,17 @@ fn all_rotations_succeed_without_printing_secrets() {
     // A request line of each fake, e.g. the Backblaze calls on both of its servers.
     assert!(stdout.contains("  GET /b2api/v4/b2_authorize_account\n"), "{stdout}");
     assert!(stdout.contains("  POST /b2api/v4/b2_delete_key\n"), "{stdout}");
+
+    // Apigee consumer keys are credentials the workflow puts in paths: the demo hides them there.
+    assert!(
+        stdout.contains(
+            "  DELETE /v1/organizations/acme-prod/developers/ops%40acme.example/apps/billing-portal/keys/[REDACTED]\n"
+        ),
+        "{stdout}"
+    );
+    // The ids minted alongside the secrets are printed: proof that `minted_secrets` predicts this run.
+    assert!(stdout.contains(&format!("new_key_id: \"{}\"", fake_hex("propelauth-id", 1, 32))), "{stdout}");
+    assert!(stdout.contains(&format!("new_application_key_id: \"005{}\"", fake_hex("b2-key-id", 1, 21))), "{stdout}");
 
     let minted = minted_secrets();
     let secrets =
