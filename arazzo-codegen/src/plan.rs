@@ -235,6 +235,9 @@ impl StepPlan {
                 read.push(value);
             }
         }
+        for criterion in &self.criteria {
+            read.extend(criterion.check.refs());
+        }
         for output in &self.outputs {
             if let OutputSource::Copy(value) = &output.source {
                 read.push(value);
@@ -268,7 +271,88 @@ pub enum CredentialUse {
 pub struct CriterionPlan {
     /// The condition as written, for the error message.
     pub text: String,
-    pub check: StatusCheck,
+    pub check: CriterionCheck,
+}
+
+/// A criterion compiled to what the generated code evaluates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CriterionCheck {
+    /// `$statusCode <op> <number>`: a plain comparison of the status.
+    Status(StatusCheck),
+    /// Any other simple condition.
+    Simple(ConditionPlan),
+    /// A `regex` criterion: the pattern searched in the context's text.
+    Regex { context: OperandPlan, pattern: String },
+    /// A `jsonpath` criterion (RFC 9535): passes when the query selects at least one node.
+    JsonPath { context: OperandPlan, path: String },
+}
+
+impl CriterionCheck {
+    /// The inputs and step outputs the criterion reads.
+    pub fn refs(&self) -> Vec<&ValueRef> {
+        fn condition_refs<'a>(condition: &'a ConditionPlan, out: &mut Vec<&'a ValueRef>) {
+            match condition {
+                ConditionPlan::Literal(_) => {}
+                ConditionPlan::Operand { operand, .. } => out.extend(operand.value_ref()),
+                ConditionPlan::Not(inner) => condition_refs(inner, out),
+                ConditionPlan::Compare(left, _, right)
+                | ConditionPlan::And(left, right)
+                | ConditionPlan::Or(left, right) => {
+                    condition_refs(left, out);
+                    condition_refs(right, out);
+                }
+            }
+        }
+        let mut refs = Vec::new();
+        match self {
+            Self::Status(_) => {}
+            Self::Simple(condition) => condition_refs(condition, &mut refs),
+            Self::Regex { context, .. } | Self::JsonPath { context, .. } => refs.extend(context.value_ref()),
+        }
+        refs
+    }
+
+    /// The status this criterion requires, when it requires exactly one.
+    pub fn expected_status(&self) -> Option<i64> {
+        match self {
+            Self::Status(StatusCheck { operator: crate::condition::CompareOp::Eq, status }) => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// A simple condition over operands the generated code can read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConditionPlan {
+    Literal(serde_json::Value),
+    Operand { operand: OperandPlan, navigation: Vec<crate::condition::Nav> },
+    Not(Box<ConditionPlan>),
+    Compare(Box<ConditionPlan>, crate::condition::CompareOp, Box<ConditionPlan>),
+    And(Box<ConditionPlan>, Box<ConditionPlan>),
+    Or(Box<ConditionPlan>, Box<ConditionPlan>),
+}
+
+impl OperandPlan {
+    pub fn value_ref(&self) -> Option<&ValueRef> {
+        match self {
+            Self::Value { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A value a criterion reads at run time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OperandPlan {
+    StatusCode,
+    /// `$response.body`, at a JSON pointer (`""` for the whole body).
+    ResponseBody(String),
+    ResponseHeader(String),
+    /// An input or an earlier step output, at an optional JSON pointer.
+    Value {
+        value: ValueRef,
+        pointer: Option<String>,
+    },
 }
 
 /// The compiled form of a `$statusCode <op> <number>` condition.

@@ -17,15 +17,41 @@ pub fn schema_type<'a>(
     name: &str,
     resolve: &dyn Fn(&'a Value) -> Result<&'a Value, String>,
 ) -> Result<RustType, String> {
+    nested_type(schema, name, resolve, &mut Vec::new())
+}
+
+/// Most array schemas nested in each other that become nested `Vec`s.
+const MAX_ARRAY_NESTING: usize = 32;
+
+/// [`schema_type`] inside the array schemas `enclosing`: an array whose items `$ref` back to an
+/// enclosing array (`Tree: {type: array, items: {$ref: Tree}}`) has `Json` items instead of recursing
+/// until the stack overflows.
+fn nested_type<'a>(
+    schema: &'a Value,
+    name: &str,
+    resolve: &dyn Fn(&'a Value) -> Result<&'a Value, String>,
+    enclosing: &mut Vec<&'a Value>,
+) -> Result<RustType, String> {
     let schema = resolve(schema)?;
+    if enclosing.iter().any(|outer| std::ptr::eq(*outer, schema)) {
+        return Ok(RustType::Json);
+    }
     let ty = match primary_type(schema) {
         Some("string") if is_secret(schema, name) => RustType::Secret,
         Some("string") => RustType::String,
         Some("integer") => RustType::I64,
         Some("number") => RustType::F64,
         Some("boolean") => RustType::Bool,
+        Some("array") if enclosing.len() >= MAX_ARRAY_NESTING => {
+            return Err(format!("array schemas nested more than {MAX_ARRAY_NESTING} levels deep"));
+        }
         Some("array") => match schema.get("items") {
-            Some(items) => RustType::Vec(Box::new(schema_type(items, "", resolve)?)),
+            Some(items) => {
+                enclosing.push(schema);
+                let item = nested_type(items, "", resolve, enclosing);
+                enclosing.pop();
+                RustType::Vec(Box::new(item?))
+            }
             None => RustType::Vec(Box::new(RustType::Json)),
         },
         _ => RustType::Json,

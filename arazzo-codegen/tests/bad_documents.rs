@@ -81,13 +81,13 @@ fn features_not_generated_yet_are_refused_not_ignored() {
         [
             format!(
                 "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:14:24: arazzo-rs does not generate code for \
-                 the condition `$response.body#/pets/0/id != null` (so far only `$statusCode <op> <number>` is \
-                 generated) yet, {refused} (at workflows[0].steps[0].successCriteria[0].condition)"
+                 the expression `$method` in a criterion yet, {refused} (at workflows[0].steps[0].successCriteria[0].\
+                 condition)"
             ),
-            format!(
-                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:17:19: arazzo-rs does not generate code for \
-                 a `jsonpath` criterion yet, {refused} (at workflows[0].steps[0].successCriteria[1].type)"
-            ),
+            "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:17:19: `xpath` criteria are not supported: \
+             arazzo-rs refuses them at build time rather than generate a check that cannot be evaluated (XML \
+             responses are not decoded) (at workflows[0].steps[0].successCriteria[1].type)"
+                .to_string(),
             format!(
                 "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:19:11: arazzo-rs does not generate code for \
                  `onFailure` actions yet, {refused} (at workflows[0].steps[0].onFailure)"

@@ -27,6 +27,44 @@ fn features_document_generates_the_golden_module() {
 }
 
 #[test]
+fn criteria_document_generates_the_golden_module() {
+    let generated = generate("criteria.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/criteria.rs", &generated.source);
+}
+
+#[test]
+fn criteria_compile_to_runtime_calls() {
+    let source = generate("criteria.arazzo.yaml").source;
+    for expected in [
+        // `$statusCode == 200` stays a plain comparison.
+        "run.check(response.status() == 200, \"$statusCode == 200\", &response)?;",
+        // Operands from the body, inputs and step outputs, compared with Arazzo's rules.
+        "::arazzo_runtime::condition::Compare::Eq,\n                response.body_at(\"/pets/0/name\"),\n                \
+         ::arazzo_runtime::json::value(&inputs.name).as_ref(),",
+        // `!` of a comparison, `||` inside `&&` only where precedence needs it.
+        "&& !::arazzo_runtime::condition::compare(",
+        // Navigation after an expression.
+        "::arazzo_runtime::condition::field(\n                                response.body_at(\"\"),\n                                \"pets\",",
+        "0usize,\n                        ),\n                        \"vaccinated\",",
+        // A pointer after an input.
+        ".and_then(|value| value.pointer(\"/kind\"))",
+        // jsonpath and regex criteria with their context.
+        "::arazzo_runtime::condition::jsonpath_match(\n                    \"$.pets[?@.age > 1]\",\n                    \
+         response.body_at(\"\"),",
+        "::arazzo_runtime::condition::regex_match(\n                    \"^/pets\\\\?page=\\\\d+$\",\n                    \
+         response.header_value(\"X-Next\").as_ref(),",
+        "run.check(true, \"true\", &response)?;",
+        // Criteria reading inputs keep the `inputs` parameter named.
+        "        inputs: &CheckPetsInputs,",
+        // A regex or jsonpath criterion is quoted with what it applies to.
+        "\"$.pets[?@.age > 1] (jsonpath on $response.body)\",",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {

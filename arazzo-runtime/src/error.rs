@@ -68,6 +68,22 @@ pub enum StepError {
         /// The header name as written in the workflow.
         name: &'static str,
     },
+    /// A `regex` or `jsonpath` criterion could not be compiled. The generator checks them at
+    /// build time, so this means generated code was edited or built by a different generator.
+    #[error("the criterion `{criterion}` is not valid: {message}")]
+    InvalidCriterion {
+        /// The regex pattern or JSONPath query as written in the workflow.
+        criterion: &'static str,
+        /// Why it is not valid.
+        message: String,
+    },
+    /// The run took more `goto` and `retry` transitions than
+    /// [`MAX_TRANSITIONS`](crate::retry::MAX_TRANSITIONS) allows: its actions loop.
+    #[error("the workflow took more than {limit} goto and retry transitions, so its actions probably loop")]
+    TooManyTransitions {
+        /// The bound that was exceeded.
+        limit: usize,
+    },
 }
 
 /// `(body: ...)` or `(empty body)`.

@@ -55,11 +55,13 @@
 //! ```
 
 mod client;
+pub mod condition;
 mod encode;
 mod error;
 pub mod json;
 mod request;
 mod response;
+pub mod retry;
 mod run;
 mod secret;
 mod transport;

@@ -83,6 +83,27 @@ impl Response {
         T::deserialize(value).map_err(|_| StepError::WrongType { pointer: pointer.to_owned(), found: json_kind(value) })
     }
 
+    /// The body parsed as JSON, or `None` when it is empty or not JSON: an operand of a
+    /// criterion (`$response.body`), where a missing body is an absent value, not an error.
+    pub fn body_value(&self) -> Option<&Value> {
+        self.json().ok()
+    }
+
+    /// The value at an RFC 6901 JSON pointer of the body (`""` is the whole body), or `None`
+    /// when the body is empty, not JSON, or has nothing there: an operand of a criterion
+    /// (`$response.body#/status`).
+    pub fn body_at(&self, pointer: &str) -> Option<&Value> {
+        let root = self.body_value()?;
+        if pointer.is_empty() { Some(root) } else { root.pointer(pointer) }
+    }
+
+    /// The first value of header `name` (case-insensitive) as a JSON string, or `None` when the
+    /// response lacks it or it is not UTF-8: an operand of a criterion (`$response.header.ETag`).
+    pub fn header_value(&self, name: &str) -> Option<Value> {
+        let value = self.headers.get(name)?;
+        std::str::from_utf8(value.as_bytes()).ok().map(Value::from)
+    }
+
     /// The first value of header `name` as text.
     pub fn header_text(&self, name: &'static str) -> Result<String, StepError> {
         let value = self.headers.get(name).ok_or(StepError::MissingHeader { name })?;

@@ -1,6 +1,7 @@
 //! From a loaded document to a [`ModulePlan`]: every reference resolved, every expression parsed and
 //! typed, every problem collected with its location (not just the first one).
 
+mod criteria;
 mod operation;
 mod step;
 mod values;

@@ -5,14 +5,13 @@ use serde_json::Value;
 use super::operation;
 use super::values::Env;
 use super::workflow::Context;
-use crate::condition::{self, CompareOp, Condition, Literal};
 use crate::expr::{self, Expr, Source as ExprSource};
 use crate::model::{self, ParameterLocation, Reusable};
 use crate::naming::Scope;
 use crate::openapi::{Operation, ParamLocation};
 use crate::plan::{
-    CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, RustType, StatusCheck, StepOutputPlan,
-    StepPlan, ValuePlan, ValueRef,
+    CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, RustType, StepOutputPlan, StepPlan,
+    ValuePlan, ValueRef,
 };
 use crate::types;
 
@@ -41,7 +40,7 @@ pub(crate) fn plan(
 
     let parameters = parameters(cx, step, operation, pointer, env);
     let body = request_body(cx, step, operation, pointer, env);
-    let criteria = criteria(cx, step, pointer);
+    let criteria = super::criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
     let server_url = server_url(cx, step, pointer, env);
     let bound = bound_credentials(cx, step, pointer, env);
     let (parameters, body, criteria, server_url, bound) = (parameters?, body?, criteria?, server_url?, bound?);
@@ -241,81 +240,6 @@ fn request_body(
     env.value(payload, &payload_pointer, cx.reporter).map(Some)
 }
 
-fn criteria(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) -> Option<Vec<CriterionPlan>> {
-    let mut planned = Vec::new();
-    let mut complete = true;
-    for (index, criterion) in step.success_criteria.iter().enumerate() {
-        let criterion_pointer = format!("{pointer}/successCriteria/{index}");
-        cx.reporter.extra(&criterion.extra, &criterion_pointer, &[]);
-        let kind = match &criterion.kind {
-            None => "simple",
-            Some(model::CriterionType::Name(name)) => name.as_str(),
-            Some(model::CriterionType::Expression(expression)) => expression.kind.as_str(),
-        };
-        if kind != "simple" {
-            cx.reporter.unsupported(&format!("{criterion_pointer}/type"), &format!("a `{kind}` criterion"));
-            complete = false;
-            continue;
-        }
-        if criterion.context.is_some() {
-            cx.reporter.unsupported(&format!("{criterion_pointer}/context"), "a `context` on a simple criterion");
-            complete = false;
-            continue;
-        }
-        let condition_pointer = format!("{criterion_pointer}/condition");
-        let parsed = match condition::parse_condition(&criterion.condition) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                cx.reporter
-                    .error(&condition_pointer, format!("`{}` is not a valid condition: {error}", criterion.condition));
-                complete = false;
-                continue;
-            }
-        };
-        match status_check(&parsed) {
-            Some(check) => planned.push(CriterionPlan { text: criterion.condition.clone(), check }),
-            None => {
-                cx.reporter.unsupported(
-                    &condition_pointer,
-                    &format!(
-                        "the condition `{}` (so far only `$statusCode <op> <number>` is generated)",
-                        criterion.condition
-                    ),
-                );
-                complete = false;
-            }
-        }
-    }
-    complete.then_some(planned)
-}
-
-/// `$statusCode == 200`, or `200 == $statusCode` with the comparison turned around.
-fn status_check(condition: &Condition) -> Option<StatusCheck> {
-    let Condition::Compare(left, operator, right) = condition else { return None };
-    let status =
-        |side: &Condition| matches!(side, Condition::Expr(Expr::StatusCode, navigation) if navigation.is_empty());
-    let number = |side: &Condition| match side {
-        Condition::Literal(Literal::Number(number)) if number.fract() == 0.0 && number.abs() < 1e6 => {
-            Some(*number as i64)
-        }
-        _ => None,
-    };
-    if status(left) {
-        return number(right).map(|status| StatusCheck { operator: *operator, status });
-    }
-    if status(right) {
-        let flipped = match operator {
-            CompareOp::Lt => CompareOp::Gt,
-            CompareOp::Le => CompareOp::Ge,
-            CompareOp::Gt => CompareOp::Lt,
-            CompareOp::Ge => CompareOp::Le,
-            other => *other,
-        };
-        return number(left).map(|status| StatusCheck { operator: flipped, status });
-    }
-    None
-}
-
 /// `x-serverUrl`: an expression giving the base URL for this step (Redocly Respect's convention,
 /// taken per step here so that a URL returned by an earlier step can be used).
 fn server_url(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str, env: &Env<'_>) -> Option<Option<ValueRef>> {
@@ -458,9 +382,8 @@ fn outputs(
 
 /// The JSON schema of the response the success criteria expect (or of the first 2xx response).
 fn success_body_schema<'o>(operation: &'o Operation, criteria: &[CriterionPlan]) -> Option<&'o Value> {
-    let expected = criteria
-        .iter()
-        .find_map(|criterion| (criterion.check.operator == CompareOp::Eq).then(|| criterion.check.status.to_string()));
+    let expected =
+        criteria.iter().find_map(|criterion| criterion.check.expected_status().map(|status| status.to_string()));
     let response = match &expected {
         Some(status) => {
             let range = format!("{}XX", &status[..1]);

@@ -4,6 +4,7 @@
 //! [`crate::naming`], so no document text can become code.
 
 mod config;
+mod criteria;
 mod value;
 mod workflow;
 

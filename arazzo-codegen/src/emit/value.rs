@@ -111,7 +111,7 @@ pub(super) fn json(value: &ValuePlan) -> TokenStream {
 }
 
 /// A `serde_json::Value` literal.
-fn literal_tokens(value: &Value) -> TokenStream {
+pub(super) fn literal_tokens(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(::arazzo_runtime::serde_json::Value::Null),
         Value::Bool(flag) => quote!(::arazzo_runtime::serde_json::Value::Bool(#flag)),

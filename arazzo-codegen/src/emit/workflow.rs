@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::value::{self, json, owned, place};
 use super::{docs, ident, one_line, rust_type};
-use crate::condition::CompareOp;
 use crate::model::ParameterLocation;
 use crate::plan::{
     CredentialKind, CredentialUse, FieldPlan, ModulePlan, OutputSource, RustType, StepPlan, ValueRef, WorkflowPlan,
@@ -272,19 +271,7 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
     let default_criterion = step.criteria.is_empty().then(|| {
         quote!(run.check((200..300).contains(&response.status()), "a 2xx status (the step has no successCriteria)", &response)?;)
     });
-    let criteria = step.criteria.iter().map(|criterion| {
-        let text = &criterion.text;
-        let status = proc_macro2::Literal::u16_unsuffixed(u16::try_from(criterion.check.status).unwrap_or_default());
-        let operator = match criterion.check.operator {
-            CompareOp::Eq => quote!(==),
-            CompareOp::Ne => quote!(!=),
-            CompareOp::Lt => quote!(<),
-            CompareOp::Le => quote!(<=),
-            CompareOp::Gt => quote!(>),
-            CompareOp::Ge => quote!(>=),
-        };
-        quote!(run.check(response.status() #operator #status, #text, &response)?;)
-    });
+    let criteria = step.criteria.iter().map(super::criteria::check);
     let outputs = step.outputs.iter().map(|output| {
         let variable = if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) };
         let ty = rust_type(&output.ty);

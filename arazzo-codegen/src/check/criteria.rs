@@ -1,0 +1,224 @@
+//! Criteria (`successCriteria` and action `criteria`) compiled to checks the generated code evaluates.
+
+use serde_json::Value;
+
+use super::values::Env;
+use super::workflow::Context;
+use crate::condition::{self, CompareOp, Condition, Literal};
+use crate::expr::{self, Expr, Source as ExprSource};
+use crate::model;
+use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, StatusCheck};
+
+/// Plans every criterion of a list; `None` when any could not be planned (each problem reported).
+pub(crate) fn plan_all(
+    cx: &mut Context<'_, '_>,
+    criteria: &[model::Criterion],
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Vec<CriterionPlan>> {
+    let planned: Vec<Option<CriterionPlan>> = criteria
+        .iter()
+        .enumerate()
+        .map(|(index, criterion)| plan(cx, criterion, &format!("{pointer}/{index}"), env))
+        .collect();
+    planned.into_iter().collect()
+}
+
+fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, env: &Env<'_>) -> Option<CriterionPlan> {
+    cx.reporter.extra(&criterion.extra, pointer, &[]);
+    let (kind, version) = match &criterion.kind {
+        None => ("simple", None),
+        Some(model::CriterionType::Name(name)) => (name.as_str(), None),
+        Some(model::CriterionType::Expression(expression)) => {
+            cx.reporter.extra(&expression.extra, &format!("{pointer}/type"), &[]);
+            (expression.kind.as_str(), Some(expression.version.as_str()))
+        }
+    };
+    let condition_pointer = format!("{pointer}/condition");
+    // Error messages quote the criterion; for regex and jsonpath the context says what it applied to.
+    let text = match (&criterion.context, kind) {
+        (Some(context), "regex" | "jsonpath") => format!("{} ({kind} on {context})", criterion.condition),
+        _ => criterion.condition.clone(),
+    };
+    let check = match kind {
+        "simple" => {
+            if criterion.context.is_some() {
+                // The specification gives `context` no meaning for simple conditions, which name
+                // their operands themselves; accepting it silently would hide a mistake.
+                cx.reporter.error(
+                    &format!("{pointer}/context"),
+                    "a `simple` criterion names its operands in its condition; `context` is only for regex, \
+                     jsonpath and xpath criteria",
+                );
+                return None;
+            }
+            simple(cx, &criterion.condition, &condition_pointer, env)?
+        }
+        "regex" => {
+            let context = context(cx, criterion, pointer, env)?;
+            if let Err(error) = regex_syntax::Parser::new().parse(&criterion.condition) {
+                cx.reporter.error(&condition_pointer, format!("invalid regular expression: {error}"));
+                return None;
+            }
+            CriterionCheck::Regex { context, pattern: criterion.condition.clone() }
+        }
+        "jsonpath" => {
+            if let Some(version) = version
+                && version != "draft-goessner-dispatch-jsonpath-00"
+            {
+                cx.reporter.error(
+                    &format!("{pointer}/type/version"),
+                    format!("unknown jsonpath version `{version}`; expected `draft-goessner-dispatch-jsonpath-00`"),
+                );
+                return None;
+            }
+            let context = context(cx, criterion, pointer, env)?;
+            if let Err(error) = serde_json_path::JsonPath::parse(&criterion.condition) {
+                cx.reporter.error(&condition_pointer, format!("invalid JSONPath (RFC 9535): {error}"));
+                return None;
+            }
+            CriterionCheck::JsonPath { context, path: criterion.condition.clone() }
+        }
+        "xpath" => {
+            cx.reporter.error(
+                &format!("{pointer}/type"),
+                "`xpath` criteria are not supported: arazzo-rs refuses them at build time rather than generate a \
+                 check that cannot be evaluated (XML responses are not decoded)",
+            );
+            return None;
+        }
+        other => {
+            cx.reporter.error(
+                &format!("{pointer}/type"),
+                format!("unknown criterion type `{other}`; expected simple, regex, jsonpath or xpath"),
+            );
+            return None;
+        }
+    };
+    Some(CriterionPlan { text, check })
+}
+
+/// The `context` of a regex or jsonpath criterion: the value the condition applies to.
+fn context(
+    cx: &mut Context<'_, '_>,
+    criterion: &model::Criterion,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<OperandPlan> {
+    let context_pointer = format!("{pointer}/context");
+    let Some(text) = &criterion.context else {
+        cx.reporter.error(pointer, "a regex, jsonpath or xpath criterion needs a `context` expression");
+        return None;
+    };
+    match expr::parse(text) {
+        Ok(parsed) => operand(cx, &parsed, &context_pointer, env),
+        Err(error) => {
+            cx.reporter.error(&context_pointer, format!("`{text}` is not a runtime expression: {error}"));
+            None
+        }
+    }
+}
+
+fn simple(cx: &mut Context<'_, '_>, text: &str, pointer: &str, env: &Env<'_>) -> Option<CriterionCheck> {
+    let parsed = match condition::parse_condition(text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            cx.reporter.error(pointer, format!("`{text}` is not a valid condition: {error}"));
+            return None;
+        }
+    };
+    if let Some(check) = status_check(&parsed) {
+        return Some(CriterionCheck::Status(check));
+    }
+    compile(cx, &parsed, pointer, env).map(CriterionCheck::Simple)
+}
+
+fn compile(cx: &mut Context<'_, '_>, condition: &Condition, pointer: &str, env: &Env<'_>) -> Option<ConditionPlan> {
+    Some(match condition {
+        Condition::Literal(literal) => ConditionPlan::Literal(literal_value(literal)),
+        Condition::Expr(parsed, navigation) => {
+            ConditionPlan::Operand { operand: operand(cx, parsed, pointer, env)?, navigation: navigation.clone() }
+        }
+        Condition::Not(inner) => ConditionPlan::Not(Box::new(compile(cx, inner, pointer, env)?)),
+        Condition::Compare(left, operator, right) => {
+            let left = compile(cx, left, pointer, env);
+            let right = compile(cx, right, pointer, env);
+            ConditionPlan::Compare(Box::new(left?), *operator, Box::new(right?))
+        }
+        Condition::And(left, right) => {
+            let left = compile(cx, left, pointer, env);
+            let right = compile(cx, right, pointer, env);
+            ConditionPlan::And(Box::new(left?), Box::new(right?))
+        }
+        Condition::Or(left, right) => {
+            let left = compile(cx, left, pointer, env);
+            let right = compile(cx, right, pointer, env);
+            ConditionPlan::Or(Box::new(left?), Box::new(right?))
+        }
+    })
+}
+
+fn literal_value(literal: &Literal) -> Value {
+    match literal {
+        Literal::Null => Value::Null,
+        Literal::Bool(flag) => Value::Bool(*flag),
+        // Integral literals stay integers so `== 200` compares as a JSON integer.
+        Literal::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => Value::from(*number as i64),
+        Literal::Number(number) => serde_json::Number::from_f64(*number).map(Value::Number).unwrap_or(Value::Null),
+        Literal::String(text) => Value::String(text.clone()),
+    }
+}
+
+/// What a criterion can read: the response, inputs and earlier step outputs.
+fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>) -> Option<OperandPlan> {
+    match parsed {
+        Expr::StatusCode => Some(OperandPlan::StatusCode),
+        Expr::Response(ExprSource::Body(json_pointer)) => {
+            Some(OperandPlan::ResponseBody(json_pointer.clone().unwrap_or_default()))
+        }
+        Expr::Response(ExprSource::Header(name)) => Some(OperandPlan::ResponseHeader(name.clone())),
+        Expr::Inputs { name, pointer: json_pointer } => {
+            let plain = Expr::Inputs { name: name.clone(), pointer: None };
+            let value = env.reference(&plain, pointer, cx.reporter)?;
+            Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
+        }
+        Expr::Steps { step, output: Some(output), pointer: json_pointer, rest } => {
+            let plain =
+                Expr::Steps { step: step.clone(), output: Some(output.clone()), pointer: None, rest: rest.clone() };
+            let value = env.reference(&plain, pointer, cx.reporter)?;
+            Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
+        }
+        other => {
+            cx.reporter.unsupported(pointer, &format!("the expression `{other}` in a criterion"));
+            None
+        }
+    }
+}
+
+/// `$statusCode == 200`, or `200 == $statusCode` with the comparison turned around.
+fn status_check(condition: &Condition) -> Option<StatusCheck> {
+    let Condition::Compare(left, operator, right) = condition else { return None };
+    let status =
+        |side: &Condition| matches!(side, Condition::Expr(Expr::StatusCode, navigation) if navigation.is_empty());
+    // Statuses are three-digit numbers; anything else keeps the general comparison.
+    let number = |side: &Condition| match side {
+        Condition::Literal(Literal::Number(number)) if number.fract() == 0.0 && (0.0..=999.0).contains(number) => {
+            Some(*number as i64)
+        }
+        _ => None,
+    };
+    if status(left) {
+        return number(right).map(|status| StatusCheck { operator: *operator, status });
+    }
+    if status(right) {
+        let flipped = match operator {
+            CompareOp::Lt => CompareOp::Gt,
+            CompareOp::Le => CompareOp::Ge,
+            CompareOp::Gt => CompareOp::Lt,
+            CompareOp::Ge => CompareOp::Le,
+            other => *other,
+        };
+        return number(left).map(|status| StatusCheck { operator: flipped, status });
+    }
+    None
+}
