@@ -91,6 +91,14 @@ pub struct WorkflowPlan {
     pub steps: Vec<StepPlan>,
 }
 
+impl WorkflowPlan {
+    /// Whether any step has actions: the workflow is then generated as a state machine over its
+    /// steps rather than as straight-line code.
+    pub fn has_actions(&self) -> bool {
+        self.steps.iter().any(|step| !step.on_success.is_empty() || !step.on_failure.is_empty())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct KeptSecretPlan {
     /// Field of the partial-outputs struct.
@@ -217,6 +225,37 @@ pub struct StepPlan {
     pub credentials: Vec<CredentialUse>,
     pub criteria: Vec<CriterionPlan>,
     pub outputs: Vec<StepOutputPlan>,
+    /// What happens after success: step `onSuccess` first, then the workflow's `successActions`
+    /// not overridden by name. The first whose criteria hold wins; none: the next step.
+    pub on_success: Vec<ActionPlan>,
+    /// What happens after failure, likewise; none: the workflow fails.
+    pub on_failure: Vec<ActionPlan>,
+}
+
+/// A success or failure action.
+#[derive(Clone, Debug)]
+pub struct ActionPlan {
+    pub name: String,
+    pub kind: ActionKind,
+    /// All must hold for the action to apply; they may read the step's response.
+    pub criteria: Vec<CriterionPlan>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionKind {
+    /// Success: the workflow ends with its outputs. Failure: the workflow fails with the step's error.
+    End,
+    /// Continue at a step of this workflow (an index into `WorkflowPlan::steps`).
+    Goto(usize),
+    /// Run the step again (or `target`) after a delay, at most `limit` times.
+    Retry { after: Option<f64>, limit: u64, target: Option<usize> },
+}
+
+impl ActionPlan {
+    /// Whether the action's criteria read the response (and so cannot hold without one).
+    pub fn reads_response(&self) -> bool {
+        self.criteria.iter().any(|criterion| criterion.check.reads_response())
+    }
 }
 
 impl StepPlan {
@@ -237,6 +276,11 @@ impl StepPlan {
         }
         for criterion in &self.criteria {
             read.extend(criterion.check.refs());
+        }
+        for action in self.on_success.iter().chain(&self.on_failure) {
+            for criterion in &action.criteria {
+                read.extend(criterion.check.refs());
+            }
         }
         for output in &self.outputs {
             if let OutputSource::Copy(value) = &output.source {
@@ -288,6 +332,25 @@ pub enum CriterionCheck {
 }
 
 impl CriterionCheck {
+    /// Whether evaluating this needs the step's response.
+    pub fn reads_response(&self) -> bool {
+        fn condition_reads(condition: &ConditionPlan) -> bool {
+            match condition {
+                ConditionPlan::Literal(_) => false,
+                ConditionPlan::Operand { operand, .. } => operand.value_ref().is_none(),
+                ConditionPlan::Not(inner) => condition_reads(inner),
+                ConditionPlan::Compare(left, _, right)
+                | ConditionPlan::And(left, right)
+                | ConditionPlan::Or(left, right) => condition_reads(left) || condition_reads(right),
+            }
+        }
+        match self {
+            Self::Status(_) => true,
+            Self::Simple(condition) => condition_reads(condition),
+            Self::Regex { context, .. } | Self::JsonPath { context, .. } => context.value_ref().is_none(),
+        }
+    }
+
     /// The inputs and step outputs the criterion reads.
     pub fn refs(&self) -> Vec<&ValueRef> {
         fn condition_refs<'a>(condition: &'a ConditionPlan, out: &mut Vec<&'a ValueRef>) {

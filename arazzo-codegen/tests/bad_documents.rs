@@ -89,8 +89,9 @@ fn features_not_generated_yet_are_refused_not_ignored() {
              responses are not decoded) (at workflows[0].steps[0].successCriteria[1].type)"
                 .to_string(),
             format!(
-                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:19:11: arazzo-rs does not generate code for \
-                 `onFailure` actions yet, {refused} (at workflows[0].steps[0].onFailure)"
+                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:21:25: arazzo-rs does not generate code for \
+                 an action that transfers to another workflow yet, {refused} (at workflows[0].steps[0].onFailure[0].\
+                 workflowId)"
             ),
         ]
     );

@@ -65,6 +65,34 @@ fn criteria_compile_to_runtime_calls() {
 }
 
 #[test]
+fn actions_document_generates_the_golden_module() {
+    let generated = generate("actions.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/actions.rs", &generated.source);
+}
+
+#[test]
+fn actions_become_a_bounded_state_machine() {
+    let source = generate("actions.arazzo.yaml").source;
+    for expected in [
+        "enum Step {\n            Create,\n            Poll,\n            Remove,\n        }",
+        "run.transition()?;",
+        // A retry applies only to its criteria and until its limit is used up.
+        "if create_retries < 3u64\n                                && (match &response {",
+        "create_retries += 1;",
+        // A goto back to the same step, when its criteria hold.
+        "run.goto(\"poll\");\n                                ::core::option::Option::Some(Step::Poll)",
+        // The workflow-level `finished` end applies after every step; the referenced `give-up` end fails.
+        "} else if response.status() == 204 {\n                                ::core::option::Option::None",
+        // An output every path to the end produces is plain; one an early `end` can skip is an Option.
+        "pet_id: run.available(&create_pet_id, \"$steps.create.outputs.petId\")?,",
+        "pub name: ::core::option::Option<::std::string::String>,",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {

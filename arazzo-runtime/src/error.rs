@@ -84,6 +84,13 @@ pub enum StepError {
         /// The bound that was exceeded.
         limit: usize,
     },
+    /// A step output was read before the step that produces it had succeeded. The generator proves
+    /// this cannot happen, so seeing it means a bug in arazzo-codegen.
+    #[error("`{output}` was read before its step produced it (an arazzo-codegen bug; please report it)")]
+    OutputUnavailable {
+        /// The output expression, e.g. `$steps.create.outputs.id`.
+        output: &'static str,
+    },
 }
 
 /// `(body: ...)` or `(empty body)`.

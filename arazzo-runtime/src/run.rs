@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::error::{StepError, WorkflowError};
 use crate::request::Request;
 use crate::response::Response;
+use crate::retry::{self, MAX_TRANSITIONS};
 use crate::transport;
 
 /// One execution of a workflow, as driven by generated code.
@@ -22,6 +23,8 @@ use crate::transport;
 pub struct Run<P> {
     workflow_id: &'static str,
     step_id: &'static str,
+    /// Steps entered so far through `goto`, `retry` or moving on; bounded by [`MAX_TRANSITIONS`].
+    transitions: usize,
     workflow_span: Span,
     step_span: Span,
     /// Outputs produced so far.
@@ -34,6 +37,7 @@ impl<P: Default> Run<P> {
         Self {
             workflow_id,
             step_id: "",
+            transitions: 0,
             workflow_span: tracing::info_span!("arazzo.workflow", workflow_id),
             step_span: Span::none(),
             partial: P::default(),
@@ -87,6 +91,64 @@ impl<P: Clone> Run<P> {
                 Err(self.fail(error))
             }
         }
+    }
+
+    /// Sends `request` like [`Run::send`], but hands a failure back as a [`StepError`] so that the
+    /// step's failure actions can decide what happens next (workflows with `onFailure` or
+    /// `failureActions`).
+    pub async fn attempt(&self, client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
+        let span = &self.step_span;
+        span.record("method", request.method().as_str());
+        span.record("path", request.path_template());
+        let result = transport::execute(client, base_url, request).instrument(span.clone()).await;
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status());
+                tracing::debug!(parent: span, status = response.status(), "response received");
+            }
+            Err(error) => tracing::debug!(parent: span, error = %error, "request failed"),
+        }
+        result
+    }
+
+    /// The error of an unmet success criterion, for the step's failure actions.
+    pub fn unmet(&self, criterion: &'static str, response: &Response) -> StepError {
+        StepError::CriterionFailed { criterion, status: response.status(), body_excerpt: response.body_excerpt() }
+    }
+
+    /// Counts one move to a step (the next one, a `goto` target or a retry); fails once a run has
+    /// made [`MAX_TRANSITIONS`] of them, so an endless `goto` loop is an error, not a hang.
+    pub fn transition(&mut self) -> Result<(), WorkflowError<P>> {
+        self.transitions += 1;
+        if self.transitions > MAX_TRANSITIONS {
+            return Err(self.fail(StepError::TooManyTransitions { limit: MAX_TRANSITIONS }));
+        }
+        Ok(())
+    }
+
+    /// Waits before retry `attempt` of `limit` of the current step: the response's `Retry-After`
+    /// header if it has one, else the document's `retryAfter` seconds.
+    pub async fn retry_wait(&self, response: Option<&Response>, retry_after: Option<f64>, attempt: u64, limit: u64) {
+        let delay = retry::retry_delay(response, retry_after);
+        tracing::info!(
+            parent: &self.step_span,
+            attempt,
+            limit,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying step"
+        );
+        retry::sleep(delay).await;
+    }
+
+    /// Records a `goto` to `target` (a step id) in the trace.
+    pub fn goto(&self, target: &'static str) {
+        tracing::debug!(parent: &self.step_span, target, "goto");
+    }
+
+    /// A step output that the generator proved was produced before this point; `what` names it
+    /// (`$steps.create.outputs.id`) should that proof ever be wrong.
+    pub fn available<T: Clone>(&self, value: &Option<T>, what: &'static str) -> Result<T, WorkflowError<P>> {
+        value.clone().ok_or_else(|| self.fail(StepError::OutputUnavailable { output: what }))
     }
 
     /// Fails the step with [`StepError::CriterionFailed`] unless `passed`.

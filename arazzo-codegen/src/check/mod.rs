@@ -1,7 +1,9 @@
 //! From a loaded document to a [`ModulePlan`]: every reference resolved, every expression parsed and
 //! typed, every problem collected with its location (not just the first one).
 
+mod actions;
 mod criteria;
+mod flow;
 mod operation;
 mod step;
 mod values;
@@ -114,6 +116,8 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
     };
     let mut diagnostics = reporter.diagnostics;
     diagnostics.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    // Workflow-level actions are checked once per step: report each of their problems once.
+    diagnostics.dedup();
     match plan {
         Some(plan) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(Checked { plan, warnings: diagnostics, files_read })
@@ -223,12 +227,6 @@ fn check_components(components: &model::Components, reporter: &mut Reporter<'_>)
     reporter.extra(&components.extra, "/components", &[]);
     if !components.parameters.is_empty() {
         reporter.unsupported("/components/parameters", "`components.parameters` (reusable parameters)");
-    }
-    if !components.success_actions.is_empty() {
-        reporter.unsupported("/components/successActions", "`components.successActions`");
-    }
-    if !components.failure_actions.is_empty() {
-        reporter.unsupported("/components/failureActions", "`components.failureActions`");
     }
 }
 

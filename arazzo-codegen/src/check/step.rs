@@ -15,21 +15,16 @@ use crate::plan::{
 };
 use crate::types;
 
-pub(crate) fn plan(
-    cx: &mut Context<'_, '_>,
-    step: &model::Step,
+pub(crate) fn plan<'d>(
+    cx: &mut Context<'d, '_>,
+    (workflow, workflow_pointer): (&'d model::Workflow, &str),
+    step: &'d model::Step,
     pointer: &str,
     env: &Env<'_>,
     locals: &mut Scope,
 ) -> Option<StepPlan> {
     cx.reporter.extra(&step.extra, pointer, &[]);
     let found = operation::find(cx, step, pointer);
-    if !step.on_success.is_empty() {
-        cx.reporter.unsupported(&format!("{pointer}/onSuccess"), "`onSuccess` actions");
-    }
-    if !step.on_failure.is_empty() {
-        cx.reporter.unsupported(&format!("{pointer}/onFailure"), "`onFailure` actions");
-    }
     let (source, operation) = found?;
     // Problems in the description's operation only matter for the operations a step uses.
     cx.reporter.diagnostics.extend(operation.problems.iter().cloned());
@@ -43,12 +38,14 @@ pub(crate) fn plan(
     let criteria = super::criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
     let server_url = server_url(cx, step, pointer, env);
     let bound = bound_credentials(cx, step, pointer, env);
+    let actions = super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
     let (parameters, body, criteria, server_url, bound) = (parameters?, body?, criteria?, server_url?, bound?);
     let credentials = match bound {
         Some(bound) => bound,
         None => operation::credentials(cx, source, operation, &parameters, pointer),
     };
     let outputs = outputs(cx, step, operation, &criteria, pointer, env, locals)?;
+    let (on_success, on_failure) = actions?;
     Some(StepPlan {
         step_id: step.step_id.clone(),
         description: step.description.clone(),
@@ -64,6 +61,8 @@ pub(crate) fn plan(
         credentials,
         criteria,
         outputs,
+        on_success,
+        on_failure,
     })
 }
 

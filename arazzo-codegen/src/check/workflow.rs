@@ -23,9 +23,9 @@ pub(crate) struct Context<'a, 'r> {
 /// Names the generated function body uses itself; document names must not shadow them.
 const RESERVED_LOCALS: &[&str] = &["client", "config", "inputs", "run", "request", "response"];
 
-pub(crate) fn plan(
-    mut cx: Context<'_, '_>,
-    workflow: &model::Workflow,
+pub(crate) fn plan<'d>(
+    mut cx: Context<'d, '_>,
+    workflow: &'d model::Workflow,
     pointer: &str,
     types: &mut Scope,
     functions: &mut Scope,
@@ -34,12 +34,6 @@ pub(crate) fn plan(
     reporter.extra(&workflow.extra, pointer, &[]);
     if !workflow.depends_on.is_empty() {
         reporter.unsupported(&format!("{pointer}/dependsOn"), "`dependsOn`");
-    }
-    if !workflow.success_actions.is_empty() {
-        reporter.unsupported(&format!("{pointer}/successActions"), "workflow-level `successActions`");
-    }
-    if !workflow.failure_actions.is_empty() {
-        reporter.unsupported(&format!("{pointer}/failureActions"), "workflow-level `failureActions`");
     }
     if !workflow.parameters.is_empty() {
         reporter.unsupported(&format!("{pointer}/parameters"), "workflow-level `parameters`");
@@ -71,7 +65,7 @@ pub(crate) fn plan(
             all_steps: &workflow.steps,
             current: Some(&step.step_id),
         };
-        match step::plan(&mut cx, step, &step_pointer, &env, &mut locals) {
+        match step::plan(&mut cx, (workflow, pointer), step, &step_pointer, &env, &mut locals) {
             Some(planned) => steps.push(planned),
             None => complete = false,
         }
@@ -82,6 +76,14 @@ pub(crate) fn plan(
         mark_used(&mut steps, value);
     }
     let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps);
+    let mut outputs = outputs;
+    if complete {
+        let flow = super::flow::analyse(&steps);
+        complete &= check_availability(cx.reporter, &flow, &steps, pointer);
+        if let Some(outputs) = &mut outputs {
+            super::flow::mark_optional_outputs(&flow, &steps, outputs);
+        }
+    }
     let kept_secrets = outputs.as_deref().map(|outputs| kept_secrets(outputs, &mut steps)).unwrap_or_default();
     let all_fine = complete && outputs.is_some() && inputs.is_some();
     let (Some(inputs), Some(outputs)) = (inputs, outputs) else { return None };
@@ -98,6 +100,42 @@ pub(crate) fn plan(
         kept_secrets,
         steps,
     })
+}
+
+/// Every step output a step reads must be sure to exist whichever way the actions led there.
+fn check_availability(
+    reporter: &mut super::Reporter<'_>,
+    flow: &super::flow::Flow,
+    steps: &[StepPlan],
+    pointer: &str,
+) -> bool {
+    let mut fine = true;
+    for (index, step) in steps.iter().enumerate() {
+        let Some(known) = &flow.before[index] else { continue };
+        for value in step.values_read() {
+            let Some(producer) = super::flow::producer(steps, value) else { continue };
+            if !known.contains(&producer) {
+                let output = steps[producer]
+                    .outputs
+                    .iter()
+                    .find(
+                        |output| matches!(value, ValueRef::StepOutput { variable, .. } if *variable == output.variable),
+                    )
+                    .map(|output| output.name.as_str())
+                    .unwrap_or_default();
+                reporter.error(
+                    &format!("{pointer}/steps/{index}"),
+                    format!(
+                        "step `{}` reads `$steps.{}.outputs.{output}`, but an action can lead to `{}` without step \
+                         `{}` having succeeded",
+                        step.step_id, steps[producer].step_id, step.step_id, steps[producer].step_id
+                    ),
+                );
+                fine = false;
+            }
+        }
+    }
+    fine
 }
 
 /// Secret step outputs that no workflow output carries; they get a field in the partial outputs.

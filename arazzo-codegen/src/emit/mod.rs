@@ -5,6 +5,8 @@
 
 mod config;
 mod criteria;
+mod machine;
+mod request;
 mod value;
 mod workflow;
 

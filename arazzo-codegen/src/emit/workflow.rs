@@ -4,12 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::value::{self, json, owned, place};
+use super::request;
+use super::value::owned;
 use super::{docs, ident, one_line, rust_type};
-use crate::model::ParameterLocation;
-use crate::plan::{
-    CredentialKind, CredentialUse, FieldPlan, ModulePlan, OutputSource, RustType, StepPlan, ValueRef, WorkflowPlan,
-};
+use crate::plan::{FieldPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
 
 pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let inputs = inputs_struct(workflow);
@@ -156,6 +154,29 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let partial = ident(&workflow.partial_type);
     let workflow_id = &workflow.workflow_id;
     let from_inputs = workflow.outputs.iter().filter(|output| output.available_after.is_none()).map(record_partial);
+    let body =
+        if workflow.has_actions() { super::machine::body(plan, workflow) } else { straight_line(plan, workflow) };
+    // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
+    let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value, ValueRef::Input { .. }))
+        || workflow.steps.iter().any(|step| step.reads_inputs());
+    let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
+    quote! {
+        #doc
+        pub async fn #name(
+            client: &::arazzo_runtime::Client,
+            config: &Config,
+            #inputs_name: &#inputs,
+        ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
+            let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id);
+            #(#from_inputs)*
+            #body
+        }
+    }
+}
+
+/// A workflow without actions: one block of statements per step, in order.
+fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
+    let outputs = ident(&workflow.outputs_type);
     let steps = workflow.steps.iter().enumerate().map(|(index, step)| {
         let body = step_statements(plan, step);
         let recorded =
@@ -172,22 +193,9 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         let value = owned(&output.value);
         quote!(#field: #value)
     });
-    // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
-    let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value, ValueRef::Input { .. }))
-        || workflow.steps.iter().any(|step| step.reads_inputs());
-    let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
     quote! {
-        #doc
-        pub async fn #name(
-            client: &::arazzo_runtime::Client,
-            config: &Config,
-            #inputs_name: &#inputs,
-        ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
-            let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id);
-            #(#from_inputs)*
-            #(#steps)*
-            ::core::result::Result::Ok(#outputs { #(#output_fields),* })
-        }
+        #(#steps)*
+        ::core::result::Result::Ok(#outputs { #(#output_fields),* })
     }
 }
 
@@ -202,110 +210,23 @@ fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
 }
 
 fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
-    let source = &plan.sources[step.source];
-    let step_id = &step.step_id;
-    let operation = step
-        .operation_id
-        .clone()
-        .unwrap_or_else(|| format!("{} {}", step.method.as_str().to_ascii_uppercase(), step.path));
-    let method = ident(step.method.variant());
-    let path = &step.path;
-    let parameters = step.parameters.iter().map(|parameter| {
-        let name = &parameter.name;
-        let value = value::parameter(&parameter.value);
-        match parameter.location {
-            ParameterLocation::Path => quote!(.path_param(#name, #value)),
-            ParameterLocation::Query => quote!(.query_param(#name, #value)),
-            ParameterLocation::Header => quote!(.header(#name, #value)),
-            ParameterLocation::Cookie => quote!(.cookie(#name, #value)),
-        }
-    });
-    let credentials = step.credentials.iter().map(|credential| match credential {
-        CredentialUse::Configured(index) => {
-            let credential = &source.credentials[*index];
-            let source_field = ident(&source.field);
-            let field = ident(&credential.field);
-            authenticate(&credential.kind, quote!(&config.#source_field.#field))
-        }
-        CredentialUse::Bound { kind, value } => {
-            let place = place(value);
-            let secret = if value.ty() == &RustType::Secret {
-                quote!(&#place)
-            } else {
-                quote!(&::arazzo_runtime::SecretString::from(#place.clone()))
-            };
-            authenticate(kind, secret)
-        }
-    });
-    let body = step.body.as_ref().map(|body| {
-        let json = json(body);
-        quote!(.json_body(#json))
-    });
-    let mut secrets: Vec<&ValueRef> = Vec::new();
-    for value in step
-        .parameters
-        .iter()
-        .flat_map(|parameter| parameter.value.secret_refs())
-        .chain(step.body.iter().flat_map(|body| body.secret_refs()))
-    {
-        if !secrets.contains(&value) {
-            secrets.push(value);
-        }
-    }
-    let redactions = secrets.iter().map(|value| {
-        let place = place(value);
-        quote!(.redact(&#place))
-    });
-    let base_url = match &step.server_url {
-        Some(value) => {
-            let place = place(value);
-            quote!(&#place)
-        }
-        None => {
-            let field = ident(&source.field);
-            quote!(&config.#field.base_url)
-        }
-    };
-    // Without successCriteria the specification leaves success open; a 5xx must not count as success,
-    // so a step without criteria expects a 2xx status.
+    let (request, base_url) = request::request(plan, step);
     let default_criterion = step.criteria.is_empty().then(|| {
-        quote!(run.check((200..300).contains(&response.status()), "a 2xx status (the step has no successCriteria)", &response)?;)
+        let text = request::DEFAULT_CRITERION;
+        quote!(run.check((200..300).contains(&response.status()), #text, &response)?;)
     });
     let criteria = step.criteria.iter().map(super::criteria::check);
     let outputs = step.outputs.iter().map(|output| {
         let variable = if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) };
         let ty = rust_type(&output.ty);
-        let value = match &output.source {
-            OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
-            OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
-                quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))
-            }
-            OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
-            OutputSource::StatusCode => quote!(i64::from(response.status())),
-            OutputSource::Copy(value) => owned(value),
-        };
+        let value = request::output_value(output);
         quote!(let #variable: #ty = #value;)
     });
     quote! {
-        run.step(#step_id, #operation);
-        let request = ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
-            #(#parameters)*
-            #(#credentials)*
-            #body
-            #(#redactions)*;
+        #request
         let response = run.send(client, #base_url, request).await?;
         #default_criterion
         #(#criteria)*
         #(#outputs)*
-    }
-}
-
-fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
-    match kind {
-        CredentialKind::Bearer => quote!(.bearer_auth(#value)),
-        CredentialKind::Basic => quote!(.basic_auth(#value)),
-        CredentialKind::ApiKeyHeader(name) => quote!(.api_key_header(#name, #value)),
-        CredentialKind::ApiKeyQuery(name) => quote!(.api_key_query(#name, #value)),
-        CredentialKind::ApiKeyCookie(name) => quote!(.api_key_cookie(#name, #value)),
     }
 }

@@ -1,0 +1,163 @@
+//! Which step outputs are sure to exist at each point of a workflow whose actions jump around.
+//!
+//! A forward data-flow analysis over the steps: a step's outputs exist after it succeeded, and
+//! what is sure to exist when a step starts is what every way of reaching it guarantees. Reading an
+//! output that some path skips is a build error; a workflow output that some path to the end skips
+//! becomes an `Option`.
+
+use std::collections::BTreeSet;
+
+use crate::plan::{ActionKind, StepPlan, ValueRef, WorkflowOutputPlan};
+
+/// Steps sure to have succeeded, per step (`None`: the step cannot be reached) and at the end.
+pub(crate) struct Flow {
+    pub(crate) before: Vec<Option<BTreeSet<usize>>>,
+    pub(crate) at_end: Option<BTreeSet<usize>>,
+}
+
+pub(crate) fn analyse(steps: &[StepPlan]) -> Flow {
+    let mut before: Vec<Option<BTreeSet<usize>>> = vec![None; steps.len()];
+    let mut at_end: Option<BTreeSet<usize>> = None;
+    if steps.is_empty() {
+        return Flow { before, at_end: Some(BTreeSet::new()) };
+    }
+    before[0] = Some(BTreeSet::new());
+    // Sets only shrink, so this ends; the bound is a guard, not a limit that is ever reached.
+    for _ in 0..=steps.len() * steps.len() + 1 {
+        let mut changed = false;
+        for (index, step) in steps.iter().enumerate() {
+            let Some(known) = before[index].clone() else { continue };
+            let mut succeeded = known.clone();
+            succeeded.insert(index);
+            for (target, carried) in edges(index, step, steps.len()) {
+                let carried = if carried { &succeeded } else { &known };
+                let slot = match target {
+                    Some(target) => &mut before[target],
+                    None => &mut at_end,
+                };
+                changed |= meet(slot, carried);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    Flow { before, at_end }
+}
+
+/// Where control can go after step `index`: `(target, after success)`; `None` is the end.
+fn edges(index: usize, step: &StepPlan, count: usize) -> Vec<(Option<usize>, bool)> {
+    let next = (index + 1 < count).then_some(index + 1);
+    let mut edges = vec![(next, true)];
+    for action in &step.on_success {
+        match action.kind {
+            ActionKind::End => edges.push((None, true)),
+            ActionKind::Goto(target) => edges.push((Some(target), true)),
+            ActionKind::Retry { target, .. } => edges.push((Some(target.unwrap_or(index)), true)),
+        }
+    }
+    for action in &step.on_failure {
+        match action.kind {
+            // A failure that ends the workflow is an error: it does not reach the end.
+            ActionKind::End => {}
+            ActionKind::Goto(target) => edges.push((Some(target), false)),
+            ActionKind::Retry { target, .. } => edges.push((Some(target.unwrap_or(index)), false)),
+        }
+    }
+    edges
+}
+
+fn meet(slot: &mut Option<BTreeSet<usize>>, incoming: &BTreeSet<usize>) -> bool {
+    match slot {
+        None => {
+            *slot = Some(incoming.clone());
+            true
+        }
+        Some(known) => {
+            let before = known.len();
+            known.retain(|step| incoming.contains(step));
+            known.len() != before
+        }
+    }
+}
+
+/// The index of the step that produces `variable`.
+pub(crate) fn producer(steps: &[StepPlan], value: &ValueRef) -> Option<usize> {
+    let ValueRef::StepOutput { variable, .. } = value else { return None };
+    steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
+}
+
+/// Outputs some path to the end skips: their fields become `Option`.
+pub(crate) fn mark_optional_outputs(flow: &Flow, steps: &[StepPlan], outputs: &mut [WorkflowOutputPlan]) {
+    let Some(at_end) = &flow.at_end else { return };
+    for output in outputs {
+        if let Some(step) = producer(steps, &output.value)
+            && !at_end.contains(&step)
+        {
+            output.field.optional = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::ActionPlan;
+
+    fn step(on_success: Vec<ActionKind>, on_failure: Vec<ActionKind>) -> StepPlan {
+        let action = |kind| ActionPlan { name: "a".into(), kind, criteria: Vec::new() };
+        StepPlan {
+            step_id: String::new(),
+            description: None,
+            operation_id: None,
+            operation_summary: None,
+            deprecated: false,
+            method: crate::openapi::Method::Get,
+            path: String::new(),
+            source: 0,
+            server_url: None,
+            parameters: Vec::new(),
+            body: None,
+            credentials: Vec::new(),
+            criteria: Vec::new(),
+            outputs: Vec::new(),
+            on_success: on_success.into_iter().map(action).collect(),
+            on_failure: on_failure.into_iter().map(action).collect(),
+        }
+    }
+
+    fn set(items: &[usize]) -> Option<BTreeSet<usize>> {
+        Some(items.iter().copied().collect())
+    }
+
+    #[test]
+    fn straight_line_steps_see_every_earlier_step() {
+        let flow = analyse(&[step(vec![], vec![]), step(vec![], vec![]), step(vec![], vec![])]);
+        assert_eq!(flow.before, [set(&[]), set(&[0]), set(&[0, 1])]);
+        assert_eq!(flow.at_end, set(&[0, 1, 2]));
+    }
+
+    #[test]
+    fn a_goto_past_a_step_makes_its_outputs_uncertain() {
+        // 0 may jump straight to 2, skipping 1.
+        let flow = analyse(&[step(vec![ActionKind::Goto(2)], vec![]), step(vec![], vec![]), step(vec![], vec![])]);
+        assert_eq!(flow.before[2], set(&[0]));
+        assert_eq!(flow.at_end, set(&[0, 2]));
+    }
+
+    #[test]
+    fn a_failure_goto_carries_nothing_from_the_failed_step() {
+        // 0 fails over to 2; 1 runs only after 0 succeeded.
+        let flow = analyse(&[step(vec![], vec![ActionKind::Goto(2)]), step(vec![], vec![]), step(vec![], vec![])]);
+        assert_eq!(flow.before[1], set(&[0]));
+        assert_eq!(flow.before[2], set(&[]));
+    }
+
+    #[test]
+    fn an_early_end_leaves_later_outputs_uncertain_and_loops_converge() {
+        let polling = ActionKind::Retry { after: Some(1.0), limit: 3, target: None };
+        let flow = analyse(&[step(vec![ActionKind::End], vec![polling]), step(vec![ActionKind::Goto(0)], vec![])]);
+        assert_eq!(flow.before, [set(&[]), set(&[0])]);
+        assert_eq!(flow.at_end, set(&[0]));
+    }
+}

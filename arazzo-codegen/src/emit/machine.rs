@@ -1,0 +1,322 @@
+//! A workflow with success or failure actions, as a state machine over a step enum:
+//!
+//! ```text
+//! let mut next = Some(Step::First);
+//! while let Some(step) = next {
+//!     run.transition()?;            // bounded: an endless goto loop is an error, not a hang
+//!     next = match step {
+//!         Step::First => { /* send, check, then the first action whose criteria hold */ }
+//!         ...
+//!     };
+//! }
+//! ```
+//!
+//! Step outputs live in `Option` variables declared before the loop; a step that reads one takes a
+//! copy through `run.available(..)`, which the checker has proved will succeed.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::criteria::holds;
+use super::request::{self, DEFAULT_CRITERION};
+use super::{ident, rust_type};
+use crate::naming::{self, Scope};
+use crate::plan::{ActionKind, ActionPlan, CriterionPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
+
+/// Names used inside the generated function that no document name may take.
+struct Names {
+    variants: Vec<proc_macro2::Ident>,
+    retries: Vec<proc_macro2::Ident>,
+}
+
+fn names(workflow: &WorkflowPlan) -> Names {
+    let mut variant_scope = Scope::default();
+    let variants =
+        workflow.steps.iter().map(|step| ident(&variant_scope.claim(naming::camel(&step.step_id)))).collect();
+    let taken: Vec<&str> = workflow
+        .steps
+        .iter()
+        .flat_map(|step| step.outputs.iter().map(|output| output.variable.as_str()))
+        .chain(["client", "config", "inputs", "run", "request", "response", "next", "step", "checked", "error"])
+        .collect();
+    let mut locals = Scope::with_reserved(&taken);
+    let retries =
+        workflow.steps.iter().map(|step| ident(&locals.snake(&format!("{}_retries", step.step_id)))).collect();
+    Names { variants, retries }
+}
+
+/// The statements of the workflow function after `let mut run = ..` (they end in `Ok(outputs)`).
+pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
+    let names = names(workflow);
+    let variants = &names.variants;
+    let declarations =
+        workflow.steps.iter().flat_map(|step| &step.outputs).filter(|output| output.used).map(|output| {
+            let variable = ident(&output.variable);
+            let ty = rust_type(&output.ty);
+            quote!(let mut #variable: ::core::option::Option<#ty> = ::core::option::Option::None;)
+        });
+    let counters = workflow
+        .steps
+        .iter()
+        .zip(&names.retries)
+        .filter(|(step, _)| has_retry(step))
+        .map(|(_, counter)| quote!(let mut #counter: u64 = 0;));
+    let arms = (0..workflow.steps.len()).map(|index| {
+        let variant = &variants[index];
+        let body = step_arm(plan, workflow, index, &names);
+        quote!(Step::#variant => { #body })
+    });
+    let first = &variants[0];
+    let outputs = ident(&workflow.outputs_type);
+    let output_fields = workflow.outputs.iter().map(|output| {
+        let field = ident(&output.field.field);
+        let value = match &output.value {
+            ValueRef::Input { .. } => super::value::owned(&output.value),
+            ValueRef::StepOutput { variable, ty } => {
+                let variable = ident(variable);
+                if output.field.optional {
+                    copy_or_clone(&variable, ty)
+                } else {
+                    let what = &output.expression;
+                    quote!(run.available(&#variable, #what)?)
+                }
+            }
+        };
+        quote!(#field: #value)
+    });
+    quote! {
+        /// The steps of the workflow, in document order.
+        enum Step { #(#variants),* }
+        #(#declarations)*
+        #(#counters)*
+        let mut next = ::core::option::Option::Some(Step::#first);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step { #(#arms)* };
+        }
+        ::core::result::Result::Ok(#outputs { #(#output_fields),* })
+    }
+}
+
+fn has_retry(step: &StepPlan) -> bool {
+    step.on_failure.iter().chain(&step.on_success).any(|action| matches!(action.kind, ActionKind::Retry { .. }))
+}
+
+/// `value.clone()`, or `value` for `Copy` types, where clippy would object to the clone.
+fn copy_or_clone(variable: &proc_macro2::Ident, ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::I64 | RustType::F64 | RustType::Bool => quote!(#variable),
+        _ => quote!(#variable.clone()),
+    }
+}
+
+fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Names) -> TokenStream {
+    let step = &workflow.steps[index];
+    // Copies of the earlier outputs this step reads, under the names the request code uses.
+    let mut read: Vec<(&String, String)> = Vec::new();
+    for value in step.values_read() {
+        if let ValueRef::StepOutput { variable, .. } = value
+            && !read.iter().any(|(known, _)| *known == variable)
+        {
+            read.push((variable, expression_of(workflow, variable)));
+        }
+    }
+    let copies = read.iter().map(|(variable, what)| {
+        let variable = ident(variable);
+        quote!(let #variable = run.available(&#variable, #what)?;)
+    });
+    let (request, base_url) = request::request(plan, step);
+    let unmet = unmet_chain(&step.criteria);
+    let outputs = step.outputs.iter().map(|output| {
+        let value = request::output_value(output);
+        let ty = rust_type(&output.ty);
+        if output.used {
+            let variable = ident(&output.variable);
+            quote!(#variable = ::core::option::Option::Some(#value);)
+        } else {
+            quote!(let _: #ty = #value;)
+        }
+    });
+    let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(|output| {
+        let field = ident(&output.field.field);
+        let value = match &output.value {
+            ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
+            ValueRef::Input { .. } => {
+                let value = super::value::owned(&output.value);
+                quote!(::core::option::Option::Some(#value))
+            }
+        };
+        quote!(run.partial.#field = #value;)
+    });
+    let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
+        let field = ident(&kept.field);
+        let variable = ident(&kept.variable);
+        quote!(run.partial.#field = #variable.clone();)
+    });
+    let counter = &names.retries[index];
+    let reset = has_retry(step).then(|| quote!(#counter = 0;));
+    let next_step = match names.variants.get(index + 1) {
+        Some(variant) => quote!(::core::option::Option::Some(Step::#variant)),
+        None => quote!(::core::option::Option::None),
+    };
+    let on_success = action_chain(workflow, &step.on_success, names, index, next_step, true);
+    let on_failure = action_chain(
+        workflow,
+        &step.on_failure,
+        names,
+        index,
+        quote!(return ::core::result::Result::Err(run.fail(error));),
+        false,
+    );
+    // Bind the response only where the arm uses it, so the generated code has no unused variables.
+    let outputs: Vec<TokenStream> = outputs.collect();
+    let succeeded_uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "response"));
+    let succeeded_response = if succeeded_uses { quote!(response) } else { quote!(_) };
+    let failed_response = if mentions(&on_failure, "response") { quote!(response) } else { quote!(_) };
+    quote! {
+        #(#copies)*
+        #request
+        let checked = match run.attempt(client, #base_url, request).await {
+            ::core::result::Result::Ok(response) => #unmet,
+            ::core::result::Result::Err(error) => ::core::result::Result::Err((error, ::core::option::Option::None)),
+        };
+        match checked {
+            ::core::result::Result::Ok(#succeeded_response) => {
+                #(#outputs)*
+                #(#recorded)*
+                #(#kept)*
+                #reset
+                #on_success
+            }
+            ::core::result::Result::Err((error, #failed_response)) => {
+                #on_failure
+            }
+        }
+    }
+}
+
+/// Whether `tokens` use the identifier `name` anywhere.
+fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
+        _ => false,
+    })
+}
+
+/// The expression that names a step output, for messages.
+fn expression_of(workflow: &WorkflowPlan, variable: &str) -> String {
+    workflow
+        .steps
+        .iter()
+        .find_map(|step| {
+            let output = step.outputs.iter().find(|output| output.variable == variable)?;
+            Some(format!("$steps.{}.outputs.{}", step.step_id, output.name))
+        })
+        .unwrap_or_default()
+}
+
+/// `Ok(response)` when every success criterion holds, else `Err((the unmet one, Some(response)))`.
+fn unmet_chain(criteria: &[CriterionPlan]) -> TokenStream {
+    let mut checks: Vec<(TokenStream, String)> =
+        criteria.iter().map(|criterion| (holds(&criterion.check), criterion.text.clone())).collect();
+    if criteria.is_empty() {
+        checks.push((quote!((200..300).contains(&response.status())), DEFAULT_CRITERION.to_string()));
+    }
+    let branches = checks.iter().map(|(holds, text)| {
+        quote! {
+            if !(#holds) {
+                ::core::result::Result::Err((run.unmet(#text, &response), ::core::option::Option::Some(response)))
+            } else
+        }
+    });
+    quote!({ #(#branches)* { ::core::result::Result::Ok(response) } })
+}
+
+/// `if <criteria> { <action> } else if .. else { <fallback> }`, evaluating to the next step.
+fn action_chain(
+    workflow: &WorkflowPlan,
+    actions: &[ActionPlan],
+    names: &Names,
+    index: usize,
+    fallback: TokenStream,
+    success: bool,
+) -> TokenStream {
+    let mut branches = Vec::new();
+    let mut otherwise = fallback;
+    for action in actions {
+        let effect = action_effect(workflow, action, names, index, success);
+        let unconditional = action.criteria.is_empty() && !matches!(action.kind, ActionKind::Retry { .. });
+        if unconditional {
+            // Later actions and the default can no longer be reached.
+            otherwise = effect;
+            break;
+        }
+        branches.push((action_condition(action, success, names, index), effect));
+    }
+    // A branch that does what the default does anyway would only be noise (and trip clippy).
+    let fallback_text = otherwise.to_string();
+    branches.retain(|(_, effect)| effect.to_string() != fallback_text);
+    if branches.is_empty() {
+        return otherwise;
+    }
+    let branches = branches.iter().map(|(condition, effect)| quote!(if #condition { #effect } else));
+    quote!(#(#branches)* { #otherwise })
+}
+
+fn action_condition(action: &ActionPlan, success: bool, names: &Names, index: usize) -> TokenStream {
+    let parts: Vec<TokenStream> = action.criteria.iter().map(|criterion| holds(&criterion.check)).collect();
+    let all = if parts.is_empty() { quote!(true) } else { quote!(#(#parts)&&*) };
+    // After a failure there may be no response (a transport error): criteria that read it do not hold.
+    let mut condition = if !success && action.reads_response() {
+        quote!(match &response { ::core::option::Option::Some(response) => #all, ::core::option::Option::None => false })
+    } else {
+        all
+    };
+    if let ActionKind::Retry { limit, .. } = action.kind {
+        // A retry applies until its limit is used up; then the later actions get their turn.
+        let counter = &names.retries[index];
+        condition = if action.criteria.is_empty() {
+            quote!(#counter < #limit)
+        } else {
+            quote!(#counter < #limit && (#condition))
+        };
+    }
+    condition
+}
+
+fn action_effect(
+    workflow: &WorkflowPlan,
+    action: &ActionPlan,
+    names: &Names,
+    index: usize,
+    success: bool,
+) -> TokenStream {
+    match &action.kind {
+        ActionKind::End if success => quote!(::core::option::Option::None),
+        ActionKind::End => quote!(return ::core::result::Result::Err(run.fail(error));),
+        ActionKind::Goto(target) => {
+            let variant = &names.variants[*target];
+            let target_id = &workflow.steps[*target].step_id;
+            quote! {
+                run.goto(#target_id);
+                ::core::option::Option::Some(Step::#variant)
+            }
+        }
+        ActionKind::Retry { after, limit, target } => {
+            let counter = &names.retries[index];
+            let variant = &names.variants[target.unwrap_or(index)];
+            let after = match after {
+                Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
+                None => quote!(::core::option::Option::None),
+            };
+            let response =
+                if success { quote!(::core::option::Option::Some(&response)) } else { quote!(response.as_ref()) };
+            quote! {
+                #counter += 1;
+                run.retry_wait(#response, #after, #counter, #limit).await;
+                ::core::option::Option::Some(Step::#variant)
+            }
+        }
+    }
+}

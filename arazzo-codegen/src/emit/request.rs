@@ -1,0 +1,116 @@
+//! The request of a step: parameters, credentials and body, and where it is sent; and the values
+//! of its outputs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use super::value::{self, json, owned, place};
+use crate::model::ParameterLocation;
+use crate::plan::{
+    CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType, StepOutputPlan, StepPlan, ValueRef,
+};
+
+/// `run.step(..)` and `let request = ..;` for a step, and the base URL its request goes to.
+pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, TokenStream) {
+    let source = &plan.sources[step.source];
+    let step_id = &step.step_id;
+    let operation = step
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", step.method.as_str().to_ascii_uppercase(), step.path));
+    let method = ident(step.method.variant());
+    let path = &step.path;
+    let parameters = step.parameters.iter().map(|parameter| {
+        let name = &parameter.name;
+        let value = value::parameter(&parameter.value);
+        match parameter.location {
+            ParameterLocation::Path => quote!(.path_param(#name, #value)),
+            ParameterLocation::Query => quote!(.query_param(#name, #value)),
+            ParameterLocation::Header => quote!(.header(#name, #value)),
+            ParameterLocation::Cookie => quote!(.cookie(#name, #value)),
+        }
+    });
+    let credentials = step.credentials.iter().map(|credential| match credential {
+        CredentialUse::Configured(index) => {
+            let credential = &source.credentials[*index];
+            let source_field = ident(&source.field);
+            let field = ident(&credential.field);
+            authenticate(&credential.kind, quote!(&config.#source_field.#field))
+        }
+        CredentialUse::Bound { kind, value } => {
+            let place = place(value);
+            let secret = if value.ty() == &RustType::Secret {
+                quote!(&#place)
+            } else {
+                quote!(&::arazzo_runtime::SecretString::from(#place.clone()))
+            };
+            authenticate(kind, secret)
+        }
+    });
+    let body = step.body.as_ref().map(|body| {
+        let json = json(body);
+        quote!(.json_body(#json))
+    });
+    let mut secrets: Vec<&ValueRef> = Vec::new();
+    for value in step
+        .parameters
+        .iter()
+        .flat_map(|parameter| parameter.value.secret_refs())
+        .chain(step.body.iter().flat_map(|body| body.secret_refs()))
+    {
+        if !secrets.contains(&value) {
+            secrets.push(value);
+        }
+    }
+    let redactions = secrets.iter().map(|value| {
+        let place = place(value);
+        quote!(.redact(&#place))
+    });
+    let base_url = match &step.server_url {
+        Some(value) => {
+            let place = place(value);
+            quote!(&#place)
+        }
+        None => {
+            let field = ident(&source.field);
+            quote!(&config.#field.base_url)
+        }
+    };
+    let statements = quote! {
+        run.step(#step_id, #operation);
+        let request = ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
+            #(#parameters)*
+            #(#credentials)*
+            #body
+            #(#redactions)*;
+    };
+    (statements, base_url)
+}
+
+/// Without successCriteria the specification leaves success open; a 5xx must not count as success,
+/// so a step without criteria expects a 2xx status.
+pub(super) const DEFAULT_CRITERION: &str = "a 2xx status (the step has no successCriteria)";
+
+/// The value of a step output, read from `response`.
+pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
+    match &output.source {
+        OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
+        OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
+            quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))
+        }
+        OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
+        OutputSource::StatusCode => quote!(i64::from(response.status())),
+        OutputSource::Copy(value) => owned(value),
+    }
+}
+
+fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
+    match kind {
+        CredentialKind::Bearer => quote!(.bearer_auth(#value)),
+        CredentialKind::Basic => quote!(.basic_auth(#value)),
+        CredentialKind::ApiKeyHeader(name) => quote!(.api_key_header(#name, #value)),
+        CredentialKind::ApiKeyQuery(name) => quote!(.api_key_query(#name, #value)),
+        CredentialKind::ApiKeyCookie(name) => quote!(.api_key_cookie(#name, #value)),
+    }
+}
