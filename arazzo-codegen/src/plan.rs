@@ -221,7 +221,7 @@ pub struct StepPlan {
     /// Where the request goes when not to the source's base URL (`x-serverUrl`).
     pub server_url: Option<ValueRef>,
     pub parameters: Vec<ParameterPlan>,
-    pub body: Option<ValuePlan>,
+    pub body: Option<BodyPlan>,
     pub credentials: Vec<CredentialUse>,
     pub criteria: Vec<CriterionPlan>,
     pub outputs: Vec<StepOutputPlan>,
@@ -266,7 +266,7 @@ impl StepPlan {
             read.extend(parameter.value.refs());
         }
         if let Some(body) = &self.body {
-            read.extend(body.refs());
+            read.extend(body.value.refs());
         }
         read.extend(self.server_url.iter());
         for credential in &self.credentials {
@@ -293,6 +293,22 @@ impl StepPlan {
     pub fn reads_inputs(&self) -> bool {
         self.values_read().iter().any(|value| matches!(value, ValueRef::Input { .. }))
     }
+}
+
+/// A request body: a payload template and how it is encoded.
+#[derive(Clone, Debug)]
+pub struct BodyPlan {
+    pub value: ValuePlan,
+    pub encoding: BodyEncoding,
+    /// The media type to send when it is not the encoding's default (`application/vnd.api+json`).
+    pub content_type: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    /// `application/x-www-form-urlencoded` from a JSON object.
+    Form,
 }
 
 #[derive(Clone, Debug)]

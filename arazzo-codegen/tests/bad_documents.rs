@@ -45,8 +45,8 @@ fn dangling_step_references_are_all_reported() {
              are: `petId` (at workflows[0].steps[1].parameters[0].value)",
             "error: tests/fixtures/bad/dangling-step.arazzo.yaml:29:20: `$steps.nope` names no step of this workflow; \
              its steps are: `create`, `read`, `remove` (at workflows[0].steps[2].parameters[0].value)",
-            "error: tests/fixtures/bad/dangling-step.arazzo.yaml:31:14: `$steps.remove.outputs.gone` is used before \
-             step `remove` has run (or the step failed to check) (at workflows[0].outputs.later)",
+            "error: tests/fixtures/bad/dangling-step.arazzo.yaml:31:14: step `remove` has no output `gone`; its \
+             outputs are: (none) (at workflows[0].outputs.later)",
         ]
     );
 }

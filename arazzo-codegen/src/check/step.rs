@@ -10,8 +10,8 @@ use crate::model::{self, ParameterLocation, Reusable};
 use crate::naming::Scope;
 use crate::openapi::{Operation, ParamLocation};
 use crate::plan::{
-    CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, RustType, StepOutputPlan, StepPlan,
-    ValuePlan, ValueRef,
+    BodyEncoding, BodyPlan, CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, RustType,
+    StepOutputPlan, StepPlan, ValueRef,
 };
 use crate::types;
 
@@ -210,7 +210,7 @@ fn request_body(
     operation: &Operation,
     pointer: &str,
     env: &Env<'_>,
-) -> Option<Option<ValuePlan>> {
+) -> Option<Option<BodyPlan>> {
     let Some(body) = &step.request_body else { return Some(None) };
     let pointer = format!("{pointer}/requestBody");
     cx.reporter.extra(&body.extra, &pointer, &[]);
@@ -218,16 +218,21 @@ fn request_body(
         cx.reporter.unsupported(&format!("{pointer}/replacements"), "payload `replacements`");
         return None;
     }
+    // `contentType` falls back to the operation's first declared media type.
     let declared = operation.request_body.as_ref().and_then(|declared| declared.content.keys().next().cloned());
     let content_type = body.content_type.clone().or(declared).unwrap_or_else(|| "application/json".to_string());
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if !(essence == "application/json" || essence.ends_with("+json")) {
+    let (encoding, default) = if essence == "application/json" || essence.ends_with("+json") {
+        (BodyEncoding::Json, "application/json")
+    } else if essence == "application/x-www-form-urlencoded" {
+        (BodyEncoding::Form, "application/x-www-form-urlencoded")
+    } else {
         cx.reporter.unsupported(
             &format!("{pointer}/contentType"),
-            &format!("a `{content_type}` request body (only JSON bodies are generated so far)"),
+            &format!("a `{content_type}` request body (JSON and form bodies are generated so far)"),
         );
         return None;
-    }
+    };
     let Some(payload) = &body.payload else { return Some(None) };
     let payload_pointer = format!("{pointer}/payload");
     if let Value::String(text) = payload
@@ -236,7 +241,13 @@ fn request_body(
         cx.reporter.unsupported(&payload_pointer, "a payload written as JSON text in a string");
         return None;
     }
-    env.value(payload, &payload_pointer, cx.reporter).map(Some)
+    if encoding == BodyEncoding::Form && !matches!(payload, Value::Object(_)) {
+        cx.reporter.error(&payload_pointer, "a form body needs an object payload (field name to value)");
+        return None;
+    }
+    let value = env.value(payload, &payload_pointer, cx.reporter)?;
+    let content_type = (essence != default).then_some(content_type);
+    Some(Some(BodyPlan { value, encoding, content_type }))
 }
 
 /// `x-serverUrl`: an expression giving the base URL for this step (Redocly Respect's convention,

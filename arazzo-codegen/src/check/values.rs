@@ -7,6 +7,19 @@ use crate::expr::{self, Expr, TemplatePart};
 use crate::model;
 use crate::plan::{FieldPlan, StepPlan, TemplatePiece, ValuePlan, ValueRef};
 
+/// Deepest nesting of arrays and objects in one request value. The generated code nests one call per
+/// level, and syn, prettyplease and rustc recurse on it: a value 120 levels deep overflows a 2 MiB stack.
+pub(crate) const MAX_VALUE_DEPTH: usize = 32;
+
+/// How many arrays and objects `value` nests (0 for a scalar).
+fn nesting(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(nesting).max().unwrap_or_default(),
+        Value::Object(fields) => 1 + fields.values().map(nesting).max().unwrap_or_default(),
+        _ => 0,
+    }
+}
+
 /// What an expression may refer to at one point of a workflow.
 pub(crate) struct Env<'a> {
     pub(crate) inputs: &'a [FieldPlan],
@@ -73,12 +86,23 @@ impl Env<'_> {
                 }
             };
         }
+        let position = |id: &str| self.all_steps.iter().position(|candidate| candidate.step_id == id);
+        let current = self.current.and_then(position);
         let message = if self.current == Some(step) {
             format!("step `{step}` cannot use its own output `{output}`: it does not exist before the step has run")
-        } else if self.all_steps.iter().any(|candidate| candidate.step_id == step) {
-            format!(
-                "`$steps.{step}.outputs.{output}` is used before step `{step}` has run (or the step failed to check)"
-            )
+        } else if let Some(index) = position(step) {
+            if current.is_none_or(|current| index < current) {
+                // The step runs earlier but could not be checked: its own errors are reported already,
+                // so only a name the step does not declare is worth a word.
+                let declared = &self.all_steps[index].outputs;
+                if !declared.contains_key(output) {
+                    let outputs = list(declared.keys().map(String::as_str));
+                    reporter
+                        .error(pointer, format!("step `{step}` has no output `{output}`; its outputs are: {outputs}"));
+                }
+                return None;
+            }
+            format!("`$steps.{step}.outputs.{output}` is used before step `{step}` has run")
         } else {
             let steps = list(self.all_steps.iter().map(|candidate| candidate.step_id.as_str()));
             format!("`$steps.{step}` names no step of this workflow; its steps are: {steps}")
@@ -87,15 +111,30 @@ impl Env<'_> {
         None
     }
 
-    /// A request value: literal JSON, one expression, or a string with embedded expressions, at any depth.
+    /// A request value: literal JSON, one expression, or a string with embedded expressions, nested up
+    /// to [`MAX_VALUE_DEPTH`] levels.
     pub(crate) fn value(&self, value: &Value, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
+        if nesting(value) > MAX_VALUE_DEPTH {
+            reporter.error(
+                pointer,
+                format!(
+                    "this value nests arrays and objects more than {MAX_VALUE_DEPTH} levels deep; arazzo-rs \
+                     generates request values up to that depth"
+                ),
+            );
+            return None;
+        }
+        self.nested_value(value, pointer, reporter)
+    }
+
+    fn nested_value(&self, value: &Value, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
         match value {
             Value::String(text) => self.string_value(text, pointer, reporter),
             Value::Array(items) => {
                 let planned: Vec<Option<ValuePlan>> = items
                     .iter()
                     .enumerate()
-                    .map(|(index, item)| self.value(item, &format!("{pointer}/{index}"), reporter))
+                    .map(|(index, item)| self.nested_value(item, &format!("{pointer}/{index}"), reporter))
                     .collect();
                 let planned: Option<Vec<ValuePlan>> = planned.into_iter().collect();
                 planned.map(ValuePlan::Array)
@@ -105,7 +144,7 @@ impl Env<'_> {
                     .iter()
                     .map(|(key, item)| {
                         let item_pointer = format!("{pointer}/{}", super::escape(key));
-                        self.value(item, &item_pointer, reporter).map(|plan| (key.clone(), plan))
+                        self.nested_value(item, &item_pointer, reporter).map(|plan| (key.clone(), plan))
                     })
                     .collect();
                 let planned: Option<Vec<(String, ValuePlan)>> = planned.into_iter().collect();

@@ -90,6 +90,9 @@ fn inner_docs(text: &str) -> TokenStream {
 }
 
 fn doc_lines(text: &str) -> Vec<String> {
+    // A lone carriage return breaks the line too: kept inside a `///` comment it would not lex
+    // (rustc: "bare CR not allowed in doc-comment").
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     text.trim_end()
         .lines()
         .map(|line| if line.is_empty() { String::new() } else { format!(" {}", line.trim_end()) })

@@ -8,7 +8,7 @@ use super::ident;
 use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
-    CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType, StepOutputPlan, StepPlan, ValueRef,
+    BodyEncoding, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType, StepOutputPlan, StepPlan, ValueRef,
 };
 
 /// `run.step(..)` and `let request = ..;` for a step, and the base URL its request goes to.
@@ -49,15 +49,19 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
         }
     });
     let body = step.body.as_ref().map(|body| {
-        let json = json(body);
-        quote!(.json_body(#json))
+        let value = json(&body.value);
+        let content_type = body.content_type.as_ref().map(|media| quote!(.header("Content-Type", #media)));
+        match body.encoding {
+            BodyEncoding::Json => quote!(#content_type .json_body(#value)),
+            BodyEncoding::Form => quote!(#content_type .form_body(#value)),
+        }
     });
     let mut secrets: Vec<&ValueRef> = Vec::new();
     for value in step
         .parameters
         .iter()
         .flat_map(|parameter| parameter.value.secret_refs())
-        .chain(step.body.iter().flat_map(|body| body.secret_refs()))
+        .chain(step.body.iter().flat_map(|body| body.value.secret_refs()))
     {
         if !secrets.contains(&value) {
             secrets.push(value);
