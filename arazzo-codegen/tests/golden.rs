@@ -93,6 +93,25 @@ fn actions_become_a_bounded_state_machine() {
 }
 
 #[test]
+fn reuse_document_generates_the_golden_module() {
+    let generated = generate("reuse.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/reuse.rs", &generated.source);
+    let source = generated.source;
+    for expected in [
+        // Inputs through `$ref` to components.inputs, nested.
+        "pub page_size: i64,",
+        "pub request_id: ::core::option::Option<::std::string::String>,",
+        // Workflow parameters apply to every step; a step parameter with the same name and location
+        // replaces one, and a reusable parameter's `value` replaces the component's.
+        ".header(\"X-Request-Id\", &inputs.request_id)\n            .query_param(\"limit\", &5i64)",
+        ".header(\"X-Request-Id\", &inputs.request_id)\n            .query_param(\"limit\", &inputs.page_size)",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {

@@ -225,8 +225,8 @@ fn plan_document(
 
 fn check_components(components: &model::Components, reporter: &mut Reporter<'_>) {
     reporter.extra(&components.extra, "/components", &[]);
-    if !components.parameters.is_empty() {
-        reporter.unsupported("/components/parameters", "`components.parameters` (reusable parameters)");
+    for (name, parameter) in &components.parameters {
+        reporter.extra(&parameter.extra, &format!("/components/parameters/{}", escape(name)), &[]);
     }
 }
 

@@ -33,7 +33,8 @@ pub(crate) fn plan<'d>(
         return None;
     }
 
-    let parameters = parameters(cx, step, operation, pointer, env);
+    let parameters = applied_parameters(cx, (workflow, workflow_pointer), step, pointer)
+        .and_then(|applied| parameters(cx, &applied, operation, pointer, env));
     let body = request_body(cx, step, operation, pointer, env);
     let criteria = super::criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
     let server_url = server_url(cx, step, pointer, env);
@@ -66,25 +67,92 @@ pub(crate) fn plan<'d>(
     })
 }
 
+/// A parameter as it applies to a step, and where its parts were written.
+struct Applied {
+    parameter: model::Parameter,
+    pointer: String,
+    value_pointer: String,
+}
+
+/// The workflow's `parameters`, then the step's, resolved through `components.parameters`; a step
+/// parameter replaces a workflow parameter with the same name and location.
+fn applied_parameters(
+    cx: &mut Context<'_, '_>,
+    (workflow, workflow_pointer): (&model::Workflow, &str),
+    step: &model::Step,
+    pointer: &str,
+) -> Option<Vec<Applied>> {
+    let workflow_level = resolve_parameters(cx, &workflow.parameters, &format!("{workflow_pointer}/parameters"));
+    let step_level = resolve_parameters(cx, &step.parameters, &format!("{pointer}/parameters"));
+    let (workflow_level, step_level) = (workflow_level?, step_level?);
+    let mut applied: Vec<Applied> = workflow_level
+        .into_iter()
+        .filter(|inherited| {
+            !step_level.iter().any(|own| {
+                own.parameter.name == inherited.parameter.name && own.parameter.location == inherited.parameter.location
+            })
+        })
+        .collect();
+    applied.extend(step_level);
+    Some(applied)
+}
+
+fn resolve_parameters(
+    cx: &mut Context<'_, '_>,
+    parameters: &[Reusable<model::Parameter>],
+    pointer: &str,
+) -> Option<Vec<Applied>> {
+    let mut resolved = Vec::new();
+    let mut complete = true;
+    for (index, parameter) in parameters.iter().enumerate() {
+        let pointer = format!("{pointer}/{index}");
+        match parameter {
+            Reusable::Inline(parameter) => resolved.push(Applied {
+                parameter: parameter.clone(),
+                value_pointer: format!("{pointer}/value"),
+                pointer,
+            }),
+            Reusable::Reference(reference) => {
+                let name = reference.reference.strip_prefix("$components.parameters.");
+                let component = name.and_then(|name| {
+                    let found = cx.document.components.as_ref()?.parameters.get(name)?;
+                    Some((name, found))
+                });
+                let Some((name, component)) = component else {
+                    cx.reporter.error(
+                        &format!("{pointer}/reference"),
+                        format!("`{}` does not name an entry of `components.parameters`", reference.reference),
+                    );
+                    complete = false;
+                    continue;
+                };
+                let mut parameter = component.clone();
+                // The Reusable Object's `value` overrides the component's.
+                let value_pointer = match &reference.value {
+                    Some(value) => {
+                        parameter.value = value.clone();
+                        format!("{pointer}/value")
+                    }
+                    None => format!("/components/parameters/{}/value", super::escape(name)),
+                };
+                resolved.push(Applied { parameter, pointer, value_pointer });
+            }
+        }
+    }
+    complete.then_some(resolved)
+}
+
 fn parameters(
     cx: &mut Context<'_, '_>,
-    step: &model::Step,
+    applied: &[Applied],
     operation: &Operation,
     pointer: &str,
     env: &Env<'_>,
 ) -> Option<Vec<ParameterPlan>> {
     let mut planned: Vec<ParameterPlan> = Vec::new();
     let mut complete = true;
-    for (index, parameter) in step.parameters.iter().enumerate() {
-        let parameter_pointer = format!("{pointer}/parameters/{index}");
-        let parameter = match parameter {
-            Reusable::Inline(parameter) => parameter,
-            Reusable::Reference(_) => {
-                cx.reporter.unsupported(&parameter_pointer, "a reusable parameter (`reference`)");
-                complete = false;
-                continue;
-            }
-        };
+    for Applied { parameter, pointer: parameter_pointer, value_pointer } in applied {
+        let parameter_pointer = parameter_pointer.as_str();
         cx.reporter.extra(&parameter.extra, &parameter_pointer, &[]);
         let Some(location) = parameter.location else {
             cx.reporter.error(
@@ -147,8 +215,7 @@ fn parameters(
                 }
             }
         }
-        let value_pointer = format!("{parameter_pointer}/value");
-        let Some(value) = env.value(&parameter.value, &value_pointer, cx.reporter) else {
+        let Some(value) = env.value(&parameter.value, value_pointer, cx.reporter) else {
             complete = false;
             continue;
         };
@@ -169,10 +236,7 @@ fn parameters(
         let supplied = planned
             .iter()
             .any(|parameter| parameter.location == ParameterLocation::Path && parameter.name == declared.name);
-        let failed = step
-            .parameters
-            .iter()
-            .any(|parameter| matches!(parameter, Reusable::Inline(parameter) if parameter.name == declared.name));
+        let failed = applied.iter().any(|applied| applied.parameter.name == declared.name);
         if !supplied && !failed {
             cx.reporter.error(
                 &format!("{pointer}/parameters"),

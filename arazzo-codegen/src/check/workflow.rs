@@ -35,9 +35,6 @@ pub(crate) fn plan<'d>(
     if !workflow.depends_on.is_empty() {
         reporter.unsupported(&format!("{pointer}/dependsOn"), "`dependsOn`");
     }
-    if !workflow.parameters.is_empty() {
-        reporter.unsupported(&format!("{pointer}/parameters"), "workflow-level `parameters`");
-    }
     if workflow.steps.is_empty() {
         reporter.error(&format!("{pointer}/steps"), "a workflow needs at least one step");
     }
