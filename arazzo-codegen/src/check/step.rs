@@ -153,7 +153,7 @@ fn parameters(
     let mut complete = true;
     for Applied { parameter, pointer: parameter_pointer, value_pointer } in applied {
         let parameter_pointer = parameter_pointer.as_str();
-        cx.reporter.extra(&parameter.extra, &parameter_pointer, &[]);
+        cx.reporter.extra(&parameter.extra, parameter_pointer, &[]);
         let Some(location) = parameter.location else {
             cx.reporter.error(
                 &format!("{parameter_pointer}/in"),
@@ -221,7 +221,7 @@ fn parameters(
         };
         if location == ParameterLocation::Path && value.refs().iter().any(|value| value.is_optional()) {
             cx.reporter.error(
-                &value_pointer,
+                value_pointer,
                 format!(
                     "path parameter `{}` is fed from an optional input; path parameters must always have a value",
                     parameter.name
