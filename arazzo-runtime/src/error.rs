@@ -77,12 +77,22 @@ pub enum StepError {
         /// Why it is not valid.
         message: String,
     },
-    /// The run took more `goto` and `retry` transitions than
+    /// The run entered steps (moving on, `goto` or `retry`) more often than
     /// [`MAX_TRANSITIONS`](crate::retry::MAX_TRANSITIONS) allows: its actions loop.
-    #[error("the workflow took more than {limit} goto and retry transitions, so its actions probably loop")]
+    #[error("the workflow moved between steps more than {limit} times, so its actions probably loop")]
     TooManyTransitions {
         /// The bound that was exceeded.
         limit: usize,
+    },
+    /// A workflow this step calls failed.
+    #[error("the workflow `{workflow_id}` it calls failed at step `{step_id}`: {error}")]
+    Workflow {
+        /// The called workflow.
+        workflow_id: &'static str,
+        /// The step of the called workflow that failed.
+        step_id: &'static str,
+        /// Why.
+        error: Box<StepError>,
     },
     /// A step output was read before the step that produces it had succeeded. The generator proves
     /// this cannot happen, so seeing it means a bug in arazzo-codegen.
@@ -178,6 +188,14 @@ impl<P> WorkflowError<P> {
     pub fn into_parts(self) -> (StepError, P) {
         let inner = *self.0;
         (inner.error, inner.partial)
+    }
+
+    /// This error as the cause of a failed step in a calling workflow, and the partial outputs the
+    /// called workflow gathered, which the caller keeps.
+    pub fn into_nested(self) -> (StepError, P) {
+        let (workflow_id, step_id) = (self.workflow_id(), self.step_id());
+        let (error, partial) = self.into_parts();
+        (StepError::Workflow { workflow_id, step_id, error: Box::new(error) }, partial)
     }
 }
 

@@ -22,7 +22,7 @@ use crate::response::Response;
 /// `retryLimit: 1` is sent at most twice.
 pub const DEFAULT_RETRY_LIMIT: u64 = 1;
 
-/// The most `goto` and `retry` transitions one run may take before it fails with
+/// The most times one run may enter a step (moving on, `goto` or `retry`) before it fails with
 /// [`StepError::TooManyTransitions`](crate::StepError::TooManyTransitions).
 ///
 /// `retryLimit` bounds each retry action, but Arazzo puts no bound on `goto`: two steps whose

@@ -59,6 +59,20 @@ pub enum CompareOp {
     Ge,
 }
 
+impl CompareOp {
+    /// The operator that holds exactly when this one does not (`==` and `!=`, `<` and `>=`, ...).
+    pub fn negated(self) -> Self {
+        match self {
+            Self::Eq => Self::Ne,
+            Self::Ne => Self::Eq,
+            Self::Lt => Self::Ge,
+            Self::Le => Self::Gt,
+            Self::Gt => Self::Le,
+            Self::Ge => Self::Lt,
+        }
+    }
+}
+
 /// One navigation step after an expression.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Nav {

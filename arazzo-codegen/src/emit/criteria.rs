@@ -50,7 +50,7 @@ fn operator_tokens(operator: CompareOp) -> TokenStream {
     }
 }
 
-fn boolean(condition: &ConditionPlan) -> TokenStream {
+pub(super) fn boolean(condition: &ConditionPlan) -> TokenStream {
     match condition {
         ConditionPlan::Literal(Value::Bool(flag)) => quote!(#flag),
         ConditionPlan::Literal(_) | ConditionPlan::Operand { .. } => {

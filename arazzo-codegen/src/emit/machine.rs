@@ -21,7 +21,10 @@ use super::criteria::holds;
 use super::request::{self, DEFAULT_CRITERION};
 use super::{ident, rust_type};
 use crate::naming::{self, Scope};
-use crate::plan::{ActionKind, ActionPlan, CriterionPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
+use crate::plan::{
+    ActionKind, ActionPlan, ConditionPlan, CriterionCheck, CriterionPlan, ModulePlan, RustType, StatusCheck, StepPlan,
+    ValueRef, WorkflowPlan,
+};
 
 /// Names used inside the generated function that no document name may take.
 struct Names {
@@ -219,18 +222,38 @@ fn expression_of(workflow: &WorkflowPlan, variable: &str) -> String {
 /// `Ok(response)` when every success criterion holds, else `Err((the unmet one, Some(response)))`.
 fn unmet_chain(criteria: &[CriterionPlan]) -> TokenStream {
     let mut checks: Vec<(TokenStream, String)> =
-        criteria.iter().map(|criterion| (holds(&criterion.check), criterion.text.clone())).collect();
+        criteria.iter().map(|criterion| (fails(&criterion.check), criterion.text.clone())).collect();
     if criteria.is_empty() {
-        checks.push((quote!((200..300).contains(&response.status())), DEFAULT_CRITERION.to_string()));
+        checks.push((quote!(!(200..300).contains(&response.status())), DEFAULT_CRITERION.to_string()));
     }
-    let branches = checks.iter().map(|(holds, text)| {
+    let branches = checks.iter().map(|(fails, text)| {
         quote! {
-            if !(#holds) {
+            if #fails {
                 ::core::result::Result::Err((run.unmet(#text, &response), ::core::option::Option::Some(response)))
             } else
         }
     });
     quote!({ #(#branches)* { ::core::result::Result::Ok(response) } })
+}
+
+/// A `bool` expression: whether the criterion does not hold (`!=` rather than `!(.. == ..)`, which
+/// clippy would flag in the user's crate).
+fn fails(check: &CriterionCheck) -> TokenStream {
+    match check {
+        CriterionCheck::Status(status) => {
+            let negated = StatusCheck { operator: status.operator.negated(), status: status.status };
+            holds(&CriterionCheck::Status(negated))
+        }
+        CriterionCheck::Simple(ConditionPlan::Not(inner)) => super::criteria::boolean(inner),
+        CriterionCheck::Simple(ConditionPlan::And(..) | ConditionPlan::Or(..)) => {
+            let holds = holds(check);
+            quote!(!(#holds))
+        }
+        other => {
+            let holds = holds(other);
+            quote!(!#holds)
+        }
+    }
 }
 
 /// `if <criteria> { <action> } else if .. else { <fallback> }`, evaluating to the next step.

@@ -129,7 +129,7 @@ pub mod actions {
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
-                            if !(response.status() == 201) {
+                            if response.status() != 201 {
                                 ::core::result::Result::Err((
                                     run.unmet("$statusCode == 201", &response),
                                     ::core::option::Option::Some(response),
@@ -197,7 +197,7 @@ pub mod actions {
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
-                            if !(response.status() == 200) {
+                            if response.status() != 200 {
                                 ::core::result::Result::Err((
                                     run.unmet("$statusCode == 200", &response),
                                     ::core::option::Option::Some(response),
@@ -254,7 +254,7 @@ pub mod actions {
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
-                            if !(response.status() == 204) {
+                            if response.status() != 204 {
                                 ::core::result::Result::Err((
                                     run.unmet("$statusCode == 204", &response),
                                     ::core::option::Option::Some(response),
@@ -349,7 +349,7 @@ pub mod actions {
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
-                            if !(response.status() == 200) {
+                            if response.status() != 200 {
                                 ::core::result::Result::Err((
                                     run.unmet("$statusCode == 200", &response),
                                     ::core::option::Option::Some(response),
@@ -397,7 +397,7 @@ pub mod actions {
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
-                            if !((200..300).contains(&response.status())) {
+                            if !(200..300).contains(&response.status()) {
                                 ::core::result::Result::Err((
                                     run
                                         .unmet(
