@@ -225,11 +225,36 @@ pub struct StepPlan {
     pub credentials: Vec<CredentialUse>,
     pub criteria: Vec<CriterionPlan>,
     pub outputs: Vec<StepOutputPlan>,
+    /// Set when the step calls a workflow of this document instead of an operation (the operation
+    /// fields are then unused).
+    pub call: Option<CallPlan>,
     /// What happens after success: step `onSuccess` first, then the workflow's `successActions`
     /// not overridden by name. The first whose criteria hold wins; none: the next step.
     pub on_success: Vec<ActionPlan>,
     /// What happens after failure, likewise; none: the workflow fails.
     pub on_failure: Vec<ActionPlan>,
+}
+
+/// A step that calls another workflow of the same document.
+#[derive(Clone, Debug)]
+pub struct CallPlan {
+    pub workflow_id: String,
+    pub function: String,
+    pub inputs_type: String,
+    pub partial_type: String,
+    pub arguments: Vec<ArgumentPlan>,
+    /// Field of the caller's partial outputs that keeps the callee's partial outputs on failure.
+    pub partial_field: String,
+}
+
+/// One input of a called workflow.
+#[derive(Clone, Debug)]
+pub struct ArgumentPlan {
+    pub field: String,
+    pub ty: RustType,
+    pub optional: bool,
+    /// `None` leaves an optional input out.
+    pub value: Option<ValuePlan>,
 }
 
 /// A success or failure action.
@@ -276,6 +301,9 @@ impl StepPlan {
         }
         for criterion in &self.criteria {
             read.extend(criterion.check.refs());
+        }
+        for argument in self.call.iter().flat_map(|call| &call.arguments) {
+            read.extend(argument.value.iter().flat_map(ValuePlan::refs));
         }
         for action in self.on_success.iter().chain(&self.on_failure) {
             for criterion in &action.criteria {
@@ -458,4 +486,6 @@ pub enum OutputSource {
     ResponseHeader(String),
     StatusCode,
     Copy(ValueRef),
+    /// An output of the workflow the step called (its field in the callee's outputs struct).
+    Callee(String),
 }

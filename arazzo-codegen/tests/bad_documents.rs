@@ -114,6 +114,15 @@ fn version_remote_sources_and_misspelt_fields_are_errors() {
 }
 
 #[test]
+fn workflows_that_call_each_other_are_refused() {
+    assert_eq!(
+        diagnostics("cycle.arazzo.yaml"),
+        ["error: tests/fixtures/bad/cycle.arazzo.yaml:16:21: workflow `pong` calls `ping`, which calls back into it; \
+          a cycle of workflow calls cannot be compiled (at workflows[1].steps[0].workflowId)"]
+    );
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let result = check_file(Path::new("tests/fixtures/bad/does-not-exist.yaml"), &Options::default(), &[]);
     let Err(GenerateError::Invalid { diagnostics, .. }) = result else { panic!("accepted a missing file") };

@@ -112,6 +112,29 @@ fn reuse_document_generates_the_golden_module() {
 }
 
 #[test]
+fn nested_document_generates_the_golden_module() {
+    let generated = generate("nested.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/nested.rs", &generated.source);
+    let source = generated.source;
+    for expected in [
+        // The callee's typed inputs, from the step's parameters (a template becomes a String).
+        "&GetPetNameInputs {\n                    pet_id: create_pet_id.clone(),\n                    \
+         greeting: ::std::format!(\"Hello {}\", inputs.name),",
+        // A failed callee fails the step, and what it produced is kept.
+        "run.partial.lookup_partial = ::core::option::Option::Some(partial);",
+        "pub lookup_partial: ::core::option::Option<GetPetNamePartial>,",
+        // `$outputs.name` and `$workflows.get-pet-name.outputs.greeting` read the callee's outputs.
+        "let lookup_name: ::std::string::String = called.name.clone();",
+        "let lookup_greeting: ::std::string::String = called.greeting.clone();",
+        // Criteria of a workflow step have no response to quote.
+        "run.holds(",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {

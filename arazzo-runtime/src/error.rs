@@ -84,6 +84,12 @@ pub enum StepError {
         /// The bound that was exceeded.
         limit: usize,
     },
+    /// A criterion of a step that calls a workflow (and so has no response) did not hold.
+    #[error("expected `{criterion}` to hold, but it did not")]
+    ConditionFailed {
+        /// The condition as written in the workflow.
+        criterion: &'static str,
+    },
     /// A workflow this step calls failed.
     #[error("the workflow `{workflow_id}` it calls failed at step `{step_id}`: {error}")]
     Workflow {

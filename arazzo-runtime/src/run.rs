@@ -151,6 +151,12 @@ impl<P: Clone> Run<P> {
         value.clone().ok_or_else(|| self.fail(StepError::OutputUnavailable { output: what }))
     }
 
+    /// Fails the step with [`StepError::ConditionFailed`] unless `passed`: for the criteria of a step
+    /// that calls a workflow, which has no response to quote.
+    pub fn holds(&self, passed: bool, criterion: &'static str) -> Result<(), WorkflowError<P>> {
+        if passed { Ok(()) } else { Err(self.fail(StepError::ConditionFailed { criterion })) }
+    }
+
     /// Fails the step with [`StepError::CriterionFailed`] unless `passed`.
     pub fn check(&self, passed: bool, criterion: &'static str, response: &Response) -> Result<(), WorkflowError<P>> {
         if passed {

@@ -121,6 +121,7 @@ mod tests {
             credentials: Vec::new(),
             criteria: Vec::new(),
             outputs: Vec::new(),
+            call: None,
             on_success: on_success.into_iter().map(action).collect(),
             on_failure: on_failure.into_iter().map(action).collect(),
         }

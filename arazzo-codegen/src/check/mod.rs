@@ -2,6 +2,7 @@
 //! typed, every problem collected with its location (not just the first one).
 
 mod actions;
+mod call;
 mod criteria;
 mod flow;
 mod operation;
@@ -17,7 +18,7 @@ use crate::load::{self, Loaded};
 use crate::model::{self, Document, Extra};
 use crate::naming::{self, Scope};
 use crate::openapi::OpenApi;
-use crate::plan::{ModulePlan, SourcePlan};
+use crate::plan::{ModulePlan, SourcePlan, WorkflowPlan};
 
 /// What a successful check hands to `emit`, and what it learnt on the way.
 #[derive(Debug)]
@@ -186,8 +187,9 @@ fn plan_document(
     }
 
     let mut functions = Scope::with_reserved(&["config", "client"]);
-    let mut workflows = Vec::new();
-    for (index, workflow) in document.workflows.iter().enumerate() {
+    let mut planned: Vec<Option<WorkflowPlan>> = vec![None; document.workflows.len()];
+    for index in call_order(document, reporter) {
+        let workflow = &document.workflows[index];
         let pointer = format!("/workflows/{index}");
         if document.workflows[..index].iter().any(|earlier| earlier.workflow_id == workflow.workflow_id) {
             reporter
@@ -196,15 +198,15 @@ fn plan_document(
         }
         let context = workflow::Context {
             document,
+            callees: &planned,
             sources: &sources,
             all_sources_loaded,
             source_plans: &mut source_plans,
             reporter,
         };
-        if let Some(plan) = workflow::plan(context, workflow, &pointer, &mut types, &mut functions) {
-            workflows.push(plan);
-        }
+        planned[index] = workflow::plan(context, workflow, &pointer, &mut types, &mut functions);
     }
+    let workflows: Vec<WorkflowPlan> = planned.into_iter().flatten().collect();
     if document.workflows.is_empty() {
         reporter.error("/workflows", "at least one workflow is required");
     }
@@ -296,4 +298,69 @@ fn local_path(url: &str, arazzo_file: &Path) -> Option<PathBuf> {
     // `./x.yaml` and `x.yaml` name the same file: drop `.` components so reports and
     // `rerun-if-changed` lines show one spelling.
     Some(base.join(url).components().filter(|part| !matches!(part, std::path::Component::CurDir)).collect())
+}
+
+/// Workflows in an order where every workflow comes after those its steps call (document order
+/// otherwise). Workflows on a call cycle are reported and left out.
+fn call_order(document: &Document, reporter: &mut Reporter<'_>) -> Vec<usize> {
+    let callees = |index: usize| -> Vec<(usize, usize)> {
+        document.workflows[index]
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(step, candidate)| {
+                let id = candidate.workflow_id.as_deref()?;
+                let callee = document.workflows.iter().position(|workflow| workflow.workflow_id == id)?;
+                Some((step, callee))
+            })
+            .collect()
+    };
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+        Cyclic,
+    }
+    fn visit(
+        index: usize,
+        marks: &mut [Mark],
+        order: &mut Vec<usize>,
+        callees: &dyn Fn(usize) -> Vec<(usize, usize)>,
+        document: &Document,
+        reporter: &mut Reporter<'_>,
+    ) -> bool {
+        match marks[index] {
+            Mark::Done => return true,
+            Mark::Cyclic | Mark::Open => return false,
+            Mark::New => {}
+        }
+        marks[index] = Mark::Open;
+        let mut fine = true;
+        for (step, callee) in callees(index) {
+            if marks[callee] == Mark::Open {
+                reporter.error(
+                    &format!("/workflows/{index}/steps/{step}/workflowId"),
+                    format!(
+                        "workflow `{}` calls `{}`, which calls back into it; a cycle of workflow calls cannot be compiled",
+                        document.workflows[index].workflow_id, document.workflows[callee].workflow_id
+                    ),
+                );
+                fine = false;
+            } else if !visit(callee, marks, order, callees, document, reporter) {
+                fine = false;
+            }
+        }
+        marks[index] = if fine { Mark::Done } else { Mark::Cyclic };
+        if fine {
+            order.push(index);
+        }
+        fine
+    }
+    let mut marks = vec![Mark::New; document.workflows.len()];
+    let mut order = Vec::new();
+    for index in 0..document.workflows.len() {
+        visit(index, &mut marks, &mut order, &callees, document, reporter);
+    }
+    order
 }

@@ -16,10 +16,6 @@ pub(crate) fn find<'s>(cx: &mut Context<'s, '_>, step: &model::Step, pointer: &s
         cx.reporter.error(pointer, "a step needs exactly one of `operationId`, `operationPath` and `workflowId`");
         return None;
     }
-    if step.workflow_id.is_some() {
-        cx.reporter.unsupported(&format!("{pointer}/workflowId"), "a step that calls a workflow (`workflowId`)");
-        return None;
-    }
     if let Some(id) = &step.operation_id {
         return by_id(cx, id, &format!("{pointer}/operationId"));
     }

@@ -24,6 +24,9 @@ pub(crate) fn plan<'d>(
     locals: &mut Scope,
 ) -> Option<StepPlan> {
     cx.reporter.extra(&step.extra, pointer, &[]);
+    if let Some(callee) = &step.workflow_id {
+        return super::call::plan(cx, step, callee, pointer, env, locals);
+    }
     let found = operation::find(cx, step, pointer);
     let (source, operation) = found?;
     // Problems in the description's operation only matter for the operations a step uses.
@@ -62,6 +65,7 @@ pub(crate) fn plan<'d>(
         credentials,
         criteria,
         outputs,
+        call: None,
         on_success,
         on_failure,
     })

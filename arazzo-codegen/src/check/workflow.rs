@@ -14,6 +14,8 @@ use crate::types;
 
 pub(crate) struct Context<'a, 'r> {
     pub(crate) document: &'a Document,
+    /// The workflows planned so far, by document index: a workflow step's callee is planned first.
+    pub(crate) callees: &'a [Option<WorkflowPlan>],
     pub(crate) sources: &'a [Source],
     pub(crate) all_sources_loaded: bool,
     pub(crate) source_plans: &'a mut Vec<SourcePlan>,
@@ -21,7 +23,7 @@ pub(crate) struct Context<'a, 'r> {
 }
 
 /// Names the generated function body uses itself; document names must not shadow them.
-const RESERVED_LOCALS: &[&str] = &["client", "config", "inputs", "run", "request", "response"];
+const RESERVED_LOCALS: &[&str] = &["client", "config", "inputs", "run", "request", "response", "called"];
 
 pub(crate) fn plan<'d>(
     mut cx: Context<'d, '_>,
@@ -82,6 +84,15 @@ pub(crate) fn plan<'d>(
         }
     }
     let kept_secrets = outputs.as_deref().map(|outputs| kept_secrets(outputs, &mut steps)).unwrap_or_default();
+    name_callee_partials(outputs.as_deref().unwrap_or_default(), &kept_secrets, &mut steps);
+    let has_actions = steps.iter().any(|step| !step.on_success.is_empty() || !step.on_failure.is_empty());
+    if let Some(index) = steps.iter().position(|step| step.call.is_some()).filter(|_| has_actions) {
+        cx.reporter.unsupported(
+            &format!("{pointer}/steps/{index}/workflowId"),
+            "a step that calls a workflow in a workflow with success or failure actions",
+        );
+        complete = false;
+    }
     let all_fine = complete && outputs.is_some() && inputs.is_some();
     let (Some(inputs), Some(outputs)) = (inputs, outputs) else { return None };
     all_fine.then(|| WorkflowPlan {
@@ -133,6 +144,20 @@ fn check_availability(
         }
     }
     fine
+}
+
+/// Each step that calls a workflow keeps the callee's partial outputs in a field of the caller's.
+fn name_callee_partials(outputs: &[WorkflowOutputPlan], kept: &[KeptSecretPlan], steps: &mut [StepPlan]) {
+    let mut fields = Scope::default();
+    for taken in outputs.iter().map(|output| &output.field.field).chain(kept.iter().map(|kept| &kept.field)) {
+        fields.claim(taken.clone());
+    }
+    for step in steps {
+        let step_id = step.step_id.clone();
+        if let Some(call) = &mut step.call {
+            call.partial_field = fields.snake(&format!("{step_id}_partial"));
+        }
+    }
 }
 
 /// Secret step outputs that no workflow output carries; they get a field in the partial outputs.

@@ -8,7 +8,8 @@ use super::ident;
 use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
-    BodyEncoding, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType, StepOutputPlan, StepPlan, ValueRef,
+    ArgumentPlan, BodyEncoding, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType,
+    StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 
 /// `run.step(..)` and `let request = ..;` for a step, and the base URL its request goes to.
@@ -106,6 +107,13 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
         OutputSource::StatusCode => quote!(i64::from(response.status())),
         OutputSource::Copy(value) => owned(value),
+        OutputSource::Callee(field) => {
+            let field = ident(field);
+            match output.ty {
+                RustType::I64 | RustType::F64 | RustType::Bool => quote!(called.#field),
+                _ => quote!(called.#field.clone()),
+            }
+        }
     }
 }
 
@@ -116,5 +124,83 @@ fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
         CredentialKind::ApiKeyHeader(name) => quote!(.api_key_header(#name, #value)),
         CredentialKind::ApiKeyQuery(name) => quote!(.api_key_query(#name, #value)),
         CredentialKind::ApiKeyCookie(name) => quote!(.api_key_cookie(#name, #value)),
+    }
+}
+
+/// `run.step(..)` and the call of another workflow of this module, whose failure fails this step and
+/// whose partial outputs are kept in this workflow's; `called` holds its outputs.
+pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
+    let step_id = &step.step_id;
+    let operation = format!("workflow {}", call.workflow_id);
+    let function = ident(&call.function);
+    let inputs = ident(&call.inputs_type);
+    let partial_field = ident(&call.partial_field);
+    let arguments = call.arguments.iter().map(|argument| {
+        let field = ident(&argument.field);
+        let value = argument_value(argument);
+        quote!(#field: #value)
+    });
+    quote! {
+        run.step(#step_id, #operation);
+        let called = match #function(client, config, &#inputs { #(#arguments),* }).await {
+            ::core::result::Result::Ok(outputs) => outputs,
+            ::core::result::Result::Err(error) => {
+                let (error, partial) = error.into_nested();
+                run.partial.#partial_field = ::core::option::Option::Some(partial);
+                return ::core::result::Result::Err(run.fail(error));
+            }
+        };
+    }
+}
+
+/// A value of the callee's input type (checked by `check::call`).
+fn argument_value(argument: &ArgumentPlan) -> TokenStream {
+    let Some(value) = &argument.value else { return quote!(::core::option::Option::None) };
+    let converted = match (value, &argument.ty) {
+        (_, RustType::Json) => {
+            let json = json(value);
+            quote!(#json.unwrap_or_default())
+        }
+        (ValuePlan::Ref(reference), RustType::Secret) if reference.ty() == &RustType::String => {
+            let place = place(reference);
+            let converted = quote!(::arazzo_runtime::SecretString::from(#place.clone()));
+            return wrap(converted, argument.optional, reference.is_optional());
+        }
+        (ValuePlan::Ref(reference), _) => return wrap(owned(reference), argument.optional, reference.is_optional()),
+        (ValuePlan::Template(pieces), RustType::Secret) => {
+            let text = value::template(pieces);
+            quote!(::arazzo_runtime::SecretString::from(#text))
+        }
+        (ValuePlan::Template(pieces), _) => value::template(pieces),
+        (ValuePlan::Literal(literal), ty) => typed_literal(literal, ty),
+        (ValuePlan::Object(_) | ValuePlan::Array(_), _) => quote!(::core::default::Default::default()),
+    };
+    wrap(converted, argument.optional, false)
+}
+
+/// `Some(value)` for an optional input given a present value; optional values pass through.
+fn wrap(value: TokenStream, target_optional: bool, value_optional: bool) -> TokenStream {
+    if target_optional && !value_optional { quote!(::core::option::Option::Some(#value)) } else { value }
+}
+
+fn typed_literal(literal: &serde_json::Value, ty: &RustType) -> TokenStream {
+    use serde_json::Value;
+    match (literal, ty) {
+        (Value::String(text), RustType::Secret) => quote!(::arazzo_runtime::SecretString::from(#text)),
+        (Value::String(text), _) => quote!(::std::string::String::from(#text)),
+        (Value::Bool(flag), _) => quote!(#flag),
+        (Value::Number(number), RustType::F64) => {
+            let float = proc_macro2::Literal::f64_suffixed(number.as_f64().unwrap_or_default());
+            quote!(#float)
+        }
+        (Value::Number(number), _) => {
+            let int = proc_macro2::Literal::i64_suffixed(number.as_i64().unwrap_or_default());
+            quote!(#int)
+        }
+        (Value::Array(items), RustType::Vec(item)) => {
+            let items = items.iter().map(|literal| typed_literal(literal, item));
+            quote!(::std::vec![#(#items),*])
+        }
+        _ => quote!(::core::default::Default::default()),
     }
 }

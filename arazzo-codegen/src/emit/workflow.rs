@@ -88,10 +88,20 @@ fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
         ));
         quote! { #doc pub #field: ::core::option::Option<::arazzo_runtime::SecretString>, }
     });
+    let nested = workflow.steps.iter().filter_map(|step| {
+        let call = step.call.as_ref()?;
+        let field = ident(&call.partial_field);
+        let ty = ident(&call.partial_type);
+        let doc = docs(&format!(
+            "What the workflow `{}` called by step `{}` had produced when it failed.",
+            call.workflow_id, step.step_id
+        ));
+        Some(quote! { #doc pub #field: ::core::option::Option<#ty>, })
+    });
     quote! {
         #doc
         #[derive(Clone, Debug, Default)]
-        pub struct #name { #(#fields)* #(#kept)* }
+        pub struct #name { #(#fields)* #(#kept)* #(#nested)* }
     }
 }
 
@@ -109,6 +119,22 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
     }
     text.push_str("\n# Steps\n\n");
     for (index, step) in workflow.steps.iter().enumerate() {
+        if let Some(call) = &step.call {
+            text.push_str(&format!(
+                "{}. `{}`: calls the workflow `{}` ([`{}()`]({})).",
+                index + 1,
+                one_line(&step.step_id),
+                one_line(&call.workflow_id),
+                call.function,
+                call.function
+            ));
+            if let Some(description) = &step.description {
+                text.push(' ');
+                text.push_str(&one_line(description));
+            }
+            text.push('\n');
+            continue;
+        }
         let operation = step.operation_id.as_deref().map(|id| format!(" (`{}`)", one_line(id))).unwrap_or_default();
         let expects: Vec<String> =
             step.criteria.iter().map(|criterion| format!("`{}`", one_line(&criterion.text))).collect();
@@ -210,6 +236,21 @@ fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
 }
 
 fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
+    if let Some(call) = &step.call {
+        let call = request::call(step, call);
+        let criteria = step.criteria.iter().map(|criterion| {
+            let holds = super::criteria::holds(&criterion.check);
+            let text = &criterion.text;
+            quote!(run.holds(#holds, #text)?;)
+        });
+        let outputs = step.outputs.iter().map(|output| {
+            let variable = if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) };
+            let ty = rust_type(&output.ty);
+            let value = request::output_value(output);
+            quote!(let #variable: #ty = #value;)
+        });
+        return quote! { #call #(#criteria)* #(#outputs)* };
+    }
     let (request, base_url) = request::request(plan, step);
     let default_criterion = step.criteria.is_empty().then(|| {
         let text = request::DEFAULT_CRITERION;

@@ -1,0 +1,302 @@
+//! Steps that call another workflow of the same document (`workflowId`): parameters become the
+//! callee's typed inputs, the callee's outputs become the step's outputs.
+
+use serde_json::Value;
+
+use super::criteria;
+use super::values::{Env, list};
+use super::workflow::Context;
+use crate::expr::{self, Expr};
+use crate::model::{self, Reusable};
+use crate::naming::Scope;
+use crate::openapi::Method;
+use crate::plan::{
+    ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece, ValuePlan,
+};
+
+pub(crate) fn plan<'d>(
+    cx: &mut Context<'d, '_>,
+    step: &'d model::Step,
+    callee_id: &str,
+    pointer: &str,
+    env: &Env<'_>,
+    locals: &mut Scope,
+) -> Option<StepPlan> {
+    if step.operation_id.is_some() || step.operation_path.is_some() {
+        cx.reporter.error(pointer, "a step needs exactly one of `operationId`, `operationPath` and `workflowId`");
+        return None;
+    }
+    let id_pointer = format!("{pointer}/workflowId");
+    if callee_id.starts_with("$sourceDescriptions.") {
+        cx.reporter.unsupported(&id_pointer, "calling a workflow of another Arazzo document");
+        return None;
+    }
+    let Some(index) = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id) else {
+        let names = list(cx.document.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
+        cx.reporter
+            .error(&id_pointer, format!("no workflow `{callee_id}` in this document; its workflows are: {names}"));
+        return None;
+    };
+    // A callee that failed to check (or is part of a cycle) has been reported already.
+    let callee = cx.callees.get(index)?.as_ref()?;
+    if step.request_body.is_some() {
+        cx.reporter.error(
+            &format!("{pointer}/requestBody"),
+            "a step that calls a workflow sends no request body; pass values as parameters (the workflow's inputs)",
+        );
+        return None;
+    }
+    let arguments = arguments(cx, step, callee, pointer, env);
+    let criteria = criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
+    let criteria = criteria.and_then(|criteria| {
+        let reads_response = criteria.iter().position(|criterion| criterion.check.reads_response());
+        match reads_response {
+            Some(position) => {
+                cx.reporter.error(
+                    &format!("{pointer}/successCriteria/{position}/condition"),
+                    "a step that calls a workflow has no HTTP response: `$statusCode`, `$response` and regex or \
+                     jsonpath criteria on them cannot apply",
+                );
+                None
+            }
+            None => Some(criteria),
+        }
+    });
+    if !step.on_success.is_empty() || !step.on_failure.is_empty() {
+        cx.reporter.unsupported(pointer, "actions on a step that calls a workflow");
+        return None;
+    }
+    let outputs = outputs(cx, step, callee, pointer, env, locals);
+    let (arguments, criteria, outputs) = (arguments?, criteria?, outputs?);
+    Some(StepPlan {
+        step_id: step.step_id.clone(),
+        description: step.description.clone(),
+        operation_id: None,
+        operation_summary: callee.summary.clone(),
+        deprecated: false,
+        method: Method::Get,
+        path: String::new(),
+        source: 0,
+        server_url: None,
+        parameters: Vec::new(),
+        body: None,
+        credentials: Vec::new(),
+        criteria,
+        outputs,
+        call: Some(CallPlan {
+            workflow_id: callee.workflow_id.clone(),
+            function: callee.function.clone(),
+            inputs_type: callee.inputs_type.clone(),
+            partial_type: callee.partial_type.clone(),
+            arguments,
+            partial_field: String::new(),
+        }),
+        on_success: Vec::new(),
+        on_failure: Vec::new(),
+    })
+}
+
+/// Every input of the callee, from the step's parameters; a required one left out is an error.
+fn arguments(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    callee: &crate::plan::WorkflowPlan,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Vec<ArgumentPlan>> {
+    let mut given: Vec<(&str, ValuePlan)> = Vec::new();
+    let mut complete = true;
+    for (index, parameter) in step.parameters.iter().enumerate() {
+        let parameter_pointer = format!("{pointer}/parameters/{index}");
+        let Reusable::Inline(parameter) = parameter else {
+            cx.reporter.unsupported(&parameter_pointer, "a reusable parameter on a step that calls a workflow");
+            complete = false;
+            continue;
+        };
+        cx.reporter.extra(&parameter.extra, &parameter_pointer, &[]);
+        if parameter.location.is_some() {
+            cx.reporter.error(
+                &format!("{parameter_pointer}/in"),
+                "a parameter of a step that calls a workflow maps to one of its inputs and takes no `in`",
+            );
+            complete = false;
+            continue;
+        }
+        let Some(input) = callee.inputs.iter().find(|input| input.name == parameter.name) else {
+            let names = list(callee.inputs.iter().map(|input| input.name.as_str()));
+            cx.reporter.error(
+                &format!("{parameter_pointer}/name"),
+                format!("workflow `{}` has no input `{}`; its inputs are: {names}", callee.workflow_id, parameter.name),
+            );
+            complete = false;
+            continue;
+        };
+        if given.iter().any(|(name, _)| *name == parameter.name) {
+            cx.reporter
+                .error(&format!("{parameter_pointer}/name"), format!("input `{}` is given twice", parameter.name));
+            complete = false;
+            continue;
+        }
+        let value_pointer = format!("{parameter_pointer}/value");
+        let Some(value) = env.value(&parameter.value, &value_pointer, cx.reporter) else {
+            complete = false;
+            continue;
+        };
+        if let Err(message) = convertible(&value, input) {
+            cx.reporter.error(&value_pointer, message);
+            complete = false;
+            continue;
+        }
+        given.push((&parameter.name, value));
+    }
+    let mut arguments = Vec::new();
+    for input in &callee.inputs {
+        let value = given.iter().find(|(name, _)| *name == input.name).map(|(_, value)| value.clone());
+        if value.is_none() && !input.optional {
+            cx.reporter.error(
+                &format!("{pointer}/parameters"),
+                format!(
+                    "workflow `{}` needs its input `{}`, which this step does not give",
+                    callee.workflow_id, input.name
+                ),
+            );
+            complete = false;
+        }
+        arguments.push(ArgumentPlan {
+            field: input.field.clone(),
+            ty: input.ty.clone(),
+            optional: input.optional,
+            value,
+        });
+    }
+    complete.then_some(arguments)
+}
+
+/// Whether a value can become the callee's input without losing type safety or exposing a secret.
+fn convertible(value: &ValuePlan, input: &FieldPlan) -> Result<(), String> {
+    let target = &input.ty;
+    let fits = match value {
+        _ if *target == RustType::Json => true,
+        ValuePlan::Ref(reference) => {
+            let same = reference.ty() == target || (reference.ty() == &RustType::String && *target == RustType::Secret);
+            if reference.is_optional() && !input.optional {
+                return Err(format!("input `{}` is required, but this value is an optional input", input.name));
+            }
+            same
+        }
+        ValuePlan::Literal(literal) => literal_fits(literal, target),
+        ValuePlan::Template(pieces) => {
+            let secret = pieces
+                .iter()
+                .any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty() == &RustType::Secret));
+            *target == RustType::Secret || (*target == RustType::String && !secret)
+        }
+        ValuePlan::Object(_) | ValuePlan::Array(_) => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("this value does not fit input `{}` of type `{}`", input.name, type_name(target)))
+    }
+}
+
+fn literal_fits(literal: &Value, target: &RustType) -> bool {
+    match (literal, target) {
+        (Value::String(_), RustType::String | RustType::Secret) | (Value::Bool(_), RustType::Bool) => true,
+        (Value::Number(number), RustType::I64) => number.is_i64(),
+        (Value::Number(_), RustType::F64) => true,
+        (Value::Array(items), RustType::Vec(item)) => items.iter().all(|value| literal_fits(value, item)),
+        _ => false,
+    }
+}
+
+fn type_name(ty: &RustType) -> String {
+    match ty {
+        RustType::String => "string".into(),
+        RustType::Secret => "secret string".into(),
+        RustType::I64 => "integer".into(),
+        RustType::F64 => "number".into(),
+        RustType::Bool => "boolean".into(),
+        RustType::Vec(item) => format!("array of {}", type_name(item)),
+        RustType::Json => "JSON".into(),
+    }
+}
+
+/// Step outputs: `$outputs.<name>` (or `$workflows.<callee>.outputs.<name>`) read the callee's outputs.
+fn outputs(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    callee: &crate::plan::WorkflowPlan,
+    pointer: &str,
+    env: &Env<'_>,
+    locals: &mut Scope,
+) -> Option<Vec<StepOutputPlan>> {
+    let mut planned = Vec::new();
+    let mut complete = true;
+    for (name, text) in &step.outputs {
+        let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
+        let parsed = match expr::parse(text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                cx.reporter.error(&output_pointer, format!("`{text}` is not a runtime expression: {error}"));
+                complete = false;
+                continue;
+            }
+        };
+        let callee_output = match &parsed {
+            Expr::Outputs { name, pointer: None } => Some(name.as_str()),
+            Expr::Workflows { workflow, field, name, pointer: None, .. }
+                if *workflow == callee.workflow_id && field == "outputs" =>
+            {
+                Some(name.as_str())
+            }
+            _ => None,
+        };
+        let (source, ty) = match (callee_output, &parsed) {
+            (Some(wanted), _) => {
+                let Some(found) = callee.outputs.iter().find(|output| output.field.name == wanted) else {
+                    let names = list(callee.outputs.iter().map(|output| output.field.name.as_str()));
+                    cx.reporter.error(
+                        &output_pointer,
+                        format!("workflow `{}` has no output `{wanted}`; its outputs are: {names}", callee.workflow_id),
+                    );
+                    complete = false;
+                    continue;
+                };
+                if found.field.optional {
+                    cx.reporter.unsupported(&output_pointer, "a step output the called workflow may not produce");
+                    complete = false;
+                    continue;
+                }
+                (OutputSource::Callee(found.field.field.clone()), found.field.ty.clone())
+            }
+            (None, reference @ (Expr::Inputs { .. } | Expr::Steps { .. })) => {
+                let Some(value) = env.reference(reference, &output_pointer, cx.reporter) else {
+                    complete = false;
+                    continue;
+                };
+                if value.is_optional() {
+                    cx.reporter.unsupported(&output_pointer, "a step output copied from an optional input");
+                    complete = false;
+                    continue;
+                }
+                let ty = value.ty().clone();
+                (OutputSource::Copy(value), ty)
+            }
+            (None, other) => {
+                cx.reporter.error(
+                    &output_pointer,
+                    format!(
+                        "`{other}` cannot be an output of a step that calls a workflow; use `$outputs.<name>` for \
+                         the called workflow's outputs"
+                    ),
+                );
+                complete = false;
+                continue;
+            }
+        };
+        let variable = locals.snake(&format!("{}_{name}", step.step_id));
+        planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
+    }
+    complete.then_some(planned)
+}
