@@ -128,10 +128,7 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
                 call.function,
                 call.function
             ));
-            if let Some(description) = &step.description {
-                text.push(' ');
-                text.push_str(&one_line(description));
-            }
+            push_sentence(&mut text, step.description.as_deref());
             text.push('\n');
             continue;
         }
@@ -153,10 +150,7 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         if step.deprecated {
             text.push_str(" **The operation is deprecated** in its description.");
         }
-        if let Some(description) = &step.description {
-            text.push(' ');
-            text.push_str(&one_line(description));
-        }
+        push_sentence(&mut text, step.description.as_deref());
         let produced: Vec<String> = step.outputs.iter().map(|output| format!("`{}`", one_line(&output.name))).collect();
         if !produced.is_empty() {
             text.push_str(&format!(" Produces {}.", produced.join(", ")));
@@ -170,6 +164,20 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         workflow.partial_type
     ));
     text
+}
+
+/// Appends a description as a sentence of a list item, ending it with a full stop if it has none.
+fn push_sentence(text: &mut String, description: Option<&str>) {
+    let Some(description) = description else { return };
+    let description = one_line(description);
+    if description.is_empty() {
+        return;
+    }
+    text.push(' ');
+    text.push_str(&description);
+    if !description.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
 }
 
 fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
