@@ -344,6 +344,48 @@ pub struct ParameterPlan {
     pub name: String,
     pub location: crate::model::ParameterLocation,
     pub value: ValuePlan,
+    /// The operation's `style` and `explode` when they differ from the location's defaults.
+    pub style: Option<(ParameterStyle, bool)>,
+}
+
+/// OpenAPI parameter styles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParameterStyle {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+impl ParameterStyle {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "simple" => Self::Simple,
+            "label" => Self::Label,
+            "matrix" => Self::Matrix,
+            "form" => Self::Form,
+            "spaceDelimited" => Self::SpaceDelimited,
+            "pipeDelimited" => Self::PipeDelimited,
+            "deepObject" => Self::DeepObject,
+            _ => return None,
+        })
+    }
+
+    /// The runtime's `Style` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::Simple => "Simple",
+            Self::Label => "Label",
+            Self::Matrix => "Matrix",
+            Self::Form => "Form",
+            Self::SpaceDelimited => "SpaceDelimited",
+            Self::PipeDelimited => "PipeDelimited",
+            Self::DeepObject => "DeepObject",
+        }
+    }
 }
 
 /// How a step authenticates.

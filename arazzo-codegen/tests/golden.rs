@@ -172,6 +172,9 @@ fn the_features_module_uses_what_the_plan_says() {
         // Every parameter location, and credentials of three kinds.
         ".query_param(\"tags\", &inputs.tags)",
         ".cookie(\"session\", &inputs.session)",
+        // A non-default OpenAPI style is honoured.
+        ".query_param_styled(\n                \"fields\",",
+        "::arazzo_runtime::Style::PipeDelimited,\n                false,",
         ".header(\"X-Request-Id\", &::std::format!(\"adopt-{}-1\", inputs.name))",
         ".api_key_header(\"X-Api-Key\", &config.pets.api_key)",
         ".api_key_query(\"api_key\", &config.store.store_key)",

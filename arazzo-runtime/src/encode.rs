@@ -9,6 +9,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use crate::error::StepError;
+use crate::request::Style;
 
 /// Everything outside RFC 3986 `unreserved` (ALPHA / DIGIT / "-" / "." / "_" / "~").
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -33,27 +34,241 @@ fn item_text(value: &Value) -> String {
     scalar_text(value).unwrap_or_else(|| value.to_string())
 }
 
-/// OpenAPI `simple` style (path and header default): arrays `a,b`, objects `k1,v1,k2,v2`, each
-/// item passed through `encode`; `None` for null or when nothing is left.
-pub(crate) fn simple_style(value: &Value, encode: impl Fn(&str) -> String) -> Option<String> {
-    let items: Vec<String> = match value {
-        Value::Null => return None,
-        Value::Array(items) => {
-            items.iter().filter(|item| !item.is_null()).map(|item| encode(&item_text(item))).collect()
-        }
-        Value::Object(fields) => fields
-            .iter()
-            .filter(|(_, item)| !item.is_null())
-            .flat_map(|(key, item)| [encode(key), encode(&item_text(item))])
-            .collect(),
-        scalar => return scalar_text(scalar).map(|text| encode(&text)),
-    };
-    if items.is_empty() { None } else { Some(items.join(",")) }
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
 }
 
-/// OpenAPI `form` style with `explode: true` (the query default): a scalar is one pair, an array
+impl Location {
+    fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+
+    /// The styles OpenAPI allows in this location (Style Values table).
+    fn styles(self) -> &'static [Style] {
+        match self {
+            Location::Path => &[Style::Simple, Style::Label, Style::Matrix],
+            Location::Query => &[Style::Form, Style::SpaceDelimited, Style::PipeDelimited, Style::DeepObject],
+            Location::Header => &[Style::Simple],
+            Location::Cookie => &[Style::Form],
+        }
+    }
+}
+
+/// Fails, naming the parameter (never its value), when `style` is not allowed in `location`.
+pub(crate) fn check_style(location: Location, name: &str, style: Style) -> Result<(), StepError> {
+    let allowed = location.styles();
+    if allowed.contains(&style) {
+        return Ok(());
+    }
+    let list: Vec<String> = allowed.iter().map(|style| format!("`{}`", style.as_str())).collect();
+    Err(StepError::InvalidRequest {
+        message: format!(
+            "{location} parameter `{name}` cannot use style `{style}`: {location} parameters allow {list}",
+            location = location.as_str(),
+            style = style.as_str(),
+            list = list.join(", "),
+        ),
+    })
+}
+
+/// A parameter value reduced to what the styles work with: null items and properties dropped,
+/// nested arrays and objects as JSON text.
+enum Shape {
+    Scalar(String),
+    List(Vec<String>),
+    Map(Vec<(String, String)>),
+}
+
+impl Shape {
+    /// `None` for null and for arrays and objects left empty: RFC 6570 calls them undefined,
+    /// and undefined values are left out.
+    fn of(value: &Value) -> Option<Shape> {
+        match value {
+            Value::Null => None,
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().filter(|item| !item.is_null()).map(item_text).collect();
+                (!items.is_empty()).then_some(Shape::List(items))
+            }
+            Value::Object(fields) => {
+                let fields: Vec<(String, String)> = fields
+                    .iter()
+                    .filter(|(_, item)| !item.is_null())
+                    .map(|(key, item)| (key.clone(), item_text(item)))
+                    .collect();
+                (!fields.is_empty()).then_some(Shape::Map(fields))
+            }
+            scalar => scalar_text(scalar).map(Shape::Scalar),
+        }
+    }
+}
+
+/// `items` encoded and joined with `separator`.
+fn join(items: &[String], encode: impl Fn(&str) -> String, separator: &str) -> String {
+    items.iter().map(|item| encode(item)).collect::<Vec<_>>().join(separator)
+}
+
+/// Property names and values encoded, as `k,v,k,v` (`pair` = `,`) or `k=v,k=v` (`pair` = `=`).
+fn join_fields(fields: &[(String, String)], encode: impl Fn(&str) -> String, pair: &str, separator: &str) -> String {
+    fields
+        .iter()
+        .map(|(key, item)| format!("{}{pair}{}", encode(key), encode(item)))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// Percent-encoding for the `label` style: its `.` delimiter is encoded where it is data.
+fn percent_encode_label(text: &str) -> String {
+    percent_encode(text).replace('.', "%2E")
+}
+
+/// The text a path parameter puts in place of its `{name}` (RFC 6570 `{name}`, `{.name}`,
+/// `{;name}`, with `*` when exploded), every piece of data percent-encoded so that the value
+/// stays inside one segment; `None` when the value is undefined.
+pub(crate) fn path_value(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
+    let shape = Shape::of(value)?;
+    let text = match style {
+        Style::Label => {
+            let encode = percent_encode_label;
+            let separator = if explode { "." } else { "," };
+            match &shape {
+                Shape::Scalar(text) => format!(".{}", encode(text)),
+                Shape::List(items) => format!(".{}", join(items, encode, separator)),
+                Shape::Map(fields) if explode => format!(".{}", join_fields(fields, encode, "=", ".")),
+                Shape::Map(fields) => format!(".{}", join_fields(fields, encode, ",", ",")),
+            }
+        }
+        Style::Matrix => {
+            let name = percent_encode(name);
+            // `;name` alone for an empty value, as RFC 6570 does.
+            let pair = |key: &str, text: String| {
+                if text.is_empty() { format!(";{key}") } else { format!(";{key}={text}") }
+            };
+            match &shape {
+                Shape::Scalar(text) => pair(&name, percent_encode(text)),
+                Shape::List(items) if explode => items.iter().map(|item| pair(&name, percent_encode(item))).collect(),
+                Shape::List(items) => pair(&name, join(items, percent_encode, ",")),
+                Shape::Map(fields) if explode => {
+                    fields.iter().map(|(key, item)| pair(&percent_encode(key), percent_encode(item))).collect()
+                }
+                Shape::Map(fields) => pair(&name, join_fields(fields, percent_encode, ",", ",")),
+            }
+        }
+        // `simple`, and anything `check_style` refuses before this is called.
+        _ => simple(&shape, percent_encode, explode),
+    };
+    Some(text)
+}
+
+/// `simple` style: `a,b`, objects `k,v,k,v` or, exploded, `k=v,k=v`.
+fn simple(shape: &Shape, encode: impl Fn(&str) -> String, explode: bool) -> String {
+    match shape {
+        Shape::Scalar(text) => encode(text),
+        Shape::List(items) => join(items, encode, ","),
+        Shape::Map(fields) if explode => join_fields(fields, encode, "=", ","),
+        Shape::Map(fields) => join_fields(fields, encode, ",", ","),
+    }
+}
+
+/// A header value in `simple` style, sent as is (headers are not percent-encoded; a value that
+/// cannot be in a header is refused when the header is built); `None` when undefined.
+pub(crate) fn header_value(value: &Value, explode: bool) -> Option<String> {
+    Shape::of(value).map(|shape| simple(&shape, str::to_owned, explode))
+}
+
+/// One query pair: the name as given (for credentials to yield to it), and `name=value` encoded.
+pub(crate) struct QueryPair {
+    pub(crate) name: String,
+    pub(crate) encoded: String,
+}
+
+/// Appends the query pairs of a parameter in `style`.
+///
+/// Names and data are `application/x-www-form-urlencoded` (space as `+`, everything outside
+/// alphanumerics and `*-._` percent-encoded), so data can never hold a bare delimiter. The
+/// `spaceDelimited`, `pipeDelimited` and `deepObject` delimiters are sent percent-encoded
+/// (`%20`, `%7C`, `%5B`/`%5D`), as OpenAPI 3.1.1 (Appendix E) requires for RFC 3986 URIs; the
+/// `,` of unexploded `form` is sent as is. `spaceDelimited` and `pipeDelimited` with `explode`
+/// (undefined in OpenAPI) repeat the name, like exploded `form`; `deepObject` ignores `explode`.
+pub(crate) fn query_pairs(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+    out: &mut Vec<QueryPair>,
+) -> Result<(), StepError> {
+    let Some(shape) = Shape::of(value) else {
+        return Ok(());
+    };
+    let pair = |key: &str, encoded_value: String| QueryPair {
+        name: key.to_owned(),
+        encoded: format!("{}={encoded_value}", form_component(key)),
+    };
+    let needs = |what: &str| StepError::InvalidRequest {
+        message: format!("query parameter `{name}` uses style `{}`, which needs {what} value", style.as_str()),
+    };
+    let delimiter = match style {
+        Style::SpaceDelimited => "%20",
+        Style::PipeDelimited => "%7C",
+        Style::DeepObject => {
+            let Shape::Map(fields) = &shape else {
+                return Err(needs("an object"));
+            };
+            let prefix = form_component(name);
+            out.extend(fields.iter().map(|(key, item)| QueryPair {
+                name: name.to_owned(),
+                encoded: format!("{prefix}%5B{}%5D={}", form_component(key), form_component(item)),
+            }));
+            return Ok(());
+        }
+        // `form`, and anything `check_style` refuses before this is called.
+        _ => ",",
+    };
+    if delimiter != "," && matches!(shape, Shape::Scalar(_)) {
+        return Err(needs("an array or object"));
+    }
+    match &shape {
+        Shape::Scalar(text) => out.push(pair(name, form_component(text))),
+        Shape::List(items) if explode => out.extend(items.iter().map(|item| pair(name, form_component(item)))),
+        Shape::List(items) => out.push(pair(name, join(items, form_component, delimiter))),
+        Shape::Map(fields) if explode => out.extend(fields.iter().map(|(key, item)| pair(key, form_component(item)))),
+        Shape::Map(fields) => out.push(pair(name, join_fields(fields, form_component, delimiter, delimiter))),
+    }
+    Ok(())
+}
+
+/// Appends the `name=value` pairs of a cookie parameter in `form` style, data percent-encoded.
+///
+/// Unexploded arrays and objects are one cookie, `name=a,b` / `name=k,v`; exploded ones are one
+/// cookie per item (`name=a; name=b`) or property (`k=v`): cookies are separated by `; `, never
+/// by form's `&` (OpenAPI 3.1.1, Appendix D).
+pub(crate) fn cookie_pairs(name: &str, value: &Value, explode: bool, out: &mut Vec<(String, String)>) {
+    let Some(shape) = Shape::of(value) else {
+        return;
+    };
+    match &shape {
+        Shape::Scalar(text) => out.push((name.to_owned(), percent_encode(text))),
+        Shape::List(items) if explode => out.extend(items.iter().map(|item| (name.to_owned(), percent_encode(item)))),
+        Shape::List(items) => out.push((name.to_owned(), join(items, percent_encode, ","))),
+        Shape::Map(fields) if explode => {
+            out.extend(fields.iter().map(|(key, item)| (percent_encode(key), percent_encode(item))))
+        }
+        Shape::Map(fields) => out.push((name.to_owned(), join_fields(fields, percent_encode, ",", ","))),
+    }
+}
+
+/// OpenAPI `form` style with `explode: true` for form bodies: a scalar is one pair, an array
 /// repeats the name, an object contributes one pair per property. Null values are left out.
-pub(crate) fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
         Value::Array(items) => {
@@ -66,16 +281,30 @@ pub(crate) fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, Strin
     }
 }
 
-/// Fills the `{name}` placeholders of a path template with encoded segments.
+/// Whether a path segment is `.` or `..`, counting `%2E` as a dot like the WHATWG URL standard.
+fn is_dot_segment(segment: &str) -> bool {
+    let mut dots = 0;
+    let mut rest = segment.as_bytes();
+    while !rest.is_empty() {
+        match rest {
+            [b'.', tail @ ..] => rest = tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => rest = tail,
+            _ => return false,
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
+}
+
+/// Fills the `{name}` placeholders of a path template.
 ///
-/// `lookup` gives the value of a parameter. A missing value, or one that would be an empty,
-/// `.` or `..` segment, is an error naming the parameter: the `url` crate resolves `.`/`..` (and
-/// their `%2E` spellings, per the WHATWG URL standard) so they cannot be sent as data.
-pub(crate) fn fill_path_template<'a>(
-    template: &str,
-    lookup: impl Fn(&str) -> Option<&'a Value>,
-) -> Result<String, StepError> {
+/// `render` gives the encoded text of a parameter (`None` when it has no value). A missing value,
+/// an empty one, or one that leaves its segment `.` or `..` is an error naming the parameter: the
+/// `url` crate resolves `.`/`..` (and their `%2E` spellings, per the WHATWG URL standard) so they
+/// cannot be sent as data.
+pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option<String>) -> Result<String, StepError> {
     let mut path = String::with_capacity(template.len());
+    let mut filled = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         path.push_str(&rest[..open]);
@@ -86,24 +315,29 @@ pub(crate) fn fill_path_template<'a>(
             });
         };
         let name = &after[..close];
-        let segment = lookup(name)
-            .and_then(|value| simple_style(value, percent_encode))
+        let text = render(name)
             .ok_or_else(|| StepError::InvalidRequest { message: format!("path parameter `{name}` has no value") })?;
-        if segment.is_empty() || segment == "." || segment == ".." {
+        filled.push((name, path.len(), path.len() + text.len()));
+        path.push_str(&text);
+        rest = &after[close + 1..];
+    }
+    path.push_str(rest);
+    for (name, start, end) in filled {
+        // Values never hold a `/` (it is encoded), so the segment is bounded by the template's.
+        let segment_start = path[..start].rfind('/').map_or(0, |slash| slash + 1);
+        let segment_end = path[end..].find('/').map_or(path.len(), |slash| end + slash);
+        if start == end || is_dot_segment(&path[segment_start..segment_end]) {
             return Err(StepError::InvalidRequest {
                 message: format!("path parameter `{name}` is empty, `.` or `..`, which would change the path"),
             });
         }
-        path.push_str(&segment);
-        rest = &after[close + 1..];
     }
-    path.push_str(rest);
     Ok(path)
 }
 
 /// Joins a base URL (which may carry a path such as `/v1`, and may end with `/`) with a filled
-/// path and appends the query pairs (form-urlencoded).
-pub(crate) fn build_url(base_url: &str, path: &str, query: &[(String, String)]) -> Result<Url, StepError> {
+/// path and appends the query pairs (already encoded `name=value`, joined with `&`).
+pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Result<Url, StepError> {
     // url::ParseError messages describe the problem without repeating the input.
     let base = Url::parse(base_url).map_err(|error| StepError::InvalidBaseUrl { reason: error.to_string() })?;
     if !matches!(base.scheme(), "http" | "https") {
@@ -124,7 +358,8 @@ pub(crate) fn build_url(base_url: &str, path: &str, query: &[(String, String)]) 
         message: "the base URL and the path template do not form a valid URL".into(),
     })?;
     if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
+        let text: Vec<&str> = query.iter().map(|pair| pair.encoded.as_str()).collect();
+        url.set_query(Some(&text.join("&")));
     }
     Ok(url)
 }
@@ -150,7 +385,7 @@ pub(crate) fn form_body(value: &Value) -> String {
 
 /// `application/x-www-form-urlencoded` byte serialization (WHATWG URL standard): alphanumerics
 /// and `*-._` as is, space as `+`, everything else percent-encoded.
-fn form_component(text: &str) -> String {
+pub(crate) fn form_component(text: &str) -> String {
     const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
     // A literal "%20" in the input is encoded as "%2520", so only real spaces become `+`.
     utf8_percent_encode(text, FORM).to_string().replace("%20", "+")
@@ -192,15 +427,115 @@ mod tests {
         assert_eq!(percent_encode("\r\n+&="), "%0D%0A%2B%26%3D");
     }
 
+    fn simple(value: Value) -> Option<String> {
+        path_value("p", &value, Style::Simple, false)
+    }
+
     #[test]
     fn simple_style_joins_arrays_and_objects_with_commas() {
-        assert_eq!(simple_style(&json!("a b"), percent_encode).as_deref(), Some("a%20b"));
-        assert_eq!(simple_style(&json!(42), percent_encode).as_deref(), Some("42"));
-        assert_eq!(simple_style(&json!(true), percent_encode).as_deref(), Some("true"));
-        assert_eq!(simple_style(&json!(["a,b", 1, null]), percent_encode).as_deref(), Some("a%2Cb,1"));
-        assert_eq!(simple_style(&json!({"r": 1, "g": "x"}), |s| s.to_owned()).as_deref(), Some("r,1,g,x"));
-        assert_eq!(simple_style(&json!(null), percent_encode), None);
-        assert_eq!(simple_style(&json!([]), percent_encode), None);
+        assert_eq!(simple(json!("a b")).as_deref(), Some("a%20b"));
+        assert_eq!(simple(json!(42)).as_deref(), Some("42"));
+        assert_eq!(simple(json!(true)).as_deref(), Some("true"));
+        assert_eq!(simple(json!(["a,b", 1, null])).as_deref(), Some("a%2Cb,1"));
+        assert_eq!(header_value(&json!({"r": 1, "g": "x,y"}), false).as_deref(), Some("r,1,g,x,y"));
+        assert_eq!(header_value(&json!({"r": 1, "g": null}), true).as_deref(), Some("r=1"));
+        assert_eq!(simple(json!(null)), None);
+        assert_eq!(simple(json!([])), None);
+        assert_eq!(simple(json!([null])), None);
+        assert_eq!(simple(json!({})), None);
+        assert_eq!(simple(json!([[1, "a"], {"k": "v"}])).as_deref(), Some("%5B1%2C%22a%22%5D,%7B%22k%22%3A%22v%22%7D"));
+    }
+
+    fn query(name: &str, value: Value, style: Style, explode: bool) -> Result<Vec<String>, StepError> {
+        let mut out = Vec::new();
+        query_pairs(name, &value, style, explode, &mut out)?;
+        Ok(out.into_iter().map(|pair| pair.encoded).collect())
+    }
+
+    #[test]
+    fn query_styles_keep_data_delimiters_encoded() {
+        let hostile = json!(["a b", "c,d", "e|f", "g[h]", "i&j=k", "l+m%"]);
+        assert_eq!(
+            query("x", hostile.clone(), Style::Form, false).unwrap(),
+            ["x=a+b,c%2Cd,e%7Cf,g%5Bh%5D,i%26j%3Dk,l%2Bm%25"]
+        );
+        assert_eq!(
+            query("x", hostile.clone(), Style::PipeDelimited, false).unwrap(),
+            ["x=a+b%7Cc%2Cd%7Ce%7Cf%7Cg%5Bh%5D%7Ci%26j%3Dk%7Cl%2Bm%25"]
+        );
+        assert_eq!(
+            query("x", hostile, Style::SpaceDelimited, false).unwrap(),
+            ["x=a+b%20c%2Cd%20e%7Cf%20g%5Bh%5D%20i%26j%3Dk%20l%2Bm%25"]
+        );
+        assert_eq!(query("a b", json!({"[k]": "v&"}), Style::DeepObject, false).unwrap(), ["a+b%5B%5Bk%5D%5D=v%26"]);
+        assert_eq!(query("x", json!(null), Style::DeepObject, true).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn query_styles_refuse_values_they_cannot_carry_by_name() {
+        for (style, value) in [
+            (Style::SpaceDelimited, json!("secret-a")),
+            (Style::PipeDelimited, json!(7)),
+            (Style::DeepObject, json!(["secret-b"])),
+            (Style::DeepObject, json!("secret-c")),
+        ] {
+            let error = query("color", value, style, false).unwrap_err();
+            let text = error.to_string();
+            assert!(text.contains("`color`") && text.contains(style.as_str()), "{text}");
+            assert!(!text.contains("secret") && !text.contains('7'), "{text}");
+        }
+    }
+
+    #[test]
+    fn styles_are_checked_against_their_location() {
+        let allowed = [
+            (Location::Path, Style::Simple),
+            (Location::Path, Style::Label),
+            (Location::Path, Style::Matrix),
+            (Location::Query, Style::Form),
+            (Location::Query, Style::SpaceDelimited),
+            (Location::Query, Style::PipeDelimited),
+            (Location::Query, Style::DeepObject),
+            (Location::Header, Style::Simple),
+            (Location::Cookie, Style::Form),
+        ];
+        let styles = [
+            Style::Simple,
+            Style::Label,
+            Style::Matrix,
+            Style::Form,
+            Style::SpaceDelimited,
+            Style::PipeDelimited,
+            Style::DeepObject,
+        ];
+        for location in [Location::Path, Location::Query, Location::Header, Location::Cookie] {
+            for style in styles {
+                let result = check_style(location, "p", style);
+                assert_eq!(result.is_ok(), allowed.contains(&(location, style)), "{location:?} {style:?}");
+            }
+        }
+        assert_eq!(
+            check_style(Location::Header, "X-Color", Style::DeepObject),
+            Err(StepError::InvalidRequest {
+                message: "header parameter `X-Color` cannot use style `deepObject`: header parameters allow `simple`"
+                    .into()
+            })
+        );
+    }
+
+    #[test]
+    fn cookie_pairs_explode_into_separate_cookies() {
+        let pairs = |value: Value, explode: bool| {
+            let mut out = Vec::new();
+            cookie_pairs("c", &value, explode, &mut out);
+            out.into_iter().map(|(name, text)| format!("{name}={text}")).collect::<Vec<_>>()
+        };
+        assert_eq!(pairs(json!("a b;"), true), ["c=a%20b%3B"]);
+        assert_eq!(pairs(json!(["a,b", "c"]), true), ["c=a%2Cb", "c=c"]);
+        assert_eq!(pairs(json!(["a,b", "c"]), false), ["c=a%2Cb,c"]);
+        assert_eq!(pairs(json!({"k;": "v=", "n": null}), true), ["k%3B=v%3D"]);
+        assert_eq!(pairs(json!({"k": 1, "j": 2}), false), ["c=k,1,j,2"]);
+        assert_eq!(pairs(json!(null), true), Vec::<String>::new());
     }
 
     #[test]
@@ -217,7 +552,34 @@ mod tests {
     }
 
     fn fill(template: &str, values: &[(&str, Value)]) -> Result<String, StepError> {
-        fill_path_template(template, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| v))
+        fill_styled(template, values, Style::Simple, false)
+    }
+
+    fn fill_styled(template: &str, values: &[(&str, Value)], style: Style, explode: bool) -> Result<String, StepError> {
+        fill_path_template(template, |name| {
+            let (_, value) = values.iter().find(|(n, _)| *n == name)?;
+            path_value(name, value, style, explode)
+        })
+    }
+
+    #[test]
+    fn label_and_matrix_values_cannot_make_dot_segments() {
+        // `.` is label's delimiter, so a `.` in the data is `%2E`, which the URL standard
+        // would still resolve as a dot segment: `.%2E` must be refused like `..`.
+        for (value, explode) in [(json!(""), false), (json!("."), false), (json!(["", ""]), true)] {
+            let error = fill_styled("/x/{id}/y", &[("id", value.clone())], Style::Label, explode).unwrap_err();
+            assert!(matches!(&error, StepError::InvalidRequest { message } if message.contains("`id`")), "{value}");
+        }
+        assert_eq!(fill_styled("/x/{id}", &[("id", json!(".."))], Style::Label, true), Ok("/x/.%2E%2E".into()));
+        assert_eq!(fill_styled("/x/{id}/y", &[("id", json!(["", ""]))], Style::Label, false), Ok("/x/.,/y".into()));
+        assert_eq!(fill_styled("/x/v{id}", &[("id", json!(""))], Style::Label, true), Ok("/x/v.".into()));
+        assert_eq!(fill_styled("/x/{id}", &[("id", json!(""))], Style::Matrix, true), Ok("/x/;id".into()));
+        assert_eq!(
+            fill_styled("/x/{id}", &[("id", json!("../a;b=c,d/e?f#g"))], Style::Matrix, false),
+            Ok("/x/;id=..%2Fa%3Bb%3Dc%2Cd%2Fe%3Ff%23g".into())
+        );
+        assert!(is_dot_segment("%2e%2E") && is_dot_segment(".") && is_dot_segment("%2E"));
+        assert!(!is_dot_segment("") && !is_dot_segment("...") && !is_dot_segment("%252e") && !is_dot_segment(".a"));
     }
 
     #[test]
@@ -266,9 +628,15 @@ mod tests {
 
     #[test]
     fn query_pairs_are_form_urlencoded() {
-        let query = vec![("user id".to_owned(), "a&b=c d+é".to_owned()), ("scope".to_owned(), "x".to_owned())];
+        let mut query = Vec::new();
+        query_pairs("user id", &json!("a&b=c d+é~*'"), Style::Form, true, &mut query).unwrap();
+        query_pairs("scope", &json!("x"), Style::Form, true, &mut query).unwrap();
         let url = build_url("http://h", "/p", &query).unwrap();
-        assert_eq!(url.query(), Some("user+id=a%26b%3Dc+d%2B%C3%A9&scope=x"));
+        assert_eq!(url.query(), Some("user+id=a%26b%3Dc+d%2B%C3%A9%7E*%27&scope=x"));
+        // The same bytes as the `url` crate's own form-urlencoded serializer.
+        let mut expected = Url::parse("http://h/p").unwrap();
+        expected.query_pairs_mut().append_pair("user id", "a&b=c d+é~*'").append_pair("scope", "x");
+        assert_eq!(url, expected);
     }
 
     #[test]

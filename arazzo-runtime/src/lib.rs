@@ -59,6 +59,7 @@ pub mod condition;
 mod encode;
 mod error;
 pub mod json;
+mod multipart;
 mod request;
 mod response;
 pub mod retry;
@@ -71,7 +72,7 @@ pub use client::{
     DEFAULT_REQUEST_TIMEOUT,
 };
 pub use error::{StepError, WorkflowError};
-pub use request::{Method, ParamValue, Request};
+pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;
 pub use secret::{BasicCredentials, SecretString};

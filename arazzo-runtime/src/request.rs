@@ -9,8 +9,9 @@ use std::fmt;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::encode;
+use crate::encode::{self, Location};
 use crate::error::StepError;
+use crate::multipart;
 use crate::secret::{BasicCredentials, SecretString};
 
 /// An HTTP method of an OpenAPI operation.
@@ -66,6 +67,74 @@ impl Method {
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// How a parameter value is serialized: the OpenAPI `style` of a parameter (with its `explode`
+/// flag passed alongside), following RFC 6570 where OpenAPI does.
+///
+/// Allowed per location, as in OpenAPI's Style Values table: path `Simple` (default), `Label`,
+/// `Matrix`; query `Form` (default, exploded), `SpaceDelimited`, `PipeDelimited`, `DeepObject`;
+/// header `Simple` (default); cookie `Form` (default, exploded). Any other combination, and
+/// `SpaceDelimited`/`PipeDelimited` with a scalar or `DeepObject` with a non-object, fails the
+/// step when the request is sent, naming the parameter; nothing is sent.
+///
+/// With the parameter `color` and the values `"blue"`, `["blue", "black", "brown"]` and
+/// `{"R": 100, "G": 200, "B": 150}`:
+///
+/// | style | explode | string | array | object |
+/// |---|---|---|---|---|
+/// | `Simple` | false | `blue` | `blue,black,brown` | `R,100,G,200,B,150` |
+/// | `Simple` | true | `blue` | `blue,black,brown` | `R=100,G=200,B=150` |
+/// | `Label` | false | `.blue` | `.blue,black,brown` | `.R,100,G,200,B,150` |
+/// | `Label` | true | `.blue` | `.blue.black.brown` | `.R=100.G=200.B=150` |
+/// | `Matrix` | false | `;color=blue` | `;color=blue,black,brown` | `;color=R,100,G,200,B,150` |
+/// | `Matrix` | true | `;color=blue` | `;color=blue;color=black;color=brown` | `;R=100;G=200;B=150` |
+/// | `Form` | false | `color=blue` | `color=blue,black,brown` | `color=R,100,G,200,B,150` |
+/// | `Form` | true | `color=blue` | `color=blue&color=black&color=brown` | `R=100&G=200&B=150` |
+/// | `SpaceDelimited` | false | refused | `color=blue%20black%20brown` | `color=R%20100%20G%20200%20B%20150` |
+/// | `PipeDelimited` | false | refused | `color=blue%7Cblack%7Cbrown` | `color=R%7C100%7CG%7C200%7CB%7C150` |
+/// | `DeepObject` | either | refused | refused | `color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150` |
+///
+/// Data is always percent-encoded, so a delimiter inside a value is never taken for one: path
+/// values as RFC 3986 `unreserved` (plus `.` for `Label`), query values
+/// `application/x-www-form-urlencoded`, cookie values as path values; header values are sent as
+/// is. The `|`, `[`, `]` and space delimiters are percent-encoded too, as OpenAPI 3.1.1 requires
+/// (Appendix E). `SpaceDelimited` and `PipeDelimited` with `explode` (undefined in OpenAPI)
+/// repeat the name like exploded `Form`; `DeepObject` ignores `explode`. Exploded cookies are
+/// separate cookies (`color=blue; color=black`), never joined with `&`. Null items and properties
+/// are left out, nested arrays and objects are sent as JSON text, and an empty array or object
+/// counts as absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `simple`: `blue,black,brown` (path and header).
+    Simple,
+    /// `label`: `.blue` (path).
+    Label,
+    /// `matrix`: `;color=blue` (path).
+    Matrix,
+    /// `form`: `color=blue` (query and cookie).
+    Form,
+    /// `spaceDelimited`: `color=blue%20black%20brown` (query, arrays and objects).
+    SpaceDelimited,
+    /// `pipeDelimited`: `color=blue%7Cblack%7Cbrown` (query, arrays and objects).
+    PipeDelimited,
+    /// `deepObject`: `color%5BR%5D=100` (query, objects).
+    DeepObject,
+}
+
+impl Style {
+    /// The name used in OpenAPI documents, e.g. `"deepObject"`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Style::Simple => "simple",
+            Style::Label => "label",
+            Style::Matrix => "matrix",
+            Style::Form => "form",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+        }
     }
 }
 
@@ -196,10 +265,15 @@ enum Credential {
     Cookie(String, SecretString),
 }
 
+/// A path, query, header or cookie parameter as recorded; checked and encoded when sent.
 #[derive(Clone)]
-struct HeaderParam {
+struct Param {
     name: String,
-    value: Value,
+    /// `None` when absent: left out (a path parameter then has no value).
+    value: Option<Value>,
+    style: Style,
+    explode: bool,
+    /// Headers built from secrets are marked sensitive.
     sensitive: bool,
 }
 
@@ -207,6 +281,8 @@ struct HeaderParam {
 enum Body {
     Json(Value),
     Form(Value),
+    Raw { content_type: String, bytes: Vec<u8> },
+    Multipart(Value),
 }
 
 /// One request of a step. Built with chained calls; nothing is validated until it is sent.
@@ -227,10 +303,10 @@ enum Body {
 pub struct Request {
     method: Method,
     path_template: Cow<'static, str>,
-    path_params: Vec<(String, Option<Value>)>,
-    query: Vec<(String, Value)>,
-    headers: Vec<HeaderParam>,
-    cookies: Vec<(String, Value)>,
+    path_params: Vec<Param>,
+    query: Vec<Param>,
+    headers: Vec<Param>,
+    cookies: Vec<Param>,
     credentials: Vec<Credential>,
     body: Option<Body>,
     secrets: Vec<SecretString>,
@@ -272,50 +348,83 @@ impl Request {
         &self.path_template
     }
 
-    fn remember_secrets<V: ParamValue + ?Sized>(&mut self, value: &V) {
-        let mut found = Vec::new();
-        value.collect_secrets(&mut found);
-        self.secrets.extend(found.into_iter().map(SecretString::from));
+    fn param<V: ParamValue + ?Sized>(&mut self, name: &str, value: &V, style: Style, explode: bool) -> Param {
+        let mut secrets = Vec::new();
+        value.collect_secrets(&mut secrets);
+        let sensitive = !secrets.is_empty();
+        self.secrets.extend(secrets.into_iter().map(SecretString::from));
+        Param { name: name.to_owned(), value: value.to_json(), style, explode, sensitive }
     }
 
-    /// Fills the `{name}` placeholder. The value is percent-encoded as exactly one path segment.
+    /// Fills the `{name}` placeholder. The value is percent-encoded as exactly one path segment
+    /// (`simple` style, not exploded: arrays `a,b`, objects `k,v`).
     /// A placeholder left without a value fails the step with an error naming it.
-    pub fn path_param<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        self.remember_secrets(value);
-        self.path_params.push((name.to_owned(), value.to_json()));
+    pub fn path_param<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.path_param_styled(name, value, Style::Simple, false)
+    }
+
+    /// Fills the `{name}` placeholder in `style` (`Simple`, `Label` or `Matrix`; see [`Style`]).
+    /// Every piece of data is percent-encoded, so the value stays inside its path segment; a
+    /// value that would leave the segment empty, `.` or `..` fails the step, as does a
+    /// placeholder left without a value.
+    pub fn path_param_styled<V: ParamValue + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        let param = self.param(name, value, style, explode);
+        self.path_params.push(param);
         self
     }
 
     /// Adds a query parameter (form style, exploded: arrays repeat the name). Absent values
     /// (`None`) are left out.
-    pub fn query_param<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        self.remember_secrets(value);
-        if let Some(value) = value.to_json() {
-            self.query.push((name.to_owned(), value));
-        }
+    pub fn query_param<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.query_param_styled(name, value, Style::Form, true)
+    }
+
+    /// Adds a query parameter in `style` (`Form`, `SpaceDelimited`, `PipeDelimited` or
+    /// `DeepObject`; see [`Style`]). Absent values (`None`) are left out.
+    pub fn query_param_styled<V: ParamValue + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Self {
+        let param = self.param(name, value, style, explode);
+        self.query.push(param);
         self
     }
 
     /// Adds a header (appended: setting a name twice sends it twice). Secret values, and values
     /// of `Authorization`, `Proxy-Authorization` and `Cookie`, are marked sensitive.
     /// A value with CR, LF or another forbidden byte fails the step; nothing is sent.
-    pub fn header<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        let mut secrets = Vec::new();
-        value.collect_secrets(&mut secrets);
-        let sensitive = !secrets.is_empty();
-        self.remember_secrets(value);
-        if let Some(value) = value.to_json() {
-            self.headers.push(HeaderParam { name: name.to_owned(), value, sensitive });
-        }
+    pub fn header<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.header_styled(name, value, Style::Simple, false)
+    }
+
+    /// Adds a header in `style` (only `Simple` is allowed in headers; `explode` sends objects as
+    /// `k=v,k=v`). Otherwise as [`Request::header`].
+    pub fn header_styled<V: ParamValue + ?Sized>(mut self, name: &str, value: &V, style: Style, explode: bool) -> Self {
+        let param = self.param(name, value, style, explode);
+        self.headers.push(param);
         self
     }
 
-    /// Adds a cookie; all cookies go in one `Cookie` header, values percent-encoded.
-    pub fn cookie<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        self.remember_secrets(value);
-        if let Some(value) = value.to_json() {
-            self.cookies.push((name.to_owned(), value));
-        }
+    /// Adds a cookie; all cookies go in one `Cookie` header, values percent-encoded. Arrays and
+    /// objects are exploded: `name=a; name=b`, `k1=v1; k2=v2`.
+    pub fn cookie<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.cookie_styled(name, value, Style::Form, true)
+    }
+
+    /// Adds a cookie in `style` (only `Form` is allowed in cookies; unexploded arrays and
+    /// objects are one cookie, `name=a,b`). Otherwise as [`Request::cookie`].
+    pub fn cookie_styled<V: ParamValue + ?Sized>(mut self, name: &str, value: &V, style: Style, explode: bool) -> Self {
+        let param = self.param(name, value, style, explode);
+        self.cookies.push(param);
         self
     }
 
@@ -372,6 +481,27 @@ impl Request {
         self
     }
 
+    /// A body sent as is with the given media type (`text/plain`, `application/xml`,
+    /// `application/octet-stream`, ...), as `Content-Type` unless the request sets it. A media
+    /// type that cannot be a header value fails the step when sent.
+    pub fn raw_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Body::Raw { content_type: content_type.to_owned(), bytes: body.into() });
+        self
+    }
+
+    /// A `multipart/form-data` body (RFC 7578) from a JSON object: strings, numbers and booleans
+    /// as text parts, arrays as one part per item under the same name, objects as JSON parts
+    /// (`Content-Type: application/json`); null fields and items are left out. `None` sends no
+    /// body; a value that is not an object fails the step when sent.
+    ///
+    /// The boundary is derived from the content (the same body always gives the same bytes) and
+    /// never occurs inside it. `Content-Type` is always `multipart/form-data; boundary=...`,
+    /// replacing one set by the request, since only this body knows its boundary.
+    pub fn multipart_body(mut self, body: impl Into<Option<Value>>) -> Self {
+        self.body = body.into().map(Body::Multipart);
+        self
+    }
+
     /// Registers a secret to scrub from error excerpts, e.g. one that is only inside the body.
     pub fn redact<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
         // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
@@ -383,19 +513,34 @@ impl Request {
 
     /// Checks and encodes the request against `base_url`.
     pub(crate) fn prepare(self, base_url: &str) -> Result<Prepared, StepError> {
+        let located = [
+            (Location::Path, &self.path_params),
+            (Location::Query, &self.query),
+            (Location::Header, &self.headers),
+            (Location::Cookie, &self.cookies),
+        ];
+        for (location, params) in located {
+            for param in params {
+                encode::check_style(location, &param.name, param.style)?;
+            }
+        }
+
         let path = encode::fill_path_template(&self.path_template, |name| {
-            self.path_params.iter().rev().find(|(param, _)| param == name).and_then(|(_, value)| value.as_ref())
+            let param = self.path_params.iter().rev().find(|param| param.name == name)?;
+            encode::path_value(name, param.value.as_ref()?, param.style, param.explode)
         })?;
 
         let mut query = Vec::new();
-        for (name, value) in &self.query {
-            encode::form_pairs(name, value, &mut query);
+        for param in &self.query {
+            if let Some(value) = &param.value {
+                encode::query_pairs(&param.name, value, param.style, param.explode, &mut query)?;
+            }
         }
 
         let mut headers = HeaderMap::new();
         let mut cookies = Vec::new();
         for param in &self.headers {
-            let Some(text) = encode::simple_style(&param.value, str::to_owned) else {
+            let Some(text) = param.value.as_ref().and_then(|value| encode::header_value(value, param.explode)) else {
                 continue;
             };
             if param.name.eq_ignore_ascii_case("cookie") {
@@ -406,13 +551,17 @@ impl Request {
             let value = header_value(&name, &text, param.sensitive)?;
             headers.append(name, value);
         }
-        let mut cookie_names: Vec<&str> = Vec::new();
-        for (name, value) in &self.cookies {
-            if !encode::is_cookie_name(name) {
-                return Err(invalid(format!("cookie name {name:?} is not valid")));
+        let mut cookie_names: Vec<String> = Vec::new();
+        for param in &self.cookies {
+            if !encode::is_cookie_name(&param.name) {
+                return Err(invalid(format!("cookie name {:?} is not valid", param.name)));
             }
-            if let Some(text) = encode::simple_style(value, str::to_owned) {
-                cookies.push(format!("{name}={}", encode::percent_encode(&text)));
+            let mut pairs = Vec::new();
+            if let Some(value) = &param.value {
+                encode::cookie_pairs(&param.name, value, param.explode, &mut pairs);
+            }
+            for (name, text) in pairs {
+                cookies.push(format!("{name}={text}"));
                 cookie_names.push(name);
             }
         }
@@ -442,8 +591,10 @@ impl Request {
                     }
                 }
                 Credential::Query(name, key) => {
-                    if !query.iter().any(|(param, _)| param == name) {
-                        query.push((name.clone(), key.expose_secret().to_owned()));
+                    if !query.iter().any(|pair| &pair.name == name) {
+                        let encoded =
+                            format!("{}={}", encode::form_component(name), encode::form_component(key.expose_secret()));
+                        query.push(encode::QueryPair { name: name.clone(), encoded });
                     }
                 }
                 Credential::Cookie(name, key) => {
@@ -453,7 +604,7 @@ impl Request {
                     let set_by_header = cookies.iter().any(|text| {
                         text.split(';').any(|pair| pair.trim_start().split('=').next() == Some(name.as_str()))
                     });
-                    if !set_by_header && !cookie_names.contains(&name.as_str()) {
+                    if !set_by_header && !cookie_names.contains(name) {
                         let encoded = encode::percent_encode(key.expose_secret());
                         cookies.push(format!("{name}={encoded}"));
                     }
@@ -465,17 +616,31 @@ impl Request {
             headers.insert(header::COOKIE, value);
         }
 
-        let body = match &self.body {
+        let body = match self.body {
             None => None,
             Some(Body::Json(value)) => {
-                set_content_type(&mut headers, "application/json");
+                set_content_type(&mut headers, HeaderValue::from_static("application/json"));
                 let bytes =
-                    serde_json::to_vec(value).map_err(|_| invalid("the JSON body could not be serialized".into()))?;
+                    serde_json::to_vec(&value).map_err(|_| invalid("the JSON body could not be serialized".into()))?;
                 Some(bytes)
             }
             Some(Body::Form(value)) => {
-                set_content_type(&mut headers, "application/x-www-form-urlencoded");
-                Some(encode::form_body(value).into_bytes())
+                set_content_type(&mut headers, HeaderValue::from_static("application/x-www-form-urlencoded"));
+                Some(encode::form_body(&value).into_bytes())
+            }
+            Some(Body::Raw { content_type, bytes }) => {
+                let value = HeaderValue::from_str(&content_type)
+                    .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
+                set_content_type(&mut headers, value);
+                Some(bytes)
+            }
+            Some(Body::Multipart(value)) => {
+                let form = multipart::form_data(&value).map_err(invalid)?;
+                let content_type = format!("multipart/form-data; boundary={}", form.boundary);
+                let value = HeaderValue::from_str(&content_type)
+                    .map_err(|_| invalid("the multipart boundary is not a valid header value".into()))?;
+                headers.insert(header::CONTENT_TYPE, value);
+                Some(form.body)
             }
         };
 
@@ -487,15 +652,15 @@ impl Request {
 impl fmt::Debug for Request {
     /// Names only: values may be secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn names<T>(items: &[(String, T)]) -> Vec<&str> {
-            items.iter().map(|(name, _)| name.as_str()).collect()
+        fn names(params: &[Param]) -> Vec<&str> {
+            params.iter().map(|param| param.name.as_str()).collect()
         }
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path_template", &self.path_template)
             .field("path_params", &names(&self.path_params))
             .field("query", &names(&self.query))
-            .field("headers", &self.headers.iter().map(|h| &h.name).collect::<Vec<_>>())
+            .field("headers", &names(&self.headers))
             .field("cookies", &names(&self.cookies))
             .field("credentials", &self.credentials.len())
             .field("has_body", &self.body.is_some())
@@ -521,9 +686,9 @@ fn header_value(name: &HeaderName, text: &str, sensitive: bool) -> Result<Header
     Ok(value)
 }
 
-fn set_content_type(headers: &mut HeaderMap, media_type: &'static str) {
+fn set_content_type(headers: &mut HeaderMap, media_type: HeaderValue) {
     if !headers.contains_key(header::CONTENT_TYPE) {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        headers.insert(header::CONTENT_TYPE, media_type);
     }
 }
 

@@ -224,3 +224,157 @@ fn debug_shows_names_but_no_values() {
     assert!(debug.contains("\"X-H\"") && debug.contains("\"q\""), "{debug}");
     assert!(!debug.contains("-value"), "{debug}");
 }
+
+#[test]
+fn the_unstyled_builders_are_the_default_styles() {
+    let value = json!({"R": 100, "G": [1, 2]});
+    let plain = prepare(
+        Request::new(Method::Get, "/{p}")
+            .path_param("p", &value)
+            .query_param("q", &value)
+            .header("X-H", &value)
+            .cookie("c", &value),
+    );
+    let styled = prepare(
+        Request::new(Method::Get, "/{p}")
+            .path_param_styled("p", &value, Style::Simple, false)
+            .query_param_styled("q", &value, Style::Form, true)
+            .header_styled("X-H", &value, Style::Simple, false)
+            .cookie_styled("c", &value, Style::Form, true),
+    );
+    assert_eq!(plain.url, styled.url);
+    assert_eq!(plain.headers, styled.headers);
+    assert_eq!(plain.url.as_str(), "http://127.0.0.1:9/R,100,G,%5B1%2C2%5D?R=100&G=%5B1%2C2%5D");
+    assert_eq!(header(&plain, "x-h"), ["R,100,G,[1,2]"]);
+    assert_eq!(header(&plain, "cookie"), ["R=100; G=%5B1%2C2%5D"]);
+}
+
+#[test]
+fn styled_secrets_are_sensitive_and_registered() {
+    let token = SecretString::from("tok-styled");
+    let listed = vec![SecretString::from("s1"), SecretString::from("s2")];
+    let prepared = prepare(
+        Request::new(Method::Get, "/{p}")
+            .path_param_styled("p", &listed, Style::Label, true)
+            .header_styled("X-Secret", &token, Style::Simple, true)
+            .header_styled("X-Plain", "plain", Style::Simple, true)
+            .query_param_styled("q", &listed, Style::PipeDelimited, false)
+            .cookie_styled("c", &token, Style::Form, false),
+    );
+    assert!(prepared.headers["x-secret"].is_sensitive());
+    assert!(!prepared.headers["x-plain"].is_sensitive());
+    assert!(prepared.headers[header::COOKIE].is_sensitive());
+    let registered = secrets(&prepared);
+    for expected in ["tok-styled", "s1", "s2"] {
+        assert!(registered.contains(&expected), "{expected} missing");
+    }
+}
+
+#[test]
+fn credentials_yield_to_styled_parameters_of_the_same_name() {
+    let key = SecretString::from("config-key");
+    let prepared = prepare(
+        Request::new(Method::Get, "/")
+            .api_key_query("key", &key)
+            .query_param_styled("key", &json!({"a": 1}), Style::DeepObject, true)
+            .api_key_cookie("sid", &key)
+            .cookie_styled("ids", &json!({"sid": "mine"}), Style::Form, true),
+    );
+    assert_eq!(prepared.url.query(), Some("key%5Ba%5D=1"));
+    assert_eq!(header(&prepared, "cookie"), ["sid=mine"]);
+}
+
+#[test]
+fn a_styled_cookie_header_joins_the_cookies() {
+    let prepared =
+        prepare(
+            Request::new(Method::Get, "/")
+                .header_styled("Cookie", &json!({"a": "1"}), Style::Simple, true)
+                .cookie_styled("b", &vec![1_i64, 2], Style::Form, false),
+        );
+    assert_eq!(header(&prepared, "cookie"), ["a=1; b=1,2"]);
+}
+
+#[test]
+fn invalid_styles_fail_before_anything_else_naming_the_parameter() {
+    let error = Request::new(Method::Get, "/{missing}")
+        .query_param_styled("filter", "v", Style::Matrix, false)
+        .prepare(BASE)
+        .err();
+    assert_eq!(
+        error,
+        Some(StepError::InvalidRequest {
+            message: "query parameter `filter` cannot use style `matrix`: query parameters allow `form`, \
+                      `spaceDelimited`, `pipeDelimited`, `deepObject`"
+                .into()
+        })
+    );
+    let error =
+        Request::new(Method::Get, "/").query_param_styled("ids", &5_i64, Style::SpaceDelimited, false).prepare(BASE);
+    assert_eq!(
+        error.err(),
+        Some(StepError::InvalidRequest {
+            message: "query parameter `ids` uses style `spaceDelimited`, which needs an array or object value".into()
+        })
+    );
+}
+
+#[test]
+fn raw_bodies_are_sent_as_is_with_their_media_type_unless_given() {
+    let prepared = prepare(Request::new(Method::Put, "/").raw_body("application/xml", "<a>é</a>"));
+    assert_eq!(prepared.body.as_deref(), Some("<a>é</a>".as_bytes()));
+    assert_eq!(header(&prepared, "content-type"), ["application/xml"]);
+
+    let given = prepare(
+        Request::new(Method::Put, "/")
+            .header("Content-Type", "application/xml; charset=utf-8")
+            .raw_body("application/xml", vec![0_u8, 255]),
+    );
+    assert_eq!(given.body.as_deref(), Some([0_u8, 255].as_slice()));
+    assert_eq!(header(&given, "content-type"), ["application/xml; charset=utf-8"]);
+
+    let empty = prepare(Request::new(Method::Put, "/").raw_body("text/plain", Vec::new()));
+    assert_eq!(empty.body.as_deref(), Some([].as_slice()));
+
+    let error = Request::new(Method::Put, "/").raw_body("text/plain\r\nX-Evil: 1", "x").prepare(BASE).err().unwrap();
+    assert!(matches!(&error, StepError::InvalidRequest { .. }));
+    assert!(!error.to_string().contains("Evil"));
+}
+
+#[test]
+fn the_last_body_wins() {
+    let prepared = prepare(Request::new(Method::Post, "/").json_body(json!({"a": 1})).raw_body("text/plain", "x"));
+    assert_eq!(prepared.body.as_deref(), Some(b"x".as_slice()));
+    assert_eq!(header(&prepared, "content-type"), ["text/plain"]);
+}
+
+#[test]
+fn multipart_bodies_always_carry_their_boundary() {
+    let prepared = prepare(
+        Request::new(Method::Post, "/").header("Content-Type", "multipart/form-data").multipart_body(json!({"a": "1"})),
+    );
+    let content_type = header(&prepared, "content-type");
+    assert_eq!(content_type.len(), 1);
+    let boundary = content_type[0].strip_prefix("multipart/form-data; boundary=").unwrap();
+    let expected = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--{boundary}--\r\n");
+    assert_eq!(prepared.body.as_deref(), Some(expected.as_bytes()));
+
+    let none = prepare(Request::new(Method::Post, "/").multipart_body(None));
+    assert!(none.body.is_none() && !none.headers.contains_key(header::CONTENT_TYPE));
+
+    let error = Request::new(Method::Post, "/").multipart_body(json!(["not", "an", "object"])).prepare(BASE).err();
+    assert_eq!(error, Some(StepError::InvalidRequest { message: "a multipart body must be a JSON object".into() }));
+}
+
+#[test]
+fn debug_shows_styled_parameter_names_only() {
+    let request = Request::new(Method::Get, "/{id}")
+        .path_param_styled("id", "path-value", Style::Matrix, true)
+        .query_param_styled("q", &json!({"k": "query-value"}), Style::DeepObject, true)
+        .header_styled("X-H", "header-value", Style::Simple, true)
+        .cookie_styled("c", "cookie-value", Style::Form, false)
+        .multipart_body(json!({"k": "body-value"}));
+    let debug = format!("{request:?}");
+    assert!(debug.contains("\"X-H\"") && debug.contains("\"q\"") && debug.contains("has_body: true"), "{debug}");
+    assert!(!debug.contains("-value"), "{debug}");
+}

@@ -10,8 +10,8 @@ use crate::model::{self, ParameterLocation, Reusable};
 use crate::naming::Scope;
 use crate::openapi::{Operation, ParamLocation};
 use crate::plan::{
-    BodyEncoding, BodyPlan, CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, RustType,
-    StepOutputPlan, StepPlan, ValueRef,
+    BodyEncoding, BodyPlan, CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, ParameterStyle,
+    RustType, StepOutputPlan, StepPlan, ValueRef,
 };
 use crate::types;
 
@@ -234,7 +234,15 @@ fn parameters(
             complete = false;
             continue;
         }
-        planned.push(ParameterPlan { name: parameter.name.clone(), location, value });
+        let style = match declared.map(|declared| style(declared, location)).transpose() {
+            Ok(style) => style.flatten(),
+            Err(message) => {
+                cx.reporter.error(parameter_pointer, message);
+                complete = false;
+                continue;
+            }
+        };
+        planned.push(ParameterPlan { name: parameter.name.clone(), location, value, style });
     }
     for declared in operation.parameters.iter().filter(|declared| declared.location == ParamLocation::Path) {
         let supplied = planned
@@ -255,6 +263,48 @@ fn parameters(
         }
     }
     complete.then_some(planned)
+}
+
+/// The declared `style`/`explode`, when not the location's default (`None`: the default applies).
+fn style(
+    declared: &crate::openapi::Parameter,
+    location: ParameterLocation,
+) -> Result<Option<(ParameterStyle, bool)>, String> {
+    let default = match location {
+        ParameterLocation::Path | ParameterLocation::Header => ParameterStyle::Simple,
+        ParameterLocation::Query | ParameterLocation::Cookie => ParameterStyle::Form,
+    };
+    let style = match &declared.style {
+        None => default,
+        Some(text) => ParameterStyle::parse(text)
+            .ok_or_else(|| format!("parameter `{}` declares an unknown style `{text}`", declared.name))?,
+    };
+    let allowed = match location {
+        ParameterLocation::Path => {
+            matches!(style, ParameterStyle::Simple | ParameterStyle::Label | ParameterStyle::Matrix)
+        }
+        ParameterLocation::Query => matches!(
+            style,
+            ParameterStyle::Form
+                | ParameterStyle::SpaceDelimited
+                | ParameterStyle::PipeDelimited
+                | ParameterStyle::DeepObject
+        ),
+        ParameterLocation::Header => style == ParameterStyle::Simple,
+        ParameterLocation::Cookie => style == ParameterStyle::Form,
+    };
+    if !allowed {
+        return Err(format!(
+            "parameter `{}` declares style `{}`, which OpenAPI does not allow in {}",
+            declared.name,
+            declared.style.as_deref().unwrap_or_default(),
+            location.as_str()
+        ));
+    }
+    // `explode` defaults to true for form and false for every other style.
+    let explode = declared.explode.unwrap_or(style == ParameterStyle::Form);
+    let default_explode = default == ParameterStyle::Form;
+    Ok((style != default || explode != default_explode).then_some((style, explode)))
 }
 
 fn same_location(declared: ParamLocation, used: ParameterLocation) -> bool {

@@ -25,11 +25,21 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
     let parameters = step.parameters.iter().map(|parameter| {
         let name = &parameter.name;
         let value = value::parameter(&parameter.value);
-        match parameter.location {
-            ParameterLocation::Path => quote!(.path_param(#name, #value)),
-            ParameterLocation::Query => quote!(.query_param(#name, #value)),
-            ParameterLocation::Header => quote!(.header(#name, #value)),
-            ParameterLocation::Cookie => quote!(.cookie(#name, #value)),
+        match (parameter.location, parameter.style) {
+            (ParameterLocation::Path, None) => quote!(.path_param(#name, #value)),
+            (ParameterLocation::Query, None) => quote!(.query_param(#name, #value)),
+            (ParameterLocation::Header, None) => quote!(.header(#name, #value)),
+            (ParameterLocation::Cookie, None) => quote!(.cookie(#name, #value)),
+            (location, Some((style, explode))) => {
+                let method = ident(match location {
+                    ParameterLocation::Path => "path_param_styled",
+                    ParameterLocation::Query => "query_param_styled",
+                    ParameterLocation::Header => "header_styled",
+                    ParameterLocation::Cookie => "cookie_styled",
+                });
+                let style = ident(style.variant());
+                quote!(.#method(#name, #value, ::arazzo_runtime::Style::#style, #explode))
+            }
         }
     });
     let credentials = step.credentials.iter().map(|credential| match credential {

@@ -180,6 +180,19 @@ pub mod features {
             .query_param("limit", &inputs.limit)
             .query_param("tags", &inputs.tags)
             .header("X-Request-Id", &::std::format!("adopt-{}-1", inputs.name))
+            .query_param_styled(
+                "fields",
+                &::arazzo_runtime::json::array([
+                    ::arazzo_runtime::json::literal(
+                        ::arazzo_runtime::serde_json::Value::from("id"),
+                    ),
+                    ::arazzo_runtime::json::literal(
+                        ::arazzo_runtime::serde_json::Value::from("name"),
+                    ),
+                ]),
+                ::arazzo_runtime::Style::PipeDelimited,
+                false,
+            )
             .bearer_auth(&config.pets.bearer);
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;

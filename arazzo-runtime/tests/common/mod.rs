@@ -33,8 +33,8 @@ impl Server {
 /// - `POST /fake/keys`: 201 `{"api_key_id":"new1","api_key_token":"tok_new"}`;
 /// - `DELETE /fake/keys/{id}`: 500 with a text body echoing the Authorization header;
 /// - `GET /fake/keys`: 200 `{"api_keys":[]}`;
-/// - anything else: 200 with `{method, path, query, headers: {name: [values]}, body}` as
-///   received, path and query undecoded.
+/// - anything else: 200 with `{method, path, query, headers: {name: [values]}, body, body_bytes}`
+///   as received, path and query undecoded, `body` as (lossy) UTF-8 and `body_bytes` as numbers.
 pub async fn start() -> Server {
     let echoed = Arc::new(AtomicUsize::new(0));
     let app = axum::Router::new()
@@ -89,5 +89,6 @@ async fn echo(
         "query": uri.query(),
         "headers": by_name,
         "body": String::from_utf8_lossy(&body),
+        "body_bytes": body.to_vec(),
     }))
 }
