@@ -5,36 +5,12 @@
 
 mod common;
 
+use common::{echoed, header_values, send, send_with};
+
 use std::time::Duration;
 
-use arazzo_runtime::{
-    BasicCredentials, Client, Method, Request, Response, Run, SecretString, StepError, WorkflowError, json,
-};
+use arazzo_runtime::{BasicCredentials, Client, Method, Request, SecretString, StepError, json};
 use serde_json::{Value, json};
-
-async fn send(base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
-    send_with(&Client::new(), base_url, request).await
-}
-
-async fn send_with(client: &Client, base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
-    let mut run = Run::<()>::new("test-workflow");
-    run.step("testStep", "testOperation");
-    run.send(client, base_url, request).await
-}
-
-/// What the echo handler saw.
-async fn echoed(base_url: &str, request: Request) -> Value {
-    let response = send(base_url, request).await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().unwrap().clone()
-}
-
-fn header_values(seen: &Value, name: &str) -> Vec<String> {
-    seen["headers"][name]
-        .as_array()
-        .map(|values| values.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn hostile_values_stay_in_their_slots() {

@@ -10,27 +10,10 @@
 
 mod common;
 
-use arazzo_runtime::{Client, Method, Request, Response, Run, StepError, Style, WorkflowError};
+use common::{echoed, header_values, send};
+
+use arazzo_runtime::{Method, Request, StepError, Style};
 use serde_json::{Value, json};
-
-async fn send(base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
-    let mut run = Run::<()>::new("test-workflow");
-    run.step("testStep", "testOperation");
-    run.send(&Client::new(), base_url, request).await
-}
-
-async fn echoed(base_url: &str, request: Request) -> Value {
-    let response = send(base_url, request).await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().unwrap().clone()
-}
-
-fn header_values(seen: &Value, name: &str) -> Vec<String> {
-    seen["headers"][name]
-        .as_array()
-        .map(|values| values.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
-}
 
 fn string() -> Value {
     json!("blue")

@@ -13,6 +13,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 
+use arazzo_runtime::{Client, Request, Response, Run, WorkflowError};
+
 /// A running server: its base URL (`http://127.0.0.1:port`, no trailing slash) and how many
 /// requests reached the echo handler.
 pub struct Server {
@@ -91,4 +93,30 @@ async fn echo(
         "body": String::from_utf8_lossy(&body),
         "body_bytes": body.to_vec(),
     }))
+}
+
+/// Sends `request` through a one-step run, as generated code does.
+pub async fn send(base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
+    send_with(&Client::new(), base_url, request).await
+}
+
+pub async fn send_with(client: &Client, base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
+    let mut run = Run::<()>::new("test-workflow");
+    run.step("testStep", "testOperation");
+    run.send(client, base_url, request).await
+}
+
+/// What the echo handler saw.
+pub async fn echoed(base_url: &str, request: Request) -> Value {
+    let response = send(base_url, request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().unwrap().clone()
+}
+
+/// Every value the echo handler saw for a header.
+pub fn header_values(seen: &Value, name: &str) -> Vec<String> {
+    seen["headers"][name]
+        .as_array()
+        .map(|values| values.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
 }
