@@ -391,8 +391,8 @@ impl ParameterStyle {
 /// How a step authenticates.
 #[derive(Clone, Debug)]
 pub enum CredentialUse {
-    /// A credential from the source's configuration (index into `SourcePlan::credentials`).
-    Configured(usize),
+    /// A credential from the source's configuration (the security scheme's name).
+    Configured(String),
     /// A credential produced by the workflow itself (`x-security`).
     Bound { kind: CredentialKind, value: ValueRef },
 }

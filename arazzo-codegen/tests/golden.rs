@@ -129,6 +129,10 @@ fn nested_document_generates_the_golden_module() {
         "let lookup_greeting: ::std::string::String = called.greeting.clone();",
         // Criteria of a workflow step have no response to quote.
         "run.holds(",
+        // Credentials follow the description's order of security schemes, whatever order the
+        // workflows were checked in (the callee, which needs `apiKey`, is checked first).
+        "pub fn new(\n            bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,\n            \
+         api_key: impl",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }

@@ -5,18 +5,23 @@
 //!
 //! Credentials follow the description: HTTP bearer for everything but `getPet`, which takes the
 //! `X-Api-Key` header instead. Wrong or missing credentials are 401.
+//!
+//! [`start_store`] adds a second server beside it, the fixture `store.openapi.json` (`getInventory`,
+//! API key in the `api_key` query parameter), recording into the same recorder so that a workflow
+//! using both sources can be checked request by request, in order.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
-use crate::server::{self, BodyError, Fake, Shared, authorization, fake_hex, json_object, json_response};
+use crate::server::{self, BodyError, Fake, ServerHandle, Shared, authorization, fake_hex, json_object, json_response};
 
 /// A pet as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -285,6 +290,68 @@ async fn delete_pet(State(shared): St, Path(pet_id): Path<String>, headers: Head
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// Initial state of a fake Store (`store.openapi.json`).
+#[derive(Clone, Debug)]
+pub struct StoreSeed {
+    /// Accepted in the `api_key` query parameter (`getInventory`).
+    pub api_key: String,
+    /// The `count` every authenticated `GET /inventory` answers, whatever `petId` it asks about.
+    pub count: i64,
+}
+
+impl Default for StoreSeed {
+    fn default() -> Self {
+        StoreSeed { api_key: "store_api_key".into(), count: 0 }
+    }
+}
+
+/// State of a fake Store.
+#[derive(Debug)]
+pub struct StoreState {
+    pub api_key: String,
+    pub count: i64,
+}
+
+/// A fake Store served beside a fake Pets API. Its requests are recorded by the Pets fake (server
+/// `"store"`, the Pets server being `"pets"`), and its failures are injected there too
+/// (operation `getInventory`).
+#[derive(Debug)]
+pub struct FakeStore {
+    /// `http://127.0.0.1:<port>/`, with the trailing slash of the description's `https://store.example/`.
+    pub base_url: String,
+    pub handle: ServerHandle,
+}
+
+/// Starts a fake Store whose requests `pets` records.
+pub async fn start_store(pets: &FakePets, seed: StoreSeed) -> std::io::Result<FakeStore> {
+    let recorder = pets.shared.recorder.clone();
+    let shared = Arc::new(Shared {
+        recorder: recorder.clone(),
+        state: Mutex::new(StoreState { api_key: seed.api_key, count: seed.count }),
+    });
+    let router = Router::new()
+        .route("/inventory", get(get_inventory))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "not found") })
+        .with_state(shared);
+    let handle = server::spawn(router, recorder, "store").await?;
+    Ok(FakeStore { base_url: format!("http://{}/", handle.addr), handle })
+}
+
+async fn get_inventory(
+    State(shared): State<Arc<Shared<StoreState>>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(injected) = shared.recorder.injected("getInventory", &headers) {
+        return injected;
+    }
+    let state = shared.state();
+    match query.get("api_key") {
+        Some(key) if *key == state.api_key => json_response(StatusCode::OK, json!({ "count": state.count })),
+        _ => unauthorized(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,5 +510,31 @@ mod tests {
         assert!(fake.pets().is_empty());
         let paths: Vec<String> = fake.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
         assert_eq!(paths, ["GET /v2/pets/nope", "DELETE /v2/pets/p1", "DELETE /v2/pets/p1", "GET /v2/pets/p1"]);
+    }
+
+    #[tokio::test]
+    async fn the_store_takes_its_key_in_the_query_and_records_into_the_pets_fake() {
+        let fake = start(seed()).await.unwrap();
+        let store = start_store(&fake, StoreSeed { api_key: "store key+1".into(), count: 7 }).await.unwrap();
+        assert_eq!(store.base_url, format!("http://{}/", store.handle.addr));
+        let inventory = format!("{}inventory", store.base_url);
+        let reply = call("GET", &format!("{inventory}?petId=p1&api_key=store+key%2B1"), None, None).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body, json!({"count": 7}));
+        // The key in a header, a wrong key, no key: 401.
+        assert_eq!(call("GET", &inventory, Some("store key+1"), None).await.status, 401);
+        assert_eq!(call("GET", &format!("{inventory}?api_key=wrong"), None, None).await.status, 401);
+        assert_eq!(call("GET", &format!("{}/inventory?api_key=pets", fake.base_url), None, None).await.status, 404);
+        let seen: Vec<String> =
+            fake.requests().iter().map(|r| format!("{} {} {:?}", r.server, r.path, r.query)).collect();
+        assert_eq!(
+            seen,
+            [
+                "store /inventory Some(\"petId=p1&api_key=store+key%2B1\")",
+                "store /inventory None",
+                "store /inventory Some(\"api_key=wrong\")",
+                "pets /v2/inventory Some(\"api_key=pets\")",
+            ]
+        );
     }
 }

@@ -207,6 +207,12 @@ fn plan_document(
         planned[index] = workflow::plan(context, workflow, &pointer, &mut types, &mut functions);
     }
     let workflows: Vec<WorkflowPlan> = planned.into_iter().flatten().collect();
+    // Constructor arguments follow the description's order of security schemes, not the order in
+    // which workflows happened to be checked.
+    for (plan, source) in source_plans.iter_mut().zip(&sources) {
+        let order = |name: &str| source.openapi.security_schemes.get_index_of(name).unwrap_or(usize::MAX);
+        plan.credentials.sort_by_key(|credential| order(&credential.scheme_name));
+    }
     if document.workflows.is_empty() {
         reporter.error("/workflows", "at least one workflow is required");
     }

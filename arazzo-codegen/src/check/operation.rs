@@ -174,7 +174,7 @@ pub(crate) fn credentials(
                 plan.credentials.len() - 1
             }
         };
-        uses.push(CredentialUse::Configured(index));
+        uses.push(CredentialUse::Configured(plan.credentials[index].scheme_name.clone()));
     }
     uses
 }

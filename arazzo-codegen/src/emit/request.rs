@@ -43,8 +43,11 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
         }
     });
     let credentials = step.credentials.iter().map(|credential| match credential {
-        CredentialUse::Configured(index) => {
-            let credential = &source.credentials[*index];
+        CredentialUse::Configured(scheme) => {
+            let Some(credential) = source.credentials.iter().find(|credential| &credential.scheme_name == scheme)
+            else {
+                return TokenStream::new();
+            };
             let source_field = ident(&source.field);
             let field = ident(&credential.field);
             authenticate(&credential.kind, quote!(&config.#source_field.#field))

@@ -24,23 +24,23 @@ pub mod nested {
     pub struct Pets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
-        /// Credential for the security scheme `apiKey`, sent in the `X-Api-Key` header.
-        pub api_key: ::arazzo_runtime::SecretString,
         /// Credential for the security scheme `bearer`, sent as `Authorization: Bearer <token>`.
         pub bearer: ::arazzo_runtime::SecretString,
+        /// Credential for the security scheme `apiKey`, sent in the `X-Api-Key` header.
+        pub api_key: ::arazzo_runtime::SecretString,
     }
     impl Pets {
         /// The description's first server: `https://eu.pets.example/v2`.
         pub const DEFAULT_BASE_URL: &'static str = "https://eu.pets.example/v2";
         /// Settings with the default base URL and the credentials the workflows need.
         pub fn new(
-            api_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
             bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+            api_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
         ) -> Self {
             Self {
                 base_url: Self::DEFAULT_BASE_URL.to_string(),
-                api_key: api_key.into(),
                 bearer: bearer.into(),
+                api_key: api_key.into(),
             }
         }
         /// The same settings with another base URL (a region, a proxy, a test server).
