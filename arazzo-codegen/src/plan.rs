@@ -127,17 +127,32 @@ pub enum ValueRef {
     Input { field: String, ty: RustType, optional: bool },
     /// A local variable holding a step output.
     StepOutput { variable: String, ty: RustType },
+    /// The JSON value at a pointer inside another value (`$inputs.customer#/firstName`); absent when
+    /// nothing is there.
+    Pointer { base: Box<ValueRef>, pointer: String },
 }
+
+/// The type of every [`ValueRef::Pointer`].
+static JSON: RustType = RustType::Json;
 
 impl ValueRef {
     pub fn ty(&self) -> &RustType {
         match self {
             Self::Input { ty, .. } | Self::StepOutput { ty, .. } => ty,
+            Self::Pointer { .. } => &JSON,
         }
     }
 
     pub fn is_optional(&self) -> bool {
-        matches!(self, Self::Input { optional: true, .. })
+        matches!(self, Self::Input { optional: true, .. } | Self::Pointer { .. })
+    }
+
+    /// The input or step output this value is read from.
+    pub fn base(&self) -> &ValueRef {
+        match self {
+            Self::Pointer { base, .. } => base.base(),
+            other => other,
+        }
     }
 }
 
@@ -319,7 +334,7 @@ impl StepPlan {
     }
 
     pub fn reads_inputs(&self) -> bool {
-        self.values_read().iter().any(|value| matches!(value, ValueRef::Input { .. }))
+        self.values_read().iter().any(|value| matches!(value.base(), ValueRef::Input { .. }))
     }
 }
 
@@ -332,11 +347,21 @@ pub struct BodyPlan {
     pub content_type: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded` from a JSON object.
     Form,
+    /// `multipart/form-data` from a JSON object.
+    Multipart,
+    /// A payload written as JSON text with embedded expressions; for each embedded value, in order,
+    /// whether it stands inside a JSON string (and is escaped as string content) or not (and is
+    /// written as JSON).
+    JsonText {
+        in_string: Vec<bool>,
+    },
+    /// Text or bytes sent as they are, with `content_type`.
+    Raw,
 }
 
 #[derive(Clone, Debug)]

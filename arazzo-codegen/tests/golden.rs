@@ -139,6 +139,25 @@ fn nested_document_generates_the_golden_module() {
 }
 
 #[test]
+fn bodies_document_generates_the_golden_module() {
+    let generated = generate("bodies.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/bodies.rs", &generated.source);
+    let source = generated.source;
+    for expected in [
+        // JSON text: values inside strings are escaped as string content, others written as JSON.
+        "::arazzo_runtime::json::string_content(& inputs.name),",
+        "::arazzo_runtime::json::text(& inputs.nickname),",
+        ".raw_body(\n                \"text/plain; charset=utf-8\",",
+        ".multipart_body(",
+        // A pointer into an input.
+        ".and_then(|value| value.pointer(\"/pet/name\").cloned()),",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {

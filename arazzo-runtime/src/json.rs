@@ -41,11 +41,45 @@ pub fn literal(v: Value) -> Option<Value> {
     Some(v)
 }
 
+/// A value as JSON text, for a payload written as JSON text with embedded expressions: an absent
+/// value is `null`, a string is quoted and escaped.
+pub fn text<T: ParamValue + ?Sized>(v: &T) -> String {
+    v.to_json().unwrap_or(Value::Null).to_string()
+}
+
+/// A value as the content of a JSON string (escaped, without the quotes), for an expression written
+/// inside a string of a JSON-text payload (`"code": "{$steps.auth.outputs.code}"`). Non-string values
+/// give their JSON text; an absent value gives nothing.
+pub fn string_content<T: ParamValue + ?Sized>(v: &T) -> String {
+    match v.to_json() {
+        None => String::new(),
+        Some(Value::String(text)) => {
+            let quoted = Value::String(text).to_string();
+            quoted[1..quoted.len() - 1].to_owned()
+        }
+        Some(other) => {
+            let quoted = Value::String(other.to_string()).to_string();
+            quoted[1..quoted.len() - 1].to_owned()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::SecretString;
     use serde_json::json;
+
+    #[test]
+    fn text_and_string_content_escape_for_json() {
+        assert_eq!(text("a\"b"), r#""a\"b""#);
+        assert_eq!(text(&None::<String>), "null");
+        assert_eq!(text(&3_i64), "3");
+        assert_eq!(string_content("a\"b\\c\n"), r#"a\"b\\c\n"#);
+        assert_eq!(string_content(&None::<String>), "");
+        assert_eq!(string_content(&true), "true");
+        assert_eq!(string_content(&SecretString::from("s\"x")), r#"s\"x"#);
+    }
 
     #[test]
     fn object_drops_absent_fields_and_keeps_order() {

@@ -83,7 +83,7 @@ fn meet(slot: &mut Option<BTreeSet<usize>>, incoming: &BTreeSet<usize>) -> bool 
 
 /// The index of the step that produces `variable`.
 pub(crate) fn producer(steps: &[StepPlan], value: &ValueRef) -> Option<usize> {
-    let ValueRef::StepOutput { variable, .. } = value else { return None };
+    let ValueRef::StepOutput { variable, .. } = value.base() else { return None };
     steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
 }
 

@@ -11,7 +11,7 @@ use crate::naming::Scope;
 use crate::openapi::{Operation, ParamLocation};
 use crate::plan::{
     BodyEncoding, BodyPlan, CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, ParameterStyle,
-    RustType, StepOutputPlan, StepPlan, ValueRef,
+    RustType, StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 use crate::types;
 
@@ -223,6 +223,11 @@ fn parameters(
             complete = false;
             continue;
         };
+        if let Err(message) = embeddable(&value) {
+            cx.reporter.error(value_pointer, message);
+            complete = false;
+            continue;
+        }
         if location == ParameterLocation::Path && value.refs().iter().any(|value| value.is_optional()) {
             cx.reporter.error(
                 value_pointer,
@@ -340,32 +345,110 @@ fn request_body(
     let declared = operation.request_body.as_ref().and_then(|declared| declared.content.keys().next().cloned());
     let content_type = body.content_type.clone().or(declared).unwrap_or_else(|| "application/json".to_string());
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    let (encoding, default) = if essence == "application/json" || essence.ends_with("+json") {
-        (BodyEncoding::Json, "application/json")
-    } else if essence == "application/x-www-form-urlencoded" {
-        (BodyEncoding::Form, "application/x-www-form-urlencoded")
-    } else {
-        cx.reporter.unsupported(
-            &format!("{pointer}/contentType"),
-            &format!("a `{content_type}` request body (JSON and form bodies are generated so far)"),
-        );
-        return None;
-    };
     let Some(payload) = &body.payload else { return Some(None) };
     let payload_pointer = format!("{pointer}/payload");
-    if let Value::String(text) = payload
-        && expr::parse(text).is_err()
-    {
-        cx.reporter.unsupported(&payload_pointer, "a payload written as JSON text in a string");
-        return None;
-    }
-    if encoding == BodyEncoding::Form && !matches!(payload, Value::Object(_)) {
+    let is_json = essence == "application/json" || essence.ends_with("+json");
+    let (encoding, default) = match payload {
+        Value::String(text) if is_json && expr::parse(text).is_err() => {
+            let in_string = match json_text_slots(text) {
+                Ok(in_string) => in_string,
+                Err(message) => {
+                    cx.reporter.error(&payload_pointer, message);
+                    return None;
+                }
+            };
+            (BodyEncoding::JsonText { in_string }, "")
+        }
+        _ if is_json => (BodyEncoding::Json, "application/json"),
+        _ if essence == "application/x-www-form-urlencoded" => {
+            (BodyEncoding::Form, "application/x-www-form-urlencoded")
+        }
+        _ if essence == "multipart/form-data" => (BodyEncoding::Multipart, "multipart/form-data"),
+        Value::String(_) => (BodyEncoding::Raw, ""),
+        _ => {
+            cx.reporter.error(
+                &payload_pointer,
+                format!("a `{content_type}` body is sent as written: its payload must be a string"),
+            );
+            return None;
+        }
+    };
+    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !matches!(payload, Value::Object(_)) {
         cx.reporter.error(&payload_pointer, "a form body needs an object payload (field name to value)");
         return None;
     }
-    let value = env.value(payload, &payload_pointer, cx.reporter)?;
+    let value = match (&encoding, payload) {
+        (BodyEncoding::JsonText { .. }, Value::String(text)) => env.json_text(text, &payload_pointer, cx.reporter)?,
+        _ => env.value(payload, &payload_pointer, cx.reporter)?,
+    };
+    if !matches!(encoding, BodyEncoding::JsonText { .. })
+        && let Err(message) = embeddable(&value)
+    {
+        cx.reporter.error(&payload_pointer, message);
+        return None;
+    }
+    if encoding == BodyEncoding::Raw
+        && let ValuePlan::Ref(reference) = &value
+        && !matches!(reference.ty(), RustType::String | RustType::Secret)
+    {
+        cx.reporter.error(&payload_pointer, format!("a `{content_type}` body needs a string value"));
+        return None;
+    }
+    // Raw and JSON-text bodies always name their media type; the others only when it is not the default.
     let content_type = (essence != default).then_some(content_type);
     Some(Some(BodyPlan { value, encoding, content_type }))
+}
+
+/// Only scalars can be embedded in a string: a list or a JSON value has no single text form.
+fn embeddable(value: &ValuePlan) -> Result<(), String> {
+    match value {
+        ValuePlan::Template(pieces) => {
+            for piece in pieces {
+                if let crate::plan::TemplatePiece::Value(embedded) = piece
+                    && matches!(embedded.ty(), RustType::Vec(_) | RustType::Json)
+                {
+                    return Err("a list or JSON value cannot be embedded in a string; use it as the whole value".into());
+                }
+            }
+            Ok(())
+        }
+        ValuePlan::Object(fields) => fields.iter().try_for_each(|(_, value)| embeddable(value)),
+        ValuePlan::Array(items) => items.iter().try_for_each(embeddable),
+        ValuePlan::Literal(_) | ValuePlan::Ref(_) => Ok(()),
+    }
+}
+
+/// For a payload written as JSON text with embedded expressions: whether each expression stands inside
+/// a JSON string. The text must be valid JSON once the expressions are filled in.
+fn json_text_slots(text: &str) -> Result<Vec<bool>, String> {
+    let parts = expr::parse_template(text).map_err(|error| format!("invalid embedded expression: {error}"))?;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut slots = Vec::new();
+    let mut filled = String::new();
+    for part in parts {
+        match part {
+            expr::TemplatePart::Literal(literal) => {
+                for character in literal.chars() {
+                    if escaped {
+                        escaped = false;
+                    } else if in_string && character == '\\' {
+                        escaped = true;
+                    } else if character == '"' {
+                        in_string = !in_string;
+                    }
+                }
+                filled.push_str(&literal);
+            }
+            expr::TemplatePart::Expr { .. } => {
+                slots.push(in_string);
+                filled.push_str(if in_string { "x" } else { "0" });
+            }
+        }
+    }
+    serde_json::from_str::<Value>(&filled)
+        .map_err(|error| format!("the payload is not valid JSON once its expressions are filled in: {error}"))?;
+    Ok(slots)
 }
 
 /// `x-serverUrl`: an expression giving the base URL for this step (Redocly Respect's convention,

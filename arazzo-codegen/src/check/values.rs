@@ -154,12 +154,22 @@ impl Env<'_> {
         }
     }
 
+    /// A payload written as JSON text: embedded values are JSON-encoded, so optional ones (written as
+    /// `null` when absent) and JSON values are allowed.
+    pub(crate) fn json_text(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
+        self.template(text, pointer, reporter, true)
+    }
+
     fn string_value(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
         if text.starts_with('$')
             && let Ok(expr) = expr::parse(text)
         {
             return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref);
         }
+        self.template(text, pointer, reporter, false)
+    }
+
+    fn template(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>, json: bool) -> Option<ValuePlan> {
         let parts = match expr::parse_template(text) {
             Ok(parts) => parts,
             Err(error) => {
@@ -186,7 +196,7 @@ impl Env<'_> {
                         );
                     }
                     match self.request_reference(&expr, pointer, reporter) {
-                        Some(value) if value.is_optional() => {
+                        Some(value) if value.is_optional() && !json => {
                             reporter.error(
                                 pointer,
                                 format!(
@@ -204,9 +214,21 @@ impl Env<'_> {
         complete.then_some(ValuePlan::Template(pieces))
     }
 
-    /// A reference usable in a request: inputs and earlier step outputs.
+    /// A reference usable in a request: inputs and earlier step outputs, optionally at a JSON pointer
+    /// (`$inputs.customer#/firstName`).
     fn request_reference(&self, expr: &Expr, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValueRef> {
         match expr {
+            Expr::Inputs { name, pointer: Some(json_pointer) } => {
+                let base = Expr::Inputs { name: name.clone(), pointer: None };
+                let base = self.reference(&base, pointer, reporter)?;
+                Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.clone() })
+            }
+            Expr::Steps { step, output: Some(output), pointer: Some(json_pointer), rest } => {
+                let base =
+                    Expr::Steps { step: step.clone(), output: Some(output.clone()), pointer: None, rest: rest.clone() };
+                let base = self.reference(&base, pointer, reporter)?;
+                Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.clone() })
+            }
             Expr::Inputs { .. } | Expr::Steps { .. } => self.reference(expr, pointer, reporter),
             other => {
                 reporter.unsupported(pointer, &format!("the expression `{other}` in a request value"));

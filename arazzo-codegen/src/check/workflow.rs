@@ -127,7 +127,7 @@ fn check_availability(
                     .outputs
                     .iter()
                     .find(
-                        |output| matches!(value, ValueRef::StepOutput { variable, .. } if *variable == output.variable),
+                        |output| matches!(value.base(), ValueRef::StepOutput { variable, .. } if *variable == output.variable),
                     )
                     .map(|output| output.name.as_str())
                     .unwrap_or_default();
@@ -299,7 +299,7 @@ fn workflow_outputs(
             continue;
         };
         let available_after = match &value {
-            ValueRef::Input { .. } => None,
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } => None,
             ValueRef::StepOutput { variable, .. } => {
                 steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
             }
@@ -318,7 +318,7 @@ fn workflow_outputs(
 
 /// Records that a step output is read, so unread outputs are bound to `_`-prefixed names.
 pub(crate) fn mark_used(steps: &mut [StepPlan], value: &ValueRef) {
-    if let ValueRef::StepOutput { variable, .. } = value {
+    if let ValueRef::StepOutput { variable, .. } = value.base() {
         for output in steps.iter_mut().flat_map(|step| step.outputs.iter_mut()) {
             if &output.variable == variable {
                 output.used = true;

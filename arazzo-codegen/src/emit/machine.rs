@@ -74,7 +74,7 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = match &output.value {
-            ValueRef::Input { .. } => super::value::owned(&output.value),
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } => super::value::owned(&output.value),
             ValueRef::StepOutput { variable, ty } => {
                 let variable = ident(variable);
                 if output.field.optional {
@@ -118,7 +118,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     // Copies of the earlier outputs this step reads, under the names the request code uses.
     let mut read: Vec<(&String, String)> = Vec::new();
     for value in step.values_read() {
-        if let ValueRef::StepOutput { variable, .. } = value
+        if let ValueRef::StepOutput { variable, .. } = value.base()
             && !read.iter().any(|(known, _)| *known == variable)
         {
             read.push((variable, expression_of(workflow, variable)));
@@ -144,7 +144,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let field = ident(&output.field.field);
         let value = match &output.value {
             ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
-            ValueRef::Input { .. } => {
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } => {
                 let value = super::value::owned(&output.value);
                 quote!(::core::option::Option::Some(#value))
             }

@@ -8,7 +8,7 @@ use super::ident;
 use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
-    ArgumentPlan, BodyEncoding, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType,
+    ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType,
     StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 
@@ -62,14 +62,7 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
             authenticate(kind, secret)
         }
     });
-    let body = step.body.as_ref().map(|body| {
-        let value = json(&body.value);
-        let content_type = body.content_type.as_ref().map(|media| quote!(.header("Content-Type", #media)));
-        match body.encoding {
-            BodyEncoding::Json => quote!(#content_type .json_body(#value)),
-            BodyEncoding::Form => quote!(#content_type .form_body(#value)),
-        }
-    });
+    let body = step.body.as_ref().map(body);
     let mut secrets: Vec<&ValueRef> = Vec::new();
     for value in step
         .parameters
@@ -104,6 +97,76 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
             #(#redactions)*;
     };
     (statements, base_url)
+}
+
+/// The body of a request, encoded as its content type says.
+fn body(body: &BodyPlan) -> TokenStream {
+    let media = body.content_type.as_deref().unwrap_or_default();
+    let content_type = body.content_type.as_ref().map(|media| quote!(.header("Content-Type", #media)));
+    match &body.encoding {
+        BodyEncoding::Json => {
+            let value = json(&body.value);
+            quote!(#content_type .json_body(#value))
+        }
+        BodyEncoding::Form => {
+            let value = json(&body.value);
+            quote!(#content_type .form_body(#value))
+        }
+        BodyEncoding::Multipart => {
+            let value = json(&body.value);
+            quote!(.multipart_body(#value))
+        }
+        BodyEncoding::JsonText { in_string } => {
+            let ValuePlan::Template(pieces) = &body.value else { return raw(media, &body.value) };
+            let text = json_text(pieces, in_string);
+            quote!(.raw_body(#media, #text))
+        }
+        BodyEncoding::Raw => raw(media, &body.value),
+    }
+}
+
+/// A body sent as written: a string, or a template filled with the values' text.
+fn raw(media: &str, value: &ValuePlan) -> TokenStream {
+    let text = match value {
+        ValuePlan::Template(pieces) => value::template_text(pieces),
+        ValuePlan::Ref(reference) if reference.ty() == &RustType::Secret => {
+            let place = place(reference);
+            quote!(#place.expose_secret().to_owned())
+        }
+        ValuePlan::Ref(reference) => {
+            let place = place(reference);
+            quote!(#place.clone())
+        }
+        ValuePlan::Literal(serde_json::Value::String(text)) => quote!(#text),
+        other => {
+            let json = json(other);
+            quote!(#json.unwrap_or_default().to_string())
+        }
+    };
+    quote!(.raw_body(#media, #text))
+}
+
+/// JSON text with each value JSON-encoded, or escaped as string content where it stands inside a
+/// JSON string, so a value can never break the document's structure.
+fn json_text(pieces: &[crate::plan::TemplatePiece], in_string: &[bool]) -> TokenStream {
+    let mut format = String::new();
+    let mut arguments = Vec::new();
+    let mut slots = in_string.iter();
+    for piece in pieces {
+        match piece {
+            crate::plan::TemplatePiece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            crate::plan::TemplatePiece::Value(value) => {
+                format.push_str("{}");
+                let place = place(value);
+                arguments.push(if slots.next().copied().unwrap_or(false) {
+                    quote!(::arazzo_runtime::json::string_content(&#place))
+                } else {
+                    quote!(::arazzo_runtime::json::text(&#place))
+                });
+            }
+        }
+    }
+    quote!(::std::format!(#format, #(#arguments),*))
 }
 
 /// Without successCriteria the specification leaves success open; a 5xx must not count as success,

@@ -18,6 +18,10 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             let variable = ident(variable);
             quote!(#variable)
         }
+        ValueRef::Pointer { base, pointer } => {
+            let base = place(base);
+            quote!(::arazzo_runtime::json::value(&#base).and_then(|value| value.pointer(#pointer).cloned()))
+        }
     }
 }
 
@@ -52,6 +56,23 @@ pub(super) fn parameter(value: &ValuePlan) -> TokenStream {
             quote!(&#json)
         }
     }
+}
+
+/// A `String` built from a template, secrets exposed: for a body, which is meant to carry them.
+pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
+    let mut format = String::new();
+    let mut arguments = Vec::new();
+    for piece in pieces {
+        match piece {
+            TemplatePiece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            TemplatePiece::Value(value) => {
+                format.push_str("{}");
+                let place = place(value);
+                arguments.push(if value.ty() == &RustType::Secret { quote!(#place.expose_secret()) } else { place });
+            }
+        }
+    }
+    quote!(::std::format!(#format, #(#arguments),*))
 }
 
 /// A `String` (or `SecretString` when a secret is embedded) built from a template.
