@@ -123,6 +123,15 @@ fn workflows_that_call_each_other_are_refused() {
 }
 
 #[test]
+fn a_replacement_whose_target_has_no_parent_is_refused() {
+    assert_eq!(
+        diagnostics("replacement.arazzo.yaml"),
+        ["error: tests/fixtures/bad/replacement.arazzo.yaml:17:23: `/owner/name` does not point into the payload \
+          (its parent must exist) (at workflows[0].steps[0].requestBody.replacements[0].target)"]
+    );
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let result = check_file(Path::new("tests/fixtures/bad/does-not-exist.yaml"), &Options::default(), &[]);
     let Err(GenerateError::Invalid { diagnostics, .. }) = result else { panic!("accepted a missing file") };

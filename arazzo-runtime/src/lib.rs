@@ -65,6 +65,7 @@ mod response;
 pub mod retry;
 mod run;
 mod secret;
+mod sent;
 mod transport;
 
 pub use client::{

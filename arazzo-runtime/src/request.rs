@@ -13,6 +13,7 @@ use crate::encode::{self, Location};
 use crate::error::StepError;
 use crate::multipart;
 use crate::secret::{BasicCredentials, SecretString};
+use crate::sent::SentRequest;
 
 /// An HTTP method of an OpenAPI operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -320,6 +321,9 @@ pub(crate) struct Prepared {
     pub(crate) body: Option<Vec<u8>>,
     /// Every secret the request carries, to scrub from error excerpts.
     pub(crate) secrets: Vec<SecretString>,
+    /// What criteria may read of the request: method, path parameters as given and the JSON
+    /// body; the transport adds the URL and headers.
+    pub(crate) sent: SentRequest,
 }
 
 impl Request {
@@ -616,23 +620,25 @@ impl Request {
             headers.insert(header::COOKIE, value);
         }
 
-        let body = match self.body {
-            None => None,
+        // The JSON value of a JSON or form body is kept for criteria; raw and multipart bytes
+        // are not copied.
+        let (body, sent_body) = match self.body {
+            None => (None, None),
             Some(Body::Json(value)) => {
                 set_content_type(&mut headers, HeaderValue::from_static("application/json"));
                 let bytes =
                     serde_json::to_vec(&value).map_err(|_| invalid("the JSON body could not be serialized".into()))?;
-                Some(bytes)
+                (Some(bytes), Some(value))
             }
             Some(Body::Form(value)) => {
                 set_content_type(&mut headers, HeaderValue::from_static("application/x-www-form-urlencoded"));
-                Some(encode::form_body(&value).into_bytes())
+                (Some(encode::form_body(&value).into_bytes()), Some(value))
             }
             Some(Body::Raw { content_type, bytes }) => {
                 let value = HeaderValue::from_str(&content_type)
                     .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
                 set_content_type(&mut headers, value);
-                Some(bytes)
+                (Some(bytes), None)
             }
             Some(Body::Multipart(value)) => {
                 let form = multipart::form_data(&value).map_err(invalid)?;
@@ -640,12 +646,18 @@ impl Request {
                 let value = HeaderValue::from_str(&content_type)
                     .map_err(|_| invalid("the multipart boundary is not a valid header value".into()))?;
                 headers.insert(header::CONTENT_TYPE, value);
-                Some(form.body)
+                (Some(form.body), None)
             }
         };
 
         let url = encode::build_url(base_url, &path, &query)?;
-        Ok(Prepared { method: self.method.to_reqwest(), url, headers, body, secrets: self.secrets })
+        let sent = SentRequest {
+            method: Some(self.method),
+            path_params: self.path_params.into_iter().map(|param| (param.name, param.value)).collect(),
+            body: sent_body,
+            ..SentRequest::default()
+        };
+        Ok(Prepared { method: self.method.to_reqwest(), url, headers, body, secrets: self.secrets, sent })
     }
 }
 

@@ -14,6 +14,10 @@ use crate::response::Response;
 pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
     let http = client.http()?;
     let prepared = request.prepare(base_url)?;
+    // Kept for criteria that read the request (`$url`, `$request.header.*`), in memory only.
+    let mut sent = prepared.sent;
+    sent.url = Some(prepared.url.clone());
+    sent.headers = prepared.headers.clone();
     let mut outgoing = reqwest::Request::new(prepared.method, prepared.url);
     *outgoing.headers_mut() = prepared.headers;
     if let Some(body) = prepared.body {
@@ -33,7 +37,7 @@ pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Response::from_parts(status, headers, body).with_secrets(prepared.secrets))
+    Ok(Response::from_parts(status, headers, body).with_secrets(prepared.secrets).with_request(sent))
 }
 
 /// Maps a reqwest error to a step error that keeps only a description.

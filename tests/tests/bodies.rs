@@ -49,7 +49,9 @@ fn inputs(nickname: Option<&str>, age: Option<i64>) -> SendBodiesInputs {
 async fn every_body_is_encoded_as_its_content_type_says() {
     let (base_url, received) = start().await;
     let config = Config { pets: Pets::new("token").with_base_url(base_url) };
-    send_bodies(&Client::new(), &config, &inputs(Some("R"), Some(3))).await.unwrap();
+    let outputs = send_bodies(&Client::new(), &config, &inputs(Some("R"), Some(3))).await.unwrap();
+    // A workflow output at a JSON pointer inside a step output.
+    assert_eq!(outputs.created_id, Some(json!("pet_1")));
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 4);
 
@@ -65,7 +67,11 @@ async fn every_body_is_encoded_as_its_content_type_says() {
     // A pointer into an input, and the previous step's output.
     let (content_type, body) = &received[1];
     assert_eq!(content_type, "application/json");
-    assert_eq!(serde_json::from_slice::<Value>(body).unwrap(), json!({"name": "Rexy", "parent": "pet_1"}));
+    // `replacements` replaced `parent` and added `extra`.
+    assert_eq!(
+        serde_json::from_slice::<Value>(body).unwrap(),
+        json!({"name": "Rexy", "parent": "parent-pet_1", "extra": {"source": "replacement"}})
+    );
 
     // Plain text, as written, with the secret exposed (a body is meant to carry it).
     let (content_type, body) = &received[2];

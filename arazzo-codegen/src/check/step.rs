@@ -337,16 +337,15 @@ fn request_body(
     let Some(body) = &step.request_body else { return Some(None) };
     let pointer = format!("{pointer}/requestBody");
     cx.reporter.extra(&body.extra, &pointer, &[]);
-    if !body.replacements.is_empty() {
-        cx.reporter.unsupported(&format!("{pointer}/replacements"), "payload `replacements`");
-        return None;
-    }
+
     // `contentType` falls back to the operation's first declared media type.
     let declared = operation.request_body.as_ref().and_then(|declared| declared.content.keys().next().cloned());
     let content_type = body.content_type.clone().or(declared).unwrap_or_else(|| "application/json".to_string());
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     let Some(payload) = &body.payload else { return Some(None) };
     let payload_pointer = format!("{pointer}/payload");
+    let replaced = replace(cx, payload, &body.replacements, &pointer)?;
+    let payload = &replaced;
     let is_json = essence == "application/json" || essence.ends_with("+json");
     let (encoding, default) = match payload {
         Value::String(text) if is_json && expr::parse(text).is_err() => {
@@ -397,6 +396,70 @@ fn request_body(
     // Raw and JSON-text bodies always name their media type; the others only when it is not the default.
     let content_type = (essence != default).then_some(content_type);
     Some(Some(BodyPlan { value, encoding, content_type }))
+}
+
+/// The payload with its `replacements` applied. They are applied to the template at build time, so a
+/// replacement's value may itself hold expressions; a target must be a JSON pointer whose parent exists.
+fn replace(
+    cx: &mut Context<'_, '_>,
+    payload: &Value,
+    replacements: &[model::PayloadReplacement],
+    pointer: &str,
+) -> Option<Value> {
+    let mut payload = payload.clone();
+    for (index, replacement) in replacements.iter().enumerate() {
+        let replacement_pointer = format!("{pointer}/replacements/{index}");
+        cx.reporter.extra(&replacement.extra, &replacement_pointer, &[]);
+        let target = replacement.target.as_str();
+        if payload.is_string() {
+            cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
+            return None;
+        }
+        if !(target.is_empty() || target.starts_with('/')) {
+            cx.reporter.error(
+                &format!("{replacement_pointer}/target"),
+                "a replacement target must be a JSON pointer (XPath targets need XML payloads, which are not supported)",
+            );
+            return None;
+        }
+        if !set_at(&mut payload, target, replacement.value.clone()) {
+            cx.reporter.error(
+                &format!("{replacement_pointer}/target"),
+                format!("`{target}` does not point into the payload (its parent must exist)"),
+            );
+            return None;
+        }
+    }
+    Some(payload)
+}
+
+/// Sets the value at a JSON pointer: replaces an existing node, adds an object member, or appends to
+/// an array with `-`. `false` when the parent does not exist.
+fn set_at(root: &mut Value, pointer: &str, value: Value) -> bool {
+    if pointer.is_empty() {
+        *root = value;
+        return true;
+    }
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match root.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.insert(key, value);
+            true
+        }
+        Some(Value::Array(items)) if key == "-" => {
+            items.push(value);
+            true
+        }
+        Some(Value::Array(items)) => match key.parse::<usize>() {
+            Ok(index) if index < items.len() => {
+                items[index] = value;
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Only scalars can be embedded in a string: a list or a JSON value has no single text form.

@@ -216,7 +216,12 @@ impl Env<'_> {
 
     /// A reference usable in a request: inputs and earlier step outputs, optionally at a JSON pointer
     /// (`$inputs.customer#/firstName`).
-    fn request_reference(&self, expr: &Expr, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValueRef> {
+    pub(crate) fn request_reference(
+        &self,
+        expr: &Expr,
+        pointer: &str,
+        reporter: &mut Reporter<'_>,
+    ) -> Option<ValueRef> {
         match expr {
             Expr::Inputs { name, pointer: Some(json_pointer) } => {
                 let base = Expr::Inputs { name: name.clone(), pointer: None };

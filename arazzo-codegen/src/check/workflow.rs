@@ -284,7 +284,9 @@ fn workflow_outputs(
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
         let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None };
         let value = match expr::parse(text) {
-            Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. })) => env.reference(&expr, &output_pointer, cx.reporter),
+            Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. })) => {
+                env.request_reference(&expr, &output_pointer, cx.reporter)
+            }
             Ok(other) => {
                 cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a workflow output"));
                 None
@@ -298,7 +300,7 @@ fn workflow_outputs(
             complete = false;
             continue;
         };
-        let available_after = match &value {
+        let available_after = match value.base() {
             ValueRef::Input { .. } | ValueRef::Pointer { .. } => None,
             ValueRef::StepOutput { variable, .. } => {
                 steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))

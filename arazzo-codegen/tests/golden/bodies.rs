@@ -69,15 +69,21 @@ pub mod bodies {
     }
     /// Outputs of the workflow `send-bodies`.
     #[derive(Clone, Debug)]
-    pub struct SendBodiesOutputs {}
+    pub struct SendBodiesOutputs {
+        /// `createdId`: `$steps.jsonText.outputs.created#/id`.
+        pub created_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
     /// The outputs of the workflow `send-bodies` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
     #[derive(Clone, Debug, Default)]
-    pub struct SendBodiesPartial {}
+    pub struct SendBodiesPartial {
+        /// `createdId`, once known.
+        pub created_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
     /// Runs the workflow `send-bodies`.
     ///
     /// # Steps
     ///
-    /// 1. `jsonText`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A payload written as JSON text, as the specification's examples do. Produces `id`.
+    /// 1. `jsonText`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A payload written as JSON text, as the specification's examples do. Produces `id`, `created`.
     /// 2. `pointer`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A JSON pointer into an input, in a structured payload.
     /// 3. `text`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
     /// 4. `multipart`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
@@ -117,6 +123,11 @@ pub mod bodies {
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let json_text_id: ::std::string::String = run.output(&response, "/id")?;
+        let json_text_created: ::arazzo_runtime::serde_json::Value = run
+            .output(&response, "")?;
+        run.partial.created_id = ::arazzo_runtime::json::value(&json_text_created)
+            .and_then(|value| value.pointer("/id").cloned())
+            .clone();
         run.step("pointer", "createPet");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -132,7 +143,23 @@ pub mod bodies {
                                 .and_then(|value| value.pointer("/pet/name").cloned()),
                         ),
                     ),
-                    ("parent", ::arazzo_runtime::json::value(&json_text_id)),
+                    (
+                        "parent",
+                        ::arazzo_runtime::json::value(
+                            &::std::format!("parent-{}", json_text_id),
+                        ),
+                    ),
+                    (
+                        "extra",
+                        ::arazzo_runtime::json::object([
+                            (
+                                "source",
+                                ::arazzo_runtime::json::literal(
+                                    ::arazzo_runtime::serde_json::Value::from("replacement"),
+                                ),
+                            ),
+                        ]),
+                    ),
                 ]),
             );
         let response = run.send(client, &config.pets.base_url, request).await?;
@@ -176,6 +203,10 @@ pub mod bodies {
             );
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        ::core::result::Result::Ok(SendBodiesOutputs {})
+        ::core::result::Result::Ok(SendBodiesOutputs {
+            created_id: ::arazzo_runtime::json::value(&json_text_created)
+                .and_then(|value| value.pointer("/id").cloned())
+                .clone(),
+        })
     }
 }
