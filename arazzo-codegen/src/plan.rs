@@ -519,6 +519,16 @@ impl OperandPlan {
 #[derive(Clone, Debug, PartialEq)]
 pub enum OperandPlan {
     StatusCode,
+    /// `$url`: the URL the request was sent to.
+    Url,
+    /// `$method`.
+    Method,
+    /// `$request.header.<name>`, `$request.query.<name>`, `$request.path.<name>`: as sent.
+    RequestHeader(String),
+    RequestQuery(String),
+    RequestPath(String),
+    /// `$request.body`, at a JSON pointer (`""` for the whole body).
+    RequestBody(String),
     /// `$response.body`, at a JSON pointer (`""` for the whole body).
     ResponseBody(String),
     ResponseHeader(String),

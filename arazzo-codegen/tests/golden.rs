@@ -55,6 +55,11 @@ fn criteria_compile_to_runtime_calls() {
         "::arazzo_runtime::condition::regex_match(\n                    \"^/pets\\\\?page=\\\\d+$\",\n                    \
          response.header_value(\"X-Next\").as_ref(),",
         "run.check(true, \"true\", &response)?;",
+        // What was sent: `$method`, `$url` and `$request.*`.
+        "::arazzo_runtime::serde_json::Value::from(response.request_method()),",
+        "response.request_path(\"petId\").as_ref(),",
+        "response.request_header(\"X-Api-Key\").as_ref(),",
+        "response.request_query(\"missing\").as_ref(),",
         // Criteria reading inputs keep the `inputs` parameter named.
         "        inputs: &CheckPetsInputs,",
         // A regex or jsonpath criterion is quoted with what it applies to.

@@ -378,3 +378,24 @@ fn debug_shows_styled_parameter_names_only() {
     assert!(debug.contains("\"X-H\"") && debug.contains("\"q\"") && debug.contains("has_body: true"), "{debug}");
     assert!(!debug.contains("-value"), "{debug}");
 }
+
+#[test]
+fn prepare_keeps_the_method_path_values_and_json_body_for_criteria() {
+    let prepared = prepare(
+        Request::new(Method::Patch, "/a/{id}")
+            .path_param("id", "x y")
+            .path_param("unused", &None::<String>)
+            .json_body(json!({"k": [1]})),
+    );
+    let sent = &prepared.sent;
+    assert_eq!(sent.method(), "PATCH");
+    assert_eq!(sent.path("id"), Some(json!("x y")));
+    assert_eq!(sent.path("unused"), None);
+    assert_eq!(sent.body_at("/k/0"), Some(&json!(1)));
+    // The transport fills these in.
+    assert_eq!(sent.url(), "");
+    assert!(sent.headers.is_empty());
+
+    let raw = prepare(Request::new(Method::Post, "/a").raw_body("application/json", "{}"));
+    assert_eq!(raw.sent.body_at(""), None);
+}

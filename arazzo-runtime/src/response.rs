@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::error::StepError;
 use crate::secret::SecretString;
+use crate::sent::SentRequest;
 
 /// Longest body excerpt put in an error message, in characters.
 pub const EXCERPT_CHARS: usize = 200;
@@ -18,19 +19,33 @@ const REDACTED: &str = "[REDACTED]";
 /// A complete HTTP response (the body is read before the step goes on).
 ///
 /// It also holds the secrets its request carried, so that an excerpt of the body in an error
-/// message can be scrubbed of them. `Debug` shows the status and body size only.
+/// message can be scrubbed of them, and, in memory only, the request as sent, for criteria that
+/// read it ([`Response::request_method`], [`Response::request_url`],
+/// [`Response::request_header`], [`Response::request_query`], [`Response::request_path`],
+/// [`Response::request_body_at`]). `Debug` shows the status and body size only: never a header,
+/// the URL, a body or anything of the request.
 pub struct Response {
     status: u16,
     headers: HeaderMap,
     body: Vec<u8>,
     secrets: Vec<SecretString>,
     json: OnceLock<Result<Value, StepError>>,
+    request: SentRequest,
 }
 
 impl Response {
     /// A response from its parts: for tests and for transports other than the built-in one.
+    /// It knows nothing of its request: [`Response::request_method`] and
+    /// [`Response::request_url`] are empty and the other `request_*` readers give `None`.
     pub fn from_parts(status: u16, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, headers, body: body.into(), secrets: Vec::new(), json: OnceLock::new() }
+        Self {
+            status,
+            headers,
+            body: body.into(),
+            secrets: Vec::new(),
+            json: OnceLock::new(),
+            request: SentRequest::default(),
+        }
     }
 
     /// Registers a secret to scrub from [`Response::body_excerpt`].
@@ -42,6 +57,62 @@ impl Response {
     pub(crate) fn with_secrets(mut self, secrets: Vec<SecretString>) -> Self {
         self.secrets.extend(secrets);
         self
+    }
+
+    pub(crate) fn with_request(mut self, request: SentRequest) -> Self {
+        self.request = request;
+        self
+    }
+
+    /// The method of the request as sent, upper case (`"GET"`): the criterion operand
+    /// `$method`. Empty for a response built with [`Response::from_parts`].
+    pub fn request_method(&self) -> &str {
+        self.request.method()
+    }
+
+    /// The full URL of the request as sent (scheme, host, encoded path and query): the criterion
+    /// operand `$url`. Empty for a response built with [`Response::from_parts`].
+    pub fn request_url(&self) -> &str {
+        self.request.url()
+    }
+
+    /// The first value of request header `name` (case-insensitive) as a JSON string, or `None`
+    /// when the request did not send it or it is not UTF-8: the criterion operand
+    /// `$request.header.X-Api-Key`. Credential headers the runtime added (`Authorization`, API
+    /// keys) and the `Cookie` header count; headers the HTTP client adds on its own (`Host`,
+    /// `Content-Length`, `Accept`) do not.
+    pub fn request_header(&self, name: &str) -> Option<Value> {
+        self.request.header(name)
+    }
+
+    /// The first value of query parameter `name` as sent, decoded
+    /// (`application/x-www-form-urlencoded`), as a JSON string, or `None` when the request did not
+    /// send it: the criterion operand `$request.query.limit`. Names are matched exactly, as sent
+    /// (an exploded object sends its property names, a `deepObject` sends `name[key]`).
+    pub fn request_query(&self, name: &str) -> Option<Value> {
+        self.request.query(name)
+    }
+
+    /// The value of path parameter `name` as given to [`Request::path_param`] (or
+    /// [`Request::path_param_styled`]), before encoding, or `None` when it was not given or was
+    /// absent: the criterion operand `$request.path.app_id`. When given twice, the last value
+    /// (the one sent) wins.
+    ///
+    /// [`Request::path_param`]: crate::Request::path_param
+    /// [`Request::path_param_styled`]: crate::Request::path_param_styled
+    pub fn request_path(&self, name: &str) -> Option<Value> {
+        self.request.path(name)
+    }
+
+    /// The value at an RFC 6901 JSON pointer (`""` is the whole body) of the request body, or
+    /// `None` when nothing is there or no JSON body was sent: the criterion operand
+    /// `$request.body#/name`. JSON and form bodies are read as the JSON value given to
+    /// [`Request::json_body`] or [`Request::form_body`]; raw and multipart bodies are not kept.
+    ///
+    /// [`Request::json_body`]: crate::Request::json_body
+    /// [`Request::form_body`]: crate::Request::form_body
+    pub fn request_body_at(&self, pointer: &str) -> Option<&Value> {
+        self.request.body_at(pointer)
     }
 
     /// The HTTP status code.

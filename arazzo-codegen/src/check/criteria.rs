@@ -177,6 +177,21 @@ fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>
             Some(OperandPlan::ResponseBody(json_pointer.clone().unwrap_or_default()))
         }
         Expr::Response(ExprSource::Header(name)) => Some(OperandPlan::ResponseHeader(name.clone())),
+        Expr::Response(source) => {
+            cx.reporter.error(
+                pointer,
+                format!("`{parsed}` names nothing: a response has a status, headers and a body, not `{source}`"),
+            );
+            None
+        }
+        Expr::Url => Some(OperandPlan::Url),
+        Expr::Method => Some(OperandPlan::Method),
+        Expr::Request(ExprSource::Header(name)) => Some(OperandPlan::RequestHeader(name.clone())),
+        Expr::Request(ExprSource::Query(name)) => Some(OperandPlan::RequestQuery(name.clone())),
+        Expr::Request(ExprSource::Path(name)) => Some(OperandPlan::RequestPath(name.clone())),
+        Expr::Request(ExprSource::Body(json_pointer)) => {
+            Some(OperandPlan::RequestBody(json_pointer.clone().unwrap_or_default()))
+        }
         Expr::Inputs { name, pointer: json_pointer } => {
             let plain = Expr::Inputs { name: name.clone(), pointer: None };
             let value = env.reference(&plain, pointer, cx.reporter)?;

@@ -119,6 +119,16 @@ fn operand(read: &OperandPlan) -> TokenStream {
             quote!(::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::from(response.status())))
         }
         OperandPlan::ResponseBody(pointer) => quote!(response.body_at(#pointer)),
+        OperandPlan::Url => {
+            quote!(::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::from(response.request_url())))
+        }
+        OperandPlan::Method => {
+            quote!(::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::from(response.request_method())))
+        }
+        OperandPlan::RequestHeader(name) => quote!(response.request_header(#name).as_ref()),
+        OperandPlan::RequestQuery(name) => quote!(response.request_query(#name).as_ref()),
+        OperandPlan::RequestPath(name) => quote!(response.request_path(#name).as_ref()),
+        OperandPlan::RequestBody(pointer) => quote!(response.request_body_at(#pointer)),
         OperandPlan::ResponseHeader(name) => quote!(response.header_value(#name).as_ref()),
         OperandPlan::Value { value, pointer } => {
             let place = place(value);

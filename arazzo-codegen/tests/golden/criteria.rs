@@ -83,7 +83,7 @@ pub mod criteria {
     /// # Steps
     ///
     /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200` and `$response.body#/pets/0/name == $inputs.name && !($response.body#/pets/0/age < $inputs.minimum)` and `$response.header.X-Next != null || $response.body.pets[0].vaccinated == true` and `$inputs.filter#/kind == 'cat'` and `$.pets[?@.age > 1] (jsonpath on $response.body)` and `$.pets[0].id (jsonpath on $response.body)` and `^/pets\?page=\d+$ (regex on $response.header.X-Next)`. Produces `firstId`.
-    /// 2. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$steps.list.outputs.firstId == $response.body#/id` and `true`.
+    /// 2. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$steps.list.outputs.firstId == $response.body#/id` and `true` and `$method == 'get' && $request.path.petId == $steps.list.outputs.firstId && $url != null` and `$request.header.X-Api-Key != null && $request.query.missing == null`.
     ///
     /// # Errors
     ///
@@ -204,6 +204,51 @@ pub mod criteria {
             &response,
         )?;
         run.check(true, "true", &response)?;
+        run.check(
+            ::arazzo_runtime::condition::compare(
+                ::arazzo_runtime::condition::Compare::Eq,
+                ::core::option::Option::Some(
+                    &::arazzo_runtime::serde_json::Value::from(response.request_method()),
+                ),
+                ::core::option::Option::Some(
+                    &::arazzo_runtime::serde_json::Value::from("get"),
+                ),
+            )
+                && ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    response.request_path("petId").as_ref(),
+                    ::arazzo_runtime::json::value(&list_first_id).as_ref(),
+                )
+                && ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::from(
+                            response.request_url(),
+                        ),
+                    ),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+            "$method == 'get' && $request.path.petId == $steps.list.outputs.firstId && $url != null",
+            &response,
+        )?;
+        run.check(
+            ::arazzo_runtime::condition::compare(
+                ::arazzo_runtime::condition::Compare::Ne,
+                response.request_header("X-Api-Key").as_ref(),
+                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
+            )
+                && ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    response.request_query("missing").as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+            "$request.header.X-Api-Key != null && $request.query.missing == null",
+            &response,
+        )?;
         ::core::result::Result::Ok(CheckPetsOutputs {
             first_id: list_first_id.clone(),
         })
