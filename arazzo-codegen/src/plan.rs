@@ -88,6 +88,8 @@ pub struct WorkflowPlan {
     /// Secrets that steps produce but no workflow output carries (Svix's `rotatedKey`): kept in the
     /// partial outputs so that a failure after the step never loses a key it created.
     pub kept_secrets: Vec<KeptSecretPlan>,
+    /// The workflows of `dependsOn`, called (in order) before the first step.
+    pub dependencies: Vec<StepPlan>,
     pub steps: Vec<StepPlan>,
 }
 

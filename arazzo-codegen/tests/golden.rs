@@ -134,6 +134,9 @@ fn nested_document_generates_the_golden_module() {
         "let lookup_greeting: ::std::string::String = called.greeting.clone();",
         // Criteria of a workflow step have no response to quote.
         "run.holds(",
+        // `dependsOn` runs the dependency before the first step; its outputs are readable.
+        "run.step(\"get-pet-name\", \"workflow get-pet-name\");",
+        ".header(\"X-Request-Id\", &::std::format!(\"after-{}\", get_pet_name_name))",
         // Credentials follow the description's order of security schemes, whatever order the
         // workflows were checked in (the callee, which needs `apiKey`, is checked first).
         "pub fn new(\n            bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,\n            \

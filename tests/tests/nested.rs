@@ -251,3 +251,34 @@ fn assert_request_is_read(request: &arazzo_tests::RecordedRequest, id: &str) {
     common::assert_request(0, request, &read(&format!("/v2/pets/{id}")));
     assert_eq!(request.header("x-api-key"), Some(API_KEY));
 }
+
+/// `dependsOn`: `list-after-reading` runs `get-pet-name` first (with the inputs it shares by name),
+/// then uses its output in its own request and outputs.
+#[tokio::test]
+async fn depends_on_runs_the_dependency_first_and_shares_its_outputs() {
+    let pet = pets::Pet { id: "pet_dep".into(), name: "Dora".into(), age: 2, owner_token: Some("tok_dep".into()) };
+    let fake = pets::start(PetsSeed { pets: vec![pet], ..seed() }).await.unwrap();
+    let inputs = nested::ListAfterReadingInputs { pet_id: "pet_dep".into(), greeting: "hi".into() };
+    let outputs = nested::list_after_reading(&Client::new(), &config(&fake), &inputs).await.unwrap();
+    assert_eq!(outputs.name, "Dora");
+
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("GET", "/v2/pets/pet_dep"));
+    assert_eq!(requests[0].header("x-api-key"), Some(API_KEY));
+    assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", "/v2/pets"));
+    assert_eq!(requests[1].header("x-request-id"), Some("after-Dora"));
+}
+
+/// A failing dependency fails the workflow at a step named after it, before any step of its own.
+#[tokio::test]
+async fn a_failing_dependency_stops_the_workflow_before_its_steps() {
+    let fake = pets::start(seed()).await.unwrap();
+    let inputs = nested::ListAfterReadingInputs { pet_id: "pet_missing".into(), greeting: "hi".into() };
+    let error = nested::list_after_reading(&Client::new(), &config(&fake), &inputs).await.unwrap_err();
+    assert_eq!(error.step_id(), "get-pet-name");
+    assert!(matches!(error.error(), StepError::Workflow { workflow_id: "get-pet-name", step_id: "read", .. }));
+    assert_eq!(error.partial().name, None);
+    assert!(error.partial().get_pet_name_partial.is_some());
+    assert_eq!(fake.requests().len(), 1);
+}

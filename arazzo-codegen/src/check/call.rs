@@ -14,9 +14,9 @@ use crate::plan::{
     ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece, ValuePlan,
 };
 
-pub(crate) fn plan<'d>(
-    cx: &mut Context<'d, '_>,
-    step: &'d model::Step,
+pub(crate) fn plan(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
     callee_id: &str,
     pointer: &str,
     env: &Env<'_>,

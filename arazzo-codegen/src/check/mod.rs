@@ -309,17 +309,20 @@ fn local_path(url: &str, arazzo_file: &Path) -> Option<PathBuf> {
 /// Workflows in an order where every workflow comes after those its steps call (document order
 /// otherwise). Workflows on a call cycle are reported and left out.
 fn call_order(document: &Document, reporter: &mut Reporter<'_>) -> Vec<usize> {
-    let callees = |index: usize| -> Vec<(usize, usize)> {
-        document.workflows[index]
-            .steps
+    // Calls from steps and from `dependsOn`, each with the pointer of where it is written.
+    let callees = |index: usize| -> Vec<(String, usize)> {
+        let position = |id: &str| document.workflows.iter().position(|workflow| workflow.workflow_id == id);
+        let workflow = &document.workflows[index];
+        let from_steps = workflow.steps.iter().enumerate().filter_map(|(step, candidate)| {
+            let callee = position(candidate.workflow_id.as_deref()?)?;
+            Some((format!("/workflows/{index}/steps/{step}/workflowId"), callee))
+        });
+        let from_dependencies = workflow
+            .depends_on
             .iter()
             .enumerate()
-            .filter_map(|(step, candidate)| {
-                let id = candidate.workflow_id.as_deref()?;
-                let callee = document.workflows.iter().position(|workflow| workflow.workflow_id == id)?;
-                Some((step, callee))
-            })
-            .collect()
+            .filter_map(|(entry, id)| Some((format!("/workflows/{index}/dependsOn/{entry}"), position(id)?)));
+        from_dependencies.chain(from_steps).collect()
     };
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -332,7 +335,7 @@ fn call_order(document: &Document, reporter: &mut Reporter<'_>) -> Vec<usize> {
         index: usize,
         marks: &mut [Mark],
         order: &mut Vec<usize>,
-        callees: &dyn Fn(usize) -> Vec<(usize, usize)>,
+        callees: &dyn Fn(usize) -> Vec<(String, usize)>,
         document: &Document,
         reporter: &mut Reporter<'_>,
     ) -> bool {
@@ -343,10 +346,10 @@ fn call_order(document: &Document, reporter: &mut Reporter<'_>) -> Vec<usize> {
         }
         marks[index] = Mark::Open;
         let mut fine = true;
-        for (step, callee) in callees(index) {
+        for (pointer, callee) in callees(index) {
             if marks[callee] == Mark::Open {
                 reporter.error(
-                    &format!("/workflows/{index}/steps/{step}/workflowId"),
+                    &pointer,
                     format!(
                         "workflow `{}` calls `{}`, which calls back into it; a cycle of workflow calls cannot be compiled",
                         document.workflows[index].workflow_id, document.workflows[callee].workflow_id

@@ -29,6 +29,8 @@ pub(crate) struct Env<'a> {
     pub(crate) all_steps: &'a [model::Step],
     /// The step being planned, when inside one.
     pub(crate) current: Option<&'a str>,
+    /// The workflows of `dependsOn`, run before the first step: `$workflows.<id>.outputs.<name>`.
+    pub(crate) dependencies: &'a [StepPlan],
 }
 
 impl Env<'_> {
@@ -69,6 +71,34 @@ impl Env<'_> {
                     return None;
                 }
                 self.step_output(step, output, pointer, reporter)
+            }
+            Expr::Workflows { workflow, field, name, pointer: None, .. } if field == "outputs" => {
+                let dependency = self
+                    .dependencies
+                    .iter()
+                    .find(|dependency| dependency.call.as_ref().is_some_and(|call| &call.workflow_id == workflow));
+                let Some(dependency) = dependency else {
+                    reporter.error(
+                        pointer,
+                        format!(
+                            "`{expr}` reads workflow `{workflow}`, which this workflow does not list in `dependsOn`"
+                        ),
+                    );
+                    return None;
+                };
+                match dependency.outputs.iter().find(|output| &output.name == name) {
+                    Some(found) => {
+                        Some(ValueRef::StepOutput { variable: found.variable.clone(), ty: found.ty.clone() })
+                    }
+                    None => {
+                        let outputs = list(dependency.outputs.iter().map(|output| output.name.as_str()));
+                        reporter.error(
+                            pointer,
+                            format!("workflow `{workflow}` has no output `{name}`; its outputs are: {outputs}"),
+                        );
+                        None
+                    }
+                }
             }
             _ => None,
         }
@@ -234,7 +264,9 @@ impl Env<'_> {
                 let base = self.reference(&base, pointer, reporter)?;
                 Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.clone() })
             }
-            Expr::Inputs { .. } | Expr::Steps { .. } => self.reference(expr, pointer, reporter),
+            Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
+                self.reference(expr, pointer, reporter)
+            }
             other => {
                 reporter.unsupported(pointer, &format!("the expression `{other}` in a request value"));
                 None

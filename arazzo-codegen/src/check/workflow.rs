@@ -34,9 +34,6 @@ pub(crate) fn plan<'d>(
 ) -> Option<WorkflowPlan> {
     let reporter = &mut *cx.reporter;
     reporter.extra(&workflow.extra, pointer, &[]);
-    if !workflow.depends_on.is_empty() {
-        reporter.unsupported(&format!("{pointer}/dependsOn"), "`dependsOn`");
-    }
     if workflow.steps.is_empty() {
         reporter.error(&format!("{pointer}/steps"), "a workflow needs at least one step");
     }
@@ -50,7 +47,7 @@ pub(crate) fn plan<'d>(
 
     let mut locals = Scope::with_reserved(RESERVED_LOCALS);
     let mut steps: Vec<StepPlan> = Vec::new();
-    let mut complete = true;
+    let (dependencies, mut complete) = dependencies(&mut cx, workflow, pointer, inputs.as_deref(), &mut locals);
     for (index, step) in workflow.steps.iter().enumerate() {
         let step_pointer = format!("{pointer}/steps/{index}");
         if workflow.steps[..index].iter().any(|earlier| earlier.step_id == step.step_id) {
@@ -63,6 +60,7 @@ pub(crate) fn plan<'d>(
             earlier: &steps,
             all_steps: &workflow.steps,
             current: Some(&step.step_id),
+            dependencies: &dependencies,
         };
         match step::plan(&mut cx, (workflow, pointer), step, &step_pointer, &env, &mut locals) {
             Some(planned) => steps.push(planned),
@@ -74,7 +72,7 @@ pub(crate) fn plan<'d>(
     for value in &read {
         mark_used(&mut steps, value);
     }
-    let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps);
+    let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps, &dependencies);
     let mut outputs = outputs;
     if complete {
         let flow = super::flow::analyse(&steps);
@@ -83,8 +81,22 @@ pub(crate) fn plan<'d>(
             super::flow::mark_optional_outputs(&flow, &steps, outputs);
         }
     }
+    let mut dependencies = dependencies;
+    let read: Vec<ValueRef> = steps
+        .iter()
+        .flat_map(StepPlan::values_read)
+        .chain(outputs.iter().flatten().map(|output| &output.value))
+        .cloned()
+        .collect();
+    for value in &read {
+        mark_used(&mut dependencies, value);
+    }
     let kept_secrets = outputs.as_deref().map(|outputs| kept_secrets(outputs, &mut steps)).unwrap_or_default();
-    name_callee_partials(outputs.as_deref().unwrap_or_default(), &kept_secrets, &mut steps);
+    name_callee_partials(
+        outputs.as_deref().unwrap_or_default(),
+        &kept_secrets,
+        dependencies.iter_mut().chain(steps.iter_mut()),
+    );
     let has_actions = steps.iter().any(|step| !step.on_success.is_empty() || !step.on_failure.is_empty());
     if let Some(index) = steps.iter().position(|step| step.call.is_some()).filter(|_| has_actions) {
         cx.reporter.unsupported(
@@ -106,8 +118,90 @@ pub(crate) fn plan<'d>(
         inputs,
         outputs,
         kept_secrets,
+        dependencies,
         steps,
     })
+}
+
+/// The workflows of `dependsOn`, planned as calls that run before the first step: each receives the
+/// inputs it shares (by name) with this workflow, and all its outputs become readable as
+/// `$workflows.<id>.outputs.<name>`.
+fn dependencies(
+    cx: &mut Context<'_, '_>,
+    workflow: &model::Workflow,
+    pointer: &str,
+    inputs: Option<&[FieldPlan]>,
+    locals: &mut Scope,
+) -> (Vec<StepPlan>, bool) {
+    let mut planned = Vec::new();
+    let mut complete = true;
+    for (index, dependency) in workflow.depends_on.iter().enumerate() {
+        let dependency_pointer = format!("{pointer}/dependsOn/{index}");
+        if workflow.depends_on[..index].contains(dependency) {
+            cx.reporter.error(&dependency_pointer, format!("`{dependency}` is listed twice"));
+            complete = false;
+            continue;
+        }
+        let callee = cx
+            .document
+            .workflows
+            .iter()
+            .position(|candidate| &candidate.workflow_id == dependency)
+            .and_then(|position| cx.callees.get(position)?.as_ref());
+        let parameters = callee
+            .map(|callee| {
+                callee
+                    .inputs
+                    .iter()
+                    .filter(|input| inputs.unwrap_or_default().iter().any(|own| own.name == input.name))
+                    .map(|input| {
+                        model::Reusable::Inline(model::Parameter {
+                            name: input.name.clone(),
+                            location: None,
+                            value: serde_json::Value::String(format!("$inputs.{}", input.name)),
+                            extra: Default::default(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let outputs = callee
+            .map(|callee| {
+                callee
+                    .outputs
+                    .iter()
+                    .filter(|output| !output.field.optional)
+                    .map(|output| (output.field.name.clone(), format!("$outputs.{}", output.field.name)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let step = model::Step {
+            description: Some(format!("Runs `{dependency}` first (`dependsOn`).")),
+            step_id: dependency.clone(),
+            operation_id: None,
+            operation_path: None,
+            workflow_id: Some(dependency.clone()),
+            parameters,
+            request_body: None,
+            success_criteria: Vec::new(),
+            on_success: Vec::new(),
+            on_failure: Vec::new(),
+            outputs,
+            extra: Default::default(),
+        };
+        let env = Env {
+            inputs: inputs.unwrap_or_default(),
+            earlier: &[],
+            all_steps: &[],
+            current: None,
+            dependencies: &planned,
+        };
+        match super::call::plan(cx, &step, dependency, &dependency_pointer, &env, locals) {
+            Some(plan) => planned.push(plan),
+            None => complete = false,
+        }
+    }
+    (planned, complete)
 }
 
 /// Every step output a step reads must be sure to exist whichever way the actions led there.
@@ -147,7 +241,11 @@ fn check_availability(
 }
 
 /// Each step that calls a workflow keeps the callee's partial outputs in a field of the caller's.
-fn name_callee_partials(outputs: &[WorkflowOutputPlan], kept: &[KeptSecretPlan], steps: &mut [StepPlan]) {
+fn name_callee_partials<'s>(
+    outputs: &[WorkflowOutputPlan],
+    kept: &[KeptSecretPlan],
+    steps: impl Iterator<Item = &'s mut StepPlan>,
+) {
     let mut fields = Scope::default();
     for taken in outputs.iter().map(|output| &output.field.field).chain(kept.iter().map(|kept| &kept.field)) {
         fields.claim(taken.clone());
@@ -275,6 +373,7 @@ fn workflow_outputs(
     pointer: &str,
     inputs: &Option<Vec<FieldPlan>>,
     steps: &mut [StepPlan],
+    dependencies: &[StepPlan],
 ) -> Option<Vec<WorkflowOutputPlan>> {
     let inputs = inputs.as_deref().unwrap_or_default();
     let mut scope = Scope::default();
@@ -282,9 +381,9 @@ fn workflow_outputs(
     let mut complete = true;
     for (name, text) in &workflow.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
-        let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None };
+        let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None, dependencies };
         let value = match expr::parse(text) {
-            Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. })) => {
+            Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
                 env.request_reference(&expr, &output_pointer, cx.reporter)
             }
             Ok(other) => {

@@ -75,6 +75,15 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         let field = ident(&output.field.field);
         let value = match &output.value {
             ValueRef::Input { .. } | ValueRef::Pointer { .. } => super::value::owned(&output.value),
+            // An output of a `dependsOn` workflow: a plain variable set before the loop.
+            ValueRef::StepOutput { variable: dependency, .. }
+                if !workflow
+                    .steps
+                    .iter()
+                    .any(|step| step.outputs.iter().any(|output| &output.variable == dependency)) =>
+            {
+                super::value::owned(&output.value)
+            }
             ValueRef::StepOutput { variable, ty } => {
                 let variable = ident(variable);
                 if output.field.optional {
@@ -118,7 +127,9 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     // Copies of the earlier outputs this step reads, under the names the request code uses.
     let mut read: Vec<(&String, String)> = Vec::new();
     for value in step.values_read() {
+        // Outputs of `dependsOn` workflows are plain variables set before the loop: nothing to copy.
         if let ValueRef::StepOutput { variable, .. } = value.base()
+            && workflow.steps.iter().any(|step| step.outputs.iter().any(|output| &output.variable == variable))
             && !read.iter().any(|(known, _)| *known == variable)
         {
             read.push((variable, expression_of(workflow, variable)));

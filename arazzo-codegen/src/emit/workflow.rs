@@ -88,7 +88,7 @@ fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
         ));
         quote! { #doc pub #field: ::core::option::Option<::arazzo_runtime::SecretString>, }
     });
-    let nested = workflow.steps.iter().filter_map(|step| {
+    let nested = workflow.dependencies.iter().chain(&workflow.steps).filter_map(|step| {
         let call = step.call.as_ref()?;
         let field = ident(&call.partial_field);
         let ty = ident(&call.partial_type);
@@ -116,6 +116,15 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         text.push('\n');
         text.push_str(description.trim_end());
         text.push('\n');
+    }
+    if !workflow.dependencies.is_empty() {
+        let names: Vec<String> = workflow
+            .dependencies
+            .iter()
+            .filter_map(|dependency| dependency.call.as_ref())
+            .map(|call| format!("[`{}()`]({}) (`{}`)", call.function, call.function, one_line(&call.workflow_id)))
+            .collect();
+        text.push_str(&format!("\nRuns first (`dependsOn`): {}.\n", names.join(", ")));
     }
     text.push_str("\n# Steps\n\n");
     for (index, step) in workflow.steps.iter().enumerate() {
@@ -187,12 +196,20 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let outputs = ident(&workflow.outputs_type);
     let partial = ident(&workflow.partial_type);
     let workflow_id = &workflow.workflow_id;
-    let from_inputs = workflow.outputs.iter().filter(|output| output.available_after.is_none()).map(record_partial);
+    // Outputs known before the first step: inputs at once, outputs of `dependsOn` workflows once they ran.
+    let (from_inputs, from_dependencies): (Vec<_>, Vec<_>) = workflow
+        .outputs
+        .iter()
+        .filter(|output| output.available_after.is_none())
+        .partition(|output| matches!(output.value.base(), ValueRef::Input { .. }));
+    let from_inputs = from_inputs.into_iter().map(record_partial);
+    let from_dependencies = from_dependencies.into_iter().map(record_partial);
     let body =
         if workflow.has_actions() { super::machine::body(plan, workflow) } else { straight_line(plan, workflow) };
     // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
-    let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value, ValueRef::Input { .. }))
-        || workflow.steps.iter().any(|step| step.reads_inputs());
+    let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value.base(), ValueRef::Input { .. }))
+        || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs());
+    let dependencies = workflow.dependencies.iter().map(|dependency| step_statements(plan, dependency));
     let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
     quote! {
         #doc
@@ -203,6 +220,8 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
             let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id);
             #(#from_inputs)*
+            #(#dependencies)*
+            #(#from_dependencies)*
             #body
         }
     }

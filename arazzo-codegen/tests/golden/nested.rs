@@ -9,6 +9,7 @@ pub mod nested {
     //!
     //! - [`adopt_and_name()`](adopt_and_name) (`adopt-and-name`): Create a pet, then read its name through another workflow.
     //! - [`get_pet_name()`](get_pet_name) (`get-pet-name`): Read a pet's name.
+    //! - [`list_after_reading()`](list_after_reading) (`list-after-reading`): Reads a pet's name first (`dependsOn`), then lists pets.
     //!
     //! ## Sources
     //!
@@ -223,6 +224,88 @@ pub mod nested {
         ::core::result::Result::Ok(GetPetNameOutputs {
             name: read_name.clone(),
             greeting: inputs.greeting.clone(),
+        })
+    }
+    /// Inputs of the workflow `list-after-reading`.
+    ///
+    /// Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct ListAfterReadingInputs {
+        /// The input `petId`.
+        #[serde(rename = "petId")]
+        pub pet_id: ::std::string::String,
+        /// The input `greeting`.
+        pub greeting: ::std::string::String,
+    }
+    /// Outputs of the workflow `list-after-reading`.
+    #[derive(Clone, Debug)]
+    pub struct ListAfterReadingOutputs {
+        /// `name`: `$workflows.get-pet-name.outputs.name`.
+        pub name: ::std::string::String,
+    }
+    /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListAfterReadingPartial {
+        /// `name`, once known.
+        pub name: ::core::option::Option<::std::string::String>,
+        /// What the workflow `get-pet-name` called by step `get-pet-name` had produced when it failed.
+        pub get_pet_name_partial: ::core::option::Option<GetPetNamePartial>,
+    }
+    /// Reads a pet's name first (`dependsOn`), then lists pets.
+    ///
+    /// Runs first (`dependsOn`): [`get_pet_name()`](get_pet_name) (`get-pet-name`).
+    ///
+    /// # Steps
+    ///
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200`.
+    ///
+    /// # Errors
+    ///
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListAfterReadingPartial`].
+    pub async fn list_after_reading(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &ListAfterReadingInputs,
+    ) -> ::core::result::Result<
+        ListAfterReadingOutputs,
+        ::arazzo_runtime::WorkflowError<ListAfterReadingPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            ListAfterReadingPartial,
+        >::new("list-after-reading");
+        run.step("get-pet-name", "workflow get-pet-name");
+        let called = match get_pet_name(
+                client,
+                config,
+                &GetPetNameInputs {
+                    pet_id: inputs.pet_id.clone(),
+                    greeting: inputs.greeting.clone(),
+                },
+            )
+            .await
+        {
+            ::core::result::Result::Ok(outputs) => outputs,
+            ::core::result::Result::Err(error) => {
+                let (error, partial) = error.into_nested();
+                run.partial.get_pet_name_partial = ::core::option::Option::Some(partial);
+                return ::core::result::Result::Err(run.fail(error));
+            }
+        };
+        let get_pet_name_name: ::std::string::String = called.name.clone();
+        let _get_pet_name_greeting: ::std::string::String = called.greeting.clone();
+        run.partial.name = ::core::option::Option::Some(get_pet_name_name.clone());
+        run.step("list", "listPets");
+        let request = ::arazzo_runtime::Request::new(
+                ::arazzo_runtime::Method::Get,
+                "/pets",
+            )
+            .header("X-Request-Id", &::std::format!("after-{}", get_pet_name_name))
+            .bearer_auth(&config.pets.bearer);
+        let response = run.send(client, &config.pets.base_url, request).await?;
+        run.check(response.status() == 200, "$statusCode == 200", &response)?;
+        ::core::result::Result::Ok(ListAfterReadingOutputs {
+            name: get_pet_name_name.clone(),
         })
     }
 }
