@@ -200,3 +200,24 @@ async fn first_pet_name_fails_at_read_for_an_unknown_pet() {
     );
     assert!(err.partial().name.is_none());
 }
+
+/// A step that calls a workflow, retried on failure: each attempt runs the whole called workflow
+/// (list, then read); after the retry limit the step fails with the called workflow's error.
+#[tokio::test]
+async fn a_called_workflow_is_retried_as_a_whole() {
+    let rex = || vec![Pet { id: "pet_rex".into(), name: "rex".into(), age: 3, owner_token: None }];
+    let fake = pets::start(PetsSeed { pets: rex(), ..seed() }).await.unwrap();
+    let inputs = actions::RetryAWorkflowInputs { pet_id: "pet_unknown".into() };
+    let error = actions::retry_a_workflow(&Client::new(), &config(&fake), &inputs).await.unwrap_err();
+    assert_eq!(error.step_id(), "lookup");
+    assert!(matches!(error.error(), StepError::Workflow { workflow_id: "first-pet-name", step_id: "read", .. }));
+    // 1 attempt + 2 retries, each a list and a read.
+    let paths: Vec<String> = fake.requests().iter().map(|request| request.path.clone()).collect();
+    assert_eq!(paths, ["/v2/pets", "/v2/pets/pet_unknown"].repeat(3), "{paths:?}");
+    assert!(error.partial().lookup_partial.is_some());
+
+    let fake = pets::start(PetsSeed { pets: rex(), ..seed() }).await.unwrap();
+    let inputs = actions::RetryAWorkflowInputs { pet_id: "pet_rex".into() };
+    actions::retry_a_workflow(&Client::new(), &config(&fake), &inputs).await.unwrap();
+    assert_eq!(fake.requests().len(), 2);
+}

@@ -11,11 +11,13 @@ use crate::model::{self, Reusable};
 use crate::naming::Scope;
 use crate::openapi::Method;
 use crate::plan::{
-    ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece, ValuePlan,
+    ActionPlan, ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece,
+    ValuePlan,
 };
 
 pub(crate) fn plan(
     cx: &mut Context<'_, '_>,
+    actions: Option<(Vec<ActionPlan>, Vec<ActionPlan>)>,
     step: &model::Step,
     callee_id: &str,
     pointer: &str,
@@ -62,12 +64,25 @@ pub(crate) fn plan(
             None => Some(criteria),
         }
     });
-    if !step.on_success.is_empty() || !step.on_failure.is_empty() {
-        cx.reporter.unsupported(pointer, "actions on a step that calls a workflow");
-        return None;
-    }
+    let actions = actions.and_then(|(on_success, on_failure)| {
+        // Action criteria may read the response; a step that calls a workflow has none.
+        let reads_response = on_success.iter().chain(&on_failure).find(|action| action.reads_response());
+        match reads_response {
+            Some(action) => {
+                cx.reporter.error(
+                    pointer,
+                    format!(
+                        "the criteria of action `{}` read a response, but a step that calls a workflow has none",
+                        action.name
+                    ),
+                );
+                None
+            }
+            None => Some((on_success, on_failure)),
+        }
+    });
     let outputs = outputs(cx, step, callee, pointer, env, locals);
-    let (arguments, criteria, outputs) = (arguments?, criteria?, outputs?);
+    let (arguments, criteria, outputs, (on_success, on_failure)) = (arguments?, criteria?, outputs?, actions?);
     Some(StepPlan {
         step_id: step.step_id.clone(),
         description: step.description.clone(),
@@ -91,8 +106,8 @@ pub(crate) fn plan(
             arguments,
             partial_field: String::new(),
         }),
-        on_success: Vec::new(),
-        on_failure: Vec::new(),
+        on_success,
+        on_failure,
     })
 }
 

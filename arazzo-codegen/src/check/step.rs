@@ -25,7 +25,8 @@ pub(crate) fn plan<'d>(
 ) -> Option<StepPlan> {
     cx.reporter.extra(&step.extra, pointer, &[]);
     if let Some(callee) = &step.workflow_id {
-        return super::call::plan(cx, step, callee, pointer, env, locals);
+        let actions = super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
+        return super::call::plan(cx, actions, step, callee, pointer, env, locals);
     }
     let found = operation::find(cx, step, pointer);
     let (source, operation) = found?;

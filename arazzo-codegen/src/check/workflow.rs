@@ -97,14 +97,6 @@ pub(crate) fn plan<'d>(
         &kept_secrets,
         dependencies.iter_mut().chain(steps.iter_mut()),
     );
-    let has_actions = steps.iter().any(|step| !step.on_success.is_empty() || !step.on_failure.is_empty());
-    if let Some(index) = steps.iter().position(|step| step.call.is_some()).filter(|_| has_actions) {
-        cx.reporter.unsupported(
-            &format!("{pointer}/steps/{index}/workflowId"),
-            "a step that calls a workflow in a workflow with success or failure actions",
-        );
-        complete = false;
-    }
     let all_fine = complete && outputs.is_some() && inputs.is_some();
     let (Some(inputs), Some(outputs)) = (inputs, outputs) else { return None };
     all_fine.then(|| WorkflowPlan {
@@ -196,7 +188,15 @@ fn dependencies(
             current: None,
             dependencies: &planned,
         };
-        match super::call::plan(cx, &step, dependency, &dependency_pointer, &env, locals) {
+        match super::call::plan(
+            cx,
+            Some((Vec::new(), Vec::new())),
+            &step,
+            dependency,
+            &dependency_pointer,
+            &env,
+            locals,
+        ) {
             Some(plan) => planned.push(plan),
             None => complete = false,
         }

@@ -139,8 +139,6 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let variable = ident(variable);
         quote!(let #variable = run.available(&#variable, #what)?;)
     });
-    let (request, base_url) = request::request(plan, step);
-    let unmet = unmet_chain(&step.criteria);
     let outputs = step.outputs.iter().map(|output| {
         let value = request::output_value(output);
         let ty = rust_type(&output.ty);
@@ -187,15 +185,31 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let succeeded_uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "response"));
     let succeeded_response = if succeeded_uses { quote!(response) } else { quote!(_) };
     let failed_response = if mentions(&on_failure, "response") { quote!(response) } else { quote!(_) };
+    let (attempt, succeeded) = match &step.call {
+        Some(call) => {
+            let uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "called"));
+            (called(step, call), if uses { quote!(called) } else { quote!(_) })
+        }
+        None => (
+            {
+                let (request, base_url) = request::request(plan, step);
+                let unmet = unmet_chain(&step.criteria);
+                quote! {
+                #request
+                let checked = match run.attempt(client, #base_url, request).await {
+                    ::core::result::Result::Ok(response) => #unmet,
+                    ::core::result::Result::Err(error) => ::core::result::Result::Err((error, ::core::option::Option::None)),
+                };
+                }
+            },
+            succeeded_response,
+        ),
+    };
     quote! {
         #(#copies)*
-        #request
-        let checked = match run.attempt(client, #base_url, request).await {
-            ::core::result::Result::Ok(response) => #unmet,
-            ::core::result::Result::Err(error) => ::core::result::Result::Err((error, ::core::option::Option::None)),
-        };
+        #attempt
         match checked {
-            ::core::result::Result::Ok(#succeeded_response) => {
+            ::core::result::Result::Ok(#succeeded) => {
                 #(#outputs)*
                 #(#recorded)*
                 #(#kept)*
@@ -206,6 +220,42 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 #on_failure
             }
         }
+    }
+}
+
+/// A step that calls a workflow: `checked` is the callee's outputs once the step's criteria hold,
+/// or the error (the callee's, with its partial outputs kept; or the unmet criterion).
+fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
+    let step_id = &step.step_id;
+    let operation = format!("workflow {}", call.workflow_id);
+    let function = ident(&call.function);
+    let inputs = ident(&call.inputs_type);
+    let partial_field = ident(&call.partial_field);
+    let arguments = call.arguments.iter().map(|argument| {
+        let field = ident(&argument.field);
+        let value = super::request::argument_value(argument);
+        quote!(#field: #value)
+    });
+    let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
+    let branches = step.criteria.iter().map(|criterion| {
+        let holds = holds(&criterion.check);
+        let text = &criterion.text;
+        quote! {
+            if !(#holds) {
+                ::core::result::Result::Err((::arazzo_runtime::StepError::ConditionFailed { criterion: #text }, #no_response))
+            } else
+        }
+    });
+    quote! {
+        run.step(#step_id, #operation);
+        let checked = match #function(client, config, &#inputs { #(#arguments),* }).await {
+            ::core::result::Result::Ok(called) => { #(#branches)* { ::core::result::Result::Ok(called) } }
+            ::core::result::Result::Err(error) => {
+                let (error, partial) = error.into_nested();
+                run.partial.#partial_field = ::core::option::Option::Some(partial);
+                ::core::result::Result::Err((error, #no_response))
+            }
+        };
     }
 }
 
@@ -344,8 +394,11 @@ fn action_effect(
                 Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
                 None => quote!(::core::option::Option::None),
             };
-            let response =
-                if success { quote!(::core::option::Option::Some(&response)) } else { quote!(response.as_ref()) };
+            let response = match (success, workflow.steps[index].call.is_some()) {
+                (true, false) => quote!(::core::option::Option::Some(&response)),
+                (true, true) => quote!(::core::option::Option::None),
+                (false, _) => quote!(response.as_ref()),
+            };
             quote! {
                 #counter += 1;
                 run.retry_wait(#response, #after, #counter, #limit).await;

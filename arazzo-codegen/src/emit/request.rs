@@ -230,7 +230,7 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
 }
 
 /// A value of the callee's input type (checked by `check::call`).
-fn argument_value(argument: &ArgumentPlan) -> TokenStream {
+pub(super) fn argument_value(argument: &ArgumentPlan) -> TokenStream {
     let Some(value) = &argument.value else { return quote!(::core::option::Option::None) };
     let converted = match (value, &argument.ty) {
         (_, RustType::Json) => {

@@ -9,6 +9,7 @@ pub mod actions {
     //!
     //! - [`adopt_when_ready()`](adopt_when_ready) (`adopt-when-ready`): Create a pet (retrying while the service is busy), wait until it is vaccinated, then remove it.
     //! - [`first_pet_name()`](first_pet_name) (`first-pet-name`): Read a pet's name, unless there are no pets at all.
+    //! - [`retry_a_workflow()`](retry_a_workflow) (`retry-a-workflow`): Calls `first-pet-name`, retrying the whole called workflow when it fails.
     //!
     //! ## Sources
     //!
@@ -435,5 +436,104 @@ pub mod actions {
         ::core::result::Result::Ok(FirstPetNameOutputs {
             name: read_name.clone(),
         })
+    }
+    /// Inputs of the workflow `retry-a-workflow`.
+    ///
+    /// Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct RetryAWorkflowInputs {
+        /// The input `petId`.
+        #[serde(rename = "petId")]
+        pub pet_id: ::std::string::String,
+    }
+    /// Outputs of the workflow `retry-a-workflow`.
+    #[derive(Clone, Debug)]
+    pub struct RetryAWorkflowOutputs {}
+    /// The outputs of the workflow `retry-a-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    #[derive(Clone, Debug, Default)]
+    pub struct RetryAWorkflowPartial {
+        /// What the workflow `first-pet-name` called by step `lookup` had produced when it failed.
+        pub lookup_partial: ::core::option::Option<FirstPetNamePartial>,
+    }
+    /// Calls `first-pet-name`, retrying the whole called workflow when it fails.
+    ///
+    /// # Steps
+    ///
+    /// 1. `lookup`: calls the workflow `first-pet-name` ([`first_pet_name()`](first_pet_name)).
+    ///
+    /// # Errors
+    ///
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RetryAWorkflowPartial`].
+    pub async fn retry_a_workflow(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RetryAWorkflowInputs,
+    ) -> ::core::result::Result<
+        RetryAWorkflowOutputs,
+        ::arazzo_runtime::WorkflowError<RetryAWorkflowPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            RetryAWorkflowPartial,
+        >::new("retry-a-workflow");
+        /// The steps of the workflow, in document order.
+        enum Step {
+            Lookup,
+        }
+        let mut lookup_retries: u64 = 0;
+        let mut next = ::core::option::Option::Some(Step::Lookup);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::Lookup => {
+                    run.step("lookup", "workflow first-pet-name");
+                    let checked = match first_pet_name(
+                            client,
+                            config,
+                            &FirstPetNameInputs {
+                                pet_id: inputs.pet_id.clone(),
+                            },
+                        )
+                        .await
+                    {
+                        ::core::result::Result::Ok(called) => {
+                            ::core::result::Result::Ok(called)
+                        }
+                        ::core::result::Result::Err(error) => {
+                            let (error, partial) = error.into_nested();
+                            run.partial.lookup_partial = ::core::option::Option::Some(
+                                partial,
+                            );
+                            ::core::result::Result::Err((
+                                error,
+                                ::core::option::Option::<::arazzo_runtime::Response>::None,
+                            ))
+                        }
+                    };
+                    match checked {
+                        ::core::result::Result::Ok(_) => {
+                            lookup_retries = 0;
+                            ::core::option::Option::None
+                        }
+                        ::core::result::Result::Err((error, response)) => {
+                            if lookup_retries < 2u64 {
+                                lookup_retries += 1;
+                                run.retry_wait(
+                                        response.as_ref(),
+                                        ::core::option::Option::None,
+                                        lookup_retries,
+                                        2u64,
+                                    )
+                                    .await;
+                                ::core::option::Option::Some(Step::Lookup)
+                            } else {
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                        }
+                    }
+                }
+            };
+        }
+        ::core::result::Result::Ok(RetryAWorkflowOutputs {})
     }
 }

@@ -8,4 +8,5 @@ include!("../../../arazzo-codegen/tests/golden/actions.rs");
 fn main() {
     let _ = actions::adopt_when_ready;
     let _ = actions::first_pet_name;
+    let _ = actions::retry_a_workflow;
 }
