@@ -253,7 +253,7 @@ pub struct StepPlan {
 }
 
 /// A step that calls another workflow of the same document.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CallPlan {
     pub workflow_id: String,
     pub function: String,
@@ -265,7 +265,7 @@ pub struct CallPlan {
 }
 
 /// One input of a called workflow.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArgumentPlan {
     pub field: String,
     pub ty: RustType,
@@ -289,8 +289,12 @@ pub enum ActionKind {
     End,
     /// Continue at a step of this workflow (an index into `WorkflowPlan::steps`).
     Goto(usize),
-    /// Run the step again (or `target`) after a delay, at most `limit` times.
-    Retry { after: Option<f64>, limit: u64, target: Option<usize> },
+    /// Run the step again (or `target`) after a delay, at most `limit` times; with `first`, that
+    /// workflow runs before each retry (a login before retrying, say).
+    Retry { after: Option<f64>, limit: u64, target: Option<usize>, first: Option<Box<CallPlan>> },
+    /// Transfer to another workflow of the document: it runs, then this workflow ends (after a
+    /// failure, still with the step's error).
+    Transfer(Box<CallPlan>),
 }
 
 impl ActionPlan {

@@ -95,6 +95,10 @@ fn actions_become_a_bounded_state_machine() {
         // A step that calls a workflow can have actions too: the whole called workflow is retried.
         "let checked = match first_pet_name(",
         "if lookup_retries < 2u64 {",
+        // `goto` a workflow hands over to it; `retry` with a workflow runs it before retrying.
+        "run.goto(\"workflow first-pet-name\");",
+        "run.partial.read_refresh_then_retry_partial = ::core::option::Option::Some(",
+        "run.partial.read_hand_over_partial = ::core::option::Option::Some(",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }

@@ -221,3 +221,24 @@ async fn a_called_workflow_is_retried_as_a_whole() {
     actions::retry_a_workflow(&Client::new(), &config(&fake), &inputs).await.unwrap();
     assert_eq!(fake.requests().len(), 2);
 }
+
+/// `retry` with a `workflowId`: after a 503 the other workflow runs (list, read), then the step is
+/// retried; `goto` with a `workflowId` hands over to it (it runs, then this workflow ends).
+#[tokio::test]
+async fn actions_run_other_workflows_before_a_retry_or_to_hand_over() {
+    let rex = || vec![Pet { id: "pet_rex".into(), name: "rex".into(), age: 3, owner_token: None }];
+    let inputs = actions::ReadOrHandOverInputs { pet_id: "pet_rex".into() };
+
+    // A 503, then the refresh workflow, then the retried read, which shows a vaccinated pet: done.
+    let fake = pets::start(PetsSeed { pets: rex(), unvaccinated_reads: 0, ..seed() }).await.unwrap();
+    fake.recorder().fail_operation_times("getPet", 1, arazzo_tests::Failure::status(503));
+    actions::read_or_hand_over(&Client::new(), &config(&fake), &inputs).await.unwrap();
+    let paths: Vec<String> = fake.requests().iter().map(|request| request.path.clone()).collect();
+    assert_eq!(paths, ["/v2/pets/pet_rex", "/v2/pets", "/v2/pets/pet_rex", "/v2/pets/pet_rex"]);
+
+    // A pet that is not vaccinated yet: hand over to `first-pet-name` (list, read) and end.
+    let fake = pets::start(PetsSeed { pets: rex(), unvaccinated_reads: usize::MAX, ..seed() }).await.unwrap();
+    actions::read_or_hand_over(&Client::new(), &config(&fake), &inputs).await.unwrap();
+    let paths: Vec<String> = fake.requests().iter().map(|request| request.path.clone()).collect();
+    assert_eq!(paths, ["/v2/pets/pet_rex", "/v2/pets", "/v2/pets/pet_rex"]);
+}

@@ -149,9 +149,20 @@ fn success_action(
             no_target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, "end")?;
             ActionKind::End
         }
-        SuccessActionKind::Goto => {
-            ActionKind::Goto(target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, true)??)
-        }
+        SuccessActionKind::Goto => match &action.workflow_id {
+            Some(workflow_id) if action.step_id.is_none() => {
+                let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
+                ActionKind::Transfer(Box::new(call))
+            }
+            _ => ActionKind::Goto(target(
+                cx,
+                action.step_id.as_ref(),
+                action.workflow_id.as_ref(),
+                pointer,
+                steps,
+                true,
+            )??),
+        },
     };
     Some(ActionPlan { name: action.name.clone(), kind, criteria: criteria? })
 }
@@ -174,9 +185,20 @@ fn failure_action(
             no_target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, "end")?;
             ActionKind::End
         }
-        FailureActionKind::Goto => {
-            ActionKind::Goto(target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, true)??)
-        }
+        FailureActionKind::Goto => match &action.workflow_id {
+            Some(workflow_id) if action.step_id.is_none() => {
+                let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
+                ActionKind::Transfer(Box::new(call))
+            }
+            _ => ActionKind::Goto(target(
+                cx,
+                action.step_id.as_ref(),
+                action.workflow_id.as_ref(),
+                pointer,
+                steps,
+                true,
+            )??),
+        },
         FailureActionKind::Retry => {
             let after = action.retry_after;
             if after.is_some_and(|seconds| !seconds.is_finite() || seconds < 0.0) {
@@ -184,8 +206,15 @@ fn failure_action(
                     .error(&format!("{pointer}/retryAfter"), "`retryAfter` must be a non-negative number of seconds");
                 return None;
             }
-            let target = target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, false)?;
-            ActionKind::Retry { after, limit: action.retry_limit.unwrap_or(1), target }
+            // With a `workflowId`, that workflow runs before each retry of this step.
+            let (target, first) = match &action.workflow_id {
+                Some(workflow_id) if action.step_id.is_none() => {
+                    let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
+                    (None, Some(Box::new(call)))
+                }
+                _ => (target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, false)?, None),
+            };
+            ActionKind::Retry { after, limit: action.retry_limit.unwrap_or(1), target, first }
         }
     };
     Some(ActionPlan { name: action.name.clone(), kind, criteria: criteria? })

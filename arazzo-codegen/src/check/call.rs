@@ -10,6 +10,7 @@ use crate::expr::{self, Expr};
 use crate::model::{self, Reusable};
 use crate::naming::Scope;
 use crate::openapi::Method;
+use crate::plan::ValueRef;
 use crate::plan::{
     ActionPlan, ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece,
     ValuePlan,
@@ -314,4 +315,69 @@ fn outputs(
         planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
     }
     complete.then_some(planned)
+}
+
+/// A call for an action that transfers to another workflow (or runs one before a retry): the
+/// callee gets the inputs it shares by name with the calling workflow.
+pub(crate) fn transfer(
+    cx: &mut Context<'_, '_>,
+    callee_id: &str,
+    inputs: &[FieldPlan],
+    pointer: &str,
+) -> Option<CallPlan> {
+    if callee_id.starts_with("$sourceDescriptions.") {
+        cx.reporter.unsupported(pointer, "transferring to a workflow of another Arazzo document");
+        return None;
+    }
+    let Some(index) = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id) else {
+        let names = list(cx.document.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
+        cx.reporter.error(pointer, format!("no workflow `{callee_id}` in this document; its workflows are: {names}"));
+        return None;
+    };
+    let callee = cx.callees.get(index)?.as_ref()?;
+    let mut arguments = Vec::new();
+    let mut complete = true;
+    for input in &callee.inputs {
+        let own = inputs.iter().find(|own| own.name == input.name);
+        let value = own.map(|own| {
+            ValuePlan::Ref(ValueRef::Input { field: own.field.clone(), ty: own.ty.clone(), optional: own.optional })
+        });
+        match &value {
+            Some(value) => {
+                if let Err(message) = convertible(value, input) {
+                    cx.reporter.error(
+                        pointer,
+                        format!("workflow `{callee_id}` receives this workflow's inputs by name: {message}"),
+                    );
+                    complete = false;
+                }
+            }
+            None if !input.optional => {
+                cx.reporter.error(
+                    pointer,
+                    format!(
+                        "workflow `{callee_id}` needs its input `{}`, which this workflow does not have (it passes \
+                         the inputs it shares by name)",
+                        input.name
+                    ),
+                );
+                complete = false;
+            }
+            None => {}
+        }
+        arguments.push(ArgumentPlan {
+            field: input.field.clone(),
+            ty: input.ty.clone(),
+            optional: input.optional,
+            value,
+        });
+    }
+    complete.then(|| CallPlan {
+        workflow_id: callee.workflow_id.clone(),
+        function: callee.function.clone(),
+        inputs_type: callee.inputs_type.clone(),
+        partial_type: callee.partial_type.clone(),
+        arguments,
+        partial_field: String::new(),
+    })
 }

@@ -50,17 +50,17 @@ fn edges(index: usize, step: &StepPlan, count: usize) -> Vec<(Option<usize>, boo
     let next = (index + 1 < count).then_some(index + 1);
     let mut edges = vec![(next, true)];
     for action in &step.on_success {
-        match action.kind {
-            ActionKind::End => edges.push((None, true)),
-            ActionKind::Goto(target) => edges.push((Some(target), true)),
+        match &action.kind {
+            ActionKind::End | ActionKind::Transfer(_) => edges.push((None, true)),
+            ActionKind::Goto(target) => edges.push((Some(*target), true)),
             ActionKind::Retry { target, .. } => edges.push((Some(target.unwrap_or(index)), true)),
         }
     }
     for action in &step.on_failure {
-        match action.kind {
+        match &action.kind {
             // A failure that ends the workflow is an error: it does not reach the end.
-            ActionKind::End => {}
-            ActionKind::Goto(target) => edges.push((Some(target), false)),
+            ActionKind::End | ActionKind::Transfer(_) => {}
+            ActionKind::Goto(target) => edges.push((Some(*target), false)),
             ActionKind::Retry { target, .. } => edges.push((Some(target.unwrap_or(index)), false)),
         }
     }
@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn an_early_end_leaves_later_outputs_uncertain_and_loops_converge() {
-        let polling = ActionKind::Retry { after: Some(1.0), limit: 3, target: None };
+        let polling = ActionKind::Retry { after: Some(1.0), limit: 3, target: None, first: None };
         let flow = analyse(&[step(vec![ActionKind::End], vec![polling]), step(vec![ActionKind::Goto(0)], vec![])]);
         assert_eq!(flow.before, [set(&[]), set(&[0])]);
         assert_eq!(flow.at_end, set(&[0]));

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, json_path_of_pointer};
 use crate::load::{self, Loaded};
-use crate::model::{self, Document, Extra};
+use crate::model::{self, Document, Extra, Reusable};
 use crate::naming::{self, Scope};
 use crate::openapi::OpenApi;
 use crate::plan::{ModulePlan, SourcePlan, WorkflowPlan};
@@ -322,7 +322,36 @@ fn call_order(document: &Document, reporter: &mut Reporter<'_>) -> Vec<usize> {
             .iter()
             .enumerate()
             .filter_map(|(entry, id)| Some((format!("/workflows/{index}/dependsOn/{entry}"), position(id)?)));
-        from_dependencies.chain(from_steps).collect()
+        // Actions that transfer to a workflow (or run one before a retry) call it too.
+        let action_target = |action: &Reusable<model::SuccessAction>| -> Option<String> {
+            match action {
+                Reusable::Inline(action) => action.workflow_id.clone(),
+                Reusable::Reference(reference) => {
+                    let name = reference.reference.strip_prefix("$components.successActions.")?;
+                    document.components.as_ref()?.success_actions.get(name)?.workflow_id.clone()
+                }
+            }
+        };
+        let failure_target = |action: &Reusable<model::FailureAction>| -> Option<String> {
+            match action {
+                Reusable::Inline(action) => action.workflow_id.clone(),
+                Reusable::Reference(reference) => {
+                    let name = reference.reference.strip_prefix("$components.failureActions.")?;
+                    document.components.as_ref()?.failure_actions.get(name)?.workflow_id.clone()
+                }
+            }
+        };
+        let mut from_actions = Vec::new();
+        let lists = workflow.steps.iter().enumerate().map(|(step, candidate)| {
+            (format!("/workflows/{index}/steps/{step}"), &candidate.on_success, &candidate.on_failure)
+        });
+        let lists =
+            lists.chain([(format!("/workflows/{index}"), &workflow.success_actions, &workflow.failure_actions)]);
+        for (pointer, success, failure) in lists {
+            let targets = success.iter().filter_map(action_target).chain(failure.iter().filter_map(failure_target));
+            from_actions.extend(targets.filter_map(|id| Some((pointer.clone(), position(&id)?))));
+        }
+        from_dependencies.chain(from_steps).chain(from_actions).collect()
     };
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {

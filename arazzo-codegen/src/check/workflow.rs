@@ -8,7 +8,7 @@ use crate::expr::{self, Expr};
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
 use crate::plan::{
-    FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
+    ActionKind, FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
 };
 use crate::types;
 
@@ -254,6 +254,12 @@ fn name_callee_partials<'s>(
         let step_id = step.step_id.clone();
         if let Some(call) = &mut step.call {
             call.partial_field = fields.snake(&format!("{step_id}_partial"));
+        }
+        for action in step.on_success.iter_mut().chain(step.on_failure.iter_mut()) {
+            let name = action.name.clone();
+            if let ActionKind::Transfer(call) | ActionKind::Retry { first: Some(call), .. } = &mut action.kind {
+                call.partial_field = fields.snake(&format!("{step_id}_{name}_partial"));
+            }
         }
     }
 }

@@ -259,6 +259,25 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     }
 }
 
+/// Runs another workflow for an action; its failure fails this step, keeping its partial outputs.
+fn transfer(call: &crate::plan::CallPlan) -> TokenStream {
+    let function = ident(&call.function);
+    let inputs = ident(&call.inputs_type);
+    let partial_field = ident(&call.partial_field);
+    let arguments = call.arguments.iter().map(|argument| {
+        let field = ident(&argument.field);
+        let value = super::request::argument_value(argument);
+        quote!(#field: #value)
+    });
+    quote! {
+        if let ::core::result::Result::Err(error) = #function(client, config, &#inputs { #(#arguments),* }).await {
+            let (error, partial) = error.into_nested();
+            run.partial.#partial_field = ::core::option::Option::Some(partial);
+            return ::core::result::Result::Err(run.fail(error));
+        }
+    }
+}
+
 /// Whether `tokens` use the identifier `name` anywhere.
 fn mentions(tokens: &TokenStream, name: &str) -> bool {
     tokens.clone().into_iter().any(|tree| match tree {
@@ -387,7 +406,22 @@ fn action_effect(
                 ::core::option::Option::Some(Step::#variant)
             }
         }
-        ActionKind::Retry { after, limit, target } => {
+        ActionKind::Transfer(call) => {
+            let run_callee = transfer(call);
+            let target_id = format!("workflow {}", call.workflow_id);
+            let after = if success {
+                quote!(::core::option::Option::None)
+            } else {
+                quote!(return ::core::result::Result::Err(run.fail(error));)
+            };
+            quote! {
+                run.goto(#target_id);
+                #run_callee
+                #after
+            }
+        }
+        ActionKind::Retry { after, limit, target, first } => {
+            let first = first.as_deref().map(transfer);
             let counter = &names.retries[index];
             let variant = &names.variants[target.unwrap_or(index)];
             let after = match after {
@@ -401,6 +435,7 @@ fn action_effect(
             };
             quote! {
                 #counter += 1;
+                #first
                 run.retry_wait(#response, #after, #counter, #limit).await;
                 ::core::option::Option::Some(Step::#variant)
             }

@@ -88,15 +88,20 @@ fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
         ));
         quote! { #doc pub #field: ::core::option::Option<::arazzo_runtime::SecretString>, }
     });
-    let nested = workflow.dependencies.iter().chain(&workflow.steps).filter_map(|step| {
-        let call = step.call.as_ref()?;
+    let calls = workflow.dependencies.iter().chain(&workflow.steps).flat_map(|step| {
+        let actions = step.on_success.iter().chain(&step.on_failure).filter_map(|action| match &action.kind {
+            crate::plan::ActionKind::Transfer(call) | crate::plan::ActionKind::Retry { first: Some(call), .. } => {
+                Some((call.as_ref(), format!("action `{}` of step `{}`", action.name, step.step_id)))
+            }
+            _ => None,
+        });
+        step.call.iter().map(|call| (call, format!("step `{}`", step.step_id))).chain(actions)
+    });
+    let nested = calls.map(|(call, by)| {
         let field = ident(&call.partial_field);
         let ty = ident(&call.partial_type);
-        let doc = docs(&format!(
-            "What the workflow `{}` called by step `{}` had produced when it failed.",
-            call.workflow_id, step.step_id
-        ));
-        Some(quote! { #doc pub #field: ::core::option::Option<#ty>, })
+        let doc = docs(&format!("What the workflow `{}` run by {by} had produced when it failed.", call.workflow_id));
+        quote! { #doc pub #field: ::core::option::Option<#ty>, }
     });
     quote! {
         #doc

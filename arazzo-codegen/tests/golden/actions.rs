@@ -10,6 +10,7 @@ pub mod actions {
     //! - [`adopt_when_ready()`](adopt_when_ready) (`adopt-when-ready`): Create a pet (retrying while the service is busy), wait until it is vaccinated, then remove it.
     //! - [`first_pet_name()`](first_pet_name) (`first-pet-name`): Read a pet's name, unless there are no pets at all.
     //! - [`retry_a_workflow()`](retry_a_workflow) (`retry-a-workflow`): Calls `first-pet-name`, retrying the whole called workflow when it fails.
+    //! - [`read_or_hand_over()`](read_or_hand_over) (`read-or-hand-over`): Read a pet; run another workflow before retrying, or hand over to it.
     //!
     //! ## Sources
     //!
@@ -453,7 +454,7 @@ pub mod actions {
     /// The outputs of the workflow `retry-a-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
     #[derive(Clone, Debug, Default)]
     pub struct RetryAWorkflowPartial {
-        /// What the workflow `first-pet-name` called by step `lookup` had produced when it failed.
+        /// What the workflow `first-pet-name` run by step `lookup` had produced when it failed.
         pub lookup_partial: ::core::option::Option<FirstPetNamePartial>,
     }
     /// Calls `first-pet-name`, retrying the whole called workflow when it fails.
@@ -535,5 +536,158 @@ pub mod actions {
             };
         }
         ::core::result::Result::Ok(RetryAWorkflowOutputs {})
+    }
+    /// Inputs of the workflow `read-or-hand-over`.
+    ///
+    /// Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct ReadOrHandOverInputs {
+        /// The input `petId`.
+        #[serde(rename = "petId")]
+        pub pet_id: ::std::string::String,
+    }
+    /// Outputs of the workflow `read-or-hand-over`.
+    #[derive(Clone, Debug)]
+    pub struct ReadOrHandOverOutputs {}
+    /// The outputs of the workflow `read-or-hand-over` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    #[derive(Clone, Debug, Default)]
+    pub struct ReadOrHandOverPartial {
+        /// What the workflow `first-pet-name` run by action `hand-over` of step `read` had produced when it failed.
+        pub read_hand_over_partial: ::core::option::Option<FirstPetNamePartial>,
+        /// What the workflow `first-pet-name` run by action `refresh-then-retry` of step `read` had produced when it failed.
+        pub read_refresh_then_retry_partial: ::core::option::Option<FirstPetNamePartial>,
+    }
+    /// Read a pet; run another workflow before retrying, or hand over to it.
+    ///
+    /// # Steps
+    ///
+    /// 1. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`.
+    ///
+    /// # Errors
+    ///
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ReadOrHandOverPartial`].
+    pub async fn read_or_hand_over(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &ReadOrHandOverInputs,
+    ) -> ::core::result::Result<
+        ReadOrHandOverOutputs,
+        ::arazzo_runtime::WorkflowError<ReadOrHandOverPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            ReadOrHandOverPartial,
+        >::new("read-or-hand-over");
+        /// The steps of the workflow, in document order.
+        enum Step {
+            Read,
+        }
+        let mut read_retries: u64 = 0;
+        let mut next = ::core::option::Option::Some(Step::Read);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::Read => {
+                    run.step("read", "getPet");
+                    let request = ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &inputs.pet_id)
+                        .api_key_header("X-Api-Key", &config.pets.api_key);
+                    let checked = match run
+                        .attempt(client, &config.pets.base_url, request)
+                        .await
+                    {
+                        ::core::result::Result::Ok(response) => {
+                            if response.status() != 200 {
+                                ::core::result::Result::Err((
+                                    run.unmet("$statusCode == 200", &response),
+                                    ::core::option::Option::Some(response),
+                                ))
+                            } else {
+                                ::core::result::Result::Ok(response)
+                            }
+                        }
+                        ::core::result::Result::Err(error) => {
+                            ::core::result::Result::Err((
+                                error,
+                                ::core::option::Option::None,
+                            ))
+                        }
+                    };
+                    match checked {
+                        ::core::result::Result::Ok(response) => {
+                            read_retries = 0;
+                            if ::arazzo_runtime::condition::compare(
+                                ::arazzo_runtime::condition::Compare::Eq,
+                                response.body_at("/vaccinated"),
+                                ::core::option::Option::Some(
+                                    &::arazzo_runtime::serde_json::Value::Bool(false),
+                                ),
+                            ) {
+                                run.goto("workflow first-pet-name");
+                                if let ::core::result::Result::Err(error) = first_pet_name(
+                                        client,
+                                        config,
+                                        &FirstPetNameInputs {
+                                            pet_id: inputs.pet_id.clone(),
+                                        },
+                                    )
+                                    .await
+                                {
+                                    let (error, partial) = error.into_nested();
+                                    run.partial.read_hand_over_partial = ::core::option::Option::Some(
+                                        partial,
+                                    );
+                                    return ::core::result::Result::Err(run.fail(error));
+                                }
+                                ::core::option::Option::None
+                            } else {
+                                ::core::option::Option::None
+                            }
+                        }
+                        ::core::result::Result::Err((error, response)) => {
+                            if read_retries < 1u64
+                                && (match &response {
+                                    ::core::option::Option::Some(response) => {
+                                        response.status() == 503
+                                    }
+                                    ::core::option::Option::None => false,
+                                })
+                            {
+                                read_retries += 1;
+                                if let ::core::result::Result::Err(error) = first_pet_name(
+                                        client,
+                                        config,
+                                        &FirstPetNameInputs {
+                                            pet_id: inputs.pet_id.clone(),
+                                        },
+                                    )
+                                    .await
+                                {
+                                    let (error, partial) = error.into_nested();
+                                    run.partial.read_refresh_then_retry_partial = ::core::option::Option::Some(
+                                        partial,
+                                    );
+                                    return ::core::result::Result::Err(run.fail(error));
+                                }
+                                run.retry_wait(
+                                        response.as_ref(),
+                                        ::core::option::Option::None,
+                                        read_retries,
+                                        1u64,
+                                    )
+                                    .await;
+                                ::core::option::Option::Some(Step::Read)
+                            } else {
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                        }
+                    }
+                }
+            };
+        }
+        ::core::result::Result::Ok(ReadOrHandOverOutputs {})
     }
 }

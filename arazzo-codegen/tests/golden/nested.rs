@@ -81,7 +81,7 @@ pub mod nested {
         pub name: ::core::option::Option<::std::string::String>,
         /// `greeting`, once known.
         pub greeting: ::core::option::Option<::std::string::String>,
-        /// What the workflow `get-pet-name` called by step `lookup` had produced when it failed.
+        /// What the workflow `get-pet-name` run by step `lookup` had produced when it failed.
         pub lookup_partial: ::core::option::Option<GetPetNamePartial>,
     }
     /// Create a pet, then read its name through another workflow.
@@ -249,7 +249,7 @@ pub mod nested {
     pub struct ListAfterReadingPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
-        /// What the workflow `get-pet-name` called by step `get-pet-name` had produced when it failed.
+        /// What the workflow `get-pet-name` run by step `get-pet-name` had produced when it failed.
         pub get_pet_name_partial: ::core::option::Option<GetPetNamePartial>,
     }
     /// Reads a pet's name first (`dependsOn`), then lists pets.

@@ -9,4 +9,5 @@ fn main() {
     let _ = actions::adopt_when_ready;
     let _ = actions::first_pet_name;
     let _ = actions::retry_a_workflow;
+    let _ = actions::read_or_hand_over;
 }
