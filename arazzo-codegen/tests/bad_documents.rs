@@ -90,8 +90,8 @@ fn features_not_generated_yet_are_refused_not_ignored() {
                 .to_string(),
             format!(
                 "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:21:25: arazzo-rs does not generate code for \
-                 an action that transfers to another workflow yet, {refused} (at workflows[0].steps[0].onFailure[0].\
-                 workflowId)"
+                 transferring to a workflow of another Arazzo document yet, {refused} (at workflows[0].steps[0].\
+                 onFailure[0].workflowId)"
             ),
         ]
     );
