@@ -87,7 +87,7 @@ pub mod oauth {
         pub do_the_auth_flow_my_refresh_token: ::core::option::Option<
             ::arazzo_runtime::SecretString,
         >,
-        /// What the workflow `authorization-code-flow` called by step `do-the-auth-flow` had produced when it failed.
+        /// What the workflow `authorization-code-flow` run by step `do-the-auth-flow` had produced when it failed.
         pub do_the_auth_flow_partial: ::core::option::Option<
             AuthorizationCodeFlowPartial,
         >,
