@@ -6,10 +6,10 @@
 //! - Content whose first non-blank character is `{` or `[` is JSON: `serde_json` parses it (exact JSON
 //!   numbers and escapes, nesting limit 128) and a light scan of the validated text records the spans.
 //!   saphyr is not used there because it rejects valid JSON such as a tab after `:`.
-//! - Everything else is YAML, read from saphyr-parser's event stream (see [`yaml`]).
+//! - Everything else is YAML, read from saphyr-parser's event stream (see the `yaml` submodule).
 //!
 //! Rules shared by both: one document per file, duplicate keys are an error located at the second key,
-//! nesting is limited to [`MAX_DEPTH`] levels. YAML specifics are documented in [`yaml`].
+//! nesting is limited to [`MAX_DEPTH`] levels. YAML specifics are documented in the `yaml` submodule.
 
 mod json;
 mod yaml;

@@ -41,7 +41,7 @@ const BARE_PREFIXES: [&str; 11] = [
 ///   text is meant as an expression, so a bad expression or a missing `}` is an error rather than
 ///   silently becoming literal text (a typo such as `{$inptus.token}` would otherwise be sent as is).
 /// - A bare `$` token at the start or after whitespace that begins with a known prefix
-///   ([`BARE_PREFIXES`]) and parses up to the next whitespace is an expression with
+///   (`BARE_PREFIXES`) and parses up to the next whitespace is an expression with
 ///   `braced: false`. If it does not parse it stays literal: this form is a heuristic.
 /// - A string without expressions is a single [`TemplatePart::Literal`].
 ///

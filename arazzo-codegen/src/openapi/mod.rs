@@ -328,7 +328,7 @@ impl OpenApi {
         schema::resolve(&self.root, value)
     }
 
-    /// Walks already-decoded JSON-pointer tokens through `schema` (see [`schema`] for the rules):
+    /// Walks already-decoded JSON-pointer tokens through `schema` (see the `schema` submodule for the rules):
     /// `Ok(Some(schema))` of the addressed value, `Ok(None)` when the schema does not say, `Err` when a
     /// `$ref` cannot be followed.
     pub fn schema_at_pointer<'a>(
