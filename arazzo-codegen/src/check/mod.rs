@@ -2,6 +2,7 @@
 //! typed, every problem collected with its location (not just the first one).
 
 mod actions;
+mod body;
 mod call;
 mod criteria;
 mod flow;

@@ -1,0 +1,198 @@
+//! A step's request body: the payload template, its `replacements`, and how it is encoded.
+
+use serde_json::Value;
+
+use super::values::Env;
+use super::workflow::Context;
+use crate::expr;
+use crate::model;
+use crate::openapi::Operation;
+use crate::plan::{BodyEncoding, BodyPlan, RustType, ValuePlan};
+
+/// `Some(None)` when the step sends no body; `None` when the body could not be planned.
+pub(crate) fn request_body(
+    cx: &mut Context<'_, '_>,
+    step: &model::Step,
+    operation: &Operation,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Option<BodyPlan>> {
+    let Some(body) = &step.request_body else { return Some(None) };
+    let pointer = format!("{pointer}/requestBody");
+    cx.reporter.extra(&body.extra, &pointer, &[]);
+
+    // `contentType` falls back to the operation's first declared media type.
+    let declared = operation.request_body.as_ref().and_then(|declared| declared.content.keys().next().cloned());
+    let content_type = body.content_type.clone().or(declared).unwrap_or_else(|| "application/json".to_string());
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let Some(payload) = &body.payload else { return Some(None) };
+    let payload_pointer = format!("{pointer}/payload");
+    let replaced = replace(cx, payload, &body.replacements, &pointer)?;
+    let payload = &replaced;
+    let is_json = essence == "application/json" || essence.ends_with("+json");
+    let (encoding, default) = match payload {
+        Value::String(text) if is_json && expr::parse(text).is_err() => {
+            let in_string = match json_text_slots(text) {
+                Ok(in_string) => in_string,
+                Err(message) => {
+                    cx.reporter.error(&payload_pointer, message);
+                    return None;
+                }
+            };
+            (BodyEncoding::JsonText { in_string }, "")
+        }
+        _ if is_json => (BodyEncoding::Json, "application/json"),
+        _ if essence == "application/x-www-form-urlencoded" => {
+            (BodyEncoding::Form, "application/x-www-form-urlencoded")
+        }
+        _ if essence == "multipart/form-data" => (BodyEncoding::Multipart, "multipart/form-data"),
+        Value::String(_) => (BodyEncoding::Raw, ""),
+        _ => {
+            cx.reporter.error(
+                &payload_pointer,
+                format!("a `{content_type}` body is sent as written: its payload must be a string"),
+            );
+            return None;
+        }
+    };
+    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !matches!(payload, Value::Object(_)) {
+        cx.reporter.error(&payload_pointer, "a form body needs an object payload (field name to value)");
+        return None;
+    }
+    let value = match (&encoding, payload) {
+        (BodyEncoding::JsonText { .. }, Value::String(text)) => env.json_text(text, &payload_pointer, cx.reporter)?,
+        _ => env.value(payload, &payload_pointer, cx.reporter)?,
+    };
+    if !matches!(encoding, BodyEncoding::JsonText { .. })
+        && let Err(message) = embeddable(&value)
+    {
+        cx.reporter.error(&payload_pointer, message);
+        return None;
+    }
+    if encoding == BodyEncoding::Raw
+        && let ValuePlan::Ref(reference) = &value
+        && !matches!(reference.ty(), RustType::String | RustType::Secret)
+    {
+        cx.reporter.error(&payload_pointer, format!("a `{content_type}` body needs a string value"));
+        return None;
+    }
+    // Raw and JSON-text bodies always name their media type; the others only when it is not the default.
+    let content_type = (essence != default).then_some(content_type);
+    Some(Some(BodyPlan { value, encoding, content_type }))
+}
+
+/// The payload with its `replacements` applied. They are applied to the template at build time, so a
+/// replacement's value may itself hold expressions; a target must be a JSON pointer whose parent exists.
+fn replace(
+    cx: &mut Context<'_, '_>,
+    payload: &Value,
+    replacements: &[model::PayloadReplacement],
+    pointer: &str,
+) -> Option<Value> {
+    let mut payload = payload.clone();
+    for (index, replacement) in replacements.iter().enumerate() {
+        let replacement_pointer = format!("{pointer}/replacements/{index}");
+        cx.reporter.extra(&replacement.extra, &replacement_pointer, &[]);
+        let target = replacement.target.as_str();
+        if payload.is_string() {
+            cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
+            return None;
+        }
+        if !(target.is_empty() || target.starts_with('/')) {
+            cx.reporter.error(
+                &format!("{replacement_pointer}/target"),
+                "a replacement target must be a JSON pointer (XPath targets need XML payloads, which are not supported)",
+            );
+            return None;
+        }
+        if !set_at(&mut payload, target, replacement.value.clone()) {
+            cx.reporter.error(
+                &format!("{replacement_pointer}/target"),
+                format!("`{target}` does not point into the payload (its parent must exist)"),
+            );
+            return None;
+        }
+    }
+    Some(payload)
+}
+
+/// Sets the value at a JSON pointer: replaces an existing node, adds an object member, or appends to
+/// an array with `-`. `false` when the parent does not exist.
+fn set_at(root: &mut Value, pointer: &str, value: Value) -> bool {
+    if pointer.is_empty() {
+        *root = value;
+        return true;
+    }
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match root.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.insert(key, value);
+            true
+        }
+        Some(Value::Array(items)) if key == "-" => {
+            items.push(value);
+            true
+        }
+        Some(Value::Array(items)) => match key.parse::<usize>() {
+            Ok(index) if index < items.len() => {
+                items[index] = value;
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Only scalars can be embedded in a string: a list or a JSON value has no single text form.
+pub(crate) fn embeddable(value: &ValuePlan) -> Result<(), String> {
+    match value {
+        ValuePlan::Template(pieces) => {
+            for piece in pieces {
+                if let crate::plan::TemplatePiece::Value(embedded) = piece
+                    && matches!(embedded.ty(), RustType::Vec(_) | RustType::Json)
+                {
+                    return Err("a list or JSON value cannot be embedded in a string; use it as the whole value".into());
+                }
+            }
+            Ok(())
+        }
+        ValuePlan::Object(fields) => fields.iter().try_for_each(|(_, value)| embeddable(value)),
+        ValuePlan::Array(items) => items.iter().try_for_each(embeddable),
+        ValuePlan::Literal(_) | ValuePlan::Ref(_) => Ok(()),
+    }
+}
+
+/// For a payload written as JSON text with embedded expressions: whether each expression stands inside
+/// a JSON string. The text must be valid JSON once the expressions are filled in.
+fn json_text_slots(text: &str) -> Result<Vec<bool>, String> {
+    let parts = expr::parse_template(text).map_err(|error| format!("invalid embedded expression: {error}"))?;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut slots = Vec::new();
+    let mut filled = String::new();
+    for part in parts {
+        match part {
+            expr::TemplatePart::Literal(literal) => {
+                for character in literal.chars() {
+                    if escaped {
+                        escaped = false;
+                    } else if in_string && character == '\\' {
+                        escaped = true;
+                    } else if character == '"' {
+                        in_string = !in_string;
+                    }
+                }
+                filled.push_str(&literal);
+            }
+            expr::TemplatePart::Expr { .. } => {
+                slots.push(in_string);
+                filled.push_str(if in_string { "x" } else { "0" });
+            }
+        }
+    }
+    serde_json::from_str::<Value>(&filled)
+        .map_err(|error| format!("the payload is not valid JSON once its expressions are filled in: {error}"))?;
+    Ok(slots)
+}
