@@ -62,6 +62,27 @@ pub enum RustType {
     Bool,
     Vec(Box<RustType>),
     Json,
+    /// A struct generated for a nested object (see [`StructPlan`]).
+    Struct(String),
+}
+
+impl RustType {
+    /// Whether a value of this type is or can contain a secret (nested input structs can).
+    pub fn may_hold_secrets(&self) -> bool {
+        match self {
+            Self::Secret | Self::Struct(_) => true,
+            Self::Vec(item) => item.may_hold_secrets(),
+            _ => false,
+        }
+    }
+}
+
+/// A struct for a nested object of the inputs schema.
+#[derive(Clone, Debug)]
+pub struct StructPlan {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<FieldPlan>,
 }
 
 /// A typed field of an inputs or outputs struct.
@@ -84,6 +105,8 @@ pub struct WorkflowPlan {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub inputs: Vec<FieldPlan>,
+    /// Structs for the nested objects of the inputs, emitted before the inputs struct.
+    pub input_structs: Vec<StructPlan>,
     pub outputs: Vec<WorkflowOutputPlan>,
     /// Secrets that steps produce but no workflow output carries (Svix's `rotatedKey`): kept in the
     /// partial outputs so that a failure after the step never loses a key it created.
@@ -206,11 +229,11 @@ impl ValuePlan {
         }
     }
 
-    /// Every secret value used anywhere in this value, for redaction.
+    /// Every value used anywhere in this value that is or may hold a secret, for redaction.
     pub fn secret_refs(&self) -> Vec<&ValueRef> {
         match self {
             Self::Literal(_) => Vec::new(),
-            Self::Ref(value) => [value].into_iter().filter(|v| v.ty() == &RustType::Secret).collect(),
+            Self::Ref(value) => [value].into_iter().filter(|v| v.ty().may_hold_secrets()).collect(),
             Self::Template(pieces) => pieces
                 .iter()
                 .filter_map(|piece| match piece {

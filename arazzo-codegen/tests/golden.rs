@@ -167,6 +167,11 @@ fn bodies_document_generates_the_golden_module() {
         ".multipart_body(",
         // A pointer into an input.
         ".and_then(|value| value.pointer(\"/pet/name\").cloned()),",
+        // A nested input object is a struct that knows how to become JSON, secrets included.
+        "pub struct SendBodiesPetOwner {",
+        "pub owner: ::core::option::Option<SendBodiesPetOwner>,",
+        "impl ::arazzo_runtime::ParamValue for SendBodiesPet {",
+        ".json_body(::arazzo_runtime::json::value(&inputs.pet))\n            .redact(&inputs.pet);",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }

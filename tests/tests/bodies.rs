@@ -42,6 +42,10 @@ fn inputs(nickname: Option<&str>, age: Option<i64>) -> SendBodiesInputs {
         age,
         owner: json!({"email": "a@b.example", "pet": {"name": "Rexy"}}),
         owner_password: SecretString::from("pa\"ss"),
+        pet: Some(bodies::SendBodiesPet {
+            name: "Rexy".into(),
+            owner: Some(bodies::SendBodiesPetOwner { email: None, password: Some(SecretString::from("pw")) }),
+        }),
     }
 }
 
@@ -53,7 +57,7 @@ async fn every_body_is_encoded_as_its_content_type_says() {
     // A workflow output at a JSON pointer inside a step output.
     assert_eq!(outputs.created_id, Some(json!("pet_1")));
     let received = received.lock().unwrap().clone();
-    assert_eq!(received.len(), 4);
+    assert_eq!(received.len(), 5);
 
     // JSON text: the quote in the name and password is escaped, the optional values are JSON.
     let (content_type, body) = &received[0];
@@ -73,13 +77,18 @@ async fn every_body_is_encoded_as_its_content_type_says() {
         json!({"name": "Rexy", "parent": "parent-pet_1", "extra": {"source": "replacement"}})
     );
 
-    // Plain text, as written, with the secret exposed (a body is meant to carry it).
+    // A nested input object, typed as a struct, sent as JSON with its absent fields left out.
     let (content_type, body) = &received[2];
+    assert_eq!(content_type, "application/json");
+    assert_eq!(serde_json::from_slice::<Value>(body).unwrap(), json!({"name": "Rexy", "owner": {"password": "pw"}}));
+
+    // Plain text, as written, with the secret exposed (a body is meant to carry it).
+    let (content_type, body) = &received[3];
     assert_eq!(content_type, "text/plain; charset=utf-8");
     assert_eq!(String::from_utf8_lossy(body), "name=Rex \"the\" dog (pa\"ss)");
 
     // Multipart: one part per field, the list as repeated parts.
-    let (content_type, body) = &received[3];
+    let (content_type, body) = &received[4];
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
     let text = String::from_utf8_lossy(body);
     assert_eq!(text.matches("Content-Disposition: form-data; name=\"tags\"").count(), 2, "{text}");

@@ -151,7 +151,7 @@ pub(crate) fn embeddable(value: &ValuePlan) -> Result<(), String> {
         ValuePlan::Template(pieces) => {
             for piece in pieces {
                 if let crate::plan::TemplatePiece::Value(embedded) = piece
-                    && matches!(embedded.ty(), RustType::Vec(_) | RustType::Json)
+                    && matches!(embedded.ty(), RustType::Vec(_) | RustType::Json | RustType::Struct(_))
                 {
                     return Err("a list or JSON value cannot be embedded in a string; use it as the whole value".into());
                 }

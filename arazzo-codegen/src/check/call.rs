@@ -235,6 +235,7 @@ fn type_name(ty: &RustType) -> String {
         RustType::Bool => "boolean".into(),
         RustType::Vec(item) => format!("array of {}", type_name(item)),
         RustType::Json => "JSON".into(),
+        RustType::Struct(name) => format!("`{name}`"),
     }
 }
 

@@ -6,6 +6,7 @@ mod body;
 mod call;
 mod criteria;
 mod flow;
+mod inputs;
 mod operation;
 mod step;
 mod values;

@@ -1,7 +1,5 @@
 //! One workflow: its inputs, its steps in order, its outputs.
 
-use serde_json::Value;
-
 use super::values::Env;
 use super::{Reporter, Source, step};
 use crate::expr::{self, Expr};
@@ -10,7 +8,6 @@ use crate::naming::{self, Scope};
 use crate::plan::{
     ActionKind, FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
 };
-use crate::types;
 
 pub(crate) struct Context<'a, 'r> {
     pub(crate) document: &'a Document,
@@ -38,8 +35,15 @@ pub(crate) fn plan<'d>(
         reporter.error(&format!("{pointer}/steps"), "a workflow needs at least one step");
     }
 
-    let inputs = input_fields(cx.document, workflow.inputs.as_ref(), &format!("{pointer}/inputs"), reporter);
     let base = naming::camel(&workflow.workflow_id);
+    let (inputs, input_structs) = super::inputs::fields(
+        cx.document,
+        workflow.inputs.as_ref(),
+        &format!("{pointer}/inputs"),
+        reporter,
+        types,
+        &base,
+    );
     let function = functions.snake(&workflow.workflow_id);
     let inputs_type = types.claim(format!("{base}Inputs"));
     let outputs_type = types.claim(format!("{base}Outputs"));
@@ -108,6 +112,7 @@ pub(crate) fn plan<'d>(
         summary: workflow.summary.clone(),
         description: workflow.description.clone(),
         inputs,
+        input_structs,
         outputs,
         kept_secrets,
         dependencies,
@@ -289,88 +294,6 @@ fn kept_secrets(outputs: &[WorkflowOutputPlan], steps: &mut [StepPlan]) -> Vec<K
         }
     }
     kept
-}
-
-/// Typed input fields from the workflow's `inputs` JSON Schema (an object schema, possibly a `$ref`
-/// to `components.inputs`).
-fn input_fields(
-    document: &Document,
-    schema: Option<&Value>,
-    pointer: &str,
-    reporter: &mut Reporter<'_>,
-) -> Option<Vec<FieldPlan>> {
-    let Some(schema) = schema else { return Some(Vec::new()) };
-    let schema = match resolve_input_ref(document, schema) {
-        Ok(schema) => schema,
-        Err(message) => {
-            reporter.error(pointer, message);
-            return None;
-        }
-    };
-    if schema.get("type").and_then(Value::as_str).is_some_and(|kind| kind != "object") {
-        reporter.error(&format!("{pointer}/type"), "workflow inputs must be described by an object schema");
-        return None;
-    }
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut scope = Scope::default();
-    let mut fields = Vec::new();
-    let properties = schema.get("properties").and_then(Value::as_object);
-    for (name, property) in properties.into_iter().flatten() {
-        let property_pointer = format!("{pointer}/properties/{}", super::escape(name));
-        let property = match resolve_input_ref(document, property) {
-            Ok(property) => property,
-            Err(message) => {
-                reporter.error(&property_pointer, message);
-                continue;
-            }
-        };
-        let ty = match types::schema_type(property, name, &|value| resolve_input_ref(document, value)) {
-            Ok(ty) => ty,
-            Err(message) => {
-                reporter.error(&property_pointer, message);
-                continue;
-            }
-        };
-        fields.push(FieldPlan {
-            name: name.clone(),
-            field: scope.snake(name),
-            ty,
-            optional: !required.contains(&name.as_str()),
-            doc: property.get("description").and_then(Value::as_str).map(str::to_string),
-        });
-    }
-    for name in required {
-        if !properties.is_some_and(|properties| properties.contains_key(name)) {
-            reporter.error(
-                &format!("{pointer}/required"),
-                format!("required input `{name}` is not among the schema's properties"),
-            );
-        }
-    }
-    Some(fields)
-}
-
-/// Follows `$ref: '#/components/inputs/<name>'` within the Arazzo document.
-fn resolve_input_ref<'a>(document: &'a Document, schema: &'a Value) -> Result<&'a Value, String> {
-    let mut current = schema;
-    for _ in 0..16 {
-        let Some(reference) = current.get("$ref").and_then(Value::as_str) else { return Ok(current) };
-        let Some(name) = reference.strip_prefix("#/components/inputs/") else {
-            return Err(format!(
-                "`$ref: {reference}` is not supported here; inputs may refer to `#/components/inputs/<name>`"
-            ));
-        };
-        current = document
-            .components
-            .as_ref()
-            .and_then(|components| components.inputs.get(name))
-            .ok_or_else(|| format!("`$ref: {reference}` names no entry of `components.inputs`"))?;
-    }
-    Err("`$ref` chain in inputs is too long or cyclic".to_string())
 }
 
 fn workflow_outputs(

@@ -116,5 +116,9 @@ pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
             quote!(::std::vec::Vec<#item>)
         }
         RustType::Json => quote!(::arazzo_runtime::serde_json::Value),
+        RustType::Struct(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
     }
 }

@@ -23,15 +23,29 @@ fn field_type(field: &FieldPlan) -> TokenStream {
 }
 
 fn inputs_struct(workflow: &WorkflowPlan) -> TokenStream {
-    let name = ident(&workflow.inputs_type);
-    let doc = docs(&format!(
+    let doc = format!(
         "Inputs of the workflow `{}`.\n\nDeserializes from the JSON object the workflow's input schema describes.",
         workflow.workflow_id
-    ));
-    let fields = workflow.inputs.iter().map(|input| {
+    );
+    let inputs = deserializable(&workflow.inputs_type, &doc, &workflow.inputs, "input");
+    let nested = workflow.input_structs.iter().map(|structure| {
+        let doc =
+            structure.doc.clone().unwrap_or_else(|| format!("An object of the inputs of `{}`.", workflow.workflow_id));
+        let definition = deserializable(&structure.name, &doc, &structure.fields, "field");
+        let parameter = parameter_value(structure);
+        quote! { #definition #parameter }
+    });
+    quote! { #(#nested)* #inputs }
+}
+
+/// A struct of typed fields that deserializes from JSON under the document's names.
+fn deserializable(name: &str, doc: &str, fields: &[FieldPlan], noun: &str) -> TokenStream {
+    let name = ident(name);
+    let doc = docs(doc);
+    let fields = fields.iter().map(|input| {
         let field = ident(&input.field);
         let ty = field_type(input);
-        let mut text = input.doc.clone().unwrap_or_else(|| format!("The input `{}`.", input.name));
+        let mut text = input.doc.clone().unwrap_or_else(|| format!("The {noun} `{}`.", input.name));
         if input.ty == RustType::Json {
             text.push_str("\n\nThe schema names no type arazzo-rs maps to Rust, so this is any JSON value.");
         }
@@ -47,6 +61,36 @@ fn inputs_struct(workflow: &WorkflowPlan) -> TokenStream {
         #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
         #[serde(crate = "::arazzo_runtime::serde")]
         pub struct #name { #(#fields)* }
+    }
+}
+
+/// How a nested input object goes into a request: as a JSON object of its fields (absent optional
+/// fields left out), with every secret inside it registered for redaction.
+fn parameter_value(structure: &crate::plan::StructPlan) -> TokenStream {
+    let name = ident(&structure.name);
+    let entries = structure.fields.iter().map(|field| {
+        let original = &field.name;
+        let member = ident(&field.field);
+        quote!((#original, ::arazzo_runtime::json::value(&self.#member)))
+    });
+    let secrets: Vec<TokenStream> = structure
+        .fields
+        .iter()
+        .map(|field| {
+            let member = ident(&field.field);
+            quote!(::arazzo_runtime::ParamValue::collect_secrets(&self.#member, out);)
+        })
+        .collect();
+    let out = if secrets.is_empty() { ident("_out") } else { ident("out") };
+    quote! {
+        impl ::arazzo_runtime::ParamValue for #name {
+            fn to_json(&self) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
+                ::arazzo_runtime::json::object([#(#entries),*])
+            }
+            fn collect_secrets<'a>(&'a self, #out: &mut ::std::vec::Vec<&'a str>) {
+                #(#secrets)*
+            }
+        }
     }
 }
 

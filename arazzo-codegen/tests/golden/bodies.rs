@@ -47,6 +47,52 @@ pub mod bodies {
             self
         }
     }
+    /// An object of the inputs of `send-bodies`.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct SendBodiesPetOwner {
+        /// The field `email`.
+        pub email: ::core::option::Option<::std::string::String>,
+        /// The field `password`.
+        pub password: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl ::arazzo_runtime::ParamValue for SendBodiesPetOwner {
+        fn to_json(
+            &self,
+        ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
+            ::arazzo_runtime::json::object([
+                ("email", ::arazzo_runtime::json::value(&self.email)),
+                ("password", ::arazzo_runtime::json::value(&self.password)),
+            ])
+        }
+        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+            ::arazzo_runtime::ParamValue::collect_secrets(&self.email, out);
+            ::arazzo_runtime::ParamValue::collect_secrets(&self.password, out);
+        }
+    }
+    /// A nested object becomes a struct of its own.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct SendBodiesPet {
+        /// The field `name`.
+        pub name: ::std::string::String,
+        /// The field `owner`.
+        pub owner: ::core::option::Option<SendBodiesPetOwner>,
+    }
+    impl ::arazzo_runtime::ParamValue for SendBodiesPet {
+        fn to_json(
+            &self,
+        ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
+            ::arazzo_runtime::json::object([
+                ("name", ::arazzo_runtime::json::value(&self.name)),
+                ("owner", ::arazzo_runtime::json::value(&self.owner)),
+            ])
+        }
+        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+            ::arazzo_runtime::ParamValue::collect_secrets(&self.name, out);
+            ::arazzo_runtime::ParamValue::collect_secrets(&self.owner, out);
+        }
+    }
     /// Inputs of the workflow `send-bodies`.
     ///
     /// Deserializes from the JSON object the workflow's input schema describes.
@@ -66,6 +112,8 @@ pub mod bodies {
         /// The input `ownerPassword`.
         #[serde(rename = "ownerPassword")]
         pub owner_password: ::arazzo_runtime::SecretString,
+        /// A nested object becomes a struct of its own.
+        pub pet: ::core::option::Option<SendBodiesPet>,
     }
     /// Outputs of the workflow `send-bodies`.
     #[derive(Clone, Debug)]
@@ -85,8 +133,9 @@ pub mod bodies {
     ///
     /// 1. `jsonText`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A payload written as JSON text, as the specification's examples do. Produces `id`, `created`.
     /// 2. `pointer`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A JSON pointer into an input, in a structured payload.
-    /// 3. `text`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
-    /// 4. `multipart`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
+    /// 3. `structured`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
+    /// 4. `text`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
+    /// 5. `multipart`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
     ///
     /// # Errors
     ///
@@ -162,6 +211,16 @@ pub mod bodies {
                     ),
                 ]),
             );
+        let response = run.send(client, &config.pets.base_url, request).await?;
+        run.check(response.status() == 201, "$statusCode == 201", &response)?;
+        run.step("structured", "createPet");
+        let request = ::arazzo_runtime::Request::new(
+                ::arazzo_runtime::Method::Post,
+                "/pets",
+            )
+            .bearer_auth(&config.pets.bearer)
+            .json_body(::arazzo_runtime::json::value(&inputs.pet))
+            .redact(&inputs.pet);
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("text", "createPet");
