@@ -89,6 +89,19 @@ impl Overlay {
                 continue;
             }
             let remove = action.get("remove").and_then(Value::as_bool) == Some(true);
+            // Each update adds at most its own size at each target: refuse before merging what would
+            // grow past the bound, rather than after running out of memory.
+            let added = action.get("update").map_or(0, |update| count_nodes(update, load::MAX_ALIAS_NODES));
+            let current = count_nodes(&document.value, load::MAX_ALIAS_NODES);
+            if !remove && current.saturating_add(added.saturating_mul(targets.len())) > load::MAX_ALIAS_NODES {
+                problems.push(Diagnostic::error(
+                    &self.loaded.path,
+                    self.loaded.spans.nearest(&pointer),
+                    json_path_of_pointer(&pointer),
+                    format!("applying this action would make the document larger than {} nodes", load::MAX_ALIAS_NODES),
+                ));
+                return problems;
+            }
             for target in targets.iter().rev() {
                 if remove {
                     remove_at(&mut document.value, target);
@@ -96,9 +109,60 @@ impl Overlay {
                     merge(node, update);
                 }
             }
+            // Updates can target what earlier ones added: without a bound, a few actions grow the
+            // document until memory runs out. The same bounds as for YAML aliases apply.
+            if !within_bounds(&document.value, load::MAX_ALIAS_NODES, load::MAX_DEPTH) {
+                problems.push(Diagnostic::error(
+                    &self.loaded.path,
+                    self.loaded.spans.nearest(&pointer),
+                    json_path_of_pointer(&pointer),
+                    format!(
+                        "applying this action makes the document larger than {} nodes or deeper than {} levels",
+                        load::MAX_ALIAS_NODES,
+                        load::MAX_DEPTH
+                    ),
+                ));
+                return problems;
+            }
         }
         problems
     }
+}
+
+/// How many nodes `value` has, counting no further than `cap` (+1).
+fn count_nodes(value: &Value, cap: usize) -> usize {
+    let mut count = 0usize;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        if count > cap {
+            break;
+        }
+        match node {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(members) => stack.extend(members.values()),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// Whether `value` has at most `max_nodes` nodes and `max_depth` levels (counting stops early).
+fn within_bounds(value: &Value, max_nodes: usize, max_depth: usize) -> bool {
+    let mut budget = max_nodes;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if budget == 0 || depth > max_depth {
+            return false;
+        }
+        budget -= 1;
+        match node {
+            Value::Array(items) => stack.extend(items.iter().map(|item| (item, depth + 1))),
+            Value::Object(members) => stack.extend(members.values().map(|member| (member, depth + 1))),
+            _ => {}
+        }
+    }
+    true
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -155,6 +219,14 @@ mod tests {
         let mut target = json!({"a": {"b": 1, "c": [1]}, "d": "x"});
         merge(&mut target, &json!({"a": {"b": 2, "c": [2], "e": true}, "d": "y"}));
         assert_eq!(target, json!({"a": {"b": 2, "c": [1, 2], "e": true}, "d": "y"}));
+    }
+
+    #[test]
+    fn bounds_count_nodes_and_depth() {
+        let value = json!({"a": [1, 2, {"b": 3}]});
+        assert!(within_bounds(&value, 6, 3));
+        assert!(!within_bounds(&value, 5, 3));
+        assert!(!within_bounds(&value, 6, 2));
     }
 
     #[test]

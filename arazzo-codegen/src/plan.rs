@@ -233,7 +233,8 @@ impl ValuePlan {
     pub fn secret_refs(&self) -> Vec<&ValueRef> {
         match self {
             Self::Literal(_) => Vec::new(),
-            Self::Ref(value) => [value].into_iter().filter(|v| v.ty().may_hold_secrets()).collect(),
+            // A value at a pointer inside a struct may be one of its secrets: redact the whole struct.
+            Self::Ref(value) => [value.base()].into_iter().filter(|v| v.ty().may_hold_secrets()).collect(),
             Self::Template(pieces) => pieces
                 .iter()
                 .filter_map(|piece| match piece {

@@ -97,10 +97,22 @@ pub fn output_type(
     match openapi.schema_at_pointer(schema, &tokens)? {
         Some(found) => {
             let ty = schema_type(found, name, &|value| openapi.resolve(value))?;
+            // A nullable value read as a plain type would fail the step on a `null` the schema allows;
+            // as JSON it passes. A secret stays a secret (a `null` key is an error worth seeing).
+            let nullable = openapi.resolve(found).is_ok_and(is_nullable);
+            if nullable && ty != RustType::Secret && !names_a_secret(name) {
+                return Ok(RustType::Json);
+            }
             Ok(secret_or(ty, name))
         }
         None => Ok(secret_or(RustType::Json, name)),
     }
+}
+
+/// `nullable: true` (OpenAPI 3.0) or `null` among the types (3.1).
+fn is_nullable(schema: &Value) -> bool {
+    schema.get("nullable").and_then(Value::as_bool) == Some(true)
+        || schema.get("type").and_then(Value::as_array).is_some_and(|types| types.iter().any(|ty| ty == "null"))
 }
 
 /// A value whose name says it is a secret is kept secret even when the schema is silent, as long as it

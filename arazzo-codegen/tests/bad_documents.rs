@@ -132,6 +132,34 @@ fn a_replacement_whose_target_has_no_parent_is_refused() {
 }
 
 #[test]
+fn json_pointers_never_turn_a_secret_into_plain_json() {
+    assert_eq!(
+        diagnostics("pointer-secret.arazzo.yaml"),
+        [
+            "error: tests/fixtures/bad/pointer-secret.arazzo.yaml:20:19: `$inputs.apiKey#/inner` points into a \
+             secret, which would turn it into a plain value (at workflows[0].steps[0].requestBody.payload.name)",
+            "error: tests/fixtures/bad/pointer-secret.arazzo.yaml:35:19: output `ownerToken` is named like a secret, \
+             but a value at a JSON pointer is plain JSON that `Debug` would print; give the secret its own step \
+             output (typed from the response schema) (at workflows[1].outputs.ownerToken)",
+        ]
+    );
+}
+
+/// Updates that target what earlier updates added would grow the document without bound.
+#[test]
+fn an_overlay_that_grows_the_document_without_bound_is_refused() {
+    let overlay = arazzo_codegen::Overlay::load(Path::new("tests/fixtures/bad/growing.overlay.yml")).unwrap();
+    let path = Path::new("tests/fixtures/features.arazzo.yaml");
+    let result = check_file(path, &Options::default(), &[overlay]);
+    let Err(GenerateError::Invalid { diagnostics, .. }) = result else { panic!("accepted") };
+    let refused = diagnostics.iter().map(ToString::to_string).find(|line| line.contains("larger than"));
+    assert!(
+        refused.as_deref().is_some_and(|line| line.starts_with("error: tests/fixtures/bad/growing.overlay.yml:")),
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let result = check_file(Path::new("tests/fixtures/bad/does-not-exist.yaml"), &Options::default(), &[]);
     let Err(GenerateError::Invalid { diagnostics, .. }) = result else { panic!("accepted a missing file") };

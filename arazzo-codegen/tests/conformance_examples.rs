@@ -52,7 +52,7 @@ fn oauth_generates_the_golden_module() {
     assert_eq!(generated.module, "oauth");
     expectorate::assert_contents("tests/golden/oauth.rs", &generated.source);
     // Form bodies, a nested workflow whose outputs come through `$outputs.*`, and jsonpath criteria.
-    for expected in [".form_body(", "let called = match authorization_code_flow(", "jsonpath_match("] {
+    for expected in [".form_body(", "let called = match self::authorization_code_flow(", "jsonpath_match("] {
         assert!(generated.source.contains(expected), "missing `{expected}`");
     }
 }

@@ -93,7 +93,7 @@ fn actions_become_a_bounded_state_machine() {
         "pet_id: run.available(&create_pet_id, \"$steps.create.outputs.petId\")?,",
         "pub name: ::core::option::Option<::std::string::String>,",
         // A step that calls a workflow can have actions too: the whole called workflow is retried.
-        "let checked = match first_pet_name(",
+        "let checked = match self::first_pet_name(",
         "if lookup_retries < 2u64 {",
         // `goto` a workflow hands over to it; `retry` with a workflow runs it before retrying.
         "run.goto(\"workflow first-pet-name\");",
@@ -178,6 +178,38 @@ fn bodies_document_generates_the_golden_module() {
 }
 
 #[test]
+fn colliding_names_generate_the_golden_module() {
+    let generated = generate("tricky-names.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/tricky-names.rs", &generated.source);
+    let source = generated.source;
+    for expected in [
+        // Workflow functions are called through `self::`, so no local variable can hide them.
+        "match self::request(client, config, &RequestInputs {})",
+        "match self::get_id(client, config, &GetIdInputs {})",
+        // Names the generated code uses itself are not given to step outputs.
+        "let mut next_2: ::core::option::Option<::std::string::String>",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
+fn nullable_response_fields_are_json_unless_secret() {
+    let source = generate("nullable.arazzo.yaml").source;
+    for expected in [
+        "pub name: ::std::string::String,",
+        // `type: [string, "null"]` (3.1) and `nullable: true` (3.0): a null must not fail the step.
+        "pub nickname: ::arazzo_runtime::serde_json::Value,",
+        "pub legacy: ::arazzo_runtime::serde_json::Value,",
+        // A secret stays a secret, nullable or not.
+        "pub secret_key: ::arazzo_runtime::SecretString,",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {
@@ -233,6 +265,8 @@ fn the_features_module_uses_what_the_plan_says() {
         // A secret minted by a step is kept in the partial outputs even though no workflow output carries it.
         "run.partial.create_owner_token = ::core::option::Option::Some(",
         ".redact(&inputs.owner_password)",
+        // A secret the step reads from the response is scrubbed from error excerpts.
+        ".secret_in_response(\"/ownerToken\")",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }

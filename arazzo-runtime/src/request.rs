@@ -311,6 +311,8 @@ pub struct Request {
     credentials: Vec<Credential>,
     body: Option<Body>,
     secrets: Vec<SecretString>,
+    /// JSON pointers of the response body whose values are secrets (a new key), to scrub them too.
+    secret_pointers: Vec<&'static str>,
 }
 
 /// A request checked and encoded, ready for the wire.
@@ -321,6 +323,8 @@ pub(crate) struct Prepared {
     pub(crate) body: Option<Vec<u8>>,
     /// Every secret the request carries, to scrub from error excerpts.
     pub(crate) secrets: Vec<SecretString>,
+    /// Where the response body holds secrets.
+    pub(crate) secret_pointers: Vec<&'static str>,
     /// What criteria may read of the request: method, path parameters as given and the JSON
     /// body; the transport adds the URL and headers.
     pub(crate) sent: SentRequest,
@@ -339,6 +343,7 @@ impl Request {
             credentials: Vec::new(),
             body: None,
             secrets: Vec::new(),
+            secret_pointers: Vec::new(),
         }
     }
 
@@ -506,6 +511,13 @@ impl Request {
         self
     }
 
+    /// Declares that the response body holds a secret at this JSON pointer (the step reads a new key
+    /// there): an error excerpt of the body scrubs it, and a body that is not JSON is withheld.
+    pub fn secret_in_response(mut self, pointer: &'static str) -> Self {
+        self.secret_pointers.push(pointer);
+        self
+    }
+
     /// Registers a secret to scrub from error excerpts, e.g. one that is only inside the body.
     pub fn redact<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
         // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
@@ -657,7 +669,15 @@ impl Request {
             body: sent_body,
             ..SentRequest::default()
         };
-        Ok(Prepared { method: self.method.to_reqwest(), url, headers, body, secrets: self.secrets, sent })
+        Ok(Prepared {
+            method: self.method.to_reqwest(),
+            url,
+            headers,
+            body,
+            secrets: self.secrets,
+            secret_pointers: self.secret_pointers,
+            sent,
+        })
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Response {
     headers: HeaderMap,
     body: Vec<u8>,
     secrets: Vec<SecretString>,
+    /// Where the body holds secrets the step reads.
+    secret_pointers: Vec<&'static str>,
     json: OnceLock<Result<Value, StepError>>,
     request: SentRequest,
 }
@@ -43,6 +45,7 @@ impl Response {
             headers,
             body: body.into(),
             secrets: Vec::new(),
+            secret_pointers: Vec::new(),
             json: OnceLock::new(),
             request: SentRequest::default(),
         }
@@ -51,6 +54,11 @@ impl Response {
     /// Registers a secret to scrub from [`Response::body_excerpt`].
     pub fn redact(mut self, secret: &SecretString) -> Self {
         self.secrets.push(secret.clone());
+        self
+    }
+
+    pub(crate) fn with_secret_pointers(mut self, pointers: Vec<&'static str>) -> Self {
+        self.secret_pointers.extend(pointers);
         self
     }
 
@@ -195,8 +203,16 @@ impl Response {
             Ok(value) => {
                 let mut value = value.clone();
                 redact_secret_fields(&mut value);
+                for pointer in &self.secret_pointers {
+                    if let Some(secret) = value.pointer_mut(pointer) {
+                        redact_strings(secret);
+                    }
+                }
                 value.to_string()
             }
+            Err(_) if self.body.trim_ascii().is_empty() => String::new(),
+            // The step reads secrets from this body, which cannot be searched for them.
+            Err(_) if !self.secret_pointers.is_empty() => return format!("{REDACTED} (not JSON)"),
             Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
         };
         let mut secrets: Vec<&str> =

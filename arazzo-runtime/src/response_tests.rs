@@ -163,3 +163,19 @@ fn debug_shows_status_and_size_only() {
     let r = response(200, r#"{"key":"sk"}"#);
     assert_eq!(format!("{r:?}"), "Response { status: 200, body_len: 12, .. }");
 }
+
+#[test]
+fn excerpts_scrub_the_secrets_the_step_reads_from_the_body() {
+    let body = r#"{"value":"fresh-key-123","id":"k1"}"#;
+    let response =
+        Response::from_parts(500, HeaderMap::new(), body.as_bytes().to_vec()).with_secret_pointers(vec!["/value"]);
+    assert_eq!(response.body_excerpt(), r#"{"value":"[REDACTED]","id":"k1"}"#);
+
+    // A body that is not JSON cannot be searched: it is withheld.
+    let response = Response::from_parts(500, HeaderMap::new(), b"value=fresh-key-123".to_vec())
+        .with_secret_pointers(vec!["/value"]);
+    assert_eq!(response.body_excerpt(), "[REDACTED] (not JSON)");
+    // An empty body has nothing to withhold.
+    let response = Response::from_parts(500, HeaderMap::new(), Vec::new()).with_secret_pointers(vec!["/value"]);
+    assert_eq!(response.body_excerpt(), "");
+}

@@ -37,7 +37,10 @@ pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Response::from_parts(status, headers, body).with_secrets(prepared.secrets).with_request(sent))
+    Ok(Response::from_parts(status, headers, body)
+        .with_secrets(prepared.secrets)
+        .with_secret_pointers(prepared.secret_pointers)
+        .with_request(sent))
 }
 
 /// Maps a reqwest error to a step error that keeps only a description.

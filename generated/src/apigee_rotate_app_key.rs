@@ -162,7 +162,8 @@ pub mod apigee_rotate_app_key {
                 ]),
             )
             .redact(&inputs.new_consumer_key)
-            .redact(&inputs.new_consumer_secret);
+            .redact(&inputs.new_consumer_secret)
+            .secret_in_response("/consumerKey");
         let response = run
             .send(client, &config.apigee_api_management.base_url, request)
             .await?;
@@ -211,7 +212,8 @@ pub mod apigee_rotate_app_key {
             .path_param("developerId", &inputs.developer_id)
             .path_param("appId", &inputs.app_id)
             .path_param("keyId", &inputs.old_key_id)
-            .bearer_auth(&config.apigee_api_management.oauth2);
+            .bearer_auth(&config.apigee_api_management.oauth2)
+            .secret_in_response("/consumerKey");
         let response = run
             .send(client, &config.apigee_api_management.base_url, request)
             .await?;

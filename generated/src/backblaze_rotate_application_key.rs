@@ -119,7 +119,8 @@ pub mod backblaze_rotate_application_key {
                 ::arazzo_runtime::Method::Get,
                 "/b2api/v4/b2_authorize_account",
             )
-            .basic_auth(&config.backblaze_b2.basic_auth);
+            .basic_auth(&config.backblaze_b2.basic_auth)
+            .secret_in_response("/authorizationToken");
         let response = run.send(client, &config.backblaze_b2.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let authorize_account_id: ::std::string::String = run
@@ -146,7 +147,8 @@ pub mod backblaze_rotate_application_key {
                     ),
                     ("keyName", ::arazzo_runtime::json::value(&inputs.key_name)),
                 ]),
-            );
+            )
+            .secret_in_response("/applicationKey");
         let response = run.send(client, &authorize_api_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_application_key_id: ::std::string::String = run

@@ -133,7 +133,8 @@ pub mod deepgram_rotate_project_key {
                     ("scopes", ::arazzo_runtime::json::value(&inputs.scopes)),
                 ]),
             )
-            .redact(&inputs.api_key);
+            .redact(&inputs.api_key)
+            .secret_in_response("/key");
         let response = run.send(client, &config.management_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_new_key_id: ::std::string::String = run

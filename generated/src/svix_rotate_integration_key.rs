@@ -132,7 +132,8 @@ pub mod svix_rotate_integration_key {
             )
             .path_param("app_id", &inputs.app_id)
             .path_param("integ_id", &get_integration_integration_id)
-            .bearer_auth(&config.svix_api.http_bearer);
+            .bearer_auth(&config.svix_api.http_bearer)
+            .secret_in_response("/key");
         let response = run.send(client, &config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
@@ -147,7 +148,8 @@ pub mod svix_rotate_integration_key {
             )
             .path_param("app_id", &inputs.app_id)
             .path_param("integ_id", &get_integration_integration_id)
-            .bearer_auth(&config.svix_api.http_bearer);
+            .bearer_auth(&config.svix_api.http_bearer)
+            .secret_in_response("/key");
         let response = run.send(client, &config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_key_integration_key: ::arazzo_runtime::SecretString = run

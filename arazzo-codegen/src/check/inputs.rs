@@ -68,6 +68,16 @@ impl Builder<'_, '_, '_> {
                 }
             };
             let Some(ty) = self.property_type(property, name, &property_pointer, prefix, depth) else { continue };
+            if property.get("default").is_some() && !required.contains(&name.as_str()) {
+                // Said out loud rather than applied behind the caller's back: `None` leaves it out.
+                self.reporter.warning(
+                    &format!("{property_pointer}/default"),
+                    format!(
+                        "the default of input `{name}` is not applied: the field is optional, and when it is `None` \
+                         the value is left out of requests (the API's own default applies)"
+                    ),
+                );
+            }
             fields.push(FieldPlan {
                 name: name.clone(),
                 field: scope.snake(name),

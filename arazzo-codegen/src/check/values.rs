@@ -256,13 +256,13 @@ impl Env<'_> {
             Expr::Inputs { name, pointer: Some(json_pointer) } => {
                 let base = Expr::Inputs { name: name.clone(), pointer: None };
                 let base = self.reference(&base, pointer, reporter)?;
-                Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.clone() })
+                pointer_into(base, json_pointer, expr, pointer, reporter)
             }
             Expr::Steps { step, output: Some(output), pointer: Some(json_pointer), rest } => {
                 let base =
                     Expr::Steps { step: step.clone(), output: Some(output.clone()), pointer: None, rest: rest.clone() };
                 let base = self.reference(&base, pointer, reporter)?;
-                Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.clone() })
+                pointer_into(base, json_pointer, expr, pointer, reporter)
             }
             Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
                 self.reference(expr, pointer, reporter)
@@ -273,6 +273,22 @@ impl Env<'_> {
             }
         }
     }
+}
+
+/// The JSON value at a pointer inside `base`. A secret has no JSON inside it to point into, and the
+/// pointer would turn it into a plain value: refused.
+fn pointer_into(
+    base: ValueRef,
+    json_pointer: &str,
+    expr: &Expr,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+) -> Option<ValueRef> {
+    if base.ty() == &crate::plan::RustType::Secret {
+        reporter.error(pointer, format!("`{expr}` points into a secret, which would turn it into a plain value"));
+        return None;
+    }
+    Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.to_string() })
 }
 
 /// `a, b, c`, or `(none)`.

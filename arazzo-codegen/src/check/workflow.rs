@@ -20,7 +20,10 @@ pub(crate) struct Context<'a, 'r> {
 }
 
 /// Names the generated function body uses itself; document names must not shadow them.
-const RESERVED_LOCALS: &[&str] = &["client", "config", "inputs", "run", "request", "response", "called"];
+const RESERVED_LOCALS: &[&str] = &[
+    "client", "config", "inputs", "run", "request", "response", "called", "next", "step", "checked", "error",
+    "partial", "outputs", "value",
+];
 
 pub(crate) fn plan<'d>(
     mut cx: Context<'d, '_>,
@@ -328,6 +331,17 @@ fn workflow_outputs(
             complete = false;
             continue;
         };
+        if matches!(value, ValueRef::Pointer { .. }) && crate::naming::names_a_secret(name) {
+            cx.reporter.error(
+                &output_pointer,
+                format!(
+                    "output `{name}` is named like a secret, but a value at a JSON pointer is plain JSON that \
+                     `Debug` would print; give the secret its own step output (typed from the response schema)"
+                ),
+            );
+            complete = false;
+            continue;
+        }
         let available_after = match value.base() {
             ValueRef::Input { .. } | ValueRef::Pointer { .. } => None,
             ValueRef::StepOutput { variable, .. } => {

@@ -248,7 +248,7 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     });
     quote! {
         run.step(#step_id, #operation);
-        let checked = match #function(client, config, &#inputs { #(#arguments),* }).await {
+        let checked = match self::#function(client, config, &#inputs { #(#arguments),* }).await {
             ::core::result::Result::Ok(called) => { #(#branches)* { ::core::result::Result::Ok(called) } }
             ::core::result::Result::Err(error) => {
                 let (error, partial) = error.into_nested();
@@ -270,7 +270,7 @@ fn transfer(call: &crate::plan::CallPlan) -> TokenStream {
         quote!(#field: #value)
     });
     quote! {
-        if let ::core::result::Result::Err(error) = #function(client, config, &#inputs { #(#arguments),* }).await {
+        if let ::core::result::Result::Err(error) = self::#function(client, config, &#inputs { #(#arguments),* }).await {
             let (error, partial) = error.into_nested();
             run.partial.#partial_field = ::core::option::Option::Some(partial);
             return ::core::result::Result::Err(run.fail(error));

@@ -88,13 +88,21 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
             quote!(&config.#field.base_url)
         }
     };
+    // Secrets the step reads from the response (a new key) are scrubbed from error excerpts too.
+    let response_secrets = step.outputs.iter().filter_map(|output| match &output.source {
+        OutputSource::BodyPointer(pointer) if output.ty.may_hold_secrets() => {
+            Some(quote!(.secret_in_response(#pointer)))
+        }
+        _ => None,
+    });
     let statements = quote! {
         run.step(#step_id, #operation);
         let request = ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
             #(#parameters)*
             #(#credentials)*
             #body
-            #(#redactions)*;
+            #(#redactions)*
+            #(#response_secrets)*;
     };
     (statements, base_url)
 }
@@ -206,6 +214,9 @@ fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
 /// `run.step(..)` and the call of another workflow of this module, whose failure fails this step and
 /// whose partial outputs are kept in this workflow's; `called` holds its outputs.
 pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
+    // Bind the callee's outputs only when something reads them, so the code has no unused variable.
+    let reads = step.outputs.iter().any(|output| matches!(output.source, OutputSource::Callee(_)));
+    let binding = if reads { quote!(called) } else { quote!(_) };
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
     let function = ident(&call.function);
@@ -218,7 +229,7 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     });
     quote! {
         run.step(#step_id, #operation);
-        let called = match #function(client, config, &#inputs { #(#arguments),* }).await {
+        let #binding = match self::#function(client, config, &#inputs { #(#arguments),* }).await {
             ::core::result::Result::Ok(outputs) => outputs,
             ::core::result::Result::Err(error) => {
                 let (error, partial) = error.into_nested();

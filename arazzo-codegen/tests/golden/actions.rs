@@ -488,7 +488,7 @@ pub mod actions {
             next = match step {
                 Step::Lookup => {
                     run.step("lookup", "workflow first-pet-name");
-                    let checked = match first_pet_name(
+                    let checked = match self::first_pet_name(
                             client,
                             config,
                             &FirstPetNameInputs {
@@ -627,7 +627,7 @@ pub mod actions {
                                 ),
                             ) {
                                 run.goto("workflow first-pet-name");
-                                if let ::core::result::Result::Err(error) = first_pet_name(
+                                if let ::core::result::Result::Err(error) = self::first_pet_name(
                                         client,
                                         config,
                                         &FirstPetNameInputs {
@@ -657,7 +657,7 @@ pub mod actions {
                                 })
                             {
                                 read_retries += 1;
-                                if let ::core::result::Result::Err(error) = first_pet_name(
+                                if let ::core::result::Result::Err(error) = self::first_pet_name(
                                         client,
                                         config,
                                         &FirstPetNameInputs {

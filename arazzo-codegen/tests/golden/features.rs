@@ -264,7 +264,8 @@ pub mod features {
                     ),
                 ]),
             )
-            .redact(&inputs.owner_password);
+            .redact(&inputs.owner_password)
+            .secret_in_response("/ownerToken");
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;

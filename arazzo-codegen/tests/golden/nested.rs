@@ -121,7 +121,7 @@ pub mod nested {
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
         run.step("lookup", "workflow get-pet-name");
-        let called = match get_pet_name(
+        let called = match self::get_pet_name(
                 client,
                 config,
                 &GetPetNameInputs {
@@ -211,7 +211,8 @@ pub mod nested {
                 "/pets/{petId}",
             )
             .path_param("petId", &inputs.pet_id)
-            .api_key_header("X-Api-Key", &config.pets.api_key);
+            .api_key_header("X-Api-Key", &config.pets.api_key)
+            .secret_in_response("/ownerToken");
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
@@ -275,7 +276,7 @@ pub mod nested {
             ListAfterReadingPartial,
         >::new("list-after-reading");
         run.step("get-pet-name", "workflow get-pet-name");
-        let called = match get_pet_name(
+        let called = match self::get_pet_name(
                 client,
                 config,
                 &GetPetNameInputs {

@@ -116,7 +116,7 @@ pub mod oauth {
             RefreshTokenFlowPartial,
         >::new("refresh-token-flow");
         run.step("do-the-auth-flow", "workflow authorization-code-flow");
-        let called = match authorization_code_flow(
+        let called = match self::authorization_code_flow(
                 client,
                 config,
                 &AuthorizationCodeFlowInputs {
@@ -161,7 +161,9 @@ pub mod oauth {
                     ),
                 ]),
             )
-            .redact(&do_the_auth_flow_my_refresh_token);
+            .redact(&do_the_auth_flow_my_refresh_token)
+            .secret_in_response("/access_token")
+            .secret_in_response("/refresh_token");
         let response = run.send(client, &config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
@@ -261,7 +263,8 @@ pub mod oauth {
                     ),
                 ]),
             )
-            .redact(&inputs.client_secret);
+            .redact(&inputs.client_secret)
+            .secret_in_response("/access_token");
         let response = run.send(client, &config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
@@ -388,7 +391,9 @@ pub mod oauth {
                     ),
                 ]),
             )
-            .redact(&inputs.client_secret);
+            .redact(&inputs.client_secret)
+            .secret_in_response("/access_token")
+            .secret_in_response("/refresh_token");
         let response = run.send(client, &config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
