@@ -167,6 +167,8 @@ fn bodies_document_generates_the_golden_module() {
         ".multipart_body(",
         // A pointer into an input.
         ".and_then(|value| value.pointer(\"/pet/name\").cloned()),",
+        // `$outputs.x` in the workflow's outputs reads an output written above it.
+        "created_again: ::arazzo_runtime::json::value(&json_text_created)",
         // A nested input object is a struct that knows how to become JSON, secrets included.
         "pub struct SendBodiesPetOwner {",
         "pub owner: ::core::option::Option<SendBodiesPetOwner>,",

@@ -56,6 +56,8 @@ async fn every_body_is_encoded_as_its_content_type_says() {
     let outputs = send_bodies(&Client::new(), &config, &inputs(Some("R"), Some(3))).await.unwrap();
     // A workflow output at a JSON pointer inside a step output.
     assert_eq!(outputs.created_id, Some(json!("pet_1")));
+    // `$outputs.createdId` in the workflow's outputs: the same value.
+    assert_eq!(outputs.created_again, Some(json!("pet_1")));
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 5);
 

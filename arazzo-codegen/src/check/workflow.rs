@@ -309,7 +309,7 @@ fn workflow_outputs(
 ) -> Option<Vec<WorkflowOutputPlan>> {
     let inputs = inputs.as_deref().unwrap_or_default();
     let mut scope = Scope::default();
-    let mut outputs = Vec::new();
+    let mut outputs: Vec<WorkflowOutputPlan> = Vec::new();
     let mut complete = true;
     for (name, text) in &workflow.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
@@ -317,6 +317,27 @@ fn workflow_outputs(
         let value = match expr::parse(text) {
             Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
                 env.request_reference(&expr, &output_pointer, cx.reporter)
+            }
+            // Another output of this workflow, written above this one: the same value.
+            Ok(Expr::Outputs { name: other, pointer: json_pointer }) => {
+                let earlier: Option<&WorkflowOutputPlan> = outputs.iter().find(|output| output.field.name == other);
+                match (earlier, json_pointer) {
+                    (Some(earlier), None) => Some(earlier.value.clone()),
+                    (Some(earlier), Some(json_pointer)) if earlier.value.ty() != &RustType::Secret => {
+                        Some(ValueRef::Pointer { base: Box::new(earlier.value.clone()), pointer: json_pointer })
+                    }
+                    (Some(_), Some(_)) => {
+                        cx.reporter.error(&output_pointer, format!("`{text}` points into a secret"));
+                        None
+                    }
+                    (None, _) => {
+                        cx.reporter.error(
+                            &output_pointer,
+                            format!("`$outputs.{other}` names no output written above this one in this workflow"),
+                        );
+                        None
+                    }
+                }
             }
             Ok(other) => {
                 cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a workflow output"));

@@ -120,12 +120,16 @@ pub mod bodies {
     pub struct SendBodiesOutputs {
         /// `createdId`: `$steps.jsonText.outputs.created#/id`.
         pub created_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+        /// `createdAgain`: `$outputs.createdId`.
+        pub created_again: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
     }
     /// The outputs of the workflow `send-bodies` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
     #[derive(Clone, Debug, Default)]
     pub struct SendBodiesPartial {
         /// `createdId`, once known.
         pub created_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+        /// `createdAgain`, once known.
+        pub created_again: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
     }
     /// Runs the workflow `send-bodies`.
     ///
@@ -175,6 +179,9 @@ pub mod bodies {
         let json_text_created: ::arazzo_runtime::serde_json::Value = run
             .output(&response, "")?;
         run.partial.created_id = ::arazzo_runtime::json::value(&json_text_created)
+            .and_then(|value| value.pointer("/id").cloned())
+            .clone();
+        run.partial.created_again = ::arazzo_runtime::json::value(&json_text_created)
             .and_then(|value| value.pointer("/id").cloned())
             .clone();
         run.step("pointer", "createPet");
@@ -264,6 +271,9 @@ pub mod bodies {
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         ::core::result::Result::Ok(SendBodiesOutputs {
             created_id: ::arazzo_runtime::json::value(&json_text_created)
+                .and_then(|value| value.pointer("/id").cloned())
+                .clone(),
+            created_again: ::arazzo_runtime::json::value(&json_text_created)
                 .and_then(|value| value.pointer("/id").cloned())
                 .clone(),
         })
