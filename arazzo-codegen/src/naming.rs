@@ -47,15 +47,24 @@ fn sanitize(candidate: &str, fallback: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// Put before every name handed out (the workflows of another document in the same module).
+    prefix: String,
 }
 
 impl Scope {
     /// A scope in which `reserved` names are already taken (names the generated code itself uses).
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self { taken: reserved.iter().map(|name| name.to_string()).collect() }
+        Self { taken: reserved.iter().map(|name| name.to_string()).collect(), prefix: String::new() }
+    }
+
+    /// The same scope, putting `prefix` before every name it hands out from now on.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.prefix = prefix.to_string();
+        self
     }
 
     pub fn claim(&mut self, ident: String) -> String {
+        let ident = if self.prefix.is_empty() { ident } else { format!("{}{ident}", self.prefix) };
         if self.taken.insert(ident.clone()) {
             return ident;
         }

@@ -212,6 +212,23 @@ fn nullable_response_fields_are_json_unless_secret() {
 }
 
 #[test]
+fn workflows_of_an_arazzo_source_join_the_module() {
+    let generated = generate("foreign.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/foreign.rs", &generated.source);
+    let source = generated.source;
+    for expected in [
+        // The other document's sources join `Config`, its names prefixed with the source's name.
+        "pub pet_flows_pets: PetFlowsPets,",
+        "pub async fn pet_flows_get_pet_name(",
+        // `$sourceDescriptions.petFlows.get-pet-name` calls it.
+        "let called = match self::pet_flows_get_pet_name(",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let first = generate("features.arazzo.yaml").source;
     for _ in 0..3 {

@@ -10,11 +10,11 @@ use crate::expr::{self, Expr};
 use crate::model::{self, Reusable};
 use crate::naming::Scope;
 use crate::openapi::Method;
-use crate::plan::ValueRef;
 use crate::plan::{
     ActionPlan, ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece,
     ValuePlan,
 };
+use crate::plan::{ValueRef, WorkflowPlan};
 
 pub(crate) fn plan(
     cx: &mut Context<'_, '_>,
@@ -30,18 +30,7 @@ pub(crate) fn plan(
         return None;
     }
     let id_pointer = format!("{pointer}/workflowId");
-    if callee_id.starts_with("$sourceDescriptions.") {
-        cx.reporter.unsupported(&id_pointer, "calling a workflow of another Arazzo document");
-        return None;
-    }
-    let Some(index) = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id) else {
-        let names = list(cx.document.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
-        cx.reporter
-            .error(&id_pointer, format!("no workflow `{callee_id}` in this document; its workflows are: {names}"));
-        return None;
-    };
-    // A callee that failed to check (or is part of a cycle) has been reported already.
-    let callee = cx.callees.get(index)?.as_ref()?;
+    let callee = callee(cx, callee_id, &id_pointer)?;
     if step.request_body.is_some() {
         cx.reporter.error(
             &format!("{pointer}/requestBody"),
@@ -326,16 +315,7 @@ pub(crate) fn transfer(
     inputs: &[FieldPlan],
     pointer: &str,
 ) -> Option<CallPlan> {
-    if callee_id.starts_with("$sourceDescriptions.") {
-        cx.reporter.unsupported(pointer, "transferring to a workflow of another Arazzo document");
-        return None;
-    }
-    let Some(index) = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id) else {
-        let names = list(cx.document.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
-        cx.reporter.error(pointer, format!("no workflow `{callee_id}` in this document; its workflows are: {names}"));
-        return None;
-    };
-    let callee = cx.callees.get(index)?.as_ref()?;
+    let callee = callee(cx, callee_id, pointer)?;
     let mut arguments = Vec::new();
     let mut complete = true;
     for input in &callee.inputs {
@@ -381,4 +361,50 @@ pub(crate) fn transfer(
         arguments,
         partial_field: String::new(),
     })
+}
+
+/// The planned workflow a `workflowId` names: one of this document (planned first, in call order) or,
+/// written `$sourceDescriptions.<name>.<workflowId>`, one of an Arazzo source description.
+fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Option<&'c WorkflowPlan> {
+    if callee_id.starts_with("$sourceDescriptions.") {
+        let Ok(Expr::SourceDescriptions { name, rest }) = expr::parse(callee_id) else {
+            cx.reporter
+                .error(pointer, format!("`{callee_id}` is not a `$sourceDescriptions.<name>.<workflowId>` reference"));
+            return None;
+        };
+        let foreign: &'c [(String, crate::plan::ModulePlan)] = cx.foreign;
+        let Some((_, plan)) = foreign.iter().find(|(source, _)| *source == name) else {
+            let source = cx.document.source_descriptions.iter().find(|source| source.name == name);
+            match source {
+                None => {
+                    let names = list(cx.document.source_descriptions.iter().map(|source| source.name.as_str()));
+                    cx.reporter.error(pointer, format!("no source description is named `{name}`; sources: {names}"));
+                }
+                Some(source) if source.kind != Some(model::SourceKind::Arazzo) => cx.reporter.error(
+                    pointer,
+                    format!(
+                        "source `{name}` is an OpenAPI description, which has no workflows; give it `type: arazzo` \
+                         if it is an Arazzo document"
+                    ),
+                ),
+                // The Arazzo source failed to load, which has been reported.
+                Some(_) => {}
+            }
+            return None;
+        };
+        let found = plan.workflows.iter().find(|workflow| workflow.workflow_id == rest);
+        if found.is_none() {
+            let names = list(plan.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
+            cx.reporter.error(pointer, format!("source `{name}` has no workflow `{rest}`; its workflows are: {names}"));
+        }
+        return found;
+    }
+    let Some(index) = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id) else {
+        let names = list(cx.document.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
+        cx.reporter.error(pointer, format!("no workflow `{callee_id}` in this document; its workflows are: {names}"));
+        return None;
+    };
+    // A callee that failed to check (or is part of a cycle) has been reported already.
+    let callees: &'c [Option<WorkflowPlan>] = cx.callees;
+    callees.get(index)?.as_ref()
 }

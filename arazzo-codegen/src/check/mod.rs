@@ -111,7 +111,10 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
     let mut reporter = Reporter { loaded, diagnostics: Vec::new() };
     let mut files_read = vec![loaded.path.clone()];
     let plan = match model::from_value(&loaded.value) {
-        Ok(document) => plan_document(&document, options, &mut reporter, &mut files_read),
+        Ok(document) => {
+            let mut visiting = vec![loaded.path.canonicalize().unwrap_or_else(|_| loaded.path.clone())];
+            plan_document(&document, options, &mut reporter, &mut files_read, "", &mut visiting)
+        }
         Err((pointer, message)) => {
             reporter.error(&pointer, format!("not a valid Arazzo document: {message}"));
             None
@@ -129,11 +132,16 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
     }
 }
 
+/// Plans one document. `prefix` is empty for the document being generated; the workflows of an
+/// Arazzo source description are planned into the same module with the source's name before all
+/// their names. `visiting` holds the documents being planned, to refuse cycles of them.
 fn plan_document(
     document: &Document,
     options: &Options,
     reporter: &mut Reporter<'_>,
     files_read: &mut Vec<PathBuf>,
+    prefix: &str,
+    visiting: &mut Vec<PathBuf>,
 ) -> Option<ModulePlan> {
     let patch = document.arazzo.strip_prefix("1.0.").unwrap_or_default();
     if patch.is_empty() || !patch.bytes().all(|b| b.is_ascii_digit()) {
@@ -145,8 +153,11 @@ fn plan_document(
         check_components(components, reporter);
     }
 
-    let mut types = Scope::with_reserved(&["Config"]);
+    let snake_prefix = if prefix.is_empty() { String::new() } else { format!("{}_", naming::snake(prefix)) };
+    let type_prefix = if prefix.is_empty() { String::new() } else { naming::camel(prefix) };
+    let mut types = Scope::with_reserved(&["Config"]).prefixed(&type_prefix);
     let mut sources = Vec::new();
+    let mut foreign: Vec<(String, ModulePlan)> = Vec::new();
     let mut source_plans = Vec::new();
     // Once a source is missing, unresolved operations are its consequence, not new problems.
     let mut all_sources_loaded = true;
@@ -159,9 +170,11 @@ fn plan_document(
             continue;
         }
         if description.kind == Some(model::SourceKind::Arazzo) {
-            reporter
-                .unsupported(&format!("{pointer}/type"), "a source description of type `arazzo` (nested workflows)");
-            all_sources_loaded = false;
+            let nested = load_arazzo_source(description, options, &pointer, reporter, files_read, prefix, visiting);
+            match nested {
+                Some(nested) => foreign.push((description.name.clone(), nested)),
+                None => all_sources_loaded = false,
+            }
             continue;
         }
         let Some(openapi) = load_source(description, options, &pointer, reporter, files_read) else {
@@ -183,12 +196,12 @@ fn plan_document(
     if document.source_descriptions.is_empty() {
         reporter.error("/sourceDescriptions", "at least one source description is required");
     }
-    let mut fields = Scope::default();
+    let mut fields = Scope::default().prefixed(&snake_prefix);
     for source in &mut source_plans {
         source.field = fields.claim(source.field.clone());
     }
 
-    let mut functions = Scope::with_reserved(&["config", "client"]);
+    let mut functions = Scope::with_reserved(&["config", "client"]).prefixed(&snake_prefix);
     let mut planned: Vec<Option<WorkflowPlan>> = vec![None; document.workflows.len()];
     for index in call_order(document, reporter) {
         let workflow = &document.workflows[index];
@@ -201,6 +214,7 @@ fn plan_document(
         let context = workflow::Context {
             document,
             callees: &planned,
+            foreign: &foreign,
             sources: &sources,
             all_sources_loaded,
             source_plans: &mut source_plans,
@@ -217,6 +231,20 @@ fn plan_document(
     }
     if document.workflows.is_empty() {
         reporter.error("/workflows", "at least one workflow is required");
+    }
+    // The workflows of Arazzo sources join this module, their sources after this document's own.
+    let mut workflows = workflows;
+    for (name, nested) in foreign {
+        let offset = source_plans.len();
+        source_plans.extend(
+            nested.sources.into_iter().map(|source| SourcePlan { name: format!("{name}/{}", source.name), ..source }),
+        );
+        for mut workflow in nested.workflows {
+            for step in workflow.steps.iter_mut().chain(workflow.dependencies.iter_mut()) {
+                step.source += offset;
+            }
+            workflows.push(workflow);
+        }
     }
 
     let source_file = options.display_name.clone().unwrap_or_else(|| reporter.loaded.path.display().to_string());
@@ -291,6 +319,78 @@ fn load_source(
             None
         }
     }
+}
+
+/// Loads and plans the Arazzo document a source description names, its names prefixed with the
+/// source's name.
+fn load_arazzo_source(
+    description: &model::SourceDescription,
+    options: &Options,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+    files_read: &mut Vec<PathBuf>,
+    prefix: &str,
+    visiting: &mut Vec<PathBuf>,
+) -> Option<ModulePlan> {
+    let url_pointer = format!("{pointer}/url");
+    let path = match options.sources.get(&description.name) {
+        Some(path) => path.clone(),
+        None => match local_path(&description.url, &reporter.loaded.path) {
+            Some(path) => path,
+            None => {
+                reporter.error(
+                    &url_pointer,
+                    format!(
+                        "source description `{}` points at `{}`, which is not a local file; map it to a local copy \
+                         (CLI `--source {}=PATH`, or `Builder::source`)",
+                        description.name, description.url, description.name
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    files_read.push(path.clone());
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+    if visiting.contains(&canonical) {
+        reporter.error(
+            &url_pointer,
+            format!(
+                "`{}` is already being compiled: Arazzo documents that name each other form a cycle",
+                description.url
+            ),
+        );
+        return None;
+    }
+    let loaded = match load::load_file(&path) {
+        Ok(loaded) => loaded,
+        Err(diagnostic) => {
+            reporter.diagnostics.push(diagnostic);
+            reporter.error(&url_pointer, format!("cannot load the Arazzo document of source `{}`", description.name));
+            return None;
+        }
+    };
+    let document = match model::from_value(&loaded.value) {
+        Ok(document) => document,
+        Err((nested_pointer, message)) => {
+            let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new() };
+            nested.error(&nested_pointer, format!("not a valid Arazzo document: {message}"));
+            reporter.diagnostics.extend(nested.diagnostics);
+            return None;
+        }
+    };
+    let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new() };
+    visiting.push(canonical);
+    let nested_prefix = format!("{prefix} {}", description.name);
+    let plan = plan_document(&document, options, &mut nested, files_read, nested_prefix.trim(), visiting);
+    visiting.pop();
+    let failed = nested.diagnostics.iter().any(Diagnostic::is_error);
+    reporter.diagnostics.extend(nested.diagnostics);
+    if failed {
+        reporter.error(&url_pointer, format!("the Arazzo document of source `{}` has errors", description.name));
+        return None;
+    }
+    plan
 }
 
 /// `url` as a local path: relative paths resolve against the Arazzo file's folder; `file://` URLs

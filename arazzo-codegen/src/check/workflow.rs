@@ -13,6 +13,8 @@ pub(crate) struct Context<'a, 'r> {
     pub(crate) document: &'a Document,
     /// The workflows planned so far, by document index: a workflow step's callee is planned first.
     pub(crate) callees: &'a [Option<WorkflowPlan>],
+    /// The planned workflows of each Arazzo source description, by source name.
+    pub(crate) foreign: &'a [(String, crate::plan::ModulePlan)],
     pub(crate) sources: &'a [Source],
     pub(crate) all_sources_loaded: bool,
     pub(crate) source_plans: &'a mut Vec<SourcePlan>,
