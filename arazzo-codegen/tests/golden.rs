@@ -144,6 +144,9 @@ fn nested_document_generates_the_golden_module() {
         // `dependsOn` runs the dependency before the first step; its outputs are readable.
         "run.step(\"get-pet-name\", \"workflow get-pet-name\");",
         ".header(\"X-Request-Id\", &::std::format!(\"after-{}\", get_pet_name_name))",
+        // A criterion on a dependency's output, and a step output at a pointer into another.
+        "::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),",
+        "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(",
         // Credentials follow the description's order of security schemes, whatever order the
         // workflows were checked in (the callee, which needs `apiKey`, is checked first).
         "pub fn new(\n            bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,\n            \

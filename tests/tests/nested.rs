@@ -261,9 +261,11 @@ async fn depends_on_runs_the_dependency_first_and_shares_its_outputs() {
     let inputs = nested::ListAfterReadingInputs { pet_id: "pet_dep".into(), greeting: "hi".into() };
     let outputs = nested::list_after_reading(&Client::new(), &config(&fake), &inputs).await.unwrap();
     assert_eq!(outputs.name, "Dora");
+    // A step output at a JSON pointer inside an earlier step's output.
+    assert_eq!(outputs.first_pet_id, serde_json::json!("pet_dep"));
 
     let requests = fake.requests();
-    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests.len(), 3, "{requests:?}");
     assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("GET", "/v2/pets/pet_dep"));
     assert_eq!(requests[0].header("x-api-key"), Some(API_KEY));
     assert_eq!((requests[1].method.as_str(), requests[1].path.as_str()), ("GET", "/v2/pets"));

@@ -203,6 +203,17 @@ fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>
             let value = env.reference(&plain, pointer, cx.reporter)?;
             Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
         }
+        Expr::Workflows { workflow, field, name, pointer: json_pointer, rest } => {
+            let plain = Expr::Workflows {
+                workflow: workflow.clone(),
+                field: field.clone(),
+                name: name.clone(),
+                pointer: None,
+                rest: rest.clone(),
+            };
+            let value = env.reference(&plain, pointer, cx.reporter)?;
+            Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
+        }
         other => {
             cx.reporter.unsupported(pointer, &format!("the expression `{other}` in a criterion"));
             None

@@ -442,18 +442,22 @@ fn outputs(
                 (OutputSource::ResponseHeader(header), ty)
             }
             Expr::StatusCode => (OutputSource::StatusCode, RustType::I64),
-            reference @ (Expr::Inputs { .. } | Expr::Steps { .. }) => {
-                let Some(value) = env.reference(&reference, &output_pointer, cx.reporter) else {
+            reference @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. }) => {
+                let Some(value) = env.request_reference(&reference, &output_pointer, cx.reporter) else {
                     complete = false;
                     continue;
                 };
                 let ty = value.ty().clone();
-                if value.is_optional() {
+                // A value at a pointer is JSON (`null` when nothing is there).
+                if matches!(value, ValueRef::Pointer { .. }) {
+                    (OutputSource::Copy(value), ty)
+                } else if value.is_optional() {
                     cx.reporter.unsupported(&output_pointer, "a step output copied from an optional input");
                     complete = false;
                     continue;
+                } else {
+                    (OutputSource::Copy(value), ty)
                 }
-                (OutputSource::Copy(value), ty)
             }
             other => {
                 cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a step output"));

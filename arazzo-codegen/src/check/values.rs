@@ -100,6 +100,13 @@ impl Env<'_> {
                     }
                 }
             }
+            Expr::Workflows { .. } => {
+                reporter.error(
+                    pointer,
+                    format!("`{expr}` does not name a workflow output; write `$workflows.<id>.outputs.<name>`"),
+                );
+                None
+            }
             _ => None,
         }
     }
@@ -261,6 +268,17 @@ impl Env<'_> {
             Expr::Steps { step, output: Some(output), pointer: Some(json_pointer), rest } => {
                 let base =
                     Expr::Steps { step: step.clone(), output: Some(output.clone()), pointer: None, rest: rest.clone() };
+                let base = self.reference(&base, pointer, reporter)?;
+                pointer_into(base, json_pointer, expr, pointer, reporter)
+            }
+            Expr::Workflows { workflow, field, name, pointer: Some(json_pointer), rest } => {
+                let base = Expr::Workflows {
+                    workflow: workflow.clone(),
+                    field: field.clone(),
+                    name: name.clone(),
+                    pointer: None,
+                    rest: rest.clone(),
+                };
                 let base = self.reference(&base, pointer, reporter)?;
                 pointer_into(base, json_pointer, expr, pointer, reporter)
             }

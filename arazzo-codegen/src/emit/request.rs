@@ -190,6 +190,11 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         }
         OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
         OutputSource::StatusCode => quote!(i64::from(response.status())),
+        // A value at a pointer is an `Option<Value>`: `null` when nothing is there.
+        OutputSource::Copy(value @ ValueRef::Pointer { .. }) => {
+            let place = place(value);
+            quote!(#place.unwrap_or_default())
+        }
         OutputSource::Copy(value) => owned(value),
         OutputSource::Callee(field) => {
             let field = ident(field);

@@ -363,12 +363,16 @@ pub mod foreign {
     pub struct PetFlowsListAfterReadingOutputs {
         /// `name`: `$workflows.get-pet-name.outputs.name`.
         pub name: ::std::string::String,
+        /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
+        pub first_pet_id: ::arazzo_runtime::serde_json::Value,
     }
     /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
     #[derive(Clone, Debug, Default)]
     pub struct PetFlowsListAfterReadingPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
+        /// `firstPetId`, once known.
+        pub first_pet_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// What the workflow `get-pet-name` run by step `get-pet-name` had produced when it failed.
         pub get_pet_name_partial: ::core::option::Option<PetFlowsGetPetNamePartial>,
     }
@@ -378,7 +382,8 @@ pub mod foreign {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /pets` (`listPets`) on `petFlows/pets`, expects `$statusCode == 200`.
+    /// 1. `list`: `GET /pets` (`listPets`) on `petFlows/pets`, expects `$statusCode == 200` and `$workflows.get-pet-name.outputs.name != null`. Produces `pets`.
+    /// 2. `pick`: `GET /pets` (`listPets`) on `petFlows/pets`. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`.
     ///
     /// # Errors
     ///
@@ -424,8 +429,40 @@ pub mod foreign {
             .bearer_auth(&config.pet_flows_pets.bearer);
         let response = run.send(client, &config.pet_flows_pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
+        run.check(
+            ::arazzo_runtime::condition::compare(
+                ::arazzo_runtime::condition::Compare::Ne,
+                ::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),
+                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
+            ),
+            "$workflows.get-pet-name.outputs.name != null",
+            &response,
+        )?;
+        let list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
+            .output(&response, "/pets")?;
+        run.step("pick", "listPets");
+        let request = ::arazzo_runtime::Request::new(
+                ::arazzo_runtime::Method::Get,
+                "/pets",
+            )
+            .bearer_auth(&config.pet_flows_pets.bearer);
+        let response = run.send(client, &config.pet_flows_pets.base_url, request).await?;
+        run.check(
+            (200..300).contains(&response.status()),
+            "a 2xx status (the step has no successCriteria)",
+            &response,
+        )?;
+        let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(
+                &list_pets,
+            )
+            .and_then(|value| value.pointer("/0/id").cloned())
+            .unwrap_or_default();
+        run.partial.first_pet_id = ::core::option::Option::Some(
+            pick_first_pet_id.clone(),
+        );
         ::core::result::Result::Ok(PetFlowsListAfterReadingOutputs {
             name: get_pet_name_name.clone(),
+            first_pet_id: pick_first_pet_id.clone(),
         })
     }
 }

@@ -244,12 +244,16 @@ pub mod nested {
     pub struct ListAfterReadingOutputs {
         /// `name`: `$workflows.get-pet-name.outputs.name`.
         pub name: ::std::string::String,
+        /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
+        pub first_pet_id: ::arazzo_runtime::serde_json::Value,
     }
     /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
     #[derive(Clone, Debug, Default)]
     pub struct ListAfterReadingPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
+        /// `firstPetId`, once known.
+        pub first_pet_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// What the workflow `get-pet-name` run by step `get-pet-name` had produced when it failed.
         pub get_pet_name_partial: ::core::option::Option<GetPetNamePartial>,
     }
@@ -259,7 +263,8 @@ pub mod nested {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200`.
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200` and `$workflows.get-pet-name.outputs.name != null`. Produces `pets`.
+    /// 2. `pick`: `GET /pets` (`listPets`) on `pets`. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`.
     ///
     /// # Errors
     ///
@@ -305,8 +310,40 @@ pub mod nested {
             .bearer_auth(&config.pets.bearer);
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
+        run.check(
+            ::arazzo_runtime::condition::compare(
+                ::arazzo_runtime::condition::Compare::Ne,
+                ::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),
+                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
+            ),
+            "$workflows.get-pet-name.outputs.name != null",
+            &response,
+        )?;
+        let list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
+            .output(&response, "/pets")?;
+        run.step("pick", "listPets");
+        let request = ::arazzo_runtime::Request::new(
+                ::arazzo_runtime::Method::Get,
+                "/pets",
+            )
+            .bearer_auth(&config.pets.bearer);
+        let response = run.send(client, &config.pets.base_url, request).await?;
+        run.check(
+            (200..300).contains(&response.status()),
+            "a 2xx status (the step has no successCriteria)",
+            &response,
+        )?;
+        let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(
+                &list_pets,
+            )
+            .and_then(|value| value.pointer("/0/id").cloned())
+            .unwrap_or_default();
+        run.partial.first_pet_id = ::core::option::Option::Some(
+            pick_first_pet_id.clone(),
+        );
         ::core::result::Result::Ok(ListAfterReadingOutputs {
             name: get_pet_name_name.clone(),
+            first_pet_id: pick_first_pet_id.clone(),
         })
     }
 }
