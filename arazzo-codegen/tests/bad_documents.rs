@@ -81,7 +81,7 @@ fn features_not_generated_yet_are_refused_not_ignored() {
         [
             format!(
                 "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:14:24: arazzo-rs does not generate code for \
-                 the expression `$workflows.other.outputs.x` in a criterion yet, {refused} (at workflows[0].steps[0].successCriteria[0].\
+                 the expression `$outputs.x` in a criterion yet, {refused} (at workflows[0].steps[0].successCriteria[0].\
                  condition)"
             ),
             "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:17:19: `xpath` criteria are not supported: \
