@@ -59,7 +59,7 @@ async fn every_body_is_encoded_as_its_content_type_says() {
     // `$outputs.createdId` in the workflow's outputs: the same value.
     assert_eq!(outputs.created_again, Some(json!("pet_1")));
     let received = received.lock().unwrap().clone();
-    assert_eq!(received.len(), 5);
+    assert_eq!(received.len(), 6);
 
     // JSON text: the quote in the name and password is escaped, the optional values are JSON.
     let (content_type, body) = &received[0];
@@ -90,7 +90,12 @@ async fn every_body_is_encoded_as_its_content_type_says() {
     assert_eq!(String::from_utf8_lossy(body), "name=Rex \"the\" dog (pa\"ss)");
 
     // Multipart: one part per field, the list as repeated parts.
+    // A form: fields in order, the list as repeated fields.
     let (content_type, body) = &received[4];
+    assert_eq!(content_type, "application/x-www-form-urlencoded");
+    assert_eq!(String::from_utf8_lossy(body), "name=Rex+%22the%22+dog&tag=a&tag=b&nickname=R");
+
+    let (content_type, body) = &received[5];
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
     let text = String::from_utf8_lossy(body);
     assert_eq!(text.matches("Content-Disposition: form-data; name=\"tags\"").count(), 2, "{text}");
@@ -102,8 +107,10 @@ async fn absent_optional_values_are_null_in_json_text() {
     let (base_url, received) = start().await;
     let config = Config { pets: Pets::new("token").with_base_url(base_url) };
     send_bodies(&Client::new(), &config, &inputs(None, None)).await.unwrap();
-    let body = received.lock().unwrap()[0].1.clone();
-    let sent: Value = serde_json::from_slice(&body).unwrap();
+    let received = received.lock().unwrap().clone();
+    let sent: Value = serde_json::from_slice(&received[0].1).unwrap();
     assert_eq!(sent["nickname"], Value::Null);
     assert_eq!(sent["age"], Value::Null);
+    // In a form, an absent optional value is left out.
+    assert_eq!(String::from_utf8_lossy(&received[4].1), "name=Rex+%22the%22+dog&tag=a&tag=b");
 }

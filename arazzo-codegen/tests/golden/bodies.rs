@@ -139,7 +139,8 @@ pub mod bodies {
     /// 2. `pointer`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A JSON pointer into an input, in a structured payload.
     /// 3. `structured`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
     /// 4. `text`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
-    /// 5. `multipart`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
+    /// 5. `form`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
+    /// 6. `multipart`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
     ///
     /// # Errors
     ///
@@ -243,6 +244,31 @@ pub mod bodies {
                 ),
             )
             .redact(&inputs.owner_password);
+        let response = run.send(client, &config.pets.base_url, request).await?;
+        run.check(response.status() == 201, "$statusCode == 201", &response)?;
+        run.step("form", "createPet");
+        let request = ::arazzo_runtime::Request::new(
+                ::arazzo_runtime::Method::Post,
+                "/pets",
+            )
+            .bearer_auth(&config.pets.bearer)
+            .form_body(
+                ::arazzo_runtime::json::object([
+                    ("name", ::arazzo_runtime::json::value(&inputs.name)),
+                    (
+                        "tag",
+                        ::arazzo_runtime::json::array([
+                            ::arazzo_runtime::json::literal(
+                                ::arazzo_runtime::serde_json::Value::from("a"),
+                            ),
+                            ::arazzo_runtime::json::literal(
+                                ::arazzo_runtime::serde_json::Value::from("b"),
+                            ),
+                        ]),
+                    ),
+                    ("nickname", ::arazzo_runtime::json::value(&inputs.nickname)),
+                ]),
+            );
         let response = run.send(client, &config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("multipart", "createPet");
