@@ -149,20 +149,7 @@ fn success_action(
             no_target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, "end")?;
             ActionKind::End
         }
-        SuccessActionKind::Goto => match &action.workflow_id {
-            Some(workflow_id) if action.step_id.is_none() => {
-                let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
-                ActionKind::Transfer(Box::new(call))
-            }
-            _ => ActionKind::Goto(target(
-                cx,
-                action.step_id.as_ref(),
-                action.workflow_id.as_ref(),
-                pointer,
-                steps,
-                true,
-            )??),
-        },
+        SuccessActionKind::Goto => goto(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, env)?,
     };
     Some(ActionPlan { name: action.name.clone(), kind, criteria: criteria? })
 }
@@ -185,20 +172,7 @@ fn failure_action(
             no_target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, "end")?;
             ActionKind::End
         }
-        FailureActionKind::Goto => match &action.workflow_id {
-            Some(workflow_id) if action.step_id.is_none() => {
-                let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
-                ActionKind::Transfer(Box::new(call))
-            }
-            _ => ActionKind::Goto(target(
-                cx,
-                action.step_id.as_ref(),
-                action.workflow_id.as_ref(),
-                pointer,
-                steps,
-                true,
-            )??),
-        },
+        FailureActionKind::Goto => goto(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, env)?,
         FailureActionKind::Retry => {
             let after = action.retry_after;
             if after.is_some_and(|seconds| !seconds.is_finite() || seconds < 0.0) {
@@ -218,6 +192,24 @@ fn failure_action(
         }
     };
     Some(ActionPlan { name: action.name.clone(), kind, criteria: criteria? })
+}
+
+/// `goto` a step of this workflow, or (with a `workflowId`) hand over to another workflow.
+fn goto(
+    cx: &mut Context<'_, '_>,
+    step_id: Option<&String>,
+    workflow_id: Option<&String>,
+    pointer: &str,
+    steps: &[model::Step],
+    env: &Env<'_>,
+) -> Option<ActionKind> {
+    match workflow_id {
+        Some(workflow_id) if step_id.is_none() => {
+            let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
+            Some(ActionKind::Transfer(Box::new(call)))
+        }
+        _ => Some(ActionKind::Goto(target(cx, step_id, workflow_id, pointer, steps, true)??)),
+    }
 }
 
 fn no_target(
