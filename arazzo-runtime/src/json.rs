@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::request::ParamValue;
+use crate::param::ParamValue;
 
 /// The JSON form of a value; `None` when it is absent.
 pub fn value<T: ParamValue + ?Sized>(v: &T) -> Option<Value> {

@@ -60,6 +60,7 @@ mod encode;
 mod error;
 pub mod json;
 mod multipart;
+mod param;
 mod request;
 mod response;
 pub mod retry;
