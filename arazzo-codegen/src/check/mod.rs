@@ -182,6 +182,18 @@ fn plan_document(
             continue;
         };
         let default_base_url = openapi.servers.first().map(|server| server.default_url()).unwrap_or_default();
+        if !default_base_url.contains("://") {
+            // OpenAPI resolves a relative server URL against where the description was published,
+            // which the generated client cannot know.
+            reporter.warning(
+                &format!("{pointer}/url"),
+                format!(
+                    "the first server of source `{}` is `{default_base_url}`, a relative URL: set its base URL \
+                     (`with_base_url`) before running the workflows",
+                    description.name
+                ),
+            );
+        }
         source_plans.push(SourcePlan {
             name: description.name.clone(),
             url: description.url.clone(),
