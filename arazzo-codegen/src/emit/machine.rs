@@ -228,14 +228,8 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
 fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
-    let function = ident(&call.function);
-    let inputs = ident(&call.inputs_type);
-    let partial_field = ident(&call.partial_field);
-    let arguments = call.arguments.iter().map(|argument| {
-        let field = ident(&argument.field);
-        let value = super::request::argument_value(argument);
-        quote!(#field: #value)
-    });
+    let invocation = super::request::invocation(call);
+    let keep_partial = super::request::keep_partial(call);
     let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
     let branches = step.criteria.iter().map(|criterion| {
         let holds = holds(&criterion.check);
@@ -248,11 +242,10 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     });
     quote! {
         run.step(#step_id, #operation);
-        let checked = match self::#function(client, config, &#inputs { #(#arguments),* }).await {
+        let checked = match #invocation {
             ::core::result::Result::Ok(called) => { #(#branches)* { ::core::result::Result::Ok(called) } }
             ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.#partial_field = ::core::option::Option::Some(partial);
+                #keep_partial
                 ::core::result::Result::Err((error, #no_response))
             }
         };
@@ -261,18 +254,11 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
 
 /// Runs another workflow for an action; its failure fails this step, keeping its partial outputs.
 fn transfer(call: &crate::plan::CallPlan) -> TokenStream {
-    let function = ident(&call.function);
-    let inputs = ident(&call.inputs_type);
-    let partial_field = ident(&call.partial_field);
-    let arguments = call.arguments.iter().map(|argument| {
-        let field = ident(&argument.field);
-        let value = super::request::argument_value(argument);
-        quote!(#field: #value)
-    });
+    let invocation = super::request::invocation(call);
+    let keep_partial = super::request::keep_partial(call);
     quote! {
-        if let ::core::result::Result::Err(error) = self::#function(client, config, &#inputs { #(#arguments),* }).await {
-            let (error, partial) = error.into_nested();
-            run.partial.#partial_field = ::core::option::Option::Some(partial);
+        if let ::core::result::Result::Err(error) = #invocation {
+            #keep_partial
             return ::core::result::Result::Err(run.fail(error));
         }
     }

@@ -224,29 +224,43 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     let binding = if reads { quote!(called) } else { quote!(_) };
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
-    let function = ident(&call.function);
-    let inputs = ident(&call.inputs_type);
-    let partial_field = ident(&call.partial_field);
-    let arguments = call.arguments.iter().map(|argument| {
-        let field = ident(&argument.field);
-        let value = argument_value(argument);
-        quote!(#field: #value)
-    });
+    let invocation = invocation(call);
+    let keep_partial = keep_partial(call);
     quote! {
         run.step(#step_id, #operation);
-        let #binding = match self::#function(client, config, &#inputs { #(#arguments),* }).await {
+        let #binding = match #invocation {
             ::core::result::Result::Ok(outputs) => outputs,
             ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.#partial_field = ::core::option::Option::Some(partial);
+                #keep_partial
                 return ::core::result::Result::Err(run.fail(error));
             }
         };
     }
 }
 
+/// `self::callee(client, config, &CalleeInputs { .. }).await`: `self::`, so no local can hide it.
+pub(super) fn invocation(call: &CallPlan) -> TokenStream {
+    let function = ident(&call.function);
+    let inputs = ident(&call.inputs_type);
+    let arguments = call.arguments.iter().map(|argument| {
+        let field = ident(&argument.field);
+        let value = argument_value(argument);
+        quote!(#field: #value)
+    });
+    quote!(self::#function(client, config, &#inputs { #(#arguments),* }).await)
+}
+
+/// Turns the callee's `error` into this step's and keeps the callee's partial outputs.
+pub(super) fn keep_partial(call: &CallPlan) -> TokenStream {
+    let partial_field = ident(&call.partial_field);
+    quote! {
+        let (error, partial) = error.into_nested();
+        run.partial.#partial_field = ::core::option::Option::Some(partial);
+    }
+}
+
 /// A value of the callee's input type (checked by `check::call`).
-pub(super) fn argument_value(argument: &ArgumentPlan) -> TokenStream {
+fn argument_value(argument: &ArgumentPlan) -> TokenStream {
     let Some(value) = &argument.value else { return quote!(::core::option::Option::None) };
     let converted = match (value, &argument.ty) {
         (_, RustType::Json) => {
