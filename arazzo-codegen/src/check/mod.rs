@@ -280,8 +280,7 @@ fn check_components(components: &model::Components, reporter: &mut Reporter<'_>)
     }
 }
 
-/// Finds and loads the OpenAPI description a source names: the caller's mapping first, then the URL
-/// as a path relative to the Arazzo file. Remote URLs are never fetched.
+/// Loads the OpenAPI description a source names (see [`source_path`]).
 fn load_source(
     description: &model::SourceDescription,
     options: &Options,
@@ -289,24 +288,7 @@ fn load_source(
     reporter: &mut Reporter<'_>,
     files_read: &mut Vec<PathBuf>,
 ) -> Option<OpenApi> {
-    let path = match options.sources.get(&description.name) {
-        Some(path) => path.clone(),
-        None => match local_path(&description.url, &reporter.loaded.path) {
-            Some(path) => path,
-            None => {
-                reporter.error(
-                    &format!("{pointer}/url"),
-                    format!(
-                        "source description `{}` points at `{}`, which is not a local file; arazzo-rs never fetches \
-                         descriptions: map it to a local copy (CLI `--source {}=PATH`, or `Builder::source`)",
-                        description.name, description.url, description.name
-                    ),
-                );
-                return None;
-            }
-        },
-    };
-    files_read.push(path.clone());
+    let path = source_path(description, options, pointer, reporter, files_read)?;
     let loaded = match load::load_file(&path) {
         Ok(loaded) => loaded,
         Err(diagnostic) => {
@@ -333,6 +315,36 @@ fn load_source(
     }
 }
 
+/// The local file a source description stands for: the caller's mapping first, then the URL as a
+/// path relative to the Arazzo file. Remote URLs are never fetched. The file counts as read.
+fn source_path(
+    description: &model::SourceDescription,
+    options: &Options,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+    files_read: &mut Vec<PathBuf>,
+) -> Option<PathBuf> {
+    let path = match options.sources.get(&description.name) {
+        Some(path) => path.clone(),
+        None => match local_path(&description.url, &reporter.loaded.path) {
+            Some(path) => path,
+            None => {
+                reporter.error(
+                    &format!("{pointer}/url"),
+                    format!(
+                        "source description `{}` points at `{}`, which is not a local file; arazzo-rs never fetches \
+                         descriptions: map it to a local copy (CLI `--source {}=PATH`, or `Builder::source`)",
+                        description.name, description.url, description.name
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    files_read.push(path.clone());
+    Some(path)
+}
+
 /// Loads and plans the Arazzo document a source description names, its names prefixed with the
 /// source's name.
 fn load_arazzo_source(
@@ -345,24 +357,7 @@ fn load_arazzo_source(
     visiting: &mut Vec<PathBuf>,
 ) -> Option<ModulePlan> {
     let url_pointer = format!("{pointer}/url");
-    let path = match options.sources.get(&description.name) {
-        Some(path) => path.clone(),
-        None => match local_path(&description.url, &reporter.loaded.path) {
-            Some(path) => path,
-            None => {
-                reporter.error(
-                    &url_pointer,
-                    format!(
-                        "source description `{}` points at `{}`, which is not a local file; map it to a local copy \
-                         (CLI `--source {}=PATH`, or `Builder::source`)",
-                        description.name, description.url, description.name
-                    ),
-                );
-                return None;
-            }
-        },
-    };
-    files_read.push(path.clone());
+    let path = source_path(description, options, pointer, reporter, files_read)?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
     if visiting.contains(&canonical) {
         reporter.error(
