@@ -157,24 +157,14 @@ fn raw(media: &str, value: &ValuePlan) -> TokenStream {
 /// JSON text with each value JSON-encoded, or escaped as string content where it stands inside a
 /// JSON string, so a value can never break the document's structure.
 fn json_text(pieces: &[crate::plan::TemplatePiece], in_string: &[bool]) -> TokenStream {
-    let mut format = String::new();
-    let mut arguments = Vec::new();
-    let mut slots = in_string.iter();
-    for piece in pieces {
-        match piece {
-            crate::plan::TemplatePiece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            crate::plan::TemplatePiece::Value(value) => {
-                format.push_str("{}");
-                let place = place(value);
-                arguments.push(if slots.next().copied().unwrap_or(false) {
-                    quote!(::arazzo_runtime::json::string_content(&#place))
-                } else {
-                    quote!(::arazzo_runtime::json::text(&#place))
-                });
-            }
+    value::format_pieces(pieces, |value, position| {
+        let place = place(value);
+        if in_string.get(position).copied().unwrap_or(false) {
+            quote!(::arazzo_runtime::json::string_content(&#place))
+        } else {
+            quote!(::arazzo_runtime::json::text(&#place))
         }
-    }
-    quote!(::std::format!(#format, #(#arguments),*))
+    })
 }
 
 /// Without successCriteria the specification leaves success open; a 5xx must not count as success,

@@ -58,8 +58,12 @@ pub(super) fn parameter(value: &ValuePlan) -> TokenStream {
     }
 }
 
-/// A `String` built from a template, secrets exposed: for a body, which is meant to carry them.
-pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
+/// `format!(..)` of a template's text, each embedded value written by `argument` (given its place and
+/// its position among the values); literal braces are escaped.
+pub(super) fn format_pieces(
+    pieces: &[TemplatePiece],
+    mut argument: impl FnMut(&ValueRef, usize) -> TokenStream,
+) -> TokenStream {
     let mut format = String::new();
     let mut arguments = Vec::new();
     for piece in pieces {
@@ -67,39 +71,27 @@ pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
             TemplatePiece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
             TemplatePiece::Value(value) => {
                 format.push_str("{}");
-                let place = place(value);
-                arguments.push(if value.ty() == &RustType::Secret { quote!(#place.expose_secret()) } else { place });
+                arguments.push(argument(value, arguments.len()));
             }
         }
     }
     quote!(::std::format!(#format, #(#arguments),*))
 }
 
+/// A `String` built from a template, secrets exposed: for a body, which is meant to carry them.
+pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
+    format_pieces(pieces, |value, _| {
+        let place = place(value);
+        if value.ty() == &RustType::Secret { quote!(#place.expose_secret()) } else { place }
+    })
+}
+
 /// A `String` (or `SecretString` when a secret is embedded) built from a template.
 pub(super) fn template(pieces: &[TemplatePiece]) -> TokenStream {
-    let mut format = String::new();
-    let mut arguments = Vec::new();
-    let mut secret = false;
-    for piece in pieces {
-        match piece {
-            TemplatePiece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            TemplatePiece::Value(value) => {
-                format.push_str("{}");
-                let place = place(value);
-                if value.ty() == &RustType::Secret {
-                    secret = true;
-                    arguments.push(quote!(#place.expose_secret()));
-                } else {
-                    arguments.push(place);
-                }
-            }
-        }
-    }
-    if secret {
-        quote!(::arazzo_runtime::SecretString::from(::std::format!(#format, #(#arguments),*)))
-    } else {
-        quote!(::std::format!(#format, #(#arguments),*))
-    }
+    let text = template_text(pieces);
+    let secret =
+        pieces.iter().any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty() == &RustType::Secret));
+    if secret { quote!(::arazzo_runtime::SecretString::from(#text)) } else { text }
 }
 
 /// An `Option<serde_json::Value>`: `None` for an absent optional input, so the field is left out.
