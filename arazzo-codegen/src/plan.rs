@@ -288,6 +288,20 @@ pub struct CallPlan {
     pub partial_field: String,
 }
 
+impl CallPlan {
+    /// A call of `callee` with these arguments; its partial-outputs field is named later.
+    pub fn of(callee: &WorkflowPlan, arguments: Vec<ArgumentPlan>) -> Self {
+        Self {
+            workflow_id: callee.workflow_id.clone(),
+            function: callee.function.clone(),
+            inputs_type: callee.inputs_type.clone(),
+            partial_type: callee.partial_type.clone(),
+            arguments,
+            partial_field: String::new(),
+        }
+    }
+}
+
 /// One input of a called workflow.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArgumentPlan {

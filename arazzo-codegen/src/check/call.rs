@@ -88,14 +88,7 @@ pub(crate) fn plan(
         credentials: Vec::new(),
         criteria,
         outputs,
-        call: Some(CallPlan {
-            workflow_id: callee.workflow_id.clone(),
-            function: callee.function.clone(),
-            inputs_type: callee.inputs_type.clone(),
-            partial_type: callee.partial_type.clone(),
-            arguments,
-            partial_field: String::new(),
-        }),
+        call: Some(CallPlan::of(callee, arguments)),
         on_success,
         on_failure,
     })
@@ -241,13 +234,9 @@ fn outputs(
     let mut complete = true;
     for (name, text) in &step.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
-        let parsed = match expr::parse(text) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                cx.reporter.error(&output_pointer, format!("`{text}` is not a runtime expression: {error}"));
-                complete = false;
-                continue;
-            }
+        let Some(parsed) = cx.reporter.expression(text, &output_pointer) else {
+            complete = false;
+            continue;
         };
         let callee_output = match &parsed {
             Expr::Outputs { name, pointer: None } => Some(name.as_str()),
@@ -353,14 +342,7 @@ pub(crate) fn transfer(
             value,
         });
     }
-    complete.then(|| CallPlan {
-        workflow_id: callee.workflow_id.clone(),
-        function: callee.function.clone(),
-        inputs_type: callee.inputs_type.clone(),
-        partial_type: callee.partial_type.clone(),
-        arguments,
-        partial_field: String::new(),
-    })
+    complete.then(|| CallPlan::of(callee, arguments))
 }
 
 /// The planned workflow a `workflowId` names: one of this document (planned first, in call order) or,

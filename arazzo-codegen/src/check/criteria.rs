@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::values::Env;
 use super::workflow::Context;
 use crate::condition::{self, CompareOp, Condition, Literal};
-use crate::expr::{self, Expr, Source as ExprSource};
+use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
 use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, StatusCheck};
 
@@ -110,13 +110,8 @@ fn context(
         cx.reporter.error(pointer, "a regex, jsonpath or xpath criterion needs a `context` expression");
         return None;
     };
-    match expr::parse(text) {
-        Ok(parsed) => operand(cx, &parsed, &context_pointer, env),
-        Err(error) => {
-            cx.reporter.error(&context_pointer, format!("`{text}` is not a runtime expression: {error}"));
-            None
-        }
-    }
+    let parsed = cx.reporter.expression(text, &context_pointer)?;
+    operand(cx, &parsed, &context_pointer, env)
 }
 
 fn simple(cx: &mut Context<'_, '_>, text: &str, pointer: &str, env: &Env<'_>) -> Option<CriterionCheck> {

@@ -71,6 +71,17 @@ impl Reporter<'_> {
         self.diagnostics.push(Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message));
     }
 
+    /// Parses a runtime expression, reporting it when it is not one.
+    pub(crate) fn expression(&mut self, text: &str, pointer: &str) -> Option<crate::expr::Expr> {
+        match crate::expr::parse(text) {
+            Ok(parsed) => Some(parsed),
+            Err(error) => {
+                self.error(pointer, format!("`{text}` is not a runtime expression: {error}"));
+                None
+            }
+        }
+    }
+
     /// A feature of the specification this version does not generate code for yet: refused, never ignored.
     pub(crate) fn unsupported(&mut self, pointer: &str, feature: &str) {
         self.error(

@@ -417,13 +417,9 @@ fn outputs(
     let mut complete = true;
     for (name, text) in &step.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
-        let parsed = match expr::parse(text) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                cx.reporter.error(&output_pointer, format!("`{text}` is not a runtime expression: {error}"));
-                complete = false;
-                continue;
-            }
+        let Some(parsed) = cx.reporter.expression(text, &output_pointer) else {
+            complete = false;
+            continue;
         };
         let (source, ty) = match parsed {
             Expr::Response(ExprSource::Body(json_pointer)) => {

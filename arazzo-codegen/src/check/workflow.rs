@@ -2,7 +2,7 @@
 
 use super::values::Env;
 use super::{Reporter, Source, step};
-use crate::expr::{self, Expr};
+use crate::expr::Expr;
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
 use crate::plan::{
@@ -316,12 +316,12 @@ fn workflow_outputs(
     for (name, text) in &workflow.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
         let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None, dependencies };
-        let value = match expr::parse(text) {
-            Ok(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
+        let value = match cx.reporter.expression(text, &output_pointer) {
+            Some(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
                 env.request_reference(&expr, &output_pointer, cx.reporter)
             }
             // Another output of this workflow, written above this one: the same value.
-            Ok(Expr::Outputs { name: other, pointer: json_pointer }) => {
+            Some(Expr::Outputs { name: other, pointer: json_pointer }) => {
                 let earlier: Option<&WorkflowOutputPlan> = outputs.iter().find(|output| output.field.name == other);
                 match (earlier, json_pointer) {
                     (Some(earlier), None) => Some(earlier.value.clone()),
@@ -341,14 +341,11 @@ fn workflow_outputs(
                     }
                 }
             }
-            Ok(other) => {
+            Some(other) => {
                 cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a workflow output"));
                 None
             }
-            Err(error) => {
-                cx.reporter.error(&output_pointer, format!("`{text}` is not a runtime expression: {error}"));
-                None
-            }
+            None => None,
         };
         let Some(value) = value else {
             complete = false;
