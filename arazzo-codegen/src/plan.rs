@@ -99,6 +99,8 @@ pub struct FieldPlan {
 pub struct WorkflowPlan {
     pub workflow_id: String,
     pub function: String,
+    /// `resume_<function>`: runs the workflow again from a failed run's checkpoint.
+    pub resume_function: String,
     pub inputs_type: String,
     pub outputs_type: String,
     pub partial_type: String,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::StepError;
+use crate::history::{Checkpoint, RunContext};
 
 /// Default limit for a whole request (connect, send, receive the body).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -11,6 +11,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit for the size of a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// Default limit for a whole workflow run, retries and their waits included.
+///
+/// Ten minutes: far above what a rotation's few requests take, low enough that a run stuck in
+/// retries is reported rather than left to hang a deployment.
+pub const DEFAULT_WORKFLOW_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The HTTP client generated workflows send their requests with. Cheap to clone (shared pool).
 ///
@@ -20,10 +25,22 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// (proxies, TLS roots, redirects).
 #[derive(Clone, Debug)]
 pub struct Client {
-    // Building a reqwest client can fail (TLS backend initialisation); the error is kept and
-    // reported by the first request instead of panicking in `Client::new`.
-    http: Result<reqwest::Client, Arc<str>>,
+    backend: Backend,
     max_response_bytes: usize,
+    workflow_timeout: Duration,
+    /// Set on the client a run hands to the workflows it calls, so that they share its deadline
+    /// and its record of exchanges; `None` on clients users make.
+    context: Option<Arc<RunContext>>,
+}
+
+/// Where requests go.
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    /// Over the network. Building a reqwest client can fail (TLS backend initialisation); the
+    /// error is kept and reported by the first request instead of panicking in `Client::new`.
+    Http(Result<reqwest::Client, Arc<str>>),
+    /// To a [`DryRun`](crate::DryRun), which answers with the responses it was given.
+    DryRun(crate::dry_run::DryRun),
 }
 
 impl Client {
@@ -38,12 +55,46 @@ impl Client {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            workflow_timeout: DEFAULT_WORKFLOW_TIMEOUT,
         }
     }
 
     /// Uses an existing reqwest client with all its settings (timeouts, redirects, TLS, proxy).
     pub fn from_reqwest(client: reqwest::Client) -> Self {
-        Self { http: Ok(client), max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
+        Self::with_backend(Backend::Http(Ok(client)))
+    }
+
+    pub(crate) fn with_backend(backend: Backend) -> Self {
+        Self {
+            backend,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            workflow_timeout: DEFAULT_WORKFLOW_TIMEOUT,
+            context: None,
+        }
+    }
+
+    /// This client for one run: the same settings, plus the run's deadline and record. A client
+    /// that already belongs to a run (handed to a called workflow) stays in that run.
+    pub(crate) fn for_run(&self) -> Self {
+        let mut client = self.clone();
+        if client.context.is_none() {
+            client.context = Some(Arc::new(RunContext::new(self.workflow_timeout, Vec::new())));
+        }
+        client
+    }
+
+    /// This client for resuming a failed run from `checkpoint`: requests the checkpoint recorded
+    /// are answered from it, the rest are sent. Generated `resume_...` functions call it.
+    #[doc(hidden)]
+    pub fn resuming(&self, checkpoint: Checkpoint) -> Self {
+        let mut client = self.clone();
+        client.context = Some(Arc::new(RunContext::resuming(self.workflow_timeout, checkpoint)));
+        client
+    }
+
+    /// The run this client belongs to (set by [`Client::for_run`]).
+    pub(crate) fn context(&self) -> Option<&RunContext> {
+        self.context.as_deref()
     }
 
     /// Limits the size of response bodies (default 32 MiB); a larger body fails the step.
@@ -52,10 +103,21 @@ impl Client {
         self
     }
 
-    pub(crate) fn http(&self) -> Result<&reqwest::Client, StepError> {
-        self.http.as_ref().map_err(|message| StepError::Transport {
-            message: format!("the HTTP client could not be built: {message}"),
-        })
+    /// Limits each workflow run (default [`DEFAULT_WORKFLOW_TIMEOUT`]): once it is spent, the
+    /// step in progress fails with [`StepError::WorkflowTimeout`](crate::StepError::WorkflowTimeout), and a retry that would wait
+    /// past it fails at once instead of waiting.
+    pub fn with_workflow_timeout(mut self, limit: Duration) -> Self {
+        self.workflow_timeout = limit;
+        self
+    }
+
+    /// The limit for each workflow run.
+    pub fn workflow_timeout(&self) -> Duration {
+        self.workflow_timeout
+    }
+
+    pub(crate) fn backend(&self) -> &Backend {
+        &self.backend
     }
 
     pub(crate) fn max_response_bytes(&self) -> usize {
@@ -75,6 +137,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
+    workflow_timeout: Duration,
 }
 
 /// The HTTP client could not be built (for example the TLS backend failed to initialise).
@@ -103,17 +166,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Limit for a whole workflow run, retries and their waits included; see
+    /// [`Client::with_workflow_timeout`].
+    pub fn workflow_timeout(mut self, limit: Duration) -> Self {
+        self.workflow_timeout = limit;
+        self
+    }
+
     /// Builds the client. Should building fail, every request made with it fails with
-    /// [`StepError::Transport`]; use [`ClientBuilder::try_build`] to find out now.
+    /// [`StepError::Transport`](crate::StepError::Transport); use [`ClientBuilder::try_build`] to find out now.
     pub fn build(self) -> Client {
-        let max_response_bytes = self.max_response_bytes;
-        Client { http: self.reqwest().map_err(|error| Arc::from(error.message)), max_response_bytes }
+        let (max_response_bytes, workflow_timeout) = (self.max_response_bytes, self.workflow_timeout);
+        let backend = Backend::Http(self.reqwest().map_err(|error| Arc::from(error.message)));
+        Client { backend, max_response_bytes, workflow_timeout, context: None }
     }
 
     /// Builds the client, or says why it cannot be built.
     pub fn try_build(self) -> Result<Client, ClientBuildError> {
-        let max_response_bytes = self.max_response_bytes;
-        Ok(Client { http: Ok(self.reqwest()?), max_response_bytes })
+        let (max_response_bytes, workflow_timeout) = (self.max_response_bytes, self.workflow_timeout);
+        Ok(Client { backend: Backend::Http(Ok(self.reqwest()?)), max_response_bytes, workflow_timeout, context: None })
     }
 
     fn reqwest(self) -> Result<reqwest::Client, ClientBuildError> {
@@ -133,8 +204,9 @@ mod tests {
     #[test]
     fn default_client_builds() {
         let client = Client::default();
-        assert!(client.http().is_ok());
+        assert!(matches!(client.backend(), Backend::Http(Ok(_))));
         assert_eq!(client.max_response_bytes(), DEFAULT_MAX_RESPONSE_BYTES);
+        assert_eq!(client.workflow_timeout(), DEFAULT_WORKFLOW_TIMEOUT);
     }
 
     #[test]
@@ -143,18 +215,13 @@ mod tests {
             .request_timeout(Duration::from_millis(5))
             .connect_timeout(Duration::from_millis(5))
             .max_response_bytes(10)
+            .workflow_timeout(Duration::from_secs(7))
             .try_build()
             .unwrap();
         assert_eq!(client.max_response_bytes(), 10);
-        assert_eq!(client.with_max_response_bytes(20).max_response_bytes(), 20);
-    }
-
-    #[test]
-    fn a_client_that_failed_to_build_reports_it_on_use() {
-        let client = Client { http: Err(Arc::from("no TLS backend")), max_response_bytes: 1 };
-        assert_eq!(
-            client.http().err(),
-            Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })
-        );
+        assert_eq!(client.workflow_timeout(), Duration::from_secs(7));
+        let client = client.with_max_response_bytes(20).with_workflow_timeout(Duration::from_secs(8));
+        assert_eq!(client.max_response_bytes(), 20);
+        assert_eq!(client.workflow_timeout(), Duration::from_secs(8));
     }
 }

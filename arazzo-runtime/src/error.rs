@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::history::Checkpoint;
+
 /// What went wrong in one step.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -19,6 +21,14 @@ pub enum StepError {
     /// The request or the connection attempt took longer than the client allows.
     #[error("the request timed out")]
     Timeout,
+    /// The workflow run took longer than the client's
+    /// [workflow timeout](crate::Client::with_workflow_timeout) allows (or a retry would have
+    /// waited past it).
+    #[error("the workflow took longer than its limit of {} s", limit.as_secs_f64())]
+    WorkflowTimeout {
+        /// The limit that was reached.
+        limit: std::time::Duration,
+    },
     /// The request could not be built from its parameters (a path parameter without a value,
     /// a header value with a line break, ...). Nothing was sent.
     #[error("the request could not be built: {message}")]
@@ -100,6 +110,17 @@ pub enum StepError {
         /// Why.
         error: Box<StepError>,
     },
+    /// A resumed run sent a request that its checkpoint did not record next: the checkpoint
+    /// belongs to another workflow, or the inputs or configuration changed since it was taken.
+    #[error(
+        "the checkpoint does not match this run: it expected a request of step `{step_id}` of workflow `{workflow_id}` next"
+    )]
+    CheckpointMismatch {
+        /// The workflow of the request the checkpoint expected.
+        workflow_id: String,
+        /// The step of the request the checkpoint expected.
+        step_id: String,
+    },
     /// A step output was read before the step that produces it had succeeded. The generator proves
     /// this cannot happen, so seeing it means a bug in arazzo-codegen.
     #[error("`{output}` was read before its step produced it (an arazzo-codegen bug; please report it)")]
@@ -157,12 +178,30 @@ struct Inner<P> {
     step_id: &'static str,
     error: StepError,
     partial: P,
+    checkpoint: Checkpoint,
 }
 
 impl<P> WorkflowError<P> {
     /// Builds the error of `workflow_id` failing at `step_id` (`""`: before its first step).
     pub fn new(workflow_id: &'static str, step_id: &'static str, error: StepError, partial: P) -> Self {
-        Self(Box::new(Inner { workflow_id, step_id, error, partial }))
+        Self(Box::new(Inner { workflow_id, step_id, error, partial, checkpoint: Checkpoint::default() }))
+    }
+
+    /// The same error, carrying `checkpoint` for resuming.
+    pub fn with_checkpoint(mut self, checkpoint: Checkpoint) -> Self {
+        self.0.checkpoint = checkpoint;
+        self
+    }
+
+    /// What the run had received before the failed step: pass it to the generated
+    /// `resume_...` function to finish the run without repeating the steps that took effect.
+    pub fn checkpoint(&self) -> &Checkpoint {
+        &self.0.checkpoint
+    }
+
+    /// Takes the checkpoint for resuming.
+    pub fn into_checkpoint(self) -> Checkpoint {
+        self.0.checkpoint
     }
 
     /// The `workflowId` of the failed workflow.
@@ -222,6 +261,7 @@ impl<P: fmt::Debug> fmt::Debug for WorkflowError<P> {
             .field("step_id", &self.0.step_id)
             .field("error", &self.0.error)
             .field("partial", &self.0.partial)
+            .field("checkpoint", &self.0.checkpoint)
             .finish()
     }
 }

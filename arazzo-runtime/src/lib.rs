@@ -29,13 +29,13 @@
 //!     token: &SecretString,
 //!     app_id: &str,
 //! ) -> Result<SecretString, WorkflowError<RotatePartial>> {
-//!     let mut run = Run::<RotatePartial>::new("rotate-integration-key");
+//!     let mut run = Run::<RotatePartial>::new("rotate-integration-key", client);
 //!
 //!     run.step("rotateKey", "v1.integration.rotate-key");
 //!     let request = Request::new(Method::Post, "/api/v1/app/{app_id}/key/rotate")
 //!         .path_param("app_id", app_id)
 //!         .bearer_auth(token);
-//!     let response = run.send(client, base_url, request).await?;
+//!     let response = run.send(base_url, request).await?;
 //!     run.check(response.status() == 200, "$statusCode == 200", &response)?;
 //!     let key: SecretString = run.output(&response, "/key")?;
 //!     run.partial.new_key = Some(key.clone());
@@ -56,8 +56,10 @@
 
 mod client;
 pub mod condition;
+mod dry_run;
 mod encode;
 mod error;
+mod history;
 pub mod json;
 mod multipart;
 mod param;
@@ -71,9 +73,11 @@ mod transport;
 
 pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
 };
+pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
 pub use error::{StepError, WorkflowError};
+pub use history::{Checkpoint, ExposedCheckpoint};
 pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;

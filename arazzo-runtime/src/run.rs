@@ -4,8 +4,11 @@
 use serde::de::DeserializeOwned;
 use tracing::{Instrument, Span, field};
 
+use std::time::Instant;
+
 use crate::client::Client;
 use crate::error::{StepError, WorkflowError};
+use crate::history::Exchange;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{self, MAX_TRANSITIONS};
@@ -14,17 +17,28 @@ use crate::transport;
 /// One execution of a workflow, as driven by generated code.
 ///
 /// `P` is the workflow's `...Partial` outputs struct; generated code fills `partial` as steps
-/// succeed, and every error returned carries a copy of it.
+/// succeed, and every error returned carries a copy of it and a [`Checkpoint`](crate::Checkpoint)
+/// for resuming.
+///
+/// A run and the workflows it calls share one deadline (the client's
+/// [workflow timeout](Client::with_workflow_timeout)) and one record of exchanges.
 ///
 /// Tracing: a span `arazzo.workflow` (field `workflow_id`) for the run, and per step a child span
 /// `arazzo.step` with `workflow_id`, `step_id`, `operation`, `method`, `path` (the path template,
-/// never the filled path) and `status` once a response arrived. No span or event carries a
-/// parameter value, header, body or URL.
+/// never the filled path), `attempt`, `status` and `duration_ms` once a response arrived; events
+/// for retries, gotos and replayed responses. No span or event carries a parameter value,
+/// header, body or URL.
 pub struct Run<P> {
     workflow_id: &'static str,
     step_id: &'static str,
     /// Steps entered so far through `goto`, `retry` or moving on; bounded by [`MAX_TRANSITIONS`].
     transitions: usize,
+    /// Requests sent for the current step so far.
+    attempt: u32,
+    /// Where the record holds the current step's latest exchange, dropped from the checkpoint if
+    /// the step fails.
+    last_exchange: Option<usize>,
+    client: Client,
     workflow_span: Span,
     step_span: Span,
     /// Outputs produced so far.
@@ -32,12 +46,16 @@ pub struct Run<P> {
 }
 
 impl<P: Default> Run<P> {
-    /// Starts a run of `workflow_id` with no outputs yet.
-    pub fn new(workflow_id: &'static str) -> Self {
+    /// Starts a run of `workflow_id` with no outputs yet. Its deadline starts now, unless
+    /// `client` was handed over by a calling workflow, whose deadline and record it then shares.
+    pub fn new(workflow_id: &'static str, client: &Client) -> Self {
         Self {
             workflow_id,
             step_id: "",
             transitions: 0,
+            attempt: 0,
+            last_exchange: None,
+            client: client.for_run(),
             workflow_span: tracing::info_span!("arazzo.workflow", workflow_id),
             step_span: Span::none(),
             partial: P::default(),
@@ -49,6 +67,8 @@ impl<P: Clone> Run<P> {
     /// Enters step `step_id`, which calls `operation` (its operationId or operationPath).
     pub fn step(&mut self, step_id: &'static str, operation: &'static str) {
         self.step_id = step_id;
+        self.attempt = 0;
+        self.last_exchange = None;
         self.step_span = tracing::info_span!(
             parent: &self.workflow_span,
             "arazzo.step",
@@ -57,7 +77,9 @@ impl<P: Clone> Run<P> {
             operation,
             method = field::Empty,
             path = field::Empty,
+            attempt = field::Empty,
             status = field::Empty,
+            duration_ms = field::Empty,
         );
         tracing::debug!(parent: &self.step_span, "step started");
     }
@@ -72,41 +94,75 @@ impl<P: Clone> Run<P> {
         self.step_id
     }
 
+    /// The client of this run, to hand to the workflows it calls so that they share its deadline
+    /// and record.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Sends `request` to `base_url` (which may end with `/` or carry a path such as `/v1`) and
     /// reads the whole response. Any status is a response: criteria are checked with
     /// [`Run::check`]. Fails on invalid requests, transport errors and timeouts.
-    pub async fn send(&self, client: &Client, base_url: &str, request: Request) -> Result<Response, WorkflowError<P>> {
-        let span = &self.step_span;
-        span.record("method", request.method().as_str());
-        span.record("path", request.path_template());
-        let result = transport::execute(client, base_url, request).instrument(span.clone()).await;
-        match result {
-            Ok(response) => {
-                span.record("status", response.status());
-                tracing::debug!(parent: span, status = response.status(), "response received");
-                Ok(response)
-            }
-            Err(error) => {
-                tracing::debug!(parent: span, error = %error, "request failed");
-                Err(self.fail(error))
-            }
-        }
+    pub async fn send(&mut self, base_url: &str, request: Request) -> Result<Response, WorkflowError<P>> {
+        let result = self.exchange(base_url, request).await;
+        result.map_err(|error| self.fail(error))
     }
 
     /// Sends `request` like [`Run::send`], but hands a failure back as a [`StepError`] so that the
     /// step's failure actions can decide what happens next (workflows with `onFailure` or
     /// `failureActions`).
-    pub async fn attempt(&self, client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
-        let span = &self.step_span;
-        span.record("method", request.method().as_str());
-        span.record("path", request.path_template());
-        let result = transport::execute(client, base_url, request).instrument(span.clone()).await;
+    pub async fn attempt(&mut self, base_url: &str, request: Request) -> Result<Response, StepError> {
+        self.exchange(base_url, request).await
+    }
+
+    /// One request of the current step: answered from the checkpoint when resuming, else sent
+    /// within the run's deadline; recorded either way.
+    async fn exchange(&mut self, base_url: &str, request: Request) -> Result<Response, StepError> {
+        self.attempt += 1;
+        let span = self.step_span.clone();
+        let (method, path) = (request.method().as_str(), request.path_template().to_owned());
+        span.record("method", method);
+        span.record("path", path.as_str());
+        span.record("attempt", self.attempt);
+        let started = Instant::now();
+        let ids = (self.workflow_id, self.step_id);
+        let context = self.client.context();
+        let replayed = match context {
+            Some(context) => context.replay(ids, (method, &path))?,
+            None => None,
+        };
+        let result = match (replayed, context) {
+            (Some(exchange), _) => {
+                tracing::debug!(parent: &span, "response replayed from the checkpoint");
+                transport::replay(base_url, request, exchange.response_parts())
+            }
+            (None, Some(context)) => match context.remaining()? {
+                Some(left) => match tokio::time::timeout(left, transport::execute(&self.client, base_url, request))
+                    .instrument(span.clone())
+                    .await
+                {
+                    Ok(result) => result,
+                    Err(_) => Err(context.timed_out()),
+                },
+                None => transport::execute(&self.client, base_url, request).instrument(span.clone()).await,
+            },
+            (None, None) => transport::execute(&self.client, base_url, request).instrument(span.clone()).await,
+        };
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if let Ok(response) = &result {
+            span.record("status", response.status());
+        }
+        span.record("duration_ms", duration_ms);
         match &result {
             Ok(response) => {
-                span.record("status", response.status());
-                tracing::debug!(parent: span, status = response.status(), "response received");
+                tracing::debug!(parent: &span, status = response.status(), duration_ms, "response received");
+                if let Some(context) = context {
+                    let (status, headers, body) = (response.status(), response.headers(), response.body());
+                    self.last_exchange =
+                        Some(context.record(Exchange::new(ids, (method, &path), status, headers, body)));
+                }
             }
-            Err(error) => tracing::debug!(parent: span, error = %error, "request failed"),
+            Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),
         }
         result
     }
@@ -127,8 +183,16 @@ impl<P: Clone> Run<P> {
     }
 
     /// Waits before retry `attempt` of `limit` of the current step: the response's `Retry-After`
-    /// header if it has one, else the document's `retryAfter` seconds.
-    pub async fn retry_wait(&self, response: Option<&Response>, retry_after: Option<f64>, attempt: u64, limit: u64) {
+    /// header if it has one, else the document's `retryAfter` seconds. Fails at once with
+    /// [`StepError::WorkflowTimeout`] when the wait would outlast the run's deadline; does not
+    /// wait while resuming (the retried request is answered from the checkpoint).
+    pub async fn retry_wait(
+        &self,
+        response: Option<&Response>,
+        retry_after: Option<f64>,
+        attempt: u64,
+        limit: u64,
+    ) -> Result<(), WorkflowError<P>> {
         let delay = retry::retry_delay(response, retry_after);
         tracing::info!(
             parent: &self.step_span,
@@ -137,7 +201,18 @@ impl<P: Clone> Run<P> {
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "retrying step"
         );
+        if let Some(context) = self.client.context() {
+            if context.replaying() {
+                return Ok(());
+            }
+            if let Some(left) = context.remaining().map_err(|error| self.fail(error))?
+                && delay >= left
+            {
+                return Err(self.fail(context.timed_out()));
+            }
+        }
         retry::sleep(delay).await;
+        Ok(())
     }
 
     /// Records a `goto` to `target` (a step id) in the trace.
@@ -183,9 +258,16 @@ impl<P: Clone> Run<P> {
         response.header_text(name).map_err(|error| self.fail(error))
     }
 
-    /// The error of the current step failing with `error`, carrying the outputs so far.
+    /// The error of the current step failing with `error`, carrying the outputs so far and the
+    /// checkpoint to resume from.
     pub fn fail(&self, error: StepError) -> WorkflowError<P> {
-        WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone())
+        let failed = WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone());
+        match self.client.context() {
+            Some(context) => {
+                failed.with_checkpoint(context.checkpoint((self.workflow_id, self.step_id), self.last_exchange))
+            }
+            None => failed,
+        }
     }
 }
 

@@ -4,43 +4,88 @@
 use std::error::Error as _;
 use std::io;
 
-use crate::client::Client;
+use reqwest::header::HeaderMap;
+
+use crate::client::{Backend, Client};
 use crate::error::StepError;
-use crate::request::Request;
+use crate::request::{Prepared, Request};
 use crate::response::Response;
+use crate::sent::SentRequest;
 
 /// Prepares `request` against `base_url`, sends it and reads the body (bounded by the client's
 /// response size limit).
 pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
-    let http = client.http()?;
-    let prepared = request.prepare(base_url)?;
+    let mut prepared = request.prepare(base_url)?;
     // Kept for criteria that read the request (`$url`, `$request.header.*`), in memory only.
-    let mut sent = prepared.sent;
+    let mut sent = std::mem::take(&mut prepared.sent);
     sent.url = Some(prepared.url.clone());
     sent.headers = prepared.headers.clone();
-    let mut outgoing = reqwest::Request::new(prepared.method, prepared.url);
-    *outgoing.headers_mut() = prepared.headers;
-    if let Some(body) = prepared.body {
+    let parts = match client.backend() {
+        Backend::Http(http) => {
+            let http = http.as_ref().map_err(|message| StepError::Transport {
+                message: format!("the HTTP client could not be built: {message}"),
+            })?;
+            let outgoing = outgoing(&mut prepared);
+            send(http, client.max_response_bytes(), outgoing).await?
+        }
+        Backend::DryRun(dry_run) => {
+            let answer = dry_run.answer(&prepared)?;
+            (answer.status, answer.headers, answer.body)
+        }
+    };
+    Ok(respond(prepared, sent, parts))
+}
+
+/// The response to `request` that a checkpoint recorded, read as if it had just arrived.
+pub(crate) fn replay(
+    base_url: &str,
+    request: Request,
+    parts: (u16, HeaderMap, Vec<u8>),
+) -> Result<Response, StepError> {
+    let mut prepared = request.prepare(base_url)?;
+    let mut sent = std::mem::take(&mut prepared.sent);
+    sent.url = Some(prepared.url.clone());
+    sent.headers = std::mem::take(&mut prepared.headers);
+    Ok(respond(prepared, sent, parts))
+}
+
+/// A response that knows its request's secrets and what was sent.
+fn respond(prepared: Prepared, sent: SentRequest, (status, headers, body): (u16, HeaderMap, Vec<u8>)) -> Response {
+    Response::from_parts(status, headers, body)
+        .with_secrets(prepared.secrets)
+        .with_secret_pointers(prepared.secret_pointers)
+        .with_request(sent)
+}
+
+/// The reqwest request for `prepared`, whose headers and body move into it.
+fn outgoing(prepared: &mut Prepared) -> reqwest::Request {
+    let mut outgoing = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+    *outgoing.headers_mut() = std::mem::take(&mut prepared.headers);
+    if let Some(body) = prepared.body.take() {
         *outgoing.body_mut() = Some(body.into());
     }
+    outgoing
+}
 
+/// Sends `outgoing` over the network and reads at most `limit` bytes of body.
+async fn send(
+    http: &reqwest::Client,
+    limit: usize,
+    outgoing: reqwest::Request,
+) -> Result<(u16, HeaderMap, Vec<u8>), StepError> {
     let mut incoming = http.execute(outgoing).await.map_err(map_reqwest_error)?;
     let status = incoming.status().as_u16();
     let headers = std::mem::take(incoming.headers_mut());
-    let limit = client.max_response_bytes();
-    let too_large =
-        || StepError::Transport { message: format!("the response body is larger than the limit of {limit} bytes") };
     let mut body = Vec::new();
     while let Some(chunk) = incoming.chunk().await.map_err(map_reqwest_error)? {
         if body.len().saturating_add(chunk.len()) > limit {
-            return Err(too_large());
+            return Err(StepError::Transport {
+                message: format!("the response body is larger than the limit of {limit} bytes"),
+            });
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Response::from_parts(status, headers, body)
-        .with_secrets(prepared.secrets)
-        .with_secret_pointers(prepared.secret_pointers)
-        .with_request(sent))
+    Ok((status, headers, body))
 }
 
 /// Maps a reqwest error to a step error that keeps only a description.
@@ -101,4 +146,21 @@ fn io_reason(error: &reqwest::Error) -> Option<&'static str> {
         source = current.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Method;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn a_client_that_failed_to_build_reports_it_on_use() {
+        let client = Client::with_backend(Backend::Http(Err(Arc::from("no TLS backend"))));
+        let error = execute(&client, "http://127.0.0.1:9", Request::new(Method::Get, "/")).await.err();
+        assert_eq!(
+            error,
+            Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })
+        );
+    }
 }

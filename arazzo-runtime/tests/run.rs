@@ -28,13 +28,13 @@ async fn rotate(
     admin_key: &SecretString,
     old_key_id: &str,
 ) -> Result<RotateOutputs, WorkflowError<RotatePartial>> {
-    let mut run = Run::<RotatePartial>::new("rotate-user-api-key");
+    let mut run = Run::<RotatePartial>::new("rotate-user-api-key", client);
 
     run.step("createKey", "createApiKey");
     let request = Request::new(Method::Post, "/fake/keys")
         .bearer_auth(admin_key)
         .json_body(json::object([("user_id", json::value("u1"))]));
-    let response = run.send(client, base_url, request).await?;
+    let response = run.send(base_url, request).await?;
     run.check(response.status() == 201, "$statusCode == 201", &response)?;
     let new_key_id: String = run.output(&response, "/api_key_id")?;
     let new_key_token: SecretString = run.output(&response, "/api_key_token")?;
@@ -44,7 +44,7 @@ async fn rotate(
     run.step("deleteOldKey", "deleteApiKey");
     let request =
         Request::new(Method::Delete, "/fake/keys/{apiKeyId}").path_param("apiKeyId", old_key_id).bearer_auth(admin_key);
-    let response = run.send(client, base_url, request).await?;
+    let response = run.send(base_url, request).await?;
     run.check(response.status() == 200, "$statusCode == 200", &response)?;
 
     Ok(RotateOutputs { new_key_id, new_key_token })
@@ -75,9 +75,9 @@ async fn a_failed_step_hands_back_the_outputs_of_the_steps_before_it() {
 #[tokio::test]
 async fn a_missing_output_names_the_step_and_the_pointer() {
     let server = common::start().await;
-    let mut run = Run::<RotatePartial>::new("rotate-user-api-key");
+    let mut run = Run::<RotatePartial>::new("rotate-user-api-key", &Client::new());
     run.step("fetchActiveKeys", "fetchActiveApiKeys");
-    let response = run.send(&Client::new(), &server.base_url, Request::new(Method::Get, "/fake/keys")).await.unwrap();
+    let response = run.send(&server.base_url, Request::new(Method::Get, "/fake/keys")).await.unwrap();
     run.check(response.status() == 200, "$statusCode == 200", &response).unwrap();
     let error = run.output::<String>(&response, "/api_keys/0/api_key_id").unwrap_err();
     assert_eq!(
@@ -92,7 +92,7 @@ async fn a_missing_output_names_the_step_and_the_pointer() {
 
 #[tokio::test]
 async fn fail_builds_an_error_for_the_current_step() {
-    let mut run = Run::<RotatePartial>::new("w");
+    let mut run = Run::<RotatePartial>::new("w", &Client::new());
     assert_eq!(run.fail(StepError::Timeout).step_id(), "");
     run.step("s1", "op");
     run.partial.new_key_id = Some("k".into());

@@ -16,16 +16,16 @@ use tracing_subscriber::layer::SubscriberExt;
 
 /// Two steps; the second is refused by the fake server.
 async fn rotate(client: &Client, base_url: &str, admin_key: &SecretString) -> Result<(), WorkflowError<()>> {
-    let mut run = Run::<()>::new("rotate-user-api-key");
+    let mut run = Run::<()>::new("rotate-user-api-key", client);
     run.step("createKey", "createApiKey");
     let request = Request::new(Method::Post, "/fake/keys").bearer_auth(admin_key).query_param("user_id", "u-param");
-    let response = run.send(client, base_url, request).await?;
+    let response = run.send(base_url, request).await?;
     run.check(response.status() == 201, "$statusCode == 201", &response)?;
     run.step("deleteOldKey", "deleteApiKey");
     let request = Request::new(Method::Delete, "/fake/keys/{apiKeyId}")
         .path_param("apiKeyId", "old-key-value")
         .bearer_auth(admin_key);
-    let response = run.send(client, base_url, request).await?;
+    let response = run.send(base_url, request).await?;
     run.check(response.status() == 200, "$statusCode == 200", &response)
 }
 
@@ -59,8 +59,8 @@ async fn spans_name_workflow_step_operation_and_status_but_no_secret() {
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     for expected in [
         r#"arazzo.workflow{workflow_id="rotate-user-api-key"}"#,
-        r#"arazzo.step{workflow_id="rotate-user-api-key" step_id="createKey" operation="createApiKey" method="POST" path="/fake/keys" status=201}"#,
-        r#"step_id="deleteOldKey" operation="deleteApiKey" method="DELETE" path="/fake/keys/{apiKeyId}" status=500}"#,
+        r#"arazzo.step{workflow_id="rotate-user-api-key" step_id="createKey" operation="createApiKey" method="POST" path="/fake/keys" attempt=1 status=201 duration_ms="#,
+        r#"step_id="deleteOldKey" operation="deleteApiKey" method="DELETE" path="/fake/keys/{apiKeyId}" attempt=1 status=500 duration_ms="#,
     ] {
         assert!(logs.contains(expected), "missing {expected} in:\n{logs}");
     }

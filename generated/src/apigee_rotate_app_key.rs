@@ -114,7 +114,7 @@ pub mod apigee_rotate_app_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateAppKeyPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateAppKeyPartial`] and a checkpoint from which [`resume_rotate_app_key()`](resume_rotate_app_key) finishes the run without repeating the steps that took effect.
     pub async fn rotate_app_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -125,7 +125,7 @@ pub mod apigee_rotate_app_key {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RotateAppKeyPartial,
-        >::new("rotate-app-key");
+        >::new("rotate-app-key", client);
         run.step("getApp", "getDeveloperApp");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
@@ -135,9 +135,7 @@ pub mod apigee_rotate_app_key {
             .path_param("developerId", &inputs.developer_id)
             .path_param("appId", &inputs.app_id)
             .bearer_auth(&config.apigee_api_management.oauth2);
-        let response = run
-            .send(client, &config.apigee_api_management.base_url, request)
-            .await?;
+        let response = run.send(&config.apigee_api_management.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _get_app_app_name: ::std::string::String = run.output(&response, "/name")?;
         run.step("createKey", "createDeveloperAppKey");
@@ -164,9 +162,7 @@ pub mod apigee_rotate_app_key {
             .redact(&inputs.new_consumer_key)
             .redact(&inputs.new_consumer_secret)
             .secret_in_response("/consumerKey");
-        let response = run
-            .send(client, &config.apigee_api_management.base_url, request)
-            .await?;
+        let response = run.send(&config.apigee_api_management.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_key_created_key: ::arazzo_runtime::SecretString = run
             .output(&response, "/consumerKey")?;
@@ -194,9 +190,7 @@ pub mod apigee_rotate_app_key {
                 ]),
             )
             .redact(&inputs.new_consumer_key);
-        let response = run
-            .send(client, &config.apigee_api_management.base_url, request)
-            .await?;
+        let response = run.send(&config.apigee_api_management.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let grant_product_key_status: ::std::string::String = run
             .output(&response, "/status")?;
@@ -214,9 +208,7 @@ pub mod apigee_rotate_app_key {
             .path_param("keyId", &inputs.old_key_id)
             .bearer_auth(&config.apigee_api_management.oauth2)
             .secret_in_response("/consumerKey");
-        let response = run
-            .send(client, &config.apigee_api_management.base_url, request)
-            .await?;
+        let response = run.send(&config.apigee_api_management.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let revoke_old_key_revoked_key: ::arazzo_runtime::SecretString = run
             .output(&response, "/consumerKey")?;
@@ -228,5 +220,19 @@ pub mod apigee_rotate_app_key {
             key_status: grant_product_key_status.clone(),
             revoked_key: revoke_old_key_revoked_key.clone(),
         })
+    }
+    /// Finishes a run of [`rotate_app_key()`](rotate_app_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_rotate_app_key(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RotateAppKeyInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RotateAppKeyOutputs,
+        ::arazzo_runtime::WorkflowError<RotateAppKeyPartial>,
+    > {
+        self::rotate_app_key(&client.resuming(checkpoint), config, inputs).await
     }
 }

@@ -102,7 +102,7 @@ pub mod backblaze_rotate_application_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateApplicationKeyPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateApplicationKeyPartial`] and a checkpoint from which [`resume_rotate_application_key()`](resume_rotate_application_key) finishes the run without repeating the steps that took effect.
     pub async fn rotate_application_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -113,7 +113,7 @@ pub mod backblaze_rotate_application_key {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RotateApplicationKeyPartial,
-        >::new("rotate-application-key");
+        >::new("rotate-application-key", client);
         run.step("authorize", "authorizeAccount");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
@@ -121,7 +121,7 @@ pub mod backblaze_rotate_application_key {
             )
             .basic_auth(&config.backblaze_b2.basic_auth)
             .secret_in_response("/authorizationToken");
-        let response = run.send(client, &config.backblaze_b2.base_url, request).await?;
+        let response = run.send(&config.backblaze_b2.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let authorize_account_id: ::std::string::String = run
             .output(&response, "/accountId")?;
@@ -149,7 +149,7 @@ pub mod backblaze_rotate_application_key {
                 ]),
             )
             .secret_in_response("/applicationKey");
-        let response = run.send(client, &authorize_api_url, request).await?;
+        let response = run.send(&authorize_api_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_application_key_id: ::std::string::String = run
             .output(&response, "/applicationKeyId")?;
@@ -175,7 +175,7 @@ pub mod backblaze_rotate_application_key {
                     ),
                 ]),
             );
-        let response = run.send(client, &authorize_api_url, request).await?;
+        let response = run.send(&authorize_api_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let delete_old_key_deleted_key_id: ::std::string::String = run
             .output(&response, "/applicationKeyId")?;
@@ -187,5 +187,19 @@ pub mod backblaze_rotate_application_key {
             new_application_key: create_replacement_key_application_key.clone(),
             deleted_key_id: delete_old_key_deleted_key_id.clone(),
         })
+    }
+    /// Finishes a run of [`rotate_application_key()`](rotate_application_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_rotate_application_key(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RotateApplicationKeyInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RotateApplicationKeyOutputs,
+        ::arazzo_runtime::WorkflowError<RotateApplicationKeyPartial>,
+    > {
+        self::rotate_application_key(&client.resuming(checkpoint), config, inputs).await
     }
 }

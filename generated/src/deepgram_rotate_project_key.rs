@@ -103,7 +103,7 @@ pub mod deepgram_rotate_project_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateProjectKeyPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateProjectKeyPartial`] and a checkpoint from which [`resume_rotate_project_key()`](resume_rotate_project_key) finishes the run without repeating the steps that took effect.
     pub async fn rotate_project_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -114,7 +114,7 @@ pub mod deepgram_rotate_project_key {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RotateProjectKeyPartial,
-        >::new("rotate-project-key");
+        >::new("rotate-project-key", client);
         run.step("createReplacementKey", "createProjectKey");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -135,7 +135,7 @@ pub mod deepgram_rotate_project_key {
             )
             .redact(&inputs.api_key)
             .secret_in_response("/key");
-        let response = run.send(client, &config.management_api.base_url, request).await?;
+        let response = run.send(&config.management_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_new_key_id: ::std::string::String = run
             .output(&response, "/api_key_id")?;
@@ -160,7 +160,7 @@ pub mod deepgram_rotate_project_key {
             )
             .path_param("project_id", &inputs.project_id)
             .redact(&inputs.api_key);
-        let response = run.send(client, &config.management_api.base_url, request).await?;
+        let response = run.send(&config.management_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _verify_replacement_api_keys: ::std::vec::Vec<
             ::arazzo_runtime::serde_json::Value,
@@ -179,7 +179,7 @@ pub mod deepgram_rotate_project_key {
             .path_param("project_id", &inputs.project_id)
             .path_param("key_id", &inputs.old_key_id)
             .redact(&inputs.api_key);
-        let response = run.send(client, &config.management_api.base_url, request).await?;
+        let response = run.send(&config.management_api.base_url, request).await?;
         run.check(response.status() == 204, "$statusCode == 204", &response)?;
         let delete_old_key_deleted_key_id: ::std::string::String = inputs
             .old_key_id
@@ -192,5 +192,19 @@ pub mod deepgram_rotate_project_key {
             new_key_secret: create_replacement_key_new_key_secret.clone(),
             deleted_key_id: delete_old_key_deleted_key_id.clone(),
         })
+    }
+    /// Finishes a run of [`rotate_project_key()`](rotate_project_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_rotate_project_key(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RotateProjectKeyInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RotateProjectKeyOutputs,
+        ::arazzo_runtime::WorkflowError<RotateProjectKeyPartial>,
+    > {
+        self::rotate_project_key(&client.resuming(checkpoint), config, inputs).await
     }
 }

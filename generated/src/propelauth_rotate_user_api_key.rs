@@ -99,7 +99,7 @@ pub mod propelauth_rotate_user_api_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateUserApiKeyPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateUserApiKeyPartial`] and a checkpoint from which [`resume_rotate_user_api_key()`](resume_rotate_user_api_key) finishes the run without repeating the steps that took effect.
     pub async fn rotate_user_api_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -110,7 +110,7 @@ pub mod propelauth_rotate_user_api_key {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RotateUserApiKeyPartial,
-        >::new("rotate-user-api-key");
+        >::new("rotate-user-api-key", client);
         run.step("findActiveKey", "fetchActiveApiKeys");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
@@ -125,7 +125,7 @@ pub mod propelauth_rotate_user_api_key {
             .query_param("user_id", &inputs.user_id)
             .query_param("page_size", &1i64)
             .redact(&inputs.backend_api_key);
-        let response = run.send(client, &config.api_keys_api.base_url, request).await?;
+        let response = run.send(&config.api_keys_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let find_active_key_current_key_id: ::std::string::String = run
             .output(&response, "/api_keys/0/api_key_id")?;
@@ -145,7 +145,7 @@ pub mod propelauth_rotate_user_api_key {
             )
             .path_param("apiKeyId", &find_active_key_current_key_id)
             .redact(&inputs.backend_api_key);
-        let response = run.send(client, &config.api_keys_api.base_url, request).await?;
+        let response = run.send(&config.api_keys_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.step("issueNewKey", "createApiKey");
         let request = ::arazzo_runtime::Request::new(
@@ -169,7 +169,7 @@ pub mod propelauth_rotate_user_api_key {
             )
             .redact(&inputs.backend_api_key)
             .secret_in_response("/api_key_token");
-        let response = run.send(client, &config.api_keys_api.base_url, request).await?;
+        let response = run.send(&config.api_keys_api.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let issue_new_key_new_key_id: ::std::string::String = run
             .output(&response, "/api_key_id")?;
@@ -186,5 +186,19 @@ pub mod propelauth_rotate_user_api_key {
             new_key_id: issue_new_key_new_key_id.clone(),
             new_key_token: issue_new_key_new_key_token.clone(),
         })
+    }
+    /// Finishes a run of [`rotate_user_api_key()`](rotate_user_api_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_rotate_user_api_key(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RotateUserApiKeyInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RotateUserApiKeyOutputs,
+        ::arazzo_runtime::WorkflowError<RotateUserApiKeyPartial>,
+    > {
+        self::rotate_user_api_key(&client.resuming(checkpoint), config, inputs).await
     }
 }

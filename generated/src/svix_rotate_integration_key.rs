@@ -98,7 +98,7 @@ pub mod svix_rotate_integration_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateIntegrationKeyPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateIntegrationKeyPartial`] and a checkpoint from which [`resume_rotate_integration_key()`](resume_rotate_integration_key) finishes the run without repeating the steps that took effect.
     pub async fn rotate_integration_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -109,7 +109,7 @@ pub mod svix_rotate_integration_key {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RotateIntegrationKeyPartial,
-        >::new("rotate-integration-key");
+        >::new("rotate-integration-key", client);
         run.step("getIntegration", "v1.integration.get");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
@@ -118,7 +118,7 @@ pub mod svix_rotate_integration_key {
             .path_param("app_id", &inputs.app_id)
             .path_param("integ_id", &inputs.integration_id)
             .bearer_auth(&config.svix_api.http_bearer);
-        let response = run.send(client, &config.svix_api.base_url, request).await?;
+        let response = run.send(&config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_integration_integration_id: ::std::string::String = run
             .output(&response, "/id")?;
@@ -134,7 +134,7 @@ pub mod svix_rotate_integration_key {
             .path_param("integ_id", &get_integration_integration_id)
             .bearer_auth(&config.svix_api.http_bearer)
             .secret_in_response("/key");
-        let response = run.send(client, &config.svix_api.base_url, request).await?;
+        let response = run.send(&config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
             .output(&response, "/key")?;
@@ -150,7 +150,7 @@ pub mod svix_rotate_integration_key {
             .path_param("integ_id", &get_integration_integration_id)
             .bearer_auth(&config.svix_api.http_bearer)
             .secret_in_response("/key");
-        let response = run.send(client, &config.svix_api.base_url, request).await?;
+        let response = run.send(&config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_key_integration_key: ::arazzo_runtime::SecretString = run
             .output(&response, "/key")?;
@@ -161,5 +161,19 @@ pub mod svix_rotate_integration_key {
             integration_id: get_integration_integration_id.clone(),
             integration_key: get_key_integration_key.clone(),
         })
+    }
+    /// Finishes a run of [`rotate_integration_key()`](rotate_integration_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_rotate_integration_key(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RotateIntegrationKeyInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RotateIntegrationKeyOutputs,
+        ::arazzo_runtime::WorkflowError<RotateIntegrationKeyPartial>,
+    > {
+        self::rotate_integration_key(&client.resuming(checkpoint), config, inputs).await
     }
 }

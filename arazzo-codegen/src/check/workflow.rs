@@ -50,6 +50,7 @@ pub(crate) fn plan<'d>(
         &base,
     );
     let function = functions.snake(&workflow.workflow_id);
+    let resume_function = functions.snake(&format!("resume {}", workflow.workflow_id));
     let inputs_type = types.claim(format!("{base}Inputs"));
     let outputs_type = types.claim(format!("{base}Outputs"));
     let partial_type = types.claim(format!("{base}Partial"));
@@ -111,6 +112,7 @@ pub(crate) fn plan<'d>(
     all_fine.then(|| WorkflowPlan {
         workflow_id: workflow.workflow_id.clone(),
         function,
+        resume_function,
         inputs_type,
         outputs_type,
         partial_type,

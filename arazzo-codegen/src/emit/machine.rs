@@ -196,7 +196,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 let unmet = unmet_chain(&step.criteria);
                 quote! {
                 #request
-                let checked = match run.attempt(client, #base_url, request).await {
+                let checked = match run.attempt(#base_url, request).await {
                     ::core::result::Result::Ok(response) => #unmet,
                     ::core::result::Result::Err(error) => ::core::result::Result::Err((error, ::core::option::Option::None)),
                 };
@@ -422,7 +422,7 @@ fn action_effect(
             quote! {
                 #counter += 1;
                 #first
-                run.retry_wait(#response, #after, #counter, #limit).await;
+                run.retry_wait(#response, #after, #counter, #limit).await?;
                 ::core::option::Option::Some(Step::#variant)
             }
         }

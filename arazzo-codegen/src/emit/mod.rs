@@ -36,7 +36,7 @@ pub fn emit(plan: &ModulePlan) -> Result<String, EmitError> {
         }
     };
     let file: syn::File = syn::parse2(tokens).map_err(|error| EmitError(error.to_string()))?;
-    let header = format!("{GENERATED_HEADER} from {}. Do not edit.\n\n", one_line(&plan.source_file));
+    let header = format!("{GENERATED_HEADER} from {}. Do not edit.\n\n", escape_bidi(&one_line(&plan.source_file)));
     Ok(header + &prettyplease::unparse(&file))
 }
 
@@ -92,10 +92,42 @@ fn inner_docs(text: &str) -> TokenStream {
 fn doc_lines(text: &str) -> Vec<String> {
     // A lone carriage return breaks the line too: kept inside a `///` comment it would not lex
     // (rustc: "bare CR not allowed in doc-comment").
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.trim_end()
-        .lines()
-        .map(|line| if line.is_empty() { String::new() } else { format!(" {}", line.trim_end()) })
+    let text = escape_bidi(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    let mut lines: Vec<String> = text.trim_end().lines().map(|line| line.trim_end().to_string()).collect();
+    fence_code_like_lines(&mut lines);
+    lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
+}
+
+/// rustdoc compiles and runs the code blocks of doc comments as doctests of the crate that includes a
+/// generated module, so document text must never form one. An indented code block needs four spaces
+/// or a tab of indentation (inside lists and quotes too), a fenced one a line with ```` ``` ```` or
+/// `~~~`: the lines from the first to the last that have any of these go into one `text` block, whose
+/// fence is longer than any run of backticks in them, so nothing in them can close it early.
+fn fence_code_like_lines(lines: &mut Vec<String>) {
+    let code_like =
+        |line: &String| line.contains('\t') || line.contains("    ") || line.contains("```") || line.contains("~~~");
+    let (Some(first), Some(last)) = (lines.iter().position(code_like), lines.iter().rposition(code_like)) else {
+        return;
+    };
+    let longest_run = lines[first..=last]
+        .iter()
+        .flat_map(|line| line.split(|c| c != '`').map(str::len))
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    lines.insert(last + 1, fence.clone());
+    lines.insert(first, format!("{fence}text"));
+}
+
+/// Characters that change the direction of the text around them ("Trojan Source", CVE-2021-42574):
+/// rustc refuses them in comments and literals (`text_direction_codepoint_in_comment`), so they are
+/// written as escapes.
+fn escape_bidi(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
         .collect()
 }
 

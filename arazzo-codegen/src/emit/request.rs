@@ -228,7 +228,8 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     }
 }
 
-/// `self::callee(client, config, &CalleeInputs { .. }).await`: `self::`, so no local can hide it.
+/// `self::callee(run.client(), config, &CalleeInputs { .. }).await`: `self::`, so no local can hide
+/// it; the run's client, so that the callee shares the run's deadline and record.
 pub(super) fn invocation(call: &CallPlan) -> TokenStream {
     let function = ident(&call.function);
     let inputs = ident(&call.inputs_type);
@@ -237,7 +238,7 @@ pub(super) fn invocation(call: &CallPlan) -> TokenStream {
         let value = argument_value(argument);
         quote!(#field: #value)
     });
-    quote!(self::#function(client, config, &#inputs { #(#arguments),* }).await)
+    quote!(self::#function(run.client(), config, &#inputs { #(#arguments),* }).await)
 }
 
 /// Turns the callee's `error` into this step's and keeps the callee's partial outputs.

@@ -14,7 +14,8 @@ pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let outputs = outputs_struct(workflow);
     let partial = partial_struct(workflow);
     let function = function(plan, workflow);
-    quote! { #inputs #outputs #partial #function }
+    let resume = resume_function(workflow);
+    quote! { #inputs #outputs #partial #function #resume }
 }
 
 fn field_type(field: &FieldPlan) -> TokenStream {
@@ -218,8 +219,10 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
     text.push_str(&format!(
         "\n# Errors\n\nA [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport \
          error, timeout, unmet success criterion, missing or mistyped response value), and carries the \
-         outputs known so far as [`{}`].\n",
-        workflow.partial_type
+         outputs known so far as [`{}`] and a checkpoint from which [`{resume}()`]({resume}) finishes the run \
+         without repeating the steps that took effect.\n",
+        workflow.partial_type,
+        resume = workflow.resume_function,
     ));
     text
 }
@@ -235,6 +238,35 @@ fn push_sentence(text: &mut String, description: Option<&str>) {
     text.push_str(&description);
     if !description.ends_with(['.', '!', '?']) {
         text.push('.');
+    }
+}
+
+/// `resume_<workflow>`: the workflow run again from a failed run's checkpoint.
+fn resume_function(workflow: &WorkflowPlan) -> TokenStream {
+    let doc = docs(&format!(
+        "Finishes a run of [`{function}()`]({function}) that failed, from the checkpoint its error \
+         carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).\n\nThe requests that took effect \
+         before the failed step are answered from the checkpoint instead of being sent again (a key \
+         created before the failure is not created twice); the run goes on over the network from the \
+         step that failed. Pass the same inputs and configuration as the failed run: a request that \
+         does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].",
+        function = workflow.function
+    ));
+    let name = ident(&workflow.resume_function);
+    let function = ident(&workflow.function);
+    let inputs = ident(&workflow.inputs_type);
+    let outputs = ident(&workflow.outputs_type);
+    let partial = ident(&workflow.partial_type);
+    quote! {
+        #doc
+        pub async fn #name(
+            client: &::arazzo_runtime::Client,
+            config: &Config,
+            inputs: &#inputs,
+            checkpoint: ::arazzo_runtime::Checkpoint,
+        ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
+            self::#function(&client.resuming(checkpoint), config, inputs).await
+        }
     }
 }
 
@@ -267,7 +299,7 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
             config: &Config,
             #inputs_name: &#inputs,
         ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
-            let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id);
+            let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id, client);
             #(#from_inputs)*
             #(#dependencies)*
             #(#from_dependencies)*
@@ -341,7 +373,7 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
     });
     quote! {
         #request
-        let response = run.send(client, #base_url, request).await?;
+        let response = run.send(#base_url, request).await?;
         #default_criterion
         #(#criteria)*
         #(#outputs)*

@@ -89,7 +89,7 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptWhenReadyPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptWhenReadyPartial`] and a checkpoint from which [`resume_adopt_when_ready()`](resume_adopt_when_ready) finishes the run without repeating the steps that took effect.
     pub async fn adopt_when_ready(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -100,7 +100,7 @@ pub mod actions {
     > {
         let mut run = ::arazzo_runtime::Run::<
             AdoptWhenReadyPartial,
-        >::new("adopt-when-ready");
+        >::new("adopt-when-ready", client);
         /// The steps of the workflow, in document order.
         enum Step {
             Create,
@@ -126,9 +126,7 @@ pub mod actions {
                                 ("name", ::arazzo_runtime::json::value(&inputs.name)),
                             ]),
                         );
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 201 {
@@ -176,7 +174,7 @@ pub mod actions {
                                         create_retries,
                                         3u64,
                                     )
-                                    .await;
+                                    .await?;
                                 ::core::option::Option::Some(Step::Create)
                             } else {
                                 return ::core::result::Result::Err(run.fail(error));
@@ -194,9 +192,7 @@ pub mod actions {
                         )
                         .path_param("petId", &create_pet_id)
                         .api_key_header("X-Api-Key", &config.pets.api_key);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 200 {
@@ -251,9 +247,7 @@ pub mod actions {
                         )
                         .path_param("petId", &create_pet_id)
                         .bearer_auth(&config.pets.bearer);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 204 {
@@ -286,6 +280,20 @@ pub mod actions {
             name: poll_name.clone(),
         })
     }
+    /// Finishes a run of [`adopt_when_ready()`](adopt_when_ready) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_adopt_when_ready(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &AdoptWhenReadyInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        AdoptWhenReadyOutputs,
+        ::arazzo_runtime::WorkflowError<AdoptWhenReadyPartial>,
+    > {
+        self::adopt_when_ready(&client.resuming(checkpoint), config, inputs).await
+    }
     /// Inputs of the workflow `first-pet-name`.
     ///
     /// Deserializes from the JSON object the workflow's input schema describes.
@@ -317,7 +325,7 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FirstPetNamePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FirstPetNamePartial`] and a checkpoint from which [`resume_first_pet_name()`](resume_first_pet_name) finishes the run without repeating the steps that took effect.
     pub async fn first_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -328,7 +336,7 @@ pub mod actions {
     > {
         let mut run = ::arazzo_runtime::Run::<
             FirstPetNamePartial,
-        >::new("first-pet-name");
+        >::new("first-pet-name", client);
         /// The steps of the workflow, in document order.
         enum Step {
             List,
@@ -346,9 +354,7 @@ pub mod actions {
                             "/pets",
                         )
                         .bearer_auth(&config.pets.bearer);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 200 {
@@ -394,9 +400,7 @@ pub mod actions {
                         )
                         .path_param("petId", &inputs.pet_id)
                         .api_key_header("X-Api-Key", &config.pets.api_key);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if !(200..300).contains(&response.status()) {
@@ -438,6 +442,20 @@ pub mod actions {
             name: read_name.clone(),
         })
     }
+    /// Finishes a run of [`first_pet_name()`](first_pet_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_first_pet_name(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &FirstPetNameInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        FirstPetNameOutputs,
+        ::arazzo_runtime::WorkflowError<FirstPetNamePartial>,
+    > {
+        self::first_pet_name(&client.resuming(checkpoint), config, inputs).await
+    }
     /// Inputs of the workflow `retry-a-workflow`.
     ///
     /// Deserializes from the JSON object the workflow's input schema describes.
@@ -465,7 +483,7 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RetryAWorkflowPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RetryAWorkflowPartial`] and a checkpoint from which [`resume_retry_a_workflow()`](resume_retry_a_workflow) finishes the run without repeating the steps that took effect.
     pub async fn retry_a_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -476,7 +494,7 @@ pub mod actions {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RetryAWorkflowPartial,
-        >::new("retry-a-workflow");
+        >::new("retry-a-workflow", client);
         /// The steps of the workflow, in document order.
         enum Step {
             Lookup,
@@ -489,7 +507,7 @@ pub mod actions {
                 Step::Lookup => {
                     run.step("lookup", "workflow first-pet-name");
                     let checked = match self::first_pet_name(
-                            client,
+                            run.client(),
                             config,
                             &FirstPetNameInputs {
                                 pet_id: inputs.pet_id.clone(),
@@ -525,7 +543,7 @@ pub mod actions {
                                         lookup_retries,
                                         2u64,
                                     )
-                                    .await;
+                                    .await?;
                                 ::core::option::Option::Some(Step::Lookup)
                             } else {
                                 return ::core::result::Result::Err(run.fail(error));
@@ -536,6 +554,20 @@ pub mod actions {
             };
         }
         ::core::result::Result::Ok(RetryAWorkflowOutputs {})
+    }
+    /// Finishes a run of [`retry_a_workflow()`](retry_a_workflow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_retry_a_workflow(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RetryAWorkflowInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RetryAWorkflowOutputs,
+        ::arazzo_runtime::WorkflowError<RetryAWorkflowPartial>,
+    > {
+        self::retry_a_workflow(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `read-or-hand-over`.
     ///
@@ -566,7 +598,7 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ReadOrHandOverPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ReadOrHandOverPartial`] and a checkpoint from which [`resume_read_or_hand_over()`](resume_read_or_hand_over) finishes the run without repeating the steps that took effect.
     pub async fn read_or_hand_over(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -577,7 +609,7 @@ pub mod actions {
     > {
         let mut run = ::arazzo_runtime::Run::<
             ReadOrHandOverPartial,
-        >::new("read-or-hand-over");
+        >::new("read-or-hand-over", client);
         /// The steps of the workflow, in document order.
         enum Step {
             Read,
@@ -595,9 +627,7 @@ pub mod actions {
                         )
                         .path_param("petId", &inputs.pet_id)
                         .api_key_header("X-Api-Key", &config.pets.api_key);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 200 {
@@ -628,7 +658,7 @@ pub mod actions {
                             ) {
                                 run.goto("workflow first-pet-name");
                                 if let ::core::result::Result::Err(error) = self::first_pet_name(
-                                        client,
+                                        run.client(),
                                         config,
                                         &FirstPetNameInputs {
                                             pet_id: inputs.pet_id.clone(),
@@ -658,7 +688,7 @@ pub mod actions {
                             {
                                 read_retries += 1;
                                 if let ::core::result::Result::Err(error) = self::first_pet_name(
-                                        client,
+                                        run.client(),
                                         config,
                                         &FirstPetNameInputs {
                                             pet_id: inputs.pet_id.clone(),
@@ -678,7 +708,7 @@ pub mod actions {
                                         read_retries,
                                         1u64,
                                     )
-                                    .await;
+                                    .await?;
                                 ::core::option::Option::Some(Step::Read)
                             } else {
                                 return ::core::result::Result::Err(run.fail(error));
@@ -689,5 +719,19 @@ pub mod actions {
             };
         }
         ::core::result::Result::Ok(ReadOrHandOverOutputs {})
+    }
+    /// Finishes a run of [`read_or_hand_over()`](read_or_hand_over) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_read_or_hand_over(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &ReadOrHandOverInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        ReadOrHandOverOutputs,
+        ::arazzo_runtime::WorkflowError<ReadOrHandOverPartial>,
+    > {
+        self::read_or_hand_over(&client.resuming(checkpoint), config, inputs).await
     }
 }

@@ -144,7 +144,7 @@ pub mod bodies {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`SendBodiesPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`SendBodiesPartial`] and a checkpoint from which [`resume_send_bodies()`](resume_send_bodies) finishes the run without repeating the steps that took effect.
     pub async fn send_bodies(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -153,7 +153,9 @@ pub mod bodies {
         SendBodiesOutputs,
         ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<SendBodiesPartial>::new("send-bodies");
+        let mut run = ::arazzo_runtime::Run::<
+            SendBodiesPartial,
+        >::new("send-bodies", client);
         run.step("jsonText", "createPet");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -174,7 +176,7 @@ pub mod bodies {
                 ),
             )
             .redact(&inputs.owner_password);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let json_text_id: ::std::string::String = run.output(&response, "/id")?;
         let json_text_created: ::arazzo_runtime::serde_json::Value = run
@@ -219,7 +221,7 @@ pub mod bodies {
                     ),
                 ]),
             );
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("structured", "createPet");
         let request = ::arazzo_runtime::Request::new(
@@ -229,7 +231,7 @@ pub mod bodies {
             .bearer_auth(&config.pets.bearer)
             .json_body(::arazzo_runtime::json::value(&inputs.pet))
             .redact(&inputs.pet);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("text", "createPet");
         let request = ::arazzo_runtime::Request::new(
@@ -244,7 +246,7 @@ pub mod bodies {
                 ),
             )
             .redact(&inputs.owner_password);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("form", "createPet");
         let request = ::arazzo_runtime::Request::new(
@@ -269,7 +271,7 @@ pub mod bodies {
                     ("nickname", ::arazzo_runtime::json::value(&inputs.nickname)),
                 ]),
             );
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("multipart", "createPet");
         let request = ::arazzo_runtime::Request::new(
@@ -293,7 +295,7 @@ pub mod bodies {
                     ),
                 ]),
             );
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         ::core::result::Result::Ok(SendBodiesOutputs {
             created_id: ::arazzo_runtime::json::value(&json_text_created)
@@ -303,5 +305,19 @@ pub mod bodies {
                 .and_then(|value| value.pointer("/id").cloned())
                 .clone(),
         })
+    }
+    /// Finishes a run of [`send_bodies()`](send_bodies) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_send_bodies(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &SendBodiesInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        SendBodiesOutputs,
+        ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+    > {
+        self::send_bodies(&client.resuming(checkpoint), config, inputs).await
     }
 }

@@ -87,7 +87,7 @@ pub mod criteria {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CheckPetsPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CheckPetsPartial`] and a checkpoint from which [`resume_check_pets()`](resume_check_pets) finishes the run without repeating the steps that took effect.
     pub async fn check_pets(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -96,14 +96,16 @@ pub mod criteria {
         CheckPetsOutputs,
         ::arazzo_runtime::WorkflowError<CheckPetsPartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<CheckPetsPartial>::new("check-pets");
+        let mut run = ::arazzo_runtime::Run::<
+            CheckPetsPartial,
+        >::new("check-pets", client);
         run.step("list", "listPets");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
                 "/pets",
             )
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -193,7 +195,7 @@ pub mod criteria {
             )
             .path_param("petId", &list_first_id)
             .api_key_header("X-Api-Key", &config.pets.api_key);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Eq,
@@ -252,5 +254,19 @@ pub mod criteria {
         ::core::result::Result::Ok(CheckPetsOutputs {
             first_id: list_first_id.clone(),
         })
+    }
+    /// Finishes a run of [`check_pets()`](check_pets) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_check_pets(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &CheckPetsInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        CheckPetsOutputs,
+        ::arazzo_runtime::WorkflowError<CheckPetsPartial>,
+    > {
+        self::check_pets(&client.resuming(checkpoint), config, inputs).await
     }
 }

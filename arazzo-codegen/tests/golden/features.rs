@@ -161,7 +161,7 @@ pub mod features {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptPetPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptPetPartial`] and a checkpoint from which [`resume_adopt_pet()`](resume_adopt_pet) finishes the run without repeating the steps that took effect.
     pub async fn adopt_pet(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -170,7 +170,7 @@ pub mod features {
         AdoptPetOutputs,
         ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<AdoptPetPartial>::new("adopt-pet");
+        let mut run = ::arazzo_runtime::Run::<AdoptPetPartial>::new("adopt-pet", client);
         run.partial.tags = inputs.tags.clone();
         run.step("list", "listPets");
         let request = ::arazzo_runtime::Request::new(
@@ -194,7 +194,7 @@ pub mod features {
                 false,
             )
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _list_next: ::std::string::String = run.header_output(&response, "X-Next")?;
         let _list_status: i64 = i64::from(response.status());
@@ -266,7 +266,7 @@ pub mod features {
             )
             .redact(&inputs.owner_password)
             .secret_in_response("/ownerToken");
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         let create_owner_token: ::arazzo_runtime::SecretString = run
@@ -285,7 +285,7 @@ pub mod features {
             .path_param("petId", &create_pet_id)
             .cookie("session", &inputs.session)
             .api_key_header("X-Api-Key", &config.pets.api_key);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() >= 200, "$statusCode >= 200", &response)?;
         run.check(response.status() < 300, "300 > $statusCode", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
@@ -298,7 +298,7 @@ pub mod features {
             )
             .query_param("petId", &create_pet_id)
             .api_key_query("api_key", &config.store.store_key);
-        let response = run.send(client, &config.store.base_url, request).await?;
+        let response = run.send(&config.store.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -313,7 +313,7 @@ pub mod features {
             )
             .path_param("petId", &create_pet_id)
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 204, "$statusCode == 204", &response)?;
         let remove_removed_id: ::std::string::String = create_pet_id.clone();
         run.partial.removed = ::core::option::Option::Some(remove_removed_id.clone());
@@ -324,6 +324,20 @@ pub mod features {
             removed: remove_removed_id.clone(),
             tags: inputs.tags.clone(),
         })
+    }
+    /// Finishes a run of [`adopt_pet()`](adopt_pet) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_adopt_pet(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &AdoptPetInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        AdoptPetOutputs,
+        ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
+    > {
+        self::adopt_pet(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `count-store`.
     ///
@@ -353,7 +367,7 @@ pub mod features {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CountStorePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CountStorePartial`] and a checkpoint from which [`resume_count_store()`](resume_count_store) finishes the run without repeating the steps that took effect.
     pub async fn count_store(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -362,19 +376,35 @@ pub mod features {
         CountStoreOutputs,
         ::arazzo_runtime::WorkflowError<CountStorePartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<CountStorePartial>::new("count-store");
+        let mut run = ::arazzo_runtime::Run::<
+            CountStorePartial,
+        >::new("count-store", client);
         run.step("inventory", "getInventory");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
                 "/inventory",
             )
             .api_key_query("api_key", &config.store.store_key);
-        let response = run.send(client, &config.store.base_url, request).await?;
+        let response = run.send(&config.store.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let inventory_count: i64 = run.output(&response, "/count")?;
         run.partial.count = ::core::option::Option::Some(inventory_count);
         ::core::result::Result::Ok(CountStoreOutputs {
             count: inventory_count,
         })
+    }
+    /// Finishes a run of [`count_store()`](count_store) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_count_store(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &CountStoreInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        CountStoreOutputs,
+        ::arazzo_runtime::WorkflowError<CountStorePartial>,
+    > {
+        self::count_store(&client.resuming(checkpoint), config, inputs).await
     }
 }

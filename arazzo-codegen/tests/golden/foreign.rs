@@ -123,7 +123,7 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`NameAndCountPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`NameAndCountPartial`] and a checkpoint from which [`resume_name_and_count()`](resume_name_and_count) finishes the run without repeating the steps that took effect.
     pub async fn name_and_count(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -134,10 +134,10 @@ pub mod foreign {
     > {
         let mut run = ::arazzo_runtime::Run::<
             NameAndCountPartial,
-        >::new("name-and-count");
+        >::new("name-and-count", client);
         run.step("name", "workflow get-pet-name");
         let called = match self::pet_flows_get_pet_name(
-                client,
+                run.client(),
                 config,
                 &PetFlowsGetPetNameInputs {
                     pet_id: inputs.pet_id.clone(),
@@ -161,7 +161,7 @@ pub mod foreign {
                 "/inventory",
             )
             .api_key_query("api_key", &config.store.store_key);
-        let response = run.send(client, &config.store.base_url, request).await?;
+        let response = run.send(&config.store.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let count_count: i64 = run.output(&response, "/count")?;
         run.partial.count = ::core::option::Option::Some(count_count);
@@ -169,6 +169,20 @@ pub mod foreign {
             name: name_name.clone(),
             count: count_count,
         })
+    }
+    /// Finishes a run of [`name_and_count()`](name_and_count) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_name_and_count(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &NameAndCountInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        NameAndCountOutputs,
+        ::arazzo_runtime::WorkflowError<NameAndCountPartial>,
+    > {
+        self::name_and_count(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `adopt-and-name`.
     ///
@@ -210,7 +224,7 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsAdoptAndNamePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsAdoptAndNamePartial`] and a checkpoint from which [`pet_flows_resume_adopt_and_name()`](pet_flows_resume_adopt_and_name) finishes the run without repeating the steps that took effect.
     pub async fn pet_flows_adopt_and_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -221,7 +235,7 @@ pub mod foreign {
     > {
         let mut run = ::arazzo_runtime::Run::<
             PetFlowsAdoptAndNamePartial,
-        >::new("adopt-and-name");
+        >::new("adopt-and-name", client);
         run.step("create", "createPet");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -233,13 +247,13 @@ pub mod foreign {
                     ("name", ::arazzo_runtime::json::value(&inputs.name)),
                 ]),
             );
-        let response = run.send(client, &config.pet_flows_pets.base_url, request).await?;
+        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
         run.step("lookup", "workflow get-pet-name");
         let called = match self::pet_flows_get_pet_name(
-                client,
+                run.client(),
                 config,
                 &PetFlowsGetPetNameInputs {
                     pet_id: create_pet_id.clone(),
@@ -272,6 +286,21 @@ pub mod foreign {
             name: lookup_name.clone(),
             greeting: lookup_greeting.clone(),
         })
+    }
+    /// Finishes a run of [`pet_flows_adopt_and_name()`](pet_flows_adopt_and_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn pet_flows_resume_adopt_and_name(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &PetFlowsAdoptAndNameInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        PetFlowsAdoptAndNameOutputs,
+        ::arazzo_runtime::WorkflowError<PetFlowsAdoptAndNamePartial>,
+    > {
+        self::pet_flows_adopt_and_name(&client.resuming(checkpoint), config, inputs)
+            .await
     }
     /// Inputs of the workflow `get-pet-name`.
     ///
@@ -311,7 +340,7 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsGetPetNamePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsGetPetNamePartial`] and a checkpoint from which [`pet_flows_resume_get_pet_name()`](pet_flows_resume_get_pet_name) finishes the run without repeating the steps that took effect.
     pub async fn pet_flows_get_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -322,7 +351,7 @@ pub mod foreign {
     > {
         let mut run = ::arazzo_runtime::Run::<
             PetFlowsGetPetNamePartial,
-        >::new("get-pet-name");
+        >::new("get-pet-name", client);
         run.partial.greeting = ::core::option::Option::Some(inputs.greeting.clone());
         run.step("read", "getPet");
         let request = ::arazzo_runtime::Request::new(
@@ -332,7 +361,7 @@ pub mod foreign {
             .path_param("petId", &inputs.pet_id)
             .api_key_header("X-Api-Key", &config.pet_flows_pets.api_key)
             .secret_in_response("/ownerToken");
-        let response = run.send(client, &config.pet_flows_pets.base_url, request).await?;
+        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
         let read_owner_token: ::arazzo_runtime::SecretString = run
@@ -345,6 +374,20 @@ pub mod foreign {
             name: read_name.clone(),
             greeting: inputs.greeting.clone(),
         })
+    }
+    /// Finishes a run of [`pet_flows_get_pet_name()`](pet_flows_get_pet_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn pet_flows_resume_get_pet_name(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &PetFlowsGetPetNameInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        PetFlowsGetPetNameOutputs,
+        ::arazzo_runtime::WorkflowError<PetFlowsGetPetNamePartial>,
+    > {
+        self::pet_flows_get_pet_name(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `list-after-reading`.
     ///
@@ -387,7 +430,7 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsListAfterReadingPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsListAfterReadingPartial`] and a checkpoint from which [`pet_flows_resume_list_after_reading()`](pet_flows_resume_list_after_reading) finishes the run without repeating the steps that took effect.
     pub async fn pet_flows_list_after_reading(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -398,10 +441,10 @@ pub mod foreign {
     > {
         let mut run = ::arazzo_runtime::Run::<
             PetFlowsListAfterReadingPartial,
-        >::new("list-after-reading");
+        >::new("list-after-reading", client);
         run.step("get-pet-name", "workflow get-pet-name");
         let called = match self::pet_flows_get_pet_name(
-                client,
+                run.client(),
                 config,
                 &PetFlowsGetPetNameInputs {
                     pet_id: inputs.pet_id.clone(),
@@ -427,7 +470,7 @@ pub mod foreign {
             )
             .header("X-Request-Id", &::std::format!("after-{}", get_pet_name_name))
             .bearer_auth(&config.pet_flows_pets.bearer);
-        let response = run.send(client, &config.pet_flows_pets.base_url, request).await?;
+        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -446,7 +489,7 @@ pub mod foreign {
                 "/pets",
             )
             .bearer_auth(&config.pet_flows_pets.bearer);
-        let response = run.send(client, &config.pet_flows_pets.base_url, request).await?;
+        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -464,5 +507,20 @@ pub mod foreign {
             name: get_pet_name_name.clone(),
             first_pet_id: pick_first_pet_id.clone(),
         })
+    }
+    /// Finishes a run of [`pet_flows_list_after_reading()`](pet_flows_list_after_reading) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn pet_flows_resume_list_after_reading(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &PetFlowsListAfterReadingInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        PetFlowsListAfterReadingOutputs,
+        ::arazzo_runtime::WorkflowError<PetFlowsListAfterReadingPartial>,
+    > {
+        self::pet_flows_list_after_reading(&client.resuming(checkpoint), config, inputs)
+            .await
     }
 }

@@ -93,7 +93,7 @@ pub mod nested {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptAndNamePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptAndNamePartial`] and a checkpoint from which [`resume_adopt_and_name()`](resume_adopt_and_name) finishes the run without repeating the steps that took effect.
     pub async fn adopt_and_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -104,7 +104,7 @@ pub mod nested {
     > {
         let mut run = ::arazzo_runtime::Run::<
             AdoptAndNamePartial,
-        >::new("adopt-and-name");
+        >::new("adopt-and-name", client);
         run.step("create", "createPet");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -116,13 +116,13 @@ pub mod nested {
                     ("name", ::arazzo_runtime::json::value(&inputs.name)),
                 ]),
             );
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
         run.step("lookup", "workflow get-pet-name");
         let called = match self::get_pet_name(
-                client,
+                run.client(),
                 config,
                 &GetPetNameInputs {
                     pet_id: create_pet_id.clone(),
@@ -155,6 +155,20 @@ pub mod nested {
             name: lookup_name.clone(),
             greeting: lookup_greeting.clone(),
         })
+    }
+    /// Finishes a run of [`adopt_and_name()`](adopt_and_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_adopt_and_name(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &AdoptAndNameInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        AdoptAndNameOutputs,
+        ::arazzo_runtime::WorkflowError<AdoptAndNamePartial>,
+    > {
+        self::adopt_and_name(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `get-pet-name`.
     ///
@@ -194,7 +208,7 @@ pub mod nested {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetPetNamePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetPetNamePartial`] and a checkpoint from which [`resume_get_pet_name()`](resume_get_pet_name) finishes the run without repeating the steps that took effect.
     pub async fn get_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -203,7 +217,9 @@ pub mod nested {
         GetPetNameOutputs,
         ::arazzo_runtime::WorkflowError<GetPetNamePartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<GetPetNamePartial>::new("get-pet-name");
+        let mut run = ::arazzo_runtime::Run::<
+            GetPetNamePartial,
+        >::new("get-pet-name", client);
         run.partial.greeting = ::core::option::Option::Some(inputs.greeting.clone());
         run.step("read", "getPet");
         let request = ::arazzo_runtime::Request::new(
@@ -213,7 +229,7 @@ pub mod nested {
             .path_param("petId", &inputs.pet_id)
             .api_key_header("X-Api-Key", &config.pets.api_key)
             .secret_in_response("/ownerToken");
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
         let read_owner_token: ::arazzo_runtime::SecretString = run
@@ -226,6 +242,20 @@ pub mod nested {
             name: read_name.clone(),
             greeting: inputs.greeting.clone(),
         })
+    }
+    /// Finishes a run of [`get_pet_name()`](get_pet_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_get_pet_name(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &GetPetNameInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        GetPetNameOutputs,
+        ::arazzo_runtime::WorkflowError<GetPetNamePartial>,
+    > {
+        self::get_pet_name(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `list-after-reading`.
     ///
@@ -268,7 +298,7 @@ pub mod nested {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListAfterReadingPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListAfterReadingPartial`] and a checkpoint from which [`resume_list_after_reading()`](resume_list_after_reading) finishes the run without repeating the steps that took effect.
     pub async fn list_after_reading(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -279,10 +309,10 @@ pub mod nested {
     > {
         let mut run = ::arazzo_runtime::Run::<
             ListAfterReadingPartial,
-        >::new("list-after-reading");
+        >::new("list-after-reading", client);
         run.step("get-pet-name", "workflow get-pet-name");
         let called = match self::get_pet_name(
-                client,
+                run.client(),
                 config,
                 &GetPetNameInputs {
                     pet_id: inputs.pet_id.clone(),
@@ -308,7 +338,7 @@ pub mod nested {
             )
             .header("X-Request-Id", &::std::format!("after-{}", get_pet_name_name))
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -327,7 +357,7 @@ pub mod nested {
                 "/pets",
             )
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -345,5 +375,19 @@ pub mod nested {
             name: get_pet_name_name.clone(),
             first_pet_id: pick_first_pet_id.clone(),
         })
+    }
+    /// Finishes a run of [`list_after_reading()`](list_after_reading) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_list_after_reading(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &ListAfterReadingInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        ListAfterReadingOutputs,
+        ::arazzo_runtime::WorkflowError<ListAfterReadingPartial>,
+    > {
+        self::list_after_reading(&client.resuming(checkpoint), config, inputs).await
     }
 }

@@ -103,7 +103,7 @@ pub mod oauth {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RefreshTokenFlowPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RefreshTokenFlowPartial`] and a checkpoint from which [`resume_refresh_token_flow()`](resume_refresh_token_flow) finishes the run without repeating the steps that took effect.
     pub async fn refresh_token_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -114,10 +114,10 @@ pub mod oauth {
     > {
         let mut run = ::arazzo_runtime::Run::<
             RefreshTokenFlowPartial,
-        >::new("refresh-token-flow");
+        >::new("refresh-token-flow", client);
         run.step("do-the-auth-flow", "workflow authorization-code-flow");
         let called = match self::authorization_code_flow(
-                client,
+                run.client(),
                 config,
                 &AuthorizationCodeFlowInputs {
                     client_id: inputs.my_client_id.clone(),
@@ -164,7 +164,7 @@ pub mod oauth {
             .redact(&do_the_auth_flow_my_refresh_token)
             .secret_in_response("/access_token")
             .secret_in_response("/refresh_token");
-        let response = run.send(client, &config.apim_auth.base_url, request).await?;
+        let response = run.send(&config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
@@ -195,6 +195,20 @@ pub mod oauth {
             refresh_token: do_the_refresh_refresh_token.clone(),
             expires_in: do_the_refresh_expires_in.clone(),
         })
+    }
+    /// Finishes a run of [`refresh_token_flow()`](refresh_token_flow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_refresh_token_flow(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RefreshTokenFlowInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RefreshTokenFlowOutputs,
+        ::arazzo_runtime::WorkflowError<RefreshTokenFlowPartial>,
+    > {
+        self::refresh_token_flow(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `client-credentials-flow`.
     ///
@@ -229,7 +243,7 @@ pub mod oauth {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ClientCredentialsFlowPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ClientCredentialsFlowPartial`] and a checkpoint from which [`resume_client_credentials_flow()`](resume_client_credentials_flow) finishes the run without repeating the steps that took effect.
     pub async fn client_credentials_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -240,7 +254,7 @@ pub mod oauth {
     > {
         let mut run = ::arazzo_runtime::Run::<
             ClientCredentialsFlowPartial,
-        >::new("client-credentials-flow");
+        >::new("client-credentials-flow", client);
         run.step("get-client-creds-token", "get-token");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -265,7 +279,7 @@ pub mod oauth {
             )
             .redact(&inputs.client_secret)
             .secret_in_response("/access_token");
-        let response = run.send(client, &config.apim_auth.base_url, request).await?;
+        let response = run.send(&config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
@@ -284,6 +298,20 @@ pub mod oauth {
         ::core::result::Result::Ok(ClientCredentialsFlowOutputs {
             access_token: get_client_creds_token_access_token.clone(),
         })
+    }
+    /// Finishes a run of [`client_credentials_flow()`](client_credentials_flow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_client_credentials_flow(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &ClientCredentialsFlowInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        ClientCredentialsFlowOutputs,
+        ::arazzo_runtime::WorkflowError<ClientCredentialsFlowPartial>,
+    > {
+        self::client_credentials_flow(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `authorization-code-flow`.
     ///
@@ -329,7 +357,7 @@ pub mod oauth {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AuthorizationCodeFlowPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AuthorizationCodeFlowPartial`] and a checkpoint from which [`resume_authorization_code_flow()`](resume_authorization_code_flow) finishes the run without repeating the steps that took effect.
     pub async fn authorization_code_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -340,7 +368,7 @@ pub mod oauth {
     > {
         let mut run = ::arazzo_runtime::Run::<
             AuthorizationCodeFlowPartial,
-        >::new("authorization-code-flow");
+        >::new("authorization-code-flow", client);
         run.step("browser-authorize", "authorize");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
@@ -351,7 +379,7 @@ pub mod oauth {
             .query_param("response_type", "code")
             .query_param("scope", "read")
             .query_param("state", "12345");
-        let response = run.send(client, &config.apim_auth.base_url, request).await?;
+        let response = run.send(&config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -394,7 +422,7 @@ pub mod oauth {
             .redact(&inputs.client_secret)
             .secret_in_response("/access_token")
             .secret_in_response("/refresh_token");
-        let response = run.send(client, &config.apim_auth.base_url, request).await?;
+        let response = run.send(&config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -425,5 +453,19 @@ pub mod oauth {
             refresh_token: get_access_token_refresh_token.clone(),
             expires_in: get_access_token_expires_in.clone(),
         })
+    }
+    /// Finishes a run of [`authorization_code_flow()`](authorization_code_flow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_authorization_code_flow(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &AuthorizationCodeFlowInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        AuthorizationCodeFlowOutputs,
+        ::arazzo_runtime::WorkflowError<AuthorizationCodeFlowPartial>,
+    > {
+        self::authorization_code_flow(&client.resuming(checkpoint), config, inputs).await
     }
 }

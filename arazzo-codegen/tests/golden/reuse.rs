@@ -81,7 +81,7 @@ pub mod reuse {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListTwicePartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListTwicePartial`] and a checkpoint from which [`resume_list_twice()`](resume_list_twice) finishes the run without repeating the steps that took effect.
     pub async fn list_twice(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -90,7 +90,9 @@ pub mod reuse {
         ListTwiceOutputs,
         ::arazzo_runtime::WorkflowError<ListTwicePartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<ListTwicePartial>::new("list-twice");
+        let mut run = ::arazzo_runtime::Run::<
+            ListTwicePartial,
+        >::new("list-twice", client);
         run.step("inherited", "listPets");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
@@ -99,7 +101,7 @@ pub mod reuse {
             .header("X-Request-Id", &inputs.request_id)
             .query_param("limit", &5i64)
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.step("overridden", "listPets");
         let request = ::arazzo_runtime::Request::new(
@@ -109,7 +111,7 @@ pub mod reuse {
             .header("X-Request-Id", &inputs.request_id)
             .query_param("limit", &inputs.page_size)
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let overridden_first: ::std::string::String = run
             .output(&response, "/pets/0/id")?;
@@ -117,5 +119,19 @@ pub mod reuse {
         ::core::result::Result::Ok(ListTwiceOutputs {
             first: overridden_first.clone(),
         })
+    }
+    /// Finishes a run of [`list_twice()`](list_twice) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_list_twice(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &ListTwiceInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        ListTwiceOutputs,
+        ::arazzo_runtime::WorkflowError<ListTwicePartial>,
+    > {
+        self::list_twice(&client.resuming(checkpoint), config, inputs).await
     }
 }

@@ -71,7 +71,7 @@ pub mod tricky_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RequestPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RequestPartial`] and a checkpoint from which [`resume_request()`](resume_request) finishes the run without repeating the steps that took effect.
     pub async fn request(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -80,20 +80,34 @@ pub mod tricky_names {
         RequestOutputs,
         ::arazzo_runtime::WorkflowError<RequestPartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<RequestPartial>::new("request");
+        let mut run = ::arazzo_runtime::Run::<RequestPartial>::new("request", client);
         run.step("list", "listPets");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
                 "/pets",
             )
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         ::core::result::Result::Ok(RequestOutputs {})
+    }
+    /// Finishes a run of [`request()`](request) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_request(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &RequestInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        RequestOutputs,
+        ::arazzo_runtime::WorkflowError<RequestPartial>,
+    > {
+        self::request(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `get-id`.
     ///
@@ -121,7 +135,7 @@ pub mod tricky_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetIdPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetIdPartial`] and a checkpoint from which [`resume_get_id()`](resume_get_id) finishes the run without repeating the steps that took effect.
     pub async fn get_id(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -130,14 +144,14 @@ pub mod tricky_names {
         GetIdOutputs,
         ::arazzo_runtime::WorkflowError<GetIdPartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<GetIdPartial>::new("get-id");
+        let mut run = ::arazzo_runtime::Run::<GetIdPartial>::new("get-id", client);
         run.step("list", "listPets");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
                 "/pets",
             )
             .bearer_auth(&config.pets.bearer);
-        let response = run.send(client, &config.pets.base_url, request).await?;
+        let response = run.send(&config.pets.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -148,6 +162,20 @@ pub mod tricky_names {
         ::core::result::Result::Ok(GetIdOutputs {
             id: list_id.clone(),
         })
+    }
+    /// Finishes a run of [`get_id()`](get_id) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_get_id(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &GetIdInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        GetIdOutputs,
+        ::arazzo_runtime::WorkflowError<GetIdPartial>,
+    > {
+        self::get_id(&client.resuming(checkpoint), config, inputs).await
     }
     /// Inputs of the workflow `main`.
     ///
@@ -199,7 +227,7 @@ pub mod tricky_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`MainPartial`].
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`MainPartial`] and a checkpoint from which [`resume_main()`](resume_main) finishes the run without repeating the steps that took effect.
     pub async fn main(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -208,7 +236,7 @@ pub mod tricky_names {
         MainOutputs,
         ::arazzo_runtime::WorkflowError<MainPartial>,
     > {
-        let mut run = ::arazzo_runtime::Run::<MainPartial>::new("main");
+        let mut run = ::arazzo_runtime::Run::<MainPartial>::new("main", client);
         /// The steps of the workflow, in document order.
         enum Step {
             Get,
@@ -231,9 +259,7 @@ pub mod tricky_names {
                             "/pets",
                         )
                         .bearer_auth(&config.pets.bearer);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if !(200..300).contains(&response.status()) {
@@ -271,7 +297,11 @@ pub mod tricky_names {
                 }
                 Step::CallRequest => {
                     run.step("callRequest", "workflow request");
-                    let checked = match self::request(client, config, &RequestInputs {})
+                    let checked = match self::request(
+                            run.client(),
+                            config,
+                            &RequestInputs {},
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(called) => {
@@ -299,7 +329,11 @@ pub mod tricky_names {
                 }
                 Step::CallGetId => {
                     run.step("callGetId", "workflow get-id");
-                    let checked = match self::get_id(client, config, &GetIdInputs {})
+                    let checked = match self::get_id(
+                            run.client(),
+                            config,
+                            &GetIdInputs {},
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(called) => {
@@ -336,9 +370,7 @@ pub mod tricky_names {
                             "/pets",
                         )
                         .bearer_auth(&config.pets.bearer);
-                    let checked = match run
-                        .attempt(client, &config.pets.base_url, request)
-                        .await
+                    let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {
                             if !(200..300).contains(&response.status()) {
@@ -386,5 +418,19 @@ pub mod tricky_names {
             next: run.available(&next_2, "$steps.-.outputs.next")?,
             error: run.available(&error_2, "$steps.-.outputs.error")?,
         })
+    }
+    /// Finishes a run of [`main()`](main) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_main(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &MainInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        MainOutputs,
+        ::arazzo_runtime::WorkflowError<MainPartial>,
+    > {
+        self::main(&client.resuming(checkpoint), config, inputs).await
     }
 }

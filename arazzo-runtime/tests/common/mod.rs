@@ -101,9 +101,9 @@ pub async fn send(base_url: &str, request: Request) -> Result<Response, Workflow
 }
 
 pub async fn send_with(client: &Client, base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
-    let mut run = Run::<()>::new("test-workflow");
+    let mut run = Run::<()>::new("test-workflow", client);
     run.step("testStep", "testOperation");
-    run.send(client, base_url, request).await
+    run.send(base_url, request).await
 }
 
 /// What the echo handler saw.

@@ -1,0 +1,329 @@
+//! What a run has exchanged with its servers, so that a failed run can be resumed without
+//! repeating the requests that already took effect.
+//!
+//! A generated workflow is a deterministic function of its inputs and of the responses it
+//! receives. A run records every response (with the workflow, step, method and path template it
+//! answered); when a step fails, the error carries these records minus the failed step's own
+//! exchange as a [`Checkpoint`]. Resuming runs the workflow again from the start, but answers each
+//! recorded request from the checkpoint instead of the network, so every step that took effect
+//! (creating a key, say) is replayed, not repeated, and the run continues for real at the step
+//! that failed.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::{Deserialize, Serialize};
+
+use crate::error::StepError;
+
+/// One response a run received, and which request of which step it answered.
+#[derive(Clone, Deserialize, Serialize)]
+pub(crate) struct Exchange {
+    workflow: String,
+    step: String,
+    method: String,
+    /// The path template, not the filled path: it holds no parameter value.
+    path: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+/// A response body: text when it is UTF-8 (almost always: JSON), bytes otherwise.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Exchange {
+    pub(crate) fn new(
+        (workflow, step): (&str, &str),
+        (method, path): (&str, &str),
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        let headers = headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+            .collect();
+        let body = match std::str::from_utf8(body) {
+            Ok(text) => Body::Text(text.to_owned()),
+            Err(_) => Body::Bytes(body.to_vec()),
+        };
+        Self {
+            workflow: workflow.into(),
+            step: step.into(),
+            method: method.into(),
+            path: path.into(),
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn answers(&self, (workflow, step): (&str, &str), (method, path): (&str, &str)) -> bool {
+        self.workflow == workflow && self.step == step && self.method == method && self.path == path
+    }
+
+    /// The recorded status, headers and body.
+    pub(crate) fn response_parts(&self) -> (u16, HeaderMap, Vec<u8>) {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            {
+                headers.append(name, value);
+            }
+        }
+        let body = match &self.body {
+            Body::Text(text) => text.clone().into_bytes(),
+            Body::Bytes(bytes) => bytes.clone(),
+        };
+        (self.status, headers, body)
+    }
+}
+
+/// What a failed run had received before the step that failed: hand it to the generated
+/// `resume_...` function to finish the run without repeating those requests.
+///
+/// It holds whole response bodies, which may carry secrets (a newly created key), so it is
+/// treated as a secret: its `Debug` output lists only workflow and step ids and statuses, and it
+/// is serialized only through the explicit [`Checkpoint::expose_secrets`]. Deserializing it is
+/// plain `serde::Deserialize`.
+///
+/// Resume with the same inputs and configuration as the failed run: the recorded responses
+/// answer the same requests, in the same order.
+#[derive(Clone, Default, Deserialize)]
+pub struct Checkpoint {
+    /// The workflow whose run failed.
+    workflow: String,
+    /// The step that failed; resuming sends its request again.
+    failed_step: String,
+    exchanges: Vec<Exchange>,
+}
+
+impl Checkpoint {
+    /// The workflow whose run failed.
+    pub fn workflow_id(&self) -> &str {
+        &self.workflow
+    }
+
+    /// The step that failed (the first request sent for real on resume).
+    pub fn failed_step(&self) -> &str {
+        &self.failed_step
+    }
+
+    /// The `(workflow id, step id)` of every recorded exchange, in order: the requests that
+    /// resuming will not send again.
+    pub fn replayed_steps(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.exchanges.iter().map(|exchange| (exchange.workflow.as_str(), exchange.step.as_str()))
+    }
+
+    /// The checkpoint in a form that serializes everything, secrets included, for storage the
+    /// caller trusts (an encrypted store, a secret manager).
+    pub fn expose_secrets(&self) -> ExposedCheckpoint<'_> {
+        ExposedCheckpoint(self)
+    }
+}
+
+impl fmt::Debug for Checkpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exchanges: Vec<String> = self
+            .exchanges
+            .iter()
+            .map(|exchange| format!("{}/{} -> {}", exchange.workflow, exchange.step, exchange.status))
+            .collect();
+        f.debug_struct("Checkpoint")
+            .field("workflow", &self.workflow)
+            .field("failed_step", &self.failed_step)
+            .field("exchanges", &exchanges)
+            .finish()
+    }
+}
+
+/// A [`Checkpoint`] that serializes its recorded responses, secrets included.
+pub struct ExposedCheckpoint<'a>(&'a Checkpoint);
+
+impl Serialize for ExposedCheckpoint<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            workflow: &'a str,
+            failed_step: &'a str,
+            exchanges: &'a [Exchange],
+        }
+        let checkpoint = self.0;
+        Fields {
+            workflow: &checkpoint.workflow,
+            failed_step: &checkpoint.failed_step,
+            exchanges: &checkpoint.exchanges,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// What every workflow of one run shares, nested calls included: the deadline, the exchanges
+/// so far, and the exchanges still to replay when resuming.
+pub(crate) struct RunContext {
+    deadline: Option<Instant>,
+    limit: Duration,
+    log: Mutex<Vec<Exchange>>,
+    replay: Mutex<VecDeque<Exchange>>,
+}
+
+impl RunContext {
+    pub(crate) fn new(limit: Duration, replay: Vec<Exchange>) -> Self {
+        Self {
+            // `None`: a limit so large that it cannot be added to now, i.e. no limit.
+            deadline: Instant::now().checked_add(limit),
+            limit,
+            log: Mutex::new(Vec::new()),
+            replay: Mutex::new(replay.into()),
+        }
+    }
+
+    /// Resuming `checkpoint`.
+    pub(crate) fn resuming(limit: Duration, checkpoint: Checkpoint) -> Self {
+        Self::new(limit, checkpoint.exchanges)
+    }
+
+    /// The time left before the deadline, or the error of having none left.
+    pub(crate) fn remaining(&self) -> Result<Option<Duration>, StepError> {
+        let Some(deadline) = self.deadline else { return Ok(None) };
+        match deadline.checked_duration_since(Instant::now()) {
+            Some(left) if !left.is_zero() => Ok(Some(left)),
+            _ => Err(self.timed_out()),
+        }
+    }
+
+    pub(crate) fn timed_out(&self) -> StepError {
+        StepError::WorkflowTimeout { limit: self.limit }
+    }
+
+    /// Whether requests are still answered from a checkpoint.
+    pub(crate) fn replaying(&self) -> bool {
+        !lock(&self.replay).is_empty()
+    }
+
+    /// The recorded answer to the next request, if the checkpoint has one; an error if the
+    /// checkpoint expected a different request (it belongs to another workflow, or the inputs
+    /// changed).
+    pub(crate) fn replay(&self, step: (&str, &str), request: (&str, &str)) -> Result<Option<Exchange>, StepError> {
+        let mut replay = lock(&self.replay);
+        let Some(next) = replay.front() else { return Ok(None) };
+        if !next.answers(step, request) {
+            return Err(StepError::CheckpointMismatch {
+                workflow_id: next.workflow.clone(),
+                step_id: next.step.clone(),
+            });
+        }
+        Ok(replay.pop_front())
+    }
+
+    /// Records an exchange; returns its position.
+    pub(crate) fn record(&self, exchange: Exchange) -> usize {
+        let mut log = lock(&self.log);
+        log.push(exchange);
+        log.len() - 1
+    }
+
+    /// The checkpoint of a run failing at `step`; `failed_exchange` (the failing step's own
+    /// response, if it got one) is dropped from the record, so resuming sends that request again.
+    pub(crate) fn checkpoint(&self, (workflow, step): (&str, &str), failed_exchange: Option<usize>) -> Checkpoint {
+        let mut log = lock(&self.log);
+        if let Some(position) = failed_exchange
+            && position + 1 == log.len()
+        {
+            log.pop();
+        }
+        let mut exchanges = log.clone();
+        // Exchanges not replayed yet (a resumed run that failed before using them all) still
+        // took effect in the earlier run.
+        exchanges.extend(lock(&self.replay).iter().cloned());
+        Checkpoint { workflow: workflow.into(), failed_step: step.into(), exchanges }
+    }
+}
+
+impl fmt::Debug for RunContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunContext").field("limit", &self.limit).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Both are plain lists, consistent after a panic between two operations.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange(step: &str, body: &[u8]) -> Exchange {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("1"));
+        Exchange::new(("w", step), ("POST", "/keys"), 201, &headers, body)
+    }
+
+    #[test]
+    fn a_checkpoint_round_trips_through_its_exposed_form() {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new());
+        context.record(exchange("create", br#"{"key":"sk_new"}"#));
+        context.record(exchange("binary", &[0xff, 0x00]));
+        let checkpoint = context.checkpoint(("w", "next"), None);
+        let text = serde_json::to_string(&checkpoint.expose_secrets()).unwrap();
+        assert!(text.contains("sk_new"));
+        let back: Checkpoint = serde_json::from_str(&text).unwrap();
+        assert_eq!((back.workflow_id(), back.failed_step()), ("w", "next"));
+        assert_eq!(back.replayed_steps().collect::<Vec<_>>(), [("w", "create"), ("w", "binary")]);
+        let (status, headers, body) = back.exchanges[0].response_parts();
+        assert_eq!((status, headers.get("retry-after").unwrap().to_str().unwrap()), (201, "1"));
+        assert_eq!(body, br#"{"key":"sk_new"}"#);
+        assert_eq!(back.exchanges[1].response_parts().2, [0xff, 0x00]);
+    }
+
+    #[test]
+    fn debug_shows_ids_and_statuses_only() {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new());
+        context.record(exchange("create", br#"{"key":"sk_new"}"#));
+        let debug = format!("{:?}", context.checkpoint(("w", "next"), None));
+        assert!(debug.contains("w/create -> 201"), "{debug}");
+        assert!(!debug.contains("sk_new"), "{debug}");
+    }
+
+    #[test]
+    fn the_failed_exchange_is_dropped_only_when_it_is_the_last() {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new());
+        let first = context.record(exchange("a", b"1"));
+        let second = context.record(exchange("b", b"2"));
+        assert_eq!(context.checkpoint(("w", "b"), Some(first)).exchanges.len(), 2);
+        assert_eq!(context.checkpoint(("w", "b"), Some(second)).exchanges.len(), 1);
+    }
+
+    #[test]
+    fn replay_answers_matching_requests_in_order_and_refuses_others() {
+        let context = RunContext::new(Duration::from_secs(5), vec![exchange("a", b"1"), exchange("b", b"2")]);
+        assert!(context.replaying());
+        assert!(context.replay(("w", "a"), ("POST", "/keys")).unwrap().is_some());
+        let mismatch = context.replay(("w", "c"), ("POST", "/keys")).err().unwrap();
+        assert_eq!(mismatch, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
+        assert!(context.replay(("w", "b"), ("POST", "/keys")).unwrap().is_some());
+        assert!(!context.replaying());
+        assert!(context.replay(("w", "d"), ("GET", "/")).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_deadline_passes() {
+        let context = RunContext::new(Duration::ZERO, Vec::new());
+        assert_eq!(context.remaining(), Err(StepError::WorkflowTimeout { limit: Duration::ZERO }));
+        let unlimited = RunContext::new(Duration::MAX, Vec::new());
+        assert_eq!(unlimited.remaining(), Ok(None));
+        let later = RunContext::new(Duration::from_secs(60), Vec::new());
+        assert!(later.remaining().unwrap().unwrap() > Duration::from_secs(50));
+    }
+}
