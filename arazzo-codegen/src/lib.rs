@@ -29,6 +29,7 @@ pub mod builder;
 pub mod check;
 pub mod condition;
 pub mod diagnostic;
+pub mod diagram;
 pub mod emit;
 pub mod expr;
 pub mod load;

@@ -16,6 +16,31 @@ pub mod apigee_rotate_app_key {
     //! ## Sources
     //!
     //! - `apigeeApiManagement` (`../openapi/apigee-api-management-openapi.yml`): configured by [`ApigeeApiManagement`]
+    //!
+    //! ## Flows
+    //!
+    //! [`rotate_app_key()`](rotate_app_key):
+    //!
+    //! ```mermaid
+    //! %% rotate-app-key
+    //! flowchart TD
+    //!     start(["rotate-app-key"])
+    //!     s0["getApp<br/>GET /organizations/{organizationId}/developers/{developerId}/apps/{appId}"]
+    //!     s1["createKey<br/>POST /organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys"]
+    //!     s2["grantProduct<br/>PUT /organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}"]
+    //!     s3["revokeOldKey<br/>DELETE /organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 200"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"$statusCode == 200"| s3
+    //!     s2 -.->|"failure"| failed
+    //!     s3 -->|"$statusCode == 200"| done
+    //!     s3 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {

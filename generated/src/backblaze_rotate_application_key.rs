@@ -16,6 +16,28 @@ pub mod backblaze_rotate_application_key {
     //! ## Sources
     //!
     //! - `backblazeB2` (`../openapi/backblaze-b2-native-api.yaml`): configured by [`BackblazeB2`]
+    //!
+    //! ## Flows
+    //!
+    //! [`rotate_application_key()`](rotate_application_key):
+    //!
+    //! ```mermaid
+    //! %% rotate-application-key
+    //! flowchart TD
+    //!     start(["rotate-application-key"])
+    //!     s0["authorize<br/>GET /b2api/v4/b2_authorize_account"]
+    //!     s1["createReplacementKey<br/>POST /b2api/v4/b2_create_key"]
+    //!     s2["deleteOldKey<br/>POST /b2api/v4/b2_delete_key"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 200"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"$statusCode == 200"| done
+    //!     s2 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -97,8 +119,8 @@ pub mod backblaze_rotate_application_key {
     /// # Steps
     ///
     /// 1. `authorize`: `GET /b2api/v4/b2_authorize_account` (`authorizeAccount`) on `backblazeB2`, expects `$statusCode == 200`. Log in to the B2 API to obtain the accountId and authorization token. Produces `accountId`, `authorizationToken`, `apiUrl`.
-    /// 2. `createReplacementKey`: `POST /b2api/v4/b2_create_key` (`createKey`) on the server URL an earlier step returned, expects `$statusCode == 200`. Create the replacement application key before revoking the old one. Produces `applicationKeyId`, `applicationKey`.
-    /// 3. `deleteOldKey`: `POST /b2api/v4/b2_delete_key` (`deleteKey`) on the server URL an earlier step returned, expects `$statusCode == 200`. Delete the superseded key now that the replacement exists, completing the rotation. Produces `deletedKeyId`.
+    /// 2. `createReplacementKey`: `POST /b2api/v4/b2_create_key` (`createKey`) on the server URL an earlier step returned, expects `$statusCode == 200`. Create the replacement application key before revoking the old one. Produces `applicationKeyId`, `applicationKey`. Uses `$steps.authorize.outputs.accountId`, `$steps.authorize.outputs.apiUrl`, `$steps.authorize.outputs.authorizationToken`.
+    /// 3. `deleteOldKey`: `POST /b2api/v4/b2_delete_key` (`deleteKey`) on the server URL an earlier step returned, expects `$statusCode == 200`. Delete the superseded key now that the replacement exists, completing the rotation. Produces `deletedKeyId`. Uses `$steps.authorize.outputs.apiUrl`, `$steps.authorize.outputs.authorizationToken`.
     ///
     /// # Errors
     ///

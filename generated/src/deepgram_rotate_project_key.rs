@@ -16,6 +16,28 @@ pub mod deepgram_rotate_project_key {
     //! ## Sources
     //!
     //! - `managementApi` (`../openapi/deepgram-management-openapi.yml`): configured by [`ManagementApi`]
+    //!
+    //! ## Flows
+    //!
+    //! [`rotate_project_key()`](rotate_project_key):
+    //!
+    //! ```mermaid
+    //! %% rotate-project-key
+    //! flowchart TD
+    //!     start(["rotate-project-key"])
+    //!     s0["createReplacementKey<br/>POST /v1/projects/{project_id}/keys"]
+    //!     s1["verifyReplacement<br/>GET /v1/projects/{project_id}/keys"]
+    //!     s2["deleteOldKey<br/>DELETE /v1/projects/{project_id}/keys/{key_id}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 200"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"$statusCode == 204"| done
+    //!     s2 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
     pub struct Config {

@@ -16,6 +16,28 @@ pub mod propelauth_rotate_user_api_key {
     //! ## Sources
     //!
     //! - `apiKeysApi` (`../openapi/propelauth-api-keys-api-openapi.yml`): configured by [`ApiKeysApi`]
+    //!
+    //! ## Flows
+    //!
+    //! [`rotate_user_api_key()`](rotate_user_api_key):
+    //!
+    //! ```mermaid
+    //! %% rotate-user-api-key
+    //! flowchart TD
+    //!     start(["rotate-user-api-key"])
+    //!     s0["findActiveKey<br/>GET /api/backend/v1/end_user_api_keys"]
+    //!     s1["revokeKey<br/>DELETE /api/backend/v1/end_user_api_keys/{apiKeyId}"]
+    //!     s2["issueNewKey<br/>POST /api/backend/v1/end_user_api_keys"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 200"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"$statusCode == 201"| done
+    //!     s2 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
     pub struct Config {
@@ -94,7 +116,7 @@ pub mod propelauth_rotate_user_api_key {
     /// # Steps
     ///
     /// 1. `findActiveKey`: `GET /api/backend/v1/end_user_api_keys` (`fetchActiveApiKeys`) on `apiKeysApi`, expects `$statusCode == 200`. List the user's active API keys and take the most recent. Produces `currentKeyId`.
-    /// 2. `revokeKey`: `DELETE /api/backend/v1/end_user_api_keys/{apiKeyId}` (`deleteApiKey`) on `apiKeysApi`, expects `$statusCode == 200`. Revoke the user's current API key so the old token stops validating.
+    /// 2. `revokeKey`: `DELETE /api/backend/v1/end_user_api_keys/{apiKeyId}` (`deleteApiKey`) on `apiKeysApi`, expects `$statusCode == 200`. Revoke the user's current API key so the old token stops validating. Uses `$steps.findActiveKey.outputs.currentKeyId`.
     /// 3. `issueNewKey`: `POST /api/backend/v1/end_user_api_keys` (`createApiKey`) on `apiKeysApi`, expects `$statusCode == 201`. Issue a fresh API key bound to the same user. Produces `newKeyId`, `newKeyToken`.
     ///
     /// # Errors

@@ -16,6 +16,28 @@ pub mod svix_rotate_integration_key {
     //! ## Sources
     //!
     //! - `svixApi` (`../openapi/svix-openapi.json`): configured by [`SvixApi`]
+    //!
+    //! ## Flows
+    //!
+    //! [`rotate_integration_key()`](rotate_integration_key):
+    //!
+    //! ```mermaid
+    //! %% rotate-integration-key
+    //! flowchart TD
+    //!     start(["rotate-integration-key"])
+    //!     s0["getIntegration<br/>GET /api/v1/app/{app_id}/integration/{integ_id}"]
+    //!     s1["rotateKey<br/>POST /api/v1/app/{app_id}/integration/{integ_id}/key/rotate"]
+    //!     s2["getKey<br/>GET /api/v1/app/{app_id}/integration/{integ_id}/key"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 200"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"$statusCode == 200"| done
+    //!     s2 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -93,8 +115,8 @@ pub mod svix_rotate_integration_key {
     /// # Steps
     ///
     /// 1. `getIntegration`: `GET /api/v1/app/{app_id}/integration/{integ_id}` (`v1.integration.get`) on `svixApi`, expects `$statusCode == 200`. Confirm the integration exists before rotating its key. Returns 200 with the integration object. Produces `integrationId`.
-    /// 2. `rotateKey`: `POST /api/v1/app/{app_id}/integration/{integ_id}/key/rotate` (`v1.integration.rotate-key`) on `svixApi`, expects `$statusCode == 200`. Rotate the integration's API key. Returns 200 with the newly generated key. Produces `rotatedKey`.
-    /// 3. `getKey`: `GET /api/v1/app/{app_id}/integration/{integ_id}/key` (`v1.integration.get-key`) on `svixApi`, expects `$statusCode == 200`. **The operation is deprecated** in its description. Read the integration's current key back to confirm the rotated value. Returns 200 with the key. Produces `integrationKey`.
+    /// 2. `rotateKey`: `POST /api/v1/app/{app_id}/integration/{integ_id}/key/rotate` (`v1.integration.rotate-key`) on `svixApi`, expects `$statusCode == 200`. Rotate the integration's API key. Returns 200 with the newly generated key. Produces `rotatedKey`. Uses `$steps.getIntegration.outputs.integrationId`.
+    /// 3. `getKey`: `GET /api/v1/app/{app_id}/integration/{integ_id}/key` (`v1.integration.get-key`) on `svixApi`, expects `$statusCode == 200`. **The operation is deprecated** in its description. Read the integration's current key back to confirm the rotated value. Returns 200 with the key. Produces `integrationKey`. Uses `$steps.getIntegration.outputs.integrationId`.
     ///
     /// # Errors
     ///

@@ -26,11 +26,13 @@ pub struct EmitError(String);
 pub fn emit(plan: &ModulePlan) -> Result<String, EmitError> {
     let module = ident(&plan.module);
     let docs = inner_docs(&module_docs(plan));
+    let flows = flow_docs(plan);
     let config = config::emit(plan);
     let workflows = plan.workflows.iter().map(|workflow| workflow::emit(plan, workflow));
     let tokens = quote! {
         pub mod #module {
             #docs
+            #flows
             #config
             #(#workflows)*
         }
@@ -66,6 +68,23 @@ fn module_docs(plan: &ModulePlan) -> String {
         ));
     }
     docs
+}
+
+/// A Mermaid flowchart of each workflow, in a `mermaid` code block (which rustdoc shows as text
+/// and does not compile; Markdown viewers such as GitHub draw it). The charts escape all document
+/// text themselves, so their lines skip the code-block fencing of [`doc_lines`].
+fn flow_docs(plan: &ModulePlan) -> TokenStream {
+    let mut lines = vec![String::new(), " ## Flows".to_string()];
+    for workflow in &plan.workflows {
+        lines.push(String::new());
+        lines.push(format!(" [`{}()`]({}):", workflow.function, workflow.function));
+        lines.push(String::new());
+        lines.push(" ```mermaid".to_string());
+        lines.extend(crate::diagram::workflow(workflow).lines().map(|line| format!(" {line}")));
+        lines.push(" ```".to_string());
+    }
+    let lines: Vec<String> = lines.into_iter().map(|line| escape_bidi(&line)).collect();
+    quote! { #(#![doc = #lines])* }
 }
 
 /// An identifier from a name that [`crate::naming`] produced.
@@ -109,11 +128,8 @@ fn fence_code_like_lines(lines: &mut Vec<String>) {
     let (Some(first), Some(last)) = (lines.iter().position(code_like), lines.iter().rposition(code_like)) else {
         return;
     };
-    let longest_run = lines[first..=last]
-        .iter()
-        .flat_map(|line| line.split(|c| c != '`').map(str::len))
-        .max()
-        .unwrap_or_default();
+    let longest_run =
+        lines[first..=last].iter().flat_map(|line| line.split(|c| c != '`').map(str::len)).max().unwrap_or_default();
     let fence = "`".repeat(longest_run.max(2) + 1);
     lines.insert(last + 1, fence.clone());
     lines.insert(first, format!("{fence}text"));

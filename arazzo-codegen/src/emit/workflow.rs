@@ -214,6 +214,10 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         if !produced.is_empty() {
             text.push_str(&format!(" Produces {}.", produced.join(", ")));
         }
+        let used = outputs_used(workflow, step);
+        if !used.is_empty() {
+            text.push_str(&format!(" Uses {}.", used.join(", ")));
+        }
         text.push('\n');
     }
     text.push_str(&format!(
@@ -225,6 +229,24 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         resume = workflow.resume_function,
     ));
     text
+}
+
+/// The outputs of earlier steps that `step` sends, as `` `$steps.<id>.outputs.<name>` ``.
+fn outputs_used(workflow: &WorkflowPlan, step: &StepPlan) -> Vec<String> {
+    let mut used: Vec<String> = Vec::new();
+    for value in step.values_read() {
+        let ValueRef::StepOutput { variable, .. } = value.base() else { continue };
+        let producer = workflow.dependencies.iter().chain(&workflow.steps).find_map(|producer| {
+            let output = producer.outputs.iter().find(|output| &output.variable == variable)?;
+            Some(format!("`$steps.{}.outputs.{}`", one_line(&producer.step_id), one_line(&output.name)))
+        });
+        if let Some(producer) = producer
+            && !used.contains(&producer)
+        {
+            used.push(producer);
+        }
+    }
+    used
 }
 
 /// Appends a description as a sentence of a list item, ending it with a full stop if it has none.

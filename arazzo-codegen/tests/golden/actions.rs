@@ -15,6 +15,86 @@ pub mod actions {
     //! ## Sources
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
+    //!
+    //! ## Flows
+    //!
+    //! [`adopt_when_ready()`](adopt_when_ready):
+    //!
+    //! ```mermaid
+    //! %% adopt-when-ready
+    //! flowchart TD
+    //!     start(["adopt-when-ready"])
+    //!     s0["create<br/>POST /pets"]
+    //!     s1["poll<br/>GET /pets/{petId}"]
+    //!     s2["remove<br/>DELETE /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"finished: end (if criteria hold)"| done
+    //!     s0 -->|"$statusCode == 201"| s1
+    //!     s0 -.->|"busy: retry up to 3x (if criteria hold)"| s0
+    //!     s0 -.->|"give-up: end"| failed
+    //!     s1 -->|"not-yet: goto (if criteria hold)"| s1
+    //!     s1 -->|"finished: end (if criteria hold)"| done
+    //!     s1 -->|"$statusCode == 200"| s2
+    //!     s1 -.->|"give-up: end"| failed
+    //!     s2 -->|"finished: end (if criteria hold)"| done
+    //!     s2 -->|"$statusCode == 204"| done
+    //!     s2 -.->|"give-up: end"| failed
+    //! ```
+    //!
+    //! [`first_pet_name()`](first_pet_name):
+    //!
+    //! ```mermaid
+    //! %% first-pet-name
+    //! flowchart TD
+    //!     start(["first-pet-name"])
+    //!     s0["list<br/>GET /pets"]
+    //!     s1["read<br/>GET /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"no-pets: end (if criteria hold)"| done
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"2xx"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`retry_a_workflow()`](retry_a_workflow):
+    //!
+    //! ```mermaid
+    //! %% retry-a-workflow
+    //! flowchart TD
+    //!     start(["retry-a-workflow"])
+    //!     s0[["lookup<br/>calls first-pet-name"]]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"succeeded"| done
+    //!     s0 -.->|"again: retry up to 2x"| s0
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`read_or_hand_over()`](read_or_hand_over):
+    //!
+    //! ```mermaid
+    //! %% read-or-hand-over
+    //! flowchart TD
+    //!     start(["read-or-hand-over"])
+    //!     s0["read<br/>GET /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0_success_0[["first-pet-name"]]
+    //!     s0 -->|"hand-over: goto workflow (if criteria hold)"| s0_success_0
+    //!     s0_success_0 --> done
+    //!     s0 -->|"$statusCode == 200"| done
+    //!     s0_failure_0[["first-pet-name"]]
+    //!     s0_failure_0 --> s0
+    //!     s0 -.->|"refresh-then-retry: retry up to 1x (if criteria hold)"| s0_failure_0
+    //!     s0 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -84,8 +164,8 @@ pub mod actions {
     /// # Steps
     ///
     /// 1. `create`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. Produces `petId`.
-    /// 2. `poll`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`. Produces `name`.
-    /// 3. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`.
+    /// 2. `poll`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`. Produces `name`. Uses `$steps.create.outputs.petId`.
+    /// 3. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`. Uses `$steps.create.outputs.petId`.
     ///
     /// # Errors
     ///

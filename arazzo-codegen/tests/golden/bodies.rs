@@ -12,6 +12,37 @@ pub mod bodies {
     //! ## Sources
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
+    //!
+    //! ## Flows
+    //!
+    //! [`send_bodies()`](send_bodies):
+    //!
+    //! ```mermaid
+    //! %% send-bodies
+    //! flowchart TD
+    //!     start(["send-bodies"])
+    //!     s0["jsonText<br/>POST /pets"]
+    //!     s1["pointer<br/>POST /pets"]
+    //!     s2["structured<br/>POST /pets"]
+    //!     s3["text<br/>POST /pets"]
+    //!     s4["form<br/>POST /pets"]
+    //!     s5["multipart<br/>POST /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 201"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 201"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"$statusCode == 201"| s3
+    //!     s2 -.->|"failure"| failed
+    //!     s3 -->|"$statusCode == 201"| s4
+    //!     s3 -.->|"failure"| failed
+    //!     s4 -->|"$statusCode == 201"| s5
+    //!     s4 -.->|"failure"| failed
+    //!     s5 -->|"$statusCode == 201"| done
+    //!     s5 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -136,7 +167,7 @@ pub mod bodies {
     /// # Steps
     ///
     /// 1. `jsonText`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A payload written as JSON text, as the specification's examples do. Produces `id`, `created`.
-    /// 2. `pointer`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A JSON pointer into an input, in a structured payload.
+    /// 2. `pointer`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. A JSON pointer into an input, in a structured payload. Uses `$steps.jsonText.outputs.id`.
     /// 3. `structured`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
     /// 4. `text`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.
     /// 5. `form`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`.

@@ -12,6 +12,25 @@ pub mod criteria {
     //! ## Sources
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
+    //!
+    //! ## Flows
+    //!
+    //! [`check_pets()`](check_pets):
+    //!
+    //! ```mermaid
+    //! %% check-pets
+    //! flowchart TD
+    //!     start(["check-pets"])
+    //!     s0["list<br/>GET /pets"]
+    //!     s1["read<br/>GET /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"7 criteria hold"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"4 criteria hold"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -83,7 +102,7 @@ pub mod criteria {
     /// # Steps
     ///
     /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200` and `$response.body#/pets/0/name == $inputs.name && !($response.body#/pets/0/age < $inputs.minimum)` and `$response.header.X-Next != null || $response.body.pets[0].vaccinated == true` and `$inputs.filter#/kind == 'cat'` and `$.pets[?@.age > 1] (jsonpath on $response.body)` and `$.pets[0].id (jsonpath on $response.body)` and `^/pets\?page=\d+$ (regex on $response.header.X-Next)`. Produces `firstId`.
-    /// 2. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$steps.list.outputs.firstId == $response.body#/id` and `true` and `$method == 'get' && $request.path.petId == $steps.list.outputs.firstId && $url != null` and `$request.header.X-Api-Key != null && $request.query.missing == null`.
+    /// 2. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$steps.list.outputs.firstId == $response.body#/id` and `true` and `$method == 'get' && $request.path.petId == $steps.list.outputs.firstId && $url != null` and `$request.header.X-Api-Key != null && $request.query.missing == null`. Uses `$steps.list.outputs.firstId`.
     ///
     /// # Errors
     ///

@@ -18,6 +18,48 @@ pub mod features {
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
     //! - `store` (`./store.openapi.json`): configured by [`Store`]
+    //!
+    //! ## Flows
+    //!
+    //! [`adopt_pet()`](adopt_pet):
+    //!
+    //! ```mermaid
+    //! %% adopt-pet
+    //! flowchart TD
+    //!     start(["adopt-pet"])
+    //!     s0["list<br/>GET /pets"]
+    //!     s1["create<br/>POST /pets"]
+    //!     s2["read<br/>GET /pets/{petId}"]
+    //!     s3["inventory<br/>GET /inventory"]
+    //!     s4["remove<br/>DELETE /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 201"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"2 criteria hold"| s3
+    //!     s2 -.->|"failure"| failed
+    //!     s3 -->|"2xx"| s4
+    //!     s3 -.->|"failure"| failed
+    //!     s4 -->|"$statusCode == 204"| done
+    //!     s4 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`count_store()`](count_store):
+    //!
+    //! ```mermaid
+    //! %% count-store
+    //! flowchart TD
+    //!     start(["count-store"])
+    //!     s0["inventory<br/>GET /inventory"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -155,9 +197,9 @@ pub mod features {
     ///
     /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200`. Produces `next`, `status`, `firstPetId`.
     /// 2. `create`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. Produces `petId`, `ownerToken`, `pet`.
-    /// 3. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode >= 200` and `300 > $statusCode`. Produces `name`, `age`.
-    /// 4. `inventory`: `GET /inventory` (`getInventory`) on `store`. Produces `count`.
-    /// 5. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`. Produces `removedId`.
+    /// 3. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode >= 200` and `300 > $statusCode`. Produces `name`, `age`. Uses `$steps.create.outputs.petId`.
+    /// 4. `inventory`: `GET /inventory` (`getInventory`) on `store`. Produces `count`. Uses `$steps.create.outputs.petId`.
+    /// 5. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`. Produces `removedId`. Uses `$steps.create.outputs.petId`.
     ///
     /// # Errors
     ///

@@ -14,6 +14,58 @@ pub mod nested {
     //! ## Sources
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
+    //!
+    //! ## Flows
+    //!
+    //! [`adopt_and_name()`](adopt_and_name):
+    //!
+    //! ```mermaid
+    //! %% adopt-and-name
+    //! flowchart TD
+    //!     start(["adopt-and-name"])
+    //!     s0["create<br/>POST /pets"]
+    //!     s1[["lookup<br/>calls get-pet-name"]]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 201"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$steps.create.outputs.petId != null"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`get_pet_name()`](get_pet_name):
+    //!
+    //! ```mermaid
+    //! %% get-pet-name
+    //! flowchart TD
+    //!     start(["get-pet-name"])
+    //!     s0["read<br/>GET /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`list_after_reading()`](list_after_reading):
+    //!
+    //! ```mermaid
+    //! %% list-after-reading
+    //! flowchart TD
+    //!     start(["list-after-reading"])
+    //!     d0[["dependsOn get-pet-name"]]
+    //!     start --> d0
+    //!     s0["list<br/>GET /pets"]
+    //!     s1["pick<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     d0 --> s0
+    //!     s0 -->|"2 criteria hold"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"2xx"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
@@ -293,8 +345,8 @@ pub mod nested {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200` and `$workflows.get-pet-name.outputs.name != null`. Produces `pets`.
-    /// 2. `pick`: `GET /pets` (`listPets`) on `pets`. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`.
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200` and `$workflows.get-pet-name.outputs.name != null`. Produces `pets`. Uses `$steps.get-pet-name.outputs.name`.
+    /// 2. `pick`: `GET /pets` (`listPets`) on `pets`. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`. Uses `$steps.list.outputs.pets`.
     ///
     /// # Errors
     ///

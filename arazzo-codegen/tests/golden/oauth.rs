@@ -16,6 +16,56 @@ pub mod oauth {
     //! ## Sources
     //!
     //! - `apim-auth` (`./oauth.openapi.yaml`): configured by [`ApimAuth`]
+    //!
+    //! ## Flows
+    //!
+    //! [`refresh_token_flow()`](refresh_token_flow):
+    //!
+    //! ```mermaid
+    //! %% refresh-token-flow
+    //! flowchart TD
+    //!     start(["refresh-token-flow"])
+    //!     s0[["do-the-auth-flow<br/>calls authorization-code-flow"]]
+    //!     s1["do-the-refresh<br/>POST /oauth/token"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"succeeded"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"2 criteria hold"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`client_credentials_flow()`](client_credentials_flow):
+    //!
+    //! ```mermaid
+    //! %% client-credentials-flow
+    //! flowchart TD
+    //!     start(["client-credentials-flow"])
+    //!     s0["get-client-creds-token<br/>POST /oauth/token"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2 criteria hold"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`authorization_code_flow()`](authorization_code_flow):
+    //!
+    //! ```mermaid
+    //! %% authorization-code-flow
+    //! flowchart TD
+    //!     start(["authorization-code-flow"])
+    //!     s0["browser-authorize<br/>GET /authorize"]
+    //!     s1["get-access-token<br/>POST /oauth/token"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2 criteria hold"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"2 criteria hold"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
     pub struct Config {
@@ -99,7 +149,7 @@ pub mod oauth {
     /// # Steps
     ///
     /// 1. `do-the-auth-flow`: calls the workflow `authorization-code-flow` ([`authorization_code_flow()`](authorization_code_flow)). This is where you do the authorization code flow.
-    /// 2. `do-the-refresh`: `POST /oauth/token` (`get-token`) on `apim-auth`, expects `$statusCode == 200` and `$[?@.access_token != null] (jsonpath on $response.body)`. This is where you do the refresh. Produces `access_token`, `refresh_token`, `expires_in`.
+    /// 2. `do-the-refresh`: `POST /oauth/token` (`get-token`) on `apim-auth`, expects `$statusCode == 200` and `$[?@.access_token != null] (jsonpath on $response.body)`. This is where you do the refresh. Produces `access_token`, `refresh_token`, `expires_in`. Uses `$steps.do-the-auth-flow.outputs.my_refresh_token`.
     ///
     /// # Errors
     ///
@@ -353,7 +403,7 @@ pub mod oauth {
     /// # Steps
     ///
     /// 1. `browser-authorize`: `GET /authorize` (`authorize`) on `apim-auth`, expects `$statusCode == 200` and `$response.body#/access_token != null`. This URL is opened in the browser and redirects you back to the registered redirect URI with an authorization code. Produces `code`.
-    /// 2. `get-access-token`: `POST /oauth/token` (`get-token`) on `apim-auth`, expects `$statusCode == 200` and `$response.body#/access_token != null`. This is where you get the token. Produces `access_token`, `refresh_token`, `expires_in`.
+    /// 2. `get-access-token`: `POST /oauth/token` (`get-token`) on `apim-auth`, expects `$statusCode == 200` and `$response.body#/access_token != null`. This is where you get the token. Produces `access_token`, `refresh_token`, `expires_in`. Uses `$steps.browser-authorize.outputs.code`.
     ///
     /// # Errors
     ///

@@ -12,6 +12,25 @@ pub mod reuse {
     //! ## Sources
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
+    //!
+    //! ## Flows
+    //!
+    //! [`list_twice()`](list_twice):
+    //!
+    //! ```mermaid
+    //! %% list-twice
+    //! flowchart TD
+    //!     start(["list-twice"])
+    //!     s0["inherited<br/>GET /pets"]
+    //!     s1["overridden<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"$statusCode == 200"| done
+    //!     s1 -.->|"failure"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {

@@ -14,6 +14,59 @@ pub mod tricky_names {
     //! ## Sources
     //!
     //! - `pets` (`./pets.openapi.yaml`): configured by [`Pets`]
+    //!
+    //! ## Flows
+    //!
+    //! [`request()`](request):
+    //!
+    //! ```mermaid
+    //! %% request
+    //! flowchart TD
+    //!     start(["request"])
+    //!     s0["list<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2xx"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`get_id()`](get_id):
+    //!
+    //! ```mermaid
+    //! %% get-id
+    //! flowchart TD
+    //!     start(["get-id"])
+    //!     s0["list<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2xx"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`main()`](main):
+    //!
+    //! ```mermaid
+    //! %% main
+    //! flowchart TD
+    //!     start(["main"])
+    //!     s0["get<br/>GET /pets"]
+    //!     s1[["callRequest<br/>calls request"]]
+    //!     s2[["callGetId<br/>calls get-id"]]
+    //!     s3["-<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2xx"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"succeeded"| s2
+    //!     s1 -.->|"failure"| failed
+    //!     s2 -->|"succeeded"| s3
+    //!     s2 -.->|"failure"| failed
+    //!     s3 -->|"2xx"| done
+    //!     s3 -.->|"stop: end"| failed
+    //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
     pub struct Config {
