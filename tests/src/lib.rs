@@ -11,6 +11,7 @@
 pub mod apigee;
 pub mod backblaze;
 pub mod deepgram;
+pub mod fault;
 pub mod pets;
 pub mod propelauth;
 pub mod server;
