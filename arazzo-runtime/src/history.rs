@@ -18,6 +18,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StepError;
+use crate::secret::SecretString;
 
 /// One response a run received, and which request of which step it answered.
 #[derive(Clone, Deserialize, Serialize)]
@@ -174,6 +175,10 @@ pub(crate) struct RunContext {
     limit: Duration,
     log: Mutex<Vec<Exchange>>,
     replay: Mutex<VecDeque<Exchange>>,
+    /// Every secret the run has handled so far (credentials, secret values sent, secrets read
+    /// from responses): scrubbed from every later error excerpt, since a server may quote a key
+    /// that an earlier step created in a later error message.
+    secrets: Mutex<Vec<SecretString>>,
 }
 
 impl RunContext {
@@ -184,7 +189,25 @@ impl RunContext {
             limit,
             log: Mutex::new(Vec::new()),
             replay: Mutex::new(replay.into()),
+            secrets: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Remembers `handled` (without repeats, so a retry loop does not grow the list).
+    pub(crate) fn remember_secrets(&self, handled: Vec<SecretString>) {
+        let mut secrets = lock(&self.secrets);
+        for secret in handled {
+            if !secret.expose_secret().is_empty()
+                && !secrets.iter().any(|known| known.expose_secret() == secret.expose_secret())
+            {
+                secrets.push(secret);
+            }
+        }
+    }
+
+    /// The secrets the run has handled so far.
+    pub(crate) fn secrets(&self) -> Vec<SecretString> {
+        lock(&self.secrets).clone()
     }
 
     /// Resuming `checkpoint`.

@@ -67,6 +67,25 @@ impl Response {
         self
     }
 
+    /// Also scrubs `secrets` (those of the run's earlier steps) from excerpts.
+    pub(crate) fn add_secrets(&mut self, secrets: impl IntoIterator<Item = SecretString>) {
+        self.secrets.extend(secrets);
+    }
+
+    /// Every secret this exchange handled: those the request carried and the strings at the
+    /// pointers where the step reads secrets from the body.
+    pub(crate) fn secrets_handled(&self) -> Vec<SecretString> {
+        let mut handled = self.secrets.clone();
+        if let Ok(body) = self.json() {
+            for pointer in &self.secret_pointers {
+                if let Some(value) = body.pointer(pointer) {
+                    collect_strings(value, &mut handled);
+                }
+            }
+        }
+        handled
+    }
+
     pub(crate) fn with_request(mut self, request: SentRequest) -> Self {
         self.request = request;
         self
@@ -244,6 +263,15 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("body_len", &self.body.len())
             .finish_non_exhaustive()
+    }
+}
+
+fn collect_strings(value: &Value, into: &mut Vec<SecretString>) {
+    match value {
+        Value::String(text) => into.push(SecretString::from(text.as_str())),
+        Value::Array(items) => items.iter().for_each(|item| collect_strings(item, into)),
+        Value::Object(fields) => fields.values().for_each(|field| collect_strings(field, into)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 

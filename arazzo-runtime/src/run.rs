@@ -12,6 +12,7 @@ use crate::history::Exchange;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{self, MAX_TRANSITIONS};
+use crate::secret::SecretString;
 use crate::transport;
 
 /// One execution of a workflow, as driven by generated code.
@@ -94,6 +95,14 @@ impl<P: Clone> Run<P> {
         self.step_id
     }
 
+    /// Scrubs `secret` (a secret input, say) from every error excerpt of the run, even before a
+    /// request carries it: a server may quote a value it was given by some other means.
+    pub fn redact<'a>(&self, secret: impl Into<Option<&'a SecretString>>) {
+        if let (Some(secret), Some(context)) = (secret.into(), self.client.context()) {
+            context.remember_secrets(vec![secret.clone()]);
+        }
+    }
+
     /// The client of this run, to hand to the workflows it calls so that they share its deadline
     /// and record.
     pub fn client(&self) -> &Client {
@@ -131,7 +140,7 @@ impl<P: Clone> Run<P> {
             Some(context) => context.replay(ids, (method, &path))?,
             None => None,
         };
-        let result = match (replayed, context) {
+        let mut result = match (replayed, context) {
             (Some(exchange), _) => {
                 tracing::debug!(parent: &span, "response replayed from the checkpoint");
                 transport::replay(base_url, request, exchange.response_parts())
@@ -148,6 +157,10 @@ impl<P: Clone> Run<P> {
             },
             (None, None) => transport::execute(&self.client, base_url, request).instrument(span.clone()).await,
         };
+        if let (Ok(response), Some(context)) = (&mut result, context) {
+            response.add_secrets(context.secrets());
+            context.remember_secrets(response.secrets_handled());
+        }
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if let Ok(response) = &result {
             span.record("status", response.status());

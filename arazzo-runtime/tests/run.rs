@@ -115,3 +115,24 @@ fn runs_futures_and_errors_can_cross_threads() {
     let _boxed: Box<dyn std::error::Error + Send + Sync> =
         Box::new(WorkflowError::new("w", "s", StepError::Timeout, RotatePartial::default()));
 }
+
+#[tokio::test]
+async fn a_secret_from_an_earlier_step_is_scrubbed_from_a_later_error() {
+    use arazzo_runtime::{DryRun, DryRunResponse};
+    let dry_run = DryRun::new();
+    dry_run
+        .respond(DryRunResponse::json(200, serde_json::json!({"key": "integsk_rotated_value"})))
+        .respond(DryRunResponse::json(409, serde_json::json!({"detail": "key integsk_rotated_value is too new"})));
+    let client = dry_run.client();
+    let mut run = Run::<()>::new("w", &client);
+    run.step("rotate", "rotateKey");
+    let rotate = Request::new(Method::Post, "/rotate").secret_in_response("/key");
+    let response = run.send("http://api.test", rotate).await.unwrap();
+    let _key: SecretString = run.output(&response, "/key").unwrap();
+    run.step("read", "getKey");
+    let response = run.send("http://api.test", Request::new(Method::Get, "/key")).await.unwrap();
+    let error = run.check(response.status() == 200, "$statusCode == 200", &response).unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("integsk_rotated_value"), "{shown}");
+    assert!(shown.contains("key [REDACTED] is too new"), "{shown}");
+}

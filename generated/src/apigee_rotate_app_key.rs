@@ -151,6 +151,8 @@ pub mod apigee_rotate_app_key {
         let mut run = ::arazzo_runtime::Run::<
             RotateAppKeyPartial,
         >::new("rotate-app-key", client);
+        run.redact(&inputs.new_consumer_key);
+        run.redact(&inputs.new_consumer_secret);
         run.step("getApp", "getDeveloperApp");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,

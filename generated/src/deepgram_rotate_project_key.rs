@@ -137,6 +137,7 @@ pub mod deepgram_rotate_project_key {
         let mut run = ::arazzo_runtime::Run::<
             RotateProjectKeyPartial,
         >::new("rotate-project-key", client);
+        run.redact(&inputs.api_key);
         run.step("createReplacementKey", "createProjectKey");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,

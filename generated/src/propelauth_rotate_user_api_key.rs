@@ -133,6 +133,7 @@ pub mod propelauth_rotate_user_api_key {
         let mut run = ::arazzo_runtime::Run::<
             RotateUserApiKeyPartial,
         >::new("rotate-user-api-key", client);
+        run.redact(&inputs.backend_api_key);
         run.step("findActiveKey", "fetchActiveApiKeys");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,

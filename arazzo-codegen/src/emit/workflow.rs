@@ -311,9 +311,20 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         if workflow.has_actions() { super::machine::body(plan, workflow) } else { straight_line(plan, workflow) };
     // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
     let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value.base(), ValueRef::Input { .. }))
-        || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs());
+        || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs())
+        || workflow.inputs.iter().any(|input| input.ty == RustType::Secret);
     let dependencies = workflow.dependencies.iter().map(|dependency| step_statements(plan, dependency));
     let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
+    // Secret inputs are scrubbed from error excerpts from the start: a server may quote one before
+    // the step that sends it.
+    let redacted = workflow.inputs.iter().filter(|input| input.ty == RustType::Secret).map(|input| {
+        let field = ident(&input.field);
+        if input.optional {
+            quote!(run.redact(#inputs_name.#field.as_ref());)
+        } else {
+            quote!(run.redact(&#inputs_name.#field);)
+        }
+    });
     quote! {
         #doc
         pub async fn #name(
@@ -322,6 +333,7 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
             #inputs_name: &#inputs,
         ) -> ::core::result::Result<#outputs, ::arazzo_runtime::WorkflowError<#partial>> {
             let mut run = ::arazzo_runtime::Run::<#partial>::new(#workflow_id, client);
+            #(#redacted)*
             #(#from_inputs)*
             #(#dependencies)*
             #(#from_dependencies)*

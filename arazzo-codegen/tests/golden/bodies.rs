@@ -187,6 +187,7 @@ pub mod bodies {
         let mut run = ::arazzo_runtime::Run::<
             SendBodiesPartial,
         >::new("send-bodies", client);
+        run.redact(&inputs.owner_password);
         run.step("jsonText", "createPet");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,

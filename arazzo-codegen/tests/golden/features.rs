@@ -213,6 +213,7 @@ pub mod features {
         ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<AdoptPetPartial>::new("adopt-pet", client);
+        run.redact(inputs.owner_password.as_ref());
         run.partial.tags = inputs.tags.clone();
         run.step("list", "listPets");
         let request = ::arazzo_runtime::Request::new(

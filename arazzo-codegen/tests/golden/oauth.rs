@@ -165,6 +165,7 @@ pub mod oauth {
         let mut run = ::arazzo_runtime::Run::<
             RefreshTokenFlowPartial,
         >::new("refresh-token-flow", client);
+        run.redact(inputs.my_client_secret.as_ref());
         run.step("do-the-auth-flow", "workflow authorization-code-flow");
         let called = match self::authorization_code_flow(
                 run.client(),
@@ -305,6 +306,7 @@ pub mod oauth {
         let mut run = ::arazzo_runtime::Run::<
             ClientCredentialsFlowPartial,
         >::new("client-credentials-flow", client);
+        run.redact(inputs.client_secret.as_ref());
         run.step("get-client-creds-token", "get-token");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Post,
@@ -419,6 +421,7 @@ pub mod oauth {
         let mut run = ::arazzo_runtime::Run::<
             AuthorizationCodeFlowPartial,
         >::new("authorization-code-flow", client);
+        run.redact(inputs.client_secret.as_ref());
         run.step("browser-authorize", "authorize");
         let request = ::arazzo_runtime::Request::new(
                 ::arazzo_runtime::Method::Get,
