@@ -5,15 +5,17 @@ use std::path::{Path, PathBuf};
 
 use crate::{Diagnostic, GenerateError, Options, Overlay};
 
-/// Why [`Builder::compile`] failed. Its `Display` lists every located problem; so does its `Debug`,
-/// because that is what Rust prints when `build.rs`'s `main` returns the error.
+/// Why [`Builder::compile`] failed. Its `Display` shows every located problem as rustc shows its own
+/// (the source line underlined, hints below; plain text, since cargo captures it); so does its
+/// `Debug`, because that is what Rust prints when `build.rs`'s `main` returns the error, and what
+/// cargo then shows under `--- stderr`.
 #[derive(thiserror::Error)]
 pub enum BuildError {
     #[error("no output directory: OUT_DIR is not set (not running under cargo?) and Builder::out_dir was not called")]
     NoOutDir,
     #[error("no Arazzo files were added to the Builder")]
     NoFiles,
-    #[error("arazzo-codegen found problems:\n{}", crate::render(.0))]
+    #[error("arazzo-codegen found problems:\n\n{}", crate::diagnostic::Renderer::new().render_all(.0).trim_end())]
     Invalid(Vec<Diagnostic>),
     #[error("two Arazzo files generate the same module `{module}`: {first} and {second}")]
     DuplicateModule { module: String, first: PathBuf, second: PathBuf },
@@ -105,10 +107,14 @@ impl Builder {
     }
 
     /// Generates every module and writes those whose content changed.
+    ///
+    /// Warnings are printed as `cargo:warning=file:line:column: warning: message (at json.path)`:
+    /// cargo shows one line per directive, so they take [`Diagnostic::short`]'s one-line form.
+    /// Errors are returned (not printed as `cargo::error=`), so that `build.rs` decides what is fatal.
     pub fn compile(&self) -> Result<(), BuildError> {
         let report = self.compile_with_report()?;
         for warning in &report.warnings {
-            println!("cargo:warning={}", crate::emit::one_line(&warning.to_string()));
+            println!("cargo:warning={}", crate::emit::one_line(&warning.short()));
         }
         Ok(())
     }
@@ -145,7 +151,8 @@ impl Builder {
                         });
                     }
                     report.files_read.extend(generated.files_read);
-                    report.warnings.extend(generated.warnings);
+                    // Kept in `problems`, so that a failing build still shows every warning.
+                    problems.extend(generated.warnings);
                     outputs.push((out_dir.join(format!("{}.rs", generated.module)), generated.source));
                     report.modules.push((generated.module, file.clone()));
                 }
@@ -166,7 +173,7 @@ impl Builder {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(BuildError::Invalid(problems));
         }
-        report.warnings.extend(problems);
+        report.warnings = problems;
         for (path, source) in outputs {
             if write_if_changed(&path, &source)? {
                 report.written.push(path);

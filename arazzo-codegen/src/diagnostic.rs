@@ -1,7 +1,12 @@
-//! Located build-time problems: every error and warning the generator reports.
+//! Located build-time problems: every error and warning the generator reports, and how they are shown
+//! ([`Renderer`]: rustc-like text with the source line underlined, or JSON for tools).
+
+mod render;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub use render::{Renderer, summary};
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,6 +36,15 @@ pub struct Diagnostic {
     pub json_path: String,
     /// What is wrong and, where it helps, what was expected.
     pub message: String,
+    /// [`end`](Self::end) and [`help`](Self::help), boxed: a `Diagnostic` is the error type of many
+    /// functions, which should stay small.
+    detail: Option<Box<Detail>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Detail {
+    end: Option<Location>,
+    help: Vec<String>,
 }
 
 impl Diagnostic {
@@ -46,6 +60,7 @@ impl Diagnostic {
             location,
             json_path: json_path.into(),
             message: message.into(),
+            detail: None,
         }
     }
 
@@ -58,23 +73,78 @@ impl Diagnostic {
         Self { severity: Severity::Warning, ..Self::error(file, location, json_path, message) }
     }
 
+    /// Sets where the offending text ends (exclusive).
+    pub fn with_end(mut self, end: Option<Location>) -> Self {
+        if end.is_some() || self.detail.is_some() {
+            self.detail.get_or_insert_default().end = end;
+        }
+        self
+    }
+
+    /// Adds a hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.detail.get_or_insert_default().help.push(help.into());
+        self
+    }
+
+    /// Where the offending text ends (exclusive), when known: the end of the value, or of the
+    /// expression inside a longer string. May be on a later line than `location`.
+    pub fn end(&self) -> Option<Location> {
+        self.detail.as_ref().and_then(|detail| detail.end)
+    }
+
+    /// Hints (what exists instead: the outputs a step has, the closest operationIds), shown as
+    /// `= help:` lines; the one-line forms append them to the message after `; `.
+    pub fn help(&self) -> &[String] {
+        self.detail.as_ref().map_or(&[], |detail| &detail.help)
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The message with its hints, as one line: `message; hint; hint`.
+    pub fn message_with_help(&self) -> String {
+        let mut text = self.message.clone();
+        for help in self.help() {
+            text.push_str("; ");
+            text.push_str(help);
+        }
+        text
+    }
+
+    /// The compiler-style one-line form, `file:line:column: warning: message (at json.path)`, for
+    /// `cargo:warning=` (which shows one line per directive) and for editors' problem matchers.
+    pub fn short(&self) -> String {
+        let mut out = self.file.display().to_string();
+        if let Some(Location { line, column }) = self.location {
+            out.push_str(&format!(":{line}:{column}"));
+        }
+        out.push_str(&format!(": {}: {}", self.severity, self.message_with_help()));
+        if !self.json_path.is_empty() {
+            out.push_str(&format!(" (at {})", self.json_path));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
     }
 }
 
 impl fmt::Display for Diagnostic {
     /// `error: workflows/x.yml:12:7: message (at workflows[0].steps[1].operationId)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{severity}: {}", self.file.display())?;
+        write!(f, "{}: {}", self.severity, self.file.display())?;
         if let Some(Location { line, column }) = self.location {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", self.message_with_help())?;
         if !self.json_path.is_empty() {
             write!(f, " (at {})", self.json_path)?;
         }

@@ -40,6 +40,7 @@ pub mod overlay;
 pub mod plan;
 pub mod types;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use builder::{BuildError, Builder};
@@ -85,7 +86,16 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 
 /// Checks one Arazzo document (after applying the overlays meant for it) and plans its module.
 pub fn check_file(path: &Path, options: &Options, overlays: &[Overlay]) -> Result<check::Checked, GenerateError> {
-    let mut loaded = load::load_file(path).map_err(|diagnostic| GenerateError::Invalid {
+    check_from(load::Files::Disk, path, options, overlays)
+}
+
+fn check_from(
+    files: load::Files<'_>,
+    path: &Path,
+    options: &Options,
+    overlays: &[Overlay],
+) -> Result<check::Checked, GenerateError> {
+    let mut loaded = files.load(path).map_err(|diagnostic| GenerateError::Invalid {
         diagnostics: vec![diagnostic],
         files_read: vec![path.to_path_buf()],
     })?;
@@ -95,7 +105,7 @@ pub fn check_file(path: &Path, options: &Options, overlays: &[Overlay]) -> Resul
         overlay_problems.extend(overlay.apply(&mut loaded));
         overlay_files.push(overlay.path().to_path_buf());
     }
-    let result = check::check(&loaded, options);
+    let result = check::check_with(&loaded, options, files);
     match result {
         Ok(mut checked) if overlay_problems.is_empty() => {
             checked.files_read.extend(overlay_files);
@@ -118,7 +128,27 @@ pub fn check_file(path: &Path, options: &Options, overlays: &[Overlay]) -> Resul
 
 /// Checks and generates one Arazzo document.
 pub fn generate_file(path: &Path, options: &Options, overlays: &[Overlay]) -> Result<Generated, GenerateError> {
-    let checked = check_file(path, options, overlays)?;
+    generate_from(load::Files::Disk, path, options, overlays)
+}
+
+/// Checks and generates the document at `path` of an in-memory set of files (path -> content), which
+/// must also hold the descriptions its sources name, at the paths they resolve to (relative URLs
+/// against `path`'s folder, or `options.sources`). The disk is never read.
+pub fn generate_in_memory(
+    files: &BTreeMap<PathBuf, String>,
+    path: &Path,
+    options: &Options,
+) -> Result<Generated, GenerateError> {
+    generate_from(load::Files::Memory(files), path, options, &[])
+}
+
+fn generate_from(
+    files: load::Files<'_>,
+    path: &Path,
+    options: &Options,
+    overlays: &[Overlay],
+) -> Result<Generated, GenerateError> {
+    let checked = check_from(files, path, options, overlays)?;
     let source = emit::emit(&checked.plan)?;
     Ok(Generated { module: checked.plan.module, source, warnings: checked.warnings, files_read: checked.files_read })
 }

@@ -14,7 +14,7 @@
 mod json;
 mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -37,11 +37,34 @@ pub struct Loaded {
     pub spans: Spans,
 }
 
-/// Where a node was found: its value, and for mapping entries also its key.
+/// Where a node was found: its value, and for mapping entries also its key. Ends are exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct NodeSpan {
     value: Location,
+    end: Option<Location>,
     key: Option<Location>,
+    key_end: Option<Location>,
+    /// For a string written on one line whose characters map one to one onto the source (plain, or
+    /// quoted without escapes): where its first character is, and a hash of its text, so that a value
+    /// an overlay changed is never located by the original's positions.
+    text: Option<(Location, u64)>,
+}
+
+/// The parts of a [`NodeSpan`] a loader knows when it records a node.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Recorded {
+    pub(crate) end: Option<Location>,
+    pub(crate) key: Option<(Location, Location)>,
+    /// Where a string's first character is, when its text maps one to one onto the source.
+    pub(crate) text_start: Option<Location>,
+}
+
+/// Identifies a string's text (see [`NodeSpan::text`]); only compared within one process.
+pub(crate) fn text_hash(text: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// JSON pointer (RFC 6901, `""` for the root) -> position of the node in the source.
@@ -79,9 +102,48 @@ impl Spans {
         }
     }
 
+    /// Where the value at `pointer` ends (exclusive), when known.
+    pub fn end(&self, pointer: &str) -> Option<Location> {
+        self.map.get(pointer).and_then(|s| s.end)
+    }
+
+    /// Where the key of the mapping entry at `pointer` ends (exclusive), when it is one.
+    pub fn key_end(&self, pointer: &str) -> Option<Location> {
+        self.map.get(pointer).and_then(|s| s.key_end)
+    }
+
+    /// Start and (when known) end of `pointer` or, as [`nearest`](Self::nearest), of its nearest
+    /// located ancestor.
+    pub fn nearest_range(&self, pointer: &str) -> Option<(Location, Option<Location>)> {
+        let mut current = pointer;
+        loop {
+            if let Some(span) = self.map.get(current) {
+                return Some((span.value, span.end));
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return None,
+            }
+        }
+    }
+
+    /// Where the bytes `range` of the string `text` at `pointer` are in the source: exact when the
+    /// string was written on one line without escapes and is still the text that was loaded;
+    /// `None` otherwise (folded, escaped or block scalars, values changed by an overlay), when callers
+    /// fall back to the whole value.
+    pub fn text_range(&self, pointer: &str, text: &str, range: std::ops::Range<usize>) -> Option<(Location, Location)> {
+        let (start, hash) = self.map.get(pointer)?.text?;
+        if hash != text_hash(text) {
+            return None;
+        }
+        let column = |byte: usize| text.get(..byte).map(|before| start.column + before.chars().count());
+        let (from, to) = (column(range.start)?, column(range.end.max(range.start))?);
+        Some((Location { line: start.line, column: from }, Location { line: start.line, column: to }))
+    }
+
     /// Records the position of a value (used by the loaders, and by overlays that add nodes).
     pub fn insert(&mut self, pointer: impl Into<String>, value: Location) {
-        self.map.insert(pointer.into(), NodeSpan { value, key: None });
+        self.map.insert(pointer.into(), NodeSpan { value, end: None, key: None, key_end: None, text: None });
     }
 
     /// Number of located nodes.
@@ -93,8 +155,18 @@ impl Spans {
         self.map.is_empty()
     }
 
-    fn insert_entry(&mut self, pointer: String, value: Location, key: Option<Location>) {
-        self.map.insert(pointer, NodeSpan { value, key });
+    /// Records a node; `text` is the value when it is a string (for [`text_range`](Self::text_range)).
+    fn insert_entry(&mut self, pointer: String, value: Location, recorded: Recorded, text: Option<&str>) {
+        let text = recorded.text_start.zip(text.map(text_hash));
+        let (key, key_end) = recorded.key.map_or((None, None), |(start, end)| (Some(start), Some(end)));
+        self.map.insert(pointer, NodeSpan { value, end: recorded.end, key, key_end, text });
+    }
+
+    /// Records where a collection recorded earlier ends, once its end is reached.
+    fn set_end(&mut self, pointer: &str, end: Location) {
+        if let Some(span) = self.map.get_mut(pointer) {
+            span.end = Some(end);
+        }
     }
 }
 
@@ -141,28 +213,95 @@ impl Located {
     fn into_diagnostic(self, path: &Path) -> Diagnostic {
         Diagnostic::error(path, self.location, json_path_of_pointer(&self.pointer), self.error.to_string())
     }
+
+    /// Keeps the position inside `text` (both cases found by fuzzing): saphyr puts an error at the end
+    /// of a text that lacks a final line break on the line after the last one, and counts a
+    /// directive name's bytes as characters (saphyr-parser 0.3.4, `fetch_while_is_yaml_non_space`),
+    /// so a column can run past the end of its line. Such positions move to the end of the line
+    /// (or of the text), where an editor can show them. YAML also breaks lines at a lone `\r`.
+    fn within(mut self, text: &str, yaml: bool) -> Self {
+        let lines: Vec<&str> = if yaml {
+            text.split("\r\n").flat_map(|part| part.split(['\r', '\n'])).collect()
+        } else {
+            text.split('\n').collect()
+        };
+        if let Some(location) = &mut self.location {
+            if location.line > lines.len() {
+                location.line = lines.len().max(1);
+                location.column = usize::MAX;
+            }
+            let chars = lines.get(location.line.saturating_sub(1)).map_or(0, |line| line.chars().count());
+            location.column = location.column.min(chars + 1);
+        }
+        self
+    }
 }
 
 /// Reads and parses `path`; YAML or JSON is decided by the content, not the extension.
 pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Located::new(e.into(), None, "").into_diagnostic(path))?;
     let text = String::from_utf8(bytes).map_err(|e| {
+        // Located at the first byte that is not UTF-8: what comes before it is text.
+        let before = String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]).into_owned();
+        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+        let at = Location { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 };
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 ({e})"));
-        Located::new(io.into(), None, "").into_diagnostic(path)
+        Located::new(io.into(), Some(at), "").into_diagnostic(path)
     })?;
     load_str(path, &text)
+}
+
+/// Where documents are read from: the Arazzo document, and the OpenAPI and Arazzo documents its
+/// sources name.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Files<'a> {
+    /// The file system.
+    #[default]
+    Disk,
+    /// Only this map of path -> content, looked up by the path exactly as resolved; the disk is never
+    /// read, and a path missing from the map is reported like a missing file. For tools that hold
+    /// documents in memory, tests and fuzzing.
+    Memory(&'a BTreeMap<PathBuf, String>),
+}
+
+impl Files<'_> {
+    /// Reads and parses `path` from these files.
+    pub fn load(&self, path: &Path) -> Result<Loaded, Diagnostic> {
+        match self {
+            Files::Disk => load_file(path),
+            Files::Memory(files) => match files.get(path) {
+                Some(text) => load_str(path, text),
+                None => {
+                    let io = std::io::Error::new(std::io::ErrorKind::NotFound, "not among the in-memory files");
+                    Err(Located::new(io.into(), None, "").into_diagnostic(path))
+                }
+            },
+        }
+    }
+
+    /// What identifies `path` when looking for cycles: the canonical path on disk, the path itself in
+    /// memory (where it is also the lookup key).
+    pub(crate) fn identity(&self, path: &Path) -> PathBuf {
+        match self {
+            Files::Disk => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+            Files::Memory(_) => path.to_path_buf(),
+        }
+    }
 }
 
 /// Parses `text` as the content of `path` (the path is only used in the result and in diagnostics).
 pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Diagnostic> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = body.trim_start_matches([' ', '\t', '\r', '\n']).chars().next();
+    let yaml = !matches!(first, Some('{' | '['));
     let parsed = match first {
-        None => Err(Located::new(LoadError::Empty, None, "")),
+        None => Err(Located::new(LoadError::Empty, Some(Location { line: 1, column: 1 }), "")),
         Some('{' | '[') => json::parse(body),
         Some(_) => yaml::parse(text),
     };
-    parsed.map(|(value, spans)| Loaded { path: path.to_path_buf(), value, spans }).map_err(|e| e.into_diagnostic(path))
+    parsed
+        .map(|(value, spans)| Loaded { path: path.to_path_buf(), value, spans })
+        .map_err(|e| e.within(text, yaml).into_diagnostic(path))
 }
 
 /// Appends one RFC 6901 reference token (`~` -> `~0`, `/` -> `~1`) to `pointer`.

@@ -1,16 +1,39 @@
 //! `arazzo-codegen`: check Arazzo documents and generate Rust clients from the command line.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use arazzo_codegen::{Builder, Diagnostic, GenerateError, Options, Overlay};
-use clap::{Args, Parser, Subcommand};
+use arazzo_codegen::diagnostic::Renderer;
+use arazzo_codegen::{BuildError, Builder, Diagnostic, GenerateError, Options, Overlay};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
 
 #[derive(Parser)]
 #[command(name = "arazzo-codegen", version, about = "Compile Arazzo workflow documents into typed async Rust clients")]
 struct Cli {
+    /// How to print diagnostics: rustc-like text on stderr, or one JSON object per line on stdout
+    /// (schema in docs/DIAGNOSTICS.md).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Color the text diagnostics: `auto` colors when stderr is a terminal and NO_COLOR is unset.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -49,26 +72,85 @@ fn parse_source(text: &str) -> Result<(String, PathBuf), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Check(inputs) => check(&inputs),
-        Command::Generate { inputs, out } => generate(&inputs, out),
+    let styled = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut output = Output { format: cli.message_format, renderer: Renderer::new().styled(styled), seen: Vec::new() };
+    let code = match cli.command {
+        Command::Check(inputs) => check(&inputs, &mut output),
+        Command::Generate { inputs, out } => generate(&inputs, out, &mut output),
+    };
+    output.finish();
+    code
+}
+
+/// Where diagnostics and progress go, in the chosen format.
+struct Output {
+    format: MessageFormat,
+    renderer: Renderer,
+    /// Every diagnostic printed, for the closing summary.
+    seen: Vec<Diagnostic>,
+}
+
+impl Output {
+    fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            match self.format {
+                MessageFormat::Human => eprintln!("{}\n", self.renderer.render(diagnostic)),
+                MessageFormat::Json => {
+                    // `reason` first, as in cargo's messages, so that a reader can dispatch on it.
+                    let mut message = serde_json::Map::from_iter([("reason".to_string(), json!("diagnostic"))]);
+                    if let Value::Object(fields) = self.renderer.json(diagnostic) {
+                        message.extend(fields);
+                    }
+                    println!("{}", Value::Object(message));
+                }
+            }
+        }
+        self.seen.extend_from_slice(diagnostics);
+    }
+
+    /// A problem that is not located in a document (generation or writing failed).
+    fn failure(&mut self, file: Option<&Path>, message: &str) {
+        match self.format {
+            MessageFormat::Human => match file {
+                Some(file) => eprintln!("error: {}: {message}", file.display()),
+                None => eprintln!("error: {message}"),
+            },
+            MessageFormat::Json => {
+                let file = file.map(|file| file.to_string_lossy().into_owned());
+                println!("{}", json!({"reason": "failure", "file": file, "message": message}));
+            }
+        }
+    }
+
+    /// `ok: FILE (N workflows)` or `generated MODULE.rs from FILE`.
+    fn progress(&self, human: String, json: Value) {
+        match self.format {
+            MessageFormat::Human => println!("{human}"),
+            MessageFormat::Json => println!("{json}"),
+        }
+    }
+
+    fn finish(&self) {
+        if self.format == MessageFormat::Human
+            && let Some(summary) = self.renderer.summary(&self.seen)
+        {
+            eprintln!("{summary}");
+        }
     }
 }
 
-fn print(diagnostics: &[Diagnostic]) {
-    for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
-    }
-}
-
-fn check(inputs: &Inputs) -> ExitCode {
+fn check(inputs: &Inputs, output: &mut Output) -> ExitCode {
     let mut overlays = Vec::new();
     let mut failed = false;
     for path in &inputs.overlays {
         match Overlay::load(path) {
             Ok(overlay) => overlays.push(overlay),
             Err(diagnostics) => {
-                print(&diagnostics);
+                output.diagnostics(&diagnostics);
                 failed = true;
             }
         }
@@ -77,15 +159,19 @@ fn check(inputs: &Inputs) -> ExitCode {
     for file in &inputs.files {
         match arazzo_codegen::check_file(file, &options, &overlays) {
             Ok(checked) => {
-                print(&checked.warnings);
-                println!("ok: {} ({} workflows)", file.display(), checked.plan.workflows.len());
+                output.diagnostics(&checked.warnings);
+                let workflows = checked.plan.workflows.len();
+                output.progress(
+                    format!("ok: {} ({workflows} workflows)", file.display()),
+                    json!({"reason": "checked", "file": file.to_string_lossy(), "workflows": workflows}),
+                );
             }
             Err(GenerateError::Invalid { diagnostics, .. }) => {
-                print(&diagnostics);
+                output.diagnostics(&diagnostics);
                 failed = true;
             }
             Err(error) => {
-                eprintln!("error: {}: {error}", file.display());
+                output.failure(Some(file), &error.to_string());
                 failed = true;
             }
         }
@@ -93,7 +179,7 @@ fn check(inputs: &Inputs) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn generate(inputs: &Inputs, out: PathBuf) -> ExitCode {
+fn generate(inputs: &Inputs, out: PathBuf, output: &mut Output) -> ExitCode {
     let mut builder = Builder::new();
     builder.files(&inputs.files).out_dir(out).emit_rerun_if_changed(false);
     for overlay in &inputs.overlays {
@@ -104,14 +190,21 @@ fn generate(inputs: &Inputs, out: PathBuf) -> ExitCode {
     }
     match builder.compile_with_report() {
         Ok(report) => {
-            print(&report.warnings);
+            output.diagnostics(&report.warnings);
             for (module, file) in &report.modules {
-                println!("generated {module}.rs from {}", file.display());
+                output.progress(
+                    format!("generated {module}.rs from {}", file.display()),
+                    json!({"reason": "generated", "module": module, "file": file.to_string_lossy()}),
+                );
             }
             ExitCode::SUCCESS
         }
+        Err(BuildError::Invalid(diagnostics)) => {
+            output.diagnostics(&diagnostics);
+            ExitCode::FAILURE
+        }
         Err(error) => {
-            eprintln!("{error}");
+            output.failure(None, &error.to_string());
             ExitCode::FAILURE
         }
     }

@@ -205,11 +205,31 @@ pub struct Components {
 }
 
 /// Either an inline object or a Reusable Object pointing at one in `components`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum Reusable<T> {
     Reference(ReusableObject),
     Inline(T),
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Reusable<T> {
+    /// A mapping with `reference` is a Reusable Object, anything else the inline object. Deciding by
+    /// that field, rather than trying both as an untagged enum does, reports a mistake inside an inline
+    /// object as itself (`unknown variant `body``) instead of "data did not match any variant".
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let result = if value.get("reference").is_some() {
+            serde_path_to_error::deserialize(value).map(Self::Reference)
+        } else {
+            serde_path_to_error::deserialize(value).map(Self::Inline)
+        };
+        result.map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            // The caller's path ends at this object; name the field inside it that is wrong.
+            let message = if path == "." { inner.to_string() } else { format!("`{path}`: {inner}") };
+            serde::de::Error::custom(message)
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

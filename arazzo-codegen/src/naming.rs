@@ -65,13 +65,21 @@ impl Scope {
 
     pub fn claim(&mut self, ident: String) -> String {
         let ident = if self.prefix.is_empty() { ident } else { format!("{}{ident}", self.prefix) };
+        let ident = tidy(&ident);
         if self.taken.insert(ident.clone()) {
             return ident;
         }
-        // `value_2` for snake case; `Value2` for types, where an underscore would trip `non_camel_case_types`.
-        let separator = if ident.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        // `value_2` (`self_2`) for snake case; `Value2` (`Self2`) for types, where an underscore would
+        // trip `non_camel_case_types`.
+        let (stem, separator) = if is_type(&ident) {
+            (ident.trim_end_matches('_'), "")
+        } else if ident.ends_with('_') {
+            (ident.as_str(), "")
+        } else {
+            (ident.as_str(), "_")
+        };
         (2..)
-            .map(|n| format!("{ident}{separator}{n}"))
+            .map(|n| format!("{stem}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(ident)
     }
@@ -85,6 +93,39 @@ impl Scope {
         let ident = camel(name);
         self.claim(ident)
     }
+}
+
+fn is_type(ident: &str) -> bool {
+    ident.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Makes a joined name (a prefix and a name, a name and a suffix) one that rustc's case lints accept,
+/// then escapes it if it is a keyword: a keyword's `_` must not end up inside a longer name
+/// (`Self_` + `Inputs`, `self_` + `_2`), where it would trip `non_camel_case_types` or
+/// `non_snake_case`. Types lose inner underscores; other names keep one of each run.
+fn tidy(ident: &str) -> String {
+    let body = ident.trim_start_matches('_');
+    let mut out = ident[..ident.len() - body.len()].to_string();
+    let camel = is_type(body);
+    let mut pending = false;
+    for c in body.chars() {
+        if c == '_' {
+            pending = true;
+            continue;
+        }
+        if pending && !camel {
+            out.push('_');
+        }
+        pending = false;
+        out.push(c);
+    }
+    if pending && !camel {
+        out.push('_');
+    }
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
 }
 
 /// Module name for an Arazzo file: its stem without a trailing `-workflow`/`.arazzo`, in snake case.
@@ -140,6 +181,22 @@ mod tests {
         assert_eq!(scope.claim("v1".into()), "v1_2");
         assert_eq!(scope.camel("v-1"), "V1");
         assert_eq!(scope.camel("v1"), "V12");
+    }
+
+    #[test]
+    fn keyword_escapes_do_not_end_up_inside_names() {
+        // rustc warns about `Self_Inputs` (non_camel_case_types) and `self__2` (non_snake_case).
+        let mut types = Scope::default();
+        assert_eq!(types.claim(format!("{}Inputs", camel("Self"))), "SelfInputs");
+        assert_eq!(types.camel("Self"), "Self_");
+        assert_eq!(types.camel("self"), "Self2");
+        assert_eq!(types.claim(format!("{}Inputs", camel("self"))), "SelfInputs2");
+        let mut fields = Scope::default();
+        assert_eq!(fields.snake("self"), "self_");
+        assert_eq!(fields.snake("Self"), "self_2");
+        let mut prefixed = Scope::default().prefixed(&format!("{}_", snake("crate")));
+        assert_eq!(prefixed.snake("fn"), "crate_fn_");
+        assert_eq!(prefixed.snake("list"), "crate_list");
     }
 
     #[test]

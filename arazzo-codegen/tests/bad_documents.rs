@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use arazzo_codegen::{GenerateError, Options, check_file};
+use arazzo_codegen::diagnostic::Renderer;
+use arazzo_codegen::{Diagnostic, GenerateError, Options, check_file};
 
 /// The rendered diagnostics of a fixture that must fail to check.
 fn diagnostics(fixture: &str) -> Vec<String> {
@@ -168,4 +169,78 @@ fn a_missing_file_is_an_error_not_a_panic() {
         "{}",
         diagnostics[0]
     );
+}
+
+/// Every diagnostic of a document that must fail to check, as `check_file` returns them.
+fn failing(path: &str) -> Vec<Diagnostic> {
+    match check_file(Path::new(path), &Options::default(), &[]) {
+        Ok(_) => panic!("{path} was accepted"),
+        Err(GenerateError::Invalid { diagnostics, .. }) => diagnostics,
+        Err(other) => panic!("{path}: unexpected error {other}"),
+    }
+}
+
+/// The rustc-like text and the JSON lines of each case are golden files in `tests/diagnostics/`
+/// (`EXPECTORATE=overwrite` rewrites them; each was checked by hand: line, column, underline, hints).
+fn assert_rendered(case: &str, path: &str) {
+    let diagnostics = failing(path);
+    let mut renderer = Renderer::new();
+    expectorate::assert_contents(format!("tests/diagnostics/{case}.txt"), &renderer.render_all(&diagnostics));
+    let json: Vec<String> = diagnostics.iter().map(|diagnostic| renderer.json(diagnostic).to_string()).collect();
+    expectorate::assert_contents(format!("tests/diagnostics/{case}.jsonl"), &(json.join("\n") + "\n"));
+    // The JSON carries the same text, uncolored, and the same position as the one-line form.
+    for (diagnostic, line) in diagnostics.iter().zip(&json) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(renderer.render_all(std::slice::from_ref(diagnostic)).starts_with(value["rendered"].as_str().unwrap()));
+        let location = diagnostic.location.unwrap();
+        assert_eq!(
+            (value["line"].as_u64(), value["column"].as_u64()),
+            (Some(location.line as u64), Some(location.column as u64))
+        );
+    }
+}
+
+#[test]
+fn a_dangling_step_output_shows_the_outputs_the_step_has() {
+    assert_rendered("dangling-step", "tests/fixtures/bad/dangling-step.arazzo.yaml");
+}
+
+#[test]
+fn an_unknown_operation_id_shows_the_closest_ones() {
+    assert_rendered("unknown-operation", "tests/fixtures/bad/unknown-operation.arazzo.yaml");
+}
+
+#[test]
+fn an_undeclared_input_shows_the_declared_ones() {
+    assert_rendered("undeclared-input", "tests/fixtures/bad/undeclared-input.arazzo.yaml");
+}
+
+#[test]
+fn malformed_yaml_points_at_the_parser_error() {
+    assert_rendered("malformed", "tests/fixtures/bad/malformed.arazzo.yaml");
+}
+
+#[test]
+fn a_field_of_the_wrong_type_is_underlined() {
+    assert_rendered("type-error", "tests/diagnostics/type-error.arazzo.yaml");
+}
+
+/// Expressions inside longer strings and conditions are underlined exactly when the string maps one
+/// to one onto the source (plain, quoted without escapes); an escaped or folded string is underlined
+/// whole. Warnings and errors come sorted by position.
+#[test]
+fn expressions_inside_longer_strings_are_underlined_exactly() {
+    assert_rendered("embedded", "tests/diagnostics/embedded.arazzo.yaml");
+    assert_rendered("embedded-json", "tests/diagnostics/embedded.arazzo.json");
+}
+
+/// A syntax error points at the character where the parser stopped, inside the string.
+#[test]
+fn syntax_errors_point_at_the_character_the_parser_stopped_at() {
+    assert_rendered("syntax", "tests/diagnostics/syntax.arazzo.yaml");
+}
+
+#[test]
+fn problems_in_the_document_and_in_its_openapi_description_are_each_located_in_their_file() {
+    assert_rendered("two-files", "tests/diagnostics/two-files.arazzo.yaml");
 }

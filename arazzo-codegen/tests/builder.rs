@@ -65,18 +65,48 @@ fn errors_print_every_located_problem() {
         .emit_rerun_if_changed(false)
         .compile()
         .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "arazzo-codegen found problems:\n\
-         error: tests/fixtures/bad/undeclared-input.arazzo.yaml:20:20: `$inputs.petID` is not a declared input; \
-         declared inputs: `petId` (at workflows[0].steps[0].parameters[0].value)\n\
-         error: tests/fixtures/bad/unknown-operation.arazzo.yaml:12:22: no source description has an operation \
-         `listPet`; closest: `listPets`, `getPet`, `createPet` (at workflows[0].steps[0].operationId)"
-    );
+    // Rendered as rustc renders its errors (no colors: cargo captures build scripts' output).
+    expectorate::assert_contents("tests/diagnostics/build-error.txt", &format!("{error}\n"));
     // `build.rs` returning the error prints its Debug form: it must read the same.
     assert_eq!(format!("{error:?}"), error.to_string());
     // Nothing is written when anything failed.
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+/// Warnings go to `cargo:warning=`, one line each: the compiler-style one-line form.
+#[test]
+fn warnings_have_a_one_line_form_for_cargo() {
+    let out = tempfile::tempdir().unwrap();
+    let report = Builder::new()
+        .file("../workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report()
+        .unwrap();
+    assert_eq!(report.warnings.len(), 3);
+    assert_eq!(
+        report.warnings[0].short(),
+        "../workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml:59:20: warning: embedded expression \
+         `$inputs.apiKey` is written without braces; Arazzo 1.0.1 embeds expressions as `{$inputs.apiKey}`. Accepted \
+         as an embedded expression (at workflows[0].steps[0].parameters[0].value)"
+    );
+}
+
+/// A failing build shows the warnings of the documents that compiled too.
+#[test]
+fn a_failing_build_keeps_every_warning() {
+    let out = tempfile::tempdir().unwrap();
+    let error = Builder::new()
+        .file("../workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml")
+        .file("tests/fixtures/bad/undeclared-input.arazzo.yaml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report()
+        .unwrap_err();
+    let BuildError::Invalid(diagnostics) = &error else { panic!("{error}") };
+    let warnings = diagnostics.iter().filter(|diagnostic| !diagnostic.is_error()).count();
+    assert_eq!((warnings, diagnostics.len()), (3, 4), "{error}");
+    assert!(error.to_string().ends_with("error: aborting due to 1 previous error; 3 warnings emitted"), "{error}");
 }
 
 #[test]

@@ -52,11 +52,20 @@ fn check_accepts_every_seed_and_warns_about_braceless_expressions() {
     assert_eq!(stdout.lines().filter(|line| line.starts_with("ok: ")).count(), 5, "{stdout}");
     // PropelAuth and Deepgram write `Bearer $inputs.backendApiKey` / `Token $inputs.apiKey`: three steps each.
     assert_eq!(stderr.lines().filter(|line| line.contains("is written without braces")).count(), 6, "{stderr}");
-    assert!(stderr.contains(
-        "warning: workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml:59:14: embedded expression \
-         `$inputs.apiKey` is written without braces"
-    ));
     assert!(!stderr.contains("error"), "{stderr}");
+    assert!(stderr.ends_with("\nwarning: 6 warnings emitted\n"), "{stderr}");
+}
+
+/// A warning, rendered: the brace-less expression is underlined inside `Token $inputs.apiKey`.
+#[test]
+fn warnings_are_rendered_with_the_expression_underlined() {
+    let output =
+        cli().args(["check", "workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml"]).output().unwrap();
+    assert!(output.status.success());
+    expectorate::assert_contents(
+        "tests/diagnostics/cli-deepgram-warnings.txt",
+        &String::from_utf8_lossy(&output.stderr),
+    );
 }
 
 #[test]
@@ -64,11 +73,75 @@ fn check_fails_with_located_diagnostics() {
     let output =
         cli().args(["check", "arazzo-codegen/tests/fixtures/bad/undeclared-input.arazzo.yaml"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "error: arazzo-codegen/tests/fixtures/bad/undeclared-input.arazzo.yaml:20:20: `$inputs.petID` is not a \
-         declared input; declared inputs: `petId` (at workflows[0].steps[0].parameters[0].value)\n"
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    expectorate::assert_contents(
+        "tests/diagnostics/cli-undeclared-input.txt",
+        &String::from_utf8_lossy(&output.stderr),
     );
+}
+
+/// `generate` shows a document's problems exactly as `check` does.
+#[test]
+fn generate_renders_problems_as_check_does() {
+    let file = "arazzo-codegen/tests/diagnostics/two-files.arazzo.yaml";
+    let checked = cli().args(["check", file]).output().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let generated = cli().args(["generate", file, "--out"]).arg(out.path()).output().unwrap();
+    assert_eq!(checked.status.code(), Some(1));
+    assert_eq!(generated.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&generated.stderr), String::from_utf8_lossy(&checked.stderr));
+    assert!(
+        String::from_utf8_lossy(&checked.stderr)
+            .contains("--> arazzo-codegen/tests/diagnostics/broken.openapi.json:8:24")
+    );
+}
+
+/// `--message-format json`: one JSON object per line on stdout, diagnostics and progress alike,
+/// nothing on stderr; two documents, problems in two files.
+#[test]
+fn json_messages_are_one_object_per_line() {
+    let output = cli()
+        .args(["--message-format", "json", "check"])
+        .args([
+            "arazzo-codegen/tests/diagnostics/two-files.arazzo.yaml",
+            "arazzo-codegen/tests/fixtures/features.arazzo.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    expectorate::assert_contents("tests/diagnostics/cli-two-files.jsonl", &stdout);
+    let reasons: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reasons, ["diagnostic", "diagnostic", "diagnostic", "diagnostic", "checked"]);
+    // No colors in JSON, even when asked for them.
+    let colored = cli()
+        .args([
+            "--message-format",
+            "json",
+            "--color",
+            "always",
+            "check",
+            "arazzo-codegen/tests/diagnostics/two-files.arazzo.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&colored.stdout).contains("\\u001b"));
+}
+
+/// Colors when asked (`auto` is off here: the test's stderr is a pipe), never in the text otherwise.
+#[test]
+fn colors_follow_the_color_option() {
+    let file = "arazzo-codegen/tests/fixtures/bad/undeclared-input.arazzo.yaml";
+    let stderr =
+        |args: &[&str]| String::from_utf8_lossy(&cli().args(args).arg(file).output().unwrap().stderr).into_owned();
+    assert!(stderr(&["--color", "always", "check"]).contains("\u{1b}["));
+    assert!(!stderr(&["--color", "never", "check"]).contains('\u{1b}'));
+    assert!(!stderr(&["check"]).contains('\u{1b}'));
+    assert_eq!(stderr(&["check", "--color", "never"]), stderr(&["check"]));
 }
 
 #[test]

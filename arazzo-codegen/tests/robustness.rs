@@ -690,7 +690,7 @@ fn keywords_and_colliding_names_get_distinct_identifiers() {
     assert!(source.contains("run.step(\"Self\", \"getPet\");"), "{source}");
     // Workflow outputs `self` and `Self`; a step `type` with an output `crate`.
     assert_eq!(line_with(&source, "pub self_: ::std::string"), "pub self_: ::std::string::String,");
-    assert_eq!(line_with(&source, "pub self__2:"), "pub self__2: ::std::string::String,");
+    assert_eq!(line_with(&source, "pub self_2:"), "pub self_2: ::std::string::String,");
     assert_eq!(line_with(&source, "let type_crate:"), "let type_crate: i64 = i64::from(response.status());");
     assert_eq!(line_with(&source, "pub crate_:"), "pub crate_: i64,");
 }

@@ -360,7 +360,11 @@ fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Optio
             match source {
                 None => {
                     let names = list(cx.document.source_descriptions.iter().map(|source| source.name.as_str()));
-                    cx.reporter.error(pointer, format!("no source description is named `{name}`; sources: {names}"));
+                    cx.reporter.error_with_help(
+                        pointer,
+                        format!("no source description is named `{name}`"),
+                        format!("sources: {names}"),
+                    );
                 }
                 Some(source) if source.kind != Some(model::SourceKind::Arazzo) => cx.reporter.error(
                     pointer,
@@ -377,13 +381,21 @@ fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Optio
         let found = plan.workflows.iter().find(|workflow| workflow.workflow_id == rest);
         if found.is_none() {
             let names = list(plan.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
-            cx.reporter.error(pointer, format!("source `{name}` has no workflow `{rest}`; its workflows are: {names}"));
+            cx.reporter.error_with_help(
+                pointer,
+                format!("source `{name}` has no workflow `{rest}`"),
+                format!("its workflows are: {names}"),
+            );
         }
         return found;
     }
     let Some(index) = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id) else {
         let names = list(cx.document.workflows.iter().map(|workflow| workflow.workflow_id.as_str()));
-        cx.reporter.error(pointer, format!("no workflow `{callee_id}` in this document; its workflows are: {names}"));
+        cx.reporter.error_with_help(
+            pointer,
+            format!("no workflow `{callee_id}` in this document"),
+            format!("its workflows are: {names}"),
+        );
         return None;
     };
     // A callee that failed to check (or is part of a cycle) has been reported already.

@@ -118,36 +118,89 @@ fn simple(cx: &mut Context<'_, '_>, text: &str, pointer: &str, env: &Env<'_>) ->
     let parsed = match condition::parse_condition(text) {
         Ok(parsed) => parsed,
         Err(error) => {
+            let previous = cx.reporter.focus(pointer, text, super::char_at(text, error.offset));
             cx.reporter.error(pointer, format!("`{text}` is not a valid condition: {error}"));
+            cx.reporter.unfocus(previous);
             return None;
         }
     };
     if let Some(check) = status_check(&parsed) {
         return Some(CriterionCheck::Status(check));
     }
-    compile(cx, &parsed, pointer, env).map(CriterionCheck::Simple)
+    let mut operands = Operands { text, ranges: operand_ranges(text).into_iter() };
+    compile(cx, &parsed, pointer, env, &mut operands).map(CriterionCheck::Simple)
 }
 
-fn compile(cx: &mut Context<'_, '_>, condition: &Condition, pointer: &str, env: &Env<'_>) -> Option<ConditionPlan> {
+/// The operands of a condition's text, in source order, to underline the one a diagnostic is about.
+struct Operands<'t> {
+    text: &'t str,
+    ranges: std::vec::IntoIter<std::ops::Range<usize>>,
+}
+
+/// Byte ranges of the `$` operands of a condition that parsed, in source order (the order
+/// [`compile`] visits them), found as the tokenizer finds them: an operand ends at whitespace, `)`
+/// or an operator, and `'...'` literals (with `''` for a quote) are skipped.
+fn operand_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    const OPERATORS: [&str; 6] = ["==", "!=", "<", ">", "&&", "||"];
+    let mut ranges = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' => {
+                while let Some((_, c)) = chars.next() {
+                    if c == '\'' && chars.next_if(|&(_, c)| c == '\'').is_none() {
+                        break;
+                    }
+                }
+            }
+            '$' => {
+                let rest = &text[i..];
+                let len = rest
+                    .char_indices()
+                    .find(|&(j, c)| {
+                        c.is_whitespace() || c == ')' || OPERATORS.iter().any(|op| rest[j..].starts_with(op))
+                    })
+                    .map_or(rest.len(), |(j, _)| j);
+                ranges.push(i..i + len);
+                while chars.next_if(|&(j, _)| j < i + len).is_some() {}
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+fn compile(
+    cx: &mut Context<'_, '_>,
+    condition: &Condition,
+    pointer: &str,
+    env: &Env<'_>,
+    operands: &mut Operands<'_>,
+) -> Option<ConditionPlan> {
     Some(match condition {
         Condition::Literal(literal) => ConditionPlan::Literal(literal_value(literal)),
         Condition::Expr(parsed, navigation) => {
-            ConditionPlan::Operand { operand: operand(cx, parsed, pointer, env)?, navigation: navigation.clone() }
+            let previous = operands.ranges.next().map(|range| cx.reporter.focus(pointer, operands.text, range));
+            let planned = operand(cx, parsed, pointer, env);
+            if let Some(previous) = previous {
+                cx.reporter.unfocus(previous);
+            }
+            ConditionPlan::Operand { operand: planned?, navigation: navigation.clone() }
         }
-        Condition::Not(inner) => ConditionPlan::Not(Box::new(compile(cx, inner, pointer, env)?)),
+        Condition::Not(inner) => ConditionPlan::Not(Box::new(compile(cx, inner, pointer, env, operands)?)),
         Condition::Compare(left, operator, right) => {
-            let left = compile(cx, left, pointer, env);
-            let right = compile(cx, right, pointer, env);
+            let left = compile(cx, left, pointer, env, operands);
+            let right = compile(cx, right, pointer, env, operands);
             ConditionPlan::Compare(Box::new(left?), *operator, Box::new(right?))
         }
         Condition::And(left, right) => {
-            let left = compile(cx, left, pointer, env);
-            let right = compile(cx, right, pointer, env);
+            let left = compile(cx, left, pointer, env, operands);
+            let right = compile(cx, right, pointer, env, operands);
             ConditionPlan::And(Box::new(left?), Box::new(right?))
         }
         Condition::Or(left, right) => {
-            let left = compile(cx, left, pointer, env);
-            let right = compile(cx, right, pointer, env);
+            let left = compile(cx, left, pointer, env, operands);
+            let right = compile(cx, right, pointer, env, operands);
             ConditionPlan::Or(Box::new(left?), Box::new(right?))
         }
     })

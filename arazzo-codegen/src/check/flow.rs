@@ -5,23 +5,67 @@
 //! output that some path skips is a build error; a workflow output that some path to the end skips
 //! becomes an `Option`.
 
-use std::collections::BTreeSet;
-
 use crate::plan::{ActionKind, StepPlan, ValueRef, WorkflowOutputPlan};
 
 /// Steps sure to have succeeded, per step (`None`: the step cannot be reached) and at the end.
 pub(crate) struct Flow {
-    pub(crate) before: Vec<Option<BTreeSet<usize>>>,
-    pub(crate) at_end: Option<BTreeSet<usize>>,
+    pub(crate) before: Vec<Option<StepSet>>,
+    pub(crate) at_end: Option<StepSet>,
+}
+
+/// A set of step indexes, one bit each: the analysis keeps a set per step, and a tree per step would
+/// make a workflow of thousands of steps take minutes and gigabytes (see `tests/hostile`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StepSet {
+    words: Vec<u64>,
+}
+
+impl StepSet {
+    pub(crate) fn contains(&self, step: &usize) -> bool {
+        self.words.get(step / 64).is_some_and(|word| word >> (step % 64) & 1 == 1)
+    }
+
+    fn insert(&mut self, step: usize) {
+        if self.words.len() <= step / 64 {
+            self.words.resize(step / 64 + 1, 0);
+        }
+        self.words[step / 64] |= 1 << (step % 64);
+    }
+
+    /// Keeps only the steps `other` has too; whether any went.
+    fn retain_common(&mut self, other: &StepSet) -> bool {
+        let mut changed = false;
+        for (index, word) in self.words.iter_mut().enumerate() {
+            let kept = *word & other.words.get(index).copied().unwrap_or_default();
+            changed |= kept != *word;
+            *word = kept;
+        }
+        changed
+    }
+}
+
+impl PartialEq for StepSet {
+    fn eq(&self, other: &Self) -> bool {
+        let word = |set: &Self, index: usize| set.words.get(index).copied().unwrap_or_default();
+        (0..self.words.len().max(other.words.len())).all(|index| word(self, index) == word(other, index))
+    }
+}
+
+impl FromIterator<usize> for StepSet {
+    fn from_iter<I: IntoIterator<Item = usize>>(steps: I) -> Self {
+        let mut set = Self::default();
+        steps.into_iter().for_each(|step| set.insert(step));
+        set
+    }
 }
 
 pub(crate) fn analyse(steps: &[StepPlan]) -> Flow {
-    let mut before: Vec<Option<BTreeSet<usize>>> = vec![None; steps.len()];
-    let mut at_end: Option<BTreeSet<usize>> = None;
+    let mut before: Vec<Option<StepSet>> = vec![None; steps.len()];
+    let mut at_end: Option<StepSet> = None;
     if steps.is_empty() {
-        return Flow { before, at_end: Some(BTreeSet::new()) };
+        return Flow { before, at_end: Some(StepSet::default()) };
     }
-    before[0] = Some(BTreeSet::new());
+    before[0] = Some(StepSet::default());
     // Sets only shrink, so this ends; the bound is a guard, not a limit that is ever reached.
     for _ in 0..=steps.len() * steps.len() + 1 {
         let mut changed = false;
@@ -67,17 +111,13 @@ fn edges(index: usize, step: &StepPlan, count: usize) -> Vec<(Option<usize>, boo
     edges
 }
 
-fn meet(slot: &mut Option<BTreeSet<usize>>, incoming: &BTreeSet<usize>) -> bool {
+fn meet(slot: &mut Option<StepSet>, incoming: &StepSet) -> bool {
     match slot {
         None => {
             *slot = Some(incoming.clone());
             true
         }
-        Some(known) => {
-            let before = known.len();
-            known.retain(|step| incoming.contains(step));
-            known.len() != before
-        }
+        Some(known) => known.retain_common(incoming),
     }
 }
 
@@ -127,7 +167,7 @@ mod tests {
         }
     }
 
-    fn set(items: &[usize]) -> Option<BTreeSet<usize>> {
+    fn set(items: &[usize]) -> Option<StepSet> {
         Some(items.iter().copied().collect())
     }
 

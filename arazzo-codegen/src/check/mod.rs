@@ -15,8 +15,8 @@ mod workflow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, json_path_of_pointer};
-use crate::load::{self, Loaded};
+use crate::diagnostic::{Diagnostic, Location, json_path_of_pointer};
+use crate::load::{Files, Loaded};
 use crate::model::{self, Document, Extra, Reusable};
 use crate::naming::{self, Scope};
 use crate::openapi::OpenApi;
@@ -58,17 +58,58 @@ pub(crate) struct Source {
 pub(crate) struct Reporter<'a> {
     pub(crate) loaded: &'a Loaded,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Set while checking one expression inside a longer string (see [`Reporter::focus`]).
+    pub(crate) focus: Option<Focus>,
+}
+
+/// The bytes of the string at `pointer` that diagnostics reported there are about.
+#[derive(Clone, Debug)]
+pub(crate) struct Focus {
+    pointer: String,
+    text: String,
+    range: std::ops::Range<usize>,
 }
 
 impl Reporter<'_> {
     pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let location = self.loaded.spans.nearest(pointer);
-        self.diagnostics.push(Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message));
+        let (location, end) = self.locate(pointer);
+        let diagnostic = Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message);
+        self.diagnostics.push(diagnostic.with_end(end));
+    }
+
+    /// An error with a hint (the names that exist, the closest ones), shown as `help:`.
+    pub(crate) fn error_with_help(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        let (location, end) = self.locate(pointer);
+        let diagnostic = Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message);
+        self.diagnostics.push(diagnostic.with_end(end).with_help(help));
     }
 
     pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
-        let location = self.loaded.spans.nearest(pointer);
-        self.diagnostics.push(Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message));
+        let (location, end) = self.locate(pointer);
+        let diagnostic = Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message);
+        self.diagnostics.push(diagnostic.with_end(end));
+    }
+
+    /// Until [`unfocus`](Self::unfocus), diagnostics at `pointer`, whose value is `text`, point at the
+    /// bytes `range` of it (an expression inside a longer string) rather than at the whole value,
+    /// when the string maps exactly onto the source. Returns the focus it replaces.
+    pub(crate) fn focus(&mut self, pointer: &str, text: &str, range: std::ops::Range<usize>) -> Option<Focus> {
+        self.focus.replace(Focus { pointer: pointer.to_string(), text: text.to_string(), range })
+    }
+
+    /// Puts back the focus [`focus`](Self::focus) replaced.
+    pub(crate) fn unfocus(&mut self, previous: Option<Focus>) {
+        self.focus = previous;
+    }
+
+    /// Start and end of what a diagnostic at `pointer` is about.
+    fn locate(&self, pointer: &str) -> (Option<Location>, Option<Location>) {
+        if let Some(focus) = self.focus.as_ref().filter(|focus| focus.pointer == pointer)
+            && let Some((start, end)) = self.loaded.spans.text_range(pointer, &focus.text, focus.range.clone())
+        {
+            return (Some(start), Some(end));
+        }
+        self.loaded.spans.nearest_range(pointer).map_or((None, None), |(start, end)| (Some(start), end))
     }
 
     /// Parses a runtime expression, reporting it when it is not one.
@@ -76,7 +117,9 @@ impl Reporter<'_> {
         match crate::expr::parse(text) {
             Ok(parsed) => Some(parsed),
             Err(error) => {
+                let previous = self.focus(pointer, text, char_at(text, error.offset));
                 self.error(pointer, format!("`{text}` is not a runtime expression: {error}"));
+                self.unfocus(previous);
                 None
             }
         }
@@ -100,16 +143,28 @@ impl Reporter<'_> {
             if !key.starts_with("x-") {
                 // Point at the key itself: that is where the typo is.
                 let key_pointer = format!("{pointer}/{}", escape(key));
-                let location = self.loaded.spans.key(&key_pointer).or_else(|| self.loaded.spans.nearest(&key_pointer));
-                self.diagnostics.push(Diagnostic::error(
+                let (location, end) = match self.loaded.spans.key(&key_pointer) {
+                    Some(start) => (Some(start), self.loaded.spans.key_end(&key_pointer)),
+                    None => self.locate(&key_pointer),
+                };
+                let diagnostic = Diagnostic::error(
                     &self.loaded.path,
                     location,
                     json_path_of_pointer(&key_pointer),
                     format!("unknown field `{key}`; fields that are not in the specification must start with `x-`"),
-                ));
+                );
+                self.diagnostics.push(diagnostic.with_end(end));
             }
         }
     }
+}
+
+/// The bytes of the character at byte `offset` of `text` (empty at the end), for a caret under the
+/// place a syntax error names.
+pub(crate) fn char_at(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let offset = offset.min(text.len());
+    let width = text.get(offset..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+    offset..offset + width
 }
 
 /// Escapes a key for use in a JSON pointer.
@@ -117,20 +172,24 @@ pub(crate) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Checks a loaded Arazzo document and plans its module.
+/// Checks a loaded Arazzo document and plans its module, reading the descriptions its sources name
+/// from disk.
 pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
-    let mut reporter = Reporter { loaded, diagnostics: Vec::new() };
-    let mut files_read = vec![loaded.path.clone()];
+    check_with(loaded, options, Files::Disk)
+}
+
+/// [`check`], reading the descriptions its sources name from `files`.
+pub fn check_with(loaded: &Loaded, options: &Options, files: Files<'_>) -> Result<Checked, Failed> {
+    let mut reporter = Reporter { loaded, diagnostics: Vec::new(), focus: None };
+    let mut reading = Reading { files, read: vec![loaded.path.clone()], visiting: vec![files.identity(&loaded.path)] };
     let plan = match model::from_value(&loaded.value) {
-        Ok(document) => {
-            let mut visiting = vec![loaded.path.canonicalize().unwrap_or_else(|_| loaded.path.clone())];
-            plan_document(&document, options, &mut reporter, &mut files_read, "", &mut visiting)
-        }
+        Ok(document) => plan_document(&document, options, &mut reporter, &mut reading, ""),
         Err((pointer, message)) => {
             reporter.error(&pointer, format!("not a valid Arazzo document: {message}"));
             None
         }
     };
+    let files_read = reading.read;
     let mut diagnostics = reporter.diagnostics;
     diagnostics.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
     // Workflow-level actions are checked once per step: report each of their problems once.
@@ -143,16 +202,24 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
     }
 }
 
+/// Where the files of one check come from, and what has been read so far.
+struct Reading<'a> {
+    files: Files<'a>,
+    /// Every file read, for `cargo:rerun-if-changed`.
+    read: Vec<PathBuf>,
+    /// The Arazzo documents being planned (see [`Files::identity`]), to refuse cycles of them.
+    visiting: Vec<PathBuf>,
+}
+
 /// Plans one document. `prefix` is empty for the document being generated; the workflows of an
 /// Arazzo source description are planned into the same module with the source's name before all
-/// their names. `visiting` holds the documents being planned, to refuse cycles of them.
+/// their names.
 fn plan_document(
     document: &Document,
     options: &Options,
     reporter: &mut Reporter<'_>,
-    files_read: &mut Vec<PathBuf>,
+    reading: &mut Reading<'_>,
     prefix: &str,
-    visiting: &mut Vec<PathBuf>,
 ) -> Option<ModulePlan> {
     let patch = document.arazzo.strip_prefix("1.0.").unwrap_or_default();
     if patch.is_empty() || !patch.bytes().all(|b| b.is_ascii_digit()) {
@@ -181,14 +248,14 @@ fn plan_document(
             continue;
         }
         if description.kind == Some(model::SourceKind::Arazzo) {
-            let nested = load_arazzo_source(description, options, &pointer, reporter, files_read, prefix, visiting);
+            let nested = load_arazzo_source(description, options, &pointer, reporter, reading, prefix);
             match nested {
                 Some(nested) => foreign.push((description.name.clone(), nested)),
                 None => all_sources_loaded = false,
             }
             continue;
         }
-        let Some(openapi) = load_source(description, options, &pointer, reporter, files_read) else {
+        let Some(openapi) = load_source(description, options, &pointer, reporter, reading) else {
             all_sources_loaded = false;
             continue;
         };
@@ -297,10 +364,10 @@ fn load_source(
     options: &Options,
     pointer: &str,
     reporter: &mut Reporter<'_>,
-    files_read: &mut Vec<PathBuf>,
+    reading: &mut Reading<'_>,
 ) -> Option<OpenApi> {
-    let path = source_path(description, options, pointer, reporter, files_read)?;
-    let loaded = match load::load_file(&path) {
+    let path = source_path(description, options, pointer, reporter, reading)?;
+    let loaded = match reading.files.load(&path) {
         Ok(loaded) => loaded,
         Err(diagnostic) => {
             reporter.error(
@@ -333,7 +400,7 @@ fn source_path(
     options: &Options,
     pointer: &str,
     reporter: &mut Reporter<'_>,
-    files_read: &mut Vec<PathBuf>,
+    reading: &mut Reading<'_>,
 ) -> Option<PathBuf> {
     let path = match options.sources.get(&description.name) {
         Some(path) => path.clone(),
@@ -352,7 +419,7 @@ fn source_path(
             }
         },
     };
-    files_read.push(path.clone());
+    reading.read.push(path.clone());
     Some(path)
 }
 
@@ -363,14 +430,13 @@ fn load_arazzo_source(
     options: &Options,
     pointer: &str,
     reporter: &mut Reporter<'_>,
-    files_read: &mut Vec<PathBuf>,
+    reading: &mut Reading<'_>,
     prefix: &str,
-    visiting: &mut Vec<PathBuf>,
 ) -> Option<ModulePlan> {
     let url_pointer = format!("{pointer}/url");
-    let path = source_path(description, options, pointer, reporter, files_read)?;
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-    if visiting.contains(&canonical) {
+    let path = source_path(description, options, pointer, reporter, reading)?;
+    let canonical = reading.files.identity(&path);
+    if reading.visiting.contains(&canonical) {
         reporter.error(
             &url_pointer,
             format!(
@@ -380,7 +446,7 @@ fn load_arazzo_source(
         );
         return None;
     }
-    let loaded = match load::load_file(&path) {
+    let loaded = match reading.files.load(&path) {
         Ok(loaded) => loaded,
         Err(diagnostic) => {
             reporter.diagnostics.push(diagnostic);
@@ -391,17 +457,17 @@ fn load_arazzo_source(
     let document = match model::from_value(&loaded.value) {
         Ok(document) => document,
         Err((nested_pointer, message)) => {
-            let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new() };
+            let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
             nested.error(&nested_pointer, format!("not a valid Arazzo document: {message}"));
             reporter.diagnostics.extend(nested.diagnostics);
             return None;
         }
     };
-    let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new() };
-    visiting.push(canonical);
+    let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
+    reading.visiting.push(canonical);
     let nested_prefix = format!("{prefix} {}", description.name);
-    let plan = plan_document(&document, options, &mut nested, files_read, nested_prefix.trim(), visiting);
-    visiting.pop();
+    let plan = plan_document(&document, options, &mut nested, reading, nested_prefix.trim());
+    reading.visiting.pop();
     let failed = nested.diagnostics.iter().any(Diagnostic::is_error);
     reporter.diagnostics.extend(nested.diagnostics);
     if failed {
@@ -480,40 +546,59 @@ fn call_order(document: &Document, reporter: &mut Reporter<'_>) -> Vec<usize> {
         Done,
         Cyclic,
     }
+    /// A depth-first walk from `start`, its frames on the heap: a chain of thousands of workflow
+    /// calls must not overflow the stack.
     fn visit(
-        index: usize,
+        start: usize,
         marks: &mut [Mark],
         order: &mut Vec<usize>,
         callees: &dyn Fn(usize) -> Vec<(String, usize)>,
         document: &Document,
         reporter: &mut Reporter<'_>,
-    ) -> bool {
-        match marks[index] {
-            Mark::Done => return true,
-            Mark::Cyclic | Mark::Open => return false,
-            Mark::New => {}
+    ) {
+        struct Frame {
+            index: usize,
+            callees: Vec<(String, usize)>,
+            next: usize,
+            fine: bool,
         }
-        marks[index] = Mark::Open;
-        let mut fine = true;
-        for (pointer, callee) in callees(index) {
-            if marks[callee] == Mark::Open {
-                reporter.error(
-                    &pointer,
-                    format!(
-                        "workflow `{}` calls `{}`, which calls back into it; a cycle of workflow calls cannot be compiled",
-                        document.workflows[index].workflow_id, document.workflows[callee].workflow_id
-                    ),
-                );
-                fine = false;
-            } else if !visit(callee, marks, order, callees, document, reporter) {
-                fine = false;
+        if marks[start] != Mark::New {
+            return;
+        }
+        marks[start] = Mark::Open;
+        let mut stack = vec![Frame { index: start, callees: callees(start), next: 0, fine: true }];
+        while let Some(frame) = stack.last_mut() {
+            if let Some((pointer, callee)) = frame.callees.get(frame.next).cloned() {
+                frame.next += 1;
+                match marks[callee] {
+                    Mark::Open => {
+                        reporter.error(
+                            &pointer,
+                            format!(
+                                "workflow `{}` calls `{}`, which calls back into it; a cycle of workflow calls \
+                                 cannot be compiled",
+                                document.workflows[frame.index].workflow_id, document.workflows[callee].workflow_id
+                            ),
+                        );
+                        frame.fine = false;
+                    }
+                    Mark::Cyclic => frame.fine = false,
+                    Mark::Done => {}
+                    Mark::New => {
+                        marks[callee] = Mark::Open;
+                        stack.push(Frame { index: callee, callees: callees(callee), next: 0, fine: true });
+                    }
+                }
+                continue;
+            }
+            let Some(done) = stack.pop() else { break };
+            marks[done.index] = if done.fine { Mark::Done } else { Mark::Cyclic };
+            if done.fine {
+                order.push(done.index);
+            } else if let Some(caller) = stack.last_mut() {
+                caller.fine = false;
             }
         }
-        marks[index] = if fine { Mark::Done } else { Mark::Cyclic };
-        if fine {
-            order.push(index);
-        }
-        fine
     }
     let mut marks = vec![Mark::New; document.workflows.len()];
     let mut order = Vec::new();

@@ -36,11 +36,10 @@ fn by_id<'s>(cx: &mut Context<'s, '_>, id: &str, pointer: &str) -> Option<(usize
             Some(operation) => Some((index, operation)),
             None => {
                 let hint = list(source.openapi.closest_operation_ids(&rest, 3).into_iter());
-                cx.reporter.error(
+                cx.reporter.error_with_help(
                     pointer,
-                    format!(
-                        "source `{name}` has no operation `{rest}` (operationIds are case-sensitive); closest: {hint}"
-                    ),
+                    format!("source `{name}` has no operation `{rest}` (operationIds are case-sensitive)"),
+                    format!("closest: {hint}"),
                 );
                 None
             }
@@ -56,9 +55,17 @@ fn by_id<'s>(cx: &mut Context<'s, '_>, id: &str, pointer: &str) -> Option<(usize
         [one] => Some(*one),
         [] => {
             if cx.all_sources_loaded {
-                let hint =
-                    list(cx.sources.iter().flat_map(|source| source.openapi.closest_operation_ids(id, 3)).take(3));
-                cx.reporter.error(pointer, format!("no source description has an operation `{id}`; closest: {hint}"));
+                // Each source's three closest, then the three closest of those over all sources.
+                let mut closest: Vec<&str> =
+                    cx.sources.iter().flat_map(|source| source.openapi.closest_operation_ids(id, 3)).collect();
+                closest.sort_by_key(|candidate| (strsim::levenshtein(id, candidate), *candidate));
+                closest.dedup();
+                let hint = list(closest.into_iter().take(3));
+                cx.reporter.error_with_help(
+                    pointer,
+                    format!("no source description has an operation `{id}`"),
+                    format!("closest: {hint}"),
+                );
             }
             None
         }
@@ -109,7 +116,11 @@ fn source_named<'s>(cx: &mut Context<'s, '_>, name: &str, pointer: &str) -> Opti
     let found = cx.sources.iter().enumerate().find(|(_, source)| source.name == name);
     if found.is_none() && cx.all_sources_loaded {
         let names = list(cx.sources.iter().map(|source| source.name.as_str()));
-        cx.reporter.error(pointer, format!("no source description is named `{name}`; sources: {names}"));
+        cx.reporter.error_with_help(
+            pointer,
+            format!("no source description is named `{name}`"),
+            format!("sources: {names}"),
+        );
     }
     found
 }

@@ -50,9 +50,10 @@ impl Env<'_> {
                     }),
                     None => {
                         let declared = list(self.inputs.iter().map(|input| input.name.as_str()));
-                        reporter.error(
+                        reporter.error_with_help(
                             pointer,
-                            format!("`$inputs.{name}` is not a declared input; declared inputs: {declared}"),
+                            format!("`$inputs.{name}` is not a declared input"),
+                            format!("declared inputs: {declared}"),
                         );
                         None
                     }
@@ -92,9 +93,10 @@ impl Env<'_> {
                     }
                     None => {
                         let outputs = list(dependency.outputs.iter().map(|output| output.name.as_str()));
-                        reporter.error(
+                        reporter.error_with_help(
                             pointer,
-                            format!("workflow `{workflow}` has no output `{name}`; its outputs are: {outputs}"),
+                            format!("workflow `{workflow}` has no output `{name}`"),
+                            format!("its outputs are: {outputs}"),
                         );
                         None
                     }
@@ -117,8 +119,11 @@ impl Env<'_> {
                 Some(found) => Some(ValueRef::StepOutput { variable: found.variable.clone(), ty: found.ty.clone() }),
                 None => {
                     let outputs = list(earlier.outputs.iter().map(|candidate| candidate.name.as_str()));
-                    reporter
-                        .error(pointer, format!("step `{step}` has no output `{output}`; its outputs are: {outputs}"));
+                    reporter.error_with_help(
+                        pointer,
+                        format!("step `{step}` has no output `{output}`"),
+                        format!("its outputs are: {outputs}"),
+                    );
                     None
                 }
             };
@@ -134,15 +139,23 @@ impl Env<'_> {
                 let declared = &self.all_steps[index].outputs;
                 if !declared.contains_key(output) {
                     let outputs = list(declared.keys().map(String::as_str));
-                    reporter
-                        .error(pointer, format!("step `{step}` has no output `{output}`; its outputs are: {outputs}"));
+                    reporter.error_with_help(
+                        pointer,
+                        format!("step `{step}` has no output `{output}`"),
+                        format!("its outputs are: {outputs}"),
+                    );
                 }
                 return None;
             }
             format!("`$steps.{step}.outputs.{output}` is used before step `{step}` has run")
         } else {
             let steps = list(self.all_steps.iter().map(|candidate| candidate.step_id.as_str()));
-            format!("`$steps.{step}` names no step of this workflow; its steps are: {steps}")
+            reporter.error_with_help(
+                pointer,
+                format!("`$steps.{step}` names no step of this workflow"),
+                format!("its steps are: {steps}"),
+            );
+            return None;
         };
         reporter.error(pointer, message);
         None
@@ -210,7 +223,9 @@ impl Env<'_> {
         let parts = match expr::parse_template(text) {
             Ok(parts) => parts,
             Err(error) => {
+                let previous = reporter.focus(pointer, text, super::char_at(text, error.offset));
                 reporter.error(pointer, format!("invalid embedded expression in `{text}`: {error}"));
+                reporter.unfocus(previous);
                 return None;
             }
         };
@@ -222,7 +237,9 @@ impl Env<'_> {
         for part in parts {
             match part {
                 TemplatePart::Literal(literal) => pieces.push(TemplatePiece::Text(literal)),
-                TemplatePart::Expr { expr, braced, .. } => {
+                TemplatePart::Expr { expr, braced, offset } => {
+                    // Diagnostics about this expression underline it, not the whole string.
+                    let previous = reporter.focus(pointer, text, embedded_range(text, offset, braced));
                     if !braced {
                         reporter.warning(
                             pointer,
@@ -245,6 +262,7 @@ impl Env<'_> {
                         Some(value) => pieces.push(TemplatePiece::Value(value)),
                         None => complete = false,
                     }
+                    reporter.unfocus(previous);
                 }
             }
         }
@@ -307,6 +325,28 @@ fn pointer_into(
         return None;
     }
     Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.to_string() })
+}
+
+/// The bytes of the embedded expression whose `$` is at `offset`: up to the `}` that closes it (braces
+/// inside counted, as the template parser does), or for the brace-less form up to whitespace.
+fn embedded_range(text: &str, offset: usize, braced: bool) -> std::ops::Range<usize> {
+    let rest = text.get(offset..).unwrap_or_default();
+    let len = if braced {
+        let mut depth = 1usize;
+        rest.char_indices()
+            .find(|&(_, c)| {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            })
+            .map_or(rest.len(), |(i, _)| i)
+    } else {
+        rest.find(char::is_whitespace).unwrap_or(rest.len())
+    };
+    offset..offset + len
 }
 
 /// `a, b, c`, or `(none)`.

@@ -64,12 +64,19 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         .zip(&names.retries)
         .filter(|(step, _)| has_retry(step))
         .map(|(_, counter)| quote!(let mut #counter: u64 = 0;));
-    let arms = (0..workflow.steps.len()).map(|index| {
-        let variant = &variants[index];
-        let body = step_arm(plan, workflow, index, &names);
-        quote!(Step::#variant => { #body })
-    });
+    let bodies: Vec<TokenStream> =
+        (0..workflow.steps.len()).map(|index| step_arm(plan, workflow, index, &names)).collect();
+    let arms = variants.iter().zip(&bodies).map(|(variant, body)| quote!(Step::#variant => { #body }));
     let first = &variants[0];
+    // A step that no step's order or action leads to (the one after a step whose first action is an
+    // unconditional `goto`) never runs: its variant is never constructed, which rustc would report.
+    let enum_variants = variants.iter().enumerate().map(|(index, variant)| {
+        if index == 0 || bodies.iter().any(|body| constructs(body.clone(), variant)) {
+            quote!(#variant)
+        } else {
+            quote!(#[allow(dead_code)] #variant)
+        }
+    });
     let outputs = ident(&workflow.outputs_type);
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
@@ -98,7 +105,7 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     });
     quote! {
         /// The steps of the workflow, in document order.
-        enum Step { #(#variants),* }
+        enum Step { #(#enum_variants),* }
         #(#declarations)*
         #(#counters)*
         let mut next = ::core::option::Option::Some(Step::#first);
@@ -110,8 +117,34 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     }
 }
 
+/// Whether `tokens` contain `Step::#variant`.
+fn constructs(tokens: TokenStream, variant: &proc_macro2::Ident) -> bool {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    tokens.iter().enumerate().any(|(index, token)| match token {
+        TokenTree::Group(group) => constructs(group.stream(), variant),
+        TokenTree::Ident(ident) if ident == "Step" => {
+            matches!(tokens.get(index + 3), Some(TokenTree::Ident(next)) if next == variant)
+                && tokens[index + 1..index + 3]
+                    .iter()
+                    .all(|punct| matches!(punct, TokenTree::Punct(p) if p.as_char() == ':'))
+        }
+        _ => false,
+    })
+}
+
+/// Whether a step has a retry action that can apply. One with `retryLimit: 0` never does: it gets no
+/// branch (`retries < 0` is always false, and rustc says so) and no counter.
 fn has_retry(step: &StepPlan) -> bool {
-    step.on_failure.iter().chain(&step.on_success).any(|action| matches!(action.kind, ActionKind::Retry { .. }))
+    step.on_failure.iter().chain(&step.on_success).any(|action| !never_applies(action) && is_retry(action))
+}
+
+fn is_retry(action: &ActionPlan) -> bool {
+    matches!(action.kind, ActionKind::Retry { .. })
+}
+
+fn never_applies(action: &ActionPlan) -> bool {
+    matches!(action.kind, ActionKind::Retry { limit: 0, .. })
 }
 
 /// `value.clone()`, or `value` for `Copy` types, where clippy would object to the clone.
@@ -333,9 +366,9 @@ fn action_chain(
 ) -> TokenStream {
     let mut branches = Vec::new();
     let mut otherwise = fallback;
-    for action in actions {
+    for action in actions.iter().filter(|action| !never_applies(action)) {
         let effect = action_effect(workflow, action, names, index, success);
-        let unconditional = action.criteria.is_empty() && !matches!(action.kind, ActionKind::Retry { .. });
+        let unconditional = action.criteria.is_empty() && !is_retry(action);
         if unconditional {
             // Later actions and the default can no longer be reached.
             otherwise = effect;

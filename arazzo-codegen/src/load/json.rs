@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::{LoadError, Located, Spans, push_token};
+use super::{LoadError, Located, Recorded, Spans, push_token};
 use crate::diagnostic::Location;
 
 pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
@@ -85,21 +85,30 @@ impl Scan<'_> {
     }
 
     /// Records the value starting here (recursion depth is bounded by serde_json's nesting limit).
-    fn value(&mut self, pointer: String, key_at: Option<Location>) -> Result<(), Located> {
+    fn value(&mut self, pointer: String, key: Option<(Location, Location)>) -> Result<(), Located> {
         self.skip_ws();
-        self.spans.insert_entry(pointer.clone(), self.here(), key_at);
+        let start = self.here();
+        // A string without escapes is its text between the quotes, character for character.
+        let mut text = None;
         match self.peek() {
-            Some(b'{') => self.object(pointer),
-            Some(b'[') => self.array(pointer),
-            Some(b'"') => self.string(false).map(drop),
+            Some(b'{') => self.object(pointer.clone())?,
+            Some(b'[') => self.array(pointer.clone())?,
+            Some(b'"') => {
+                let source = self.text;
+                let (from, to, escaped) = self.string_bounds()?;
+                text = source.get(from..to).filter(|_| !escaped);
+            }
             Some(_) => {
                 while !matches!(self.peek(), None | Some(b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')) {
                     self.bump();
                 }
-                Ok(())
             }
-            None => Err(self.unexpected()),
+            None => return Err(self.unexpected()),
         }
+        let text_start = text.map(|_| Location { column: start.column + 1, ..start });
+        let recorded = Recorded { end: Some(self.here()), key, text_start };
+        self.spans.insert_entry(pointer, start, recorded, text);
+        Ok(())
     }
 
     fn object(&mut self, pointer: String) -> Result<(), Located> {
@@ -113,7 +122,8 @@ impl Scan<'_> {
         loop {
             self.skip_ws();
             let key_at = self.here();
-            let key = self.string(true)?;
+            let key = self.string()?;
+            let key_end = self.here();
             let mut child = pointer.clone();
             push_token(&mut child, &key);
             if !keys.insert(key.clone()) {
@@ -121,7 +131,7 @@ impl Scan<'_> {
             }
             self.skip_ws();
             self.expect(b':')?;
-            self.value(child, Some(key_at))?;
+            self.value(child, Some((key_at, key_end)))?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.bump(),
@@ -156,11 +166,22 @@ impl Scan<'_> {
         Ok(())
     }
 
-    /// Skips a string literal; returns its decoded content when `decode` (keys only: values are
-    /// already in serde_json's tree).
-    fn string(&mut self, decode: bool) -> Result<String, Located> {
+    /// Skips a string literal and decodes it (for keys: values are already in serde_json's tree).
+    fn string(&mut self) -> Result<String, Located> {
         let start = self.pos;
+        let (from, end, escaped) = self.string_bounds()?;
+        let literal = self.text.get(start..self.pos).ok_or_else(|| self.unexpected())?;
+        if escaped {
+            serde_json::from_str(literal).map_err(|_| self.unexpected())
+        } else {
+            Ok(self.text.get(from..end).unwrap_or_default().to_string())
+        }
+    }
+
+    /// Skips a string literal: the byte range between its quotes, and whether it has escapes.
+    fn string_bounds(&mut self) -> Result<(usize, usize, bool), Located> {
         self.expect(b'"')?;
+        let from = self.pos;
         let bytes = self.text.as_bytes();
         let mut escaped = false;
         let mut end = None;
@@ -190,14 +211,6 @@ impl Scan<'_> {
         };
         self.pos = end + 1;
         self.column += chars + 1;
-        if !decode {
-            return Ok(String::new());
-        }
-        let literal = self.text.get(start..self.pos).ok_or_else(|| self.unexpected())?;
-        if escaped {
-            serde_json::from_str(literal).map_err(|_| self.unexpected())
-        } else {
-            Ok(self.text.get(start + 1..end).unwrap_or_default().to_string())
-        }
+        Ok((from, end, escaped))
     }
 }

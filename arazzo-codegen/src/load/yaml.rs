@@ -25,11 +25,30 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 use serde_json::{Map, Number, Value};
 
-use super::{LoadError, Located, MAX_ALIAS_NODES, MAX_DEPTH, Spans, push_token};
+use super::{LoadError, Located, MAX_ALIAS_NODES, MAX_DEPTH, Recorded, Spans, push_token};
 use crate::diagnostic::Location;
 
 fn location(marker: Marker) -> Location {
     Location { line: marker.line(), column: marker.col() + 1 }
+}
+
+/// Where a scalar's first character is in the source, when its characters map one to one onto the
+/// source: on one line, and as long as written (plain) or as written less its quotes (quoted). Any
+/// escape (`\t`, `''`) makes the written form longer, so it is never mistaken for exact.
+fn text_start(text: &str, style: ScalarStyle, start: Marker, end: Marker) -> Option<Location> {
+    if start.line() != end.line() {
+        return None;
+    }
+    let written = end.index().checked_sub(start.index())?;
+    let chars = text.chars().count();
+    let at = location(start);
+    match style {
+        ScalarStyle::Plain if written == chars => Some(at),
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if written == chars + 2 => {
+            Some(Location { column: at.column + 1, ..at })
+        }
+        _ => None,
+    }
 }
 
 /// A value that an alias can copy.
@@ -43,8 +62,8 @@ struct Anchor {
 
 enum Container {
     Seq(Vec<Value>),
-    /// The mapping so far and the key (with its position) waiting for its value.
-    Map(Map<String, Value>, Option<(String, Location)>),
+    /// The mapping so far and the key (with its start and end) waiting for its value.
+    Map(Map<String, Value>, Option<(String, (Location, Location))>),
 }
 
 /// A sequence or mapping being filled.
@@ -61,8 +80,8 @@ struct Frame {
 /// Where the next node goes.
 enum Slot {
     Key,
-    /// A value at this pointer; the position of its key when it is a mapping entry.
-    Value(String, Option<Location>),
+    /// A value at this pointer; the start and end of its key when it is a mapping entry.
+    Value(String, Option<(Location, Location)>),
 }
 
 struct Builder {
@@ -89,6 +108,7 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
             Located::new(LoadError::Yaml(e.info().to_string()), Some(location(*e.marker())), builder.pointer_hint())
         })?;
         let at = location(span.start);
+        let end = location(span.end);
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
@@ -101,18 +121,19 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
                 if builder.frames.is_empty() && style == ScalarStyle::Plain && text.is_empty() && tag.is_none() {
                     empty_root = true;
                 }
-                builder.scalar(&text, style, anchor, tag.as_deref(), at)?;
+                let exact = text_start(&text, style, span.start, span.end);
+                builder.scalar(&text, style, anchor, tag.as_deref(), (at, end), exact)?;
             }
-            Event::Alias(id) => builder.alias(id, at)?,
+            Event::Alias(id) => builder.alias(id, (at, end))?,
             Event::SequenceStart(anchor, _) => builder.start(Container::Seq(Vec::new()), anchor, at)?,
             Event::MappingStart(anchor, _) => builder.start(Container::Map(Map::new(), None), anchor, at)?,
-            Event::SequenceEnd | Event::MappingEnd => builder.end(at)?,
+            Event::SequenceEnd | Event::MappingEnd => builder.end(at, end)?,
             Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
         }
     }
     match builder.root {
         Some(value) if !empty_root => Ok((value, builder.spans)),
-        _ => Err(Located::new(LoadError::Empty, None, "")),
+        _ => Err(Located::new(LoadError::Empty, Some(Location { line: 1, column: 1 }), "")),
     }
 }
 
@@ -129,10 +150,10 @@ impl Builder {
                 Slot::Value(format!("{pointer}/{}", items.len()), None)
             }
             Some(Frame { container: Container::Map(_, None), .. }) => Slot::Key,
-            Some(Frame { container: Container::Map(_, Some((key, key_at))), pointer, .. }) => {
+            Some(Frame { container: Container::Map(_, Some((key, key_span))), pointer, .. }) => {
                 let mut child = pointer.clone();
                 push_token(&mut child, key);
-                Slot::Value(child, Some(*key_at))
+                Slot::Value(child, Some(*key_span))
             }
         }
     }
@@ -143,7 +164,8 @@ impl Builder {
         style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
-        at: Location,
+        (at, end): (Location, Location),
+        text_start: Option<Location>,
     ) -> Result<(), Located> {
         let slot = self.slot();
         let pointer = match &slot {
@@ -156,43 +178,45 @@ impl Builder {
             self.anchors.insert(anchor, Anchor { value: value.clone(), key_text, nodes: 1, height: 0 });
         }
         match slot {
-            Slot::Key => self.key(text.to_string(), at),
-            Slot::Value(pointer, key_at) => {
-                self.spans.insert_entry(pointer.clone(), at, key_at);
+            Slot::Key => self.key(text.to_string(), (at, end)),
+            Slot::Value(pointer, key) => {
+                let recorded = Recorded { end: Some(end), key, text_start };
+                self.spans.insert_entry(pointer.clone(), at, recorded, value.as_str());
                 self.place(value, 1, 0, &pointer)
             }
         }
     }
 
-    fn key(&mut self, key: String, at: Location) -> Result<(), Located> {
+    fn key(&mut self, key: String, (at, end): (Location, Location)) -> Result<(), Located> {
         if let Some(Frame { container: Container::Map(map, pending), pointer, .. }) = self.frames.last_mut() {
             if map.contains_key(&key) {
                 let mut entry = pointer.clone();
                 push_token(&mut entry, &key);
                 return Err(Located::new(LoadError::DuplicateKey(key), Some(at), entry));
             }
-            *pending = Some((key, at));
+            *pending = Some((key, (at, end)));
         }
         Ok(())
     }
 
-    fn alias(&mut self, id: usize, at: Location) -> Result<(), Located> {
+    fn alias(&mut self, id: usize, (at, end): (Location, Location)) -> Result<(), Located> {
         let slot = self.slot();
         let Some(anchor) = self.anchors.get(&id) else {
             return Err(Located::new(LoadError::UnknownAnchor(id), Some(at), self.pointer_hint()));
         };
         match slot {
             Slot::Key => match anchor.key_text.clone() {
-                Some(key) => self.key(key, at),
+                Some(key) => self.key(key, (at, end)),
                 None => Err(Located::new(LoadError::ComplexKey, Some(at), self.pointer_hint())),
             },
-            Slot::Value(pointer, key_at) => {
+            Slot::Value(pointer, key) => {
                 if self.frames.len() + anchor.height > MAX_DEPTH {
                     return Err(Located::new(LoadError::TooDeep, Some(at), pointer));
                 }
                 let (nodes, height) = (anchor.nodes, anchor.height);
                 let value = self.copy(id, at, &pointer)?;
-                self.spans.insert_entry(pointer.clone(), at, key_at);
+                // Located at the alias, whose text is not the value's.
+                self.spans.insert_entry(pointer.clone(), at, Recorded { end: Some(end), key, text_start: None }, None);
                 self.place(value, nodes, height, &pointer)
             }
         }
@@ -213,21 +237,23 @@ impl Builder {
     fn start(&mut self, container: Container, anchor: usize, at: Location) -> Result<(), Located> {
         match self.slot() {
             Slot::Key => Err(Located::new(LoadError::ComplexKey, Some(at), self.pointer_hint())),
-            Slot::Value(pointer, key_at) => {
+            Slot::Value(pointer, key) => {
                 if self.frames.len() >= MAX_DEPTH {
                     return Err(Located::new(LoadError::TooDeep, Some(at), pointer));
                 }
-                self.spans.insert_entry(pointer.clone(), at, key_at);
+                // The end is known when the collection ends (see `end`).
+                self.spans.insert_entry(pointer.clone(), at, Recorded { end: None, key, text_start: None }, None);
                 self.frames.push(Frame { container, pointer, anchor, nodes: 1, height: 1 });
                 Ok(())
             }
         }
     }
 
-    fn end(&mut self, at: Location) -> Result<(), Located> {
+    fn end(&mut self, at: Location, end: Location) -> Result<(), Located> {
         let Some(frame) = self.frames.pop() else {
             return Err(Located::new(LoadError::Yaml("unbalanced end of collection".into()), Some(at), ""));
         };
+        self.spans.set_end(&frame.pointer, end);
         let value = match frame.container {
             Container::Seq(items) => Value::Array(items),
             Container::Map(map, _) => Value::Object(map),

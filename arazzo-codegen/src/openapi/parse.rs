@@ -22,14 +22,14 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        let location = self.loaded.spans.nearest(pointer);
-        Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message)
+        let (location, end) = self.loaded.spans.nearest_range(pointer).unzip();
+        Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message).with_end(end.flatten())
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        let location = self.loaded.spans.nearest(pointer);
+        let (location, end) = self.loaded.spans.nearest_range(pointer).unzip();
         let warning = Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message);
-        self.warnings.push(warning);
+        self.warnings.push(warning.with_end(end.flatten()));
     }
 }
 
