@@ -23,6 +23,8 @@ pub enum BuildError {
     Emit(#[from] crate::emit::EmitError),
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the folder {path}: {source}")]
+    ReadDir { path: PathBuf, source: std::io::Error },
 }
 
 impl std::fmt::Debug for BuildError {
@@ -46,6 +48,7 @@ impl std::fmt::Debug for BuildError {
 #[derive(Clone, Debug, Default)]
 pub struct Builder {
     files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
     overlays: Vec<PathBuf>,
     sources: BTreeMap<String, PathBuf>,
     out_dir: Option<PathBuf>,
@@ -79,6 +82,15 @@ impl Builder {
         for path in paths {
             self.file(path);
         }
+        self
+    }
+
+    /// Adds every Arazzo document under a folder and its subfolders, in path order: the `.yaml`,
+    /// `.yml` and `.json` files with a top-level `arazzo` field (`arazzo:` at the start of a line,
+    /// or a JSON `"arazzo"` key). OpenAPI descriptions and overlays beside them are left out, and
+    /// cargo reruns the build script when a file in the folder is added or changed.
+    pub fn dir(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.dirs.push(path.as_ref().to_path_buf());
         self
     }
 
@@ -121,7 +133,11 @@ impl Builder {
 
     /// Like [`compile`](Self::compile), returning what was done instead of printing warnings.
     pub fn compile_with_report(&self) -> Result<Report, BuildError> {
-        if self.files.is_empty() {
+        let mut files = self.files.clone();
+        for dir in &self.dirs {
+            arazzo_files_under(dir, &mut files)?;
+        }
+        if files.is_empty() {
             return Err(BuildError::NoFiles);
         }
         let out_dir = match &self.out_dir {
@@ -138,8 +154,9 @@ impl Builder {
         }
         let options = Options { sources: self.sources.clone(), display_name: None };
         let mut report = Report { files_read: self.overlays.clone(), ..Report::default() };
+        report.files_read.extend(self.dirs.iter().cloned());
         let mut outputs: Vec<(PathBuf, String)> = Vec::new();
-        for file in &self.files {
+        for file in &files {
             let options = Options { display_name: Some(display_name(file)), ..options.clone() };
             match crate::generate_file(file, &options, &overlays) {
                 Ok(generated) => {
@@ -180,6 +197,41 @@ impl Builder {
             }
         }
         Ok(report)
+    }
+}
+
+/// Appends the Arazzo documents under `dir` (see [`Builder::dir`]) in path order.
+fn arazzo_files_under(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), BuildError> {
+    let read_error = |source| BuildError::ReadDir { path: dir.to_path_buf(), source };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read_error)?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<Result<_, _>>()
+        .map_err(read_error)?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            arazzo_files_under(&path, into)?;
+        } else if is_arazzo_document(&path) {
+            into.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` is a YAML or JSON file with a top-level `arazzo` field. Files that cannot be
+/// read are not documents here (an unreadable file named explicitly still gets its error).
+fn is_arazzo_document(path: &Path) -> bool {
+    let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default();
+    if !matches!(extension, "yaml" | "yml" | "json") {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    if extension == "json" {
+        text.trim_start().starts_with('{') && text.contains("\"arazzo\"")
+    } else {
+        text.lines()
+            .any(|line| line.starts_with("arazzo:") || line.starts_with("\"arazzo\":") || line.starts_with("'arazzo':"))
     }
 }
 

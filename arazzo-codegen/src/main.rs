@@ -40,6 +40,8 @@ enum Color {
 enum Command {
     /// Check documents: exit 0 when they compile, 1 with located diagnostics otherwise.
     Check(Inputs),
+    /// Print a Mermaid flowchart of every workflow of the documents (after checking them).
+    Diagram(Inputs),
     /// Generate one `<module>.rs` per document into a directory.
     Generate {
         #[command(flatten)]
@@ -79,7 +81,8 @@ fn main() -> ExitCode {
     };
     let mut output = Output { format: cli.message_format, renderer: Renderer::new().styled(styled), seen: Vec::new() };
     let code = match cli.command {
-        Command::Check(inputs) => check(&inputs, &mut output),
+        Command::Check(inputs) => check(&inputs, &mut output, Report::Summary),
+        Command::Diagram(inputs) => check(&inputs, &mut output, Report::Diagram),
         Command::Generate { inputs, out } => generate(&inputs, out, &mut output),
     };
     output.finish();
@@ -143,7 +146,16 @@ impl Output {
     }
 }
 
-fn check(inputs: &Inputs, output: &mut Output) -> ExitCode {
+/// What `check` prints for a document that compiles.
+#[derive(Clone, Copy)]
+enum Report {
+    /// `ok: FILE (N workflows)`.
+    Summary,
+    /// The Mermaid flowcharts of its workflows.
+    Diagram,
+}
+
+fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
     let mut overlays = Vec::new();
     let mut failed = false;
     for path in &inputs.overlays {
@@ -161,10 +173,19 @@ fn check(inputs: &Inputs, output: &mut Output) -> ExitCode {
             Ok(checked) => {
                 output.diagnostics(&checked.warnings);
                 let workflows = checked.plan.workflows.len();
-                output.progress(
-                    format!("ok: {} ({workflows} workflows)", file.display()),
-                    json!({"reason": "checked", "file": file.to_string_lossy(), "workflows": workflows}),
-                );
+                match report {
+                    Report::Summary => output.progress(
+                        format!("ok: {} ({workflows} workflows)", file.display()),
+                        json!({"reason": "checked", "file": file.to_string_lossy(), "workflows": workflows}),
+                    ),
+                    Report::Diagram => {
+                        let mermaid = arazzo_codegen::diagram::module(&checked.plan);
+                        output.progress(
+                            mermaid.trim_end().to_string(),
+                            json!({"reason": "diagram", "file": file.to_string_lossy(), "mermaid": mermaid}),
+                        );
+                    }
+                }
             }
             Err(GenerateError::Invalid { diagnostics, .. }) => {
                 output.diagnostics(&diagnostics);

@@ -135,3 +135,37 @@ fn two_documents_with_the_same_module_name_are_refused() {
         .unwrap_err();
     assert!(matches!(&error, BuildError::DuplicateModule { module, .. } if module == "same"), "{error}");
 }
+
+#[test]
+fn a_folder_gives_every_arazzo_document_under_it_and_nothing_else() {
+    let out = tempfile::tempdir().unwrap();
+    let mut builder = Builder::new();
+    builder
+        .dir("../workflows")
+        .overlay("../workflows/backblaze/overlays/backblaze-credentials.overlay.yml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false);
+    let report = builder.compile_with_report().unwrap();
+    // The five seeds in path order; their OpenAPI descriptions and the overlay beside them are not
+    // taken for documents.
+    let modules: Vec<&str> = report.modules.iter().map(|(module, _)| module.as_str()).collect();
+    assert_eq!(
+        modules,
+        [
+            "apigee_rotate_app_key",
+            "backblaze_rotate_application_key",
+            "deepgram_rotate_project_key",
+            "propelauth_rotate_user_api_key",
+            "svix_rotate_integration_key"
+        ]
+    );
+    // The folder itself is reported, so that cargo reruns the build when a document is added.
+    assert!(report.files_read.contains(&PathBuf::from("../workflows")));
+}
+
+#[test]
+fn a_missing_folder_is_an_error_naming_it() {
+    let error = Builder::new().dir("no/such/folder").out_dir("unused").compile_with_report().unwrap_err();
+    assert!(matches!(&error, BuildError::ReadDir { path, .. } if path == &PathBuf::from("no/such/folder")), "{error}");
+    assert!(error.to_string().starts_with("cannot read the folder no/such/folder: "), "{error}");
+}

@@ -215,3 +215,25 @@ fn seeds_generate_against_the_full_published_descriptions() {
         assert_eq!(fresh, checked_in, "{provider}: the full description generates a different client");
     }
 }
+
+#[test]
+fn diagram_prints_the_golden_mermaid_flowchart() {
+    let output =
+        cli().args(["diagram", "workflows/svix/arazzo/svix-rotate-integration-key-workflow.yml"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // The same chart as the library's golden file (tests/diagrams.rs), printed as is.
+    let golden =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagrams/svix.mmd")).unwrap();
+    assert_eq!(stdout.trim_end(), golden.trim_end());
+    assert!(stdout.starts_with("%% rotate-integration-key\nflowchart TD\n"), "{stdout}");
+}
+
+#[test]
+fn diagram_of_a_broken_document_reports_its_errors() {
+    let output =
+        cli().args(["diagram", "arazzo-codegen/tests/fixtures/bad/dangling-step.arazzo.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "no chart for a broken document");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("dangling-step.arazzo.yaml:"));
+}
