@@ -28,6 +28,11 @@ pub(crate) struct Exchange {
     method: String,
     /// The path template, not the filled path: it holds no parameter value.
     path: String,
+    /// A fingerprint of what the request sent (see [`fingerprint`]), so that resuming with other
+    /// inputs is refused rather than answered with another resource's responses. Empty in
+    /// checkpoints written without one.
+    #[serde(default)]
+    request: String,
     status: u16,
     headers: Vec<(String, String)>,
     body: Body,
@@ -44,7 +49,7 @@ enum Body {
 impl Exchange {
     pub(crate) fn new(
         (workflow, step): (&str, &str),
-        (method, path): (&str, &str),
+        (method, path, request): (&str, &str, &str),
         status: u16,
         headers: &HeaderMap,
         body: &[u8],
@@ -62,14 +67,19 @@ impl Exchange {
             step: step.into(),
             method: method.into(),
             path: path.into(),
+            request: request.into(),
             status,
             headers,
             body,
         }
     }
 
-    fn answers(&self, (workflow, step): (&str, &str), (method, path): (&str, &str)) -> bool {
-        self.workflow == workflow && self.step == step && self.method == method && self.path == path
+    fn answers(&self, (workflow, step): (&str, &str), (method, path, request): (&str, &str, &str)) -> bool {
+        self.workflow == workflow
+            && self.step == step
+            && self.method == method
+            && self.path == path
+            && (self.request.is_empty() || self.request == request)
     }
 
     /// The recorded status, headers and body.
@@ -87,6 +97,32 @@ impl Exchange {
         };
         (self.status, headers, body)
     }
+}
+
+/// A fingerprint of what a request sends: its method, path and query as filled in (without the
+/// query values that are secrets, so that a renewed API key still resumes) and its body. FNV-1a,
+/// 64 bits, in hex: stable across Rust versions and platforms, unlike `std`'s hasher, because
+/// checkpoints are stored and read back by later builds. It detects changed inputs; it is not a
+/// security measure.
+pub(crate) fn fingerprint(method: &str, url: &reqwest::Url, body: Option<&[u8]>, secrets: &[SecretString]) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    let mut feed = |bytes: &[u8]| {
+        for byte in bytes.iter().chain([&0xff]) {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(PRIME);
+        }
+    };
+    feed(method.as_bytes());
+    feed(url.path().as_bytes());
+    for (name, value) in url.query_pairs() {
+        if !secrets.iter().any(|secret| secret.expose_secret() == value) {
+            feed(name.as_bytes());
+            feed(value.as_bytes());
+        }
+    }
+    feed(body.unwrap_or_default());
+    format!("{hash:016x}")
 }
 
 /// What a failed run had received before the step that failed: hand it to the generated
@@ -173,12 +209,23 @@ impl Serialize for ExposedCheckpoint<'_> {
 pub(crate) struct RunContext {
     deadline: Option<Instant>,
     limit: Duration,
-    log: Mutex<Vec<Exchange>>,
+    log: Mutex<Log>,
     replay: Mutex<VecDeque<Exchange>>,
     /// Every secret the run has handled so far (credentials, secret values sent, secrets read
     /// from responses): scrubbed from every later error excerpt, since a server may quote a key
     /// that an earlier step created in a later error message.
     secrets: Mutex<Vec<SecretString>>,
+}
+
+/// The exchanges of a run so far.
+#[derive(Default)]
+struct Log {
+    exchanges: Vec<Exchange>,
+    /// Whether the last exchange is a failed step's own, left out of checkpoints. Cleared when the
+    /// run records another exchange: it went on after that failure (a calling workflow's failure
+    /// action retried the workflow that failed), so a resumed run must replay it to take the same
+    /// path.
+    last_failed: bool,
 }
 
 impl RunContext {
@@ -187,7 +234,7 @@ impl RunContext {
             // `None`: a limit so large that it cannot be added to now, i.e. no limit.
             deadline: Instant::now().checked_add(limit),
             limit,
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(Log::default()),
             replay: Mutex::new(replay.into()),
             secrets: Mutex::new(Vec::new()),
         }
@@ -236,7 +283,11 @@ impl RunContext {
     /// The recorded answer to the next request, if the checkpoint has one; an error if the
     /// checkpoint expected a different request (it belongs to another workflow, or the inputs
     /// changed).
-    pub(crate) fn replay(&self, step: (&str, &str), request: (&str, &str)) -> Result<Option<Exchange>, StepError> {
+    pub(crate) fn replay(
+        &self,
+        step: (&str, &str),
+        request: (&str, &str, &str),
+    ) -> Result<Option<Exchange>, StepError> {
         let mut replay = lock(&self.replay);
         let Some(next) = replay.front() else { return Ok(None) };
         if !next.answers(step, request) {
@@ -251,20 +302,24 @@ impl RunContext {
     /// Records an exchange; returns its position.
     pub(crate) fn record(&self, exchange: Exchange) -> usize {
         let mut log = lock(&self.log);
-        log.push(exchange);
-        log.len() - 1
+        log.exchanges.push(exchange);
+        log.last_failed = false;
+        log.exchanges.len() - 1
     }
 
     /// The checkpoint of a run failing at `step`; `failed_exchange` (the failing step's own
-    /// response, if it got one) is dropped from the record, so resuming sends that request again.
+    /// response, if it got one) is left out, so resuming sends that request again. A workflow that
+    /// fails because a workflow it calls failed passes `None`: the called workflow's failed
+    /// exchange, still the last one, stays left out.
     pub(crate) fn checkpoint(&self, (workflow, step): (&str, &str), failed_exchange: Option<usize>) -> Checkpoint {
         let mut log = lock(&self.log);
         if let Some(position) = failed_exchange
-            && position + 1 == log.len()
+            && position + 1 == log.exchanges.len()
         {
-            log.pop();
+            log.last_failed = true;
         }
-        let mut exchanges = log.clone();
+        let kept = log.exchanges.len() - usize::from(log.last_failed);
+        let mut exchanges = log.exchanges[..kept].to_vec();
         // Exchanges not replayed yet (a resumed run that failed before using them all) still
         // took effect in the earlier run.
         exchanges.extend(lock(&self.replay).iter().cloned());
@@ -287,10 +342,36 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_fingerprint_follows_what_is_sent_but_not_secret_query_values() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        let key = SecretString::from("sk_query");
+        let base = fingerprint("POST", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{}"), &[key.clone()]);
+        assert_eq!(base.len(), 16);
+        // The host is not part of it: a resumed run may go to another address of the same API.
+        assert_eq!(
+            fingerprint("", &url("http://a.test"), None, &[]),
+            fingerprint("", &url("http://b.test"), None, &[])
+        );
+        let renewed = SecretString::from("sk_renewed");
+        assert_eq!(
+            base,
+            fingerprint("POST", &url("http://b.test/users/u1?x=1&key=sk_renewed"), Some(b"{}"), &[renewed])
+        );
+        for other in [
+            fingerprint("PUT", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{}"), &[key.clone()]),
+            fingerprint("POST", &url("http://a.test/users/u2?x=1&key=sk_query"), Some(b"{}"), &[key.clone()]),
+            fingerprint("POST", &url("http://a.test/users/u1?x=2&key=sk_query"), Some(b"{}"), &[key.clone()]),
+            fingerprint("POST", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{\"a\":1}"), &[key]),
+        ] {
+            assert_ne!(base, other);
+        }
+    }
+
     fn exchange(step: &str, body: &[u8]) -> Exchange {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("1"));
-        Exchange::new(("w", step), ("POST", "/keys"), 201, &headers, body)
+        Exchange::new(("w", step), ("POST", "/keys", "f1"), 201, &headers, body)
     }
 
     #[test]
@@ -329,15 +410,33 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_the_run_went_on_from_stays_on_record() {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new());
+        context.record(exchange("list", b"1"));
+        let failed = context.record(exchange("read", b"500"));
+        // A called workflow fails at `read`; so does its caller: the failed read is left out.
+        assert_eq!(context.checkpoint(("called", "read"), Some(failed)).exchanges.len(), 1);
+        assert_eq!(context.checkpoint(("caller", "lookup"), None).exchanges.len(), 1);
+        // The caller retries instead: the failed read is on the path a resumed run must take.
+        context.record(exchange("list", b"2"));
+        let checkpoint = context.checkpoint(("caller", "next"), None);
+        let steps: Vec<&str> = checkpoint.replayed_steps().map(|(_, step)| step).collect();
+        assert_eq!(steps, ["list", "read", "list"]);
+    }
+
+    #[test]
     fn replay_answers_matching_requests_in_order_and_refuses_others() {
         let context = RunContext::new(Duration::from_secs(5), vec![exchange("a", b"1"), exchange("b", b"2")]);
         assert!(context.replaying());
-        assert!(context.replay(("w", "a"), ("POST", "/keys")).unwrap().is_some());
-        let mismatch = context.replay(("w", "c"), ("POST", "/keys")).err().unwrap();
+        assert!(context.replay(("w", "a"), ("POST", "/keys", "f1")).unwrap().is_some());
+        // The same step sending something else (other inputs) is not answered from the record.
+        let other_inputs = context.replay(("w", "b"), ("POST", "/keys", "f2")).err().unwrap();
+        assert_eq!(other_inputs, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
+        let mismatch = context.replay(("w", "c"), ("POST", "/keys", "f1")).err().unwrap();
         assert_eq!(mismatch, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
-        assert!(context.replay(("w", "b"), ("POST", "/keys")).unwrap().is_some());
+        assert!(context.replay(("w", "b"), ("POST", "/keys", "f1")).unwrap().is_some());
         assert!(!context.replaying());
-        assert!(context.replay(("w", "d"), ("GET", "/")).unwrap().is_none());
+        assert!(context.replay(("w", "d"), ("GET", "/", "f1")).unwrap().is_none());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::client::Client;
 use crate::error::{StepError, WorkflowError};
-use crate::history::Exchange;
+use crate::history::{self, Exchange};
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{self, MAX_TRANSITIONS};
@@ -135,27 +135,29 @@ impl<P: Clone> Run<P> {
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
+        let prepared = request.prepare(base_url)?;
+        let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = self.client.context();
         let replayed = match context {
-            Some(context) => context.replay(ids, (method, &path))?,
+            Some(context) => context.replay(ids, (method, &path, &sent))?,
             None => None,
         };
         let mut result = match (replayed, context) {
             (Some(exchange), _) => {
                 tracing::debug!(parent: &span, "response replayed from the checkpoint");
-                transport::replay(base_url, request, exchange.response_parts())
+                Ok(transport::replay(prepared, exchange.response_parts()))
             }
             (None, Some(context)) => match context.remaining()? {
-                Some(left) => match tokio::time::timeout(left, transport::execute(&self.client, base_url, request))
-                    .instrument(span.clone())
-                    .await
-                {
-                    Ok(result) => result,
-                    Err(_) => Err(context.timed_out()),
-                },
-                None => transport::execute(&self.client, base_url, request).instrument(span.clone()).await,
+                Some(left) => {
+                    let sending = transport::execute_prepared(&self.client, prepared);
+                    match tokio::time::timeout(left, sending).instrument(span.clone()).await {
+                        Ok(result) => result,
+                        Err(_) => Err(context.timed_out()),
+                    }
+                }
+                None => transport::execute_prepared(&self.client, prepared).instrument(span.clone()).await,
             },
-            (None, None) => transport::execute(&self.client, base_url, request).instrument(span.clone()).await,
+            (None, None) => transport::execute_prepared(&self.client, prepared).instrument(span.clone()).await,
         };
         if let (Ok(response), Some(context)) = (&mut result, context) {
             response.add_secrets(context.secrets());
@@ -172,7 +174,7 @@ impl<P: Clone> Run<P> {
                 if let Some(context) = context {
                     let (status, headers, body) = (response.status(), response.headers(), response.body());
                     self.last_exchange =
-                        Some(context.record(Exchange::new(ids, (method, &path), status, headers, body)));
+                        Some(context.record(Exchange::new(ids, (method, &path, &sent), status, headers, body)));
                 }
             }
             Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),

@@ -15,7 +15,11 @@ use crate::sent::SentRequest;
 /// Prepares `request` against `base_url`, sends it and reads the body (bounded by the client's
 /// response size limit).
 pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
-    let mut prepared = request.prepare(base_url)?;
+    execute_prepared(client, request.prepare(base_url)?).await
+}
+
+/// Sends a request prepared with [`Request::prepare`].
+pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) -> Result<Response, StepError> {
     // Kept for criteria that read the request (`$url`, `$request.header.*`), in memory only.
     let mut sent = std::mem::take(&mut prepared.sent);
     sent.url = Some(prepared.url.clone());
@@ -37,16 +41,11 @@ pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -
 }
 
 /// The response to `request` that a checkpoint recorded, read as if it had just arrived.
-pub(crate) fn replay(
-    base_url: &str,
-    request: Request,
-    parts: (u16, HeaderMap, Vec<u8>),
-) -> Result<Response, StepError> {
-    let mut prepared = request.prepare(base_url)?;
+pub(crate) fn replay(mut prepared: Prepared, parts: (u16, HeaderMap, Vec<u8>)) -> Response {
     let mut sent = std::mem::take(&mut prepared.sent);
     sent.url = Some(prepared.url.clone());
     sent.headers = std::mem::take(&mut prepared.headers);
-    Ok(respond(prepared, sent, parts))
+    respond(prepared, sent, parts)
 }
 
 /// A response that knows its request's secrets and what was sent.
