@@ -346,7 +346,12 @@ mod tests {
     fn the_fingerprint_follows_what_is_sent_but_not_secret_query_values() {
         let url = |text: &str| reqwest::Url::parse(text).unwrap();
         let key = SecretString::from("sk_query");
-        let base = fingerprint("POST", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{}"), &[key.clone()]);
+        let base = fingerprint(
+            "POST",
+            &url("http://a.test/users/u1?x=1&key=sk_query"),
+            Some(b"{}"),
+            std::slice::from_ref(&key),
+        );
         assert_eq!(base.len(), 16);
         // The host is not part of it: a resumed run may go to another address of the same API.
         assert_eq!(
@@ -359,10 +364,30 @@ mod tests {
             fingerprint("POST", &url("http://b.test/users/u1?x=1&key=sk_renewed"), Some(b"{}"), &[renewed])
         );
         for other in [
-            fingerprint("PUT", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{}"), &[key.clone()]),
-            fingerprint("POST", &url("http://a.test/users/u2?x=1&key=sk_query"), Some(b"{}"), &[key.clone()]),
-            fingerprint("POST", &url("http://a.test/users/u1?x=2&key=sk_query"), Some(b"{}"), &[key.clone()]),
-            fingerprint("POST", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{\"a\":1}"), &[key]),
+            fingerprint(
+                "PUT",
+                &url("http://a.test/users/u1?x=1&key=sk_query"),
+                Some(b"{}"),
+                std::slice::from_ref(&key),
+            ),
+            fingerprint(
+                "POST",
+                &url("http://a.test/users/u2?x=1&key=sk_query"),
+                Some(b"{}"),
+                std::slice::from_ref(&key),
+            ),
+            fingerprint(
+                "POST",
+                &url("http://a.test/users/u1?x=2&key=sk_query"),
+                Some(b"{}"),
+                std::slice::from_ref(&key),
+            ),
+            fingerprint(
+                "POST",
+                &url("http://a.test/users/u1?x=1&key=sk_query"),
+                Some(b"{\"a\":1}"),
+                std::slice::from_ref(&key),
+            ),
         ] {
             assert_ne!(base, other);
         }

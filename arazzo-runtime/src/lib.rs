@@ -4,7 +4,7 @@
 //! a [`Client`] sends [`Request`]s, a [`Run`] tracks the workflow and step being executed and
 //! the outputs produced so far, [`Response`]s are checked against criteria and read through JSON
 //! pointers, and every failure is a [`WorkflowError`] naming the workflow and step, wrapping a
-//! [`StepError`] and carrying the partial outputs.
+//! [`StepError`] and carrying the partial outputs and a [`Checkpoint`] to resume from.
 //!
 //! Secrets ([`SecretString`], [`BasicCredentials`]) never appear in `Debug` output, tracing
 //! fields or error messages; headers built from them are marked sensitive, and they are scrubbed
@@ -13,11 +13,19 @@
 //! No TLS backend is enabled by default: enable the `rustls` or `native-tls` feature for `https`
 //! base URLs.
 //!
-//! # What generated code looks like
+//! # Calling a generated workflow
 //!
-//! ```no_run
-//! use arazzo_runtime::{Client, Method, Request, Run, SecretString, WorkflowError};
+//! A generated module has, per workflow, a function taking `&Client`, the `Config` (base URLs and
+//! credentials) and the inputs, and a `resume_...` function. Below, a hand-written stand-in of
+//! such a module (two steps: rotate a key, read it back), and a caller that handles the failure
+//! of the second step: it keeps the key the first step created, then resumes the run without
+//! rotating again. A [`DryRun`] plays the server; in real use the client is [`Client::new`].
 //!
+//! ```
+//! use arazzo_runtime::{Checkpoint, Client, DryRun, DryRunResponse, Method, Request, Run, SecretString, WorkflowError};
+//! use serde_json::json;
+//!
+//! // What `arazzo-codegen` writes, in short.
 //! #[derive(Clone, Debug, Default)]
 //! pub struct RotatePartial {
 //!     pub new_key: Option<SecretString>,
@@ -29,29 +37,92 @@
 //!     token: &SecretString,
 //!     app_id: &str,
 //! ) -> Result<SecretString, WorkflowError<RotatePartial>> {
-//!     let mut run = Run::<RotatePartial>::new("rotate-integration-key", client);
+//!     let mut run = Run::<RotatePartial>::new("rotate-key", client);
 //!
-//!     run.step("rotateKey", "v1.integration.rotate-key");
-//!     let request = Request::new(Method::Post, "/api/v1/app/{app_id}/key/rotate")
-//!         .path_param("app_id", app_id)
-//!         .bearer_auth(token);
-//!     let response = run.send(base_url, request).await?;
+//!     run.step("rotateKey", "v1.key.rotate");
+//!     let request = Request::new(Method::Post, "/app/{app_id}/key/rotate").path_param("app_id", app_id);
+//!     let response = run.send(base_url, request.bearer_auth(token)).await?;
 //!     run.check(response.status() == 200, "$statusCode == 200", &response)?;
-//!     let key: SecretString = run.output(&response, "/key")?;
-//!     run.partial.new_key = Some(key.clone());
-//!     Ok(key)
+//!     run.partial.new_key = Some(run.output(&response, "/key")?);
+//!
+//!     run.step("getKey", "v1.key.get");
+//!     let request = Request::new(Method::Get, "/app/{app_id}/key").path_param("app_id", app_id);
+//!     let response = run.send(base_url, request.bearer_auth(token)).await?;
+//!     run.check(response.status() == 200, "$statusCode == 200", &response)?;
+//!     run.output(&response, "/key")
 //! }
 //!
-//! # async fn example() {
-//! let client = Client::new();
-//! let token = SecretString::from("sk_test");
-//! match rotate(&client, "https://api.eu.svix.com/", &token, "app_1").await {
-//!     Ok(_key) => println!("rotated"),
-//!     // e.g. "workflow `rotate-integration-key` failed at step `rotateKey`: expected
-//!     // `$statusCode == 200` to hold, but the response status was 404 (body: ...)"
-//!     Err(error) => eprintln!("{error}"),
+//! pub async fn resume_rotate(
+//!     client: &Client,
+//!     base_url: &str,
+//!     token: &SecretString,
+//!     app_id: &str,
+//!     checkpoint: Checkpoint,
+//! ) -> Result<SecretString, WorkflowError<RotatePartial>> {
+//!     rotate(&client.resuming(checkpoint), base_url, token, app_id).await
 //! }
+//!
+//! // The caller.
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), WorkflowError<RotatePartial>> {
+//! let server = DryRun::new();
+//! server.respond(DryRunResponse::json(200, json!({ "key": "sk_new" })));
+//! server.respond(DryRunResponse::json(503, json!({ "detail": "try again later" })));
+//! let client = server.client();
+//! let token = SecretString::from("sk_admin");
+//!
+//! let checkpoint = match rotate(&client, "https://api.example.com", &token, "app_1").await {
+//!     Ok(key) => {
+//!         store(&key);
+//!         return Ok(());
+//!     }
+//!     Err(error) => {
+//!         // Names the workflow and the step and says what happened; never shows a secret.
+//!         eprintln!("{error}");
+//!         assert!(error.to_string().starts_with(
+//!             "workflow `rotate-key` failed at step `getKey`: \
+//!              expected `$statusCode == 200` to hold, but the response status was 503"
+//!         ));
+//!         // The key was rotated before the failure: the old one is dead, keep the new one.
+//!         if let Some(key) = &error.partial().new_key {
+//!             store(key);
+//!         }
+//!         // To resume in another process, save `checkpoint.expose_secrets()` (it serializes the
+//!         // responses, new key included) where secrets belong, and deserialize it later.
+//!         error.into_checkpoint()
+//!     }
+//! };
+//!
+//! // Resuming answers `rotateKey` from the checkpoint and sends only `getKey` again.
+//! server.respond(DryRunResponse::json(200, json!({ "key": "sk_new" })));
+//! let key = resume_rotate(&client, "https://api.example.com", &token, "app_1", checkpoint).await?;
+//! assert_eq!(key.expose_secret(), "sk_new");
+//! let sent: Vec<String> = server.requests().iter().map(|r| format!("{} {}", r.method(), r.path())).collect();
+//! assert_eq!(sent, ["POST /app/app_1/key/rotate", "GET /app/app_1/key", "GET /app/app_1/key"]);
+//! # Ok(())
 //! # }
+//!
+//! fn store(key: &SecretString) {
+//!     let _ = key.expose_secret(); // e.g. hand it to a secret manager
+//! }
+//! ```
+//!
+//! # Timeouts
+//!
+//! Every wait is bounded. A request that takes longer than its limit fails its step with
+//! [`StepError::Timeout`]; a run that outlasts the workflow limit (retries and their waits
+//! included) fails with [`StepError::WorkflowTimeout`]. The defaults are
+//! [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_REQUEST_TIMEOUT`] and [`DEFAULT_WORKFLOW_TIMEOUT`].
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let client = arazzo_runtime::Client::builder()
+//!     .connect_timeout(Duration::from_secs(5))
+//!     .request_timeout(Duration::from_secs(20)) // each request, response body included
+//!     .workflow_timeout(Duration::from_secs(120)) // each workflow run
+//!     .build();
+//! assert_eq!(client.workflow_timeout(), Duration::from_secs(120));
 //! ```
 
 mod client;

@@ -8,15 +8,9 @@ use reqwest::header::HeaderMap;
 
 use crate::client::{Backend, Client};
 use crate::error::StepError;
-use crate::request::{Prepared, Request};
+use crate::request::Prepared;
 use crate::response::Response;
 use crate::sent::SentRequest;
-
-/// Prepares `request` against `base_url`, sends it and reads the body (bounded by the client's
-/// response size limit).
-pub(crate) async fn execute(client: &Client, base_url: &str, request: Request) -> Result<Response, StepError> {
-    execute_prepared(client, request.prepare(base_url)?).await
-}
 
 /// Sends a request prepared with [`Request::prepare`].
 pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) -> Result<Response, StepError> {
@@ -150,13 +144,14 @@ fn io_reason(error: &reqwest::Error) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Method;
+    use crate::request::{Method, Request};
     use std::sync::Arc;
 
     #[tokio::test]
     async fn a_client_that_failed_to_build_reports_it_on_use() {
         let client = Client::with_backend(Backend::Http(Err(Arc::from("no TLS backend"))));
-        let error = execute(&client, "http://127.0.0.1:9", Request::new(Method::Get, "/")).await.err();
+        let prepared = Request::new(Method::Get, "/").prepare("http://127.0.0.1:9").unwrap();
+        let error = execute_prepared(&client, prepared).await.err();
         assert_eq!(
             error,
             Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })

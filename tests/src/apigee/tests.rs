@@ -129,3 +129,16 @@ async fn grant_accepts_product_objects_and_rejects_unknown_products() {
     );
     assert_eq!(call("PUT", &key_url, Some("Bearer x"), Some(json!({"apiProducts": ["platinum"]}))).await.status, 401);
 }
+
+#[tokio::test]
+async fn a_consumer_key_is_unique_in_the_organization_until_it_is_deleted() {
+    let fake = start(seed()).await.unwrap();
+    let keys = format!("{}/keys", app_url(&fake));
+    let create = || call("POST", &keys, Some(TOKEN), Some(json!({"consumerKey": OLD_KEY, "consumerSecret": "s"})));
+    // The seeded key is taken; once deleted, its value may be created again, and is then taken again.
+    assert_eq!(create().await.status, 409);
+    let old_key_url = format!("{keys}/old%2Fkey%2B1%3D");
+    assert_eq!(call("DELETE", &old_key_url, Some(TOKEN), None).await.status, 200);
+    assert_eq!(create().await.status, 200);
+    assert_eq!(create().await.status, 409);
+}
