@@ -7,20 +7,95 @@
 //! a dangling `$steps.x.outputs.y` or an unknown `operationId` is a build error with file, line and
 //! column, not a runtime surprise. The generated code calls the small `arazzo-runtime` crate.
 //!
-//! From `build.rs`:
+//! # From `build.rs`
 //!
 //! ```no_run
 //! // build.rs
 //! fn main() -> Result<(), arazzo_codegen::BuildError> {
 //!     arazzo_codegen::Builder::new()
+//!         // One document; the relative `url`s of its source descriptions resolve against its folder.
 //!         .file("workflows/svix-rotate-integration-key-workflow.yml")
+//!         // Every Arazzo document under a folder; the OpenAPI files beside them are skipped.
+//!         .dir("workflows/more")
+//!         // A source description whose `url` is remote (never fetched): use a vendored copy.
+//!         .source("apigeeApiManagement", "vendor/apigee-api-management-openapi.yml")
+//!         // An OpenAPI Overlay 1.0 document, applied to the document it `extends`.
+//!         .overlay("overlays/backblaze-credentials.overlay.yml")
+//!         // Writes OUT_DIR/<module>.rs per document (only when it changed), prints
+//!         // `cargo:rerun-if-changed` and the warnings; returns every error, located.
 //!         .compile()
 //! }
 //! ```
 //!
-//! and in the crate: `arazzo_runtime::include_workflow!("svix_rotate_integration_key");`.
+//! and in the crate, one line per document, named after its file:
+//! `arazzo_runtime::include_workflow!("svix_rotate_integration_key");`. The repository's
+//! `examples/` folder has a complete crate for each of these setups.
 //!
-//! The stages, each with a plain data type at its end: [`load`] (YAML/JSON with line and column),
+//! # Without build.rs
+//!
+//! [`generate_file`] checks and generates one document from disk, [`check_file`] only checks it, and
+//! [`generate_in_memory`] takes the files as a map of paths to contents and never reads the disk:
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use std::path::{Path, PathBuf};
+//!
+//! let arazzo = r#"
+//! arazzo: 1.0.1
+//! info: { title: Pets, version: 1.0.0 }
+//! sourceDescriptions:
+//!   - { name: petsApi, url: pets-openapi.yaml, type: openapi }
+//! workflows:
+//!   - workflowId: get-pet-name
+//!     inputs: { type: object, required: [petId], properties: { petId: { type: string } } }
+//!     steps:
+//!       - stepId: getPet
+//!         operationId: getPet
+//!         parameters: [{ name: petId, in: path, value: $inputs.petId }]
+//!         outputs: { name: $response.body#/name }
+//!     outputs: { name: $steps.getPet.outputs.name }
+//! "#;
+//! let openapi = r#"
+//! openapi: 3.1.0
+//! info: { title: Pets, version: 1.0.0 }
+//! servers: [{ url: "https://pets.example.com" }]
+//! paths:
+//!   /pets/{petId}:
+//!     get:
+//!       operationId: getPet
+//!       parameters: [{ name: petId, in: path, required: true, schema: { type: string } }]
+//!       responses:
+//!         "200":
+//!           description: The pet.
+//!           content:
+//!             application/json:
+//!               schema: { type: object, properties: { name: { type: string } } }
+//! "#;
+//! let mut files = BTreeMap::from([
+//!     (PathBuf::from("pets.arazzo.yaml"), arazzo.to_owned()),
+//!     (PathBuf::from("pets-openapi.yaml"), openapi.to_owned()),
+//! ]);
+//! let options = arazzo_codegen::Options::default();
+//!
+//! let generated = arazzo_codegen::generate_in_memory(&files, Path::new("pets.arazzo.yaml"), &options)?;
+//! assert_eq!(generated.module, "pets");
+//! assert!(generated.source.contains("pub async fn get_pet_name("));
+//!
+//! // A mistake is an error at its file, line and column, with a hint.
+//! files.insert(PathBuf::from("pets.arazzo.yaml"), arazzo.replace("operationId: getPet", "operationId: getPets"));
+//! let error = arazzo_codegen::generate_in_memory(&files, Path::new("pets.arazzo.yaml"), &options).unwrap_err();
+//! let diagnostic = &error.diagnostics()[0];
+//! assert_eq!(diagnostic.message, "no source description has an operation `getPets`");
+//! let location = diagnostic.location.unwrap();
+//! assert_eq!((location.line, location.column), (11, 22));
+//! assert_eq!(diagnostic.help(), ["closest: `getPet`"]);
+//! eprintln!("{error}"); // rendered as rustc renders its own errors
+//! # Ok::<(), arazzo_codegen::GenerateError>(())
+//! ```
+//!
+//! # Stages
+//!
+//! Each stage ends with a plain data type: [`load`] (YAML/JSON with line and column),
 //! [`overlay`], [`model`] (the Arazzo document), [`openapi`] (operation index), [`expr`] and
 //! [`condition`] (parsers), [`check`] (references, types and names: a [`plan::ModulePlan`]), and
 //! [`emit`] (Rust source).
