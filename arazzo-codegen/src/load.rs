@@ -163,6 +163,17 @@ impl Spans {
     }
 
     /// Records where a collection recorded earlier ends, once its end is reached.
+    /// Keeps every position inside the text whose `lines` these are (see [`clamp`]).
+    fn clamp(&mut self, lines: &[usize]) {
+        for span in self.map.values_mut() {
+            let NodeSpan { value, end, key, key_end, text } = span;
+            let text = text.as_mut().map(|(start, _)| start);
+            for location in [Some(value), end.as_mut(), key.as_mut(), key_end.as_mut(), text].into_iter().flatten() {
+                clamp(location, lines);
+            }
+        }
+    }
+
     fn set_end(&mut self, pointer: &str, end: Location) {
         if let Some(span) = self.map.get_mut(pointer) {
             span.end = Some(end);
@@ -214,27 +225,37 @@ impl Located {
         Diagnostic::error(path, self.location, json_path_of_pointer(&self.pointer), self.error.to_string())
     }
 
-    /// Keeps the position inside `text` (both cases found by fuzzing): saphyr puts an error at the end
-    /// of a text that lacks a final line break on the line after the last one, and counts a
-    /// directive name's bytes as characters (saphyr-parser 0.3.4, `fetch_while_is_yaml_non_space`),
-    /// so a column can run past the end of its line. Such positions move to the end of the line
-    /// (or of the text), where an editor can show them. YAML also breaks lines at a lone `\r`.
-    fn within(mut self, text: &str, yaml: bool) -> Self {
-        let lines: Vec<&str> = if yaml {
-            text.split("\r\n").flat_map(|part| part.split(['\r', '\n'])).collect()
-        } else {
-            text.split('\n').collect()
-        };
+    /// Keeps the position inside the text whose `lines` these are (see [`clamp`]).
+    fn within(mut self, lines: &[usize]) -> Self {
         if let Some(location) = &mut self.location {
-            if location.line > lines.len() {
-                location.line = lines.len().max(1);
-                location.column = usize::MAX;
-            }
-            let chars = lines.get(location.line.saturating_sub(1)).map_or(0, |line| line.chars().count());
-            location.column = location.column.min(chars + 1);
+            clamp(location, lines);
         }
         self
     }
+}
+
+/// The length in characters of each line of `text`; YAML also breaks lines at a lone `\r`.
+fn line_lengths(text: &str, yaml: bool) -> Vec<usize> {
+    let lines: Vec<&str> = if yaml {
+        text.split("\r\n").flat_map(|part| part.split(['\r', '\n'])).collect()
+    } else {
+        text.split('\n').collect()
+    };
+    lines.iter().map(|line| line.chars().count()).collect()
+}
+
+/// Moves a position that lies past the end of its line, or after the last line, to the end of that
+/// line or of the text, where an editor can show it. Both happen with saphyr (found by fuzzing): at
+/// the end of a text that lacks a final line break it reports positions on the line after the last
+/// one, and it counts a directive name's bytes as characters (saphyr-parser 0.3.4,
+/// `fetch_while_is_yaml_non_space`), so a column can run past the end of its line.
+fn clamp(location: &mut Location, lines: &[usize]) {
+    if location.line > lines.len() {
+        location.line = lines.len().max(1);
+        location.column = usize::MAX;
+    }
+    let chars = lines.get(location.line.saturating_sub(1)).copied().unwrap_or(0);
+    location.column = location.column.min(chars + 1);
 }
 
 /// Reads and parses `path`; YAML or JSON is decided by the content, not the extension.
@@ -300,8 +321,11 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Diagnostic> {
         Some(_) => yaml::parse(text),
     };
     parsed
-        .map(|(value, spans)| Loaded { path: path.to_path_buf(), value, spans })
-        .map_err(|e| e.within(text, yaml).into_diagnostic(path))
+        .map(|(value, mut spans)| {
+            spans.clamp(&line_lengths(text, yaml));
+            Loaded { path: path.to_path_buf(), value, spans }
+        })
+        .map_err(|e| e.within(&line_lengths(text, yaml)).into_diagnostic(path))
 }
 
 /// Appends one RFC 6901 reference token (`~` -> `~0`, `/` -> `~1`) to `pointer`.

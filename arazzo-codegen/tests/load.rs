@@ -186,7 +186,8 @@ fn empty_files_are_errors() {
     for text in ["", "  \n\n", "# only a comment\n", "---\n", "\u{feff}"] {
         let diagnostic = fail(text);
         assert!(diagnostic.message.contains("empty"), "{text:?}: {diagnostic}");
-        assert_eq!(diagnostic.location, None, "{text:?}");
+        // Located at the start, so that every error about a file that exists has a line and column.
+        assert_eq!(diagnostic.location, at(1, 1), "{text:?}");
     }
 }
 
@@ -275,7 +276,7 @@ fn content_decides_between_yaml_and_json_not_the_extension() {
 }
 
 #[test]
-fn unreadable_files_are_errors_without_a_location() {
+fn unreadable_files_are_errors_and_bytes_that_are_not_utf8_are_located() {
     let dir = tempfile::tempdir().unwrap();
     let missing = load_file(&dir.path().join("missing.yaml")).unwrap_err();
     assert!(missing.message.starts_with("cannot read file"), "{missing}");
@@ -285,6 +286,10 @@ fn unreadable_files_are_errors_without_a_location() {
     std::fs::write(&binary, b"a: 1\n\xff\n").unwrap();
     let diagnostic = load_file(&binary).unwrap_err();
     assert!(diagnostic.message.contains("not UTF-8"), "{diagnostic}");
+    assert_eq!(diagnostic.location, at(2, 1), "{diagnostic}");
+    // Columns count characters: `é` before the bad byte is one.
+    std::fs::write(&binary, "a: 1\nb: caf\u{e9}".bytes().chain([0xe9]).collect::<Vec<u8>>()).unwrap();
+    assert_eq!(load_file(&binary).unwrap_err().location, at(2, 8));
 }
 
 #[test]

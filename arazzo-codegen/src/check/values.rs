@@ -61,10 +61,17 @@ impl Env<'_> {
             }
             Expr::Steps { step, output, pointer: json_pointer, .. } => {
                 let Some(output) = output else {
-                    reporter.error(
-                        pointer,
-                        format!("`{expr}` does not name a step output; write `$steps.{step}.outputs.<name>`"),
-                    );
+                    // `$steps.r#try.outputs.x` reads step `r`: suggesting `$steps.r.outputs` would mislead.
+                    let message = if self.all_steps.iter().any(|candidate| candidate.step_id == *step) {
+                        format!("`{expr}` does not name a step output; write `$steps.{step}.outputs.<name>`")
+                    } else {
+                        format!(
+                            "`{expr}` does not name a step output: it reads step `{step}`, which this workflow does \
+                             not have (a step id in an expression ends at the first character that is not a letter, \
+                             digit, `_` or `-`)"
+                        )
+                    };
+                    reporter.error(pointer, message);
                     return None;
                 };
                 if json_pointer.is_some() {

@@ -139,12 +139,14 @@ fn fence_code_like_lines(lines: &mut Vec<String>) {
 /// rustc refuses them in comments and literals (`text_direction_codepoint_in_comment`), so they are
 /// written as escapes.
 fn escape_bidi(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Text for a one-line context (a heading, a list item): line breaks folded into spaces.
