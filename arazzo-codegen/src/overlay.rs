@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use serde_json_path::JsonPath;
 
+use crate::condition::parse_jsonpath;
 use crate::diagnostic::{Diagnostic, json_path_of_pointer};
 use crate::load::{self, Loaded};
 
@@ -36,7 +36,7 @@ impl Overlay {
             Some(actions) => {
                 for (index, action) in actions.iter().enumerate() {
                     let target = action.get("target").and_then(Value::as_str);
-                    match target.map(JsonPath::parse) {
+                    match target.map(parse_jsonpath) {
                         Some(Ok(_)) => {}
                         Some(Err(parse)) => problems.push(error(
                             &format!("/actions/{index}/target"),
@@ -76,7 +76,7 @@ impl Overlay {
         let actions = self.loaded.value.get("actions").and_then(Value::as_array).cloned().unwrap_or_default();
         for (index, action) in actions.iter().enumerate() {
             let pointer = format!("/actions/{index}/target");
-            let Some(Ok(path)) = action.get("target").and_then(Value::as_str).map(JsonPath::parse) else { continue };
+            let Some(Ok(path)) = action.get("target").and_then(Value::as_str).map(parse_jsonpath) else { continue };
             let targets: Vec<String> =
                 path.query_located(&document.value).locations().map(|location| location.to_json_pointer()).collect();
             if targets.is_empty() {

@@ -346,17 +346,31 @@ pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Resu
     if base.query().is_some() || base.fragment().is_some() {
         return Err(StepError::InvalidBaseUrl { reason: "it must not have a query or a fragment".into() });
     }
-    let mut text = base.as_str().to_owned();
-    if !path.is_empty() {
+    let mut url = if path.contains(['?', '#']) {
+        // `set_path` would percent-encode these; parsing the joined text keeps their meaning.
+        let mut text = base.as_str().to_owned();
         text.truncate(text.trim_end_matches('/').len());
         if !path.starts_with('/') {
             text.push('/');
         }
         text.push_str(path);
-    }
-    let mut url = Url::parse(&text).map_err(|_| StepError::InvalidRequest {
-        message: "the base URL and the path template do not form a valid URL".into(),
-    })?;
+        Url::parse(&text).map_err(|_| StepError::InvalidRequest {
+            message: "the base URL and the path template do not form a valid URL".into(),
+        })?
+    } else {
+        // Only the path changes: setting it re-parses the path alone, not the whole URL (host
+        // included), which was a tenth of a step's client-side instructions (docs/BENCHMARKS.md).
+        let mut base = base;
+        if !path.is_empty() {
+            let mut joined = base.path().trim_end_matches('/').to_owned();
+            if !path.starts_with('/') {
+                joined.push('/');
+            }
+            joined.push_str(path);
+            base.set_path(&joined);
+        }
+        base
+    };
     if !query.is_empty() {
         let text: Vec<&str> = query.iter().map(|pair| pair.encoded.as_str()).collect();
         url.set_query(Some(&text.join("&")));

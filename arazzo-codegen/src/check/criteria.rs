@@ -73,7 +73,7 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
                 return None;
             }
             let context = context(cx, criterion, pointer, env)?;
-            if let Err(error) = serde_json_path::JsonPath::parse(&criterion.condition) {
+            if let Err(error) = condition::parse_jsonpath(&criterion.condition) {
                 cx.reporter.error(&condition_pointer, format!("invalid JSONPath (RFC 9535): {error}"));
                 return None;
             }
