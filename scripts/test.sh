@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Every test, as CI runs it: formatting, lints, docs without warnings, then the whole workspace's tests.
+# Every test, as CI runs it: formatting, lints, docs without warnings, the whole workspace's tests, and a
+# build of the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 cargo test --workspace --locked
+# The benchmarks are built (optimized, as they run) but not run: their figures come from scripts/bench.sh.
+cargo bench -p arazzo-benches --no-run --locked
