@@ -79,7 +79,7 @@ struct Running {
     description: Value,
 }
 
-/// Seed values copied from tests/tests/e2e_<provider>.rs.
+/// Seed values copied from tests/tests/`e2e_<provider>.rs`.
 mod e2e {
     pub const SVIX_TOKEN: &str = "testsk_e2e_bearer_token";
     pub const SVIX_APP: &str = "app_2Xm5gXQj3mcvfvAPDdS0gVQGWgS";
