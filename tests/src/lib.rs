@@ -1,7 +1,7 @@
 //! Test support: stateful fakes of the five seed providers, served by axum on 127.0.0.1:0.
 //!
 //! Each fake serves the operations its seed workflow calls, with the paths, methods, status codes and
-//! response shapes of the provider's OpenAPI description (`/work/shared/openapi/<provider>/`), keeps real
+//! response shapes of the provider's OpenAPI description (`../shared/openapi/<provider>/` beside the repository), keeps real
 //! state (a rotated key changes, a deleted key is gone), checks credentials, and records every request
 //! exactly as received so tests can assert what a generated client sent.
 

@@ -381,7 +381,7 @@ fn hostile_documents_generate_clean_rust_or_located_errors() {
                 check_located(warnings, &roots).into_iter().for_each(&mut fail);
                 if case.golden_source {
                     let path = Path::new(EXPECTED).join(format!("{}.rs", case.stem));
-                    golden(&path, source).unwrap_or_else(&mut fail);
+                    golden(&path, &portable(source)).unwrap_or_else(&mut fail);
                     goldens.insert(path);
                 }
                 if !warnings.is_empty() {
