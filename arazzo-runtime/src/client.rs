@@ -73,14 +73,14 @@ impl Client {
         }
     }
 
-    /// This client for one run: the same settings, plus the run's deadline and record. A client
-    /// that already belongs to a run (handed to a called workflow) stays in that run.
-    pub(crate) fn for_run(&self) -> Self {
+    /// This client for one run: the same settings, plus the run's deadline and record, which are
+    /// also returned. A client that already belongs to a run (handed to a called workflow) stays
+    /// in that run.
+    pub(crate) fn for_run(&self) -> (Self, Arc<RunContext>) {
         let mut client = self.clone();
-        if client.context.is_none() {
-            client.context = Some(Arc::new(RunContext::new(self.workflow_timeout, Vec::new())));
-        }
-        client
+        let context =
+            client.context.get_or_insert_with(|| Arc::new(RunContext::new(self.workflow_timeout, Vec::new()))).clone();
+        (client, context)
     }
 
     /// This client for resuming a failed run from `checkpoint`: requests the checkpoint recorded
@@ -90,11 +90,6 @@ impl Client {
         let mut client = self.clone();
         client.context = Some(Arc::new(RunContext::resuming(self.workflow_timeout, checkpoint)));
         client
-    }
-
-    /// The run this client belongs to (set by [`Client::for_run`]).
-    pub(crate) fn context(&self) -> Option<&RunContext> {
-        self.context.as_deref()
     }
 
     /// Limits the size of response bodies (default 32 MiB); a larger body fails the step.

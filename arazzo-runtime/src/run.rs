@@ -4,11 +4,12 @@
 use serde::de::DeserializeOwned;
 use tracing::{Instrument, Span, field};
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::client::Client;
 use crate::error::{StepError, WorkflowError};
-use crate::history::{self, Exchange};
+use crate::history::{self, Exchange, RunContext};
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{self, MAX_TRANSITIONS};
@@ -39,7 +40,10 @@ pub struct Run<P> {
     /// Where the record holds the current step's latest exchange, dropped from the checkpoint if
     /// the step fails.
     last_exchange: Option<usize>,
+    /// The client handed to called workflows: it carries `context`.
     client: Client,
+    /// The run's deadline and record, shared with the workflows it calls.
+    context: Arc<RunContext>,
     workflow_span: Span,
     step_span: Span,
     /// Outputs produced so far.
@@ -50,13 +54,15 @@ impl<P: Default> Run<P> {
     /// Starts a run of `workflow_id` with no outputs yet. Its deadline starts now, unless
     /// `client` was handed over by a calling workflow, whose deadline and record it then shares.
     pub fn new(workflow_id: &'static str, client: &Client) -> Self {
+        let (client, context) = client.for_run();
         Self {
             workflow_id,
             step_id: "",
             transitions: 0,
             attempt: 0,
             last_exchange: None,
-            client: client.for_run(),
+            client,
+            context,
             workflow_span: tracing::info_span!("arazzo.workflow", workflow_id),
             step_span: Span::none(),
             partial: P::default(),
@@ -98,8 +104,8 @@ impl<P: Clone> Run<P> {
     /// Scrubs `secret` (a secret input, say) from every error excerpt of the run, even before a
     /// request carries it: a server may quote a value it was given by some other means.
     pub fn redact<'a>(&self, secret: impl Into<Option<&'a SecretString>>) {
-        if let (Some(secret), Some(context)) = (secret.into(), self.client.context()) {
-            context.remember_secrets(vec![secret.clone()]);
+        if let Some(secret) = secret.into() {
+            self.context.remember_secrets(vec![secret.clone()]);
         }
     }
 
@@ -137,29 +143,23 @@ impl<P: Clone> Run<P> {
         let ids = (self.workflow_id, self.step_id);
         let prepared = request.prepare(base_url)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
-        let context = self.client.context();
-        let replayed = match context {
-            Some(context) => context.replay(ids, (method, &path, &sent))?,
-            None => None,
-        };
-        let mut result = match (replayed, context) {
-            (Some(exchange), _) => {
+        let context = Arc::clone(&self.context);
+        let mut result = match context.replay(ids, (method, &path, &sent))? {
+            Some(exchange) => {
                 tracing::debug!(parent: &span, "response replayed from the checkpoint");
-                Ok(transport::replay(prepared, exchange.response_parts()))
+                Ok(transport::respond(prepared, exchange.response_parts()))
             }
-            (None, Some(context)) => match context.remaining()? {
-                Some(left) => {
-                    let sending = transport::execute_prepared(&self.client, prepared);
-                    match tokio::time::timeout(left, sending).instrument(span.clone()).await {
-                        Ok(result) => result,
-                        Err(_) => Err(context.timed_out()),
+            None => {
+                let sending = transport::execute_prepared(&self.client, prepared).instrument(span.clone());
+                match context.remaining()? {
+                    Some(left) => {
+                        tokio::time::timeout(left, sending).await.unwrap_or_else(|_| Err(context.timed_out()))
                     }
+                    None => sending.await,
                 }
-                None => transport::execute_prepared(&self.client, prepared).instrument(span.clone()).await,
-            },
-            (None, None) => transport::execute_prepared(&self.client, prepared).instrument(span.clone()).await,
+            }
         };
-        if let (Ok(response), Some(context)) = (&mut result, context) {
+        if let Ok(response) = &mut result {
             response.add_secrets(context.secrets());
             context.remember_secrets(response.secrets_handled());
         }
@@ -171,11 +171,9 @@ impl<P: Clone> Run<P> {
         match &result {
             Ok(response) => {
                 tracing::debug!(parent: &span, status = response.status(), duration_ms, "response received");
-                if let Some(context) = context {
-                    let (status, headers, body) = (response.status(), response.headers(), response.body());
-                    self.last_exchange =
-                        Some(context.record(Exchange::new(ids, (method, &path, &sent), status, headers, body)));
-                }
+                let (status, headers, body) = (response.status(), response.headers(), response.body());
+                self.last_exchange =
+                    Some(context.record(Exchange::new(ids, (method, &path, &sent), status, headers, body)));
             }
             Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),
         }
@@ -216,15 +214,13 @@ impl<P: Clone> Run<P> {
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "retrying step"
         );
-        if let Some(context) = self.client.context() {
-            if context.replaying() {
-                return Ok(());
-            }
-            if let Some(left) = context.remaining().map_err(|error| self.fail(error))?
-                && delay >= left
-            {
-                return Err(self.fail(context.timed_out()));
-            }
+        if self.context.replaying() {
+            return Ok(());
+        }
+        if let Some(left) = self.context.remaining().map_err(|error| self.fail(error))?
+            && delay >= left
+        {
+            return Err(self.fail(self.context.timed_out()));
         }
         retry::sleep(delay).await;
         Ok(())
@@ -276,13 +272,8 @@ impl<P: Clone> Run<P> {
     /// The error of the current step failing with `error`, carrying the outputs so far and the
     /// checkpoint to resume from.
     pub fn fail(&self, error: StepError) -> WorkflowError<P> {
-        let failed = WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone());
-        match self.client.context() {
-            Some(context) => {
-                failed.with_checkpoint(context.checkpoint((self.workflow_id, self.step_id), self.last_exchange))
-            }
-            None => failed,
-        }
+        let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), self.last_exchange);
+        WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
     }
 }
 

@@ -10,14 +10,9 @@ use crate::client::{Backend, Client};
 use crate::error::StepError;
 use crate::request::Prepared;
 use crate::response::Response;
-use crate::sent::SentRequest;
 
 /// Sends a request prepared with [`Request::prepare`].
 pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) -> Result<Response, StepError> {
-    // Kept for criteria that read the request (`$url`, `$request.header.*`), in memory only.
-    let mut sent = std::mem::take(&mut prepared.sent);
-    sent.url = Some(prepared.url.clone());
-    sent.headers = prepared.headers.clone();
     let parts = match client.backend() {
         Backend::Http(http) => {
             let http = http.as_ref().map_err(|message| StepError::Transport {
@@ -31,29 +26,27 @@ pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) ->
             (answer.status, answer.headers, answer.body)
         }
     };
-    Ok(respond(prepared, sent, parts))
+    Ok(respond(prepared, parts))
 }
 
-/// The response to `request` that a checkpoint recorded, read as if it had just arrived.
-pub(crate) fn replay(mut prepared: Prepared, parts: (u16, HeaderMap, Vec<u8>)) -> Response {
-    let mut sent = std::mem::take(&mut prepared.sent);
-    sent.url = Some(prepared.url.clone());
-    sent.headers = std::mem::take(&mut prepared.headers);
-    respond(prepared, sent, parts)
-}
-
-/// A response that knows its request's secrets and what was sent.
-fn respond(prepared: Prepared, sent: SentRequest, (status, headers, body): (u16, HeaderMap, Vec<u8>)) -> Response {
+/// The response to `prepared` from its parts (received, or recorded in a checkpoint). It knows its
+/// request's secrets and, for criteria that read the request (`$url`, `$request.header.*`), what
+/// was sent: kept in memory only.
+pub(crate) fn respond(prepared: Prepared, (status, headers, body): (u16, HeaderMap, Vec<u8>)) -> Response {
+    let mut sent = prepared.sent;
+    sent.url = Some(prepared.url);
+    sent.headers = prepared.headers;
     Response::from_parts(status, headers, body)
         .with_secrets(prepared.secrets)
         .with_secret_pointers(prepared.secret_pointers)
         .with_request(sent)
 }
 
-/// The reqwest request for `prepared`, whose headers and body move into it.
+/// The reqwest request for `prepared`, whose body moves into it (the headers are kept for the
+/// response's record of what was sent).
 fn outgoing(prepared: &mut Prepared) -> reqwest::Request {
     let mut outgoing = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
-    *outgoing.headers_mut() = std::mem::take(&mut prepared.headers);
+    *outgoing.headers_mut() = prepared.headers.clone();
     if let Some(body) = prepared.body.take() {
         *outgoing.body_mut() = Some(body.into());
     }
