@@ -3,6 +3,8 @@
 # build of the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A clean checkout never reuses incremental state: skipping it saves a third of the target folder.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked

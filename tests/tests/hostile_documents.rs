@@ -304,6 +304,7 @@ fn compile<'a>(files: impl Iterator<Item = &'a Path>, tmp: &Path) -> Result<(), 
     let manifest = format!(
         "[package]\nname = \"hostile-generated\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [lib]\npath = \"lib.rs\"\n\n[dependencies]\narazzo-runtime = {{ path = {:?} }}\n\n\
+         [profile.dev]\ndebug = false\n\n\
          # Not a member of the arazzo-rs workspace, whatever folder it is in.\n[workspace]\n",
         runtime.display().to_string()
     );
