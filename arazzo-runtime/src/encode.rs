@@ -337,7 +337,15 @@ pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option
 
 /// Joins a base URL (which may carry a path such as `/v1`, and may end with `/`) with a filled
 /// path and appends the query pairs (already encoded `name=value`, joined with `&`).
+#[cfg(test)]
 pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Result<Url, StepError> {
+    join_url(parse_base_url(base_url)?, path, query)
+}
+
+/// Parses and checks a base URL: `http` or `https`, no query, no fragment. A run parses each base
+/// URL once: parsing it (host and IDNA processing included) for every request was a tenth of a
+/// step's client-side instructions (docs/BENCHMARKS.md).
+pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, StepError> {
     // url::ParseError messages describe the problem without repeating the input.
     let base = Url::parse(base_url).map_err(|error| StepError::InvalidBaseUrl { reason: error.to_string() })?;
     if !matches!(base.scheme(), "http" | "https") {
@@ -346,6 +354,11 @@ pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Resu
     if base.query().is_some() || base.fragment().is_some() {
         return Err(StepError::InvalidBaseUrl { reason: "it must not have a query or a fragment".into() });
     }
+    Ok(base)
+}
+
+/// [`build_url`] with a base URL parsed by [`parse_base_url`].
+pub(crate) fn join_url(base: Url, path: &str, query: &[QueryPair]) -> Result<Url, StepError> {
     let mut url = if path.contains(['?', '#']) {
         // `set_path` would percent-encode these; parsing the joined text keeps their meaning.
         let mut text = base.as_str().to_owned();
@@ -358,8 +371,7 @@ pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Resu
             message: "the base URL and the path template do not form a valid URL".into(),
         })?
     } else {
-        // Only the path changes: setting it re-parses the path alone, not the whole URL (host
-        // included), which was a tenth of a step's client-side instructions (docs/BENCHMARKS.md).
+        // Only the path changes: setting it re-parses the path alone, not the whole URL.
         let mut base = base;
         if !path.is_empty() {
             let mut joined = base.path().trim_end_matches('/').to_owned();

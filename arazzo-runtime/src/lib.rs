@@ -125,6 +125,7 @@
 //! assert_eq!(client.workflow_timeout(), Duration::from_secs(120));
 //! ```
 
+mod body_pointer;
 mod client;
 pub mod condition;
 mod dry_run;

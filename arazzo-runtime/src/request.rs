@@ -412,7 +412,14 @@ impl Request {
     }
 
     /// Checks and encodes the request against `base_url`.
+    #[cfg(test)]
     pub(crate) fn prepare(self, base_url: &str) -> Result<Prepared, StepError> {
+        self.prepare_at(encode::parse_base_url(base_url)?)
+    }
+
+    /// Checks and encodes the request against `base`, a base URL checked by
+    /// [`encode::parse_base_url`].
+    pub(crate) fn prepare_at(self, base: reqwest::Url) -> Result<Prepared, StepError> {
         let located = [
             (Location::Path, &self.path_params),
             (Location::Query, &self.query),
@@ -546,7 +553,7 @@ impl Request {
             }
         };
 
-        let url = encode::build_url(base_url, &path, &query)?;
+        let url = encode::join_url(base, &path, &query)?;
         let sent = SentRequest {
             method: Some(self.method),
             path_params: self.path_params.into_iter().map(|param| (param.name, param.value)).collect(),

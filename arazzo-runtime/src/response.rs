@@ -7,6 +7,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::body_pointer;
 use crate::error::StepError;
 use crate::secret::SecretString;
 use crate::sent::SentRequest;
@@ -76,11 +77,17 @@ impl Response {
     /// pointers where the step reads secrets from the body.
     pub(crate) fn secrets_handled(&self) -> Vec<SecretString> {
         let mut handled = self.secrets.clone();
-        if let Ok(body) = self.json() {
-            for pointer in &self.secret_pointers {
-                if let Some(value) = body.pointer(pointer) {
-                    collect_strings(value, &mut handled);
+        for pointer in &self.secret_pointers {
+            match self.json.get() {
+                Some(Ok(body)) => {
+                    body.pointer(pointer).into_iter().for_each(|value| collect_strings(value, &mut handled))
                 }
+                Some(Err(_)) => {}
+                // Not parsed yet (no criterion read the body): read the pointer alone. Where it
+                // gives up, nothing is there for a full parse either (missing, or not JSON).
+                None => body_pointer::read::<Value>(&self.body, pointer)
+                    .into_iter()
+                    .for_each(|value| collect_strings(&value, &mut handled)),
             }
         }
         handled
@@ -177,6 +184,13 @@ impl Response {
     /// The value at `pointer` as a `T`. On a type mismatch the error names the JSON type found
     /// and never the value (serde's own messages quote it, so they are not forwarded).
     pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
+        if self.json.get().is_none()
+            && let Some(value) = body_pointer::read(&self.body, pointer)
+        {
+            return Ok(value);
+        }
+        // Parsed already, or the value is missing, mistyped or not JSON: the parsed document
+        // says which.
         let value = self.pointer(pointer)?;
         T::deserialize(value).map_err(|_| StepError::WrongType { pointer: pointer.to_owned(), found: json_kind(value) })
     }

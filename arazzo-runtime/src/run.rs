@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::client::Client;
+use crate::encode;
 use crate::error::{StepError, WorkflowError};
 use crate::history::{self, Exchange, RunContext};
 use crate::request::Request;
@@ -40,6 +41,8 @@ pub struct Run<P> {
     /// Where the record holds the current step's latest exchange, dropped from the checkpoint if
     /// the step fails.
     last_exchange: Option<usize>,
+    /// The last base URL parsed, as given and as parsed: every step of a run usually has the same.
+    base_url: Option<(String, reqwest::Url)>,
     /// The client handed to called workflows: it carries `context`.
     client: Client,
     /// The run's deadline and record, shared with the workflows it calls.
@@ -61,6 +64,7 @@ impl<P: Default> Run<P> {
             transitions: 0,
             attempt: 0,
             last_exchange: None,
+            base_url: None,
             client,
             context,
             workflow_span: tracing::info_span!("arazzo.workflow", workflow_id),
@@ -141,7 +145,7 @@ impl<P: Clone> Run<P> {
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
-        let prepared = request.prepare(base_url)?;
+        let prepared = request.prepare_at(self.parsed_base_url(base_url)?)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
         let mut result = match context.replay(ids, (method, &path, &sent))? {
@@ -178,6 +182,18 @@ impl<P: Clone> Run<P> {
             Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),
         }
         result
+    }
+
+    /// `base_url` parsed and checked, once per run for each base URL in a row.
+    fn parsed_base_url(&mut self, base_url: &str) -> Result<reqwest::Url, StepError> {
+        if let Some((text, parsed)) = &self.base_url
+            && text == base_url
+        {
+            return Ok(parsed.clone());
+        }
+        let parsed = encode::parse_base_url(base_url)?;
+        self.base_url = Some((base_url.to_owned(), parsed.clone()));
+        Ok(parsed)
     }
 
     /// The error of an unmet success criterion, for the step's failure actions.

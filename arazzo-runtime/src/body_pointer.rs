@@ -1,0 +1,236 @@
+//! Reads the value at an RFC 6901 JSON pointer straight from a response body's bytes.
+//!
+//! A step usually reads one or two fields of a body. Building the whole document as a
+//! `serde_json::Value` first (an `IndexMap` per object, a `String` per string) was the largest
+//! client-side cost of a step (docs/BENCHMARKS.md); this walks the bytes once, skips every value off
+//! the pointer's path without building it, and deserializes only the value the pointer names.
+//!
+//! It answers only the common case. `None` means "not answered here": the pointer is missing, the
+//! value has another type, the body is not JSON. The caller then takes the slow path over the parsed
+//! document, which gives the exact error. Whatever it answers is what the slow path would answer:
+//! same syntax checks (the whole body is still read to its end), and, as in a parsed document, the
+//! last of duplicate keys wins.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, de::DeserializeOwned};
+
+/// The value at `pointer` (`""`: the whole body) as a `T`, when the body is JSON, has a value
+/// there and that value is a `T`; `None` in every other case.
+pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T> {
+    let tokens = tokens(pointer)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let found = At::<T> { tokens: &tokens, marker: PhantomData }.deserialize(&mut deserializer).ok()?;
+    // Trailing text after the document makes the body invalid JSON, as for a full parse.
+    deserializer.end().ok()?;
+    found
+}
+
+/// The reference tokens of a pointer, unescaped (`~1` is `/`, `~0` is `~`); `None` for a pointer
+/// that does not start with `/` (other than `""`) or has a `~` not followed by `0` or `1`.
+fn tokens(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').map(unescape).collect()
+}
+
+fn unescape(token: &str) -> Option<String> {
+    if !token.contains('~') {
+        return Some(token.to_owned());
+    }
+    let mut unescaped = String::with_capacity(token.len());
+    let mut chars = token.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '~' => match chars.next()? {
+                '0' => unescaped.push('~'),
+                '1' => unescaped.push('/'),
+                _ => return None,
+            },
+            other => unescaped.push(other),
+        }
+    }
+    Some(unescaped)
+}
+
+/// An array index as `serde_json::Value::pointer` reads it: decimal digits, no sign, no leading zero.
+fn index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
+}
+
+/// Deserializes the value at `tokens` below the current value.
+struct At<'p, T> {
+    tokens: &'p [String],
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for At<'_, T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        match self.tokens.split_first() {
+            None => T::deserialize(deserializer).map(Some),
+            Some((token, rest)) => deserializer.deserialize_any(Step { token, rest, marker: PhantomData }),
+        }
+    }
+}
+
+/// One reference token: the member or item it names, the others skipped.
+struct Step<'p, T> {
+    token: &'p str,
+    rest: &'p [String],
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let mut found = None;
+        while let Some(matches) = map.next_key_seed(KeyIs(self.token))? {
+            if matches {
+                // A later duplicate replaces an earlier one, as in a parsed document.
+                found = map.next_value_seed(At { tokens: self.rest, marker: PhantomData })?;
+            } else {
+                map.next_value::<Skip>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        let wanted = index(self.token);
+        let mut found = None;
+        let mut position = 0;
+        loop {
+            if Some(position) == wanted {
+                match seq.next_element_seed(At { tokens: self.rest, marker: PhantomData })? {
+                    Some(value) => found = value,
+                    None => break,
+                }
+            } else if seq.next_element::<Skip>()?.is_none() {
+                break;
+            }
+            position += 1;
+        }
+        Ok(found)
+    }
+
+    // A pointer that goes on below a scalar names nothing.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+}
+
+/// A value off the pointer's path, read and dropped. Not `serde::de::IgnoredAny`: serde_json skips
+/// numbers without reading them, so a body with `1e400` somewhere would be answered here although a
+/// full parse rejects it (out of range).
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Skip>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+}
+
+/// Whether an object's key is the token, compared without copying the key when it has no escapes.
+struct KeyIs<'p>(&'p str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
+#[cfg(test)]
+#[path = "body_pointer_tests.rs"]
+mod tests;

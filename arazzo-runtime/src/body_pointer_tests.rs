@@ -1,0 +1,135 @@
+//! The pointer walker must answer exactly what the parsed document answers, or not at all.
+
+use super::*;
+use serde_json::Value;
+
+/// What the slow path (`serde_json::Value::pointer` over the parsed body) reads.
+fn parsed<T: DeserializeOwned>(body: &str, pointer: &str) -> Option<T> {
+    let root: Value = serde_json::from_str(body).ok()?;
+    let value = if pointer.is_empty() { Some(&root) } else { root.pointer(pointer) }?;
+    T::deserialize(value).ok()
+}
+
+const BODIES: &[&str] = &[
+    r#"{"id":"k1","key":"sk_1","n":5,"f":1.5,"ok":true,"none":null}"#,
+    r#"{"api_keys":[{"api_key_id":"a"},{"api_key_id":"b","token":"t"}],"count":2}"#,
+    r#"{"a/b":{"m~n":7},"":{"":"empty names"},"e\u0073caped":"yes","x\"q":1}"#,
+    r#"{"dup":"first","dup":"second","nested":{"dup":1,"dup":{"deeper":"z"}}}"#,
+    r#"[10,20,{"k":"v"},[1,[2,3]]]"#,
+    r#""a whole string""#,
+    "42",
+    "null",
+    r#"{"id":"k1"} trailing"#,
+    r#"{"id":"k1","#,
+    r#"{"id":"k1","late":[1,2,"#,
+    "",
+    "   ",
+    "<html>502</html>",
+    r#"{"big":18446744073709551615,"neg":-9223372036854775808,"exp":1e3}"#,
+    r#"{"id":"k1","huge":1e400}"#,
+    r#"{"unicode":"ステップ","emoji":"\ud83d\ude00"}"#,
+];
+
+const POINTERS: &[&str] = &[
+    "",
+    "/id",
+    "/key",
+    "/n",
+    "/f",
+    "/ok",
+    "/none",
+    "/missing",
+    "/api_keys/0/api_key_id",
+    "/api_keys/1/token",
+    "/api_keys/2/api_key_id",
+    "/api_keys/01/api_key_id",
+    "/api_keys/+1/token",
+    "/api_keys/-",
+    "/count/0",
+    "/a~1b/m~0n",
+    "/a~2b",
+    "/",
+    "//",
+    "/escaped",
+    "/x\"q",
+    "/dup",
+    "/nested/dup",
+    "/nested/dup/deeper",
+    "/0",
+    "/2/k",
+    "/3/1/0",
+    "/3/1/2",
+    "/4",
+    "/big",
+    "/neg",
+    "/exp",
+    "/huge",
+    "/unicode",
+    "/emoji",
+    "id",
+    "/id/0",
+];
+
+fn agrees<T: DeserializeOwned + PartialEq + std::fmt::Debug>(kind: &str) -> usize {
+    let mut answered = 0;
+    for body in BODIES {
+        for pointer in POINTERS {
+            let fast = read::<T>(body.as_bytes(), pointer);
+            let slow = parsed::<T>(body, pointer);
+            if let Some(value) = &fast {
+                answered += 1;
+                assert_eq!(Some(value), slow.as_ref(), "{kind} at {pointer:?} of {body}");
+            }
+            // Not answering is always allowed (the caller takes the slow path), but the common
+            // cases must be answered, or the walker is pointless.
+            if slow.is_some() {
+                assert!(fast.is_some(), "{kind} at {pointer:?} of {body}: the walker gave up");
+            }
+        }
+    }
+    answered
+}
+
+#[test]
+fn answers_what_the_parsed_document_answers() {
+    // Counted by hand from BODIES and POINTERS: how many pairs have a value of that type.
+    assert_eq!(agrees::<String>("String"), 12);
+    assert_eq!(agrees::<i64>("i64"), 7);
+    assert_eq!(agrees::<u64>("u64"), 7);
+    assert_eq!(agrees::<f64>("f64"), 10);
+    assert_eq!(agrees::<bool>("bool"), 1);
+    assert_eq!(agrees::<Value>("Value"), 34);
+    // Strings, and the two nulls (`/none` of the first body, the `null` body).
+    assert_eq!(agrees::<Option<String>>("Option<String>"), 14);
+}
+
+#[test]
+fn the_last_duplicate_key_wins() {
+    let body = br#"{"dup":"first","dup":"second","nested":{"dup":1,"dup":{"deeper":"z"}}}"#;
+    assert_eq!(read::<String>(body, "/dup").as_deref(), Some("second"));
+    // The later `dup` replaces the earlier one whole: the number is gone, the object is there.
+    assert_eq!(read::<i64>(body, "/nested/dup"), None);
+    assert_eq!(read::<String>(body, "/nested/dup/deeper").as_deref(), Some("z"));
+}
+
+#[test]
+fn invalid_json_anywhere_is_not_answered() {
+    // The value is found before the body breaks off: a full parse would still fail.
+    assert_eq!(read::<String>(br#"{"id":"k1","late":[1,2,"#, "/id"), None);
+    assert_eq!(read::<String>(br#"{"id":"k1"} trailing"#, "/id"), None);
+    assert_eq!(read::<String>(b"", ""), None);
+}
+
+#[test]
+fn escaped_keys_and_tokens_match() {
+    let body = br#"{"e\u0073caped":"yes","a/b":{"m~n":7}}"#;
+    assert_eq!(read::<String>(body, "/escaped").as_deref(), Some("yes"));
+    assert_eq!(read::<i64>(body, "/a~1b/m~0n"), Some(7));
+    assert_eq!(read::<i64>(body, "/a~2b/m~0n"), None);
+}
+
+#[test]
+fn secrets_deserialize_from_the_bytes() {
+    let key: crate::SecretString = read(br#"{"key":"sk_9"}"#, "/key").unwrap();
+    assert_eq!(key.expose_secret(), "sk_9");
+}
