@@ -16,7 +16,8 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').re
 
 /// Percent-encodes everything outside RFC 3986 `unreserved`, as UTF-8.
 pub(crate) fn percent_encode(text: &str) -> String {
-    utf8_percent_encode(text, NOT_UNRESERVED).to_string()
+    // Through `Cow`, not `Display`: text with nothing to encode (most ids) is copied in one go.
+    std::borrow::Cow::from(utf8_percent_encode(text, NOT_UNRESERVED)).into_owned()
 }
 
 /// The text of a scalar; `None` for null, arrays and objects.
@@ -135,6 +136,10 @@ fn percent_encode_label(text: &str) -> String {
 /// `{;name}`, with `*` when exploded), every piece of data percent-encoded so that the value
 /// stays inside one segment; `None` when the value is undefined.
 pub(crate) fn path_value(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
+    // The common case (a string in `simple` style) without building its shape first.
+    if let (Style::Simple, Value::String(text)) = (style, value) {
+        return Some(percent_encode(text));
+    }
     let shape = Shape::of(value)?;
     let text = match style {
         Style::Label => {

@@ -32,6 +32,9 @@ pub struct Response {
     secrets: Vec<SecretString>,
     /// Where the body holds secrets the step reads.
     secret_pointers: Vec<&'static str>,
+    /// The values at `secret_pointers`, once read for `secrets_handled`: the step reads them again
+    /// as outputs.
+    secret_values: Vec<(&'static str, Value)>,
     json: OnceLock<Result<Value, StepError>>,
     request: SentRequest,
 }
@@ -47,6 +50,7 @@ impl Response {
             body: body.into(),
             secrets: Vec::new(),
             secret_pointers: Vec::new(),
+            secret_values: Vec::new(),
             json: OnceLock::new(),
             request: SentRequest::default(),
         }
@@ -68,16 +72,11 @@ impl Response {
         self
     }
 
-    /// Also scrubs `secrets` (those of the run's earlier steps) from excerpts.
-    pub(crate) fn add_secrets(&mut self, secrets: impl IntoIterator<Item = SecretString>) {
-        self.secrets.extend(secrets);
-    }
-
     /// Every secret this exchange handled: those the request carried and the strings at the
     /// pointers where the step reads secrets from the body.
-    pub(crate) fn secrets_handled(&self) -> Vec<SecretString> {
+    pub(crate) fn secrets_handled(&mut self) -> Vec<SecretString> {
         let mut handled = self.secrets.clone();
-        for pointer in &self.secret_pointers {
+        for &pointer in &self.secret_pointers {
             match self.json.get() {
                 Some(Ok(body)) => {
                     body.pointer(pointer).into_iter().for_each(|value| collect_strings(value, &mut handled))
@@ -85,9 +84,12 @@ impl Response {
                 Some(Err(_)) => {}
                 // Not parsed yet (no criterion read the body): read the pointer alone. Where it
                 // gives up, nothing is there for a full parse either (missing, or not JSON).
-                None => body_pointer::read::<Value>(&self.body, pointer)
-                    .into_iter()
-                    .for_each(|value| collect_strings(&value, &mut handled)),
+                None => {
+                    if let Some(value) = body_pointer::read::<Value>(&self.body, pointer) {
+                        collect_strings(&value, &mut handled);
+                        self.secret_values.push((pointer, value));
+                    }
+                }
             }
         }
         handled
@@ -184,6 +186,11 @@ impl Response {
     /// The value at `pointer` as a `T`. On a type mismatch the error names the JSON type found
     /// and never the value (serde's own messages quote it, so they are not forwarded).
     pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
+        if let Some((_, value)) = self.secret_values.iter().find(|(read, _)| *read == pointer)
+            && let Ok(value) = T::deserialize(value)
+        {
+            return Ok(value);
+        }
         if self.json.get().is_none()
             && let Some(value) = body_pointer::read(&self.body, pointer)
         {
@@ -232,6 +239,11 @@ impl Response {
     /// ...): a response that failed a criterion may still carry a freshly created key. Control
     /// characters become spaces so that an excerpt cannot forge log lines.
     pub fn body_excerpt(&self) -> String {
+        self.body_excerpt_hiding(&[])
+    }
+
+    /// [`Response::body_excerpt`], also scrubbed of `more` (the secrets of a run's earlier steps).
+    pub(crate) fn body_excerpt_hiding(&self, more: &[SecretString]) -> String {
         let mut text = match self.json() {
             Ok(value) => {
                 let mut value = value.clone();
@@ -248,8 +260,13 @@ impl Response {
             Err(_) if !self.secret_pointers.is_empty() => return format!("{REDACTED} (not JSON)"),
             Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
         };
-        let mut secrets: Vec<&str> =
-            self.secrets.iter().map(SecretString::expose_secret).filter(|secret| !secret.is_empty()).collect();
+        let mut secrets: Vec<&str> = self
+            .secrets
+            .iter()
+            .chain(more)
+            .map(SecretString::expose_secret)
+            .filter(|secret| !secret.is_empty())
+            .collect();
         // Longest first, so a secret containing another is replaced whole.
         secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
         for secret in secrets {

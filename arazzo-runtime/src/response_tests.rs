@@ -179,3 +179,20 @@ fn excerpts_scrub_the_secrets_the_step_reads_from_the_body() {
     let response = Response::from_parts(500, HeaderMap::new(), Vec::new()).with_secret_pointers(vec!["/value"]);
     assert_eq!(response.body_excerpt(), "");
 }
+
+#[test]
+fn secrets_read_once_are_read_again_as_outputs_with_the_same_errors() {
+    let mut r = response(200, r#"{"consumerKey":"ck_1","consumerSecret":{"value":"cs_1"},"n":1}"#)
+        .with_secret_pointers(vec!["/consumerKey", "/consumerSecret"]);
+    let handled: Vec<String> = r.secrets_handled().iter().map(|s| s.expose_secret().to_owned()).collect();
+    assert_eq!(handled, ["ck_1", "cs_1"]);
+    // Answered from the values `secrets_handled` read.
+    assert_eq!(r.extract::<SecretString>("/consumerKey").unwrap().expose_secret(), "ck_1");
+    assert_eq!(r.extract::<Value>("/consumerSecret").unwrap(), serde_json::json!({"value": "cs_1"}));
+    // A value read but of another type than asked: the same error as without the shortcut.
+    let error = r.extract::<String>("/consumerSecret").unwrap_err();
+    assert!(matches!(error, StepError::WrongType { ref pointer, found: "object" } if pointer == "/consumerSecret"));
+    // Other pointers come from the body.
+    assert_eq!(r.extract::<i64>("/n").unwrap(), 1);
+    assert!(matches!(r.extract::<i64>("/absent").unwrap_err(), StepError::MissingValue { .. }));
+}

@@ -164,7 +164,6 @@ impl<P: Clone> Run<P> {
             }
         };
         if let Ok(response) = &mut result {
-            response.add_secrets(context.secrets());
             context.remember_secrets(response.secrets_handled());
         }
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -198,7 +197,7 @@ impl<P: Clone> Run<P> {
 
     /// The error of an unmet success criterion, for the step's failure actions.
     pub fn unmet(&self, criterion: &'static str, response: &Response) -> StepError {
-        StepError::CriterionFailed { criterion, status: response.status(), body_excerpt: response.body_excerpt() }
+        StepError::CriterionFailed { criterion, status: response.status(), body_excerpt: self.excerpt(response) }
     }
 
     /// Counts one move to a step (the next one, a `goto` target or a retry); fails once a run has
@@ -267,8 +266,14 @@ impl<P: Clone> Run<P> {
         Err(self.fail(StepError::CriterionFailed {
             criterion,
             status: response.status(),
-            body_excerpt: response.body_excerpt(),
+            body_excerpt: self.excerpt(response),
         }))
+    }
+
+    /// An excerpt of `response`'s body for an error, scrubbed of every secret the run has handled
+    /// so far: a server may quote a key created by an earlier step.
+    fn excerpt(&self, response: &Response) -> String {
+        response.body_excerpt_hiding(&self.context.secrets())
     }
 
     /// Reads a `T` at an RFC 6901 JSON pointer of the response body (`""`: the whole body).
