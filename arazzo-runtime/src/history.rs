@@ -215,6 +215,10 @@ pub(crate) struct RunContext {
     /// from responses): scrubbed from every later error excerpt, since a server may quote a key
     /// that an earlier step created in a later error message.
     secrets: Mutex<Vec<SecretString>>,
+    /// The checkpoint's request that a request of this run did not match, once one did not: the
+    /// run is not the one recorded, so nothing it does after that can be trusted to replay, and
+    /// everything it tries (a failure action's retry or goto, a called workflow) fails at once.
+    mismatch: Mutex<Option<(String, String)>>,
 }
 
 /// The exchanges of a run so far.
@@ -237,6 +241,7 @@ impl RunContext {
             log: Mutex::new(Log::default()),
             replay: Mutex::new(replay.into()),
             secrets: Mutex::new(Vec::new()),
+            mismatch: Mutex::new(None),
         }
     }
 
@@ -288,15 +293,26 @@ impl RunContext {
         step: (&str, &str),
         request: (&str, &str, &str),
     ) -> Result<Option<Exchange>, StepError> {
+        self.check_matched()?;
         let mut replay = lock(&self.replay);
         let Some(next) = replay.front() else { return Ok(None) };
         if !next.answers(step, request) {
-            return Err(StepError::CheckpointMismatch {
-                workflow_id: next.workflow.clone(),
-                step_id: next.step.clone(),
-            });
+            let (workflow_id, step_id) = (next.workflow.clone(), next.step.clone());
+            *lock(&self.mismatch) = Some((workflow_id.clone(), step_id.clone()));
+            return Err(StepError::CheckpointMismatch { workflow_id, step_id });
         }
         Ok(replay.pop_front())
+    }
+
+    /// The [`StepError::CheckpointMismatch`] of this run, once a request did not match the
+    /// checkpoint it resumes.
+    pub(crate) fn check_matched(&self) -> Result<(), StepError> {
+        match &*lock(&self.mismatch) {
+            None => Ok(()),
+            Some((workflow_id, step_id)) => {
+                Err(StepError::CheckpointMismatch { workflow_id: workflow_id.clone(), step_id: step_id.clone() })
+            }
+        }
     }
 
     /// Records an exchange; returns its position.

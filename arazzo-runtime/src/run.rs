@@ -201,8 +201,11 @@ impl<P: Clone> Run<P> {
     }
 
     /// Counts one move to a step (the next one, a `goto` target or a retry); fails once a run has
-    /// made [`MAX_TRANSITIONS`] of them, so an endless `goto` loop is an error, not a hang.
+    /// made [`MAX_TRANSITIONS`] of them, so an endless `goto` loop is an error, not a hang, and at
+    /// once after a resumed run's request did not match its checkpoint
+    /// ([`StepError::CheckpointMismatch`]), whatever the failure actions say.
     pub fn transition(&mut self) -> Result<(), WorkflowError<P>> {
+        self.context.check_matched().map_err(|error| self.fail(error))?;
         self.transitions += 1;
         if self.transitions > MAX_TRANSITIONS {
             return Err(self.fail(StepError::TooManyTransitions { limit: MAX_TRANSITIONS }));
@@ -229,6 +232,8 @@ impl<P: Clone> Run<P> {
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "retrying step"
         );
+        // A resumed run that left its checkpoint's path does not retry.
+        self.context.check_matched().map_err(|error| self.fail(error))?;
         if self.context.replaying() {
             return Ok(());
         }

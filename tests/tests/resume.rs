@@ -255,3 +255,32 @@ async fn a_checkpoint_resumed_with_other_inputs_is_refused() {
     );
     assert_eq!(svix.requests().len(), requests_before, "nothing is sent once the checkpoint does not match");
 }
+
+/// A resumed run whose request does not match its checkpoint stops there, whatever its failure
+/// actions say: `lookup` retries the workflow it calls on failure, but a retry (or a goto, or a
+/// called workflow) after a mismatch would only wander further off the recorded path.
+#[tokio::test]
+async fn a_mismatch_ends_the_run_without_its_failure_actions() {
+    let rex = Pet { id: "pet_rex".into(), name: "rex".into(), age: 3, owner_token: None };
+    let seed =
+        PetsSeed { pets: vec![rex], bearer: "pets_bearer".into(), api_key: "pets_key".into(), ..PetsSeed::default() };
+    let fake = pets::start(seed).await.unwrap();
+    for n in [2, 4, 6] {
+        fake.recorder().fail_request(n, injected_500());
+    }
+    let config = actions::Config { pets: actions::Pets::new("pets_bearer", "pets_key").with_base_url(&fake.base_url) };
+    let inputs = actions::RetryAWorkflowInputs { pet_id: "pet_rex".into() };
+    let checkpoint = actions::retry_a_workflow(&Client::new(), &config, &inputs).await.unwrap_err().into_checkpoint();
+    let sent = fake.requests().len();
+
+    // Another pet: the recorded list request still matches, the read does not.
+    let other = actions::RetryAWorkflowInputs { pet_id: "pet_other".into() };
+    let error = actions::resume_retry_a_workflow(&Client::new(), &config, &other, checkpoint).await.unwrap_err();
+    assert_eq!(error.step_id(), "lookup");
+    // The mismatch itself, not the called workflow's failure after two more retries.
+    assert_eq!(
+        error.error(),
+        &StepError::CheckpointMismatch { workflow_id: "first-pet-name".into(), step_id: "read".into() }
+    );
+    assert_eq!(fake.requests().len(), sent, "nothing is sent once the checkpoint does not match");
+}
