@@ -508,6 +508,26 @@ impl CriterionCheck {
         }
     }
 
+    /// Whether evaluating this reads what the step's request sent (`$url`, `$method`, `$request.*`),
+    /// which the runtime then keeps with the response.
+    pub fn reads_request(&self) -> bool {
+        fn condition_reads(condition: &ConditionPlan) -> bool {
+            match condition {
+                ConditionPlan::Literal(_) => false,
+                ConditionPlan::Operand { operand, .. } => operand.is_request(),
+                ConditionPlan::Not(inner) => condition_reads(inner),
+                ConditionPlan::Compare(left, _, right)
+                | ConditionPlan::And(left, right)
+                | ConditionPlan::Or(left, right) => condition_reads(left) || condition_reads(right),
+            }
+        }
+        match self {
+            Self::Status(_) => false,
+            Self::Simple(condition) => condition_reads(condition),
+            Self::Regex { context, .. } | Self::JsonPath { context, .. } => context.is_request(),
+        }
+    }
+
     /// The inputs and step outputs the criterion reads.
     pub fn refs(&self) -> Vec<&ValueRef> {
         fn condition_refs<'a>(condition: &'a ConditionPlan, out: &mut Vec<&'a ValueRef>) {
@@ -553,6 +573,19 @@ pub enum ConditionPlan {
 }
 
 impl OperandPlan {
+    /// Whether this is something the request sent.
+    pub fn is_request(&self) -> bool {
+        matches!(
+            self,
+            Self::Url
+                | Self::Method
+                | Self::RequestHeader(_)
+                | Self::RequestQuery(_)
+                | Self::RequestPath(_)
+                | Self::RequestBody(_)
+        )
+    }
+
     pub fn value_ref(&self) -> Option<&ValueRef> {
         match self {
             Self::Value { value, .. } => Some(value),

@@ -473,11 +473,21 @@ mod tests {
         // The same step sending something else (other inputs) is not answered from the record.
         let other_inputs = context.replay(("w", "b"), ("POST", "/keys", "f2")).err().unwrap();
         assert_eq!(other_inputs, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
-        let mismatch = context.replay(("w", "c"), ("POST", "/keys", "f1")).err().unwrap();
-        assert_eq!(mismatch, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
+        // Once off the recorded path, the run stays refused, even for the request the record expects.
+        let later = context.replay(("w", "b"), ("POST", "/keys", "f1")).err().unwrap();
+        assert_eq!(later, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
+        assert_eq!(context.check_matched(), Err(later));
+        assert!(context.replaying());
+    }
+
+    #[test]
+    fn replay_runs_on_over_the_network_once_the_record_is_used_up() {
+        let context = RunContext::new(Duration::from_secs(5), vec![exchange("a", b"1"), exchange("b", b"2")]);
+        assert!(context.replay(("w", "a"), ("POST", "/keys", "f1")).unwrap().is_some());
         assert!(context.replay(("w", "b"), ("POST", "/keys", "f1")).unwrap().is_some());
         assert!(!context.replaying());
         assert!(context.replay(("w", "d"), ("GET", "/", "f1")).unwrap().is_none());
+        assert_eq!(context.check_matched(), Ok(()));
     }
 
     #[test]

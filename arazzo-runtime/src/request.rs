@@ -197,6 +197,8 @@ pub struct Request {
     secrets: Vec<SecretString>,
     /// JSON pointers of the response body whose values are secrets (a new key), to scrub them too.
     secret_pointers: Vec<&'static str>,
+    /// Whether the response keeps what was sent, for criteria that read it.
+    keep_sent: bool,
 }
 
 /// A request checked and encoded, ready for the wire.
@@ -228,6 +230,7 @@ impl Request {
             body: None,
             secrets: Vec::new(),
             secret_pointers: Vec::new(),
+            keep_sent: false,
         }
     }
 
@@ -402,6 +405,23 @@ impl Request {
         self
     }
 
+    /// Keeps what was sent (URL, headers, path parameters, JSON or form body) with the response, for
+    /// criteria that read it: [`Response::request_url`], [`Response::request_header`],
+    /// [`Response::request_query`], [`Response::request_path`] and [`Response::request_body_at`]
+    /// are empty or `None` without it ([`Response::request_method`] always answers). Generated
+    /// code asks for it only on steps whose criteria read the request: the copy has a cost.
+    ///
+    /// [`Response::request_url`]: crate::Response::request_url
+    /// [`Response::request_header`]: crate::Response::request_header
+    /// [`Response::request_query`]: crate::Response::request_query
+    /// [`Response::request_path`]: crate::Response::request_path
+    /// [`Response::request_body_at`]: crate::Response::request_body_at
+    /// [`Response::request_method`]: crate::Response::request_method
+    pub fn keep_sent(mut self) -> Self {
+        self.keep_sent = true;
+        self
+    }
+
     /// Registers a secret to scrub from error excerpts, e.g. one that is only inside the body.
     pub fn redact<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
         // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
@@ -554,11 +574,16 @@ impl Request {
         };
 
         let url = encode::join_url(base, &path, &query)?;
-        let sent = SentRequest {
-            method: Some(self.method),
-            path_params: self.path_params.into_iter().map(|param| (param.name, param.value)).collect(),
-            body: sent_body,
-            ..SentRequest::default()
+        let sent = if self.keep_sent {
+            SentRequest {
+                method: Some(self.method),
+                path_params: self.path_params.into_iter().map(|param| (param.name, param.value)).collect(),
+                body: sent_body,
+                kept: true,
+                ..SentRequest::default()
+            }
+        } else {
+            SentRequest { method: Some(self.method), ..SentRequest::default() }
         };
         Ok(Prepared {
             method: self.method.to_reqwest(),

@@ -385,7 +385,8 @@ fn prepare_keeps_the_method_path_values_and_json_body_for_criteria() {
         Request::new(Method::Patch, "/a/{id}")
             .path_param("id", "x y")
             .path_param("unused", &None::<String>)
-            .json_body(json!({"k": [1]})),
+            .json_body(json!({"k": [1]}))
+            .keep_sent(),
     );
     let sent = &prepared.sent;
     assert_eq!(sent.method(), "PATCH");
@@ -396,6 +397,16 @@ fn prepare_keeps_the_method_path_values_and_json_body_for_criteria() {
     assert_eq!(sent.url(), "");
     assert!(sent.headers.is_empty());
 
-    let raw = prepare(Request::new(Method::Post, "/a").raw_body("application/json", "{}"));
+    let raw = prepare(Request::new(Method::Post, "/a").raw_body("application/json", "{}").keep_sent());
     assert_eq!(raw.sent.body_at(""), None);
+}
+
+#[test]
+fn prepare_keeps_only_the_method_unless_asked() {
+    let prepared = prepare(Request::new(Method::Patch, "/a/{id}").path_param("id", "x y").json_body(json!({"k": [1]})));
+    let sent = &prepared.sent;
+    assert!(!sent.kept);
+    assert_eq!(sent.method(), "PATCH");
+    assert_eq!(sent.path("id"), None);
+    assert_eq!(sent.body_at("/k/0"), None);
 }

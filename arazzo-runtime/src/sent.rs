@@ -25,6 +25,11 @@ pub(crate) struct SentRequest {
     pub(crate) path_params: Vec<(String, Option<Value>)>,
     /// The JSON value of a JSON or form body; `None` for no body and for raw or multipart ones.
     pub(crate) body: Option<Value>,
+    /// Whether the request asked to keep what it sent ([`Request::keep_sent`]): the transport then
+    /// copies the URL and headers here.
+    ///
+    /// [`Request::keep_sent`]: crate::Request::keep_sent
+    pub(crate) kept: bool,
 }
 
 impl SentRequest {

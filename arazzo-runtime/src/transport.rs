@@ -34,19 +34,22 @@ pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) ->
 /// was sent: kept in memory only.
 pub(crate) fn respond(prepared: Prepared, (status, headers, body): (u16, HeaderMap, Vec<u8>)) -> Response {
     let mut sent = prepared.sent;
-    sent.url = Some(prepared.url);
-    sent.headers = prepared.headers;
+    if sent.kept {
+        sent.url = Some(prepared.url);
+        sent.headers = prepared.headers;
+    }
     Response::from_parts(status, headers, body)
         .with_secrets(prepared.secrets)
         .with_secret_pointers(prepared.secret_pointers)
         .with_request(sent)
 }
 
-/// The reqwest request for `prepared`, whose body moves into it (the headers are kept for the
-/// response's record of what was sent).
+/// The reqwest request for `prepared`, whose body moves into it; the headers move too unless the
+/// response keeps a record of what was sent.
 fn outgoing(prepared: &mut Prepared) -> reqwest::Request {
     let mut outgoing = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
-    *outgoing.headers_mut() = prepared.headers.clone();
+    *outgoing.headers_mut() =
+        if prepared.sent.kept { prepared.headers.clone() } else { std::mem::take(&mut prepared.headers) };
     if let Some(body) = prepared.body.take() {
         *outgoing.body_mut() = Some(body.into());
     }

@@ -95,6 +95,9 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
         }
         _ => None,
     });
+    // What was sent is kept with the response only for criteria that read it.
+    let criteria = step.criteria.iter().chain(step.on_success.iter().chain(&step.on_failure).flat_map(|a| &a.criteria));
+    let keep_sent = criteria.into_iter().any(|criterion| criterion.check.reads_request()).then(|| quote!(.keep_sent()));
     let statements = quote! {
         run.step(#step_id, #operation);
         let request = ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
@@ -102,7 +105,8 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
             #(#credentials)*
             #body
             #(#redactions)*
-            #(#response_secrets)*;
+            #(#response_secrets)*
+            #keep_sent;
     };
     (statements, base_url)
 }

@@ -213,7 +213,8 @@ pub mod criteria {
                 "/pets/{petId}",
             )
             .path_param("petId", &list_first_id)
-            .api_key_header("X-Api-Key", &config.pets.api_key);
+            .api_key_header("X-Api-Key", &config.pets.api_key)
+            .keep_sent();
         let response = run.send(&config.pets.base_url, request).await?;
         run.check(
             ::arazzo_runtime::condition::compare(
