@@ -283,3 +283,15 @@ fn invalid_jsonpath_is_an_error() {
     // Also when the subject is absent: the path is checked first.
     assert!(jsonpath_match("$[", None).is_err());
 }
+
+#[test]
+fn a_jsonpath_ending_inside_an_escape_is_an_error_not_a_panic() {
+    // serde_json_path 0.7 reaches `unreachable!` on these (found by fuzzing the generator).
+    for query in ["$['\\u", "$['\\u0", "$[?@ == '\\u"] {
+        let result = std::panic::catch_unwind(|| jsonpath_match(query, Some(&json!({}))));
+        let error = result.unwrap_or_else(|_| panic!("{query} panicked")).unwrap_err();
+        assert!(matches!(error, StepError::InvalidCriterion { criterion, .. } if criterion == query), "{query}");
+    }
+    // An escaped backslash followed by `u` is text, not an escape: the usual parse error.
+    assert!(jsonpath_match("$['\\\\u", Some(&json!({}))).is_err());
+}
