@@ -9,11 +9,13 @@
 //! (creating a key, say) is replayed, not repeated, and the run continues for real at the step
 //! that failed.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
@@ -21,16 +23,29 @@ use crate::error::StepError;
 use crate::secret::SecretString;
 
 /// One response a run received, and which request of which step it answered.
-#[derive(Clone, Deserialize, Serialize)]
+/// One request of a run and the response it got. Held as received (headers and body shared with
+/// the response, ids borrowed from the generated code) and turned into the checkpoint's JSON form
+/// ([`Stored`]) only when a checkpoint is serialized or read.
+#[derive(Clone)]
 pub(crate) struct Exchange {
+    workflow: Cow<'static, str>,
+    step: Cow<'static, str>,
+    method: Cow<'static, str>,
+    path: Cow<'static, str>,
+    request: String,
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// An exchange as a checkpoint stores it: headers as text pairs, the body as text when it is UTF-8
+/// (almost always: JSON).
+#[derive(Deserialize, Serialize)]
+struct Stored {
     workflow: String,
     step: String,
     method: String,
-    /// The path template, not the filled path: it holds no parameter value.
     path: String,
-    /// A fingerprint of what the request sent (see [`fingerprint`]), so that resuming with other
-    /// inputs is refused rather than answered with another resource's responses. Empty in
-    /// checkpoints written without one.
     #[serde(default)]
     request: String,
     status: u16,
@@ -38,39 +53,84 @@ pub(crate) struct Exchange {
     body: Body,
 }
 
-/// A response body: text when it is UTF-8 (almost always: JSON), bytes otherwise.
-#[derive(Clone, Deserialize, Serialize)]
+/// A response body: text when it is UTF-8, bytes otherwise.
+#[derive(Deserialize, Serialize)]
 #[serde(untagged)]
 enum Body {
     Text(String),
     Bytes(Vec<u8>),
 }
 
-impl Exchange {
-    pub(crate) fn new(
-        (workflow, step): (&str, &str),
-        (method, path, request): (&str, &str, &str),
-        status: u16,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Self {
-        let headers = headers
+impl Serialize for Exchange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let headers = self
+            .headers
             .iter()
             .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
             .collect();
-        let body = match std::str::from_utf8(body) {
+        let body = match std::str::from_utf8(&self.body) {
             Ok(text) => Body::Text(text.to_owned()),
-            Err(_) => Body::Bytes(body.to_vec()),
+            Err(_) => Body::Bytes(self.body.to_vec()),
         };
+        Stored {
+            workflow: self.workflow.to_string(),
+            step: self.step.to_string(),
+            method: self.method.to_string(),
+            path: self.path.to_string(),
+            request: self.request.clone(),
+            status: self.status,
+            headers,
+            body,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Exchange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = Stored::deserialize(deserializer)?;
+        let mut headers = HeaderMap::new();
+        // A header that cannot be one (hand-edited checkpoint) is left out, as a server's would be.
+        for (name, value) in &stored.headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            {
+                headers.append(name, value);
+            }
+        }
+        let body = match stored.body {
+            Body::Text(text) => Bytes::from(text),
+            Body::Bytes(bytes) => Bytes::from(bytes),
+        };
+        Ok(Self {
+            workflow: stored.workflow.into(),
+            step: stored.step.into(),
+            method: stored.method.into(),
+            path: stored.path.into(),
+            request: stored.request,
+            status: stored.status,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Exchange {
+    pub(crate) fn new(
+        (workflow, step): (&'static str, &'static str),
+        (method, path, request): (&'static str, Cow<'static, str>, String),
+        status: u16,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Self {
         Self {
             workflow: workflow.into(),
             step: step.into(),
             method: method.into(),
-            path: path.into(),
-            request: request.into(),
+            path,
+            request,
             status,
-            headers,
-            body,
+            headers: headers.clone(),
+            body: body.clone(),
         }
     }
 
@@ -83,19 +143,8 @@ impl Exchange {
     }
 
     /// The recorded status, headers and body.
-    pub(crate) fn response_parts(&self) -> (u16, HeaderMap, Vec<u8>) {
-        let mut headers = HeaderMap::new();
-        for (name, value) in &self.headers {
-            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
-            {
-                headers.append(name, value);
-            }
-        }
-        let body = match &self.body {
-            Body::Text(text) => text.clone().into_bytes(),
-            Body::Bytes(bytes) => bytes.clone(),
-        };
-        (self.status, headers, body)
+    pub(crate) fn response_parts(&self) -> (u16, HeaderMap, Bytes) {
+        (self.status, self.headers.clone(), self.body.clone())
     }
 }
 
@@ -158,7 +207,7 @@ impl Checkpoint {
     /// The `(workflow id, step id)` of every recorded exchange, in order: the requests that
     /// resuming will not send again.
     pub fn replayed_steps(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.exchanges.iter().map(|exchange| (exchange.workflow.as_str(), exchange.step.as_str()))
+        self.exchanges.iter().map(|exchange| (&*exchange.workflow, &*exchange.step))
     }
 
     /// The checkpoint in a form that serializes everything, secrets included, for storage the
@@ -297,7 +346,7 @@ impl RunContext {
         let mut replay = lock(&self.replay);
         let Some(next) = replay.front() else { return Ok(None) };
         if !next.answers(step, request) {
-            let (workflow_id, step_id) = (next.workflow.clone(), next.step.clone());
+            let (workflow_id, step_id) = (next.workflow.to_string(), next.step.to_string());
             *lock(&self.mismatch) = Some((workflow_id.clone(), step_id.clone()));
             return Err(StepError::CheckpointMismatch { workflow_id, step_id });
         }
@@ -409,10 +458,10 @@ mod tests {
         }
     }
 
-    fn exchange(step: &str, body: &[u8]) -> Exchange {
+    fn exchange(step: &'static str, body: &'static [u8]) -> Exchange {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("1"));
-        Exchange::new(("w", step), ("POST", "/keys", "f1"), 201, &headers, body)
+        Exchange::new(("w", step), ("POST", "/keys".into(), "f1".into()), 201, &headers, &Bytes::from_static(body))
     }
 
     #[test]
@@ -428,8 +477,24 @@ mod tests {
         assert_eq!(back.replayed_steps().collect::<Vec<_>>(), [("w", "create"), ("w", "binary")]);
         let (status, headers, body) = back.exchanges[0].response_parts();
         assert_eq!((status, headers.get("retry-after").unwrap().to_str().unwrap()), (201, "1"));
-        assert_eq!(body, br#"{"key":"sk_new"}"#);
-        assert_eq!(back.exchanges[1].response_parts().2, [0xff, 0x00]);
+        assert_eq!(&body[..], br#"{"key":"sk_new"}"#);
+        assert_eq!(&back.exchanges[1].response_parts().2[..], [0xff, 0x00]);
+    }
+
+    /// The stored form is a format: checkpoints written by earlier builds must still load.
+    #[test]
+    fn the_stored_form_is_stable() {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new());
+        context.record(exchange("create", br#"{"key":"sk_new"}"#));
+        let text = serde_json::to_string(&context.checkpoint(("w", "next"), None).expose_secrets()).unwrap();
+        let expected = r#"{"workflow":"w","failed_step":"next","exchanges":[{"workflow":"w","step":"create","method":"POST","path":"/keys","request":"f1","status":201,"headers":[["retry-after","1"]],"body":"{\"key\":\"sk_new\"}"}]}"#;
+        assert_eq!(text, expected);
+        // Written before request fingerprints existed, with a body as bytes.
+        let old = r#"{"workflow":"w","failed_step":"s","exchanges":[{"workflow":"w","step":"a","method":"GET","path":"/k","status":200,"headers":[["x-a","1"],["bad header","2"]],"body":[255,0]}]}"#;
+        let back: Checkpoint = serde_json::from_str(old).unwrap();
+        let (status, headers, body) = back.exchanges[0].response_parts();
+        assert_eq!((status, headers.len(), &body[..]), (200, 1, &[255_u8, 0][..]));
+        assert!(back.exchanges[0].answers(("w", "a"), ("GET", "/k", "any")));
     }
 
     #[test]

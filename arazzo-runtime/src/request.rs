@@ -244,6 +244,11 @@ impl Request {
         &self.path_template
     }
 
+    /// The path template, shared (a template from generated code is never copied).
+    pub(crate) fn path_template_shared(&self) -> Cow<'static, str> {
+        self.path_template.clone()
+    }
+
     fn param<V: ParamValue + ?Sized>(&mut self, name: &str, value: &V, style: Style, explode: bool) -> Param {
         let mut secrets = Vec::new();
         value.collect_secrets(&mut secrets);

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -28,7 +29,8 @@ const REDACTED: &str = "[REDACTED]";
 pub struct Response {
     status: u16,
     headers: HeaderMap,
-    body: Vec<u8>,
+    /// Shared with the run's record of the exchange (for resuming), not copied.
+    body: Bytes,
     secrets: Vec<SecretString>,
     /// Where the body holds secrets the step reads.
     secret_pointers: Vec<&'static str>,
@@ -44,10 +46,14 @@ impl Response {
     /// It knows nothing of its request: [`Response::request_method`] and
     /// [`Response::request_url`] are empty and the other `request_*` readers give `None`.
     pub fn from_parts(status: u16, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
+        Self::received(status, headers, Bytes::from(body.into()))
+    }
+
+    pub(crate) fn received(status: u16, headers: HeaderMap, body: Bytes) -> Self {
         Self {
             status,
             headers,
-            body: body.into(),
+            body,
             secrets: Vec::new(),
             secret_pointers: Vec::new(),
             secret_values: Vec::new(),
@@ -168,6 +174,11 @@ impl Response {
 
     /// The raw body.
     pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The raw body, shared (cloning it copies nothing).
+    pub(crate) fn body_bytes(&self) -> &Bytes {
         &self.body
     }
 

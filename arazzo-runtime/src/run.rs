@@ -139,9 +139,9 @@ impl<P: Clone> Run<P> {
     async fn exchange(&mut self, base_url: &str, request: Request) -> Result<Response, StepError> {
         self.attempt += 1;
         let span = self.step_span.clone();
-        let (method, path) = (request.method().as_str(), request.path_template().to_owned());
+        let (method, path) = (request.method().as_str(), request.path_template_shared());
         span.record("method", method);
-        span.record("path", path.as_str());
+        span.record("path", &*path);
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
@@ -174,9 +174,9 @@ impl<P: Clone> Run<P> {
         match &result {
             Ok(response) => {
                 tracing::debug!(parent: &span, status = response.status(), duration_ms, "response received");
-                let (status, headers, body) = (response.status(), response.headers(), response.body());
+                let (status, headers, body) = (response.status(), response.headers(), response.body_bytes());
                 self.last_exchange =
-                    Some(context.record(Exchange::new(ids, (method, &path, &sent), status, headers, body)));
+                    Some(context.record(Exchange::new(ids, (method, path, sent), status, headers, body)));
             }
             Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),
         }

@@ -4,6 +4,7 @@
 use std::error::Error as _;
 use std::io;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
 use crate::client::{Backend, Client};
@@ -23,7 +24,7 @@ pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) ->
         }
         Backend::DryRun(dry_run) => {
             let answer = dry_run.answer(&prepared)?;
-            (answer.status, answer.headers, answer.body)
+            (answer.status, answer.headers, Bytes::from(answer.body))
         }
     };
     Ok(respond(prepared, parts))
@@ -32,13 +33,13 @@ pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) ->
 /// The response to `prepared` from its parts (received, or recorded in a checkpoint). It knows its
 /// request's secrets and, for criteria that read the request (`$url`, `$request.header.*`), what
 /// was sent: kept in memory only.
-pub(crate) fn respond(prepared: Prepared, (status, headers, body): (u16, HeaderMap, Vec<u8>)) -> Response {
+pub(crate) fn respond(prepared: Prepared, (status, headers, body): (u16, HeaderMap, Bytes)) -> Response {
     let mut sent = prepared.sent;
     if sent.kept {
         sent.url = Some(prepared.url);
         sent.headers = prepared.headers;
     }
-    Response::from_parts(status, headers, body)
+    Response::received(status, headers, body)
         .with_secrets(prepared.secrets)
         .with_secret_pointers(prepared.secret_pointers)
         .with_request(sent)
@@ -61,7 +62,7 @@ async fn send(
     http: &reqwest::Client,
     limit: usize,
     outgoing: reqwest::Request,
-) -> Result<(u16, HeaderMap, Vec<u8>), StepError> {
+) -> Result<(u16, HeaderMap, Bytes), StepError> {
     let mut incoming = http.execute(outgoing).await.map_err(map_reqwest_error)?;
     let status = incoming.status().as_u16();
     let headers = std::mem::take(incoming.headers_mut());
@@ -74,7 +75,7 @@ async fn send(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((status, headers, body))
+    Ok((status, headers, Bytes::from(body)))
 }
 
 /// Maps a reqwest error to a step error that keeps only a description.
