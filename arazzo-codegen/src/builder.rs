@@ -66,6 +66,26 @@ pub struct Report {
     pub files_read: Vec<PathBuf>,
 }
 
+impl Report {
+    /// The warnings as `build.rs` prints them: each warning rendered as the CLI renders it, one
+    /// `cargo:warning=` directive per line (cargo shows each directive as one line), with a blank
+    /// line between warnings. Control characters become spaces, so that no text from a document
+    /// can end a directive early or start another.
+    pub fn cargo_warnings(&self) -> Vec<String> {
+        let mut renderer = crate::diagnostic::Renderer::new();
+        let mut lines = Vec::new();
+        for (index, warning) in self.warnings.iter().enumerate() {
+            if index > 0 {
+                lines.push(String::new());
+            }
+            for line in renderer.render(warning).lines() {
+                lines.push(line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect());
+            }
+        }
+        lines
+    }
+}
+
 impl Builder {
     pub fn new() -> Self {
         Self { emit_rerun_if_changed: true, ..Self::default() }
@@ -120,13 +140,13 @@ impl Builder {
 
     /// Generates every module and writes those whose content changed.
     ///
-    /// Warnings are printed as `cargo:warning=file:line:column: warning: message (at json.path)`:
-    /// cargo shows one line per directive, so they take [`Diagnostic::short`]'s one-line form.
+    /// Warnings are printed as `cargo:warning=` directives, rendered as the CLI renders them (the
+    /// source line, the expression underlined, the hint): see [`Report::cargo_warnings`].
     /// Errors are returned (not printed as `cargo::error=`), so that `build.rs` decides what is fatal.
     pub fn compile(&self) -> Result<(), BuildError> {
         let report = self.compile_with_report()?;
-        for warning in &report.warnings {
-            println!("cargo:warning={}", crate::emit::one_line(&warning.short()));
+        for line in report.cargo_warnings() {
+            println!("cargo:warning={line}");
         }
         Ok(())
     }

@@ -73,7 +73,39 @@ fn errors_print_every_located_problem() {
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
 
-/// Warnings go to `cargo:warning=`, one line each: the compiler-style one-line form.
+/// Warnings go to `cargo:warning=` rendered as the CLI renders them, one directive per line.
+#[test]
+fn warnings_are_rendered_for_cargo_as_for_the_terminal() {
+    let out = tempfile::tempdir().unwrap();
+    let report = Builder::new()
+        .file("../workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report()
+        .unwrap();
+    let lines = report.cargo_warnings();
+    let first: Vec<&str> = lines.iter().take_while(|line| !line.is_empty()).map(String::as_str).collect();
+    // Checked by hand against the document: line 59 is `      value: Token $inputs.apiKey`, the
+    // expression (14 characters) starting at column 20.
+    assert_eq!(
+        first,
+        [
+            "warning: embedded expression `$inputs.apiKey` is written without braces; Arazzo 1.0.1 embeds \
+             expressions as `{$inputs.apiKey}`. Accepted as an embedded expression",
+            "  --> ../workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml:59:20",
+            "   |",
+            "59 |       value: Token $inputs.apiKey",
+            "   |                    ^^^^^^^^^^^^^^",
+            "   |",
+            "   = note: at workflows[0].steps[0].parameters[0].value",
+        ]
+    );
+    // Three warnings, separated by one blank directive each.
+    assert_eq!(lines.iter().filter(|line| line.is_empty()).count(), 2);
+    assert_eq!(lines.iter().filter(|line| line.starts_with("warning: ")).count(), 3);
+}
+
+/// Each warning also has a compiler-style one-line form.
 #[test]
 fn warnings_have_a_one_line_form_for_cargo() {
     let out = tempfile::tempdir().unwrap();
