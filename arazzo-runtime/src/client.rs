@@ -31,6 +31,9 @@ pub struct Client {
     /// Set on the client a run hands to the workflows it calls, so that they share its deadline
     /// and its record of exchanges; `None` on clients users make.
     context: Option<Arc<RunContext>>,
+    /// The step span of the run that hands this client to a workflow it calls, so that the called
+    /// workflow's span is a child of the step that called it; `None` on clients users make.
+    parent_span: Option<tracing::Span>,
 }
 
 /// Where requests go.
@@ -70,7 +73,17 @@ impl Client {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             workflow_timeout: DEFAULT_WORKFLOW_TIMEOUT,
             context: None,
+            parent_span: None,
         }
+    }
+
+    /// The span a run started with this client is a child of (see `parent_span`).
+    pub(crate) fn parent_span(&self) -> Option<&tracing::Span> {
+        self.parent_span.as_ref()
+    }
+
+    pub(crate) fn set_parent_span(&mut self, span: tracing::Span) {
+        self.parent_span = Some(span);
     }
 
     /// This client for one run: the same settings, plus the run's deadline and record, which are
@@ -173,13 +186,19 @@ impl ClientBuilder {
     pub fn build(self) -> Client {
         let (max_response_bytes, workflow_timeout) = (self.max_response_bytes, self.workflow_timeout);
         let backend = Backend::Http(self.reqwest().map_err(|error| Arc::from(error.message)));
-        Client { backend, max_response_bytes, workflow_timeout, context: None }
+        Client { backend, max_response_bytes, workflow_timeout, context: None, parent_span: None }
     }
 
     /// Builds the client, or says why it cannot be built.
     pub fn try_build(self) -> Result<Client, ClientBuildError> {
         let (max_response_bytes, workflow_timeout) = (self.max_response_bytes, self.workflow_timeout);
-        Ok(Client { backend: Backend::Http(Ok(self.reqwest()?)), max_response_bytes, workflow_timeout, context: None })
+        Ok(Client {
+            backend: Backend::Http(Ok(self.reqwest()?)),
+            max_response_bytes,
+            workflow_timeout,
+            context: None,
+            parent_span: None,
+        })
     }
 
     fn reqwest(self) -> Result<reqwest::Client, ClientBuildError> {

@@ -26,7 +26,8 @@ use crate::transport;
 /// A run and the workflows it calls share one deadline (the client's
 /// [workflow timeout](Client::with_workflow_timeout)) and one record of exchanges.
 ///
-/// Tracing: a span `arazzo.workflow` (field `workflow_id`) for the run, and per step a child span
+/// Tracing: a span `arazzo.workflow` (field `workflow_id`) for the run (for a called workflow, a
+/// child of the calling step's span), and per step a child span
 /// `arazzo.step` with `workflow_id`, `step_id`, `operation`, `method`, `path` (the path template,
 /// never the filled path), `attempt`, `status` and `duration_ms` once a response arrived; events
 /// for retries, gotos and replayed responses. No span or event carries a parameter value,
@@ -58,6 +59,12 @@ impl<P: Default> Run<P> {
     /// `client` was handed over by a calling workflow, whose deadline and record it then shares.
     pub fn new(workflow_id: &'static str, client: &Client) -> Self {
         let (client, context) = client.for_run();
+        // A called workflow's span is a child of the calling step's, not of whatever span is
+        // current (the generated call does not enter the step's span).
+        let workflow_span = match client.parent_span() {
+            Some(step) => tracing::info_span!(parent: step, "arazzo.workflow", workflow_id),
+            None => tracing::info_span!("arazzo.workflow", workflow_id),
+        };
         Self {
             workflow_id,
             step_id: "",
@@ -67,7 +74,7 @@ impl<P: Default> Run<P> {
             base_url: None,
             client,
             context,
-            workflow_span: tracing::info_span!("arazzo.workflow", workflow_id),
+            workflow_span,
             step_span: Span::none(),
             partial: P::default(),
         }
@@ -93,6 +100,7 @@ impl<P: Clone> Run<P> {
             duration_ms = field::Empty,
         );
         tracing::debug!(parent: &self.step_span, "step started");
+        self.client.set_parent_span(self.step_span.clone());
     }
 
     /// The workflow being run.

@@ -75,3 +75,27 @@ async fn retries_gotos_and_replays_are_events_of_the_step() {
     }
     assert!(!logs.contains("sk_secret_body"), "a body leaked into the trace:\n{logs}");
 }
+
+#[tokio::test]
+async fn a_called_workflow_is_traced_inside_the_step_that_called_it() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(move || writer.clone()).with_ansi(false))
+        .with(Targets::new().with_target("arazzo_runtime", tracing::Level::TRACE));
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let dry_run = DryRun::new();
+    dry_run.respond(DryRunResponse::status(200));
+    let mut outer = Run::<()>::new("outer", &dry_run.client());
+    outer.step("lookup", "workflow inner");
+    // As generated code calls a workflow: a new run over the client the calling run hands on.
+    let mut inner = Run::<()>::new("inner", outer.client());
+    inner.step("read", "getPet");
+    inner.send("http://api.test", Request::new(Method::Get, "/pets/1")).await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // fmt prints an event's spans from the root: the inner workflow sits under the outer step.
+    let chain = r#"arazzo.workflow{workflow_id="outer"}:arazzo.step{workflow_id="outer" step_id="lookup" operation="workflow inner"}:arazzo.workflow{workflow_id="inner"}:arazzo.step{workflow_id="inner" step_id="read""#;
+    assert!(logs.contains(chain), "missing {chain} in:\n{logs}");
+}
