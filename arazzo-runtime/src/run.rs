@@ -295,12 +295,21 @@ impl<P: Clone> Run<P> {
         response: &Response,
         pointer: &'static str,
     ) -> Result<T, WorkflowError<P>> {
-        response.extract(pointer).map_err(|error| self.fail(error))
+        response.extract(pointer).map_err(|error| self.fail_after_success(error))
     }
 
     /// Reads response header `name` as text.
     pub fn header_output(&self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
-        response.header_text(name).map_err(|error| self.fail(error))
+        response.header_text(name).map_err(|error| self.fail_after_success(error))
+    }
+
+    /// The error of an output that could not be read from a response whose criteria held: the
+    /// server did what the step asked (created a key, say), so the checkpoint keeps the response
+    /// and resuming does not send the request again. It fails the same way instead, and the
+    /// response is in the checkpoint for whoever handles it.
+    fn fail_after_success(&self, error: StepError) -> WorkflowError<P> {
+        let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), None);
+        WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
     }
 
     /// The error of the current step failing with `error`, carrying the outputs so far and the

@@ -284,3 +284,35 @@ async fn a_mismatch_ends_the_run_without_its_failure_actions() {
     );
     assert_eq!(fake.requests().len(), sent, "nothing is sent once the checkpoint does not match");
 }
+
+/// A step whose criteria held but whose output could not be read: the server acted (rotated the
+/// key), so resuming must not send the request again. The checkpoint keeps the response; resuming
+/// fails the same way without a request, and the response is there for whoever handles it.
+#[tokio::test]
+async fn a_step_that_took_effect_but_whose_output_was_unreadable_is_not_sent_again() {
+    use arazzo_generated::svix_rotate_integration_key as svix_gen;
+    let svix = Svix::start().await;
+    // rotateKey answers 200 (its criterion holds) without the `key` the step reads.
+    svix.fail_request(2, Failure::status(200).json(json!({"rotated": true})));
+    let error = Svix::run(&svix).await.unwrap_err();
+    assert_eq!(error.step_id(), "rotateKey");
+    assert!(matches!(error.error(), StepError::MissingValue { pointer } if pointer == "/key"), "{error}");
+    let checkpoint = error.into_checkpoint();
+    let steps: Vec<(&str, &str)> = checkpoint.replayed_steps().collect();
+    let workflow = "rotate-integration-key";
+    assert_eq!(steps, [(workflow, "getIntegration"), (workflow, "rotateKey")], "rotateKey's response is kept");
+    let requests_before = svix.requests().len();
+
+    let (_, stored) = through_json(&checkpoint);
+    let again = svix_gen::resume_rotate_integration_key(
+        &Client::new(),
+        &seeds::svix_config(&svix),
+        &seeds::svix_inputs(),
+        stored,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(again.step_id(), "rotateKey");
+    assert!(matches!(again.error(), StepError::MissingValue { pointer } if pointer == "/key"), "{again}");
+    assert_eq!(svix.requests().len(), requests_before, "the rotation is not sent again");
+}
