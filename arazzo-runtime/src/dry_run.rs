@@ -82,10 +82,17 @@ impl DryRun {
 
     /// Records `request` and takes the next queued response. With none left the step fails with
     /// [`StepError::Transport`], as an unreachable server would.
-    pub(crate) fn answer(&self, request: &Prepared) -> Result<DryRunResponse, StepError> {
+    pub(crate) fn answer(
+        &self,
+        (workflow_id, step_id): (&'static str, &'static str),
+        request: &Prepared,
+    ) -> Result<DryRunResponse, StepError> {
         let mut state = self.lock();
         state.requests.push(DryRunRequest {
+            workflow_id,
+            step_id,
             method: request.method.as_str().to_owned(),
+            url: request.url.as_str().to_owned(),
             path: request.url.path().to_owned(),
             query: request.url.query().map(str::to_owned),
             headers: request.headers.clone(),
@@ -157,7 +164,10 @@ impl DryRunResponse {
 /// runtime; the accessors give them to the test that asks.
 #[derive(Clone)]
 pub struct DryRunRequest {
+    workflow_id: &'static str,
+    step_id: &'static str,
     method: String,
+    url: String,
     path: String,
     query: Option<String>,
     headers: HeaderMap,
@@ -165,6 +175,22 @@ pub struct DryRunRequest {
 }
 
 impl DryRunRequest {
+    /// The workflow that sent it (a called workflow's own id for its requests).
+    pub fn workflow_id(&self) -> &str {
+        self.workflow_id
+    }
+
+    /// The step that sent it.
+    pub fn step_id(&self) -> &str {
+        self.step_id
+    }
+
+    /// The full URL as sent: scheme, host, percent-encoded path and query (which may hold an API
+    /// key: it is not shown by `Debug`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The method, upper case (`"POST"`).
     pub fn method(&self) -> &str {
         &self.method
@@ -213,6 +239,8 @@ impl fmt::Debug for DryRunRequest {
             })
             .collect();
         f.debug_struct("DryRunRequest")
+            .field("workflow_id", &self.workflow_id)
+            .field("step_id", &self.step_id)
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query.as_ref().map(|_| "[not shown]"))
@@ -236,10 +264,12 @@ mod tests {
         dry_run.respond(DryRunResponse::json(201, json!({"id": "k1"}))).respond(DryRunResponse::status(204));
         let client = dry_run.client();
         let mut run = Run::<()>::new("w", &client);
+        run.step("create", "createKey");
         let first = Request::new(Method::Post, "/keys").json_body(json!({"name": "n"})).bearer_auth(&"tok".into());
         let response = run.send("http://api.test/v1", first).await.unwrap();
         assert_eq!(response.status(), 201);
         assert_eq!(run.output::<String>(&response, "/id").unwrap(), "k1");
+        run.step("delete", "deleteKey");
         let second = Request::new(Method::Delete, "/keys/{id}").path_param("id", "a b").query_param("force", "yes");
         assert_eq!(run.send("http://api.test/v1", second).await.unwrap().status(), 204);
 
@@ -254,6 +284,10 @@ mod tests {
         );
         assert!(sent[1].body().is_empty());
         assert_eq!(dry_run.pending_responses(), 0);
+        let ids: Vec<(&str, &str)> = sent.iter().map(|request| (request.workflow_id(), request.step_id())).collect();
+        assert_eq!(ids, [("w", "create"), ("w", "delete")]);
+        assert_eq!(sent[0].url(), "http://api.test/v1/keys");
+        assert_eq!(sent[1].url(), "http://api.test/v1/keys/a%20b?force=yes");
     }
 
     #[tokio::test]
@@ -273,7 +307,7 @@ mod tests {
         let token = SecretString::from("sk_live_secret");
         let request = Request::new(Method::Get, "/x").bearer_auth(&token).query_param("api_key", "sk_query_secret");
         let prepared = request.prepare("http://api.test").unwrap();
-        let _ = dry_run.answer(&prepared);
+        let _ = dry_run.answer(("w", "s"), &prepared);
         let debug = format!("{:?} {dry_run:?}", dry_run.requests());
         assert!(debug.contains("[REDACTED]"), "{debug}");
         assert!(!debug.contains("sk_live_secret") && !debug.contains("sk_query_secret"), "{debug}");

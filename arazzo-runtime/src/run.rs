@@ -162,7 +162,7 @@ impl<P: Clone> Run<P> {
                 Ok(transport::respond(prepared, exchange.response_parts()))
             }
             None => {
-                let sending = transport::execute_prepared(&self.client, prepared).instrument(span.clone());
+                let sending = transport::execute_prepared(&self.client, ids, prepared).instrument(span.clone());
                 match context.remaining()? {
                     Some(left) => {
                         tokio::time::timeout(left, sending).await.unwrap_or_else(|_| Err(context.timed_out()))

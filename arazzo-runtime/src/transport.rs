@@ -13,7 +13,11 @@ use crate::request::Prepared;
 use crate::response::Response;
 
 /// Sends a request prepared with [`Request::prepare`].
-pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) -> Result<Response, StepError> {
+pub(crate) async fn execute_prepared(
+    client: &Client,
+    ids: (&'static str, &'static str),
+    mut prepared: Prepared,
+) -> Result<Response, StepError> {
     let parts = match client.backend() {
         Backend::Http(http) => {
             let http = http.as_ref().map_err(|message| StepError::Transport {
@@ -23,7 +27,7 @@ pub(crate) async fn execute_prepared(client: &Client, mut prepared: Prepared) ->
             send(http, client.max_response_bytes(), outgoing).await?
         }
         Backend::DryRun(dry_run) => {
-            let answer = dry_run.answer(&prepared)?;
+            let answer = dry_run.answer(ids, &prepared)?;
             (answer.status, answer.headers, Bytes::from(answer.body))
         }
     };
@@ -148,7 +152,7 @@ mod tests {
     async fn a_client_that_failed_to_build_reports_it_on_use() {
         let client = Client::with_backend(Backend::Http(Err(Arc::from("no TLS backend"))));
         let prepared = Request::new(Method::Get, "/").prepare("http://127.0.0.1:9").unwrap();
-        let error = execute_prepared(&client, prepared).await.err();
+        let error = execute_prepared(&client, ("w", "s"), prepared).await.err();
         assert_eq!(
             error,
             Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })

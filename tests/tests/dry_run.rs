@@ -90,9 +90,18 @@ async fn backblaze_sends_steps_two_and_three_to_the_api_url_the_first_response_n
     assert_eq!((sent[0].method(), sent[0].path()), ("GET", "/b2api/v4/b2_authorize_account"));
     // base64("0014a98f:K001master"), computed by hand.
     assert_eq!(sent[0].header("authorization"), Some("Basic MDAxNGE5OGY6SzAwMW1hc3Rlcg=="));
-    // The API URL's path `/pod-7` shows the later steps went there, with the raw token.
-    assert_eq!((sent[1].method(), sent[1].path()), ("POST", "/pod-7/b2api/v4/b2_create_key"));
-    assert_eq!((sent[2].method(), sent[2].path()), ("POST", "/pod-7/b2api/v4/b2_delete_key"));
+    // The later steps went to the API URL the first response named, with the raw token.
+    assert_eq!(sent[0].url(), "https://api.backblazeb2.com/b2api/v4/b2_authorize_account");
+    assert_eq!(
+        (sent[1].method(), sent[1].url()),
+        ("POST", "https://api005.backblazeb2.test/pod-7/b2api/v4/b2_create_key")
+    );
+    assert_eq!(
+        (sent[2].method(), sent[2].url()),
+        ("POST", "https://api005.backblazeb2.test/pod-7/b2api/v4/b2_delete_key")
+    );
+    let steps: Vec<&str> = sent.iter().map(|request| request.step_id()).collect();
+    assert_eq!(steps, ["authorize", "createReplacementKey", "deleteOldKey"]);
     assert_eq!(sent[1].header("authorization"), Some("4_token_from_authorize"));
     assert_eq!(sent[2].header("authorization"), Some("4_token_from_authorize"));
     assert_eq!(
