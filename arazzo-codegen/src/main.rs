@@ -40,8 +40,15 @@ enum Color {
 enum Command {
     /// Check documents: exit 0 when they compile, 1 with located diagnostics otherwise.
     Check(Inputs),
-    /// Print a Mermaid flowchart of every workflow of the documents (after checking them).
-    Diagram(Inputs),
+    /// Print a Mermaid flowchart of every workflow of the documents (after checking them), each
+    /// starting with a `%% <workflowId>` line; `--workflow` prints one alone.
+    Diagram {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Only this workflow's chart (a complete Mermaid input on its own).
+        #[arg(long, value_name = "WORKFLOW_ID")]
+        workflow: Option<String>,
+    },
     /// Generate one `<module>.rs` per document into a directory.
     Generate {
         #[command(flatten)]
@@ -82,7 +89,7 @@ fn main() -> ExitCode {
     let mut output = Output { format: cli.message_format, renderer: Renderer::new().styled(styled), seen: Vec::new() };
     let code = match cli.command {
         Command::Check(inputs) => check(&inputs, &mut output, Report::Summary),
-        Command::Diagram(inputs) => check(&inputs, &mut output, Report::Diagram),
+        Command::Diagram { inputs, workflow } => check(&inputs, &mut output, Report::Diagram(workflow.as_deref())),
         Command::Generate { inputs, out } => generate(&inputs, out, &mut output),
     };
     output.finish();
@@ -148,11 +155,11 @@ impl Output {
 
 /// What `check` prints for a document that compiles.
 #[derive(Clone, Copy)]
-enum Report {
+enum Report<'a> {
     /// `ok: FILE (N workflows)`.
     Summary,
-    /// The Mermaid flowcharts of its workflows.
-    Diagram,
+    /// The Mermaid flowcharts of its workflows, or of the one named.
+    Diagram(Option<&'a str>),
 }
 
 fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
@@ -168,6 +175,9 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
         }
     }
     let options = Options { sources: inputs.sources.iter().cloned().collect(), display_name: None };
+    // For `diagram --workflow`: the workflows seen, to name them when none is the one asked for.
+    let mut workflow_ids = Vec::new();
+    let mut drawn = false;
     for file in &inputs.files {
         match arazzo_codegen::check_file(file, &options, &overlays) {
             Ok(checked) => {
@@ -178,8 +188,18 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
                         format!("ok: {} ({workflows} workflows)", file.display()),
                         json!({"reason": "checked", "file": file.to_string_lossy(), "workflows": workflows}),
                     ),
-                    Report::Diagram => {
-                        let mermaid = arazzo_codegen::diagram::module(&checked.plan);
+                    Report::Diagram(only) => {
+                        let mermaid = match only {
+                            None => arazzo_codegen::diagram::module(&checked.plan),
+                            Some(id) => {
+                                workflow_ids.extend(checked.plan.workflows.iter().map(|w| w.workflow_id.clone()));
+                                match checked.plan.workflows.iter().find(|w| w.workflow_id == id) {
+                                    Some(found) => arazzo_codegen::diagram::workflow(found),
+                                    None => continue,
+                                }
+                            }
+                        };
+                        drawn = true;
                         output.progress(
                             mermaid.trim_end().to_string(),
                             json!({"reason": "diagram", "file": file.to_string_lossy(), "mermaid": mermaid}),
@@ -196,6 +216,14 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
                 failed = true;
             }
         }
+    }
+    if let Report::Diagram(Some(id)) = report
+        && !drawn
+        && !failed
+    {
+        let known = workflow_ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
+        output.failure(None, &format!("no document has a workflow `{id}`; its workflows are: {known}"));
+        failed = true;
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

@@ -237,3 +237,25 @@ fn diagram_of_a_broken_document_reports_its_errors() {
     assert!(output.stdout.is_empty(), "no chart for a broken document");
     assert!(String::from_utf8_lossy(&output.stderr).contains("dangling-step.arazzo.yaml:"));
 }
+
+#[test]
+fn diagram_of_one_workflow_is_a_mermaid_input_of_its_own() {
+    let document = "arazzo-codegen/tests/fixtures/actions.arazzo.yaml";
+    let output = cli().args(["diagram", "--workflow", "retry-a-workflow", document]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // That workflow's part of the golden file of every chart of the document.
+    let golden =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagrams/actions.mmd")).unwrap();
+    let start = golden.find("%% retry-a-workflow\n").unwrap();
+    let end = golden[start + 1..].find("%% ").map_or(golden.len(), |next| start + 1 + next);
+    assert_eq!(stdout.trim_end(), golden[start..end].trim_end());
+    assert_eq!(stdout.matches("flowchart TD").count(), 1, "{stdout}");
+
+    let missing = cli().args(["diagram", "--workflow", "nope", document]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(missing.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("no document has a workflow `nope`; its workflows are: `"), "{stderr}");
+    assert!(stderr.contains("`retry-a-workflow`"), "{stderr}");
+}
