@@ -727,7 +727,7 @@ fn comment_breakers_and_hash_lines_stay_in_doc_comments() {
     assert_eq!(lines.iter().filter(|line| **line == "/// # DOC_MARKER").count(), 2, "{source}");
     // The step list folds a step's description into its item.
     let item = line_with(&source, "/// 1. `read`:");
-    assert!(item.contains(r##"on `pets`. */ */ "# } DOC_MARKER # DOC_MARKER"##), "{item}");
+    assert!(item.contains(r##"on `pets`, expects a 2xx status. */ */ "# } DOC_MARKER # DOC_MARKER"##), "{item}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use quote::quote;
 use super::request;
 use super::value::owned;
 use super::{docs, ident, one_line, rust_type};
-use crate::plan::{FieldPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
+use crate::plan::{ActionKind, ActionPlan, FieldPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
 
 pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let inputs = inputs_struct(workflow);
@@ -188,13 +188,19 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
                 call.function
             ));
             push_sentence(&mut text, step.description.as_deref());
+            text.push_str(&actions_sentence(workflow, step));
             text.push('\n');
             continue;
         }
         let operation = step.operation_id.as_deref().map(|id| format!(" (`{}`)", one_line(id))).unwrap_or_default();
         let expects: Vec<String> =
             step.criteria.iter().map(|criterion| format!("`{}`", one_line(&criterion.text))).collect();
-        let expects = if expects.is_empty() { String::new() } else { format!(", expects {}", expects.join(" and ")) };
+        // Without criteria the generated code checks for a 2xx status (see `emit/request.rs`).
+        let expects = if expects.is_empty() {
+            ", expects a 2xx status".to_string()
+        } else {
+            format!(", expects {}", expects.join(" and "))
+        };
         let target = match &step.server_url {
             Some(_) => " on the server URL an earlier step returned".to_string(),
             None => format!(" on `{}`", plan.sources[step.source].name),
@@ -218,6 +224,7 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         if !used.is_empty() {
             text.push_str(&format!(" Uses {}.", used.join(", ")));
         }
+        text.push_str(&actions_sentence(workflow, step));
         text.push('\n');
     }
     text.push_str(&format!(
@@ -228,6 +235,51 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         workflow.partial_type,
         resume = workflow.resume_function,
     ));
+    text
+}
+
+/// What the step's success and failure actions do, in the order they are tried, as
+/// ` On success: go to `poll` when `$statusCode == 200`. On failure: retry up to 3 times.`;
+/// empty without actions.
+fn actions_sentence(workflow: &WorkflowPlan, step: &StepPlan) -> String {
+    let mut text = String::new();
+    for (label, actions, success) in [("On success", &step.on_success, true), ("On failure", &step.on_failure, false)] {
+        if actions.is_empty() {
+            continue;
+        }
+        let described: Vec<String> = actions.iter().map(|action| describe_action(workflow, action, success)).collect();
+        text.push_str(&format!(" {label}: {}.", described.join("; ")));
+    }
+    text
+}
+
+fn describe_action(workflow: &WorkflowPlan, action: &ActionPlan, success: bool) -> String {
+    let step_name = |index: usize| format!("`{}`", one_line(&workflow.steps[index].step_id));
+    let mut text = match &action.kind {
+        ActionKind::End if success => "end the workflow".to_string(),
+        ActionKind::End => "fail".to_string(),
+        ActionKind::Goto(target) => format!("go to {}", step_name(*target)),
+        ActionKind::Retry { after, limit, target, first } => {
+            let mut retry = match target {
+                Some(target) => format!("retry from {}", step_name(*target)),
+                None => "retry".to_string(),
+            };
+            retry.push_str(&format!(" up to {limit} time{}", if *limit == 1 { "" } else { "s" }));
+            if let Some(seconds) = after {
+                retry.push_str(&format!(" after {seconds} s"));
+            }
+            if let Some(call) = first {
+                retry.push_str(&format!(", running the workflow `{}` first", one_line(&call.workflow_id)));
+            }
+            retry
+        }
+        ActionKind::Transfer(call) => format!("hand over to the workflow `{}`", one_line(&call.workflow_id)),
+    };
+    let criteria: Vec<String> =
+        action.criteria.iter().map(|criterion| format!("`{}`", one_line(&criterion.text))).collect();
+    if !criteria.is_empty() {
+        text.push_str(&format!(" when {}", criteria.join(" and ")));
+    }
     text
 }
 

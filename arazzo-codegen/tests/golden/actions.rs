@@ -163,9 +163,9 @@ pub mod actions {
     ///
     /// # Steps
     ///
-    /// 1. `create`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. Produces `petId`.
-    /// 2. `poll`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`. Produces `name`. Uses `$steps.create.outputs.petId`.
-    /// 3. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`. Uses `$steps.create.outputs.petId`.
+    /// 1. `create`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. Produces `petId`. On success: end the workflow when `$statusCode == 204`. On failure: retry up to 3 times after 0.01 s when `$statusCode == 503`; fail.
+    /// 2. `poll`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`. Produces `name`. Uses `$steps.create.outputs.petId`. On success: go to `poll` when `$response.body#/vaccinated == false`; end the workflow when `$statusCode == 204`. On failure: fail.
+    /// 3. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`. Uses `$steps.create.outputs.petId`. On success: end the workflow when `$statusCode == 204`. On failure: fail.
     ///
     /// # Errors
     ///
@@ -400,8 +400,8 @@ pub mod actions {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200`.
-    /// 2. `read`: `GET /pets/{petId}` (`getPet`) on `pets`. Produces `name`.
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200`. On success: end the workflow when `$response.body#/pets/0 == null`.
+    /// 2. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects a 2xx status. Produces `name`.
     ///
     /// # Errors
     ///
@@ -559,7 +559,7 @@ pub mod actions {
     ///
     /// # Steps
     ///
-    /// 1. `lookup`: calls the workflow `first-pet-name` ([`first_pet_name()`](first_pet_name)).
+    /// 1. `lookup`: calls the workflow `first-pet-name` ([`first_pet_name()`](first_pet_name)). On failure: retry up to 2 times.
     ///
     /// # Errors
     ///
@@ -674,7 +674,7 @@ pub mod actions {
     ///
     /// # Steps
     ///
-    /// 1. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`.
+    /// 1. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`. On success: hand over to the workflow `first-pet-name` when `$response.body#/vaccinated == false`. On failure: retry up to 1 time, running the workflow `first-pet-name` first when `$statusCode == 503`.
     ///
     /// # Errors
     ///

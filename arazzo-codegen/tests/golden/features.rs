@@ -198,7 +198,7 @@ pub mod features {
     /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200`. Produces `next`, `status`, `firstPetId`.
     /// 2. `create`: `POST /pets` (`createPet`) on `pets`, expects `$statusCode == 201`. Produces `petId`, `ownerToken`, `pet`.
     /// 3. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode >= 200` and `300 > $statusCode`. Produces `name`, `age`. Uses `$steps.create.outputs.petId`.
-    /// 4. `inventory`: `GET /inventory` (`getInventory`) on `store`. Produces `count`. Uses `$steps.create.outputs.petId`.
+    /// 4. `inventory`: `GET /inventory` (`getInventory`) on `store`, expects a 2xx status. Produces `count`. Uses `$steps.create.outputs.petId`.
     /// 5. `remove`: `DELETE /pets/{petId}` (`deletePet`) on `pets`, expects `$statusCode == 204`. Produces `removedId`. Uses `$steps.create.outputs.petId`.
     ///
     /// # Errors

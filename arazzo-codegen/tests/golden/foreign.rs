@@ -495,7 +495,7 @@ pub mod foreign {
     /// # Steps
     ///
     /// 1. `list`: `GET /pets` (`listPets`) on `petFlows/pets`, expects `$statusCode == 200` and `$workflows.get-pet-name.outputs.name != null`. Produces `pets`. Uses `$steps.get-pet-name.outputs.name`.
-    /// 2. `pick`: `GET /pets` (`listPets`) on `petFlows/pets`. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`. Uses `$steps.list.outputs.pets`.
+    /// 2. `pick`: `GET /pets` (`listPets`) on `petFlows/pets`, expects a 2xx status. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`. Uses `$steps.list.outputs.pets`.
     ///
     /// # Errors
     ///

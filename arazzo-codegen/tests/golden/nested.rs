@@ -346,7 +346,7 @@ pub mod nested {
     /// # Steps
     ///
     /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects `$statusCode == 200` and `$workflows.get-pet-name.outputs.name != null`. Produces `pets`. Uses `$steps.get-pet-name.outputs.name`.
-    /// 2. `pick`: `GET /pets` (`listPets`) on `pets`. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`. Uses `$steps.list.outputs.pets`.
+    /// 2. `pick`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status. A step that only reads a value at a pointer into an earlier step's output. Produces `firstPetId`. Uses `$steps.list.outputs.pets`.
     ///
     /// # Errors
     ///

@@ -120,7 +120,7 @@ pub mod tricky_names {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /pets` (`listPets`) on `pets`.
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -184,7 +184,7 @@ pub mod tricky_names {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /pets` (`listPets`) on `pets`. Produces `id`.
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status. Produces `id`.
     ///
     /// # Errors
     ///
@@ -273,10 +273,10 @@ pub mod tricky_names {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /pets` (`listPets`) on `pets`. Its output's variable `get_id` is also the name of a workflow function. Produces `id`.
+    /// 1. `get`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status. Its output's variable `get_id` is also the name of a workflow function. Produces `id`.
     /// 2. `callRequest`: calls the workflow `request` ([`request()`](request)). Calls a workflow without reading its outputs.
     /// 3. `callGetId`: calls the workflow `get-id` ([`get_id()`](get_id)).
-    /// 4. `-`: `GET /pets` (`listPets`) on `pets`. A step id that becomes `next` and friends in snake case. Produces `next`, `error`.
+    /// 4. `-`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status. A step id that becomes `next` and friends in snake case. Produces `next`, `error`. On failure: fail.
     ///
     /// # Errors
     ///
