@@ -28,6 +28,29 @@ fn malformed_yaml_is_located() {
     );
 }
 
+/// The step's other expressions are still checked: fixing the operationId must not reveal more errors.
+#[test]
+fn an_unknown_operation_does_not_hide_the_steps_other_mistakes() {
+    let file = "tests/fixtures/bad/unknown-operation-and-more.arazzo.yaml";
+    assert_eq!(
+        diagnostics("unknown-operation-and-more.arazzo.yaml"),
+        [
+            format!(
+                "error: {file}:12:22: no source description has an operation `listPet`; closest: `listPets`, `getPet`, \
+                 `createPet` (at workflows[0].steps[0].operationId)"
+            ),
+            format!(
+                "error: {file}:16:20: `$steps.nope` names no step of this workflow; its steps are: `one` (at \
+                 workflows[0].steps[0].parameters[0].value)"
+            ),
+            format!(
+                "error: {file}:18:24: `$inputs.missing` is not a declared input; declared inputs: (none) (at \
+                 workflows[0].steps[0].successCriteria[0].condition)"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn unknown_operation_id_names_the_closest_ones() {
     assert_eq!(

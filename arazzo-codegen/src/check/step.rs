@@ -28,8 +28,10 @@ pub(crate) fn plan<'d>(
         let actions = super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
         return super::call::plan(cx, actions, step, callee, pointer, env, locals);
     }
-    let found = operation::find(cx, step, pointer);
-    let (source, operation) = found?;
+    let Some((source, operation)) = operation::find(cx, step, pointer) else {
+        check_without_operation(cx, (workflow, workflow_pointer), step, pointer, env);
+        return None;
+    };
     // Problems in the description's operation only matter for the operations a step uses.
     cx.reporter.diagnostics.extend(operation.problems.iter().cloned());
     if operation.problems.iter().any(|problem| problem.is_error()) {
@@ -70,6 +72,27 @@ pub(crate) fn plan<'d>(
         on_success,
         on_failure,
     })
+}
+
+/// Checks what of a step does not depend on its operation (parameter values, criteria, actions,
+/// server URL, credentials), so that one misspelt operationId does not hide the step's other
+/// mistakes until it is fixed. Nothing is planned: the step cannot be generated anyway.
+fn check_without_operation<'d>(
+    cx: &mut Context<'d, '_>,
+    (workflow, workflow_pointer): (&'d model::Workflow, &str),
+    step: &'d model::Step,
+    pointer: &str,
+    env: &Env<'_>,
+) {
+    if let Some(applied) = applied_parameters(cx, (workflow, workflow_pointer), step, pointer) {
+        for Applied { parameter, value_pointer, .. } in &applied {
+            env.value(&parameter.value, value_pointer, cx.reporter);
+        }
+    }
+    super::criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
+    server_url(cx, step, pointer, env);
+    bound_credentials(cx, step, pointer, env);
+    super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
 }
 
 /// A parameter as it applies to a step, and where its parts were written.

@@ -95,7 +95,7 @@ pub mod bidi_characters_in_text {
     ///
     /// # Steps
     ///
-    /// 1. `st\u{202e}ep`: `GET /items` (`listItems`) on `items`. \u{202e} step. Produces `out\u{202e}put`.
+    /// 1. `st\u{202e}ep`: `GET /items` (`listItems`) on `items`, expects a 2xx status. \u{202e} step. Produces `out\u{202e}put`.
     ///
     /// # Errors
     ///

@@ -105,7 +105,7 @@ pub mod brace_and_attribute_breakers {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`. {$inputs.{id}} {{}} }{. Produces `{}`.
+    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. {$inputs.{id}} {{}} }{. Produces `{}`.
     ///
     /// # Errors
     ///

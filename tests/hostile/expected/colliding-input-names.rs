@@ -113,7 +113,7 @@ pub mod colliding_input_names {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

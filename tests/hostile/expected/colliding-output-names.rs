@@ -111,9 +111,9 @@ pub mod colliding_output_names {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /items` (`listItems`) on `items`. Produces `item-id`, `item_id`, `itemId`, `ItemId`.
-    /// 2. `get-item`: `GET /items/{id}` (`getItem`) on `items`. `get` + `item-id` and `get-item` + `id` both become `get_item_id`. Produces `id`. Uses `$steps.get.outputs.item-id`.
-    /// 3. `get_item`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.get-item.outputs.id`.
+    /// 1. `get`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces `item-id`, `item_id`, `itemId`, `ItemId`.
+    /// 2. `get-item`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. `get` + `item-id` and `get-item` + `id` both become `get_item_id`. Produces `id`. Uses `$steps.get.outputs.item-id`.
+    /// 3. `get_item`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.get-item.outputs.id`.
     ///
     /// # Errors
     ///

@@ -361,15 +361,15 @@ pub mod colliding_source_names {
     ///
     /// # Steps
     ///
-    /// 1. `a`: `GET /items` (`listItems`) on `items-api`.
-    /// 2. `b`: `GET /items` (`listItems`) on `items_api`.
-    /// 3. `c`: `GET /items` (`listItems`) on `itemsApi`.
-    /// 4. `d`: `GET /items` (`listItems`) on `config`.
-    /// 5. `e`: `GET /items` (`listItems`) on `Config`.
-    /// 6. `f`: `GET /items` (`listItems`) on `client`.
-    /// 7. `g`: `GET /items` (`listItems`) on `step`.
-    /// 8. `h`: `GET /items` (`listItems`) on `list-inputs`.
-    /// 9. `i`: `GET /items` (`listItems`) on `self`.
+    /// 1. `a`: `GET /items` (`listItems`) on `items-api`, expects a 2xx status.
+    /// 2. `b`: `GET /items` (`listItems`) on `items_api`, expects a 2xx status.
+    /// 3. `c`: `GET /items` (`listItems`) on `itemsApi`, expects a 2xx status.
+    /// 4. `d`: `GET /items` (`listItems`) on `config`, expects a 2xx status.
+    /// 5. `e`: `GET /items` (`listItems`) on `Config`, expects a 2xx status.
+    /// 6. `f`: `GET /items` (`listItems`) on `client`, expects a 2xx status.
+    /// 7. `g`: `GET /items` (`listItems`) on `step`, expects a 2xx status.
+    /// 8. `h`: `GET /items` (`listItems`) on `list-inputs`, expects a 2xx status.
+    /// 9. `i`: `GET /items` (`listItems`) on `self`, expects a 2xx status.
     ///
     /// # Errors
     ///

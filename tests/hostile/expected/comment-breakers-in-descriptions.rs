@@ -100,7 +100,7 @@ pub mod comment_breakers_in_descriptions {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`. */ fn injected_step() {} /* */. Produces `name`.
+    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. */ fn injected_step() {} /* */. Produces `name`.
     ///
     /// # Errors
     ///

@@ -80,7 +80,7 @@ pub mod criteria_injection {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects `$response.body#/next == '"); fn injected_condition() {} ("'` and `$response.body#/next != '*/ fn injected_comment() {} /*'` and `$response.body#/next != '\"#; fn injected_raw() {} r#\"'` and `$response.body#/next != '} fn injected_brace() { {}{{'` and `$response.body#/next != 'it''s quoted'` and `$.items[?@.name == "\"); fn injected_jsonpath() {} (\""] (jsonpath on $response.body)` and `^"#\); fn injected_regex\(\) \{\} r#"$|.* (regex on $response.body#/next)` and `(?x) \*/ fn injected_verbose \(\) # comment "# (regex on $response.header.X-Trace)` and `^\}\{$ (regex on $response.body#/"); fn injected_context() {} ("/*~1)`. Produces `next`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects `$response.body#/next == '"); fn injected_condition() {} ("'` and `$response.body#/next != '*/ fn injected_comment() {} /*'` and `$response.body#/next != '\"#; fn injected_raw() {} r#\"'` and `$response.body#/next != '} fn injected_brace() { {}{{'` and `$response.body#/next != 'it''s quoted'` and `$.items[?@.name == "\"); fn injected_jsonpath() {} (\""] (jsonpath on $response.body)` and `^"#\); fn injected_regex\(\) \{\} r#"$|.* (regex on $response.body#/next)` and `(?x) \*/ fn injected_verbose \(\) # comment "# (regex on $response.header.X-Trace)` and `^\}\{$ (regex on $response.body#/"); fn injected_context() {} ("/*~1)`. Produces `next`. On success: end the workflow when `$statusCode == 200`.
     ///
     /// # Errors
     ///

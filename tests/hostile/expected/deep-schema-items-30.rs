@@ -138,7 +138,7 @@ pub mod deep_schema_items_30 {
     ///
     /// # Steps
     ///
-    /// 1. `create`: `POST /items` (`createItem`) on `items`.
+    /// 1. `create`: `POST /items` (`createItem`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

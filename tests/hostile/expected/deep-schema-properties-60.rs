@@ -396,7 +396,7 @@ pub mod deep_schema_properties_60 {
     ///
     /// # Steps
     ///
-    /// 1. `create`: `POST /items` (`createItem`) on `items`.
+    /// 1. `create`: `POST /items` (`createItem`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -154,7 +154,7 @@ pub mod doc_code_blocks {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`. fn injected_step() {}. Produces `name ``` fn injected_output() {} ````, `plain`.
+    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. fn injected_step() {}. Produces `name ``` fn injected_output() {} ````, `plain`.
     /// `````
     ///
     /// # Errors

@@ -96,7 +96,7 @@ pub mod empty_string_names_valid_refs {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`. Produces ``, ``, `x`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces ``, ``, `x`.
     ///
     /// # Errors
     ///

@@ -88,9 +88,9 @@ pub mod format_string_breakers_in_values {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`.
-    /// 2. `create`: `POST /items` (`createItem`) on `items`.
-    /// 3. `create-text`: `POST /items` (`createItem`) on `items`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status.
+    /// 2. `create`: `POST /items` (`createItem`) on `items`, expects a 2xx status.
+    /// 3. `create-text`: `POST /items` (`createItem`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

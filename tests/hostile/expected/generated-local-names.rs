@@ -129,9 +129,9 @@ pub mod generated_local_names {
     ///
     /// # Steps
     ///
-    /// 1. `run`: `GET /items` (`listItems`) on `items`. Produces `next`, `step`.
-    /// 2. `request`: `GET /items/{id}` (`getItem`) on `items`. Produces `response`, `retries`. Uses `$steps.run.outputs.next`.
-    /// 3. `run-retries`: `GET /items` (`listItems`) on `items`. Its output variable and the retry counter of `run` are both `run_retries`. Produces `value`.
+    /// 1. `run`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces `next`, `step`. On failure: retry up to 2 times after 0 s.
+    /// 2. `request`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `response`, `retries`. Uses `$steps.run.outputs.next`.
+    /// 3. `run-retries`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Its output variable and the retry counter of `run` are both `run_retries`. Produces `value`.
     ///
     /// # Errors
     ///

@@ -102,8 +102,8 @@ pub mod goto_self_without_limit {
     ///
     /// # Steps
     ///
-    /// 1. `spin`: `GET /items` (`listItems`) on `items`.
-    /// 2. `unreachable`: `GET /items` (`listItems`) on `items`.
+    /// 1. `spin`: `GET /items` (`listItems`) on `items`, expects a 2xx status. On success: go to `spin`. On failure: retry up to 1 time.
+    /// 2. `unreachable`: `GET /items` (`listItems`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -254,8 +254,8 @@ pub mod goto_self_without_limit {
     ///
     /// # Steps
     ///
-    /// 1. `ping`: `GET /items` (`listItems`) on `items`.
-    /// 2. `pong`: `GET /items` (`listItems`) on `items`.
+    /// 1. `ping`: `GET /items` (`listItems`) on `items`, expects a 2xx status. On success: go to `pong`.
+    /// 2. `pong`: `GET /items` (`listItems`) on `items`, expects a 2xx status. On success: go to `ping`. On failure: retry up to 18446744073709551615 times after 0 s.
     ///
     /// # Errors
     ///

@@ -82,7 +82,7 @@ pub mod huge_100k_enum {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -134,7 +134,7 @@ pub mod keyword_input_names {
     ///
     /// # Steps
     ///
-    /// 1. `create`: `POST /items` (`createItem`) on `items`.
+    /// 1. `create`: `POST /items` (`createItem`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

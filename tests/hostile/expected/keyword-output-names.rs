@@ -117,7 +117,7 @@ pub mod keyword_output_names {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /items` (`listItems`) on `items`. Produces `type`, `fn`, `self`, `Self`, `crate`, `super`, `async`, `r#try`, `_`.
+    /// 1. `get`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces `type`, `fn`, `self`, `Self`, `crate`, `super`, `async`, `r#try`, `_`.
     ///
     /// # Errors
     ///

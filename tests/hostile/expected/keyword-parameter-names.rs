@@ -89,7 +89,7 @@ pub mod keyword_parameter_names {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /things/{type}/{self}/{Self}` (`getThing`) on `keywords`. Produces `type`, `self`.
+    /// 1. `get`: `GET /things/{type}/{self}/{Self}` (`getThing`) on `keywords`, expects a 2xx status. Produces `type`, `self`.
     ///
     /// # Errors
     ///

@@ -118,14 +118,14 @@ pub mod keyword_step_ids {
     ///
     /// # Steps
     ///
-    /// 1. `type`: `GET /items` (`listItems`) on `items`. Produces `id`.
-    /// 2. `fn`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.type.outputs.id`.
-    /// 3. `self`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.fn.outputs.id`.
-    /// 4. `Self`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.self.outputs.id`.
-    /// 5. `crate`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.Self.outputs.id`.
-    /// 6. `super`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.crate.outputs.id`.
-    /// 7. `async`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.super.outputs.id`.
-    /// 8. `_`: `GET /items/{id}` (`getItem`) on `items`. Produces `id`. Uses `$steps.async.outputs.id`.
+    /// 1. `type`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces `id`.
+    /// 2. `fn`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.type.outputs.id`.
+    /// 3. `self`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.fn.outputs.id`.
+    /// 4. `Self`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.self.outputs.id`.
+    /// 5. `crate`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.Self.outputs.id`.
+    /// 6. `super`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.crate.outputs.id`.
+    /// 7. `async`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.super.outputs.id`.
+    /// 8. `_`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. Produces `id`. Uses `$steps.async.outputs.id`.
     ///
     /// # Errors
     ///

@@ -169,7 +169,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `only-step`: `GET /items` (`listItems`) on `items.v1 (primary)`.
+    /// 1. `only-step`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -228,7 +228,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `step one`: `GET /items` (`listItems`) on `items.v1 (primary)`.
+    /// 1. `step one`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -287,7 +287,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `2nd`: `GET /items` (`listItems`) on `items.v1 (primary)`.
+    /// 1. `2nd`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -346,7 +346,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `schritt-ä`: `GET /items` (`listItems`) on `items.v1 (primary)`.
+    /// 1. `schritt-ä`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -403,7 +403,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `🦀`: `GET /items` (`listItems`) on `items.v1 (primary)`.
+    /// 1. `🦀`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -460,7 +460,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `--`: `GET /items` (`listItems`) on `items.v1 (primary)`.
+    /// 1. `--`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -543,7 +543,7 @@ pub mod odd_character_ids {
     ///
     /// # Steps
     ///
-    /// 1. `ステップ`: `GET /items` (`listItems`) on `items.v1 (primary)`. Produces `名前`, `0`, `x.y`.
+    /// 1. `ステップ`: `GET /items` (`listItems`) on `items.v1 (primary)`, expects a 2xx status. Produces `名前`, `0`, `x.y`.
     ///
     /// # Errors
     ///

@@ -82,8 +82,8 @@ pub mod odd_paths_malformed_templates {
     ///
     /// # Steps
     ///
-    /// 1. `unclosed`: `GET /a/{unclosed` (`unclosed`) on `paths`.
-    /// 2. `double`: `GET /b/{{double}}` (`doubleBraces`) on `paths`.
+    /// 1. `unclosed`: `GET /a/{unclosed` (`unclosed`) on `paths`, expects a 2xx status.
+    /// 2. `double`: `GET /b/{{double}}` (`doubleBraces`) on `paths`, expects a 2xx status.
     ///
     /// # Errors
     ///

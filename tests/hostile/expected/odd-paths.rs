@@ -97,13 +97,13 @@ pub mod odd_paths {
     ///
     /// # Steps
     ///
-    /// 1. `spaced`: `GET /with space/{item-id}` (`spaced`) on `paths`.
-    /// 2. `quoted`: `GET /quote"/{type}/*/` (`quoted`) on `paths`.
-    /// 3. `raw-hash`: `GET /raw"#/{self}/{}` (`rawHash`) on `paths`.
-    /// 4. `unicode`: `GET /ünïcödé/%20/{a}{b}` (`unicode`) on `paths`.
-    /// 5. `query-in-path`: `GET /q?x=1#frag` (`queryInPath`) on `paths`.
-    /// 6. `repeated`: `GET /c/{x}/{x}` (`repeated`) on `paths`.
-    /// 7. `injected`: `GET /d/{"); fn injected_path() {} ("}` (`injectedPath`) on `paths`.
+    /// 1. `spaced`: `GET /with space/{item-id}` (`spaced`) on `paths`, expects a 2xx status.
+    /// 2. `quoted`: `GET /quote"/{type}/*/` (`quoted`) on `paths`, expects a 2xx status.
+    /// 3. `raw-hash`: `GET /raw"#/{self}/{}` (`rawHash`) on `paths`, expects a 2xx status.
+    /// 4. `unicode`: `GET /ünïcödé/%20/{a}{b}` (`unicode`) on `paths`, expects a 2xx status.
+    /// 5. `query-in-path`: `GET /q?x=1#frag` (`queryInPath`) on `paths`, expects a 2xx status.
+    /// 6. `repeated`: `GET /c/{x}/{x}` (`repeated`) on `paths`, expects a 2xx status.
+    /// 7. `injected`: `GET /d/{"); fn injected_path() {} ("}` (`injectedPath`) on `paths`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -79,7 +79,7 @@ pub mod ref_cycle_array {
     ///
     /// # Steps
     ///
-    /// 1. `call`: `GET /array` (`array`) on `cycles`. Produces `whole`, `name`.
+    /// 1. `call`: `GET /array` (`array`) on `cycles`, expects a 2xx status. Produces `whole`, `name`.
     ///
     /// # Errors
     ///

@@ -79,7 +79,7 @@ pub mod ref_cycle_root_ref {
     ///
     /// # Steps
     ///
-    /// 1. `call`: `GET /root` (`rootRef`) on `cycles`. Produces `whole`, `name`.
+    /// 1. `call`: `GET /root` (`rootRef`) on `cycles`, expects a 2xx status. Produces `whole`, `name`.
     ///
     /// # Errors
     ///

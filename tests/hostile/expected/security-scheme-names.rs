@@ -109,7 +109,7 @@ pub mod security_scheme_names {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /secret` (`getSecret`) on `secure`.
+    /// 1. `get`: `GET /secret` (`getSecret`) on `secure`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -82,8 +82,8 @@ pub mod server_url_templates {
     ///
     /// # Steps
     ///
-    /// 1. `ping`: `GET /ping` (`ping`) on `servers`.
-    /// 2. `pong`: `GET /pong` (`pong`) on `servers`.
+    /// 1. `ping`: `GET /ping` (`ping`) on `servers`, expects a 2xx status.
+    /// 2. `pong`: `GET /pong` (`pong`) on `servers`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -98,7 +98,7 @@ pub mod string_breakers_in_summaries {
     ///
     /// # Steps
     ///
-    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`. "); fn injected_in_step() {} (". Produces `"name"`.
+    /// 1. `get`: `GET /items/{id}` (`getItem`) on `items`, expects a 2xx status. "); fn injected_in_step() {} (". Produces `"name"`.
     ///
     /// # Errors
     ///

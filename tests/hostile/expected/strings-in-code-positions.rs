@@ -92,8 +92,8 @@ pub mod strings_in_code_positions {
     ///
     /// # Steps
     ///
-    /// 1. `"); fn injected_step() {} ("`: `GET /items` (`listItems`) on `items`. Produces `first`, `slash`, `header`.
-    /// 2. `create`: `POST /items` (`createItem`) on `items`.
+    /// 1. `"); fn injected_step() {} ("`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces `first`, `slash`, `header`.
+    /// 2. `create`: `POST /items` (`createItem`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -88,7 +88,7 @@ pub mod yaml_anchors_in_keys {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`. Produces `id`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status. Produces `id`.
     ///
     /// # Errors
     ///

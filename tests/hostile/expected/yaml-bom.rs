@@ -79,7 +79,7 @@ pub mod yaml_bom {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///

@@ -81,7 +81,7 @@ pub mod yaml_control_bytes {
     ///
     /// # Steps
     ///
-    /// 1. `list`: `GET /items` (`listItems`) on `items`.
+    /// 1. `list`: `GET /items` (`listItems`) on `items`, expects a 2xx status.
     ///
     /// # Errors
     ///
