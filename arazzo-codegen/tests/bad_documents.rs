@@ -131,7 +131,8 @@ fn version_remote_sources_and_misspelt_fields_are_errors() {
              `https://example.com/pets.yaml`, which is not a local file; arazzo-rs never fetches descriptions: map it \
              to a local copy (CLI `--source pets=PATH`, or `Builder::source`) (at sourceDescriptions[0].url)",
             "error: tests/fixtures/bad/structure.arazzo.yaml:13:9: unknown field `sucessCriteria`; fields that are not \
-             in the specification must start with `x-` (at workflows[0].steps[0].sucessCriteria)",
+             in the specification must start with `x-`; did you mean `successCriteria`? (at \
+             workflows[0].steps[0].sucessCriteria)",
         ]
     );
 }

@@ -5,6 +5,7 @@ mod actions;
 mod body;
 mod call;
 mod criteria;
+mod fields;
 mod flow;
 mod inputs;
 mod operation;
@@ -147,13 +148,17 @@ impl Reporter<'_> {
                     Some(start) => (Some(start), self.loaded.spans.key_end(&key_pointer)),
                     None => self.locate(&key_pointer),
                 };
-                let diagnostic = Diagnostic::error(
+                let mut diagnostic = Diagnostic::error(
                     &self.loaded.path,
                     location,
                     json_path_of_pointer(&key_pointer),
                     format!("unknown field `{key}`; fields that are not in the specification must start with `x-`"),
-                );
-                self.diagnostics.push(diagnostic.with_end(end));
+                )
+                .with_end(end);
+                if let Some(field) = fields::closest(key) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{field}`?"));
+                }
+                self.diagnostics.push(diagnostic);
             }
         }
     }
