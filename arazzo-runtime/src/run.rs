@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use tracing::{Instrument, Span, field};
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::client::Client;
@@ -26,8 +27,9 @@ use crate::transport;
 /// A run and the workflows it calls share one deadline (the client's
 /// [workflow timeout](Client::with_workflow_timeout)) and one record of exchanges.
 ///
-/// Tracing: a span `arazzo.workflow` (field `workflow_id`) for the run (for a called workflow, a
-/// child of the calling step's span), and per step a child span
+/// Tracing: a span `arazzo.workflow` for the run (for a called workflow, a child of the calling
+/// step's span), with `workflow_id`, and once the run ends `outcome` (`succeeded` or `failed`),
+/// `failed_step` and `duration_ms`; per step a child span
 /// `arazzo.step` with `workflow_id`, `step_id`, `operation`, `method`, `path` (the path template,
 /// never the filled path), `attempt`, `status` and `duration_ms` once a response arrived; events
 /// for retries, gotos and replayed responses. No span or event carries a parameter value,
@@ -50,6 +52,9 @@ pub struct Run<P> {
     context: Arc<RunContext>,
     workflow_span: Span,
     step_span: Span,
+    started: Instant,
+    /// Whether [`Run::fail`] built an error: the run's outcome, recorded on its span when it ends.
+    failed: AtomicBool,
     /// Outputs produced so far.
     pub partial: P,
 }
@@ -62,8 +67,21 @@ impl<P: Default> Run<P> {
         // A called workflow's span is a child of the calling step's, not of whatever span is
         // current (the generated call does not enter the step's span).
         let workflow_span = match client.parent_span() {
-            Some(step) => tracing::info_span!(parent: step, "arazzo.workflow", workflow_id),
-            None => tracing::info_span!("arazzo.workflow", workflow_id),
+            Some(step) => tracing::info_span!(
+                parent: step,
+                "arazzo.workflow",
+                workflow_id,
+                outcome = field::Empty,
+                failed_step = field::Empty,
+                duration_ms = field::Empty,
+            ),
+            None => tracing::info_span!(
+                "arazzo.workflow",
+                workflow_id,
+                outcome = field::Empty,
+                failed_step = field::Empty,
+                duration_ms = field::Empty,
+            ),
         };
         Self {
             workflow_id,
@@ -76,6 +94,8 @@ impl<P: Default> Run<P> {
             context,
             workflow_span,
             step_span: Span::none(),
+            started: Instant::now(),
+            failed: AtomicBool::new(false),
             partial: P::default(),
         }
     }
@@ -308,6 +328,7 @@ impl<P: Clone> Run<P> {
     /// and resuming does not send the request again. It fails the same way instead, and the
     /// response is in the checkpoint for whoever handles it.
     fn fail_after_success(&self, error: StepError) -> WorkflowError<P> {
+        self.failed_here();
         let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), None);
         WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
     }
@@ -315,8 +336,27 @@ impl<P: Clone> Run<P> {
     /// The error of the current step failing with `error`, carrying the outputs so far and the
     /// checkpoint to resume from.
     pub fn fail(&self, error: StepError) -> WorkflowError<P> {
+        self.failed_here();
         let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), self.last_exchange);
         WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
+    }
+}
+
+impl<P> Run<P> {
+    /// Marks the run failed at the current step, on its span too.
+    fn failed_here(&self) {
+        self.failed.store(true, Ordering::Relaxed);
+        self.workflow_span.record("failed_step", self.step_id);
+    }
+}
+
+/// Records the run's outcome and duration on its span, whichever way it ended.
+impl<P> Drop for Run<P> {
+    fn drop(&mut self) {
+        let outcome = if self.failed.load(Ordering::Relaxed) { "failed" } else { "succeeded" };
+        self.workflow_span.record("outcome", outcome);
+        let duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.workflow_span.record("duration_ms", duration_ms);
     }
 }
 

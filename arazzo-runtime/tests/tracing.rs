@@ -55,10 +55,21 @@ async fn spans_name_workflow_step_operation_and_status_but_no_secret() {
     let admin = SecretString::from("admin-secret");
     let error = rotate(&Client::new(), &server.base_url, &admin).await.unwrap_err();
     drop(error);
+    // A run that ends well.
+    {
+        let mut run = Run::<()>::new("create-only", &Client::new());
+        run.step("createKey", "createApiKey");
+        let request = Request::new(Method::Post, "/fake/keys").bearer_auth(&admin);
+        let response = run.send(&server.base_url, request).await.unwrap();
+        run.check(response.status() == 201, "$statusCode == 201", &response).unwrap();
+    }
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     for expected in [
         r#"arazzo.workflow{workflow_id="rotate-user-api-key"}"#,
+        // Closed with its outcome once the run (and its error's run) ended.
+        r#"arazzo.workflow{workflow_id="rotate-user-api-key" failed_step="deleteOldKey" outcome="failed" duration_ms="#,
+        r#"arazzo.workflow{workflow_id="create-only" outcome="succeeded" duration_ms="#,
         r#"arazzo.step{workflow_id="rotate-user-api-key" step_id="createKey" operation="createApiKey" method="POST" path="/fake/keys" attempt=1 status=201 duration_ms="#,
         r#"step_id="deleteOldKey" operation="deleteApiKey" method="DELETE" path="/fake/keys/{apiKeyId}" attempt=1 status=500 duration_ms="#,
     ] {
