@@ -287,9 +287,14 @@ fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
 }
 
 /// Whether a path segment is `.` or `..`, counting `%2E` as a dot like the WHATWG URL standard.
+#[cfg(test)]
 fn is_dot_segment(segment: &str) -> bool {
+    is_dot_segment_bytes(segment.as_bytes())
+}
+
+fn is_dot_segment_bytes(segment: &[u8]) -> bool {
     let mut dots = 0;
-    let mut rest = segment.as_bytes();
+    let mut rest = segment;
     while !rest.is_empty() {
         match rest {
             [b'.', tail @ ..] => rest = tail,
@@ -308,13 +313,14 @@ fn is_dot_segment(segment: &str) -> bool {
 /// `url` crate resolves `.`/`..` (and their `%2E` spellings, per the WHATWG URL standard) so they
 /// cannot be sent as data.
 pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option<String>) -> Result<String, StepError> {
-    let mut path = String::with_capacity(template.len());
-    let mut filled = Vec::new();
+    // Room for typical values, so that filling rarely grows the string.
+    let mut path = String::with_capacity(template.len() + 64);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // Byte searches: `{` and `}` are ASCII, and `str::find` is slow on these short strings.
+    while let Some(open) = rest.bytes().position(|byte| byte == b'{') {
         path.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
+        let Some(close) = after.bytes().position(|byte| byte == b'}') else {
             return Err(StepError::InvalidRequest {
                 message: "the path template has a `{` without a matching `}`".into(),
             });
@@ -322,22 +328,34 @@ pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option
         let name = &after[..close];
         let text = render(name)
             .ok_or_else(|| StepError::InvalidRequest { message: format!("path parameter `{name}` has no value") })?;
-        filled.push((name, path.len(), path.len() + text.len()));
+        if text.is_empty() {
+            return Err(dot_or_empty(name));
+        }
         path.push_str(&text);
         rest = &after[close + 1..];
     }
     path.push_str(rest);
-    for (name, start, end) in filled {
-        // Values never hold a `/` (it is encoded), so the segment is bounded by the template's.
-        let segment_start = path[..start].rfind('/').map_or(0, |slash| slash + 1);
-        let segment_end = path[end..].find('/').map_or(path.len(), |slash| end + slash);
-        if start == end || is_dot_segment(&path[segment_start..segment_end]) {
-            return Err(StepError::InvalidRequest {
-                message: format!("path parameter `{name}` is empty, `.` or `..`, which would change the path"),
-            });
+    // Values never hold a `/` (it is encoded), so the filled path has the template's segments, in
+    // order: a segment that had a placeholder must not have become `.` or `..` (or their `%2E`
+    // spellings, so a path without `.` or `%` needs no look).
+    if path.bytes().any(|byte| byte == b'.' || byte == b'%') {
+        let template_segments = template.as_bytes().split(|byte| *byte == b'/');
+        for (template_segment, segment) in template_segments.zip(path.as_bytes().split(|byte| *byte == b'/')) {
+            if let Some(open) = template_segment.iter().position(|byte| *byte == b'{')
+                && is_dot_segment_bytes(segment)
+            {
+                let name = String::from_utf8_lossy(&template_segment[open + 1..]);
+                return Err(dot_or_empty(name.split('}').next().unwrap_or(&name)));
+            }
         }
     }
     Ok(path)
+}
+
+fn dot_or_empty(name: &str) -> StepError {
+    StepError::InvalidRequest {
+        message: format!("path parameter `{name}` is empty, `.` or `..`, which would change the path"),
+    }
 }
 
 /// Joins a base URL (which may carry a path such as `/v1`, and may end with `/`) with a filled
@@ -364,7 +382,7 @@ pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, StepError> {
 
 /// [`build_url`] with a base URL parsed by [`parse_base_url`].
 pub(crate) fn join_url(base: Url, path: &str, query: &[QueryPair]) -> Result<Url, StepError> {
-    let mut url = if path.contains(['?', '#']) {
+    let mut url = if path.bytes().any(|byte| byte == b'?' || byte == b'#') {
         // `set_path` would percent-encode these; parsing the joined text keeps their meaning.
         let mut text = base.as_str().to_owned();
         text.truncate(text.trim_end_matches('/').len());

@@ -181,6 +181,12 @@ fn dot_segments_and_missing_values_are_refused_by_name() {
         let error = fill("/x/{key_id}/y", &[("key_id", value)]).unwrap_err();
         assert!(matches!(&error, StepError::InvalidRequest { message } if message.contains("`key_id`")), "{error:?}");
     }
+    // The parameter named is the one whose segment became a dot segment, wherever it is.
+    let error = fill("/a/{x}/b{z}/{y}", &[("x", json!("1")), ("z", json!("2")), ("y", json!(".."))]).unwrap_err();
+    assert_eq!(error.to_string(), fill("/{y}", &[("y", json!(".."))]).unwrap_err().to_string());
+    assert!(matches!(&error, StepError::InvalidRequest { message } if message.contains("`y`")), "{error:?}");
+    let error = fill("/a/{x}{z}/c", &[("x", json!(".")), ("z", json!("."))]).unwrap_err();
+    assert!(matches!(&error, StepError::InvalidRequest { message } if message.contains("`x`")), "{error:?}");
     let error = fill("/x/{key_id}", &[]).unwrap_err();
     assert_eq!(error, StepError::InvalidRequest { message: "path parameter `key_id` has no value".into() });
     assert!(fill("/x/{oops", &[]).is_err());

@@ -211,9 +211,12 @@ pub(crate) struct Prepared {
     pub(crate) secrets: Vec<SecretString>,
     /// Where the response body holds secrets.
     pub(crate) secret_pointers: Vec<&'static str>,
-    /// What criteria may read of the request: method, path parameters as given and the JSON
-    /// body; the transport adds the URL and headers.
-    pub(crate) sent: SentRequest,
+    /// The method, for `$method`.
+    pub(crate) method_sent: Method,
+    /// When the request asked to keep it ([`Request::keep_sent`]), what criteria may read of it:
+    /// path parameters as given and the JSON body; the transport adds the URL and headers. Boxed:
+    /// it is large, and a prepared request moves several times on its way out.
+    pub(crate) sent: Option<Box<SentRequest>>,
 }
 
 impl Request {
@@ -579,17 +582,13 @@ impl Request {
         };
 
         let url = encode::join_url(base, &path, &query)?;
-        let sent = if self.keep_sent {
-            SentRequest {
-                method: Some(self.method),
+        let sent = self.keep_sent.then(|| {
+            Box::new(SentRequest {
                 path_params: self.path_params.into_iter().map(|param| (param.name, param.value)).collect(),
                 body: sent_body,
-                kept: true,
                 ..SentRequest::default()
-            }
-        } else {
-            SentRequest { method: Some(self.method), ..SentRequest::default() }
-        };
+            })
+        });
         Ok(Prepared {
             method: self.method.to_reqwest(),
             url,
@@ -597,6 +596,7 @@ impl Request {
             body,
             secrets: self.secrets,
             secret_pointers: self.secret_pointers,
+            method_sent: self.method,
             sent,
         })
     }

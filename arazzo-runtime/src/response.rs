@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::body_pointer;
 use crate::error::StepError;
+use crate::request::Method;
 use crate::secret::SecretString;
 use crate::sent::SentRequest;
 
@@ -38,7 +39,22 @@ pub struct Response {
     /// as outputs.
     secret_values: Vec<(&'static str, Value)>,
     json: OnceLock<Result<Value, StepError>>,
-    request: SentRequest,
+    /// The method of the request, for `$method`; `None` for a response built from parts.
+    method: Option<Method>,
+    /// What the request sent, when it asked to keep it.
+    request: Option<Box<SentRequest>>,
+}
+
+/// What a response knows of the request it answers.
+#[derive(Default)]
+pub(crate) struct Answered {
+    /// The secrets the request carried.
+    pub(crate) secrets: Vec<SecretString>,
+    /// Where the body holds secrets the step reads.
+    pub(crate) secret_pointers: Vec<&'static str>,
+    pub(crate) method: Option<Method>,
+    /// What was sent, when the request asked to keep it.
+    pub(crate) sent: Option<Box<SentRequest>>,
 }
 
 impl Response {
@@ -46,20 +62,29 @@ impl Response {
     /// It knows nothing of its request: [`Response::request_method`] and
     /// [`Response::request_url`] are empty and the other `request_*` readers give `None`.
     pub fn from_parts(status: u16, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
-        Self::received(status, headers, Bytes::from(body.into()))
+        Self::received((status, headers, Bytes::from(body.into())), Answered::default())
     }
 
-    pub(crate) fn received(status: u16, headers: HeaderMap, body: Bytes) -> Self {
+    /// A response with everything it knows of its request. Built in one go: a response is large,
+    /// and each builder call would move it.
+    pub(crate) fn received((status, headers, body): (u16, HeaderMap, Bytes), request: Answered) -> Self {
         Self {
             status,
             headers,
             body,
-            secrets: Vec::new(),
-            secret_pointers: Vec::new(),
+            secrets: request.secrets,
+            secret_pointers: request.secret_pointers,
             secret_values: Vec::new(),
             json: OnceLock::new(),
-            request: SentRequest::default(),
+            method: request.method,
+            request: request.sent,
         }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn with_secret_pointers(mut self, pointers: Vec<&'static str>) -> Self {
+        self.secret_pointers.extend(pointers);
+        self
     }
 
     /// Registers a secret to scrub from [`Response::body_excerpt`].
@@ -68,20 +93,10 @@ impl Response {
         self
     }
 
-    pub(crate) fn with_secret_pointers(mut self, pointers: Vec<&'static str>) -> Self {
-        self.secret_pointers.extend(pointers);
-        self
-    }
-
-    pub(crate) fn with_secrets(mut self, secrets: Vec<SecretString>) -> Self {
-        self.secrets.extend(secrets);
-        self
-    }
-
-    /// Every secret this exchange handled: those the request carried and the strings at the
-    /// pointers where the step reads secrets from the body.
-    pub(crate) fn secrets_handled(&mut self) -> Vec<SecretString> {
-        let mut handled = self.secrets.clone();
+    /// The secrets this exchange handled: those the request carried (`.0`) and the strings at the
+    /// pointers where the step reads secrets from the body (`.1`, read here).
+    pub(crate) fn secrets_handled(&mut self) -> (&[SecretString], Vec<SecretString>) {
+        let mut handled = Vec::new();
         for &pointer in &self.secret_pointers {
             match self.json.get() {
                 Some(Ok(body)) => {
@@ -98,24 +113,19 @@ impl Response {
                 }
             }
         }
-        handled
-    }
-
-    pub(crate) fn with_request(mut self, request: SentRequest) -> Self {
-        self.request = request;
-        self
+        (&self.secrets, handled)
     }
 
     /// The method of the request as sent, upper case (`"GET"`): the criterion operand
     /// `$method`. Empty for a response built with [`Response::from_parts`].
     pub fn request_method(&self) -> &str {
-        self.request.method()
+        self.method.map_or("", Method::as_str)
     }
 
     /// The full URL of the request as sent (scheme, host, encoded path and query): the criterion
     /// operand `$url`. Empty for a response built with [`Response::from_parts`].
     pub fn request_url(&self) -> &str {
-        self.request.url()
+        self.request.as_deref().map_or("", SentRequest::url)
     }
 
     /// The first value of request header `name` (case-insensitive) as a JSON string, or `None`
@@ -124,7 +134,7 @@ impl Response {
     /// keys) and the `Cookie` header count; headers the HTTP client adds on its own (`Host`,
     /// `Content-Length`, `Accept`) do not.
     pub fn request_header(&self, name: &str) -> Option<Value> {
-        self.request.header(name)
+        self.request.as_deref()?.header(name)
     }
 
     /// The first value of query parameter `name` as sent, decoded
@@ -132,7 +142,7 @@ impl Response {
     /// send it: the criterion operand `$request.query.limit`. Names are matched exactly, as sent
     /// (an exploded object sends its property names, a `deepObject` sends `name[key]`).
     pub fn request_query(&self, name: &str) -> Option<Value> {
-        self.request.query(name)
+        self.request.as_deref()?.query(name)
     }
 
     /// The value of path parameter `name` as given to [`Request::path_param`] (or
@@ -143,7 +153,7 @@ impl Response {
     /// [`Request::path_param`]: crate::Request::path_param
     /// [`Request::path_param_styled`]: crate::Request::path_param_styled
     pub fn request_path(&self, name: &str) -> Option<Value> {
-        self.request.path(name)
+        self.request.as_deref()?.path(name)
     }
 
     /// The value at an RFC 6901 JSON pointer (`""` is the whole body) of the request body, or
@@ -154,7 +164,7 @@ impl Response {
     /// [`Request::json_body`]: crate::Request::json_body
     /// [`Request::form_body`]: crate::Request::form_body
     pub fn request_body_at(&self, pointer: &str) -> Option<&Value> {
-        self.request.body_at(pointer)
+        self.request.as_deref()?.body_at(pointer)
     }
 
     /// The HTTP status code.

@@ -137,7 +137,7 @@ impl<P: Clone> Run<P> {
     /// request carries it: a server may quote a value it was given by some other means.
     pub fn redact<'a>(&self, secret: impl Into<Option<&'a SecretString>>) {
         if let Some(secret) = secret.into() {
-            self.context.remember_secrets(vec![secret.clone()]);
+            self.context.remember_secrets([secret]);
         }
     }
 
@@ -176,7 +176,7 @@ impl<P: Clone> Run<P> {
         let prepared = request.prepare_at(self.parsed_base_url(base_url)?)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
-        let mut result = match context.replay(ids, (method, &path, &sent))? {
+        let mut result = match context.replay(ids, (method, &path, sent))? {
             Some(exchange) => {
                 tracing::debug!(parent: &span, "response replayed from the checkpoint");
                 Ok(transport::respond(prepared, exchange.response_parts()))
@@ -192,7 +192,8 @@ impl<P: Clone> Run<P> {
             }
         };
         if let Ok(response) = &mut result {
-            context.remember_secrets(response.secrets_handled());
+            let (sent, read) = response.secrets_handled();
+            context.remember_secrets(sent.iter().chain(&read));
         }
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if let Ok(response) = &result {

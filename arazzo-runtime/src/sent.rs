@@ -1,5 +1,5 @@
 //! What a request put on the wire, kept with its response so that criteria can read it
-//! (`$url`, `$method`, `$request.header.*`, `$request.query.*`, `$request.path.*`,
+//! (`$url`, `$request.header.*`, `$request.query.*`, `$request.path.*`,
 //! `$request.body#/...`).
 //!
 //! It holds credentials (the `Authorization` header, an API key in the query) and possibly
@@ -9,13 +9,9 @@ use reqwest::Url;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::request::Method;
-
 /// The request a [`Response`](crate::Response) answers, as sent.
 #[derive(Default)]
 pub(crate) struct SentRequest {
-    /// `None` for a response built with `Response::from_parts`.
-    pub(crate) method: Option<Method>,
     /// The full URL: scheme, host, encoded path and query.
     pub(crate) url: Option<Url>,
     /// The headers the runtime set, credentials included (not the ones the HTTP client adds
@@ -25,18 +21,9 @@ pub(crate) struct SentRequest {
     pub(crate) path_params: Vec<(String, Option<Value>)>,
     /// The JSON value of a JSON or form body; `None` for no body and for raw or multipart ones.
     pub(crate) body: Option<Value>,
-    /// Whether the request asked to keep what it sent ([`Request::keep_sent`]): the transport then
-    /// copies the URL and headers here.
-    ///
-    /// [`Request::keep_sent`]: crate::Request::keep_sent
-    pub(crate) kept: bool,
 }
 
 impl SentRequest {
-    pub(crate) fn method(&self) -> &str {
-        self.method.map_or("", Method::as_str)
-    }
-
     pub(crate) fn url(&self) -> &str {
         self.url.as_ref().map_or("", Url::as_str)
     }

@@ -10,7 +10,7 @@ use reqwest::header::HeaderMap;
 use crate::client::{Backend, Client};
 use crate::error::StepError;
 use crate::request::Prepared;
-use crate::response::Response;
+use crate::response::{Answered, Response};
 
 /// Sends a request prepared with [`Request::prepare`].
 pub(crate) async fn execute_prepared(
@@ -37,16 +37,19 @@ pub(crate) async fn execute_prepared(
 /// The response to `prepared` from its parts (received, or recorded in a checkpoint). It knows its
 /// request's secrets and, for criteria that read the request (`$url`, `$request.header.*`), what
 /// was sent: kept in memory only.
-pub(crate) fn respond(prepared: Prepared, (status, headers, body): (u16, HeaderMap, Bytes)) -> Response {
-    let mut sent = prepared.sent;
-    if sent.kept {
+pub(crate) fn respond(prepared: Prepared, parts: (u16, HeaderMap, Bytes)) -> Response {
+    let sent = prepared.sent.map(|mut sent| {
         sent.url = Some(prepared.url);
         sent.headers = prepared.headers;
-    }
-    Response::received(status, headers, body)
-        .with_secrets(prepared.secrets)
-        .with_secret_pointers(prepared.secret_pointers)
-        .with_request(sent)
+        sent
+    });
+    let answered = Answered {
+        secrets: prepared.secrets,
+        secret_pointers: prepared.secret_pointers,
+        method: Some(prepared.method_sent),
+        sent,
+    };
+    Response::received(parts, answered)
 }
 
 /// The reqwest request for `prepared`, whose body moves into it; the headers move too unless the
@@ -54,7 +57,7 @@ pub(crate) fn respond(prepared: Prepared, (status, headers, body): (u16, HeaderM
 fn outgoing(prepared: &mut Prepared) -> reqwest::Request {
     let mut outgoing = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
     *outgoing.headers_mut() =
-        if prepared.sent.kept { prepared.headers.clone() } else { std::mem::take(&mut prepared.headers) };
+        if prepared.sent.is_some() { prepared.headers.clone() } else { std::mem::take(&mut prepared.headers) };
     if let Some(body) = prepared.body.take() {
         *outgoing.body_mut() = Some(body.into());
     }
@@ -70,16 +73,29 @@ async fn send(
     let mut incoming = http.execute(outgoing).await.map_err(map_reqwest_error)?;
     let status = incoming.status().as_u16();
     let headers = std::mem::take(incoming.headers_mut());
-    let mut body = Vec::new();
+    // A body that arrives in one chunk (most JSON answers) is kept as received, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut received = 0_usize;
     while let Some(chunk) = incoming.chunk().await.map_err(map_reqwest_error)? {
-        if body.len().saturating_add(chunk.len()) > limit {
+        received = received.saturating_add(chunk.len());
+        if received > limit {
             return Err(StepError::Transport {
                 message: format!("the response body is larger than the limit of {limit} bytes"),
             });
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(earlier) => {
+                joined.reserve(earlier.len() + chunk.len());
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok((status, headers, Bytes::from(body)))
+    let body = first.unwrap_or_else(|| Bytes::from(joined));
+    Ok((status, headers, body))
 }
 
 /// Maps a reqwest error to a step error that keeps only a description.
