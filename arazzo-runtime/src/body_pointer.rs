@@ -11,6 +11,7 @@
 //! same syntax checks (the whole body is still read to its end), and, as in a parsed document, the
 //! last of duplicate keys wins.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -20,41 +21,33 @@ use serde::{Deserialize, de::DeserializeOwned};
 /// The value at `pointer` (`""`: the whole body) as a `T`, when the body is JSON, has a value
 /// there and that value is a `T`; `None` in every other case.
 pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T> {
-    let tokens = tokens(pointer)?;
+    if !is_valid(pointer) {
+        return None;
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let found = At::<T> { tokens: &tokens, marker: PhantomData }.deserialize(&mut deserializer).ok()?;
+    let found = At::<T> { rest: pointer, marker: PhantomData }.deserialize(&mut deserializer).ok()?;
     // Trailing text after the document makes the body invalid JSON, as for a full parse.
     deserializer.end().ok()?;
     found
 }
 
-/// The reference tokens of a pointer, unescaped (`~1` is `/`, `~0` is `~`); `None` for a pointer
-/// that does not start with `/` (other than `""`) or has a `~` not followed by `0` or `1`.
-fn tokens(pointer: &str) -> Option<Vec<String>> {
-    if pointer.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/')?;
-    rest.split('/').map(unescape).collect()
+/// Whether `pointer` is `""` or starts with `/`, and every `~` in it is followed by `0` or `1`.
+fn is_valid(pointer: &str) -> bool {
+    (pointer.is_empty() || pointer.starts_with('/'))
+        && pointer.split('~').skip(1).all(|after| after.starts_with(['0', '1']))
 }
 
-fn unescape(token: &str) -> Option<String> {
-    if !token.contains('~') {
-        return Some(token.to_owned());
-    }
-    let mut unescaped = String::with_capacity(token.len());
-    let mut chars = token.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '~' => match chars.next()? {
-                '0' => unescaped.push('~'),
-                '1' => unescaped.push('/'),
-                _ => return None,
-            },
-            other => unescaped.push(other),
-        }
-    }
-    Some(unescaped)
+/// The first reference token of `rest` (a valid pointer other than `""`), unescaped (`~1` is `/`,
+/// `~0` is `~`; borrowed unless it has an escape), and the pointer after it.
+fn first_token(rest: &str) -> (Cow<'_, str>, &str) {
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let (raw, after) = match rest.find('/') {
+        Some(slash) => (&rest[..slash], &rest[slash..]),
+        None => (rest, ""),
+    };
+    let token =
+        if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) };
+    (token, after)
 }
 
 /// An array index as `serde_json::Value::pointer` reads it: decimal digits, no sign, no leading zero.
@@ -65,9 +58,9 @@ fn index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-/// Deserializes the value at `tokens` below the current value.
+/// Deserializes the value at the pointer `rest` below the current value.
 struct At<'p, T> {
-    tokens: &'p [String],
+    rest: &'p str,
     marker: PhantomData<T>,
 }
 
@@ -75,17 +68,18 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for At<'_, T> {
     type Value = Option<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        match self.tokens.split_first() {
-            None => T::deserialize(deserializer).map(Some),
-            Some((token, rest)) => deserializer.deserialize_any(Step { token, rest, marker: PhantomData }),
+        if self.rest.is_empty() {
+            return T::deserialize(deserializer).map(Some);
         }
+        let (token, rest) = first_token(self.rest);
+        deserializer.deserialize_any(Step { token, rest, marker: PhantomData })
     }
 }
 
 /// One reference token: the member or item it names, the others skipped.
 struct Step<'p, T> {
-    token: &'p str,
-    rest: &'p [String],
+    token: Cow<'p, str>,
+    rest: &'p str,
     marker: PhantomData<T>,
 }
 
@@ -98,10 +92,10 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
         let mut found = None;
-        while let Some(matches) = map.next_key_seed(KeyIs(self.token))? {
+        while let Some(matches) = map.next_key_seed(KeyIs(&self.token))? {
             if matches {
                 // A later duplicate replaces an earlier one, as in a parsed document.
-                found = map.next_value_seed(At { tokens: self.rest, marker: PhantomData })?;
+                found = map.next_value_seed(At { rest: self.rest, marker: PhantomData })?;
             } else {
                 map.next_value::<Skip>()?;
             }
@@ -110,12 +104,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
-        let wanted = index(self.token);
+        let wanted = index(&self.token);
         let mut found = None;
         let mut position = 0;
         loop {
             if Some(position) == wanted {
-                match seq.next_element_seed(At { tokens: self.rest, marker: PhantomData })? {
+                match seq.next_element_seed(At { rest: self.rest, marker: PhantomData })? {
                     Some(value) => found = value,
                     None => break,
                 }

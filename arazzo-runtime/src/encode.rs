@@ -397,12 +397,18 @@ pub(crate) fn join_url(base: Url, path: &str, query: &[QueryPair]) -> Result<Url
         // Only the path changes: setting it re-parses the path alone, not the whole URL.
         let mut base = base;
         if !path.is_empty() {
-            let mut joined = base.path().trim_end_matches('/').to_owned();
-            if !path.starts_with('/') {
-                joined.push('/');
+            let base_path = base.path().trim_end_matches('/');
+            if base_path.is_empty() && path.starts_with('/') {
+                // A base URL without a path (the common case): the path as it is.
+                base.set_path(path);
+            } else {
+                let mut joined = base_path.to_owned();
+                if !path.starts_with('/') {
+                    joined.push('/');
+                }
+                joined.push_str(path);
+                base.set_path(&joined);
             }
-            joined.push_str(path);
-            base.set_path(&joined);
         }
         base
     };

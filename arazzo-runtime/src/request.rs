@@ -153,7 +153,8 @@ enum Credential {
 /// A path, query, header or cookie parameter as recorded; checked and encoded when sent.
 #[derive(Clone)]
 struct Param {
-    name: String,
+    /// Names from generated code are `&'static str`: not copied.
+    name: Cow<'static, str>,
     /// `None` when absent: left out (a path parameter then has no value).
     value: Option<Value>,
     style: Style,
@@ -252,18 +253,24 @@ impl Request {
         self.path_template.clone()
     }
 
-    fn param<V: ParamValue + ?Sized>(&mut self, name: &str, value: &V, style: Style, explode: bool) -> Param {
+    fn param<V: ParamValue + ?Sized>(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Param {
         let mut secrets = Vec::new();
         value.collect_secrets(&mut secrets);
         let sensitive = !secrets.is_empty();
         self.secrets.extend(secrets.into_iter().map(SecretString::from));
-        Param { name: name.to_owned(), value: value.to_json(), style, explode, sensitive }
+        Param { name: name.into(), value: value.to_json(), style, explode, sensitive }
     }
 
     /// Fills the `{name}` placeholder. The value is percent-encoded as exactly one path segment
     /// (`simple` style, not exploded: arrays `a,b`, objects `k,v`).
     /// A placeholder left without a value fails the step with an error naming it.
-    pub fn path_param<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+    pub fn path_param<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
         self.path_param_styled(name, value, Style::Simple, false)
     }
 
@@ -273,7 +280,7 @@ impl Request {
     /// placeholder left without a value.
     pub fn path_param_styled<V: ParamValue + ?Sized>(
         mut self,
-        name: &str,
+        name: impl Into<Cow<'static, str>>,
         value: &V,
         style: Style,
         explode: bool,
@@ -285,7 +292,7 @@ impl Request {
 
     /// Adds a query parameter (form style, exploded: arrays repeat the name). Absent values
     /// (`None`) are left out.
-    pub fn query_param<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+    pub fn query_param<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
         self.query_param_styled(name, value, Style::Form, true)
     }
 
@@ -293,7 +300,7 @@ impl Request {
     /// `DeepObject`; see [`Style`]). Absent values (`None`) are left out.
     pub fn query_param_styled<V: ParamValue + ?Sized>(
         mut self,
-        name: &str,
+        name: impl Into<Cow<'static, str>>,
         value: &V,
         style: Style,
         explode: bool,
@@ -306,13 +313,19 @@ impl Request {
     /// Adds a header (appended: setting a name twice sends it twice). Secret values, and values
     /// of `Authorization`, `Proxy-Authorization` and `Cookie`, are marked sensitive.
     /// A value with CR, LF or another forbidden byte fails the step; nothing is sent.
-    pub fn header<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+    pub fn header<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
         self.header_styled(name, value, Style::Simple, false)
     }
 
     /// Adds a header in `style` (only `Simple` is allowed in headers; `explode` sends objects as
     /// `k=v,k=v`). Otherwise as [`Request::header`].
-    pub fn header_styled<V: ParamValue + ?Sized>(mut self, name: &str, value: &V, style: Style, explode: bool) -> Self {
+    pub fn header_styled<V: ParamValue + ?Sized>(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Self {
         let param = self.param(name, value, style, explode);
         self.headers.push(param);
         self
@@ -320,13 +333,19 @@ impl Request {
 
     /// Adds a cookie; all cookies go in one `Cookie` header, values percent-encoded. Arrays and
     /// objects are exploded: `name=a; name=b`, `k1=v1; k2=v2`.
-    pub fn cookie<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+    pub fn cookie<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
         self.cookie_styled(name, value, Style::Form, true)
     }
 
     /// Adds a cookie in `style` (only `Form` is allowed in cookies; unexploded arrays and
     /// objects are one cookie, `name=a,b`). Otherwise as [`Request::cookie`].
-    pub fn cookie_styled<V: ParamValue + ?Sized>(mut self, name: &str, value: &V, style: Style, explode: bool) -> Self {
+    pub fn cookie_styled<V: ParamValue + ?Sized>(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: &V,
+        style: Style,
+        explode: bool,
+    ) -> Self {
         let param = self.param(name, value, style, explode);
         self.cookies.push(param);
         self
@@ -584,7 +603,7 @@ impl Request {
         let url = encode::join_url(base, &path, &query)?;
         let sent = self.keep_sent.then(|| {
             Box::new(SentRequest {
-                path_params: self.path_params.into_iter().map(|param| (param.name, param.value)).collect(),
+                path_params: self.path_params.into_iter().map(|param| (param.name.into_owned(), param.value)).collect(),
                 body: sent_body,
                 ..SentRequest::default()
             })
@@ -606,7 +625,7 @@ impl fmt::Debug for Request {
     /// Names only: values may be secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn names(params: &[Param]) -> Vec<&str> {
-            params.iter().map(|param| param.name.as_str()).collect()
+            params.iter().map(|param| &*param.name).collect()
         }
         f.debug_struct("Request")
             .field("method", &self.method)
