@@ -2,26 +2,30 @@
 //!
 //! A step usually reads one or two fields of a body. Building the whole document as a
 //! `serde_json::Value` first (an `IndexMap` per object, a `String` per string) was the largest
-//! client-side cost of a step (docs/BENCHMARKS.md); this walks the bytes once, skips every value off
-//! the pointer's path without building it, and deserializes only the value the pointer names.
+//! client-side cost of a step (docs/BENCHMARKS.md); this checks that the body is UTF-8, walks it
+//! once, skips every value off the pointer's path as serde's derived code skips unknown fields
+//! (`IgnoredAny`), and deserializes only the value the pointer names.
 //!
 //! It answers only the common case. `None` means "not answered here": the pointer is missing, the
 //! value has another type, the body is not JSON. The caller then takes the slow path over the parsed
-//! document, which gives the exact error. Whatever it answers is what the slow path would answer:
-//! same syntax checks (the whole body is still read to its end), and, as in a parsed document, the
-//! last of duplicate keys wins.
+//! document, which gives the exact error. Whatever it answers is what the slow path would answer
+//! (same syntax checks, the whole body read to its end, the last of duplicate keys winning), with
+//! one exception: a number beyond `f64`'s range off the pointer's path (`1e400`) is valid JSON that
+//! serde_json's full parse refuses; here it is skipped like any other number.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::DeserializeOwned};
 
 /// The value at `pointer` (`""`: the whole body) as a `T`, when the body is JSON, has a value
 /// there and that value is a `T`; `None` in every other case.
 pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T> {
-    if !is_valid(pointer) {
+    // JSON text is UTF-8 (RFC 8259): checked once for the whole body, so that skipped strings and
+    // keys need not be.
+    if !is_valid(pointer) || std::str::from_utf8(body).is_err() {
         return None;
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -97,7 +101,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
                 // A later duplicate replaces an earlier one, as in a parsed document.
                 found = map.next_value_seed(At { rest: self.rest, marker: PhantomData })?;
             } else {
-                map.next_value::<Skip>()?;
+                map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(found)
@@ -113,7 +117,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
                     Some(value) => found = value,
                     None => break,
                 }
-            } else if seq.next_element::<Skip>()?.is_none() {
+            } else if seq.next_element::<IgnoredAny>()?.is_none() {
                 break;
             }
             position += 1;
@@ -147,69 +151,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
     }
 }
 
-/// A value off the pointer's path, read and dropped. Not `serde::de::IgnoredAny`: serde_json skips
-/// numbers without reading them, so a body with `1e400` somewhere would be answered here although a
-/// full parse rejects it (out of range).
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
-        deserializer.deserialize_any(Skip)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = Skip;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_key::<Skip>()?.is_some() {
-            map.next_value::<Skip>()?;
-        }
-        Ok(Skip)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-}
-
 /// Whether an object's key is the token, compared without copying the key when it has no escapes.
 struct KeyIs<'p>(&'p str);
 
 impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
     type Value = bool;
 
+    // As bytes: serde_json then hands the key over without checking it is UTF-8 again.
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_str(self)
+        deserializer.deserialize_bytes(self)
     }
 }
 
@@ -222,6 +172,10 @@ impl<'de> Visitor<'de> for KeyIs<'_> {
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
         Ok(key == self.0)
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<bool, E> {
+        Ok(key == self.0.as_bytes())
     }
 }
 

@@ -76,6 +76,10 @@ fn agrees<T: DeserializeOwned + PartialEq + std::fmt::Debug>(kind: &str) -> usiz
         for pointer in POINTERS {
             let fast = read::<T>(body.as_bytes(), pointer);
             let slow = parsed::<T>(body, pointer);
+            if body.contains("1e400") {
+                // The one documented difference; see `out_of_range_numbers_off_the_path_are_skipped`.
+                continue;
+            }
             if let Some(value) = &fast {
                 answered += 1;
                 assert_eq!(Some(value), slow.as_ref(), "{kind} at {pointer:?} of {body}");
@@ -132,4 +136,22 @@ fn escaped_keys_and_tokens_match() {
 fn secrets_deserialize_from_the_bytes() {
     let key: crate::SecretString = read(br#"{"key":"sk_9"}"#, "/key").unwrap();
     assert_eq!(key.expose_secret(), "sk_9");
+}
+
+#[test]
+fn out_of_range_numbers_off_the_path_are_skipped() {
+    // Valid JSON (RFC 8259 sets no range) that serde_json's full parse refuses.
+    let body = br#"{"id":"k1","huge":1e400}"#;
+    assert!(serde_json::from_slice::<Value>(body).is_err());
+    assert_eq!(read::<String>(body, "/id").as_deref(), Some("k1"));
+    // On the path, it is read as serde_json reads it: out of range, not answered.
+    assert_eq!(read::<f64>(body, "/huge"), None);
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_not_answered() {
+    // Invalid UTF-8 inside a string off the path: a full parse refuses the body, so the walk must too.
+    let body = b"{\"id\":\"k1\",\"x\":\"\xff\"}";
+    assert!(serde_json::from_slice::<Value>(body).is_err());
+    assert_eq!(read::<String>(body, "/id"), None);
 }
