@@ -23,10 +23,11 @@ const REDACTED: &str = "[REDACTED]";
 ///
 /// It also holds the secrets its request carried, so that an excerpt of the body in an error
 /// message can be scrubbed of them, and, in memory only and when the request asked for it with
-/// [`Request::keep_sent`](crate::Request::keep_sent), the request as sent, for criteria that read it ([`Response::request_method`], [`Response::request_url`],
-/// [`Response::request_header`], [`Response::request_query`], [`Response::request_path`],
-/// [`Response::request_body_at`]). `Debug` shows the status and body size only: never a header,
-/// the URL, a body or anything of the request.
+/// [`Request::keep_sent`](crate::Request::keep_sent), the request as sent, for criteria that read
+/// it ([`Response::request_url`], [`Response::request_header`], [`Response::request_query`],
+/// [`Response::request_path`], [`Response::request_body_at`]; [`Response::request_method`] always
+/// answers). `Debug` shows the status and body size only: never a header, the URL, a body or
+/// anything of the request.
 pub struct Response {
     status: u16,
     headers: HeaderMap,
