@@ -155,3 +155,82 @@ fn a_body_that_is_not_utf8_is_not_answered() {
     assert!(serde_json::from_slice::<Value>(body).is_err());
     assert_eq!(read::<String>(body, "/id"), None);
 }
+
+/// A small deterministic generator (xorshift64*), so the randomized test below needs no crate and
+/// fails the same way every time.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const KEYS: &[&str] = &["id", "key", "a/b", "m~n", "", "é", "dup", "0", "items"];
+
+fn random_value(rng: &mut Rng, depth: u32) -> Value {
+    match rng.below(if depth == 0 { 4 } else { 7 }) {
+        0 => Value::Null,
+        1 => Value::from(rng.below(3) == 0),
+        2 => Value::from(rng.below(1000) as i64 - 500),
+        3 => Value::from(KEYS[rng.below(KEYS.len() as u64) as usize]),
+        4 | 5 => {
+            let mut map = serde_json::Map::new();
+            for _ in 0..rng.below(4) {
+                map.insert(KEYS[rng.below(KEYS.len() as u64) as usize].to_owned(), random_value(rng, depth - 1));
+            }
+            Value::Object(map)
+        }
+        _ => Value::Array((0..rng.below(4)).map(|_| random_value(rng, depth - 1)).collect()),
+    }
+}
+
+/// Every pointer into `value`, escaped as RFC 6901 says.
+fn pointers(value: &Value, prefix: String, out: &mut Vec<String>) {
+    out.push(prefix.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                pointers(item, format!("{prefix}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                pointers(item, format!("{prefix}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn random_documents_read_the_same_by_walk_and_by_parse() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut compared = 0;
+    for _ in 0..3000 {
+        let document = random_value(&mut rng, 4);
+        let mut text = document.to_string();
+        // Duplicate keys, which a `Value` cannot hold: written into the text by hand.
+        if rng.below(4) == 0 && text.starts_with("{\"") {
+            text.insert_str(1, "\"dup\":[1,2],");
+        }
+        let mut all = Vec::new();
+        pointers(&document, String::new(), &mut all);
+        // Pointers that name nothing: past an end, below a scalar, badly escaped.
+        all.extend(["/missing", "/id/0", "/items/9", "/a~2b", "/0/0/0", "/dup/1"].map(String::from));
+        for pointer in &all {
+            let fast = read::<Value>(text.as_bytes(), pointer);
+            let slow = parsed::<Value>(&text, pointer);
+            assert_eq!(fast, slow, "{pointer:?} of {text}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 20_000, "only {compared} pointers compared");
+}
