@@ -221,8 +221,9 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
         && !drawn
         && !failed
     {
-        let known = workflow_ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
-        output.failure(None, &format!("no document has a workflow `{id}`; its workflows are: {known}"));
+        // Quoted and escaped (`{:?}`): ids come from documents, and a terminal must not run them.
+        let known = workflow_ids.iter().map(|id| format!("{id:?}")).collect::<Vec<_>>().join(", ");
+        output.failure(None, &format!("no document has a workflow {id:?}; its workflows are: {known}"));
         failed = true;
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
