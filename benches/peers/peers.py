@@ -453,7 +453,7 @@ def main():
 
     (args.work / "results.json").write_text(json.dumps({"e2e": e2e, "timing": timing}, indent=2))
     total = args.runs + args.warmup + args.steady
-    print(f"### Results (preliminary: shared, loaded 2-core machine)\n")
+    print(f"### Results (see docs/BENCHMARKS.md for the machine and its load)\n")
     print(f"Whole process: median wall time of {args.runs} runs, one process each. Steady state: median of "
           f"{args.steady} executions after {args.warmup} warm-up ones in one process. Milliseconds; `—`: no "
           f"successful run. Outputs and requests are compared with ours run by run ({total} runs).\n")
