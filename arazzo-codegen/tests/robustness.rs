@@ -904,3 +904,23 @@ fn a_binary_file_is_refused() {
     let messages = refused_bytes("control.arazzo.yaml", b"\x00\x01\x02arazzo\x7f: \x1b[0m");
     assert_eq!(messages.len(), 1, "{messages:?}");
 }
+
+/// A value that starts with `$` but not like an expression is text; one that starts like an
+/// expression (`$inputs.`, `$steps.`, ...) but is none is refused rather than sent as its text.
+#[test]
+fn dollar_values_are_text_unless_they_start_like_an_expression() {
+    let source = accepted(&fixture("dollar-values.arazzo.yaml"), &Options::default());
+    assert!(source.contains(r#""$5.00 or $HOME/bin or $stepsX""#), "{source}");
+    let path = fixture("not-quite-expression.arazzo.yaml");
+    let rendered: Vec<String> = refused(&path, &Options::default()).iter().map(ToString::to_string).collect();
+    // Checked by hand: line 16, `$inputs.r#try` starts at column 20, its `#` is at column 29, and the
+    // `t` after it, where the pointer's `/` was expected, at column 30.
+    assert_eq!(
+        rendered,
+        [format!(
+            "error: {}:16:30: `$inputs.r#try` starts like a runtime expression but is not one: a JSON pointer after \
+             `#` must be empty or start with `/` (at workflows[0].steps[0].parameters[0].value)",
+            path.display()
+        )]
+    );
+}

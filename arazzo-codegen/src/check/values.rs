@@ -7,6 +7,20 @@ use crate::expr::{self, Expr, TemplatePart};
 use crate::model;
 use crate::plan::{FieldPlan, StepPlan, TemplatePiece, ValuePlan, ValueRef};
 
+/// How runtime expressions with a source begin (Arazzo 1.0.1 §"Runtime Expressions"): a value
+/// starting with one of these is meant as an expression, so failing to parse as one is an error,
+/// not a literal. (`$url`, `$method` and `$statusCode` stand alone and always parse.)
+const EXPRESSION_SOURCES: &[&str] = &[
+    "$request.",
+    "$response.",
+    "$inputs.",
+    "$outputs.",
+    "$steps.",
+    "$workflows.",
+    "$sourceDescriptions.",
+    "$components.",
+];
+
 /// Deepest nesting of arrays and objects in one request value. The generated code nests one call per
 /// level, and syn, prettyplease and rustc recurse on it: a value 120 levels deep overflows a 2 MiB stack.
 pub(crate) const MAX_VALUE_DEPTH: usize = 32;
@@ -218,12 +232,24 @@ impl Env<'_> {
     }
 
     fn string_value(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>) -> Option<ValuePlan> {
-        if text.starts_with('$')
-            && let Ok(expr) = expr::parse(text)
-        {
-            return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref);
+        if !text.starts_with('$') {
+            return self.template(text, pointer, reporter, false);
         }
-        self.template(text, pointer, reporter, false)
+        let whole = match expr::parse(text) {
+            Ok(expr) => return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref),
+            Err(error) => error,
+        };
+        let plan = self.template(text, pointer, reporter, false)?;
+        // A value that starts like an expression (`$steps.`, `$inputs.`, ...) but is none, and holds
+        // none either, would otherwise be sent as the literal text: a silent surprise.
+        if matches!(plan, ValuePlan::Literal(_)) && EXPRESSION_SOURCES.iter().any(|source| text.starts_with(source)) {
+            let previous = reporter.focus(pointer, text, super::char_at(text, whole.offset));
+            reporter
+                .error(pointer, format!("`{text}` starts like a runtime expression but is not one: {}", whole.message));
+            reporter.unfocus(previous);
+            return None;
+        }
+        Some(plan)
     }
 
     fn template(&self, text: &str, pointer: &str, reporter: &mut Reporter<'_>, json: bool) -> Option<ValuePlan> {
