@@ -287,12 +287,7 @@ fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
 }
 
 /// Whether a path segment is `.` or `..`, counting `%2E` as a dot like the WHATWG URL standard.
-#[cfg(test)]
-fn is_dot_segment(segment: &str) -> bool {
-    is_dot_segment_bytes(segment.as_bytes())
-}
-
-fn is_dot_segment_bytes(segment: &[u8]) -> bool {
+fn is_dot_segment(segment: &[u8]) -> bool {
     let mut dots = 0;
     let mut rest = segment;
     while !rest.is_empty() {
@@ -342,7 +337,7 @@ pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option
         let template_segments = template.as_bytes().split(|byte| *byte == b'/');
         for (template_segment, segment) in template_segments.zip(path.as_bytes().split(|byte| *byte == b'/')) {
             if let Some(open) = template_segment.iter().position(|byte| *byte == b'{')
-                && is_dot_segment_bytes(segment)
+                && is_dot_segment(segment)
             {
                 let name = String::from_utf8_lossy(&template_segment[open + 1..]);
                 return Err(dot_or_empty(name.split('}').next().unwrap_or(&name)));

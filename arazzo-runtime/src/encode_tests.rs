@@ -161,8 +161,8 @@ fn label_and_matrix_values_cannot_make_dot_segments() {
         fill_styled("/x/{id}", &[("id", json!("../a;b=c,d/e?f#g"))], Style::Matrix, false),
         Ok("/x/;id=..%2Fa%3Bb%3Dc%2Cd%2Fe%3Ff%23g".into())
     );
-    assert!(is_dot_segment("%2e%2E") && is_dot_segment(".") && is_dot_segment("%2E"));
-    assert!(!is_dot_segment("") && !is_dot_segment("...") && !is_dot_segment("%252e") && !is_dot_segment(".a"));
+    assert!(is_dot_segment(b"%2e%2E") && is_dot_segment(b".") && is_dot_segment(b"%2E"));
+    assert!(!is_dot_segment(b"") && !is_dot_segment(b"...") && !is_dot_segment(b"%252e") && !is_dot_segment(b".a"));
 }
 
 #[test]

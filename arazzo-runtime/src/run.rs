@@ -65,24 +65,16 @@ impl<P: Default> Run<P> {
     pub fn new(workflow_id: &'static str, client: &Client) -> Self {
         let (client, context) = client.for_run();
         // A called workflow's span is a child of the calling step's, not of whatever span is
-        // current (the generated call does not enter the step's span).
-        let workflow_span = match client.parent_span() {
-            Some(step) => tracing::info_span!(
-                parent: step,
-                "arazzo.workflow",
-                workflow_id,
-                outcome = field::Empty,
-                failed_step = field::Empty,
-                duration_ms = field::Empty,
-            ),
-            None => tracing::info_span!(
-                "arazzo.workflow",
-                workflow_id,
-                outcome = field::Empty,
-                failed_step = field::Empty,
-                duration_ms = field::Empty,
-            ),
-        };
+        // current (the generated call does not enter the step's span); else of the current one.
+        let parent = client.parent_span().cloned().unwrap_or_else(Span::current);
+        let workflow_span = tracing::info_span!(
+            parent: &parent,
+            "arazzo.workflow",
+            workflow_id,
+            outcome = field::Empty,
+            failed_step = field::Empty,
+            duration_ms = field::Empty,
+        );
         Self {
             workflow_id,
             step_id: "",
@@ -329,16 +321,19 @@ impl<P: Clone> Run<P> {
     /// and resuming does not send the request again. It fails the same way instead, and the
     /// response is in the checkpoint for whoever handles it.
     fn fail_after_success(&self, error: StepError) -> WorkflowError<P> {
-        self.failed_here();
-        let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), None);
-        WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
+        self.fail_leaving_out(error, None)
     }
 
     /// The error of the current step failing with `error`, carrying the outputs so far and the
     /// checkpoint to resume from.
     pub fn fail(&self, error: StepError) -> WorkflowError<P> {
+        self.fail_leaving_out(error, self.last_exchange)
+    }
+
+    /// The error of the current step, with a checkpoint that leaves `failed_exchange` out.
+    fn fail_leaving_out(&self, error: StepError, failed_exchange: Option<usize>) -> WorkflowError<P> {
         self.failed_here();
-        let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), self.last_exchange);
+        let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), failed_exchange);
         WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
     }
 }

@@ -7,20 +7,6 @@ use crate::expr::{self, Expr, TemplatePart};
 use crate::model;
 use crate::plan::{FieldPlan, StepPlan, TemplatePiece, ValuePlan, ValueRef};
 
-/// How runtime expressions with a source begin (Arazzo 1.0.1 §"Runtime Expressions"): a value
-/// starting with one of these is meant as an expression, so failing to parse as one is an error,
-/// not a literal. (`$url`, `$method` and `$statusCode` stand alone and always parse.)
-const EXPRESSION_SOURCES: &[&str] = &[
-    "$request.",
-    "$response.",
-    "$inputs.",
-    "$outputs.",
-    "$steps.",
-    "$workflows.",
-    "$sourceDescriptions.",
-    "$components.",
-];
-
 /// Deepest nesting of arrays and objects in one request value. The generated code nests one call per
 /// level, and syn, prettyplease and rustc recurse on it: a value 120 levels deep overflows a 2 MiB stack.
 pub(crate) const MAX_VALUE_DEPTH: usize = 32;
@@ -242,7 +228,7 @@ impl Env<'_> {
         let plan = self.template(text, pointer, reporter, false)?;
         // A value that starts like an expression (`$steps.`, `$inputs.`, ...) but is none, and holds
         // none either, would otherwise be sent as the literal text: a silent surprise.
-        if matches!(plan, ValuePlan::Literal(_)) && EXPRESSION_SOURCES.iter().any(|source| text.starts_with(source)) {
+        if matches!(plan, ValuePlan::Literal(_)) && expr::starts_like_expression(text) {
             let previous = reporter.focus(pointer, text, super::char_at(text, whole.offset));
             reporter
                 .error(pointer, format!("`{text}` starts like a runtime expression but is not one: {}", whole.message));

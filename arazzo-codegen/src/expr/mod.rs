@@ -31,7 +31,7 @@ use std::fmt;
 
 mod template;
 
-pub use template::{TemplatePart, parse_template};
+pub use template::{TemplatePart, parse_template, starts_like_expression};
 
 /// A parsed runtime expression. Names and pointers are kept exactly as written (pointers in their
 /// escaped RFC 6901 form, e.g. `/paths/~1pets`).

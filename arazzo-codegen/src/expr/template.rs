@@ -34,6 +34,13 @@ const BARE_PREFIXES: [&str; 11] = [
     "$components.",
 ];
 
+/// Whether `text` begins like an expression with a source (`$steps.`, `$inputs.`, ...): meant as one,
+/// so failing to parse it is an error rather than text. (`$url`, `$method` and `$statusCode` stand
+/// alone and always parse when meant.)
+pub fn starts_like_expression(text: &str) -> bool {
+    BARE_PREFIXES.iter().filter(|prefix| prefix.ends_with('.')).any(|prefix| text.starts_with(prefix))
+}
+
 /// Splits a string value into literals and embedded expressions.
 ///
 /// - `{$...}` ends at the matching `}` (nested braces are counted, so `{$request.body#/{id}}` is one
