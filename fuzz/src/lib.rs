@@ -1,6 +1,9 @@
-//! What the fuzz targets share: turning bytes into text, the in-memory files the generator reads, and
-//! the oracles (checks on results) that make a wrong answer fail like a crash.
+//! The fuzz targets' code: each target's body in [`targets`], and what they share here: turning bytes
+//! into text, the in-memory files the generator reads, and the oracles (checks on results) that make a
+//! wrong answer fail like a crash.
 //!
+//! `arazzo-codegen/tests/fuzz_corpus.rs` includes this file as a module (so it must not use
+//! `libfuzzer-sys`) and replays the committed corpus through [`targets`] on every CI run;
 //! `arazzo-codegen/tests/fuzz_regressions.rs` repeats these checks for every input the fuzzers found.
 
 // A fuzz target reports a finding by panicking: that is what libFuzzer records as a crash.
@@ -13,6 +16,8 @@ use std::path::{Path, PathBuf};
 use arazzo_codegen::diagnostic::Location;
 use arazzo_codegen::{Diagnostic, GenerateError, Generated};
 use proc_macro2::{TokenStream, TokenTree};
+
+pub mod targets;
 
 /// Fuzz inputs are bytes; the code under test takes text. Lossy decoding keeps every mutation useful
 /// (the loader's own UTF-8 check runs before any parsing and is a single `String::from_utf8`).
