@@ -1,8 +1,11 @@
 //! The HTTP client shared by every workflow call, and its timeouts.
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use crate::encode;
+use crate::error::StepError;
 use crate::history::{Checkpoint, RunContext};
 
 /// Default limit for a whole request (connect, send, receive the body).
@@ -28,6 +31,11 @@ pub struct Client {
     backend: Backend,
     max_response_bytes: usize,
     workflow_timeout: Duration,
+    /// The request timeout the reqwest client was built with; `None` when unknown (a client from
+    /// [`Client::from_reqwest`]), and runs then bound each request with a timer of their own.
+    request_timeout: Option<Duration>,
+    /// Base URLs parsed by earlier runs: every run of a workflow sends to the same few.
+    base_urls: Arc<BaseUrls>,
     /// Set on the client a run hands to the workflows it calls, so that they share its deadline
     /// and its record of exchanges; `None` on clients users make.
     context: Option<Arc<RunContext>>,
@@ -68,10 +76,21 @@ impl Client {
     }
 
     pub(crate) fn with_backend(backend: Backend) -> Self {
+        Self::assemble(backend, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_WORKFLOW_TIMEOUT, None)
+    }
+
+    fn assemble(
+        backend: Backend,
+        max_response_bytes: usize,
+        workflow_timeout: Duration,
+        request_timeout: Option<Duration>,
+    ) -> Self {
         Self {
             backend,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            workflow_timeout: DEFAULT_WORKFLOW_TIMEOUT,
+            max_response_bytes,
+            workflow_timeout,
+            request_timeout,
+            base_urls: Arc::default(),
             context: None,
             parent_span: None,
         }
@@ -131,6 +150,47 @@ impl Client {
     pub(crate) fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
     }
+
+    /// The limit of each request, when known (see `request_timeout`).
+    pub(crate) fn request_timeout(&self) -> Option<Duration> {
+        self.request_timeout
+    }
+
+    /// `base_url` parsed and checked ([`encode::parse_base_url`]), from the cache when an earlier
+    /// run of this client (or of a clone) parsed it already.
+    pub(crate) fn parse_base_url(&self, base_url: &str) -> Result<reqwest::Url, StepError> {
+        self.base_urls.parse(base_url)
+    }
+}
+
+/// Parsed base URLs by their text. A few at most in practice (one per source description and
+/// server); bounded all the same, since base URLs can come from responses (Backblaze's `apiUrl`).
+#[derive(Default)]
+struct BaseUrls(Mutex<Vec<(Box<str>, reqwest::Url)>>);
+
+impl BaseUrls {
+    const CAPACITY: usize = 16;
+
+    fn parse(&self, base_url: &str) -> Result<reqwest::Url, StepError> {
+        let mut parsed = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, url)) = parsed.iter().find(|(text, _)| &**text == base_url) {
+            return Ok(url.clone());
+        }
+        let url = encode::parse_base_url(base_url)?;
+        if parsed.len() == Self::CAPACITY {
+            parsed.remove(0);
+        }
+        parsed.push((base_url.into(), url.clone()));
+        Ok(url)
+    }
+}
+
+impl fmt::Debug for BaseUrls {
+    /// The count only: a base URL may carry a user name and password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.lock().unwrap_or_else(PoisonError::into_inner).len();
+        f.debug_struct("BaseUrls").field("parsed", &count).finish()
+    }
 }
 
 impl Default for Client {
@@ -184,21 +244,16 @@ impl ClientBuilder {
     /// Builds the client. Should building fail, every request made with it fails with
     /// [`StepError::Transport`](crate::StepError::Transport); use [`ClientBuilder::try_build`] to find out now.
     pub fn build(self) -> Client {
-        let (max_response_bytes, workflow_timeout) = (self.max_response_bytes, self.workflow_timeout);
+        let settings = (self.max_response_bytes, self.workflow_timeout, Some(self.request_timeout));
         let backend = Backend::Http(self.reqwest().map_err(|error| Arc::from(error.message)));
-        Client { backend, max_response_bytes, workflow_timeout, context: None, parent_span: None }
+        Client::assemble(backend, settings.0, settings.1, settings.2)
     }
 
     /// Builds the client, or says why it cannot be built.
     pub fn try_build(self) -> Result<Client, ClientBuildError> {
-        let (max_response_bytes, workflow_timeout) = (self.max_response_bytes, self.workflow_timeout);
-        Ok(Client {
-            backend: Backend::Http(Ok(self.reqwest()?)),
-            max_response_bytes,
-            workflow_timeout,
-            context: None,
-            parent_span: None,
-        })
+        let settings = (self.max_response_bytes, self.workflow_timeout, Some(self.request_timeout));
+        let backend = Backend::Http(Ok(self.reqwest()?));
+        Ok(Client::assemble(backend, settings.0, settings.1, settings.2))
     }
 
     fn reqwest(self) -> Result<reqwest::Client, ClientBuildError> {
@@ -221,6 +276,35 @@ mod tests {
         assert!(matches!(client.backend(), Backend::Http(Ok(_))));
         assert_eq!(client.max_response_bytes(), DEFAULT_MAX_RESPONSE_BYTES);
         assert_eq!(client.workflow_timeout(), DEFAULT_WORKFLOW_TIMEOUT);
+    }
+
+    #[test]
+    fn base_urls_are_parsed_once_per_client_and_shared_by_its_clones() {
+        let client = Client::new();
+        let url = client.parse_base_url("http://a.test/v1/").unwrap();
+        assert_eq!(url.as_str(), "http://a.test/v1/");
+        let run_client = client.clone();
+        assert_eq!(run_client.parse_base_url("http://a.test/v1/").unwrap(), url);
+        assert_eq!(format!("{:?}", client.base_urls), "BaseUrls { parsed: 1 }");
+        // Refusals are not cached, and say why each time.
+        for _ in 0..2 {
+            assert!(matches!(client.parse_base_url("ftp://a.test"), Err(StepError::InvalidBaseUrl { .. })));
+        }
+        // Bounded: the oldest goes first.
+        for index in 0..BaseUrls::CAPACITY {
+            client.parse_base_url(&format!("http://host{index}.test")).unwrap();
+        }
+        assert_eq!(format!("{:?}", client.base_urls), format!("BaseUrls {{ parsed: {} }}", BaseUrls::CAPACITY));
+        let cached = client.base_urls.0.lock().unwrap();
+        assert!(!cached.iter().any(|(text, _)| &**text == "http://a.test/v1/"));
+        assert!(cached.iter().any(|(text, _)| &**text == "http://host15.test"));
+    }
+
+    #[test]
+    fn a_base_url_with_a_password_is_not_in_debug_output() {
+        let client = Client::new();
+        client.parse_base_url("https://user:hunter2@a.test").unwrap();
+        assert!(!format!("{client:?}").contains("hunter2"));
     }
 
     #[test]

@@ -36,14 +36,24 @@ pub struct Response {
     secrets: Vec<SecretString>,
     /// Where the body holds secrets the step reads.
     secret_pointers: Vec<&'static str>,
-    /// The values at `secret_pointers`, once read for `secrets_handled`: the step reads them again
+    /// The values at `secret_pointers`, once read by `read_secrets`: the step reads them again
     /// as outputs.
-    secret_values: Vec<(&'static str, Value)>,
+    secret_values: Vec<(&'static str, ReadSecret)>,
+    /// Every string `read_secrets` found at `secret_pointers`.
+    read_secrets: Vec<SecretString>,
     json: OnceLock<Result<Value, StepError>>,
     /// The method of the request, for `$method`; `None` for a response built from parts.
     method: Option<Method>,
     /// What the request sent, when it asked to keep it.
     request: Option<Box<SentRequest>>,
+}
+
+/// A value read at one of the pointers where the step reads secrets.
+enum ReadSecret {
+    /// A string (a new key): the secret the step's output will be, shared rather than copied.
+    Text(SecretString),
+    /// Anything else, whose strings were taken as secrets.
+    Other(Value),
 }
 
 /// What a response knows of the request it answers.
@@ -76,6 +86,7 @@ impl Response {
             secrets: request.secrets,
             secret_pointers: request.secret_pointers,
             secret_values: Vec::new(),
+            read_secrets: Vec::new(),
             json: OnceLock::new(),
             method: request.method,
             request: request.sent,
@@ -94,27 +105,47 @@ impl Response {
         self
     }
 
-    /// The secrets this exchange handled: those the request carried (`.0`) and the strings at the
-    /// pointers where the step reads secrets from the body (`.1`, read here).
-    pub(crate) fn secrets_handled(&mut self) -> (&[SecretString], Vec<SecretString>) {
-        let mut handled = Vec::new();
+    /// The secrets this exchange handled: those the request carried, then the strings at the
+    /// pointers where the step reads secrets from the body (read here, once).
+    pub(crate) fn secrets_handled(&mut self) -> impl Iterator<Item = &SecretString> {
+        if self.read_secrets.is_empty() && self.secret_values.is_empty() {
+            self.read_secrets();
+        }
+        self.secrets.iter().chain(&self.read_secrets)
+    }
+
+    fn read_secrets(&mut self) {
         for &pointer in &self.secret_pointers {
             match self.json.get() {
                 Some(Ok(body)) => {
-                    body.pointer(pointer).into_iter().for_each(|value| collect_strings(value, &mut handled))
+                    body.pointer(pointer).into_iter().for_each(|value| collect_strings(value, &mut self.read_secrets))
                 }
                 Some(Err(_)) => {}
                 // Not parsed yet (no criterion read the body): read the pointer alone. Where it
                 // gives up, nothing is there for a full parse either (missing, or not JSON).
-                None => {
-                    if let Some(value) = body_pointer::read::<Value>(&self.body, pointer) {
-                        collect_strings(&value, &mut handled);
-                        self.secret_values.push((pointer, value));
+                None => match body_pointer::read::<Value>(&self.body, pointer) {
+                    Some(Value::String(text)) => {
+                        let secret = SecretString::from(text);
+                        self.read_secrets.push(secret.clone());
+                        self.secret_values.push((pointer, ReadSecret::Text(secret)));
                     }
-                }
+                    Some(value) => {
+                        collect_strings(&value, &mut self.read_secrets);
+                        self.secret_values.push((pointer, ReadSecret::Other(value)));
+                    }
+                    None => {}
+                },
             }
         }
-        (&self.secrets, handled)
+    }
+
+    /// The secret string at `pointer`, like `extract::<SecretString>`, but when the exchange read
+    /// it already as a secret it handled, that same value rather than a copy.
+    pub(crate) fn secret_at(&self, pointer: &str) -> Result<SecretString, StepError> {
+        match self.secret_values.iter().find(|(read, _)| *read == pointer) {
+            Some((_, ReadSecret::Text(secret))) => Ok(secret.clone()),
+            _ => self.extract(pointer),
+        }
     }
 
     /// The method of the request as sent, upper case (`"GET"`): the criterion operand
@@ -208,9 +239,16 @@ impl Response {
     /// The value at `pointer` as a `T`. On a type mismatch the error names the JSON type found
     /// and never the value (serde's own messages quote it, so they are not forwarded).
     pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
-        if let Some((_, value)) = self.secret_values.iter().find(|(read, _)| *read == pointer)
-            && let Ok(value) = T::deserialize(value)
-        {
+        let read = self.secret_values.iter().find(|(read, _)| *read == pointer);
+        let value = match read {
+            Some((_, ReadSecret::Text(secret))) => {
+                T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(secret.expose_secret()))
+                    .ok()
+            }
+            Some((_, ReadSecret::Other(value))) => T::deserialize(value).ok(),
+            None => None,
+        };
+        if let Some(value) = value {
             return Ok(value);
         }
         if self.json.get().is_none()

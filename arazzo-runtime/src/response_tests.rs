@@ -183,13 +183,22 @@ fn excerpts_scrub_the_secrets_the_step_reads_from_the_body() {
 #[test]
 fn secrets_read_once_are_read_again_as_outputs_with_the_same_errors() {
     let mut r = response(200, r#"{"consumerKey":"ck_1","consumerSecret":{"value":"cs_1"},"n":1}"#)
-        .with_secret_pointers(vec!["/consumerKey", "/consumerSecret"]);
-    let (sent, read) = r.secrets_handled();
-    assert!(sent.is_empty());
-    let handled: Vec<String> = read.iter().map(|s| s.expose_secret().to_owned()).collect();
-    assert_eq!(handled, ["ck_1", "cs_1"]);
-    // Answered from the values `secrets_handled` read.
+        .with_secret_pointers(vec!["/consumerKey", "/consumerSecret"])
+        .redact(&SecretString::from("token"));
+    let handled: Vec<String> = r.secrets_handled().map(|s| s.expose_secret().to_owned()).collect();
+    assert_eq!(handled, ["token", "ck_1", "cs_1"]);
+    // Asking again reads nothing twice.
+    assert_eq!(r.secrets_handled().count(), 3);
+    // Answered from the values `secrets_handled` read; a secret string is that very value.
+    let handled_key = r.secrets_handled().nth(1).unwrap().expose_secret().as_ptr();
+    let key = r.secret_at("/consumerKey").unwrap();
+    assert_eq!((key.expose_secret(), key.expose_secret().as_ptr()), ("ck_1", handled_key));
     assert_eq!(r.extract::<SecretString>("/consumerKey").unwrap().expose_secret(), "ck_1");
+    assert_eq!(r.extract::<String>("/consumerKey").unwrap(), "ck_1");
+    // Not a string: the same error as `extract` gives.
+    let error = r.secret_at("/consumerSecret").unwrap_err();
+    assert!(matches!(error, StepError::WrongType { ref pointer, found: "object" } if pointer == "/consumerSecret"));
+    assert!(matches!(r.secret_at("/absent").unwrap_err(), StepError::MissingValue { .. }));
     assert_eq!(r.extract::<Value>("/consumerSecret").unwrap(), serde_json::json!({"value": "cs_1"}));
     // A value read but of another type than asked: the same error as without the shortcut.
     let error = r.extract::<String>("/consumerSecret").unwrap_err();

@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::client::Client;
-use crate::encode;
 use crate::error::{StepError, WorkflowError};
 use crate::history::{self, Exchange, RunContext};
 use crate::request::Request;
@@ -44,8 +43,6 @@ pub struct Run<P> {
     /// Where the record holds the current step's latest exchange, dropped from the checkpoint if
     /// the step fails.
     last_exchange: Option<usize>,
-    /// The last base URL parsed, as given and as parsed: every step of a run usually has the same.
-    base_url: Option<(String, reqwest::Url)>,
     /// The client handed to called workflows: it carries `context`.
     client: Client,
     /// The run's deadline and record, shared with the workflows it calls.
@@ -81,7 +78,6 @@ impl<P: Default> Run<P> {
             transitions: 0,
             attempt: 0,
             last_exchange: None,
-            base_url: None,
             client,
             context,
             workflow_span,
@@ -165,7 +161,7 @@ impl<P: Clone> Run<P> {
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
-        let prepared = request.prepare_at(self.parsed_base_url(base_url)?)?;
+        let prepared = request.prepare_at(self.client.parse_base_url(base_url)?)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
         let mut result = match context.replay(ids, (method, &path, sent))? {
@@ -174,18 +170,24 @@ impl<P: Clone> Run<P> {
                 Ok(transport::respond(prepared, exchange.response_parts()))
             }
             None => {
-                let sending = transport::execute_prepared(&self.client, ids, prepared).instrument(span.clone());
-                match context.remaining()? {
-                    Some(left) => {
+                let left = context.remaining()?;
+                let sending = transport::execute_prepared(&self.client, ids, prepared, left).instrument(span.clone());
+                let received = match left {
+                    // The transport cannot bound the request by the deadline itself: a timer.
+                    Some(left) if self.client.request_timeout().is_none() => {
                         tokio::time::timeout(left, sending).await.unwrap_or_else(|_| Err(context.timed_out()))
                     }
-                    None => sending.await,
+                    _ => sending.await,
+                };
+                match received {
+                    // The request was cut at the run's deadline, not at its own limit.
+                    Err(StepError::Timeout) if context.remaining().is_err() => Err(context.timed_out()),
+                    received => received,
                 }
             }
         };
         if let Ok(response) = &mut result {
-            let (sent, read) = response.secrets_handled();
-            context.remember_secrets(sent.iter().chain(&read));
+            context.remember_secrets(response.secrets_handled());
         }
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if let Ok(response) = &result {
@@ -202,18 +204,6 @@ impl<P: Clone> Run<P> {
             Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),
         }
         result
-    }
-
-    /// `base_url` parsed and checked, once per run for each base URL in a row.
-    fn parsed_base_url(&mut self, base_url: &str) -> Result<reqwest::Url, StepError> {
-        if let Some((text, parsed)) = &self.base_url
-            && text == base_url
-        {
-            return Ok(parsed.clone());
-        }
-        let parsed = encode::parse_base_url(base_url)?;
-        self.base_url = Some((base_url.to_owned(), parsed.clone()));
-        Ok(parsed)
     }
 
     /// The error of an unmet success criterion, for the step's failure actions.
@@ -309,6 +299,13 @@ impl<P: Clone> Run<P> {
         pointer: &'static str,
     ) -> Result<T, WorkflowError<P>> {
         response.extract(pointer).map_err(|error| self.fail_after_success(error))
+    }
+
+    /// Reads the secret string at `pointer` of the body (a new key): [`Run::output`] for a
+    /// [`SecretString`], without copying the value the run read already to keep it out of error
+    /// messages.
+    pub fn secret_output(&self, response: &Response, pointer: &'static str) -> Result<SecretString, WorkflowError<P>> {
+        response.secret_at(pointer).map_err(|error| self.fail_after_success(error))
     }
 
     /// Reads response header `name` as text.

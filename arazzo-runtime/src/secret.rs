@@ -1,6 +1,7 @@
 //! Secret values: API keys, tokens and passwords that must never reach a log line.
 
 use std::fmt;
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretBox};
 use serde::{Deserialize, Deserializer};
@@ -8,14 +9,18 @@ use serde::{Deserialize, Deserializer};
 /// A secret string (API key, token, password).
 ///
 /// It has no `Display`, its `Debug` prints `SecretString([REDACTED])`, and the memory is zeroized
-/// on drop (via `secrecy`). Read the value with [`SecretString::expose_secret`], which makes every
-/// place that handles the plain text easy to find.
-pub struct SecretString(SecretBox<str>);
+/// when the last clone is dropped (via `secrecy`). Read the value with
+/// [`SecretString::expose_secret`], which makes every place that handles the plain text easy to
+/// find.
+///
+/// Clones share one copy of the value: a run hands a secret to several places (the request, the
+/// response's scrubbing list, the partial outputs), and one copy is one copy to zeroize.
+pub struct SecretString(Arc<SecretBox<str>>);
 
 impl SecretString {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(SecretBox::from(Box::<str>::from(value.into())))
+        Self(Arc::new(SecretBox::from(Box::<str>::from(value.into()))))
     }
 
     /// The secret in plain text. Do not log it.
@@ -26,7 +31,7 @@ impl SecretString {
 
 impl Clone for SecretString {
     fn clone(&self) -> Self {
-        Self::new(self.expose_secret())
+        Self(Arc::clone(&self.0))
     }
 }
 
@@ -95,6 +100,14 @@ mod tests {
         let copy = secret.clone();
         drop(secret);
         assert_eq!(copy.expose_secret(), "abc");
+    }
+
+    #[test]
+    fn clones_share_one_copy_of_the_value() {
+        let secret = SecretString::from("abc");
+        let copy = secret.clone();
+        assert_eq!(secret.expose_secret().as_ptr(), copy.expose_secret().as_ptr());
+        assert_ne!(SecretString::from("abc").expose_secret().as_ptr(), secret.expose_secret().as_ptr());
     }
 
     #[test]

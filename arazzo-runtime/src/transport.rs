@@ -12,26 +12,34 @@ use crate::error::StepError;
 use crate::request::Prepared;
 use crate::response::{Answered, Response};
 
-/// Sends a request prepared with [`Request::prepare`].
+/// Sends a request prepared with [`Request::prepare`]. With `left` (the time left before the
+/// run's deadline) shorter than the client's request timeout, the request gets `left` as its
+/// timeout: reqwest's own timer then bounds it, and no second timer is needed.
 pub(crate) async fn execute_prepared(
     client: &Client,
     ids: (&'static str, &'static str),
-    mut prepared: Prepared,
+    prepared: Prepared,
+    left: Option<std::time::Duration>,
 ) -> Result<Response, StepError> {
-    let parts = match client.backend() {
+    match client.backend() {
         Backend::Http(http) => {
             let http = http.as_ref().map_err(|message| StepError::Transport {
                 message: format!("the HTTP client could not be built: {message}"),
             })?;
-            let outgoing = outgoing(&mut prepared);
-            send(http, client.max_response_bytes(), outgoing).await?
+            let (mut outgoing, answered) = outgoing(prepared);
+            if let (Some(left), Some(limit)) = (left, client.request_timeout())
+                && left < limit
+            {
+                *outgoing.timeout_mut() = Some(left);
+            }
+            let parts = send(http, client.max_response_bytes(), outgoing).await?;
+            Ok(Response::received(parts, answered))
         }
         Backend::DryRun(dry_run) => {
             let answer = dry_run.answer(ids, &prepared)?;
-            (answer.status, answer.headers, Bytes::from(answer.body))
+            Ok(respond(prepared, (answer.status, answer.headers, Bytes::from(answer.body))))
         }
-    };
-    Ok(respond(prepared, parts))
+    }
 }
 
 /// The response to `prepared` from its parts (received, or recorded in a checkpoint). It knows its
@@ -52,16 +60,25 @@ pub(crate) fn respond(prepared: Prepared, parts: (u16, HeaderMap, Bytes)) -> Res
     Response::received(parts, answered)
 }
 
-/// The reqwest request for `prepared`, whose body moves into it; the headers move too unless the
-/// response keeps a record of what was sent.
-fn outgoing(prepared: &mut Prepared) -> reqwest::Request {
-    let mut outgoing = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
-    *outgoing.headers_mut() =
-        if prepared.sent.is_some() { prepared.headers.clone() } else { std::mem::take(&mut prepared.headers) };
-    if let Some(body) = prepared.body.take() {
+/// The reqwest request for `prepared`, and what its response keeps of it. URL, headers and body
+/// move into the request; URL and headers are copied only when the response keeps a record of
+/// what was sent ([`Request::keep_sent`](crate::Request::keep_sent)).
+fn outgoing(prepared: Prepared) -> (reqwest::Request, Answered) {
+    let Prepared { method, url, headers, body, secrets, secret_pointers, method_sent, sent } = prepared;
+    let (url, headers, sent) = match sent {
+        Some(mut sent) => {
+            sent.url = Some(url.clone());
+            sent.headers = headers.clone();
+            (url, headers, Some(sent))
+        }
+        None => (url, headers, None),
+    };
+    let mut outgoing = reqwest::Request::new(method, url);
+    *outgoing.headers_mut() = headers;
+    if let Some(body) = body {
         *outgoing.body_mut() = Some(body.into());
     }
-    outgoing
+    (outgoing, Answered { secrets, secret_pointers, method: Some(method_sent), sent })
 }
 
 /// Sends `outgoing` over the network and reads at most `limit` bytes of body.
@@ -168,7 +185,7 @@ mod tests {
     async fn a_client_that_failed_to_build_reports_it_on_use() {
         let client = Client::with_backend(Backend::Http(Err(Arc::from("no TLS backend"))));
         let prepared = Request::new(Method::Get, "/").prepare("http://127.0.0.1:9").unwrap();
-        let error = execute_prepared(&client, ("w", "s"), prepared).await.err();
+        let error = execute_prepared(&client, ("w", "s"), prepared, None).await.err();
         assert_eq!(
             error,
             Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })

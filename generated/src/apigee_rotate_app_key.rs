@@ -192,7 +192,7 @@ pub mod apigee_rotate_app_key {
         let response = run.send(&config.apigee_api_management.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_key_created_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/consumerKey")?;
+            .secret_output(&response, "/consumerKey")?;
         run.partial.created_key = ::core::option::Option::Some(
             create_key_created_key.clone(),
         );
@@ -238,7 +238,7 @@ pub mod apigee_rotate_app_key {
         let response = run.send(&config.apigee_api_management.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let revoke_old_key_revoked_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/consumerKey")?;
+            .secret_output(&response, "/consumerKey")?;
         run.partial.revoked_key = ::core::option::Option::Some(
             revoke_old_key_revoked_key.clone(),
         );

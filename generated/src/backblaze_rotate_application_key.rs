@@ -148,7 +148,7 @@ pub mod backblaze_rotate_application_key {
         let authorize_account_id: ::std::string::String = run
             .output(&response, "/accountId")?;
         let authorize_authorization_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/authorizationToken")?;
+            .secret_output(&response, "/authorizationToken")?;
         let authorize_api_url: ::std::string::String = run
             .output(&response, "/apiInfo/storageApi/apiUrl")?;
         run.partial.authorize_authorization_token = ::core::option::Option::Some(
@@ -176,7 +176,7 @@ pub mod backblaze_rotate_application_key {
         let create_replacement_key_application_key_id: ::std::string::String = run
             .output(&response, "/applicationKeyId")?;
         let create_replacement_key_application_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/applicationKey")?;
+            .secret_output(&response, "/applicationKey")?;
         run.partial.new_application_key_id = ::core::option::Option::Some(
             create_replacement_key_application_key_id.clone(),
         );

@@ -163,7 +163,7 @@ pub mod deepgram_rotate_project_key {
         let create_replacement_key_new_key_id: ::std::string::String = run
             .output(&response, "/api_key_id")?;
         let create_replacement_key_new_key_secret: ::arazzo_runtime::SecretString = run
-            .output(&response, "/key")?;
+            .secret_output(&response, "/key")?;
         run.partial.new_key_id = ::core::option::Option::Some(
             create_replacement_key_new_key_id.clone(),
         );

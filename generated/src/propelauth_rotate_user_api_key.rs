@@ -197,7 +197,7 @@ pub mod propelauth_rotate_user_api_key {
         let issue_new_key_new_key_id: ::std::string::String = run
             .output(&response, "/api_key_id")?;
         let issue_new_key_new_key_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/api_key_token")?;
+            .secret_output(&response, "/api_key_token")?;
         run.partial.new_key_id = ::core::option::Option::Some(
             issue_new_key_new_key_id.clone(),
         );

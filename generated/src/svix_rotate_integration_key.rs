@@ -159,7 +159,7 @@ pub mod svix_rotate_integration_key {
         let response = run.send(&config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/key")?;
+            .secret_output(&response, "/key")?;
         run.partial.rotate_key_rotated_key = ::core::option::Option::Some(
             rotate_key_rotated_key.clone(),
         );
@@ -175,7 +175,7 @@ pub mod svix_rotate_integration_key {
         let response = run.send(&config.svix_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_key_integration_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/key")?;
+            .secret_output(&response, "/key")?;
         run.partial.integration_key = ::core::option::Option::Some(
             get_key_integration_key.clone(),
         );

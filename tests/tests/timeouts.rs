@@ -149,6 +149,24 @@ async fn steps_each_within_the_request_timeout_fail_once_the_workflow_timeout_is
     assert_eq!(slow.rotations(), 1);
 }
 
+/// The same with a reqwest client the runtime did not build, whose request timeout it cannot know:
+/// the run bounds each request with a timer of its own.
+#[tokio::test]
+async fn the_workflow_timeout_holds_for_a_client_built_from_reqwest() {
+    let slow = Slow::new(&[100], &[100], &[700]);
+    let base = serve(&slow).await;
+    let client = Client::from_reqwest(reqwest::Client::new()).with_workflow_timeout(ms(500));
+
+    let started = Instant::now();
+    let error = rotate_integration_key(&client, &config(&base), &inputs()).await.unwrap_err();
+    let elapsed = started.elapsed();
+
+    assert_eq!(error.step_id(), "getKey");
+    assert_eq!(error.error(), &StepError::WorkflowTimeout { limit: ms(500) });
+    assert!(elapsed >= ms(500) && elapsed < ms(850), "{elapsed:?}");
+    assert_eq!(slow.received().len(), 3);
+}
+
 /// A limitation of resuming: a step whose request the server acted on but whose response never came
 /// (a timeout) is not in the checkpoint, so resuming sends it again.
 #[tokio::test]

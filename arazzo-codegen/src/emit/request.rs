@@ -178,6 +178,10 @@ pub(super) const DEFAULT_CRITERION: &str = "a 2xx status (the step has no succes
 /// The value of a step output, read from `response`.
 pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
     match &output.source {
+        // The run read this secret already (to keep it out of error messages): no second copy.
+        OutputSource::BodyPointer(pointer) if output.ty == RustType::Secret => {
+            quote!(run.secret_output(&response, #pointer)?)
+        }
         OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
         OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
             quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))

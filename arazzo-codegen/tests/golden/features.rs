@@ -313,7 +313,7 @@ pub mod features {
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         let create_owner_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/ownerToken")?;
+            .secret_output(&response, "/ownerToken")?;
         let _create_pet: ::arazzo_runtime::serde_json::Value = run
             .output(&response, "")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());

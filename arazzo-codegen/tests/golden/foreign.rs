@@ -434,7 +434,7 @@ pub mod foreign {
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
         let read_owner_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/ownerToken")?;
+            .secret_output(&response, "/ownerToken")?;
         run.partial.name = ::core::option::Option::Some(read_name.clone());
         run.partial.read_owner_token = ::core::option::Option::Some(
             read_owner_token.clone(),

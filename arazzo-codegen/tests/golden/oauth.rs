@@ -227,9 +227,9 @@ pub mod oauth {
             &response,
         )?;
         let do_the_refresh_access_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/access_token")?;
+            .secret_output(&response, "/access_token")?;
         let do_the_refresh_refresh_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/refresh_token")?;
+            .secret_output(&response, "/refresh_token")?;
         let do_the_refresh_expires_in: ::arazzo_runtime::serde_json::Value = run
             .output(&response, "/expires_in")?;
         run.partial.access_token = ::core::option::Option::Some(
@@ -343,7 +343,7 @@ pub mod oauth {
             &response,
         )?;
         let get_client_creds_token_access_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/access_token")?;
+            .secret_output(&response, "/access_token")?;
         run.partial.access_token = ::core::option::Option::Some(
             get_client_creds_token_access_token.clone(),
         );
@@ -487,9 +487,9 @@ pub mod oauth {
             &response,
         )?;
         let get_access_token_access_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/access_token")?;
+            .secret_output(&response, "/access_token")?;
         let get_access_token_refresh_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/refresh_token")?;
+            .secret_output(&response, "/refresh_token")?;
         let get_access_token_expires_in: ::arazzo_runtime::serde_json::Value = run
             .output(&response, "/expires_in")?;
         run.partial.access_token = ::core::option::Option::Some(
