@@ -241,10 +241,10 @@ impl Response {
     pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
         let read = self.secret_values.iter().find(|(read, _)| *read == pointer);
         let value = match read {
-            Some((_, ReadSecret::Text(secret))) => {
-                T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(secret.expose_secret()))
-                    .ok()
-            }
+            Some((_, ReadSecret::Text(secret))) => T::deserialize(serde::de::value::StrDeserializer::<
+                serde::de::value::Error,
+            >::new(secret.expose_secret()))
+            .ok(),
             Some((_, ReadSecret::Other(value))) => T::deserialize(value).ok(),
             None => None,
         };
