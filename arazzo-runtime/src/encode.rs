@@ -4,6 +4,8 @@
 //! is exactly one path segment, a query value cannot start another parameter, a cookie value
 //! cannot start another cookie.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Url;
 use serde_json::Value;
@@ -17,7 +19,7 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').re
 /// Percent-encodes everything outside RFC 3986 `unreserved`, as UTF-8.
 pub(crate) fn percent_encode(text: &str) -> String {
     // Through `Cow`, not `Display`: text with nothing to encode (most ids) is copied in one go.
-    std::borrow::Cow::from(utf8_percent_encode(text, NOT_UNRESERVED)).into_owned()
+    Cow::from(utf8_percent_encode(text, NOT_UNRESERVED)).into_owned()
 }
 
 /// The text of a scalar; `None` for null, arrays and objects.
@@ -186,13 +188,17 @@ fn simple(shape: &Shape, encode: impl Fn(&str) -> String, explode: bool) -> Stri
 
 /// A header value in `simple` style, sent as is (headers are not percent-encoded; a value that
 /// cannot be in a header is refused when the header is built); `None` when undefined.
-pub(crate) fn header_value(value: &Value, explode: bool) -> Option<String> {
-    Shape::of(value).map(|shape| simple(&shape, str::to_owned, explode))
+pub(crate) fn header_value(value: &Value, explode: bool) -> Option<Cow<'_, str>> {
+    // The common case, a string, as it is.
+    if let Value::String(text) = value {
+        return Some(Cow::Borrowed(text));
+    }
+    Shape::of(value).map(|shape| Cow::Owned(simple(&shape, str::to_owned, explode)))
 }
 
 /// One query pair: the name as given (for credentials to yield to it), and `name=value` encoded.
 pub(crate) struct QueryPair {
-    pub(crate) name: String,
+    pub(crate) name: Cow<'static, str>,
     pub(crate) encoded: String,
 }
 
@@ -205,17 +211,26 @@ pub(crate) struct QueryPair {
 /// `,` of unexploded `form` is sent as is. `spaceDelimited` and `pipeDelimited` with `explode`
 /// (undefined in OpenAPI) repeat the name, like exploded `form`; `deepObject` ignores `explode`.
 pub(crate) fn query_pairs(
-    name: &str,
+    name: &Cow<'static, str>,
     value: &Value,
     style: Style,
     explode: bool,
     out: &mut Vec<QueryPair>,
 ) -> Result<(), StepError> {
+    // The common case, a string in `form` style, without building its shape first.
+    if let (Style::Form, Value::String(text)) = (style, value) {
+        let mut encoded = String::with_capacity(name.len() + text.len() + 1);
+        push_form_component(&mut encoded, name);
+        encoded.push('=');
+        push_form_component(&mut encoded, text);
+        out.push(QueryPair { name: name.clone(), encoded });
+        return Ok(());
+    }
     let Some(shape) = Shape::of(value) else {
         return Ok(());
     };
     let pair = |key: &str, encoded_value: String| QueryPair {
-        name: key.to_owned(),
+        name: Cow::Owned(key.to_owned()),
         encoded: format!("{}={encoded_value}", form_component(key)),
     };
     let needs = |what: &str| StepError::InvalidRequest {
@@ -230,7 +245,7 @@ pub(crate) fn query_pairs(
             };
             let prefix = form_component(name);
             out.extend(fields.iter().map(|(key, item)| QueryPair {
-                name: name.to_owned(),
+                name: name.clone(),
                 encoded: format!("{prefix}%5B{}%5D={}", form_component(key), form_component(item)),
             }));
             return Ok(());
@@ -408,8 +423,14 @@ pub(crate) fn join_url(base: Url, path: &str, query: &[QueryPair]) -> Result<Url
         base
     };
     if !query.is_empty() {
-        let text: Vec<&str> = query.iter().map(|pair| pair.encoded.as_str()).collect();
-        url.set_query(Some(&text.join("&")));
+        let mut text = String::with_capacity(query.iter().map(|pair| pair.encoded.len() + 1).sum());
+        for (index, pair) in query.iter().enumerate() {
+            if index > 0 {
+                text.push('&');
+            }
+            text.push_str(&pair.encoded);
+        }
+        url.set_query(Some(&text));
     }
     Ok(url)
 }
@@ -436,9 +457,23 @@ pub(crate) fn form_body(value: &Value) -> String {
 /// `application/x-www-form-urlencoded` byte serialization (WHATWG URL standard): alphanumerics
 /// and `*-._` as is, space as `+`, everything else percent-encoded.
 pub(crate) fn form_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_form_component(&mut out, text);
+    out
+}
+
+/// [`form_component`], appended to `out`.
+fn push_form_component(out: &mut String, text: &str) {
     const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
-    // A literal "%20" in the input is encoded as "%2520", so only real spaces become `+`.
-    utf8_percent_encode(text, FORM).to_string().replace("%20", "+")
+    // The encoder yields runs left as they are and one `%XX` per encoded byte, so a `%20` piece is
+    // a space (a literal "%20" in the input comes out as `%25` and `20`).
+    for piece in utf8_percent_encode(text, FORM) {
+        if piece == "%20" {
+            out.push('+');
+        } else {
+            out.push_str(piece);
+        }
+    }
 }
 
 /// RFC 6265 cookie names are tokens: visible ASCII without separators.

@@ -2,6 +2,7 @@
 
 use super::*;
 use serde_json::json;
+use std::borrow::Cow;
 
 #[test]
 fn percent_encoding_keeps_only_unreserved_characters() {
@@ -30,9 +31,9 @@ fn simple_style_joins_arrays_and_objects_with_commas() {
     assert_eq!(simple(json!([[1, "a"], {"k": "v"}])).as_deref(), Some("%5B1%2C%22a%22%5D,%7B%22k%22%3A%22v%22%7D"));
 }
 
-fn query(name: &str, value: Value, style: Style, explode: bool) -> Result<Vec<String>, StepError> {
+fn query(name: &'static str, value: Value, style: Style, explode: bool) -> Result<Vec<String>, StepError> {
     let mut out = Vec::new();
-    query_pairs(name, &value, style, explode, &mut out)?;
+    query_pairs(&Cow::Borrowed(name), &value, style, explode, &mut out)?;
     Ok(out.into_iter().map(|pair| pair.encoded).collect())
 }
 
@@ -213,10 +214,18 @@ fn base_and_path_join_without_double_slashes() {
 }
 
 #[test]
+fn form_components_turn_only_real_spaces_into_plus() {
+    assert_eq!(form_component("100%20 off"), "100%2520+off");
+    assert_eq!(form_component(" a  b "), "+a++b+");
+    assert_eq!(form_component("aZ09*-._~+é"), "aZ09*-._%7E%2B%C3%A9");
+    assert_eq!(form_component(""), "");
+}
+
+#[test]
 fn query_pairs_are_form_urlencoded() {
     let mut query = Vec::new();
-    query_pairs("user id", &json!("a&b=c d+é~*'"), Style::Form, true, &mut query).unwrap();
-    query_pairs("scope", &json!("x"), Style::Form, true, &mut query).unwrap();
+    query_pairs(&Cow::Borrowed("user id"), &json!("a&b=c d+é~*'"), Style::Form, true, &mut query).unwrap();
+    query_pairs(&Cow::Borrowed("scope"), &json!("x"), Style::Form, true, &mut query).unwrap();
     let url = build_url("http://h", "/p", &query).unwrap();
     assert_eq!(url.query(), Some("user+id=a%26b%3Dc+d%2B%C3%A9%7E*%27&scope=x"));
     // The same bytes as the `url` crate's own form-urlencoded serializer.

@@ -498,7 +498,7 @@ impl Request {
                 continue;
             };
             if param.name.eq_ignore_ascii_case("cookie") {
-                cookies.push(text);
+                cookies.push(text.into_owned());
                 continue;
             }
             let name = header_name(&param.name)?;
@@ -548,7 +548,7 @@ impl Request {
                     if !query.iter().any(|pair| &pair.name == name) {
                         let encoded =
                             format!("{}={}", encode::form_component(name), encode::form_component(key.expose_secret()));
-                        query.push(encode::QueryPair { name: name.clone(), encoded });
+                        query.push(encode::QueryPair { name: Cow::Owned(name.clone()), encoded });
                     }
                 }
                 Credential::Cookie(name, key) => {
