@@ -137,10 +137,11 @@ fn percent_encode_label(text: &str) -> String {
 /// The text a path parameter puts in place of its `{name}` (RFC 6570 `{name}`, `{.name}`,
 /// `{;name}`, with `*` when exploded), every piece of data percent-encoded so that the value
 /// stays inside one segment; `None` when the value is undefined.
-pub(crate) fn path_value(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
-    // The common case (a string in `simple` style) without building its shape first.
+pub(crate) fn path_value<'v>(name: &str, value: &'v Value, style: Style, explode: bool) -> Option<Cow<'v, str>> {
+    // The common case (a string in `simple` style) without building its shape first, and without
+    // a copy when it has nothing to encode (most ids).
     if let (Style::Simple, Value::String(text)) = (style, value) {
-        return Some(percent_encode(text));
+        return Some(Cow::from(utf8_percent_encode(text, NOT_UNRESERVED)));
     }
     let shape = Shape::of(value)?;
     let text = match style {
@@ -173,7 +174,7 @@ pub(crate) fn path_value(name: &str, value: &Value, style: Style, explode: bool)
         // `simple`, and anything `check_style` refuses before this is called.
         _ => simple(&shape, percent_encode, explode),
     };
-    Some(text)
+    Some(Cow::Owned(text))
 }
 
 /// `simple` style: `a,b`, objects `k,v,k,v` or, exploded, `k=v,k=v`.
@@ -303,17 +304,22 @@ fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
 
 /// Whether a path segment is `.` or `..`, counting `%2E` as a dot like the WHATWG URL standard.
 fn is_dot_segment(segment: &[u8]) -> bool {
+    matches!(dots(segment), Some(1 | 2))
+}
+
+/// How many dots `text` spells (`.` or `%2E`) when it is nothing else.
+fn dots(text: &[u8]) -> Option<usize> {
     let mut dots = 0;
-    let mut rest = segment;
+    let mut rest = text;
     while !rest.is_empty() {
         match rest {
             [b'.', tail @ ..] => rest = tail,
             [b'%', b'2', b'e' | b'E', tail @ ..] => rest = tail,
-            _ => return false,
+            _ => return None,
         }
         dots += 1;
     }
-    dots == 1 || dots == 2
+    Some(dots)
 }
 
 /// Fills the `{name}` placeholders of a path template.
@@ -322,10 +328,16 @@ fn is_dot_segment(segment: &[u8]) -> bool {
 /// an empty one, or one that leaves its segment `.` or `..` is an error naming the parameter: the
 /// `url` crate resolves `.`/`..` (and their `%2E` spellings, per the WHATWG URL standard) so they
 /// cannot be sent as data.
-pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option<String>) -> Result<String, StepError> {
+pub(crate) fn fill_path_template<'v>(
+    template: &str,
+    render: impl Fn(&str) -> Option<Cow<'v, str>>,
+) -> Result<String, StepError> {
     // Room for typical values, so that filling rarely grows the string.
     let mut path = String::with_capacity(template.len() + 64);
     let mut rest = template;
+    // Whether a value was nothing but dots (`.`, or label style's `%2E`): the only way a filled
+    // segment can become `.` or `..`.
+    let mut dots_inserted = false;
     // Byte searches: `{` and `}` are ASCII, and `str::find` is slow on these short strings.
     while let Some(open) = rest.bytes().position(|byte| byte == b'{') {
         path.push_str(&rest[..open]);
@@ -341,14 +353,15 @@ pub(crate) fn fill_path_template(template: &str, render: impl Fn(&str) -> Option
         if text.is_empty() {
             return Err(dot_or_empty(name));
         }
+        dots_inserted |= dots(text.as_bytes()).is_some();
         path.push_str(&text);
         rest = &after[close + 1..];
     }
     path.push_str(rest);
     // Values never hold a `/` (it is encoded), so the filled path has the template's segments, in
     // order: a segment that had a placeholder must not have become `.` or `..` (or their `%2E`
-    // spellings, so a path without `.` or `%` needs no look).
-    if path.bytes().any(|byte| byte == b'.' || byte == b'%') {
+    // spellings), which only a value spelling nothing but dots can make.
+    if dots_inserted {
         let template_segments = template.as_bytes().split(|byte| *byte == b'/');
         for (template_segment, segment) in template_segments.zip(path.as_bytes().split(|byte| *byte == b'/')) {
             if let Some(open) = template_segment.iter().position(|byte| *byte == b'{')

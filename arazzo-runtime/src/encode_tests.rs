@@ -13,7 +13,7 @@ fn percent_encoding_keeps_only_unreserved_characters() {
 }
 
 fn simple(value: Value) -> Option<String> {
-    path_value("p", &value, Style::Simple, false)
+    path_value("p", &value, Style::Simple, false).map(Cow::into_owned)
 }
 
 #[test]
@@ -174,6 +174,16 @@ fn path_values_are_single_segments() {
     );
     assert_eq!(fill("/x/{v}", &[("v", json!("..."))]), Ok("/x/...".to_owned()));
     assert_eq!(fill("/x/{v}", &[("v", json!("%2e%2e"))]), Ok("/x/%252e%252e".to_owned()));
+    // A value of dots next to dots of the template, or to another such value, makes a dot segment too.
+    for (template, values) in [
+        ("/x/{a}./y", vec![("a", json!("."))]),
+        ("/x/%2E{a}", vec![("a", json!("."))]),
+        ("/x/{a}{b}/y", vec![("a", json!(".")), ("b", json!("."))]),
+    ] {
+        let error = fill(template, &values).unwrap_err();
+        assert!(matches!(&error, StepError::InvalidRequest { message } if message.contains("`a`")), "{template}");
+    }
+    assert_eq!(fill("/x/{a}.json", &[("a", json!("."))]), Ok("/x/..json".to_owned()));
 }
 
 #[test]

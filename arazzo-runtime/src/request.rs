@@ -144,7 +144,8 @@ impl Style {
 #[derive(Clone)]
 enum Credential {
     Bearer(SecretString),
-    Basic(BasicCredentials),
+    /// The user name and password, already joined and base64-encoded.
+    Basic(SecretString),
     Header(String, SecretString),
     Query(String, SecretString),
     Cookie(String, SecretString),
@@ -364,10 +365,11 @@ impl Request {
 
     /// `Authorization: Basic ...`, unless the request sets `Authorization` itself.
     pub fn basic_auth(mut self, credentials: &BasicCredentials) -> Self {
-        let encoded =
-            encode::base64(format!("{}:{}", credentials.username, credentials.password.expose_secret()).as_bytes());
-        self.secrets.push(SecretString::from(encoded));
-        self.credential(Credential::Basic(credentials.clone()), &credentials.password)
+        let encoded = SecretString::from(encode::base64(
+            format!("{}:{}", credentials.username, credentials.password.expose_secret()).as_bytes(),
+        ));
+        self.secrets.push(encoded.clone());
+        self.credential(Credential::Basic(encoded), &credentials.password)
     }
 
     /// An API key in header `name`, unless the request sets that header itself.
@@ -529,10 +531,9 @@ impl Request {
                         headers.insert(header::AUTHORIZATION, value);
                     }
                 }
-                Credential::Basic(basic) => {
+                Credential::Basic(encoded) => {
                     if !headers.contains_key(header::AUTHORIZATION) {
-                        let pair = format!("{}:{}", basic.username, basic.password.expose_secret());
-                        let text = format!("Basic {}", encode::base64(pair.as_bytes()));
+                        let text = format!("Basic {}", encoded.expose_secret());
                         let value = header_value(&header::AUTHORIZATION, &text, true)?;
                         headers.insert(header::AUTHORIZATION, value);
                     }
