@@ -212,7 +212,7 @@ pub(crate) struct QueryPair {
 /// `,` of unexploded `form` is sent as is. `spaceDelimited` and `pipeDelimited` with `explode`
 /// (undefined in OpenAPI) repeat the name, like exploded `form`; `deepObject` ignores `explode`.
 pub(crate) fn query_pairs(
-    name: &Cow<'static, str>,
+    name: Cow<'static, str>,
     value: &Value,
     style: Style,
     explode: bool,
@@ -221,10 +221,10 @@ pub(crate) fn query_pairs(
     // The common case, a string in `form` style, without building its shape first.
     if let (Style::Form, Value::String(text)) = (style, value) {
         let mut encoded = String::with_capacity(name.len() + text.len() + 1);
-        push_form_component(&mut encoded, name);
+        push_form_component(&mut encoded, &name);
         encoded.push('=');
         push_form_component(&mut encoded, text);
-        out.push(QueryPair { name: name.clone(), encoded });
+        out.push(QueryPair { name, encoded });
         return Ok(());
     }
     let Some(shape) = Shape::of(value) else {
@@ -244,7 +244,7 @@ pub(crate) fn query_pairs(
             let Shape::Map(fields) = &shape else {
                 return Err(needs("an object"));
             };
-            let prefix = form_component(name);
+            let prefix = form_component(&name);
             out.extend(fields.iter().map(|(key, item)| QueryPair {
                 name: name.clone(),
                 encoded: format!("{prefix}%5B{}%5D={}", form_component(key), form_component(item)),
@@ -258,11 +258,11 @@ pub(crate) fn query_pairs(
         return Err(needs("an array or object"));
     }
     match &shape {
-        Shape::Scalar(text) => out.push(pair(name, form_component(text))),
-        Shape::List(items) if explode => out.extend(items.iter().map(|item| pair(name, form_component(item)))),
-        Shape::List(items) => out.push(pair(name, join(items, form_component, delimiter))),
+        Shape::Scalar(text) => out.push(pair(&name, form_component(text))),
+        Shape::List(items) if explode => out.extend(items.iter().map(|item| pair(&name, form_component(item)))),
+        Shape::List(items) => out.push(pair(&name, join(items, form_component, delimiter))),
         Shape::Map(fields) if explode => out.extend(fields.iter().map(|(key, item)| pair(key, form_component(item)))),
-        Shape::Map(fields) => out.push(pair(name, join_fields(fields, form_component, delimiter, delimiter))),
+        Shape::Map(fields) => out.push(pair(&name, join_fields(fields, form_component, delimiter, delimiter))),
     }
     Ok(())
 }

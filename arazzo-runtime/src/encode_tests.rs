@@ -33,7 +33,7 @@ fn simple_style_joins_arrays_and_objects_with_commas() {
 
 fn query(name: &'static str, value: Value, style: Style, explode: bool) -> Result<Vec<String>, StepError> {
     let mut out = Vec::new();
-    query_pairs(&Cow::Borrowed(name), &value, style, explode, &mut out)?;
+    query_pairs(Cow::Borrowed(name), &value, style, explode, &mut out)?;
     Ok(out.into_iter().map(|pair| pair.encoded).collect())
 }
 
@@ -234,8 +234,8 @@ fn form_components_turn_only_real_spaces_into_plus() {
 #[test]
 fn query_pairs_are_form_urlencoded() {
     let mut query = Vec::new();
-    query_pairs(&Cow::Borrowed("user id"), &json!("a&b=c d+é~*'"), Style::Form, true, &mut query).unwrap();
-    query_pairs(&Cow::Borrowed("scope"), &json!("x"), Style::Form, true, &mut query).unwrap();
+    query_pairs(Cow::Borrowed("user id"), &json!("a&b=c d+é~*'"), Style::Form, true, &mut query).unwrap();
+    query_pairs(Cow::Borrowed("scope"), &json!("x"), Style::Form, true, &mut query).unwrap();
     let url = build_url("http://h", "/p", &query).unwrap();
     assert_eq!(url.query(), Some("user+id=a%26b%3Dc+d%2B%C3%A9%7E*%27&scope=x"));
     // The same bytes as the `url` crate's own form-urlencoded serializer.

@@ -487,9 +487,9 @@ impl Request {
         })?;
 
         let mut query = Vec::new();
-        for param in &self.query {
+        for param in self.query {
             if let Some(value) = &param.value {
-                encode::query_pairs(&param.name, value, param.style, param.explode, &mut query)?;
+                encode::query_pairs(param.name, value, param.style, param.explode, &mut query)?;
             }
         }
 
