@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Range;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::DeserializeOwned};
@@ -33,6 +34,206 @@ pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T>
     // Trailing text after the document makes the body invalid JSON, as for a full parse.
     deserializer.end().ok()?;
     found
+}
+
+/// Where the values at `pointers` lie in `body` (byte ranges of their JSON text), found in one walk:
+/// a step reading several outputs from a large body walks it once, then parses each value alone.
+/// One entry per pointer, `None` where [`read`] would not answer (nothing there, or not a valid
+/// pointer); `None` for all when the body is not JSON or there are more than 64 pointers.
+///
+/// A pointer below another one (`/a` and `/a/b`) is left unanswered (`None`): the walk takes the
+/// outer value whole.
+pub(crate) fn locate(body: &[u8], pointers: &[&str]) -> Option<Vec<Option<Range<usize>>>> {
+    if pointers.len() > 64 || std::str::from_utf8(body).is_err() {
+        return None;
+    }
+    let tokens: Vec<Vec<Cow<'_, str>>> = pointers.iter().map(|pointer| tokens(pointer)).collect();
+    let mut found = vec![None; pointers.len()];
+    let mut all = 0;
+    for (index, pointer) in pointers.iter().enumerate() {
+        if is_valid(pointer) {
+            all |= 1 << index;
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let walk = Many { tokens: &tokens, depth: 0, wanted: all, body, found: &mut found };
+    walk.deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    Some(found)
+}
+
+/// The reference tokens of a pointer, unescaped.
+fn tokens(pointer: &str) -> Vec<Cow<'_, str>> {
+    let mut tokens = Vec::new();
+    let mut rest = pointer;
+    while !rest.is_empty() {
+        let (token, after) = first_token(rest);
+        tokens.push(token);
+        rest = after;
+    }
+    tokens
+}
+
+/// The pointers of `wanted` (a bit per pointer) that have reached the current value, `depth`
+/// tokens down: their values' ranges go to `found`.
+struct Many<'w, 'p> {
+    tokens: &'w [Vec<Cow<'p, str>>],
+    depth: usize,
+    wanted: u64,
+    body: &'w [u8],
+    found: &'w mut [Option<Range<usize>>],
+}
+
+impl Many<'_, '_> {
+    /// The pointers of `wanted` whose token at `depth` is `key`.
+    fn matching(&self, key: impl Fn(&str) -> bool) -> u64 {
+        let mut matching = 0;
+        for (index, tokens) in self.tokens.iter().enumerate() {
+            if self.wanted & (1 << index) != 0 && tokens.get(self.depth).is_some_and(|token| key(token)) {
+                matching |= 1 << index;
+            }
+        }
+        matching
+    }
+
+    /// The pointers of `wanted` that end at the current value.
+    fn matching_end(&self) -> u64 {
+        let mut ending = 0;
+        for (index, tokens) in self.tokens.iter().enumerate() {
+            if self.wanted & (1 << index) != 0 && tokens.len() == self.depth {
+                ending |= 1 << index;
+            }
+        }
+        ending
+    }
+
+    fn below(&mut self, wanted: u64) -> Many<'_, '_> {
+        Many { tokens: self.tokens, depth: self.depth + 1, wanted, body: self.body, found: self.found }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Many<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let ending = self.matching_end();
+        if ending == 0 {
+            return deserializer.deserialize_any(self);
+        }
+        // A pointer ends here: the value's text is taken whole (deeper pointers go unanswered).
+        let raw = <&serde_json::value::RawValue>::deserialize(deserializer)?;
+        let start = (raw.get().as_ptr() as usize).wrapping_sub(self.body.as_ptr() as usize);
+        let range = start..start + raw.get().len();
+        for (index, found) in self.found.iter_mut().enumerate() {
+            if ending & (1 << index) != 0 {
+                *found = self.body.get(range.clone()).map(|_| range.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for Many<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(KeyBytes)? {
+            let wanted = self.matching(|token| token.as_bytes() == &*key);
+            if wanted == 0 {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                // A later duplicate replaces an earlier one, as in a parsed document: what the
+                // earlier one held no longer counts.
+                for (index, found) in self.found.iter_mut().enumerate() {
+                    if wanted & (1 << index) != 0 {
+                        *found = None;
+                    }
+                }
+                map.next_value_seed(self.below(wanted))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut position = 0;
+        loop {
+            let wanted = self.matching(|token| index(token) == Some(position));
+            let more = if wanted == 0 {
+                seq.next_element::<IgnoredAny>()?.is_some()
+            } else {
+                seq.next_element_seed(self.below(wanted))?.is_some()
+            };
+            if !more {
+                return Ok(());
+            }
+            position += 1;
+        }
+    }
+
+    // Pointers that go on below a scalar name nothing.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// An object's key as bytes: borrowed from the body when it has no escapes, else copied.
+struct KeyBytes;
+
+impl<'de> DeserializeSeed<'de> for KeyBytes {
+    type Value = Cow<'de, [u8]>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_bytes(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyBytes {
+    type Value = Cow<'de, [u8]>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_bytes<E: de::Error>(self, key: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_vec()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key.as_bytes()))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.as_bytes().to_vec()))
+    }
 }
 
 /// Whether `pointer` is `""` or starts with `/`, and every `~` in it is followed by `0` or `1`.

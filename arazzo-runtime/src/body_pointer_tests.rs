@@ -234,3 +234,73 @@ fn random_documents_read_the_same_by_walk_and_by_parse() {
     }
     assert!(compared > 20_000, "only {compared} pointers compared");
 }
+
+/// What `locate` finds for each of `pointers`, parsed: it must be what `read` finds for that
+/// pointer alone, except for pointers below another one of the set, which it leaves unanswered.
+fn check_locate(body: &str, pointers: &[&str]) -> usize {
+    let located = locate(body.as_bytes(), pointers);
+    let mut answered = 0;
+    for (position, pointer) in pointers.iter().enumerate() {
+        let here = tokens(pointer);
+        let below_another = pointers
+            .iter()
+            .any(|other| other != pointer && tokens(other).len() < here.len() && here.starts_with(&tokens(other)));
+        let range = located.as_ref().and_then(|ranges| ranges[position].clone());
+        // (`1e400` is located but, as for `read`, is not a value: parsing it alone fails.)
+        let found = range.and_then(|range| serde_json::from_slice::<Value>(&body.as_bytes()[range]).ok());
+        if below_another {
+            assert_eq!(found, None, "{pointer:?} of {body}");
+            continue;
+        }
+        assert_eq!(found, read::<Value>(body.as_bytes(), pointer), "{pointer:?} of {body}");
+        answered += usize::from(found.is_some());
+    }
+    answered
+}
+
+#[test]
+fn locating_many_pointers_at_once_finds_what_each_read_finds() {
+    let mut answered = 0;
+    for body in BODIES {
+        // All at once (the whole-body pointer apart: every other pointer is below it), each alone.
+        let without_root: Vec<&str> = POINTERS.iter().copied().filter(|pointer| !pointer.is_empty()).collect();
+        answered += check_locate(body, &without_root);
+        for pointer in POINTERS {
+            check_locate(body, &[pointer]);
+        }
+    }
+    // Counted by hand, values of any type, all pointers at once: 6 in the first body, 2 in the
+    // second, 4 in the third (`//` is below `/`), 2 in the fourth (`/nested/dup/deeper` is below
+    // `/nested/dup`), 3 in the array, 3 numbers, `/id` beside `1e400`, 2 unicode strings.
+    assert_eq!(answered, 23);
+    // The last duplicate wins, also when the earlier one held what a deeper pointer names.
+    let body = r#"{"a":{"b":1},"a":2,"c":{"d":"x"},"c":{"d":"y"}}"#;
+    assert_eq!(check_locate(body, &["/a/b", "/c/d"]), 1);
+    let ranges = locate(body.as_bytes(), &["/a/b", "/c/d"]).unwrap();
+    assert_eq!(ranges[0], None);
+    assert_eq!(ranges[1].clone().map(|range| &body[range]), Some(r#""y""#));
+    // Not JSON, or too many pointers: no answer at all.
+    assert_eq!(locate(b"{\"a\":1", &["/a"]), None);
+    assert_eq!(locate(b"{}", &["/a"; 65]), None);
+    assert_eq!(locate(b"{\"a\":1}", &["a", "/a~2", "/a"]), Some(vec![None, None, Some(5..6)]));
+}
+
+#[test]
+fn random_documents_locate_what_each_read_finds() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for _ in 0..1000 {
+        let document = random_value(&mut rng, 4);
+        let mut text = document.to_string();
+        if rng.below(4) == 0 && text.starts_with("{\"") {
+            text.insert_str(1, "\"dup\":[1,2],");
+        }
+        let mut all = Vec::new();
+        pointers(&document, String::new(), &mut all);
+        all.extend(["/missing", "/id/0", "/items/9", "/0/0/0", "/dup/1"].map(String::from));
+        // A few at a time, as a step reads them.
+        for chunk in all.chunks(3) {
+            let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            check_locate(&text, &chunk);
+        }
+    }
+}

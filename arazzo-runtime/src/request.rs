@@ -199,6 +199,8 @@ pub struct Request {
     secrets: Vec<SecretString>,
     /// JSON pointers of the response body whose values are secrets (a new key), to scrub them too.
     secret_pointers: Vec<&'static str>,
+    /// JSON pointers of the response body the step reads its outputs from.
+    output_pointers: &'static [&'static str],
     /// Whether the response keeps what was sent, for criteria that read it.
     keep_sent: bool,
 }
@@ -235,6 +237,7 @@ impl Request {
             body: None,
             secrets: Vec::new(),
             secret_pointers: Vec::new(),
+            output_pointers: &[],
             keep_sent: false,
         }
     }
@@ -432,6 +435,19 @@ impl Request {
     pub fn secret_in_response(mut self, pointer: &'static str) -> Self {
         self.secret_pointers.push(pointer);
         self
+    }
+
+    /// Declares the JSON pointers of the response body the step reads its outputs from, so that
+    /// the body is walked once for all of them rather than once per output. Generated code declares
+    /// them on steps that read two or more; reading other pointers still works.
+    pub fn outputs_at(mut self, pointers: &'static [&'static str]) -> Self {
+        self.output_pointers = pointers;
+        self
+    }
+
+    /// The pointers given to [`Request::outputs_at`].
+    pub(crate) fn output_pointers(&self) -> &'static [&'static str] {
+        self.output_pointers
     }
 
     /// Keeps what was sent (URL, headers, path parameters, JSON or form body) with the response, for

@@ -1,6 +1,7 @@
 //! A received response: status, headers, body, and typed values read from it.
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -18,6 +19,10 @@ use crate::sent::SentRequest;
 pub const EXCERPT_CHARS: usize = 200;
 
 const REDACTED: &str = "[REDACTED]";
+
+/// How many bytes of walking one walk for all of a step's outputs must save (body size times the
+/// walks saved) to pay for setting it up, rather than walking the body once per output.
+const ONE_WALK_FROM_BYTES: usize = 512;
 
 /// A complete HTTP response (the body is read before the step goes on).
 ///
@@ -41,6 +46,9 @@ pub struct Response {
     secret_values: Vec<(&'static str, ReadSecret)>,
     /// Every string `read_secrets` found at `secret_pointers`.
     read_secrets: Vec<SecretString>,
+    /// Where in the body the values of the step's outputs lie, when `secrets_handled` found them in
+    /// one walk.
+    located: Box<[(&'static str, Range<usize>)]>,
     json: OnceLock<Result<Value, StepError>>,
     /// The method of the request, for `$method`; `None` for a response built from parts.
     method: Option<Method>,
@@ -87,6 +95,7 @@ impl Response {
             secret_pointers: request.secret_pointers,
             secret_values: Vec::new(),
             read_secrets: Vec::new(),
+            located: Box::default(),
             json: OnceLock::new(),
             method: request.method,
             request: request.sent,
@@ -106,12 +115,33 @@ impl Response {
     }
 
     /// The secrets this exchange handled: those the request carried, then the strings at the
-    /// pointers where the step reads secrets from the body (read here, once).
-    pub(crate) fn secrets_handled(&mut self) -> impl Iterator<Item = &SecretString> {
+    /// pointers where the step reads secrets from the body (read here, once). `output_pointers`
+    /// are where the step reads its outputs ([`Request::outputs_at`](crate::Request::outputs_at)):
+    /// on a large enough body they are found here in one walk.
+    pub(crate) fn secrets_handled(
+        &mut self,
+        output_pointers: &'static [&'static str],
+    ) -> impl Iterator<Item = &SecretString> {
         if self.read_secrets.is_empty() && self.secret_values.is_empty() {
+            self.locate_outputs(output_pointers);
             self.read_secrets();
         }
         self.secrets.iter().chain(&self.read_secrets)
+    }
+
+    fn locate_outputs(&mut self, output_pointers: &'static [&'static str]) {
+        // One walk for all outputs pays off on large bodies; on small ones, setting it up costs
+        // more than a second walk (measured with callgrind: docs/BENCHMARKS.md, fix 18).
+        let walks_saved = output_pointers.len().saturating_sub(1);
+        if walks_saved > 0
+            && self.body.len().saturating_mul(walks_saved) >= ONE_WALK_FROM_BYTES
+            && self.located.is_empty()
+            && self.json.get().is_none()
+        {
+            let ranges = body_pointer::locate(&self.body, output_pointers).unwrap_or_default();
+            self.located =
+                output_pointers.iter().zip(ranges).filter_map(|(&pointer, range)| Some((pointer, range?))).collect();
+        }
     }
 
     fn read_secrets(&mut self) {
@@ -123,7 +153,7 @@ impl Response {
                 Some(Err(_)) => {}
                 // Not parsed yet (no criterion read the body): read the pointer alone. Where it
                 // gives up, nothing is there for a full parse either (missing, or not JSON).
-                None => match body_pointer::read::<Value>(&self.body, pointer) {
+                None => match self.read_at::<Value>(pointer) {
                     Some(Value::String(text)) => {
                         let secret = SecretString::from(text);
                         self.read_secrets.push(secret.clone());
@@ -136,6 +166,15 @@ impl Response {
                     None => {}
                 },
             }
+        }
+    }
+
+    /// The value at `pointer` read from the body's bytes (the fast path of `extract`): parsed
+    /// alone where the walk over all outputs found it, else found by a walk of its own.
+    fn read_at<T: DeserializeOwned>(&self, pointer: &str) -> Option<T> {
+        match self.located.iter().find(|(located, _)| *located == pointer) {
+            Some((_, range)) => serde_json::from_slice(self.body.get(range.clone())?).ok(),
+            None => body_pointer::read(&self.body, pointer),
         }
     }
 
@@ -252,7 +291,7 @@ impl Response {
             return Ok(value);
         }
         if self.json.get().is_none()
-            && let Some(value) = body_pointer::read(&self.body, pointer)
+            && let Some(value) = self.read_at(pointer)
         {
             return Ok(value);
         }

@@ -161,6 +161,7 @@ impl<P: Clone> Run<P> {
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
+        let output_pointers = request.output_pointers();
         let prepared = request.prepare_at(self.client.parse_base_url(base_url)?)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
@@ -187,7 +188,7 @@ impl<P: Clone> Run<P> {
             }
         };
         if let Ok(response) = &mut result {
-            context.remember_secrets(response.secrets_handled());
+            context.remember_secrets(response.secrets_handled(output_pointers));
         }
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if let Ok(response) = &result {

@@ -142,7 +142,10 @@ pub mod backblaze_rotate_application_key {
                 "/b2api/v4/b2_authorize_account",
             )
             .basic_auth(&config.backblaze_b2.basic_auth)
-            .secret_in_response("/authorizationToken");
+            .secret_in_response("/authorizationToken")
+            .outputs_at(
+                &["/accountId", "/authorizationToken", "/apiInfo/storageApi/apiUrl"],
+            );
         let response = run.send(&config.backblaze_b2.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let authorize_account_id: ::std::string::String = run
@@ -170,7 +173,8 @@ pub mod backblaze_rotate_application_key {
                     ("keyName", ::arazzo_runtime::json::value(&inputs.key_name)),
                 ]),
             )
-            .secret_in_response("/applicationKey");
+            .secret_in_response("/applicationKey")
+            .outputs_at(&["/applicationKeyId", "/applicationKey"]);
         let response = run.send(&authorize_api_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_application_key_id: ::std::string::String = run

@@ -157,7 +157,8 @@ pub mod deepgram_rotate_project_key {
                 ]),
             )
             .redact(&inputs.api_key)
-            .secret_in_response("/key");
+            .secret_in_response("/key")
+            .outputs_at(&["/api_key_id", "/key"]);
         let response = run.send(&config.management_api.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_new_key_id: ::std::string::String = run

@@ -191,7 +191,8 @@ pub mod propelauth_rotate_user_api_key {
                 ]),
             )
             .redact(&inputs.backend_api_key)
-            .secret_in_response("/api_key_token");
+            .secret_in_response("/api_key_token")
+            .outputs_at(&["/api_key_id", "/api_key_token"]);
         let response = run.send(&config.api_keys_api.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let issue_new_key_new_key_id: ::std::string::String = run

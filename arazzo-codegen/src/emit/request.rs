@@ -95,6 +95,16 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
         }
         _ => None,
     });
+    // A step reading two or more outputs from the body declares them: the body is walked once.
+    let mut output_pointers: Vec<&str> = Vec::new();
+    for output in &step.outputs {
+        if let OutputSource::BodyPointer(pointer) = &output.source
+            && !output_pointers.contains(&pointer.as_str())
+        {
+            output_pointers.push(pointer);
+        }
+    }
+    let outputs_at = (output_pointers.len() > 1).then(|| quote!(.outputs_at(&[#(#output_pointers),*])));
     // What was sent is kept with the response only for criteria that read it.
     let criteria = step.criteria.iter().chain(step.on_success.iter().chain(&step.on_failure).flat_map(|a| &a.criteria));
     let keep_sent = criteria.into_iter().any(|criterion| criterion.check.reads_request()).then(|| quote!(.keep_sent()));
@@ -106,6 +116,7 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
             #body
             #(#redactions)*
             #(#response_secrets)*
+            #outputs_at
             #keep_sent;
     };
     (statements, base_url)

@@ -207,7 +207,8 @@ pub mod bodies {
                     ::arazzo_runtime::json::string_content(& inputs.owner_password)
                 ),
             )
-            .redact(&inputs.owner_password);
+            .redact(&inputs.owner_password)
+            .outputs_at(&["/id", ""]);
         let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let json_text_id: ::std::string::String = run.output(&response, "/id")?;

@@ -308,7 +308,8 @@ pub mod features {
                 ]),
             )
             .redact(&inputs.owner_password)
-            .secret_in_response("/ownerToken");
+            .secret_in_response("/ownerToken")
+            .outputs_at(&["/id", "/ownerToken", ""]);
         let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
@@ -327,7 +328,8 @@ pub mod features {
             )
             .path_param("petId", &create_pet_id)
             .cookie("session", &inputs.session)
-            .api_key_header("X-Api-Key", &config.pets.api_key);
+            .api_key_header("X-Api-Key", &config.pets.api_key)
+            .outputs_at(&["/name", "/age"]);
         let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() >= 200, "$statusCode >= 200", &response)?;
         run.check(response.status() < 300, "300 > $statusCode", &response)?;

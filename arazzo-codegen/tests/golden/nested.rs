@@ -280,7 +280,8 @@ pub mod nested {
             )
             .path_param("petId", &inputs.pet_id)
             .api_key_header("X-Api-Key", &config.pets.api_key)
-            .secret_in_response("/ownerToken");
+            .secret_in_response("/ownerToken")
+            .outputs_at(&["/name", "/ownerToken"]);
         let response = run.send(&config.pets.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;

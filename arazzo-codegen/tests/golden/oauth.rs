@@ -214,7 +214,8 @@ pub mod oauth {
             )
             .redact(&do_the_auth_flow_my_refresh_token)
             .secret_in_response("/access_token")
-            .secret_in_response("/refresh_token");
+            .secret_in_response("/refresh_token")
+            .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]);
         let response = run.send(&config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
@@ -474,7 +475,8 @@ pub mod oauth {
             )
             .redact(&inputs.client_secret)
             .secret_in_response("/access_token")
-            .secret_in_response("/refresh_token");
+            .secret_in_response("/refresh_token")
+            .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]);
         let response = run.send(&config.apim_auth.base_url, request).await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(

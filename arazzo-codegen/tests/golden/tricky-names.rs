@@ -422,7 +422,8 @@ pub mod tricky_names {
                             ::arazzo_runtime::Method::Get,
                             "/pets",
                         )
-                        .bearer_auth(&config.pets.bearer);
+                        .bearer_auth(&config.pets.bearer)
+                        .outputs_at(&["/pets/0/id", "/pets/0/name"]);
                     let checked = match run.attempt(&config.pets.base_url, request).await
                     {
                         ::core::result::Result::Ok(response) => {

@@ -129,9 +129,10 @@ pub mod colliding_output_names {
         let mut run = ::arazzo_runtime::Run::<CollidePartial>::new("collide", client);
         run.step("get", "listItems");
         let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
+                ::arazzo_runtime::Method::Get,
+                "/items",
+            )
+            .outputs_at(&["/items/0/id", "/items/1/id", "/items/2/id"]);
         let response = run.send(&config.items.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

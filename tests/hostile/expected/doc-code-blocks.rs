@@ -174,7 +174,8 @@ pub mod doc_code_blocks {
                 ::arazzo_runtime::Method::Get,
                 "/items/{id}",
             )
-            .path_param("id", "literal");
+            .path_param("id", "literal")
+            .outputs_at(&["/name", "/id"]);
         let response = run.send(&config.items.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

@@ -247,7 +247,8 @@ pub mod generated_local_names {
                                 "{}{}{}{}", inputs.partial, inputs.outputs, inputs.value,
                                 run_next
                             ),
-                        );
+                        )
+                        .outputs_at(&["/id", "/count"]);
                     let checked = match run
                         .attempt(&config.items.base_url, request)
                         .await

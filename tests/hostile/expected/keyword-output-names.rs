@@ -135,9 +135,20 @@ pub mod keyword_output_names {
         >::new("keyword-outputs", client);
         run.step("get", "listItems");
         let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
+                ::arazzo_runtime::Method::Get,
+                "/items",
+            )
+            .outputs_at(
+                &[
+                    "/items/0/id",
+                    "/items/0/name",
+                    "/items/0/count",
+                    "",
+                    "/next",
+                    "/items",
+                    "/items/0",
+                ],
+            );
         let response = run.send(&config.items.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

@@ -119,7 +119,8 @@ pub mod keyword_parameter_names {
             .header("async", "await")
             .query_param("r#try", "?")
             .query_param("_", "_")
-            .cookie("r#type", "r#type");
+            .cookie("r#type", "r#type")
+            .outputs_at(&["/type", "/self"]);
         let response = run.send(&config.keywords.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

@@ -569,7 +569,8 @@ pub mod odd_character_ids {
                 &::std::format!(
                     "{}/{}/{}/{}", inputs.value, inputs._1st, inputs.a_b, inputs.value_2
                 ),
-            );
+            )
+            .outputs_at(&["/items/0/name", "/items/0/id"]);
         let response = run.send(&config.items_v1_primary.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

@@ -95,9 +95,10 @@ pub mod ref_cycle_array {
         let mut run = ::arazzo_runtime::Run::<ArrayPartial>::new("array", client);
         run.step("call", "array");
         let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/array",
-        );
+                ::arazzo_runtime::Method::Get,
+                "/array",
+            )
+            .outputs_at(&["", "/name"]);
         let response = run.send(&config.cycles.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

@@ -95,9 +95,10 @@ pub mod ref_cycle_root_ref {
         let mut run = ::arazzo_runtime::Run::<RootRefPartial>::new("rootRef", client);
         run.step("call", "rootRef");
         let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/root",
-        );
+                ::arazzo_runtime::Method::Get,
+                "/root",
+            )
+            .outputs_at(&["", "/name"]);
         let response = run.send(&config.cycles.base_url, request).await?;
         run.check(
             (200..300).contains(&response.status()),

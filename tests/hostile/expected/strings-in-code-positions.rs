@@ -122,6 +122,9 @@ pub mod strings_in_code_positions {
             .query_param(
                 "\"); fn injected_query() {} (\"",
                 &::std::format!("{}", inputs.fn_injected_input),
+            )
+            .outputs_at(
+                &["/items/0/\"); fn injected_pointer() {} (\"", "/a~1b~0c/\"\\\\"],
             );
         let response = run.send(&config.items.base_url, request).await?;
         run.check(
