@@ -174,16 +174,29 @@ pub(crate) fn fingerprint(method: &str, url: &reqwest::Url, body: Option<&[u8]>,
     };
     feed(method.as_bytes());
     feed(url.path().as_bytes());
-    if url.query().is_some() {
-        for (name, value) in url.query_pairs() {
-            if !secrets.iter().any(|secret| secret.expose_secret() == value) {
-                feed(name.as_bytes());
-                feed(value.as_bytes());
-            }
+    // The query's pairs decoded as `Url::query_pairs` decodes them (`application/x-www-form-urlencoded`),
+    // without its iterator: most pairs have nothing to decode.
+    for pair in url.query().unwrap_or_default().split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (name, value) = (form_decoded(name), form_decoded(value));
+        if !secrets.iter().any(|secret| secret.expose_secret() == value) {
+            feed(name.as_bytes());
+            feed(value.as_bytes());
         }
     }
     feed(body.unwrap_or_default());
     hash
+}
+
+/// `text` with `+` as a space and percent-escapes decoded, invalid UTF-8 replaced: what
+/// `form_urlencoded` (and so `Url::query_pairs`) makes of a name or value.
+fn form_decoded(text: &str) -> Cow<'_, str> {
+    if !text.contains(['+', '%']) {
+        return Cow::Borrowed(text);
+    }
+    let spaced = text.replace('+', " ");
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(&spaced).collect();
+    Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// What a failed run had received before the step that failed: hand it to the generated
@@ -430,6 +443,45 @@ mod tests {
         assert_eq!(fingerprint("GET", &url("http://a.test/k"), None, &[]), 0xde38_74cf_d52c_b2a0);
         // With a query: `GET`, `/k`, `x`, `1` (each followed by 0xff), then the empty body's 0xff.
         assert_eq!(fingerprint("GET", &url("http://a.test/k?x=1"), None, &[]), 0x9c15_266d_850e_58cb);
+        // Queries are read as `Url::query_pairs` reads them (the definition checkpoints were written
+        // with): the same hash as feeding its pairs.
+        let by_query_pairs = |url: &reqwest::Url| {
+            let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+            let mut feed = |bytes: &[u8]| {
+                for byte in bytes.iter().chain([&0xff]) {
+                    hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            };
+            feed(b"GET");
+            feed(url.path().as_bytes());
+            for (name, value) in url.query_pairs() {
+                if value != "sk_query" {
+                    feed(name.as_bytes());
+                    feed(value.as_bytes());
+                }
+            }
+            feed(b"");
+            hash
+        };
+        for query in [
+            "a=1&&b",
+            "x=%41+b",
+            "k",
+            "=v",
+            "a=b=c",
+            "%FF%FE=1",
+            "+=+",
+            "a%2Bb=c%26d&e=%",
+            "q=%zz&r=%4",
+            "key=sk_query&x=1",
+            "key=sk%5Fquery",
+            "",
+            "&",
+            "ü=é",
+        ] {
+            let url = url(&format!("http://a.test/k?{query}"));
+            assert_eq!(fingerprint("GET", &url, None, std::slice::from_ref(&key)), by_query_pairs(&url), "{query}");
+        }
         // The host is not part of it: a resumed run may go to another address of the same API.
         assert_eq!(
             fingerprint("", &url("http://a.test"), None, &[]),

@@ -264,10 +264,9 @@ impl Request {
         style: Style,
         explode: bool,
     ) -> Param {
-        let mut secrets = Vec::new();
-        value.collect_secrets(&mut secrets);
-        let sensitive = !secrets.is_empty();
-        self.secrets.extend(secrets.into_iter().map(SecretString::from));
+        let before = self.secrets.len();
+        value.collect_secrets(&mut self.secrets);
+        let sensitive = self.secrets.len() > before;
         Param { name: name.into(), value: value.to_json(), style, explode, sensitive }
     }
 
@@ -470,9 +469,7 @@ impl Request {
     /// Registers a secret to scrub from error excerpts, e.g. one that is only inside the body.
     pub fn redact<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
         // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
-        let mut secrets = Vec::new();
-        value.collect_secrets(&mut secrets);
-        self.secrets.extend(secrets.into_iter().map(SecretString::from));
+        value.collect_secrets(&mut self.secrets);
         self
     }
 

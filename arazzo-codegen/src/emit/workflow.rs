@@ -88,7 +88,7 @@ fn parameter_value(structure: &crate::plan::StructPlan) -> TokenStream {
             fn to_json(&self) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
                 ::arazzo_runtime::json::object([#(#entries),*])
             }
-            fn collect_secrets<'a>(&'a self, #out: &mut ::std::vec::Vec<&'a str>) {
+            fn collect_secrets(&self, #out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>) {
                 #(#secrets)*
             }
         }

@@ -96,7 +96,10 @@ pub mod bodies {
                 ("password", ::arazzo_runtime::json::value(&self.password)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.email, out);
             ::arazzo_runtime::ParamValue::collect_secrets(&self.password, out);
         }
@@ -119,7 +122,10 @@ pub mod bodies {
                 ("owner", ::arazzo_runtime::json::value(&self.owner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.name, out);
             ::arazzo_runtime::ParamValue::collect_secrets(&self.owner, out);
         }

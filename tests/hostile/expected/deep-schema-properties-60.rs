@@ -81,7 +81,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -101,7 +104,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -121,7 +127,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -141,7 +150,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -161,7 +173,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -181,7 +196,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -201,7 +219,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -221,7 +242,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -240,7 +264,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -259,7 +286,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -278,7 +308,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -297,7 +330,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -316,7 +352,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -335,7 +374,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -354,7 +396,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }
@@ -373,7 +418,10 @@ pub mod deep_schema_properties_60 {
                 ("inner", ::arazzo_runtime::json::value(&self.inner)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.inner, out);
         }
     }

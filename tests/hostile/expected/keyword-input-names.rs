@@ -83,7 +83,10 @@ pub mod keyword_input_names {
                 ("Self", ::arazzo_runtime::json::value(&self.self_)),
             ])
         }
-        fn collect_secrets<'a>(&'a self, out: &mut ::std::vec::Vec<&'a str>) {
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
             ::arazzo_runtime::ParamValue::collect_secrets(&self.type_, out);
             ::arazzo_runtime::ParamValue::collect_secrets(&self.self_, out);
         }
