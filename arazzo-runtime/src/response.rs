@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use serde::de::value::StrDeserializer;
 use serde_json::Value;
 
 use crate::body_pointer;
@@ -46,6 +47,8 @@ pub struct Response {
     secret_values: Vec<(&'static str, ReadSecret)>,
     /// Every string `read_secrets` found at `secret_pointers`.
     read_secrets: Vec<SecretString>,
+    /// Whether `secrets_handled` has read them.
+    secrets_read: bool,
     /// Where in the body the values of the step's outputs lie, when `secrets_handled` found them in
     /// one walk.
     located: Box<[(&'static str, Range<usize>)]>,
@@ -95,6 +98,7 @@ impl Response {
             secret_pointers: request.secret_pointers,
             secret_values: Vec::new(),
             read_secrets: Vec::new(),
+            secrets_read: false,
             located: Box::default(),
             json: OnceLock::new(),
             method: request.method,
@@ -122,7 +126,8 @@ impl Response {
         &mut self,
         output_pointers: &'static [&'static str],
     ) -> impl Iterator<Item = &SecretString> {
-        if self.read_secrets.is_empty() && self.secret_values.is_empty() {
+        if !self.secrets_read {
+            self.secrets_read = true;
             self.locate_outputs(output_pointers);
             self.read_secrets();
         }
@@ -135,7 +140,6 @@ impl Response {
         let walks_saved = output_pointers.len().saturating_sub(1);
         if walks_saved > 0
             && self.body.len().saturating_mul(walks_saved) >= ONE_WALK_FROM_BYTES
-            && self.located.is_empty()
             && self.json.get().is_none()
         {
             let ranges = body_pointer::locate(&self.body, output_pointers).unwrap_or_default();
@@ -280,10 +284,9 @@ impl Response {
     pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
         let read = self.secret_values.iter().find(|(read, _)| *read == pointer);
         let value = match read {
-            Some((_, ReadSecret::Text(secret))) => T::deserialize(serde::de::value::StrDeserializer::<
-                serde::de::value::Error,
-            >::new(secret.expose_secret()))
-            .ok(),
+            Some((_, ReadSecret::Text(secret))) => {
+                T::deserialize(StrDeserializer::<serde::de::value::Error>::new(secret.expose_secret())).ok()
+            }
             Some((_, ReadSecret::Other(value))) => T::deserialize(value).ok(),
             None => None,
         };
