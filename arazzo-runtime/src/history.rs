@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -36,7 +36,7 @@ pub(crate) struct Exchange {
     /// which then match any request of the same step, method and path.
     request: Option<u64>,
     status: u16,
-    headers: HeaderMap,
+    headers: Arc<HeaderMap>,
     body: Bytes,
 }
 
@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for Exchange {
                 ),
             },
             status: stored.status,
-            headers,
+            headers: Arc::new(headers),
             body,
         })
     }
@@ -127,7 +127,7 @@ impl Exchange {
         (workflow, step): (&'static str, &'static str),
         (method, path, request): (&'static str, Cow<'static, str>, u64),
         status: u16,
-        headers: &HeaderMap,
+        headers: &Arc<HeaderMap>,
         body: &Bytes,
     ) -> Self {
         Self {
@@ -137,7 +137,7 @@ impl Exchange {
             path,
             request: Some(request),
             status,
-            headers: headers.clone(),
+            headers: Arc::clone(headers),
             body: body.clone(),
         }
     }
@@ -151,8 +151,8 @@ impl Exchange {
     }
 
     /// The recorded status, headers and body.
-    pub(crate) fn response_parts(&self) -> (u16, HeaderMap, Bytes) {
-        (self.status, self.headers.clone(), self.body.clone())
+    pub(crate) fn response_parts(&self) -> (u16, Arc<HeaderMap>, Bytes) {
+        (self.status, Arc::clone(&self.headers), self.body.clone())
     }
 }
 
@@ -525,7 +525,7 @@ mod tests {
     fn exchange(step: &'static str, body: &'static [u8]) -> Exchange {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("1"));
-        Exchange::new(("w", step), ("POST", "/keys".into(), 0xf1), 201, &headers, &Bytes::from_static(body))
+        Exchange::new(("w", step), ("POST", "/keys".into(), 0xf1), 201, &Arc::new(headers), &Bytes::from_static(body))
     }
 
     #[test]

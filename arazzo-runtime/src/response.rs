@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -36,7 +36,8 @@ const ONE_WALK_FROM_BYTES: usize = 512;
 /// anything of the request.
 pub struct Response {
     status: u16,
-    headers: HeaderMap,
+    /// Shared with the run's record of the exchange, like the body.
+    headers: Arc<HeaderMap>,
     /// Shared with the run's record of the exchange (for resuming), not copied.
     body: Bytes,
     secrets: Vec<SecretString>,
@@ -84,12 +85,12 @@ impl Response {
     /// It knows nothing of its request: [`Response::request_method`] and
     /// [`Response::request_url`] are empty and the other `request_*` readers give `None`.
     pub fn from_parts(status: u16, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
-        Self::received((status, headers, Bytes::from(body.into())), Answered::default())
+        Self::received((status, Arc::new(headers), Bytes::from(body.into())), Answered::default())
     }
 
     /// A response with everything it knows of its request. Built in one go: a response is large,
     /// and each builder call would move it.
-    pub(crate) fn received((status, headers, body): (u16, HeaderMap, Bytes), request: Answered) -> Self {
+    pub(crate) fn received((status, headers, body): (u16, Arc<HeaderMap>, Bytes), request: Answered) -> Self {
         Self {
             status,
             headers,
@@ -260,6 +261,11 @@ impl Response {
     /// The raw body.
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// All headers, shared (cloning them copies nothing).
+    pub(crate) fn headers_shared(&self) -> &Arc<HeaderMap> {
+        &self.headers
     }
 
     /// The raw body, shared (cloning it copies nothing).

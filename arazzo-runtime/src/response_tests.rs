@@ -2,6 +2,7 @@
 
 use super::*;
 use reqwest::header::HeaderValue;
+use std::sync::Arc;
 
 fn response(status: u16, body: &str) -> Response {
     Response::from_parts(status, HeaderMap::new(), body)
@@ -218,7 +219,7 @@ fn declared_outputs_are_found_in_one_walk_and_read_with_the_same_answers_and_err
     let body = body.as_str();
     let answered = Answered { secret_pointers: vec!["/token"], ..Answered::default() };
     let outputs = &["/accountId", "/token", "/info/api/url", "/n", "/missing"];
-    let mut r = Response::received((200, HeaderMap::new(), Bytes::from(body.to_owned())), answered);
+    let mut r = Response::received((200, Arc::default(), Bytes::from(body.to_owned())), answered);
     let handled: Vec<String> = r.secrets_handled(outputs).map(|s| s.expose_secret().to_owned()).collect();
     assert_eq!(handled, ["tok_1"]);
     // Every pointer that names something was found by the one walk (the last duplicate `n`).
@@ -244,7 +245,7 @@ fn declared_outputs_are_found_in_one_walk_and_read_with_the_same_answers_and_err
 #[test]
 fn declared_outputs_of_a_body_that_is_not_json_give_the_usual_error() {
     let body = format!(r#"{{"a":1,"pad":"{}","#, "p".repeat(ONE_WALK_FROM_BYTES));
-    let mut r = Response::received((200, HeaderMap::new(), Bytes::from(body)), Answered::default());
+    let mut r = Response::received((200, Arc::default(), Bytes::from(body)), Answered::default());
     assert_eq!(r.secrets_handled(&["/a", "/b"]).count(), 0);
     assert!(r.located.is_empty());
     assert!(matches!(r.extract::<i64>("/a").unwrap_err(), StepError::Decode { .. }));
@@ -253,7 +254,7 @@ fn declared_outputs_of_a_body_that_is_not_json_give_the_usual_error() {
 #[test]
 fn outputs_of_a_small_body_are_read_one_walk_each() {
     let body = Bytes::from_static(b"{\"a\":1,\"b\":2}");
-    let mut r = Response::received((200, HeaderMap::new(), body), Answered::default());
+    let mut r = Response::received((200, Arc::default(), body), Answered::default());
     assert_eq!(r.secrets_handled(&["/a", "/b"]).count(), 0);
     assert!(r.located.is_empty());
     assert_eq!((r.extract::<i64>("/a").unwrap(), r.extract::<i64>("/b").unwrap()), (1, 2));

@@ -198,7 +198,7 @@ impl<P: Clone> Run<P> {
         match &result {
             Ok(response) => {
                 tracing::debug!(parent: &span, status = response.status(), duration_ms, "response received");
-                let (status, headers, body) = (response.status(), response.headers(), response.body_bytes());
+                let (status, headers, body) = (response.status(), response.headers_shared(), response.body_bytes());
                 self.last_exchange =
                     Some(context.record(Exchange::new(ids, (method, path, sent), status, headers, body)));
             }

@@ -3,6 +3,7 @@
 
 use std::error::Error as _;
 use std::io;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -37,7 +38,7 @@ pub(crate) async fn execute_prepared(
         }
         Backend::DryRun(dry_run) => {
             let answer = dry_run.answer(ids, &prepared)?;
-            Ok(respond(prepared, (answer.status, answer.headers, Bytes::from(answer.body))))
+            Ok(respond(prepared, (answer.status, Arc::new(answer.headers), Bytes::from(answer.body))))
         }
     }
 }
@@ -45,7 +46,7 @@ pub(crate) async fn execute_prepared(
 /// The response to `prepared` from its parts (received, or recorded in a checkpoint). It knows its
 /// request's secrets and, for criteria that read the request (`$url`, `$request.header.*`), what
 /// was sent: kept in memory only.
-pub(crate) fn respond(prepared: Prepared, parts: (u16, HeaderMap, Bytes)) -> Response {
+pub(crate) fn respond(prepared: Prepared, parts: (u16, Arc<HeaderMap>, Bytes)) -> Response {
     let sent = prepared.sent.map(|mut sent| {
         sent.url = Some(prepared.url);
         sent.headers = prepared.headers;
@@ -86,7 +87,7 @@ async fn send(
     http: &reqwest::Client,
     limit: usize,
     outgoing: reqwest::Request,
-) -> Result<(u16, HeaderMap, Bytes), StepError> {
+) -> Result<(u16, Arc<HeaderMap>, Bytes), StepError> {
     let mut incoming = http.execute(outgoing).await.map_err(map_reqwest_error)?;
     let status = incoming.status().as_u16();
     let headers = std::mem::take(incoming.headers_mut());
@@ -112,7 +113,7 @@ async fn send(
         }
     }
     let body = first.unwrap_or_else(|| Bytes::from(joined));
-    Ok((status, headers, body))
+    Ok((status, Arc::new(headers), body))
 }
 
 /// Maps a reqwest error to a step error that keeps only a description.
