@@ -210,21 +210,27 @@ fn pointers(value: &Value, prefix: String, out: &mut Vec<String>) {
     }
 }
 
+/// A random document as text (sometimes with a duplicate key, which a `Value` cannot hold: written
+/// into the text by hand) and pointers into it: every value's, and some that name nothing (past an
+/// end, below a scalar, badly escaped).
+fn random_document(rng: &mut Rng) -> (String, Vec<String>) {
+    let document = random_value(rng, 4);
+    let mut text = document.to_string();
+    if rng.below(4) == 0 && text.starts_with("{\"") {
+        text.insert_str(1, "\"dup\":[1,2],");
+    }
+    let mut all = Vec::new();
+    pointers(&document, String::new(), &mut all);
+    all.extend(["/missing", "/id/0", "/items/9", "/a~2b", "/0/0/0", "/dup/1"].map(String::from));
+    (text, all)
+}
+
 #[test]
 fn random_documents_read_the_same_by_walk_and_by_parse() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut compared = 0;
     for _ in 0..3000 {
-        let document = random_value(&mut rng, 4);
-        let mut text = document.to_string();
-        // Duplicate keys, which a `Value` cannot hold: written into the text by hand.
-        if rng.below(4) == 0 && text.starts_with("{\"") {
-            text.insert_str(1, "\"dup\":[1,2],");
-        }
-        let mut all = Vec::new();
-        pointers(&document, String::new(), &mut all);
-        // Pointers that name nothing: past an end, below a scalar, badly escaped.
-        all.extend(["/missing", "/id/0", "/items/9", "/a~2b", "/0/0/0", "/dup/1"].map(String::from));
+        let (text, all) = random_document(&mut rng);
         for pointer in &all {
             let fast = read::<Value>(text.as_bytes(), pointer);
             let slow = parsed::<Value>(&text, pointer);
@@ -289,14 +295,7 @@ fn locating_many_pointers_at_once_finds_what_each_read_finds() {
 fn random_documents_locate_what_each_read_finds() {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for _ in 0..1000 {
-        let document = random_value(&mut rng, 4);
-        let mut text = document.to_string();
-        if rng.below(4) == 0 && text.starts_with("{\"") {
-            text.insert_str(1, "\"dup\":[1,2],");
-        }
-        let mut all = Vec::new();
-        pointers(&document, String::new(), &mut all);
-        all.extend(["/missing", "/id/0", "/items/9", "/0/0/0", "/dup/1"].map(String::from));
+        let (text, all) = random_document(&mut rng);
         // A few at a time, as a step reads them.
         for chunk in all.chunks(3) {
             let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
