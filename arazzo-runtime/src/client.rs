@@ -244,19 +244,17 @@ impl ClientBuilder {
     /// Builds the client. Should building fail, every request made with it fails with
     /// [`StepError::Transport`](crate::StepError::Transport); use [`ClientBuilder::try_build`] to find out now.
     pub fn build(self) -> Client {
-        let settings = (self.max_response_bytes, self.workflow_timeout, Some(self.request_timeout));
         let backend = Backend::Http(self.reqwest().map_err(|error| Arc::from(error.message)));
-        Client::assemble(backend, settings.0, settings.1, settings.2)
+        Client::assemble(backend, self.max_response_bytes, self.workflow_timeout, Some(self.request_timeout))
     }
 
     /// Builds the client, or says why it cannot be built.
     pub fn try_build(self) -> Result<Client, ClientBuildError> {
-        let settings = (self.max_response_bytes, self.workflow_timeout, Some(self.request_timeout));
         let backend = Backend::Http(Ok(self.reqwest()?));
-        Ok(Client::assemble(backend, settings.0, settings.1, settings.2))
+        Ok(Client::assemble(backend, self.max_response_bytes, self.workflow_timeout, Some(self.request_timeout)))
     }
 
-    fn reqwest(self) -> Result<reqwest::Client, ClientBuildError> {
+    fn reqwest(&self) -> Result<reqwest::Client, ClientBuildError> {
         reqwest::Client::builder()
             .timeout(self.request_timeout)
             .connect_timeout(self.connect_timeout)

@@ -176,11 +176,8 @@ pub(crate) fn fingerprint(method: &str, url: &reqwest::Url, body: Option<&[u8]>,
     feed(url.path().as_bytes());
     // The query's pairs decoded as `Url::query_pairs` decodes them (`application/x-www-form-urlencoded`),
     // without its iterator: most pairs have nothing to decode.
-    for pair in split_at_byte(url.query().unwrap_or_default(), b'&').filter(|pair| !pair.is_empty()) {
-        let (name, value) = match pair.bytes().position(|byte| byte == b'=') {
-            Some(equals) => (&pair[..equals], &pair[equals + 1..]),
-            None => (pair, ""),
-        };
+    for pair in url.query().unwrap_or_default().split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let (name, value) = (form_decoded(name), form_decoded(value));
         if !secrets.iter().any(|secret| secret.expose_secret() == value) {
             feed(name.as_bytes());
@@ -189,25 +186,6 @@ pub(crate) fn fingerprint(method: &str, url: &reqwest::Url, body: Option<&[u8]>,
     }
     feed(body.unwrap_or_default());
     hash
-}
-
-/// The pieces of `text` between occurrences of the ASCII `byte` (`str::split` with a byte loop:
-/// faster on the short texts of a query).
-fn split_at_byte(text: &str, byte: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match current.bytes().position(|candidate| candidate == byte) {
-            Some(at) => {
-                rest = Some(&current[at + 1..]);
-                Some(&current[..at])
-            }
-            None => {
-                rest = None;
-                Some(current)
-            }
-        }
-    })
 }
 
 /// `text` with `+` as a space and percent-escapes decoded, invalid UTF-8 replaced: what
