@@ -201,7 +201,8 @@ impl<'de> Visitor<'de> for Many<'_, '_> {
     }
 }
 
-/// An object's key as bytes: borrowed from the body when it has no escapes, else copied.
+/// An object's key as bytes: borrowed from the body when it has no escapes, else copied. Read as
+/// bytes, so that serde_json hands it over without checking it is UTF-8 again.
 struct KeyBytes;
 
 impl<'de> DeserializeSeed<'de> for KeyBytes {
@@ -297,8 +298,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
         let mut found = None;
-        while let Some(matches) = map.next_key_seed(KeyIs(&self.token))? {
-            if matches {
+        while let Some(key) = map.next_key_seed(KeyBytes)? {
+            if *key == *self.token.as_bytes() {
                 // A later duplicate replaces an earlier one, as in a parsed document.
                 found = map.next_value_seed(At { rest: self.rest, marker: PhantomData })?;
             } else {
@@ -349,34 +350,6 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
 
     fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
         Ok(None)
-    }
-}
-
-/// Whether an object's key is the token, compared without copying the key when it has no escapes.
-struct KeyIs<'p>(&'p str);
-
-impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
-    type Value = bool;
-
-    // As bytes: serde_json then hands the key over without checking it is UTF-8 again.
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_bytes(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyIs<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
-    }
-
-    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<bool, E> {
-        Ok(key == self.0.as_bytes())
     }
 }
 
