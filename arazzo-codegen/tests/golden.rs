@@ -116,8 +116,8 @@ fn reuse_document_generates_the_golden_module() {
         "pub request_id: ::core::option::Option<::std::string::String>,",
         // Workflow parameters apply to every step; a step parameter with the same name and location
         // replaces one, and a reusable parameter's `value` replaces the component's.
-        ".header(\"X-Request-Id\", &inputs.request_id)\n            .query_param(\"limit\", &5i64)",
-        ".header(\"X-Request-Id\", &inputs.request_id)\n            .query_param(\"limit\", &inputs.page_size)",
+        ".header(\"X-Request-Id\", &inputs.request_id)\n                    .query_param(\"limit\", &5i64)",
+        ".header(\"X-Request-Id\", &inputs.request_id)\n                    .query_param(\"limit\", &inputs.page_size)",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }
@@ -143,7 +143,7 @@ fn nested_document_generates_the_golden_module() {
         "run.holds(",
         // `dependsOn` runs the dependency before the first step; its outputs are readable.
         "run.step(\"get-pet-name\", \"workflow get-pet-name\");",
-        ".header(\"X-Request-Id\", &::std::format!(\"after-{}\", get_pet_name_name))",
+        ".header(\n                        \"X-Request-Id\",\n                        &::std::format!(\"after-{}\", get_pet_name_name),",
         // A criterion on a dependency's output, and a step output at a pointer into another.
         "::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),",
         "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(",
@@ -166,7 +166,7 @@ fn bodies_document_generates_the_golden_module() {
         // JSON text: values inside strings are escaped as string content, others written as JSON.
         "::arazzo_runtime::json::string_content(& inputs.name),",
         "::arazzo_runtime::json::text(& inputs.nickname),",
-        ".raw_body(\n                \"text/plain; charset=utf-8\",",
+        ".raw_body(\n                        \"text/plain; charset=utf-8\",",
         ".multipart_body(",
         // A pointer into an input.
         ".and_then(|value| value.pointer(\"/pet/name\").cloned()),",
@@ -176,7 +176,7 @@ fn bodies_document_generates_the_golden_module() {
         "pub struct SendBodiesPetOwner {",
         "pub owner: ::core::option::Option<SendBodiesPetOwner>,",
         "impl ::arazzo_runtime::ParamValue for SendBodiesPet {",
-        ".json_body(::arazzo_runtime::json::value(&inputs.pet))\n            .redact(&inputs.pet);",
+        ".json_body(&inputs.pet)\n                    .redact(&inputs.pet),",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }
@@ -267,13 +267,13 @@ fn the_features_module_uses_what_the_plan_says() {
         // Qualified operationId and operationPath resolve to the right operations and sources.
         "run.step(\"list\", \"listPets\");",
         "run.step(\"create\", \"createPet\");",
-        "let response = run.send(&config.store.base_url, request).await?;",
+        "let response = run\n            .send(\n                &config.store.base_url,",
         // Every parameter location, and credentials of three kinds.
         ".query_param(\"tags\", &inputs.tags)",
         ".cookie(\"session\", &inputs.session)",
         // A non-default OpenAPI style is honoured.
-        ".query_param_styled(\n                \"fields\",",
-        "::arazzo_runtime::Style::PipeDelimited,\n                false,",
+        ".query_param_styled(\n                        \"fields\",\n                        &::arazzo_runtime::json::array([&\"id\", &\"name\"]),",
+        "::arazzo_runtime::Style::PipeDelimited,\n                        false,",
         ".header(\"X-Request-Id\", &::std::format!(\"adopt-{}-1\", inputs.name))",
         ".api_key_header(\"X-Api-Key\", &config.pets.api_key)",
         ".api_key_query(\"api_key\", &config.store.store_key)",

@@ -158,7 +158,7 @@ impl Client {
 
     /// `base_url` parsed and checked ([`encode::parse_base_url`]), from the cache when an earlier
     /// run of this client (or of a clone) parsed it already.
-    pub(crate) fn parse_base_url(&self, base_url: &str) -> Result<reqwest::Url, StepError> {
+    pub(crate) fn parse_base_url(&self, base_url: &str) -> Result<Arc<reqwest::Url>, StepError> {
         self.base_urls.parse(base_url)
     }
 }
@@ -166,21 +166,21 @@ impl Client {
 /// Parsed base URLs by their text. A few at most in practice (one per source description and
 /// server); bounded all the same, since base URLs can come from responses (Backblaze's `apiUrl`).
 #[derive(Default)]
-struct BaseUrls(Mutex<Vec<(Box<str>, reqwest::Url)>>);
+struct BaseUrls(Mutex<Vec<(Box<str>, Arc<reqwest::Url>)>>);
 
 impl BaseUrls {
     const CAPACITY: usize = 16;
 
-    fn parse(&self, base_url: &str) -> Result<reqwest::Url, StepError> {
+    fn parse(&self, base_url: &str) -> Result<Arc<reqwest::Url>, StepError> {
         let mut parsed = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, url)) = parsed.iter().find(|(text, _)| &**text == base_url) {
-            return Ok(url.clone());
+            return Ok(Arc::clone(url));
         }
-        let url = encode::parse_base_url(base_url)?;
+        let url = Arc::new(encode::parse_base_url(base_url)?);
         if parsed.len() == Self::CAPACITY {
             parsed.remove(0);
         }
-        parsed.push((base_url.into(), url.clone()));
+        parsed.push((base_url.into(), Arc::clone(&url)));
         Ok(url)
     }
 }

@@ -265,7 +265,7 @@ mod tests {
         let client = dry_run.client();
         let mut run = Run::<()>::new("w", &client);
         run.step("create", "createKey");
-        let first = Request::new(Method::Post, "/keys").json_body(json!({"name": "n"})).bearer_auth(&"tok".into());
+        let first = Request::new(Method::Post, "/keys").json_body(&json!({"name": "n"})).bearer_auth(&"tok".into());
         let response = run.send("http://api.test/v1", first).await.unwrap();
         assert_eq!(response.status(), 201);
         assert_eq!(run.output::<String>(&response, "/id").unwrap(), "k1");

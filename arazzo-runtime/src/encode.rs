@@ -138,10 +138,8 @@ fn percent_encode_label(text: &str) -> String {
 /// `{;name}`, with `*` when exploded), every piece of data percent-encoded so that the value
 /// stays inside one segment; `None` when the value is undefined.
 pub(crate) fn path_value<'v>(name: &str, value: &'v Value, style: Style, explode: bool) -> Option<Cow<'v, str>> {
-    // The common case (a string in `simple` style) without building its shape first, and without
-    // a copy when it has nothing to encode (most ids).
     if let (Style::Simple, Value::String(text)) = (style, value) {
-        return Some(Cow::from(utf8_percent_encode(text, NOT_UNRESERVED)));
+        return Some(path_segment(text));
     }
     let shape = Shape::of(value)?;
     let text = match style {
@@ -187,20 +185,34 @@ fn simple(shape: &Shape, encode: impl Fn(&str) -> String, explode: bool) -> Stri
     }
 }
 
+/// A string path value in `simple` style (the common case): percent-encoded as one segment, and
+/// not copied when it has nothing to encode (most ids).
+pub(crate) fn path_segment(text: &str) -> Cow<'_, str> {
+    Cow::from(utf8_percent_encode(text, NOT_UNRESERVED))
+}
+
 /// A header value in `simple` style, sent as is (headers are not percent-encoded; a value that
 /// cannot be in a header is refused when the header is built); `None` when undefined.
-pub(crate) fn header_value(value: &Value, explode: bool) -> Option<Cow<'_, str>> {
-    // The common case, a string, as it is.
+pub(crate) fn header_text(value: &Value, explode: bool) -> Option<String> {
     if let Value::String(text) = value {
-        return Some(Cow::Borrowed(text));
+        return Some(text.clone());
     }
-    Shape::of(value).map(|shape| Cow::Owned(simple(&shape, str::to_owned, explode)))
+    Shape::of(value).map(|shape| simple(&shape, str::to_owned, explode))
 }
 
 /// One query pair: the name as given (for credentials to yield to it), and `name=value` encoded.
 pub(crate) struct QueryPair {
     pub(crate) name: Cow<'static, str>,
     pub(crate) encoded: String,
+}
+
+/// The query pair of a string in `form` style (the common case), encoded straight into one string.
+pub(crate) fn form_pair(name: Cow<'static, str>, text: &str) -> QueryPair {
+    let mut encoded = String::with_capacity(name.len() + text.len() + 1);
+    push_form_component(&mut encoded, &name);
+    encoded.push('=');
+    push_form_component(&mut encoded, text);
+    QueryPair { name, encoded }
 }
 
 /// Appends the query pairs of a parameter in `style`.
@@ -218,13 +230,8 @@ pub(crate) fn query_pairs(
     explode: bool,
     out: &mut Vec<QueryPair>,
 ) -> Result<(), StepError> {
-    // The common case, a string in `form` style, without building its shape first.
     if let (Style::Form, Value::String(text)) = (style, value) {
-        let mut encoded = String::with_capacity(name.len() + text.len() + 1);
-        push_form_component(&mut encoded, &name);
-        encoded.push('=');
-        push_form_component(&mut encoded, text);
-        out.push(QueryPair { name, encoded });
+        out.push(form_pair(name, text));
         return Ok(());
     }
     let Some(shape) = Shape::of(value) else {
@@ -386,7 +393,7 @@ fn dot_or_empty(name: &str) -> StepError {
 /// path and appends the query pairs (already encoded `name=value`, joined with `&`).
 #[cfg(test)]
 pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Result<Url, StepError> {
-    join_url(parse_base_url(base_url)?, path, query)
+    join_url(&parse_base_url(base_url)?, path.to_owned(), query)
 }
 
 /// Parses and checks a base URL: `http` or `https`, no query, no fragment. A run parses each base
@@ -405,46 +412,50 @@ pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, StepError> {
 }
 
 /// [`build_url`] with a base URL parsed by [`parse_base_url`].
-pub(crate) fn join_url(base: Url, path: &str, query: &[QueryPair]) -> Result<Url, StepError> {
-    let mut url = if path.bytes().any(|byte| byte == b'?' || byte == b'#') {
-        // `set_path` would percent-encode these; parsing the joined text keeps their meaning.
-        let mut text = base.as_str().to_owned();
-        text.truncate(text.trim_end_matches('/').len());
-        if !path.starts_with('/') {
-            text.push('/');
-        }
-        text.push_str(path);
-        Url::parse(&text).map_err(|_| StepError::InvalidRequest {
-            message: "the base URL and the path template do not form a valid URL".into(),
-        })?
+///
+/// The base's path, the filled path and the query are joined into one reference relative to the
+/// base and resolved in one parse (`Url::join`): the base is not copied, and the URL's text is
+/// written once. A `?` or `#` in the path keeps its meaning, as if the whole URL had been written
+/// out.
+pub(crate) fn join_url(base: &Url, path: String, query: &[QueryPair]) -> Result<Url, StepError> {
+    // The filled path becomes the reference: it has room to spare (`fill_path_template`).
+    let base_path = base.path().trim_end_matches('/');
+    let mut relative = path;
+    if relative.is_empty() {
+        relative.push_str(base.path());
     } else {
-        // Only the path changes: setting it re-parses the path alone, not the whole URL.
-        let mut base = base;
-        if !path.is_empty() {
-            let base_path = base.path().trim_end_matches('/');
-            if base_path.is_empty() && path.starts_with('/') {
-                // A base URL without a path (the common case): the path as it is.
-                base.set_path(path);
-            } else {
-                let mut joined = base_path.to_owned();
-                if !path.starts_with('/') {
-                    joined.push('/');
-                }
-                joined.push_str(path);
-                base.set_path(&joined);
-            }
+        if !relative.starts_with('/') {
+            relative.insert(0, '/');
         }
-        base
+        relative.insert_str(0, base_path);
+    }
+    // A path with its own `?` or `#` (rare): the query parameters replace what follows its `?`.
+    let own_query = relative.contains(['?', '#']);
+    let mut query_text = String::new();
+    let text = if own_query { &mut query_text } else { &mut relative };
+    for (index, pair) in query.iter().enumerate() {
+        if index > 0 || !own_query {
+            text.push(if index == 0 { '?' } else { '&' });
+        }
+        text.push_str(&pair.encoded);
+    }
+    let invalid =
+        |_| StepError::InvalidRequest { message: "the base URL and the path template do not form a valid URL".into() };
+    // A reference starting with `//` (or `\\`, which the parser reads as `/`) would name another
+    // host: the path is set as a path instead.
+    let mut url = if relative.starts_with(['/', '\\']) && relative[1..].starts_with(['/', '\\']) {
+        let mut url = base.join("/").map_err(invalid)?;
+        let (path, after) = relative.split_at(relative.find(['?', '#']).unwrap_or(relative.len()));
+        url.set_path(path);
+        if !after.is_empty() {
+            url = url.join(after).map_err(invalid)?;
+        }
+        url
+    } else {
+        base.join(&relative).map_err(invalid)?
     };
-    if !query.is_empty() {
-        let mut text = String::with_capacity(query.iter().map(|pair| pair.encoded.len() + 1).sum());
-        for (index, pair) in query.iter().enumerate() {
-            if index > 0 {
-                text.push('&');
-            }
-            text.push_str(&pair.encoded);
-        }
-        url.set_query(Some(&text));
+    if own_query && !query.is_empty() {
+        url.set_query(Some(&query_text));
     }
     Ok(url)
 }

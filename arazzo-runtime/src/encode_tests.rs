@@ -22,8 +22,8 @@ fn simple_style_joins_arrays_and_objects_with_commas() {
     assert_eq!(simple(json!(42)).as_deref(), Some("42"));
     assert_eq!(simple(json!(true)).as_deref(), Some("true"));
     assert_eq!(simple(json!(["a,b", 1, null])).as_deref(), Some("a%2Cb,1"));
-    assert_eq!(header_value(&json!({"r": 1, "g": "x,y"}), false).as_deref(), Some("r,1,g,x,y"));
-    assert_eq!(header_value(&json!({"r": 1, "g": null}), true).as_deref(), Some("r=1"));
+    assert_eq!(header_text(&json!({"r": 1, "g": "x,y"}), false).as_deref(), Some("r,1,g,x,y"));
+    assert_eq!(header_text(&json!({"r": 1, "g": null}), true).as_deref(), Some("r=1"));
     assert_eq!(simple(json!(null)), None);
     assert_eq!(simple(json!([])), None);
     assert_eq!(simple(json!([null])), None);
@@ -221,6 +221,23 @@ fn base_and_path_join_without_double_slashes() {
     );
     assert_eq!(join("https://h/v1/", "keys"), Ok("https://h/v1/keys".into()));
     assert_eq!(join("http://127.0.0.1:8080", ""), Ok("http://127.0.0.1:8080/".into()));
+    assert_eq!(join("http://h/v1/", ""), Ok("http://h/v1/".into()));
+    // A path that starts like a network-path reference stays a path on the same host.
+    assert_eq!(join("http://h", "//evil.test/x"), Ok("http://h//evil.test/x".into()));
+    // Backslashes are slashes in `http` URLs; a path not starting with `/` gets one first.
+    assert_eq!(join("http://h", "\\\\evil.test/x"), Ok("http://h///evil.test/x".into()));
+    assert_eq!(join("http://h/v1", "//x"), Ok("http://h/v1//x".into()));
+}
+
+#[test]
+fn query_parameters_follow_the_path_and_replace_a_query_written_in_it() {
+    let pair = |name: &'static str, text: &str| form_pair(Cow::Borrowed(name), text);
+    let query = [pair("a", "1 2"), pair("b", "x&y")];
+    let join = |base: &str, path: &str, query: &[QueryPair]| build_url(base, path, query).map(|u| u.to_string());
+    assert_eq!(join("http://h/v1", "/p", &query), Ok("http://h/v1/p?a=1+2&b=x%26y".into()));
+    assert_eq!(join("http://h/v1", "/p?fixed=1", &[]), Ok("http://h/v1/p?fixed=1".into()));
+    assert_eq!(join("http://h/v1", "/p?fixed=1", &query), Ok("http://h/v1/p?a=1+2&b=x%26y".into()));
+    assert_eq!(join("http://h", "/p#top", &query), Ok("http://h/p?a=1+2&b=x%26y#top".into()));
 }
 
 #[test]

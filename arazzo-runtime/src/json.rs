@@ -1,44 +1,116 @@
 //! Building JSON request bodies from typed values.
 //!
-//! Every helper returns `Option<Value>` so that absent optional inputs nest naturally: an object
-//! field whose value is `None` is left out (not sent as `null`).
+//! An object or array borrows its members and is written straight to JSON text when the request
+//! is built, without a `serde_json::Value` in between. An object field whose value is absent
+//! (`None`) is left out, not sent as `null`; an absent array item is `null`, to keep positions.
 //!
 //! ```
-//! use arazzo_runtime::json;
+//! use arazzo_runtime::{ParamValue, json};
 //!
 //! let expires: Option<i64> = None;
-//! let body = json::object([
-//!     ("user_id", json::value("u_1")),
-//!     ("expires_at_seconds", json::value(&expires)),
-//!     ("scopes", json::array([json::value("read"), json::value("write")])),
-//! ]);
-//! assert_eq!(body, Some(serde_json::json!({"user_id": "u_1", "scopes": ["read", "write"]})));
+//! let scopes = json::array([&"read", &"write"]);
+//! let body = json::object([("user_id", &"u_1"), ("expires_at_seconds", &expires), ("scopes", &scopes)]);
+//! assert_eq!(body.to_json(), Some(serde_json::json!({"user_id": "u_1", "scopes": ["read", "write"]})));
 //! ```
 
 use serde_json::{Map, Value};
 
-use crate::param::ParamValue;
+use crate::SecretString;
+use crate::param::{ParamValue, write_items, write_serialized};
+
+/// A member of a JSON object or array: any [`ParamValue`].
+pub type Member<'a> = &'a (dyn ParamValue + Sync);
 
 /// The JSON form of a value; `None` when it is absent.
 pub fn value<T: ParamValue + ?Sized>(v: &T) -> Option<Value> {
     v.to_json()
 }
 
-/// An object of the given fields, in order; fields whose value is `None` are dropped.
-pub fn object<'a>(fields: impl IntoIterator<Item = (&'a str, Option<Value>)>) -> Option<Value> {
-    let map: Map<String, Value> =
-        fields.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect();
-    Some(Value::Object(map))
+/// An object of the given fields, in order; fields whose value is absent are left out.
+pub fn object<'a, const N: usize>(fields: [(&'a str, Member<'a>); N]) -> Object<'a, N> {
+    Object(fields)
 }
 
-/// An array of the given items; `None` items become `null` to keep positions.
-pub fn array(items: impl IntoIterator<Item = Option<Value>>) -> Option<Value> {
-    Some(Value::Array(items.into_iter().map(|item| item.unwrap_or(Value::Null)).collect()))
+/// An array of the given items; absent items become `null`, to keep positions.
+pub fn array<'a, const N: usize>(items: [Member<'a>; N]) -> Array<'a, N> {
+    Array(items)
 }
 
-/// A literal written in the workflow document.
-pub fn literal(v: Value) -> Option<Value> {
-    Some(v)
+/// A JSON object built by [`object`].
+#[derive(Clone, Copy)]
+pub struct Object<'a, const N: usize>([(&'a str, Member<'a>); N]);
+
+/// A JSON array built by [`array`].
+#[derive(Clone, Copy)]
+pub struct Array<'a, const N: usize>([Member<'a>; N]);
+
+/// JSON `null`, written in the workflow document.
+#[derive(Clone, Copy, Debug)]
+pub struct Null;
+
+impl<const N: usize> ParamValue for Object<'_, N> {
+    fn to_json(&self) -> Option<Value> {
+        let map: Map<String, Value> =
+            self.0.iter().filter_map(|(name, value)| Some(((*name).to_owned(), value.to_json()?))).collect();
+        Some(Value::Object(map))
+    }
+
+    fn collect_secrets(&self, out: &mut Vec<SecretString>) {
+        self.0.iter().for_each(|(_, value)| value.collect_secrets(out));
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        write_fields(out, &self.0);
+        true
+    }
+}
+
+/// Appends a JSON object of `fields`, absent ones left out. Not generic, so that objects of every
+/// size share one copy.
+fn write_fields(out: &mut Vec<u8>, fields: &[(&str, Member<'_>)]) {
+    out.push(b'{');
+    let mut first = true;
+    for (name, value) in fields {
+        let before = out.len();
+        if !first {
+            out.push(b',');
+        }
+        write_serialized(out, *name);
+        out.push(b':');
+        if value.write_json(out) {
+            first = false;
+        } else {
+            // Absent: the field is left out.
+            out.truncate(before);
+        }
+    }
+    out.push(b'}');
+}
+
+impl<const N: usize> ParamValue for Array<'_, N> {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::Array(self.0.iter().map(|item| item.to_json().unwrap_or(Value::Null)).collect()))
+    }
+
+    fn collect_secrets(&self, out: &mut Vec<SecretString>) {
+        self.0.iter().for_each(|item| item.collect_secrets(out));
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        write_items(out, self.0.iter().map(|item| *item as &dyn ParamValue));
+        true
+    }
+}
+
+impl ParamValue for Null {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::Null)
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        out.extend_from_slice(b"null");
+        true
+    }
 }
 
 /// A value as JSON text, for a payload written as JSON text with embedded expressions: an absent
@@ -81,21 +153,50 @@ mod tests {
         assert_eq!(string_content(&SecretString::from("s\"x")), r#"s\"x"#);
     }
 
+    /// The JSON text written straight from the value, checked against the `serde_json::Value`
+    /// built from it: both must say the same.
+    fn written<V: ParamValue + ?Sized>(value: &V) -> Option<String> {
+        let mut out = Vec::new();
+        let present = value.write_json(&mut out);
+        let text = String::from_utf8(out).expect("JSON text is UTF-8");
+        assert_eq!(present.then(|| text.clone()), value.to_json().map(|json| json.to_string()));
+        present.then_some(text)
+    }
+
     #[test]
     fn object_drops_absent_fields_and_keeps_order() {
-        let body = object([
-            ("z", value(&1_i64)),
-            ("gone", value(&None::<String>)),
-            ("a", value("x")),
-            ("null", literal(Value::Null)),
-        ]);
-        let text = body.map(|v| v.to_string());
-        assert_eq!(text.as_deref(), Some(r#"{"z":1,"a":"x","null":null}"#));
+        let gone = None::<String>;
+        let body = object([("z", &1_i64), ("gone", &gone), ("a", &"x"), ("null", &Null)]);
+        assert_eq!(written(&body).as_deref(), Some(r#"{"z":1,"a":"x","null":null}"#));
+        // Absent fields first, last and alone leave no stray comma.
+        let first_last = object([("gone", &gone), ("a", &"x"), ("also", &gone)]);
+        assert_eq!(written(&first_last).as_deref(), Some(r#"{"a":"x"}"#));
+        assert_eq!(written(&object([("gone", &gone)])).as_deref(), Some("{}"));
+        assert_eq!(written(&object([])).as_deref(), Some("{}"));
     }
 
     #[test]
     fn array_keeps_positions_of_absent_items() {
-        assert_eq!(array([value("a"), None, value(&true)]), Some(json!(["a", null, true])));
+        let gone = None::<String>;
+        assert_eq!(written(&array([&"a", &gone, &true])).as_deref(), Some(r#"["a",null,true]"#));
+        assert_eq!(written(&array([])).as_deref(), Some("[]"));
+    }
+
+    #[test]
+    fn nested_objects_and_arrays_escape_names_and_strings() {
+        let key = SecretString::from("k\"1");
+        let inner = object([("a\"b", &"line\nbreak"), ("secret", &key)]);
+        let list = array([&inner, &2.5_f64]);
+        let body = object([("outer", &inner), ("list", &list)]);
+        assert_eq!(
+            written(&body).as_deref(),
+            Some(
+                r#"{"outer":{"a\"b":"line\nbreak","secret":"k\"1"},"list":[{"a\"b":"line\nbreak","secret":"k\"1"},2.5]}"#
+            )
+        );
+        let mut secrets = Vec::new();
+        body.collect_secrets(&mut secrets);
+        assert_eq!(secrets.iter().map(SecretString::expose_secret).collect::<Vec<_>>(), ["k\"1", "k\"1"]);
     }
 
     #[test]
@@ -111,5 +212,24 @@ mod tests {
         assert_eq!(value(&vec!["a".to_owned(), "b".to_owned()]), Some(json!(["a", "b"])));
         assert_eq!(value(&Some(5_i64)), Some(json!(5)));
         assert_eq!(value(&json!({"k": [1]})), Some(json!({"k": [1]})));
+    }
+
+    #[test]
+    fn values_of_every_parameter_type_written_as_text() {
+        assert_eq!(written("s\u{7}").as_deref(), Some(r#""s\u0007""#));
+        assert_eq!(written(&String::from("s")).as_deref(), Some(r#""s""#));
+        assert_eq!(written(&-3_i32).as_deref(), Some("-3"));
+        assert_eq!(written(&u64::MAX).as_deref(), Some("18446744073709551615"));
+        assert_eq!(written(&i64::MIN).as_deref(), Some("-9223372036854775808"));
+        assert_eq!(written(&1.5_f64).as_deref(), Some("1.5"));
+        assert_eq!(written(&0.1_f64).as_deref(), Some("0.1"));
+        assert_eq!(written(&f64::NAN), None);
+        assert_eq!(written(&f64::INFINITY), None);
+        assert_eq!(written(&false).as_deref(), Some("false"));
+        assert_eq!(written(&SecretString::from("k")).as_deref(), Some(r#""k""#));
+        assert_eq!(written(&vec![Some(1_i64), None]).as_deref(), Some("[1,null]"));
+        assert_eq!(written(&None::<i64>), None);
+        assert_eq!(written(&Some(5_i64)).as_deref(), Some("5"));
+        assert_eq!(written(&json!({"k": [1, "é"]})).as_deref(), Some(r#"{"k":[1,"é"]}"#));
     }
 }

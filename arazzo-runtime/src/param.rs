@@ -1,12 +1,16 @@
 //! Values that fill parameters and body fields: the conversions generated code relies on.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::secret::SecretString;
 
 /// A value that can fill a parameter or a body field.
 ///
-/// `to_json` returning `None` means "absent": the parameter or field is left out.
+/// `to_json` returning `None` means "absent": the parameter or field is left out. The other
+/// methods have defaults built on `to_json`; the types of this crate override them so that the
+/// common cases (a string parameter, a body of strings and numbers) are encoded straight from the
+/// value, without building a `serde_json::Value` first.
 pub trait ParamValue {
     /// The value as JSON, or `None` when absent.
     fn to_json(&self) -> Option<Value>;
@@ -15,17 +19,52 @@ pub trait ParamValue {
     /// than copied: the request marks parameters built from them as sensitive and scrubs them from
     /// error excerpts.
     fn collect_secrets(&self, _out: &mut Vec<SecretString>) {}
+
+    /// The value's text when it is a string (`None` for every other value, and when absent).
+    fn as_str(&self) -> Option<&str> {
+        None
+    }
+
+    /// Appends the value's JSON text to `out`, or nothing when it is absent (`false`).
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        match self.to_json() {
+            Some(value) => {
+                write_serialized(out, &value);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Appends the JSON text of `value`. Writing to a `Vec` cannot fail, and neither can serializing
+/// a string, a number, a boolean or a `serde_json::Value` (whose keys are strings).
+pub(crate) fn write_serialized<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let _infallible = serde_json::to_writer(out, value);
 }
 
 impl ParamValue for str {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.to_owned()))
     }
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        write_serialized(out, self);
+        true
+    }
 }
 
 impl ParamValue for String {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.clone()))
+    }
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        self.as_str().write_json(out)
     }
 }
 
@@ -36,6 +75,12 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn collect_secrets(&self, out: &mut Vec<SecretString>) {
         (**self).collect_secrets(out);
     }
+    fn as_str(&self) -> Option<&str> {
+        (**self).as_str()
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        (**self).write_json(out)
+    }
 }
 
 macro_rules! integer_param_value {
@@ -43,6 +88,10 @@ macro_rules! integer_param_value {
         impl ParamValue for $t {
             fn to_json(&self) -> Option<Value> {
                 Some(Value::from(*self))
+            }
+            fn write_json(&self, out: &mut Vec<u8>) -> bool {
+                write_serialized(out, self);
+                true
             }
         }
     )*};
@@ -54,11 +103,22 @@ impl ParamValue for f64 {
     fn to_json(&self) -> Option<Value> {
         serde_json::Number::from_f64(*self).map(Value::Number)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        let finite = self.is_finite();
+        if finite {
+            write_serialized(out, self);
+        }
+        finite
+    }
 }
 
 impl ParamValue for bool {
     fn to_json(&self) -> Option<Value> {
         Some(Value::Bool(*self))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        write_serialized(out, self);
+        true
     }
 }
 
@@ -68,6 +128,12 @@ impl ParamValue for SecretString {
     }
     fn collect_secrets(&self, out: &mut Vec<SecretString>) {
         out.push(self.clone());
+    }
+    fn as_str(&self) -> Option<&str> {
+        Some(self.expose_secret())
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        self.expose_secret().write_json(out)
     }
 }
 
@@ -81,6 +147,24 @@ impl<T: ParamValue> ParamValue for [T] {
             item.collect_secrets(out);
         }
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        write_items(out, self.iter().map(|item| item as &dyn ParamValue));
+        true
+    }
+}
+
+/// Appends a JSON array of `items`, absent ones as `null` (positions are kept).
+pub(crate) fn write_items<'v>(out: &mut Vec<u8>, items: impl Iterator<Item = &'v dyn ParamValue>) {
+    out.push(b'[');
+    for (index, item) in items.enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        if !item.write_json(out) {
+            out.extend_from_slice(b"null");
+        }
+    }
+    out.push(b']');
 }
 
 impl<T: ParamValue> ParamValue for Vec<T> {
@@ -89,6 +173,9 @@ impl<T: ParamValue> ParamValue for Vec<T> {
     }
     fn collect_secrets(&self, out: &mut Vec<SecretString>) {
         self.as_slice().collect_secrets(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        self.as_slice().write_json(out)
     }
 }
 
@@ -101,11 +188,75 @@ impl<T: ParamValue> ParamValue for Option<T> {
             value.collect_secrets(out);
         }
     }
+    fn as_str(&self) -> Option<&str> {
+        self.as_ref()?.as_str()
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        self.as_ref().is_some_and(|value| value.write_json(out))
+    }
 }
 
 impl ParamValue for Value {
     fn to_json(&self) -> Option<Value> {
         Some(self.clone())
+    }
+    fn as_str(&self) -> Option<&str> {
+        Value::as_str(self)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        write_serialized(out, self);
+        true
+    }
+}
+
+/// A parameter value as a request holds it: borrowed, encoded only when the request is sent.
+#[derive(Clone, Copy)]
+pub struct ParamRef<'a>(ParamRefInner<'a>);
+
+#[derive(Clone, Copy)]
+enum ParamRefInner<'a> {
+    Str(&'a str),
+    Value(&'a (dyn ParamValue + Sync)),
+}
+
+impl<'a> ParamRef<'a> {
+    pub(crate) fn to_json(self) -> Option<Value> {
+        match self.0 {
+            ParamRefInner::Str(text) => text.to_json(),
+            ParamRefInner::Value(value) => value.to_json(),
+        }
+    }
+
+    pub(crate) fn collect_secrets(self, out: &mut Vec<SecretString>) {
+        if let ParamRefInner::Value(value) = self.0 {
+            value.collect_secrets(out);
+        }
+    }
+
+    pub(crate) fn as_str(self) -> Option<&'a str> {
+        match self.0 {
+            ParamRefInner::Str(text) => Some(text),
+            ParamRefInner::Value(value) => value.as_str(),
+        }
+    }
+}
+
+/// What the request builders take as a value: a reference to any [`ParamValue`] (`&inputs.id`,
+/// `&10_i64`, `&Some(key)`), or a string slice (`"app_1"`).
+pub trait IntoParamRef<'a> {
+    /// The value, borrowed.
+    fn into_param_ref(self) -> ParamRef<'a>;
+}
+
+impl<'a, V: ParamValue + Sync> IntoParamRef<'a> for &'a V {
+    fn into_param_ref(self) -> ParamRef<'a> {
+        ParamRef(ParamRefInner::Value(self))
+    }
+}
+
+impl<'a> IntoParamRef<'a> for &'a str {
+    fn into_param_ref(self) -> ParamRef<'a> {
+        ParamRef(ParamRefInner::Str(self))
     }
 }
 

@@ -13,6 +13,7 @@ use crate::encode::{self, Location};
 use crate::error::StepError;
 use crate::multipart;
 pub use crate::param::ParamValue;
+use crate::param::{IntoParamRef, ParamRef};
 use crate::secret::{BasicCredentials, SecretString};
 use crate::sent::SentRequest;
 
@@ -146,18 +147,19 @@ enum Credential {
     Bearer(SecretString),
     /// The user name and password, already joined and base64-encoded.
     Basic(SecretString),
-    Header(String, SecretString),
-    Query(String, SecretString),
-    Cookie(String, SecretString),
+    Header(Cow<'static, str>, SecretString),
+    Query(Cow<'static, str>, SecretString),
+    Cookie(Cow<'static, str>, SecretString),
 }
 
 /// A path, query, header or cookie parameter as recorded; checked and encoded when sent.
 #[derive(Clone)]
-struct Param {
+struct Param<'a> {
     /// Names from generated code are `&'static str`: not copied.
     name: Cow<'static, str>,
-    /// `None` when absent: left out (a path parameter then has no value).
-    value: Option<Value>,
+    /// Borrowed until the request is sent: encoded straight from the value then. Absent
+    /// (`None`) values are left out (a path parameter then has no value).
+    value: ParamRef<'a>,
     style: Style,
     explode: bool,
     /// Headers built from secrets are marked sensitive.
@@ -166,13 +168,20 @@ struct Param {
 
 #[derive(Clone)]
 enum Body {
-    Json(Value),
+    /// The JSON text, written when the body was given.
+    Json(Vec<u8>),
     Form(Value),
-    Raw { content_type: String, bytes: Vec<u8> },
+    Raw {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
     Multipart(Value),
 }
 
 /// One request of a step. Built with chained calls; nothing is validated until it is sent.
+///
+/// Parameter values are borrowed (`'a`) until then, and encoded straight from them: build the
+/// request where it is sent, or keep the values alive as long as the request.
 ///
 /// ```
 /// use arazzo_runtime::{Method, Request, SecretString};
@@ -187,13 +196,13 @@ enum Body {
 /// assert!(!format!("{request:?}").contains("sk_test"));
 /// ```
 #[derive(Clone)]
-pub struct Request {
+pub struct Request<'a> {
     method: Method,
     path_template: Cow<'static, str>,
-    path_params: Vec<Param>,
-    query: Vec<Param>,
-    headers: Vec<Param>,
-    cookies: Vec<Param>,
+    path_params: Vec<Param<'a>>,
+    query: Vec<Param<'a>>,
+    headers: Vec<Param<'a>>,
+    cookies: Vec<Param<'a>>,
     credentials: Vec<Credential>,
     body: Option<Body>,
     secrets: Vec<SecretString>,
@@ -223,7 +232,7 @@ pub(crate) struct Prepared {
     pub(crate) sent: Option<Box<SentRequest>>,
 }
 
-impl Request {
+impl<'a> Request<'a> {
     /// A request for `method` and the operation's path template, e.g. `/api/v1/app/{app_id}`.
     pub fn new(method: Method, path_template: impl Into<Cow<'static, str>>) -> Self {
         Self {
@@ -257,23 +266,24 @@ impl Request {
         self.path_template.clone()
     }
 
-    fn param<V: ParamValue + ?Sized>(
+    fn param(
         &mut self,
         name: impl Into<Cow<'static, str>>,
-        value: &V,
+        value: impl IntoParamRef<'a>,
         style: Style,
         explode: bool,
-    ) -> Param {
+    ) -> Param<'a> {
+        let value = value.into_param_ref();
         let before = self.secrets.len();
         value.collect_secrets(&mut self.secrets);
         let sensitive = self.secrets.len() > before;
-        Param { name: name.into(), value: value.to_json(), style, explode, sensitive }
+        Param { name: name.into(), value, style, explode, sensitive }
     }
 
     /// Fills the `{name}` placeholder. The value is percent-encoded as exactly one path segment
     /// (`simple` style, not exploded: arrays `a,b`, objects `k,v`).
     /// A placeholder left without a value fails the step with an error naming it.
-    pub fn path_param<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
+    pub fn path_param(self, name: impl Into<Cow<'static, str>>, value: impl IntoParamRef<'a>) -> Self {
         self.path_param_styled(name, value, Style::Simple, false)
     }
 
@@ -281,10 +291,10 @@ impl Request {
     /// Every piece of data is percent-encoded, so the value stays inside its path segment; a
     /// value that would leave the segment empty, `.` or `..` fails the step, as does a
     /// placeholder left without a value.
-    pub fn path_param_styled<V: ParamValue + ?Sized>(
+    pub fn path_param_styled(
         mut self,
         name: impl Into<Cow<'static, str>>,
-        value: &V,
+        value: impl IntoParamRef<'a>,
         style: Style,
         explode: bool,
     ) -> Self {
@@ -295,16 +305,16 @@ impl Request {
 
     /// Adds a query parameter (form style, exploded: arrays repeat the name). Absent values
     /// (`None`) are left out.
-    pub fn query_param<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
+    pub fn query_param(self, name: impl Into<Cow<'static, str>>, value: impl IntoParamRef<'a>) -> Self {
         self.query_param_styled(name, value, Style::Form, true)
     }
 
     /// Adds a query parameter in `style` (`Form`, `SpaceDelimited`, `PipeDelimited` or
     /// `DeepObject`; see [`Style`]). Absent values (`None`) are left out.
-    pub fn query_param_styled<V: ParamValue + ?Sized>(
+    pub fn query_param_styled(
         mut self,
         name: impl Into<Cow<'static, str>>,
-        value: &V,
+        value: impl IntoParamRef<'a>,
         style: Style,
         explode: bool,
     ) -> Self {
@@ -316,16 +326,16 @@ impl Request {
     /// Adds a header (appended: setting a name twice sends it twice). Secret values, and values
     /// of `Authorization`, `Proxy-Authorization` and `Cookie`, are marked sensitive.
     /// A value with CR, LF or another forbidden byte fails the step; nothing is sent.
-    pub fn header<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
+    pub fn header(self, name: impl Into<Cow<'static, str>>, value: impl IntoParamRef<'a>) -> Self {
         self.header_styled(name, value, Style::Simple, false)
     }
 
     /// Adds a header in `style` (only `Simple` is allowed in headers; `explode` sends objects as
     /// `k=v,k=v`). Otherwise as [`Request::header`].
-    pub fn header_styled<V: ParamValue + ?Sized>(
+    pub fn header_styled(
         mut self,
         name: impl Into<Cow<'static, str>>,
-        value: &V,
+        value: impl IntoParamRef<'a>,
         style: Style,
         explode: bool,
     ) -> Self {
@@ -336,16 +346,16 @@ impl Request {
 
     /// Adds a cookie; all cookies go in one `Cookie` header, values percent-encoded. Arrays and
     /// objects are exploded: `name=a; name=b`, `k1=v1; k2=v2`.
-    pub fn cookie<V: ParamValue + ?Sized>(self, name: impl Into<Cow<'static, str>>, value: &V) -> Self {
+    pub fn cookie(self, name: impl Into<Cow<'static, str>>, value: impl IntoParamRef<'a>) -> Self {
         self.cookie_styled(name, value, Style::Form, true)
     }
 
     /// Adds a cookie in `style` (only `Form` is allowed in cookies; unexploded arrays and
     /// objects are one cookie, `name=a,b`). Otherwise as [`Request::cookie`].
-    pub fn cookie_styled<V: ParamValue + ?Sized>(
+    pub fn cookie_styled(
         mut self,
         name: impl Into<Cow<'static, str>>,
-        value: &V,
+        value: impl IntoParamRef<'a>,
         style: Style,
         explode: bool,
     ) -> Self {
@@ -375,36 +385,42 @@ impl Request {
     }
 
     /// An API key in header `name`, unless the request sets that header itself.
-    pub fn api_key_header(self, name: &str, key: &SecretString) -> Self {
-        self.credential(Credential::Header(name.to_owned(), key.clone()), key)
+    pub fn api_key_header(self, name: impl Into<Cow<'static, str>>, key: &SecretString) -> Self {
+        self.credential(Credential::Header(name.into(), key.clone()), key)
     }
 
     /// A header whose value is the token as is (Backblaze B2 takes its authorization token
     /// without a scheme), unless the request sets that header itself.
-    pub fn raw_auth_header(self, name: &str, token: &SecretString) -> Self {
+    pub fn raw_auth_header(self, name: impl Into<Cow<'static, str>>, token: &SecretString) -> Self {
         self.api_key_header(name, token)
     }
 
     /// An API key in query parameter `name`, unless the request sets that parameter itself.
-    pub fn api_key_query(self, name: &str, key: &SecretString) -> Self {
-        self.credential(Credential::Query(name.to_owned(), key.clone()), key)
+    pub fn api_key_query(self, name: impl Into<Cow<'static, str>>, key: &SecretString) -> Self {
+        self.credential(Credential::Query(name.into(), key.clone()), key)
     }
 
     /// An API key in cookie `name`, unless the request sets that cookie itself.
-    pub fn api_key_cookie(self, name: &str, key: &SecretString) -> Self {
-        self.credential(Credential::Cookie(name.to_owned(), key.clone()), key)
+    pub fn api_key_cookie(self, name: impl Into<Cow<'static, str>>, key: &SecretString) -> Self {
+        self.credential(Credential::Cookie(name.into(), key.clone()), key)
     }
 
-    /// A JSON body (`Content-Type: application/json` unless set). `None` sends no body, so an
-    /// optional body built with [`crate::json::object`] can be passed directly.
-    pub fn json_body(mut self, body: impl Into<Option<Value>>) -> Self {
-        self.body = body.into().map(Body::Json);
+    /// A JSON body (`Content-Type: application/json` unless set), written at once from the value
+    /// (a [`crate::json::object`], a `serde_json::Value`, any [`ParamValue`]). An absent value
+    /// (`None`) sends no body. Secrets inside it are scrubbed from error excerpts.
+    pub fn json_body<V: ParamValue + ?Sized>(mut self, body: &V) -> Self {
+        body.collect_secrets(&mut self.secrets);
+        // As `serde_json::to_vec` starts: room for a typical small body, without regrowing.
+        let mut bytes = Vec::with_capacity(128);
+        self.body = body.write_json(&mut bytes).then_some(Body::Json(bytes));
         self
     }
 
     /// An `application/x-www-form-urlencoded` body from a JSON object (arrays repeat the name).
-    pub fn form_body(mut self, body: impl Into<Option<Value>>) -> Self {
-        self.body = body.into().map(Body::Form);
+    /// An absent value (`None`) sends no body.
+    pub fn form_body<V: ParamValue + ?Sized>(mut self, body: &V) -> Self {
+        body.collect_secrets(&mut self.secrets);
+        self.body = body.to_json().map(Body::Form);
         self
     }
 
@@ -424,8 +440,9 @@ impl Request {
     /// The boundary is derived from the content (the same body always gives the same bytes) and
     /// never occurs inside it. `Content-Type` is always `multipart/form-data; boundary=...`,
     /// replacing one set by the request, since only this body knows its boundary.
-    pub fn multipart_body(mut self, body: impl Into<Option<Value>>) -> Self {
-        self.body = body.into().map(Body::Multipart);
+    pub fn multipart_body<V: ParamValue + ?Sized>(mut self, body: &V) -> Self {
+        body.collect_secrets(&mut self.secrets);
+        self.body = body.to_json().map(Body::Multipart);
         self
     }
 
@@ -476,12 +493,14 @@ impl Request {
     /// Checks and encodes the request against `base_url`.
     #[cfg(test)]
     pub(crate) fn prepare(self, base_url: &str) -> Result<Prepared, StepError> {
-        self.prepare_at(encode::parse_base_url(base_url)?)
+        self.prepare_at(&encode::parse_base_url(base_url)?)
     }
 
     /// Checks and encodes the request against `base`, a base URL checked by
     /// [`encode::parse_base_url`].
-    pub(crate) fn prepare_at(self, base: reqwest::Url) -> Result<Prepared, StepError> {
+    pub(crate) fn prepare_at(self, base: &reqwest::Url) -> Result<Prepared, StepError> {
+        // Values are read straight from the borrowed parameters: a string (the common case) as its
+        // text, anything else through its JSON form, which the encoders take.
         let located = [
             (Location::Path, &self.path_params),
             (Location::Query, &self.query),
@@ -496,21 +515,34 @@ impl Request {
 
         let path = encode::fill_path_template(&self.path_template, |name| {
             let param = self.path_params.iter().rev().find(|param| param.name == name)?;
-            encode::path_value(name, param.value.as_ref()?, param.style, param.explode)
+            match (param.style, param.value.as_str()) {
+                (Style::Simple, Some(text)) => Some(encode::path_segment(text)),
+                _ => encode::path_value(name, &param.value.to_json()?, param.style, param.explode)
+                    .map(|text| Cow::Owned(text.into_owned())),
+            }
         })?;
 
         let mut query = Vec::new();
-        for param in self.query {
-            if let Some(value) = &param.value {
-                encode::query_pairs(param.name, value, param.style, param.explode, &mut query)?;
+        for param in &self.query {
+            match (param.style, param.value.as_str()) {
+                (Style::Form, Some(text)) => query.push(encode::form_pair(param.name.clone(), text)),
+                _ => {
+                    if let Some(value) = param.value.to_json() {
+                        encode::query_pairs(param.name.clone(), &value, param.style, param.explode, &mut query)?;
+                    }
+                }
             }
         }
 
         let mut headers = HeaderMap::new();
         let mut cookies = Vec::new();
         for param in &self.headers {
-            let Some(text) = param.value.as_ref().and_then(|value| encode::header_value(value, param.explode)) else {
-                continue;
+            let text = match param.value.as_str() {
+                Some(text) => Cow::Borrowed(text),
+                None => match param.value.to_json().and_then(|value| encode::header_text(&value, param.explode)) {
+                    Some(text) => Cow::Owned(text),
+                    None => continue,
+                },
             };
             if param.name.eq_ignore_ascii_case("cookie") {
                 cookies.push(text.into_owned());
@@ -526,8 +558,8 @@ impl Request {
                 return Err(invalid(format!("cookie name {:?} is not valid", param.name)));
             }
             let mut pairs = Vec::new();
-            if let Some(value) = &param.value {
-                encode::cookie_pairs(&param.name, value, param.explode, &mut pairs);
+            if let Some(value) = param.value.to_json() {
+                encode::cookie_pairs(&param.name, &value, param.explode, &mut pairs);
             }
             for (name, text) in pairs {
                 cookies.push(format!("{name}={text}"));
@@ -559,20 +591,18 @@ impl Request {
                     }
                 }
                 Credential::Query(name, key) => {
-                    if !query.iter().any(|pair| &pair.name == name) {
-                        let encoded =
-                            format!("{}={}", encode::form_component(name), encode::form_component(key.expose_secret()));
-                        query.push(encode::QueryPair { name: Cow::Owned(name.clone()), encoded });
+                    if !query.iter().any(|pair| pair.name == *name) {
+                        query.push(encode::form_pair(name.clone(), key.expose_secret()));
                     }
                 }
                 Credential::Cookie(name, key) => {
                     if !encode::is_cookie_name(name) {
                         return Err(invalid(format!("cookie name {name:?} is not valid")));
                     }
-                    let set_by_header = cookies.iter().any(|text| {
-                        text.split(';').any(|pair| pair.trim_start().split('=').next() == Some(name.as_str()))
-                    });
-                    if !set_by_header && !cookie_names.contains(name) {
+                    let set_by_header = cookies
+                        .iter()
+                        .any(|text| text.split(';').any(|pair| pair.trim_start().split('=').next() == Some(&**name)));
+                    if !set_by_header && !cookie_names.iter().any(|known| known == name) {
                         let encoded = encode::percent_encode(key.expose_secret());
                         cookies.push(format!("{name}={encoded}"));
                     }
@@ -588,11 +618,12 @@ impl Request {
         // are not copied.
         let (body, sent_body) = match self.body {
             None => (None, None),
-            Some(Body::Json(value)) => {
+            Some(Body::Json(bytes)) => {
                 set_content_type(&mut headers, HeaderValue::from_static("application/json"));
-                let bytes =
-                    serde_json::to_vec(&value).map_err(|_| invalid("the JSON body could not be serialized".into()))?;
-                (Some(bytes), Some(value))
+                // Criteria that read the body read it as JSON: parsed back only for them. The
+                // text was written here, so it parses.
+                let value = if self.keep_sent { serde_json::from_slice(&bytes).ok() } else { None };
+                (Some(bytes), value)
             }
             Some(Body::Form(value)) => {
                 set_content_type(&mut headers, HeaderValue::from_static("application/x-www-form-urlencoded"));
@@ -614,10 +645,14 @@ impl Request {
             }
         };
 
-        let url = encode::join_url(base, &path, &query)?;
+        let url = encode::join_url(base, path, &query)?;
         let sent = self.keep_sent.then(|| {
             Box::new(SentRequest {
-                path_params: self.path_params.into_iter().map(|param| (param.name.into_owned(), param.value)).collect(),
+                path_params: self
+                    .path_params
+                    .into_iter()
+                    .map(|param| (param.name.into_owned(), param.value.to_json()))
+                    .collect(),
                 body: sent_body,
                 ..SentRequest::default()
             })
@@ -635,10 +670,10 @@ impl Request {
     }
 }
 
-impl fmt::Debug for Request {
+impl fmt::Debug for Request<'_> {
     /// Names only: values may be secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn names(params: &[Param]) -> Vec<&str> {
+        fn names<'p>(params: &'p [Param<'_>]) -> Vec<&'p str> {
             params.iter().map(|param| &*param.name).collect()
         }
         f.debug_struct("Request")

@@ -174,23 +174,23 @@ fn cookies_share_one_header_with_encoded_values() {
 
 #[test]
 fn json_bodies_set_the_content_type_unless_given() {
-    let prepared = prepare(Request::new(Method::Post, "/").json_body(json!({"a": [1, "b"]})));
+    let prepared = prepare(Request::new(Method::Post, "/").json_body(&json!({"a": [1, "b"]})));
     assert_eq!(prepared.body.as_deref(), Some(br#"{"a":[1,"b"]}"#.as_slice()));
     assert_eq!(header(&prepared, "content-type"), ["application/json"]);
 
     let custom = prepare(
-        Request::new(Method::Post, "/").header("Content-Type", "application/vnd.api+json").json_body(Some(json!({}))),
+        Request::new(Method::Post, "/").header("Content-Type", "application/vnd.api+json").json_body(&Some(json!({}))),
     );
     assert_eq!(header(&custom, "content-type"), ["application/vnd.api+json"]);
 
-    let none = prepare(Request::new(Method::Post, "/").json_body(None));
+    let none = prepare(Request::new(Method::Post, "/").json_body(&None::<Value>));
     assert!(none.body.is_none());
     assert!(!none.headers.contains_key(header::CONTENT_TYPE));
 }
 
 #[test]
 fn form_bodies_are_urlencoded() {
-    let prepared = prepare(Request::new(Method::Post, "/").form_body(json!({"a": "x y", "b": [1, 2]})));
+    let prepared = prepare(Request::new(Method::Post, "/").form_body(&json!({"a": "x y", "b": [1, 2]})));
     assert_eq!(prepared.body.as_deref(), Some(b"a=x+y&b=1&b=2".as_slice()));
     assert_eq!(header(&prepared, "content-type"), ["application/x-www-form-urlencoded"]);
 }
@@ -219,7 +219,7 @@ fn debug_shows_names_but_no_values() {
         .header("X-H", "header-value")
         .cookie("c", "cookie-value")
         .bearer_auth(&SecretString::from("token-value"))
-        .json_body(json!({"k": "body-value"}));
+        .json_body(&json!({"k": "body-value"}));
     let debug = format!("{request:?}");
     assert!(debug.contains("\"X-H\"") && debug.contains("\"q\""), "{debug}");
     assert!(!debug.contains("-value"), "{debug}");
@@ -343,7 +343,7 @@ fn raw_bodies_are_sent_as_is_with_their_media_type_unless_given() {
 
 #[test]
 fn the_last_body_wins() {
-    let prepared = prepare(Request::new(Method::Post, "/").json_body(json!({"a": 1})).raw_body("text/plain", "x"));
+    let prepared = prepare(Request::new(Method::Post, "/").json_body(&json!({"a": 1})).raw_body("text/plain", "x"));
     assert_eq!(prepared.body.as_deref(), Some(b"x".as_slice()));
     assert_eq!(header(&prepared, "content-type"), ["text/plain"]);
 }
@@ -351,7 +351,9 @@ fn the_last_body_wins() {
 #[test]
 fn multipart_bodies_always_carry_their_boundary() {
     let prepared = prepare(
-        Request::new(Method::Post, "/").header("Content-Type", "multipart/form-data").multipart_body(json!({"a": "1"})),
+        Request::new(Method::Post, "/")
+            .header("Content-Type", "multipart/form-data")
+            .multipart_body(&json!({"a": "1"})),
     );
     let content_type = header(&prepared, "content-type");
     assert_eq!(content_type.len(), 1);
@@ -359,21 +361,22 @@ fn multipart_bodies_always_carry_their_boundary() {
     let expected = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--{boundary}--\r\n");
     assert_eq!(prepared.body.as_deref(), Some(expected.as_bytes()));
 
-    let none = prepare(Request::new(Method::Post, "/").multipart_body(None));
+    let none = prepare(Request::new(Method::Post, "/").multipart_body(&None::<Value>));
     assert!(none.body.is_none() && !none.headers.contains_key(header::CONTENT_TYPE));
 
-    let error = Request::new(Method::Post, "/").multipart_body(json!(["not", "an", "object"])).prepare(BASE).err();
+    let error = Request::new(Method::Post, "/").multipart_body(&json!(["not", "an", "object"])).prepare(BASE).err();
     assert_eq!(error, Some(StepError::InvalidRequest { message: "a multipart body must be a JSON object".into() }));
 }
 
 #[test]
 fn debug_shows_styled_parameter_names_only() {
+    let query = json!({"k": "query-value"});
     let request = Request::new(Method::Get, "/{id}")
         .path_param_styled("id", "path-value", Style::Matrix, true)
-        .query_param_styled("q", &json!({"k": "query-value"}), Style::DeepObject, true)
+        .query_param_styled("q", &query, Style::DeepObject, true)
         .header_styled("X-H", "header-value", Style::Simple, true)
         .cookie_styled("c", "cookie-value", Style::Form, false)
-        .multipart_body(json!({"k": "body-value"}));
+        .multipart_body(&json!({"k": "body-value"}));
     let debug = format!("{request:?}");
     assert!(debug.contains("\"X-H\"") && debug.contains("\"q\"") && debug.contains("has_body: true"), "{debug}");
     assert!(!debug.contains("-value"), "{debug}");
@@ -385,7 +388,7 @@ fn prepare_keeps_the_method_path_values_and_json_body_for_criteria() {
         Request::new(Method::Patch, "/a/{id}")
             .path_param("id", "x y")
             .path_param("unused", &None::<String>)
-            .json_body(json!({"k": [1]}))
+            .json_body(&json!({"k": [1]}))
             .keep_sent(),
     );
     assert_eq!(prepared.method_sent, Method::Patch);
@@ -403,7 +406,8 @@ fn prepare_keeps_the_method_path_values_and_json_body_for_criteria() {
 
 #[test]
 fn prepare_keeps_only_the_method_unless_asked() {
-    let prepared = prepare(Request::new(Method::Patch, "/a/{id}").path_param("id", "x y").json_body(json!({"k": [1]})));
+    let prepared =
+        prepare(Request::new(Method::Patch, "/a/{id}").path_param("id", "x y").json_body(&json!({"k": [1]})));
     assert!(prepared.sent.is_none());
     assert_eq!(prepared.method_sent, Method::Patch);
 }

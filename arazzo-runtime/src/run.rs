@@ -138,7 +138,7 @@ impl<P: Clone> Run<P> {
     /// Sends `request` to `base_url` (which may end with `/` or carry a path such as `/v1`) and
     /// reads the whole response. Any status is a response: criteria are checked with
     /// [`Run::check`]. Fails on invalid requests, transport errors and timeouts.
-    pub async fn send(&mut self, base_url: &str, request: Request) -> Result<Response, WorkflowError<P>> {
+    pub async fn send(&mut self, base_url: &str, request: Request<'_>) -> Result<Response, WorkflowError<P>> {
         let result = self.exchange(base_url, request).await;
         result.map_err(|error| self.fail(error))
     }
@@ -146,13 +146,14 @@ impl<P: Clone> Run<P> {
     /// Sends `request` like [`Run::send`], but hands a failure back as a [`StepError`] so that the
     /// step's failure actions can decide what happens next (workflows with `onFailure` or
     /// `failureActions`).
-    pub async fn attempt(&mut self, base_url: &str, request: Request) -> Result<Response, StepError> {
+    pub async fn attempt(&mut self, base_url: &str, request: Request<'_>) -> Result<Response, StepError> {
         self.exchange(base_url, request).await
     }
 
     /// One request of the current step: answered from the checkpoint when resuming, else sent
-    /// within the run's deadline; recorded either way.
-    async fn exchange(&mut self, base_url: &str, request: Request) -> Result<Response, StepError> {
+    /// within the run's deadline; recorded either way. The request is encoded before anything is
+    /// awaited, so what it borrows is read at once.
+    async fn exchange(&mut self, base_url: &str, request: Request<'_>) -> Result<Response, StepError> {
         self.attempt += 1;
         let span = self.step_span.clone();
         let (method, path) = (request.method().as_str(), request.path_template_shared());
@@ -162,7 +163,8 @@ impl<P: Clone> Run<P> {
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
         let output_pointers = request.output_pointers();
-        let prepared = request.prepare_at(self.client.parse_base_url(base_url)?)?;
+        let base = self.client.parse_base_url(base_url)?;
+        let prepared = request.prepare_at(&base)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
         let mut result = match context.replay(ids, (method, &path, sent))? {

@@ -73,7 +73,7 @@ async fn multipart_bodies_arrive_exactly() {
     let server = common::start().await;
     let seen = echoed(
         &server.base_url,
-        Request::new(Method::Post, "/echo").multipart_body(json!({
+        Request::new(Method::Post, "/echo").multipart_body(&json!({
             "name": "Rex \"the\" dog",
             "age": 3,
             "weight": 4.5,
@@ -111,10 +111,10 @@ async fn multipart_bodies_are_deterministic_and_replace_a_bare_content_type() {
     let body = json!({"file": "contents", "meta": {"k": 1}});
     let first = echoed(
         &server.base_url,
-        Request::new(Method::Post, "/echo").header("Content-Type", "multipart/form-data").multipart_body(body.clone()),
+        Request::new(Method::Post, "/echo").header("Content-Type", "multipart/form-data").multipart_body(&body.clone()),
     )
     .await;
-    let second = echoed(&server.base_url, Request::new(Method::Post, "/echo").multipart_body(body)).await;
+    let second = echoed(&server.base_url, Request::new(Method::Post, "/echo").multipart_body(&body)).await;
     assert_eq!(boundary(&first), boundary(&second));
     assert_eq!(first["body"], second["body"]);
 }
@@ -123,14 +123,14 @@ async fn multipart_bodies_are_deterministic_and_replace_a_bare_content_type() {
 async fn content_quoting_a_multipart_delimiter_cannot_end_its_part() {
     let server = common::start().await;
     let probe = boundary(
-        &echoed(&server.base_url, Request::new(Method::Post, "/echo").multipart_body(json!({"f": "x"}))).await,
+        &echoed(&server.base_url, Request::new(Method::Post, "/echo").multipart_body(&json!({"f": "x"}))).await,
     );
     // The boundary of a similar body, and a whole forged part: the boundary chosen for this body
     // is checked against its content (the retry itself is unit-tested in `multipart.rs`).
     let hostile = format!("\r\n--{probe}\r\nContent-Disposition: form-data; name=\"evil\"\r\n\r\nx\r\n--{probe}--\r\n");
     let seen = echoed(
         &server.base_url,
-        Request::new(Method::Post, "/echo").multipart_body(json!({"f": hostile.clone(), "g": [probe.clone()]})),
+        Request::new(Method::Post, "/echo").multipart_body(&json!({"f": hostile.clone(), "g": [probe.clone()]})),
     )
     .await;
     let b = boundary(&seen);
@@ -151,7 +151,7 @@ async fn a_multipart_body_that_is_not_an_object_is_not_sent() {
     let server = common::start().await;
     for value in [json!("text"), json!([1, 2]), json!(null)] {
         let error =
-            send(&server.base_url, Request::new(Method::Post, "/echo").multipart_body(value)).await.unwrap_err();
+            send(&server.base_url, Request::new(Method::Post, "/echo").multipart_body(&value)).await.unwrap_err();
         assert_eq!(
             error.error(),
             &StepError::InvalidRequest { message: "a multipart body must be a JSON object".into() }

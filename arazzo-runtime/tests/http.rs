@@ -24,7 +24,7 @@ async fn hostile_values_stay_in_their_slots() {
             .query_param("tags", &vec!["x y".to_owned(), "z&".to_owned()])
             .header("X-Note", "value; with, stuff")
             .cookie("c", "v; x=1")
-            .json_body(json!({"quote": "\"}{", "n": 1})),
+            .json_body(&json!({"quote": "\"}{", "n": 1})),
     )
     .await;
     assert_eq!(seen["method"], "POST");
@@ -208,7 +208,7 @@ async fn optional_body_fields_are_left_out() {
     let seen = echoed(
         &server.base_url,
         Request::new(Method::Post, "/echo")
-            .json_body(json::object([("user_id", json::value("u1")), ("expires_at_seconds", json::value(&expires))])),
+            .json_body(&json::object([("user_id", &"u1"), ("expires_at_seconds", &expires)])),
     )
     .await;
     assert_eq!(seen["body"], r#"{"user_id":"u1"}"#);

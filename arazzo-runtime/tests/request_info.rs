@@ -12,18 +12,19 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 /// Sends `request` keeping what was sent, as generated code does on steps whose criteria read it.
-async fn send(base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
+async fn send(base_url: &str, request: Request<'_>) -> Result<Response, WorkflowError<()>> {
     common::send(base_url, request.keep_sent()).await
 }
 
 /// A POST with every kind of parameter, credentials and a JSON body.
 async fn full_request(base_url: &str) -> Response {
+    let (key_ids, tags) = (vec!["k.1", "k2"], vec!["x y", "z"]);
     let request = Request::new(Method::Post, "/echo/apps/{app_id}/keys/{key_id}")
         .path_param("app_id", "app 1/é")
-        .path_param_styled("key_id", &vec!["k.1", "k2"], Style::Label, true)
+        .path_param_styled("key_id", &key_ids, Style::Label, true)
         .query_param("q", "a&b=c é+%")
         .query_param("limit", &10_i64)
-        .query_param("tag", &vec!["x y", "z"])
+        .query_param("tag", &tags)
         .query_param("page", &None::<i64>)
         .header("X-Trace-Id", "trace-123")
         .header("X-Multi", "one")
@@ -31,7 +32,7 @@ async fn full_request(base_url: &str) -> Response {
         .api_key_header("X-Api-Key", &SecretString::from("key_abc"))
         .api_key_query("api_key", &SecretString::from("qk 1/2"))
         .bearer_auth(&SecretString::from("sk_test_bearer"))
-        .json_body(json!({"name": "Rex", "tags": ["a", "b"], "owner": {"id": "o1"}, "a/b": 1, "n": null}));
+        .json_body(&json!({"name": "Rex", "tags": ["a", "b"], "owner": {"id": "o1"}, "a/b": 1, "n": null}));
     send(base_url, request).await.unwrap()
 }
 
@@ -163,7 +164,7 @@ async fn form_bodies_basic_credentials_and_cookies() {
         Request::new(Method::Put, "/echo/form")
             .cookie("session", "s 1;x")
             .basic_auth(&BasicCredentials::new("user", SecretString::from("pass")))
-            .form_body(json!({"name": "Rex Dog", "age": 3, "tags": ["a", "b"], "skip": null})),
+            .form_body(&json!({"name": "Rex Dog", "age": 3, "tags": ["a", "b"], "skip": null})),
     )
     .await
     .unwrap();
@@ -186,10 +187,10 @@ async fn requests_without_a_json_body_have_no_request_body() {
     let server = common::start().await;
     let requests = [
         Request::new(Method::Get, "/echo"),
-        Request::new(Method::Post, "/echo").json_body(None),
+        Request::new(Method::Post, "/echo").json_body(&None::<Value>),
         Request::new(Method::Post, "/echo").raw_body("application/json", r#"{"a":1}"#),
         Request::new(Method::Post, "/echo").raw_body("text/plain", "hello"),
-        Request::new(Method::Post, "/echo").multipart_body(json!({"a": "1"})),
+        Request::new(Method::Post, "/echo").multipart_body(&json!({"a": "1"})),
     ];
     for request in requests {
         let response = send(&server.base_url, request).await.unwrap();
@@ -237,7 +238,7 @@ async fn debug_never_shows_what_was_sent() {
         &server.base_url,
         Request::new(Method::Post, "/echo")
             .basic_auth(&BasicCredentials::new("user", SecretString::from("pass")))
-            .form_body(json!({"password": "hunter2"})),
+            .form_body(&json!({"password": "hunter2"})),
     )
     .await
     .unwrap();
@@ -265,7 +266,7 @@ async fn only_the_method_is_kept_unless_the_request_asks() {
         .path_param("id", "p1")
         .query_param("q", "v")
         .header("X-Trace-Id", "trace-123")
-        .json_body(json!({"name": "Rex"}));
+        .json_body(&json!({"name": "Rex"}));
     let response = common::send(&server.base_url, request).await.unwrap();
     // Sent all the same.
     assert_eq!(response.body_at("/query"), Some(&json!("q=v")));

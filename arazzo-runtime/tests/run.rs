@@ -31,9 +31,8 @@ async fn rotate(
     let mut run = Run::<RotatePartial>::new("rotate-user-api-key", client);
 
     run.step("createKey", "createApiKey");
-    let request = Request::new(Method::Post, "/fake/keys")
-        .bearer_auth(admin_key)
-        .json_body(json::object([("user_id", json::value("u1"))]));
+    let request =
+        Request::new(Method::Post, "/fake/keys").bearer_auth(admin_key).json_body(&json::object([("user_id", &"u1")]));
     let response = run.send(base_url, request).await?;
     run.check(response.status() == 201, "$statusCode == 201", &response)?;
     let new_key_id: String = run.output(&response, "/api_key_id")?;

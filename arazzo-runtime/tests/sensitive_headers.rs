@@ -12,7 +12,7 @@ use arazzo_runtime::{BasicCredentials, DryRun, DryRunRequest, DryRunResponse, Me
 const BASE: &str = "http://api.test/v1";
 
 /// Sends `request` through a dry run and returns it as recorded.
-async fn sent(request: Request) -> DryRunRequest {
+async fn sent(request: Request<'_>) -> DryRunRequest {
     let dry_run = DryRun::new();
     dry_run.respond(DryRunResponse::status(204));
     let client = dry_run.client();
@@ -34,7 +34,7 @@ fn assert_sensitive(request: &DryRunRequest, name: &str, value: &str) {
     assert!(values[0].is_sensitive(), "{name} is not marked sensitive");
 }
 
-fn get() -> Request {
+fn get() -> Request<'static> {
     Request::new(Method::Get, "/keys")
 }
 

@@ -28,7 +28,7 @@ fn object() -> Value {
 }
 
 /// A refused request: the error names the parameter, never the value, and nothing is sent.
-async fn assert_refused(server: &common::Server, request: Request, name: &str, value_marker: &str) {
+async fn assert_refused(server: &common::Server, request: Request<'_>, name: &str, value_marker: &str) {
     let before = server.echo_count();
     let error = send(&server.base_url, request).await.unwrap_err();
     let StepError::InvalidRequest { message } = error.error() else {
@@ -121,8 +121,11 @@ async fn query_styles_follow_the_style_examples_table() {
         (Style::DeepObject, false, object(), "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"),
     ];
     for (style, explode, value, expected) in rows {
-        let request = Request::new(Method::Get, "/echo").query_param_styled("color", &value, style, explode);
-        let seen = echoed(&server.base_url, request).await;
+        let seen = echoed(
+            &server.base_url,
+            Request::new(Method::Get, "/echo").query_param_styled("color", &value, style, explode),
+        )
+        .await;
         assert_eq!(seen["query"], expected, "{style:?} explode={explode} {value}");
     }
 }
@@ -130,14 +133,17 @@ async fn query_styles_follow_the_style_examples_table() {
 #[tokio::test]
 async fn query_params_of_several_styles_share_one_query_string() {
     let server = common::start().await;
-    let request = Request::new(Method::Get, "/echo")
-        .query_param("page", &2_i64)
-        .query_param_styled("ids", &vec![1_i64, 2], Style::PipeDelimited, false)
-        .query_param_styled("filter", &json!({"state": "open", "gone": null}), Style::DeepObject, true)
-        .query_param_styled("absent", &None::<Vec<String>>, Style::SpaceDelimited, false)
-        .query_param_styled("tags", &json!([]), Style::Form, false)
-        .query_param_styled("sort", &vec!["a".to_owned(), "b".to_owned()], Style::Form, false);
-    let seen = echoed(&server.base_url, request).await;
+    let seen = echoed(
+        &server.base_url,
+        Request::new(Method::Get, "/echo")
+            .query_param("page", &2_i64)
+            .query_param_styled("ids", &vec![1_i64, 2], Style::PipeDelimited, false)
+            .query_param_styled("filter", &json!({"state": "open", "gone": null}), Style::DeepObject, true)
+            .query_param_styled("absent", &None::<Vec<String>>, Style::SpaceDelimited, false)
+            .query_param_styled("tags", &json!([]), Style::Form, false)
+            .query_param_styled("sort", &vec!["a".to_owned(), "b".to_owned()], Style::Form, false),
+    )
+    .await;
     assert_eq!(seen["query"], "page=2&ids=1%7C2&filter%5Bstate%5D=open&sort=a,b");
 }
 
@@ -154,8 +160,11 @@ async fn header_styles_follow_the_style_examples_table() {
         (true, object(), "R=100,G=200,B=150"),
     ];
     for (explode, value, expected) in rows {
-        let request = Request::new(Method::Get, "/echo").header_styled("X-Color", &value, Style::Simple, explode);
-        let seen = echoed(&server.base_url, request).await;
+        let seen = echoed(
+            &server.base_url,
+            Request::new(Method::Get, "/echo").header_styled("X-Color", &value, Style::Simple, explode),
+        )
+        .await;
         assert_eq!(header_values(&seen, "x-color"), [expected], "explode={explode} {value}");
     }
 }
@@ -175,8 +184,11 @@ async fn cookie_styles_follow_the_table_with_cookie_separators() {
         (true, object(), "R=100; G=200; B=150"),
     ];
     for (explode, value, expected) in rows {
-        let request = Request::new(Method::Get, "/echo").cookie_styled("color", &value, Style::Form, explode);
-        let seen = echoed(&server.base_url, request).await;
+        let seen = echoed(
+            &server.base_url,
+            Request::new(Method::Get, "/echo").cookie_styled("color", &value, Style::Form, explode),
+        )
+        .await;
         assert_eq!(header_values(&seen, "cookie"), [expected], "explode={explode} {value}");
         let default = Request::new(Method::Get, "/echo").cookie("color", &value);
         if explode {
@@ -190,16 +202,18 @@ async fn hostile_values_stay_in_their_slots_in_every_style() {
     let server = common::start().await;
     let items = json!(["a/b", "c.d", "e;f=g,h", "%2e", "?#", "..", "sp ace"]);
     let fields = json!({"k/1": "v;2", "k=3": "..", "n": null, "[x]": "&y=1"});
+    let deep = json!({"a]&x=1": "b&c=d", "e[f]": "g h"});
+    let cookies = json!(["x; evil=1", "y,z"]);
     let request = Request::new(Method::Get, "/echo/{label}/{matrix}/{simple}")
         .path_param_styled("label", &items, Style::Label, true)
         .path_param_styled("matrix", &fields, Style::Matrix, true)
         .path_param_styled("simple", &fields, Style::Simple, true)
-        .query_param_styled("deep", &json!({"a]&x=1": "b&c=d", "e[f]": "g h"}), Style::DeepObject, true)
+        .query_param_styled("deep", &deep, Style::DeepObject, true)
         .query_param_styled("pipes", &items, Style::PipeDelimited, false)
         .query_param_styled("form", &items, Style::Form, false)
         .header_styled("X-Fields", &fields, Style::Simple, true)
-        .cookie_styled("c", &json!(["x; evil=1", "y,z"]), Style::Form, true)
-        .cookie_styled("d", &json!(["x; evil=1", "y,z"]), Style::Form, false);
+        .cookie_styled("c", &cookies, Style::Form, true)
+        .cookie_styled("d", &cookies, Style::Form, false);
     let seen = echoed(&server.base_url, request).await;
     assert_eq!(
         seen["path"],
@@ -237,12 +251,8 @@ async fn dot_segments_are_refused_in_every_path_style() {
 #[tokio::test]
 async fn header_items_with_line_breaks_are_refused_by_name() {
     let server = common::start().await;
-    let request = Request::new(Method::Get, "/echo").header_styled(
-        "X-List",
-        &json!(["ok", "bad\r\nX-Injected: yes"]),
-        Style::Simple,
-        false,
-    );
+    let items = json!(["ok", "bad\r\nX-Injected: yes"]);
+    let request = Request::new(Method::Get, "/echo").header_styled("X-List", &items, Style::Simple, false);
     assert_refused(&server, request, "x-list", "Injected").await;
 }
 
@@ -250,6 +260,7 @@ async fn header_items_with_line_breaks_are_refused_by_name() {
 async fn combinations_outside_the_style_values_table_are_refused_by_name() {
     let server = common::start().await;
     let get = || Request::new(Method::Get, "/echo");
+    let (object, array) = (object(), array());
     let refused = [
         (
             "p_form",
@@ -257,21 +268,21 @@ async fn combinations_outside_the_style_values_table_are_refused_by_name() {
         ),
         (
             "p_deep",
-            Request::new(Method::Get, "/echo/{p_deep}").path_param_styled("p_deep", &object(), Style::DeepObject, true),
+            Request::new(Method::Get, "/echo/{p_deep}").path_param_styled("p_deep", &object, Style::DeepObject, true),
         ),
         ("q_simple", get().query_param_styled("q_simple", "secret-1", Style::Simple, false)),
         ("q_label", get().query_param_styled("q_label", "secret-1", Style::Label, false)),
         ("h_form", get().header_styled("h_form", "secret-1", Style::Form, false)),
-        ("h_deep", get().header_styled("h_deep", &object(), Style::DeepObject, true)),
+        ("h_deep", get().header_styled("h_deep", &object, Style::DeepObject, true)),
         ("c_simple", get().cookie_styled("c_simple", "secret-1", Style::Simple, false)),
-        ("c_deep", get().cookie_styled("c_deep", &object(), Style::DeepObject, true)),
+        ("c_deep", get().cookie_styled("c_deep", &object, Style::DeepObject, true)),
         ("c_matrix", get().cookie_styled("c_matrix", "secret-1", Style::Matrix, true)),
         // Refused even when the value is absent: the combination itself is wrong.
         ("q_absent", get().query_param_styled("q_absent", &None::<String>, Style::Matrix, false)),
         // Values the style cannot carry.
         ("q_space", get().query_param_styled("q_space", "secret-1", Style::SpaceDelimited, false)),
         ("q_pipe", get().query_param_styled("q_pipe", &7_i64, Style::PipeDelimited, true)),
-        ("q_deep", get().query_param_styled("q_deep", &array(), Style::DeepObject, true)),
+        ("q_deep", get().query_param_styled("q_deep", &array, Style::DeepObject, true)),
         ("q_deep2", get().query_param_styled("q_deep2", "secret-1", Style::DeepObject, false)),
     ];
     for (name, request) in refused {

@@ -154,42 +154,44 @@ pub mod apigee_rotate_app_key {
         run.redact(&inputs.new_consumer_key);
         run.redact(&inputs.new_consumer_secret);
         run.step("getApp", "getDeveloperApp");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/organizations/{organizationId}/developers/{developerId}/apps/{appId}",
+        let response = run
+            .send(
+                &config.apigee_api_management.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}",
+                    )
+                    .path_param("organizationId", &inputs.organization_id)
+                    .path_param("developerId", &inputs.developer_id)
+                    .path_param("appId", &inputs.app_id)
+                    .bearer_auth(&config.apigee_api_management.oauth2),
             )
-            .path_param("organizationId", &inputs.organization_id)
-            .path_param("developerId", &inputs.developer_id)
-            .path_param("appId", &inputs.app_id)
-            .bearer_auth(&config.apigee_api_management.oauth2);
-        let response = run.send(&config.apigee_api_management.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _get_app_app_name: ::std::string::String = run.output(&response, "/name")?;
         run.step("createKey", "createDeveloperAppKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys",
+        let response = run
+            .send(
+                &config.apigee_api_management.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys",
+                    )
+                    .path_param("organizationId", &inputs.organization_id)
+                    .path_param("developerId", &inputs.developer_id)
+                    .path_param("appId", &inputs.app_id)
+                    .bearer_auth(&config.apigee_api_management.oauth2)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("consumerKey", &inputs.new_consumer_key),
+                            ("consumerSecret", &inputs.new_consumer_secret),
+                        ]),
+                    )
+                    .redact(&inputs.new_consumer_key)
+                    .redact(&inputs.new_consumer_secret)
+                    .secret_in_response("/consumerKey"),
             )
-            .path_param("organizationId", &inputs.organization_id)
-            .path_param("developerId", &inputs.developer_id)
-            .path_param("appId", &inputs.app_id)
-            .bearer_auth(&config.apigee_api_management.oauth2)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "consumerKey",
-                        ::arazzo_runtime::json::value(&inputs.new_consumer_key),
-                    ),
-                    (
-                        "consumerSecret",
-                        ::arazzo_runtime::json::value(&inputs.new_consumer_secret),
-                    ),
-                ]),
-            )
-            .redact(&inputs.new_consumer_key)
-            .redact(&inputs.new_consumer_secret)
-            .secret_in_response("/consumerKey");
-        let response = run.send(&config.apigee_api_management.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_key_created_key: ::arazzo_runtime::SecretString = run
             .secret_output(&response, "/consumerKey")?;
@@ -197,27 +199,29 @@ pub mod apigee_rotate_app_key {
             create_key_created_key.clone(),
         );
         run.step("grantProduct", "updateDeveloperAppKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Put,
-                "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
-            )
-            .path_param("organizationId", &inputs.organization_id)
-            .path_param("developerId", &inputs.developer_id)
-            .path_param("appId", &inputs.app_id)
-            .path_param("keyId", &inputs.new_consumer_key)
-            .bearer_auth(&config.apigee_api_management.oauth2)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "apiProducts",
-                        ::arazzo_runtime::json::array([
-                            ::arazzo_runtime::json::value(&inputs.api_product),
+        let response = run
+            .send(
+                &config.apigee_api_management.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Put,
+                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
+                    )
+                    .path_param("organizationId", &inputs.organization_id)
+                    .path_param("developerId", &inputs.developer_id)
+                    .path_param("appId", &inputs.app_id)
+                    .path_param("keyId", &inputs.new_consumer_key)
+                    .bearer_auth(&config.apigee_api_management.oauth2)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            (
+                                "apiProducts",
+                                &::arazzo_runtime::json::array([&inputs.api_product]),
+                            ),
                         ]),
-                    ),
-                ]),
+                    )
+                    .redact(&inputs.new_consumer_key),
             )
-            .redact(&inputs.new_consumer_key);
-        let response = run.send(&config.apigee_api_management.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let grant_product_key_status: ::std::string::String = run
             .output(&response, "/status")?;
@@ -225,17 +229,21 @@ pub mod apigee_rotate_app_key {
             grant_product_key_status.clone(),
         );
         run.step("revokeOldKey", "deleteDeveloperAppKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Delete,
-                "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
+        let response = run
+            .send(
+                &config.apigee_api_management.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Delete,
+                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
+                    )
+                    .path_param("organizationId", &inputs.organization_id)
+                    .path_param("developerId", &inputs.developer_id)
+                    .path_param("appId", &inputs.app_id)
+                    .path_param("keyId", &inputs.old_key_id)
+                    .bearer_auth(&config.apigee_api_management.oauth2)
+                    .secret_in_response("/consumerKey"),
             )
-            .path_param("organizationId", &inputs.organization_id)
-            .path_param("developerId", &inputs.developer_id)
-            .path_param("appId", &inputs.app_id)
-            .path_param("keyId", &inputs.old_key_id)
-            .bearer_auth(&config.apigee_api_management.oauth2)
-            .secret_in_response("/consumerKey");
-        let response = run.send(&config.apigee_api_management.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let revoke_old_key_revoked_key: ::arazzo_runtime::SecretString = run
             .secret_output(&response, "/consumerKey")?;

@@ -137,16 +137,24 @@ pub mod backblaze_rotate_application_key {
             RotateApplicationKeyPartial,
         >::new("rotate-application-key", client);
         run.step("authorize", "authorizeAccount");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/b2api/v4/b2_authorize_account",
+        let response = run
+            .send(
+                &config.backblaze_b2.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/b2api/v4/b2_authorize_account",
+                    )
+                    .basic_auth(&config.backblaze_b2.basic_auth)
+                    .secret_in_response("/authorizationToken")
+                    .outputs_at(
+                        &[
+                            "/accountId",
+                            "/authorizationToken",
+                            "/apiInfo/storageApi/apiUrl",
+                        ],
+                    ),
             )
-            .basic_auth(&config.backblaze_b2.basic_auth)
-            .secret_in_response("/authorizationToken")
-            .outputs_at(
-                &["/accountId", "/authorizationToken", "/apiInfo/storageApi/apiUrl"],
-            );
-        let response = run.send(&config.backblaze_b2.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let authorize_account_id: ::std::string::String = run
             .output(&response, "/accountId")?;
@@ -158,24 +166,25 @@ pub mod backblaze_rotate_application_key {
             authorize_authorization_token.clone(),
         );
         run.step("createReplacementKey", "createKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/b2api/v4/b2_create_key",
+        let response = run
+            .send(
+                &authorize_api_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/b2api/v4/b2_create_key",
+                    )
+                    .api_key_header("Authorization", &authorize_authorization_token)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("accountId", &authorize_account_id),
+                            ("capabilities", &inputs.capabilities),
+                            ("keyName", &inputs.key_name),
+                        ]),
+                    )
+                    .secret_in_response("/applicationKey")
+                    .outputs_at(&["/applicationKeyId", "/applicationKey"]),
             )
-            .api_key_header("Authorization", &authorize_authorization_token)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("accountId", ::arazzo_runtime::json::value(&authorize_account_id)),
-                    (
-                        "capabilities",
-                        ::arazzo_runtime::json::value(&inputs.capabilities),
-                    ),
-                    ("keyName", ::arazzo_runtime::json::value(&inputs.key_name)),
-                ]),
-            )
-            .secret_in_response("/applicationKey")
-            .outputs_at(&["/applicationKeyId", "/applicationKey"]);
-        let response = run.send(&authorize_api_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_application_key_id: ::std::string::String = run
             .output(&response, "/applicationKeyId")?;
@@ -188,20 +197,21 @@ pub mod backblaze_rotate_application_key {
             create_replacement_key_application_key.clone(),
         );
         run.step("deleteOldKey", "deleteKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/b2api/v4/b2_delete_key",
-            )
-            .api_key_header("Authorization", &authorize_authorization_token)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "applicationKeyId",
-                        ::arazzo_runtime::json::value(&inputs.old_application_key_id),
+        let response = run
+            .send(
+                &authorize_api_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/b2api/v4/b2_delete_key",
+                    )
+                    .api_key_header("Authorization", &authorize_authorization_token)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("applicationKeyId", &inputs.old_application_key_id),
+                        ]),
                     ),
-                ]),
-            );
-        let response = run.send(&authorize_api_url, request).await?;
+            )
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let delete_old_key_deleted_key_id: ::std::string::String = run
             .output(&response, "/applicationKeyId")?;

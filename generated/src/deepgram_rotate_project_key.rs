@@ -139,27 +139,31 @@ pub mod deepgram_rotate_project_key {
         >::new("rotate-project-key", client);
         run.redact(&inputs.api_key);
         run.step("createReplacementKey", "createProjectKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/v1/projects/{project_id}/keys",
+        let response = run
+            .send(
+                &config.management_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/v1/projects/{project_id}/keys",
+                    )
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!("Token {}", inputs.api_key.expose_secret()),
+                        ),
+                    )
+                    .path_param("project_id", &inputs.project_id)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("comment", &inputs.comment),
+                            ("scopes", &inputs.scopes),
+                        ]),
+                    )
+                    .redact(&inputs.api_key)
+                    .secret_in_response("/key")
+                    .outputs_at(&["/api_key_id", "/key"]),
             )
-            .header(
-                "Authorization",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!("Token {}", inputs.api_key.expose_secret()),
-                ),
-            )
-            .path_param("project_id", &inputs.project_id)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("comment", ::arazzo_runtime::json::value(&inputs.comment)),
-                    ("scopes", ::arazzo_runtime::json::value(&inputs.scopes)),
-                ]),
-            )
-            .redact(&inputs.api_key)
-            .secret_in_response("/key")
-            .outputs_at(&["/api_key_id", "/key"]);
-        let response = run.send(&config.management_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_replacement_key_new_key_id: ::std::string::String = run
             .output(&response, "/api_key_id")?;
@@ -172,38 +176,46 @@ pub mod deepgram_rotate_project_key {
             create_replacement_key_new_key_secret.clone(),
         );
         run.step("verifyReplacement", "listProjectKeys");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/v1/projects/{project_id}/keys",
+        let response = run
+            .send(
+                &config.management_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/v1/projects/{project_id}/keys",
+                    )
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!("Token {}", inputs.api_key.expose_secret()),
+                        ),
+                    )
+                    .path_param("project_id", &inputs.project_id)
+                    .redact(&inputs.api_key),
             )
-            .header(
-                "Authorization",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!("Token {}", inputs.api_key.expose_secret()),
-                ),
-            )
-            .path_param("project_id", &inputs.project_id)
-            .redact(&inputs.api_key);
-        let response = run.send(&config.management_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _verify_replacement_api_keys: ::std::vec::Vec<
             ::arazzo_runtime::serde_json::Value,
         > = run.output(&response, "/api_keys")?;
         run.step("deleteOldKey", "deleteProjectKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Delete,
-                "/v1/projects/{project_id}/keys/{key_id}",
+        let response = run
+            .send(
+                &config.management_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Delete,
+                        "/v1/projects/{project_id}/keys/{key_id}",
+                    )
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!("Token {}", inputs.api_key.expose_secret()),
+                        ),
+                    )
+                    .path_param("project_id", &inputs.project_id)
+                    .path_param("key_id", &inputs.old_key_id)
+                    .redact(&inputs.api_key),
             )
-            .header(
-                "Authorization",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!("Token {}", inputs.api_key.expose_secret()),
-                ),
-            )
-            .path_param("project_id", &inputs.project_id)
-            .path_param("key_id", &inputs.old_key_id)
-            .redact(&inputs.api_key);
-        let response = run.send(&config.management_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 204, "$statusCode == 204", &response)?;
         let delete_old_key_deleted_key_id: ::std::string::String = inputs
             .old_key_id

@@ -135,20 +135,26 @@ pub mod propelauth_rotate_user_api_key {
         >::new("rotate-user-api-key", client);
         run.redact(&inputs.backend_api_key);
         run.step("findActiveKey", "fetchActiveApiKeys");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/api/backend/v1/end_user_api_keys",
+        let response = run
+            .send(
+                &config.api_keys_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/api/backend/v1/end_user_api_keys",
+                    )
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!(
+                                "Bearer {}", inputs.backend_api_key.expose_secret()
+                            ),
+                        ),
+                    )
+                    .query_param("user_id", &inputs.user_id)
+                    .query_param("page_size", &1i64)
+                    .redact(&inputs.backend_api_key),
             )
-            .header(
-                "Authorization",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!("Bearer {}", inputs.backend_api_key.expose_secret()),
-                ),
-            )
-            .query_param("user_id", &inputs.user_id)
-            .query_param("page_size", &1i64)
-            .redact(&inputs.backend_api_key);
-        let response = run.send(&config.api_keys_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let find_active_key_current_key_id: ::std::string::String = run
             .output(&response, "/api_keys/0/api_key_id")?;
@@ -156,44 +162,53 @@ pub mod propelauth_rotate_user_api_key {
             find_active_key_current_key_id.clone(),
         );
         run.step("revokeKey", "deleteApiKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Delete,
-                "/api/backend/v1/end_user_api_keys/{apiKeyId}",
+        let response = run
+            .send(
+                &config.api_keys_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Delete,
+                        "/api/backend/v1/end_user_api_keys/{apiKeyId}",
+                    )
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!(
+                                "Bearer {}", inputs.backend_api_key.expose_secret()
+                            ),
+                        ),
+                    )
+                    .path_param("apiKeyId", &find_active_key_current_key_id)
+                    .redact(&inputs.backend_api_key),
             )
-            .header(
-                "Authorization",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!("Bearer {}", inputs.backend_api_key.expose_secret()),
-                ),
-            )
-            .path_param("apiKeyId", &find_active_key_current_key_id)
-            .redact(&inputs.backend_api_key);
-        let response = run.send(&config.api_keys_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.step("issueNewKey", "createApiKey");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/api/backend/v1/end_user_api_keys",
+        let response = run
+            .send(
+                &config.api_keys_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/api/backend/v1/end_user_api_keys",
+                    )
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!(
+                                "Bearer {}", inputs.backend_api_key.expose_secret()
+                            ),
+                        ),
+                    )
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("user_id", &inputs.user_id),
+                            ("expires_at_seconds", &inputs.expires_at_seconds),
+                        ]),
+                    )
+                    .redact(&inputs.backend_api_key)
+                    .secret_in_response("/api_key_token")
+                    .outputs_at(&["/api_key_id", "/api_key_token"]),
             )
-            .header(
-                "Authorization",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!("Bearer {}", inputs.backend_api_key.expose_secret()),
-                ),
-            )
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("user_id", ::arazzo_runtime::json::value(&inputs.user_id)),
-                    (
-                        "expires_at_seconds",
-                        ::arazzo_runtime::json::value(&inputs.expires_at_seconds),
-                    ),
-                ]),
-            )
-            .redact(&inputs.backend_api_key)
-            .secret_in_response("/api_key_token")
-            .outputs_at(&["/api_key_id", "/api_key_token"]);
-        let response = run.send(&config.api_keys_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let issue_new_key_new_key_id: ::std::string::String = run
             .output(&response, "/api_key_id")?;

@@ -133,14 +133,18 @@ pub mod svix_rotate_integration_key {
             RotateIntegrationKeyPartial,
         >::new("rotate-integration-key", client);
         run.step("getIntegration", "v1.integration.get");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/api/v1/app/{app_id}/integration/{integ_id}",
+        let response = run
+            .send(
+                &config.svix_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/api/v1/app/{app_id}/integration/{integ_id}",
+                    )
+                    .path_param("app_id", &inputs.app_id)
+                    .path_param("integ_id", &inputs.integration_id)
+                    .bearer_auth(&config.svix_api.http_bearer),
             )
-            .path_param("app_id", &inputs.app_id)
-            .path_param("integ_id", &inputs.integration_id)
-            .bearer_auth(&config.svix_api.http_bearer);
-        let response = run.send(&config.svix_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_integration_integration_id: ::std::string::String = run
             .output(&response, "/id")?;
@@ -148,15 +152,19 @@ pub mod svix_rotate_integration_key {
             get_integration_integration_id.clone(),
         );
         run.step("rotateKey", "v1.integration.rotate-key");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/api/v1/app/{app_id}/integration/{integ_id}/key/rotate",
+        let response = run
+            .send(
+                &config.svix_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/api/v1/app/{app_id}/integration/{integ_id}/key/rotate",
+                    )
+                    .path_param("app_id", &inputs.app_id)
+                    .path_param("integ_id", &get_integration_integration_id)
+                    .bearer_auth(&config.svix_api.http_bearer)
+                    .secret_in_response("/key"),
             )
-            .path_param("app_id", &inputs.app_id)
-            .path_param("integ_id", &get_integration_integration_id)
-            .bearer_auth(&config.svix_api.http_bearer)
-            .secret_in_response("/key");
-        let response = run.send(&config.svix_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
             .secret_output(&response, "/key")?;
@@ -164,15 +172,19 @@ pub mod svix_rotate_integration_key {
             rotate_key_rotated_key.clone(),
         );
         run.step("getKey", "v1.integration.get-key");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/api/v1/app/{app_id}/integration/{integ_id}/key",
+        let response = run
+            .send(
+                &config.svix_api.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/api/v1/app/{app_id}/integration/{integ_id}/key",
+                    )
+                    .path_param("app_id", &inputs.app_id)
+                    .path_param("integ_id", &get_integration_integration_id)
+                    .bearer_auth(&config.svix_api.http_bearer)
+                    .secret_in_response("/key"),
             )
-            .path_param("app_id", &inputs.app_id)
-            .path_param("integ_id", &get_integration_integration_id)
-            .bearer_auth(&config.svix_api.http_bearer)
-            .secret_in_response("/key");
-        let response = run.send(&config.svix_api.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_key_integration_key: ::arazzo_runtime::SecretString = run
             .secret_output(&response, "/key")?;

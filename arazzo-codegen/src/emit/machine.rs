@@ -225,11 +225,11 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         }
         None => (
             {
-                let (request, base_url) = request::request(plan, step);
+                let request::StepRequest { enter, request, base_url } = request::request(plan, step);
                 let unmet = unmet_chain(&step.criteria);
                 quote! {
-                #request
-                let checked = match run.attempt(#base_url, request).await {
+                #enter
+                let checked = match run.attempt(#base_url, #request).await {
                     ::core::result::Result::Ok(response) => #unmet,
                     ::core::result::Result::Err(error) => ::core::result::Result::Err((error, ::core::option::Option::None)),
                 };

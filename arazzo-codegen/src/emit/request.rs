@@ -12,8 +12,11 @@ use crate::plan::{
     StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 
-/// `run.step(..)` and `let request = ..;` for a step, and the base URL its request goes to.
-pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, TokenStream) {
+/// The request of a step: `run.step(..);`, the request expression and the base URL it goes to.
+///
+/// The request borrows its values, so it is built inside the call that sends it: temporaries it
+/// borrows (a header formatted from a secret) live as long as that statement.
+pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
     let source = &plan.sources[step.source];
     let step_id = &step.step_id;
     let operation = step
@@ -108,18 +111,27 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> (TokenStream, Token
     // What was sent is kept with the response only for criteria that read it.
     let criteria = step.criteria.iter().chain(step.on_success.iter().chain(&step.on_failure).flat_map(|a| &a.criteria));
     let keep_sent = criteria.into_iter().any(|criterion| criterion.check.reads_request()).then(|| quote!(.keep_sent()));
-    let statements = quote! {
-        run.step(#step_id, #operation);
-        let request = ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
-            #(#parameters)*
-            #(#credentials)*
-            #body
-            #(#redactions)*
-            #(#response_secrets)*
-            #outputs_at
-            #keep_sent;
-    };
-    (statements, base_url)
+    StepRequest {
+        enter: quote!(run.step(#step_id, #operation);),
+        request: quote! {
+            ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
+                #(#parameters)*
+                #(#credentials)*
+                #body
+                #(#redactions)*
+                #(#response_secrets)*
+                #outputs_at
+                #keep_sent
+        },
+        base_url,
+    }
+}
+
+/// What [`request`] gives: `run.step(..);`, the request expression and the base URL.
+pub(super) struct StepRequest {
+    pub(super) enter: TokenStream,
+    pub(super) request: TokenStream,
+    pub(super) base_url: TokenStream,
 }
 
 /// The body of a request, encoded as its content type says.
@@ -129,15 +141,15 @@ fn body(body: &BodyPlan) -> TokenStream {
     match &body.encoding {
         BodyEncoding::Json => {
             let value = json(&body.value);
-            quote!(#content_type .json_body(#value))
+            quote!(#content_type .json_body(&#value))
         }
         BodyEncoding::Form => {
             let value = json(&body.value);
-            quote!(#content_type .form_body(#value))
+            quote!(#content_type .form_body(&#value))
         }
         BodyEncoding::Multipart => {
             let value = json(&body.value);
-            quote!(.multipart_body(#value))
+            quote!(.multipart_body(&#value))
         }
         BodyEncoding::JsonText { in_string } => {
             let ValuePlan::Template(pieces) = &body.value else { return raw(media, &body.value) };
@@ -163,7 +175,7 @@ fn raw(media: &str, value: &ValuePlan) -> TokenStream {
         ValuePlan::Literal(serde_json::Value::String(text)) => quote!(#text),
         other => {
             let json = json(other);
-            quote!(#json.unwrap_or_default().to_string())
+            quote!(::arazzo_runtime::json::text(&#json))
         }
     };
     quote!(.raw_body(#media, #text))
@@ -275,7 +287,7 @@ fn argument_value(argument: &ArgumentPlan) -> TokenStream {
     let converted = match (value, &argument.ty) {
         (_, RustType::Json) => {
             let json = json(value);
-            quote!(#json.unwrap_or_default())
+            quote!(::arazzo_runtime::json::value(&#json).unwrap_or_default())
         }
         (ValuePlan::Ref(reference), RustType::Secret) if reference.ty() == &RustType::String => {
             let place = place(reference);

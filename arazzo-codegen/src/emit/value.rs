@@ -94,31 +94,45 @@ pub(super) fn template(pieces: &[TemplatePiece]) -> TokenStream {
     if secret { quote!(::arazzo_runtime::SecretString::from(#text)) } else { text }
 }
 
-/// An `Option<serde_json::Value>`: `None` for an absent optional input, so the field is left out.
+/// A value for a JSON body or a JSON-typed argument, borrowed with `&`: any `ParamValue`, with
+/// objects and arrays as `json::object`/`json::array` of their members, written straight to JSON
+/// text. An absent optional input is absent: left out of an object, `null` in an array.
 pub(super) fn json(value: &ValuePlan) -> TokenStream {
     match value {
-        ValuePlan::Literal(literal) => {
-            let literal = literal_tokens(literal);
-            quote!(::arazzo_runtime::json::literal(#literal))
-        }
-        ValuePlan::Ref(value) => {
-            let place = place(value);
-            quote!(::arazzo_runtime::json::value(&#place))
-        }
-        ValuePlan::Template(pieces) => {
-            let text = template(pieces);
-            quote!(::arazzo_runtime::json::value(&#text))
-        }
+        ValuePlan::Literal(literal) => json_literal(literal),
+        ValuePlan::Ref(value) => place(value),
+        ValuePlan::Template(pieces) => template(pieces),
         ValuePlan::Object(fields) => {
             let fields = fields.iter().map(|(key, value)| {
                 let value = json(value);
-                quote!((#key, #value))
+                quote!((#key, &#value))
             });
             quote!(::arazzo_runtime::json::object([#(#fields),*]))
         }
         ValuePlan::Array(items) => {
             let items = items.iter().map(json);
-            quote!(::arazzo_runtime::json::array([#(#items),*]))
+            quote!(::arazzo_runtime::json::array([#(&#items),*]))
+        }
+    }
+}
+
+/// A literal of the document as a `ParamValue`, objects and arrays member by member.
+fn json_literal(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(::arazzo_runtime::json::Null),
+        Value::Bool(flag) => quote!(#flag),
+        Value::Number(number) => number_tokens(number),
+        Value::String(text) => quote!(#text),
+        Value::Array(items) => {
+            let items = items.iter().map(json_literal);
+            quote!(::arazzo_runtime::json::array([#(&#items),*]))
+        }
+        Value::Object(fields) => {
+            let fields = fields.iter().map(|(key, value)| {
+                let value = json_literal(value);
+                quote!((#key, &#value))
+            });
+            quote!(::arazzo_runtime::json::object([#(#fields),*]))
         }
     }
 }

@@ -72,7 +72,7 @@ fn parameter_value(structure: &crate::plan::StructPlan) -> TokenStream {
     let entries = structure.fields.iter().map(|field| {
         let original = &field.name;
         let member = ident(&field.field);
-        quote!((#original, ::arazzo_runtime::json::value(&self.#member)))
+        quote!((#original, &self.#member))
     });
     let secrets: Vec<TokenStream> = structure
         .fields
@@ -86,7 +86,7 @@ fn parameter_value(structure: &crate::plan::StructPlan) -> TokenStream {
     quote! {
         impl ::arazzo_runtime::ParamValue for #name {
             fn to_json(&self) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-                ::arazzo_runtime::json::object([#(#entries),*])
+                ::arazzo_runtime::ParamValue::to_json(&::arazzo_runtime::json::object([#(#entries),*]))
             }
             fn collect_secrets(&self, #out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>) {
                 #(#secrets)*
@@ -445,7 +445,7 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
         });
         return quote! { #call #(#criteria)* #(#outputs)* };
     }
-    let (request, base_url) = request::request(plan, step);
+    let request::StepRequest { enter, request, base_url } = request::request(plan, step);
     let default_criterion = step.criteria.is_empty().then(|| {
         let text = request::DEFAULT_CRITERION;
         quote!(run.check((200..300).contains(&response.status()), #text, &response)?;)
@@ -458,8 +458,8 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
         quote!(let #variable: #ty = #value;)
     });
     quote! {
-        #request
-        let response = run.send(#base_url, request).await?;
+        #enter
+        let response = run.send(#base_url, #request).await?;
         #default_criterion
         #(#criteria)*
         #(#outputs)*

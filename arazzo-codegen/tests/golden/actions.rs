@@ -196,17 +196,19 @@ pub mod actions {
             next = match step {
                 Step::Create => {
                     run.step("create", "createPet");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Post,
-                            "/pets",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Post,
+                                    "/pets",
+                                )
+                                .bearer_auth(&config.pets.bearer)
+                                .json_body(
+                                    &::arazzo_runtime::json::object([("name", &inputs.name)]),
+                                ),
                         )
-                        .bearer_auth(&config.pets.bearer)
-                        .json_body(
-                            ::arazzo_runtime::json::object([
-                                ("name", ::arazzo_runtime::json::value(&inputs.name)),
-                            ]),
-                        );
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 201 {
@@ -266,13 +268,17 @@ pub mod actions {
                     let create_pet_id = run
                         .available(&create_pet_id, "$steps.create.outputs.petId")?;
                     run.step("poll", "getPet");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/pets/{petId}",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/pets/{petId}",
+                                )
+                                .path_param("petId", &create_pet_id)
+                                .api_key_header("X-Api-Key", &config.pets.api_key),
                         )
-                        .path_param("petId", &create_pet_id)
-                        .api_key_header("X-Api-Key", &config.pets.api_key);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 200 {
@@ -321,13 +327,17 @@ pub mod actions {
                     let create_pet_id = run
                         .available(&create_pet_id, "$steps.create.outputs.petId")?;
                     run.step("remove", "deletePet");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Delete,
-                            "/pets/{petId}",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Delete,
+                                    "/pets/{petId}",
+                                )
+                                .path_param("petId", &create_pet_id)
+                                .bearer_auth(&config.pets.bearer),
                         )
-                        .path_param("petId", &create_pet_id)
-                        .bearer_auth(&config.pets.bearer);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 204 {
@@ -429,12 +439,16 @@ pub mod actions {
             next = match step {
                 Step::List => {
                     run.step("list", "listPets");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/pets",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/pets",
+                                )
+                                .bearer_auth(&config.pets.bearer),
                         )
-                        .bearer_auth(&config.pets.bearer);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 200 {
@@ -474,13 +488,17 @@ pub mod actions {
                 }
                 Step::Read => {
                     run.step("read", "getPet");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/pets/{petId}",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/pets/{petId}",
+                                )
+                                .path_param("petId", &inputs.pet_id)
+                                .api_key_header("X-Api-Key", &config.pets.api_key),
                         )
-                        .path_param("petId", &inputs.pet_id)
-                        .api_key_header("X-Api-Key", &config.pets.api_key);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if !(200..300).contains(&response.status()) {
@@ -701,13 +719,17 @@ pub mod actions {
             next = match step {
                 Step::Read => {
                     run.step("read", "getPet");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/pets/{petId}",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/pets/{petId}",
+                                )
+                                .path_param("petId", &inputs.pet_id)
+                                .api_key_header("X-Api-Key", &config.pets.api_key),
                         )
-                        .path_param("petId", &inputs.pet_id)
-                        .api_key_header("X-Api-Key", &config.pets.api_key);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if response.status() != 200 {

@@ -91,10 +91,12 @@ pub mod bodies {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("email", ::arazzo_runtime::json::value(&self.email)),
-                ("password", ::arazzo_runtime::json::value(&self.password)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([
+                    ("email", &self.email),
+                    ("password", &self.password),
+                ]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -117,10 +119,12 @@ pub mod bodies {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("name", ::arazzo_runtime::json::value(&self.name)),
-                ("owner", ::arazzo_runtime::json::value(&self.owner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([
+                    ("name", &self.name),
+                    ("owner", &self.owner),
+                ]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -195,27 +199,29 @@ pub mod bodies {
         >::new("send-bodies", client);
         run.redact(&inputs.owner_password);
         run.step("jsonText", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .raw_body(
+                        "application/json",
+                        ::std::format!(
+                            "{{\n  \"name\": \"{}\",\n  \"nickname\": {},\n  \"age\": {},\n  \"owner\": \"{}\",\n  \"password\": \"{}\"\n}}\n",
+                            ::arazzo_runtime::json::string_content(& inputs.name),
+                            ::arazzo_runtime::json::text(& inputs.nickname),
+                            ::arazzo_runtime::json::text(& inputs.age),
+                            ::arazzo_runtime::json::string_content(&
+                            ::arazzo_runtime::json::value(& inputs.owner).and_then(|
+                            value | value.pointer("/email").cloned())),
+                            ::arazzo_runtime::json::string_content(& inputs
+                            .owner_password)
+                        ),
+                    )
+                    .redact(&inputs.owner_password)
+                    .outputs_at(&["/id", ""]),
             )
-            .bearer_auth(&config.pets.bearer)
-            .raw_body(
-                "application/json",
-                ::std::format!(
-                    "{{\n  \"name\": \"{}\",\n  \"nickname\": {},\n  \"age\": {},\n  \"owner\": \"{}\",\n  \"password\": \"{}\"\n}}\n",
-                    ::arazzo_runtime::json::string_content(& inputs.name),
-                    ::arazzo_runtime::json::text(& inputs.nickname),
-                    ::arazzo_runtime::json::text(& inputs.age),
-                    ::arazzo_runtime::json::string_content(&
-                    ::arazzo_runtime::json::value(& inputs.owner).and_then(| value |
-                    value.pointer("/email").cloned())),
-                    ::arazzo_runtime::json::string_content(& inputs.owner_password)
-                ),
-            )
-            .redact(&inputs.owner_password)
-            .outputs_at(&["/id", ""]);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let json_text_id: ::std::string::String = run.output(&response, "/id")?;
         let json_text_created: ::arazzo_runtime::serde_json::Value = run
@@ -227,114 +233,88 @@ pub mod bodies {
             .and_then(|value| value.pointer("/id").cloned())
             .clone();
         run.step("pointer", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
-            )
-            .bearer_auth(&config.pets.bearer)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "name",
-                        ::arazzo_runtime::json::value(
-                            &::arazzo_runtime::json::value(&inputs.owner)
-                                .and_then(|value| value.pointer("/pet/name").cloned()),
-                        ),
-                    ),
-                    (
-                        "parent",
-                        ::arazzo_runtime::json::value(
-                            &::std::format!("parent-{}", json_text_id),
-                        ),
-                    ),
-                    (
-                        "extra",
-                        ::arazzo_runtime::json::object([
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
                             (
-                                "source",
-                                ::arazzo_runtime::json::literal(
-                                    ::arazzo_runtime::serde_json::Value::from("replacement"),
-                                ),
+                                "name",
+                                &::arazzo_runtime::json::value(&inputs.owner)
+                                    .and_then(|value| value.pointer("/pet/name").cloned()),
+                            ),
+                            ("parent", &::std::format!("parent-{}", json_text_id)),
+                            (
+                                "extra",
+                                &::arazzo_runtime::json::object([
+                                    ("source", &"replacement"),
+                                ]),
                             ),
                         ]),
                     ),
-                ]),
-            );
-        let response = run.send(&config.pets.base_url, request).await?;
+            )
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("structured", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .json_body(&inputs.pet)
+                    .redact(&inputs.pet),
             )
-            .bearer_auth(&config.pets.bearer)
-            .json_body(::arazzo_runtime::json::value(&inputs.pet))
-            .redact(&inputs.pet);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("text", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .raw_body(
+                        "text/plain; charset=utf-8",
+                        ::std::format!(
+                            "name={} ({})", inputs.name, inputs.owner_password
+                            .expose_secret()
+                        ),
+                    )
+                    .redact(&inputs.owner_password),
             )
-            .bearer_auth(&config.pets.bearer)
-            .raw_body(
-                "text/plain; charset=utf-8",
-                ::std::format!(
-                    "name={} ({})", inputs.name, inputs.owner_password.expose_secret()
-                ),
-            )
-            .redact(&inputs.owner_password);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("form", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
-            )
-            .bearer_auth(&config.pets.bearer)
-            .form_body(
-                ::arazzo_runtime::json::object([
-                    ("name", ::arazzo_runtime::json::value(&inputs.name)),
-                    (
-                        "tag",
-                        ::arazzo_runtime::json::array([
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::from("a"),
-                            ),
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::from("b"),
-                            ),
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .form_body(
+                        &::arazzo_runtime::json::object([
+                            ("name", &inputs.name),
+                            ("tag", &::arazzo_runtime::json::array([&"a", &"b"])),
+                            ("nickname", &inputs.nickname),
                         ]),
                     ),
-                    ("nickname", ::arazzo_runtime::json::value(&inputs.nickname)),
-                ]),
-            );
-        let response = run.send(&config.pets.base_url, request).await?;
+            )
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         run.step("multipart", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
-            )
-            .bearer_auth(&config.pets.bearer)
-            .multipart_body(
-                ::arazzo_runtime::json::object([
-                    ("name", ::arazzo_runtime::json::value(&inputs.name)),
-                    (
-                        "tags",
-                        ::arazzo_runtime::json::array([
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::from("a"),
-                            ),
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::from("b"),
-                            ),
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .multipart_body(
+                        &::arazzo_runtime::json::object([
+                            ("name", &inputs.name),
+                            ("tags", &::arazzo_runtime::json::array([&"a", &"b"])),
                         ]),
                     ),
-                ]),
-            );
-        let response = run.send(&config.pets.base_url, request).await?;
+            )
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         ::core::result::Result::Ok(SendBodiesOutputs {
             created_id: ::arazzo_runtime::json::value(&json_text_created)

@@ -119,12 +119,13 @@ pub mod criteria {
             CheckPetsPartial,
         >::new("check-pets", client);
         run.step("list", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .bearer_auth(&config.pets.bearer),
             )
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -208,14 +209,18 @@ pub mod criteria {
         let list_first_id: ::std::string::String = run.output(&response, "/pets/0/id")?;
         run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
         run.step("read", "getPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets/{petId}",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/pets/{petId}",
+                    )
+                    .path_param("petId", &list_first_id)
+                    .api_key_header("X-Api-Key", &config.pets.api_key)
+                    .keep_sent(),
             )
-            .path_param("petId", &list_first_id)
-            .api_key_header("X-Api-Key", &config.pets.api_key)
-            .keep_sent();
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Eq,

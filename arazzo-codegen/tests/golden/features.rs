@@ -216,101 +216,73 @@ pub mod features {
         run.redact(inputs.owner_password.as_ref());
         run.partial.tags = inputs.tags.clone();
         run.step("list", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .query_param("limit", &inputs.limit)
+                    .query_param("tags", &inputs.tags)
+                    .header("X-Request-Id", &::std::format!("adopt-{}-1", inputs.name))
+                    .query_param_styled(
+                        "fields",
+                        &::arazzo_runtime::json::array([&"id", &"name"]),
+                        ::arazzo_runtime::Style::PipeDelimited,
+                        false,
+                    )
+                    .bearer_auth(&config.pets.bearer),
             )
-            .query_param("limit", &inputs.limit)
-            .query_param("tags", &inputs.tags)
-            .header("X-Request-Id", &::std::format!("adopt-{}-1", inputs.name))
-            .query_param_styled(
-                "fields",
-                &::arazzo_runtime::json::array([
-                    ::arazzo_runtime::json::literal(
-                        ::arazzo_runtime::serde_json::Value::from("id"),
-                    ),
-                    ::arazzo_runtime::json::literal(
-                        ::arazzo_runtime::serde_json::Value::from("name"),
-                    ),
-                ]),
-                ::arazzo_runtime::Style::PipeDelimited,
-                false,
-            )
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _list_next: ::std::string::String = run.header_output(&response, "X-Next")?;
         let _list_status: i64 = i64::from(response.status());
         let _list_first_pet_id: ::std::string::String = run
             .output(&response, "/pets/0/id")?;
         run.step("create", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
-            )
-            .bearer_auth(&config.pets.bearer)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("name", ::arazzo_runtime::json::value(&inputs.name)),
-                    ("age", ::arazzo_runtime::json::value(&inputs.age)),
-                    ("weight", ::arazzo_runtime::json::value(&inputs.weight)),
-                    ("vaccinated", ::arazzo_runtime::json::value(&inputs.vaccinated)),
-                    (
-                        "tags",
-                        ::arazzo_runtime::json::array([
-                            ::arazzo_runtime::json::value(&inputs.tags),
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::from("literal"),
-                            ),
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::from(3i64),
-                            ),
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::Bool(true),
-                            ),
-                            ::arazzo_runtime::json::literal(
-                                ::arazzo_runtime::serde_json::Value::Null,
-                            ),
-                        ]),
-                    ),
-                    (
-                        "owner",
-                        ::arazzo_runtime::json::object([
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("name", &inputs.name),
+                            ("age", &inputs.age),
+                            ("weight", &inputs.weight),
+                            ("vaccinated", &inputs.vaccinated),
                             (
-                                "password",
-                                ::arazzo_runtime::json::value(&inputs.owner_password),
-                            ),
-                            ("kind", ::arazzo_runtime::json::value(&inputs.type_)),
-                        ]),
-                    ),
-                    (
-                        "meta",
-                        ::arazzo_runtime::json::object([
-                            (
-                                "source",
-                                ::arazzo_runtime::json::literal(
-                                    ::arazzo_runtime::serde_json::Value::from("arazzo-rs"),
-                                ),
+                                "tags",
+                                &::arazzo_runtime::json::array([
+                                    &inputs.tags,
+                                    &"literal",
+                                    &3i64,
+                                    &true,
+                                    &::arazzo_runtime::json::Null,
+                                ]),
                             ),
                             (
-                                "nested",
-                                ::arazzo_runtime::json::object([
+                                "owner",
+                                &::arazzo_runtime::json::object([
+                                    ("password", &inputs.owner_password),
+                                    ("kind", &inputs.type_),
+                                ]),
+                            ),
+                            (
+                                "meta",
+                                &::arazzo_runtime::json::object([
+                                    ("source", &"arazzo-rs"),
                                     (
-                                        "ok",
-                                        ::arazzo_runtime::json::literal(
-                                            ::arazzo_runtime::serde_json::Value::Bool(false),
-                                        ),
+                                        "nested",
+                                        &::arazzo_runtime::json::object([("ok", &false)]),
                                     ),
                                 ]),
                             ),
                         ]),
-                    ),
-                ]),
+                    )
+                    .redact(&inputs.owner_password)
+                    .secret_in_response("/ownerToken")
+                    .outputs_at(&["/id", "/ownerToken", ""]),
             )
-            .redact(&inputs.owner_password)
-            .secret_in_response("/ownerToken")
-            .outputs_at(&["/id", "/ownerToken", ""]);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         let create_owner_token: ::arazzo_runtime::SecretString = run
@@ -322,28 +294,36 @@ pub mod features {
             create_owner_token.clone(),
         );
         run.step("read", "getPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets/{petId}",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/pets/{petId}",
+                    )
+                    .path_param("petId", &create_pet_id)
+                    .cookie("session", &inputs.session)
+                    .api_key_header("X-Api-Key", &config.pets.api_key)
+                    .outputs_at(&["/name", "/age"]),
             )
-            .path_param("petId", &create_pet_id)
-            .cookie("session", &inputs.session)
-            .api_key_header("X-Api-Key", &config.pets.api_key)
-            .outputs_at(&["/name", "/age"]);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() >= 200, "$statusCode >= 200", &response)?;
         run.check(response.status() < 300, "300 > $statusCode", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
         let _read_age: i64 = run.output(&response, "/age")?;
         run.partial.name = ::core::option::Option::Some(read_name.clone());
         run.step("inventory", "getInventory");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/inventory",
+        let response = run
+            .send(
+                &config.store.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/inventory",
+                    )
+                    .query_param("petId", &create_pet_id)
+                    .api_key_query("api_key", &config.store.store_key),
             )
-            .query_param("petId", &create_pet_id)
-            .api_key_query("api_key", &config.store.store_key);
-        let response = run.send(&config.store.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -352,13 +332,17 @@ pub mod features {
         let inventory_count: i64 = run.output(&response, "/count")?;
         run.partial.count = ::core::option::Option::Some(inventory_count);
         run.step("remove", "deletePet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Delete,
-                "/pets/{petId}",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Delete,
+                        "/pets/{petId}",
+                    )
+                    .path_param("petId", &create_pet_id)
+                    .bearer_auth(&config.pets.bearer),
             )
-            .path_param("petId", &create_pet_id)
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 204, "$statusCode == 204", &response)?;
         let remove_removed_id: ::std::string::String = create_pet_id.clone();
         run.partial.removed = ::core::option::Option::Some(remove_removed_id.clone());
@@ -425,12 +409,16 @@ pub mod features {
             CountStorePartial,
         >::new("count-store", client);
         run.step("inventory", "getInventory");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/inventory",
+        let response = run
+            .send(
+                &config.store.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/inventory",
+                    )
+                    .api_key_query("api_key", &config.store.store_key),
             )
-            .api_key_query("api_key", &config.store.store_key);
-        let response = run.send(&config.store.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let inventory_count: i64 = run.output(&response, "/count")?;
         run.partial.count = ::core::option::Option::Some(inventory_count);

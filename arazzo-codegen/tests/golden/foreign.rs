@@ -225,12 +225,16 @@ pub mod foreign {
         let name_name: ::std::string::String = called.name.clone();
         run.partial.name = ::core::option::Option::Some(name_name.clone());
         run.step("count", "getInventory");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/inventory",
+        let response = run
+            .send(
+                &config.store.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/inventory",
+                    )
+                    .api_key_query("api_key", &config.store.store_key),
             )
-            .api_key_query("api_key", &config.store.store_key);
-        let response = run.send(&config.store.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let count_count: i64 = run.output(&response, "/count")?;
         run.partial.count = ::core::option::Option::Some(count_count);
@@ -306,17 +310,14 @@ pub mod foreign {
             PetFlowsAdoptAndNamePartial,
         >::new("adopt-and-name", client);
         run.step("create", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
+        let response = run
+            .send(
+                &config.pet_flows_pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pet_flows_pets.bearer)
+                    .json_body(&::arazzo_runtime::json::object([("name", &inputs.name)])),
             )
-            .bearer_auth(&config.pet_flows_pets.bearer)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("name", ::arazzo_runtime::json::value(&inputs.name)),
-                ]),
-            );
-        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
@@ -423,15 +424,19 @@ pub mod foreign {
         >::new("get-pet-name", client);
         run.partial.greeting = ::core::option::Option::Some(inputs.greeting.clone());
         run.step("read", "getPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets/{petId}",
+        let response = run
+            .send(
+                &config.pet_flows_pets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/pets/{petId}",
+                    )
+                    .path_param("petId", &inputs.pet_id)
+                    .api_key_header("X-Api-Key", &config.pet_flows_pets.api_key)
+                    .secret_in_response("/ownerToken")
+                    .outputs_at(&["/name", "/ownerToken"]),
             )
-            .path_param("petId", &inputs.pet_id)
-            .api_key_header("X-Api-Key", &config.pet_flows_pets.api_key)
-            .secret_in_response("/ownerToken")
-            .outputs_at(&["/name", "/ownerToken"]);
-        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
         let read_owner_token: ::arazzo_runtime::SecretString = run
@@ -534,13 +539,17 @@ pub mod foreign {
         let _get_pet_name_greeting: ::std::string::String = called.greeting.clone();
         run.partial.name = ::core::option::Option::Some(get_pet_name_name.clone());
         run.step("list", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pet_flows_pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .header(
+                        "X-Request-Id",
+                        &::std::format!("after-{}", get_pet_name_name),
+                    )
+                    .bearer_auth(&config.pet_flows_pets.bearer),
             )
-            .header("X-Request-Id", &::std::format!("after-{}", get_pet_name_name))
-            .bearer_auth(&config.pet_flows_pets.bearer);
-        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -554,12 +563,13 @@ pub mod foreign {
         let list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
             .output(&response, "/pets")?;
         run.step("pick", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pet_flows_pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .bearer_auth(&config.pet_flows_pets.bearer),
             )
-            .bearer_auth(&config.pet_flows_pets.bearer);
-        let response = run.send(&config.pet_flows_pets.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

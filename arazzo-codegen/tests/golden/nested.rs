@@ -158,17 +158,14 @@ pub mod nested {
             AdoptAndNamePartial,
         >::new("adopt-and-name", client);
         run.step("create", "createPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
+                    .bearer_auth(&config.pets.bearer)
+                    .json_body(&::arazzo_runtime::json::object([("name", &inputs.name)])),
             )
-            .bearer_auth(&config.pets.bearer)
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("name", ::arazzo_runtime::json::value(&inputs.name)),
-                ]),
-            );
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
@@ -274,15 +271,19 @@ pub mod nested {
         >::new("get-pet-name", client);
         run.partial.greeting = ::core::option::Option::Some(inputs.greeting.clone());
         run.step("read", "getPet");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets/{petId}",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/pets/{petId}",
+                    )
+                    .path_param("petId", &inputs.pet_id)
+                    .api_key_header("X-Api-Key", &config.pets.api_key)
+                    .secret_in_response("/ownerToken")
+                    .outputs_at(&["/name", "/ownerToken"]),
             )
-            .path_param("petId", &inputs.pet_id)
-            .api_key_header("X-Api-Key", &config.pets.api_key)
-            .secret_in_response("/ownerToken")
-            .outputs_at(&["/name", "/ownerToken"]);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let read_name: ::std::string::String = run.output(&response, "/name")?;
         let read_owner_token: ::arazzo_runtime::SecretString = run
@@ -385,13 +386,17 @@ pub mod nested {
         let _get_pet_name_greeting: ::std::string::String = called.greeting.clone();
         run.partial.name = ::core::option::Option::Some(get_pet_name_name.clone());
         run.step("list", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .header(
+                        "X-Request-Id",
+                        &::std::format!("after-{}", get_pet_name_name),
+                    )
+                    .bearer_auth(&config.pets.bearer),
             )
-            .header("X-Request-Id", &::std::format!("after-{}", get_pet_name_name))
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -405,12 +410,13 @@ pub mod nested {
         let list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
             .output(&response, "/pets")?;
         run.step("pick", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .bearer_auth(&config.pets.bearer),
             )
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

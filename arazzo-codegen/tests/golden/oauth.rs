@@ -194,29 +194,25 @@ pub mod oauth {
             do_the_auth_flow_my_refresh_token.clone(),
         );
         run.step("do-the-refresh", "get-token");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/oauth/token",
+        let response = run
+            .send(
+                &config.apim_auth.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/oauth/token",
+                    )
+                    .form_body(
+                        &::arazzo_runtime::json::object([
+                            ("grant_type", &"refresh_token"),
+                            ("refresh_token", &do_the_auth_flow_my_refresh_token),
+                        ]),
+                    )
+                    .redact(&do_the_auth_flow_my_refresh_token)
+                    .secret_in_response("/access_token")
+                    .secret_in_response("/refresh_token")
+                    .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]),
             )
-            .form_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "grant_type",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from("refresh_token"),
-                        ),
-                    ),
-                    (
-                        "refresh_token",
-                        ::arazzo_runtime::json::value(&do_the_auth_flow_my_refresh_token),
-                    ),
-                ]),
-            )
-            .redact(&do_the_auth_flow_my_refresh_token)
-            .secret_in_response("/access_token")
-            .secret_in_response("/refresh_token")
-            .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]);
-        let response = run.send(&config.apim_auth.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
@@ -309,30 +305,24 @@ pub mod oauth {
         >::new("client-credentials-flow", client);
         run.redact(inputs.client_secret.as_ref());
         run.step("get-client-creds-token", "get-token");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/oauth/token",
+        let response = run
+            .send(
+                &config.apim_auth.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/oauth/token",
+                    )
+                    .form_body(
+                        &::arazzo_runtime::json::object([
+                            ("client_id", &inputs.client_id),
+                            ("client_secret", &inputs.client_secret),
+                            ("grant_type", &"client_credentials"),
+                        ]),
+                    )
+                    .redact(&inputs.client_secret)
+                    .secret_in_response("/access_token"),
             )
-            .form_body(
-                ::arazzo_runtime::json::object([
-                    ("client_id", ::arazzo_runtime::json::value(&inputs.client_id)),
-                    (
-                        "client_secret",
-                        ::arazzo_runtime::json::value(&inputs.client_secret),
-                    ),
-                    (
-                        "grant_type",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from(
-                                "client_credentials",
-                            ),
-                        ),
-                    ),
-                ]),
-            )
-            .redact(&inputs.client_secret)
-            .secret_in_response("/access_token");
-        let response = run.send(&config.apim_auth.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
@@ -424,16 +414,20 @@ pub mod oauth {
         >::new("authorization-code-flow", client);
         run.redact(inputs.client_secret.as_ref());
         run.step("browser-authorize", "authorize");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/authorize",
+        let response = run
+            .send(
+                &config.apim_auth.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/authorize",
+                    )
+                    .query_param("client_id", &inputs.client_id)
+                    .query_param("redirect_uri", &inputs.redirect_uri)
+                    .query_param("response_type", "code")
+                    .query_param("scope", "read")
+                    .query_param("state", "12345"),
             )
-            .query_param("client_id", &inputs.client_id)
-            .query_param("redirect_uri", &inputs.redirect_uri)
-            .query_param("response_type", "code")
-            .query_param("scope", "read")
-            .query_param("state", "12345");
-        let response = run.send(&config.apim_auth.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
@@ -447,37 +441,28 @@ pub mod oauth {
         let browser_authorize_code: ::arazzo_runtime::serde_json::Value = run
             .output(&response, "/code")?;
         run.step("get-access-token", "get-token");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/oauth/token",
+        let response = run
+            .send(
+                &config.apim_auth.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Post,
+                        "/oauth/token",
+                    )
+                    .form_body(
+                        &::arazzo_runtime::json::object([
+                            ("grant_type", &"authorization_code"),
+                            ("code", &browser_authorize_code),
+                            ("redirect_uri", &inputs.redirect_uri),
+                            ("client_id", &inputs.client_id),
+                            ("client_secret", &inputs.client_secret),
+                        ]),
+                    )
+                    .redact(&inputs.client_secret)
+                    .secret_in_response("/access_token")
+                    .secret_in_response("/refresh_token")
+                    .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]),
             )
-            .form_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "grant_type",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from(
-                                "authorization_code",
-                            ),
-                        ),
-                    ),
-                    ("code", ::arazzo_runtime::json::value(&browser_authorize_code)),
-                    (
-                        "redirect_uri",
-                        ::arazzo_runtime::json::value(&inputs.redirect_uri),
-                    ),
-                    ("client_id", ::arazzo_runtime::json::value(&inputs.client_id)),
-                    (
-                        "client_secret",
-                        ::arazzo_runtime::json::value(&inputs.client_secret),
-                    ),
-                ]),
-            )
-            .redact(&inputs.client_secret)
-            .secret_in_response("/access_token")
-            .secret_in_response("/refresh_token")
-            .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]);
-        let response = run.send(&config.apim_auth.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(

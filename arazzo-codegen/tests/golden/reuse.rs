@@ -113,24 +113,26 @@ pub mod reuse {
             ListTwicePartial,
         >::new("list-twice", client);
         run.step("inherited", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .header("X-Request-Id", &inputs.request_id)
+                    .query_param("limit", &5i64)
+                    .bearer_auth(&config.pets.bearer),
             )
-            .header("X-Request-Id", &inputs.request_id)
-            .query_param("limit", &5i64)
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.step("overridden", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .header("X-Request-Id", &inputs.request_id)
+                    .query_param("limit", &inputs.page_size)
+                    .bearer_auth(&config.pets.bearer),
             )
-            .header("X-Request-Id", &inputs.request_id)
-            .query_param("limit", &inputs.page_size)
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let overridden_first: ::std::string::String = run
             .output(&response, "/pets/0/id")?;

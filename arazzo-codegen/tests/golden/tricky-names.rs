@@ -135,12 +135,13 @@ pub mod tricky_names {
     > {
         let mut run = ::arazzo_runtime::Run::<RequestPartial>::new("request", client);
         run.step("list", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .bearer_auth(&config.pets.bearer),
             )
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -199,12 +200,13 @@ pub mod tricky_names {
     > {
         let mut run = ::arazzo_runtime::Run::<GetIdPartial>::new("get-id", client);
         run.step("list", "listPets");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/pets",
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .bearer_auth(&config.pets.bearer),
             )
-            .bearer_auth(&config.pets.bearer);
-        let response = run.send(&config.pets.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -307,12 +309,16 @@ pub mod tricky_names {
             next = match step {
                 Step::Get => {
                     run.step("get", "listPets");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/pets",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/pets",
+                                )
+                                .bearer_auth(&config.pets.bearer),
                         )
-                        .bearer_auth(&config.pets.bearer);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if !(200..300).contains(&response.status()) {
@@ -418,13 +424,17 @@ pub mod tricky_names {
                 }
                 Step::Value => {
                     run.step("-", "listPets");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/pets",
+                    let checked = match run
+                        .attempt(
+                            &config.pets.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/pets",
+                                )
+                                .bearer_auth(&config.pets.bearer)
+                                .outputs_at(&["/pets/0/id", "/pets/0/name"]),
                         )
-                        .bearer_auth(&config.pets.bearer)
-                        .outputs_at(&["/pets/0/id", "/pets/0/name"]);
-                    let checked = match run.attempt(&config.pets.base_url, request).await
+                        .await
                     {
                         ::core::result::Result::Ok(response) => {
                             if !(200..300).contains(&response.status()) {

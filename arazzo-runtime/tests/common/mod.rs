@@ -96,18 +96,18 @@ async fn echo(
 }
 
 /// Sends `request` through a one-step run, as generated code does.
-pub async fn send(base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
+pub async fn send(base_url: &str, request: Request<'_>) -> Result<Response, WorkflowError<()>> {
     send_with(&Client::new(), base_url, request).await
 }
 
-pub async fn send_with(client: &Client, base_url: &str, request: Request) -> Result<Response, WorkflowError<()>> {
+pub async fn send_with(client: &Client, base_url: &str, request: Request<'_>) -> Result<Response, WorkflowError<()>> {
     let mut run = Run::<()>::new("test-workflow", client);
     run.step("testStep", "testOperation");
     run.send(base_url, request).await
 }
 
 /// What the echo handler saw.
-pub async fn echoed(base_url: &str, request: Request) -> Value {
+pub async fn echoed(base_url: &str, request: Request<'_>) -> Value {
     let response = send(base_url, request).await.unwrap();
     assert_eq!(response.status(), 200);
     response.json().unwrap().clone()

@@ -113,13 +113,14 @@ pub mod bidi_characters_in_text {
         >::new("bidi\u{202e}id", client);
         run.partial.res_ult = ::core::option::Option::Some(inputs.na_me.clone());
         run.step("st\u{202e}ep", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .query_param("q", "\u{202e}literal\u{202c}")
+                    .header("X-Trace", &::std::format!("{}", inputs.na_me)),
             )
-            .query_param("q", "\u{202e}literal\u{202c}")
-            .header("X-Trace", &::std::format!("{}", inputs.na_me));
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

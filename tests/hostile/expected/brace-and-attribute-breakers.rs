@@ -120,12 +120,16 @@ pub mod brace_and_attribute_breakers {
     > {
         let mut run = ::arazzo_runtime::Run::<BracesPartial>::new("braces", client);
         run.step("get", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &::std::format!("}}}}{{ {} {{", inputs.id)),
             )
-            .path_param("id", &::std::format!("}}}}{{ {} {{", inputs.id));
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

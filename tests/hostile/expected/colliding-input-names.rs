@@ -137,38 +137,40 @@ pub mod colliding_input_names {
         run.redact(&inputs.api_key_8);
         run.partial.second = inputs.api_key_2_2.clone();
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .query_param(
+                        "q",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!(
+                                "{}{}{}{}{}", inputs.api_key.expose_secret(), inputs
+                                .api_key_2.expose_secret(), inputs.api_key_3
+                                .expose_secret(), inputs.api_key_4.expose_secret(), inputs
+                                .api_key_5.expose_secret()
+                            ),
+                        ),
+                    )
+                    .header(
+                        "X-Trace",
+                        &::arazzo_runtime::SecretString::from(
+                            ::std::format!(
+                                "{}{}{}", inputs.api_key_6.expose_secret(), inputs.api_key_7
+                                .expose_secret(), inputs.api_key_8.expose_secret()
+                            ),
+                        ),
+                    )
+                    .redact(&inputs.api_key)
+                    .redact(&inputs.api_key_2)
+                    .redact(&inputs.api_key_3)
+                    .redact(&inputs.api_key_4)
+                    .redact(&inputs.api_key_5)
+                    .redact(&inputs.api_key_6)
+                    .redact(&inputs.api_key_7)
+                    .redact(&inputs.api_key_8),
             )
-            .query_param(
-                "q",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!(
-                        "{}{}{}{}{}", inputs.api_key.expose_secret(), inputs.api_key_2
-                        .expose_secret(), inputs.api_key_3.expose_secret(), inputs
-                        .api_key_4.expose_secret(), inputs.api_key_5.expose_secret()
-                    ),
-                ),
-            )
-            .header(
-                "X-Trace",
-                &::arazzo_runtime::SecretString::from(
-                    ::std::format!(
-                        "{}{}{}", inputs.api_key_6.expose_secret(), inputs.api_key_7
-                        .expose_secret(), inputs.api_key_8.expose_secret()
-                    ),
-                ),
-            )
-            .redact(&inputs.api_key)
-            .redact(&inputs.api_key_2)
-            .redact(&inputs.api_key_3)
-            .redact(&inputs.api_key_4)
-            .redact(&inputs.api_key_5)
-            .redact(&inputs.api_key_6)
-            .redact(&inputs.api_key_7)
-            .redact(&inputs.api_key_8);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -128,12 +128,13 @@ pub mod colliding_output_names {
     > {
         let mut run = ::arazzo_runtime::Run::<CollidePartial>::new("collide", client);
         run.step("get", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .outputs_at(&["/items/0/id", "/items/1/id", "/items/2/id"]),
             )
-            .outputs_at(&["/items/0/id", "/items/1/id", "/items/2/id"]);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -148,12 +149,16 @@ pub mod colliding_output_names {
         run.partial.item_id_3 = ::core::option::Option::Some(get_item_id_3.clone());
         run.partial.item_id_4 = ::core::option::Option::Some(get_item_id_4);
         run.step("get-item", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &get_item_id),
             )
-            .path_param("id", &get_item_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -162,12 +167,16 @@ pub mod colliding_output_names {
         let get_item_id_5: ::std::string::String = run.output(&response, "/id")?;
         run.partial.get_item_id = ::core::option::Option::Some(get_item_id_5.clone());
         run.step("get_item", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &get_item_id_5),
             )
-            .path_param("id", &get_item_id_5);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

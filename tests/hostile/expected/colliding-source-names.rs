@@ -384,99 +384,108 @@ pub mod colliding_source_names {
     > {
         let mut run = ::arazzo_runtime::Run::<ListPartial>::new("list", client);
         run.step("a", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_api.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_api.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("b", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_api_2.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_api_2.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("c", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_api_3.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_api_3.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("d", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.config.base_url, request).await?;
+        let response = run
+            .send(
+                &config.config.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("e", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.config_2.base_url, request).await?;
+        let response = run
+            .send(
+                &config.config_2.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("f", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.client.base_url, request).await?;
+        let response = run
+            .send(
+                &config.client.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("g", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.step.base_url, request).await?;
+        let response = run
+            .send(
+                &config.step.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("h", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.list_inputs.base_url, request).await?;
+        let response = run
+            .send(
+                &config.list_inputs.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("i", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.self_.base_url, request).await?;
+        let response = run
+            .send(
+                &config.self_.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

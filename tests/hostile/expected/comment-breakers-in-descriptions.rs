@@ -115,12 +115,16 @@ pub mod comment_breakers_in_descriptions {
     > {
         let mut run = ::arazzo_runtime::Run::<CommentsPartial>::new("comments", client);
         run.step("get", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &inputs.id),
             )
-            .path_param("id", &inputs.id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -104,12 +104,14 @@ pub mod criteria_injection {
             next = match step {
                 Step::List => {
                     run.step("list", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {

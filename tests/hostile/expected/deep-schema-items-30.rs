@@ -153,12 +153,13 @@ pub mod deep_schema_items_30 {
     > {
         let mut run = ::arazzo_runtime::Run::<DeepPartial>::new("deep", client);
         run.step("create", "createItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
+                    .json_body(&inputs.deep),
             )
-            .json_body(::arazzo_runtime::json::value(&inputs.deep));
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -77,9 +77,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -100,9 +100,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -123,9 +123,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -146,9 +146,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -169,9 +169,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -192,9 +192,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -215,9 +215,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -238,9 +238,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -260,9 +260,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -282,9 +282,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -304,9 +304,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -326,9 +326,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -348,9 +348,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -370,9 +370,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -392,9 +392,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -414,9 +414,9 @@ pub mod deep_schema_properties_60 {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("inner", ::arazzo_runtime::json::value(&self.inner)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("inner", &self.inner)]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -459,13 +459,14 @@ pub mod deep_schema_properties_60 {
     > {
         let mut run = ::arazzo_runtime::Run::<DeepPartial>::new("deep", client);
         run.step("create", "createItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
+                    .json_body(&inputs.deep)
+                    .redact(&inputs.deep),
             )
-            .json_body(::arazzo_runtime::json::value(&inputs.deep))
-            .redact(&inputs.deep);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

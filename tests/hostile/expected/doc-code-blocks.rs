@@ -170,13 +170,17 @@ pub mod doc_code_blocks {
     > {
         let mut run = ::arazzo_runtime::Run::<DoctestsPartial>::new("doctests", client);
         run.step("get", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", "literal")
+                    .outputs_at(&["/name", "/id"]),
             )
-            .path_param("id", "literal")
-            .outputs_at(&["/name", "/id"]);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -112,11 +112,12 @@ pub mod empty_string_names_valid_refs {
         let mut run = ::arazzo_runtime::Run::<ValuePartial>::new("", client);
         run.partial.value_2 = inputs.value.clone();
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -107,77 +107,61 @@ pub mod format_string_breakers_in_values {
             BracesInValuesPartial,
         >::new("braces-in-values", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .query_param("q", "{} {0} {:?} {name} {{ }} } {")
+                    .header(
+                        "X-Trace",
+                        &::std::format!(
+                            "{{{}}} {{}}{}{{}} {}{{{{", inputs.id, inputs.id, inputs.id
+                        ),
+                    ),
             )
-            .query_param("q", "{} {0} {:?} {name} {{ }} } {")
-            .header(
-                "X-Trace",
-                &::std::format!(
-                    "{{{}}} {{}}{}{{}} {}{{{{", inputs.id, inputs.id, inputs.id
-                ),
-            );
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("create", "createItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/items",
-            )
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "id",
-                        ::arazzo_runtime::json::value(
-                            &::std::format!("{}{{}}", inputs.id),
-                        ),
-                    ),
-                    (
-                        "name",
-                        ::arazzo_runtime::json::value(
-                            &::std::format!("{{0}}{{:?}}{}{{{{}}}}}}", inputs.id),
-                        ),
-                    ),
-                    (
-                        "{}",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from("}{"),
-                        ),
-                    ),
-                    (
-                        "{$inputs.id}",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from(
-                                "a key is never an expression",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("id", &::std::format!("{}{{}}", inputs.id)),
+                            (
+                                "name",
+                                &::std::format!("{{0}}{{:?}}{}{{{{}}}}}}", inputs.id),
                             ),
-                        ),
+                            ("{}", &"}{"),
+                            ("{$inputs.id}", &"a key is never an expression"),
+                        ]),
                     ),
-                ]),
-            );
-        let response = run.send(&config.items.base_url, request).await?;
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("create-text", "createItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
+                    .raw_body(
+                        "application/json",
+                        ::std::format!(
+                            "{{\"id\": \"{}\", \"name\": \"{{}} {{{{ }}}} {{:?}}\"}}",
+                            ::arazzo_runtime::json::string_content(& inputs.id)
+                        ),
+                    ),
             )
-            .raw_body(
-                "application/json",
-                ::std::format!(
-                    "{{\"id\": \"{}\", \"name\": \"{{}} {{{{ }}}} {{:?}}\"}}",
-                    ::arazzo_runtime::json::string_content(& inputs.id)
-                ),
-            );
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -162,26 +162,28 @@ pub mod generated_local_names {
             next = match step {
                 Step::Run => {
                     run.step("run", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/items",
-                        )
-                        .query_param(
-                            "q",
-                            &::std::format!(
-                                "{}{}{}{}{}", inputs.client, inputs.config, inputs.inputs,
-                                inputs.run, inputs.request
-                            ),
-                        )
-                        .header(
-                            "X-Trace",
-                            &::std::format!(
-                                "{}{}{}{}{}", inputs.response, inputs.next, inputs.step,
-                                inputs.checked, inputs.error
-                            ),
-                        );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/items",
+                                )
+                                .query_param(
+                                    "q",
+                                    &::std::format!(
+                                        "{}{}{}{}{}", inputs.client, inputs.config, inputs.inputs,
+                                        inputs.run, inputs.request
+                                    ),
+                                )
+                                .header(
+                                    "X-Trace",
+                                    &::std::format!(
+                                        "{}{}{}{}{}", inputs.response, inputs.next, inputs.step,
+                                        inputs.checked, inputs.error
+                                    ),
+                                ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
@@ -237,20 +239,22 @@ pub mod generated_local_names {
                 Step::Request => {
                     let run_next = run.available(&run_next, "$steps.run.outputs.next")?;
                     run.step("request", "getItem");
-                    let request = ::arazzo_runtime::Request::new(
-                            ::arazzo_runtime::Method::Get,
-                            "/items/{id}",
-                        )
-                        .path_param(
-                            "id",
-                            &::std::format!(
-                                "{}{}{}{}", inputs.partial, inputs.outputs, inputs.value,
-                                run_next
-                            ),
-                        )
-                        .outputs_at(&["/id", "/count"]);
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/items/{id}",
+                                )
+                                .path_param(
+                                    "id",
+                                    &::std::format!(
+                                        "{}{}{}{}", inputs.partial, inputs.outputs, inputs.value,
+                                        run_next
+                                    ),
+                                )
+                                .outputs_at(&["/id", "/count"]),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
@@ -290,12 +294,14 @@ pub mod generated_local_names {
                 }
                 Step::RunRetries => {
                     run.step("run-retries", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {

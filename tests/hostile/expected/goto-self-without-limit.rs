@@ -130,12 +130,14 @@ pub mod goto_self_without_limit {
             next = match step {
                 Step::Spin => {
                     run.step("spin", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
@@ -184,12 +186,14 @@ pub mod goto_self_without_limit {
                 }
                 Step::Unreachable => {
                     run.step("unreachable", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
@@ -281,12 +285,14 @@ pub mod goto_self_without_limit {
             next = match step {
                 Step::Ping => {
                     run.step("ping", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {
@@ -322,12 +328,14 @@ pub mod goto_self_without_limit {
                 }
                 Step::Pong => {
                     run.step("pong", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {

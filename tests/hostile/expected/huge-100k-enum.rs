@@ -97,12 +97,13 @@ pub mod huge_100k_enum {
     > {
         let mut run = ::arazzo_runtime::Run::<PickPartial>::new("pick", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .query_param("q", &inputs.choice),
             )
-            .query_param("q", &inputs.choice);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

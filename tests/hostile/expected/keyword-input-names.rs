@@ -78,10 +78,12 @@ pub mod keyword_input_names {
         fn to_json(
             &self,
         ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-            ::arazzo_runtime::json::object([
-                ("type", ::arazzo_runtime::json::value(&self.type_)),
-                ("Self", ::arazzo_runtime::json::value(&self.self_)),
-            ])
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([
+                    ("type", &self.type_),
+                    ("Self", &self.self_),
+                ]),
+            )
         }
         fn collect_secrets(
             &self,
@@ -154,30 +156,29 @@ pub mod keyword_input_names {
             KeywordInputsPartial,
         >::new("keyword-inputs", client);
         run.step("create", "createItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/items",
-            )
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    ("id", ::arazzo_runtime::json::value(&inputs.type_)),
-                    (
-                        "name",
-                        ::arazzo_runtime::json::value(
-                            &::std::format!(
-                                "{}-{}-{}", inputs.fn_, inputs.self_, inputs.crate_
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            ("id", &inputs.type_),
+                            (
+                                "name",
+                                &::std::format!(
+                                    "{}-{}-{}", inputs.fn_, inputs.self_, inputs.crate_
+                                ),
                             ),
-                        ),
-                    ),
-                    ("count", ::arazzo_runtime::json::value(&inputs.self_2)),
-                    ("super", ::arazzo_runtime::json::value(&inputs.super_)),
-                    ("async", ::arazzo_runtime::json::value(&inputs.async_)),
-                    ("underscore", ::arazzo_runtime::json::value(&inputs.value)),
-                    ("nested", ::arazzo_runtime::json::value(&inputs.nested)),
-                ]),
+                            ("count", &inputs.self_2),
+                            ("super", &inputs.super_),
+                            ("async", &inputs.async_),
+                            ("underscore", &inputs.value),
+                            ("nested", &inputs.nested),
+                        ]),
+                    )
+                    .redact(&inputs.nested),
             )
-            .redact(&inputs.nested);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -134,22 +134,23 @@ pub mod keyword_output_names {
             KeywordOutputsPartial,
         >::new("keyword-outputs", client);
         run.step("get", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .outputs_at(
+                        &[
+                            "/items/0/id",
+                            "/items/0/name",
+                            "/items/0/count",
+                            "",
+                            "/next",
+                            "/items",
+                            "/items/0",
+                        ],
+                    ),
             )
-            .outputs_at(
-                &[
-                    "/items/0/id",
-                    "/items/0/name",
-                    "/items/0/count",
-                    "",
-                    "/next",
-                    "/items",
-                    "/items/0",
-                ],
-            );
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -106,22 +106,26 @@ pub mod keyword_parameter_names {
             KeywordParametersPartial,
         >::new("keyword-parameters", client);
         run.step("get", "getThing");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/things/{type}/{self}/{Self}",
+        let response = run
+            .send(
+                &config.keywords.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/things/{type}/{self}/{Self}",
+                    )
+                    .header("super", "from-the-workflow")
+                    .path_param("type", &inputs.type_)
+                    .path_param("self", "self")
+                    .path_param("Self", &7i64)
+                    .query_param("fn", "fn() {}")
+                    .query_param("crate", &true)
+                    .header("async", "await")
+                    .query_param("r#try", "?")
+                    .query_param("_", "_")
+                    .cookie("r#type", "r#type")
+                    .outputs_at(&["/type", "/self"]),
             )
-            .header("super", "from-the-workflow")
-            .path_param("type", &inputs.type_)
-            .path_param("self", "self")
-            .path_param("Self", &7i64)
-            .query_param("fn", "fn() {}")
-            .query_param("crate", &true)
-            .header("async", "await")
-            .query_param("r#try", "?")
-            .query_param("_", "_")
-            .cookie("r#type", "r#type")
-            .outputs_at(&["/type", "/self"]);
-        let response = run.send(&config.keywords.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

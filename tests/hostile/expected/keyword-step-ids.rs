@@ -142,11 +142,12 @@ pub mod keyword_step_ids {
             KeywordStepsPartial,
         >::new("keyword-steps", client);
         run.step("type", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -155,12 +156,16 @@ pub mod keyword_step_ids {
         let type_id: ::std::string::String = run.output(&response, "/items/0/id")?;
         run.partial.type_ = ::core::option::Option::Some(type_id.clone());
         run.step("fn", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &type_id),
             )
-            .path_param("id", &type_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -168,12 +173,16 @@ pub mod keyword_step_ids {
         )?;
         let fn_id: ::std::string::String = run.output(&response, "/id")?;
         run.step("self", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &fn_id),
             )
-            .path_param("id", &fn_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -182,12 +191,16 @@ pub mod keyword_step_ids {
         let self_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.self_ = ::core::option::Option::Some(self_id.clone());
         run.step("Self", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &self_id),
             )
-            .path_param("id", &self_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -196,12 +209,16 @@ pub mod keyword_step_ids {
         let self_id_2: ::std::string::String = run.output(&response, "/id")?;
         run.partial.self_2 = ::core::option::Option::Some(self_id_2.clone());
         run.step("crate", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &self_id_2),
             )
-            .path_param("id", &self_id_2);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -209,12 +226,16 @@ pub mod keyword_step_ids {
         )?;
         let crate_id: ::std::string::String = run.output(&response, "/id")?;
         run.step("super", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &crate_id),
             )
-            .path_param("id", &crate_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -222,12 +243,16 @@ pub mod keyword_step_ids {
         )?;
         let super_id: ::std::string::String = run.output(&response, "/id")?;
         run.step("async", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &super_id),
             )
-            .path_param("id", &super_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -235,12 +260,16 @@ pub mod keyword_step_ids {
         )?;
         let async_id: ::std::string::String = run.output(&response, "/id")?;
         run.step("_", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param("id", &async_id),
             )
-            .path_param("id", &async_id);
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -253,11 +253,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<TypePartial>::new("type", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -307,11 +308,12 @@ pub mod keyword_workflow_ids {
     ) -> ::core::result::Result<FnOutputs, ::arazzo_runtime::WorkflowError<FnPartial>> {
         let mut run = ::arazzo_runtime::Run::<FnPartial>::new("fn", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -361,11 +363,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<SelfPartial>::new("self", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -418,11 +421,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<SelfPartial2>::new("Self", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -475,11 +479,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<CratePartial>::new("crate", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -532,11 +537,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<SuperPartial>::new("super", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -589,11 +595,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<AsyncPartial>::new("async", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -646,11 +653,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<RTryPartial>::new("r#try", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -703,11 +711,12 @@ pub mod keyword_workflow_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<ValuePartial>::new("_", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -186,11 +186,12 @@ pub mod odd_character_ids {
             ListItemsPartial,
         >::new("list.items", client);
         run.step("only-step", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -245,11 +246,12 @@ pub mod odd_character_ids {
             ListItemsPartial2,
         >::new("list items", client);
         run.step("step one", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -304,11 +306,12 @@ pub mod odd_character_ids {
             _1stWorkflowPartial,
         >::new("1st-workflow", client);
         run.step("2nd", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -361,11 +364,12 @@ pub mod odd_character_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<NCDPartial>::new("ünïcödé", client);
         run.step("schritt-ä", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -418,11 +422,12 @@ pub mod odd_character_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<ValuePartial>::new("🦀", client);
         run.step("🦀", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -475,11 +480,12 @@ pub mod odd_character_ids {
     > {
         let mut run = ::arazzo_runtime::Run::<ValuePartial2>::new("-", client);
         run.step("--", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -560,18 +566,20 @@ pub mod odd_character_ids {
         run.partial._9lives = ::core::option::Option::Some(inputs._1st.clone());
         run.partial.a_b = ::core::option::Option::Some(inputs.a_b_2.clone());
         run.step("ステップ", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items_v1_primary.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .query_param(
+                        "q",
+                        &::std::format!(
+                            "{}/{}/{}/{}", inputs.value, inputs._1st, inputs.a_b, inputs
+                            .value_2
+                        ),
+                    )
+                    .outputs_at(&["/items/0/name", "/items/0/id"]),
             )
-            .query_param(
-                "q",
-                &::std::format!(
-                    "{}/{}/{}/{}", inputs.value, inputs._1st, inputs.a_b, inputs.value_2
-                ),
-            )
-            .outputs_at(&["/items/0/name", "/items/0/id"]);
-        let response = run.send(&config.items_v1_primary.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

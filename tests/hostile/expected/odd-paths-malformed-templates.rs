@@ -100,23 +100,31 @@ pub mod odd_paths_malformed_templates {
             MalformedPartial,
         >::new("malformed", client);
         run.step("unclosed", "unclosed");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/a/{unclosed",
-        );
-        let response = run.send(&config.paths.base_url, request).await?;
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                    ::arazzo_runtime::Method::Get,
+                    "/a/{unclosed",
+                ),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("double", "doubleBraces");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/b/{{double}}",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/b/{{double}}",
+                    )
+                    .path_param("{double}", "x"),
             )
-            .path_param("{double}", "x");
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

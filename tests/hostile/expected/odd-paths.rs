@@ -118,84 +118,112 @@ pub mod odd_paths {
     > {
         let mut run = ::arazzo_runtime::Run::<OddPathsPartial>::new("odd-paths", client);
         run.step("spaced", "spaced");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/with space/{item-id}",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/with space/{item-id}",
+                    )
+                    .path_param("item-id", "a/b?c#d e"),
             )
-            .path_param("item-id", "a/b?c#d e");
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("quoted", "quoted");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/quote\"/{type}/*/",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/quote\"/{type}/*/",
+                    )
+                    .path_param("type", "\"); fn injected_value() {} (\""),
             )
-            .path_param("type", "\"); fn injected_value() {} (\"");
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("raw-hash", "rawHash");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/raw\"#/{self}/{}",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/raw\"#/{self}/{}",
+                    )
+                    .path_param("self", "x"),
             )
-            .path_param("self", "x");
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("unicode", "unicode");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/ünïcödé/%20/{a}{b}",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/ünïcödé/%20/{a}{b}",
+                    )
+                    .path_param("a", "ä")
+                    .path_param("b", &1i64),
             )
-            .path_param("a", "ä")
-            .path_param("b", &1i64);
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("query-in-path", "queryInPath");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/q?x=1#frag",
-        );
-        let response = run.send(&config.paths.base_url, request).await?;
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                    ::arazzo_runtime::Method::Get,
+                    "/q?x=1#frag",
+                ),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("repeated", "repeated");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/c/{x}/{x}",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/c/{x}/{x}",
+                    )
+                    .path_param("x", "{}"),
             )
-            .path_param("x", "{}");
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("injected", "injectedPath");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/d/{\"); fn injected_path() {} (\"}",
+        let response = run
+            .send(
+                &config.paths.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/d/{\"); fn injected_path() {} (\"}",
+                    )
+                    .path_param("\"); fn injected_path() {} (\"", "v"),
             )
-            .path_param("\"); fn injected_path() {} (\"", "v");
-        let response = run.send(&config.paths.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

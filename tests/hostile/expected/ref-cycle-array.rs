@@ -94,12 +94,13 @@ pub mod ref_cycle_array {
     > {
         let mut run = ::arazzo_runtime::Run::<ArrayPartial>::new("array", client);
         run.step("call", "array");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/array",
+        let response = run
+            .send(
+                &config.cycles.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/array")
+                    .outputs_at(&["", "/name"]),
             )
-            .outputs_at(&["", "/name"]);
-        let response = run.send(&config.cycles.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -94,12 +94,13 @@ pub mod ref_cycle_root_ref {
     > {
         let mut run = ::arazzo_runtime::Run::<RootRefPartial>::new("rootRef", client);
         run.step("call", "rootRef");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/root",
+        let response = run
+            .send(
+                &config.cycles.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/root")
+                    .outputs_at(&["", "/name"]),
             )
-            .outputs_at(&["", "/name"]);
-        let response = run.send(&config.cycles.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

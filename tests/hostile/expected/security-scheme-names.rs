@@ -124,21 +124,25 @@ pub mod security_scheme_names {
     > {
         let mut run = ::arazzo_runtime::Run::<SecurePartial>::new("secure", client);
         run.step("get", "getSecret");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/secret",
+        let response = run
+            .send(
+                &config.secure.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/secret")
+                    .api_key_header("X-Api-Key", &config.secure.api_key)
+                    .api_key_query("api_key", &config.secure.api_key_2)
+                    .api_key_cookie(
+                        "\"); fn injected_cookie() {} (\"",
+                        &config.secure.api_key_3,
+                    )
+                    .bearer_auth(&config.secure.self_)
+                    .basic_auth(&config.secure.type_)
+                    .api_key_header(
+                        "X-\"); fn injected_header() {} (\"",
+                        &config.secure.fn_injected_scheme,
+                    )
+                    .bearer_auth(&config.secure.base_url_2),
             )
-            .api_key_header("X-Api-Key", &config.secure.api_key)
-            .api_key_query("api_key", &config.secure.api_key_2)
-            .api_key_cookie("\"); fn injected_cookie() {} (\"", &config.secure.api_key_3)
-            .bearer_auth(&config.secure.self_)
-            .basic_auth(&config.secure.type_)
-            .api_key_header(
-                "X-\"); fn injected_header() {} (\"",
-                &config.secure.fn_injected_scheme,
-            )
-            .bearer_auth(&config.secure.base_url_2);
-        let response = run.send(&config.secure.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -98,22 +98,24 @@ pub mod server_url_templates {
     > {
         let mut run = ::arazzo_runtime::Run::<ServersPartial>::new("servers", client);
         run.step("ping", "ping");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/ping",
-        );
-        let response = run.send(&config.servers.base_url, request).await?;
+        let response = run
+            .send(
+                &config.servers.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/ping"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
         run.step("pong", "pong");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/pong",
-        );
-        let response = run.send(&config.servers.base_url, request).await?;
+        let response = run
+            .send(
+                &config.servers.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pong"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -113,16 +113,22 @@ pub mod string_breakers_in_summaries {
     > {
         let mut run = ::arazzo_runtime::Run::<StringsPartial>::new("strings", client);
         run.step("get", "getItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items/{id}",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items/{id}",
+                    )
+                    .path_param(
+                        "id",
+                        &::std::format!(
+                            "{}\"); fn injected_value() {{}} (\"", inputs.quoted
+                        ),
+                    )
+                    .header("X-Trace", "\\\"#; fn injected_header() {} r#\"\\"),
             )
-            .path_param(
-                "id",
-                &::std::format!("{}\"); fn injected_value() {{}} (\"", inputs.quoted),
-            )
-            .header("X-Trace", "\\\"#; fn injected_header() {} r#\"\\");
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -111,22 +111,26 @@ pub mod strings_in_code_positions {
             inputs.fn_injected_input.clone(),
         );
         run.step("\"); fn injected_step() {} (\"", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Get,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
+                    .header(
+                        "X-\"); fn injected_header() {} (\"",
+                        "\"#; fn injected_header_value() {} r#\"",
+                    )
+                    .query_param(
+                        "\"); fn injected_query() {} (\"",
+                        &::std::format!("{}", inputs.fn_injected_input),
+                    )
+                    .outputs_at(
+                        &[
+                            "/items/0/\"); fn injected_pointer() {} (\"",
+                            "/a~1b~0c/\"\\\\",
+                        ],
+                    ),
             )
-            .header(
-                "X-\"); fn injected_header() {} (\"",
-                "\"#; fn injected_header_value() {} r#\"",
-            )
-            .query_param(
-                "\"); fn injected_query() {} (\"",
-                &::std::format!("{}", inputs.fn_injected_input),
-            )
-            .outputs_at(
-                &["/items/0/\"); fn injected_pointer() {} (\"", "/a~1b~0c/\"\\\\"],
-            );
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
@@ -139,37 +143,22 @@ pub mod strings_in_code_positions {
         let _fn_injected_step_header: ::std::string::String = run
             .header_output(&response, "X-Trace")?;
         run.step("create", "createItem");
-        let request = ::arazzo_runtime::Request::new(
-                ::arazzo_runtime::Method::Post,
-                "/items",
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
+                    .json_body(
+                        &::arazzo_runtime::json::object([
+                            (
+                                "\"); fn injected_key() {} (\"",
+                                &"\"#; fn injected_body_value() {} r#\"",
+                            ),
+                            ("id", &"*/ fn injected_id() {} /*"),
+                            ("name", &"\\\\\\\"#"),
+                        ]),
+                    ),
             )
-            .json_body(
-                ::arazzo_runtime::json::object([
-                    (
-                        "\"); fn injected_key() {} (\"",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from(
-                                "\"#; fn injected_body_value() {} r#\"",
-                            ),
-                        ),
-                    ),
-                    (
-                        "id",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from(
-                                "*/ fn injected_id() {} /*",
-                            ),
-                        ),
-                    ),
-                    (
-                        "name",
-                        ::arazzo_runtime::json::literal(
-                            ::arazzo_runtime::serde_json::Value::from("\\\\\\\"#"),
-                        ),
-                    ),
-                ]),
-            );
-        let response = run.send(&config.items.base_url, request).await?;
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",

@@ -107,12 +107,14 @@ pub mod wrong_types_retry_extremes {
             next = match step {
                 Step::List => {
                     run.step("list", "listItems");
-                    let request = ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items",
-                    );
                     let checked = match run
-                        .attempt(&config.items.base_url, request)
+                        .attempt(
+                            &config.items.base_url,
+                            ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            ),
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(response) => {

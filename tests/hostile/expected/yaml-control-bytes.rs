@@ -93,11 +93,12 @@ pub mod yaml_control_bytes {
     ) -> ::core::result::Result<WfOutputs, ::arazzo_runtime::WorkflowError<WfPartial>> {
         let mut run = ::arazzo_runtime::Run::<WfPartial>::new("wf", client);
         run.step("list", "listItems");
-        let request = ::arazzo_runtime::Request::new(
-            ::arazzo_runtime::Method::Get,
-            "/items",
-        );
-        let response = run.send(&config.items.base_url, request).await?;
+        let response = run
+            .send(
+                &config.items.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
+            )
+            .await?;
         run.check(
             (200..300).contains(&response.status()),
             "a 2xx status (the step has no successCriteria)",
