@@ -143,7 +143,7 @@ fn nested_document_generates_the_golden_module() {
         "run.holds(",
         // `dependsOn` runs the dependency before the first step; its outputs are readable.
         "run.step(\"get-pet-name\", \"workflow get-pet-name\");",
-        ".header(\n                        \"X-Request-Id\",\n                        &::std::format!(\"after-{}\", get_pet_name_name),",
+        ".header(\n                        \"X-Request-Id\",\n                        &::arazzo_runtime::concat([&\"after-\", &get_pet_name_name]),",
         // A criterion on a dependency's output, and a step output at a pointer into another.
         "::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),",
         "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(",
@@ -274,7 +274,8 @@ fn the_features_module_uses_what_the_plan_says() {
         // A non-default OpenAPI style is honoured.
         ".query_param_styled(\n                        \"fields\",\n                        &::arazzo_runtime::json::array([&\"id\", &\"name\"]),",
         "::arazzo_runtime::Style::PipeDelimited,\n                        false,",
-        ".header(\"X-Request-Id\", &::std::format!(\"adopt-{}-1\", inputs.name))",
+        // A template in a parameter is written when sent, piece by piece.
+        ".header(\n                        \"X-Request-Id\",\n                        &::arazzo_runtime::concat([&\"adopt-\", &inputs.name, &\"-1\"]),",
         ".api_key_header(\"X-Api-Key\", &config.pets.api_key)",
         ".api_key_query(\"api_key\", &config.store.store_key)",
         ".bearer_auth(&config.pets.bearer)",

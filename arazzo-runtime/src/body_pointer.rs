@@ -240,19 +240,24 @@ impl<'de> Visitor<'de> for KeyBytes {
 /// Whether `pointer` is `""` or starts with `/`, and every `~` in it is followed by `0` or `1`.
 fn is_valid(pointer: &str) -> bool {
     (pointer.is_empty() || pointer.starts_with('/'))
-        && pointer.split('~').skip(1).all(|after| after.starts_with(['0', '1']))
+        && (memchr::memchr(b'~', pointer.as_bytes()).is_none()
+            || pointer.split('~').skip(1).all(|after| after.starts_with(['0', '1'])))
 }
 
 /// The first reference token of `rest` (a valid pointer other than `""`), unescaped (`~1` is `/`,
 /// `~0` is `~`; borrowed unless it has an escape), and the pointer after it.
 fn first_token(rest: &str) -> (Cow<'_, str>, &str) {
     let rest = rest.strip_prefix('/').unwrap_or(rest);
-    let (raw, after) = match rest.find('/') {
+    // Byte searches: `str::find` and `contains` are slow on strings this short.
+    let (raw, after) = match memchr::memchr(b'/', rest.as_bytes()) {
         Some(slash) => (&rest[..slash], &rest[slash..]),
         None => (rest, ""),
     };
-    let token =
-        if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) };
+    let token = if memchr::memchr(b'~', raw.as_bytes()).is_some() {
+        Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(raw)
+    };
     (token, after)
 }
 

@@ -191,6 +191,17 @@ pub(crate) fn path_segment(text: &str) -> Cow<'_, str> {
     Cow::from(utf8_percent_encode(text, NOT_UNRESERVED))
 }
 
+/// [`path_segment`] of text that may be owned: kept as it is when nothing needs encoding.
+pub(crate) fn path_segment_owned(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => path_segment(text),
+        Cow::Owned(text) => match path_segment(&text) {
+            Cow::Borrowed(_) => Cow::Owned(text),
+            Cow::Owned(encoded) => Cow::Owned(encoded),
+        },
+    }
+}
+
 /// A header value in `simple` style, sent as is (headers are not percent-encoded; a value that
 /// cannot be in a header is refused when the header is built); `None` when undefined.
 pub(crate) fn header_text(value: &Value, explode: bool) -> Option<String> {
@@ -430,7 +441,7 @@ pub(crate) fn join_url(base: &Url, path: String, query: &[QueryPair]) -> Result<
         relative.insert_str(0, base_path);
     }
     // A path with its own `?` or `#` (rare): the query parameters replace what follows its `?`.
-    let own_query = relative.contains(['?', '#']);
+    let own_query = memchr::memchr2(b'?', b'#', relative.as_bytes()).is_some();
     let mut query_text = String::new();
     let text = if own_query { &mut query_text } else { &mut relative };
     for (index, pair) in query.iter().enumerate() {
@@ -443,9 +454,11 @@ pub(crate) fn join_url(base: &Url, path: String, query: &[QueryPair]) -> Result<
         |_| StepError::InvalidRequest { message: "the base URL and the path template do not form a valid URL".into() };
     // A reference starting with `//` (or `\\`, which the parser reads as `/`) would name another
     // host: the path is set as a path instead.
-    let mut url = if relative.starts_with(['/', '\\']) && relative[1..].starts_with(['/', '\\']) {
+    let slash = |byte: Option<&u8>| matches!(byte, Some(b'/' | b'\\'));
+    let mut url = if slash(relative.as_bytes().first()) && slash(relative.as_bytes().get(1)) {
         let mut url = base.join("/").map_err(invalid)?;
-        let (path, after) = relative.split_at(relative.find(['?', '#']).unwrap_or(relative.len()));
+        let end = memchr::memchr2(b'?', b'#', relative.as_bytes()).unwrap_or(relative.len());
+        let (path, after) = relative.split_at(end);
         url.set_path(path);
         if !after.is_empty() {
             url = url.join(after).map_err(invalid)?;
@@ -508,20 +521,8 @@ pub(crate) fn is_cookie_name(name: &str) -> bool {
 
 /// Standard base64 with padding (RFC 4648), for HTTP Basic credentials.
 pub(crate) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 #[cfg(test)]

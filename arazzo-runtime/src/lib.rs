@@ -150,6 +150,7 @@ pub use client::{
 pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
 pub use error::{StepError, WorkflowError};
 pub use history::{Checkpoint, ExposedCheckpoint};
+pub use param::{Concat, concat};
 pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;

@@ -1,5 +1,7 @@
 //! Values that fill parameters and body fields: the conversions generated code relies on.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -20,8 +22,10 @@ pub trait ParamValue {
     /// error excerpts.
     fn collect_secrets(&self, _out: &mut Vec<SecretString>) {}
 
-    /// The value's text when it is a string (`None` for every other value, and when absent).
-    fn as_str(&self) -> Option<&str> {
+    /// The value as text, when it has a plain text form that parameters send as is (before
+    /// encoding): a string, an integer, a boolean, a [`concat`] of them. `None` for every other
+    /// value (encoded through its JSON form), and when absent.
+    fn as_text(&self) -> Option<Cow<'_, str>> {
         None
     }
 
@@ -47,8 +51,8 @@ impl ParamValue for str {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.to_owned()))
     }
-    fn as_str(&self) -> Option<&str> {
-        Some(self)
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(self))
     }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         write_serialized(out, self);
@@ -60,8 +64,8 @@ impl ParamValue for String {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.clone()))
     }
-    fn as_str(&self) -> Option<&str> {
-        Some(self)
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(self))
     }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         self.as_str().write_json(out)
@@ -75,8 +79,8 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn collect_secrets(&self, out: &mut Vec<SecretString>) {
         (**self).collect_secrets(out);
     }
-    fn as_str(&self) -> Option<&str> {
-        (**self).as_str()
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        (**self).as_text()
     }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         (**self).write_json(out)
@@ -88,6 +92,9 @@ macro_rules! integer_param_value {
         impl ParamValue for $t {
             fn to_json(&self) -> Option<Value> {
                 Some(Value::from(*self))
+            }
+            fn as_text(&self) -> Option<Cow<'_, str>> {
+                Some(Cow::Owned(self.to_string()))
             }
             fn write_json(&self, out: &mut Vec<u8>) -> bool {
                 write_serialized(out, self);
@@ -116,6 +123,9 @@ impl ParamValue for bool {
     fn to_json(&self) -> Option<Value> {
         Some(Value::Bool(*self))
     }
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(if *self { "true" } else { "false" }))
+    }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         write_serialized(out, self);
         true
@@ -129,8 +139,8 @@ impl ParamValue for SecretString {
     fn collect_secrets(&self, out: &mut Vec<SecretString>) {
         out.push(self.clone());
     }
-    fn as_str(&self) -> Option<&str> {
-        Some(self.expose_secret())
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(self.expose_secret()))
     }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         self.expose_secret().write_json(out)
@@ -188,8 +198,8 @@ impl<T: ParamValue> ParamValue for Option<T> {
             value.collect_secrets(out);
         }
     }
-    fn as_str(&self) -> Option<&str> {
-        self.as_ref()?.as_str()
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        self.as_ref()?.as_text()
     }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         self.as_ref().is_some_and(|value| value.write_json(out))
@@ -200,8 +210,8 @@ impl ParamValue for Value {
     fn to_json(&self) -> Option<Value> {
         Some(self.clone())
     }
-    fn as_str(&self) -> Option<&str> {
-        Value::as_str(self)
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        Value::as_str(self).map(Cow::Borrowed)
     }
     fn write_json(&self, out: &mut Vec<u8>) -> bool {
         write_serialized(out, self);
@@ -233,10 +243,10 @@ impl<'a> ParamRef<'a> {
         }
     }
 
-    pub(crate) fn as_str(self) -> Option<&'a str> {
+    pub(crate) fn as_text(self) -> Option<Cow<'a, str>> {
         match self.0 {
-            ParamRefInner::Str(text) => Some(text),
-            ParamRefInner::Value(value) => value.as_str(),
+            ParamRefInner::Str(text) => Some(Cow::Borrowed(text)),
+            ParamRefInner::Value(value) => value.as_text(),
         }
     }
 }
@@ -257,6 +267,48 @@ impl<'a, V: ParamValue + Sync> IntoParamRef<'a> for &'a V {
 impl<'a> IntoParamRef<'a> for &'a str {
     fn into_param_ref(self) -> ParamRef<'a> {
         ParamRef(ParamRefInner::Str(self))
+    }
+}
+
+/// Text made of pieces, for a value written in the document as a string with embedded expressions
+/// (`Bearer {$inputs.token}`): each piece's text in turn (see [`ParamValue::as_text`]), an absent
+/// piece as nothing. It is written once, when the request is sent; the secrets among the pieces
+/// are the value's secrets.
+///
+/// ```
+/// use arazzo_runtime::{ParamValue, SecretString, concat};
+///
+/// let token = SecretString::from("sk_1");
+/// let header = concat([&"Bearer ", &token]);
+/// assert_eq!(header.as_text().as_deref(), Some("Bearer sk_1"));
+/// ```
+pub fn concat<'a, const N: usize>(pieces: [&'a (dyn ParamValue + Sync); N]) -> Concat<'a, N> {
+    Concat(pieces)
+}
+
+/// Text made of pieces: see [`concat`].
+#[derive(Clone, Copy)]
+pub struct Concat<'a, const N: usize>([&'a (dyn ParamValue + Sync); N]);
+
+impl<const N: usize> ParamValue for Concat<'_, N> {
+    fn to_json(&self) -> Option<Value> {
+        self.as_text().map(|text| Value::String(text.into_owned()))
+    }
+
+    fn collect_secrets(&self, out: &mut Vec<SecretString>) {
+        self.0.iter().for_each(|piece| piece.collect_secrets(out));
+    }
+
+    fn as_text(&self) -> Option<Cow<'_, str>> {
+        let texts = self.0.map(|piece| piece.as_text());
+        // Sized exactly: a header value is then handed over without a copy.
+        let mut text = String::with_capacity(texts.iter().flatten().map(|text| text.len()).sum());
+        texts.iter().flatten().for_each(|piece| text.push_str(piece));
+        Some(Cow::Owned(text))
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        self.as_text().is_some_and(|text| text.write_json(out))
     }
 }
 

@@ -515,8 +515,8 @@ impl<'a> Request<'a> {
 
         let path = encode::fill_path_template(&self.path_template, |name| {
             let param = self.path_params.iter().rev().find(|param| param.name == name)?;
-            match (param.style, param.value.as_str()) {
-                (Style::Simple, Some(text)) => Some(encode::path_segment(text)),
+            match (param.style, param.value.as_text()) {
+                (Style::Simple, Some(text)) => Some(encode::path_segment_owned(text)),
                 _ => encode::path_value(name, &param.value.to_json()?, param.style, param.explode)
                     .map(|text| Cow::Owned(text.into_owned())),
             }
@@ -524,8 +524,8 @@ impl<'a> Request<'a> {
 
         let mut query = Vec::new();
         for param in &self.query {
-            match (param.style, param.value.as_str()) {
-                (Style::Form, Some(text)) => query.push(encode::form_pair(param.name.clone(), text)),
+            match (param.style, param.value.as_text()) {
+                (Style::Form, Some(text)) => query.push(encode::form_pair(param.name.clone(), &text)),
                 _ => {
                     if let Some(value) = param.value.to_json() {
                         encode::query_pairs(param.name.clone(), &value, param.style, param.explode, &mut query)?;
@@ -537,8 +537,8 @@ impl<'a> Request<'a> {
         let mut headers = HeaderMap::new();
         let mut cookies = Vec::new();
         for param in &self.headers {
-            let text = match param.value.as_str() {
-                Some(text) => Cow::Borrowed(text),
+            let text = match param.value.as_text() {
+                Some(text) => text,
                 None => match param.value.to_json().and_then(|value| encode::header_text(&value, param.explode)) {
                     Some(text) => Cow::Owned(text),
                     None => continue,
@@ -549,7 +549,7 @@ impl<'a> Request<'a> {
                 continue;
             }
             let name = header_name(&param.name)?;
-            let value = header_value(&name, &text, param.sensitive)?;
+            let value = header_value(&name, text, param.sensitive)?;
             headers.append(name, value);
         }
         let mut cookie_names: Vec<String> = Vec::new();
@@ -571,22 +571,20 @@ impl<'a> Request<'a> {
             match credential {
                 Credential::Bearer(token) => {
                     if !headers.contains_key(header::AUTHORIZATION) {
-                        let text = format!("Bearer {}", token.expose_secret());
-                        let value = header_value(&header::AUTHORIZATION, &text, true)?;
+                        let value = header_value(&header::AUTHORIZATION, scheme_text("Bearer", token), true)?;
                         headers.insert(header::AUTHORIZATION, value);
                     }
                 }
                 Credential::Basic(encoded) => {
                     if !headers.contains_key(header::AUTHORIZATION) {
-                        let text = format!("Basic {}", encoded.expose_secret());
-                        let value = header_value(&header::AUTHORIZATION, &text, true)?;
+                        let value = header_value(&header::AUTHORIZATION, scheme_text("Basic", encoded), true)?;
                         headers.insert(header::AUTHORIZATION, value);
                     }
                 }
                 Credential::Header(name, key) => {
                     let name = header_name(name)?;
                     if !headers.contains_key(&name) {
-                        let value = header_value(&name, key.expose_secret(), true)?;
+                        let value = header_value(&name, Cow::Borrowed(key.expose_secret()), true)?;
                         headers.insert(name, value);
                     }
                 }
@@ -610,7 +608,7 @@ impl<'a> Request<'a> {
             }
         }
         if !cookies.is_empty() {
-            let value = header_value(&header::COOKIE, &cookies.join("; "), true)?;
+            let value = header_value(&header::COOKIE, Cow::Owned(cookies.join("; ")), true)?;
             headers.insert(header::COOKIE, value);
         }
 
@@ -697,9 +695,25 @@ fn header_name(name: &str) -> Result<HeaderName, StepError> {
     HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(format!("header name {name:?} is not valid")))
 }
 
-/// Names the header, never the value, when the value cannot be sent.
-fn header_value(name: &HeaderName, text: &str, sensitive: bool) -> Result<HeaderValue, StepError> {
-    let mut value = HeaderValue::from_str(text).map_err(|_| {
+/// `<scheme> <credentials>` (`Bearer <token>`) for an `Authorization` header, sized exactly (see
+/// `header_value`).
+fn scheme_text(scheme: &str, credentials: &SecretString) -> Cow<'static, str> {
+    let credentials = credentials.expose_secret();
+    let mut text = String::with_capacity(scheme.len() + 1 + credentials.len());
+    text.push_str(scheme);
+    text.push(' ');
+    text.push_str(credentials);
+    Cow::Owned(text)
+}
+
+/// Names the header, never the value, when the value cannot be sent. Owned text becomes the value
+/// without a copy (when sized exactly).
+fn header_value(name: &HeaderName, text: Cow<'_, str>, sensitive: bool) -> Result<HeaderValue, StepError> {
+    let value = match text {
+        Cow::Borrowed(text) => HeaderValue::from_str(text),
+        Cow::Owned(text) => HeaderValue::from_maybe_shared(bytes::Bytes::from(text.into_bytes())),
+    };
+    let mut value = value.map_err(|_| {
         invalid(format!("the value of header `{name}` contains characters not allowed in a header (such as CR or LF)"))
     })?;
     let always_sensitive = [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE];

@@ -148,9 +148,7 @@ pub mod deepgram_rotate_project_key {
                     )
                     .header(
                         "Authorization",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!("Token {}", inputs.api_key.expose_secret()),
-                        ),
+                        &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
                     )
                     .path_param("project_id", &inputs.project_id)
                     .json_body(
@@ -185,9 +183,7 @@ pub mod deepgram_rotate_project_key {
                     )
                     .header(
                         "Authorization",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!("Token {}", inputs.api_key.expose_secret()),
-                        ),
+                        &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
                     )
                     .path_param("project_id", &inputs.project_id)
                     .redact(&inputs.api_key),
@@ -207,9 +203,7 @@ pub mod deepgram_rotate_project_key {
                     )
                     .header(
                         "Authorization",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!("Token {}", inputs.api_key.expose_secret()),
-                        ),
+                        &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
                     )
                     .path_param("project_id", &inputs.project_id)
                     .path_param("key_id", &inputs.old_key_id)

@@ -144,11 +144,7 @@ pub mod propelauth_rotate_user_api_key {
                     )
                     .header(
                         "Authorization",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!(
-                                "Bearer {}", inputs.backend_api_key.expose_secret()
-                            ),
-                        ),
+                        &::arazzo_runtime::concat([&"Bearer ", &inputs.backend_api_key]),
                     )
                     .query_param("user_id", &inputs.user_id)
                     .query_param("page_size", &1i64)
@@ -171,11 +167,7 @@ pub mod propelauth_rotate_user_api_key {
                     )
                     .header(
                         "Authorization",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!(
-                                "Bearer {}", inputs.backend_api_key.expose_secret()
-                            ),
-                        ),
+                        &::arazzo_runtime::concat([&"Bearer ", &inputs.backend_api_key]),
                     )
                     .path_param("apiKeyId", &find_active_key_current_key_id)
                     .redact(&inputs.backend_api_key),
@@ -192,11 +184,7 @@ pub mod propelauth_rotate_user_api_key {
                     )
                     .header(
                         "Authorization",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!(
-                                "Bearer {}", inputs.backend_api_key.expose_secret()
-                            ),
-                        ),
+                        &::arazzo_runtime::concat([&"Bearer ", &inputs.backend_api_key]),
                     )
                     .json_body(
                         &::arazzo_runtime::json::object([

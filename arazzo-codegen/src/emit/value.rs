@@ -47,15 +47,38 @@ pub(super) fn parameter(value: &ValuePlan) -> TokenStream {
             let number = number_tokens(number);
             quote!(&#number)
         }
-        ValuePlan::Template(pieces) => {
-            let text = template(pieces);
-            quote!(&#text)
-        }
+        ValuePlan::Template(pieces) => match concat(pieces) {
+            Some(concat) => quote!(&#concat),
+            None => {
+                let text = template(pieces);
+                quote!(&#text)
+            }
+        },
         other => {
             let json = json(other);
             quote!(&#json)
         }
     }
+}
+
+/// `::arazzo_runtime::concat([..])` of a template's pieces, written when the request is sent
+/// without a `format!` first; `None` when a piece is a number that `format!` writes in its own way
+/// (a float).
+fn concat(pieces: &[TemplatePiece]) -> Option<TokenStream> {
+    let mut parts = Vec::new();
+    for piece in pieces {
+        match piece {
+            TemplatePiece::Text(text) => parts.push(quote!(&#text)),
+            TemplatePiece::Value(value)
+                if matches!(value.ty(), RustType::String | RustType::Secret | RustType::I64 | RustType::Bool) =>
+            {
+                let place = place(value);
+                parts.push(quote!(&#place));
+            }
+            TemplatePiece::Value(_) => return None,
+        }
+    }
+    Some(quote!(::arazzo_runtime::concat([#(#parts),*])))
 }
 
 /// `format!(..)` of a template's text, each embedded value written by `argument` (given its place and

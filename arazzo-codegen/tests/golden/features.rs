@@ -222,7 +222,10 @@ pub mod features {
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
                     .query_param("limit", &inputs.limit)
                     .query_param("tags", &inputs.tags)
-                    .header("X-Request-Id", &::std::format!("adopt-{}-1", inputs.name))
+                    .header(
+                        "X-Request-Id",
+                        &::arazzo_runtime::concat([&"adopt-", &inputs.name, &"-1"]),
+                    )
                     .query_param_styled(
                         "fields",
                         &::arazzo_runtime::json::array([&"id", &"name"]),

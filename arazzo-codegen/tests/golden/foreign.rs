@@ -545,7 +545,7 @@ pub mod foreign {
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
                     .header(
                         "X-Request-Id",
-                        &::std::format!("after-{}", get_pet_name_name),
+                        &::arazzo_runtime::concat([&"after-", &get_pet_name_name]),
                     )
                     .bearer_auth(&config.pet_flows_pets.bearer),
             )

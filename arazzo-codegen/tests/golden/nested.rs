@@ -392,7 +392,7 @@ pub mod nested {
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
                     .header(
                         "X-Request-Id",
-                        &::std::format!("after-{}", get_pet_name_name),
+                        &::arazzo_runtime::concat([&"after-", &get_pet_name_name]),
                     )
                     .bearer_auth(&config.pets.bearer),
             )

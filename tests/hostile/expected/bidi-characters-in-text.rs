@@ -118,7 +118,7 @@ pub mod bidi_characters_in_text {
                 &config.items.base_url,
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
                     .query_param("q", "\u{202e}literal\u{202c}")
-                    .header("X-Trace", &::std::format!("{}", inputs.na_me)),
+                    .header("X-Trace", &::arazzo_runtime::concat([&inputs.na_me])),
             )
             .await?;
         run.check(

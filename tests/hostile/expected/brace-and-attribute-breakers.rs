@@ -127,7 +127,10 @@ pub mod brace_and_attribute_breakers {
                         ::arazzo_runtime::Method::Get,
                         "/items/{id}",
                     )
-                    .path_param("id", &::std::format!("}}}}{{ {} {{", inputs.id)),
+                    .path_param(
+                        "id",
+                        &::arazzo_runtime::concat([&"}}{ ", &inputs.id, &" {"]),
+                    ),
             )
             .await?;
         run.check(

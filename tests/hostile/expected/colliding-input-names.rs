@@ -143,23 +143,21 @@ pub mod colliding_input_names {
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
                     .query_param(
                         "q",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!(
-                                "{}{}{}{}{}", inputs.api_key.expose_secret(), inputs
-                                .api_key_2.expose_secret(), inputs.api_key_3
-                                .expose_secret(), inputs.api_key_4.expose_secret(), inputs
-                                .api_key_5.expose_secret()
-                            ),
-                        ),
+                        &::arazzo_runtime::concat([
+                            &inputs.api_key,
+                            &inputs.api_key_2,
+                            &inputs.api_key_3,
+                            &inputs.api_key_4,
+                            &inputs.api_key_5,
+                        ]),
                     )
                     .header(
                         "X-Trace",
-                        &::arazzo_runtime::SecretString::from(
-                            ::std::format!(
-                                "{}{}{}", inputs.api_key_6.expose_secret(), inputs.api_key_7
-                                .expose_secret(), inputs.api_key_8.expose_secret()
-                            ),
-                        ),
+                        &::arazzo_runtime::concat([
+                            &inputs.api_key_6,
+                            &inputs.api_key_7,
+                            &inputs.api_key_8,
+                        ]),
                     )
                     .redact(&inputs.api_key)
                     .redact(&inputs.api_key_2)

@@ -114,9 +114,15 @@ pub mod format_string_breakers_in_values {
                     .query_param("q", "{} {0} {:?} {name} {{ }} } {")
                     .header(
                         "X-Trace",
-                        &::std::format!(
-                            "{{{}}} {{}}{}{{}} {}{{{{", inputs.id, inputs.id, inputs.id
-                        ),
+                        &::arazzo_runtime::concat([
+                            &"{",
+                            &inputs.id,
+                            &"} {}",
+                            &inputs.id,
+                            &"{} ",
+                            &inputs.id,
+                            &"{{",
+                        ]),
                     ),
             )
             .await?;

@@ -171,17 +171,23 @@ pub mod generated_local_names {
                                 )
                                 .query_param(
                                     "q",
-                                    &::std::format!(
-                                        "{}{}{}{}{}", inputs.client, inputs.config, inputs.inputs,
-                                        inputs.run, inputs.request
-                                    ),
+                                    &::arazzo_runtime::concat([
+                                        &inputs.client,
+                                        &inputs.config,
+                                        &inputs.inputs,
+                                        &inputs.run,
+                                        &inputs.request,
+                                    ]),
                                 )
                                 .header(
                                     "X-Trace",
-                                    &::std::format!(
-                                        "{}{}{}{}{}", inputs.response, inputs.next, inputs.step,
-                                        inputs.checked, inputs.error
-                                    ),
+                                    &::arazzo_runtime::concat([
+                                        &inputs.response,
+                                        &inputs.next,
+                                        &inputs.step,
+                                        &inputs.checked,
+                                        &inputs.error,
+                                    ]),
                                 ),
                         )
                         .await
@@ -248,10 +254,12 @@ pub mod generated_local_names {
                                 )
                                 .path_param(
                                     "id",
-                                    &::std::format!(
-                                        "{}{}{}{}", inputs.partial, inputs.outputs, inputs.value,
-                                        run_next
-                                    ),
+                                    &::arazzo_runtime::concat([
+                                        &inputs.partial,
+                                        &inputs.outputs,
+                                        &inputs.value,
+                                        &run_next,
+                                    ]),
                                 )
                                 .outputs_at(&["/id", "/count"]),
                         )

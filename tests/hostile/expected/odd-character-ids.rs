@@ -572,10 +572,15 @@ pub mod odd_character_ids {
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
                     .query_param(
                         "q",
-                        &::std::format!(
-                            "{}/{}/{}/{}", inputs.value, inputs._1st, inputs.a_b, inputs
-                            .value_2
-                        ),
+                        &::arazzo_runtime::concat([
+                            &inputs.value,
+                            &"/",
+                            &inputs._1st,
+                            &"/",
+                            &inputs.a_b,
+                            &"/",
+                            &inputs.value_2,
+                        ]),
                     )
                     .outputs_at(&["/items/0/name", "/items/0/id"]),
             )

@@ -122,9 +122,10 @@ pub mod string_breakers_in_summaries {
                     )
                     .path_param(
                         "id",
-                        &::std::format!(
-                            "{}\"); fn injected_value() {{}} (\"", inputs.quoted
-                        ),
+                        &::arazzo_runtime::concat([
+                            &inputs.quoted,
+                            &"\"); fn injected_value() {} (\"",
+                        ]),
                     )
                     .header("X-Trace", "\\\"#; fn injected_header() {} r#\"\\"),
             )

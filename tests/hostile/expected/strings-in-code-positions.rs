@@ -121,7 +121,7 @@ pub mod strings_in_code_positions {
                     )
                     .query_param(
                         "\"); fn injected_query() {} (\"",
-                        &::std::format!("{}", inputs.fn_injected_input),
+                        &::arazzo_runtime::concat([&inputs.fn_injected_input]),
                     )
                     .outputs_at(
                         &[
