@@ -36,11 +36,11 @@ pub fn array<'a, const N: usize>(items: [Member<'a>; N]) -> Array<'a, N> {
     Array(items)
 }
 
-/// A JSON object built by [`object`].
+/// A JSON object built by [`object()`].
 #[derive(Clone, Copy)]
 pub struct Object<'a, const N: usize>([(&'a str, Member<'a>); N]);
 
-/// A JSON array built by [`array`].
+/// A JSON array built by [`array()`].
 #[derive(Clone, Copy)]
 pub struct Array<'a, const N: usize>([Member<'a>; N]);
 

@@ -23,7 +23,7 @@ pub trait ParamValue {
     fn collect_secrets(&self, _out: &mut Vec<SecretString>) {}
 
     /// The value as text, when it has a plain text form that parameters send as is (before
-    /// encoding): a string, an integer, a boolean, a [`concat`] of them. `None` for every other
+    /// encoding): a string, an integer, a boolean, a [`concat()`] of them. `None` for every other
     /// value (encoded through its JSON form), and when absent.
     fn as_text(&self) -> Option<Cow<'_, str>> {
         None
@@ -286,7 +286,7 @@ pub fn concat<'a, const N: usize>(pieces: [&'a (dyn ParamValue + Sync); N]) -> C
     Concat(pieces)
 }
 
-/// Text made of pieces: see [`concat`].
+/// Text made of pieces: see [`concat()`].
 #[derive(Clone, Copy)]
 pub struct Concat<'a, const N: usize>([&'a (dyn ParamValue + Sync); N]);
 
