@@ -137,10 +137,7 @@ fn percent_encode_label(text: &str) -> String {
 /// The text a path parameter puts in place of its `{name}` (RFC 6570 `{name}`, `{.name}`,
 /// `{;name}`, with `*` when exploded), every piece of data percent-encoded so that the value
 /// stays inside one segment; `None` when the value is undefined.
-pub(crate) fn path_value<'v>(name: &str, value: &'v Value, style: Style, explode: bool) -> Option<Cow<'v, str>> {
-    if let (Style::Simple, Value::String(text)) = (style, value) {
-        return Some(path_segment(text));
-    }
+pub(crate) fn path_value(name: &str, value: &Value, style: Style, explode: bool) -> Option<String> {
     let shape = Shape::of(value)?;
     let text = match style {
         Style::Label => {
@@ -172,7 +169,7 @@ pub(crate) fn path_value<'v>(name: &str, value: &'v Value, style: Style, explode
         // `simple`, and anything `check_style` refuses before this is called.
         _ => simple(&shape, percent_encode, explode),
     };
-    Some(Cow::Owned(text))
+    Some(text)
 }
 
 /// `simple` style: `a,b`, objects `k,v,k,v` or, exploded, `k=v,k=v`.
@@ -205,9 +202,6 @@ pub(crate) fn path_segment_owned(text: Cow<'_, str>) -> Cow<'_, str> {
 /// A header value in `simple` style, sent as is (headers are not percent-encoded; a value that
 /// cannot be in a header is refused when the header is built); `None` when undefined.
 pub(crate) fn header_text(value: &Value, explode: bool) -> Option<String> {
-    if let Value::String(text) = value {
-        return Some(text.clone());
-    }
     Shape::of(value).map(|shape| simple(&shape, str::to_owned, explode))
 }
 
@@ -241,10 +235,6 @@ pub(crate) fn query_pairs(
     explode: bool,
     out: &mut Vec<QueryPair>,
 ) -> Result<(), StepError> {
-    if let (Style::Form, Value::String(text)) = (style, value) {
-        out.push(form_pair(name, text));
-        return Ok(());
-    }
     let Some(shape) = Shape::of(value) else {
         return Ok(());
     };

@@ -13,7 +13,7 @@ fn percent_encoding_keeps_only_unreserved_characters() {
 }
 
 fn simple(value: Value) -> Option<String> {
-    path_value("p", &value, Style::Simple, false).map(Cow::into_owned)
+    path_value("p", &value, Style::Simple, false)
 }
 
 #[test]
@@ -142,7 +142,7 @@ fn fill(template: &str, values: &[(&str, Value)]) -> Result<String, StepError> {
 fn fill_styled(template: &str, values: &[(&str, Value)], style: Style, explode: bool) -> Result<String, StepError> {
     fill_path_template(template, |name| {
         let (_, value) = values.iter().find(|(n, _)| *n == name)?;
-        path_value(name, value, style, explode)
+        path_value(name, value, style, explode).map(Cow::Owned)
     })
 }
 

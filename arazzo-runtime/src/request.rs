@@ -517,8 +517,7 @@ impl<'a> Request<'a> {
             let param = self.path_params.iter().rev().find(|param| param.name == name)?;
             match (param.style, param.value.as_text()) {
                 (Style::Simple, Some(text)) => Some(encode::path_segment_owned(text)),
-                _ => encode::path_value(name, &param.value.to_json()?, param.style, param.explode)
-                    .map(|text| Cow::Owned(text.into_owned())),
+                _ => encode::path_value(name, &param.value.to_json()?, param.style, param.explode).map(Cow::Owned),
             }
         })?;
 
