@@ -286,12 +286,13 @@ fn the_features_module_uses_what_the_plan_says() {
         "pub const DEFAULT_BASE_URL: &'static str = \"https://eu.pets.example/v2\";",
         // writeOnly and format: password make secrets.
         "pub owner_password: ::core::option::Option<::arazzo_runtime::SecretString>,",
-        "let create_owner_token: ::arazzo_runtime::SecretString = run",
+        // A step's body outputs are read together, in one walk of the body, each as its type.
+        "let (\n            create_pet_id,\n            create_owner_token,\n            _create_pet,\n        ): (\n            ::std::string::String,\n            ::arazzo_runtime::SecretString,\n            ::arazzo_runtime::serde_json::Value,\n        ) = run.outputs(&response, [\"/id\", \"/ownerToken\", \"\"])?;",
         // A secret minted by a step is kept in the partial outputs even though no workflow output carries it.
         "run.partial.create_owner_token = ::core::option::Option::Some(",
         ".redact(&inputs.owner_password)",
         // A secret the step reads from the response is scrubbed from error excerpts.
-        ".secret_in_response(\"/ownerToken\")",
+        ".secrets_in_response(&[\"/ownerToken\"])",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }

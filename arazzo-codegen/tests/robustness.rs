@@ -762,11 +762,13 @@ fn recursive_schemas_without_a_ref_loop_generate() {
     let source = accepted(&path, &options);
     assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
     for expected in [
-        "let node_deep_name: ::std::string::String",
-        "let node_whole: ::arazzo_runtime::serde_json::Value",
-        "let node_children: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>",
-        "let tree_tree: ::std::vec::Vec<",
-        "let tree_deep: ::std::vec::Vec<",
+        // Each step's body outputs are read as one tuple of their types.
+        "node_deep_name,\n            node_whole,\n            node_children,\n        ): (\n            \
+         ::std::string::String,\n            ::arazzo_runtime::serde_json::Value,\n            \
+         ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,\n        )",
+        "tree_tree,\n            tree_deep,\n        ): (\n            \
+         ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,\n            \
+         ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,\n        )",
     ] {
         assert!(source.contains(expected), "{expected}\n{source}");
     }

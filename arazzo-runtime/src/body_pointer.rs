@@ -16,7 +16,6 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::Range;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::DeserializeOwned};
@@ -36,104 +35,108 @@ pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T>
     found
 }
 
-/// Where the values at `pointers` lie in `body` (byte ranges of their JSON text), found in one walk:
-/// a step reading several outputs from a large body walks it once, then parses each value alone.
-/// One entry per pointer, `None` where [`read`] would not answer (nothing there, or not a valid
-/// pointer); `None` for all when the body is not JSON or there are more than 64 pointers.
+/// Reads the values at `pointers` into `slots` (slot `i` for `pointers[i]`) in one walk: a step
+/// reading several outputs deserializes each straight from the body, as `read` does for one.
 ///
-/// A pointer below another one (`/a` and `/a/b`) is left unanswered (`None`): the walk takes the
-/// outer value whole.
-pub(crate) fn locate(body: &[u8], pointers: &[&str]) -> Option<Vec<Option<Range<usize>>>> {
-    if pointers.len() > 64 || std::str::from_utf8(body).is_err() {
-        return None;
+/// Answers like [`read`] for each pointer, with the same `None` cases (the slot is left empty),
+/// except that a pointer below another one of the set (`/a` and `/a/b`), or repeating one, is left
+/// unanswered: the walk hands the value to the first pointer ending there. `false` when the body is
+/// not JSON, a value is not of its slot's type, or there are more than [`MAX_POINTERS`] pointers:
+/// then nothing the slots hold counts.
+pub(crate) fn read_many<S: Slots>(body: &[u8], pointers: &[&str], slots: &mut S) -> bool {
+    if pointers.len() > MAX_POINTERS || std::str::from_utf8(body).is_err() {
+        return false;
     }
-    let tokens: Vec<Vec<Cow<'_, str>>> = pointers.iter().map(|pointer| tokens(pointer)).collect();
-    let mut found = vec![None; pointers.len()];
-    let mut all = 0;
+    let mut wanted = 0;
     for (index, pointer) in pointers.iter().enumerate() {
         if is_valid(pointer) {
-            all |= 1 << index;
+            wanted |= 1 << index;
         }
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let walk = Many { tokens: &tokens, depth: 0, wanted: all, body, found: &mut found };
-    walk.deserialize(&mut deserializer).ok()?;
-    deserializer.end().ok()?;
-    Some(found)
+    let walk = Many { pointers, offset: 0, wanted, slots };
+    walk.deserialize(&mut deserializer).is_ok() && deserializer.end().is_ok()
 }
 
-/// The reference tokens of a pointer, unescaped.
-fn tokens(pointer: &str) -> Vec<Cow<'_, str>> {
-    let mut tokens = Vec::new();
-    let mut rest = pointer;
-    while !rest.is_empty() {
-        let (token, after) = first_token(rest);
-        tokens.push(token);
-        rest = after;
+/// The most pointers [`read_many`] reads in one walk.
+pub(crate) const MAX_POINTERS: usize = 16;
+
+/// Where [`read_many`] puts the values it reads: one slot per pointer, of the type read there.
+pub(crate) trait Slots {
+    /// Deserializes slot `index`'s value from `deserializer` (which holds it whole).
+    fn fill<'de, D: Deserializer<'de>>(&mut self, index: usize, deserializer: D) -> Result<(), D::Error>;
+
+    /// Empties slot `index`: a later duplicate key replaced the value it held.
+    fn clear(&mut self, index: usize);
+}
+
+/// The set bits of `bits`, lowest first.
+fn bits(mut bits: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let index = bits.trailing_zeros();
+        (bits != 0).then(|| {
+            bits &= bits - 1;
+            index as usize
+        })
+    })
+}
+
+/// The pointers of `wanted` (a bit per pointer) that have reached the current value. They have all
+/// matched the same tokens so far, so their current token starts at the same byte, `offset`: a
+/// valid pointer spells each token one way only (`~0` for `~`, `~1` for `/`).
+struct Many<'w, S> {
+    pointers: &'w [&'w str],
+    offset: usize,
+    wanted: u32,
+    slots: &'w mut S,
+}
+
+impl<'w, S> Many<'w, S> {
+    /// The escaped token each pointer of `wanted` has at this depth (those ending here have none).
+    fn tokens(&self) -> [&'w str; MAX_POINTERS] {
+        let mut tokens = [""; MAX_POINTERS];
+        for index in bits(self.wanted) {
+            let rest = self.pointers[index].get(self.offset + 1..).unwrap_or_default();
+            tokens[index] = match memchr::memchr(b'/', rest.as_bytes()) {
+                Some(slash) => &rest[..slash],
+                None => rest,
+            };
+        }
+        tokens
     }
-    tokens
-}
 
-/// The pointers of `wanted` (a bit per pointer) that have reached the current value, `depth`
-/// tokens down: their values' ranges go to `found`.
-struct Many<'w, 'p> {
-    tokens: &'w [Vec<Cow<'p, str>>],
-    depth: usize,
-    wanted: u64,
-    body: &'w [u8],
-    found: &'w mut [Option<Range<usize>>],
-}
-
-impl Many<'_, '_> {
-    /// The pointers of `wanted` whose token at `depth` is `key`.
-    fn matching(&self, key: impl Fn(&str) -> bool) -> u64 {
+    /// The pointers of `wanted` whose token here `matches`, and the offset of their next token.
+    fn matching(&self, tokens: &[&str; MAX_POINTERS], matches: impl Fn(&str) -> bool) -> (u32, usize) {
         let mut matching = 0;
-        for (index, tokens) in self.tokens.iter().enumerate() {
-            if self.wanted & (1 << index) != 0 && tokens.get(self.depth).is_some_and(|token| key(token)) {
+        let mut next = 0;
+        for index in bits(self.wanted) {
+            if self.pointers[index].len() > self.offset && matches(tokens[index]) {
                 matching |= 1 << index;
+                next = self.offset + 1 + tokens[index].len();
             }
         }
-        matching
+        (matching, next)
     }
 
-    /// The pointers of `wanted` that end at the current value.
-    fn matching_end(&self) -> u64 {
-        let mut ending = 0;
-        for (index, tokens) in self.tokens.iter().enumerate() {
-            if self.wanted & (1 << index) != 0 && tokens.len() == self.depth {
-                ending |= 1 << index;
-            }
-        }
-        ending
-    }
-
-    fn below(&mut self, wanted: u64) -> Many<'_, '_> {
-        Many { tokens: self.tokens, depth: self.depth + 1, wanted, body: self.body, found: self.found }
+    fn below(&mut self, wanted: u32, offset: usize) -> Many<'_, S> {
+        Many { pointers: self.pointers, offset, wanted, slots: self.slots }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Many<'_, '_> {
+impl<'de, S: Slots> DeserializeSeed<'de> for Many<'_, S> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let ending = self.matching_end();
-        if ending == 0 {
-            return deserializer.deserialize_any(self);
+        // A pointer ending here takes the value whole; pointers going deeper, or repeating it,
+        // go unanswered.
+        match bits(self.wanted).find(|&index| self.pointers[index].len() == self.offset) {
+            Some(index) => self.slots.fill(index, deserializer),
+            None => deserializer.deserialize_any(self),
         }
-        // A pointer ends here: the value's text is taken whole (deeper pointers go unanswered).
-        let raw = <&serde_json::value::RawValue>::deserialize(deserializer)?;
-        let start = (raw.get().as_ptr() as usize).wrapping_sub(self.body.as_ptr() as usize);
-        let range = start..start + raw.get().len();
-        for (index, found) in self.found.iter_mut().enumerate() {
-            if ending & (1 << index) != 0 {
-                *found = self.body.get(range.clone()).map(|_| range.clone());
-            }
-        }
-        Ok(())
     }
 }
 
-impl<'de> Visitor<'de> for Many<'_, '_> {
+impl<'de, S: Slots> Visitor<'de> for Many<'_, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -141,32 +144,30 @@ impl<'de> Visitor<'de> for Many<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let tokens = self.tokens();
         while let Some(key) = map.next_key_seed(KeyBytes)? {
-            let wanted = self.matching(|token| token.as_bytes() == &*key);
+            let (wanted, next) = self.matching(&tokens, |token| token_is(token, &key));
             if wanted == 0 {
                 map.next_value::<IgnoredAny>()?;
             } else {
                 // A later duplicate replaces an earlier one, as in a parsed document: what the
                 // earlier one held no longer counts.
-                for (index, found) in self.found.iter_mut().enumerate() {
-                    if wanted & (1 << index) != 0 {
-                        *found = None;
-                    }
-                }
-                map.next_value_seed(self.below(wanted))?;
+                bits(wanted).for_each(|index| self.slots.clear(index));
+                map.next_value_seed(self.below(wanted, next))?;
             }
         }
         Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let tokens = self.tokens();
         let mut position = 0;
         loop {
-            let wanted = self.matching(|token| index(token) == Some(position));
+            let (wanted, next) = self.matching(&tokens, |token| index(token) == Some(position));
             let more = if wanted == 0 {
                 seq.next_element::<IgnoredAny>()?.is_some()
             } else {
-                seq.next_element_seed(self.below(wanted))?.is_some()
+                seq.next_element_seed(self.below(wanted, next))?.is_some()
             };
             if !more {
                 return Ok(());
@@ -198,6 +199,15 @@ impl<'de> Visitor<'de> for Many<'_, '_> {
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Ok(())
+    }
+}
+
+/// Whether the escaped token `token` names the object key `key`.
+fn token_is(token: &str, key: &[u8]) -> bool {
+    if memchr::memchr(b'~', token.as_bytes()).is_none() {
+        token.as_bytes() == key
+    } else {
+        unescape(token).as_bytes() == key
     }
 }
 
@@ -253,12 +263,16 @@ fn first_token(rest: &str) -> (Cow<'_, str>, &str) {
         Some(slash) => (&rest[..slash], &rest[slash..]),
         None => (rest, ""),
     };
-    let token = if memchr::memchr(b'~', raw.as_bytes()).is_some() {
+    (unescape(raw), after)
+}
+
+/// A reference token unescaped (`~1` is `/`, `~0` is `~`): borrowed unless it has an escape.
+fn unescape(raw: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'~', raw.as_bytes()).is_some() {
         Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
     } else {
         Cow::Borrowed(raw)
-    };
-    (token, after)
+    }
 }
 
 /// An array index as `serde_json::Value::pointer` reads it: decimal digits, no sign, no leading zero.

@@ -20,7 +20,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StepError;
-use crate::secret::SecretString;
+use crate::response::Response;
+use crate::secret::{HandledSecrets, SecretString};
 
 /// One response a run received, and which request of which step it answered.
 /// One request of a run and the response it got. Held as received (headers and body shared with
@@ -285,10 +286,8 @@ pub(crate) struct RunContext {
     limit: Duration,
     log: Mutex<Log>,
     replay: Mutex<VecDeque<Exchange>>,
-    /// Every secret the run has handled so far (credentials, secret values sent, secrets read
-    /// from responses): scrubbed from every later error excerpt, since a server may quote a key
-    /// that an earlier step created in a later error message.
-    secrets: Mutex<Vec<SecretString>>,
+    /// Every secret the run has handled so far.
+    secrets: Mutex<HandledSecrets>,
     /// The checkpoint's request that a request of this run did not match, once one did not: the
     /// run is not the one recorded, so nothing it does after that can be trusted to replay, and
     /// everything it tries (a failure action's retry or goto, a called workflow) fails at once.
@@ -314,26 +313,26 @@ impl RunContext {
             limit,
             log: Mutex::new(Log::default()),
             replay: Mutex::new(replay.into()),
-            secrets: Mutex::new(Vec::new()),
+            secrets: Mutex::new(HandledSecrets::default()),
             mismatch: Mutex::new(None),
         }
     }
 
-    /// Remembers `handled` (without repeats, so a retry loop does not grow the list).
-    pub(crate) fn remember_secrets<'a>(&self, handled: impl IntoIterator<Item = &'a SecretString>) {
+    /// Remembers the secrets `response`'s request carried and those its body holds.
+    pub(crate) fn remember_secrets_of(&self, response: &Response) {
         let mut secrets = lock(&self.secrets);
-        for secret in handled {
-            if !secret.expose_secret().is_empty()
-                && !secrets.iter().any(|known| known.expose_secret() == secret.expose_secret())
-            {
-                secrets.push(secret.clone());
-            }
-        }
+        secrets.add(response.request_secrets());
+        secrets.add_in_body(response.body_bytes(), response.secret_pointers());
+    }
+
+    /// Remembers `secret`.
+    pub(crate) fn remember_secret(&self, secret: &SecretString) {
+        lock(&self.secrets).add([secret]);
     }
 
     /// The secrets the run has handled so far.
     pub(crate) fn secrets(&self) -> Vec<SecretString> {
-        lock(&self.secrets).clone()
+        lock(&self.secrets).all()
     }
 
     /// Resuming `checkpoint`.

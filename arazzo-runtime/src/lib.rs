@@ -134,6 +134,7 @@ mod error;
 mod history;
 pub mod json;
 mod multipart;
+mod outputs;
 mod param;
 mod request;
 mod response;
@@ -150,6 +151,7 @@ pub use client::{
 pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
 pub use error::{StepError, WorkflowError};
 pub use history::{Checkpoint, ExposedCheckpoint};
+pub use outputs::Outputs;
 pub use param::{Concat, concat};
 pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};

@@ -207,9 +207,7 @@ pub struct Request<'a> {
     body: Option<Body>,
     secrets: Vec<SecretString>,
     /// JSON pointers of the response body whose values are secrets (a new key), to scrub them too.
-    secret_pointers: Vec<&'static str>,
-    /// JSON pointers of the response body the step reads its outputs from.
-    output_pointers: &'static [&'static str],
+    secret_pointers: &'static [&'static str],
     /// Whether the response keeps what was sent, for criteria that read it.
     keep_sent: bool,
 }
@@ -223,7 +221,7 @@ pub(crate) struct Prepared {
     /// Every secret the request carries, to scrub from error excerpts.
     pub(crate) secrets: Vec<SecretString>,
     /// Where the response body holds secrets.
-    pub(crate) secret_pointers: Vec<&'static str>,
+    pub(crate) secret_pointers: &'static [&'static str],
     /// The method, for `$method`.
     pub(crate) method_sent: Method,
     /// When the request asked to keep it ([`Request::keep_sent`]), what criteria may read of it:
@@ -245,8 +243,7 @@ impl<'a> Request<'a> {
             credentials: Vec::new(),
             body: None,
             secrets: Vec::new(),
-            secret_pointers: Vec::new(),
-            output_pointers: &[],
+            secret_pointers: &[],
             keep_sent: false,
         }
     }
@@ -446,24 +443,12 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Declares that the response body holds a secret at this JSON pointer (the step reads a new key
-    /// there): an error excerpt of the body scrubs it, and a body that is not JSON is withheld.
-    pub fn secret_in_response(mut self, pointer: &'static str) -> Self {
-        self.secret_pointers.push(pointer);
+    /// Declares that the response body holds secrets at these JSON pointers (the step reads a new
+    /// key there): an error excerpt of the body scrubs them, a body that is not JSON is withheld, and
+    /// the run scrubs them from the excerpts of its later steps too.
+    pub fn secrets_in_response(mut self, pointers: &'static [&'static str]) -> Self {
+        self.secret_pointers = pointers;
         self
-    }
-
-    /// Declares the JSON pointers of the response body the step reads its outputs from, so that
-    /// the body is walked once for all of them rather than once per output. Generated code declares
-    /// them on steps that read two or more; reading other pointers still works.
-    pub fn outputs_at(mut self, pointers: &'static [&'static str]) -> Self {
-        self.output_pointers = pointers;
-        self
-    }
-
-    /// The pointers given to [`Request::outputs_at`].
-    pub(crate) fn output_pointers(&self) -> &'static [&'static str] {
-        self.output_pointers
     }
 
     /// Keeps what was sent (URL, headers, path parameters, JSON or form body) with the response, for

@@ -1,13 +1,11 @@
 //! A received response: status, headers, body, and typed values read from it.
 
 use std::fmt;
-use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
-use serde::de::value::StrDeserializer;
 use serde_json::Value;
 
 use crate::body_pointer;
@@ -20,10 +18,6 @@ use crate::sent::SentRequest;
 pub const EXCERPT_CHARS: usize = 200;
 
 const REDACTED: &str = "[REDACTED]";
-
-/// How many bytes of walking one walk for all of a step's outputs must save (body size times the
-/// walks saved) to pay for setting it up, rather than walking the body once per output.
-const ONE_WALK_FROM_BYTES: usize = 512;
 
 /// A complete HTTP response (the body is read before the step goes on).
 ///
@@ -42,30 +36,12 @@ pub struct Response {
     body: Bytes,
     secrets: Vec<SecretString>,
     /// Where the body holds secrets the step reads.
-    secret_pointers: Vec<&'static str>,
-    /// The values at `secret_pointers`, once read by `read_secrets`: the step reads them again
-    /// as outputs.
-    secret_values: Vec<(&'static str, ReadSecret)>,
-    /// Every string `read_secrets` found at `secret_pointers`.
-    read_secrets: Vec<SecretString>,
-    /// Whether `secrets_handled` has read them.
-    secrets_read: bool,
-    /// Where in the body the values of the step's outputs lie, when `secrets_handled` found them in
-    /// one walk.
-    located: Box<[(&'static str, Range<usize>)]>,
+    secret_pointers: &'static [&'static str],
     json: OnceLock<Result<Value, StepError>>,
     /// The method of the request, for `$method`; `None` for a response built from parts.
     method: Option<Method>,
     /// What the request sent, when it asked to keep it.
     request: Option<Box<SentRequest>>,
-}
-
-/// A value read at one of the pointers where the step reads secrets.
-enum ReadSecret {
-    /// A string (a new key): the secret the step's output will be, shared rather than copied.
-    Text(SecretString),
-    /// Anything else, whose strings were taken as secrets.
-    Other(Value),
 }
 
 /// What a response knows of the request it answers.
@@ -74,7 +50,7 @@ pub(crate) struct Answered {
     /// The secrets the request carried.
     pub(crate) secrets: Vec<SecretString>,
     /// Where the body holds secrets the step reads.
-    pub(crate) secret_pointers: Vec<&'static str>,
+    pub(crate) secret_pointers: &'static [&'static str],
     pub(crate) method: Option<Method>,
     /// What was sent, when the request asked to keep it.
     pub(crate) sent: Option<Box<SentRequest>>,
@@ -97,10 +73,6 @@ impl Response {
             body,
             secrets: request.secrets,
             secret_pointers: request.secret_pointers,
-            secret_values: Vec::new(),
-            read_secrets: Vec::new(),
-            secrets_read: false,
-            located: Box::default(),
             json: OnceLock::new(),
             method: request.method,
             request: request.sent,
@@ -108,8 +80,8 @@ impl Response {
     }
 
     #[cfg(test)]
-    pub(crate) fn with_secret_pointers(mut self, pointers: Vec<&'static str>) -> Self {
-        self.secret_pointers.extend(pointers);
+    pub(crate) fn with_secret_pointers(mut self, pointers: &'static [&'static str]) -> Self {
+        self.secret_pointers = pointers;
         self
     }
 
@@ -119,77 +91,14 @@ impl Response {
         self
     }
 
-    /// The secrets this exchange handled: those the request carried, then the strings at the
-    /// pointers where the step reads secrets from the body (read here, once). `output_pointers`
-    /// are where the step reads its outputs ([`Request::outputs_at`](crate::Request::outputs_at)):
-    /// on a large enough body they are found here in one walk.
-    pub(crate) fn secrets_handled(
-        &mut self,
-        output_pointers: &'static [&'static str],
-    ) -> impl Iterator<Item = &SecretString> {
-        if !self.secrets_read {
-            self.secrets_read = true;
-            self.locate_outputs(output_pointers);
-            self.read_secrets();
-        }
-        self.secrets.iter().chain(&self.read_secrets)
+    /// The secrets the request carried.
+    pub(crate) fn request_secrets(&self) -> &[SecretString] {
+        &self.secrets
     }
 
-    fn locate_outputs(&mut self, output_pointers: &'static [&'static str]) {
-        // One walk for all outputs pays off on large bodies; on small ones, setting it up costs
-        // more than a second walk (measured with callgrind: docs/BENCHMARKS.md, fix 18).
-        let walks_saved = output_pointers.len().saturating_sub(1);
-        if walks_saved > 0
-            && self.body.len().saturating_mul(walks_saved) >= ONE_WALK_FROM_BYTES
-            && self.json.get().is_none()
-        {
-            let ranges = body_pointer::locate(&self.body, output_pointers).unwrap_or_default();
-            self.located =
-                output_pointers.iter().zip(ranges).filter_map(|(&pointer, range)| Some((pointer, range?))).collect();
-        }
-    }
-
-    fn read_secrets(&mut self) {
-        for &pointer in &self.secret_pointers {
-            match self.json.get() {
-                Some(Ok(body)) => {
-                    body.pointer(pointer).into_iter().for_each(|value| collect_strings(value, &mut self.read_secrets))
-                }
-                Some(Err(_)) => {}
-                // Not parsed yet (no criterion read the body): read the pointer alone. Where it
-                // gives up, nothing is there for a full parse either (missing, or not JSON).
-                None => match self.read_at::<Value>(pointer) {
-                    Some(Value::String(text)) => {
-                        let secret = SecretString::from(text);
-                        self.read_secrets.push(secret.clone());
-                        self.secret_values.push((pointer, ReadSecret::Text(secret)));
-                    }
-                    Some(value) => {
-                        collect_strings(&value, &mut self.read_secrets);
-                        self.secret_values.push((pointer, ReadSecret::Other(value)));
-                    }
-                    None => {}
-                },
-            }
-        }
-    }
-
-    /// The value at `pointer` read from the body's bytes (the fast path of `extract`): parsed
-    /// alone where the walk over all outputs found it, else found by a walk of its own.
-    fn read_at<T: DeserializeOwned>(&self, pointer: &str) -> Option<T> {
-        match self.located.iter().find(|(located, _)| *located == pointer) {
-            Some((_, range)) => serde_json::from_slice(self.body.get(range.clone())?).ok(),
-            None => body_pointer::read(&self.body, pointer),
-        }
-    }
-
-    /// The secret string at `pointer`, like `extract::<SecretString>`, but when the exchange read
-    /// it already as a secret it handled, that same value rather than a copy.
-    pub(crate) fn secret_at(&self, pointer: &str) -> Result<SecretString, StepError> {
-        match self.secret_values.iter().find(|(read, _)| *read == pointer) {
-            Some((_, ReadSecret::Text(secret))) => Ok(secret.clone()),
-            _ => self.extract(pointer),
-        }
+    /// Where the body holds secrets the step reads.
+    pub(crate) fn secret_pointers(&self) -> &'static [&'static str] {
+        self.secret_pointers
     }
 
     /// The method of the request as sent, upper case (`"GET"`): the criterion operand
@@ -288,26 +197,25 @@ impl Response {
     /// The value at `pointer` as a `T`. On a type mismatch the error names the JSON type found
     /// and never the value (serde's own messages quote it, so they are not forwarded).
     pub fn extract<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
-        let read = self.secret_values.iter().find(|(read, _)| *read == pointer);
-        let value = match read {
-            Some((_, ReadSecret::Text(secret))) => {
-                T::deserialize(StrDeserializer::<serde::de::value::Error>::new(secret.expose_secret())).ok()
-            }
-            Some((_, ReadSecret::Other(value))) => T::deserialize(value).ok(),
-            None => None,
-        };
-        if let Some(value) = value {
-            return Ok(value);
-        }
-        if self.json.get().is_none()
-            && let Some(value) = self.read_at(pointer)
+        if !self.is_parsed()
+            && let Some(value) = body_pointer::read(&self.body, pointer)
         {
             return Ok(value);
         }
-        // Parsed already, or the value is missing, mistyped or not JSON: the parsed document
-        // says which.
+        self.extract_parsed(pointer)
+    }
+
+    /// [`Response::extract`] from the parsed document (parsed now if need be): where the value is
+    /// missing, mistyped or the body is not JSON, the document says which.
+    pub(crate) fn extract_parsed<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
         let value = self.pointer(pointer)?;
         T::deserialize(value).map_err(|_| StepError::WrongType { pointer: pointer.to_owned(), found: json_kind(value) })
+    }
+
+    /// Whether the body was parsed already (a criterion read it): values are then read from the
+    /// parsed document, not from the bytes again.
+    pub(crate) fn is_parsed(&self) -> bool {
+        self.json.get().is_some()
     }
 
     /// The body parsed as JSON, or `None` when it is empty or not JSON: an operand of a
@@ -356,7 +264,7 @@ impl Response {
             Ok(value) => {
                 let mut value = value.clone();
                 redact_secret_fields(&mut value);
-                for pointer in &self.secret_pointers {
+                for pointer in self.secret_pointers {
                     if let Some(secret) = value.pointer_mut(pointer) {
                         redact_strings(secret);
                     }
@@ -405,7 +313,8 @@ impl fmt::Debug for Response {
     }
 }
 
-fn collect_strings(value: &Value, into: &mut Vec<SecretString>) {
+/// Every string in `value`, as secrets.
+pub(crate) fn collect_strings(value: &Value, into: &mut Vec<SecretString>) {
     match value {
         Value::String(text) => into.push(SecretString::from(text.as_str())),
         Value::Array(items) => items.iter().for_each(|item| collect_strings(item, into)),

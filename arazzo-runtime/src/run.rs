@@ -11,6 +11,7 @@ use std::time::Instant;
 use crate::client::Client;
 use crate::error::{StepError, WorkflowError};
 use crate::history::{self, Exchange, RunContext};
+use crate::outputs::Outputs;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{self, MAX_TRANSITIONS};
@@ -125,7 +126,7 @@ impl<P: Clone> Run<P> {
     /// request carries it: a server may quote a value it was given by some other means.
     pub fn redact<'a>(&self, secret: impl Into<Option<&'a SecretString>>) {
         if let Some(secret) = secret.into() {
-            self.context.remember_secrets([secret]);
+            self.context.remember_secret(secret);
         }
     }
 
@@ -162,12 +163,11 @@ impl<P: Clone> Run<P> {
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
-        let output_pointers = request.output_pointers();
         let base = self.client.parse_base_url(base_url)?;
         let prepared = request.prepare_at(&base)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
-        let mut result = match context.replay(ids, (method, &path, sent))? {
+        let result = match context.replay(ids, (method, &path, sent))? {
             Some(exchange) => {
                 tracing::debug!(parent: &span, "response replayed from the checkpoint");
                 Ok(transport::respond(prepared, exchange.response_parts()))
@@ -189,8 +189,8 @@ impl<P: Clone> Run<P> {
                 }
             }
         };
-        if let Ok(response) = &mut result {
-            context.remember_secrets(response.secrets_handled(output_pointers));
+        if let Ok(response) = &result {
+            context.remember_secrets_of(response);
         }
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if let Ok(response) = &result {
@@ -304,11 +304,10 @@ impl<P: Clone> Run<P> {
         response.extract(pointer).map_err(|error| self.fail_after_success(error))
     }
 
-    /// Reads the secret string at `pointer` of the body (a new key): [`Run::output`] for a
-    /// [`SecretString`], without copying the value the run read already to keep it out of error
-    /// messages.
-    pub fn secret_output(&self, response: &Response, pointer: &'static str) -> Result<SecretString, WorkflowError<P>> {
-        response.secret_at(pointer).map_err(|error| self.fail_after_success(error))
+    /// Reads 2 to 12 outputs at once, one per RFC 6901 JSON pointer of the response body, as a
+    /// tuple of their types: the body is walked once for all of them.
+    pub fn outputs<O: Outputs>(&self, response: &Response, pointers: O::Pointers) -> Result<O, WorkflowError<P>> {
+        O::read(response, &pointers).map_err(|error| self.fail_after_success(error))
     }
 
     /// Reads response header `name` as text.

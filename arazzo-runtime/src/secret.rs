@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use secrecy::{ExposeSecret, SecretBox};
 use serde::{Deserialize, Deserializer};
 
@@ -77,6 +79,53 @@ impl BasicCredentials {
     }
 }
 
+/// The secrets a run has handled (credentials, secret values sent, secrets read from responses),
+/// scrubbed from every later error excerpt: a server may quote, in a later error message, a key
+/// an earlier step created.
+///
+/// Secrets in response bodies are looked up only when an excerpt needs them: a run that does not
+/// fail never reads them but as the outputs it asked for.
+#[derive(Default)]
+pub(crate) struct HandledSecrets {
+    known: Vec<SecretString>,
+    /// Response bodies and the JSON pointers where they hold secrets, not searched yet.
+    unread: Vec<(Bytes, &'static [&'static str])>,
+}
+
+impl HandledSecrets {
+    /// Adds `secrets` (without repeats, so a retry loop does not grow the list).
+    pub(crate) fn add<'a>(&mut self, secrets: impl IntoIterator<Item = &'a SecretString>) {
+        for secret in secrets {
+            if !secret.expose_secret().is_empty()
+                && !self.known.iter().any(|known| known.expose_secret() == secret.expose_secret())
+            {
+                self.known.push(secret.clone());
+            }
+        }
+    }
+
+    /// Adds the strings at `pointers` of the JSON `body`, when they are needed.
+    pub(crate) fn add_in_body(&mut self, body: &Bytes, pointers: &'static [&'static str]) {
+        if !pointers.is_empty() {
+            self.unread.push((body.clone(), pointers));
+        }
+    }
+
+    /// Every secret handled so far. A body that is not JSON adds nothing: an excerpt of it is
+    /// withheld whole.
+    pub(crate) fn all(&mut self) -> Vec<SecretString> {
+        let mut found = Vec::new();
+        for (body, pointers) in std::mem::take(&mut self.unread) {
+            let Ok(body) = serde_json::from_slice::<serde_json::Value>(&body) else { continue };
+            for pointer in pointers {
+                body.pointer(pointer).into_iter().for_each(|value| crate::response::collect_strings(value, &mut found));
+            }
+        }
+        self.add(&found);
+        self.known.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +190,26 @@ mod tests {
         let basic: BasicCredentials = serde_json::from_str(r#"{"username":"u","password":"p"}"#).unwrap();
         assert_eq!(basic.username, "u");
         assert_eq!(basic.password.expose_secret(), "p");
+    }
+
+    #[test]
+    fn handled_secrets_are_kept_once_and_read_from_bodies_when_needed() {
+        let mut handled = HandledSecrets::default();
+        let token = SecretString::from("token");
+        handled.add([&token, &SecretString::from("token"), &SecretString::from("")]);
+        let body = Bytes::from_static(br#"{"consumerKey":"ck_1","consumerSecret":{"value":"cs_1","n":1},"id":"x"}"#);
+        handled.add_in_body(&body, &["/consumerKey", "/consumerSecret", "/absent"]);
+        // Nothing is read before it is needed.
+        assert_eq!(handled.unread.len(), 1);
+        handled.add_in_body(&Bytes::from_static(b"not json ck_2"), &["/key"]);
+        handled.add_in_body(&body, &[]);
+        let all: Vec<String> = handled.all().iter().map(|secret| secret.expose_secret().to_owned()).collect();
+        assert_eq!(all, ["token", "ck_1", "cs_1"]);
+        assert!(handled.unread.is_empty());
+        // The same body again (a retried step) adds no repeats; a credential stays the same value.
+        handled.add_in_body(&body, &["/consumerKey"]);
+        let all = handled.all();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].expose_secret().as_ptr(), token.expose_secret().as_ptr());
     }
 }

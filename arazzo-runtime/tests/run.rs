@@ -125,7 +125,7 @@ async fn a_secret_from_an_earlier_step_is_scrubbed_from_a_later_error() {
     let client = dry_run.client();
     let mut run = Run::<()>::new("w", &client);
     run.step("rotate", "rotateKey");
-    let rotate = Request::new(Method::Post, "/rotate").secret_in_response("/key");
+    let rotate = Request::new(Method::Post, "/rotate").secrets_in_response(&["/key"]);
     let response = run.send("http://api.test", rotate).await.unwrap();
     let _key: SecretString = run.output(&response, "/key").unwrap();
     run.step("read", "getKey");

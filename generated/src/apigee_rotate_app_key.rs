@@ -189,12 +189,12 @@ pub mod apigee_rotate_app_key {
                     )
                     .redact(&inputs.new_consumer_key)
                     .redact(&inputs.new_consumer_secret)
-                    .secret_in_response("/consumerKey"),
+                    .secrets_in_response(&["/consumerKey"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let create_key_created_key: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/consumerKey")?;
+            .output(&response, "/consumerKey")?;
         run.partial.created_key = ::core::option::Option::Some(
             create_key_created_key.clone(),
         );
@@ -241,12 +241,12 @@ pub mod apigee_rotate_app_key {
                     .path_param("appId", &inputs.app_id)
                     .path_param("keyId", &inputs.old_key_id)
                     .bearer_auth(&config.apigee_api_management.oauth2)
-                    .secret_in_response("/consumerKey"),
+                    .secrets_in_response(&["/consumerKey"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let revoke_old_key_revoked_key: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/consumerKey")?;
+            .output(&response, "/consumerKey")?;
         run.partial.revoked_key = ::core::option::Option::Some(
             revoke_old_key_revoked_key.clone(),
         );

@@ -145,23 +145,23 @@ pub mod backblaze_rotate_application_key {
                         "/b2api/v4/b2_authorize_account",
                     )
                     .basic_auth(&config.backblaze_b2.basic_auth)
-                    .secret_in_response("/authorizationToken")
-                    .outputs_at(
-                        &[
-                            "/accountId",
-                            "/authorizationToken",
-                            "/apiInfo/storageApi/apiUrl",
-                        ],
-                    ),
+                    .secrets_in_response(&["/authorizationToken"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let authorize_account_id: ::std::string::String = run
-            .output(&response, "/accountId")?;
-        let authorize_authorization_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/authorizationToken")?;
-        let authorize_api_url: ::std::string::String = run
-            .output(&response, "/apiInfo/storageApi/apiUrl")?;
+        let (
+            authorize_account_id,
+            authorize_authorization_token,
+            authorize_api_url,
+        ): (
+            ::std::string::String,
+            ::arazzo_runtime::SecretString,
+            ::std::string::String,
+        ) = run
+            .outputs(
+                &response,
+                ["/accountId", "/authorizationToken", "/apiInfo/storageApi/apiUrl"],
+            )?;
         run.partial.authorize_authorization_token = ::core::option::Option::Some(
             authorize_authorization_token.clone(),
         );
@@ -181,15 +181,15 @@ pub mod backblaze_rotate_application_key {
                             ("keyName", &inputs.key_name),
                         ]),
                     )
-                    .secret_in_response("/applicationKey")
-                    .outputs_at(&["/applicationKeyId", "/applicationKey"]),
+                    .secrets_in_response(&["/applicationKey"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let create_replacement_key_application_key_id: ::std::string::String = run
-            .output(&response, "/applicationKeyId")?;
-        let create_replacement_key_application_key: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/applicationKey")?;
+        let (
+            create_replacement_key_application_key_id,
+            create_replacement_key_application_key,
+        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+            .outputs(&response, ["/applicationKeyId", "/applicationKey"])?;
         run.partial.new_application_key_id = ::core::option::Option::Some(
             create_replacement_key_application_key_id.clone(),
         );

@@ -158,15 +158,15 @@ pub mod deepgram_rotate_project_key {
                         ]),
                     )
                     .redact(&inputs.api_key)
-                    .secret_in_response("/key")
-                    .outputs_at(&["/api_key_id", "/key"]),
+                    .secrets_in_response(&["/key"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let create_replacement_key_new_key_id: ::std::string::String = run
-            .output(&response, "/api_key_id")?;
-        let create_replacement_key_new_key_secret: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/key")?;
+        let (
+            create_replacement_key_new_key_id,
+            create_replacement_key_new_key_secret,
+        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+            .outputs(&response, ["/api_key_id", "/key"])?;
         run.partial.new_key_id = ::core::option::Option::Some(
             create_replacement_key_new_key_id.clone(),
         );

@@ -193,15 +193,15 @@ pub mod propelauth_rotate_user_api_key {
                         ]),
                     )
                     .redact(&inputs.backend_api_key)
-                    .secret_in_response("/api_key_token")
-                    .outputs_at(&["/api_key_id", "/api_key_token"]),
+                    .secrets_in_response(&["/api_key_token"]),
             )
             .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let issue_new_key_new_key_id: ::std::string::String = run
-            .output(&response, "/api_key_id")?;
-        let issue_new_key_new_key_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/api_key_token")?;
+        let (
+            issue_new_key_new_key_id,
+            issue_new_key_new_key_token,
+        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+            .outputs(&response, ["/api_key_id", "/api_key_token"])?;
         run.partial.new_key_id = ::core::option::Option::Some(
             issue_new_key_new_key_id.clone(),
         );

@@ -162,12 +162,12 @@ pub mod svix_rotate_integration_key {
                     .path_param("app_id", &inputs.app_id)
                     .path_param("integ_id", &get_integration_integration_id)
                     .bearer_auth(&config.svix_api.http_bearer)
-                    .secret_in_response("/key"),
+                    .secrets_in_response(&["/key"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/key")?;
+            .output(&response, "/key")?;
         run.partial.rotate_key_rotated_key = ::core::option::Option::Some(
             rotate_key_rotated_key.clone(),
         );
@@ -182,12 +182,12 @@ pub mod svix_rotate_integration_key {
                     .path_param("app_id", &inputs.app_id)
                     .path_param("integ_id", &get_integration_integration_id)
                     .bearer_auth(&config.svix_api.http_bearer)
-                    .secret_in_response("/key"),
+                    .secrets_in_response(&["/key"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let get_key_integration_key: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/key")?;
+            .output(&response, "/key")?;
         run.partial.integration_key = ::core::option::Option::Some(
             get_key_integration_key.clone(),
         );

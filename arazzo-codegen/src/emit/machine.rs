@@ -172,14 +172,31 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let variable = ident(variable);
         quote!(let #variable = run.available(&#variable, #what)?;)
     });
-    let outputs = step.outputs.iter().map(|output| {
-        let value = request::output_value(output);
-        let ty = rust_type(&output.ty);
-        if output.used {
-            let variable = ident(&output.variable);
-            quote!(#variable = ::core::option::Option::Some(#value);)
-        } else {
-            quote!(let _: #ty = #value;)
+    let outputs = request::output_reads(step).into_iter().map(|read| match read {
+        request::OutputRead::One(output) => {
+            let value = request::output_value(output);
+            let ty = rust_type(&output.ty);
+            if output.used {
+                let variable = ident(&output.variable);
+                quote!(#variable = ::core::option::Option::Some(#value);)
+            } else {
+                quote!(let _: #ty = #value;)
+            }
+        }
+        request::OutputRead::Body(outputs) => {
+            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
+            let value = request::outputs_value(&outputs);
+            let stored =
+                outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
+                    let variable = ident(&output.variable);
+                    let position = proc_macro2::Literal::usize_unsuffixed(position);
+                    quote!(#variable = ::core::option::Option::Some(outputs.#position);)
+                });
+            let binding = if outputs.iter().any(|(output, _)| output.used) { quote!(outputs) } else { quote!(_) };
+            quote! {
+                let #binding: (#(#types),*) = #value;
+                #(#stored)*
+            }
         }
     });
     let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(|output| {

@@ -92,22 +92,16 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         }
     };
     // Secrets the step reads from the response (a new key) are scrubbed from error excerpts too.
-    let response_secrets = step.outputs.iter().filter_map(|output| match &output.source {
-        OutputSource::BodyPointer(pointer) if output.ty.may_hold_secrets() => {
-            Some(quote!(.secret_in_response(#pointer)))
-        }
-        _ => None,
-    });
-    // A step reading two or more outputs from the body declares them: the body is walked once.
-    let mut output_pointers: Vec<&str> = Vec::new();
-    for output in &step.outputs {
-        if let OutputSource::BodyPointer(pointer) = &output.source
-            && !output_pointers.contains(&pointer.as_str())
-        {
-            output_pointers.push(pointer);
-        }
-    }
-    let outputs_at = (output_pointers.len() > 1).then(|| quote!(.outputs_at(&[#(#output_pointers),*])));
+    let secret_pointers: Vec<&str> = step
+        .outputs
+        .iter()
+        .filter_map(|output| match &output.source {
+            OutputSource::BodyPointer(pointer) if output.ty.may_hold_secrets() => Some(pointer.as_str()),
+            _ => None,
+        })
+        .collect();
+    let response_secrets =
+        (!secret_pointers.is_empty()).then(|| quote!(.secrets_in_response(&[#(#secret_pointers),*])));
     // What was sent is kept with the response only for criteria that read it.
     let criteria = step.criteria.iter().chain(step.on_success.iter().chain(&step.on_failure).flat_map(|a| &a.criteria));
     let keep_sent = criteria.into_iter().any(|criterion| criterion.check.reads_request()).then(|| quote!(.keep_sent()));
@@ -119,8 +113,7 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
                 #(#credentials)*
                 #body
                 #(#redactions)*
-                #(#response_secrets)*
-                #outputs_at
+                #response_secrets
                 #keep_sent
         },
         base_url,
@@ -201,10 +194,6 @@ pub(super) const DEFAULT_CRITERION: &str = "a 2xx status (the step has no succes
 /// The value of a step output, read from `response`.
 pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
     match &output.source {
-        // The run read this secret already (to keep it out of error messages): no second copy.
-        OutputSource::BodyPointer(pointer) if output.ty == RustType::Secret => {
-            quote!(run.secret_output(&response, #pointer)?)
-        }
         OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
         OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
             quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))
@@ -225,6 +214,51 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
             }
         }
     }
+}
+
+/// How many body outputs one `run.outputs` call reads at most (the runtime's largest tuple).
+const MAX_OUTPUTS_READ_AT_ONCE: usize = 12;
+
+/// How a step reads one output, or several of its body at once.
+pub(super) enum OutputRead<'a> {
+    /// One output, on its own ([`output_value`]).
+    One(&'a StepOutputPlan),
+    /// Two to [`MAX_OUTPUTS_READ_AT_ONCE`] outputs of the response body and their JSON pointers, read
+    /// in one walk of it ([`outputs_value`]).
+    Body(Vec<(&'a StepOutputPlan, &'a str)>),
+}
+
+/// The outputs of `step` in the order they are read: its body outputs together (in tuples of at
+/// most [`MAX_OUTPUTS_READ_AT_ONCE`], where the first of each stands) when there are two or more,
+/// the others one by one.
+pub(super) fn output_reads(step: &StepPlan) -> Vec<OutputRead<'_>> {
+    let body: Vec<(&StepOutputPlan, &str)> = step
+        .outputs
+        .iter()
+        .filter_map(|output| match &output.source {
+            OutputSource::BodyPointer(pointer) => Some((output, pointer.as_str())),
+            _ => None,
+        })
+        .collect();
+    if body.len() < 2 {
+        return step.outputs.iter().map(OutputRead::One).collect();
+    }
+    let mut chunks = body.chunks(MAX_OUTPUTS_READ_AT_ONCE).map(<[_]>::to_vec).peekable();
+    let mut reads = Vec::new();
+    for output in &step.outputs {
+        if !matches!(output.source, OutputSource::BodyPointer(_)) {
+            reads.push(OutputRead::One(output));
+        } else if let Some(chunk) = chunks.next_if(|chunk| std::ptr::eq(chunk[0].0, output)) {
+            reads.push(OutputRead::Body(chunk));
+        }
+    }
+    reads
+}
+
+/// The values of several body outputs as a tuple, read from `response` in one walk.
+pub(super) fn outputs_value(outputs: &[(&StepOutputPlan, &str)]) -> TokenStream {
+    let pointers = outputs.iter().map(|(_, pointer)| pointer);
+    quote!(run.outputs(&response, [#(#pointers),*])?)
 }
 
 fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {

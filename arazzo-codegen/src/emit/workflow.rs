@@ -438,7 +438,7 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
             quote!(run.holds(#holds, #text)?;)
         });
         let outputs = step.outputs.iter().map(|output| {
-            let variable = if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) };
+            let variable = output_variable(output);
             let ty = rust_type(&output.ty);
             let value = request::output_value(output);
             quote!(let #variable: #ty = #value;)
@@ -451,11 +451,19 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
         quote!(run.check((200..300).contains(&response.status()), #text, &response)?;)
     });
     let criteria = step.criteria.iter().map(super::criteria::check);
-    let outputs = step.outputs.iter().map(|output| {
-        let variable = if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) };
-        let ty = rust_type(&output.ty);
-        let value = request::output_value(output);
-        quote!(let #variable: #ty = #value;)
+    let outputs = request::output_reads(step).into_iter().map(|read| match read {
+        request::OutputRead::One(output) => {
+            let variable = output_variable(output);
+            let ty = rust_type(&output.ty);
+            let value = request::output_value(output);
+            quote!(let #variable: #ty = #value;)
+        }
+        request::OutputRead::Body(outputs) => {
+            let variables = outputs.iter().map(|(output, _)| output_variable(output));
+            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
+            let value = request::outputs_value(&outputs);
+            quote!(let (#(#variables),*): (#(#types),*) = #value;)
+        }
     });
     quote! {
         #enter
@@ -464,4 +472,10 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
         #(#criteria)*
         #(#outputs)*
     }
+}
+
+/// The variable an output is bound to: `_`-prefixed when nothing reads it, so that it is still read
+/// (and checked) without a warning.
+fn output_variable(output: &crate::plan::StepOutputPlan) -> proc_macro2::Ident {
+    if output.used { ident(&output.variable) } else { ident(&format!("_{}", output.variable)) }
 }

@@ -218,14 +218,15 @@ pub mod bodies {
                             .owner_password)
                         ),
                     )
-                    .redact(&inputs.owner_password)
-                    .outputs_at(&["/id", ""]),
+                    .redact(&inputs.owner_password),
             )
             .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let json_text_id: ::std::string::String = run.output(&response, "/id")?;
-        let json_text_created: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "")?;
+        let (
+            json_text_id,
+            json_text_created,
+        ): (::std::string::String, ::arazzo_runtime::serde_json::Value) = run
+            .outputs(&response, ["/id", ""])?;
         run.partial.created_id = ::arazzo_runtime::json::value(&json_text_created)
             .and_then(|value| value.pointer("/id").cloned())
             .clone();

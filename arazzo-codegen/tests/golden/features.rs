@@ -282,16 +282,19 @@ pub mod features {
                         ]),
                     )
                     .redact(&inputs.owner_password)
-                    .secret_in_response("/ownerToken")
-                    .outputs_at(&["/id", "/ownerToken", ""]),
+                    .secrets_in_response(&["/ownerToken"]),
             )
             .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
-        let create_owner_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/ownerToken")?;
-        let _create_pet: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "")?;
+        let (
+            create_pet_id,
+            create_owner_token,
+            _create_pet,
+        ): (
+            ::std::string::String,
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::serde_json::Value,
+        ) = run.outputs(&response, ["/id", "/ownerToken", ""])?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
         run.partial.create_owner_token = ::core::option::Option::Some(
             create_owner_token.clone(),
@@ -306,14 +309,13 @@ pub mod features {
                     )
                     .path_param("petId", &create_pet_id)
                     .cookie("session", &inputs.session)
-                    .api_key_header("X-Api-Key", &config.pets.api_key)
-                    .outputs_at(&["/name", "/age"]),
+                    .api_key_header("X-Api-Key", &config.pets.api_key),
             )
             .await?;
         run.check(response.status() >= 200, "$statusCode >= 200", &response)?;
         run.check(response.status() < 300, "300 > $statusCode", &response)?;
-        let read_name: ::std::string::String = run.output(&response, "/name")?;
-        let _read_age: i64 = run.output(&response, "/age")?;
+        let (read_name, _read_age): (::std::string::String, i64) = run
+            .outputs(&response, ["/name", "/age"])?;
         run.partial.name = ::core::option::Option::Some(read_name.clone());
         run.step("inventory", "getInventory");
         let response = run

@@ -433,14 +433,15 @@ pub mod foreign {
                     )
                     .path_param("petId", &inputs.pet_id)
                     .api_key_header("X-Api-Key", &config.pet_flows_pets.api_key)
-                    .secret_in_response("/ownerToken")
-                    .outputs_at(&["/name", "/ownerToken"]),
+                    .secrets_in_response(&["/ownerToken"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let read_name: ::std::string::String = run.output(&response, "/name")?;
-        let read_owner_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/ownerToken")?;
+        let (
+            read_name,
+            read_owner_token,
+        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+            .outputs(&response, ["/name", "/ownerToken"])?;
         run.partial.name = ::core::option::Option::Some(read_name.clone());
         run.partial.read_owner_token = ::core::option::Option::Some(
             read_owner_token.clone(),

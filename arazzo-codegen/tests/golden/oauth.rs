@@ -208,9 +208,7 @@ pub mod oauth {
                         ]),
                     )
                     .redact(&do_the_auth_flow_my_refresh_token)
-                    .secret_in_response("/access_token")
-                    .secret_in_response("/refresh_token")
-                    .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]),
+                    .secrets_in_response(&["/access_token", "/refresh_token"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
@@ -223,12 +221,15 @@ pub mod oauth {
             "$[?@.access_token != null] (jsonpath on $response.body)",
             &response,
         )?;
-        let do_the_refresh_access_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/access_token")?;
-        let do_the_refresh_refresh_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/refresh_token")?;
-        let do_the_refresh_expires_in: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/expires_in")?;
+        let (
+            do_the_refresh_access_token,
+            do_the_refresh_refresh_token,
+            do_the_refresh_expires_in,
+        ): (
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::serde_json::Value,
+        ) = run.outputs(&response, ["/access_token", "/refresh_token", "/expires_in"])?;
         run.partial.access_token = ::core::option::Option::Some(
             do_the_refresh_access_token.clone(),
         );
@@ -320,7 +321,7 @@ pub mod oauth {
                         ]),
                     )
                     .redact(&inputs.client_secret)
-                    .secret_in_response("/access_token"),
+                    .secrets_in_response(&["/access_token"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
@@ -334,7 +335,7 @@ pub mod oauth {
             &response,
         )?;
         let get_client_creds_token_access_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/access_token")?;
+            .output(&response, "/access_token")?;
         run.partial.access_token = ::core::option::Option::Some(
             get_client_creds_token_access_token.clone(),
         );
@@ -458,9 +459,7 @@ pub mod oauth {
                         ]),
                     )
                     .redact(&inputs.client_secret)
-                    .secret_in_response("/access_token")
-                    .secret_in_response("/refresh_token")
-                    .outputs_at(&["/access_token", "/refresh_token", "/expires_in"]),
+                    .secrets_in_response(&["/access_token", "/refresh_token"]),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
@@ -473,12 +472,15 @@ pub mod oauth {
             "$response.body#/access_token != null",
             &response,
         )?;
-        let get_access_token_access_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/access_token")?;
-        let get_access_token_refresh_token: ::arazzo_runtime::SecretString = run
-            .secret_output(&response, "/refresh_token")?;
-        let get_access_token_expires_in: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/expires_in")?;
+        let (
+            get_access_token_access_token,
+            get_access_token_refresh_token,
+            get_access_token_expires_in,
+        ): (
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::serde_json::Value,
+        ) = run.outputs(&response, ["/access_token", "/refresh_token", "/expires_in"])?;
         run.partial.access_token = ::core::option::Option::Some(
             get_access_token_access_token.clone(),
         );

@@ -431,8 +431,7 @@ pub mod tricky_names {
                                     ::arazzo_runtime::Method::Get,
                                     "/pets",
                                 )
-                                .bearer_auth(&config.pets.bearer)
-                                .outputs_at(&["/pets/0/id", "/pets/0/name"]),
+                                .bearer_auth(&config.pets.bearer),
                         )
                         .await
                     {
@@ -459,12 +458,12 @@ pub mod tricky_names {
                     };
                     match checked {
                         ::core::result::Result::Ok(response) => {
-                            next_2 = ::core::option::Option::Some(
-                                run.output(&response, "/pets/0/id")?,
-                            );
-                            error_2 = ::core::option::Option::Some(
-                                run.output(&response, "/pets/0/name")?,
-                            );
+                            let outputs: (
+                                ::std::string::String,
+                                ::std::string::String,
+                            ) = run.outputs(&response, ["/pets/0/id", "/pets/0/name"])?;
+                            next_2 = ::core::option::Option::Some(outputs.0);
+                            error_2 = ::core::option::Option::Some(outputs.1);
                             run.partial.next = next_2.clone();
                             run.partial.error = error_2.clone();
                             ::core::option::Option::None

@@ -131,8 +131,7 @@ pub mod colliding_output_names {
         let response = run
             .send(
                 &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .outputs_at(&["/items/0/id", "/items/1/id", "/items/2/id"]),
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
             )
             .await?;
         run.check(
@@ -140,9 +139,12 @@ pub mod colliding_output_names {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let get_item_id: ::std::string::String = run.output(&response, "/items/0/id")?;
-        let get_item_id_2: ::std::string::String = run.output(&response, "/items/1/id")?;
-        let get_item_id_3: ::std::string::String = run.output(&response, "/items/2/id")?;
+        let (
+            get_item_id,
+            get_item_id_2,
+            get_item_id_3,
+        ): (::std::string::String, ::std::string::String, ::std::string::String) = run
+            .outputs(&response, ["/items/0/id", "/items/1/id", "/items/2/id"])?;
         let get_item_id_4: i64 = i64::from(response.status());
         run.partial.item_id = ::core::option::Option::Some(get_item_id.clone());
         run.partial.item_id_2 = ::core::option::Option::Some(get_item_id_2.clone());

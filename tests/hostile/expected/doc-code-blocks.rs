@@ -177,8 +177,7 @@ pub mod doc_code_blocks {
                         ::arazzo_runtime::Method::Get,
                         "/items/{id}",
                     )
-                    .path_param("id", "literal")
-                    .outputs_at(&["/name", "/id"]),
+                    .path_param("id", "literal"),
             )
             .await?;
         run.check(
@@ -186,9 +185,11 @@ pub mod doc_code_blocks {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let _get_name_fn_injected_output: ::std::string::String = run
-            .output(&response, "/name")?;
-        let get_plain: ::std::string::String = run.output(&response, "/id")?;
+        let (
+            _get_name_fn_injected_output,
+            get_plain,
+        ): (::std::string::String, ::std::string::String) = run
+            .outputs(&response, ["/name", "/id"])?;
         run.partial.x_fn_injected_workflow_output = ::core::option::Option::Some(
             get_plain.clone(),
         );

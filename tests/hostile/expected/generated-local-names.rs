@@ -260,8 +260,7 @@ pub mod generated_local_names {
                                         &inputs.value,
                                         &run_next,
                                     ]),
-                                )
-                                .outputs_at(&["/id", "/count"]),
+                                ),
                         )
                         .await
                     {
@@ -288,10 +287,9 @@ pub mod generated_local_names {
                     };
                     match checked {
                         ::core::result::Result::Ok(response) => {
-                            request_response = ::core::option::Option::Some(
-                                run.output(&response, "/id")?,
-                            );
-                            let _: i64 = run.output(&response, "/count")?;
+                            let outputs: (::std::string::String, i64) = run
+                                .outputs(&response, ["/id", "/count"])?;
+                            request_response = ::core::option::Option::Some(outputs.0);
                             run.partial.client = request_response.clone();
                             ::core::option::Option::Some(Step::RunRetries)
                         }

@@ -137,18 +137,7 @@ pub mod keyword_output_names {
         let response = run
             .send(
                 &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .outputs_at(
-                        &[
-                            "/items/0/id",
-                            "/items/0/name",
-                            "/items/0/count",
-                            "",
-                            "/next",
-                            "/items",
-                            "/items/0",
-                        ],
-                    ),
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
             )
             .await?;
         run.check(
@@ -156,17 +145,37 @@ pub mod keyword_output_names {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let get_type: ::std::string::String = run.output(&response, "/items/0/id")?;
-        let get_fn: ::std::string::String = run.output(&response, "/items/0/name")?;
-        let get_self: i64 = run.output(&response, "/items/0/count")?;
+        let (
+            get_type,
+            get_fn,
+            get_self,
+            get_super,
+            get_async,
+            _get_r_try,
+            get,
+        ): (
+            ::std::string::String,
+            ::std::string::String,
+            i64,
+            ::arazzo_runtime::serde_json::Value,
+            ::std::string::String,
+            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            ::arazzo_runtime::serde_json::Value,
+        ) = run
+            .outputs(
+                &response,
+                [
+                    "/items/0/id",
+                    "/items/0/name",
+                    "/items/0/count",
+                    "",
+                    "/next",
+                    "/items",
+                    "/items/0",
+                ],
+            )?;
         let get_self_2: i64 = i64::from(response.status());
         let get_crate: ::std::string::String = run.header_output(&response, "X-Trace")?;
-        let get_super: ::arazzo_runtime::serde_json::Value = run.output(&response, "")?;
-        let get_async: ::std::string::String = run.output(&response, "/next")?;
-        let _get_r_try: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
-            .output(&response, "/items")?;
-        let get: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/items/0")?;
         run.partial.type_ = ::core::option::Option::Some(get_type.clone());
         run.partial.fn_ = ::core::option::Option::Some(get_fn.clone());
         run.partial.self_ = ::core::option::Option::Some(get_self);

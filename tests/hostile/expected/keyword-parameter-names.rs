@@ -122,8 +122,7 @@ pub mod keyword_parameter_names {
                     .header("async", "await")
                     .query_param("r#try", "?")
                     .query_param("_", "_")
-                    .cookie("r#type", "r#type")
-                    .outputs_at(&["/type", "/self"]),
+                    .cookie("r#type", "r#type"),
             )
             .await?;
         run.check(
@@ -131,8 +130,8 @@ pub mod keyword_parameter_names {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let get_type: ::std::string::String = run.output(&response, "/type")?;
-        let _get_self: ::std::string::String = run.output(&response, "/self")?;
+        let (get_type, _get_self): (::std::string::String, ::std::string::String) = run
+            .outputs(&response, ["/type", "/self"])?;
         run.partial.type_ = ::core::option::Option::Some(get_type.clone());
         ::core::result::Result::Ok(KeywordParametersOutputs {
             type_: get_type.clone(),

@@ -581,8 +581,7 @@ pub mod odd_character_ids {
                             &"/",
                             &inputs.value_2,
                         ]),
-                    )
-                    .outputs_at(&["/items/0/name", "/items/0/id"]),
+                    ),
             )
             .await?;
         run.check(
@@ -590,8 +589,8 @@ pub mod odd_character_ids {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let _value_2: ::std::string::String = run.output(&response, "/items/0/name")?;
-        let __0: ::std::string::String = run.output(&response, "/items/0/id")?;
+        let (_value_2, __0): (::std::string::String, ::std::string::String) = run
+            .outputs(&response, ["/items/0/name", "/items/0/id"])?;
         let _x_y: i64 = i64::from(response.status());
         ::core::result::Result::Ok(ValueOutputs3 {
             _9lives: inputs._1st.clone(),

@@ -97,8 +97,7 @@ pub mod ref_cycle_array {
         let response = run
             .send(
                 &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/array")
-                    .outputs_at(&["", "/name"]),
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/array"),
             )
             .await?;
         run.check(
@@ -106,9 +105,11 @@ pub mod ref_cycle_array {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let _call_whole: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "")?;
-        let _call_name: ::std::string::String = run.output(&response, "/name")?;
+        let (
+            _call_whole,
+            _call_name,
+        ): (::arazzo_runtime::serde_json::Value, ::std::string::String) = run
+            .outputs(&response, ["", "/name"])?;
         ::core::result::Result::Ok(ArrayOutputs {})
     }
     /// Finishes a run of [`array()`](array) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).

@@ -97,8 +97,7 @@ pub mod ref_cycle_root_ref {
         let response = run
             .send(
                 &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/root")
-                    .outputs_at(&["", "/name"]),
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/root"),
             )
             .await?;
         run.check(
@@ -106,10 +105,11 @@ pub mod ref_cycle_root_ref {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let _call_whole: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "")?;
-        let _call_name: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/name")?;
+        let (
+            _call_whole,
+            _call_name,
+        ): (::arazzo_runtime::serde_json::Value, ::arazzo_runtime::serde_json::Value) = run
+            .outputs(&response, ["", "/name"])?;
         ::core::result::Result::Ok(RootRefOutputs {})
     }
     /// Finishes a run of [`root_ref()`](root_ref) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).

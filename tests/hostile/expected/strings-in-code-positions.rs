@@ -122,12 +122,6 @@ pub mod strings_in_code_positions {
                     .query_param(
                         "\"); fn injected_query() {} (\"",
                         &::arazzo_runtime::concat([&inputs.fn_injected_input]),
-                    )
-                    .outputs_at(
-                        &[
-                            "/items/0/\"); fn injected_pointer() {} (\"",
-                            "/a~1b~0c/\"\\\\",
-                        ],
                     ),
             )
             .await?;
@@ -136,10 +130,14 @@ pub mod strings_in_code_positions {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let _fn_injected_step_first: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/items/0/\"); fn injected_pointer() {} (\"")?;
-        let _fn_injected_step_slash: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/a~1b~0c/\"\\\\")?;
+        let (
+            _fn_injected_step_first,
+            _fn_injected_step_slash,
+        ): (::arazzo_runtime::serde_json::Value, ::arazzo_runtime::serde_json::Value) = run
+            .outputs(
+                &response,
+                ["/items/0/\"); fn injected_pointer() {} (\"", "/a~1b~0c/\"\\\\"],
+            )?;
         let _fn_injected_step_header: ::std::string::String = run
             .header_output(&response, "X-Trace")?;
         run.step("create", "createItem");
