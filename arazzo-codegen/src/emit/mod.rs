@@ -53,23 +53,17 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
     // memory flat (1,000 workflows took 337 MiB) and generation linear in the document's size.
     format_piece(&plan.module, quote! { #docs #flows #config }, &mut text)?;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
-    let chunks = plan.workflows.chunks(plan.workflows.len().div_ceil(threads).max(1));
     if threads == 1 {
-        for chunk in chunks {
-            emit_workflows(plan, chunk, &mut text)?;
-        }
+        emit_workflows(plan, &plan.workflows, &mut text)?;
     } else {
+        let chunks = plan.workflows.chunks(plan.workflows.len().div_ceil(threads));
         // Token streams cannot cross threads: each thread builds and formats its own workflows, in
         // order, and their texts are joined in the same order.
         let texts: Vec<Result<String, EmitError>> = std::thread::scope(|scope| {
             let running: Vec<_> = chunks
                 .map(|chunk| {
-                    let emit_chunk = move || {
-                        let mut text = String::new();
-                        emit_workflows(plan, chunk, &mut text).map(|()| text)
-                    };
                     // Where no thread can be started, the chunk is emitted here.
-                    std::thread::Builder::new().spawn_scoped(scope, emit_chunk).map_err(|_| chunk)
+                    std::thread::Builder::new().spawn_scoped(scope, move || chunk_text(plan, chunk)).map_err(|_| chunk)
                 })
                 .collect();
             running
@@ -78,15 +72,12 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
                     Ok(thread) => thread
                         .join()
                         .unwrap_or_else(|_| Err(EmitError("a thread emitting workflows panicked".to_owned()))),
-                    Err(chunk) => {
-                        let mut text = String::new();
-                        emit_workflows(plan, chunk, &mut text).map(|()| text)
-                    }
+                    Err(chunk) => chunk_text(plan, chunk),
                 })
                 .collect()
         });
-        for chunk_text in texts {
-            text.push_str(&chunk_text?);
+        for emitted in texts {
+            text.push_str(&emitted?);
         }
     }
     if text.len() == body_starts {
@@ -104,6 +95,12 @@ fn emit_workflows(plan: &ModulePlan, workflows: &[WorkflowPlan], text: &mut Stri
         format_piece(&plan.module, workflow::emit(plan, workflow), text)?;
     }
     Ok(())
+}
+
+/// The formatted code of `workflows`.
+fn chunk_text(plan: &ModulePlan, workflows: &[WorkflowPlan]) -> Result<String, EmitError> {
+    let mut text = String::new();
+    emit_workflows(plan, workflows, &mut text).map(|()| text)
 }
 
 /// Appends `piece` (items of module `module`) to `text`, formatted as prettyplease formats them
