@@ -92,7 +92,7 @@ struct Many<'w, S> {
 }
 
 impl<'w, S> Many<'w, S> {
-    /// The escaped token each pointer of `wanted` has at this depth (those ending here have none).
+    /// The escaped token each pointer of `wanted` has at this depth.
     fn tokens(&self) -> [&'w str; MAX_POINTERS] {
         let mut tokens = [""; MAX_POINTERS];
         for index in bits(self.wanted) {
@@ -106,11 +106,12 @@ impl<'w, S> Many<'w, S> {
     }
 
     /// The pointers of `wanted` whose token here `matches`, and the offset of their next token.
+    /// (None of them ends here: `deserialize` hands a value where one ends to its slot whole.)
     fn matching(&self, tokens: &[&str; MAX_POINTERS], matches: impl Fn(&str) -> bool) -> (u32, usize) {
         let mut matching = 0;
         let mut next = 0;
         for index in bits(self.wanted) {
-            if self.pointers[index].len() > self.offset && matches(tokens[index]) {
+            if matches(tokens[index]) {
                 matching |= 1 << index;
                 next = self.offset + 1 + tokens[index].len();
             }

@@ -41,17 +41,17 @@ pub fn emit(plan: &ModulePlan) -> Result<String, EmitError> {
 
 /// [`emit`] on at most `threads` threads.
 fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitError> {
-    let module = ident(&plan.module);
+    let module = Enclosing::new(&plan.module);
     let docs = inner_docs(&module_docs(plan));
     let flows = flow_docs(plan);
     let config = config::emit(plan);
     let mut text = format!("{GENERATED_HEADER} from {}. Do not edit.\n\n", escape_bidi(&one_line(&plan.source_file)));
-    text.push_str(&format!("pub mod {module} {{\n"));
+    text.push_str(&module.opening);
     let body_starts = text.len();
     // One workflow at a time, each inside the same `pub mod` so that it is indented and wrapped
     // exactly as in the whole module: the module's syntax tree is never held whole, which keeps
     // memory flat (1,000 workflows took 337 MiB) and generation linear in the document's size.
-    format_piece(&plan.module, quote! { #docs #flows #config }, &mut text)?;
+    module.format(quote! { #docs #flows #config }, &mut text)?;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
     if threads == 1 {
         emit_workflows(plan, &plan.workflows, &mut text)?;
@@ -81,8 +81,8 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
         }
     }
     if text.len() == body_starts {
-        text.truncate(body_starts - format!("pub mod {module} {{\n").len());
-        text.push_str(&format!("pub mod {module} {{}}\n"));
+        text.truncate(body_starts - module.opening.len());
+        text.push_str(&format!("pub mod {} {{}}\n", module.name));
     } else {
         text.push_str("}\n");
     }
@@ -91,8 +91,10 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
 
 /// Appends the formatted code of `workflows` to `text`.
 fn emit_workflows(plan: &ModulePlan, workflows: &[WorkflowPlan], text: &mut String) -> Result<(), EmitError> {
+    // Identifiers cannot cross threads either: one per thread.
+    let module = Enclosing::new(&plan.module);
     for workflow in workflows {
-        format_piece(&plan.module, workflow::emit(plan, workflow), text)?;
+        module.format(workflow::emit(plan, workflow), text)?;
     }
     Ok(())
 }
@@ -103,20 +105,33 @@ fn chunk_text(plan: &ModulePlan, workflows: &[WorkflowPlan]) -> Result<String, E
     emit_workflows(plan, workflows, &mut text).map(|()| text)
 }
 
-/// Appends `piece` (items of module `module`) to `text`, formatted as prettyplease formats them
-/// inside the module.
-fn format_piece(module: &str, piece: TokenStream, text: &mut String) -> Result<(), EmitError> {
-    let name = ident(module);
-    let file: syn::File =
-        syn::parse2(quote! { pub mod #name { #piece } }).map_err(|error| EmitError(error.to_string()))?;
-    let formatted = prettyplease::unparse(&file);
-    // An empty piece prints as `pub mod name {}`: nothing to add.
-    if let Some(inside) =
-        formatted.strip_prefix(&format!("pub mod {name} {{\n")).and_then(|rest| rest.strip_suffix("}\n"))
-    {
-        text.push_str(inside);
+/// The generated module, inside which each piece is formatted so that it is indented and wrapped
+/// as in the whole module.
+struct Enclosing {
+    name: Ident,
+    /// `pub mod name {` and its line break, as prettyplease prints it.
+    opening: String,
+}
+
+impl Enclosing {
+    fn new(module: &str) -> Self {
+        let name = ident(module);
+        let opening = format!("pub mod {name} {{\n");
+        Self { name, opening }
     }
-    Ok(())
+
+    /// Appends `piece` (items of the module) to `text`, formatted inside the module.
+    fn format(&self, piece: TokenStream, text: &mut String) -> Result<(), EmitError> {
+        let name = &self.name;
+        let file: syn::File =
+            syn::parse2(quote! { pub mod #name { #piece } }).map_err(|error| EmitError(error.to_string()))?;
+        let formatted = prettyplease::unparse(&file);
+        // An empty piece prints as `pub mod name {}`: nothing to add.
+        if let Some(inside) = formatted.strip_prefix(&self.opening).and_then(|rest| rest.strip_suffix("}\n")) {
+            text.push_str(inside);
+        }
+        Ok(())
+    }
 }
 
 fn module_docs(plan: &ModulePlan) -> String {
