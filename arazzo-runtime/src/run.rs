@@ -41,9 +41,13 @@ pub struct Run<P> {
     transitions: usize,
     /// Requests sent for the current step so far.
     attempt: u32,
-    /// Where the record holds the current step's latest exchange, dropped from the checkpoint if
-    /// the step fails.
-    last_exchange: Option<usize>,
+    /// Where the record holds the current step's latest exchange, and whether its request may have
+    /// taken effect ([`may_have_taken_effect`]): if the step fails, an exchange that may have
+    /// taken effect stays in the checkpoint, any other is dropped from it (and sent again on resume).
+    last_exchange: Option<(usize, bool)>,
+    /// Fills the partial outputs from a response of the current step whose request may have taken
+    /// effect, when the step fails after receiving it (see [`Run::keep_on_failure`]).
+    keep: Option<fn(&mut P, &Response)>,
     /// The client handed to called workflows: it carries `context`.
     client: Client,
     /// The run's deadline and record, shared with the workflows it calls.
@@ -79,6 +83,7 @@ impl<P: Default> Run<P> {
             transitions: 0,
             attempt: 0,
             last_exchange: None,
+            keep: None,
             client,
             context,
             workflow_span,
@@ -96,6 +101,7 @@ impl<P: Clone> Run<P> {
         self.step_id = step_id;
         self.attempt = 0;
         self.last_exchange = None;
+        self.keep = None;
         self.step_span = tracing::info_span!(
             parent: &self.workflow_span,
             "arazzo.step",
@@ -201,17 +207,39 @@ impl<P: Clone> Run<P> {
             Ok(response) => {
                 tracing::debug!(parent: &span, status = response.status(), duration_ms, "response received");
                 let (status, headers, body) = (response.status(), response.headers_shared(), response.body_bytes());
-                self.last_exchange =
-                    Some(context.record(Exchange::new(ids, (method, path, sent), status, headers, body)));
+                let position = context.record(Exchange::new(ids, (method, path, sent), status, headers, body));
+                self.last_exchange = Some((position, may_have_taken_effect(response)));
             }
             Err(error) => tracing::debug!(parent: &span, error = %error, duration_ms, "request failed"),
         }
         result
     }
 
-    /// The error of an unmet success criterion, for the step's failure actions.
-    pub fn unmet(&self, criterion: &'static str, response: &Response) -> StepError {
+    /// Registers how the partial outputs are filled from a response of the current step when the
+    /// step fails after receiving it and its request may have taken effect (an unsafe method
+    /// answered below 400; see [`Run::fail`]): generated code reads there every output the step
+    /// would have produced that the response holds (`response.extract(..).ok()`), so that a key the
+    /// server created is in the error's partial outputs even when a criterion did not hold or
+    /// another output could not be read. [`Run::step`] clears it.
+    pub fn keep_on_failure(&mut self, keep: fn(&mut P, &Response)) {
+        self.keep = Some(keep);
+    }
+
+    /// The error of an unmet success criterion, for the step's failure actions. When the request
+    /// may have taken effect, the partial outputs first keep what the response holds
+    /// ([`Run::keep_on_failure`]).
+    pub fn unmet(&mut self, criterion: &'static str, response: &Response) -> StepError {
+        if may_have_taken_effect(response) {
+            self.keep_outputs_of(response);
+        }
         StepError::CriterionFailed { criterion, status: response.status(), body_excerpt: self.excerpt(response) }
+    }
+
+    /// Fills the partial outputs from `response` as [`Run::keep_on_failure`] registered.
+    fn keep_outputs_of(&mut self, response: &Response) {
+        if let Some(keep) = self.keep {
+            keep(&mut self.partial, response);
+        }
     }
 
     /// Counts one move to a step (the next one, a `goto` target or a retry); fails once a run has
@@ -277,16 +305,20 @@ impl<P: Clone> Run<P> {
         if passed { Ok(()) } else { Err(self.fail(StepError::ConditionFailed { criterion })) }
     }
 
-    /// Fails the step with [`StepError::CriterionFailed`] unless `passed`.
-    pub fn check(&self, passed: bool, criterion: &'static str, response: &Response) -> Result<(), WorkflowError<P>> {
+    /// Fails the step with [`StepError::CriterionFailed`] unless `passed`. A request that may have
+    /// taken effect keeps its response in the checkpoint and what it holds in the partial outputs
+    /// (see [`Run::fail`]).
+    pub fn check(
+        &mut self,
+        passed: bool,
+        criterion: &'static str,
+        response: &Response,
+    ) -> Result<(), WorkflowError<P>> {
         if passed {
             return Ok(());
         }
-        Err(self.fail(StepError::CriterionFailed {
-            criterion,
-            status: response.status(),
-            body_excerpt: self.excerpt(response),
-        }))
+        let error = self.unmet(criterion, response);
+        Err(self.fail(error))
     }
 
     /// An excerpt of `response`'s body for an error, scrubbed of every secret the run has handled
@@ -297,36 +329,57 @@ impl<P: Clone> Run<P> {
 
     /// Reads a `T` at an RFC 6901 JSON pointer of the response body (`""`: the whole body).
     pub fn output<T: DeserializeOwned>(
-        &self,
+        &mut self,
         response: &Response,
         pointer: &'static str,
     ) -> Result<T, WorkflowError<P>> {
-        response.extract(pointer).map_err(|error| self.fail_after_success(error))
+        response.extract(pointer).map_err(|error| self.fail_after_success(error, response))
     }
 
     /// Reads 2 to 12 outputs at once, one per RFC 6901 JSON pointer of the response body, as a
     /// tuple of their types: the body is walked once for all of them.
-    pub fn outputs<O: Outputs>(&self, response: &Response, pointers: O::Pointers) -> Result<O, WorkflowError<P>> {
-        O::read(response, &pointers).map_err(|error| self.fail_after_success(error))
+    pub fn outputs<O: Outputs>(&mut self, response: &Response, pointers: O::Pointers) -> Result<O, WorkflowError<P>> {
+        O::read(response, &pointers).map_err(|error| self.fail_after_success(error, response))
     }
 
     /// Reads response header `name` as text.
-    pub fn header_output(&self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
-        response.header_text(name).map_err(|error| self.fail_after_success(error))
+    pub fn header_output(&mut self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
+        response.header_text(name).map_err(|error| self.fail_after_success(error, response))
     }
 
-    /// The error of an output that could not be read from a response whose criteria held: the
-    /// server did what the step asked (created a key, say), so the checkpoint keeps the response
-    /// and resuming does not send the request again. It fails the same way instead, and the
-    /// response is in the checkpoint for whoever handles it.
-    fn fail_after_success(&self, error: StepError) -> WorkflowError<P> {
+    /// The error of an output that could not be read from a response whose criteria held.
+    ///
+    /// With an unsafe method the server did what the step asked (created a key, say): the
+    /// checkpoint keeps the response, so resuming does not send the request again (it fails the
+    /// same way instead, and the response is in the checkpoint for whoever handles it), and the
+    /// partial outputs keep every other output the response holds. A safe method (`GET`, `HEAD`,
+    /// `OPTIONS`, `TRACE`) changed nothing: its response is left out, and resuming asks again (a
+    /// body that arrived truncated once need not be truncated twice).
+    fn fail_after_success(&mut self, error: StepError, response: &Response) -> WorkflowError<P> {
+        if is_safe(response.request_method()) {
+            let failed = self.last_exchange.map(|(position, _)| position);
+            return self.fail_leaving_out(error, failed);
+        }
+        self.keep_outputs_of(response);
         self.fail_leaving_out(error, None)
     }
 
     /// The error of the current step failing with `error`, carrying the outputs so far and the
     /// checkpoint to resume from.
+    ///
+    /// The checkpoint leaves out the step's latest exchange, so that resuming sends that request
+    /// again, unless the request may have taken effect: an unsafe method (`POST`, `PUT`, `PATCH`,
+    /// `DELETE`, ...) answered with a status below 400. The server then reported that it did what
+    /// was asked (a `201` where the document expects `200`, say), and sending the request again
+    /// would create or rotate a second key: the exchange stays in the checkpoint, and resuming
+    /// replays it. A `4xx` or `5xx` answer reports that nothing was done, or carries nothing that
+    /// could be kept; see docs/RESUME.md for that case and idempotency keys.
     pub fn fail(&self, error: StepError) -> WorkflowError<P> {
-        self.fail_leaving_out(error, self.last_exchange)
+        let failed = match self.last_exchange {
+            Some((position, false)) => Some(position),
+            _ => None,
+        };
+        self.fail_leaving_out(error, failed)
     }
 
     /// The error of the current step, with a checkpoint that leaves `failed_exchange` out.
@@ -335,6 +388,17 @@ impl<P: Clone> Run<P> {
         let checkpoint = self.context.checkpoint((self.workflow_id, self.step_id), failed_exchange);
         WorkflowError::new(self.workflow_id, self.step_id, error, self.partial.clone()).with_checkpoint(checkpoint)
     }
+}
+
+/// Whether `method` is safe (RFC 9110, section 9.2.1): it asks the server to change nothing.
+fn is_safe(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS" | "TRACE")
+}
+
+/// Whether the request `response` answers may have changed something at the server: an unsafe
+/// method (or an unknown one, for a response built from parts) answered with a status below 400.
+pub(crate) fn may_have_taken_effect(response: &Response) -> bool {
+    !is_safe(response.request_method()) && response.status() < 400
 }
 
 impl<P> Run<P> {
@@ -364,3 +428,7 @@ impl<P: std::fmt::Debug> std::fmt::Debug for Run<P> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -116,7 +116,7 @@ pub mod apigee_rotate_app_key {
         /// `revokedKey`: `$steps.revokeOldKey.outputs.revokedKey`.
         pub revoked_key: ::arazzo_runtime::SecretString,
     }
-    /// The outputs of the workflow `rotate-app-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate-app-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateAppKeyPartial {
         /// `createdKey`, once known.
@@ -170,6 +170,9 @@ pub mod apigee_rotate_app_key {
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let _get_app_app_name: ::std::string::String = run.output(&response, "/name")?;
         run.step("createKey", "createDeveloperAppKey");
+        run.keep_on_failure(|partial, response| {
+            partial.created_key = response.extract("/consumerKey").ok();
+        });
         let response = run
             .send(
                 &config.apigee_api_management.base_url,
@@ -199,6 +202,9 @@ pub mod apigee_rotate_app_key {
             create_key_created_key.clone(),
         );
         run.step("grantProduct", "updateDeveloperAppKey");
+        run.keep_on_failure(|partial, response| {
+            partial.key_status = response.extract("/status").ok();
+        });
         let response = run
             .send(
                 &config.apigee_api_management.base_url,
@@ -229,6 +235,9 @@ pub mod apigee_rotate_app_key {
             grant_product_key_status.clone(),
         );
         run.step("revokeOldKey", "deleteDeveloperAppKey");
+        run.keep_on_failure(|partial, response| {
+            partial.revoked_key = response.extract("/consumerKey").ok();
+        });
         let response = run
             .send(
                 &config.apigee_api_management.base_url,

@@ -98,7 +98,7 @@ pub mod backblaze_rotate_application_key {
         /// `deletedKeyId`: `$steps.deleteOldKey.outputs.deletedKeyId`.
         pub deleted_key_id: ::std::string::String,
     }
-    /// The outputs of the workflow `rotate-application-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate-application-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateApplicationKeyPartial {
         /// `newApplicationKeyId`, once known.
@@ -166,6 +166,10 @@ pub mod backblaze_rotate_application_key {
             authorize_authorization_token.clone(),
         );
         run.step("createReplacementKey", "createKey");
+        run.keep_on_failure(|partial, response| {
+            partial.new_application_key_id = response.extract("/applicationKeyId").ok();
+            partial.new_application_key = response.extract("/applicationKey").ok();
+        });
         let response = run
             .send(
                 &authorize_api_url,
@@ -197,6 +201,9 @@ pub mod backblaze_rotate_application_key {
             create_replacement_key_application_key.clone(),
         );
         run.step("deleteOldKey", "deleteKey");
+        run.keep_on_failure(|partial, response| {
+            partial.deleted_key_id = response.extract("/applicationKeyId").ok();
+        });
         let response = run
             .send(
                 &authorize_api_url,

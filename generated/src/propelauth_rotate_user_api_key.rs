@@ -99,7 +99,7 @@ pub mod propelauth_rotate_user_api_key {
         /// `newKeyToken`: `$steps.issueNewKey.outputs.newKeyToken`.
         pub new_key_token: ::arazzo_runtime::SecretString,
     }
-    /// The outputs of the workflow `rotate-user-api-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate-user-api-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateUserApiKeyPartial {
         /// `revokedKeyId`, once known.
@@ -175,6 +175,10 @@ pub mod propelauth_rotate_user_api_key {
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.step("issueNewKey", "createApiKey");
+        run.keep_on_failure(|partial, response| {
+            partial.new_key_id = response.extract("/api_key_id").ok();
+            partial.new_key_token = response.extract("/api_key_token").ok();
+        });
         let response = run
             .send(
                 &config.api_keys_api.base_url,

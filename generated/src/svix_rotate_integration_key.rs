@@ -96,7 +96,7 @@ pub mod svix_rotate_integration_key {
         /// `integrationKey`: `$steps.getKey.outputs.integrationKey`.
         pub integration_key: ::arazzo_runtime::SecretString,
     }
-    /// The outputs of the workflow `rotate-integration-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate-integration-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateIntegrationKeyPartial {
         /// `integrationId`, once known.
@@ -152,6 +152,9 @@ pub mod svix_rotate_integration_key {
             get_integration_integration_id.clone(),
         );
         run.step("rotateKey", "v1.integration.rotate-key");
+        run.keep_on_failure(|partial, response| {
+            partial.rotate_key_rotated_key = response.extract("/key").ok();
+        });
         let response = run
             .send(
                 &config.svix_api.base_url,

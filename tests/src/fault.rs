@@ -56,6 +56,9 @@ pub enum Fault {
     EmptyBody,
     /// The fake's status with an HTML page, `content-type: text/html`.
     Html,
+    /// The fake's headers and body under another status: an unexpected success (`201` where the
+    /// document expects `200`) after the fake did what the request asked.
+    Status(u16),
 }
 
 /// A request as the proxy received it.
@@ -362,6 +365,10 @@ fn mangle(response: &mut Message, fault: &Fault, plan: &FaultPlan) {
                 <body><h1>Back soon</h1></body></html>"
                 .to_vec();
             response.set_header("content-type", "text/html; charset=utf-8");
+        }
+        Fault::Status(status) => {
+            response.status = *status;
+            response.start = format!("HTTP/1.1 {status} Changed");
         }
         Fault::Refused | Fault::ResetMidBody | Fault::Stall => {}
     }

@@ -175,7 +175,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let outputs = request::output_reads(step).into_iter().map(|read| match read {
         request::OutputRead::One(output) => {
             let value = request::output_value(output);
-            let ty = rust_type(&output.ty);
+            let ty = request::read_type(output);
             if output.used {
                 let variable = ident(&output.variable);
                 quote!(#variable = ::core::option::Option::Some(#value);)
@@ -184,7 +184,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
             }
         }
         request::OutputRead::Body(outputs) => {
-            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
+            let types = outputs.iter().map(|(output, _)| request::read_type(output));
             let value = request::outputs_value(&outputs);
             let stored =
                 outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
@@ -244,8 +244,10 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
             {
                 let request::StepRequest { enter, request, base_url } = request::request(plan, step);
                 let unmet = unmet_chain(&step.criteria);
+                let keep = super::keep::keep_on_failure(workflow, index);
                 quote! {
                 #enter
+                #keep
                 let checked = match run.attempt(#base_url, #request).await {
                     ::core::result::Result::Ok(response) => #unmet,
                     ::core::result::Result::Err(error) => ::core::result::Result::Err((error, ::core::option::Option::None)),

@@ -6,6 +6,7 @@
 
 mod config;
 mod criteria;
+mod keep;
 mod machine;
 mod request;
 mod value;

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
 use super::value::{self, json, owned, place};
+use super::{ident, rust_type};
 use crate::model::ParameterLocation;
 use crate::plan::{
     ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType,
@@ -213,6 +213,26 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
                 _ => quote!(called.#field.clone()),
             }
         }
+    }
+}
+
+/// The type an output is read as: its own, but for a body output nothing reads, which is checked
+/// (the value is there, of the right kind) without being built: `serde_json::Value`s become
+/// `IgnoredAny`, so that a large list nobody reads costs no memory.
+pub(super) fn read_type(output: &StepOutputPlan) -> TokenStream {
+    fn unbuilt(ty: &RustType) -> TokenStream {
+        match ty {
+            RustType::Json => quote!(::arazzo_runtime::serde::de::IgnoredAny),
+            RustType::Vec(item) => {
+                let item = unbuilt(item);
+                quote!(::std::vec::Vec<#item>)
+            }
+            other => rust_type(other),
+        }
+    }
+    match output.source {
+        OutputSource::BodyPointer(_) if !output.used => unbuilt(&output.ty),
+        _ => rust_type(&output.ty),
     }
 }
 

@@ -115,7 +115,9 @@ fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
     let name = ident(&workflow.partial_type);
     let doc = docs(&format!(
         "The outputs of the workflow `{}` that were known when it failed: each is `Some` once the step \
-         that produces it has succeeded, so a key created before a later step failed is never lost.",
+         that produces it has succeeded, so a key created before a later step failed is never lost. A step \
+         whose request may have taken effect (an unsafe method answered below 400) and then failed fills \
+         those its response holds as well.",
         workflow.workflow_id
     ));
     let fields = workflow.outputs.iter().map(|output| {
@@ -365,7 +367,7 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value.base(), ValueRef::Input { .. }))
         || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs())
         || workflow.inputs.iter().any(|input| input.ty == RustType::Secret);
-    let dependencies = workflow.dependencies.iter().map(|dependency| step_statements(plan, dependency));
+    let dependencies = workflow.dependencies.iter().map(|dependency| step_statements(plan, dependency, None));
     let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
     // Secret inputs are scrubbed from error excerpts from the start: a server may quote one before
     // the step that sends it.
@@ -398,7 +400,7 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
 fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let outputs = ident(&workflow.outputs_type);
     let steps = workflow.steps.iter().enumerate().map(|(index, step)| {
-        let body = step_statements(plan, step);
+        let body = step_statements(plan, step, super::keep::keep_on_failure(workflow, index));
         let recorded =
             workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
         let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
@@ -429,7 +431,9 @@ fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
     }
 }
 
-fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
+/// The statements of one step; `keep` fills the partial outputs should it fail after its request
+/// may have taken effect (see `emit/keep.rs`).
+fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<TokenStream>) -> TokenStream {
     if let Some(call) = &step.call {
         let call = request::call(step, call);
         let criteria = step.criteria.iter().map(|criterion| {
@@ -454,19 +458,20 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan) -> TokenStream {
     let outputs = request::output_reads(step).into_iter().map(|read| match read {
         request::OutputRead::One(output) => {
             let variable = output_variable(output);
-            let ty = rust_type(&output.ty);
+            let ty = request::read_type(output);
             let value = request::output_value(output);
             quote!(let #variable: #ty = #value;)
         }
         request::OutputRead::Body(outputs) => {
             let variables = outputs.iter().map(|(output, _)| output_variable(output));
-            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
+            let types = outputs.iter().map(|(output, _)| request::read_type(output));
             let value = request::outputs_value(&outputs);
             quote!(let (#(#variables),*): (#(#types),*) = #value;)
         }
     });
     quote! {
         #enter
+        #keep
         let response = run.send(#base_url, #request).await?;
         #default_criterion
         #(#criteria)*

@@ -125,6 +125,12 @@ impl Method {
         }
     }
 
+    /// Whether the method asks the server to change nothing (RFC 9110, section 9.2.1): the runtime
+    /// sends a failed step's safe request again on resume, and keeps an unsafe one's response.
+    pub fn is_safe(self) -> bool {
+        matches!(self, Method::Get | Method::Head | Method::Options | Method::Trace)
+    }
+
     /// The variant name (`"Get"`), as in `arazzo_runtime::Method`.
     pub fn variant(self) -> &'static str {
         match self {

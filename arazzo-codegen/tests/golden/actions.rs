@@ -151,7 +151,7 @@ pub mod actions {
         /// `name`: `$steps.poll.outputs.name`.
         pub name: ::core::option::Option<::std::string::String>,
     }
-    /// The outputs of the workflow `adopt-when-ready` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `adopt-when-ready` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct AdoptWhenReadyPartial {
         /// `petId`, once known.
@@ -196,6 +196,9 @@ pub mod actions {
             next = match step {
                 Step::Create => {
                     run.step("create", "createPet");
+                    run.keep_on_failure(|partial, response| {
+                        partial.pet_id = response.extract("/id").ok();
+                    });
                     let checked = match run
                         .attempt(
                             &config.pets.base_url,
@@ -400,7 +403,7 @@ pub mod actions {
         /// `name`: `$steps.read.outputs.name`.
         pub name: ::core::option::Option<::std::string::String>,
     }
-    /// The outputs of the workflow `first-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `first-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct FirstPetNamePartial {
         /// `name`, once known.
@@ -567,7 +570,7 @@ pub mod actions {
     /// Outputs of the workflow `retry-a-workflow`.
     #[derive(Clone, Debug)]
     pub struct RetryAWorkflowOutputs {}
-    /// The outputs of the workflow `retry-a-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `retry-a-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RetryAWorkflowPartial {
         /// What the workflow `first-pet-name` run by step `lookup` had produced when it failed.
@@ -680,7 +683,7 @@ pub mod actions {
     /// Outputs of the workflow `read-or-hand-over`.
     #[derive(Clone, Debug)]
     pub struct ReadOrHandOverOutputs {}
-    /// The outputs of the workflow `read-or-hand-over` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `read-or-hand-over` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ReadOrHandOverPartial {
         /// What the workflow `first-pet-name` run by action `hand-over` of step `read` had produced when it failed.

@@ -164,7 +164,7 @@ pub mod bodies {
         /// `createdAgain`: `$outputs.createdId`.
         pub created_again: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
     }
-    /// The outputs of the workflow `send-bodies` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `send-bodies` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct SendBodiesPartial {
         /// `createdId`, once known.

@@ -173,7 +173,7 @@ pub mod foreign {
         /// `count`: `$steps.count.outputs.count`.
         pub count: i64,
     }
-    /// The outputs of the workflow `name-and-count` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `name-and-count` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct NameAndCountPartial {
         /// `name`, once known.
@@ -276,7 +276,7 @@ pub mod foreign {
         /// `greeting`: `$steps.lookup.outputs.greeting`.
         pub greeting: ::std::string::String,
     }
-    /// The outputs of the workflow `adopt-and-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `adopt-and-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct PetFlowsAdoptAndNamePartial {
         /// `petId`, once known.
@@ -310,6 +310,9 @@ pub mod foreign {
             PetFlowsAdoptAndNamePartial,
         >::new("adopt-and-name", client);
         run.step("create", "createPet");
+        run.keep_on_failure(|partial, response| {
+            partial.pet_id = response.extract("/id").ok();
+        });
         let response = run
             .send(
                 &config.pet_flows_pets.base_url,
@@ -392,7 +395,7 @@ pub mod foreign {
         /// `greeting`: `$inputs.greeting`.
         pub greeting: ::std::string::String,
     }
-    /// The outputs of the workflow `get-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `get-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct PetFlowsGetPetNamePartial {
         /// `name`, once known.
@@ -485,7 +488,7 @@ pub mod foreign {
         /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
         pub first_pet_id: ::arazzo_runtime::serde_json::Value,
     }
-    /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct PetFlowsListAfterReadingPartial {
         /// `name`, once known.

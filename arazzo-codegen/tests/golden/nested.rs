@@ -124,7 +124,7 @@ pub mod nested {
         /// `greeting`: `$steps.lookup.outputs.greeting`.
         pub greeting: ::std::string::String,
     }
-    /// The outputs of the workflow `adopt-and-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `adopt-and-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct AdoptAndNamePartial {
         /// `petId`, once known.
@@ -158,6 +158,9 @@ pub mod nested {
             AdoptAndNamePartial,
         >::new("adopt-and-name", client);
         run.step("create", "createPet");
+        run.keep_on_failure(|partial, response| {
+            partial.pet_id = response.extract("/id").ok();
+        });
         let response = run
             .send(
                 &config.pets.base_url,
@@ -239,7 +242,7 @@ pub mod nested {
         /// `greeting`: `$inputs.greeting`.
         pub greeting: ::std::string::String,
     }
-    /// The outputs of the workflow `get-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `get-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct GetPetNamePartial {
         /// `name`, once known.
@@ -332,7 +335,7 @@ pub mod nested {
         /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
         pub first_pet_id: ::arazzo_runtime::serde_json::Value,
     }
-    /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ListAfterReadingPartial {
         /// `name`, once known.

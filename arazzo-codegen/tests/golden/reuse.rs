@@ -85,7 +85,7 @@ pub mod reuse {
         /// `first`: `$steps.overridden.outputs.first`.
         pub first: ::std::string::String,
     }
-    /// The outputs of the workflow `list-twice` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `list-twice` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ListTwicePartial {
         /// `first`, once known.

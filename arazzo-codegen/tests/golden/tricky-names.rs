@@ -111,7 +111,7 @@ pub mod tricky_names {
     /// Outputs of the workflow `request`.
     #[derive(Clone, Debug)]
     pub struct RequestOutputs {}
-    /// The outputs of the workflow `request` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `request` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RequestPartial {}
     /// Runs the workflow `request`.
@@ -175,7 +175,7 @@ pub mod tricky_names {
         /// `id`: `$steps.list.outputs.id`.
         pub id: ::std::string::String,
     }
-    /// The outputs of the workflow `get-id` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `get-id` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct GetIdPartial {
         /// `id`, once known.
@@ -255,7 +255,7 @@ pub mod tricky_names {
         /// `error`: `$steps.-.outputs.error`.
         pub error: ::std::string::String,
     }
-    /// The outputs of the workflow `main` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `main` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct MainPartial {
         /// `a`, once known.

@@ -83,7 +83,7 @@ pub mod bidi_characters_in_text {
         /// `res\u{202e}ult`: `$inputs.na\u{202e}me`.
         pub res_ult: ::std::string::String,
     }
-    /// The outputs of the workflow `bidi\u{202e}id` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `bidi\u{202e}id` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct BidiIdPartial {
         /// `res\u{202e}ult`, once known.

@@ -93,7 +93,7 @@ pub mod brace_and_attribute_breakers {
         /// `}{`: `$steps.get.outputs.{}`.
         pub value: ::std::string::String,
     }
-    /// The outputs of the workflow `braces` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `braces` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct BracesPartial {
         /// `}{`, once known.

@@ -91,7 +91,7 @@ pub mod colliding_output_names {
         /// `get_item_id`: `$steps.get_item.outputs.id`.
         pub get_item_id_2: ::std::string::String,
     }
-    /// The outputs of the workflow `collide` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `collide` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct CollidePartial {
         /// `item-id`, once known.

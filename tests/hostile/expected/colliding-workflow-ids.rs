@@ -249,7 +249,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `rotate-key`.
     #[derive(Clone, Debug)]
     pub struct RotateKeyOutputs {}
-    /// The outputs of the workflow `rotate-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateKeyPartial {}
     /// Runs the workflow `rotate-key`.
@@ -309,7 +309,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `rotate_key`.
     #[derive(Clone, Debug)]
     pub struct RotateKeyOutputs2 {}
-    /// The outputs of the workflow `rotate_key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate_key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateKeyPartial2 {}
     /// Runs the workflow `rotate_key`.
@@ -369,7 +369,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `rotateKey`.
     #[derive(Clone, Debug)]
     pub struct RotateKeyOutputs3 {}
-    /// The outputs of the workflow `rotateKey` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotateKey` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateKeyPartial3 {}
     /// Runs the workflow `rotateKey`.
@@ -429,7 +429,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `RotateKey`.
     #[derive(Clone, Debug)]
     pub struct RotateKeyOutputs4 {}
-    /// The outputs of the workflow `RotateKey` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `RotateKey` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateKeyPartial4 {}
     /// Runs the workflow `RotateKey`.
@@ -489,7 +489,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `rotate-key-inputs`.
     #[derive(Clone, Debug)]
     pub struct RotateKeyInputsOutputs {}
-    /// The outputs of the workflow `rotate-key-inputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rotate-key-inputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RotateKeyInputsPartial {}
     /// Runs the workflow `rotate-key-inputs`.
@@ -551,7 +551,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `resume-rotate-key`.
     #[derive(Clone, Debug)]
     pub struct ResumeRotateKeyOutputs {}
-    /// The outputs of the workflow `resume-rotate-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `resume-rotate-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ResumeRotateKeyPartial {}
     /// Runs the workflow `resume-rotate-key`.
@@ -613,7 +613,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `config`.
     #[derive(Clone, Debug)]
     pub struct ConfigOutputs {}
-    /// The outputs of the workflow `config` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `config` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ConfigPartial {}
     /// Runs the workflow `config`.
@@ -671,7 +671,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `Config`.
     #[derive(Clone, Debug)]
     pub struct ConfigOutputs2 {}
-    /// The outputs of the workflow `Config` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `Config` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ConfigPartial2 {}
     /// Runs the workflow `Config`.
@@ -729,7 +729,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `client`.
     #[derive(Clone, Debug)]
     pub struct ClientOutputs {}
-    /// The outputs of the workflow `client` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `client` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ClientPartial {}
     /// Runs the workflow `client`.
@@ -787,7 +787,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `items`.
     #[derive(Clone, Debug)]
     pub struct ItemsOutputs {}
-    /// The outputs of the workflow `items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ItemsPartial {}
     /// Runs the workflow `items`.
@@ -847,7 +847,7 @@ pub mod colliding_workflow_ids {
     /// Outputs of the workflow `calls-them-all`.
     #[derive(Clone, Debug)]
     pub struct CallsThemAllOutputs {}
-    /// The outputs of the workflow `calls-them-all` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `calls-them-all` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct CallsThemAllPartial {
         /// What the workflow `rotate-key` run by step `a` had produced when it failed.

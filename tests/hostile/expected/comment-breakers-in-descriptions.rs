@@ -87,7 +87,7 @@ pub mod comment_breakers_in_descriptions {
         /// `name`: `$steps.get.outputs.name`.
         pub name: ::std::string::String,
     }
-    /// The outputs of the workflow `comments` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `comments` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct CommentsPartial {
         /// `name`, once known.

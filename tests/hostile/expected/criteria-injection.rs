@@ -73,7 +73,7 @@ pub mod criteria_injection {
     /// Outputs of the workflow `criteria`.
     #[derive(Clone, Debug)]
     pub struct CriteriaOutputs {}
-    /// The outputs of the workflow `criteria` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `criteria` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct CriteriaPartial {}
     /// Runs the workflow `criteria`.

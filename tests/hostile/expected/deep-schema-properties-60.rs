@@ -437,7 +437,7 @@ pub mod deep_schema_properties_60 {
     /// Outputs of the workflow `deep`.
     #[derive(Clone, Debug)]
     pub struct DeepOutputs {}
-    /// The outputs of the workflow `deep` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `deep` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct DeepPartial {}
     /// Runs the workflow `deep`.

@@ -84,7 +84,7 @@ pub mod empty_string_names_valid_refs {
         /// ` `: `$inputs.`.
         pub value_2: ::core::option::Option<::std::string::String>,
     }
-    /// The outputs of the workflow `` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ValuePartial {
         /// ``, once known.

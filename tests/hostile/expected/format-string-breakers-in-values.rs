@@ -81,7 +81,7 @@ pub mod format_string_breakers_in_values {
     /// Outputs of the workflow `braces-in-values`.
     #[derive(Clone, Debug)]
     pub struct BracesInValuesOutputs {}
-    /// The outputs of the workflow `braces-in-values` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `braces-in-values` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct BracesInValuesPartial {}
     /// Runs the workflow `braces-in-values`.

@@ -115,7 +115,7 @@ pub mod generated_local_names {
         /// `run_retries`: `$steps.run-retries.outputs.value`.
         pub run_retries: i64,
     }
-    /// The outputs of the workflow `locals` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `locals` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct LocalsPartial {
         /// `client`, once known.

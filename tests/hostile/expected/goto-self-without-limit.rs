@@ -95,7 +95,7 @@ pub mod goto_self_without_limit {
     /// Outputs of the workflow `forever`.
     #[derive(Clone, Debug)]
     pub struct ForeverOutputs {}
-    /// The outputs of the workflow `forever` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `forever` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ForeverPartial {}
     /// Runs the workflow `forever`.
@@ -251,7 +251,7 @@ pub mod goto_self_without_limit {
     /// Outputs of the workflow `ping-pong`.
     #[derive(Clone, Debug)]
     pub struct PingPongOutputs {}
-    /// The outputs of the workflow `ping-pong` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `ping-pong` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct PingPongPartial {}
     /// Runs the workflow `ping-pong`.

@@ -75,7 +75,7 @@ pub mod huge_100k_enum {
     /// Outputs of the workflow `pick`.
     #[derive(Clone, Debug)]
     pub struct PickOutputs {}
-    /// The outputs of the workflow `pick` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `pick` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct PickPartial {}
     /// Runs the workflow `pick`.

@@ -72,7 +72,7 @@ pub mod json_tabs_and_crlf {
     /// Outputs of the workflow `wf`.
     #[derive(Clone, Debug)]
     pub struct WfOutputs {}
-    /// The outputs of the workflow `wf` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `wf` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct WfPartial {}
     /// Runs the workflow `wf`.

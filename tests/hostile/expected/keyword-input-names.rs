@@ -132,7 +132,7 @@ pub mod keyword_input_names {
     /// Outputs of the workflow `keyword-inputs`.
     #[derive(Clone, Debug)]
     pub struct KeywordInputsOutputs {}
-    /// The outputs of the workflow `keyword-inputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `keyword-inputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct KeywordInputsPartial {}
     /// Runs the workflow `keyword-inputs`.

@@ -91,7 +91,7 @@ pub mod keyword_output_names {
         /// `_`: `$steps.get.outputs._`.
         pub value: ::arazzo_runtime::serde_json::Value,
     }
-    /// The outputs of the workflow `keyword-outputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `keyword-outputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct KeywordOutputsPartial {
         /// `type`, once known.
@@ -159,7 +159,7 @@ pub mod keyword_output_names {
             i64,
             ::arazzo_runtime::serde_json::Value,
             ::std::string::String,
-            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            ::std::vec::Vec<::arazzo_runtime::serde::de::IgnoredAny>,
             ::arazzo_runtime::serde_json::Value,
         ) = run
             .outputs(

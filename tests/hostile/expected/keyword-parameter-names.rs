@@ -79,7 +79,7 @@ pub mod keyword_parameter_names {
         /// `type`: `$steps.get.outputs.type`.
         pub type_: ::std::string::String,
     }
-    /// The outputs of the workflow `keyword-parameters` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `keyword-parameters` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct KeywordParametersPartial {
         /// `type`, once known.

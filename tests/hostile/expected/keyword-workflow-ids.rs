@@ -231,7 +231,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `type`.
     #[derive(Clone, Debug)]
     pub struct TypeOutputs {}
-    /// The outputs of the workflow `type` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `type` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct TypePartial {}
     /// Runs the workflow `type`.
@@ -289,7 +289,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `fn`.
     #[derive(Clone, Debug)]
     pub struct FnOutputs {}
-    /// The outputs of the workflow `fn` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `fn` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct FnPartial {}
     /// Runs the workflow `fn`.
@@ -341,7 +341,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `self`.
     #[derive(Clone, Debug)]
     pub struct SelfOutputs {}
-    /// The outputs of the workflow `self` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `self` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct SelfPartial {}
     /// Runs the workflow `self`.
@@ -399,7 +399,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `Self`.
     #[derive(Clone, Debug)]
     pub struct SelfOutputs2 {}
-    /// The outputs of the workflow `Self` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `Self` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct SelfPartial2 {}
     /// Runs the workflow `Self`.
@@ -457,7 +457,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `crate`.
     #[derive(Clone, Debug)]
     pub struct CrateOutputs {}
-    /// The outputs of the workflow `crate` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `crate` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct CratePartial {}
     /// Runs the workflow `crate`.
@@ -515,7 +515,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `super`.
     #[derive(Clone, Debug)]
     pub struct SuperOutputs {}
-    /// The outputs of the workflow `super` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `super` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct SuperPartial {}
     /// Runs the workflow `super`.
@@ -573,7 +573,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `async`.
     #[derive(Clone, Debug)]
     pub struct AsyncOutputs {}
-    /// The outputs of the workflow `async` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `async` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct AsyncPartial {}
     /// Runs the workflow `async`.
@@ -631,7 +631,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `r#try`.
     #[derive(Clone, Debug)]
     pub struct RTryOutputs {}
-    /// The outputs of the workflow `r#try` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `r#try` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RTryPartial {}
     /// Runs the workflow `r#try`.
@@ -689,7 +689,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `_`.
     #[derive(Clone, Debug)]
     pub struct ValueOutputs {}
-    /// The outputs of the workflow `_` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `_` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ValuePartial {}
     /// Runs the workflow `_`.
@@ -747,7 +747,7 @@ pub mod keyword_workflow_ids {
     /// Outputs of the workflow `main`.
     #[derive(Clone, Debug)]
     pub struct MainOutputs {}
-    /// The outputs of the workflow `main` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `main` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct MainPartial {
         /// What the workflow `type` run by step `a` had produced when it failed.

@@ -162,7 +162,7 @@ pub mod odd_character_ids {
     /// Outputs of the workflow `list.items`.
     #[derive(Clone, Debug)]
     pub struct ListItemsOutputs {}
-    /// The outputs of the workflow `list.items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `list.items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ListItemsPartial {}
     /// Runs the workflow `list.items`.
@@ -222,7 +222,7 @@ pub mod odd_character_ids {
     /// Outputs of the workflow `list items`.
     #[derive(Clone, Debug)]
     pub struct ListItemsOutputs2 {}
-    /// The outputs of the workflow `list items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `list items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ListItemsPartial2 {}
     /// Runs the workflow `list items`.
@@ -282,7 +282,7 @@ pub mod odd_character_ids {
     /// Outputs of the workflow `1st-workflow`.
     #[derive(Clone, Debug)]
     pub struct _1stWorkflowOutputs {}
-    /// The outputs of the workflow `1st-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `1st-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct _1stWorkflowPartial {}
     /// Runs the workflow `1st-workflow`.
@@ -342,7 +342,7 @@ pub mod odd_character_ids {
     /// Outputs of the workflow `ünïcödé`.
     #[derive(Clone, Debug)]
     pub struct NCDOutputs {}
-    /// The outputs of the workflow `ünïcödé` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `ünïcödé` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct NCDPartial {}
     /// Runs the workflow `ünïcödé`.
@@ -400,7 +400,7 @@ pub mod odd_character_ids {
     /// Outputs of the workflow `🦀`.
     #[derive(Clone, Debug)]
     pub struct ValueOutputs {}
-    /// The outputs of the workflow `🦀` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `🦀` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ValuePartial {}
     /// Runs the workflow `🦀`.
@@ -458,7 +458,7 @@ pub mod odd_character_ids {
     /// Outputs of the workflow `-`.
     #[derive(Clone, Debug)]
     pub struct ValueOutputs2 {}
-    /// The outputs of the workflow `-` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `-` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ValuePartial2 {}
     /// Runs the workflow `-`.
@@ -537,7 +537,7 @@ pub mod odd_character_ids {
         /// `a b`: `$inputs.a b`.
         pub a_b: ::std::string::String,
     }
-    /// The outputs of the workflow `日本語` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `日本語` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ValuePartial3 {
         /// `9lives`, once known.

@@ -75,7 +75,7 @@ pub mod odd_paths_malformed_templates {
     /// Outputs of the workflow `malformed`.
     #[derive(Clone, Debug)]
     pub struct MalformedOutputs {}
-    /// The outputs of the workflow `malformed` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `malformed` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct MalformedPartial {}
     /// Runs the workflow `malformed`.

@@ -72,7 +72,7 @@ pub mod ref_cycle_root_ref {
     /// Outputs of the workflow `rootRef`.
     #[derive(Clone, Debug)]
     pub struct RootRefOutputs {}
-    /// The outputs of the workflow `rootRef` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `rootRef` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RootRefPartial {}
     /// Runs the workflow `rootRef`.
@@ -108,8 +108,10 @@ pub mod ref_cycle_root_ref {
         let (
             _call_whole,
             _call_name,
-        ): (::arazzo_runtime::serde_json::Value, ::arazzo_runtime::serde_json::Value) = run
-            .outputs(&response, ["", "/name"])?;
+        ): (
+            ::arazzo_runtime::serde::de::IgnoredAny,
+            ::arazzo_runtime::serde::de::IgnoredAny,
+        ) = run.outputs(&response, ["", "/name"])?;
         ::core::result::Result::Ok(RootRefOutputs {})
     }
     /// Finishes a run of [`root_ref()`](root_ref) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).

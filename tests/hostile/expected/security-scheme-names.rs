@@ -102,7 +102,7 @@ pub mod security_scheme_names {
     /// Outputs of the workflow `secure`.
     #[derive(Clone, Debug)]
     pub struct SecureOutputs {}
-    /// The outputs of the workflow `secure` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `secure` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct SecurePartial {}
     /// Runs the workflow `secure`.

@@ -75,7 +75,7 @@ pub mod server_url_templates {
     /// Outputs of the workflow `servers`.
     #[derive(Clone, Debug)]
     pub struct ServersOutputs {}
-    /// The outputs of the workflow `servers` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `servers` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ServersPartial {}
     /// Runs the workflow `servers`.

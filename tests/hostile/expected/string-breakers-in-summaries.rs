@@ -86,7 +86,7 @@ pub mod string_breakers_in_summaries {
         /// `"#name"#`: `$steps.get.outputs."name"`.
         pub name: ::std::string::String,
     }
-    /// The outputs of the workflow `strings` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `strings` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct StringsPartial {
         /// `"#name"#`, once known.

@@ -82,7 +82,7 @@ pub mod strings_in_code_positions {
         /// `"); fn injected_output() {} ("`: `$inputs."); fn injected_input() {} ("`.
         pub fn_injected_output: ::std::string::String,
     }
-    /// The outputs of the workflow `literals` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `literals` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct LiteralsPartial {
         /// `"); fn injected_output() {} ("`, once known.
@@ -133,7 +133,10 @@ pub mod strings_in_code_positions {
         let (
             _fn_injected_step_first,
             _fn_injected_step_slash,
-        ): (::arazzo_runtime::serde_json::Value, ::arazzo_runtime::serde_json::Value) = run
+        ): (
+            ::arazzo_runtime::serde::de::IgnoredAny,
+            ::arazzo_runtime::serde::de::IgnoredAny,
+        ) = run
             .outputs(
                 &response,
                 ["/items/0/\"); fn injected_pointer() {} (\"", "/a~1b~0c/\"\\\\"],

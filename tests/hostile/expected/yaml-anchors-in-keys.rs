@@ -78,7 +78,7 @@ pub mod yaml_anchors_in_keys {
         /// `id`: `$steps.list.outputs.id`.
         pub id: i64,
     }
-    /// The outputs of the workflow `anchors` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `anchors` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct AnchorsPartial {
         /// `id`, once known.

@@ -1,0 +1,135 @@
+//! What a failed step leaves in the checkpoint and the partial outputs, by method and status.
+
+use serde_json::json;
+
+use super::*;
+use crate::{DryRun, DryRunResponse, Method};
+
+#[derive(Clone, Debug, Default)]
+struct Partial {
+    key_id: Option<String>,
+    key: Option<SecretString>,
+}
+
+/// What step `create` of workflow `w` reads when it fails: the key id and the key, leniently.
+fn keep(partial: &mut Partial, response: &Response) {
+    partial.key_id = response.extract("/id").ok();
+    partial.key = response.extract("/key").ok();
+}
+
+/// Runs one step `create` (`method /keys`) answered by `answer`, checks `$statusCode == 200`,
+/// then reads `/id` and `/key`; returns the error.
+async fn fail_once(method: Method, answer: DryRunResponse) -> WorkflowError<Partial> {
+    let server = DryRun::new();
+    server.respond(answer);
+    let client = server.client();
+    let mut run = Run::<Partial>::new("w", &client);
+    run.step("create", "createKey");
+    run.keep_on_failure(keep);
+    let outcome = async {
+        let response = run.send("http://api.test", Request::new(method, "/keys")).await?;
+        run.check(response.status() == 200, "$statusCode == 200", &response)?;
+        let (id, key): (String, SecretString) = run.outputs(&response, ["/id", "/key"])?;
+        Ok::<_, WorkflowError<Partial>>((id, key))
+    }
+    .await;
+    match outcome {
+        Ok(_) => panic!("the step succeeded"),
+        Err(error) => error,
+    }
+}
+
+fn replayed(error: &WorkflowError<Partial>) -> Vec<&str> {
+    error.checkpoint().replayed_steps().map(|(_, step)| step).collect()
+}
+
+fn created() -> serde_json::Value {
+    json!({"id": "k1", "key": "sk_created"})
+}
+
+#[tokio::test]
+async fn an_unexpected_success_of_an_unsafe_method_keeps_the_response_and_the_key() {
+    for method in [Method::Post, Method::Put, Method::Patch, Method::Delete] {
+        let error = fail_once(method, DryRunResponse::json(201, created())).await;
+        assert!(matches!(error.error(), StepError::CriterionFailed { status: 201, .. }), "{method:?}");
+        assert_eq!(replayed(&error), ["create"], "{method:?}: the exchange is in the checkpoint");
+        assert_eq!(error.partial().key_id.as_deref(), Some("k1"), "{method:?}");
+        assert_eq!(error.partial().key.as_ref().map(SecretString::expose_secret), Some("sk_created"), "{method:?}");
+        // Kept as a secret: neither Display nor Debug shows it, nor the excerpt.
+        assert!(!error.to_string().contains("sk_created"), "{error}");
+        assert!(!format!("{error:?}").contains("sk_created"));
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_or_a_server_error_is_left_out_and_keeps_nothing() {
+    for status in [400, 409, 429, 500, 503] {
+        let error = fail_once(Method::Post, DryRunResponse::json(status, created())).await;
+        assert!(replayed(&error).is_empty(), "{status}: left out, so resuming sends it again");
+        assert!(error.partial().key.is_none() && error.partial().key_id.is_none(), "{status}");
+    }
+}
+
+#[tokio::test]
+async fn a_safe_method_is_asked_again_whatever_went_wrong() {
+    // An unexpected status, and criteria that held over a body that cannot be read.
+    let unexpected = fail_once(Method::Get, DryRunResponse::json(201, created())).await;
+    let truncated = fail_once(Method::Get, DryRunResponse::status(200).body(r#"{"id": "k1", "ke"#)).await;
+    assert!(matches!(truncated.error(), StepError::Decode { .. }), "{:?}", truncated.error());
+    for error in [unexpected, truncated] {
+        assert!(replayed(&error).is_empty(), "{:?}: a safe request is sent again on resume", error.error());
+        assert!(error.partial().key.is_none(), "a safe method's failed response fills nothing");
+    }
+    for method in [Method::Head, Method::Options] {
+        assert!(replayed(&fail_once(method, DryRunResponse::json(201, created())).await).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_unreadable_output_of_an_unsafe_method_keeps_the_others() {
+    // The criterion held; `/id` is a number, so the tuple cannot be read, but the key can.
+    let error = fail_once(Method::Post, DryRunResponse::json(200, json!({"id": 7, "key": "sk_created"}))).await;
+    assert!(matches!(error.error(), StepError::WrongType { .. }), "{:?}", error.error());
+    assert_eq!(replayed(&error), ["create"]);
+    assert_eq!(error.partial().key.as_ref().map(SecretString::expose_secret), Some("sk_created"));
+    assert_eq!(error.partial().key_id, None);
+}
+
+#[tokio::test]
+async fn a_kept_exchange_is_replayed_on_resume_and_not_sent_again() {
+    let error = fail_once(Method::Post, DryRunResponse::json(201, created())).await;
+    let server = DryRun::new();
+    let client = server.client().resuming(error.into_checkpoint());
+    let mut run = Run::<Partial>::new("w", &client);
+    run.step("create", "createKey");
+    run.keep_on_failure(keep);
+    let response = run.send("http://api.test", Request::new(Method::Post, "/keys")).await.unwrap();
+    assert_eq!(response.status(), 201, "answered from the checkpoint");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // It fails the same way, and the new checkpoint still holds the exchange.
+    let again = run.check(response.status() == 200, "$statusCode == 200", &response).unwrap_err();
+    assert_eq!(again.checkpoint().replayed_steps().count(), 1);
+    assert_eq!(again.partial().key.as_ref().map(SecretString::expose_secret), Some("sk_created"));
+}
+
+#[tokio::test]
+async fn a_step_without_keep_fills_nothing_and_the_next_step_forgets_it() {
+    let server = DryRun::new();
+    server.respond(DryRunResponse::json(201, created()));
+    let client = server.client();
+    let mut run = Run::<Partial>::new("w", &client);
+    run.step("create", "createKey");
+    run.keep_on_failure(keep);
+    run.step("other", "createOther");
+    let response = run.send("http://api.test", Request::new(Method::Post, "/others")).await.unwrap();
+    let error = run.check(false, "$statusCode == 200", &response).unwrap_err();
+    assert!(error.partial().key.is_none(), "`step` clears what the previous step would keep");
+    assert_eq!(error.checkpoint().replayed_steps().count(), 1, "the exchange itself is still kept");
+}
+
+#[test]
+fn a_response_built_from_parts_counts_as_unsafe() {
+    let response = Response::from_parts(200, Default::default(), b"{}".to_vec());
+    assert!(may_have_taken_effect(&response));
+    assert!(!may_have_taken_effect(&Response::from_parts(404, Default::default(), Vec::new())));
+}
