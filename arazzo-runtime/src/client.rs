@@ -299,10 +299,11 @@ mod tests {
     }
 
     #[test]
-    fn a_base_url_with_a_password_is_not_in_debug_output() {
+    fn a_base_url_with_a_password_is_refused_and_not_in_debug_output() {
         let client = Client::new();
-        client.parse_base_url("https://user:hunter2@a.test").unwrap();
-        assert!(!format!("{client:?}").contains("hunter2"));
+        let error = client.parse_base_url("https://user:hunter2@a.test").unwrap_err();
+        assert!(matches!(error, StepError::InvalidBaseUrl { .. }));
+        assert!(!format!("{error} {error:?} {client:?}").contains("hunter2"));
     }
 
     #[test]
