@@ -73,7 +73,7 @@ pub mod oauth {
         pub apim_auth: ApimAuth,
     }
     /// Settings for the source description `apim-auth` (Example OAuth service), described by `./oauth.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ApimAuth {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -94,6 +94,13 @@ pub mod oauth {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for ApimAuth {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ApimAuth")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for ApimAuth {
