@@ -131,8 +131,10 @@ async fn a_hundred_headers_are_accepted() {
 }
 
 /// Set in the environment of the child process [`running_out_of_file_descriptors_says_so`] starts.
+#[cfg(unix)]
 const FD_LIMIT_CHILD: &str = "ARAZZO_TEST_FD_LIMIT_CHILD";
 
+#[cfg(unix)]
 #[test]
 fn running_out_of_file_descriptors_says_so() {
     // The limit applies to a child process (this test binary again, running only
@@ -154,6 +156,7 @@ fn running_out_of_file_descriptors_says_so() {
 
 /// Run by [`running_out_of_file_descriptors_says_so`] under a limit of 64 file descriptors: opens
 /// connections to a listener until none is left, then makes a request. Passes at once otherwise.
+#[cfg(unix)]
 #[tokio::test(flavor = "current_thread")]
 async fn fd_limit_child() {
     if std::env::var_os(FD_LIMIT_CHILD).is_none() {
