@@ -397,20 +397,31 @@ pub(crate) fn build_url(base_url: &str, path: &str, query: &[QueryPair]) -> Resu
     join_url(&parse_base_url(base_url)?, path.to_owned(), query)
 }
 
-/// Parses and checks a base URL: `http` or `https`, no query, no fragment. A run parses each base
-/// URL once: parsing it (host and IDNA processing included) for every request was a tenth of a
-/// step's client-side instructions (docs/BENCHMARKS.md).
+/// Parses and checks a base URL: `http` or `https`, no user name or password, no query, no
+/// fragment. A run parses each base URL once: parsing it (host and IDNA processing included) for
+/// every request was a tenth of a step's client-side instructions (docs/BENCHMARKS.md).
 pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, StepError> {
     // url::ParseError messages describe the problem without repeating the input.
     let base = Url::parse(base_url).map_err(|error| StepError::InvalidBaseUrl { reason: error.to_string() })?;
     if !matches!(base.scheme(), "http" | "https") {
         return Err(StepError::InvalidBaseUrl { reason: "it must start with `http://` or `https://`".into() });
     }
+    // They would not be sent (only reqwest's RequestBuilder turns them into Basic credentials, and
+    // requests are not built with it here), and hyper's connection pool logs the host with them
+    // at TRACE: refused rather than silently dropped.
+    if !base.username().is_empty() || base.password().is_some() {
+        return Err(StepError::InvalidBaseUrl { reason: USERINFO_REFUSED.into() });
+    }
     if base.query().is_some() || base.fragment().is_some() {
         return Err(StepError::InvalidBaseUrl { reason: "it must not have a query or a fragment".into() });
     }
     Ok(base)
 }
+
+/// Why a base URL with a user name or password is refused.
+const USERINFO_REFUSED: &str = "it must not carry a user name or password (`user:password@`); put credentials in the \
+     settings' credential fields (bearer token, Basic credentials, API key), which are sent as the API expects and \
+     never logged";
 
 /// [`build_url`] with a base URL parsed by [`parse_base_url`].
 ///

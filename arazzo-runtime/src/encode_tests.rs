@@ -278,6 +278,19 @@ fn invalid_base_urls_are_reported_without_the_url() {
 }
 
 #[test]
+fn base_urls_with_a_user_name_or_password_are_refused_without_the_url() {
+    for base in ["https://user:pw-secret@host/", "https://pw-secret@host/v1", "http://:pw-secret@host"] {
+        let error = parse_base_url(base).unwrap_err();
+        let StepError::InvalidBaseUrl { reason } = &error else { panic!("{base}: {error:?}") };
+        assert!(reason.contains("must not carry a user name or password"), "{reason}");
+        assert!(reason.contains("credential fields"), "{reason}");
+        assert!(!format!("{error} {error:?}").contains("pw-secret"));
+    }
+    // An empty user info (`@` alone) carries nothing, and the URL parser drops it.
+    assert_eq!(parse_base_url("https://@host/").unwrap().as_str(), "https://host/");
+}
+
+#[test]
 fn form_bodies_are_urlencoded() {
     assert_eq!(
         form_body(&json!({"a": "x y", "b": ["1", "2"], "c": null, "d": {"e": 1}})),

@@ -128,6 +128,7 @@
 mod body_pointer;
 mod client;
 pub mod condition;
+mod debug_url;
 mod dry_run;
 mod encode;
 mod error;
@@ -146,8 +147,9 @@ mod transport;
 
 pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
 };
+pub use debug_url::DebugUrl;
 pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
 pub use error::{StepError, WorkflowError};
 pub use history::{Checkpoint, ExposedCheckpoint};

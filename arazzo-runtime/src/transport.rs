@@ -130,8 +130,21 @@ pub(crate) fn map_reqwest_error(error: reqwest::Error) -> StepError {
 
 /// What kind of failure a reqwest error is, plus the operating system's reason when known.
 ///
-/// Built from error kinds rather than reqwest's or hyper's messages, which may quote the URL.
+/// Built from error kinds rather than reqwest's or hyper's messages, which may quote the URL. A
+/// cause found in the error's source chain that says more than reqwest's category (no file
+/// descriptor left, a malformed response) replaces the category, which would mislead: running out
+/// of file descriptors is a connect error to reqwest, but the server was never tried.
 pub(crate) fn describe_reqwest_error(error: &reqwest::Error) -> String {
+    let causes = Causes::of(error);
+    if let Some(limit) = causes.descriptor_limit {
+        return format!(
+            "too many open files: the {limit} limit on open file descriptors is reached, so no connection \
+             could be opened (see `ulimit -n`, or run fewer requests at once)"
+        );
+    }
+    if let Some(what) = causes.http.and_then(http_failure) {
+        return what.to_owned();
+    }
     let what = if error.is_dns() {
         "could not resolve the server's host name"
     } else if error.is_connect() {
@@ -145,35 +158,106 @@ pub(crate) fn describe_reqwest_error(error: &reqwest::Error) -> String {
     } else {
         "the request could not be sent or its response received"
     };
-    match io_reason(error) {
+    match causes.io.and_then(io_reason) {
         Some(reason) => format!("{what} ({reason})"),
         None => what.to_owned(),
     }
 }
 
-/// The kind of the first `io::Error` in the source chain, when it says something useful.
-fn io_reason(error: &reqwest::Error) -> Option<&'static str> {
-    let mut source = error.source();
-    while let Some(current) = source {
-        if let Some(io_error) = current.downcast_ref::<io::Error>() {
-            use io::ErrorKind::*;
-            return match io_error.kind() {
-                ConnectionRefused => Some("connection refused"),
-                ConnectionReset => Some("connection reset"),
-                ConnectionAborted => Some("connection aborted"),
-                NotConnected => Some("not connected"),
-                AddrNotAvailable => Some("address not available"),
-                HostUnreachable => Some("host unreachable"),
-                NetworkUnreachable => Some("network unreachable"),
-                BrokenPipe => Some("broken pipe"),
-                UnexpectedEof => Some("connection closed early"),
-                PermissionDenied => Some("permission denied"),
-                _ => None,
-            };
+/// The causes in an error's source chain that [`describe_reqwest_error`] reads.
+#[derive(Default)]
+struct Causes<'a> {
+    /// The first `io::Error`.
+    io: Option<&'a io::Error>,
+    /// `"process's"` or `"system's"` when an `io::Error` says no file descriptor was left.
+    descriptor_limit: Option<&'static str>,
+    /// The first hyper error.
+    http: Option<&'a hyper::Error>,
+}
+
+impl<'a> Causes<'a> {
+    fn of(error: &'a reqwest::Error) -> Self {
+        let mut causes = Causes::default();
+        let mut source = error.source();
+        while let Some(current) = source {
+            if let Some(io_error) = current.downcast_ref::<io::Error>() {
+                causes.io = causes.io.or(Some(io_error));
+                causes.descriptor_limit = causes.descriptor_limit.or_else(|| descriptor_limit(io_error));
+            }
+            if let Some(http) = current.downcast_ref::<hyper::Error>() {
+                causes.http = causes.http.or(Some(http));
+            }
+            source = current.source();
         }
-        source = current.source();
+        causes
     }
-    None
+}
+
+/// Whose limit on open file descriptors `error` reports reaching, if it does. The standard
+/// library has no stable `ErrorKind` for it (it is `Uncategorized`), so the OS error number is read.
+fn descriptor_limit(error: &io::Error) -> Option<&'static str> {
+    // EMFILE and ENFILE: 24 and 23 on Linux, the BSDs and macOS; WSAEMFILE on Windows.
+    #[cfg(unix)]
+    const LIMITS: [(i32, &str); 2] = [(24, "process's"), (23, "system's")];
+    #[cfg(windows)]
+    const LIMITS: [(i32, &str); 1] = [(10024, "process's")];
+    #[cfg(not(any(unix, windows)))]
+    const LIMITS: [(i32, &str); 0] = [];
+    let code = error.raw_os_error()?;
+    LIMITS.iter().find(|(limit, _)| *limit == code).map(|(_, whose)| *whose)
+}
+
+/// What a hyper error says went wrong with the response, when it is specific. hyper's messages
+/// for these kinds are fixed descriptions that never quote what was received; the kinds without
+/// a predicate of their own are told apart by them.
+fn http_failure(error: &hyper::Error) -> Option<&'static str> {
+    if error.is_parse_status() {
+        return Some("the response is malformed: its status line has no valid status code");
+    }
+    if error.is_incomplete_message() {
+        return Some("the connection was closed before a complete response was received");
+    }
+    if !error.is_parse() {
+        return None;
+    }
+    let description = error.to_string();
+    Some(match description.as_str() {
+        // hyper reports too many headers as too large a head.
+        "message head is too large" => {
+            "the response is malformed: its headers are too large or too many (the HTTP library accepts 100 \
+             headers and about 400 KiB)"
+        }
+        "invalid content-length parsed" => {
+            "the response is malformed: its Content-Length is invalid (not a number, or given twice with different values)"
+        }
+        "unexpected transfer-encoding parsed" => {
+            "the response is malformed: it has a Transfer-Encoding header where none is allowed"
+        }
+        "invalid transfer-encoding parsed" => "the response is malformed: its Transfer-Encoding is invalid",
+        "invalid HTTP header parsed" => "the response is malformed: a header is not valid (its name or line)",
+        version if version.starts_with("invalid HTTP version parsed") => {
+            "the response is malformed: its status line does not start with an HTTP/1 version"
+        }
+        _ => "the response is malformed: it is not valid HTTP",
+    })
+}
+
+/// What the kind of an `io::Error` says, when it says something useful.
+fn io_reason(io_error: &io::Error) -> Option<&'static str> {
+    use io::ErrorKind::*;
+    match io_error.kind() {
+        ConnectionRefused => Some("connection refused"),
+        ConnectionReset => Some("connection reset"),
+        ConnectionAborted => Some("connection aborted"),
+        NotConnected => Some("not connected"),
+        AddrNotAvailable => Some("address not available"),
+        HostUnreachable => Some("host unreachable"),
+        NetworkUnreachable => Some("network unreachable"),
+        BrokenPipe => Some("broken pipe"),
+        UnexpectedEof => Some("connection closed early"),
+        PermissionDenied => Some("permission denied"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub mod apigee_rotate_app_key {
         pub apigee_api_management: ApigeeApiManagement,
     }
     /// Settings for the source description `apigeeApiManagement` (Apigee API Management), described by `../openapi/apigee-api-management-openapi.yml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ApigeeApiManagement {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -76,6 +76,14 @@ pub mod apigee_rotate_app_key {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for ApigeeApiManagement {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ApigeeApiManagement")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("oauth2", &self.oauth2)
+                .finish()
         }
     }
     /// Inputs of the workflow `rotate-app-key`.

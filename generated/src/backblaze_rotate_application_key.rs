@@ -45,7 +45,7 @@ pub mod backblaze_rotate_application_key {
         pub backblaze_b2: BackblazeB2,
     }
     /// Settings for the source description `backblazeB2` (Backblaze B2 Native API), described by `../openapi/backblaze-b2-native-api.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct BackblazeB2 {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -71,6 +71,14 @@ pub mod backblaze_rotate_application_key {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for BackblazeB2 {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("BackblazeB2")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("basic_auth", &self.basic_auth)
+                .finish()
         }
     }
     /// Inputs of the workflow `rotate-application-key`.

@@ -45,7 +45,7 @@ pub mod deepgram_rotate_project_key {
         pub management_api: ManagementApi,
     }
     /// Settings for the source description `managementApi` (Deepgram Management API), described by `../openapi/deepgram-management-openapi.yml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ManagementApi {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -66,6 +66,13 @@ pub mod deepgram_rotate_project_key {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for ManagementApi {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ManagementApi")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for ManagementApi {

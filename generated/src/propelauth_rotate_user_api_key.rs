@@ -45,7 +45,7 @@ pub mod propelauth_rotate_user_api_key {
         pub api_keys_api: ApiKeysApi,
     }
     /// Settings for the source description `apiKeysApi` (PropelAuth End-User Access Tokens API Keys API), described by `../openapi/propelauth-api-keys-api-openapi.yml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ApiKeysApi {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -66,6 +66,13 @@ pub mod propelauth_rotate_user_api_key {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for ApiKeysApi {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ApiKeysApi")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for ApiKeysApi {

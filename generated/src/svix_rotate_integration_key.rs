@@ -45,7 +45,7 @@ pub mod svix_rotate_integration_key {
         pub svix_api: SvixApi,
     }
     /// Settings for the source description `svixApi` (Svix API), described by `../openapi/svix-openapi.json`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct SvixApi {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -73,6 +73,14 @@ pub mod svix_rotate_integration_key {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for SvixApi {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("SvixApi")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("http_bearer", &self.http_bearer)
+                .finish()
         }
     }
     /// Inputs of the workflow `rotate-integration-key`.

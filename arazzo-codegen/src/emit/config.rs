@@ -68,9 +68,18 @@ fn source(source: &SourcePlan) -> TokenStream {
             }
         }
     });
+    // Debug by hand: a base URL may carry a user name and password (which runs refuse) or a
+    // query; `DebugUrl` shows it without them. Credentials are `SecretString`s, redacted anyway.
+    let type_name = &source.type_name;
+    let debug_fields = source.credentials.iter().map(|credential| {
+        let field = ident(&credential.field);
+        // As derived Debug would name it: the identifier's text.
+        let name = field.to_string();
+        quote! { .field(#name, &self.#field) }
+    });
     quote! {
         #doc
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct #name {
             /// Base URL the operation paths are appended to.
             pub base_url: ::std::string::String,
@@ -89,6 +98,14 @@ fn source(source: &SourcePlan) -> TokenStream {
             pub fn with_base_url(mut self, base_url: impl ::core::convert::Into<::std::string::String>) -> Self {
                 self.base_url = base_url.into();
                 self
+            }
+        }
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#type_name)
+                    .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                    #(#debug_fields)*
+                    .finish()
             }
         }
         #default_impl

@@ -38,7 +38,7 @@ pub mod criteria {
         pub pets: Pets,
     }
     /// Settings for the source description `pets` (Pets), described by `./pets.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Pets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -68,6 +68,15 @@ pub mod criteria {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Pets {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Pets")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("bearer", &self.bearer)
+                .field("api_key", &self.api_key)
+                .finish()
         }
     }
     /// Inputs of the workflow `check-pets`.

@@ -69,7 +69,7 @@ pub mod features {
         pub store: Store,
     }
     /// Settings for the source description `pets` (Pets), described by `./pets.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Pets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -101,8 +101,17 @@ pub mod features {
             self
         }
     }
+    impl ::core::fmt::Debug for Pets {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Pets")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("bearer", &self.bearer)
+                .field("api_key", &self.api_key)
+                .finish()
+        }
+    }
     /// Settings for the source description `store` (Store), described by `./store.openapi.json`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Store {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -128,6 +137,14 @@ pub mod features {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Store {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Store")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("store_key", &self.store_key)
+                .finish()
         }
     }
     /// Inputs of the workflow `adopt-pet`.

@@ -94,7 +94,7 @@ pub mod foreign {
         pub pet_flows_pets: PetFlowsPets,
     }
     /// Settings for the source description `store` (Store), described by `./store.openapi.json`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Store {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -122,8 +122,16 @@ pub mod foreign {
             self
         }
     }
+    impl ::core::fmt::Debug for Store {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Store")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("store_key", &self.store_key)
+                .finish()
+        }
+    }
     /// Settings for the source description `petFlows/pets` (Pets), described by `./pets.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct PetFlowsPets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -153,6 +161,15 @@ pub mod foreign {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for PetFlowsPets {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("PetFlowsPets")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("bearer", &self.bearer)
+                .field("api_key", &self.api_key)
+                .finish()
         }
     }
     /// Inputs of the workflow `name-and-count`.

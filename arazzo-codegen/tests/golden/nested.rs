@@ -73,7 +73,7 @@ pub mod nested {
         pub pets: Pets,
     }
     /// Settings for the source description `pets` (Pets), described by `./pets.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Pets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -103,6 +103,15 @@ pub mod nested {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Pets {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Pets")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("bearer", &self.bearer)
+                .field("api_key", &self.api_key)
+                .finish()
         }
     }
     /// Inputs of the workflow `adopt-and-name`.

@@ -46,7 +46,7 @@ pub mod brace_and_attribute_breakers {
         pub items: Items,
     }
     /// Settings for the source description `items` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Items {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -67,6 +67,13 @@ pub mod brace_and_attribute_breakers {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Items {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Items")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Items {

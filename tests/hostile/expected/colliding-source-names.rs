@@ -83,7 +83,7 @@ pub mod colliding_source_names {
         pub self_: Self_,
     }
     /// Settings for the source description `items-api` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ItemsApi {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -106,13 +106,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for ItemsApi {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ItemsApi")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for ItemsApi {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `items_api` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ItemsApi2 {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -135,13 +142,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for ItemsApi2 {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ItemsApi2")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for ItemsApi2 {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `itemsApi` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ItemsApi3 {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -164,13 +178,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for ItemsApi3 {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ItemsApi3")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for ItemsApi3 {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `config` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Config2 {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -193,13 +214,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for Config2 {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Config2")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for Config2 {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `Config` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Config3 {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -222,13 +250,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for Config3 {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Config3")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for Config3 {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `client` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Client {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -251,13 +286,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for Client {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Client")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for Client {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `step` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Step {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -280,13 +322,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for Step {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Step")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for Step {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `list-inputs` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ListInputs {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -309,13 +358,20 @@ pub mod colliding_source_names {
             self
         }
     }
+    impl ::core::fmt::Debug for ListInputs {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ListInputs")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
+        }
+    }
     impl ::core::default::Default for ListInputs {
         fn default() -> Self {
             Self::new()
         }
     }
     /// Settings for the source description `self` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Self_ {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -336,6 +392,13 @@ pub mod colliding_source_names {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Self_ {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Self_")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Self_ {

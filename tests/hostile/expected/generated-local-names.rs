@@ -42,7 +42,7 @@ pub mod generated_local_names {
         pub items: Items,
     }
     /// Settings for the source description `items` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Items {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -63,6 +63,13 @@ pub mod generated_local_names {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Items {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Items")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Items {

@@ -58,7 +58,7 @@ pub mod goto_self_without_limit {
         pub items: Items,
     }
     /// Settings for the source description `items` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Items {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -79,6 +79,13 @@ pub mod goto_self_without_limit {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Items {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Items")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Items {

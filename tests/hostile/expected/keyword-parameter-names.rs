@@ -35,7 +35,7 @@ pub mod keyword_parameter_names {
         pub keywords: Keywords,
     }
     /// Settings for the source description `keywords` (Parameters named like Rust keywords), described by `./keyword-params.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Keywords {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -56,6 +56,13 @@ pub mod keyword_parameter_names {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Keywords {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Keywords")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Keywords {

@@ -56,7 +56,7 @@ pub mod keyword_step_ids {
         pub items: Items,
     }
     /// Settings for the source description `items` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Items {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -77,6 +77,13 @@ pub mod keyword_step_ids {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Items {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Items")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Items {

@@ -125,7 +125,7 @@ pub mod odd_character_ids {
         pub items_v1_primary: ItemsV1Primary,
     }
     /// Settings for the source description `items.v1 (primary)` (Items), described by `./items.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct ItemsV1Primary {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -146,6 +146,13 @@ pub mod odd_character_ids {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for ItemsV1Primary {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("ItemsV1Primary")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for ItemsV1Primary {

@@ -38,7 +38,7 @@ pub mod odd_paths_malformed_templates {
         pub paths: Paths,
     }
     /// Settings for the source description `paths` (Paths with characters that need care), described by `./odd-paths.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Paths {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -59,6 +59,13 @@ pub mod odd_paths_malformed_templates {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Paths {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Paths")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Paths {

@@ -35,7 +35,7 @@ pub mod security_scheme_names {
         pub secure: Secure,
     }
     /// Settings for the source description `secure` (Security schemes named like keywords and like each other), described by `./security-scheme-names.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Secure {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -91,6 +91,20 @@ pub mod security_scheme_names {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Secure {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Secure")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("api_key", &self.api_key)
+                .field("api_key_2", &self.api_key_2)
+                .field("api_key_3", &self.api_key_3)
+                .field("self_", &self.self_)
+                .field("type_", &self.type_)
+                .field("fn_injected_scheme", &self.fn_injected_scheme)
+                .field("base_url_2", &self.base_url_2)
+                .finish()
         }
     }
     /// Inputs of the workflow `secure`.

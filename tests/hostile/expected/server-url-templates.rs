@@ -38,7 +38,7 @@ pub mod server_url_templates {
         pub servers: Servers,
     }
     /// Settings for the source description `servers` ("); fn injected_title() {} ("), described by `./server-url-templates.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Servers {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -59,6 +59,13 @@ pub mod server_url_templates {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Servers {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Servers")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Servers {
