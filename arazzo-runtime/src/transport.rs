@@ -145,6 +145,16 @@ pub(crate) fn describe_reqwest_error(error: &reqwest::Error) -> String {
     if let Some(what) = causes.http.and_then(http_failure) {
         return what.to_owned();
     }
+    if error.is_connect() && causes.https_without_tls {
+        return "the base URL is `https`, but arazzo-runtime was built without TLS: enable its `rustls` or \
+                `native-tls` feature"
+            .to_owned();
+    }
+    if error.is_connect()
+        && let Some(tls) = causes.io.and_then(tls_failure)
+    {
+        return format!("the TLS handshake with the server failed ({tls})");
+    }
     let what = if error.is_dns() {
         "could not resolve the server's host name"
     } else if error.is_connect() {
@@ -173,6 +183,8 @@ struct Causes<'a> {
     descriptor_limit: Option<&'static str>,
     /// The first hyper error.
     http: Option<&'a hyper::Error>,
+    /// Whether the connector refused an `https` URL because no TLS backend is built in.
+    https_without_tls: bool,
 }
 
 impl<'a> Causes<'a> {
@@ -187,6 +199,9 @@ impl<'a> Causes<'a> {
             if let Some(http) = current.downcast_ref::<hyper::Error>() {
                 causes.http = causes.http.or(Some(http));
             }
+            // hyper-util's connector says so in a fixed text, its only way to: without a TLS backend
+            // it takes only `http` URLs.
+            causes.https_without_tls |= current.to_string() == "invalid URL, scheme is not http";
             source = current.source();
         }
         causes
@@ -240,6 +255,29 @@ fn http_failure(error: &hyper::Error) -> Option<&'static str> {
         }
         _ => "the response is malformed: it is not valid HTTP",
     })
+}
+
+/// What went wrong in a TLS handshake, when `error` (met while connecting) is a TLS library's: both
+/// rustls and native-tls report a failed handshake (an unknown certificate authority, a name the
+/// certificate is not valid for, a server that does not speak TLS) as `InvalidData` wrapping their
+/// own error, whose text names the cause and never the URL. hyper-rustls wraps that `io::Error` in
+/// another (`Other`), whose `source()` skips it: the wrapped errors are read through `get_ref`. Only
+/// a build with a TLS backend can meet one.
+fn tls_failure(error: &io::Error) -> Option<String> {
+    if !cfg!(any(feature = "rustls", feature = "native-tls")) {
+        return None;
+    }
+    let mut current = error;
+    loop {
+        match current.get_ref() {
+            Some(inner) => match inner.downcast_ref::<io::Error>() {
+                Some(wrapped) => current = wrapped,
+                None if current.kind() == io::ErrorKind::InvalidData => return Some(inner.to_string()),
+                None => return None,
+            },
+            None => return None,
+        }
+    }
 }
 
 /// What the kind of an `io::Error` says, when it says something useful.

@@ -181,6 +181,8 @@ async fn fd_limit_child() {
     println!("{message}");
     assert!(message.starts_with("too many open files"), "{message}");
     assert!(!message.contains("could not connect"), "{message}");
+    #[cfg(feature = "rustls")]
+    assert!(message.contains("received corrupt message"), "rustls's own reason: {message}");
 }
 
 /// A keep-alive server that holds each request until `burst` requests are waiting (so the client
@@ -270,4 +272,49 @@ async fn idle_connections_are_closed_after_the_idle_timeout() {
     let client = Client::builder().pool_idle_timeout(Duration::from_millis(100)).request_timeout(LIMIT).build();
     server.burst(&client, 4).await;
     assert_eq!(server.open_connections(0).await, 0);
+}
+
+/// A server that answers whatever arrives with a plain HTTP response: what an `https` client meets
+/// when the port does not speak TLS.
+async fn plain_http_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let Ok(Ok((mut stream, _))) = timeout(LIMIT, listener.accept()).await else { return };
+        let mut buffer = [0_u8; 4096];
+        let _ = timeout(LIMIT, stream.read(&mut buffer)).await;
+        let _ = timeout(LIMIT, stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")).await;
+        let _ = timeout(LIMIT, stream.shutdown()).await;
+    });
+    address
+}
+
+async fn https_error(address: SocketAddr) -> String {
+    let client = Client::builder().request_timeout(LIMIT).build();
+    let error = send_with(&client, &format!("https://{address}"), Request::new(Method::Get, "/")).await.unwrap_err();
+    let StepError::Transport { message } = error.error() else { panic!("not a transport error: {error:?}") };
+    message.clone()
+}
+
+/// Without a TLS backend, an `https` base URL says which feature to enable, not "could not connect".
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+#[tokio::test]
+async fn an_https_url_without_a_tls_backend_names_the_feature_to_enable() {
+    let message = https_error(plain_http_server().await).await;
+    assert_eq!(
+        message,
+        "the base URL is `https`, but arazzo-runtime was built without TLS: enable its `rustls` or `native-tls` feature"
+    );
+}
+
+/// With one, a failed handshake says so, with the TLS library's reason (CI runs this file with
+/// `--features rustls` too).
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+#[tokio::test]
+async fn a_failed_tls_handshake_says_so() {
+    let message = https_error(plain_http_server().await).await;
+    assert!(message.starts_with("the TLS handshake with the server failed ("), "{message}");
+    assert!(!message.contains("could not connect"), "{message}");
+    #[cfg(feature = "rustls")]
+    assert!(message.contains("received corrupt message"), "rustls's own reason: {message}");
 }
