@@ -14,8 +14,9 @@
 #
 # Inputs that crash, hang or run out of memory are saved in fuzz/artifacts/<target>/; reproduce one
 # with `cargo fuzz run <target> <file>` (in fuzz/, with RUSTC_BOOTSTRAP=1) and turn it into a test in
-# arazzo-codegen/tests/fuzz_regressions.rs. The corpus libFuzzer grows goes to
-# fuzz/target/corpus/<target>/ (ignored by git); fuzz/corpus/<target>/ holds the committed seeds, read only.
+# arazzo-codegen/tests/fuzz_regressions.rs (for `response_body`: in arazzo-runtime's unit tests). The
+# corpus libFuzzer grows goes to fuzz/target/corpus/<target>/ (ignored by git); fuzz/corpus/<target>/
+# holds the committed seeds, read only.
 # Exits non-zero when any target found something.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
@@ -31,7 +32,7 @@ seconds="${FUZZ_SECONDS:-300}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 timeout="${FUZZ_TIMEOUT:-10}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
-all_targets=(load_document expression condition generate generate_openapi)
+all_targets=(load_document expression condition generate generate_openapi response_body)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 
@@ -43,6 +44,7 @@ dictionary() {
     case "$1" in
         expression) echo dict/expression.dict ;;
         condition) echo dict/condition.dict ;;
+        response_body) echo dict/json.dict ;;
         *) echo dict/document.dict ;;
     esac
 }

@@ -2,41 +2,81 @@
 //!
 //! A step usually reads one or two fields of a body. Building the whole document as a
 //! `serde_json::Value` first (an `IndexMap` per object, a `String` per string) was the largest
-//! client-side cost of a step (docs/BENCHMARKS.md); this checks that the body is UTF-8, walks it
-//! once, skips every value off the pointer's path as serde's derived code skips unknown fields
-//! (`IgnoredAny`), and deserializes only the value the pointer names.
+//! client-side cost of a step (docs/BENCHMARKS.md); this walks the body once, drops every value off
+//! the pointer's path as soon as it is read, and builds only the value the pointer names.
 //!
 //! It answers only the common case. `None` means "not answered here": the pointer is missing, the
 //! value has another type, the body is not JSON. The caller then takes the slow path over the parsed
-//! document, which gives the exact error. Whatever it answers is what the slow path would answer
-//! (same syntax checks, the whole body read to its end, the last of duplicate keys winning), with
-//! one exception: a number beyond `f64`'s range off the pointer's path (`1e400`) is valid JSON that
-//! serde_json's full parse refuses; here it is skipped like any other number.
+//! document (`response::parse_json`), which gives the exact error.
+//!
+//! # One reading of JSON
+//!
+//! Whatever it answers is what the full parse answers, on every input: a run's outcome must not
+//! depend on whether a criterion happened to parse the body first. So nothing is skipped the way
+//! serde's `IgnoredAny` skips (serde_json then checks syntax only): every value off the path is read
+//! with serde_json's `deserialize_any`, the code the full parse runs, and dropped; keys are read as
+//! strings, as the full parse reads them, not as bytes. That keeps the checks the full parse makes
+//! and a bare skip does not:
+//!
+//! - no lone surrogate escape in a string or key (`"\ud800"`, `"\udc00"`, `"\ud800\u0041"`), and
+//!   no control character in a key: serde_json refuses them in a `String`, not when skipping one
+//!   or reading a key as bytes;
+//! - numbers are within `f64`'s range: `1e400` (valid JSON, RFC 8259 sets no range) is refused
+//!   wherever it is, as the full parse refuses it;
+//! - nesting stops where the full parse stops (127 levels read, the 128th refused), counted the
+//!   same way: a skip has no limit;
+//! - the last of duplicate keys wins; anything after the document but whitespace is an error.
+//!
+//! The body is checked to be UTF-8 once, whole, and then read as a `str`, so that serde_json does
+//! not check each string again (the full parse of the bytes does, and refuses the same bodies). The
+//! value at the pointer is built as a `Value` and read into its type from there, as from the parsed
+//! document, so that a type ignoring part of its input (a struct skipping unknown fields) sees a
+//! checked value too. This costs about 10 % more than a bare skip on a body of a kilobyte with
+//! thirty fields off the path (docs/RELIABILITY.md). `body_pointer_tests.rs` checks all of this
+//! against the full parse on generated bodies (lone surrogates, BOMs, huge numbers, deep nesting,
+//! truncation, bad bytes), and the `response_body` fuzz target does on arbitrary ones.
+//!
+//! A body starting with a UTF-8 byte-order mark is read as the text after it, here and by the full
+//! parse: RFC 8259 §8.1 lets a parser ignore one, and some servers send it.
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::DeserializeOwned};
+use serde_json::Value;
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The JSON text of a body: the body without a leading byte-order mark. The full parse
+/// ([`parse_json`](crate::response::parse_json)) reads the same text.
+pub(crate) fn json_text(body: &[u8]) -> &[u8] {
+    body.strip_prefix(BOM).unwrap_or(body)
+}
+
+/// The JSON text of a body, when it is UTF-8 (RFC 8259 says JSON is): checked once for the whole
+/// body, so that serde_json need not check each string again (it does not when it reads a `str`,
+/// and refuses what a full parse of the bytes refuses all the same, see `parse_json`).
+fn utf8(body: &[u8]) -> Option<&str> {
+    std::str::from_utf8(json_text(body)).ok()
+}
 
 /// The value at `pointer` (`""`: the whole body) as a `T`, when the body is JSON, has a value
 /// there and that value is a `T`; `None` in every other case.
 pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T> {
-    // JSON text is UTF-8 (RFC 8259): checked once for the whole body, so that skipped strings and
-    // keys need not be.
-    if !is_valid(pointer) || std::str::from_utf8(body).is_err() {
+    if !is_valid(pointer) {
         return None;
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let found = At::<T> { rest: pointer, marker: PhantomData }.deserialize(&mut deserializer).ok()?;
+    let mut deserializer = serde_json::Deserializer::from_str(utf8(body)?);
+    let found = At { rest: pointer }.deserialize(&mut deserializer).ok()?;
     // Trailing text after the document makes the body invalid JSON, as for a full parse.
     deserializer.end().ok()?;
-    found
+    T::deserialize(found?).ok()
 }
 
 /// Reads the values at `pointers` into `slots` (slot `i` for `pointers[i]`) in one walk: a step
-/// reading several outputs deserializes each straight from the body, as `read` does for one.
+/// reading several outputs reads each from the body, as `read` does for one.
 ///
 /// Answers like [`read`] for each pointer, with the same `None` cases (the slot is left empty),
 /// except that a pointer below another one of the set (`/a` and `/a/b`), or repeating one, is left
@@ -44,16 +84,16 @@ pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T>
 /// not JSON, a value is not of its slot's type, or there are more than [`MAX_POINTERS`] pointers:
 /// then nothing the slots hold counts.
 pub(crate) fn read_many<S: Slots>(body: &[u8], pointers: &[&str], slots: &mut S) -> bool {
-    if pointers.len() > MAX_POINTERS || std::str::from_utf8(body).is_err() {
+    let Some(text) = utf8(body).filter(|_| pointers.len() <= MAX_POINTERS) else {
         return false;
-    }
+    };
     let mut wanted = 0;
     for (index, pointer) in pointers.iter().enumerate() {
         if is_valid(pointer) {
             wanted |= 1 << index;
         }
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let walk = Many { pointers, offset: 0, wanted, slots };
     walk.deserialize(&mut deserializer).is_ok() && deserializer.end().is_ok()
 }
@@ -63,8 +103,8 @@ pub(crate) const MAX_POINTERS: usize = 16;
 
 /// Where [`read_many`] puts the values it reads: one slot per pointer, of the type read there.
 pub(crate) trait Slots {
-    /// Deserializes slot `index`'s value from `deserializer` (which holds it whole).
-    fn fill<'de, D: Deserializer<'de>>(&mut self, index: usize, deserializer: D) -> Result<(), D::Error>;
+    /// Reads slot `index`'s value from `value`, the value at its pointer.
+    fn fill(&mut self, index: usize, value: Value) -> Result<(), serde_json::Error>;
 
     /// Empties slot `index`: a later duplicate key replaced the value it held.
     fn clear(&mut self, index: usize);
@@ -131,7 +171,10 @@ impl<'de, S: Slots> DeserializeSeed<'de> for Many<'_, S> {
         // A pointer ending here takes the value whole; pointers going deeper, or repeating it,
         // go unanswered.
         match bits(self.wanted).find(|&index| self.pointers[index].len() == self.offset) {
-            Some(index) => self.slots.fill(index, deserializer),
+            Some(index) => {
+                let value = Value::deserialize(deserializer)?;
+                self.slots.fill(index, value).map_err(de::Error::custom)
+            }
             None => deserializer.deserialize_any(self),
         }
     }
@@ -146,10 +189,10 @@ impl<'de, S: Slots> Visitor<'de> for Many<'_, S> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let tokens = self.tokens();
-        while let Some(key) = map.next_key_seed(KeyBytes)? {
+        while let Some(key) = map.next_key_seed(Key)? {
             let (wanted, next) = self.matching(&tokens, |token| token_is(token, &key));
             if wanted == 0 {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value_seed(Skip)?;
             } else {
                 // A later duplicate replaces an earlier one, as in a parsed document: what the
                 // earlier one held no longer counts.
@@ -166,7 +209,7 @@ impl<'de, S: Slots> Visitor<'de> for Many<'_, S> {
         loop {
             let (wanted, next) = self.matching(&tokens, |token| index(token) == Some(position));
             let more = if wanted == 0 {
-                seq.next_element::<IgnoredAny>()?.is_some()
+                seq.next_element_seed(Skip)?.is_some()
             } else {
                 seq.next_element_seed(self.below(wanted, next))?.is_some()
             };
@@ -204,47 +247,93 @@ impl<'de, S: Slots> Visitor<'de> for Many<'_, S> {
 }
 
 /// Whether the escaped token `token` names the object key `key`.
-fn token_is(token: &str, key: &[u8]) -> bool {
-    if memchr::memchr(b'~', token.as_bytes()).is_none() {
-        token.as_bytes() == key
-    } else {
-        unescape(token).as_bytes() == key
-    }
+fn token_is(token: &str, key: &str) -> bool {
+    if memchr::memchr(b'~', token.as_bytes()).is_none() { token == key } else { unescape(token) == key }
 }
 
-/// An object's key as bytes: borrowed from the body when it has no escapes, else copied. Read as
-/// bytes, so that serde_json hands it over without checking it is UTF-8 again.
-struct KeyBytes;
+/// An object's key, borrowed from the body when it has no escapes, else copied. Read as a string,
+/// as the full parse reads keys: read as bytes, a key's surrogate escapes and control characters
+/// would not be checked.
+struct Key;
 
-impl<'de> DeserializeSeed<'de> for KeyBytes {
-    type Value = Cow<'de, [u8]>;
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_bytes(self)
+        deserializer.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeyBytes {
-    type Value = Cow<'de, [u8]>;
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_borrowed_bytes<E: de::Error>(self, key: &'de [u8]) -> Result<Self::Value, E> {
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
         Ok(Cow::Borrowed(key))
     }
 
-    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(key.to_vec()))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(key.as_bytes()))
-    }
-
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(key.as_bytes().to_vec()))
+        Ok(Cow::Owned(key.to_owned()))
+    }
+}
+
+/// A value off the pointer's path: read as the full parse reads it (`deserialize_any`, with all its
+/// checks, see the module doc), then dropped. Strings without escapes are not copied.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Keys too: `deserialize_any` reads a key as a checked string.
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
@@ -284,62 +373,61 @@ fn index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-/// Deserializes the value at the pointer `rest` below the current value.
-struct At<'p, T> {
+/// Reads the value at the pointer `rest` below the current value, as a `Value` ([`read`] reads its
+/// type from that).
+struct At<'p> {
     rest: &'p str,
-    marker: PhantomData<T>,
 }
 
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for At<'_, T> {
-    type Value = Option<T>;
+impl<'de> DeserializeSeed<'de> for At<'_> {
+    type Value = Option<Value>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
         if self.rest.is_empty() {
-            return T::deserialize(deserializer).map(Some);
+            return Value::deserialize(deserializer).map(Some);
         }
         let (token, rest) = first_token(self.rest);
-        deserializer.deserialize_any(Step { token, rest, marker: PhantomData })
+        deserializer.deserialize_any(Step { token, rest })
     }
 }
 
 /// One reference token: the member or item it names, the others skipped.
-struct Step<'p, T> {
+struct Step<'p> {
     token: Cow<'p, str>,
     rest: &'p str,
-    marker: PhantomData<T>,
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
-    type Value = Option<T>;
+impl<'de> Visitor<'de> for Step<'_> {
+    type Value = Option<Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
         let mut found = None;
-        while let Some(key) = map.next_key_seed(KeyBytes)? {
-            if *key == *self.token.as_bytes() {
+        while let Some(key) = map.next_key_seed(Key)? {
+            if key == self.token {
                 // A later duplicate replaces an earlier one, as in a parsed document.
-                found = map.next_value_seed(At { rest: self.rest, marker: PhantomData })?;
+                found = map.next_value_seed(At { rest: self.rest })?;
             } else {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value_seed(Skip)?;
             }
         }
         Ok(found)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
         let wanted = index(&self.token);
         let mut found = None;
         let mut position = 0;
         loop {
             if Some(position) == wanted {
-                match seq.next_element_seed(At { rest: self.rest, marker: PhantomData })? {
+                match seq.next_element_seed(At { rest: self.rest })? {
                     Some(value) => found = value,
                     None => break,
                 }
-            } else if seq.next_element::<IgnoredAny>()?.is_none() {
+            } else if seq.next_element_seed(Skip)?.is_none() {
                 break;
             }
             position += 1;
@@ -348,27 +436,27 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Step<'_, T> {
     }
 
     // A pointer that goes on below a scalar names nothing.
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Value>, E> {
         Ok(None)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Value>, E> {
         Ok(None)
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Value>, E> {
         Ok(None)
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Value>, E> {
         Ok(None)
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<Value>, E> {
         Ok(None)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
         Ok(None)
     }
 }

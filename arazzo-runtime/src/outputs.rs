@@ -5,8 +5,8 @@
 //! and nothing is parsed twice. A value the walk cannot answer (missing, of another type, a body
 //! that is not JSON) is looked up in the parsed document instead, which gives the exact error.
 
-use serde::Deserializer;
-use serde::de::{Deserialize, DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::body_pointer::{self, Slots};
 use crate::error::StepError;
@@ -59,13 +59,11 @@ macro_rules! tuple_outputs {
         }
 
         impl<$($name: DeserializeOwned),+> Slots for ($(Option<$name>,)+) {
-            fn fill<'de, D: Deserializer<'de>>(&mut self, index: usize, deserializer: D) -> Result<(), D::Error> {
+            fn fill(&mut self, index: usize, value: Value) -> Result<(), serde_json::Error> {
                 match index {
-                    $($index => self.$index = Some($name::deserialize(deserializer)?),)+
-                    // No pointer has another index: the value is skipped whole all the same.
-                    _ => {
-                        IgnoredAny::deserialize(deserializer)?;
-                    }
+                    $($index => self.$index = Some($name::deserialize(value)?),)+
+                    // No pointer has another index.
+                    _ => {}
                 }
                 Ok(())
             }

@@ -86,3 +86,61 @@ fn twelve_values_at_once() {
     let read: Twelve = Outputs::read(&r, &pointers).unwrap();
     assert_eq!((read.0, read.5, read.10, read.11), (0, 5, 10, 11.0));
 }
+
+/// A response with `body` and, when `parsed`, its body parsed already (as when a criterion read it).
+fn read_by(body: &[u8], parsed: bool) -> Response {
+    let r = Response::from_parts(200, HeaderMap::new(), body.to_vec());
+    if parsed {
+        let _ = r.json();
+    }
+    r
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored_on_every_path() {
+    let body = b"\xEF\xBB\xBF{\"id\":\"k1\",\"key\":\"sk_1\",\"n\":3}";
+    for parsed in [false, true] {
+        let r = read_by(body, parsed);
+        assert_eq!(r.extract::<String>("/id").unwrap(), "k1", "parsed: {parsed}");
+        let (id, key, n): (String, SecretString, i64) = Outputs::read(&r, &["/id", "/key", "/n"]).unwrap();
+        assert_eq!((id.as_str(), key.expose_secret(), n), ("k1", "sk_1", 3), "parsed: {parsed}");
+        // What criteria read: `$response.body` and `$response.body#/id`.
+        assert_eq!(r.body_value(), Some(&json!({"id": "k1", "key": "sk_1", "n": 3})));
+        assert_eq!(r.body_at("/id"), Some(&json!("k1")));
+    }
+    // A secret read from such a body is scrubbed from later excerpts like any other.
+    let mut handled = crate::secret::HandledSecrets::default();
+    handled.add_in_body(&bytes::Bytes::from_static(body), &["/key"]);
+    assert!(handled.all().iter().any(|secret| secret.expose_secret() == "sk_1"));
+    // A mark alone is an empty body; an error on the first line counts the mark's bytes in its column.
+    let error = read_by(b"\xEF\xBB\xBF", false).extract::<String>("/id").unwrap_err();
+    assert!(matches!(error, StepError::Decode { ref message } if message.contains("empty")), "{error:?}");
+    let error = read_by(b"\xEF\xBB\xBF{\"id\":}", false).json().unwrap_err();
+    let plain = read_by(b"{\"id\":}", false).json().unwrap_err();
+    assert!(error.to_string().contains("line 1, column 10"), "{error}");
+    assert!(plain.to_string().contains("line 1, column 7"), "{plain}");
+}
+
+#[test]
+fn a_lone_surrogate_anywhere_fails_every_path_alike() {
+    // The full parse refuses the body; before, the walk answered `/id` of it, so the outcome
+    // depended on whether a criterion had parsed the body first.
+    for body in
+        [&br#"{"id":"k1","x":"\ud800"}"#[..], br#"{"id":"k1","\udc00":1}"#, br#"{"id":"k1","x":["\ud800\u0041"]}"#]
+    {
+        for parsed in [false, true] {
+            let r = read_by(body, parsed);
+            let error = r.extract::<String>("/id").unwrap_err();
+            assert!(matches!(error, StepError::Decode { .. }), "{error:?}");
+            let error = <(String, i64)>::read(&r, &["/id", "/x"]).unwrap_err();
+            assert!(matches!(error, StepError::Decode { .. }), "{error:?}");
+            assert_eq!(r.body_at("/id"), None);
+        }
+    }
+    // A surrogate pair is one character, read alike by both.
+    let body = br#"{"id":"k1","x":"\ud83d\ude00"}"#;
+    for parsed in [false, true] {
+        let (id, x): (String, String) = Outputs::read(&read_by(body, parsed), &["/id", "/x"]).unwrap();
+        assert_eq!((id.as_str(), x.as_str()), ("k1", "\u{1f600}"));
+    }
+}

@@ -323,13 +323,25 @@ pub(crate) fn collect_strings(value: &Value, into: &mut Vec<SecretString>) {
     }
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, StepError> {
-    if body.trim_ascii().is_empty() {
+/// The body parsed as JSON: the full parse, which every answer of the pointer walk
+/// (`body_pointer`) agrees with. A leading byte-order mark is ignored (RFC 8259 §8.1), as there.
+pub(crate) fn parse_json(body: &[u8]) -> Result<Value, StepError> {
+    let text = body_pointer::json_text(body);
+    if text.trim_ascii().is_empty() {
         return Err(StepError::Decode { message: "response body is empty".into() });
     }
     // Only the position is kept: serde_json's message could quote part of the body.
-    serde_json::from_slice(body).map_err(|error| StepError::Decode {
-        message: format!("response body is not valid JSON (error at line {}, column {})", error.line(), error.column()),
+    serde_json::from_slice(text).map_err(|error| {
+        // serde_json counts columns in bytes: on the first line, the mark's count too, so that the
+        // position is one in the body as received.
+        let mark = if error.line() == 1 { body.len() - text.len() } else { 0 };
+        StepError::Decode {
+            message: format!(
+                "response body is not valid JSON (error at line {}, column {})",
+                error.line(),
+                error.column() + mark
+            ),
+        }
     })
 }
 

@@ -116,7 +116,7 @@ impl HandledSecrets {
     pub(crate) fn all(&mut self) -> Vec<SecretString> {
         let mut found = Vec::new();
         for (body, pointers) in std::mem::take(&mut self.unread) {
-            let Ok(body) = serde_json::from_slice::<serde_json::Value>(&body) else { continue };
+            let Ok(body) = crate::response::parse_json(&body) else { continue };
             for pointer in pointers {
                 body.pointer(pointer).into_iter().for_each(|value| crate::response::collect_strings(value, &mut found));
             }
