@@ -10,6 +10,7 @@ mod flow;
 mod inputs;
 mod operation;
 mod step;
+mod typed;
 mod values;
 mod workflow;
 
@@ -187,13 +188,8 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
 pub fn check_with(loaded: &Loaded, options: &Options, files: Files<'_>) -> Result<Checked, Failed> {
     let mut reporter = Reporter { loaded, diagnostics: Vec::new(), focus: None };
     let mut reading = Reading { files, read: vec![loaded.path.clone()], visiting: vec![files.identity(&loaded.path)] };
-    let plan = match model::from_value(&loaded.value) {
-        Ok(document) => plan_document(&document, options, &mut reporter, &mut reading, ""),
-        Err((pointer, message)) => {
-            reporter.error(&pointer, format!("not a valid Arazzo document: {message}"));
-            None
-        }
-    };
+    let plan =
+        typed::read(&mut reporter, |document, reporter| plan_document(document, options, reporter, &mut reading, ""));
     let files_read = reading.read;
     let mut diagnostics = reporter.diagnostics;
     diagnostics.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
@@ -459,19 +455,12 @@ fn load_arazzo_source(
             return None;
         }
     };
-    let document = match model::from_value(&loaded.value) {
-        Ok(document) => document,
-        Err((nested_pointer, message)) => {
-            let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
-            nested.error(&nested_pointer, format!("not a valid Arazzo document: {message}"));
-            reporter.diagnostics.extend(nested.diagnostics);
-            return None;
-        }
-    };
     let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
     reading.visiting.push(canonical);
     let nested_prefix = format!("{prefix} {}", description.name);
-    let plan = plan_document(&document, options, &mut nested, reading, nested_prefix.trim());
+    let plan = typed::read(&mut nested, |document, nested| {
+        plan_document(document, options, nested, reading, nested_prefix.trim())
+    });
     reading.visiting.pop();
     let failed = nested.diagnostics.iter().any(Diagnostic::is_error);
     reporter.diagnostics.extend(nested.diagnostics);
