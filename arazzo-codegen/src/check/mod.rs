@@ -48,6 +48,9 @@ pub struct Options {
     pub sources: BTreeMap<String, PathBuf>,
     /// How the Arazzo file is named in the `@generated` header (defaults to its path as given).
     pub display_name: Option<String>,
+    /// Every warning is an error (`--deny-warnings`, [`Builder::deny_warnings`](crate::Builder::deny_warnings)),
+    /// for teams that want the letter of the specification.
+    pub deny_warnings: bool,
 }
 
 /// One source description and its loaded OpenAPI description.
@@ -195,6 +198,10 @@ pub fn check_with(loaded: &Loaded, options: &Options, files: Files<'_>) -> Resul
     diagnostics.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
     // Workflow-level actions are checked once per step: report each of their problems once.
     diagnostics.dedup();
+    if options.deny_warnings {
+        // Here, where every check's diagnostics are collected, so that each warning, present or future, is denied.
+        diagnostics.iter_mut().for_each(|diagnostic| diagnostic.severity = crate::Severity::Error);
+    }
     match plan {
         Some(plan) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(Checked { plan, warnings: diagnostics, files_read })
