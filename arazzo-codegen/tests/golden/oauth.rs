@@ -124,7 +124,7 @@ pub mod oauth {
         /// `expires_in`: `$steps.do-the-refresh.outputs.expires_in`.
         pub expires_in: ::arazzo_runtime::serde_json::Value,
     }
-    /// The outputs of the workflow `refresh-token-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `refresh-token-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct RefreshTokenFlowPartial {
         /// `access_token`, once known.
@@ -281,7 +281,7 @@ pub mod oauth {
         /// `access_token`: `$steps.get-client-creds-token.outputs.access_token`.
         pub access_token: ::arazzo_runtime::SecretString,
     }
-    /// The outputs of the workflow `client-credentials-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `client-credentials-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct ClientCredentialsFlowPartial {
         /// `access_token`, once known.
@@ -388,7 +388,7 @@ pub mod oauth {
         /// `expires_in`: `$steps.get-access-token.outputs.expires_in`.
         pub expires_in: ::arazzo_runtime::serde_json::Value,
     }
-    /// The outputs of the workflow `authorization-code-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost.
+    /// The outputs of the workflow `authorization-code-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
     #[derive(Clone, Debug, Default)]
     pub struct AuthorizationCodeFlowPartial {
         /// `access_token`, once known.
