@@ -53,6 +53,7 @@ pub struct Builder {
     sources: BTreeMap<String, PathBuf>,
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    deny_warnings: bool,
 }
 
 /// What [`Builder::compile_with_report`] did.
@@ -138,6 +139,14 @@ impl Builder {
         self
     }
 
+    /// Whether every warning is an error (default: no): the build fails on it, and it is shown as
+    /// `error:` with the same text and location. For teams that want the letter of the specification,
+    /// e.g. no brace-less embedded expression.
+    pub fn deny_warnings(&mut self, deny: bool) -> &mut Self {
+        self.deny_warnings = deny;
+        self
+    }
+
     /// Generates every module and writes those whose content changed.
     ///
     /// Warnings are printed as `cargo:warning=` directives, rendered as the CLI renders them (the
@@ -172,7 +181,7 @@ impl Builder {
                 Err(diagnostics) => problems.extend(diagnostics),
             }
         }
-        let options = Options { sources: self.sources.clone(), display_name: None };
+        let options = Options { sources: self.sources.clone(), display_name: None, deny_warnings: self.deny_warnings };
         let mut report = Report { files_read: self.overlays.clone(), ..Report::default() };
         report.files_read.extend(self.dirs.iter().cloned());
         let mut outputs: Vec<(PathBuf, String)> = Vec::new();

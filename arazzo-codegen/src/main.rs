@@ -70,6 +70,9 @@ struct Inputs {
     /// An OpenAPI Overlay 1.0 document applied to the document it extends.
     #[arg(long = "overlay", value_name = "PATH")]
     overlays: Vec<PathBuf>,
+    /// Treat every warning as an error: shown as `error:`, and the exit status is 1.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 fn parse_source(text: &str) -> Result<(String, PathBuf), String> {
@@ -174,7 +177,11 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
             }
         }
     }
-    let options = Options { sources: inputs.sources.iter().cloned().collect(), display_name: None };
+    let options = Options {
+        sources: inputs.sources.iter().cloned().collect(),
+        display_name: None,
+        deny_warnings: inputs.deny_warnings,
+    };
     // For `diagram --workflow`: the workflows seen, to name them when none is the one asked for.
     let mut workflow_ids = Vec::new();
     let mut drawn = false;
@@ -231,7 +238,7 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
 
 fn generate(inputs: &Inputs, out: PathBuf, output: &mut Output) -> ExitCode {
     let mut builder = Builder::new();
-    builder.files(&inputs.files).out_dir(out).emit_rerun_if_changed(false);
+    builder.files(&inputs.files).out_dir(out).emit_rerun_if_changed(false).deny_warnings(inputs.deny_warnings);
     for overlay in &inputs.overlays {
         builder.overlay(overlay);
     }

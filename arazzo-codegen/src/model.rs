@@ -4,6 +4,8 @@
 //! any unknown field land in `extra`, so the checker can keep the former and report the latter
 //! (a misspelt `sucessCriteria` must not be silently ignored).
 
+pub mod shape;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
@@ -288,6 +290,33 @@ pub struct PayloadReplacement {
     pub value: Value,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// A document as far as it could be read, and every field of the wrong type in it.
+#[derive(Debug)]
+pub struct Read {
+    /// `None` when the document is not a mapping (or serde refused a shape [`shape`] does not know).
+    pub document: Option<Document>,
+    pub problems: Vec<shape::Problem>,
+    /// See [`shape::Conformed::repaired`].
+    pub repaired: Vec<String>,
+}
+
+/// Reads a document, reporting each field of the wrong type at its value and reading the rest (see
+/// [`shape`]).
+pub fn read(value: &Value) -> Read {
+    let mut value = value.clone();
+    let shape::Conformed { mut problems, repaired, unreadable } = shape::conform(&mut value);
+    let document = if unreadable {
+        None
+    } else {
+        from_value(&value)
+            .map_err(|(pointer, message)| {
+                problems.push(shape::Problem { pointer, message: format!("not a valid Arazzo document: {message}") });
+            })
+            .ok()
+    };
+    Read { document, problems, repaired }
 }
 
 /// Deserializes a document, returning the JSON pointer of the offending node on failure.

@@ -268,3 +268,31 @@ fn syntax_errors_point_at_the_character_the_parser_stopped_at() {
 fn problems_in_the_document_and_in_its_openapi_description_are_each_located_in_their_file() {
     assert_rendered("two-files", "tests/diagnostics/two-files.arazzo.yaml");
 }
+
+/// A field of the wrong type is reported at its value, in plain words, and the rest of the document
+/// is still checked: the misspelt `sucessCriteria` next to it is reported in the same run.
+#[test]
+fn a_wrong_type_does_not_hide_the_other_mistakes() {
+    let file = "tests/fixtures/bad/wrong-type-and-typo.arazzo.yaml";
+    assert_eq!(
+        diagnostics("wrong-type-and-typo.arazzo.yaml"),
+        [
+            format!(
+                "error: {file}:13:9: unknown field `sucessCriteria`; fields that are not in the specification must \
+                 start with `x-`; did you mean `successCriteria`? (at workflows[0].steps[0].sucessCriteria)"
+            ),
+            format!(
+                "error: {file}:18:25: expected a non-negative integer for `retryLimit`, found the string `ten` (at \
+                 workflows[0].steps[0].onFailure[0].retryLimit)"
+            ),
+            format!(
+                "error: {file}:25:23: expected a list of criteria for `criteria`, found the string `$statusCode == \
+                 200` (at workflows[0].steps[1].onSuccess[0].criteria)"
+            ),
+            format!(
+                "error: {file}:28:17: expected a runtime expression (a string) for `flag`, found `true` (at \
+                 workflows[0].steps[1].outputs.flag)"
+            ),
+        ]
+    );
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use arazzo_codegen::{BuildError, Builder};
+use arazzo_codegen::{BuildError, Builder, Diagnostic};
 
 #[test]
 fn writes_modules_once_and_reports_every_file_read() {
@@ -122,6 +122,34 @@ fn warnings_have_a_one_line_form_for_cargo() {
          `$inputs.apiKey` is written without braces; Arazzo 1.0.1 embeds expressions as `{$inputs.apiKey}`. Accepted \
          as an embedded expression (at workflows[0].steps[0].parameters[0].value)"
     );
+}
+
+/// `deny_warnings(true)`: the document whose warnings pass by default fails, each warning an error
+/// with the same text and location, and nothing is written.
+#[test]
+fn deny_warnings_fails_the_build_on_a_warning() {
+    let build = |deny: bool| {
+        let out = tempfile::tempdir().unwrap();
+        let result = Builder::new()
+            .file("../workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml")
+            .out_dir(out.path())
+            .emit_rerun_if_changed(false)
+            .deny_warnings(deny)
+            .compile_with_report();
+        (result, std::fs::read_dir(out.path()).unwrap().count())
+    };
+    let (allowed, written) = build(false);
+    let warnings = allowed.unwrap().warnings;
+    assert_eq!((warnings.len(), written), (3, 1));
+    let (denied, written) = build(true);
+    let error = denied.unwrap_err();
+    let BuildError::Invalid(errors) = &error else { panic!("{error}") };
+    assert_eq!(written, 0);
+    assert!(errors.iter().all(Diagnostic::is_error), "{error}");
+    let same =
+        |diagnostic: &Diagnostic| (diagnostic.message.clone(), diagnostic.location, diagnostic.json_path.clone());
+    assert_eq!(errors.iter().map(same).collect::<Vec<_>>(), warnings.iter().map(same).collect::<Vec<_>>());
+    assert!(error.to_string().ends_with("error: aborting due to 3 previous errors"), "{error}");
 }
 
 /// A failing build shows the warnings of the documents that compiled too.

@@ -68,6 +68,35 @@ fn warnings_are_rendered_with_the_expression_underlined() {
     );
 }
 
+/// `--deny-warnings`: the same warnings, as errors (same text, same place), and exit status 1, for
+/// `check` and `generate` alike; without it the same document passes.
+#[test]
+fn deny_warnings_turns_every_warning_into_an_error() {
+    let deepgram = "workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml";
+    let warned = cli().args(["check", deepgram]).output().unwrap();
+    let denied = cli().args(["check", "--deny-warnings", deepgram]).output().unwrap();
+    assert_eq!((warned.status.code(), denied.status.code()), (Some(0), Some(1)));
+    let (warned, denied) = (String::from_utf8_lossy(&warned.stderr), String::from_utf8_lossy(&denied.stderr));
+    assert_eq!(warned.matches("\nwarning: embedded expression").count() + 1, 3, "{warned}");
+    assert!(!denied.contains("warning"), "{denied}");
+    assert!(denied.ends_with("\nerror: aborting due to 3 previous errors\n"), "{denied}");
+    // Only the level differs: same messages, locations and underlines.
+    let as_errors = warned.replace("warning: embedded", "error: embedded");
+    assert_eq!(
+        denied.trim_end().rsplit_once('\n').map(|(body, _)| body),
+        as_errors.trim_end().rsplit_once('\n').map(|(body, _)| body)
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let generated = cli().args(["generate", deepgram, "--out"]).arg(out.path()).output().unwrap();
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let out = tempfile::tempdir().unwrap();
+    let refused = cli().args(["generate", "--deny-warnings", deepgram, "--out"]).arg(out.path()).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&refused.stderr), denied);
+    assert_eq!(std::fs::read_dir(out.path()).map(Iterator::count).unwrap_or(0), 0, "nothing is written");
+}
+
 #[test]
 fn check_fails_with_located_diagnostics() {
     let output =

@@ -20,6 +20,7 @@ fn options(name: &str, sources: &[(&str, PathBuf)]) -> Options {
     Options {
         sources: sources.iter().map(|(source, path)| (source.to_string(), path.clone())).collect::<BTreeMap<_, _>>(),
         display_name: Some(format!("oai-examples/{name}")),
+        ..Options::default()
     }
 }
 

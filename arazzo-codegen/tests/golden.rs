@@ -301,3 +301,14 @@ fn the_features_module_uses_what_the_plan_says() {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }
 }
+
+/// goto, end, retry and workflow transfers on success and failure, with and without criteria, to
+/// steps that call operations or workflows: generated without unused bindings (an unconditional
+/// failure `goto` does not read the error), compiled under `#![deny(warnings)]` by
+/// `generated/tests/ui/pass_action_shapes_golden.rs`.
+#[test]
+fn action_shapes_generate_the_golden_module() {
+    let generated = generate("action-shapes.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/action-shapes.rs", &generated.source);
+}

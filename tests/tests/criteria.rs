@@ -186,3 +186,31 @@ async fn a_wrong_api_key_fails_the_read_step_after_list_succeeded() {
     assert_eq!(fake.requests().len(), 2);
     assert_hides(&err, &[BEARER, API_KEY, "wrong_key"]);
 }
+
+/// `$response.body#/age == 9007199254740993`: 2^53 + 1, which an f64 rounds to 2^53. The literal and
+/// the response's number are both compared as integers, so the neighbours do not pass.
+#[tokio::test]
+async fn integers_beyond_two_to_the_53_are_compared_exactly() {
+    let config = Config { pets: Pets::new(BEARER, API_KEY) };
+    let inputs = criteria::LargeIntegersInputs { pet_id: "pet_big".into() };
+    for (age, holds) in [
+        (json!(9_007_199_254_740_993_u64), true),
+        (json!(9_007_199_254_740_992_u64), false),
+        (json!(9_007_199_254_740_994_u64), false),
+    ] {
+        let dry_run = arazzo_runtime::DryRun::new();
+        dry_run.respond(arazzo_runtime::DryRunResponse::json(200, json!({"id": "pet_big", "name": "big", "age": age})));
+        let result = criteria::large_integers(&dry_run.client(), &config, &inputs).await;
+        match result {
+            Ok(_) => assert!(holds, "{age} passed"),
+            Err(err) => {
+                assert!(!holds, "{age} failed: {err}");
+                assert!(
+                    matches!(err.error(), StepError::CriterionFailed { criterion, status: 200, .. }
+                        if *criterion == "$response.body#/age == 9007199254740993"),
+                    "{err}"
+                );
+            }
+        }
+    }
+}

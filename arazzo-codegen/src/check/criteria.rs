@@ -213,6 +213,11 @@ fn literal_value(literal: &Literal) -> Value {
         // Integral literals stay integers so `== 200` compares as a JSON integer.
         Literal::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => Value::from(*number as i64),
         Literal::Number(number) => serde_json::Number::from_f64(*number).map(Value::Number).unwrap_or(Value::Null),
+        // The parser only makes these within `i64` or `u64`: serde_json holds either exactly.
+        Literal::Integer(integer) => i64::try_from(*integer)
+            .map(Value::from)
+            .or_else(|_| u64::try_from(*integer).map(Value::from))
+            .unwrap_or(Value::Null),
         Literal::String(text) => Value::String(text.clone()),
     }
 }

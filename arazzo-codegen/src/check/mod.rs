@@ -10,6 +10,7 @@ mod flow;
 mod inputs;
 mod operation;
 mod step;
+mod typed;
 mod values;
 mod workflow;
 
@@ -47,6 +48,9 @@ pub struct Options {
     pub sources: BTreeMap<String, PathBuf>,
     /// How the Arazzo file is named in the `@generated` header (defaults to its path as given).
     pub display_name: Option<String>,
+    /// Every warning is an error (`--deny-warnings`, [`Builder::deny_warnings`](crate::Builder::deny_warnings)),
+    /// for teams that want the letter of the specification.
+    pub deny_warnings: bool,
 }
 
 /// One source description and its loaded OpenAPI description.
@@ -187,18 +191,17 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
 pub fn check_with(loaded: &Loaded, options: &Options, files: Files<'_>) -> Result<Checked, Failed> {
     let mut reporter = Reporter { loaded, diagnostics: Vec::new(), focus: None };
     let mut reading = Reading { files, read: vec![loaded.path.clone()], visiting: vec![files.identity(&loaded.path)] };
-    let plan = match model::from_value(&loaded.value) {
-        Ok(document) => plan_document(&document, options, &mut reporter, &mut reading, ""),
-        Err((pointer, message)) => {
-            reporter.error(&pointer, format!("not a valid Arazzo document: {message}"));
-            None
-        }
-    };
+    let plan =
+        typed::read(&mut reporter, |document, reporter| plan_document(document, options, reporter, &mut reading, ""));
     let files_read = reading.read;
     let mut diagnostics = reporter.diagnostics;
     diagnostics.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
     // Workflow-level actions are checked once per step: report each of their problems once.
     diagnostics.dedup();
+    if options.deny_warnings {
+        // Here, where every check's diagnostics are collected, so that each warning, present or future, is denied.
+        diagnostics.iter_mut().for_each(|diagnostic| diagnostic.severity = crate::Severity::Error);
+    }
     match plan {
         Some(plan) if !diagnostics.iter().any(Diagnostic::is_error) => {
             Ok(Checked { plan, warnings: diagnostics, files_read })
@@ -459,19 +462,12 @@ fn load_arazzo_source(
             return None;
         }
     };
-    let document = match model::from_value(&loaded.value) {
-        Ok(document) => document,
-        Err((nested_pointer, message)) => {
-            let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
-            nested.error(&nested_pointer, format!("not a valid Arazzo document: {message}"));
-            reporter.diagnostics.extend(nested.diagnostics);
-            return None;
-        }
-    };
     let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
     reading.visiting.push(canonical);
     let nested_prefix = format!("{prefix} {}", description.name);
-    let plan = plan_document(&document, options, &mut nested, reading, nested_prefix.trim());
+    let plan = typed::read(&mut nested, |document, nested| {
+        plan_document(document, options, nested, reading, nested_prefix.trim())
+    });
     reading.visiting.pop();
     let failed = nested.diagnostics.iter().any(Diagnostic::is_error);
     reporter.diagnostics.extend(nested.diagnostics);

@@ -12,8 +12,10 @@
 //! Precedence is `!` > comparison > `&&` > `||`, so `!$a == b` is `(!$a) == b`. Choices where the
 //! spec is silent (they match the `arazzo-criterion` library's test data):
 //! - `a < b < c` is an error: it almost always means `a < b && b < c`.
-//! - Numbers are JSON numbers (`-3.14`, `1.5e3`), held as `f64`; an integer literal of 2^53 or more is
-//!   an error rather than silently rounded.
+//! - Numbers are JSON numbers (`-3.14`, `1.5e3`), held as `f64`; an integer literal of 2^53 or more in
+//!   magnitude, which an `f64` would round, is kept exact as a 64-bit integer and compared exactly
+//!   with the JSON numbers of responses (serde_json reads their integers exactly too). One beyond 64
+//!   bits is an error rather than silently rounded: a response's number that large is no longer exact.
 //! - An expression operand ends at whitespace, `)` or an operator (`==`, `!=`, `<`, `>`, `&&`, `||`),
 //!   so a JSON pointer such as `$request.body#/id == 1` ends before the space. Inside an operand `[`
 //!   always starts an index, and `.field` follows expressions whose grammar has no open name
@@ -63,6 +65,8 @@ pub enum Literal {
     Bool(bool),
     /// A JSON number; always finite; an integer literal is exact (below 2^53 in magnitude).
     Number(f64),
+    /// An integer literal of 2^53 or more in magnitude, in `i64` or `u64` range, kept exact.
+    Integer(i128),
     /// The string's value, with `''` already unescaped.
     String(String),
 }
@@ -194,6 +198,7 @@ impl fmt::Display for Literal {
             // that reads back as the same value (`0.02`, `1e300`).
             Literal::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => write!(f, "{x}"),
             Literal::Number(x) => write!(f, "{x:?}"),
+            Literal::Integer(n) => write!(f, "{n}"),
             Literal::String(s) => write!(f, "'{}'", s.replace('\'', "''")),
         }
     }

@@ -164,13 +164,23 @@ fn number(rest: &str) -> Result<(Token, usize), ExprError> {
     }
     let text = &rest[..end];
     // f64 holds every integer below 2^53 exactly; larger ones would be rounded, and comparing
-    // against a different value than the one written would be a silent bug.
+    // against a different value than the one written would be a silent bug: they stay integers.
     const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
     match text.parse::<f64>() {
-        Ok(x) if is_integer && x.abs() >= EXACT_BELOW => Err(ExprError::new(
-            0,
-            format!("integer `{text}` is too large to compare exactly (must be below 2^53 in magnitude)"),
-        )),
+        Ok(x) if is_integer && x.abs() >= EXACT_BELOW => {
+            match text.parse::<i64>().map(i128::from).or_else(|_| text.parse::<u64>().map(i128::from)) {
+                Ok(integer) => Ok((Token::Value(Condition::Literal(Literal::Integer(integer))), end)),
+                Err(_) => Err(ExprError::new(
+                    0,
+                    format!(
+                        "integer `{text}` is beyond 64 bits (from {} to {}): a JSON number that large cannot be \
+                         compared exactly",
+                        i64::MIN,
+                        u64::MAX
+                    ),
+                )),
+            }
+        }
         Ok(x) if x.is_finite() => Ok((Token::Value(Condition::Literal(Literal::Number(x))), end)),
         _ => Err(ExprError::new(0, format!("number `{text}` is out of range"))),
     }

@@ -133,10 +133,27 @@ fn constructs(tokens: TokenStream, variant: &proc_macro2::Ident) -> bool {
     })
 }
 
-/// Whether a step has a retry action that can apply. One with `retryLimit: 0` never does: it gets no
-/// branch (`retries < 0` is always false, and rustc says so) and no counter.
+/// Whether a step has a retry action that can apply, and so a counter. One with `retryLimit: 0` never
+/// does (`retries < 0` is always false, and rustc says so), nor one after an unconditional action: its
+/// counter would be set and never read, which rustc reports too.
 fn has_retry(step: &StepPlan) -> bool {
-    step.on_failure.iter().chain(&step.on_success).any(|action| !never_applies(action) && is_retry(action))
+    reachable(&step.on_failure).chain(reachable(&step.on_success)).any(is_retry)
+}
+
+/// The actions that can apply, in order: not a retry with `retryLimit: 0`, and none after the first
+/// unconditional action (it always applies).
+fn reachable(actions: &[ActionPlan]) -> impl Iterator<Item = &ActionPlan> {
+    let mut ended = false;
+    actions.iter().filter(|action| !never_applies(action)).take_while(move |action| {
+        let reached = !ended;
+        ended = is_unconditional(action);
+        reached
+    })
+}
+
+/// A retry applies only until its limit is used up; other actions without criteria always apply.
+fn is_unconditional(action: &ActionPlan) -> bool {
+    action.criteria.is_empty() && !is_retry(action)
 }
 
 fn is_retry(action: &ActionPlan) -> bool {
@@ -235,6 +252,8 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let succeeded_uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "response"));
     let succeeded_response = if succeeded_uses { quote!(response) } else { quote!(_) };
     let failed_response = if mentions(&on_failure, "response") { quote!(response) } else { quote!(_) };
+    // Nor the error: an unconditional `goto` on failure does not read it.
+    let failed_error = if mentions(&on_failure, "error") { quote!(error) } else { quote!(_) };
     let (attempt, succeeded) = match &step.call {
         Some(call) => {
             let uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "called"));
@@ -268,7 +287,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 #reset
                 #on_success
             }
-            ::core::result::Result::Err((error, #failed_response)) => {
+            ::core::result::Result::Err((#failed_error, #failed_response)) => {
                 #on_failure
             }
         }
@@ -385,10 +404,9 @@ fn action_chain(
 ) -> TokenStream {
     let mut branches = Vec::new();
     let mut otherwise = fallback;
-    for action in actions.iter().filter(|action| !never_applies(action)) {
+    for action in reachable(actions) {
         let effect = action_effect(workflow, action, names, index, success);
-        let unconditional = action.criteria.is_empty() && !is_retry(action);
-        if unconditional {
+        if is_unconditional(action) {
             // Later actions and the default can no longer be reached.
             otherwise = effect;
             break;

@@ -8,6 +8,7 @@ pub mod criteria {
     //! ## Workflows
     //!
     //! - [`check_pets()`](check_pets) (`check-pets`)
+    //! - [`large_integers()`](large_integers) (`large-integers`): An integer beyond 2^53, which an f64 would round to its neighbour, is compared exactly.
     //!
     //! ## Sources
     //!
@@ -30,6 +31,20 @@ pub mod criteria {
     //!     s0 -.->|"failure"| failed
     //!     s1 -->|"4 criteria hold"| done
     //!     s1 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`large_integers()`](large_integers):
+    //!
+    //! ```mermaid
+    //! %% large-integers
+    //! flowchart TD
+    //!     start(["large-integers"])
+    //!     s0["read<br/>GET /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$response.body#35;/age == 9007199254740993"| done
+    //!     s0 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
@@ -302,5 +317,80 @@ pub mod criteria {
         ::arazzo_runtime::WorkflowError<CheckPetsPartial>,
     > {
         self::check_pets(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `large-integers`.
+    ///
+    /// Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct LargeIntegersInputs {
+        /// The input `petId`.
+        #[serde(rename = "petId")]
+        pub pet_id: ::std::string::String,
+    }
+    /// Outputs of the workflow `large-integers`.
+    #[derive(Clone, Debug)]
+    pub struct LargeIntegersOutputs {}
+    /// The outputs of the workflow `large-integers` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    #[derive(Clone, Debug, Default)]
+    pub struct LargeIntegersPartial {}
+    /// An integer beyond 2^53, which an f64 would round to its neighbour, is compared exactly.
+    ///
+    /// # Steps
+    ///
+    /// 1. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$response.body#/age == 9007199254740993`.
+    ///
+    /// # Errors
+    ///
+    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LargeIntegersPartial`] and a checkpoint from which [`resume_large_integers()`](resume_large_integers) finishes the run without repeating the steps that took effect.
+    pub async fn large_integers(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &LargeIntegersInputs,
+    ) -> ::core::result::Result<
+        LargeIntegersOutputs,
+        ::arazzo_runtime::WorkflowError<LargeIntegersPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            LargeIntegersPartial,
+        >::new("large-integers", client);
+        run.step("read", "getPet");
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/pets/{petId}",
+                    )
+                    .path_param("petId", &inputs.pet_id)
+                    .api_key_header("X-Api-Key", &config.pets.api_key),
+            )
+            .await?;
+        run.check(
+            ::arazzo_runtime::condition::compare(
+                ::arazzo_runtime::condition::Compare::Eq,
+                response.body_at("/age"),
+                ::core::option::Option::Some(
+                    &::arazzo_runtime::serde_json::Value::from(9007199254740993i64),
+                ),
+            ),
+            "$response.body#/age == 9007199254740993",
+            &response,
+        )?;
+        ::core::result::Result::Ok(LargeIntegersOutputs {})
+    }
+    /// Finishes a run of [`large_integers()`](large_integers) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    pub async fn resume_large_integers(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &LargeIntegersInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        LargeIntegersOutputs,
+        ::arazzo_runtime::WorkflowError<LargeIntegersPartial>,
+    > {
+        self::large_integers(&client.resuming(checkpoint), config, inputs).await
     }
 }
