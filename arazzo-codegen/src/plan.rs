@@ -231,6 +231,16 @@ impl ValuePlan {
         }
     }
 
+    /// The values embedded in strings (`"Bearer {$inputs.token}"`) anywhere in this value.
+    pub fn template_refs(&self) -> Vec<&ValueRef> {
+        match self {
+            Self::Literal(_) | Self::Ref(_) => Vec::new(),
+            Self::Template(_) => self.refs(),
+            Self::Object(fields) => fields.iter().flat_map(|(_, value)| value.template_refs()).collect(),
+            Self::Array(items) => items.iter().flat_map(ValuePlan::template_refs).collect(),
+        }
+    }
+
     /// Every value used anywhere in this value that is or may hold a secret, for redaction.
     pub fn secret_refs(&self) -> Vec<&ValueRef> {
         match self {
@@ -484,8 +494,10 @@ pub enum CriterionCheck {
     Simple(ConditionPlan),
     /// A `regex` criterion: the pattern searched in the context's text.
     Regex { context: OperandPlan, pattern: String },
-    /// A `jsonpath` criterion (RFC 9535): passes when the query selects at least one node.
-    JsonPath { context: OperandPlan, path: String },
+    /// A `jsonpath` criterion (RFC 9535): passes when the query selects at least one node. With
+    /// `on_context`, `path` is a filter (`$[?@.ok == true]`) read from a comparison written as the
+    /// query (`$.ok == true`), and runs on the context wrapped in an array: it tests the context itself.
+    JsonPath { context: OperandPlan, path: String, on_context: bool },
 }
 
 impl CriterionCheck {

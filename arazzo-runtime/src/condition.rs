@@ -3,7 +3,8 @@
 //! `arazzo-codegen` parses every criterion at build time and emits plain Rust over these
 //! functions; nothing here parses an Arazzo expression. A `simple` condition becomes
 //! [`compare`], [`truthy`], `!`, `&&` and `||` over operands read with [`field`] and [`index`];
-//! a `regex` criterion becomes [`regex_match`] and a `jsonpath` criterion [`jsonpath_match`].
+//! a `regex` criterion becomes [`regex_match`] and a `jsonpath` criterion [`jsonpath_match`] (or
+//! [`jsonpath_test`] for a comparison written in place of the query).
 //!
 //! ```
 //! use arazzo_runtime::condition::{Compare, compare, field, index, truthy};
@@ -197,6 +198,21 @@ pub fn regex_match(pattern: &'static str, subject: Option<&Value>) -> Result<boo
 pub fn jsonpath_match(path: &'static str, subject: Option<&Value>) -> Result<bool, StepError> {
     let query = cached(&JSON_PATHS, path, || parse_jsonpath(path))?;
     Ok(subject.is_some_and(|value| !query.query(value).is_empty()))
+}
+
+/// A comparison some documents write where a `jsonpath` query belongs (`$.ok == true`), compiled
+/// to the RFC 9535 filter `$[?@.ok == true]`: whether the subject itself passes the filter.
+///
+/// RFC 9535 filters test the members of what they are applied to, so the subject is wrapped in a
+/// one-element array: the criterion holds exactly when the comparison holds for the subject (with
+/// RFC 9535's comparison rules: strings compared exactly, `1 == 1.0`, no conversions). An absent
+/// subject never passes.
+pub fn jsonpath_test(filter: &'static str, subject: Option<&Value>) -> Result<bool, StepError> {
+    let query = cached(&JSON_PATHS, filter, || parse_jsonpath(filter))?;
+    Ok(subject.is_some_and(|value| {
+        let wrapped = Value::Array(vec![value.clone()]);
+        !query.query(&wrapped).is_empty()
+    }))
 }
 
 /// `JsonPath::parse` minus its one panic (found by fuzzing the generator, which has the same guard

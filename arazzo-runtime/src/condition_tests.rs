@@ -295,3 +295,18 @@ fn a_jsonpath_ending_inside_an_escape_is_an_error_not_a_panic() {
     // An escaped backslash followed by `u` is text, not an escape: the usual parse error.
     assert!(jsonpath_match("$['\\\\u", Some(&json!({}))).is_err());
 }
+
+#[test]
+fn jsonpath_test_applies_a_filter_to_the_subject_itself() {
+    let body = json!({"ok": true, "count": 3, "status": "ready", "items": []});
+    assert_eq!(jsonpath_test("$[?@.ok == true]", Some(&body)), Ok(true));
+    assert_eq!(jsonpath_test("$[?@.ok == false]", Some(&body)), Ok(false));
+    assert_eq!(jsonpath_test("$[?@.count > 0 && @.status == 'ready']", Some(&body)), Ok(true));
+    // RFC 9535 compares strings exactly, unlike simple conditions.
+    assert_eq!(jsonpath_test("$[?@.status == 'Ready']", Some(&body)), Ok(false));
+    assert_eq!(jsonpath_test("$[?length(@.items) > 0]", Some(&body)), Ok(false));
+    // A subject without members still has the comparison tested (RFC 9535 would select nothing).
+    assert_eq!(jsonpath_test("$[?@.error != 'x']", Some(&json!({}))), Ok(true));
+    assert_eq!(jsonpath_test("$[?@ == 5]", Some(&json!(5))), Ok(true));
+    assert_eq!(jsonpath_test("$[?@.ok == true]", None), Ok(false));
+}

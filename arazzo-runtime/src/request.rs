@@ -210,6 +210,8 @@ pub struct Request<'a> {
     secret_pointers: &'static [&'static str],
     /// Whether the response keeps what was sent, for criteria that read it.
     keep_sent: bool,
+    /// The first value [`Request::require`] found absent: the request fails before it is sent.
+    missing: Option<&'static str>,
 }
 
 /// A request checked and encoded, ready for the wire.
@@ -245,6 +247,7 @@ impl<'a> Request<'a> {
             secrets: Vec::new(),
             secret_pointers: &[],
             keep_sent: false,
+            missing: None,
         }
     }
 
@@ -468,6 +471,16 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Fails the step with [`StepError::InvalidRequest`] naming `name`, before anything is sent, when
+    /// `value` is absent. Generated code requires the optional inputs a document embeds in a path
+    /// parameter or a string: left out, they would leave a segment empty or send half a value.
+    pub fn require<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
+        if self.missing.is_none() && value.to_json().is_none() {
+            self.missing = Some(name);
+        }
+        self
+    }
+
     /// Registers a secret to scrub from error excerpts, e.g. one that is only inside the body.
     pub fn redact<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
         // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
@@ -484,6 +497,11 @@ impl<'a> Request<'a> {
     /// Checks and encodes the request against `base`, a base URL checked by
     /// [`encode::parse_base_url`].
     pub(crate) fn prepare_at(self, base: &reqwest::Url) -> Result<Prepared, StepError> {
+        if let Some(name) = self.missing {
+            return Err(invalid(format!(
+                "`{name}` is `None`, and the request needs it (in a path parameter or inside a string); nothing was sent"
+            )));
+        }
         // Values are read straight from the borrowed parameters: a string (the common case) as its
         // text, anything else through its JSON form, which the encoders take.
         let located = [

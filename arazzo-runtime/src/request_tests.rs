@@ -411,3 +411,14 @@ fn prepare_keeps_only_the_method_unless_asked() {
     assert!(prepared.sent.is_none());
     assert_eq!(prepared.method_sent, Method::Patch);
 }
+
+#[test]
+fn a_required_value_that_is_absent_fails_before_sending() {
+    let absent: Option<String> = None;
+    let request = Request::new(Method::Get, "/apps/{id}").path_param("id", &absent).require("inputs.app_id", &absent);
+    let Err(StepError::InvalidRequest { message }) = request.prepare(BASE) else { panic!("prepared") };
+    assert!(message.starts_with("`inputs.app_id` is `None`"), "{message}");
+    let present = Some("app_1".to_string());
+    let request = Request::new(Method::Get, "/apps/{id}").path_param("id", &present).require("inputs.app_id", &present);
+    assert_eq!(prepare(request).url.path(), "/apps/app_1");
+}

@@ -73,11 +73,10 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
                 return None;
             }
             let context = context(cx, criterion, pointer, env)?;
-            if let Err(error) = condition::parse_jsonpath(&criterion.condition) {
-                cx.reporter.error(&condition_pointer, format!("invalid JSONPath (RFC 9535): {error}"));
-                return None;
+            match condition::parse_jsonpath(&criterion.condition) {
+                Ok(_) => CriterionCheck::JsonPath { context, path: criterion.condition.clone(), on_context: false },
+                Err(error) => super::lenient::jsonpath_comparison(cx, criterion, &condition_pointer, context, error)?,
             }
-            CriterionCheck::JsonPath { context, path: criterion.condition.clone() }
         }
         "xpath" => {
             cx.reporter.error(

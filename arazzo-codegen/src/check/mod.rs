@@ -8,6 +8,7 @@ mod criteria;
 mod fields;
 mod flow;
 mod inputs;
+mod lenient;
 mod operation;
 mod step;
 mod typed;

@@ -138,13 +138,18 @@ pub(crate) fn credentials(
     if operation.security.is_empty() || operation.security.iter().any(|requirement| requirement.is_empty()) {
         return Vec::new();
     }
+    // A scheme the requirement names but components.securitySchemes lacks gets no credential: the
+    // description already warned where it is named. A requirement whose schemes all exist wins.
+    let declared = |name: &&String| openapi.security_schemes.contains_key(*name);
     let kinds_of = |requirement: &crate::openapi::SecurityRequirement| -> Option<Vec<(String, CredentialKind)>> {
         requirement
             .keys()
+            .filter(declared)
             .map(|name| Some((name.clone(), credential_kind(openapi.security_schemes.get(name)?)?)))
             .collect()
     };
-    let Some(chosen) = operation.security.iter().find_map(kinds_of) else {
+    let mut complete = operation.security.iter().filter(|requirement| requirement.keys().all(|name| declared(&name)));
+    let Some(chosen) = complete.find_map(kinds_of).or_else(|| operation.security.iter().find_map(kinds_of)) else {
         let names = list(operation.security.iter().flat_map(|requirement| requirement.keys().map(String::as_str)));
         cx.reporter.unsupported(
             pointer,

@@ -11,7 +11,7 @@ use crate::naming::Scope;
 use crate::openapi::{Operation, ParamLocation};
 use crate::plan::{
     CredentialKind, CredentialUse, CriterionPlan, OutputSource, ParameterPlan, ParameterStyle, RustType,
-    StepOutputPlan, StepPlan, ValueRef,
+    StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 use crate::types;
 
@@ -252,7 +252,13 @@ fn parameters(
             complete = false;
             continue;
         }
-        if location == ParameterLocation::Path && value.refs().iter().any(|value| value.is_optional()) {
+        if location == ParameterLocation::Path
+            && let ValuePlan::Ref(ValueRef::Input { optional: true, .. }) = &value
+        {
+            super::lenient::optional_input_in_path(cx.reporter, value_pointer, &parameter.name);
+        } else if location == ParameterLocation::Path
+            && value.refs().iter().any(|value| value.is_optional() && !matches!(value, ValueRef::Input { .. }))
+        {
             cx.reporter.error(
                 value_pointer,
                 format!(
@@ -450,9 +456,8 @@ fn outputs(
                 match types::output_type(openapi, body_schema, &json_pointer, name) {
                     Ok(ty) => (OutputSource::BodyPointer(json_pointer), ty),
                     Err(message) => {
-                        cx.reporter.error(&output_pointer, message);
-                        complete = false;
-                        continue;
+                        let ty = super::lenient::unreadable_output_schema(cx.reporter, &output_pointer, name, &message);
+                        (OutputSource::BodyPointer(json_pointer), ty)
                     }
                 }
             }

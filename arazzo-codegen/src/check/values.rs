@@ -269,6 +269,10 @@ impl Env<'_> {
                         );
                     }
                     match self.request_reference(&expr, pointer, reporter) {
+                        Some(value @ ValueRef::Input { optional: true, .. }) if !json => {
+                            super::lenient::optional_input_embedded(reporter, pointer, &expr.to_string());
+                            pieces.push(TemplatePiece::Value(value));
+                        }
                         Some(value) if value.is_optional() && !json => {
                             reporter.error(
                                 pointer,

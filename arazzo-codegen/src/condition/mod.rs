@@ -25,6 +25,7 @@ use std::fmt;
 
 use crate::expr::Expr;
 
+pub mod jsonpath_comparison;
 mod parser;
 
 pub use parser::parse_condition;

@@ -32,9 +32,10 @@ pub(super) fn holds(check: &CriterionCheck) -> TokenStream {
             let context = operand(context);
             quote!(::arazzo_runtime::condition::regex_match(#pattern, #context).map_err(|error| run.fail(error))?)
         }
-        CriterionCheck::JsonPath { context, path } => {
+        CriterionCheck::JsonPath { context, path, on_context } => {
             let context = operand(context);
-            quote!(::arazzo_runtime::condition::jsonpath_match(#path, #context).map_err(|error| run.fail(error))?)
+            let function = if *on_context { quote!(jsonpath_test) } else { quote!(jsonpath_match) };
+            quote!(::arazzo_runtime::condition::#function(#path, #context).map_err(|error| run.fail(error))?)
         }
     }
 }

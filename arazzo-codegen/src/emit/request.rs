@@ -66,6 +66,11 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         }
     });
     let body = step.body.as_ref().map(body);
+    let requirements = required_inputs(step).into_iter().map(|field| {
+        let name = format!("inputs.{field}");
+        let field = ident(field);
+        quote!(.require(#name, &inputs.#field))
+    });
     let mut secrets: Vec<&ValueRef> = Vec::new();
     for value in step
         .parameters
@@ -109,6 +114,7 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         enter: quote!(run.step(#step_id, #operation);),
         request: quote! {
             ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
+                #(#requirements)*
                 #(#parameters)*
                 #(#credentials)*
                 #body
@@ -118,6 +124,31 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         },
         base_url,
     }
+}
+
+/// The fields of the optional inputs the request cannot do without (a path parameter, a piece of a
+/// string), in order of first use: the request fails before it is sent when one is `None`.
+fn required_inputs(step: &StepPlan) -> Vec<&str> {
+    let mut used: Vec<&ValueRef> = Vec::new();
+    for parameter in &step.parameters {
+        used.extend(match parameter.location {
+            ParameterLocation::Path => parameter.value.refs(),
+            _ => parameter.value.template_refs(),
+        });
+    }
+    // A payload written as JSON text writes an absent value as `null`; other bodies embed it in a string.
+    if let Some(body) = step.body.as_ref().filter(|body| !matches!(body.encoding, BodyEncoding::JsonText { .. })) {
+        used.extend(body.value.template_refs());
+    }
+    let mut fields: Vec<&str> = Vec::new();
+    for value in used {
+        if let ValueRef::Input { field, optional: true, .. } = value
+            && !fields.contains(&field.as_str())
+        {
+            fields.push(field);
+        }
+    }
+    fields
 }
 
 /// What [`request`] gives: `run.step(..);`, the request expression and the base URL.

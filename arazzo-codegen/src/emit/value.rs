@@ -105,7 +105,20 @@ pub(super) fn format_pieces(
 pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
     format_pieces(pieces, |value, _| {
         let place = place(value);
-        if value.ty() == &RustType::Secret { quote!(#place.expose_secret()) } else { place }
+        match (value, value.ty()) {
+            // An optional input here is required by the request (`Request::require`), which fails
+            // before sending when it is `None`: the default never reaches the wire.
+            (ValueRef::Input { optional: true, .. }, RustType::Secret) => {
+                quote!(#place.as_ref().map(::arazzo_runtime::SecretString::expose_secret).unwrap_or_default())
+            }
+            (ValueRef::Input { optional: true, .. }, RustType::String) => quote!(#place.as_deref().unwrap_or_default()),
+            (ValueRef::Input { optional: true, .. }, RustType::I64 | RustType::F64 | RustType::Bool) => {
+                quote!(#place.unwrap_or_default())
+            }
+            (ValueRef::Input { optional: true, .. }, _) => quote!(#place.clone().unwrap_or_default()),
+            (_, RustType::Secret) => quote!(#place.expose_secret()),
+            _ => place,
+        }
     })
 }
 

@@ -26,6 +26,11 @@ impl Ctx<'_> {
         Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message).with_end(end.flatten())
     }
 
+    fn warning(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        let (location, end) = self.loaded.spans.nearest_range(pointer).unzip();
+        Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message).with_end(end.flatten())
+    }
+
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         let (location, end) = self.loaded.spans.nearest_range(pointer).unzip();
         let warning = Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message);
@@ -276,10 +281,14 @@ fn operation(
     for (index, requirement) in security.iter().enumerate() {
         for name in requirement.keys().filter(|name| !shared.schemes.contains_key(*name)) {
             let pointer = child(&format!("{security_pointer}/{index}"), name);
+            // Common in published descriptions, and harmless to the request: the scheme has no
+            // credential field, and headers the step sets itself are still sent.
             let message = format!(
-                "security requirement names `{name}`, which is not a usable scheme in components.securitySchemes"
+                "security requirement names `{name}`, which is not a usable scheme in components.securitySchemes; \
+                 declare it there. Accepted: no credential is generated for `{name}`, and the request is sent with \
+                 the step's own parameters"
             );
-            problems.push(ctx.error(&pointer, message));
+            problems.push(ctx.warning(&pointer, message));
         }
     }
     let own_servers = servers_at(ctx, object.get("servers"), &child(at, "servers"));
@@ -415,14 +424,24 @@ fn responses(
     let mut out = IndexMap::new();
     for (code, response) in codes {
         let at = child(pointer, code);
+        // A response that cannot be read only costs the types of the outputs read from it (they
+        // become JSON): a warning, not a refusal of every step that calls the operation.
         let response = match resolve(ctx.root, response) {
             Ok(Value::Object(response)) => response,
             Ok(_) => {
-                problems.push(ctx.error(&at, "a response must be a mapping"));
+                problems.push(ctx.warning(&at, unreadable_response("it is not a mapping")));
+                out.insert(
+                    code.clone(),
+                    Response { description: None, content: IndexMap::new(), headers: IndexMap::new() },
+                );
                 continue;
             }
             Err(message) => {
-                problems.push(ctx.error(&at, message));
+                problems.push(ctx.warning(&at, unreadable_response(&message)));
+                out.insert(
+                    code.clone(),
+                    Response { description: None, content: IndexMap::new(), headers: IndexMap::new() },
+                );
                 continue;
             }
         };
@@ -435,7 +454,13 @@ fn responses(
                             header.get("schema").cloned().or_else(|| first_content_schema(header.get("content")));
                         headers.insert(name.clone(), schema);
                     }
-                    Err(message) => problems.push(ctx.error(&child(&child(&at, "headers"), name), message)),
+                    Err(message) => problems.push(ctx.warning(
+                        &child(&child(&at, "headers"), name),
+                        format!(
+                            "response header `{name}` cannot be read ({message}); fix the description. Accepted: \
+                             an output read from it is a string, unchecked against the schema"
+                        ),
+                    )),
                 }
             }
         }
@@ -447,6 +472,13 @@ fn responses(
         out.insert(code.clone(), response);
     }
     out
+}
+
+fn unreadable_response(problem: &str) -> String {
+    format!(
+        "this response cannot be read ({problem}); fix the description. Accepted: its status still counts, and \
+         outputs read from its body are `serde_json::Value`s, unchecked against a schema"
+    )
 }
 
 fn requirements(ctx: &Ctx<'_>, value: &Value, pointer: &str) -> Result<Vec<SecurityRequirement>, Diagnostic> {

@@ -1,0 +1,95 @@
+//! Tolerant readings: what published documents write against the letter of Arazzo 1.0.1 or
+//! OpenAPI but with exactly one meaning. Each is accepted with a warning that names the
+//! specification's spelling and says what the generated code does (`--deny-warnings` refuses them);
+//! forms with more than one reading stay located errors that say how to write them.
+
+use super::Reporter;
+use super::workflow::Context;
+use crate::condition::jsonpath_comparison;
+use crate::model;
+use crate::plan::{CriterionCheck, OperandPlan, RustType};
+
+/// A `jsonpath` criterion whose condition is a comparison (`$.ok == true`) rather than an RFC 9535
+/// query: read as that comparison on the context, or refused when it has two readings. `error` is
+/// the RFC 9535 parser's, reported as it is when the condition is no comparison at all.
+pub(super) fn jsonpath_comparison(
+    cx: &mut Context<'_, '_>,
+    criterion: &model::Criterion,
+    pointer: &str,
+    context: OperandPlan,
+    error: String,
+) -> Option<CriterionCheck> {
+    let condition = criterion.condition.trim();
+    let context_text = criterion.context.as_deref().unwrap_or_default();
+    match jsonpath_comparison::read(condition) {
+        None => {
+            cx.reporter.error(pointer, format!("invalid JSONPath (RFC 9535): {error}"));
+            None
+        }
+        Some(Err(refusal)) => {
+            cx.reporter.error(pointer, format!("`{condition}` is not an RFC 9535 JSONPath query: {refusal}"));
+            None
+        }
+        Some(Ok(reading)) => {
+            cx.reporter.warning(
+                pointer,
+                format!(
+                    "`{condition}` is not an RFC 9535 JSONPath query (a comparison belongs in a filter); RFC 9535 \
+                     writes it `{}`. Read as a test of the context `{context_text}`: the criterion holds when the \
+                     comparison holds",
+                    reading.suggestion
+                ),
+            );
+            Some(CriterionCheck::JsonPath { context, path: reading.filter, on_context: true })
+        }
+    }
+}
+
+/// An optional input as a whole path parameter: a request without it has no URL. The generated code
+/// fails the step before sending when it is `None` (see [`optional_input_embedded`] for why).
+pub(super) fn optional_input_in_path(reporter: &mut Reporter<'_>, pointer: &str, parameter: &str) {
+    reporter.warning(
+        pointer,
+        format!(
+            "path parameter `{parameter}` is fed from an optional input; Arazzo 1.0.1 leaves no way to send a \
+             request without it, so list the input in `required`. Accepted: the step fails with \
+             `StepError::InvalidRequest` before anything is sent when the input is `None`"
+        ),
+    );
+}
+
+/// An optional input embedded in a string (`"Bearer {$inputs.token}"`, a path segment): leaving the
+/// value out would send half a string or an empty segment. Making the input required would change
+/// the inputs struct the document declares (and what other steps and calling workflows see), so the
+/// generated code keeps it an `Option` and fails the step before sending when it is `None`.
+pub(super) fn optional_input_embedded(reporter: &mut Reporter<'_>, pointer: &str, expression: &str) {
+    reporter.warning(
+        pointer,
+        format!(
+            "`{expression}` is an optional input embedded in a string, which has no value without it; list the \
+             input in `required`. Accepted: the step fails with `StepError::InvalidRequest` before anything is \
+             sent when the input is `None`"
+        ),
+    );
+}
+
+/// The response schema along an output's pointer cannot be read (a dangling or cyclic `$ref`): the
+/// output is JSON, as where the schema says nothing, rather than the whole document refused over a
+/// schema that only gives the output its Rust type. A name that says secret keeps it a secret.
+pub(super) fn unreadable_output_schema(
+    reporter: &mut Reporter<'_>,
+    pointer: &str,
+    name: &str,
+    problem: &str,
+) -> RustType {
+    let ty = if crate::naming::names_a_secret(name) { RustType::Secret } else { RustType::Json };
+    let rust = if ty == RustType::Secret { "an `arazzo_runtime::SecretString`" } else { "a `serde_json::Value`" };
+    reporter.warning(
+        pointer,
+        format!(
+            "the response schema of output `{name}` cannot be read ({problem}); fix the OpenAPI description. \
+             Accepted: the output is {rust}, unchecked against the schema"
+        ),
+    );
+    ty
+}

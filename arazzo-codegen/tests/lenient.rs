@@ -1,0 +1,46 @@
+//! Tolerant readings (issue 14): idioms published documents write against the letter of Arazzo 1.0.1
+//! or OpenAPI, with one meaning. Each compiles with a warning naming the specification's spelling
+//! (golden text in `tests/diagnostics/lenient.txt`), the generated module is golden
+//! (`tests/golden/lenient.rs`, run end to end by `tests/tests/lenient.rs`), and forms with two
+//! readings are located errors saying how to write them (`tests/diagnostics/lenient-refused.txt`).
+
+// Helpers outside `#[test]` functions fail the test by panicking, as tests do.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use arazzo_codegen::diagnostic::Renderer;
+use arazzo_codegen::{GenerateError, Options, check_file, generate_file};
+
+#[test]
+fn tolerant_readings_generate_with_one_warning_each() {
+    let path = "tests/fixtures/lenient.arazzo.yaml";
+    let options = Options { display_name: Some(path.to_string()), ..Options::default() };
+    let generated = match generate_file(Path::new(path), &options, &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} did not generate:\n{error}"),
+    };
+    expectorate::assert_contents("tests/golden/lenient.rs", &generated.source);
+    expectorate::assert_contents("tests/diagnostics/lenient.txt", &Renderer::new().render_all(&generated.warnings));
+    assert!(generated.warnings.iter().all(|warning| !warning.is_error()));
+    // The comparison runs as a filter on the context itself; optional inputs are required by the request.
+    for expected in [
+        "::arazzo_runtime::condition::jsonpath_test(\n",
+        "\"$[?@.ok == true && @.status == 'ready']\"",
+        ".require(\"inputs.bucket\", &inputs.bucket)",
+        ".require(\"inputs.note\", &inputs.note)",
+    ] {
+        assert!(generated.source.contains(expected), "{expected}");
+    }
+}
+
+#[test]
+fn comparisons_with_two_readings_are_refused_with_the_rfc_9535_spelling() {
+    let path = "tests/diagnostics/lenient-refused.arazzo.yaml";
+    let diagnostics = match check_file(Path::new(path), &Options::default(), &[]) {
+        Ok(_) => panic!("{path} was accepted"),
+        Err(GenerateError::Invalid { diagnostics, .. }) => diagnostics,
+        Err(other) => panic!("{path}: {other}"),
+    };
+    expectorate::assert_contents("tests/diagnostics/lenient-refused.txt", &Renderer::new().render_all(&diagnostics));
+}
