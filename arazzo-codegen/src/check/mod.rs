@@ -383,7 +383,7 @@ fn load_source(
         }
     };
     match OpenApi::from_loaded(&loaded) {
-        Ok(openapi) => Some(openapi),
+        Ok(openapi) => Some(openapi.with_spans(loaded.spans)),
         Err(diagnostics) => {
             let any_error = diagnostics.iter().any(Diagnostic::is_error);
             reporter.diagnostics.extend(diagnostics);
