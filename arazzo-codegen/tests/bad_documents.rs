@@ -268,3 +268,9 @@ fn syntax_errors_point_at_the_character_the_parser_stopped_at() {
 fn problems_in_the_document_and_in_its_openapi_description_are_each_located_in_their_file() {
     assert_rendered("two-files", "tests/diagnostics/two-files.arazzo.yaml");
 }
+
+/// `requried` or `type: intger` would silently change the generated inputs.
+#[test]
+fn misspellings_inside_the_inputs_schema_are_refused_at_the_keyword() {
+    assert_rendered("strict-inputs", "tests/diagnostics/strict-inputs.arazzo.yaml");
+}

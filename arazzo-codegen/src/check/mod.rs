@@ -9,6 +9,7 @@ mod fields;
 mod flow;
 mod inputs;
 mod operation;
+mod schema_vocabulary;
 mod step;
 mod values;
 mod workflow;
@@ -358,6 +359,7 @@ fn plan_document(
 
 fn check_components(components: &model::Components, reporter: &mut Reporter<'_>) {
     reporter.extra(&components.extra, "/components", &[]);
+    schema_vocabulary::check_components(components, reporter);
     for (name, parameter) in &components.parameters {
         reporter.extra(&parameter.extra, &format!("/components/parameters/{}", escape(name)), &[]);
     }
