@@ -5,6 +5,7 @@ mod actions;
 mod body;
 mod call;
 mod criteria;
+mod dataflow;
 mod fields;
 mod flow;
 mod inputs;
