@@ -45,6 +45,30 @@ pub struct Diagnostic {
 struct Detail {
     end: Option<Location>,
     help: Vec<String>,
+    related: Vec<Related>,
+}
+
+/// Another place a [`Diagnostic`] concerns, possibly in another file: where a value comes from when
+/// the diagnostic is where it goes (an input's declaration, the OpenAPI schema it must fit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// What is there, e.g. "the input is declared here".
+    pub message: String,
+    pub file: PathBuf,
+    /// `None` when the place could not be located.
+    pub location: Option<Location>,
+    /// Where the text there ends (exclusive), when known.
+    pub end: Option<Location>,
+}
+
+impl Related {
+    /// `file:line:column`, or the file alone when the place is not located.
+    pub fn position(&self) -> String {
+        match self.location {
+            Some(Location { line, column }) => format!("{}:{line}:{column}", self.file.display()),
+            None => self.file.display().to_string(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -87,6 +111,17 @@ impl Diagnostic {
         self
     }
 
+    /// Adds another place the problem concerns, shown as a `note:` with its own source line.
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.detail.get_or_insert_default().related.push(related);
+        self
+    }
+
+    /// The other places the problem concerns (see [`Related`]).
+    pub fn related(&self) -> &[Related] {
+        self.detail.as_ref().map_or(&[], |detail| &detail.related)
+    }
+
     /// Where the offending text ends (exclusive), when known: the end of the value, or of the
     /// expression inside a longer string. May be on a later line than `location`.
     pub fn end(&self) -> Option<Location> {
@@ -103,12 +138,16 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The message with its hints, as one line: `message; hint; hint`.
+    /// The message with its hints and related places, as one line: `message; hint; note: what is
+    /// there (file:line:column)`.
     pub fn message_with_help(&self) -> String {
         let mut text = self.message.clone();
         for help in self.help() {
             text.push_str("; ");
             text.push_str(help);
+        }
+        for related in self.related() {
+            text.push_str(&format!("; note: {} ({})", related.message, related.position()));
         }
         text
     }

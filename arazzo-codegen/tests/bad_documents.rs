@@ -296,3 +296,40 @@ fn a_wrong_type_does_not_hide_the_other_mistakes() {
         ]
     );
 }
+
+/// A value that does not fit the schema it goes into (a string input for an integer property, a
+/// literal outside an `enum`, an object payload without a required property, a list in a path
+/// parameter) is refused where it is written, with notes where it comes from (the input's
+/// declaration, the step output) and at the schema it does not fit.
+#[test]
+fn values_that_do_not_fit_the_operations_schemas_name_both_places() {
+    assert_rendered("strict-types", "tests/diagnostics/strict-types.arazzo.yaml");
+}
+
+/// `$response.body#/...` that no response schema of the step's success can reach: an error where
+/// the schema is closed (`additionalProperties: false`, a string, an array read by name), a warning
+/// with the closest property otherwise; the response of the expected status is the one that
+/// counts (`404` below). A jsonpath filter on an object root can never match: a warning that says
+/// how to test the root's field.
+#[test]
+fn response_pointers_and_filters_no_response_can_satisfy_are_reported() {
+    assert_rendered("strict-pointers", "tests/diagnostics/strict-pointers.arazzo.yaml");
+}
+
+/// `requried` or `type: intger` would silently change the generated inputs.
+#[test]
+fn misspellings_inside_the_inputs_schema_are_refused_at_the_keyword() {
+    assert_rendered("strict-inputs", "tests/diagnostics/strict-inputs.arazzo.yaml");
+}
+
+/// What is legitimately compatible passes without a word: an integer into a number or a string, a
+/// schema without `type`, `format`s, `null`, a `oneOf` branch that fits, a scalar where a list is
+/// expected, a `readOnly` required property left out, pointers through `allOf`, `$ref`s and array
+/// items, filters over arrays, JSON Schema keywords of every draft OpenAPI uses and extensions.
+#[test]
+fn compatible_values_and_reachable_pointers_are_accepted_silently() {
+    let path = Path::new("tests/diagnostics/strict-valid.arazzo.yaml");
+    let checked = check_file(path, &Options::default(), &[]).unwrap_or_else(|error| panic!("{error}"));
+    let warnings: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, Vec::<String>::new());
+}

@@ -48,8 +48,13 @@ const ARAZZO_FIELDS: &[&str] = &[
 /// of up to four characters; case counts as an edit), and closer than to any other; `None` when
 /// nothing is that close.
 pub(crate) fn closest(key: &str) -> Option<&'static str> {
+    closest_in(key, ARAZZO_FIELDS)
+}
+
+/// [`closest`] among `candidates` (JSON Schema keywords, property names).
+pub(crate) fn closest_in<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let limit = if key.chars().count() <= 4 { 1 } else { 2 };
-    let mut scored: Vec<(usize, &str)> = ARAZZO_FIELDS
+    let mut scored: Vec<(usize, &str)> = candidates
         .iter()
         .map(|field| (strsim::levenshtein(key, field), *field))
         .filter(|(distance, _)| *distance <= limit)

@@ -31,6 +31,7 @@ pub(crate) fn fields(
     prefix: &str,
 ) -> (Option<Vec<FieldPlan>>, Vec<StructPlan>) {
     let Some(schema) = schema else { return (Some(Vec::new()), Vec::new()) };
+    super::schema_vocabulary::check_inputs(schema, pointer, reporter);
     let schema = match resolve(document, schema) {
         Ok(schema) => schema,
         Err(message) => {

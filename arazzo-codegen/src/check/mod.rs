@@ -5,11 +5,13 @@ mod actions;
 mod body;
 mod call;
 mod criteria;
+mod dataflow;
 mod fields;
 mod flow;
 mod inputs;
 mod lenient;
 mod operation;
+mod schema_vocabulary;
 mod step;
 mod typed;
 mod values;
@@ -362,6 +364,7 @@ fn plan_document(
 
 fn check_components(components: &model::Components, reporter: &mut Reporter<'_>) {
     reporter.extra(&components.extra, "/components", &[]);
+    schema_vocabulary::check_components(components, reporter);
     for (name, parameter) in &components.parameters {
         reporter.extra(&parameter.extra, &format!("/components/parameters/{}", escape(name)), &[]);
     }
@@ -387,7 +390,7 @@ fn load_source(
         }
     };
     match OpenApi::from_loaded(&loaded) {
-        Ok(openapi) => Some(openapi),
+        Ok(openapi) => Some(openapi.with_spans(loaded.spans)),
         Err(diagnostics) => {
             let any_error = diagnostics.iter().any(Diagnostic::is_error);
             reporter.diagnostics.extend(diagnostics);

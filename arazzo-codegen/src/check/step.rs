@@ -39,14 +39,30 @@ pub(crate) fn plan<'d>(
         return None;
     }
 
+    let sources = cx.sources;
+    let request = super::dataflow::Request {
+        openapi: &sources[source].openapi,
+        operation,
+        document: cx.document,
+        workflow,
+        workflow_pointer,
+        env,
+    };
     let parameters = applied_parameters(cx, (workflow, workflow_pointer), step, pointer)
-        .and_then(|applied| parameters(cx, &applied, operation, pointer, env));
+        .and_then(|applied| parameters(cx, &applied, &request, pointer));
     let body = super::body::request_body(cx, step, operation, pointer, env);
+    if let Some(Some(body)) = &body {
+        super::dataflow::body(cx, &request, body, &format!("{pointer}/requestBody/payload"));
+    }
     let criteria = super::criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
     let server_url = server_url(cx, step, pointer, env);
     let bound = bound_credentials(cx, step, pointer, env);
     let actions = super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
     let (parameters, body, criteria, server_url, bound) = (parameters?, body?, criteria?, server_url?, bound?);
+    let criteria_pointer = format!("{pointer}/successCriteria");
+    let written = (step.success_criteria.as_slice(), criteria_pointer.as_str());
+    super::dataflow::response_pointer::check_criteria(cx.reporter, request.openapi, operation, &criteria, written);
+    super::dataflow::jsonpath_context::check(cx.reporter, request.openapi, operation, &criteria, written);
     let credentials = match bound {
         Some(bound) => bound,
         None => operation::credentials(cx, source, operation, &parameters, pointer),
@@ -173,10 +189,10 @@ fn resolve_parameters(
 fn parameters(
     cx: &mut Context<'_, '_>,
     applied: &[Applied],
-    operation: &Operation,
+    request: &super::dataflow::Request<'_>,
     pointer: &str,
-    env: &Env<'_>,
 ) -> Option<Vec<ParameterPlan>> {
+    let (operation, env) = (request.operation, request.env);
     let mut planned: Vec<ParameterPlan> = Vec::new();
     let mut complete = true;
     for Applied { parameter, pointer: parameter_pointer, value_pointer } in applied {
@@ -277,6 +293,9 @@ fn parameters(
                 continue;
             }
         };
+        if let Some(declared) = declared {
+            super::dataflow::parameter(cx, request, declared, &value, value_pointer);
+        }
         planned.push(ParameterPlan { name: parameter.name.clone(), location, value, style });
     }
     for declared in operation.parameters.iter().filter(|declared| declared.location == ParamLocation::Path) {
@@ -442,6 +461,7 @@ fn outputs(
         .find(|source| source.openapi.operations.iter().any(|candidate| std::ptr::eq(candidate, operation)))?
         .openapi;
     let body_schema = success_body_schema(operation, criteria);
+    let candidates = super::dataflow::response_pointer::success_schemas(operation, criteria).unwrap_or_default();
     let mut planned = Vec::new();
     let mut complete = true;
     for (name, text) in &step.outputs {
@@ -453,6 +473,15 @@ fn outputs(
         let (source, ty) = match parsed {
             Expr::Response(ExprSource::Body(json_pointer)) => {
                 let json_pointer = json_pointer.unwrap_or_default();
+                let written = (output_pointer.as_str(), text.as_str());
+                super::dataflow::response_pointer::check(
+                    cx.reporter,
+                    openapi,
+                    operation,
+                    &candidates,
+                    &json_pointer,
+                    written,
+                );
                 match types::output_type(openapi, body_schema, &json_pointer, name) {
                     Ok(ty) => (OutputSource::BodyPointer(json_pointer), ty),
                     Err(message) => {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use annotate_snippets::{AnnotationKind, Element, Level, Origin, Snippet, normalize_untrusted_str};
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Snippet, normalize_untrusted_str};
 use serde_json::{Value, json};
 
 use super::{Diagnostic, Location, Severity};
@@ -92,11 +92,23 @@ impl Renderer {
     /// plain text of [`render`](Self::render).
     pub fn json(&mut self, diagnostic: &Diagnostic) -> Value {
         let rendered = self.render_with(diagnostic, false);
-        let (start, end) = match self.underline(diagnostic) {
-            Some(underline) => (Some(underline.start), Some(underline.end)),
-            None => (diagnostic.location, diagnostic.end().or(diagnostic.location)),
-        };
-        json!({
+        let (start, end) = self.span(&diagnostic.file, diagnostic.location, diagnostic.end());
+        let related: Vec<Value> = diagnostic
+            .related()
+            .iter()
+            .map(|related| {
+                let (start, end) = self.span(&related.file, related.location, related.end);
+                json!({
+                    "message": related.message,
+                    "file": related.file.to_string_lossy(),
+                    "line": start.map(|at| at.line),
+                    "column": start.map(|at| at.column),
+                    "end_line": end.map(|at| at.line),
+                    "end_column": end.map(|at| at.column),
+                })
+            })
+            .collect();
+        let mut object = json!({
             "level": diagnostic.severity.to_string(),
             "message": diagnostic.message,
             "help": diagnostic.help(),
@@ -107,7 +119,27 @@ impl Renderer {
             "end_column": end.map(|at| at.column),
             "json_path": diagnostic.json_path,
             "rendered": rendered,
-        })
+        });
+        // Only diagnostics that concern a second place have the field, so that the lines of all the
+        // others stay as they were.
+        if !related.is_empty() {
+            object["related"] = Value::Array(related);
+        }
+        object
+    }
+
+    /// Start and end of what is underlined at `location` of `file` (the end on the same line).
+    fn span(
+        &mut self,
+        file: &Path,
+        location: Option<Location>,
+        end: Option<Location>,
+    ) -> (Option<Location>, Option<Location>) {
+        self.source(file);
+        match self.underline(file, location, end) {
+            Some(underline) => (Some(underline.start), Some(underline.end)),
+            None => (location, end.or(location)),
+        }
     }
 
     fn render_with(&mut self, diagnostic: &Diagnostic, styled: bool) -> String {
@@ -115,20 +147,12 @@ impl Renderer {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = diagnostic.file.display().to_string();
-        let underline = self.underline(diagnostic);
-        let mut elements: Vec<Element<'_>> = Vec::new();
-        match (&underline, diagnostic.location) {
-            (Some(underline), _) => elements.push(
-                Snippet::source(underline.line_text)
-                    .line_start(underline.line)
-                    .path(path)
-                    .annotation(AnnotationKind::Primary.span(underline.range.clone()))
-                    .into(),
-            ),
-            (None, Some(at)) => elements.push(Origin::path(path).line(at.line).char_column(at.column).into()),
-            (None, None) => elements.push(Origin::path(path).into()),
+        // Every file shown is read first: the snippets borrow their text.
+        self.source(&diagnostic.file);
+        for related in diagnostic.related() {
+            self.source(&related.file);
         }
+        let mut elements: Vec<Element<'_>> = vec![self.place(&diagnostic.file, diagnostic.location, diagnostic.end())];
         // Messages quote the document: control characters must not reach the terminal.
         for help in diagnostic.help() {
             elements.push(Level::HELP.message(normalize_untrusted_str(help)).into());
@@ -137,19 +161,40 @@ impl Renderer {
             let note = format!("at {}", normalize_untrusted_str(&diagnostic.json_path));
             elements.push(Level::NOTE.message(note).into());
         }
-        let report = [level.primary_title(diagnostic.message.as_str()).elements(elements)];
+        let mut report = vec![level.primary_title(diagnostic.message.as_str()).elements(elements)];
+        // Related places come after, each as rustc shows a note with a span of its own.
+        for related in diagnostic.related() {
+            let title = Level::NOTE.secondary_title(normalize_untrusted_str(&related.message));
+            report.push(Group::with_title(title).element(self.place(&related.file, related.location, related.end)));
+        }
         snippets(styled).render(&report)
     }
 
-    fn source(&mut self, path: &Path) -> Option<&str> {
-        self.sources.entry(path.to_path_buf()).or_insert_with(|| std::fs::read_to_string(path).ok()).as_deref()
+    /// The source line of `location` in `file` with the span underlined, or `--> file:line:column`
+    /// when the line cannot be shown.
+    fn place(&self, file: &Path, location: Option<Location>, end: Option<Location>) -> Element<'_> {
+        let path = file.display().to_string();
+        match (self.underline(file, location, end), location) {
+            (Some(underline), _) => Snippet::source(underline.line_text)
+                .line_start(underline.line)
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(underline.range.clone()))
+                .into(),
+            (None, Some(at)) => Origin::path(path).line(at.line).char_column(at.column).into(),
+            (None, None) => Origin::path(path).into(),
+        }
+    }
+
+    /// Reads `path` once; [`underline`](Self::underline) only looks at what was read.
+    fn source(&mut self, path: &Path) {
+        self.sources.entry(path.to_path_buf()).or_insert_with(|| std::fs::read_to_string(path).ok());
     }
 
     /// What to underline: the span on its first line (a value written over several lines is
     /// underlined on its first line only); one character when the end is unknown.
-    fn underline(&mut self, diagnostic: &Diagnostic) -> Option<Underline<'_>> {
-        let start = diagnostic.location?;
-        let source = self.source(&diagnostic.file)?;
+    fn underline(&self, file: &Path, location: Option<Location>, end: Option<Location>) -> Option<Underline<'_>> {
+        let start = location?;
+        let source = self.sources.get(file)?.as_deref()?;
         let line_text = source.split('\n').nth(start.line.checked_sub(1)?)?;
         let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
         let line_text =
@@ -164,7 +209,7 @@ impl Renderer {
         };
         // A column past the end of the line means the file is not the one that was checked.
         let from = byte_of(start.column)?;
-        let to = match diagnostic.end() {
+        let to = match end {
             Some(end) if end.line == start.line && end.column > start.column => {
                 byte_of(end.column).unwrap_or(line_text.len())
             }

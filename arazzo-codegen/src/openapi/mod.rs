@@ -25,7 +25,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::load::Loaded;
+use crate::load::{Loaded, Spans};
 
 pub use schema::split_pointer;
 
@@ -50,6 +50,8 @@ pub struct OpenApi {
     by_id: HashMap<String, usize>,
     by_pointer: HashMap<String, usize>,
     root: Value,
+    /// Where each node is written, when the caller kept them (see [`OpenApi::with_spans`]).
+    spans: Spans,
 }
 
 /// One operation: a method on a path.
@@ -161,6 +163,9 @@ pub struct Parameter {
     pub required: bool,
     /// `schema`, or the schema of the first `content` entry; unresolved.
     pub schema: Option<Value>,
+    /// The JSON pointer where `schema` is written (inside the referenced object for a `$ref`
+    /// parameter), to locate it in diagnostics.
+    pub schema_pointer: String,
     pub style: Option<String>,
     pub explode: Option<bool>,
     pub description: Option<String>,
@@ -204,6 +209,8 @@ impl fmt::Display for ParamLocation {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
+    /// The JSON pointer of the request body object (the referenced one for a `$ref`).
+    pub pointer: String,
     pub required: bool,
     /// Media type -> schema (unresolved; `None` when the media type has no schema).
     pub content: IndexMap<String, Option<Value>>,
@@ -211,6 +218,8 @@ pub struct RequestBody {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
+    /// The JSON pointer of the response object (the referenced one for a `$ref`).
+    pub pointer: String,
     pub description: Option<String>,
     /// Media type -> schema (unresolved).
     pub content: IndexMap<String, Option<Value>>,
@@ -294,6 +303,25 @@ impl OpenApi {
     /// The `description` of the security scheme `name`, if it has one.
     pub fn security_scheme_description(&self, name: &str) -> Option<&str> {
         self.security_scheme_descriptions.get(name).map(String::as_str)
+    }
+
+    /// Keeps where each node of the description is written, so that diagnostics about its schemas
+    /// can show them (the spans of the [`Loaded`] it was indexed from, moved rather than copied).
+    pub fn with_spans(mut self, spans: Spans) -> Self {
+        self.spans = spans;
+        self
+    }
+
+    /// Start and end of the node at `pointer` (or of its nearest located ancestor), when spans were
+    /// kept.
+    pub fn locate(&self, pointer: &str) -> (Option<Location>, Option<Location>) {
+        self.spans.nearest_range(pointer).map_or((None, None), |(start, end)| (Some(start), end))
+    }
+
+    /// [`resolve`](Self::resolve), also giving the JSON pointer of the value reached, given the one
+    /// of `value`.
+    pub fn resolve_at<'a>(&'a self, value: &'a Value, pointer: &str) -> Result<(&'a Value, String), String> {
+        schema::resolve_at(&self.root, value, pointer)
     }
 
     /// The whole document, as loaded.

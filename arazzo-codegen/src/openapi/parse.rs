@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::schema::resolve;
+use super::schema::{resolve, resolve_at};
 use super::{
     Method, OpenApi, Operation, ParamLocation, Parameter, RequestBody, Response, SecurityRequirement, SecurityScheme,
     Server, ServerVariable,
@@ -125,6 +125,7 @@ pub(super) fn build(loaded: &Loaded) -> Result<OpenApi, Vec<Diagnostic>> {
         by_id,
         by_pointer,
         root: loaded.value.clone(),
+        spans: Default::default(),
     })
 }
 
@@ -348,7 +349,7 @@ fn parameters(ctx: &Ctx<'_>, list: &Value, pointer: &str, problems: &mut Vec<Dia
     let mut out: Vec<Parameter> = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let at = format!("{pointer}/{index}");
-        match parameter(ctx, item) {
+        match parameter(ctx, item, &at) {
             Ok(parameter) => {
                 if !out.iter().any(|p| parameter_key(p) == parameter_key(&parameter)) {
                     out.push(parameter);
@@ -360,8 +361,8 @@ fn parameters(ctx: &Ctx<'_>, list: &Value, pointer: &str, problems: &mut Vec<Dia
     out
 }
 
-fn parameter(ctx: &Ctx<'_>, item: &Value) -> Result<Parameter, String> {
-    let resolved = resolve(ctx.root, item)?;
+fn parameter(ctx: &Ctx<'_>, item: &Value, pointer: &str) -> Result<Parameter, String> {
+    let (resolved, pointer) = resolve_at(ctx.root, item, pointer)?;
     let object = resolved.as_object().ok_or("a parameter must be a mapping")?;
     let name = string_field(object, "name").ok_or("parameter without a `name`")?;
     let location_text = string_field(object, "in").ok_or_else(|| format!("parameter `{name}` has no `in`"))?;
@@ -370,11 +371,16 @@ fn parameter(ctx: &Ctx<'_>, item: &Value) -> Result<Parameter, String> {
     })?;
     let required = location == ParamLocation::Path || object.get("required").and_then(Value::as_bool).unwrap_or(false);
     let schema = object.get("schema").cloned().or_else(|| first_content_schema(object.get("content")));
+    let schema_pointer = match object.get("content").and_then(Value::as_object).and_then(|media| media.keys().next()) {
+        Some(media) if !object.contains_key("schema") => child(&child(&child(&pointer, "content"), media), "schema"),
+        _ => child(&pointer, "schema"),
+    };
     Ok(Parameter {
         name,
         location,
         required,
         schema,
+        schema_pointer,
         style: string_field(object, "style"),
         explode: object.get("explode").and_then(Value::as_bool),
         description: string_field(object, "description"),
@@ -394,8 +400,8 @@ fn content(value: Option<&Value>) -> IndexMap<String, Option<Value>> {
 }
 
 fn request_body(ctx: &Ctx<'_>, value: &Value, pointer: &str, problems: &mut Vec<Diagnostic>) -> Option<RequestBody> {
-    let body = match resolve(ctx.root, value) {
-        Ok(Value::Object(body)) => body,
+    let (body, pointer) = match resolve_at(ctx.root, value, pointer) {
+        Ok((Value::Object(body), at)) => (body, at),
         Ok(_) => {
             problems.push(ctx.error(pointer, "`requestBody` must be a mapping"));
             return None;
@@ -406,6 +412,7 @@ fn request_body(ctx: &Ctx<'_>, value: &Value, pointer: &str, problems: &mut Vec<
         }
     };
     Some(RequestBody {
+        pointer,
         required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
         content: content(body.get("content")),
     })
@@ -426,13 +433,18 @@ fn responses(
         let at = child(pointer, code);
         // A response that cannot be read only costs the types of the outputs read from it (they
         // become JSON): a warning, not a refusal of every step that calls the operation.
-        let response = match resolve(ctx.root, response) {
-            Ok(Value::Object(response)) => response,
+        let (response, response_pointer) = match resolve_at(ctx.root, response, &at) {
+            Ok((Value::Object(response), response_pointer)) => (response, response_pointer),
             Ok(_) => {
                 problems.push(ctx.warning(&at, unreadable_response("it is not a mapping")));
                 out.insert(
                     code.clone(),
-                    Response { description: None, content: IndexMap::new(), headers: IndexMap::new() },
+                    Response {
+                        pointer: at.clone(),
+                        description: None,
+                        content: IndexMap::new(),
+                        headers: IndexMap::new(),
+                    },
                 );
                 continue;
             }
@@ -440,7 +452,12 @@ fn responses(
                 problems.push(ctx.warning(&at, unreadable_response(&message)));
                 out.insert(
                     code.clone(),
-                    Response { description: None, content: IndexMap::new(), headers: IndexMap::new() },
+                    Response {
+                        pointer: at.clone(),
+                        description: None,
+                        content: IndexMap::new(),
+                        headers: IndexMap::new(),
+                    },
                 );
                 continue;
             }
@@ -465,6 +482,7 @@ fn responses(
             }
         }
         let response = Response {
+            pointer: response_pointer,
             description: string_field(response, "description"),
             content: content(response.get("content")),
             headers,

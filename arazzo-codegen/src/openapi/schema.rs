@@ -40,6 +40,24 @@ pub(super) fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> Result<&'a V
     }
 }
 
+/// [`resolve`], also giving the JSON pointer of the value reached: `pointer` (where `value` is
+/// written) when it is no reference, else the target of the last reference followed.
+pub(super) fn resolve_at<'a>(root: &'a Value, value: &'a Value, pointer: &str) -> Result<(&'a Value, String), String> {
+    let resolved = resolve(root, value)?;
+    if std::ptr::eq(resolved, value) {
+        return Ok((resolved, pointer.to_string()));
+    }
+    // The chain resolved: its last reference names where the value is.
+    let mut current = value;
+    let mut at = pointer.to_string();
+    while let Some(reference) = current.get("$ref").and_then(Value::as_str) {
+        let fragment = reference.trim_start_matches('#');
+        at = if fragment.contains('%') { percent_decode(fragment) } else { fragment.to_string() };
+        current = target(root, reference)?;
+    }
+    Ok((resolved, at))
+}
+
 /// The value a local reference (`#/components/schemas/A`) points at.
 pub(super) fn target<'a>(root: &'a Value, reference: &str) -> Result<&'a Value, String> {
     let Some(fragment) = reference.strip_prefix('#') else {

@@ -133,7 +133,7 @@ pub mod action_shapes {
         pub pets: Pets,
     }
     /// Settings for the source description `pets` (Pets), described by `./pets.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Pets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -159,6 +159,14 @@ pub mod action_shapes {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Pets {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Pets")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .field("bearer", &self.bearer)
+                .finish()
         }
     }
     /// Inputs of the workflow `failure-goto-to-nested`.

@@ -40,7 +40,7 @@ pub mod lenient {
         pub buckets: Buckets,
     }
     /// Settings for the source description `buckets` (Buckets (tolerant readings)), described by `./lenient.openapi.yaml`.
-    #[derive(Clone, Debug)]
+    #[derive(Clone)]
     pub struct Buckets {
         /// Base URL the operation paths are appended to.
         pub base_url: ::std::string::String,
@@ -61,6 +61,13 @@ pub mod lenient {
         ) -> Self {
             self.base_url = base_url.into();
             self
+        }
+    }
+    impl ::core::fmt::Debug for Buckets {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.debug_struct("Buckets")
+                .field("base_url", &::arazzo_runtime::DebugUrl(&self.base_url))
+                .finish()
         }
     }
     impl ::core::default::Default for Buckets {
