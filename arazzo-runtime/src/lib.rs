@@ -131,6 +131,7 @@ pub mod condition;
 mod dry_run;
 mod encode;
 mod error;
+mod excerpt;
 mod history;
 pub mod json;
 mod multipart;

@@ -10,14 +10,13 @@ use serde_json::Value;
 
 use crate::body_pointer;
 use crate::error::StepError;
+use crate::excerpt;
 use crate::request::Method;
 use crate::secret::SecretString;
 use crate::sent::SentRequest;
 
 /// Longest body excerpt put in an error message, in characters.
 pub const EXCERPT_CHARS: usize = 200;
-
-const REDACTED: &str = "[REDACTED]";
 
 /// A complete HTTP response (the body is read before the step goes on).
 ///
@@ -253,54 +252,17 @@ impl Response {
     /// Every secret the request carried is replaced by `[REDACTED]`, and so is every string
     /// under a JSON field whose name says it is a secret (`key`, `api_key_token`, `password`,
     /// ...): a response that failed a criterion may still carry a freshly created key. Control
-    /// characters become spaces so that an excerpt cannot forge log lines.
+    /// characters become spaces so that an excerpt cannot forge log lines. Only the first 64 KiB of
+    /// the body are read: the excerpt of a longer one ends with `...`.
     pub fn body_excerpt(&self) -> String {
         self.body_excerpt_hiding(&[])
     }
 
     /// [`Response::body_excerpt`], also scrubbed of `more` (the secrets of a run's earlier steps).
+    /// Reads a bounded prefix of the body and builds no document (see `excerpt.rs`).
     pub(crate) fn body_excerpt_hiding(&self, more: &[SecretString]) -> String {
-        let mut text = match self.json() {
-            Ok(value) => {
-                let mut value = value.clone();
-                redact_secret_fields(&mut value);
-                for pointer in self.secret_pointers {
-                    if let Some(secret) = value.pointer_mut(pointer) {
-                        redact_strings(secret);
-                    }
-                }
-                value.to_string()
-            }
-            Err(_) if self.body.trim_ascii().is_empty() => String::new(),
-            // The step reads secrets from this body, which cannot be searched for them.
-            Err(_) if !self.secret_pointers.is_empty() => return format!("{REDACTED} (not JSON)"),
-            Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
-        };
-        let mut secrets: Vec<&str> = self
-            .secrets
-            .iter()
-            .chain(more)
-            .map(SecretString::expose_secret)
-            .filter(|secret| !secret.is_empty())
-            .collect();
-        // Longest first, so a secret containing another is replaced whole.
-        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-        for secret in secrets {
-            text = text.replace(secret, REDACTED);
-            // The same secret as it appears inside a JSON string (quotes, backslashes escaped).
-            let escaped = Value::from(secret).to_string();
-            let escaped = &escaped[1..escaped.len() - 1];
-            if escaped != secret {
-                text = text.replace(escaped, REDACTED);
-            }
-        }
-        let mut excerpt: String =
-            text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(EXCERPT_CHARS + 1).collect();
-        if excerpt.chars().count() > EXCERPT_CHARS {
-            excerpt = excerpt.chars().take(EXCERPT_CHARS - 3).collect();
-            excerpt.push_str("...");
-        }
-        excerpt
+        let secrets: Vec<&str> = self.secrets.iter().chain(more).map(SecretString::expose_secret).collect();
+        excerpt::excerpt(&self.body, self.secret_pointers, &secrets)
     }
 }
 
@@ -310,16 +272,6 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("body_len", &self.body.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// Every string in `value`, as secrets.
-pub(crate) fn collect_strings(value: &Value, into: &mut Vec<SecretString>) {
-    match value {
-        Value::String(text) => into.push(SecretString::from(text.as_str())),
-        Value::Array(items) => items.iter().for_each(|item| collect_strings(item, into)),
-        Value::Object(fields) => fields.values().for_each(|field| collect_strings(field, into)),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
@@ -342,44 +294,6 @@ fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
-    }
-}
-
-/// Whether a field name says its value is a credential: it ends in key, token, secret,
-/// password, credential(s), authorization or cookie once case and separators are ignored
-/// (`api_key_token`, `consumerKey`; not `api_key_id` or `keyName`).
-fn is_secret_field(name: &str) -> bool {
-    let normalized: String = name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    let stem = normalized.strip_suffix('s').unwrap_or(&normalized);
-    ["key", "token", "secret", "password", "passwd", "credential", "authorization", "cookie"]
-        .iter()
-        .any(|suffix| stem.ends_with(suffix))
-}
-
-fn redact_secret_fields(value: &mut Value) {
-    match value {
-        Value::Object(fields) => {
-            for (name, field) in fields.iter_mut() {
-                if is_secret_field(name) {
-                    redact_strings(field);
-                } else {
-                    redact_secret_fields(field);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_secret_fields),
-        _ => {}
-    }
-}
-
-/// Redacts the strings of a secret-named field; objects inside (e.g. the items of `api_keys`)
-/// are judged by their own field names.
-fn redact_strings(value: &mut Value) {
-    match value {
-        Value::String(text) => *text = REDACTED.to_owned(),
-        Value::Array(items) => items.iter_mut().for_each(redact_strings),
-        Value::Object(_) => redact_secret_fields(value),
-        _ => {}
     }
 }
 
