@@ -8,6 +8,7 @@
 #   scripts/bench.sh gen       # generation: in process (criterion), whole process (hyperfine, peak RSS)
 #   scripts/bench.sh build     # build cost of generated code (incremental cargo build) and size per step
 #   scripts/bench.sh profile   # hot spots (perf, callgrind): generating workflows, running one workflow
+#   scripts/bench.sh memory    # peak RSS of a run whose step gets a 30 MB body (error and success paths)
 #   scripts/bench.sh all       # everything above, in that order
 #
 # Needs hyperfine, GNU time, perf and valgrind (Debian: apt-get install -y hyperfine time linux-perf valgrind).
@@ -61,6 +62,14 @@ allocs() {
   echo
   build_release
   "$TARGET/release/allocs" 1000
+  echo
+}
+
+memory() {
+  echo "## Memory"
+  echo
+  build_release
+  "$TARGET/release/memory" 3
   echo
 }
 
@@ -283,6 +292,7 @@ case "${1:-}" in
   gen) gen ;;
   build) build ;;
   profile) profile ;;
-  all) machine; exec_bench; allocs; instructions; gen; build; profile ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  memory) memory ;;
+  all) machine; exec_bench; allocs; instructions; gen; build; profile; memory ;;
+  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
 esac

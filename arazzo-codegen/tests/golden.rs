@@ -40,18 +40,18 @@ fn criteria_compile_to_runtime_calls() {
         // `$statusCode == 200` stays a plain comparison.
         "run.check(response.status() == 200, \"$statusCode == 200\", &response)?;",
         // Operands from the body, inputs and step outputs, compared with Arazzo's rules.
-        "::arazzo_runtime::condition::Compare::Eq,\n                response.body_at(\"/pets/0/name\"),\n                \
+        "::arazzo_runtime::condition::Compare::Eq,\n                response.body_part(\"/pets/0/name\").as_deref(),\n                \
          ::arazzo_runtime::json::value(&inputs.name).as_ref(),",
         // `!` of a comparison, `||` inside `&&` only where precedence needs it.
         "&& !::arazzo_runtime::condition::compare(",
         // Navigation after an expression.
-        "::arazzo_runtime::condition::field(\n                                response.body_at(\"\"),\n                                \"pets\",",
+        "::arazzo_runtime::condition::field(\n                                response.body_part(\"\").as_deref(),\n                                \"pets\",",
         "0usize,\n                        ),\n                        \"vaccinated\",",
         // A pointer after an input.
         ".and_then(|value| value.pointer(\"/kind\"))",
         // jsonpath and regex criteria with their context.
         "::arazzo_runtime::condition::jsonpath_match(\n                    \"$.pets[?@.age > 1]\",\n                    \
-         response.body_at(\"\"),",
+         response.body_part(\"\").as_deref(),",
         "::arazzo_runtime::condition::regex_match(\n                    \"^/pets\\\\?page=\\\\d+$\",\n                    \
          response.header_value(\"X-Next\").as_ref(),",
         "run.check(true, \"true\", &response)?;",
@@ -286,9 +286,9 @@ fn the_features_module_uses_what_the_plan_says() {
         "pub const DEFAULT_BASE_URL: &'static str = \"https://eu.pets.example/v2\";",
         // writeOnly and format: password make secrets.
         "pub owner_password: ::core::option::Option<::arazzo_runtime::SecretString>,",
-        // A step's body outputs are read together, in one walk of the body, each as its type; one
-        // that nothing reads is checked without being built (`IgnoredAny`).
-        "let (\n            create_pet_id,\n            create_owner_token,\n            _create_pet,\n        ): (\n            ::std::string::String,\n            ::arazzo_runtime::SecretString,\n            ::arazzo_runtime::serde::de::IgnoredAny,\n        ) = run.outputs(&response, [\"/id\", \"/ownerToken\", \"\"])?;",
+        // A step's body outputs are read together, in one walk of the body, each as its type; a JSON
+        // one that nothing reads is checked to be there without being built.
+        "): (::std::string::String, ::arazzo_runtime::SecretString) = run\n            .outputs(&response, [\"/id\", \"/ownerToken\"])?;\n        run.unread(&response, \"\")?;",
         // A POST that fails after its response arrived keeps what the response holds in the partial
         // outputs; the GET before it does not (its request is sent again on resume).
         "run.step(\"create\", \"createPet\");\n        run.keep_on_failure(|partial, response| {\n            partial.pet_id = response.extract(\"/id\").ok();\n            partial.create_owner_token = response.extract(\"/ownerToken\").ok();\n        });",

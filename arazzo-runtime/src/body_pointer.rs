@@ -69,7 +69,7 @@ pub(crate) fn read<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T>
         return None;
     }
     let mut deserializer = serde_json::Deserializer::from_str(utf8(body)?);
-    let found = At { rest: pointer }.deserialize(&mut deserializer).ok()?;
+    let found = At { rest: pointer, terminal: Build }.deserialize(&mut deserializer).ok()?;
     // Trailing text after the document makes the body invalid JSON, as for a full parse.
     deserializer.end().ok()?;
     T::deserialize(found?).ok()
@@ -373,43 +373,129 @@ fn index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-/// Reads the value at the pointer `rest` below the current value, as a `Value` ([`read`] reads its
-/// type from that).
-struct At<'p> {
-    rest: &'p str,
+/// What the walk does with the value a pointer names: builds it ([`Build`]), or reads it through
+/// and reports its kind ([`Kind`]).
+trait Terminal: Copy {
+    type Found;
+
+    fn read<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Found, D::Error>;
 }
 
-impl<'de> DeserializeSeed<'de> for At<'_> {
-    type Value = Option<Value>;
+/// Builds the value at the pointer as a `Value` ([`read`] reads its type from that).
+#[derive(Clone, Copy)]
+struct Build;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
-        if self.rest.is_empty() {
-            return Value::deserialize(deserializer).map(Some);
-        }
-        let (token, rest) = first_token(self.rest);
-        deserializer.deserialize_any(Step { token, rest })
+impl Terminal for Build {
+    type Found = Value;
+
+    fn read<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Value::deserialize(deserializer)
     }
 }
 
-/// One reference token: the member or item it names, the others skipped.
-struct Step<'p> {
-    token: Cow<'p, str>,
-    rest: &'p str,
+/// Reads the value at the pointer as the full parse reads it, builds nothing, and gives its JSON
+/// kind ([`kind_at`]).
+#[derive(Clone, Copy)]
+struct Kind;
+
+impl Terminal for Kind {
+    type Found = &'static str;
+
+    fn read<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<&'static str, D::Error> {
+        deserializer.deserialize_any(self)
+    }
 }
 
-impl<'de> Visitor<'de> for Step<'_> {
-    type Value = Option<Value>;
+impl<'de> Visitor<'de> for Kind {
+    type Value = &'static str;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<&'static str, A::Error> {
+        Skip.visit_map(map).map(|()| "object")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<&'static str, A::Error> {
+        Skip.visit_seq(seq).map(|()| "array")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<&'static str, E> {
+        Ok("boolean")
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<&'static str, E> {
+        Ok("number")
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<&'static str, E> {
+        Ok("number")
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<&'static str, E> {
+        Ok("number")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<&'static str, E> {
+        Ok("string")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<&'static str, E> {
+        Ok("null")
+    }
+}
+
+/// The JSON kind (`object`, `array`, `string`, `number`, `boolean`, `null`) of the value at
+/// `pointer` of `body`, read without building anything: `Ok(None)` when nothing is there. The
+/// whole body is read as the full parse reads it (from the bytes, after a byte-order mark), so its
+/// errors are the full parse's, at the same place: an output nobody reads costs no memory however
+/// large it is, and fails exactly as reading it would.
+pub(crate) fn kind_at(body: &[u8], pointer: &str) -> Result<Option<&'static str>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json_text(body));
+    let found = At { rest: pointer, terminal: Kind }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(found)
+}
+
+/// Reads the value at the pointer `rest` below the current value with `terminal`.
+struct At<'p, T> {
+    rest: &'p str,
+    terminal: T,
+}
+
+impl<'de, T: Terminal> DeserializeSeed<'de> for At<'_, T> {
+    type Value = Option<T::Found>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        if self.rest.is_empty() {
+            return self.terminal.read(deserializer).map(Some);
+        }
+        let (token, rest) = first_token(self.rest);
+        deserializer.deserialize_any(Step { token, rest, terminal: self.terminal })
+    }
+}
+
+/// One reference token: the member or item it names, the others skipped.
+struct Step<'p, T> {
+    token: Cow<'p, str>,
+    rest: &'p str,
+    terminal: T,
+}
+
+impl<'de, T: Terminal> Visitor<'de> for Step<'_, T> {
+    type Value = Option<T::Found>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut found = None;
         while let Some(key) = map.next_key_seed(Key)? {
             if key == self.token {
                 // A later duplicate replaces an earlier one, as in a parsed document.
-                found = map.next_value_seed(At { rest: self.rest })?;
+                found = map.next_value_seed(At { rest: self.rest, terminal: self.terminal })?;
             } else {
                 map.next_value_seed(Skip)?;
             }
@@ -417,13 +503,13 @@ impl<'de> Visitor<'de> for Step<'_> {
         Ok(found)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let wanted = index(&self.token);
         let mut found = None;
         let mut position = 0;
         loop {
             if Some(position) == wanted {
-                match seq.next_element_seed(At { rest: self.rest })? {
+                match seq.next_element_seed(At { rest: self.rest, terminal: self.terminal })? {
                     Some(value) => found = value,
                     None => break,
                 }
@@ -436,27 +522,27 @@ impl<'de> Visitor<'de> for Step<'_> {
     }
 
     // A pointer that goes on below a scalar names nothing.
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Value>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Value>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Value>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Value>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<Value>, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
 }

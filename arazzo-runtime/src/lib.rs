@@ -132,6 +132,7 @@ mod debug_url;
 mod dry_run;
 mod encode;
 mod error;
+mod excerpt;
 mod history;
 pub mod json;
 mod multipart;

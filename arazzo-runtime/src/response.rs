@@ -1,5 +1,6 @@
 //! A received response: status, headers, body, and typed values read from it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -10,14 +11,13 @@ use serde_json::Value;
 
 use crate::body_pointer;
 use crate::error::StepError;
+use crate::excerpt;
 use crate::request::Method;
 use crate::secret::SecretString;
 use crate::sent::SentRequest;
 
 /// Longest body excerpt put in an error message, in characters.
 pub const EXCERPT_CHARS: usize = 200;
-
-const REDACTED: &str = "[REDACTED]";
 
 /// A complete HTTP response (the body is read before the step goes on).
 ///
@@ -205,6 +205,27 @@ impl Response {
         self.extract_parsed(pointer)
     }
 
+    /// Checks, without building it, that the body has a value at `pointer`, and that it is an
+    /// array when `array`: an output nobody reads, which must still be there, costs no memory
+    /// however large it is. The errors are those [`Response::extract`] would give.
+    pub(crate) fn check_unread(&self, pointer: &str, array: bool) -> Result<(), StepError> {
+        let found = if self.is_parsed() {
+            json_kind(self.pointer(pointer)?)
+        } else if body_pointer::json_text(&self.body).trim_ascii().is_empty() {
+            return Err(empty_body());
+        } else {
+            match body_pointer::kind_at(&self.body, pointer) {
+                Ok(Some(kind)) => kind,
+                Ok(None) => return Err(StepError::MissingValue { pointer: pointer.to_owned() }),
+                Err(error) => return Err(not_json(&self.body, &error)),
+            }
+        };
+        if array && found != "array" {
+            return Err(StepError::WrongType { pointer: pointer.to_owned(), found });
+        }
+        Ok(())
+    }
+
     /// [`Response::extract`] from the parsed document (parsed now if need be): where the value is
     /// missing, mistyped or the body is not JSON, the document says which.
     pub(crate) fn extract_parsed<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, StepError> {
@@ -232,6 +253,18 @@ impl Response {
         if pointer.is_empty() { Some(root) } else { root.pointer(pointer) }
     }
 
+    /// [`Response::body_at`] without parsing the whole body when it was not parsed already: only the
+    /// value at `pointer` is built (the rest is read through, with the same checks), so a criterion
+    /// reading one field of a large body costs that field, not a document. `None` in the same cases.
+    /// Generated criteria read the body through it. The whole body (`""`) is parsed once and kept,
+    /// as [`Response::body_at`] does: criteria that read it whole read it several times.
+    pub fn body_part(&self, pointer: &str) -> Option<Cow<'_, Value>> {
+        if self.is_parsed() || pointer.is_empty() {
+            return self.body_at(pointer).map(Cow::Borrowed);
+        }
+        body_pointer::read::<Value>(&self.body, pointer).map(Cow::Owned)
+    }
+
     /// The first value of header `name` (case-insensitive) as a JSON string, or `None` when the
     /// response lacks it or it is not UTF-8: an operand of a criterion (`$response.header.ETag`).
     pub fn header_value(&self, name: &str) -> Option<Value> {
@@ -253,54 +286,17 @@ impl Response {
     /// Every secret the request carried is replaced by `[REDACTED]`, and so is every string
     /// under a JSON field whose name says it is a secret (`key`, `api_key_token`, `password`,
     /// ...): a response that failed a criterion may still carry a freshly created key. Control
-    /// characters become spaces so that an excerpt cannot forge log lines.
+    /// characters become spaces so that an excerpt cannot forge log lines. Only the first 64 KiB of
+    /// the body are read: the excerpt of a longer one ends with `...`.
     pub fn body_excerpt(&self) -> String {
         self.body_excerpt_hiding(&[])
     }
 
     /// [`Response::body_excerpt`], also scrubbed of `more` (the secrets of a run's earlier steps).
+    /// Reads a bounded prefix of the body and builds no document (see `excerpt.rs`).
     pub(crate) fn body_excerpt_hiding(&self, more: &[SecretString]) -> String {
-        let mut text = match self.json() {
-            Ok(value) => {
-                let mut value = value.clone();
-                redact_secret_fields(&mut value);
-                for pointer in self.secret_pointers {
-                    if let Some(secret) = value.pointer_mut(pointer) {
-                        redact_strings(secret);
-                    }
-                }
-                value.to_string()
-            }
-            Err(_) if self.body.trim_ascii().is_empty() => String::new(),
-            // The step reads secrets from this body, which cannot be searched for them.
-            Err(_) if !self.secret_pointers.is_empty() => return format!("{REDACTED} (not JSON)"),
-            Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
-        };
-        let mut secrets: Vec<&str> = self
-            .secrets
-            .iter()
-            .chain(more)
-            .map(SecretString::expose_secret)
-            .filter(|secret| !secret.is_empty())
-            .collect();
-        // Longest first, so a secret containing another is replaced whole.
-        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-        for secret in secrets {
-            text = text.replace(secret, REDACTED);
-            // The same secret as it appears inside a JSON string (quotes, backslashes escaped).
-            let escaped = Value::from(secret).to_string();
-            let escaped = &escaped[1..escaped.len() - 1];
-            if escaped != secret {
-                text = text.replace(escaped, REDACTED);
-            }
-        }
-        let mut excerpt: String =
-            text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(EXCERPT_CHARS + 1).collect();
-        if excerpt.chars().count() > EXCERPT_CHARS {
-            excerpt = excerpt.chars().take(EXCERPT_CHARS - 3).collect();
-            excerpt.push_str("...");
-        }
-        excerpt
+        let secrets: Vec<&str> = self.secrets.iter().chain(more).map(SecretString::expose_secret).collect();
+        excerpt::excerpt(&self.body, self.secret_pointers, &secrets)
     }
 }
 
@@ -313,36 +309,33 @@ impl fmt::Debug for Response {
     }
 }
 
-/// Every string in `value`, as secrets.
-pub(crate) fn collect_strings(value: &Value, into: &mut Vec<SecretString>) {
-    match value {
-        Value::String(text) => into.push(SecretString::from(text.as_str())),
-        Value::Array(items) => items.iter().for_each(|item| collect_strings(item, into)),
-        Value::Object(fields) => fields.values().for_each(|field| collect_strings(field, into)),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
 /// The body parsed as JSON: the full parse, which every answer of the pointer walk
 /// (`body_pointer`) agrees with. A leading byte-order mark is ignored (RFC 8259 §8.1), as there.
 pub(crate) fn parse_json(body: &[u8]) -> Result<Value, StepError> {
     let text = body_pointer::json_text(body);
     if text.trim_ascii().is_empty() {
-        return Err(StepError::Decode { message: "response body is empty".into() });
+        return Err(empty_body());
     }
-    // Only the position is kept: serde_json's message could quote part of the body.
-    serde_json::from_slice(text).map_err(|error| {
-        // serde_json counts columns in bytes: on the first line, the mark's count too, so that the
-        // position is one in the body as received.
-        let mark = if error.line() == 1 { body.len() - text.len() } else { 0 };
-        StepError::Decode {
-            message: format!(
-                "response body is not valid JSON (error at line {}, column {})",
-                error.line(),
-                error.column() + mark
-            ),
-        }
-    })
+    serde_json::from_slice(text).map_err(|error| not_json(body, &error))
+}
+
+fn empty_body() -> StepError {
+    StepError::Decode { message: "response body is empty".into() }
+}
+
+/// The error of a body that is not JSON, as the full parse of `body` reports it. Only the position
+/// is kept: serde_json's message could quote part of the body.
+fn not_json(body: &[u8], error: &serde_json::Error) -> StepError {
+    // serde_json counts columns in bytes: on the first line, the mark's count too, so that the
+    // position is one in the body as received.
+    let mark = if error.line() == 1 { body.len() - body_pointer::json_text(body).len() } else { 0 };
+    StepError::Decode {
+        message: format!(
+            "response body is not valid JSON (error at line {}, column {})",
+            error.line(),
+            error.column() + mark
+        ),
+    }
 }
 
 /// The JSON type of a value, as named in error messages.
@@ -354,44 +347,6 @@ fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
-    }
-}
-
-/// Whether a field name says its value is a credential: it ends in key, token, secret,
-/// password, credential(s), authorization or cookie once case and separators are ignored
-/// (`api_key_token`, `consumerKey`; not `api_key_id` or `keyName`).
-fn is_secret_field(name: &str) -> bool {
-    let normalized: String = name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    let stem = normalized.strip_suffix('s').unwrap_or(&normalized);
-    ["key", "token", "secret", "password", "passwd", "credential", "authorization", "cookie"]
-        .iter()
-        .any(|suffix| stem.ends_with(suffix))
-}
-
-fn redact_secret_fields(value: &mut Value) {
-    match value {
-        Value::Object(fields) => {
-            for (name, field) in fields.iter_mut() {
-                if is_secret_field(name) {
-                    redact_strings(field);
-                } else {
-                    redact_secret_fields(field);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_secret_fields),
-        _ => {}
-    }
-}
-
-/// Redacts the strings of a secret-named field; objects inside (e.g. the items of `api_keys`)
-/// are judged by their own field names.
-fn redact_strings(value: &mut Value) {
-    match value {
-        Value::String(text) => *text = REDACTED.to_owned(),
-        Value::Array(items) => items.iter_mut().for_each(redact_strings),
-        Value::Object(_) => redact_secret_fields(value),
-        _ => {}
     }
 }
 

@@ -342,6 +342,18 @@ impl<P: Clone> Run<P> {
         O::read(response, &pointers).map_err(|error| self.fail_after_success(error, response))
     }
 
+    /// Checks that the response body has a value at `pointer`, without reading it: for an output
+    /// no later step or workflow output reads, which the step must still produce (a large list
+    /// nobody reads costs no memory). Fails like [`Run::output`] would.
+    pub fn unread(&mut self, response: &Response, pointer: &'static str) -> Result<(), WorkflowError<P>> {
+        response.check_unread(pointer, false).map_err(|error| self.fail_after_success(error, response))
+    }
+
+    /// [`Run::unread`] for an output whose type is a list: the value must be an array.
+    pub fn unread_array(&mut self, response: &Response, pointer: &'static str) -> Result<(), WorkflowError<P>> {
+        response.check_unread(pointer, true).map_err(|error| self.fail_after_success(error, response))
+    }
+
     /// Reads response header `name` as text.
     pub fn header_output(&mut self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
         response.header_text(name).map_err(|error| self.fail_after_success(error, response))

@@ -133,3 +133,37 @@ fn a_response_built_from_parts_counts_as_unsafe() {
     assert!(may_have_taken_effect(&response));
     assert!(!may_have_taken_effect(&Response::from_parts(404, Default::default(), Vec::new())));
 }
+
+#[tokio::test]
+async fn an_output_nobody_reads_is_checked_without_being_read() {
+    let server = DryRun::new();
+    let body = json!({"keys": [{"id": 1}, {"id": 2}], "meta": {"n": 2}});
+    for _ in 0..4 {
+        server.respond(DryRunResponse::json(200, body.clone()));
+    }
+    server.respond(DryRunResponse::status(200).body("\u{feff}{\"keys\": [}"));
+    let client = server.client();
+    let mut run = Run::<Partial>::new("w", &client);
+    run.step("list", "listKeys");
+    macro_rules! next {
+        () => {
+            run.send("http://api.test", Request::new(Method::Get, "/keys")).await.unwrap()
+        };
+    }
+    let response = next!();
+    assert!(run.unread_array(&response, "/keys").is_ok());
+    assert!(run.unread(&response, "/meta").is_ok());
+    let response = next!();
+    let error = run.unread(&response, "/missing").unwrap_err();
+    assert_eq!(error.error(), &StepError::MissingValue { pointer: "/missing".into() });
+    let response = next!();
+    let error = run.unread_array(&response, "/meta").unwrap_err();
+    assert_eq!(error.error(), &StepError::WrongType { pointer: "/meta".into(), found: "object" });
+    let response = next!();
+    let error = run.unread_array(&response, "/keys/0/id").unwrap_err();
+    assert_eq!(error.error(), &StepError::WrongType { pointer: "/keys/0/id".into(), found: "number" });
+    // Not JSON: the full parse's own message, position included (after the byte-order mark).
+    let response = next!();
+    let expected = Response::from_parts(200, Default::default(), "\u{feff}{\"keys\": [}").json().unwrap_err();
+    assert_eq!(run.unread(&response, "/keys").unwrap_err().error(), &expected);
+}

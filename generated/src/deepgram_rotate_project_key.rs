@@ -201,9 +201,7 @@ pub mod deepgram_rotate_project_key {
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let _verify_replacement_api_keys: ::std::vec::Vec<
-            ::arazzo_runtime::serde::de::IgnoredAny,
-        > = run.output(&response, "/api_keys")?;
+        run.unread_array(&response, "/api_keys")?;
         run.step("deleteOldKey", "deleteProjectKey");
         let response = run
             .send(

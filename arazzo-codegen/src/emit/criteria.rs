@@ -119,7 +119,7 @@ fn operand(read: &OperandPlan) -> TokenStream {
         OperandPlan::StatusCode => {
             quote!(::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::from(response.status())))
         }
-        OperandPlan::ResponseBody(pointer) => quote!(response.body_at(#pointer)),
+        OperandPlan::ResponseBody(pointer) => quote!(response.body_part(#pointer).as_deref()),
         OperandPlan::Url => {
             quote!(::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::from(response.request_url())))
         }

@@ -192,7 +192,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let outputs = request::output_reads(step).into_iter().map(|read| match read {
         request::OutputRead::One(output) => {
             let value = request::output_value(output);
-            let ty = request::read_type(output);
+            let ty = rust_type(&output.ty);
             if output.used {
                 let variable = ident(&output.variable);
                 quote!(#variable = ::core::option::Option::Some(#value);)
@@ -201,7 +201,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
             }
         }
         request::OutputRead::Body(outputs) => {
-            let types = outputs.iter().map(|(output, _)| request::read_type(output));
+            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
             let value = request::outputs_value(&outputs);
             let stored =
                 outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
@@ -215,6 +215,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 #(#stored)*
             }
         }
+        request::OutputRead::Unread(output, pointer) => request::unread_check(output, pointer),
     });
     let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(|output| {
         let field = ident(&output.field.field);

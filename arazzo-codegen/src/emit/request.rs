@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::ident;
 use super::value::{self, json, owned, place};
-use super::{ident, rust_type};
 use crate::model::ParameterLocation;
 use crate::plan::{
     ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType,
@@ -247,23 +247,26 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
     }
 }
 
-/// The type an output is read as: its own, but for a body output nothing reads, which is checked
-/// (the value is there, of the right kind) without being built: `serde_json::Value`s become
-/// `IgnoredAny`, so that a large list nobody reads costs no memory.
-pub(super) fn read_type(output: &StepOutputPlan) -> TokenStream {
-    fn unbuilt(ty: &RustType) -> TokenStream {
-        match ty {
-            RustType::Json => quote!(::arazzo_runtime::serde::de::IgnoredAny),
-            RustType::Vec(item) => {
-                let item = unbuilt(item);
-                quote!(::std::vec::Vec<#item>)
-            }
-            other => rust_type(other),
+/// The JSON pointer of a body output nothing reads whose value would be built as JSON (`Value`, or
+/// a list of them): it is checked to be there (and to be an array, for a list) without being
+/// built, so that a large list nobody reads costs no memory. Typed outputs are read as usual: their
+/// type is the check, and they cost no more than the body.
+fn unread_pointer(output: &StepOutputPlan) -> Option<&str> {
+    match (&output.source, &output.ty) {
+        (OutputSource::BodyPointer(pointer), RustType::Json) if !output.used => Some(pointer),
+        (OutputSource::BodyPointer(pointer), RustType::Vec(item)) if !output.used && **item == RustType::Json => {
+            Some(pointer)
         }
+        _ => None,
     }
-    match output.source {
-        OutputSource::BodyPointer(_) if !output.used => unbuilt(&output.ty),
-        _ => rust_type(&output.ty),
+}
+
+/// `run.unread(..)?;` or `run.unread_array(..)?;` for an output [`unread_pointer`] names.
+pub(super) fn unread_check(output: &StepOutputPlan, pointer: &str) -> TokenStream {
+    if matches!(output.ty, RustType::Vec(_)) {
+        quote!(run.unread_array(&response, #pointer)?;)
+    } else {
+        quote!(run.unread(&response, #pointer)?;)
     }
 }
 
@@ -277,27 +280,32 @@ pub(super) enum OutputRead<'a> {
     /// Two to [`MAX_OUTPUTS_READ_AT_ONCE`] outputs of the response body and their JSON pointers, read
     /// in one walk of it ([`outputs_value`]).
     Body(Vec<(&'a StepOutputPlan, &'a str)>),
+    /// A body output nothing reads, checked without being built ([`unread_check`]).
+    Unread(&'a StepOutputPlan, &'a str),
 }
 
 /// The outputs of `step` in the order they are read: its body outputs together (in tuples of at
 /// most [`MAX_OUTPUTS_READ_AT_ONCE`], where the first of each stands) when there are two or more,
 /// the others one by one.
 pub(super) fn output_reads(step: &StepPlan) -> Vec<OutputRead<'_>> {
+    let read_in_walk = |output: &StepOutputPlan| {
+        matches!(output.source, OutputSource::BodyPointer(_)) && unread_pointer(output).is_none()
+    };
     let body: Vec<(&StepOutputPlan, &str)> = step
         .outputs
         .iter()
+        .filter(|output| read_in_walk(output))
         .filter_map(|output| match &output.source {
             OutputSource::BodyPointer(pointer) => Some((output, pointer.as_str())),
             _ => None,
         })
         .collect();
-    if body.len() < 2 {
-        return step.outputs.iter().map(OutputRead::One).collect();
-    }
     let mut chunks = body.chunks(MAX_OUTPUTS_READ_AT_ONCE).map(<[_]>::to_vec).peekable();
     let mut reads = Vec::new();
     for output in &step.outputs {
-        if !matches!(output.source, OutputSource::BodyPointer(_)) {
+        if let Some(pointer) = unread_pointer(output) {
+            reads.push(OutputRead::Unread(output, pointer));
+        } else if !read_in_walk(output) || body.len() < 2 {
             reads.push(OutputRead::One(output));
         } else if let Some(chunk) = chunks.next_if(|chunk| std::ptr::eq(chunk[0].0, output)) {
             reads.push(OutputRead::Body(chunk));

@@ -458,16 +458,17 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<TokenStream>
     let outputs = request::output_reads(step).into_iter().map(|read| match read {
         request::OutputRead::One(output) => {
             let variable = output_variable(output);
-            let ty = request::read_type(output);
+            let ty = rust_type(&output.ty);
             let value = request::output_value(output);
             quote!(let #variable: #ty = #value;)
         }
         request::OutputRead::Body(outputs) => {
             let variables = outputs.iter().map(|(output, _)| output_variable(output));
-            let types = outputs.iter().map(|(output, _)| request::read_type(output));
+            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
             let value = request::outputs_value(&outputs);
             quote!(let (#(#variables),*): (#(#types),*) = #value;)
         }
+        request::OutputRead::Unread(output, pointer) => request::unread_check(output, pointer),
     });
     quote! {
         #enter

@@ -454,7 +454,7 @@ pub mod action_shapes {
                             list_retries = 0;
                             if ::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_at("/0"),
+                                response.body_part("/0").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::Null,
                                 ),

@@ -317,7 +317,7 @@ pub mod actions {
                             run.partial.name = poll_name.clone();
                             if ::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_at("/vaccinated"),
+                                response.body_part("/vaccinated").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::Bool(false),
                                 ),
@@ -483,7 +483,7 @@ pub mod actions {
                         ::core::result::Result::Ok(response) => {
                             if ::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_at("/pets/0"),
+                                response.body_part("/pets/0").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::Null,
                                 ),
@@ -765,7 +765,7 @@ pub mod actions {
                             read_retries = 0;
                             if ::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_at("/vaccinated"),
+                                response.body_part("/vaccinated").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::Bool(false),
                                 ),

@@ -154,12 +154,12 @@ pub mod criteria {
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Eq,
-                response.body_at("/pets/0/name"),
+                response.body_part("/pets/0/name").as_deref(),
                 ::arazzo_runtime::json::value(&inputs.name).as_ref(),
             )
                 && !::arazzo_runtime::condition::compare(
                     ::arazzo_runtime::condition::Compare::Lt,
-                    response.body_at("/pets/0/age"),
+                    response.body_part("/pets/0/age").as_deref(),
                     ::arazzo_runtime::json::value(&inputs.minimum).as_ref(),
                 ),
             "$response.body#/pets/0/name == $inputs.name && !($response.body#/pets/0/age < $inputs.minimum)",
@@ -176,7 +176,7 @@ pub mod criteria {
                     ::arazzo_runtime::condition::field(
                         ::arazzo_runtime::condition::index(
                             ::arazzo_runtime::condition::field(
-                                response.body_at(""),
+                                response.body_part("").as_deref(),
                                 "pets",
                             ),
                             0usize,
@@ -206,7 +206,7 @@ pub mod criteria {
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
                     "$.pets[?@.age > 1]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.pets[?@.age > 1] (jsonpath on $response.body)",
@@ -215,7 +215,7 @@ pub mod criteria {
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
                     "$.pets[0].id",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.pets[0].id (jsonpath on $response.body)",
@@ -249,7 +249,7 @@ pub mod criteria {
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Eq,
                 ::arazzo_runtime::json::value(&list_first_id).as_ref(),
-                response.body_at("/id"),
+                response.body_part("/id").as_deref(),
             ),
             "$steps.list.outputs.firstId == $response.body#/id",
             &response,
@@ -369,7 +369,7 @@ pub mod criteria {
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Eq,
-                response.body_at("/age"),
+                response.body_part("/age").as_deref(),
                 ::core::option::Option::Some(
                     &::arazzo_runtime::serde_json::Value::from(9007199254740993i64),
                 ),

@@ -310,12 +310,9 @@ pub mod features {
         let (
             create_pet_id,
             create_owner_token,
-            _create_pet,
-        ): (
-            ::std::string::String,
-            ::arazzo_runtime::SecretString,
-            ::arazzo_runtime::serde::de::IgnoredAny,
-        ) = run.outputs(&response, ["/id", "/ownerToken", ""])?;
+        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+            .outputs(&response, ["/id", "/ownerToken"])?;
+        run.unread(&response, "")?;
         run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
         run.partial.create_owner_token = ::core::option::Option::Some(
             create_owner_token.clone(),

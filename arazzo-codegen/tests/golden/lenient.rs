@@ -144,7 +144,7 @@ pub mod lenient {
         run.check(
             ::arazzo_runtime::condition::jsonpath_test(
                     "$[?@.ok == true && @.status == 'ready']",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.ok == true && $.status == 'ready' (jsonpath on $response.body)",
@@ -168,7 +168,7 @@ pub mod lenient {
         run.check(
             ::arazzo_runtime::condition::jsonpath_test(
                     "$[?@.total > 0]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.total > 0 (jsonpath on $response.body)",

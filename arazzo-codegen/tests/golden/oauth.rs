@@ -227,7 +227,7 @@ pub mod oauth {
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
                     "$[?@.access_token != null]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$[?@.access_token != null] (jsonpath on $response.body)",
@@ -343,7 +343,7 @@ pub mod oauth {
         run.check(
             ::arazzo_runtime::condition::jsonpath_match(
                     "$[?@.access_token != null]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$[?@.access_token != null] (jsonpath on $response.body)",
@@ -448,7 +448,7 @@ pub mod oauth {
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Ne,
-                response.body_at("/access_token"),
+                response.body_part("/access_token").as_deref(),
                 ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
             ),
             "$response.body#/access_token != null",
@@ -486,7 +486,7 @@ pub mod oauth {
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Ne,
-                response.body_at("/access_token"),
+                response.body_part("/access_token").as_deref(),
                 ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
             ),
             "$response.body#/access_token != null",
