@@ -253,6 +253,8 @@ fn asyncapi(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) {
         }
     }
     match step.action {
+        // An `action` of the wrong type is reported as such, and read as absent.
+        None if has_key(cx, &format!("{pointer}/action")) => {}
         None => cx
             .reporter
             .error(pointer, "a step that sends or receives AsyncAPI messages needs `action` (`send` or `receive`)"),
@@ -272,7 +274,9 @@ fn asyncapi(cx: &mut Context<'_, '_>, step: &model::Step, pointer: &str) {
             );
         }
     }
-    if cx.reporter.diagnostics[before..].iter().any(crate::Diagnostic::is_error) {
+    // A bad `action` (reported by the shape check) is the step's problem, rather than what is not generated.
+    let unreadable_action = step.action.is_none() && has_key(cx, &format!("{pointer}/action"));
+    if unreadable_action || cx.reporter.diagnostics[before..].iter().any(crate::Diagnostic::is_error) {
         return;
     }
     let (field, text) = match (step.action, &step.channel_path, &step.operation_id) {
