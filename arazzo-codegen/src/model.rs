@@ -1,4 +1,7 @@
-//! The Arazzo 1.0.x document model: every object of the specification, in document order.
+//! The Arazzo document model (1.0.x and 1.1.x): every object of the specification, in document order.
+//!
+//! One model serves both versions: the 1.1 fields are optional, and [`shape`] refuses them in a 1.0
+//! document (with a hint to upgrade it), so the checker reads one structure.
 //!
 //! Fields keep the specification's names through `serde(rename)`. Specification extensions (`x-...`) and
 //! any unknown field land in `extra`, so the checker can keep the former and report the latter
@@ -13,10 +16,48 @@ use serde_json::Value;
 /// Fields of an object that the specification does not name: `x-` extensions and unknown fields.
 pub type Extra = IndexMap<String, Value>;
 
+/// The minor version of the specification a document declares (`arazzo: 1.0.1`, `arazzo: 1.1.0`): each
+/// document is checked by the rules of its own version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    V1_0,
+    V1_1,
+}
+
+impl Version {
+    /// The version `arazzo` declares: `1.0.<patch>` or `1.1.<patch>` (the 1.1 schema also allows a
+    /// pre-release suffix, `1.1.0-rc1`); `None` for anything else.
+    pub fn of(arazzo: &str) -> Option<Version> {
+        let (minor, rest) = if let Some(rest) = arazzo.strip_prefix("1.0.") {
+            (Version::V1_0, rest)
+        } else if let Some(rest) = arazzo.strip_prefix("1.1.") {
+            (Version::V1_1, rest)
+        } else {
+            return None;
+        };
+        let patch = match (minor, rest.split_once('-')) {
+            (Version::V1_1, Some((patch, suffix))) if !suffix.is_empty() => patch,
+            _ => rest,
+        };
+        (!patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit())).then_some(minor)
+    }
+
+    /// How a document of this version declares it, for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1_0 => "1.0.x",
+            Version::V1_1 => "1.1.x",
+        }
+    }
+}
+
 /// The root object of an Arazzo description.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Document {
     pub arazzo: String,
+    /// 1.1: the document's own URI, the base for its relative references.
+    #[serde(rename = "$self", default)]
+    pub self_uri: Option<String>,
     pub info: Info,
     #[serde(rename = "sourceDescriptions")]
     pub source_descriptions: Vec<SourceDescription>,
@@ -54,6 +95,8 @@ pub struct SourceDescription {
 pub enum SourceKind {
     Openapi,
     Arazzo,
+    /// 1.1.
+    Asyncapi,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -108,20 +151,80 @@ pub struct Step {
     /// Output name -> runtime expression.
     #[serde(default)]
     pub outputs: IndexMap<String, String>,
+    /// 1.1: milliseconds to wait for the step before it fails.
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    /// 1.1: steps that must have completed first (`None` when absent, to tell it from an empty list).
+    #[serde(rename = "dependsOn", default)]
+    pub depends_on: Option<Vec<String>>,
+    /// 1.1, AsyncAPI: `{$sourceDescriptions.<name>.url}#<pointer to a channel>`.
+    #[serde(rename = "channelPath", default)]
+    pub channel_path: Option<String>,
+    /// 1.1, AsyncAPI: whether the step sends or receives a message.
+    #[serde(default)]
+    pub action: Option<StepAction>,
+    /// 1.1, AsyncAPI: the identifier a received message must carry.
+    #[serde(rename = "correlationId", default)]
+    pub correlation_id: Option<Value>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// `action` of a 1.1 AsyncAPI step.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StepAction {
+    Send,
+    Receive,
+}
+
+impl StepAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Send => "send",
+            Self::Receive => "receive",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Parameter {
     pub name: String,
     #[serde(rename = "in", default)]
-    pub location: Option<ParameterLocation>,
+    pub location: Option<ParameterIn>,
     pub value: Value,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+/// `in` of a Parameter Object as written: the 1.0 locations, and 1.1's `querystring` (the whole query
+/// string, OpenAPI 3.2) and `channel` (AsyncAPI). The checker maps it to a [`ParameterLocation`] it
+/// can generate, or refuses it.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterIn {
+    Path,
+    Query,
+    Header,
+    Cookie,
+    Querystring,
+    Channel,
+}
+
+impl ParameterIn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Querystring => "querystring",
+            Self::Channel => "channel",
+        }
+    }
+}
+
+/// Where a generated request puts a parameter.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ParameterLocation {
@@ -151,6 +254,9 @@ pub struct SuccessAction {
     pub workflow_id: Option<String>,
     #[serde(rename = "stepId", default)]
     pub step_id: Option<String>,
+    /// 1.1: inputs of the workflow named by `workflowId`.
+    #[serde(default)]
+    pub parameters: Vec<Reusable<Parameter>>,
     #[serde(default)]
     pub criteria: Vec<Criterion>,
     #[serde(flatten)]
@@ -178,6 +284,9 @@ pub struct FailureAction {
     pub retry_after: Option<f64>,
     #[serde(rename = "retryLimit", default)]
     pub retry_limit: Option<u64>,
+    /// 1.1: inputs of the workflow named by `workflowId`.
+    #[serde(default)]
+    pub parameters: Vec<Reusable<Parameter>>,
     #[serde(default)]
     pub criteria: Vec<Criterion>,
     #[serde(flatten)]
@@ -287,6 +396,9 @@ pub struct RequestBody {
 pub struct PayloadReplacement {
     /// A JSON pointer (or XPath) into the payload.
     pub target: String,
+    /// 1.1: how `target` is written (`jsonpointer`, `jsonpath`, `xpath` or an Expression Type Object).
+    #[serde(rename = "targetSelectorType", default)]
+    pub target_selector_type: Option<CriterionType>,
     pub value: Value,
     #[serde(flatten)]
     pub extra: Extra,
@@ -303,10 +415,12 @@ pub struct Read {
 }
 
 /// Reads a document, reporting each field of the wrong type at its value and reading the rest (see
-/// [`shape`]).
+/// [`shape`]), by the rules of the version it declares (1.1's, the most permissive, when it declares none
+/// that arazzo-rs reads: the version itself is then the error).
 pub fn read(value: &Value) -> Read {
     let mut value = value.clone();
-    let shape::Conformed { mut problems, repaired, unreadable } = shape::conform(&mut value);
+    let version = value.get("arazzo").and_then(Value::as_str).and_then(Version::of).unwrap_or(Version::V1_1);
+    let shape::Conformed { mut problems, repaired, unreadable } = shape::conform(&mut value, version);
     let document = if unreadable {
         None
     } else {

@@ -126,7 +126,7 @@ fn version_remote_sources_and_misspelt_fields_are_errors() {
         diagnostics("structure.arazzo.yaml"),
         [
             "error: tests/fixtures/bad/structure.arazzo.yaml:1:9: unsupported Arazzo version `2.0.0`; arazzo-rs reads \
-             1.0.x (at arazzo)",
+             1.0.x and 1.1.x (at arazzo)",
             "error: tests/fixtures/bad/structure.arazzo.yaml:7:10: source description `pets` points at \
              `https://example.com/pets.yaml`, which is not a local file; arazzo-rs never fetches descriptions: map it \
              to a local copy (CLI `--source pets=PATH`, or `Builder::source`) (at sourceDescriptions[0].url)",

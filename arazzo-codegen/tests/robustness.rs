@@ -887,7 +887,7 @@ fn an_unknown_arazzo_version_is_refused() {
     };
     let diagnostics = refused(&path, &options);
     let messages: Vec<&str> = diagnostics.iter().map(|diagnostic| diagnostic.message.as_str()).collect();
-    assert_eq!(messages, ["unsupported Arazzo version `2.0.0`; arazzo-rs reads 1.0.x"]);
+    assert_eq!(messages, ["unsupported Arazzo version `2.0.0`; arazzo-rs reads 1.0.x and 1.1.x"]);
     assert_eq!(diagnostics[0].location.map(|location| (location.line, location.column)), Some((2, 13)));
 }
 

@@ -98,6 +98,9 @@ fn replace(
             cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
             return None;
         }
+        if !super::version::target_type(cx.reporter, replacement, &replacement_pointer) {
+            return None;
+        }
         if !(target.is_empty() || target.starts_with('/')) {
             cx.reporter.error(
                 &format!("{replacement_pointer}/target"),

@@ -63,12 +63,19 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
             CriterionCheck::Regex { context, pattern: criterion.condition.clone() }
         }
         "jsonpath" => {
+            // 1.1 names RFC 9535 itself (`rfc9535`); 1.0 only the draft, which RFC 9535 standardised.
+            let known: &[&str] = if cx.reporter.version >= model::Version::V1_1 {
+                &["rfc9535", "draft-goessner-dispatch-jsonpath-00"]
+            } else {
+                &["draft-goessner-dispatch-jsonpath-00"]
+            };
             if let Some(version) = version
-                && version != "draft-goessner-dispatch-jsonpath-00"
+                && !known.contains(&version)
             {
+                let expected: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
                 cx.reporter.error(
                     &format!("{pointer}/type/version"),
-                    format!("unknown jsonpath version `{version}`; expected `draft-goessner-dispatch-jsonpath-00`"),
+                    format!("unknown jsonpath version `{version}`; expected {}", expected.join(" or ")),
                 );
                 return None;
             }

@@ -12,13 +12,15 @@ mod inputs;
 mod lenient;
 mod operation;
 mod schema_vocabulary;
+mod source_url;
 mod step;
 mod typed;
 mod values;
+mod version;
 mod workflow;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Location, json_path_of_pointer};
 use crate::load::{Files, Loaded};
@@ -68,6 +70,8 @@ pub(crate) struct Reporter<'a> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Set while checking one expression inside a longer string (see [`Reporter::focus`]).
     pub(crate) focus: Option<Focus>,
+    /// The version the document declares, whose rules apply (set by [`version::document`]).
+    pub(crate) version: model::Version,
 }
 
 /// The bytes of the string at `pointer` that diagnostics reported there are about.
@@ -192,7 +196,7 @@ pub fn check(loaded: &Loaded, options: &Options) -> Result<Checked, Failed> {
 
 /// [`check`], reading the descriptions its sources name from `files`.
 pub fn check_with(loaded: &Loaded, options: &Options, files: Files<'_>) -> Result<Checked, Failed> {
-    let mut reporter = Reporter { loaded, diagnostics: Vec::new(), focus: None };
+    let mut reporter = Reporter { loaded, diagnostics: Vec::new(), focus: None, version: model::Version::V1_0 };
     let mut reading = Reading { files, read: vec![loaded.path.clone()], visiting: vec![files.identity(&loaded.path)] };
     let plan =
         typed::read(&mut reporter, |document, reporter| plan_document(document, options, reporter, &mut reading, ""));
@@ -232,10 +236,7 @@ fn plan_document(
     reading: &mut Reading<'_>,
     prefix: &str,
 ) -> Option<ModulePlan> {
-    let patch = document.arazzo.strip_prefix("1.0.").unwrap_or_default();
-    if patch.is_empty() || !patch.bytes().all(|b| b.is_ascii_digit()) {
-        reporter.error("/arazzo", format!("unsupported Arazzo version `{}`; arazzo-rs reads 1.0.x", document.arazzo));
-    }
+    version::document(document, reporter);
     reporter.extra(&document.extra, "", &[]);
     reporter.extra(&document.info.extra, "/info", &[]);
     if let Some(components) = &document.components {
@@ -256,6 +257,11 @@ fn plan_document(
         if document.source_descriptions[..index].iter().any(|earlier| earlier.name == description.name) {
             reporter
                 .error(&format!("{pointer}/name"), format!("duplicate source description name `{}`", description.name));
+            continue;
+        }
+        if description.kind == Some(model::SourceKind::Asyncapi) {
+            // Refused by `version::document`; its operations are unknown, not missing.
+            all_sources_loaded = false;
             continue;
         }
         if description.kind == Some(model::SourceKind::Arazzo) {
@@ -370,7 +376,7 @@ fn check_components(components: &model::Components, reporter: &mut Reporter<'_>)
     }
 }
 
-/// Loads the OpenAPI description a source names (see [`source_path`]).
+/// Loads the OpenAPI description a source names (see [`source_url::source_path`]).
 fn load_source(
     description: &model::SourceDescription,
     options: &Options,
@@ -378,7 +384,7 @@ fn load_source(
     reporter: &mut Reporter<'_>,
     reading: &mut Reading<'_>,
 ) -> Option<OpenApi> {
-    let path = source_path(description, options, pointer, reporter, reading)?;
+    let path = source_url::source_path(description, options, pointer, reporter, &mut reading.read)?;
     let loaded = match reading.files.load(&path) {
         Ok(loaded) => loaded,
         Err(diagnostic) => {
@@ -405,36 +411,6 @@ fn load_source(
     }
 }
 
-/// The local file a source description stands for: the caller's mapping first, then the URL as a
-/// path relative to the Arazzo file. Remote URLs are never fetched. The file counts as read.
-fn source_path(
-    description: &model::SourceDescription,
-    options: &Options,
-    pointer: &str,
-    reporter: &mut Reporter<'_>,
-    reading: &mut Reading<'_>,
-) -> Option<PathBuf> {
-    let path = match options.sources.get(&description.name) {
-        Some(path) => path.clone(),
-        None => match local_path(&description.url, &reporter.loaded.path) {
-            Some(path) => path,
-            None => {
-                reporter.error(
-                    &format!("{pointer}/url"),
-                    format!(
-                        "source description `{}` points at `{}`, which is not a local file; arazzo-rs never fetches \
-                         descriptions: map it to a local copy (CLI `--source {}=PATH`, or `Builder::source`)",
-                        description.name, description.url, description.name
-                    ),
-                );
-                return None;
-            }
-        },
-    };
-    reading.read.push(path.clone());
-    Some(path)
-}
-
 /// Loads and plans the Arazzo document a source description names, its names prefixed with the
 /// source's name.
 fn load_arazzo_source(
@@ -446,7 +422,7 @@ fn load_arazzo_source(
     prefix: &str,
 ) -> Option<ModulePlan> {
     let url_pointer = format!("{pointer}/url");
-    let path = source_path(description, options, pointer, reporter, reading)?;
+    let path = source_url::source_path(description, options, pointer, reporter, &mut reading.read)?;
     let canonical = reading.files.identity(&path);
     if reading.visiting.contains(&canonical) {
         reporter.error(
@@ -466,7 +442,7 @@ fn load_arazzo_source(
             return None;
         }
     };
-    let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None };
+    let mut nested = Reporter { loaded: &loaded, diagnostics: Vec::new(), focus: None, version: model::Version::V1_0 };
     reading.visiting.push(canonical);
     let nested_prefix = format!("{prefix} {}", description.name);
     let plan = typed::read(&mut nested, |document, nested| {
@@ -480,21 +456,6 @@ fn load_arazzo_source(
         return None;
     }
     plan
-}
-
-/// `url` as a local path: relative paths resolve against the Arazzo file's folder; `file://` URLs
-/// are taken as they are; anything with another scheme is remote.
-fn local_path(url: &str, arazzo_file: &Path) -> Option<PathBuf> {
-    if let Some(path) = url.strip_prefix("file://") {
-        return Some(PathBuf::from(path));
-    }
-    if url.contains("://") || url.is_empty() {
-        return None;
-    }
-    let base = arazzo_file.parent().unwrap_or_else(|| Path::new("."));
-    // `./x.yaml` and `x.yaml` name the same file: drop `.` components so reports and
-    // `rerun-if-changed` lines show one spelling.
-    Some(base.join(url).components().filter(|part| !matches!(part, std::path::Component::CurDir)).collect())
 }
 
 /// Workflows in an order where every workflow comes after those its steps call (document order

@@ -24,6 +24,9 @@ pub(crate) fn plan<'d>(
     locals: &mut Scope,
 ) -> Option<StepPlan> {
     cx.reporter.extra(&step.extra, pointer, &[]);
+    if !super::version::step(cx, workflow, step, pointer) {
+        return None;
+    }
     if let Some(callee) = &step.workflow_id {
         let actions = super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
         return super::call::plan(cx, actions, step, callee, pointer, env, locals);
@@ -198,14 +201,7 @@ fn parameters(
     for Applied { parameter, pointer: parameter_pointer, value_pointer } in applied {
         let parameter_pointer = parameter_pointer.as_str();
         cx.reporter.extra(&parameter.extra, parameter_pointer, &[]);
-        let Some(location) = parameter.location else {
-            cx.reporter.error(
-                &format!("{parameter_pointer}/in"),
-                format!(
-                    "parameter `{}` needs `in` (path, query, header or cookie) on a step that calls an operation",
-                    parameter.name
-                ),
-            );
+        let Some(location) = super::version::location(cx.reporter, parameter, parameter_pointer) else {
             complete = false;
             continue;
         };

@@ -191,6 +191,11 @@ fn dependencies(
             on_success: Vec::new(),
             on_failure: Vec::new(),
             outputs,
+            timeout: None,
+            depends_on: None,
+            channel_path: None,
+            action: None,
+            correlation_id: None,
             extra: Default::default(),
         };
         let env = Env {

@@ -156,7 +156,11 @@ pub(crate) fn parse_prefix(text: &str, mode: Mode) -> Result<(Expr, usize), Expr
         "self" | "message" => {
             return Err(ExprError::new(
                 1,
-                format!("`${keyword}` is an Arazzo 1.1 expression; Arazzo 1.0.1 has {KEYWORDS}"),
+                // Read by neither version yet: 1.0 has no such expression, and 1.1's is not generated.
+                format!(
+                    "`${keyword}` is an Arazzo 1.1 expression, which arazzo-rs does not generate yet (and 1.0.x \
+                     documents cannot use); expressions it reads: {KEYWORDS}"
+                ),
             ));
         }
         other => {

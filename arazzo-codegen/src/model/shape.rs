@@ -9,8 +9,14 @@
 //!
 //! The table mirrors the structs of [`super`]; a field the model gains must be added here too, or
 //! serde's own message (`not a valid Arazzo document: …`) is what reports it.
+//!
+//! The table holds both versions: a field or choice added by 1.1 is marked so, and refused in a 1.0
+//! document with a hint to declare 1.1. Selector Objects (1.1) are checked here too, then refused: they
+//! have no place in the model until they are generated (see [`selector`]).
 
 use serde_json::{Map, Value};
+
+use super::Version;
 
 /// What a node of an Arazzo document must be.
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +32,8 @@ enum Shape {
     Number,
     /// One of these strings.
     Choice(&'static [&'static str]),
+    /// One of the first strings (Arazzo 1.0), or, in a 1.1 document, of the second ones too.
+    ChoiceSince(&'static [&'static str], &'static [&'static str]),
     Object(&'static Object),
     /// The object inline, or a Reusable Object (a mapping with `reference`).
     Reusable(&'static Object),
@@ -35,6 +43,15 @@ enum Shape {
     Map(&'static Shape, &'static str),
     /// A Criterion's `type`: a name, or a Criterion Expression Type Object.
     CriterionType,
+    /// 1.1: a selector type (`jsonpointer`, `jsonpath`, `xpath`) or an Expression Type Object.
+    SelectorType,
+    /// A value that may be a Selector Object in 1.1 (a parameter's or replacement's `value`): any
+    /// value in 1.0.
+    Value,
+    /// A request payload: any value, in which a 1.1 document may place Selector Objects.
+    Payload,
+    /// An output: a runtime expression, or in 1.1 a Selector Object.
+    Output,
 }
 
 /// One of the specification's objects: its name in words and its fields.
@@ -49,17 +66,24 @@ struct Field {
     key: &'static str,
     shape: Shape,
     required: bool,
+    /// The version that added the field.
+    since: Version,
 }
 
 const fn required(key: &'static str, shape: Shape) -> Field {
-    Field { key, shape, required: true }
+    Field { key, shape, required: true, since: Version::V1_0 }
 }
 
 const fn optional(key: &'static str, shape: Shape) -> Field {
-    Field { key, shape, required: false }
+    Field { key, shape, required: false, since: Version::V1_0 }
 }
 
-const EXPRESSIONS: Shape = Shape::Map(&Shape::Expression, "a mapping of names to runtime expressions");
+/// An optional field added by Arazzo 1.1.
+const fn added(key: &'static str, shape: Shape) -> Field {
+    Field { key, shape, required: false, since: Version::V1_1 }
+}
+
+const EXPRESSIONS: Shape = Shape::Map(&Shape::Output, "a mapping of names to runtime expressions");
 const CRITERIA: Shape = Shape::List(&Shape::Object(&CRITERION), "a list of criteria");
 const PARAMETERS: Shape = Shape::List(&Shape::Reusable(&PARAMETER), "a list of parameters");
 const SUCCESS_ACTIONS: Shape = Shape::List(&Shape::Reusable(&SUCCESS_ACTION), "a list of success actions");
@@ -69,6 +93,7 @@ static DOCUMENT: Object = Object {
     name: "an Arazzo document",
     fields: &[
         required("arazzo", Shape::Text),
+        added("$self", Shape::Text),
         required("info", Shape::Object(&INFO)),
         required(
             "sourceDescriptions",
@@ -94,7 +119,7 @@ static SOURCE_DESCRIPTION: Object = Object {
     fields: &[
         required("name", Shape::Text),
         required("url", Shape::Text),
-        optional("type", Shape::Choice(&["openapi", "arazzo"])),
+        optional("type", Shape::ChoiceSince(&["openapi", "arazzo"], &["asyncapi"])),
     ],
 };
 
@@ -128,6 +153,11 @@ static STEP: Object = Object {
         optional("onSuccess", SUCCESS_ACTIONS),
         optional("onFailure", FAILURE_ACTIONS),
         optional("outputs", EXPRESSIONS),
+        added("timeout", Shape::Count),
+        added("dependsOn", Shape::List(&Shape::Text, "a list of step references")),
+        added("channelPath", Shape::Text),
+        added("action", Shape::Choice(&["send", "receive"])),
+        added("correlationId", Shape::Any),
     ],
 };
 
@@ -135,8 +165,8 @@ static PARAMETER: Object = Object {
     name: "a Parameter Object",
     fields: &[
         required("name", Shape::Text),
-        optional("in", Shape::Choice(&["path", "query", "header", "cookie"])),
-        required("value", Shape::Any),
+        optional("in", Shape::ChoiceSince(&["path", "query", "header", "cookie"], &["querystring", "channel"])),
+        required("value", Shape::Value),
     ],
 };
 
@@ -147,6 +177,7 @@ static SUCCESS_ACTION: Object = Object {
         required("type", Shape::Choice(&["end", "goto"])),
         optional("workflowId", Shape::Text),
         optional("stepId", Shape::Text),
+        added("parameters", PARAMETERS),
         optional("criteria", CRITERIA),
     ],
 };
@@ -160,6 +191,7 @@ static FAILURE_ACTION: Object = Object {
         optional("stepId", Shape::Text),
         optional("retryAfter", Shape::Number),
         optional("retryLimit", Shape::Count),
+        added("parameters", PARAMETERS),
         optional("criteria", CRITERIA),
     ],
 };
@@ -197,18 +229,37 @@ static CRITERION_EXPRESSION_TYPE: Object = Object {
     fields: &[required("type", Shape::Text), required("version", Shape::Text)],
 };
 
+/// 1.1's name for it, which Selector Objects and replacement targets use too.
+static EXPRESSION_TYPE: Object = Object {
+    name: "an Expression Type Object",
+    fields: &[required("type", Shape::Choice(&["jsonpath", "xpath", "jsonpointer"])), required("version", Shape::Text)],
+};
+
+static SELECTOR: Object = Object {
+    name: "a Selector Object",
+    fields: &[
+        required("context", Shape::Expression),
+        required("selector", Shape::Text),
+        required("type", Shape::SelectorType),
+    ],
+};
+
 static REQUEST_BODY: Object = Object {
     name: "a Request Body Object",
     fields: &[
         optional("contentType", Shape::Text),
-        optional("payload", Shape::Any),
+        optional("payload", Shape::Payload),
         optional("replacements", Shape::List(&Shape::Object(&PAYLOAD_REPLACEMENT), "a list of payload replacements")),
     ],
 };
 
 static PAYLOAD_REPLACEMENT: Object = Object {
     name: "a Payload Replacement Object",
-    fields: &[required("target", Shape::Text), required("value", Shape::Any)],
+    fields: &[
+        required("target", Shape::Text),
+        added("targetSelectorType", Shape::SelectorType),
+        required("value", Shape::Value),
+    ],
 };
 
 /// A field of the wrong type, or a required field that is missing.
@@ -230,107 +281,171 @@ pub struct Conformed {
     pub unreadable: bool,
 }
 
-/// Checks `value` against the Arazzo document's shape and repairs it (see the module documentation).
-pub fn conform(value: &mut Value) -> Conformed {
+/// Checks `value` against the Arazzo document's shape, by the rules of `version`, and repairs it (see
+/// the module documentation).
+pub fn conform(value: &mut Value, version: Version) -> Conformed {
     let mut conformed = Conformed::default();
+    let declared = value.get("arazzo").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut walk = Walk { version, declared, out: &mut conformed };
     match value {
-        Value::Object(map) => object(map, &DOCUMENT, "", &mut conformed),
+        Value::Object(map) => walk.object(map, &DOCUMENT, ""),
         other => {
-            conformed.problems.push(Problem {
+            walk.out.problems.push(Problem {
                 pointer: String::new(),
                 message: format!("expected {} (a mapping), found {}", DOCUMENT.name, found(other)),
             });
-            conformed.unreadable = true;
+            walk.out.unreadable = true;
         }
     }
     conformed
 }
 
-fn object(map: &mut Map<String, Value>, object: &Object, pointer: &str, out: &mut Conformed) {
-    for field in object.fields {
-        let child = format!("{pointer}/{}", escape(field.key));
-        match map.get_mut(field.key) {
-            None if field.required => {
-                out.problems.push(Problem {
-                    pointer: pointer.to_string(),
-                    message: format!("missing field `{}`, which {} must have", field.key, object.name),
-                });
-                map.insert(field.key.to_string(), placeholder(field.shape));
-                out.repaired.push(child);
-            }
-            None => {}
-            Some(value) => {
-                if fits(value, field.shape, &child, out) {
-                    continue;
+/// One pass of [`conform`]: the rules it applies and what it found.
+struct Walk<'a> {
+    version: Version,
+    /// The `arazzo` field as written, for messages.
+    declared: String,
+    out: &'a mut Conformed,
+}
+
+impl Walk<'_> {
+    fn problem(&mut self, pointer: &str, message: String) {
+        self.out.problems.push(Problem { pointer: pointer.to_string(), message });
+    }
+
+    /// A field or choice of a later version than the document declares: refused, with the upgrade named.
+    fn too_new(&mut self, pointer: &str, what: &str) {
+        let message = format!(
+            "{what} is Arazzo 1.1, but this document declares `arazzo: {}`; declare `arazzo: 1.1.0` to use it",
+            self.declared
+        );
+        self.problem(pointer, message);
+        self.out.repaired.push(pointer.to_string());
+    }
+
+    fn object(&mut self, map: &mut Map<String, Value>, object: &Object, pointer: &str) {
+        for field in object.fields {
+            let child = format!("{pointer}/{}", escape(field.key));
+            match map.get_mut(field.key) {
+                None if field.required => {
+                    self.problem(pointer, format!("missing field `{}`, which {} must have", field.key, object.name));
+                    map.insert(field.key.to_string(), placeholder(field.shape));
+                    self.out.repaired.push(child);
                 }
-                out.problems.push(mismatch(&child, &format!("`{}`", field.key), field.shape, value));
-                if field.required {
-                    *value = placeholder(field.shape);
-                } else {
+                None => {}
+                Some(_) if field.since > self.version => {
+                    self.too_new(&child, &format!("`{}`", field.key));
                     map.shift_remove(field.key);
                 }
-                out.repaired.push(child);
+                Some(value) => {
+                    if self.fits(value, field.shape, &child) {
+                        continue;
+                    }
+                    let problem = mismatch(&child, &format!("`{}`", field.key), field.shape, value, self.version);
+                    self.out.problems.push(problem);
+                    if field.required {
+                        *value = placeholder(field.shape);
+                    } else {
+                        map.shift_remove(field.key);
+                    }
+                    self.out.repaired.push(child);
+                }
             }
         }
     }
-}
 
-/// Whether `value` has the shape, repairing what is inside it; a value that does not fit at all is
-/// left for the caller to report and replace.
-fn fits(value: &mut Value, shape: Shape, pointer: &str, out: &mut Conformed) -> bool {
-    match (shape, value) {
-        (Shape::Any, _) => true,
-        (Shape::Text | Shape::Expression, value) => value.is_string(),
-        (Shape::Count, value) => value.is_u64(),
-        (Shape::Number, value) => value.is_number(),
-        (Shape::Choice(choices), Value::String(text)) => choices.contains(&text.as_str()),
-        (Shape::Object(shape), Value::Object(map)) => {
-            object(map, shape, pointer, out);
-            true
-        }
-        (Shape::Reusable(shape), Value::Object(map)) => {
-            let shape = if map.contains_key("reference") { &REUSABLE } else { shape };
-            object(map, shape, pointer, out);
-            true
-        }
-        (Shape::CriterionType, Value::String(_)) => true,
-        (Shape::CriterionType, Value::Object(map)) => {
-            object(map, &CRITERION_EXPRESSION_TYPE, pointer, out);
-            true
-        }
-        (Shape::List(item, _), Value::Array(items)) => {
-            for (index, value) in items.iter_mut().enumerate() {
-                let child = format!("{pointer}/{index}");
-                if !fits(value, *item, &child, out) {
-                    out.problems.push(mismatch(&child, &format!("item {index}"), *item, value));
-                    *value = placeholder(*item);
-                    out.repaired.push(child);
+    /// Whether `value` has the shape, repairing what is inside it; a value that does not fit at all is
+    /// left for the caller to report and replace.
+    fn fits(&mut self, value: &mut Value, shape: Shape, pointer: &str) -> bool {
+        match (shape, value) {
+            (Shape::Any, _) => true,
+            (Shape::Text | Shape::Expression, value) => value.is_string(),
+            (Shape::Count, value) => value.is_u64(),
+            (Shape::Number, value) => value.is_number(),
+            (Shape::Choice(choices), Value::String(text)) => choices.contains(&text.as_str()),
+            (Shape::ChoiceSince(old, new), value @ Value::String(_)) => {
+                let text = value.as_str().unwrap_or_default().to_string();
+                if new.contains(&text.as_str()) && self.version < Version::V1_1 {
+                    // Reported here, so that the caller's "expected one of" does not repeat it.
+                    self.too_new(pointer, &format!("`{text}`"));
+                    *value = Value::String(old.first().copied().unwrap_or_default().to_string());
+                    return true;
                 }
+                old.contains(&text.as_str()) || new.contains(&text.as_str())
             }
-            true
-        }
-        (Shape::Map(entry, _), Value::Object(map)) => {
-            for (key, value) in map.iter_mut() {
-                let child = format!("{pointer}/{}", escape(key));
-                if !fits(value, *entry, &child, out) {
-                    out.problems.push(mismatch(&child, &format!("`{key}`"), *entry, value));
-                    *value = placeholder(*entry);
-                    out.repaired.push(child);
+            (Shape::Object(shape), Value::Object(map)) => {
+                self.object(map, shape, pointer);
+                true
+            }
+            (Shape::Reusable(shape), Value::Object(map)) => {
+                let shape = if map.contains_key("reference") { &REUSABLE } else { shape };
+                self.object(map, shape, pointer);
+                true
+            }
+            (Shape::CriterionType, Value::String(_)) => true,
+            (Shape::CriterionType, Value::Object(map)) => {
+                let shape = if self.version >= Version::V1_1 { &EXPRESSION_TYPE } else { &CRITERION_EXPRESSION_TYPE };
+                self.object(map, shape, pointer);
+                true
+            }
+            (Shape::SelectorType, value) => self.selector_type(value, pointer),
+            (Shape::Value, value) => {
+                if self.version >= Version::V1_1 && selector::looks_like_one(value) {
+                    self.selector(value, pointer, "as a value");
                 }
+                true
             }
-            true
+            (Shape::Payload, value) => {
+                if self.version >= Version::V1_1 {
+                    self.payload(value, pointer);
+                }
+                true
+            }
+            (Shape::Output, Value::String(_)) => true,
+            (Shape::Output, value @ Value::Object(_)) if self.version >= Version::V1_1 => {
+                self.selector(value, pointer, "as an output");
+                *value = Value::String(String::new());
+                true
+            }
+            (Shape::List(item, _), Value::Array(items)) => {
+                for (index, value) in items.iter_mut().enumerate() {
+                    let child = format!("{pointer}/{index}");
+                    if !self.fits(value, *item, &child) {
+                        let problem = mismatch(&child, &format!("item {index}"), *item, value, self.version);
+                        self.out.problems.push(problem);
+                        *value = placeholder(*item);
+                        self.out.repaired.push(child);
+                    }
+                }
+                true
+            }
+            (Shape::Map(entry, _), Value::Object(map)) => {
+                for (key, value) in map.iter_mut() {
+                    let child = format!("{pointer}/{}", escape(key));
+                    if !self.fits(value, *entry, &child) {
+                        let problem = mismatch(&child, &format!("`{key}`"), *entry, value, self.version);
+                        self.out.problems.push(problem);
+                        *value = placeholder(*entry);
+                        self.out.repaired.push(child);
+                    }
+                }
+                true
+            }
+            _ => false,
         }
-        _ => false,
     }
 }
 
 /// A value of the shape that the checker accepts without a word, or with words at its own pointer.
 fn placeholder(shape: Shape) -> Value {
     match shape {
-        Shape::Any => Value::Null,
-        Shape::Text | Shape::Expression | Shape::CriterionType => Value::String(String::new()),
+        Shape::Any | Shape::Value | Shape::Payload => Value::Null,
+        Shape::Text | Shape::Expression | Shape::CriterionType | Shape::Output => Value::String(String::new()),
+        Shape::SelectorType => Value::String("jsonpointer".to_string()),
         Shape::Count | Shape::Number => Value::from(0u64),
-        Shape::Choice(choices) => Value::String(choices.first().copied().unwrap_or_default().to_string()),
+        Shape::Choice(choices) | Shape::ChoiceSince(choices, _) => {
+            Value::String(choices.first().copied().unwrap_or_default().to_string())
+        }
         Shape::Object(object) | Shape::Reusable(object) => Value::Object(
             object
                 .fields
@@ -344,9 +459,14 @@ fn placeholder(shape: Shape) -> Value {
     }
 }
 
-fn mismatch(pointer: &str, label: &str, shape: Shape, value: &Value) -> Problem {
+fn mismatch(pointer: &str, label: &str, shape: Shape, value: &Value, version: Version) -> Problem {
     let expected = match shape {
-        Shape::Any => "any value".to_string(),
+        Shape::Any | Shape::Value | Shape::Payload => "any value".to_string(),
+        Shape::Output if version >= Version::V1_1 => "a runtime expression (a string) or a Selector Object".to_string(),
+        Shape::Output => "a runtime expression (a string)".to_string(),
+        Shape::SelectorType => {
+            "a selector type: `jsonpointer`, `jsonpath`, `xpath` or an Expression Type Object".to_string()
+        }
         Shape::Text => "a string".to_string(),
         Shape::Expression => "a runtime expression (a string)".to_string(),
         Shape::Count if value.as_f64().is_some_and(|n| n >= 0.0 && n.fract() == 0.0) => {
@@ -358,8 +478,16 @@ fn mismatch(pointer: &str, label: &str, shape: Shape, value: &Value) -> Problem 
             let names: Vec<String> = choices.iter().map(|choice| format!("`{choice}`")).collect();
             format!("one of {}", names.join(", "))
         }
+        Shape::ChoiceSince(old, new) => {
+            let all = old.iter().chain(if version >= Version::V1_1 { new.iter() } else { [].iter() });
+            let names: Vec<String> = all.map(|choice| format!("`{choice}`")).collect();
+            format!("one of {}", names.join(", "))
+        }
         Shape::Object(object) => format!("{} (a mapping)", object.name),
         Shape::Reusable(object) => format!("{} or a Reusable Object (a mapping)", object.name),
+        Shape::CriterionType if version >= Version::V1_1 => {
+            "a criterion type: a string or an Expression Type Object".to_string()
+        }
         Shape::CriterionType => "a criterion type: a string or a Criterion Expression Type Object".to_string(),
         Shape::List(_, words) | Shape::Map(_, words) => words.to_string(),
     };
@@ -394,60 +522,7 @@ pub fn covers(repaired: &str, path: &str) -> bool {
     path.strip_prefix(repaired).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
+mod selector;
+
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn every_bad_field_is_reported_and_repaired() {
-        let mut value = json!({
-            "arazzo": "1.0.1",
-            "info": {"title": "t", "version": 1},
-            "sourceDescriptions": [{"name": "s", "url": "u"}],
-            "workflows": [{"workflowId": "w", "steps": [
-                {"stepId": "a", "onFailure": [{"name": "r", "type": "retry", "retryLimit": "ten"}],
-                 "sucessCriteria": [], "successCriteria": "$statusCode == 200"},
-                7,
-            ]}],
-        });
-        let conformed = conform(&mut value);
-        let pointers: Vec<&str> = conformed.problems.iter().map(|problem| problem.pointer.as_str()).collect();
-        assert_eq!(
-            pointers,
-            [
-                "/info/version",
-                "/workflows/0/steps/0/successCriteria",
-                "/workflows/0/steps/0/onFailure/0/retryLimit",
-                "/workflows/0/steps/1"
-            ]
-        );
-        assert_eq!(
-            conformed.problems[2].message,
-            "expected a non-negative integer for `retryLimit`, found the string `ten`"
-        );
-        assert_eq!(
-            conformed.repaired,
-            [
-                "/info/version",
-                "/workflows/0/steps/0/successCriteria",
-                "/workflows/0/steps/0/onFailure/0/retryLimit",
-                "/workflows/0/steps/1"
-            ]
-        );
-        // Optional fields are dropped, required ones hold a placeholder, unknown ones stay for the checker.
-        assert_eq!(value["workflows"][0]["steps"][0].get("successCriteria"), None);
-        assert!(value["workflows"][0]["steps"][0].get("sucessCriteria").is_some());
-        assert_eq!(value["workflows"][0]["steps"][1], json!({"stepId": ""}));
-        assert!(super::super::from_value(&value).is_ok());
-    }
-
-    #[test]
-    fn repaired_fields_cover_what_is_below_them() {
-        assert!(covers("workflows[0].steps[1]", "workflows[0].steps[1]"));
-        assert!(covers("workflows[0].steps[1]", "workflows[0].steps[1].stepId"));
-        assert!(!covers("workflows[0].steps[1]", "workflows[0].steps[10]"));
-        assert!(!covers("workflows[0].steps[1]", "workflows[0].steps"));
-    }
-}
+mod tests;
