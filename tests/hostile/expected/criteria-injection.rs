@@ -124,7 +124,7 @@ pub mod criteria_injection {
                         ::core::result::Result::Ok(response) => {
                             if !::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_at("/next"),
+                                response.body_part("/next").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::from(
                                         "\"); fn injected_condition() {} (\"",
@@ -141,7 +141,7 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_at("/next"),
+                                response.body_part("/next").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::from(
                                         "*/ fn injected_comment() {} /*",
@@ -158,7 +158,7 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_at("/next"),
+                                response.body_part("/next").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::from(
                                         "\\\"#; fn injected_raw() {} r#\\\"",
@@ -175,7 +175,7 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_at("/next"),
+                                response.body_part("/next").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::from(
                                         "} fn injected_brace() { {}{{",
@@ -192,7 +192,7 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_at("/next"),
+                                response.body_part("/next").as_deref(),
                                 ::core::option::Option::Some(
                                     &::arazzo_runtime::serde_json::Value::from("it's quoted"),
                                 ),
@@ -204,7 +204,7 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::jsonpath_match(
                                     "$.items[?@.name == \"\\\"); fn injected_jsonpath() {} (\\\"\"]",
-                                    response.body_at(""),
+                                    response.body_part("").as_deref(),
                                 )
                                 .map_err(|error| run.fail(error))?
                             {
@@ -218,7 +218,7 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::regex_match(
                                     "^\"#\\); fn injected_regex\\(\\) \\{\\} r#\"$|.*",
-                                    response.body_at("/next"),
+                                    response.body_part("/next").as_deref(),
                                 )
                                 .map_err(|error| run.fail(error))?
                             {
@@ -246,7 +246,9 @@ pub mod criteria_injection {
                                 ))
                             } else if !::arazzo_runtime::condition::regex_match(
                                     "^\\}\\{$",
-                                    response.body_at("/\"); fn injected_context() {} (\"/*~1"),
+                                    response
+                                        .body_part("/\"); fn injected_context() {} (\"/*~1")
+                                        .as_deref(),
                                 )
                                 .map_err(|error| run.fail(error))?
                             {

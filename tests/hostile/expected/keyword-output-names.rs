@@ -158,7 +158,6 @@ pub mod keyword_output_names {
             get_self,
             get_super,
             get_async,
-            _get_r_try,
             get,
         ): (
             ::std::string::String,
@@ -166,7 +165,6 @@ pub mod keyword_output_names {
             i64,
             ::arazzo_runtime::serde_json::Value,
             ::std::string::String,
-            ::std::vec::Vec<::arazzo_runtime::serde::de::IgnoredAny>,
             ::arazzo_runtime::serde_json::Value,
         ) = run
             .outputs(
@@ -177,12 +175,12 @@ pub mod keyword_output_names {
                     "/items/0/count",
                     "",
                     "/next",
-                    "/items",
                     "/items/0",
                 ],
             )?;
         let get_self_2: i64 = i64::from(response.status());
         let get_crate: ::std::string::String = run.header_output(&response, "X-Trace")?;
+        run.unread_array(&response, "/items")?;
         run.partial.type_ = ::core::option::Option::Some(get_type.clone());
         run.partial.fn_ = ::core::option::Option::Some(get_fn.clone());
         run.partial.self_ = ::core::option::Option::Some(get_self);

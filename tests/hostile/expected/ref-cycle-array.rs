@@ -112,11 +112,8 @@ pub mod ref_cycle_array {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let (
-            _call_whole,
-            _call_name,
-        ): (::arazzo_runtime::serde::de::IgnoredAny, ::std::string::String) = run
-            .outputs(&response, ["", "/name"])?;
+        run.unread(&response, "")?;
+        let _call_name: ::std::string::String = run.output(&response, "/name")?;
         ::core::result::Result::Ok(ArrayOutputs {})
     }
     /// Finishes a run of [`array()`](array) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).

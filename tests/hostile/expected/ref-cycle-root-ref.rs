@@ -112,13 +112,8 @@ pub mod ref_cycle_root_ref {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let (
-            _call_whole,
-            _call_name,
-        ): (
-            ::arazzo_runtime::serde::de::IgnoredAny,
-            ::arazzo_runtime::serde::de::IgnoredAny,
-        ) = run.outputs(&response, ["", "/name"])?;
+        run.unread(&response, "")?;
+        run.unread(&response, "/name")?;
         ::core::result::Result::Ok(RootRefOutputs {})
     }
     /// Finishes a run of [`root_ref()`](root_ref) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
