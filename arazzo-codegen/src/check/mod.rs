@@ -16,6 +16,7 @@ mod step;
 mod typed;
 mod values;
 mod workflow;
+mod xml_payload;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
