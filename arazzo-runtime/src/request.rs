@@ -423,7 +423,7 @@ impl<'a> Request<'a> {
     }
 
     /// An `application/x-www-form-urlencoded` body from a JSON object (arrays repeat the name).
-    /// An absent value (`None`) sends no body.
+    /// An absent value (`None`) sends no body; a value that is not an object fails the step when sent.
     pub fn form_body<V: ParamValue + ?Sized>(mut self, body: &V) -> Self {
         body.collect_secrets(&mut self.secrets);
         self.body = body.to_json().map(Body::Form);
@@ -645,6 +645,11 @@ impl<'a> Request<'a> {
                 (Some(bytes), value)
             }
             Some(Body::Form(value)) => {
+                // An expression may hold something other than an object, which has no form fields:
+                // refused rather than sent as an empty body.
+                if !value.is_object() {
+                    return Err(invalid("a form body must be a JSON object (field name to value)".into()));
+                }
                 set_content_type(&mut headers, HeaderValue::from_static("application/x-www-form-urlencoded"));
                 (Some(encode::form_body(&value).into_bytes()), Some(value))
             }

@@ -193,6 +193,9 @@ fn form_bodies_are_urlencoded() {
     let prepared = prepare(Request::new(Method::Post, "/").form_body(&json!({"a": "x y", "b": [1, 2]})));
     assert_eq!(prepared.body.as_deref(), Some(b"a=x+y&b=1&b=2".as_slice()));
     assert_eq!(header(&prepared, "content-type"), ["application/x-www-form-urlencoded"]);
+    // An expression holding something else has no fields: refused, not sent empty.
+    let error = Request::new(Method::Post, "/").form_body(&json!(["a"])).prepare(BASE).err();
+    assert!(matches!(error, Some(StepError::InvalidRequest { message }) if message.contains("JSON object")));
 }
 
 #[test]

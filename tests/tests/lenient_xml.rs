@@ -23,6 +23,7 @@ fn inputs(status: &str, key: &str, policy: serde_json::Value) -> ConfigureBucket
         owner: "a\"b".into(),
         access_key: SecretString::from(key),
         policy,
+        labels: json!({"team": "a&b", "tier": "gold"}),
     }
 }
 
@@ -34,6 +35,7 @@ fn answer_all(dry_run: &DryRun) {
     dry_run
         .respond(DryRunResponse::status(200))
         .respond(DryRunResponse::status(204))
+        .respond(DryRunResponse::status(200))
         .respond(DryRunResponse::status(200));
 }
 
@@ -44,7 +46,7 @@ async fn object_payloads_are_sent_as_xml_with_the_operations_media_type() {
     configure_bucket(&dry_run.client(), &config(), &inputs("Enabled", KEY, policy())).await.unwrap();
 
     let sent = dry_run.requests();
-    assert_eq!(sent.len(), 3);
+    assert_eq!(sent.len(), 4);
     assert_eq!(sent[0].path(), "/b1/versioning");
     assert_eq!(sent[0].header("content-type"), Some("application/xml"));
     assert_eq!(
@@ -69,6 +71,9 @@ async fn object_payloads_are_sent_as_xml_with_the_operations_media_type() {
         std::str::from_utf8(sent[2].body()).unwrap(),
         "<Policy version=\"2\"><Statement><Effect>Allow</Effect></Statement><Statement><Effect>Deny</Effect></Statement></Policy>"
     );
+    // A form body whose fields are an object input.
+    assert_eq!(sent[3].header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(sent[3].body(), b"team=a%26b&tier=gold");
     for request in &sent {
         assert!(!format!("{request:?}").contains("AKIA"), "{request:?}");
     }
@@ -122,4 +127,16 @@ async fn a_value_without_one_root_element_fails_the_step_before_sending() {
         assert!(message.contains(found), "{message}");
         assert_eq!(dry_run.requests().len(), 2, "the policy request is not sent");
     }
+}
+
+#[tokio::test]
+async fn a_form_input_that_is_not_an_object_fails_the_step_before_sending() {
+    let dry_run = DryRun::new();
+    answer_all(&dry_run);
+    let mut inputs = inputs("Enabled", KEY, policy());
+    inputs.labels = json!(["team"]);
+    let error = configure_bucket(&dry_run.client(), &config(), &inputs).await.unwrap_err();
+    assert_eq!(error.step_id(), "labels");
+    assert!(matches!(error.error(), StepError::InvalidRequest { message } if message.contains("JSON object")));
+    assert_eq!(dry_run.requests().len(), 3, "the labels request is not sent");
 }

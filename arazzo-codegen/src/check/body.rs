@@ -61,14 +61,19 @@ pub(crate) fn request_body(
             return None;
         }
     };
-    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !matches!(payload, Value::Object(_)) {
-        cx.reporter.error(&payload_pointer, "a form body needs an object payload (field name to value)");
-        return None;
-    }
     let value = match (&encoding, payload) {
         (BodyEncoding::JsonText { .. }, Value::String(text)) => env.json_text(text, &payload_pointer, cx.reporter)?,
         _ => env.value(payload, &payload_pointer, cx.reporter)?,
     };
+    // A form is an object (field name to value), written in the payload or held by an expression
+    // (`payload: $inputs.fields` with an object input); which object it is, is checked when sent.
+    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !is_object(&value) {
+        cx.reporter.error(
+            &payload_pointer,
+            "a form body needs an object payload (field name to value), or an expression holding an object",
+        );
+        return None;
+    }
     if !matches!(encoding, BodyEncoding::JsonText { .. })
         && let Err(message) = embeddable(&value)
     {
@@ -155,6 +160,16 @@ fn set_at(root: &mut Value, pointer: &str, value: Value) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// A payload that is an object, or an expression whose value is one (a `type: object` input, a step
+/// output read as JSON).
+fn is_object(value: &ValuePlan) -> bool {
+    match value {
+        ValuePlan::Object(_) | ValuePlan::Literal(Value::Object(_)) => true,
+        ValuePlan::Ref(reference) => matches!(reference.ty(), RustType::Json | RustType::Struct(_)),
+        ValuePlan::Literal(_) | ValuePlan::Template(_) | ValuePlan::Array(_) => false,
     }
 }
 

@@ -26,6 +26,7 @@ pub mod lenient_xml {
     //!     s0["versioning<br/>PUT /{bucket}/versioning"]
     //!     s1["tagging<br/>PUT /{bucket}/tagging"]
     //!     s2["policy<br/>PUT /{bucket}/policy"]
+    //!     s3["labels<br/>PUT /{bucket}/labels"]
     //!     done(["end"])
     //!     failed(["fail"])
     //!     start --> s0
@@ -33,8 +34,10 @@ pub mod lenient_xml {
     //!     s0 -.->|"failure"| failed
     //!     s1 -->|"$statusCode == 204"| s2
     //!     s1 -.->|"failure"| failed
-    //!     s2 -->|"2xx"| done
+    //!     s2 -->|"2xx"| s3
     //!     s2 -.->|"failure"| failed
+    //!     s3 -->|"2xx"| done
+    //!     s3 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
@@ -99,6 +102,10 @@ pub mod lenient_xml {
         ///
         /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
         pub policy: ::arazzo_runtime::serde_json::Value,
+        /// The input `labels`.
+        ///
+        /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
+        pub labels: ::arazzo_runtime::serde_json::Value,
     }
     /// Outputs of the workflow `configure-bucket`.
     #[derive(Clone, Debug)]
@@ -113,6 +120,7 @@ pub mod lenient_xml {
     /// 1. `versioning`: `PUT /{bucket}/versioning` (`putVersioning`) on `buckets`, expects a 2xx status.
     /// 2. `tagging`: `PUT /{bucket}/tagging` (`putTagging`) on `buckets`, expects `$statusCode == 204`.
     /// 3. `policy`: `PUT /{bucket}/policy` (`putPolicy`) on `buckets`, expects a 2xx status.
+    /// 4. `labels`: `PUT /{bucket}/labels` (`putLabels`) on `buckets`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -225,6 +233,23 @@ pub mod lenient_xml {
                     )
                     .path_param("bucket", &inputs.bucket)
                     .xml_body("application/vnd.buckets.policy+xml", &inputs.policy),
+            )
+            .await?;
+        run.check(
+            (200..300).contains(&response.status()),
+            "a 2xx status (the step has no successCriteria)",
+            &response,
+        )?;
+        run.step("labels", "putLabels");
+        let response = run
+            .send(
+                &config.buckets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Put,
+                        "/{bucket}/labels",
+                    )
+                    .path_param("bucket", &inputs.bucket)
+                    .form_body(&inputs.labels),
             )
             .await?;
         run.check(
