@@ -44,3 +44,41 @@ fn comparisons_with_two_readings_are_refused_with_the_rfc_9535_spelling() {
     };
     expectorate::assert_contents("tests/diagnostics/lenient-refused.txt", &Renderer::new().render_all(&diagnostics));
 }
+
+#[test]
+fn xml_payloads_written_as_objects_generate_with_one_warning_each() {
+    let path = "tests/fixtures/lenient-xml.arazzo.yaml";
+    let options = Options { display_name: Some(path.to_string()), ..Options::default() };
+    let generated = match generate_file(Path::new(path), &options, &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} did not generate:\n{error}"),
+    };
+    expectorate::assert_contents("tests/golden/lenient-xml.rs", &generated.source);
+    expectorate::assert_contents("tests/diagnostics/lenient-xml.txt", &Renderer::new().render_all(&generated.warnings));
+    assert_eq!(generated.warnings.len(), 3);
+    assert!(generated.warnings.iter().all(|warning| !warning.is_error()));
+    // The media type is the step's `contentType`, else the operation's (its first).
+    assert_eq!(generated.source.matches(".xml_body(").count(), 3);
+    for expected in [
+        ".xml_body(\n",
+        "\"application/xml\",\n",
+        "\"text/xml\",\n",
+        "(\"application/vnd.buckets.policy+xml\", &inputs.policy)",
+    ] {
+        assert!(generated.source.contains(expected), "{expected}");
+    }
+}
+
+#[test]
+fn xml_payloads_without_an_xml_form_are_refused_where_they_are_written() {
+    let path = "tests/diagnostics/lenient-xml-refused.arazzo.yaml";
+    let diagnostics = match check_file(Path::new(path), &Options::default(), &[]) {
+        Ok(_) => panic!("{path} was accepted"),
+        Err(GenerateError::Invalid { diagnostics, .. }) => diagnostics,
+        Err(other) => panic!("{path}: {other}"),
+    };
+    expectorate::assert_contents(
+        "tests/diagnostics/lenient-xml-refused.txt",
+        &Renderer::new().render_all(&diagnostics),
+    );
+}

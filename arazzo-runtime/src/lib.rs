@@ -145,6 +145,7 @@ mod run;
 mod secret;
 mod sent;
 mod transport;
+mod xml;
 
 pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,

@@ -16,6 +16,7 @@ pub use crate::param::ParamValue;
 use crate::param::{IntoParamRef, ParamRef};
 use crate::secret::{BasicCredentials, SecretString};
 use crate::sent::SentRequest;
+use crate::xml;
 
 /// An HTTP method of an OpenAPI operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -176,6 +177,11 @@ enum Body {
         bytes: Vec<u8>,
     },
     Multipart(Value),
+    /// The JSON form of an XML body, written as XML when sent (see `crate::xml`).
+    Xml {
+        content_type: String,
+        value: Value,
+    },
 }
 
 /// One request of a step. Built with chained calls; nothing is validated until it is sent.
@@ -417,7 +423,7 @@ impl<'a> Request<'a> {
     }
 
     /// An `application/x-www-form-urlencoded` body from a JSON object (arrays repeat the name).
-    /// An absent value (`None`) sends no body.
+    /// An absent value (`None`) sends no body; a value that is not an object fails the step when sent.
     pub fn form_body<V: ParamValue + ?Sized>(mut self, body: &V) -> Self {
         body.collect_secrets(&mut self.secrets);
         self.body = body.to_json().map(Body::Form);
@@ -443,6 +449,19 @@ impl<'a> Request<'a> {
     pub fn multipart_body<V: ParamValue + ?Sized>(mut self, body: &V) -> Self {
         body.collect_secrets(&mut self.secrets);
         self.body = body.to_json().map(Body::Multipart);
+        self
+    }
+
+    /// An XML body (`application/xml`, `text/xml`, `*+xml`) written from the JSON form of the value:
+    /// its one member is the root element, objects are elements, arrays repeat their element, and
+    /// members named `@name` are attributes (the rules are in the `xml` module). Values are escaped;
+    /// a value without an XML form (several roots, a name XML cannot have, a control character)
+    /// fails the step with [`StepError::InvalidRequest`] before anything is sent. `content_type` is
+    /// sent as `Content-Type` unless the request sets it; an absent value (`None`) sends no body.
+    /// Secrets inside it are scrubbed from error excerpts.
+    pub fn xml_body<V: ParamValue + ?Sized>(mut self, content_type: &str, body: &V) -> Self {
+        body.collect_secrets(&mut self.secrets);
+        self.body = body.to_json().map(|value| Body::Xml { content_type: content_type.to_owned(), value });
         self
     }
 
@@ -614,7 +633,7 @@ impl<'a> Request<'a> {
             headers.insert(header::COOKIE, value);
         }
 
-        // The JSON value of a JSON or form body is kept for criteria; raw and multipart bytes
+        // The JSON value of a JSON or form body is kept for criteria; raw, XML and multipart bytes
         // are not copied.
         let (body, sent_body) = match self.body {
             None => (None, None),
@@ -626,10 +645,22 @@ impl<'a> Request<'a> {
                 (Some(bytes), value)
             }
             Some(Body::Form(value)) => {
+                // An expression may hold something other than an object, which has no form fields:
+                // refused rather than sent as an empty body.
+                if !value.is_object() {
+                    return Err(invalid("a form body must be a JSON object (field name to value)".into()));
+                }
                 set_content_type(&mut headers, HeaderValue::from_static("application/x-www-form-urlencoded"));
                 (Some(encode::form_body(&value).into_bytes()), Some(value))
             }
             Some(Body::Raw { content_type, bytes }) => {
+                let value = HeaderValue::from_str(&content_type)
+                    .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
+                set_content_type(&mut headers, value);
+                (Some(bytes), None)
+            }
+            Some(Body::Xml { content_type, value }) => {
+                let bytes = xml::to_xml(&value).map_err(|error| invalid(error.to_string()))?;
                 let value = HeaderValue::from_str(&content_type)
                     .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
                 set_content_type(&mut headers, value);

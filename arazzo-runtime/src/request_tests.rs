@@ -193,6 +193,43 @@ fn form_bodies_are_urlencoded() {
     let prepared = prepare(Request::new(Method::Post, "/").form_body(&json!({"a": "x y", "b": [1, 2]})));
     assert_eq!(prepared.body.as_deref(), Some(b"a=x+y&b=1&b=2".as_slice()));
     assert_eq!(header(&prepared, "content-type"), ["application/x-www-form-urlencoded"]);
+    // An expression holding something else has no fields: refused, not sent empty.
+    let error = Request::new(Method::Post, "/").form_body(&json!(["a"])).prepare(BASE).err();
+    assert!(matches!(error, Some(StepError::InvalidRequest { message }) if message.contains("JSON object")));
+}
+
+#[test]
+fn xml_bodies_are_written_from_the_json_form_with_their_media_type() {
+    let key = SecretString::from("k<&\"1");
+    let status = "Enabled";
+    let body = crate::json::object([("Status", &status), ("Key", &key)]);
+    let root = crate::json::object([("Config", &body)]);
+    let prepared = prepare(Request::new(Method::Put, "/").xml_body("text/xml", &root));
+    assert_eq!(
+        prepared.body.as_deref(),
+        Some(b"<Config><Status>Enabled</Status><Key>k&lt;&amp;&quot;1</Key></Config>".as_slice())
+    );
+    assert_eq!(header(&prepared, "content-type"), ["text/xml"]);
+    assert_eq!(secrets(&prepared), ["k<&\"1"]);
+    let none = prepare(Request::new(Method::Put, "/").xml_body("application/xml", &None::<Value>));
+    assert!(none.body.is_none() && !none.headers.contains_key(header::CONTENT_TYPE));
+}
+
+#[test]
+fn an_xml_body_without_an_xml_form_fails_before_sending_without_its_values() {
+    let key = SecretString::from("sk_live_\u{7}");
+    let config = crate::json::object([("Key", &key)]);
+    let root = crate::json::object([("Config", &config)]);
+    let request = Request::new(Method::Put, "/").xml_body("application/xml", &root);
+    assert!(!format!("{request:?}").contains("sk_live"));
+    let Err(StepError::InvalidRequest { message }) = request.prepare(BASE) else { panic!("not refused") };
+    assert_eq!(message, "the value at `/Config/Key` contains U+0007, which XML 1.0 cannot carry");
+    let Err(StepError::InvalidRequest { message }) =
+        Request::new(Method::Put, "/").xml_body("application/xml", &json!({"a": 1, "b": 2})).prepare(BASE)
+    else {
+        panic!("not refused")
+    };
+    assert!(message.contains("one member, its root element"), "{message}");
 }
 
 #[test]

@@ -30,6 +30,7 @@ pub(crate) fn request_body(
     let replaced = replace(cx, payload, &body.replacements, &pointer)?;
     let payload = &replaced;
     let is_json = essence == "application/json" || essence.ends_with("+json");
+    let is_xml = super::xml_payload::is_xml_media(&essence);
     let (encoding, default) = match payload {
         Value::String(text) if is_json && expr::parse(text).is_err() => {
             let in_string = match json_text_slots(text) {
@@ -47,6 +48,11 @@ pub(crate) fn request_body(
         }
         _ if essence == "multipart/form-data" => (BodyEncoding::Multipart, "multipart/form-data"),
         Value::String(_) => (BodyEncoding::Raw, ""),
+        _ if is_xml => {
+            let root = super::xml_payload::check(cx.reporter, payload, &payload_pointer).ok()?;
+            super::lenient::xml_object_payload(cx.reporter, &payload_pointer, &content_type, Some(root));
+            (BodyEncoding::Xml, "")
+        }
         _ => {
             cx.reporter.error(
                 &payload_pointer,
@@ -55,28 +61,40 @@ pub(crate) fn request_body(
             return None;
         }
     };
-    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !matches!(payload, Value::Object(_)) {
-        cx.reporter.error(&payload_pointer, "a form body needs an object payload (field name to value)");
-        return None;
-    }
     let value = match (&encoding, payload) {
         (BodyEncoding::JsonText { .. }, Value::String(text)) => env.json_text(text, &payload_pointer, cx.reporter)?,
         _ => env.value(payload, &payload_pointer, cx.reporter)?,
     };
+    // A form is an object (field name to value), written in the payload or held by an expression
+    // (`payload: $inputs.fields` with an object input); which object it is, is checked when sent.
+    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !is_object(&value) {
+        cx.reporter.error(
+            &payload_pointer,
+            "a form body needs an object payload (field name to value), or an expression holding an object",
+        );
+        return None;
+    }
     if !matches!(encoding, BodyEncoding::JsonText { .. })
         && let Err(message) = embeddable(&value)
     {
         cx.reporter.error(&payload_pointer, message);
         return None;
     }
+    let mut encoding = encoding;
     if encoding == BodyEncoding::Raw
         && let ValuePlan::Ref(reference) = &value
         && !matches!(reference.ty(), RustType::String | RustType::Secret)
     {
-        cx.reporter.error(&payload_pointer, format!("a `{content_type}` body needs a string value"));
-        return None;
+        // A whole expression holding an object, for an XML body: its shape is checked when it is sent.
+        if is_xml && matches!(reference.ty(), RustType::Json | RustType::Struct(_)) {
+            super::lenient::xml_object_payload(cx.reporter, &payload_pointer, &content_type, None);
+            encoding = BodyEncoding::Xml;
+        } else {
+            cx.reporter.error(&payload_pointer, format!("a `{content_type}` body needs a string value"));
+            return None;
+        }
     }
-    // Raw and JSON-text bodies always name their media type; the others only when it is not the default.
+    // Raw, XML and JSON-text bodies always name their media type; the others only when it is not the default.
     let content_type = (essence != default).then_some(content_type);
     Some(Some(BodyPlan { value, encoding, content_type }))
 }
@@ -145,6 +163,16 @@ fn set_at(root: &mut Value, pointer: &str, value: Value) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// A payload that is an object, or an expression whose value is one (a `type: object` input, a step
+/// output read as JSON).
+fn is_object(value: &ValuePlan) -> bool {
+    match value {
+        ValuePlan::Object(_) | ValuePlan::Literal(Value::Object(_)) => true,
+        ValuePlan::Ref(reference) => matches!(reference.ty(), RustType::Json | RustType::Struct(_)),
+        ValuePlan::Literal(_) | ValuePlan::Template(_) | ValuePlan::Array(_) => false,
     }
 }
 

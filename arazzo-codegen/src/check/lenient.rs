@@ -93,3 +93,23 @@ pub(super) fn unreadable_output_schema(
     );
     ty
 }
+
+/// An XML request body whose payload is written as an object (`VersioningConfiguration: {Status:
+/// Enabled}`) or is a whole expression holding one: Arazzo 1.0.1 writes an XML payload as its text,
+/// but an element tree has one XML form (see `check::xml_payload` for what is checked). `root` is
+/// the root element when the document writes it.
+pub(super) fn xml_object_payload(reporter: &mut Reporter<'_>, pointer: &str, content_type: &str, root: Option<&str>) {
+    let (written, spelling) = match root {
+        Some(root) => ("an object", format!("`'<{root}>...</{root}>'`")),
+        None => ("a value that is not a string", "a string such as `'<Root>...</Root>'`".to_string()),
+    };
+    reporter.warning(
+        pointer,
+        format!(
+            "this `{content_type}` payload is written as {written}, but Arazzo 1.0.1 writes an XML payload as its text \
+             ({spelling}). Accepted: the request body is that value as XML, its one member the root element, \
+             members as child elements in order, lists as the element repeated, `@name` members as attributes, \
+             and filled-in values escaped"
+        ),
+    );
+}

@@ -18,6 +18,7 @@ mod typed;
 mod values;
 mod version;
 mod workflow;
+mod xml_payload;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -181,6 +181,10 @@ fn body(body: &BodyPlan) -> TokenStream {
             quote!(.raw_body(#media, #text))
         }
         BodyEncoding::Raw => raw(media, &body.value),
+        BodyEncoding::Xml => {
+            let value = json(&body.value);
+            quote!(.xml_body(#media, &#value))
+        }
     }
 }
 

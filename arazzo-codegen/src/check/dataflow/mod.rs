@@ -146,8 +146,9 @@ pub(crate) fn body(
     let place = match body.encoding {
         BodyEncoding::Json => Place::Json,
         BodyEncoding::Form | BodyEncoding::Multipart => Place::Text,
-        // Text is checked as JSON once filled in, at run time; raw bodies are not JSON.
-        BodyEncoding::JsonText { .. } | BodyEncoding::Raw => return,
+        // Text is checked as JSON once filled in, at run time; raw bodies are not JSON, and the schema
+        // of an XML body describes the XML (its `xml` names and attributes), not the payload's object.
+        BodyEncoding::JsonText { .. } | BodyEncoding::Raw | BodyEncoding::Xml => return,
     };
     let wanted = |media: &str| {
         let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
