@@ -42,9 +42,12 @@ enum Read {
     Unread,
     /// The same output read as `Vec<serde_json::Value>` (what it wrote before).
     Values,
+    /// The step's criterion reads one field of the body (`$response.body#/api_keys/0/id`),
+    /// as generated criteria do (`Response::body_part`).
+    Criterion,
 }
 
-const SCENARIOS: [Scenario; 6] = [
+const SCENARIOS: [Scenario; 7] = [
     Scenario {
         name: "baseline",
         what: "error path, 1 kB error body (the process's own footprint)",
@@ -68,6 +71,12 @@ const SCENARIOS: [Scenario; 6] = [
         what: "success path: 30 MB list nobody reads, checked with `run.unread_array`",
         path: "/large/200",
         read: Read::Unread,
+    },
+    Scenario {
+        name: "criterion-30mb",
+        what: "success path: a criterion reads one field of the 30 MB list (`response.body_part`)",
+        path: "/large/200",
+        read: Read::Criterion,
     },
     Scenario {
         name: "values-30mb",
@@ -261,6 +270,11 @@ async fn rotation(scenario: &Scenario, base_url: &str) -> Result<String, MemoryE
             run.check(response.status() == 200, "$statusCode == 200", &response).map_err(failed)?;
             run.unread_array(&response, "/api_keys").map_err(failed)?;
             Ok("a list, unread".to_owned())
+        }
+        Read::Criterion => {
+            let passed = response.body_part("/api_keys/0/id").is_some();
+            run.check(passed, "$response.body#/api_keys/0/id != null", &response).map_err(failed)?;
+            Ok("the criterion held".to_owned())
         }
         Read::Values => {
             run.check(response.status() == 200, "$statusCode == 200", &response).map_err(failed)?;

@@ -227,7 +227,7 @@ pub mod oauth_example {
         run.check(
             ::arazzo_runtime::condition::jsonpath_test(
                     "$[?@.access_token != null]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.access_token != null (jsonpath on $response.body)",
@@ -343,7 +343,7 @@ pub mod oauth_example {
         run.check(
             ::arazzo_runtime::condition::jsonpath_test(
                     "$[?@.access_token != null]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.access_token != null (jsonpath on $response.body)",
@@ -448,7 +448,7 @@ pub mod oauth_example {
         run.check(
             ::arazzo_runtime::condition::jsonpath_test(
                     "$[?@.access_token != null]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.access_token != null (jsonpath on $response.body)",
@@ -486,7 +486,7 @@ pub mod oauth_example {
         run.check(
             ::arazzo_runtime::condition::jsonpath_test(
                     "$[?@.access_token != null]",
-                    response.body_at(""),
+                    response.body_part("").as_deref(),
                 )
                 .map_err(|error| run.fail(error))?,
             "$.access_token != null (jsonpath on $response.body)",
