@@ -45,10 +45,10 @@ pub trait Seed {
 
 pub struct Svix;
 
-const SVIX_TOKEN: &str = "testsk_resume_bearer_token";
-const SVIX_APP: &str = "app_2Xm5gXQj3mcvfvAPDdS0gVQGWgS";
-const SVIX_INTEG: &str = "integ_1srOrx2ZWZBpBUvZwXKQmoEYga2";
-const SVIX_ORIGINAL_KEY: &str = "integsk_kV3ts5tKPNJN4Dl25cMTfUNdmabxbX0O";
+pub const SVIX_TOKEN: &str = "testsk_resume_bearer_token";
+pub const SVIX_APP: &str = "app_2Xm5gXQj3mcvfvAPDdS0gVQGWgS";
+pub const SVIX_INTEG: &str = "integ_1srOrx2ZWZBpBUvZwXKQmoEYga2";
+pub const SVIX_ORIGINAL_KEY: &str = "integsk_kV3ts5tKPNJN4Dl25cMTfUNdmabxbX0O";
 
 pub fn svix_config(fake: &FakeSvix) -> svix_gen::Config {
     svix_gen::Config { svix_api: svix_gen::SvixApi::new(SVIX_TOKEN).with_base_url(&fake.base_url) }
@@ -314,10 +314,10 @@ impl Seed for Backblaze {
 
 pub struct Deepgram;
 
-const DG_PROJECT: &str = "3f2d1c0b-5a49-4e3d-8c7b-6a5f4e3d2c1b";
-const DG_ADMIN_ID: &str = "admin-key-id";
-const DG_ADMIN_SECRET: &str = "dg_admin_resume_secret_0123456789";
-const DG_OLD_ID: &str = "old key/1";
+pub const DG_PROJECT: &str = "3f2d1c0b-5a49-4e3d-8c7b-6a5f4e3d2c1b";
+pub const DG_ADMIN_ID: &str = "admin-key-id";
+pub const DG_ADMIN_SECRET: &str = "dg_admin_resume_secret_0123456789";
+pub const DG_OLD_ID: &str = "old key/1";
 
 fn dg_key(id: &str, secret: &str, comment: &str) -> DeepgramKey {
     DeepgramKey {
@@ -333,7 +333,7 @@ fn deepgram_config(fake: &FakeDeepgram) -> deepgram_gen::Config {
     deepgram_gen::Config { management_api: deepgram_gen::ManagementApi::new().with_base_url(&fake.base_url) }
 }
 
-fn deepgram_inputs() -> deepgram_gen::RotateProjectKeyInputs {
+pub fn deepgram_inputs() -> deepgram_gen::RotateProjectKeyInputs {
     deepgram_gen::RotateProjectKeyInputs {
         api_key: DG_ADMIN_SECRET.into(),
         project_id: DG_PROJECT.into(),
