@@ -12,7 +12,7 @@
 //!
 //! The table holds both versions: a field or choice added by 1.1 is marked so, and refused in a 1.0
 //! document with a hint to declare 1.1. Selector Objects (1.1) are checked here too, then refused: they
-//! have no place in the model until they are generated (see [`selector`]).
+//! have no place in the model until they are generated (see `model::shape::selector`).
 
 use serde_json::{Map, Value};
 
