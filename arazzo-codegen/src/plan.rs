@@ -418,6 +418,9 @@ pub enum BodyEncoding {
     },
     /// Text or bytes sent as they are, with `content_type`.
     Raw,
+    /// An XML body written as its text with embedded expressions: each filled value is escaped as
+    /// XML text, so a value can never change the document's structure.
+    XmlText,
     /// An XML body (`application/xml`, `text/xml`, `*+xml`) whose payload is written as an object:
     /// serialized as XML from its JSON form at run time, with `content_type`.
     Xml,

@@ -161,6 +161,7 @@ pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;
 pub use secret::{BasicCredentials, SecretString};
+pub use xml::xml_escaped;
 
 /// Re-exported so generated code can write `#[serde(crate = "::arazzo_runtime::serde")]`.
 pub use serde;

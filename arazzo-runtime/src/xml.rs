@@ -42,6 +42,20 @@ pub(crate) enum XmlError {
     Write,
 }
 
+/// A value embedded in an XML payload written as text (`<Name>{$inputs.name}</Name>`), escaped so
+/// that it cannot change the document's structure: its text (a string as it is, a number or a
+/// boolean as its JSON text, anything else as its JSON text; nothing when absent) with `<`, `>`,
+/// `&`, `'` and `"` written as references, which is right in element text and in attribute
+/// values alike.
+pub fn xml_escaped<T: crate::ParamValue + ?Sized>(value: &T) -> String {
+    let text = match value.to_json() {
+        None | Some(Value::Null) => return String::new(),
+        Some(Value::String(text)) => text,
+        Some(other) => other.to_string(),
+    };
+    quick_xml::escape::escape(text.as_str()).into_owned()
+}
+
 /// The XML text of `value` (see the module documentation for the mapping).
 pub(crate) fn to_xml(value: &Value) -> Result<Vec<u8>, XmlError> {
     let root = match value {

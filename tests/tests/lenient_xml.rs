@@ -36,6 +36,7 @@ fn answer_all(dry_run: &DryRun) {
         .respond(DryRunResponse::status(200))
         .respond(DryRunResponse::status(204))
         .respond(DryRunResponse::status(200))
+        .respond(DryRunResponse::status(200))
         .respond(DryRunResponse::status(200));
 }
 
@@ -46,7 +47,7 @@ async fn object_payloads_are_sent_as_xml_with_the_operations_media_type() {
     configure_bucket(&dry_run.client(), &config(), &inputs("Enabled", KEY, policy())).await.unwrap();
 
     let sent = dry_run.requests();
-    assert_eq!(sent.len(), 4);
+    assert_eq!(sent.len(), 5);
     assert_eq!(sent[0].path(), "/b1/versioning");
     assert_eq!(sent[0].header("content-type"), Some("application/xml"));
     assert_eq!(
@@ -74,6 +75,13 @@ async fn object_payloads_are_sent_as_xml_with_the_operations_media_type() {
     // A form body whose fields are an object input.
     assert_eq!(sent[3].header("content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(sent[3].body(), b"team=a%26b&tier=gold");
+    // XML written as text, Arazzo's spelling: each embedded value escaped, in text and attributes.
+    assert_eq!(sent[4].header("content-type"), Some("application/xml"));
+    assert_eq!(
+        std::str::from_utf8(sent[4].body()).unwrap(),
+        "<VersioningConfiguration><Status>Enabled</Status><Note by=\"a&quot;b\">R&amp;D &lt;north&gt;</Note>\
+         </VersioningConfiguration>"
+    );
     for request in &sent {
         assert!(!format!("{request:?}").contains("AKIA"), "{request:?}");
     }

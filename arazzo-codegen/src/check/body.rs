@@ -94,6 +94,10 @@ pub(crate) fn request_body(
             return None;
         }
     }
+    // Values embedded in XML text are escaped, as in JSON text.
+    if encoding == BodyEncoding::Raw && is_xml && matches!(value, ValuePlan::Template(_)) {
+        encoding = BodyEncoding::XmlText;
+    }
     // Raw, XML and JSON-text bodies always name their media type; the others only when it is not the default.
     let content_type = (essence != default).then_some(content_type);
     Some(Some(BodyPlan { value, encoding, content_type }))

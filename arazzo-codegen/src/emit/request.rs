@@ -181,6 +181,14 @@ fn body(body: &BodyPlan) -> TokenStream {
             quote!(.raw_body(#media, #text))
         }
         BodyEncoding::Raw => raw(media, &body.value),
+        BodyEncoding::XmlText => {
+            let ValuePlan::Template(pieces) = &body.value else { return raw(media, &body.value) };
+            let text = value::format_pieces(pieces, |value, _| {
+                let place = place(value);
+                quote!(::arazzo_runtime::xml_escaped(&#place))
+            });
+            quote!(.raw_body(#media, #text))
+        }
         BodyEncoding::Xml => {
             let value = json(&body.value);
             quote!(.xml_body(#media, &#value))

@@ -27,6 +27,7 @@ pub mod lenient_xml {
     //!     s1["tagging<br/>PUT /{bucket}/tagging"]
     //!     s2["policy<br/>PUT /{bucket}/policy"]
     //!     s3["labels<br/>PUT /{bucket}/labels"]
+    //!     s4["text<br/>PUT /{bucket}/versioning"]
     //!     done(["end"])
     //!     failed(["fail"])
     //!     start --> s0
@@ -36,8 +37,10 @@ pub mod lenient_xml {
     //!     s1 -.->|"failure"| failed
     //!     s2 -->|"2xx"| s3
     //!     s2 -.->|"failure"| failed
-    //!     s3 -->|"2xx"| done
+    //!     s3 -->|"2xx"| s4
     //!     s3 -.->|"failure"| failed
+    //!     s4 -->|"2xx"| done
+    //!     s4 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
@@ -121,6 +124,7 @@ pub mod lenient_xml {
     /// 2. `tagging`: `PUT /{bucket}/tagging` (`putTagging`) on `buckets`, expects `$statusCode == 204`.
     /// 3. `policy`: `PUT /{bucket}/policy` (`putPolicy`) on `buckets`, expects a 2xx status.
     /// 4. `labels`: `PUT /{bucket}/labels` (`putLabels`) on `buckets`, expects a 2xx status.
+    /// 5. `text`: `PUT /{bucket}/versioning` (`putVersioning`) on `buckets`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -250,6 +254,31 @@ pub mod lenient_xml {
                     )
                     .path_param("bucket", &inputs.bucket)
                     .form_body(&inputs.labels),
+            )
+            .await?;
+        run.check(
+            (200..300).contains(&response.status()),
+            "a 2xx status (the step has no successCriteria)",
+            &response,
+        )?;
+        run.step("text", "putVersioning");
+        let response = run
+            .send(
+                &config.buckets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Put,
+                        "/{bucket}/versioning",
+                    )
+                    .path_param("bucket", &inputs.bucket)
+                    .raw_body(
+                        "application/xml",
+                        ::std::format!(
+                            "<VersioningConfiguration><Status>{}</Status><Note by=\"{}\">{}</Note></VersioningConfiguration>",
+                            ::arazzo_runtime::xml_escaped(& inputs.status),
+                            ::arazzo_runtime::xml_escaped(& inputs.owner),
+                            ::arazzo_runtime::xml_escaped(& inputs.project)
+                        ),
+                    ),
             )
             .await?;
         run.check(

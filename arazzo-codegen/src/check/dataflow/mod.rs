@@ -148,7 +148,7 @@ pub(crate) fn body(
         BodyEncoding::Form | BodyEncoding::Multipart => Place::Text,
         // Text is checked as JSON once filled in, at run time; raw bodies are not JSON, and the schema
         // of an XML body describes the XML (its `xml` names and attributes), not the payload's object.
-        BodyEncoding::JsonText { .. } | BodyEncoding::Raw | BodyEncoding::Xml => return,
+        BodyEncoding::JsonText { .. } | BodyEncoding::Raw | BodyEncoding::Xml | BodyEncoding::XmlText => return,
     };
     let wanted = |media: &str| {
         let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
