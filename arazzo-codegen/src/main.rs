@@ -238,7 +238,12 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
 
 fn generate(inputs: &Inputs, out: PathBuf, output: &mut Output) -> ExitCode {
     let mut builder = Builder::new();
-    builder.files(&inputs.files).out_dir(out).emit_rerun_if_changed(false).deny_warnings(inputs.deny_warnings);
+    builder
+        .files(&inputs.files)
+        .out_dir(out)
+        .emit_rerun_if_changed(false)
+        .module_index(false)
+        .deny_warnings(inputs.deny_warnings);
     for overlay in &inputs.overlays {
         builder.overlay(overlay);
     }
