@@ -152,7 +152,7 @@ pub use client::{
 };
 pub use debug_url::DebugUrl;
 pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
-pub use error::{StepError, WorkflowError};
+pub use error::{Retries, StepError, WorkflowError};
 pub use history::{Checkpoint, ExposedCheckpoint};
 pub use outputs::Outputs;
 pub use param::{Concat, concat};
