@@ -223,6 +223,8 @@ impl Builder {
                 Err(GenerateError::Emit(error)) => return Err(error.into()),
             }
         }
+        // Read through `..` (`arazzo/../openapi/x.json`): one spelling per file, for cargo and people.
+        report.files_read = report.files_read.iter().map(|file| crate::paths::normalize(file)).collect();
         report.files_read.sort();
         report.files_read.dedup();
         if self.emit_rerun_if_changed {

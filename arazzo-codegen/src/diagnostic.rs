@@ -191,6 +191,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `1 workflow`, `2 workflows`, `0 workflows`: a count and a regular English noun, for every count
+/// the command line and the summaries print.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 /// Converts a JSON pointer (`/workflows/0/steps/2`) into the JSON path used in reports
 /// (`workflows[0].steps[2]`).
 pub fn json_path_of_pointer(pointer: &str) -> String {

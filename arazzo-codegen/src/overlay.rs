@@ -52,7 +52,11 @@ impl Overlay {
             return Err(problems);
         }
         let extends = loaded.value.get("extends").and_then(Value::as_str).and_then(|url| {
-            if url.contains("://") { None } else { Some(path.parent().unwrap_or_else(|| Path::new(".")).join(url)) }
+            if url.contains("://") {
+                None
+            } else {
+                Some(crate::paths::normalize(&path.parent().unwrap_or_else(|| Path::new(".")).join(url)))
+            }
         });
         Ok(Self { loaded, extends })
     }

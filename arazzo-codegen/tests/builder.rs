@@ -263,3 +263,23 @@ fn the_index_lists_every_module_in_the_folder() {
         .unwrap();
     assert_eq!(report.written, [bare.path().join("features.rs")]);
 }
+
+/// A description named `../openapi/x.json` from `workflows/svix/arazzo/` is read, reported and
+/// watched (`cargo:rerun-if-changed`) as `workflows/svix/openapi/x.json`.
+#[test]
+fn files_read_through_dot_dot_are_named_without_it() {
+    let out = tempfile::tempdir().unwrap();
+    let report = Builder::new()
+        .file("../workflows/svix/arazzo/./svix-rotate-integration-key-workflow.yml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report()
+        .unwrap();
+    assert_eq!(
+        report.files_read,
+        [
+            PathBuf::from("../workflows/svix/arazzo/svix-rotate-integration-key-workflow.yml"),
+            PathBuf::from("../workflows/svix/openapi/svix-openapi.json"),
+        ]
+    );
+}

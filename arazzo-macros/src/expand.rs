@@ -3,9 +3,10 @@
 //! that the crate is rebuilt when a document changes.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use arazzo_codegen::diagnostic::Renderer;
+use arazzo_codegen::paths::normalize;
 use arazzo_codegen::{Diagnostic, GenerateError, Options, Overlay};
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
@@ -152,21 +153,6 @@ fn warning(span: Span, text: &str) -> TokenStream {
     }
 }
 
-/// `path` with `.` and `name/..` removed, without reading the disk.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// `path` relative to `base` (both absolute), with `..` where `path` is outside `base`.
 fn relative(path: &Path, base: &Path) -> PathBuf {
     let path = normalize(path);
@@ -227,6 +213,5 @@ mod tests {
     fn paths_are_shown_relative_to_the_crate() {
         assert_eq!(relative(Path::new("/a/b/c/d.yml"), Path::new("/a/b")), Path::new("c/d.yml"));
         assert_eq!(relative(Path::new("/a/x/../w/d.yml"), Path::new("/a/b")), Path::new("../w/d.yml"));
-        assert_eq!(normalize(Path::new("/a/./b/../../c")), Path::new("/c"));
     }
 }

@@ -415,7 +415,7 @@ fn source_path(
     reading: &mut Reading<'_>,
 ) -> Option<PathBuf> {
     let path = match options.sources.get(&description.name) {
-        Some(path) => path.clone(),
+        Some(path) => crate::paths::normalize(path),
         None => match local_path(&description.url, &reporter.loaded.path) {
             Some(path) => path,
             None => {
@@ -492,9 +492,9 @@ fn local_path(url: &str, arazzo_file: &Path) -> Option<PathBuf> {
         return None;
     }
     let base = arazzo_file.parent().unwrap_or_else(|| Path::new("."));
-    // `./x.yaml` and `x.yaml` name the same file: drop `.` components so reports and
-    // `rerun-if-changed` lines show one spelling.
-    Some(base.join(url).components().filter(|part| !matches!(part, std::path::Component::CurDir)).collect())
+    // `./x.yaml`, `x.yaml` and `../arazzo/x.yaml` name the same file: reports and `rerun-if-changed`
+    // lines show one spelling.
+    Some(crate::paths::normalize(&base.join(url)))
 }
 
 /// Workflows in an order where every workflow comes after those its steps call (document order
