@@ -202,7 +202,7 @@ pub fn counted(count: usize, noun: &str) -> String {
 pub fn json_path_of_pointer(pointer: &str) -> String {
     let mut out = String::new();
     for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = crate::load::unescape_token(token);
         if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
             out.push('[');
             out.push_str(&token);

@@ -197,7 +197,7 @@ fn merge(target: &mut Value, update: &Value) {
 
 fn remove_at(root: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else { return };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::load::unescape_token(last).into_owned();
     match root.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.shift_remove(&key);
