@@ -1,9 +1,13 @@
 //! `Builder`: compile Arazzo documents from `build.rs`, in the manner of prost-build.
 
+mod index;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::{Diagnostic, GenerateError, Options, Overlay};
+
+pub use index::INDEX_FILE;
 
 /// Why [`Builder::compile`] failed. Its `Display` shows every located problem as rustc shows its own
 /// (the source line underlined, hints below; plain text, since cargo captures it); so does its
@@ -53,6 +57,7 @@ pub struct Builder {
     sources: BTreeMap<String, PathBuf>,
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    module_index: bool,
     deny_warnings: bool,
 }
 
@@ -89,7 +94,7 @@ impl Report {
 
 impl Builder {
     pub fn new() -> Self {
-        Self { emit_rerun_if_changed: true, ..Self::default() }
+        Self { emit_rerun_if_changed: true, module_index: true, ..Self::default() }
     }
 
     /// Adds an Arazzo document (YAML or JSON).
@@ -136,6 +141,15 @@ impl Builder {
     /// Whether to print `cargo:rerun-if-changed` for every file read (default: yes).
     pub fn emit_rerun_if_changed(&mut self, enabled: bool) -> &mut Self {
         self.emit_rerun_if_changed = enabled;
+        self
+    }
+
+    /// Whether to write the index of the modules in the output folder, [`INDEX_FILE`] (default: yes).
+    /// `arazzo_runtime::include_workflow!` reads it, so that a name with no module is a compile error
+    /// listing the modules there are; the index lists every module generated in the folder, those of
+    /// other `Builder`s of the same build script included.
+    pub fn module_index(&mut self, enabled: bool) -> &mut Self {
+        self.module_index = enabled;
         self
     }
 
@@ -209,6 +223,8 @@ impl Builder {
                 Err(GenerateError::Emit(error)) => return Err(error.into()),
             }
         }
+        // Read through `..` (`arazzo/../openapi/x.json`): one spelling per file, for cargo and people.
+        report.files_read = report.files_read.iter().map(|file| crate::paths::normalize(file)).collect();
         report.files_read.sort();
         report.files_read.dedup();
         if self.emit_rerun_if_changed {
@@ -224,6 +240,9 @@ impl Builder {
             if write_if_changed(&path, &source)? {
                 report.written.push(path);
             }
+        }
+        if self.module_index {
+            report.written.extend(index::write(&out_dir)?);
         }
         Ok(report)
     }

@@ -191,12 +191,18 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `1 workflow`, `2 workflows`, `0 workflows`: a count and a regular English noun, for every count
+/// the command line and the summaries print.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 /// Converts a JSON pointer (`/workflows/0/steps/2`) into the JSON path used in reports
 /// (`workflows[0].steps[2]`).
 pub fn json_path_of_pointer(pointer: &str) -> String {
     let mut out = String::new();
     for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = crate::load::unescape_token(token);
         if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
             out.push('[');
             out.push_str(&token);

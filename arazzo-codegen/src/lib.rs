@@ -112,6 +112,7 @@ pub mod model;
 pub mod naming;
 pub mod openapi;
 pub mod overlay;
+pub mod paths;
 pub mod plan;
 pub mod types;
 

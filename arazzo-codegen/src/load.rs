@@ -331,11 +331,17 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Diagnostic> {
 /// Appends one RFC 6901 reference token (`~` -> `~0`, `/` -> `~1`) to `pointer`.
 pub(crate) fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
+    pointer.push_str(&escape_token(token));
+}
+
+/// An RFC 6901 reference token for `key`: `~` as `~0`, `/` as `~1`. The crate's only escaping, as
+/// [`unescape_token`] is its only unescaping (serde_json reads pointers but exports neither).
+pub(crate) fn escape_token(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1").into() } else { key.into() }
+}
+
+/// The key an RFC 6901 reference token names: `~1` is `/`, then `~0` is `~` (in that order, so that
+/// `~01` is `~1`).
+pub(crate) fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() }
 }

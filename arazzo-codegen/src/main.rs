@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use arazzo_codegen::diagnostic::Renderer;
+use arazzo_codegen::diagnostic::{Renderer, counted};
 use arazzo_codegen::{BuildError, Builder, Diagnostic, GenerateError, Options, Overlay};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
@@ -12,8 +12,12 @@ use serde_json::{Value, json};
 #[derive(Parser)]
 #[command(name = "arazzo-codegen", version, about = "Compile Arazzo workflow documents into typed async Rust clients")]
 struct Cli {
-    /// How to print diagnostics: rustc-like text on stderr, or one JSON object per line on stdout
-    /// (schema in docs/DIAGNOSTICS.md).
+    /// How to print diagnostics: rustc-like text on stderr, or one JSON object per line on stdout.
+    ///
+    /// Each JSON object has a `reason`: `diagnostic` (level, message, help, file, line, column,
+    /// end_line, end_column, json_path, rendered, and `related` places), `checked` (file, workflows),
+    /// `generated` (module, file), `diagram` (file, mermaid) or `failure` (file, message). Lines and
+    /// columns count from 1, columns in characters; the end is exclusive.
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
     /// Color the text diagnostics: `auto` colors when stderr is a terminal and NO_COLOR is unset.
@@ -192,7 +196,7 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
                 let workflows = checked.plan.workflows.len();
                 match report {
                     Report::Summary => output.progress(
-                        format!("ok: {} ({workflows} workflows)", file.display()),
+                        format!("ok: {} ({})", file.display(), counted(workflows, "workflow")),
                         json!({"reason": "checked", "file": file.to_string_lossy(), "workflows": workflows}),
                     ),
                     Report::Diagram(only) => {
@@ -238,7 +242,12 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
 
 fn generate(inputs: &Inputs, out: PathBuf, output: &mut Output) -> ExitCode {
     let mut builder = Builder::new();
-    builder.files(&inputs.files).out_dir(out).emit_rerun_if_changed(false).deny_warnings(inputs.deny_warnings);
+    builder
+        .files(&inputs.files)
+        .out_dir(out)
+        .emit_rerun_if_changed(false)
+        .module_index(false)
+        .deny_warnings(inputs.deny_warnings);
     for overlay in &inputs.overlays {
         builder.overlay(overlay);
     }

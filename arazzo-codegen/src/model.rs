@@ -447,10 +447,7 @@ fn pointer_of_path(path: &serde_path_to_error::Path) -> String {
     for segment in path.iter() {
         match segment {
             Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => {
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
+            Segment::Map { key } => crate::load::push_token(&mut pointer, key),
             Segment::Enum { .. } | Segment::Unknown => {}
         }
     }

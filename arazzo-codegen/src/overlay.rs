@@ -52,7 +52,11 @@ impl Overlay {
             return Err(problems);
         }
         let extends = loaded.value.get("extends").and_then(Value::as_str).and_then(|url| {
-            if url.contains("://") { None } else { Some(path.parent().unwrap_or_else(|| Path::new(".")).join(url)) }
+            if url.contains("://") {
+                None
+            } else {
+                Some(crate::paths::normalize(&path.parent().unwrap_or_else(|| Path::new(".")).join(url)))
+            }
         });
         Ok(Self { loaded, extends })
     }
@@ -193,7 +197,7 @@ fn merge(target: &mut Value, update: &Value) {
 
 fn remove_at(root: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else { return };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::load::unescape_token(last).into_owned();
     match root.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.shift_remove(&key);

@@ -91,9 +91,8 @@ pub fn output_type(
     let Some(schema) = body_schema else {
         return Ok(secret_or(RustType::Json, name));
     };
-    let tokens: Vec<String> =
-        pointer.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~")).collect();
-    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let tokens: Vec<std::borrow::Cow<'_, str>> = pointer.split('/').skip(1).map(crate::load::unescape_token).collect();
+    let tokens: Vec<&str> = tokens.iter().map(AsRef::as_ref).collect();
     match openapi.schema_at_pointer(schema, &tokens)? {
         Some(found) => {
             let ty = schema_type(found, name, &|value| openapi.resolve(value))?;

@@ -12,7 +12,7 @@ fn writes_modules_once_and_reports_every_file_read() {
 
     let first = builder.compile_with_report().unwrap();
     assert_eq!(first.modules, [("features".to_string(), PathBuf::from("tests/fixtures/features.arazzo.yaml"))]);
-    assert_eq!(first.written, [out.path().join("features.rs")]);
+    assert_eq!(first.written, [out.path().join("features.rs"), out.path().join(arazzo_codegen::builder::INDEX_FILE)]);
     assert_eq!(
         first.files_read,
         [
@@ -140,7 +140,8 @@ fn deny_warnings_fails_the_build_on_a_warning() {
     };
     let (allowed, written) = build(false);
     let warnings = allowed.unwrap().warnings;
-    assert_eq!((warnings.len(), written), (3, 1));
+    // The module and the index of modules.
+    assert_eq!((warnings.len(), written), (3, 2));
     let (denied, written) = build(true);
     let error = denied.unwrap_err();
     let BuildError::Invalid(errors) = &error else { panic!("{error}") };
@@ -228,4 +229,57 @@ fn a_missing_folder_is_an_error_naming_it() {
     let error = Builder::new().dir("no/such/folder").out_dir("unused").compile_with_report().unwrap_err();
     assert!(matches!(&error, BuildError::ReadDir { path, .. } if path == &PathBuf::from("no/such/folder")), "{error}");
     assert!(error.to_string().starts_with("cannot read the folder no/such/folder: "), "{error}");
+}
+
+/// `include_workflow!` reads the index: it lists every module in the folder, those of an earlier
+/// `Builder` of the same build script too, and no other file.
+#[test]
+fn the_index_lists_every_module_in_the_folder() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("handwritten.rs"), "pub mod handwritten {}\n").unwrap();
+    let compile = |file: &str| {
+        Builder::new().file(file).out_dir(out.path()).emit_rerun_if_changed(false).compile_with_report().unwrap()
+    };
+    compile("tests/fixtures/features.arazzo.yaml");
+    let index = || std::fs::read_to_string(out.path().join(arazzo_codegen::builder::INDEX_FILE)).unwrap();
+    assert!(index().contains(r#"("features") => { include!("features.rs"); };"#), "{}", index());
+
+    let second = compile("tests/fixtures/reuse.arazzo.yaml");
+    let index = index();
+    assert!(second.written.contains(&out.path().join(arazzo_codegen::builder::INDEX_FILE)));
+    assert!(index.contains(r#"("features") => { include!("features.rs"); };"#), "{index}");
+    assert!(index.contains(r#"("reuse") => { include!("reuse.rs"); };"#), "{index}");
+    assert!(index.contains("OUT_DIR are: `features`, `reuse`"), "{index}");
+    assert!(!index.contains("handwritten"), "{index}");
+
+    // Without the index, nothing but the module is written.
+    let bare = tempfile::tempdir().unwrap();
+    let report = Builder::new()
+        .file("tests/fixtures/features.arazzo.yaml")
+        .out_dir(bare.path())
+        .emit_rerun_if_changed(false)
+        .module_index(false)
+        .compile_with_report()
+        .unwrap();
+    assert_eq!(report.written, [bare.path().join("features.rs")]);
+}
+
+/// A description named `../openapi/x.json` from `workflows/svix/arazzo/` is read, reported and
+/// watched (`cargo:rerun-if-changed`) as `workflows/svix/openapi/x.json`.
+#[test]
+fn files_read_through_dot_dot_are_named_without_it() {
+    let out = tempfile::tempdir().unwrap();
+    let report = Builder::new()
+        .file("../workflows/svix/arazzo/./svix-rotate-integration-key-workflow.yml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .compile_with_report()
+        .unwrap();
+    assert_eq!(
+        report.files_read,
+        [
+            PathBuf::from("../workflows/svix/arazzo/svix-rotate-integration-key-workflow.yml"),
+            PathBuf::from("../workflows/svix/openapi/svix-openapi.json"),
+        ]
+    );
 }

@@ -288,3 +288,37 @@ fn diagram_of_one_workflow_is_a_mermaid_input_of_its_own() {
     assert!(stderr.contains(r#"no document has a workflow "nope"; its workflows are: ""#), "{stderr}");
     assert!(stderr.contains(r#""retry-a-workflow""#), "{stderr}");
 }
+
+/// Counts agree with their nouns: `(1 workflow)`, `(2 workflows)`.
+#[test]
+fn counts_are_singular_for_one() {
+    let output = cli()
+        .args(["check", "workflows/svix/arazzo/svix-rotate-integration-key-workflow.yml"])
+        .arg("arazzo-codegen/tests/fixtures/features.arazzo.yaml")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("svix-rotate-integration-key-workflow.yml (1 workflow)\n"), "{stdout}");
+    assert!(stdout.contains("features.arazzo.yaml (2 workflows)\n"), "{stdout}");
+}
+
+/// `--help` is read where the repository is not: it names no file of it, and says what the JSON
+/// messages hold.
+#[test]
+fn help_stands_on_its_own() {
+    let output = cli().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{help}");
+    assert!(!help.contains(".md"), "{help}");
+    assert!(help.contains("Each JSON object has a `reason`: `diagnostic`"), "{help}");
+}
+
+/// Diagnostics in a description the document names as `../x.yaml` show the path without `..`.
+#[test]
+fn diagnostics_name_files_without_dot_dot() {
+    let output =
+        cli().args(["check", "arazzo-codegen/tests/diagnostics/lenient-refused.arazzo.yaml"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--> arazzo-codegen/tests/fixtures/lenient.openapi.yaml:9:17"), "{stderr}");
+    assert!(!stderr.contains("/../"), "{stderr}");
+}

@@ -356,8 +356,9 @@ fn first_token(rest: &str) -> (Cow<'_, str>, &str) {
     (unescape(raw), after)
 }
 
-/// A reference token unescaped (`~1` is `/`, `~0` is `~`): borrowed unless it has an escape.
-fn unescape(raw: &str) -> Cow<'_, str> {
+/// A reference token unescaped (`~1` is `/`, `~0` is `~`): borrowed unless it has an escape. The
+/// runtime's only unescaping.
+pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
     if memchr::memchr(b'~', raw.as_bytes()).is_some() {
         Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
     } else {

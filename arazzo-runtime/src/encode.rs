@@ -503,16 +503,7 @@ pub(crate) fn form_component(text: &str) -> String {
 
 /// [`form_component`], appended to `out`.
 fn push_form_component(out: &mut String, text: &str) {
-    const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
-    // The encoder yields runs left as they are and one `%XX` per encoded byte, so a `%20` piece is
-    // a space (a literal "%20" in the input comes out as `%25` and `20`).
-    for piece in utf8_percent_encode(text, FORM) {
-        if piece == "%20" {
-            out.push('+');
-        } else {
-            out.push_str(piece);
-        }
-    }
+    out.extend(form_urlencoded::byte_serialize(text.as_bytes()));
 }
 
 /// RFC 6265 cookie names are tokens: visible ASCII without separators.

@@ -42,15 +42,23 @@ pub enum StepError {
         /// Why; never repeats the URL, which may carry credentials.
         reason: String,
     },
-    /// A success criterion of the step did not hold.
-    #[error("expected `{criterion}` to hold, but the response status was {status} ({})", BodyExcerpt(body_excerpt))]
+    /// A success criterion of the step did not hold (on its last attempt, when `retry` actions
+    /// sent it again).
+    #[error(
+        "expected `{criterion}` to hold{}, but the {}response status was {status} ({})",
+        AfterRetries(retries),
+        if retries.is_some() { "last " } else { "" },
+        BodyExcerpt(body_excerpt)
+    )]
     CriterionFailed {
         /// The criterion as written in the workflow, e.g. `$statusCode == 200`.
         criterion: &'static str,
-        /// The HTTP status of the response.
+        /// The HTTP status of the (last) response.
         status: u16,
         /// At most 200 characters of the body, with known secrets replaced by `[REDACTED]`.
         body_excerpt: String,
+        /// How often and over how long the step was sent, when `retry` actions sent it more than once.
+        retries: Option<Retries>,
     },
     /// The response body is empty or is not JSON.
     #[error("the response could not be decoded: {message}")]
@@ -128,6 +136,30 @@ pub enum StepError {
         /// The output expression, e.g. `$steps.create.outputs.id`.
         output: &'static str,
     },
+}
+
+/// How often a step was sent, and over how long, when `retry` actions sent it more than once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retries {
+    /// Requests sent for the step, the first included.
+    pub attempts: u32,
+    /// From the first request to the last response.
+    pub over: std::time::Duration,
+}
+
+/// ` after 11 attempts over 2.0 s`, or nothing for a step sent once.
+struct AfterRetries<'a>(&'a Option<Retries>);
+
+impl fmt::Display for AfterRetries<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(Retries { attempts, over }) = self.0 else { return Ok(()) };
+        // Milliseconds below a second, where one decimal of seconds would read `0.0 s`.
+        if over.as_secs() == 0 {
+            write!(f, " after {attempts} attempts over {} ms", over.as_millis())
+        } else {
+            write!(f, " after {attempts} attempts over {:.1} s", over.as_secs_f64())
+        }
+    }
 }
 
 /// `(body: ...)` or `(empty body)`.
@@ -283,16 +315,39 @@ mod tests {
             criterion: "$statusCode == 200",
             status: 404,
             body_excerpt: r#"{"code":"not_found"}"#.into(),
+            retries: None,
         };
         assert_eq!(
             error.to_string(),
             r#"expected `$statusCode == 200` to hold, but the response status was 404 (body: {"code":"not_found"})"#
         );
-        let empty =
-            StepError::CriterionFailed { criterion: "$statusCode == 204", status: 500, body_excerpt: String::new() };
+        let empty = StepError::CriterionFailed {
+            criterion: "$statusCode == 204",
+            status: 500,
+            body_excerpt: String::new(),
+            retries: None,
+        };
         assert_eq!(
             empty.to_string(),
             "expected `$statusCode == 204` to hold, but the response status was 500 (empty body)"
+        );
+    }
+
+    #[test]
+    fn an_exhausted_retry_says_how_many_attempts_over_how_long() {
+        let after = |over| StepError::CriterionFailed {
+            criterion: "$statusCode == 200",
+            status: 503,
+            body_excerpt: String::new(),
+            retries: Some(Retries { attempts: 11, over }),
+        };
+        assert_eq!(
+            after(std::time::Duration::from_millis(2040)).to_string(),
+            "expected `$statusCode == 200` to hold after 11 attempts over 2.0 s, but the last response status was 503 (empty body)"
+        );
+        assert_eq!(
+            after(std::time::Duration::from_millis(35)).to_string(),
+            "expected `$statusCode == 200` to hold after 11 attempts over 35 ms, but the last response status was 503 (empty body)"
         );
     }
 

@@ -204,7 +204,7 @@ fn tokens(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(rest.split('/').map(|token| token.replace("~1", "/").replace("~0", "~")).collect())
+    Some(rest.split('/').map(|token| crate::body_pointer::unescape(token).into_owned()).collect())
 }
 
 /// An array index as `Value::pointer_mut` reads it: decimal digits, no sign, no leading zero.

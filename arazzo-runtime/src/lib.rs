@@ -153,7 +153,7 @@ pub use client::{
 };
 pub use debug_url::DebugUrl;
 pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
-pub use error::{StepError, WorkflowError};
+pub use error::{Retries, StepError, WorkflowError};
 pub use history::{Checkpoint, ExposedCheckpoint};
 pub use outputs::Outputs;
 pub use param::{Concat, concat};
@@ -175,9 +175,22 @@ pub use serde_json;
 ///     arazzo_runtime::include_workflow!("svix_rotate_integration_key");
 /// }
 /// ```
+///
+/// A name with no module in `OUT_DIR` is a compile error listing the modules there are. The builder
+/// writes their index, `OUT_DIR/arazzo_modules.rs`: it defines `__arazzo_include_module!`, one arm
+/// per module, and calls back `__arazzo_requested_module!` below with it; the name is taken as a
+/// token tree (`tt`) because a `literal` fragment, once captured, no longer matches the index's arms.
 #[macro_export]
 macro_rules! include_workflow {
-    ($name:literal) => {
-        include!(concat!(env!("OUT_DIR"), "/", $name, ".rs"));
+    ($name:tt) => {
+        macro_rules! __arazzo_requested_module {
+            ($include:ident) => {
+                $include!($name);
+            };
+            (@unknown $known:literal) => {
+                ::core::compile_error!(::core::concat!("no Arazzo module named `", $name, "`; ", $known));
+            };
+        }
+        include!(concat!(env!("OUT_DIR"), "/arazzo_modules.rs"));
     };
 }

@@ -75,14 +75,13 @@ fn escape_name(name: &str) -> String {
 
 /// FNV-1a (64-bit) over every part, so the same body always gets the same boundary.
 fn seed(parts: &[Part]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = crate::history::Fnv1a::new();
     for part in parts {
-        for byte in part.head.iter().chain(&part.content).chain(b"\r\n") {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        hash.write(&part.head);
+        hash.write(&part.content);
+        hash.write(b"\r\n");
     }
-    hash
+    hash.finish()
 }
 
 /// The first candidate boundary that occurs in no part.

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::client::Client;
-use crate::error::{StepError, WorkflowError};
+use crate::error::{Retries, StepError, WorkflowError};
 use crate::history::{self, Exchange, RunContext};
 use crate::outputs::Outputs;
 use crate::request::Request;
@@ -39,8 +39,13 @@ pub struct Run<P> {
     step_id: &'static str,
     /// Steps entered so far through `goto`, `retry` or moving on; bounded by [`MAX_TRANSITIONS`].
     transitions: usize,
-    /// Requests sent for the current step so far.
+    /// Requests sent for the current step so far, those of its earlier attempts (`retry`) included.
     attempt: u32,
+    /// When the current step's first attempt started, for the message of an exhausted retry.
+    step_started: Instant,
+    /// Whether [`Run::retry_wait`] was the last thing done: the next [`Run::step`] of the same step
+    /// is a retry, and keeps counting its attempts.
+    retrying: bool,
     /// Where the record holds the current step's latest exchange, and whether its request may have
     /// taken effect ([`may_have_taken_effect`]): if the step fails, an exchange that may have
     /// taken effect stays in the checkpoint, any other is dropped from it (and sent again on resume).
@@ -82,6 +87,8 @@ impl<P: Default> Run<P> {
             step_id: "",
             transitions: 0,
             attempt: 0,
+            step_started: Instant::now(),
+            retrying: false,
             last_exchange: None,
             keep: None,
             client,
@@ -98,8 +105,12 @@ impl<P: Default> Run<P> {
 impl<P: Clone> Run<P> {
     /// Enters step `step_id`, which calls `operation` (its operationId or operationPath).
     pub fn step(&mut self, step_id: &'static str, operation: &'static str) {
+        if !(self.retrying && self.step_id == step_id) {
+            self.attempt = 0;
+            self.step_started = Instant::now();
+        }
+        self.retrying = false;
         self.step_id = step_id;
-        self.attempt = 0;
         self.last_exchange = None;
         self.keep = None;
         self.step_span = tracing::info_span!(
@@ -232,7 +243,13 @@ impl<P: Clone> Run<P> {
         if may_have_taken_effect(response) {
             self.keep_outputs_of(response);
         }
-        StepError::CriterionFailed { criterion, status: response.status(), body_excerpt: self.excerpt(response) }
+        let retries = (self.attempt > 1).then(|| Retries { attempts: self.attempt, over: self.step_started.elapsed() });
+        StepError::CriterionFailed {
+            criterion,
+            status: response.status(),
+            body_excerpt: self.excerpt(response),
+            retries,
+        }
     }
 
     /// Fills the partial outputs from `response` as [`Run::keep_on_failure`] registered.
@@ -260,12 +277,13 @@ impl<P: Clone> Run<P> {
     /// [`StepError::WorkflowTimeout`] when the wait would outlast the run's deadline; does not
     /// wait while resuming (the retried request is answered from the checkpoint).
     pub async fn retry_wait(
-        &self,
+        &mut self,
         response: Option<&Response>,
         retry_after: Option<f64>,
         attempt: u64,
         limit: u64,
     ) -> Result<(), WorkflowError<P>> {
+        self.retrying = true;
         let delay = retry::retry_delay(response, retry_after);
         tracing::info!(
             parent: &self.step_span,

@@ -167,3 +167,40 @@ async fn an_output_nobody_reads_is_checked_without_being_read() {
     let expected = Response::from_parts(200, Default::default(), "\u{feff}{\"keys\": [}").json().unwrap_err();
     assert_eq!(run.unread(&response, "/keys").unwrap_err().error(), &expected);
 }
+
+/// A step retried until its `retry` action gives up: the error counts every request of the step
+/// and says how long they took; a step entered again otherwise (a `goto`) starts counting afresh.
+#[tokio::test]
+async fn an_exhausted_retry_counts_the_attempts_of_the_step() {
+    let server = DryRun::new();
+    for _ in 0..4 {
+        server.respond(DryRunResponse::json(503, json!({})));
+    }
+    let client = server.client();
+    let mut run = Run::<Partial>::new("w", &client);
+    async fn attempt(run: &mut Run<Partial>) -> StepError {
+        run.step("poll", "getKey");
+        let response = run.attempt("http://api.test", Request::new(Method::Get, "/keys")).await.unwrap();
+        run.unmet("$statusCode == 200", &response)
+    }
+    let first = attempt(&mut run).await;
+    assert!(matches!(first, StepError::CriterionFailed { retries: None, .. }), "{first:?}");
+    for retry in 1..=2 {
+        run.retry_wait(None, Some(0.01), retry, 2).await.unwrap();
+        attempt(&mut run).await;
+    }
+    run.retry_wait(None, Some(0.01), 3, 3).await.unwrap();
+    let error = attempt(&mut run).await;
+    let StepError::CriterionFailed { retries: Some(Retries { attempts, over }), .. } = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(attempts, 4);
+    assert!(over >= std::time::Duration::from_millis(30), "{over:?}");
+    assert!(error.to_string().starts_with("expected `$statusCode == 200` to hold after 4 attempts over "), "{error}");
+    assert!(error.to_string().contains(", but the last response status was 503"), "{error}");
+
+    // Entered again without a retry (a goto): one attempt.
+    server.respond(DryRunResponse::json(503, json!({})));
+    let again = attempt(&mut run).await;
+    assert!(matches!(again, StepError::CriterionFailed { retries: None, .. }), "{again:?}");
+}

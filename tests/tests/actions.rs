@@ -88,13 +88,19 @@ async fn retries_are_exhausted_after_the_retry_limit_and_the_workflow_ends_with_
     assert_eq!(err.workflow_id(), "adopt-when-ready");
     assert_eq!(err.step_id(), "create");
     match err.error() {
-        StepError::CriterionFailed { criterion, status, body_excerpt } => {
+        StepError::CriterionFailed { criterion, status, body_excerpt, retries } => {
             assert_eq!(*criterion, "$statusCode == 201");
             assert_eq!(*status, 503);
             assert_eq!(body_excerpt, r#"{"error":"busy"}"#);
+            assert_eq!(retries.map(|retries| retries.attempts), Some(4));
+            assert!(retries.is_some_and(|retries| retries.over >= Duration::from_millis(30)), "{retries:?}");
         }
         other => panic!("expected CriterionFailed, got {other:?}"),
     }
+    // The message says the criterion never held, however often it was tried.
+    let message = err.error().to_string();
+    assert!(message.starts_with("expected `$statusCode == 201` to hold after 4 attempts over "), "{message}");
+    assert!(message.contains(", but the last response status was 503"), "{message}");
     assert!(err.partial().pet_id.is_none());
     assert!(err.partial().name.is_none());
     assert_hides(&err, &[BEARER, API_KEY]);

@@ -277,6 +277,7 @@ async fn a_failing_store_stops_the_run_before_remove_and_keeps_the_created_pet()
             criterion: "a 2xx status (the step has no successCriteria)",
             status: 503,
             body_excerpt: r#"{"error":"store closed"}"#.into(),
+            retries: None,
         }
     );
     assert_eq!(err.partial().count, None);

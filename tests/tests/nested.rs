@@ -127,6 +127,7 @@ async fn a_failed_read_in_the_called_workflow_fails_lookup_and_keeps_both_partia
             criterion: "$statusCode == 200",
             status: 404,
             body_excerpt: r#"{"error":"pet not found"}"#.into(),
+            retries: None,
         })
     );
     assert_eq!(
@@ -160,7 +161,12 @@ async fn a_server_error_in_the_called_workflow_is_reported_with_its_status() {
     assert_create_then_read(&fake);
     assert_eq!(
         nested_error(&err),
-        Some(&StepError::CriterionFailed { criterion: "$statusCode == 200", status: 500, body_excerpt: String::new() })
+        Some(&StepError::CriterionFailed {
+            criterion: "$statusCode == 200",
+            status: 500,
+            body_excerpt: String::new(),
+            retries: None
+        })
     );
     let text = err.to_string();
     assert!(text.contains("`adopt-and-name`") && text.contains("`lookup`"), "{text}");

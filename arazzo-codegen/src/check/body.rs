@@ -149,7 +149,7 @@ fn set_at(root: &mut Value, pointer: &str, value: Value) -> bool {
         return true;
     }
     let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::load::unescape_token(last).into_owned();
     match root.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.insert(key, value);

@@ -186,7 +186,7 @@ pub(crate) fn char_at(text: &str, offset: usize) -> std::ops::Range<usize> {
 
 /// Escapes a key for use in a JSON pointer.
 pub(crate) fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    crate::load::escape_token(key).into_owned()
 }
 
 /// Checks a loaded Arazzo document and plans its module, reading the descriptions its sources name

@@ -21,14 +21,16 @@ pub(super) fn source_path(
     read: &mut Vec<PathBuf>,
 ) -> Option<PathBuf> {
     let path = match options.sources.get(&description.name) {
-        Some(path) => path.clone(),
+        Some(path) => crate::paths::normalize(path),
         None => {
             let self_uri = match reporter.version {
                 Version::V1_0 => None,
                 _ => reporter.loaded.value.get("$self").and_then(serde_json::Value::as_str),
             };
             match resolve(&description.url, self_uri, &reporter.loaded.path) {
-                Resolved::Local(path) => path,
+                // `./x.yaml`, `x.yaml` and `../arazzo/x.yaml` name the same file: reports and
+                // `rerun-if-changed` lines show one spelling.
+                Resolved::Local(path) => crate::paths::normalize(&path),
                 Resolved::Remote(url) => {
                     let resolved =
                         if url == description.url { String::new() } else { format!(" (`{url}` against `$self`)") };

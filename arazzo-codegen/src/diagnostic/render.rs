@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Snippet, normalize_untrusted_str};
 use serde_json::{Value, json};
 
-use super::{Diagnostic, Location, Severity};
+use super::{Diagnostic, Location, Severity, counted};
 
 /// Renders [`Diagnostic`]s, reading each file they name once to show the offending line.
 ///
@@ -244,14 +244,13 @@ pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
 fn summary_parts(diagnostics: &[Diagnostic]) -> Option<(bool, String)> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
     match (errors, warnings) {
         (0, 0) => None,
-        (0, _) => Some((false, format!("{} emitted", plural(warnings, "warning")))),
-        (_, 0) => Some((true, format!("aborting due to {}", plural(errors, "previous error")))),
+        (0, _) => Some((false, format!("{} emitted", counted(warnings, "warning")))),
+        (_, 0) => Some((true, format!("aborting due to {}", counted(errors, "previous error")))),
         _ => Some((
             true,
-            format!("aborting due to {}; {} emitted", plural(errors, "previous error"), plural(warnings, "warning")),
+            format!("aborting due to {}; {} emitted", counted(errors, "previous error"), counted(warnings, "warning")),
         )),
     }
 }

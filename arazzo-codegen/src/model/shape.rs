@@ -514,7 +514,7 @@ fn found(value: &Value) -> String {
 
 /// Escapes a key for a JSON pointer.
 fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    crate::load::escape_token(key).into_owned()
 }
 
 /// Whether the JSON path `path` is the repaired field's (`repaired`) or below it.

@@ -351,7 +351,7 @@ impl OpenApi {
     /// No distance cut-off: callers decide whether a suggestion is worth showing.
     pub fn closest_operation_ids(&self, id: &str, n: usize) -> Vec<&str> {
         let mut scored: Vec<(usize, &str)> =
-            self.by_id.keys().map(|candidate| (schema::levenshtein(id, candidate), candidate.as_str())).collect();
+            self.by_id.keys().map(|candidate| (strsim::levenshtein(id, candidate), candidate.as_str())).collect();
         scored.sort_unstable();
         scored.into_iter().take(n).map(|(_, name)| name).collect()
     }

@@ -1,0 +1,3 @@
+arazzo_macros::workflow!("documents/unknown-operation.arazzo.yaml");
+
+fn main() {}
