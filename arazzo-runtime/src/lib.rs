@@ -125,6 +125,7 @@
 //! assert_eq!(client.workflow_timeout(), Duration::from_secs(120));
 //! ```
 
+mod any_error;
 mod body_pointer;
 mod client;
 pub mod condition;
@@ -144,8 +145,10 @@ pub mod retry;
 mod run;
 mod secret;
 mod sent;
+pub mod serde_support;
 mod transport;
 
+pub use any_error::AnyWorkflowError;
 pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
