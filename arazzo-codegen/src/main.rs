@@ -56,6 +56,10 @@ enum Command {
         /// Directory for the generated modules.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Where the generated modules are, from outside their crate (`my_crate::clients`): the
+        /// `# Example` of each workflow function is then compiled as a doctest.
+        #[arg(long, value_name = "PATH")]
+        doctest_path: Option<String>,
     },
 }
 
@@ -93,7 +97,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(inputs) => check(&inputs, &mut output, Report::Summary),
         Command::Diagram { inputs, workflow } => check(&inputs, &mut output, Report::Diagram(workflow.as_deref())),
-        Command::Generate { inputs, out } => generate(&inputs, out, &mut output),
+        Command::Generate { inputs, out, doctest_path } => generate(&inputs, out, doctest_path, &mut output),
     };
     output.finish();
     code
@@ -181,6 +185,7 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
         sources: inputs.sources.iter().cloned().collect(),
         display_name: None,
         deny_warnings: inputs.deny_warnings,
+        ..Options::default()
     };
     // For `diagram --workflow`: the workflows seen, to name them when none is the one asked for.
     let mut workflow_ids = Vec::new();
@@ -236,8 +241,11 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn generate(inputs: &Inputs, out: PathBuf, output: &mut Output) -> ExitCode {
+fn generate(inputs: &Inputs, out: PathBuf, doctest_path: Option<String>, output: &mut Output) -> ExitCode {
     let mut builder = Builder::new();
+    if let Some(path) = doctest_path {
+        builder.doctest_path(path);
+    }
     builder.files(&inputs.files).out_dir(out).emit_rerun_if_changed(false).deny_warnings(inputs.deny_warnings);
     for overlay in &inputs.overlays {
         builder.overlay(overlay);

@@ -169,6 +169,11 @@ pub use serde;
 /// Re-exported so generated code can name `::arazzo_runtime::serde_json::Value`.
 pub use serde_json;
 
+/// A required input not set yet, in the type of a generated inputs builder
+/// (`RotateKeyInputsBuilder<Missing, String>`): its `build()` exists once no parameter is `Missing`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Missing;
+
 /// Includes the module that `arazzo-codegen`'s build-script builder wrote to `OUT_DIR`.
 ///
 /// ```ignore
