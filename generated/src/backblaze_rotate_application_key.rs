@@ -165,7 +165,7 @@ pub mod backblaze_rotate_application_key {
         > {
             self::RotateApplicationKeyInputsBuilder {
                 key_name: self.key_name,
-                capabilities: capabilities,
+                capabilities,
                 old_application_key_id: self.old_application_key_id,
             }
         }

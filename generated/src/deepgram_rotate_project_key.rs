@@ -294,7 +294,7 @@ pub mod deepgram_rotate_project_key {
                 project_id: self.project_id,
                 old_key_id: self.old_key_id,
                 comment: self.comment,
-                scopes: scopes,
+                scopes,
             }
         }
     }

@@ -65,7 +65,9 @@ pub(super) fn builder(type_name: &str, fields: &[FieldPlan]) -> TokenStream {
         );
         let moved = fields.iter().map(|other| {
             let other_member = ident(&other.field);
-            if other.field == field.field {
+            if other.field == field.field && conversion.is_empty() {
+                quote!(#member,)
+            } else if other.field == field.field {
                 quote!(#other_member: #member #conversion,)
             } else {
                 quote!(#other_member: self.#other_member,)

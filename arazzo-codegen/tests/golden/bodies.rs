@@ -315,7 +315,7 @@ pub mod bodies {
                 name: self.name,
                 nickname: self.nickname,
                 age: self.age,
-                owner: owner,
+                owner,
                 owner_password: self.owner_password,
                 pet: self.pet,
             }

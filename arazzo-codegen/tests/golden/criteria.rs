@@ -148,7 +148,7 @@ pub mod criteria {
         pub fn minimum(self, minimum: i64) -> self::CheckPetsInputsBuilder<Name, i64> {
             self::CheckPetsInputsBuilder {
                 name: self.name,
-                minimum: minimum,
+                minimum,
                 filter: self.filter,
             }
         }

@@ -254,7 +254,7 @@ pub mod features {
                 weight: self.weight,
                 vaccinated: self.vaccinated,
                 tags: self.tags,
-                limit: limit,
+                limit,
                 session: self.session,
                 owner_password: self.owner_password,
                 extra: self.extra,

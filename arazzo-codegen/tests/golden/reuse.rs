@@ -109,7 +109,7 @@ pub mod reuse {
         /// How many pets per page.
         pub fn page_size(self, page_size: i64) -> self::ListTwiceInputsBuilder<i64> {
             self::ListTwiceInputsBuilder {
-                page_size: page_size,
+                page_size,
                 request_id: self.request_id,
             }
         }

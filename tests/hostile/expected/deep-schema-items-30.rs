@@ -269,9 +269,7 @@ pub mod deep_schema_items_30 {
                 >,
             >,
         > {
-            self::DeepInputsBuilder {
-                deep: deep,
-            }
+            self::DeepInputsBuilder { deep }
         }
     }
     impl self::DeepInputsBuilder<

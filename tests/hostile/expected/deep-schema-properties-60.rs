@@ -106,7 +106,7 @@ pub mod deep_schema_properties_60 {
             ::arazzo_runtime::serde_json::Value,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -172,7 +172,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -238,7 +238,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -304,7 +304,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -370,7 +370,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -436,7 +436,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -502,7 +502,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -568,7 +568,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -632,7 +632,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -693,7 +693,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -754,7 +754,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -813,7 +813,7 @@ pub mod deep_schema_properties_60 {
             self::DeepDeepInnerInnerInnerInnerInner,
         > {
             self::DeepDeepInnerInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -870,7 +870,7 @@ pub mod deep_schema_properties_60 {
             inner: self::DeepDeepInnerInnerInnerInner,
         ) -> self::DeepDeepInnerInnerInnerBuilder<self::DeepDeepInnerInnerInnerInner> {
             self::DeepDeepInnerInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -925,7 +925,7 @@ pub mod deep_schema_properties_60 {
             inner: self::DeepDeepInnerInnerInner,
         ) -> self::DeepDeepInnerInnerBuilder<self::DeepDeepInnerInnerInner> {
             self::DeepDeepInnerInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -980,7 +980,7 @@ pub mod deep_schema_properties_60 {
             inner: self::DeepDeepInnerInner,
         ) -> self::DeepDeepInnerBuilder<self::DeepDeepInnerInner> {
             self::DeepDeepInnerBuilder {
-                inner: inner,
+                inner,
             }
         }
     }
@@ -1034,9 +1034,7 @@ pub mod deep_schema_properties_60 {
             self,
             inner: self::DeepDeepInner,
         ) -> self::DeepDeepBuilder<self::DeepDeepInner> {
-            self::DeepDeepBuilder {
-                inner: inner,
-            }
+            self::DeepDeepBuilder { inner }
         }
     }
     impl self::DeepDeepBuilder<self::DeepDeepInner> {
@@ -1091,9 +1089,7 @@ pub mod deep_schema_properties_60 {
             self,
             deep: self::DeepDeep,
         ) -> self::DeepInputsBuilder<self::DeepDeep> {
-            self::DeepInputsBuilder {
-                deep: deep,
-            }
+            self::DeepInputsBuilder { deep }
         }
     }
     impl self::DeepInputsBuilder<self::DeepDeep> {
