@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 cargo run --quiet -p arazzo-codegen -- generate \
   workflows/*/arazzo/*.yml \
   --overlay workflows/backblaze/overlays/backblaze-credentials.overlay.yml \
+  --doctest-path arazzo_generated \
   --out generated/src

@@ -29,6 +29,10 @@ pub enum BuildError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot read the folder {path}: {source}")]
     ReadDir { path: PathBuf, source: std::io::Error },
+    /// A [`Builder::type_attribute`], [`Builder::field_attribute`] or [`Builder::derive`] whose path or
+    /// text does not parse.
+    #[error(transparent)]
+    InvalidAttribute(#[from] crate::attributes::AttributeError),
 }
 
 impl std::fmt::Debug for BuildError {
@@ -59,6 +63,16 @@ pub struct Builder {
     emit_rerun_if_changed: bool,
     module_index: bool,
     deny_warnings: bool,
+    /// `(kind, path, text)`, checked when compiling (the setters return `&mut Self` for chaining).
+    attributes: Vec<(AttributeKind, String, String)>,
+    doctest_path: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AttributeKind {
+    Type,
+    Field,
+    Derive,
 }
 
 /// What [`Builder::compile_with_report`] did.
@@ -161,6 +175,66 @@ impl Builder {
         self
     }
 
+    /// Adds attributes (`"#[serde(rename_all = \"camelCase\")]"`, one or more) to the generated types
+    /// `path` names: `"."` (all), `"module"` or `"module::Type"`; the types are each workflow's
+    /// `…Inputs` (and its nested objects' structs), `…Outputs` and `…Partial`. Text that does not
+    /// parse as attributes fails [`compile`](Self::compile) with [`BuildError::InvalidAttribute`].
+    /// Paths and matching are described in [`crate::attributes`].
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), arazzo_codegen::BuildError> {
+    /// arazzo_codegen::Builder::new()
+    ///     .file("workflows/svix-rotate-integration-key-workflow.yml")
+    ///     .derive(".", "PartialEq")
+    ///     .type_attribute("svix_rotate_integration_key", "#[doc(alias = \"svix\")]")
+    ///     .field_attribute("svix_rotate_integration_key::RotateIntegrationKeyInputs.app_id", "#[serde(alias = \"app\")]")
+    ///     .compile()
+    /// # }
+    /// ```
+    pub fn type_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.attributes.push((AttributeKind::Type, path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds attributes to the fields `path` names: `"."`, `"module"`, `"module::Type"` (all their
+    /// fields) or `"module::Type.field"`, with the Rust names of the generated code.
+    pub fn field_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.attributes.push((AttributeKind::Field, path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `#[derive(traits)]` to the types `path` names (as [`type_attribute`](Self::type_attribute)):
+    /// `derive(".", "PartialEq")`, `derive("module::Type", "Eq, Hash")`.
+    pub fn derive(&mut self, path: impl Into<String>, traits: impl Into<String>) -> &mut Self {
+        self.attributes.push((AttributeKind::Derive, path.into(), traits.into()));
+        self
+    }
+
+    /// The path, from outside the crate, of the module that includes the generated modules
+    /// (`"my_crate"` when they are included at the root of the library `my_crate`): each workflow
+    /// function's `# Example` then names its module through it and is compiled (`no_run`) by
+    /// `cargo test` as a doctest. Without it (the default) the example is shown but not compiled
+    /// (`ignore`), as a binary crate's doctests never are.
+    pub fn doctest_path(&mut self, path: impl Into<String>) -> &mut Self {
+        self.doctest_path = Some(path.into());
+        self
+    }
+
+    /// The emit settings, the attributes checked.
+    fn emit_settings(&self) -> Result<crate::emit::Settings, BuildError> {
+        let mut settings =
+            crate::emit::Settings { doctest_path: self.doctest_path.clone(), ..crate::emit::Settings::default() };
+        for (kind, path, text) in &self.attributes {
+            let attributes = &mut settings.attributes;
+            match kind {
+                AttributeKind::Type => attributes.type_attribute(path, text)?,
+                AttributeKind::Field => attributes.field_attribute(path, text)?,
+                AttributeKind::Derive => attributes.derive(path, text)?,
+            }
+        }
+        Ok(settings)
+    }
+
     /// Generates every module and writes those whose content changed.
     ///
     /// Warnings are printed as `cargo:warning=` directives, rendered as the CLI renders them (the
@@ -176,6 +250,7 @@ impl Builder {
 
     /// Like [`compile`](Self::compile), returning what was done instead of printing warnings.
     pub fn compile_with_report(&self) -> Result<Report, BuildError> {
+        let emit = self.emit_settings()?;
         let mut files = self.files.clone();
         for dir in &self.dirs {
             arazzo_files_under(dir, &mut files)?;
@@ -195,7 +270,8 @@ impl Builder {
                 Err(diagnostics) => problems.extend(diagnostics),
             }
         }
-        let options = Options { sources: self.sources.clone(), display_name: None, deny_warnings: self.deny_warnings };
+        let options =
+            Options { sources: self.sources.clone(), display_name: None, deny_warnings: self.deny_warnings, emit };
         let mut report = Report { files_read: self.overlays.clone(), ..Report::default() };
         report.files_read.extend(self.dirs.iter().cloned());
         let mut outputs: Vec<(PathBuf, String)> = Vec::new();

@@ -100,6 +100,7 @@
 //! [`condition`] (parsers), [`check`] (references, types and names: a [`plan::ModulePlan`]), and
 //! [`emit`] (Rust source).
 
+pub mod attributes;
 pub mod builder;
 pub mod check;
 pub mod condition;
@@ -225,6 +226,6 @@ fn generate_from(
     overlays: &[Overlay],
 ) -> Result<Generated, GenerateError> {
     let checked = check_from(files, path, options, overlays)?;
-    let source = emit::emit(&checked.plan)?;
+    let source = emit::emit_with(&checked.plan, &options.emit)?;
     Ok(Generated { module: checked.plan.module, source, warnings: checked.warnings, files_read: checked.files_read })
 }

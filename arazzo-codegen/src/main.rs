@@ -60,6 +60,10 @@ enum Command {
         /// Directory for the generated modules.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Where the generated modules are, from outside their crate (`my_crate::clients`): the
+        /// `# Example` of each workflow function is then compiled as a doctest.
+        #[arg(long, value_name = "PATH")]
+        doctest_path: Option<String>,
     },
 }
 
@@ -97,7 +101,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(inputs) => check(&inputs, &mut output, Report::Summary),
         Command::Diagram { inputs, workflow } => check(&inputs, &mut output, Report::Diagram(workflow.as_deref())),
-        Command::Generate { inputs, out } => generate(&inputs, out, &mut output),
+        Command::Generate { inputs, out, doctest_path } => generate(&inputs, out, doctest_path, &mut output),
     };
     output.finish();
     code
@@ -185,6 +189,7 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
         sources: inputs.sources.iter().cloned().collect(),
         display_name: None,
         deny_warnings: inputs.deny_warnings,
+        ..Options::default()
     };
     // For `diagram --workflow`: the workflows seen, to name them when none is the one asked for.
     let mut workflow_ids = Vec::new();
@@ -240,8 +245,11 @@ fn check(inputs: &Inputs, output: &mut Output, report: Report) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn generate(inputs: &Inputs, out: PathBuf, output: &mut Output) -> ExitCode {
+fn generate(inputs: &Inputs, out: PathBuf, doctest_path: Option<String>, output: &mut Output) -> ExitCode {
     let mut builder = Builder::new();
+    if let Some(path) = doctest_path {
+        builder.doctest_path(path);
+    }
     builder
         .files(&inputs.files)
         .out_dir(out)

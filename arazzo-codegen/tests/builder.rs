@@ -283,3 +283,38 @@ fn files_read_through_dot_dot_are_named_without_it() {
         ]
     );
 }
+
+#[test]
+fn attribute_hooks_reach_the_generated_module_and_invalid_text_is_a_build_error() {
+    let out = tempfile::tempdir().unwrap();
+    let mut builder = Builder::new();
+    builder
+        .file("tests/fixtures/evolving-v1.arazzo.yaml")
+        .out_dir(out.path())
+        .emit_rerun_if_changed(false)
+        .derive("evolving_v1::GetPetNameOutputs", "PartialEq, Eq")
+        .field_attribute("evolving_v1::GetPetNameInputs.pet_id", "#[serde(alias = \"id\")]");
+    builder.compile_with_report().unwrap();
+    let written = std::fs::read_to_string(out.path().join("evolving_v1.rs")).unwrap();
+    assert!(written.contains("#[derive(PartialEq, Eq)]\n    pub struct GetPetNameOutputs"), "{written}");
+    assert!(written.contains("#[serde(alias = \"id\")]\n        pub pet_id:"), "{written}");
+
+    // Nothing is written when an attribute does not parse; the error names the path and the text.
+    let other = tempfile::tempdir().unwrap();
+    let error = Builder::new()
+        .file("tests/fixtures/evolving-v1.arazzo.yaml")
+        .out_dir(other.path())
+        .emit_rerun_if_changed(false)
+        .type_attribute("evolving_v1::GetPetNameOutputs", "#[serde(rename_all = ")
+        .compile_with_report()
+        .unwrap_err();
+    assert!(matches!(error, BuildError::InvalidAttribute(_)));
+    let message = error.to_string();
+    assert!(
+        message.starts_with("invalid attribute for `evolving_v1::GetPetNameOutputs`: `#[serde(rename_all = `: "),
+        "{message}"
+    );
+    assert!(std::fs::read_dir(other.path()).unwrap().next().is_none());
+    let error = Builder::new().file("x.yaml").derive("a::B.c", "Eq").compile_with_report().unwrap_err();
+    assert!(error.to_string().starts_with("invalid path for `a::B.c`"), "{error}");
+}

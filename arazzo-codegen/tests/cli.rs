@@ -185,8 +185,13 @@ fn usage_errors_exit_with_two() {
 #[test]
 fn checked_in_clients_are_identical_to_fresh_generation() {
     let out = tempfile::tempdir().unwrap();
-    let output =
-        cli().arg("generate").args(seeds()).args(["--overlay", OVERLAY, "--out"]).arg(out.path()).output().unwrap();
+    let output = cli()
+        .arg("generate")
+        .args(seeds())
+        .args(["--overlay", OVERLAY, "--doctest-path", "arazzo_generated", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let mut generated: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
@@ -229,7 +234,7 @@ fn seeds_generate_against_the_full_published_descriptions() {
         let seed = seeds().into_iter().find(|seed| seed.starts_with(&format!("workflows/{provider}/"))).unwrap();
         let out = tempfile::tempdir().unwrap();
         let output = cli()
-            .args(["generate", &seed, "--overlay", OVERLAY, "--source"])
+            .args(["generate", &seed, "--overlay", OVERLAY, "--doctest-path", "arazzo_generated", "--source"])
             .arg(format!("{source}={}", shared.join(description).display()))
             .arg("--out")
             .arg(out.path())

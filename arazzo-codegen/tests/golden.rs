@@ -312,3 +312,36 @@ fn action_shapes_generate_the_golden_module() {
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     expectorate::assert_contents("tests/golden/action-shapes.rs", &generated.source);
 }
+
+/// Two versions of a document, the second with an optional input added: the same builder call compiles
+/// against both (`generated/tests/ui/pass_evolving_inputs.rs`). The second is generated with attributes
+/// added through the hooks, and a doctest path.
+#[test]
+fn evolving_documents_generate_the_golden_modules() {
+    let v1 = generate("evolving-v1.arazzo.yaml");
+    expectorate::assert_contents("tests/golden/evolving-v1.rs", &v1.source);
+    let path = "tests/fixtures/evolving-v2.arazzo.yaml";
+    let mut builder_settings = arazzo_codegen::emit::Settings {
+        doctest_path: Some("my_crate::clients".into()),
+        ..arazzo_codegen::emit::Settings::default()
+    };
+    let attributes = &mut builder_settings.attributes;
+    attributes.derive(".", "PartialEq").unwrap();
+    attributes.type_attribute("evolving_v2::GetPetNameOutputs", "#[serde(rename_all = \"UPPERCASE\")]").unwrap();
+    attributes.field_attribute("evolving_v2::GetPetNameInputs.session", "#[serde(alias = \"cookie\")]").unwrap();
+    attributes.field_attribute("other_module", "#[serde(skip)]").unwrap();
+    let options = Options { display_name: Some(path.to_owned()), emit: builder_settings, ..Options::default() };
+    let v2 = generate_file(Path::new(path), &options, &[]).unwrap();
+    expectorate::assert_contents("tests/golden/evolving-v2.rs", &v2.source);
+    for expected in [
+        "#[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]\n    #[serde(crate = \"::arazzo_runtime::serde\")]\n    #[derive(PartialEq)]\n    pub struct GetPetNameInputs",
+        "#[serde(alias = \"cookie\")]\n        pub session:",
+        "#[derive(PartialEq)]\n    #[serde(rename_all = \"UPPERCASE\")]\n    pub struct GetPetNameOutputs",
+        "/// ```no_run",
+        "/// use my_crate::clients::evolving_v2::{Config, Pets, GetPetNameInputs, get_pet_name};",
+    ] {
+        assert!(v2.source.contains(expected), "missing `{expected}` in:\n{}", v2.source);
+    }
+    assert!(!v2.source.contains("#[serde(skip)]"));
+    assert!(v1.source.contains("/// ```ignore"));
+}

@@ -203,14 +203,14 @@ impl fmt::Display for KindWithArticle<'_> {
 /// failure is `Some`, so a rotation that created a new key and then failed to revoke the old one
 /// still hands the new key to the caller ([`WorkflowError::into_partial`]).
 // Boxed so that `Result<_, WorkflowError<P>>` stays one pointer wide however large `P` is.
-pub struct WorkflowError<P>(Box<Inner<P>>);
+pub struct WorkflowError<P>(pub(crate) Box<Inner<P>>);
 
-struct Inner<P> {
-    workflow_id: &'static str,
-    step_id: &'static str,
-    error: StepError,
-    partial: P,
-    checkpoint: Checkpoint,
+pub(crate) struct Inner<P> {
+    pub(crate) workflow_id: &'static str,
+    pub(crate) step_id: &'static str,
+    pub(crate) error: StepError,
+    pub(crate) partial: P,
+    pub(crate) checkpoint: Checkpoint,
 }
 
 impl<P> WorkflowError<P> {
@@ -278,11 +278,16 @@ impl<P> WorkflowError<P> {
 
 impl<P> fmt::Display for WorkflowError<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.step_id.is_empty() {
-            write!(f, "workflow `{}` failed before its first step: {}", self.0.workflow_id, self.0.error)
-        } else {
-            write!(f, "workflow `{}` failed at step `{}`: {}", self.0.workflow_id, self.0.step_id, self.0.error)
-        }
+        describe(self.0.workflow_id, self.0.step_id, &self.0.error, f)
+    }
+}
+
+/// The message of a failed workflow, typed or erased ([`crate::AnyWorkflowError`]).
+pub(crate) fn describe(workflow_id: &str, step_id: &str, error: &StepError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if step_id.is_empty() {
+        write!(f, "workflow `{workflow_id}` failed before its first step: {error}")
+    } else {
+        write!(f, "workflow `{workflow_id}` failed at step `{step_id}`: {error}")
     }
 }
 

@@ -125,6 +125,7 @@
 //! assert_eq!(client.workflow_timeout(), Duration::from_secs(120));
 //! ```
 
+mod any_error;
 mod body_pointer;
 mod client;
 pub mod condition;
@@ -144,9 +145,11 @@ pub mod retry;
 mod run;
 mod secret;
 mod sent;
+pub mod serde_support;
 mod transport;
 mod xml;
 
+pub use any_error::AnyWorkflowError;
 pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
@@ -167,6 +170,11 @@ pub use xml::xml_escaped;
 pub use serde;
 /// Re-exported so generated code can name `::arazzo_runtime::serde_json::Value`.
 pub use serde_json;
+
+/// A required input not set yet, in the type of a generated inputs builder
+/// (`RotateKeyInputsBuilder<Missing, String>`): its `build()` exists once no parameter is `Missing`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Missing;
 
 /// Includes the module that `arazzo-codegen`'s build-script builder wrote to `OUT_DIR`.
 ///

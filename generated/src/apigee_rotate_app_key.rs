@@ -88,7 +88,7 @@ pub mod apigee_rotate_app_key {
     }
     /// Inputs of the workflow `rotate-app-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`RotateAppKeyInputs::builder()`](RotateAppKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateAppKeyInputs {
@@ -114,25 +114,411 @@ pub mod apigee_rotate_app_key {
         #[serde(rename = "oldKeyId")]
         pub old_key_id: ::std::string::String,
     }
-    /// Outputs of the workflow `rotate-app-key`.
+    impl RotateAppKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateAppKeyInputsBuilder {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: ::arazzo_runtime::Missing,
+                developer_id: ::arazzo_runtime::Missing,
+                app_id: ::arazzo_runtime::Missing,
+                new_consumer_key: ::arazzo_runtime::Missing,
+                new_consumer_secret: ::arazzo_runtime::Missing,
+                api_product: ::arazzo_runtime::Missing,
+                old_key_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`RotateAppKeyInputs`]: start from [`RotateAppKeyInputs::builder()`](RotateAppKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateAppKeyInputsBuilder<
+        OrganizationId = ::arazzo_runtime::Missing,
+        DeveloperId = ::arazzo_runtime::Missing,
+        AppId = ::arazzo_runtime::Missing,
+        NewConsumerKey = ::arazzo_runtime::Missing,
+        NewConsumerSecret = ::arazzo_runtime::Missing,
+        ApiProduct = ::arazzo_runtime::Missing,
+        OldKeyId = ::arazzo_runtime::Missing,
+    > {
+        organization_id: OrganizationId,
+        developer_id: DeveloperId,
+        app_id: AppId,
+        new_consumer_key: NewConsumerKey,
+        new_consumer_secret: NewConsumerSecret,
+        api_product: ApiProduct,
+        old_key_id: OldKeyId,
+    }
+    impl<
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > self::RotateAppKeyInputsBuilder<
+        ::arazzo_runtime::Missing,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > {
+        /// Sets the required input `organizationId`.
+        ///
+        /// The Apigee organization owning the app.
+        pub fn organization_id(
+            self,
+            organization_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateAppKeyInputsBuilder<
+            ::std::string::String,
+            DeveloperId,
+            AppId,
+            NewConsumerKey,
+            NewConsumerSecret,
+            ApiProduct,
+            OldKeyId,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: organization_id.into(),
+                developer_id: self.developer_id,
+                app_id: self.app_id,
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: self.api_product,
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    impl<
+        OrganizationId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > self::RotateAppKeyInputsBuilder<
+        OrganizationId,
+        ::arazzo_runtime::Missing,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > {
+        /// Sets the required input `developerId`.
+        ///
+        /// Email or developer id that owns the app.
+        pub fn developer_id(
+            self,
+            developer_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateAppKeyInputsBuilder<
+            OrganizationId,
+            ::std::string::String,
+            AppId,
+            NewConsumerKey,
+            NewConsumerSecret,
+            ApiProduct,
+            OldKeyId,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: self.organization_id,
+                developer_id: developer_id.into(),
+                app_id: self.app_id,
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: self.api_product,
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    impl<
+        OrganizationId,
+        DeveloperId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > self::RotateAppKeyInputsBuilder<
+        OrganizationId,
+        DeveloperId,
+        ::arazzo_runtime::Missing,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > {
+        /// Sets the required input `appId`.
+        ///
+        /// Name of the developer app whose key is being rotated.
+        pub fn app_id(
+            self,
+            app_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateAppKeyInputsBuilder<
+            OrganizationId,
+            DeveloperId,
+            ::std::string::String,
+            NewConsumerKey,
+            NewConsumerSecret,
+            ApiProduct,
+            OldKeyId,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: self.organization_id,
+                developer_id: self.developer_id,
+                app_id: app_id.into(),
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: self.api_product,
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    impl<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > self::RotateAppKeyInputsBuilder<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        ::arazzo_runtime::Missing,
+        NewConsumerSecret,
+        ApiProduct,
+        OldKeyId,
+    > {
+        /// Sets the required input `newConsumerKey`.
+        ///
+        /// The replacement consumer key value to provision.
+        pub fn new_consumer_key(
+            self,
+            new_consumer_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::RotateAppKeyInputsBuilder<
+            OrganizationId,
+            DeveloperId,
+            AppId,
+            ::arazzo_runtime::SecretString,
+            NewConsumerSecret,
+            ApiProduct,
+            OldKeyId,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: self.organization_id,
+                developer_id: self.developer_id,
+                app_id: self.app_id,
+                new_consumer_key: new_consumer_key.into(),
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: self.api_product,
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    impl<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        ApiProduct,
+        OldKeyId,
+    > self::RotateAppKeyInputsBuilder<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        ::arazzo_runtime::Missing,
+        ApiProduct,
+        OldKeyId,
+    > {
+        /// Sets the required input `newConsumerSecret`.
+        ///
+        /// The replacement consumer secret value to provision.
+        pub fn new_consumer_secret(
+            self,
+            new_consumer_secret: impl ::core::convert::Into<
+                ::arazzo_runtime::SecretString,
+            >,
+        ) -> self::RotateAppKeyInputsBuilder<
+            OrganizationId,
+            DeveloperId,
+            AppId,
+            NewConsumerKey,
+            ::arazzo_runtime::SecretString,
+            ApiProduct,
+            OldKeyId,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: self.organization_id,
+                developer_id: self.developer_id,
+                app_id: self.app_id,
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: new_consumer_secret.into(),
+                api_product: self.api_product,
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    impl<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        OldKeyId,
+    > self::RotateAppKeyInputsBuilder<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ::arazzo_runtime::Missing,
+        OldKeyId,
+    > {
+        /// Sets the required input `apiProduct`.
+        ///
+        /// API product to associate with the new key.
+        pub fn api_product(
+            self,
+            api_product: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateAppKeyInputsBuilder<
+            OrganizationId,
+            DeveloperId,
+            AppId,
+            NewConsumerKey,
+            NewConsumerSecret,
+            ::std::string::String,
+            OldKeyId,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: self.organization_id,
+                developer_id: self.developer_id,
+                app_id: self.app_id,
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: api_product.into(),
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    impl<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+    > self::RotateAppKeyInputsBuilder<
+        OrganizationId,
+        DeveloperId,
+        AppId,
+        NewConsumerKey,
+        NewConsumerSecret,
+        ApiProduct,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `oldKeyId`.
+        ///
+        /// The existing consumer key id to revoke after rotation.
+        pub fn old_key_id(
+            self,
+            old_key_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateAppKeyInputsBuilder<
+            OrganizationId,
+            DeveloperId,
+            AppId,
+            NewConsumerKey,
+            NewConsumerSecret,
+            ApiProduct,
+            ::std::string::String,
+        > {
+            self::RotateAppKeyInputsBuilder {
+                organization_id: self.organization_id,
+                developer_id: self.developer_id,
+                app_id: self.app_id,
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: self.api_product,
+                old_key_id: old_key_id.into(),
+            }
+        }
+    }
+    impl self::RotateAppKeyInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateAppKeyInputs {
+            self::RotateAppKeyInputs {
+                organization_id: self.organization_id,
+                developer_id: self.developer_id,
+                app_id: self.app_id,
+                new_consumer_key: self.new_consumer_key,
+                new_consumer_secret: self.new_consumer_secret,
+                api_product: self.api_product,
+                old_key_id: self.old_key_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `rotate-app-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateAppKeyOutputs {
         /// `createdKey`: `$steps.createKey.outputs.createdKey`.
+        #[serde(rename = "createdKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub created_key: ::arazzo_runtime::SecretString,
         /// `keyStatus`: `$steps.grantProduct.outputs.keyStatus`.
+        #[serde(rename = "keyStatus")]
         pub key_status: ::std::string::String,
         /// `revokedKey`: `$steps.revokeOldKey.outputs.revokedKey`.
+        #[serde(rename = "revokedKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub revoked_key: ::arazzo_runtime::SecretString,
     }
+    impl RotateAppKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-app-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateAppKeyPartial {
         /// `createdKey`, once known.
+        #[serde(rename = "createdKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub created_key: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `keyStatus`, once known.
+        #[serde(rename = "keyStatus")]
         pub key_status: ::core::option::Option<::std::string::String>,
         /// `revokedKey`, once known.
+        #[serde(rename = "revokedKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub revoked_key: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl RotateAppKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a replacement app key bound to a product, then revoke the prior key.
     ///
@@ -147,7 +533,32 @@ pub mod apigee_rotate_app_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateAppKeyPartial`] and a checkpoint from which [`resume_rotate_app_key()`](resume_rotate_app_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateAppKeyPartial`] and a checkpoint from which [`resume_rotate_app_key()`](resume_rotate_app_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use arazzo_generated::apigee_rotate_app_key::{Config, ApigeeApiManagement, RotateAppKeyInputs, rotate_app_key};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     apigee_api_management: ApigeeApiManagement::new("oauth2"),
+    /// };
+    /// let inputs = RotateAppKeyInputs::builder()
+    ///     .organization_id("organization_id")
+    ///     .developer_id("developer_id")
+    ///     .app_id("app_id")
+    ///     .new_consumer_key("new_consumer_key")
+    ///     .new_consumer_secret("new_consumer_secret")
+    ///     .api_product("api_product")
+    ///     .old_key_id("old_key_id")
+    ///     .build();
+    /// let outputs = rotate_app_key(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_app_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -273,9 +684,9 @@ pub mod apigee_rotate_app_key {
             revoked_key: revoke_old_key_revoked_key.clone(),
         })
     }
-    /// Finishes a run of [`rotate_app_key()`](rotate_app_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_app_key()`](rotate_app_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_app_key(
         client: &::arazzo_runtime::Client,
         config: &Config,

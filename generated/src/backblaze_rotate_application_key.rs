@@ -83,7 +83,7 @@ pub mod backblaze_rotate_application_key {
     }
     /// Inputs of the workflow `rotate-application-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`RotateApplicationKeyInputs::builder()`](RotateApplicationKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateApplicationKeyInputs {
@@ -96,29 +96,176 @@ pub mod backblaze_rotate_application_key {
         #[serde(rename = "oldApplicationKeyId")]
         pub old_application_key_id: ::std::string::String,
     }
-    /// Outputs of the workflow `rotate-application-key`.
+    impl RotateApplicationKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateApplicationKeyInputsBuilder {
+            self::RotateApplicationKeyInputsBuilder {
+                key_name: ::arazzo_runtime::Missing,
+                capabilities: ::arazzo_runtime::Missing,
+                old_application_key_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`RotateApplicationKeyInputs`]: start from [`RotateApplicationKeyInputs::builder()`](RotateApplicationKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateApplicationKeyInputsBuilder<
+        KeyName = ::arazzo_runtime::Missing,
+        Capabilities = ::arazzo_runtime::Missing,
+        OldApplicationKeyId = ::arazzo_runtime::Missing,
+    > {
+        key_name: KeyName,
+        capabilities: Capabilities,
+        old_application_key_id: OldApplicationKeyId,
+    }
+    impl<
+        Capabilities,
+        OldApplicationKeyId,
+    > self::RotateApplicationKeyInputsBuilder<
+        ::arazzo_runtime::Missing,
+        Capabilities,
+        OldApplicationKeyId,
+    > {
+        /// Sets the required input `keyName`.
+        ///
+        /// Name for the replacement key.
+        pub fn key_name(
+            self,
+            key_name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateApplicationKeyInputsBuilder<
+            ::std::string::String,
+            Capabilities,
+            OldApplicationKeyId,
+        > {
+            self::RotateApplicationKeyInputsBuilder {
+                key_name: key_name.into(),
+                capabilities: self.capabilities,
+                old_application_key_id: self.old_application_key_id,
+            }
+        }
+    }
+    impl<
+        KeyName,
+        OldApplicationKeyId,
+    > self::RotateApplicationKeyInputsBuilder<
+        KeyName,
+        ::arazzo_runtime::Missing,
+        OldApplicationKeyId,
+    > {
+        /// Sets the required input `capabilities`.
+        ///
+        /// Capabilities granted to the replacement key.
+        pub fn capabilities(
+            self,
+            capabilities: ::std::vec::Vec<::std::string::String>,
+        ) -> self::RotateApplicationKeyInputsBuilder<
+            KeyName,
+            ::std::vec::Vec<::std::string::String>,
+            OldApplicationKeyId,
+        > {
+            self::RotateApplicationKeyInputsBuilder {
+                key_name: self.key_name,
+                capabilities,
+                old_application_key_id: self.old_application_key_id,
+            }
+        }
+    }
+    impl<
+        KeyName,
+        Capabilities,
+    > self::RotateApplicationKeyInputsBuilder<
+        KeyName,
+        Capabilities,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `oldApplicationKeyId`.
+        ///
+        /// The applicationKeyId of the key being rotated out.
+        pub fn old_application_key_id(
+            self,
+            old_application_key_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateApplicationKeyInputsBuilder<
+            KeyName,
+            Capabilities,
+            ::std::string::String,
+        > {
+            self::RotateApplicationKeyInputsBuilder {
+                key_name: self.key_name,
+                capabilities: self.capabilities,
+                old_application_key_id: old_application_key_id.into(),
+            }
+        }
+    }
+    impl self::RotateApplicationKeyInputsBuilder<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateApplicationKeyInputs {
+            self::RotateApplicationKeyInputs {
+                key_name: self.key_name,
+                capabilities: self.capabilities,
+                old_application_key_id: self.old_application_key_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `rotate-application-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateApplicationKeyOutputs {
         /// `newApplicationKeyId`: `$steps.createReplacementKey.outputs.applicationKeyId`.
+        #[serde(rename = "newApplicationKeyId")]
         pub new_application_key_id: ::std::string::String,
         /// `newApplicationKey`: `$steps.createReplacementKey.outputs.applicationKey`.
+        #[serde(rename = "newApplicationKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub new_application_key: ::arazzo_runtime::SecretString,
         /// `deletedKeyId`: `$steps.deleteOldKey.outputs.deletedKeyId`.
+        #[serde(rename = "deletedKeyId")]
         pub deleted_key_id: ::std::string::String,
     }
+    impl RotateApplicationKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-application-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateApplicationKeyPartial {
         /// `newApplicationKeyId`, once known.
+        #[serde(rename = "newApplicationKeyId")]
         pub new_application_key_id: ::core::option::Option<::std::string::String>,
         /// `newApplicationKey`, once known.
+        #[serde(rename = "newApplicationKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub new_application_key: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `deletedKeyId`, once known.
+        #[serde(rename = "deletedKeyId")]
         pub deleted_key_id: ::core::option::Option<::std::string::String>,
         /// Output `authorizationToken` of step `authorize`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub authorize_authorization_token: ::core::option::Option<
             ::arazzo_runtime::SecretString,
         >,
+    }
+    impl RotateApplicationKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a replacement application key and revoke the previous one.
     ///
@@ -132,7 +279,28 @@ pub mod backblaze_rotate_application_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateApplicationKeyPartial`] and a checkpoint from which [`resume_rotate_application_key()`](resume_rotate_application_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateApplicationKeyPartial`] and a checkpoint from which [`resume_rotate_application_key()`](resume_rotate_application_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use arazzo_generated::backblaze_rotate_application_key::{Config, BackblazeB2, RotateApplicationKeyInputs, rotate_application_key};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     backblaze_b2: BackblazeB2::new(arazzo_runtime::BasicCredentials::new("user", "password")),
+    /// };
+    /// let inputs = RotateApplicationKeyInputs::builder()
+    ///     .key_name("key_name")
+    ///     .capabilities(vec![])
+    ///     .old_application_key_id("old_application_key_id")
+    ///     .build();
+    /// let outputs = rotate_application_key(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_application_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -239,9 +407,9 @@ pub mod backblaze_rotate_application_key {
             deleted_key_id: delete_old_key_deleted_key_id.clone(),
         })
     }
-    /// Finishes a run of [`rotate_application_key()`](rotate_application_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_application_key()`](rotate_application_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_application_key(
         client: &::arazzo_runtime::Client,
         config: &Config,

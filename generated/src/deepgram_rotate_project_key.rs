@@ -82,7 +82,7 @@ pub mod deepgram_rotate_project_key {
     }
     /// Inputs of the workflow `rotate-project-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`RotateProjectKeyInputs::builder()`](RotateProjectKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateProjectKeyInputs {
@@ -100,25 +100,273 @@ pub mod deepgram_rotate_project_key {
         /// Scopes to assign to the replacement API key.
         pub scopes: ::std::vec::Vec<::std::string::String>,
     }
-    /// Outputs of the workflow `rotate-project-key`.
+    impl RotateProjectKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateProjectKeyInputsBuilder {
+            self::RotateProjectKeyInputsBuilder {
+                api_key: ::arazzo_runtime::Missing,
+                project_id: ::arazzo_runtime::Missing,
+                old_key_id: ::arazzo_runtime::Missing,
+                comment: ::arazzo_runtime::Missing,
+                scopes: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`RotateProjectKeyInputs`]: start from [`RotateProjectKeyInputs::builder()`](RotateProjectKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateProjectKeyInputsBuilder<
+        ApiKey = ::arazzo_runtime::Missing,
+        ProjectId = ::arazzo_runtime::Missing,
+        OldKeyId = ::arazzo_runtime::Missing,
+        Comment = ::arazzo_runtime::Missing,
+        Scopes = ::arazzo_runtime::Missing,
+    > {
+        api_key: ApiKey,
+        project_id: ProjectId,
+        old_key_id: OldKeyId,
+        comment: Comment,
+        scopes: Scopes,
+    }
+    impl<
+        ProjectId,
+        OldKeyId,
+        Comment,
+        Scopes,
+    > self::RotateProjectKeyInputsBuilder<
+        ::arazzo_runtime::Missing,
+        ProjectId,
+        OldKeyId,
+        Comment,
+        Scopes,
+    > {
+        /// Sets the required input `apiKey`.
+        ///
+        /// Deepgram API key with keys:write scope used to authenticate.
+        pub fn api_key(
+            self,
+            api_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::RotateProjectKeyInputsBuilder<
+            ::arazzo_runtime::SecretString,
+            ProjectId,
+            OldKeyId,
+            Comment,
+            Scopes,
+        > {
+            self::RotateProjectKeyInputsBuilder {
+                api_key: api_key.into(),
+                project_id: self.project_id,
+                old_key_id: self.old_key_id,
+                comment: self.comment,
+                scopes: self.scopes,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        OldKeyId,
+        Comment,
+        Scopes,
+    > self::RotateProjectKeyInputsBuilder<
+        ApiKey,
+        ::arazzo_runtime::Missing,
+        OldKeyId,
+        Comment,
+        Scopes,
+    > {
+        /// Sets the required input `projectId`.
+        ///
+        /// The project whose key is being rotated.
+        pub fn project_id(
+            self,
+            project_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateProjectKeyInputsBuilder<
+            ApiKey,
+            ::std::string::String,
+            OldKeyId,
+            Comment,
+            Scopes,
+        > {
+            self::RotateProjectKeyInputsBuilder {
+                api_key: self.api_key,
+                project_id: project_id.into(),
+                old_key_id: self.old_key_id,
+                comment: self.comment,
+                scopes: self.scopes,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ProjectId,
+        Comment,
+        Scopes,
+    > self::RotateProjectKeyInputsBuilder<
+        ApiKey,
+        ProjectId,
+        ::arazzo_runtime::Missing,
+        Comment,
+        Scopes,
+    > {
+        /// Sets the required input `oldKeyId`.
+        ///
+        /// The identifier of the outgoing key to delete after rotation.
+        pub fn old_key_id(
+            self,
+            old_key_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateProjectKeyInputsBuilder<
+            ApiKey,
+            ProjectId,
+            ::std::string::String,
+            Comment,
+            Scopes,
+        > {
+            self::RotateProjectKeyInputsBuilder {
+                api_key: self.api_key,
+                project_id: self.project_id,
+                old_key_id: old_key_id.into(),
+                comment: self.comment,
+                scopes: self.scopes,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ProjectId,
+        OldKeyId,
+        Scopes,
+    > self::RotateProjectKeyInputsBuilder<
+        ApiKey,
+        ProjectId,
+        OldKeyId,
+        ::arazzo_runtime::Missing,
+        Scopes,
+    > {
+        /// Sets the required input `comment`.
+        ///
+        /// Description or name for the replacement API key.
+        pub fn comment(
+            self,
+            comment: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateProjectKeyInputsBuilder<
+            ApiKey,
+            ProjectId,
+            OldKeyId,
+            ::std::string::String,
+            Scopes,
+        > {
+            self::RotateProjectKeyInputsBuilder {
+                api_key: self.api_key,
+                project_id: self.project_id,
+                old_key_id: self.old_key_id,
+                comment: comment.into(),
+                scopes: self.scopes,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ProjectId,
+        OldKeyId,
+        Comment,
+    > self::RotateProjectKeyInputsBuilder<
+        ApiKey,
+        ProjectId,
+        OldKeyId,
+        Comment,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `scopes`.
+        ///
+        /// Scopes to assign to the replacement API key.
+        pub fn scopes(
+            self,
+            scopes: ::std::vec::Vec<::std::string::String>,
+        ) -> self::RotateProjectKeyInputsBuilder<
+            ApiKey,
+            ProjectId,
+            OldKeyId,
+            Comment,
+            ::std::vec::Vec<::std::string::String>,
+        > {
+            self::RotateProjectKeyInputsBuilder {
+                api_key: self.api_key,
+                project_id: self.project_id,
+                old_key_id: self.old_key_id,
+                comment: self.comment,
+                scopes,
+            }
+        }
+    }
+    impl self::RotateProjectKeyInputsBuilder<
+        ::arazzo_runtime::SecretString,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateProjectKeyInputs {
+            self::RotateProjectKeyInputs {
+                api_key: self.api_key,
+                project_id: self.project_id,
+                old_key_id: self.old_key_id,
+                comment: self.comment,
+                scopes: self.scopes,
+            }
+        }
+    }
+    /// Outputs of the workflow `rotate-project-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateProjectKeyOutputs {
         /// `newKeyId`: `$steps.createReplacementKey.outputs.newKeyId`.
+        #[serde(rename = "newKeyId")]
         pub new_key_id: ::std::string::String,
         /// `newKeySecret`: `$steps.createReplacementKey.outputs.newKeySecret`.
+        #[serde(rename = "newKeySecret")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub new_key_secret: ::arazzo_runtime::SecretString,
         /// `deletedKeyId`: `$steps.deleteOldKey.outputs.deletedKeyId`.
+        #[serde(rename = "deletedKeyId")]
         pub deleted_key_id: ::std::string::String,
     }
+    impl RotateProjectKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-project-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateProjectKeyPartial {
         /// `newKeyId`, once known.
+        #[serde(rename = "newKeyId")]
         pub new_key_id: ::core::option::Option<::std::string::String>,
         /// `newKeySecret`, once known.
+        #[serde(rename = "newKeySecret")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub new_key_secret: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `deletedKeyId`, once known.
+        #[serde(rename = "deletedKeyId")]
         pub deleted_key_id: ::core::option::Option<::std::string::String>,
+    }
+    impl RotateProjectKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a replacement key, verify it, and delete the old key.
     ///
@@ -132,7 +380,30 @@ pub mod deepgram_rotate_project_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateProjectKeyPartial`] and a checkpoint from which [`resume_rotate_project_key()`](resume_rotate_project_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateProjectKeyPartial`] and a checkpoint from which [`resume_rotate_project_key()`](resume_rotate_project_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use arazzo_generated::deepgram_rotate_project_key::{Config, ManagementApi, RotateProjectKeyInputs, rotate_project_key};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     management_api: ManagementApi::new(),
+    /// };
+    /// let inputs = RotateProjectKeyInputs::builder()
+    ///     .api_key("api_key")
+    ///     .project_id("project_id")
+    ///     .old_key_id("old_key_id")
+    ///     .comment("comment")
+    ///     .scopes(vec![])
+    ///     .build();
+    /// let outputs = rotate_project_key(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_project_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -232,9 +503,9 @@ pub mod deepgram_rotate_project_key {
             deleted_key_id: delete_old_key_deleted_key_id.clone(),
         })
     }
-    /// Finishes a run of [`rotate_project_key()`](rotate_project_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_project_key()`](rotate_project_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_project_key(
         client: &::arazzo_runtime::Client,
         config: &Config,

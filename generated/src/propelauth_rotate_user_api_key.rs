@@ -82,7 +82,7 @@ pub mod propelauth_rotate_user_api_key {
     }
     /// Inputs of the workflow `rotate-user-api-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`RotateUserApiKeyInputs::builder()`](RotateUserApiKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateUserApiKeyInputs {
@@ -96,25 +96,138 @@ pub mod propelauth_rotate_user_api_key {
         #[serde(rename = "expiresAtSeconds")]
         pub expires_at_seconds: ::core::option::Option<i64>,
     }
-    /// Outputs of the workflow `rotate-user-api-key`.
+    impl RotateUserApiKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateUserApiKeyInputsBuilder {
+            self::RotateUserApiKeyInputsBuilder {
+                backend_api_key: ::arazzo_runtime::Missing,
+                user_id: ::arazzo_runtime::Missing,
+                expires_at_seconds: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`RotateUserApiKeyInputs`]: start from [`RotateUserApiKeyInputs::builder()`](RotateUserApiKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateUserApiKeyInputsBuilder<
+        BackendApiKey = ::arazzo_runtime::Missing,
+        UserId = ::arazzo_runtime::Missing,
+    > {
+        backend_api_key: BackendApiKey,
+        user_id: UserId,
+        expires_at_seconds: ::core::option::Option<i64>,
+    }
+    impl<UserId> self::RotateUserApiKeyInputsBuilder<::arazzo_runtime::Missing, UserId> {
+        /// Sets the required input `backendApiKey`.
+        ///
+        /// PropelAuth Backend Integration API key presented as a bearer token.
+        pub fn backend_api_key(
+            self,
+            backend_api_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::RotateUserApiKeyInputsBuilder<
+            ::arazzo_runtime::SecretString,
+            UserId,
+        > {
+            self::RotateUserApiKeyInputsBuilder {
+                backend_api_key: backend_api_key.into(),
+                user_id: self.user_id,
+                expires_at_seconds: self.expires_at_seconds,
+            }
+        }
+    }
+    impl<
+        BackendApiKey,
+    > self::RotateUserApiKeyInputsBuilder<BackendApiKey, ::arazzo_runtime::Missing> {
+        /// Sets the required input `userId`.
+        ///
+        /// Identifier of the user whose API key should be rotated.
+        pub fn user_id(
+            self,
+            user_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateUserApiKeyInputsBuilder<BackendApiKey, ::std::string::String> {
+            self::RotateUserApiKeyInputsBuilder {
+                backend_api_key: self.backend_api_key,
+                user_id: user_id.into(),
+                expires_at_seconds: self.expires_at_seconds,
+            }
+        }
+    }
+    impl<
+        BackendApiKey,
+        UserId,
+    > self::RotateUserApiKeyInputsBuilder<BackendApiKey, UserId> {
+        /// Sets the optional input `expiresAtSeconds`.
+        ///
+        /// Optional Unix-seconds expiry for the replacement API key.
+        pub fn expires_at_seconds(mut self, expires_at_seconds: i64) -> Self {
+            self.expires_at_seconds = ::core::option::Option::Some(expires_at_seconds);
+            self
+        }
+    }
+    impl self::RotateUserApiKeyInputsBuilder<
+        ::arazzo_runtime::SecretString,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateUserApiKeyInputs {
+            self::RotateUserApiKeyInputs {
+                backend_api_key: self.backend_api_key,
+                user_id: self.user_id,
+                expires_at_seconds: self.expires_at_seconds,
+            }
+        }
+    }
+    /// Outputs of the workflow `rotate-user-api-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateUserApiKeyOutputs {
         /// `revokedKeyId`: `$steps.findActiveKey.outputs.currentKeyId`.
+        #[serde(rename = "revokedKeyId")]
         pub revoked_key_id: ::std::string::String,
         /// `newKeyId`: `$steps.issueNewKey.outputs.newKeyId`.
+        #[serde(rename = "newKeyId")]
         pub new_key_id: ::std::string::String,
         /// `newKeyToken`: `$steps.issueNewKey.outputs.newKeyToken`.
+        #[serde(rename = "newKeyToken")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub new_key_token: ::arazzo_runtime::SecretString,
     }
+    impl RotateUserApiKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-user-api-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateUserApiKeyPartial {
         /// `revokedKeyId`, once known.
+        #[serde(rename = "revokedKeyId")]
         pub revoked_key_id: ::core::option::Option<::std::string::String>,
         /// `newKeyId`, once known.
+        #[serde(rename = "newKeyId")]
         pub new_key_id: ::core::option::Option<::std::string::String>,
         /// `newKeyToken`, once known.
+        #[serde(rename = "newKeyToken")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub new_key_token: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl RotateUserApiKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Revoke a user's existing API key and issue a fresh one in its place.
     ///
@@ -128,7 +241,27 @@ pub mod propelauth_rotate_user_api_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateUserApiKeyPartial`] and a checkpoint from which [`resume_rotate_user_api_key()`](resume_rotate_user_api_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateUserApiKeyPartial`] and a checkpoint from which [`resume_rotate_user_api_key()`](resume_rotate_user_api_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use arazzo_generated::propelauth_rotate_user_api_key::{Config, ApiKeysApi, RotateUserApiKeyInputs, rotate_user_api_key};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     api_keys_api: ApiKeysApi::new(),
+    /// };
+    /// let inputs = RotateUserApiKeyInputs::builder()
+    ///     .backend_api_key("backend_api_key")
+    ///     .user_id("user_id")
+    ///     .build();
+    /// let outputs = rotate_user_api_key(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_user_api_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -225,9 +358,9 @@ pub mod propelauth_rotate_user_api_key {
             new_key_token: issue_new_key_new_key_token.clone(),
         })
     }
-    /// Finishes a run of [`rotate_user_api_key()`](rotate_user_api_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_user_api_key()`](rotate_user_api_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_user_api_key(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -85,7 +85,7 @@ pub mod svix_rotate_integration_key {
     }
     /// Inputs of the workflow `rotate-integration-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`RotateIntegrationKeyInputs::builder()`](RotateIntegrationKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateIntegrationKeyInputs {
@@ -96,25 +96,122 @@ pub mod svix_rotate_integration_key {
         #[serde(rename = "integrationId")]
         pub integration_id: ::std::string::String,
     }
-    /// Outputs of the workflow `rotate-integration-key`.
+    impl RotateIntegrationKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateIntegrationKeyInputsBuilder {
+            self::RotateIntegrationKeyInputsBuilder {
+                app_id: ::arazzo_runtime::Missing,
+                integration_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`RotateIntegrationKeyInputs`]: start from [`RotateIntegrationKeyInputs::builder()`](RotateIntegrationKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateIntegrationKeyInputsBuilder<
+        AppId = ::arazzo_runtime::Missing,
+        IntegrationId = ::arazzo_runtime::Missing,
+    > {
+        app_id: AppId,
+        integration_id: IntegrationId,
+    }
+    impl<
+        IntegrationId,
+    > self::RotateIntegrationKeyInputsBuilder<::arazzo_runtime::Missing, IntegrationId> {
+        /// Sets the required input `appId`.
+        ///
+        /// The id or uid of the application owning the integration.
+        pub fn app_id(
+            self,
+            app_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateIntegrationKeyInputsBuilder<
+            ::std::string::String,
+            IntegrationId,
+        > {
+            self::RotateIntegrationKeyInputsBuilder {
+                app_id: app_id.into(),
+                integration_id: self.integration_id,
+            }
+        }
+    }
+    impl<
+        AppId,
+    > self::RotateIntegrationKeyInputsBuilder<AppId, ::arazzo_runtime::Missing> {
+        /// Sets the required input `integrationId`.
+        ///
+        /// The id of the integration whose key is rotated.
+        pub fn integration_id(
+            self,
+            integration_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RotateIntegrationKeyInputsBuilder<AppId, ::std::string::String> {
+            self::RotateIntegrationKeyInputsBuilder {
+                app_id: self.app_id,
+                integration_id: integration_id.into(),
+            }
+        }
+    }
+    impl self::RotateIntegrationKeyInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateIntegrationKeyInputs {
+            self::RotateIntegrationKeyInputs {
+                app_id: self.app_id,
+                integration_id: self.integration_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `rotate-integration-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateIntegrationKeyOutputs {
         /// `integrationId`: `$steps.getIntegration.outputs.integrationId`.
+        #[serde(rename = "integrationId")]
         pub integration_id: ::std::string::String,
         /// `integrationKey`: `$steps.getKey.outputs.integrationKey`.
+        #[serde(rename = "integrationKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub integration_key: ::arazzo_runtime::SecretString,
     }
+    impl RotateIntegrationKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-integration-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateIntegrationKeyPartial {
         /// `integrationId`, once known.
+        #[serde(rename = "integrationId")]
         pub integration_id: ::core::option::Option<::std::string::String>,
         /// `integrationKey`, once known.
+        #[serde(rename = "integrationKey")]
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub integration_key: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// Output `rotatedKey` of step `rotateKey`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub rotate_key_rotated_key: ::core::option::Option<
             ::arazzo_runtime::SecretString,
         >,
+    }
+    impl RotateIntegrationKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Rotate an integration API key and return the new value.
     ///
@@ -128,7 +225,27 @@ pub mod svix_rotate_integration_key {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateIntegrationKeyPartial`] and a checkpoint from which [`resume_rotate_integration_key()`](resume_rotate_integration_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateIntegrationKeyPartial`] and a checkpoint from which [`resume_rotate_integration_key()`](resume_rotate_integration_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use arazzo_generated::svix_rotate_integration_key::{Config, SvixApi, RotateIntegrationKeyInputs, rotate_integration_key};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     svix_api: SvixApi::new("http_bearer"),
+    /// };
+    /// let inputs = RotateIntegrationKeyInputs::builder()
+    ///     .app_id("app_id")
+    ///     .integration_id("integration_id")
+    ///     .build();
+    /// let outputs = rotate_integration_key(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_integration_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -207,9 +324,9 @@ pub mod svix_rotate_integration_key {
             integration_key: get_key_integration_key.clone(),
         })
     }
-    /// Finishes a run of [`rotate_integration_key()`](rotate_integration_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_integration_key()`](rotate_integration_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_integration_key(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -57,6 +57,8 @@ pub struct Options {
     /// Every warning is an error (`--deny-warnings`, [`Builder::deny_warnings`](crate::Builder::deny_warnings)),
     /// for teams that want the letter of the specification.
     pub deny_warnings: bool,
+    /// Attributes for generated types and the doctest path of the examples (see [`crate::emit::Settings`]).
+    pub emit: crate::emit::Settings,
 }
 
 /// One source description and its loaded OpenAPI description.

@@ -6,9 +6,12 @@
 
 mod config;
 mod criteria;
+mod example;
+mod inputs_builder;
 mod keep;
 mod machine;
 mod request;
+mod structs;
 mod value;
 mod workflow;
 
@@ -28,20 +31,36 @@ pub struct EmitError(String);
 /// thread costs more than emitting a few workflows.
 const WORKFLOWS_PER_THREAD: usize = 16;
 
+/// What the caller chooses about the generated code, beyond the document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Attributes added to generated types and fields ([`crate::Builder::type_attribute`] and the like).
+    pub attributes: crate::attributes::Attributes,
+    /// The path, in doctests, of the item that includes the generated modules (`arazzo_generated`,
+    /// `my_crate::clients`): with it, the `# Example` of each workflow function is compiled by
+    /// `cargo test`; without it, it is shown but not compiled (see `emit/example.rs`).
+    pub doctest_path: Option<String>,
+}
+
+/// The complete source of one generated file, with default [`Settings`].
+pub fn emit(plan: &ModulePlan) -> Result<String, EmitError> {
+    emit_with(plan, &Settings::default())
+}
+
 /// The complete source of one generated file. Large documents are emitted on every core the
 /// machine offers; the text is the same whatever their number.
-pub fn emit(plan: &ModulePlan) -> Result<String, EmitError> {
+pub fn emit_with(plan: &ModulePlan, settings: &Settings) -> Result<String, EmitError> {
     // Asking for the cores reads the cgroup's limits: only where they could be used.
     let threads = if plan.workflows.len() >= 2 * WORKFLOWS_PER_THREAD {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     } else {
         1
     };
-    emit_on_threads(plan, threads)
+    emit_on_threads(plan, settings, threads)
 }
 
-/// [`emit`] on at most `threads` threads.
-fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitError> {
+/// [`emit_with`] on at most `threads` threads.
+fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Result<String, EmitError> {
     let module = Enclosing::new(&plan.module);
     let docs = inner_docs(&module_docs(plan));
     let flows = flow_docs(plan);
@@ -55,7 +74,7 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
     module.format(quote! { #docs #flows #config }, &mut text)?;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
     if threads == 1 {
-        emit_workflows(plan, &plan.workflows, &mut text)?;
+        emit_workflows(plan, settings, &plan.workflows, &mut text)?;
     } else {
         let chunks = plan.workflows.chunks(plan.workflows.len().div_ceil(threads));
         // Token streams cannot cross threads: each thread builds and formats its own workflows, in
@@ -64,7 +83,9 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
             let running: Vec<_> = chunks
                 .map(|chunk| {
                     // Where no thread can be started, the chunk is emitted here.
-                    std::thread::Builder::new().spawn_scoped(scope, move || chunk_text(plan, chunk)).map_err(|_| chunk)
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, move || chunk_text(plan, settings, chunk))
+                        .map_err(|_| chunk)
                 })
                 .collect();
             running
@@ -73,7 +94,7 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
                     Ok(thread) => thread
                         .join()
                         .unwrap_or_else(|_| Err(EmitError("a thread emitting workflows panicked".to_owned()))),
-                    Err(chunk) => chunk_text(plan, chunk),
+                    Err(chunk) => chunk_text(plan, settings, chunk),
                 })
                 .collect()
         });
@@ -91,19 +112,24 @@ fn emit_on_threads(plan: &ModulePlan, threads: usize) -> Result<String, EmitErro
 }
 
 /// Appends the formatted code of `workflows` to `text`.
-fn emit_workflows(plan: &ModulePlan, workflows: &[WorkflowPlan], text: &mut String) -> Result<(), EmitError> {
+fn emit_workflows(
+    plan: &ModulePlan,
+    settings: &Settings,
+    workflows: &[WorkflowPlan],
+    text: &mut String,
+) -> Result<(), EmitError> {
     // Identifiers cannot cross threads either: one per thread.
     let module = Enclosing::new(&plan.module);
     for workflow in workflows {
-        module.format(workflow::emit(plan, workflow), text)?;
+        module.format(workflow::emit(plan, workflow, settings), text)?;
     }
     Ok(())
 }
 
 /// The formatted code of `workflows`.
-fn chunk_text(plan: &ModulePlan, workflows: &[WorkflowPlan]) -> Result<String, EmitError> {
+fn chunk_text(plan: &ModulePlan, settings: &Settings, workflows: &[WorkflowPlan]) -> Result<String, EmitError> {
     let mut text = String::new();
-    emit_workflows(plan, workflows, &mut text).map(|()| text)
+    emit_workflows(plan, settings, workflows, &mut text).map(|()| text)
 }
 
 /// The generated module, inside which each piece is formatted so that it is indented and wrapped
@@ -318,16 +344,19 @@ paths:
     #[test]
     fn workflows_emitted_on_several_threads_give_the_same_text_as_on_one() {
         let plan = plan_of(4 * WORKFLOWS_PER_THREAD + 3);
-        let one = emit_on_threads(&plan, 1).unwrap();
+        let one = emit_on_threads(&plan, &Settings::default(), 1).unwrap();
         // Every workflow is there once, in document order.
         let positions: Vec<usize> =
             (0..plan.workflows.len()).map(|index| one.find(&format!("pub async fn read_{index}(")).unwrap()).collect();
         assert!(positions.windows(2).all(|pair| pair[0] < pair[1]));
         for threads in [2, 3, 4, 64] {
-            assert_eq!(emit_on_threads(&plan, threads).unwrap(), one, "{threads} threads");
+            assert_eq!(emit_on_threads(&plan, &Settings::default(), threads).unwrap(), one, "{threads} threads");
         }
         // A small document stays on one thread, with the same text.
         let small = plan_of(WORKFLOWS_PER_THREAD + 1);
-        assert_eq!(emit_on_threads(&small, 8).unwrap(), emit_on_threads(&small, 1).unwrap());
+        assert_eq!(
+            emit_on_threads(&small, &Settings::default(), 8).unwrap(),
+            emit_on_threads(&small, &Settings::default(), 1).unwrap()
+        );
     }
 }

@@ -7,154 +7,16 @@ use quote::quote;
 use super::request;
 use super::value::owned;
 use super::{docs, ident, one_line, rust_type};
-use crate::plan::{ActionKind, ActionPlan, FieldPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
+use crate::plan::{ActionKind, ActionPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
 
-pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
-    let inputs = inputs_struct(workflow);
-    let outputs = outputs_struct(workflow);
-    let partial = partial_struct(workflow);
-    let function = function(plan, workflow);
+pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settings) -> TokenStream {
+    let structs = super::structs::Structs { module: &plan.module, settings };
+    let inputs = structs.inputs(workflow);
+    let outputs = structs.outputs(workflow);
+    let partial = structs.partial(workflow);
+    let function = function(plan, workflow, settings);
     let resume = resume_function(workflow);
     quote! { #inputs #outputs #partial #function #resume }
-}
-
-fn field_type(field: &FieldPlan) -> TokenStream {
-    let ty = rust_type(&field.ty);
-    if field.optional { quote!(::core::option::Option<#ty>) } else { ty }
-}
-
-fn inputs_struct(workflow: &WorkflowPlan) -> TokenStream {
-    let doc = format!(
-        "Inputs of the workflow `{}`.\n\nDeserializes from the JSON object the workflow's input schema describes.",
-        workflow.workflow_id
-    );
-    let inputs = deserializable(&workflow.inputs_type, &doc, &workflow.inputs, "input");
-    let nested = workflow.input_structs.iter().map(|structure| {
-        let doc =
-            structure.doc.clone().unwrap_or_else(|| format!("An object of the inputs of `{}`.", workflow.workflow_id));
-        let definition = deserializable(&structure.name, &doc, &structure.fields, "field");
-        let parameter = parameter_value(structure);
-        quote! { #definition #parameter }
-    });
-    quote! { #(#nested)* #inputs }
-}
-
-/// A struct of typed fields that deserializes from JSON under the document's names.
-fn deserializable(name: &str, doc: &str, fields: &[FieldPlan], noun: &str) -> TokenStream {
-    let name = ident(name);
-    let doc = docs(doc);
-    let fields = fields.iter().map(|input| {
-        let field = ident(&input.field);
-        let ty = field_type(input);
-        let mut text = input.doc.clone().unwrap_or_else(|| format!("The {noun} `{}`.", input.name));
-        if input.ty == RustType::Json {
-            text.push_str("\n\nThe schema names no type arazzo-rs maps to Rust, so this is any JSON value.");
-        }
-        let doc = docs(&text);
-        let rename = (input.field != input.name).then(|| {
-            let original = &input.name;
-            quote!(#[serde(rename = #original)])
-        });
-        quote! { #doc #rename pub #field: #ty, }
-    });
-    quote! {
-        #doc
-        #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
-        #[serde(crate = "::arazzo_runtime::serde")]
-        pub struct #name { #(#fields)* }
-    }
-}
-
-/// How a nested input object goes into a request: as a JSON object of its fields (absent optional
-/// fields left out), with every secret inside it registered for redaction.
-fn parameter_value(structure: &crate::plan::StructPlan) -> TokenStream {
-    let name = ident(&structure.name);
-    let entries = structure.fields.iter().map(|field| {
-        let original = &field.name;
-        let member = ident(&field.field);
-        quote!((#original, &self.#member))
-    });
-    let secrets: Vec<TokenStream> = structure
-        .fields
-        .iter()
-        .map(|field| {
-            let member = ident(&field.field);
-            quote!(::arazzo_runtime::ParamValue::collect_secrets(&self.#member, out);)
-        })
-        .collect();
-    let out = if secrets.is_empty() { ident("_out") } else { ident("out") };
-    quote! {
-        impl ::arazzo_runtime::ParamValue for #name {
-            fn to_json(&self) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
-                ::arazzo_runtime::ParamValue::to_json(&::arazzo_runtime::json::object([#(#entries),*]))
-            }
-            fn collect_secrets(&self, #out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>) {
-                #(#secrets)*
-            }
-        }
-    }
-}
-
-fn outputs_struct(workflow: &WorkflowPlan) -> TokenStream {
-    let name = ident(&workflow.outputs_type);
-    let doc = docs(&format!("Outputs of the workflow `{}`.", workflow.workflow_id));
-    let fields = workflow.outputs.iter().map(|output| {
-        let field = ident(&output.field.field);
-        let ty = field_type(&output.field);
-        let doc = docs(&format!("`{}`: `{}`.", output.field.name, one_line(&output.expression)));
-        quote! { #doc pub #field: #ty, }
-    });
-    quote! {
-        #doc
-        #[derive(Clone, Debug)]
-        pub struct #name { #(#fields)* }
-    }
-}
-
-fn partial_struct(workflow: &WorkflowPlan) -> TokenStream {
-    let name = ident(&workflow.partial_type);
-    let doc = docs(&format!(
-        "The outputs of the workflow `{}` that were known when it failed: each is `Some` once the step \
-         that produces it has succeeded, so a key created before a later step failed is never lost. A step \
-         whose request may have taken effect (an unsafe method answered below 400) and then failed fills \
-         those its response holds as well.",
-        workflow.workflow_id
-    ));
-    let fields = workflow.outputs.iter().map(|output| {
-        let field = ident(&output.field.field);
-        let ty = rust_type(&output.field.ty);
-        let doc = docs(&format!("`{}`, once known.", output.field.name));
-        quote! { #doc pub #field: ::core::option::Option<#ty>, }
-    });
-    let kept = workflow.kept_secrets.iter().map(|kept| {
-        let field = ident(&kept.field);
-        let doc = docs(&format!(
-            "Output `{}` of step `{}`: a secret no workflow output carries, kept so that a failure after that \
-             step does not lose it.",
-            kept.output, kept.step_id
-        ));
-        quote! { #doc pub #field: ::core::option::Option<::arazzo_runtime::SecretString>, }
-    });
-    let calls = workflow.dependencies.iter().chain(&workflow.steps).flat_map(|step| {
-        let actions = step.on_success.iter().chain(&step.on_failure).filter_map(|action| match &action.kind {
-            crate::plan::ActionKind::Transfer(call) | crate::plan::ActionKind::Retry { first: Some(call), .. } => {
-                Some((call.as_ref(), format!("action `{}` of step `{}`", action.name, step.step_id)))
-            }
-            _ => None,
-        });
-        step.call.iter().map(|call| (call, format!("step `{}`", step.step_id))).chain(actions)
-    });
-    let nested = calls.map(|(call, by)| {
-        let field = ident(&call.partial_field);
-        let ty = ident(&call.partial_type);
-        let doc = docs(&format!("What the workflow `{}` run by {by} had produced when it failed.", call.workflow_id));
-        quote! { #doc pub #field: ::core::option::Option<#ty>, }
-    });
-    quote! {
-        #doc
-        #[derive(Clone, Debug, Default)]
-        pub struct #name { #(#fields)* #(#kept)* #(#nested)* }
-    }
 }
 
 fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
@@ -230,7 +92,7 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         text.push('\n');
     }
     text.push_str(&format!(
-        "\n# Errors\n\nA [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport \
+        "\n# Errors\n\nA [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport \
          error, timeout, unmet success criterion, missing or mistyped response value), and carries the \
          outputs known so far as [`{}`] and a checkpoint from which [`{resume}()`]({resume}) finishes the run \
          without repeating the steps that took effect.\n",
@@ -321,11 +183,11 @@ fn push_sentence(text: &mut String, description: Option<&str>) {
 fn resume_function(workflow: &WorkflowPlan) -> TokenStream {
     let doc = docs(&format!(
         "Finishes a run of [`{function}()`]({function}) that failed, from the checkpoint its error \
-         carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).\n\nThe requests that took effect \
+         carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).\n\nThe requests that took effect \
          before the failed step are answered from the checkpoint instead of being sent again (a key \
          created before the failure is not created twice); the run goes on over the network from the \
          step that failed. Pass the same inputs and configuration as the failed run: a request that \
-         does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].",
+         does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).",
         function = workflow.function
     ));
     let name = ident(&workflow.resume_function);
@@ -346,8 +208,9 @@ fn resume_function(workflow: &WorkflowPlan) -> TokenStream {
     }
 }
 
-fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
+fn function(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settings) -> TokenStream {
     let doc = docs(&function_docs(plan, workflow));
+    let example = super::example::example(plan, workflow, settings);
     let name = ident(&workflow.function);
     let inputs = ident(&workflow.inputs_type);
     let outputs = ident(&workflow.outputs_type);
@@ -381,6 +244,7 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     });
     quote! {
         #doc
+        #example
         pub async fn #name(
             client: &::arazzo_runtime::Client,
             config: &Config,

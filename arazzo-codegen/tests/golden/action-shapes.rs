@@ -171,18 +171,59 @@ pub mod action_shapes {
     }
     /// Inputs of the workflow `failure-goto-to-nested`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`FailureGotoToNestedInputs::builder()`](FailureGotoToNestedInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct FailureGotoToNestedInputs {}
-    /// Outputs of the workflow `failure-goto-to-nested`.
+    impl FailureGotoToNestedInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::FailureGotoToNestedInputsBuilder {
+            self::FailureGotoToNestedInputsBuilder {
+            }
+        }
+    }
+    /// Builds [`FailureGotoToNestedInputs`]: start from [`FailureGotoToNestedInputs::builder()`](FailureGotoToNestedInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct FailureGotoToNestedInputsBuilder {}
+    impl self::FailureGotoToNestedInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::FailureGotoToNestedInputs {
+            self::FailureGotoToNestedInputs {}
+        }
+    }
+    /// Outputs of the workflow `failure-goto-to-nested`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct FailureGotoToNestedOutputs {}
+    impl FailureGotoToNestedOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `failure-goto-to-nested` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct FailureGotoToNestedPartial {
         /// What the workflow `helper` run by step `nested` had produced when it failed.
         pub nested_partial: ::core::option::Option<HelperPartial>,
+    }
+    impl FailureGotoToNestedPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// An unconditional `goto` on failure to a step that calls a workflow (the error is not used).
     ///
@@ -194,7 +235,25 @@ pub mod action_shapes {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FailureGotoToNestedPartial`] and a checkpoint from which [`resume_failure_goto_to_nested()`](resume_failure_goto_to_nested) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FailureGotoToNestedPartial`] and a checkpoint from which [`resume_failure_goto_to_nested()`](resume_failure_goto_to_nested) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use action_shapes::{Config, Pets, FailureGotoToNestedInputs, failure_goto_to_nested};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = FailureGotoToNestedInputs::builder()
+    ///     .build();
+    /// let outputs = failure_goto_to_nested(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn failure_goto_to_nested(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -349,9 +408,9 @@ pub mod action_shapes {
         }
         ::core::result::Result::Ok(FailureGotoToNestedOutputs {})
     }
-    /// Finishes a run of [`failure_goto_to_nested()`](failure_goto_to_nested) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`failure_goto_to_nested()`](failure_goto_to_nested) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_failure_goto_to_nested(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -365,21 +424,74 @@ pub mod action_shapes {
     }
     /// Inputs of the workflow `conditional-shapes`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ConditionalShapesInputs::builder()`](ConditionalShapesInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConditionalShapesInputs {
         /// The input `again`.
         pub again: ::core::option::Option<bool>,
     }
-    /// Outputs of the workflow `conditional-shapes`.
+    impl ConditionalShapesInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ConditionalShapesInputsBuilder {
+            self::ConditionalShapesInputsBuilder {
+                again: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`ConditionalShapesInputs`]: start from [`ConditionalShapesInputs::builder()`](ConditionalShapesInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ConditionalShapesInputsBuilder {
+        again: ::core::option::Option<bool>,
+    }
+    impl self::ConditionalShapesInputsBuilder {
+        /// Sets the optional input `again`.
+        pub fn again(mut self, again: bool) -> Self {
+            self.again = ::core::option::Option::Some(again);
+            self
+        }
+    }
+    impl self::ConditionalShapesInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ConditionalShapesInputs {
+            self::ConditionalShapesInputs {
+                again: self.again,
+            }
+        }
+    }
+    /// Outputs of the workflow `conditional-shapes`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConditionalShapesOutputs {}
+    impl ConditionalShapesOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `conditional-shapes` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConditionalShapesPartial {
         /// What the workflow `helper` run by step `nested` had produced when it failed.
         pub nested_partial: ::core::option::Option<HelperPartial>,
+    }
+    impl ConditionalShapesPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Actions with criteria, on success and on failure, falling back to the defaults.
     ///
@@ -391,7 +503,25 @@ pub mod action_shapes {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConditionalShapesPartial`] and a checkpoint from which [`resume_conditional_shapes()`](resume_conditional_shapes) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConditionalShapesPartial`] and a checkpoint from which [`resume_conditional_shapes()`](resume_conditional_shapes) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use action_shapes::{Config, Pets, ConditionalShapesInputs, conditional_shapes};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = ConditionalShapesInputs::builder()
+    ///     .build();
+    /// let outputs = conditional_shapes(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn conditional_shapes(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -600,9 +730,9 @@ pub mod action_shapes {
         }
         ::core::result::Result::Ok(ConditionalShapesOutputs {})
     }
-    /// Finishes a run of [`conditional_shapes()`](conditional_shapes) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`conditional_shapes()`](conditional_shapes) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_conditional_shapes(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -616,18 +746,62 @@ pub mod action_shapes {
     }
     /// Inputs of the workflow `transfers`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`TransfersInputs::builder()`](TransfersInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct TransfersInputs {
         /// The input `again`.
         pub again: ::core::option::Option<bool>,
     }
-    /// Outputs of the workflow `transfers`.
+    impl TransfersInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::TransfersInputsBuilder {
+            self::TransfersInputsBuilder {
+                again: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`TransfersInputs`]: start from [`TransfersInputs::builder()`](TransfersInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct TransfersInputsBuilder {
+        again: ::core::option::Option<bool>,
+    }
+    impl self::TransfersInputsBuilder {
+        /// Sets the optional input `again`.
+        pub fn again(mut self, again: bool) -> Self {
+            self.again = ::core::option::Option::Some(again);
+            self
+        }
+    }
+    impl self::TransfersInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::TransfersInputs {
+            self::TransfersInputs {
+                again: self.again,
+            }
+        }
+    }
+    /// Outputs of the workflow `transfers`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct TransfersOutputs {}
+    impl TransfersOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `transfers` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct TransfersPartial {
         /// What the workflow `helper` run by action `hand-over` of step `list` had produced when it failed.
         pub list_hand_over_partial: ::core::option::Option<HelperPartial>,
@@ -640,6 +814,15 @@ pub mod action_shapes {
         /// What the workflow `helper` run by action `hand-over-from-nested` of step `nested` had produced when it failed.
         pub nested_hand_over_from_nested_partial: ::core::option::Option<HelperPartial>,
     }
+    impl TransfersPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Hand over to another workflow on success and on failure, and run one before a retry.
     ///
     /// # Steps
@@ -649,7 +832,25 @@ pub mod action_shapes {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`TransfersPartial`] and a checkpoint from which [`resume_transfers()`](resume_transfers) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`TransfersPartial`] and a checkpoint from which [`resume_transfers()`](resume_transfers) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use action_shapes::{Config, Pets, TransfersInputs, transfers};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = TransfersInputs::builder()
+    ///     .build();
+    /// let outputs = transfers(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfers(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -827,9 +1028,9 @@ pub mod action_shapes {
         }
         ::core::result::Result::Ok(TransfersOutputs {})
     }
-    /// Finishes a run of [`transfers()`](transfers) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`transfers()`](transfers) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_transfers(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -843,16 +1044,57 @@ pub mod action_shapes {
     }
     /// Inputs of the workflow `unreachable-retry`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`UnreachableRetryInputs::builder()`](UnreachableRetryInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct UnreachableRetryInputs {}
-    /// Outputs of the workflow `unreachable-retry`.
+    impl UnreachableRetryInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::UnreachableRetryInputsBuilder {
+            self::UnreachableRetryInputsBuilder {
+            }
+        }
+    }
+    /// Builds [`UnreachableRetryInputs`]: start from [`UnreachableRetryInputs::builder()`](UnreachableRetryInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct UnreachableRetryInputsBuilder {}
+    impl self::UnreachableRetryInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::UnreachableRetryInputs {
+            self::UnreachableRetryInputs {}
+        }
+    }
+    /// Outputs of the workflow `unreachable-retry`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct UnreachableRetryOutputs {}
+    impl UnreachableRetryOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `unreachable-retry` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct UnreachableRetryPartial {}
+    impl UnreachableRetryPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// A retry after an unconditional action can never apply.
     ///
     /// # Steps
@@ -862,7 +1104,25 @@ pub mod action_shapes {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`UnreachableRetryPartial`] and a checkpoint from which [`resume_unreachable_retry()`](resume_unreachable_retry) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`UnreachableRetryPartial`] and a checkpoint from which [`resume_unreachable_retry()`](resume_unreachable_retry) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use action_shapes::{Config, Pets, UnreachableRetryInputs, unreachable_retry};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = UnreachableRetryInputs::builder()
+    ///     .build();
+    /// let outputs = unreachable_retry(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unreachable_retry(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -972,9 +1232,9 @@ pub mod action_shapes {
         }
         ::core::result::Result::Ok(UnreachableRetryOutputs {})
     }
-    /// Finishes a run of [`unreachable_retry()`](unreachable_retry) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`unreachable_retry()`](unreachable_retry) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_unreachable_retry(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -988,16 +1248,56 @@ pub mod action_shapes {
     }
     /// Inputs of the workflow `helper`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`HelperInputs::builder()`](HelperInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct HelperInputs {}
-    /// Outputs of the workflow `helper`.
+    impl HelperInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::HelperInputsBuilder {
+            self::HelperInputsBuilder {}
+        }
+    }
+    /// Builds [`HelperInputs`]: start from [`HelperInputs::builder()`](HelperInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct HelperInputsBuilder {}
+    impl self::HelperInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::HelperInputs {
+            self::HelperInputs {}
+        }
+    }
+    /// Outputs of the workflow `helper`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct HelperOutputs {}
+    impl HelperOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `helper` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct HelperPartial {}
+    impl HelperPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Called by the others.
     ///
     /// # Steps
@@ -1006,7 +1306,25 @@ pub mod action_shapes {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`HelperPartial`] and a checkpoint from which [`resume_helper()`](resume_helper) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`HelperPartial`] and a checkpoint from which [`resume_helper()`](resume_helper) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use action_shapes::{Config, Pets, HelperInputs, helper};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = HelperInputs::builder()
+    ///     .build();
+    /// let outputs = helper(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn helper(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -1031,9 +1349,9 @@ pub mod action_shapes {
         )?;
         ::core::result::Result::Ok(HelperOutputs {})
     }
-    /// Finishes a run of [`helper()`](helper) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`helper()`](helper) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_helper(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -145,28 +145,87 @@ pub mod actions {
     }
     /// Inputs of the workflow `adopt-when-ready`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`AdoptWhenReadyInputs::builder()`](AdoptWhenReadyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptWhenReadyInputs {
         /// The input `name`.
         pub name: ::std::string::String,
     }
-    /// Outputs of the workflow `adopt-when-ready`.
+    impl AdoptWhenReadyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AdoptWhenReadyInputsBuilder {
+            self::AdoptWhenReadyInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`AdoptWhenReadyInputs`]: start from [`AdoptWhenReadyInputs::builder()`](AdoptWhenReadyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct AdoptWhenReadyInputsBuilder<Name = ::arazzo_runtime::Missing> {
+        name: Name,
+    }
+    impl self::AdoptWhenReadyInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::AdoptWhenReadyInputsBuilder<::std::string::String> {
+            self::AdoptWhenReadyInputsBuilder {
+                name: name.into(),
+            }
+        }
+    }
+    impl self::AdoptWhenReadyInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AdoptWhenReadyInputs {
+            self::AdoptWhenReadyInputs {
+                name: self.name,
+            }
+        }
+    }
+    /// Outputs of the workflow `adopt-when-ready`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptWhenReadyOutputs {
         /// `petId`: `$steps.create.outputs.petId`.
+        #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
         /// `name`: `$steps.poll.outputs.name`.
         pub name: ::core::option::Option<::std::string::String>,
     }
+    impl AdoptWhenReadyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `adopt-when-ready` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptWhenReadyPartial {
         /// `petId`, once known.
+        #[serde(rename = "petId")]
         pub pet_id: ::core::option::Option<::std::string::String>,
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
+    }
+    impl AdoptWhenReadyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a pet (retrying while the service is busy), wait until it is vaccinated, then remove it.
     ///
@@ -178,7 +237,26 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptWhenReadyPartial`] and a checkpoint from which [`resume_adopt_when_ready()`](resume_adopt_when_ready) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptWhenReadyPartial`] and a checkpoint from which [`resume_adopt_when_ready()`](resume_adopt_when_ready) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use actions::{Config, Pets, AdoptWhenReadyInputs, adopt_when_ready};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = AdoptWhenReadyInputs::builder()
+    ///     .name("name")
+    ///     .build();
+    /// let outputs = adopt_when_ready(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn adopt_when_ready(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -382,9 +460,9 @@ pub mod actions {
             name: poll_name.clone(),
         })
     }
-    /// Finishes a run of [`adopt_when_ready()`](adopt_when_ready) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`adopt_when_ready()`](adopt_when_ready) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_adopt_when_ready(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -398,7 +476,7 @@ pub mod actions {
     }
     /// Inputs of the workflow `first-pet-name`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`FirstPetNameInputs::builder()`](FirstPetNameInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct FirstPetNameInputs {
@@ -406,17 +484,74 @@ pub mod actions {
         #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
     }
-    /// Outputs of the workflow `first-pet-name`.
+    impl FirstPetNameInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::FirstPetNameInputsBuilder {
+            self::FirstPetNameInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`FirstPetNameInputs`]: start from [`FirstPetNameInputs::builder()`](FirstPetNameInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct FirstPetNameInputsBuilder<PetId = ::arazzo_runtime::Missing> {
+        pet_id: PetId,
+    }
+    impl self::FirstPetNameInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::FirstPetNameInputsBuilder<::std::string::String> {
+            self::FirstPetNameInputsBuilder {
+                pet_id: pet_id.into(),
+            }
+        }
+    }
+    impl self::FirstPetNameInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::FirstPetNameInputs {
+            self::FirstPetNameInputs {
+                pet_id: self.pet_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `first-pet-name`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct FirstPetNameOutputs {
         /// `name`: `$steps.read.outputs.name`.
         pub name: ::core::option::Option<::std::string::String>,
     }
+    impl FirstPetNameOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `first-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct FirstPetNamePartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
+    }
+    impl FirstPetNamePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Read a pet's name, unless there are no pets at all.
     ///
@@ -427,7 +562,26 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FirstPetNamePartial`] and a checkpoint from which [`resume_first_pet_name()`](resume_first_pet_name) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FirstPetNamePartial`] and a checkpoint from which [`resume_first_pet_name()`](resume_first_pet_name) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use actions::{Config, Pets, FirstPetNameInputs, first_pet_name};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = FirstPetNameInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .build();
+    /// let outputs = first_pet_name(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn first_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -552,9 +706,9 @@ pub mod actions {
             name: read_name.clone(),
         })
     }
-    /// Finishes a run of [`first_pet_name()`](first_pet_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`first_pet_name()`](first_pet_name) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_first_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -568,7 +722,7 @@ pub mod actions {
     }
     /// Inputs of the workflow `retry-a-workflow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`RetryAWorkflowInputs::builder()`](RetryAWorkflowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RetryAWorkflowInputs {
@@ -576,14 +730,71 @@ pub mod actions {
         #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
     }
-    /// Outputs of the workflow `retry-a-workflow`.
+    impl RetryAWorkflowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RetryAWorkflowInputsBuilder {
+            self::RetryAWorkflowInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`RetryAWorkflowInputs`]: start from [`RetryAWorkflowInputs::builder()`](RetryAWorkflowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RetryAWorkflowInputsBuilder<PetId = ::arazzo_runtime::Missing> {
+        pet_id: PetId,
+    }
+    impl self::RetryAWorkflowInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::RetryAWorkflowInputsBuilder<::std::string::String> {
+            self::RetryAWorkflowInputsBuilder {
+                pet_id: pet_id.into(),
+            }
+        }
+    }
+    impl self::RetryAWorkflowInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RetryAWorkflowInputs {
+            self::RetryAWorkflowInputs {
+                pet_id: self.pet_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `retry-a-workflow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RetryAWorkflowOutputs {}
+    impl RetryAWorkflowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `retry-a-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RetryAWorkflowPartial {
         /// What the workflow `first-pet-name` run by step `lookup` had produced when it failed.
         pub lookup_partial: ::core::option::Option<FirstPetNamePartial>,
+    }
+    impl RetryAWorkflowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Calls `first-pet-name`, retrying the whole called workflow when it fails.
     ///
@@ -593,7 +804,26 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RetryAWorkflowPartial`] and a checkpoint from which [`resume_retry_a_workflow()`](resume_retry_a_workflow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RetryAWorkflowPartial`] and a checkpoint from which [`resume_retry_a_workflow()`](resume_retry_a_workflow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use actions::{Config, Pets, RetryAWorkflowInputs, retry_a_workflow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = RetryAWorkflowInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .build();
+    /// let outputs = retry_a_workflow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn retry_a_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -665,9 +895,9 @@ pub mod actions {
         }
         ::core::result::Result::Ok(RetryAWorkflowOutputs {})
     }
-    /// Finishes a run of [`retry_a_workflow()`](retry_a_workflow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`retry_a_workflow()`](retry_a_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_retry_a_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -681,7 +911,7 @@ pub mod actions {
     }
     /// Inputs of the workflow `read-or-hand-over`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`ReadOrHandOverInputs::builder()`](ReadOrHandOverInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ReadOrHandOverInputs {
@@ -689,16 +919,73 @@ pub mod actions {
         #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
     }
-    /// Outputs of the workflow `read-or-hand-over`.
+    impl ReadOrHandOverInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ReadOrHandOverInputsBuilder {
+            self::ReadOrHandOverInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`ReadOrHandOverInputs`]: start from [`ReadOrHandOverInputs::builder()`](ReadOrHandOverInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ReadOrHandOverInputsBuilder<PetId = ::arazzo_runtime::Missing> {
+        pet_id: PetId,
+    }
+    impl self::ReadOrHandOverInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ReadOrHandOverInputsBuilder<::std::string::String> {
+            self::ReadOrHandOverInputsBuilder {
+                pet_id: pet_id.into(),
+            }
+        }
+    }
+    impl self::ReadOrHandOverInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ReadOrHandOverInputs {
+            self::ReadOrHandOverInputs {
+                pet_id: self.pet_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `read-or-hand-over`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ReadOrHandOverOutputs {}
+    impl ReadOrHandOverOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `read-or-hand-over` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ReadOrHandOverPartial {
         /// What the workflow `first-pet-name` run by action `hand-over` of step `read` had produced when it failed.
         pub read_hand_over_partial: ::core::option::Option<FirstPetNamePartial>,
         /// What the workflow `first-pet-name` run by action `refresh-then-retry` of step `read` had produced when it failed.
         pub read_refresh_then_retry_partial: ::core::option::Option<FirstPetNamePartial>,
+    }
+    impl ReadOrHandOverPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Read a pet; run another workflow before retrying, or hand over to it.
     ///
@@ -708,7 +995,26 @@ pub mod actions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ReadOrHandOverPartial`] and a checkpoint from which [`resume_read_or_hand_over()`](resume_read_or_hand_over) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ReadOrHandOverPartial`] and a checkpoint from which [`resume_read_or_hand_over()`](resume_read_or_hand_over) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use actions::{Config, Pets, ReadOrHandOverInputs, read_or_hand_over};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = ReadOrHandOverInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .build();
+    /// let outputs = read_or_hand_over(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_or_hand_over(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -834,9 +1140,9 @@ pub mod actions {
         }
         ::core::result::Result::Ok(ReadOrHandOverOutputs {})
     }
-    /// Finishes a run of [`read_or_hand_over()`](read_or_hand_over) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`read_or_hand_over()`](read_or_hand_over) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_read_or_hand_over(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -87,13 +87,56 @@ pub mod bodies {
         }
     }
     /// An object of the inputs of `send-bodies`.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct SendBodiesPetOwner {
         /// The field `email`.
         pub email: ::core::option::Option<::std::string::String>,
         /// The field `password`.
         pub password: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl SendBodiesPetOwner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::SendBodiesPetOwnerBuilder {
+            self::SendBodiesPetOwnerBuilder {
+                email: ::core::option::Option::None,
+                password: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`SendBodiesPetOwner`]: start from [`SendBodiesPetOwner::builder()`](SendBodiesPetOwner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct SendBodiesPetOwnerBuilder {
+        email: ::core::option::Option<::std::string::String>,
+        password: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl self::SendBodiesPetOwnerBuilder {
+        /// Sets the optional input `email`.
+        pub fn email(
+            mut self,
+            email: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = ::core::option::Option::Some(email.into());
+            self
+        }
+        /// Sets the optional input `password`.
+        pub fn password(
+            mut self,
+            password: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> Self {
+            self.password = ::core::option::Option::Some(password.into());
+            self
+        }
+    }
+    impl self::SendBodiesPetOwnerBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::SendBodiesPetOwner {
+            self::SendBodiesPetOwner {
+                email: self.email,
+                password: self.password,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue for SendBodiesPetOwner {
         fn to_json(
@@ -123,6 +166,50 @@ pub mod bodies {
         /// The field `owner`.
         pub owner: ::core::option::Option<SendBodiesPetOwner>,
     }
+    impl SendBodiesPet {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::SendBodiesPetBuilder {
+            self::SendBodiesPetBuilder {
+                name: ::arazzo_runtime::Missing,
+                owner: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`SendBodiesPet`]: start from [`SendBodiesPet::builder()`](SendBodiesPet::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct SendBodiesPetBuilder<Name = ::arazzo_runtime::Missing> {
+        name: Name,
+        owner: ::core::option::Option<self::SendBodiesPetOwner>,
+    }
+    impl self::SendBodiesPetBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::SendBodiesPetBuilder<::std::string::String> {
+            self::SendBodiesPetBuilder {
+                name: name.into(),
+                owner: self.owner,
+            }
+        }
+    }
+    impl<Name> self::SendBodiesPetBuilder<Name> {
+        /// Sets the optional input `owner`.
+        pub fn owner(mut self, owner: self::SendBodiesPetOwner) -> Self {
+            self.owner = ::core::option::Option::Some(owner);
+            self
+        }
+    }
+    impl self::SendBodiesPetBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::SendBodiesPet {
+            self::SendBodiesPet {
+                name: self.name,
+                owner: self.owner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue for SendBodiesPet {
         fn to_json(
             &self,
@@ -144,7 +231,7 @@ pub mod bodies {
     }
     /// Inputs of the workflow `send-bodies`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`SendBodiesInputs::builder()`](SendBodiesInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct SendBodiesInputs {
@@ -164,21 +251,181 @@ pub mod bodies {
         /// A nested object becomes a struct of its own.
         pub pet: ::core::option::Option<SendBodiesPet>,
     }
-    /// Outputs of the workflow `send-bodies`.
+    impl SendBodiesInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::SendBodiesInputsBuilder {
+            self::SendBodiesInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+                nickname: ::core::option::Option::None,
+                age: ::core::option::Option::None,
+                owner: ::arazzo_runtime::Missing,
+                owner_password: ::arazzo_runtime::Missing,
+                pet: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`SendBodiesInputs`]: start from [`SendBodiesInputs::builder()`](SendBodiesInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct SendBodiesInputsBuilder<
+        Name = ::arazzo_runtime::Missing,
+        Owner = ::arazzo_runtime::Missing,
+        OwnerPassword = ::arazzo_runtime::Missing,
+    > {
+        name: Name,
+        nickname: ::core::option::Option<::std::string::String>,
+        age: ::core::option::Option<i64>,
+        owner: Owner,
+        owner_password: OwnerPassword,
+        pet: ::core::option::Option<self::SendBodiesPet>,
+    }
+    impl<
+        Owner,
+        OwnerPassword,
+    > self::SendBodiesInputsBuilder<::arazzo_runtime::Missing, Owner, OwnerPassword> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::SendBodiesInputsBuilder<::std::string::String, Owner, OwnerPassword> {
+            self::SendBodiesInputsBuilder {
+                name: name.into(),
+                nickname: self.nickname,
+                age: self.age,
+                owner: self.owner,
+                owner_password: self.owner_password,
+                pet: self.pet,
+            }
+        }
+    }
+    impl<
+        Name,
+        OwnerPassword,
+    > self::SendBodiesInputsBuilder<Name, ::arazzo_runtime::Missing, OwnerPassword> {
+        /// Sets the required input `owner`.
+        pub fn owner(
+            self,
+            owner: ::arazzo_runtime::serde_json::Value,
+        ) -> self::SendBodiesInputsBuilder<
+            Name,
+            ::arazzo_runtime::serde_json::Value,
+            OwnerPassword,
+        > {
+            self::SendBodiesInputsBuilder {
+                name: self.name,
+                nickname: self.nickname,
+                age: self.age,
+                owner,
+                owner_password: self.owner_password,
+                pet: self.pet,
+            }
+        }
+    }
+    impl<
+        Name,
+        Owner,
+    > self::SendBodiesInputsBuilder<Name, Owner, ::arazzo_runtime::Missing> {
+        /// Sets the required input `ownerPassword`.
+        pub fn owner_password(
+            self,
+            owner_password: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::SendBodiesInputsBuilder<Name, Owner, ::arazzo_runtime::SecretString> {
+            self::SendBodiesInputsBuilder {
+                name: self.name,
+                nickname: self.nickname,
+                age: self.age,
+                owner: self.owner,
+                owner_password: owner_password.into(),
+                pet: self.pet,
+            }
+        }
+    }
+    impl<
+        Name,
+        Owner,
+        OwnerPassword,
+    > self::SendBodiesInputsBuilder<Name, Owner, OwnerPassword> {
+        /// Sets the optional input `nickname`.
+        pub fn nickname(
+            mut self,
+            nickname: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.nickname = ::core::option::Option::Some(nickname.into());
+            self
+        }
+        /// Sets the optional input `age`.
+        pub fn age(mut self, age: i64) -> Self {
+            self.age = ::core::option::Option::Some(age);
+            self
+        }
+        /// Sets the optional input `pet`.
+        ///
+        /// A nested object becomes a struct of its own.
+        pub fn pet(mut self, pet: self::SendBodiesPet) -> Self {
+            self.pet = ::core::option::Option::Some(pet);
+            self
+        }
+    }
+    impl self::SendBodiesInputsBuilder<
+        ::std::string::String,
+        ::arazzo_runtime::serde_json::Value,
+        ::arazzo_runtime::SecretString,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::SendBodiesInputs {
+            self::SendBodiesInputs {
+                name: self.name,
+                nickname: self.nickname,
+                age: self.age,
+                owner: self.owner,
+                owner_password: self.owner_password,
+                pet: self.pet,
+            }
+        }
+    }
+    /// Outputs of the workflow `send-bodies`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct SendBodiesOutputs {
         /// `createdId`: `$steps.jsonText.outputs.created#/id`.
+        #[serde(rename = "createdId")]
         pub created_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// `createdAgain`: `$outputs.createdId`.
+        #[serde(rename = "createdAgain")]
         pub created_again: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
     }
+    impl SendBodiesOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `send-bodies` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct SendBodiesPartial {
         /// `createdId`, once known.
+        #[serde(rename = "createdId")]
         pub created_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// `createdAgain`, once known.
+        #[serde(rename = "createdAgain")]
         pub created_again: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl SendBodiesPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `send-bodies`.
     ///
@@ -193,7 +440,28 @@ pub mod bodies {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`SendBodiesPartial`] and a checkpoint from which [`resume_send_bodies()`](resume_send_bodies) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`SendBodiesPartial`] and a checkpoint from which [`resume_send_bodies()`](resume_send_bodies) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use bodies::{Config, Pets, SendBodiesInputs, send_bodies};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = SendBodiesInputs::builder()
+    ///     .name("name")
+    ///     .owner(arazzo_runtime::serde_json::Value::Null)
+    ///     .owner_password("owner_password")
+    ///     .build();
+    /// let outputs = send_bodies(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send_bodies(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -334,9 +602,9 @@ pub mod bodies {
                 .clone(),
         })
     }
-    /// Finishes a run of [`send_bodies()`](send_bodies) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`send_bodies()`](send_bodies) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_send_bodies(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -96,7 +96,7 @@ pub mod criteria {
     }
     /// Inputs of the workflow `check-pets`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`CheckPetsInputs::builder()`](CheckPetsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CheckPetsInputs {
@@ -109,17 +109,104 @@ pub mod criteria {
         /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
         pub filter: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
     }
-    /// Outputs of the workflow `check-pets`.
+    impl CheckPetsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CheckPetsInputsBuilder {
+            self::CheckPetsInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+                minimum: ::arazzo_runtime::Missing,
+                filter: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`CheckPetsInputs`]: start from [`CheckPetsInputs::builder()`](CheckPetsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CheckPetsInputsBuilder<
+        Name = ::arazzo_runtime::Missing,
+        Minimum = ::arazzo_runtime::Missing,
+    > {
+        name: Name,
+        minimum: Minimum,
+        filter: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl<Minimum> self::CheckPetsInputsBuilder<::arazzo_runtime::Missing, Minimum> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::CheckPetsInputsBuilder<::std::string::String, Minimum> {
+            self::CheckPetsInputsBuilder {
+                name: name.into(),
+                minimum: self.minimum,
+                filter: self.filter,
+            }
+        }
+    }
+    impl<Name> self::CheckPetsInputsBuilder<Name, ::arazzo_runtime::Missing> {
+        /// Sets the required input `minimum`.
+        pub fn minimum(self, minimum: i64) -> self::CheckPetsInputsBuilder<Name, i64> {
+            self::CheckPetsInputsBuilder {
+                name: self.name,
+                minimum,
+                filter: self.filter,
+            }
+        }
+    }
+    impl<Name, Minimum> self::CheckPetsInputsBuilder<Name, Minimum> {
+        /// Sets the optional input `filter`.
+        pub fn filter(mut self, filter: ::arazzo_runtime::serde_json::Value) -> Self {
+            self.filter = ::core::option::Option::Some(filter);
+            self
+        }
+    }
+    impl self::CheckPetsInputsBuilder<::std::string::String, i64> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CheckPetsInputs {
+            self::CheckPetsInputs {
+                name: self.name,
+                minimum: self.minimum,
+                filter: self.filter,
+            }
+        }
+    }
+    /// Outputs of the workflow `check-pets`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CheckPetsOutputs {
         /// `firstId`: `$steps.list.outputs.firstId`.
+        #[serde(rename = "firstId")]
         pub first_id: ::std::string::String,
     }
+    impl CheckPetsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `check-pets` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CheckPetsPartial {
         /// `firstId`, once known.
+        #[serde(rename = "firstId")]
         pub first_id: ::core::option::Option<::std::string::String>,
+    }
+    impl CheckPetsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `check-pets`.
     ///
@@ -130,7 +217,27 @@ pub mod criteria {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CheckPetsPartial`] and a checkpoint from which [`resume_check_pets()`](resume_check_pets) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CheckPetsPartial`] and a checkpoint from which [`resume_check_pets()`](resume_check_pets) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use criteria::{Config, Pets, CheckPetsInputs, check_pets};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = CheckPetsInputs::builder()
+    ///     .name("name")
+    ///     .minimum(0)
+    ///     .build();
+    /// let outputs = check_pets(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn check_pets(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -304,9 +411,9 @@ pub mod criteria {
             first_id: list_first_id.clone(),
         })
     }
-    /// Finishes a run of [`check_pets()`](check_pets) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`check_pets()`](check_pets) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_check_pets(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -320,7 +427,7 @@ pub mod criteria {
     }
     /// Inputs of the workflow `large-integers`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`LargeIntegersInputs::builder()`](LargeIntegersInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LargeIntegersInputs {
@@ -328,12 +435,69 @@ pub mod criteria {
         #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
     }
-    /// Outputs of the workflow `large-integers`.
+    impl LargeIntegersInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::LargeIntegersInputsBuilder {
+            self::LargeIntegersInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`LargeIntegersInputs`]: start from [`LargeIntegersInputs::builder()`](LargeIntegersInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct LargeIntegersInputsBuilder<PetId = ::arazzo_runtime::Missing> {
+        pet_id: PetId,
+    }
+    impl self::LargeIntegersInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LargeIntegersInputsBuilder<::std::string::String> {
+            self::LargeIntegersInputsBuilder {
+                pet_id: pet_id.into(),
+            }
+        }
+    }
+    impl self::LargeIntegersInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::LargeIntegersInputs {
+            self::LargeIntegersInputs {
+                pet_id: self.pet_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `large-integers`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LargeIntegersOutputs {}
+    impl LargeIntegersOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `large-integers` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LargeIntegersPartial {}
+    impl LargeIntegersPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// An integer beyond 2^53, which an f64 would round to its neighbour, is compared exactly.
     ///
     /// # Steps
@@ -342,7 +506,26 @@ pub mod criteria {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LargeIntegersPartial`] and a checkpoint from which [`resume_large_integers()`](resume_large_integers) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LargeIntegersPartial`] and a checkpoint from which [`resume_large_integers()`](resume_large_integers) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use criteria::{Config, Pets, LargeIntegersInputs, large_integers};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = LargeIntegersInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .build();
+    /// let outputs = large_integers(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn large_integers(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -379,9 +562,9 @@ pub mod criteria {
         )?;
         ::core::result::Result::Ok(LargeIntegersOutputs {})
     }
-    /// Finishes a run of [`large_integers()`](large_integers) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`large_integers()`](large_integers) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_large_integers(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -149,7 +149,7 @@ pub mod features {
     }
     /// Inputs of the workflow `adopt-pet`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`AdoptPetInputs::builder()`](AdoptPetInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptPetInputs {
@@ -178,10 +178,183 @@ pub mod features {
         #[serde(rename = "type")]
         pub type_: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `adopt-pet`.
+    impl AdoptPetInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AdoptPetInputsBuilder {
+            self::AdoptPetInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+                age: ::core::option::Option::None,
+                weight: ::core::option::Option::None,
+                vaccinated: ::core::option::Option::None,
+                tags: ::core::option::Option::None,
+                limit: ::arazzo_runtime::Missing,
+                session: ::arazzo_runtime::Missing,
+                owner_password: ::core::option::Option::None,
+                extra: ::core::option::Option::None,
+                type_: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`AdoptPetInputs`]: start from [`AdoptPetInputs::builder()`](AdoptPetInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct AdoptPetInputsBuilder<
+        Name = ::arazzo_runtime::Missing,
+        Limit = ::arazzo_runtime::Missing,
+        Session = ::arazzo_runtime::Missing,
+    > {
+        name: Name,
+        age: ::core::option::Option<i64>,
+        weight: ::core::option::Option<f64>,
+        vaccinated: ::core::option::Option<bool>,
+        tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+        limit: Limit,
+        session: Session,
+        owner_password: ::core::option::Option<::arazzo_runtime::SecretString>,
+        extra: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+        type_: ::core::option::Option<::std::string::String>,
+    }
+    impl<
+        Limit,
+        Session,
+    > self::AdoptPetInputsBuilder<::arazzo_runtime::Missing, Limit, Session> {
+        /// Sets the required input `name`.
+        ///
+        /// The pet's name.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::AdoptPetInputsBuilder<::std::string::String, Limit, Session> {
+            self::AdoptPetInputsBuilder {
+                name: name.into(),
+                age: self.age,
+                weight: self.weight,
+                vaccinated: self.vaccinated,
+                tags: self.tags,
+                limit: self.limit,
+                session: self.session,
+                owner_password: self.owner_password,
+                extra: self.extra,
+                type_: self.type_,
+            }
+        }
+    }
+    impl<
+        Name,
+        Session,
+    > self::AdoptPetInputsBuilder<Name, ::arazzo_runtime::Missing, Session> {
+        /// Sets the required input `limit`.
+        pub fn limit(
+            self,
+            limit: i64,
+        ) -> self::AdoptPetInputsBuilder<Name, i64, Session> {
+            self::AdoptPetInputsBuilder {
+                name: self.name,
+                age: self.age,
+                weight: self.weight,
+                vaccinated: self.vaccinated,
+                tags: self.tags,
+                limit,
+                session: self.session,
+                owner_password: self.owner_password,
+                extra: self.extra,
+                type_: self.type_,
+            }
+        }
+    }
+    impl<
+        Name,
+        Limit,
+    > self::AdoptPetInputsBuilder<Name, Limit, ::arazzo_runtime::Missing> {
+        /// Sets the required input `session`.
+        pub fn session(
+            self,
+            session: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::AdoptPetInputsBuilder<Name, Limit, ::std::string::String> {
+            self::AdoptPetInputsBuilder {
+                name: self.name,
+                age: self.age,
+                weight: self.weight,
+                vaccinated: self.vaccinated,
+                tags: self.tags,
+                limit: self.limit,
+                session: session.into(),
+                owner_password: self.owner_password,
+                extra: self.extra,
+                type_: self.type_,
+            }
+        }
+    }
+    impl<Name, Limit, Session> self::AdoptPetInputsBuilder<Name, Limit, Session> {
+        /// Sets the optional input `age`.
+        pub fn age(mut self, age: i64) -> Self {
+            self.age = ::core::option::Option::Some(age);
+            self
+        }
+        /// Sets the optional input `weight`.
+        pub fn weight(mut self, weight: f64) -> Self {
+            self.weight = ::core::option::Option::Some(weight);
+            self
+        }
+        /// Sets the optional input `vaccinated`.
+        pub fn vaccinated(mut self, vaccinated: bool) -> Self {
+            self.vaccinated = ::core::option::Option::Some(vaccinated);
+            self
+        }
+        /// Sets the optional input `tags`.
+        pub fn tags(mut self, tags: ::std::vec::Vec<::std::string::String>) -> Self {
+            self.tags = ::core::option::Option::Some(tags);
+            self
+        }
+        /// Sets the optional input `ownerPassword`.
+        pub fn owner_password(
+            mut self,
+            owner_password: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> Self {
+            self.owner_password = ::core::option::Option::Some(owner_password.into());
+            self
+        }
+        /// Sets the optional input `extra`.
+        pub fn extra(mut self, extra: ::arazzo_runtime::serde_json::Value) -> Self {
+            self.extra = ::core::option::Option::Some(extra);
+            self
+        }
+        /// Sets the optional input `type`.
+        ///
+        /// A Rust keyword as a name.
+        pub fn type_(
+            mut self,
+            type_: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::core::option::Option::Some(type_.into());
+            self
+        }
+    }
+    impl self::AdoptPetInputsBuilder<::std::string::String, i64, ::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AdoptPetInputs {
+            self::AdoptPetInputs {
+                name: self.name,
+                age: self.age,
+                weight: self.weight,
+                vaccinated: self.vaccinated,
+                tags: self.tags,
+                limit: self.limit,
+                session: self.session,
+                owner_password: self.owner_password,
+                extra: self.extra,
+                type_: self.type_,
+            }
+        }
+    }
+    /// Outputs of the workflow `adopt-pet`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptPetOutputs {
         /// `petId`: `$steps.create.outputs.petId`.
+        #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
         /// `name`: `$steps.read.outputs.name`.
         pub name: ::std::string::String,
@@ -192,10 +365,23 @@ pub mod features {
         /// `tags`: `$inputs.tags`.
         pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    impl AdoptPetOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `adopt-pet` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptPetPartial {
         /// `petId`, once known.
+        #[serde(rename = "petId")]
         pub pet_id: ::core::option::Option<::std::string::String>,
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
@@ -206,7 +392,17 @@ pub mod features {
         /// `tags`, once known.
         pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
         /// Output `ownerToken` of step `create`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub create_owner_token: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl AdoptPetPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a pet, read it back, check the store, then delete it.
     ///
@@ -220,7 +416,29 @@ pub mod features {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptPetPartial`] and a checkpoint from which [`resume_adopt_pet()`](resume_adopt_pet) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptPetPartial`] and a checkpoint from which [`resume_adopt_pet()`](resume_adopt_pet) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use features::{Config, Pets, Store, AdoptPetInputs, adopt_pet};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    ///     store: Store::new("store_key"),
+    /// };
+    /// let inputs = AdoptPetInputs::builder()
+    ///     .name("name")
+    ///     .limit(0)
+    ///     .session("session")
+    ///     .build();
+    /// let outputs = adopt_pet(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn adopt_pet(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -377,9 +595,9 @@ pub mod features {
             tags: inputs.tags.clone(),
         })
     }
-    /// Finishes a run of [`adopt_pet()`](adopt_pet) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`adopt_pet()`](adopt_pet) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_adopt_pet(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -393,21 +611,61 @@ pub mod features {
     }
     /// Inputs of the workflow `count-store`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`CountStoreInputs::builder()`](CountStoreInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CountStoreInputs {}
-    /// Outputs of the workflow `count-store`.
+    impl CountStoreInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CountStoreInputsBuilder {
+            self::CountStoreInputsBuilder {}
+        }
+    }
+    /// Builds [`CountStoreInputs`]: start from [`CountStoreInputs::builder()`](CountStoreInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CountStoreInputsBuilder {}
+    impl self::CountStoreInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CountStoreInputs {
+            self::CountStoreInputs {}
+        }
+    }
+    /// Outputs of the workflow `count-store`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CountStoreOutputs {
         /// `count`: `$steps.inventory.outputs.count`.
         pub count: i64,
     }
+    impl CountStoreOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `count-store` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CountStorePartial {
         /// `count`, once known.
         pub count: ::core::option::Option<i64>,
+    }
+    impl CountStorePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `count-store`.
     ///
@@ -419,7 +677,26 @@ pub mod features {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CountStorePartial`] and a checkpoint from which [`resume_count_store()`](resume_count_store) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CountStorePartial`] and a checkpoint from which [`resume_count_store()`](resume_count_store) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use features::{Config, Pets, Store, CountStoreInputs, count_store};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    ///     store: Store::new("store_key"),
+    /// };
+    /// let inputs = CountStoreInputs::builder()
+    ///     .build();
+    /// let outputs = count_store(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn count_store(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -449,9 +726,9 @@ pub mod features {
             count: inventory_count,
         })
     }
-    /// Finishes a run of [`count_store()`](count_store) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`count_store()`](count_store) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_count_store(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -174,7 +174,7 @@ pub mod foreign {
     }
     /// Inputs of the workflow `name-and-count`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`NameAndCountInputs::builder()`](NameAndCountInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct NameAndCountInputs {
@@ -182,16 +182,64 @@ pub mod foreign {
         #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
     }
-    /// Outputs of the workflow `name-and-count`.
+    impl NameAndCountInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::NameAndCountInputsBuilder {
+            self::NameAndCountInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`NameAndCountInputs`]: start from [`NameAndCountInputs::builder()`](NameAndCountInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct NameAndCountInputsBuilder<PetId = ::arazzo_runtime::Missing> {
+        pet_id: PetId,
+    }
+    impl self::NameAndCountInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::NameAndCountInputsBuilder<::std::string::String> {
+            self::NameAndCountInputsBuilder {
+                pet_id: pet_id.into(),
+            }
+        }
+    }
+    impl self::NameAndCountInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::NameAndCountInputs {
+            self::NameAndCountInputs {
+                pet_id: self.pet_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `name-and-count`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct NameAndCountOutputs {
         /// `name`: `$steps.name.outputs.name`.
         pub name: ::std::string::String,
         /// `count`: `$steps.count.outputs.count`.
         pub count: i64,
     }
+    impl NameAndCountOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `name-and-count` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct NameAndCountPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
@@ -199,6 +247,15 @@ pub mod foreign {
         pub count: ::core::option::Option<i64>,
         /// What the workflow `get-pet-name` run by step `name` had produced when it failed.
         pub name_partial: ::core::option::Option<PetFlowsGetPetNamePartial>,
+    }
+    impl NameAndCountPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Reads a pet's name with a workflow of `nested.arazzo.yaml`, then counts the store.
     ///
@@ -209,7 +266,27 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`NameAndCountPartial`] and a checkpoint from which [`resume_name_and_count()`](resume_name_and_count) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`NameAndCountPartial`] and a checkpoint from which [`resume_name_and_count()`](resume_name_and_count) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use foreign::{Config, Store, PetFlowsPets, NameAndCountInputs, name_and_count};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     store: Store::new("store_key"),
+    ///     pet_flows_pets: PetFlowsPets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = NameAndCountInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .build();
+    /// let outputs = name_and_count(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn name_and_count(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -260,9 +337,9 @@ pub mod foreign {
             count: count_count,
         })
     }
-    /// Finishes a run of [`name_and_count()`](name_and_count) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`name_and_count()`](name_and_count) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_name_and_count(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -276,27 +353,77 @@ pub mod foreign {
     }
     /// Inputs of the workflow `adopt-and-name`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`PetFlowsAdoptAndNameInputs::builder()`](PetFlowsAdoptAndNameInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsAdoptAndNameInputs {
         /// The input `name`.
         pub name: ::std::string::String,
     }
-    /// Outputs of the workflow `adopt-and-name`.
+    impl PetFlowsAdoptAndNameInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::PetFlowsAdoptAndNameInputsBuilder {
+            self::PetFlowsAdoptAndNameInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`PetFlowsAdoptAndNameInputs`]: start from [`PetFlowsAdoptAndNameInputs::builder()`](PetFlowsAdoptAndNameInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct PetFlowsAdoptAndNameInputsBuilder<Name = ::arazzo_runtime::Missing> {
+        name: Name,
+    }
+    impl self::PetFlowsAdoptAndNameInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::PetFlowsAdoptAndNameInputsBuilder<::std::string::String> {
+            self::PetFlowsAdoptAndNameInputsBuilder {
+                name: name.into(),
+            }
+        }
+    }
+    impl self::PetFlowsAdoptAndNameInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::PetFlowsAdoptAndNameInputs {
+            self::PetFlowsAdoptAndNameInputs {
+                name: self.name,
+            }
+        }
+    }
+    /// Outputs of the workflow `adopt-and-name`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsAdoptAndNameOutputs {
         /// `petId`: `$steps.create.outputs.petId`.
+        #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
         /// `name`: `$steps.lookup.outputs.name`.
         pub name: ::std::string::String,
         /// `greeting`: `$steps.lookup.outputs.greeting`.
         pub greeting: ::std::string::String,
     }
+    impl PetFlowsAdoptAndNameOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `adopt-and-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsAdoptAndNamePartial {
         /// `petId`, once known.
+        #[serde(rename = "petId")]
         pub pet_id: ::core::option::Option<::std::string::String>,
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
@@ -304,6 +431,15 @@ pub mod foreign {
         pub greeting: ::core::option::Option<::std::string::String>,
         /// What the workflow `get-pet-name` run by step `lookup` had produced when it failed.
         pub lookup_partial: ::core::option::Option<PetFlowsGetPetNamePartial>,
+    }
+    impl PetFlowsAdoptAndNamePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a pet, then read its name through another workflow.
     ///
@@ -314,7 +450,27 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsAdoptAndNamePartial`] and a checkpoint from which [`pet_flows_resume_adopt_and_name()`](pet_flows_resume_adopt_and_name) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsAdoptAndNamePartial`] and a checkpoint from which [`pet_flows_resume_adopt_and_name()`](pet_flows_resume_adopt_and_name) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use foreign::{Config, Store, PetFlowsPets, PetFlowsAdoptAndNameInputs, pet_flows_adopt_and_name};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     store: Store::new("store_key"),
+    ///     pet_flows_pets: PetFlowsPets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = PetFlowsAdoptAndNameInputs::builder()
+    ///     .name("name")
+    ///     .build();
+    /// let outputs = pet_flows_adopt_and_name(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn pet_flows_adopt_and_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -377,9 +533,9 @@ pub mod foreign {
             greeting: lookup_greeting.clone(),
         })
     }
-    /// Finishes a run of [`pet_flows_adopt_and_name()`](pet_flows_adopt_and_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`pet_flows_adopt_and_name()`](pet_flows_adopt_and_name) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn pet_flows_resume_adopt_and_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -394,7 +550,7 @@ pub mod foreign {
     }
     /// Inputs of the workflow `get-pet-name`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`PetFlowsGetPetNameInputs::builder()`](PetFlowsGetPetNameInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsGetPetNameInputs {
@@ -404,23 +560,105 @@ pub mod foreign {
         /// The input `greeting`.
         pub greeting: ::std::string::String,
     }
-    /// Outputs of the workflow `get-pet-name`.
+    impl PetFlowsGetPetNameInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::PetFlowsGetPetNameInputsBuilder {
+            self::PetFlowsGetPetNameInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+                greeting: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`PetFlowsGetPetNameInputs`]: start from [`PetFlowsGetPetNameInputs::builder()`](PetFlowsGetPetNameInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct PetFlowsGetPetNameInputsBuilder<
+        PetId = ::arazzo_runtime::Missing,
+        Greeting = ::arazzo_runtime::Missing,
+    > {
+        pet_id: PetId,
+        greeting: Greeting,
+    }
+    impl<
+        Greeting,
+    > self::PetFlowsGetPetNameInputsBuilder<::arazzo_runtime::Missing, Greeting> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::PetFlowsGetPetNameInputsBuilder<::std::string::String, Greeting> {
+            self::PetFlowsGetPetNameInputsBuilder {
+                pet_id: pet_id.into(),
+                greeting: self.greeting,
+            }
+        }
+    }
+    impl<PetId> self::PetFlowsGetPetNameInputsBuilder<PetId, ::arazzo_runtime::Missing> {
+        /// Sets the required input `greeting`.
+        pub fn greeting(
+            self,
+            greeting: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::PetFlowsGetPetNameInputsBuilder<PetId, ::std::string::String> {
+            self::PetFlowsGetPetNameInputsBuilder {
+                pet_id: self.pet_id,
+                greeting: greeting.into(),
+            }
+        }
+    }
+    impl self::PetFlowsGetPetNameInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::PetFlowsGetPetNameInputs {
+            self::PetFlowsGetPetNameInputs {
+                pet_id: self.pet_id,
+                greeting: self.greeting,
+            }
+        }
+    }
+    /// Outputs of the workflow `get-pet-name`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsGetPetNameOutputs {
         /// `name`: `$steps.read.outputs.name`.
         pub name: ::std::string::String,
         /// `greeting`: `$inputs.greeting`.
         pub greeting: ::std::string::String,
     }
+    impl PetFlowsGetPetNameOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `get-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsGetPetNamePartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
         /// `greeting`, once known.
         pub greeting: ::core::option::Option<::std::string::String>,
         /// Output `ownerToken` of step `read`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub read_owner_token: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl PetFlowsGetPetNamePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Read a pet's name.
     ///
@@ -430,7 +668,28 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsGetPetNamePartial`] and a checkpoint from which [`pet_flows_resume_get_pet_name()`](pet_flows_resume_get_pet_name) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsGetPetNamePartial`] and a checkpoint from which [`pet_flows_resume_get_pet_name()`](pet_flows_resume_get_pet_name) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use foreign::{Config, Store, PetFlowsPets, PetFlowsGetPetNameInputs, pet_flows_get_pet_name};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     store: Store::new("store_key"),
+    ///     pet_flows_pets: PetFlowsPets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = PetFlowsGetPetNameInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .greeting("greeting")
+    ///     .build();
+    /// let outputs = pet_flows_get_pet_name(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn pet_flows_get_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -471,9 +730,9 @@ pub mod foreign {
             greeting: inputs.greeting.clone(),
         })
     }
-    /// Finishes a run of [`pet_flows_get_pet_name()`](pet_flows_get_pet_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`pet_flows_get_pet_name()`](pet_flows_get_pet_name) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn pet_flows_resume_get_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -487,7 +746,7 @@ pub mod foreign {
     }
     /// Inputs of the workflow `list-after-reading`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`PetFlowsListAfterReadingInputs::builder()`](PetFlowsListAfterReadingInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsListAfterReadingInputs {
@@ -497,23 +756,111 @@ pub mod foreign {
         /// The input `greeting`.
         pub greeting: ::std::string::String,
     }
-    /// Outputs of the workflow `list-after-reading`.
+    impl PetFlowsListAfterReadingInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::PetFlowsListAfterReadingInputsBuilder {
+            self::PetFlowsListAfterReadingInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+                greeting: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`PetFlowsListAfterReadingInputs`]: start from [`PetFlowsListAfterReadingInputs::builder()`](PetFlowsListAfterReadingInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct PetFlowsListAfterReadingInputsBuilder<
+        PetId = ::arazzo_runtime::Missing,
+        Greeting = ::arazzo_runtime::Missing,
+    > {
+        pet_id: PetId,
+        greeting: Greeting,
+    }
+    impl<
+        Greeting,
+    > self::PetFlowsListAfterReadingInputsBuilder<::arazzo_runtime::Missing, Greeting> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::PetFlowsListAfterReadingInputsBuilder<
+            ::std::string::String,
+            Greeting,
+        > {
+            self::PetFlowsListAfterReadingInputsBuilder {
+                pet_id: pet_id.into(),
+                greeting: self.greeting,
+            }
+        }
+    }
+    impl<
+        PetId,
+    > self::PetFlowsListAfterReadingInputsBuilder<PetId, ::arazzo_runtime::Missing> {
+        /// Sets the required input `greeting`.
+        pub fn greeting(
+            self,
+            greeting: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::PetFlowsListAfterReadingInputsBuilder<PetId, ::std::string::String> {
+            self::PetFlowsListAfterReadingInputsBuilder {
+                pet_id: self.pet_id,
+                greeting: greeting.into(),
+            }
+        }
+    }
+    impl self::PetFlowsListAfterReadingInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::PetFlowsListAfterReadingInputs {
+            self::PetFlowsListAfterReadingInputs {
+                pet_id: self.pet_id,
+                greeting: self.greeting,
+            }
+        }
+    }
+    /// Outputs of the workflow `list-after-reading`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsListAfterReadingOutputs {
         /// `name`: `$workflows.get-pet-name.outputs.name`.
         pub name: ::std::string::String,
         /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
+        #[serde(rename = "firstPetId")]
         pub first_pet_id: ::arazzo_runtime::serde_json::Value,
     }
+    impl PetFlowsListAfterReadingOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PetFlowsListAfterReadingPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
         /// `firstPetId`, once known.
+        #[serde(rename = "firstPetId")]
         pub first_pet_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// What the workflow `get-pet-name` run by step `get-pet-name` had produced when it failed.
         pub get_pet_name_partial: ::core::option::Option<PetFlowsGetPetNamePartial>,
+    }
+    impl PetFlowsListAfterReadingPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Reads a pet's name first (`dependsOn`), then lists pets.
     ///
@@ -526,7 +873,28 @@ pub mod foreign {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsListAfterReadingPartial`] and a checkpoint from which [`pet_flows_resume_list_after_reading()`](pet_flows_resume_list_after_reading) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PetFlowsListAfterReadingPartial`] and a checkpoint from which [`pet_flows_resume_list_after_reading()`](pet_flows_resume_list_after_reading) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use foreign::{Config, Store, PetFlowsPets, PetFlowsListAfterReadingInputs, pet_flows_list_after_reading};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     store: Store::new("store_key"),
+    ///     pet_flows_pets: PetFlowsPets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = PetFlowsListAfterReadingInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .greeting("greeting")
+    ///     .build();
+    /// let outputs = pet_flows_list_after_reading(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn pet_flows_list_after_reading(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -609,9 +977,9 @@ pub mod foreign {
             first_pet_id: pick_first_pet_id.clone(),
         })
     }
-    /// Finishes a run of [`pet_flows_list_after_reading()`](pet_flows_list_after_reading) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`pet_flows_list_after_reading()`](pet_flows_list_after_reading) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn pet_flows_resume_list_after_reading(
         client: &::arazzo_runtime::Client,
         config: &Config,

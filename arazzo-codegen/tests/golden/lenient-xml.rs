@@ -86,7 +86,7 @@ pub mod lenient_xml {
     }
     /// Inputs of the workflow `configure-bucket`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`ConfigureBucketInputs::builder()`](ConfigureBucketInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigureBucketInputs {
@@ -110,12 +110,372 @@ pub mod lenient_xml {
         /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
         pub labels: ::arazzo_runtime::serde_json::Value,
     }
-    /// Outputs of the workflow `configure-bucket`.
+    impl ConfigureBucketInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ConfigureBucketInputsBuilder {
+            self::ConfigureBucketInputsBuilder {
+                bucket: ::arazzo_runtime::Missing,
+                status: ::arazzo_runtime::Missing,
+                project: ::arazzo_runtime::Missing,
+                owner: ::arazzo_runtime::Missing,
+                access_key: ::arazzo_runtime::Missing,
+                policy: ::arazzo_runtime::Missing,
+                labels: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`ConfigureBucketInputs`]: start from [`ConfigureBucketInputs::builder()`](ConfigureBucketInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ConfigureBucketInputsBuilder<
+        Bucket = ::arazzo_runtime::Missing,
+        Status = ::arazzo_runtime::Missing,
+        Project = ::arazzo_runtime::Missing,
+        Owner = ::arazzo_runtime::Missing,
+        AccessKey = ::arazzo_runtime::Missing,
+        Policy = ::arazzo_runtime::Missing,
+        Labels = ::arazzo_runtime::Missing,
+    > {
+        bucket: Bucket,
+        status: Status,
+        project: Project,
+        owner: Owner,
+        access_key: AccessKey,
+        policy: Policy,
+        labels: Labels,
+    }
+    impl<
+        Status,
+        Project,
+        Owner,
+        AccessKey,
+        Policy,
+        Labels,
+    > self::ConfigureBucketInputsBuilder<
+        ::arazzo_runtime::Missing,
+        Status,
+        Project,
+        Owner,
+        AccessKey,
+        Policy,
+        Labels,
+    > {
+        /// Sets the required input `bucket`.
+        pub fn bucket(
+            self,
+            bucket: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ConfigureBucketInputsBuilder<
+            ::std::string::String,
+            Status,
+            Project,
+            Owner,
+            AccessKey,
+            Policy,
+            Labels,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: bucket.into(),
+                status: self.status,
+                project: self.project,
+                owner: self.owner,
+                access_key: self.access_key,
+                policy: self.policy,
+                labels: self.labels,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        Project,
+        Owner,
+        AccessKey,
+        Policy,
+        Labels,
+    > self::ConfigureBucketInputsBuilder<
+        Bucket,
+        ::arazzo_runtime::Missing,
+        Project,
+        Owner,
+        AccessKey,
+        Policy,
+        Labels,
+    > {
+        /// Sets the required input `status`.
+        pub fn status(
+            self,
+            status: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ConfigureBucketInputsBuilder<
+            Bucket,
+            ::std::string::String,
+            Project,
+            Owner,
+            AccessKey,
+            Policy,
+            Labels,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: self.bucket,
+                status: status.into(),
+                project: self.project,
+                owner: self.owner,
+                access_key: self.access_key,
+                policy: self.policy,
+                labels: self.labels,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        Status,
+        Owner,
+        AccessKey,
+        Policy,
+        Labels,
+    > self::ConfigureBucketInputsBuilder<
+        Bucket,
+        Status,
+        ::arazzo_runtime::Missing,
+        Owner,
+        AccessKey,
+        Policy,
+        Labels,
+    > {
+        /// Sets the required input `project`.
+        pub fn project(
+            self,
+            project: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ConfigureBucketInputsBuilder<
+            Bucket,
+            Status,
+            ::std::string::String,
+            Owner,
+            AccessKey,
+            Policy,
+            Labels,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: self.bucket,
+                status: self.status,
+                project: project.into(),
+                owner: self.owner,
+                access_key: self.access_key,
+                policy: self.policy,
+                labels: self.labels,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        Status,
+        Project,
+        AccessKey,
+        Policy,
+        Labels,
+    > self::ConfigureBucketInputsBuilder<
+        Bucket,
+        Status,
+        Project,
+        ::arazzo_runtime::Missing,
+        AccessKey,
+        Policy,
+        Labels,
+    > {
+        /// Sets the required input `owner`.
+        pub fn owner(
+            self,
+            owner: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ConfigureBucketInputsBuilder<
+            Bucket,
+            Status,
+            Project,
+            ::std::string::String,
+            AccessKey,
+            Policy,
+            Labels,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: self.bucket,
+                status: self.status,
+                project: self.project,
+                owner: owner.into(),
+                access_key: self.access_key,
+                policy: self.policy,
+                labels: self.labels,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        Status,
+        Project,
+        Owner,
+        Policy,
+        Labels,
+    > self::ConfigureBucketInputsBuilder<
+        Bucket,
+        Status,
+        Project,
+        Owner,
+        ::arazzo_runtime::Missing,
+        Policy,
+        Labels,
+    > {
+        /// Sets the required input `accessKey`.
+        pub fn access_key(
+            self,
+            access_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::ConfigureBucketInputsBuilder<
+            Bucket,
+            Status,
+            Project,
+            Owner,
+            ::arazzo_runtime::SecretString,
+            Policy,
+            Labels,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: self.bucket,
+                status: self.status,
+                project: self.project,
+                owner: self.owner,
+                access_key: access_key.into(),
+                policy: self.policy,
+                labels: self.labels,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        Status,
+        Project,
+        Owner,
+        AccessKey,
+        Labels,
+    > self::ConfigureBucketInputsBuilder<
+        Bucket,
+        Status,
+        Project,
+        Owner,
+        AccessKey,
+        ::arazzo_runtime::Missing,
+        Labels,
+    > {
+        /// Sets the required input `policy`.
+        pub fn policy(
+            self,
+            policy: ::arazzo_runtime::serde_json::Value,
+        ) -> self::ConfigureBucketInputsBuilder<
+            Bucket,
+            Status,
+            Project,
+            Owner,
+            AccessKey,
+            ::arazzo_runtime::serde_json::Value,
+            Labels,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: self.bucket,
+                status: self.status,
+                project: self.project,
+                owner: self.owner,
+                access_key: self.access_key,
+                policy,
+                labels: self.labels,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        Status,
+        Project,
+        Owner,
+        AccessKey,
+        Policy,
+    > self::ConfigureBucketInputsBuilder<
+        Bucket,
+        Status,
+        Project,
+        Owner,
+        AccessKey,
+        Policy,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `labels`.
+        pub fn labels(
+            self,
+            labels: ::arazzo_runtime::serde_json::Value,
+        ) -> self::ConfigureBucketInputsBuilder<
+            Bucket,
+            Status,
+            Project,
+            Owner,
+            AccessKey,
+            Policy,
+            ::arazzo_runtime::serde_json::Value,
+        > {
+            self::ConfigureBucketInputsBuilder {
+                bucket: self.bucket,
+                status: self.status,
+                project: self.project,
+                owner: self.owner,
+                access_key: self.access_key,
+                policy: self.policy,
+                labels,
+            }
+        }
+    }
+    impl self::ConfigureBucketInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::serde_json::Value,
+        ::arazzo_runtime::serde_json::Value,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ConfigureBucketInputs {
+            self::ConfigureBucketInputs {
+                bucket: self.bucket,
+                status: self.status,
+                project: self.project,
+                owner: self.owner,
+                access_key: self.access_key,
+                policy: self.policy,
+                labels: self.labels,
+            }
+        }
+    }
+    /// Outputs of the workflow `configure-bucket`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigureBucketOutputs {}
+    impl ConfigureBucketOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `configure-bucket` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigureBucketPartial {}
+    impl ConfigureBucketPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `configure-bucket`.
     ///
     /// # Steps
@@ -128,7 +488,32 @@ pub mod lenient_xml {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConfigureBucketPartial`] and a checkpoint from which [`resume_configure_bucket()`](resume_configure_bucket) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConfigureBucketPartial`] and a checkpoint from which [`resume_configure_bucket()`](resume_configure_bucket) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use lenient_xml::{Config, Buckets, ConfigureBucketInputs, configure_bucket};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     buckets: Buckets::new(),
+    /// };
+    /// let inputs = ConfigureBucketInputs::builder()
+    ///     .bucket("bucket")
+    ///     .status("status")
+    ///     .project("project")
+    ///     .owner("owner")
+    ///     .access_key("access_key")
+    ///     .policy(arazzo_runtime::serde_json::Value::Null)
+    ///     .labels(arazzo_runtime::serde_json::Value::Null)
+    ///     .build();
+    /// let outputs = configure_bucket(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn configure_bucket(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -288,9 +673,9 @@ pub mod lenient_xml {
         )?;
         ::core::result::Result::Ok(ConfigureBucketOutputs {})
     }
-    /// Finishes a run of [`configure_bucket()`](configure_bucket) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`configure_bucket()`](configure_bucket) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_configure_bucket(
         client: &::arazzo_runtime::Client,
         config: &Config,

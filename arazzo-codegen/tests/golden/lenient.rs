@@ -77,8 +77,8 @@ pub mod lenient {
     }
     /// Inputs of the workflow `check-bucket`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`CheckBucketInputs::builder()`](CheckBucketInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CheckBucketInputs {
         /// The input `bucket`.
@@ -86,21 +86,88 @@ pub mod lenient {
         /// The input `note`.
         pub note: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `check-bucket`.
+    impl CheckBucketInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CheckBucketInputsBuilder {
+            self::CheckBucketInputsBuilder {
+                bucket: ::core::option::Option::None,
+                note: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`CheckBucketInputs`]: start from [`CheckBucketInputs::builder()`](CheckBucketInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CheckBucketInputsBuilder {
+        bucket: ::core::option::Option<::std::string::String>,
+        note: ::core::option::Option<::std::string::String>,
+    }
+    impl self::CheckBucketInputsBuilder {
+        /// Sets the optional input `bucket`.
+        pub fn bucket(
+            mut self,
+            bucket: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.bucket = ::core::option::Option::Some(bucket.into());
+            self
+        }
+        /// Sets the optional input `note`.
+        pub fn note(
+            mut self,
+            note: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.note = ::core::option::Option::Some(note.into());
+            self
+        }
+    }
+    impl self::CheckBucketInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CheckBucketInputs {
+            self::CheckBucketInputs {
+                bucket: self.bucket,
+                note: self.note,
+            }
+        }
+    }
+    /// Outputs of the workflow `check-bucket`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CheckBucketOutputs {
         /// `count`: `$steps.status.outputs.count`.
         pub count: i64,
         /// `items`: `$steps.items.outputs.items`.
         pub items: ::arazzo_runtime::serde_json::Value,
     }
+    impl CheckBucketOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `check-bucket` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CheckBucketPartial {
         /// `count`, once known.
         pub count: ::core::option::Option<i64>,
         /// `items`, once known.
         pub items: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl CheckBucketPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `check-bucket`.
     ///
@@ -111,7 +178,25 @@ pub mod lenient {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CheckBucketPartial`] and a checkpoint from which [`resume_check_bucket()`](resume_check_bucket) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CheckBucketPartial`] and a checkpoint from which [`resume_check_bucket()`](resume_check_bucket) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use lenient::{Config, Buckets, CheckBucketInputs, check_bucket};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     buckets: Buckets::new(),
+    /// };
+    /// let inputs = CheckBucketInputs::builder()
+    ///     .build();
+    /// let outputs = check_bucket(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn check_bucket(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -182,9 +267,9 @@ pub mod lenient {
             items: items_items.clone(),
         })
     }
-    /// Finishes a run of [`check_bucket()`](check_bucket) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`check_bucket()`](check_bucket) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_check_bucket(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -116,27 +116,77 @@ pub mod nested {
     }
     /// Inputs of the workflow `adopt-and-name`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`AdoptAndNameInputs::builder()`](AdoptAndNameInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptAndNameInputs {
         /// The input `name`.
         pub name: ::std::string::String,
     }
-    /// Outputs of the workflow `adopt-and-name`.
+    impl AdoptAndNameInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AdoptAndNameInputsBuilder {
+            self::AdoptAndNameInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`AdoptAndNameInputs`]: start from [`AdoptAndNameInputs::builder()`](AdoptAndNameInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct AdoptAndNameInputsBuilder<Name = ::arazzo_runtime::Missing> {
+        name: Name,
+    }
+    impl self::AdoptAndNameInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::AdoptAndNameInputsBuilder<::std::string::String> {
+            self::AdoptAndNameInputsBuilder {
+                name: name.into(),
+            }
+        }
+    }
+    impl self::AdoptAndNameInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AdoptAndNameInputs {
+            self::AdoptAndNameInputs {
+                name: self.name,
+            }
+        }
+    }
+    /// Outputs of the workflow `adopt-and-name`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptAndNameOutputs {
         /// `petId`: `$steps.create.outputs.petId`.
+        #[serde(rename = "petId")]
         pub pet_id: ::std::string::String,
         /// `name`: `$steps.lookup.outputs.name`.
         pub name: ::std::string::String,
         /// `greeting`: `$steps.lookup.outputs.greeting`.
         pub greeting: ::std::string::String,
     }
+    impl AdoptAndNameOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `adopt-and-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AdoptAndNamePartial {
         /// `petId`, once known.
+        #[serde(rename = "petId")]
         pub pet_id: ::core::option::Option<::std::string::String>,
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
@@ -144,6 +194,15 @@ pub mod nested {
         pub greeting: ::core::option::Option<::std::string::String>,
         /// What the workflow `get-pet-name` run by step `lookup` had produced when it failed.
         pub lookup_partial: ::core::option::Option<GetPetNamePartial>,
+    }
+    impl AdoptAndNamePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Create a pet, then read its name through another workflow.
     ///
@@ -154,7 +213,26 @@ pub mod nested {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptAndNamePartial`] and a checkpoint from which [`resume_adopt_and_name()`](resume_adopt_and_name) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptAndNamePartial`] and a checkpoint from which [`resume_adopt_and_name()`](resume_adopt_and_name) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use nested::{Config, Pets, AdoptAndNameInputs, adopt_and_name};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = AdoptAndNameInputs::builder()
+    ///     .name("name")
+    ///     .build();
+    /// let outputs = adopt_and_name(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn adopt_and_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -217,9 +295,9 @@ pub mod nested {
             greeting: lookup_greeting.clone(),
         })
     }
-    /// Finishes a run of [`adopt_and_name()`](adopt_and_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`adopt_and_name()`](adopt_and_name) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_adopt_and_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -233,7 +311,7 @@ pub mod nested {
     }
     /// Inputs of the workflow `get-pet-name`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`GetPetNameInputs::builder()`](GetPetNameInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct GetPetNameInputs {
@@ -243,23 +321,100 @@ pub mod nested {
         /// The input `greeting`.
         pub greeting: ::std::string::String,
     }
-    /// Outputs of the workflow `get-pet-name`.
+    impl GetPetNameInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::GetPetNameInputsBuilder {
+            self::GetPetNameInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+                greeting: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`GetPetNameInputs`]: start from [`GetPetNameInputs::builder()`](GetPetNameInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct GetPetNameInputsBuilder<
+        PetId = ::arazzo_runtime::Missing,
+        Greeting = ::arazzo_runtime::Missing,
+    > {
+        pet_id: PetId,
+        greeting: Greeting,
+    }
+    impl<Greeting> self::GetPetNameInputsBuilder<::arazzo_runtime::Missing, Greeting> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::GetPetNameInputsBuilder<::std::string::String, Greeting> {
+            self::GetPetNameInputsBuilder {
+                pet_id: pet_id.into(),
+                greeting: self.greeting,
+            }
+        }
+    }
+    impl<PetId> self::GetPetNameInputsBuilder<PetId, ::arazzo_runtime::Missing> {
+        /// Sets the required input `greeting`.
+        pub fn greeting(
+            self,
+            greeting: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::GetPetNameInputsBuilder<PetId, ::std::string::String> {
+            self::GetPetNameInputsBuilder {
+                pet_id: self.pet_id,
+                greeting: greeting.into(),
+            }
+        }
+    }
+    impl self::GetPetNameInputsBuilder<::std::string::String, ::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::GetPetNameInputs {
+            self::GetPetNameInputs {
+                pet_id: self.pet_id,
+                greeting: self.greeting,
+            }
+        }
+    }
+    /// Outputs of the workflow `get-pet-name`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct GetPetNameOutputs {
         /// `name`: `$steps.read.outputs.name`.
         pub name: ::std::string::String,
         /// `greeting`: `$inputs.greeting`.
         pub greeting: ::std::string::String,
     }
+    impl GetPetNameOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `get-pet-name` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct GetPetNamePartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
         /// `greeting`, once known.
         pub greeting: ::core::option::Option<::std::string::String>,
         /// Output `ownerToken` of step `read`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub read_owner_token: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl GetPetNamePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Read a pet's name.
     ///
@@ -269,7 +424,27 @@ pub mod nested {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetPetNamePartial`] and a checkpoint from which [`resume_get_pet_name()`](resume_get_pet_name) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetPetNamePartial`] and a checkpoint from which [`resume_get_pet_name()`](resume_get_pet_name) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use nested::{Config, Pets, GetPetNameInputs, get_pet_name};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = GetPetNameInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .greeting("greeting")
+    ///     .build();
+    /// let outputs = get_pet_name(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -310,9 +485,9 @@ pub mod nested {
             greeting: inputs.greeting.clone(),
         })
     }
-    /// Finishes a run of [`get_pet_name()`](get_pet_name) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`get_pet_name()`](get_pet_name) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_get_pet_name(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -326,7 +501,7 @@ pub mod nested {
     }
     /// Inputs of the workflow `list-after-reading`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`ListAfterReadingInputs::builder()`](ListAfterReadingInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListAfterReadingInputs {
@@ -336,23 +511,106 @@ pub mod nested {
         /// The input `greeting`.
         pub greeting: ::std::string::String,
     }
-    /// Outputs of the workflow `list-after-reading`.
+    impl ListAfterReadingInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ListAfterReadingInputsBuilder {
+            self::ListAfterReadingInputsBuilder {
+                pet_id: ::arazzo_runtime::Missing,
+                greeting: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`ListAfterReadingInputs`]: start from [`ListAfterReadingInputs::builder()`](ListAfterReadingInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ListAfterReadingInputsBuilder<
+        PetId = ::arazzo_runtime::Missing,
+        Greeting = ::arazzo_runtime::Missing,
+    > {
+        pet_id: PetId,
+        greeting: Greeting,
+    }
+    impl<
+        Greeting,
+    > self::ListAfterReadingInputsBuilder<::arazzo_runtime::Missing, Greeting> {
+        /// Sets the required input `petId`.
+        pub fn pet_id(
+            self,
+            pet_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ListAfterReadingInputsBuilder<::std::string::String, Greeting> {
+            self::ListAfterReadingInputsBuilder {
+                pet_id: pet_id.into(),
+                greeting: self.greeting,
+            }
+        }
+    }
+    impl<PetId> self::ListAfterReadingInputsBuilder<PetId, ::arazzo_runtime::Missing> {
+        /// Sets the required input `greeting`.
+        pub fn greeting(
+            self,
+            greeting: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ListAfterReadingInputsBuilder<PetId, ::std::string::String> {
+            self::ListAfterReadingInputsBuilder {
+                pet_id: self.pet_id,
+                greeting: greeting.into(),
+            }
+        }
+    }
+    impl self::ListAfterReadingInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ListAfterReadingInputs {
+            self::ListAfterReadingInputs {
+                pet_id: self.pet_id,
+                greeting: self.greeting,
+            }
+        }
+    }
+    /// Outputs of the workflow `list-after-reading`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListAfterReadingOutputs {
         /// `name`: `$workflows.get-pet-name.outputs.name`.
         pub name: ::std::string::String,
         /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
+        #[serde(rename = "firstPetId")]
         pub first_pet_id: ::arazzo_runtime::serde_json::Value,
     }
+    impl ListAfterReadingOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `list-after-reading` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListAfterReadingPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
         /// `firstPetId`, once known.
+        #[serde(rename = "firstPetId")]
         pub first_pet_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// What the workflow `get-pet-name` run by step `get-pet-name` had produced when it failed.
         pub get_pet_name_partial: ::core::option::Option<GetPetNamePartial>,
+    }
+    impl ListAfterReadingPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Reads a pet's name first (`dependsOn`), then lists pets.
     ///
@@ -365,7 +623,27 @@ pub mod nested {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListAfterReadingPartial`] and a checkpoint from which [`resume_list_after_reading()`](resume_list_after_reading) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListAfterReadingPartial`] and a checkpoint from which [`resume_list_after_reading()`](resume_list_after_reading) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use nested::{Config, Pets, ListAfterReadingInputs, list_after_reading};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = ListAfterReadingInputs::builder()
+    ///     .pet_id("pet_id")
+    ///     .greeting("greeting")
+    ///     .build();
+    /// let outputs = list_after_reading(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_after_reading(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -448,9 +726,9 @@ pub mod nested {
             first_pet_id: pick_first_pet_id.clone(),
         })
     }
-    /// Finishes a run of [`list_after_reading()`](list_after_reading) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`list_after_reading()`](list_after_reading) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_list_after_reading(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -110,8 +110,8 @@ pub mod oauth {
     }
     /// Inputs of the workflow `refresh-token-flow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RefreshTokenFlowInputs::builder()`](RefreshTokenFlowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RefreshTokenFlowInputs {
         /// The client id
@@ -121,26 +121,108 @@ pub mod oauth {
         /// The redirect uri
         pub my_redirect_uri: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `refresh-token-flow`.
+    impl RefreshTokenFlowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RefreshTokenFlowInputsBuilder {
+            self::RefreshTokenFlowInputsBuilder {
+                my_client_id: ::core::option::Option::None,
+                my_client_secret: ::core::option::Option::None,
+                my_redirect_uri: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`RefreshTokenFlowInputs`]: start from [`RefreshTokenFlowInputs::builder()`](RefreshTokenFlowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RefreshTokenFlowInputsBuilder {
+        my_client_id: ::core::option::Option<::std::string::String>,
+        my_client_secret: ::core::option::Option<::arazzo_runtime::SecretString>,
+        my_redirect_uri: ::core::option::Option<::std::string::String>,
+    }
+    impl self::RefreshTokenFlowInputsBuilder {
+        /// Sets the optional input `my_client_id`.
+        ///
+        /// The client id
+        pub fn my_client_id(
+            mut self,
+            my_client_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.my_client_id = ::core::option::Option::Some(my_client_id.into());
+            self
+        }
+        /// Sets the optional input `my_client_secret`.
+        ///
+        /// The client secret
+        pub fn my_client_secret(
+            mut self,
+            my_client_secret: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> Self {
+            self.my_client_secret = ::core::option::Option::Some(
+                my_client_secret.into(),
+            );
+            self
+        }
+        /// Sets the optional input `my_redirect_uri`.
+        ///
+        /// The redirect uri
+        pub fn my_redirect_uri(
+            mut self,
+            my_redirect_uri: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.my_redirect_uri = ::core::option::Option::Some(my_redirect_uri.into());
+            self
+        }
+    }
+    impl self::RefreshTokenFlowInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RefreshTokenFlowInputs {
+            self::RefreshTokenFlowInputs {
+                my_client_id: self.my_client_id,
+                my_client_secret: self.my_client_secret,
+                my_redirect_uri: self.my_redirect_uri,
+            }
+        }
+    }
+    /// Outputs of the workflow `refresh-token-flow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RefreshTokenFlowOutputs {
         /// `access_token`: `$steps.do-the-refresh.outputs.access_token`.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub access_token: ::arazzo_runtime::SecretString,
         /// `refresh_token`: `$steps.do-the-refresh.outputs.refresh_token`.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub refresh_token: ::arazzo_runtime::SecretString,
         /// `expires_in`: `$steps.do-the-refresh.outputs.expires_in`.
         pub expires_in: ::arazzo_runtime::serde_json::Value,
     }
+    impl RefreshTokenFlowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `refresh-token-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RefreshTokenFlowPartial {
         /// `access_token`, once known.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub access_token: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `refresh_token`, once known.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub refresh_token: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `expires_in`, once known.
         pub expires_in: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// Output `my_refresh_token` of step `do-the-auth-flow`: a secret no workflow output carries, kept so that a failure after that step does not lose it.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub do_the_auth_flow_my_refresh_token: ::core::option::Option<
             ::arazzo_runtime::SecretString,
         >,
@@ -148,6 +230,15 @@ pub mod oauth {
         pub do_the_auth_flow_partial: ::core::option::Option<
             AuthorizationCodeFlowPartial,
         >,
+    }
+    impl RefreshTokenFlowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Refresh an access token
     ///
@@ -160,7 +251,25 @@ pub mod oauth {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RefreshTokenFlowPartial`] and a checkpoint from which [`resume_refresh_token_flow()`](resume_refresh_token_flow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RefreshTokenFlowPartial`] and a checkpoint from which [`resume_refresh_token_flow()`](resume_refresh_token_flow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use oauth::{Config, ApimAuth, RefreshTokenFlowInputs, refresh_token_flow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     apim_auth: ApimAuth::new(),
+    /// };
+    /// let inputs = RefreshTokenFlowInputs::builder()
+    ///     .build();
+    /// let outputs = refresh_token_flow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn refresh_token_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -257,9 +366,9 @@ pub mod oauth {
             expires_in: do_the_refresh_expires_in.clone(),
         })
     }
-    /// Finishes a run of [`refresh_token_flow()`](refresh_token_flow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`refresh_token_flow()`](refresh_token_flow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_refresh_token_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -273,8 +382,8 @@ pub mod oauth {
     }
     /// Inputs of the workflow `client-credentials-flow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ClientCredentialsFlowInputs::builder()`](ClientCredentialsFlowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ClientCredentialsFlowInputs {
         /// The client id
@@ -282,17 +391,90 @@ pub mod oauth {
         /// The client secret
         pub client_secret: ::core::option::Option<::arazzo_runtime::SecretString>,
     }
-    /// Outputs of the workflow `client-credentials-flow`.
+    impl ClientCredentialsFlowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ClientCredentialsFlowInputsBuilder {
+            self::ClientCredentialsFlowInputsBuilder {
+                client_id: ::core::option::Option::None,
+                client_secret: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`ClientCredentialsFlowInputs`]: start from [`ClientCredentialsFlowInputs::builder()`](ClientCredentialsFlowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ClientCredentialsFlowInputsBuilder {
+        client_id: ::core::option::Option<::std::string::String>,
+        client_secret: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl self::ClientCredentialsFlowInputsBuilder {
+        /// Sets the optional input `client_id`.
+        ///
+        /// The client id
+        pub fn client_id(
+            mut self,
+            client_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_id = ::core::option::Option::Some(client_id.into());
+            self
+        }
+        /// Sets the optional input `client_secret`.
+        ///
+        /// The client secret
+        pub fn client_secret(
+            mut self,
+            client_secret: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> Self {
+            self.client_secret = ::core::option::Option::Some(client_secret.into());
+            self
+        }
+    }
+    impl self::ClientCredentialsFlowInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ClientCredentialsFlowInputs {
+            self::ClientCredentialsFlowInputs {
+                client_id: self.client_id,
+                client_secret: self.client_secret,
+            }
+        }
+    }
+    /// Outputs of the workflow `client-credentials-flow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ClientCredentialsFlowOutputs {
         /// `access_token`: `$steps.get-client-creds-token.outputs.access_token`.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub access_token: ::arazzo_runtime::SecretString,
     }
+    impl ClientCredentialsFlowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `client-credentials-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ClientCredentialsFlowPartial {
         /// `access_token`, once known.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub access_token: ::core::option::Option<::arazzo_runtime::SecretString>,
+    }
+    impl ClientCredentialsFlowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Get an access token using client credentials
     ///
@@ -304,7 +486,25 @@ pub mod oauth {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ClientCredentialsFlowPartial`] and a checkpoint from which [`resume_client_credentials_flow()`](resume_client_credentials_flow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ClientCredentialsFlowPartial`] and a checkpoint from which [`resume_client_credentials_flow()`](resume_client_credentials_flow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use oauth::{Config, ApimAuth, ClientCredentialsFlowInputs, client_credentials_flow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     apim_auth: ApimAuth::new(),
+    /// };
+    /// let inputs = ClientCredentialsFlowInputs::builder()
+    ///     .build();
+    /// let outputs = client_credentials_flow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn client_credentials_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -358,9 +558,9 @@ pub mod oauth {
             access_token: get_client_creds_token_access_token.clone(),
         })
     }
-    /// Finishes a run of [`client_credentials_flow()`](client_credentials_flow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`client_credentials_flow()`](client_credentials_flow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_client_credentials_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -374,8 +574,8 @@ pub mod oauth {
     }
     /// Inputs of the workflow `authorization-code-flow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`AuthorizationCodeFlowInputs::builder()`](AuthorizationCodeFlowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AuthorizationCodeFlowInputs {
         /// The client id
@@ -385,25 +585,113 @@ pub mod oauth {
         /// The redirect uri
         pub redirect_uri: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `authorization-code-flow`.
+    impl AuthorizationCodeFlowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AuthorizationCodeFlowInputsBuilder {
+            self::AuthorizationCodeFlowInputsBuilder {
+                client_id: ::core::option::Option::None,
+                client_secret: ::core::option::Option::None,
+                redirect_uri: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`AuthorizationCodeFlowInputs`]: start from [`AuthorizationCodeFlowInputs::builder()`](AuthorizationCodeFlowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct AuthorizationCodeFlowInputsBuilder {
+        client_id: ::core::option::Option<::std::string::String>,
+        client_secret: ::core::option::Option<::arazzo_runtime::SecretString>,
+        redirect_uri: ::core::option::Option<::std::string::String>,
+    }
+    impl self::AuthorizationCodeFlowInputsBuilder {
+        /// Sets the optional input `client_id`.
+        ///
+        /// The client id
+        pub fn client_id(
+            mut self,
+            client_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_id = ::core::option::Option::Some(client_id.into());
+            self
+        }
+        /// Sets the optional input `client_secret`.
+        ///
+        /// The client secret
+        pub fn client_secret(
+            mut self,
+            client_secret: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> Self {
+            self.client_secret = ::core::option::Option::Some(client_secret.into());
+            self
+        }
+        /// Sets the optional input `redirect_uri`.
+        ///
+        /// The redirect uri
+        pub fn redirect_uri(
+            mut self,
+            redirect_uri: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.redirect_uri = ::core::option::Option::Some(redirect_uri.into());
+            self
+        }
+    }
+    impl self::AuthorizationCodeFlowInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AuthorizationCodeFlowInputs {
+            self::AuthorizationCodeFlowInputs {
+                client_id: self.client_id,
+                client_secret: self.client_secret,
+                redirect_uri: self.redirect_uri,
+            }
+        }
+    }
+    /// Outputs of the workflow `authorization-code-flow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AuthorizationCodeFlowOutputs {
         /// `access_token`: `$steps.get-access-token.outputs.access_token`.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub access_token: ::arazzo_runtime::SecretString,
         /// `refresh_token`: `$steps.get-access-token.outputs.refresh_token`.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub refresh_token: ::arazzo_runtime::SecretString,
         /// `expires_in`: `$steps.get-access-token.outputs.expires_in`.
         pub expires_in: ::arazzo_runtime::serde_json::Value,
     }
+    impl AuthorizationCodeFlowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `authorization-code-flow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AuthorizationCodeFlowPartial {
         /// `access_token`, once known.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub access_token: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `refresh_token`, once known.
+        #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub refresh_token: ::core::option::Option<::arazzo_runtime::SecretString>,
         /// `expires_in`, once known.
         pub expires_in: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl AuthorizationCodeFlowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Get an access token using an authorization code
     ///
@@ -416,7 +704,25 @@ pub mod oauth {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AuthorizationCodeFlowPartial`] and a checkpoint from which [`resume_authorization_code_flow()`](resume_authorization_code_flow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AuthorizationCodeFlowPartial`] and a checkpoint from which [`resume_authorization_code_flow()`](resume_authorization_code_flow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use oauth::{Config, ApimAuth, AuthorizationCodeFlowInputs, authorization_code_flow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     apim_auth: ApimAuth::new(),
+    /// };
+    /// let inputs = AuthorizationCodeFlowInputs::builder()
+    ///     .build();
+    /// let outputs = authorization_code_flow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn authorization_code_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -516,9 +822,9 @@ pub mod oauth {
             expires_in: get_access_token_expires_in.clone(),
         })
     }
-    /// Finishes a run of [`authorization_code_flow()`](authorization_code_flow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`authorization_code_flow()`](authorization_code_flow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_authorization_code_flow(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -76,7 +76,7 @@ pub mod reuse {
     }
     /// Inputs of the workflow `list-twice`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`ListTwiceInputs::builder()`](ListTwiceInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListTwiceInputs {
@@ -87,17 +87,89 @@ pub mod reuse {
         #[serde(rename = "requestId")]
         pub request_id: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `list-twice`.
+    impl ListTwiceInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ListTwiceInputsBuilder {
+            self::ListTwiceInputsBuilder {
+                page_size: ::arazzo_runtime::Missing,
+                request_id: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`ListTwiceInputs`]: start from [`ListTwiceInputs::builder()`](ListTwiceInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ListTwiceInputsBuilder<PageSize = ::arazzo_runtime::Missing> {
+        page_size: PageSize,
+        request_id: ::core::option::Option<::std::string::String>,
+    }
+    impl self::ListTwiceInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `pageSize`.
+        ///
+        /// How many pets per page.
+        pub fn page_size(self, page_size: i64) -> self::ListTwiceInputsBuilder<i64> {
+            self::ListTwiceInputsBuilder {
+                page_size,
+                request_id: self.request_id,
+            }
+        }
+    }
+    impl<PageSize> self::ListTwiceInputsBuilder<PageSize> {
+        /// Sets the optional input `requestId`.
+        ///
+        /// Correlates the calls of one run.
+        pub fn request_id(
+            mut self,
+            request_id: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.request_id = ::core::option::Option::Some(request_id.into());
+            self
+        }
+    }
+    impl self::ListTwiceInputsBuilder<i64> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ListTwiceInputs {
+            self::ListTwiceInputs {
+                page_size: self.page_size,
+                request_id: self.request_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `list-twice`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListTwiceOutputs {
         /// `first`: `$steps.overridden.outputs.first`.
         pub first: ::std::string::String,
     }
+    impl ListTwiceOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `list-twice` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListTwicePartial {
         /// `first`, once known.
         pub first: ::core::option::Option<::std::string::String>,
+    }
+    impl ListTwicePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `list-twice`.
     ///
@@ -108,7 +180,26 @@ pub mod reuse {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListTwicePartial`] and a checkpoint from which [`resume_list_twice()`](resume_list_twice) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListTwicePartial`] and a checkpoint from which [`resume_list_twice()`](resume_list_twice) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use reuse::{Config, Pets, ListTwiceInputs, list_twice};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = ListTwiceInputs::builder()
+    ///     .page_size(0)
+    ///     .build();
+    /// let outputs = list_twice(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_twice(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -149,9 +240,9 @@ pub mod reuse {
             first: overridden_first.clone(),
         })
     }
-    /// Finishes a run of [`list_twice()`](list_twice) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`list_twice()`](list_twice) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_list_twice(
         client: &::arazzo_runtime::Client,
         config: &Config,

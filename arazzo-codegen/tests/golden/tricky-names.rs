@@ -112,16 +112,56 @@ pub mod tricky_names {
     }
     /// Inputs of the workflow `request`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RequestInputs::builder()`](RequestInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RequestInputs {}
-    /// Outputs of the workflow `request`.
+    impl RequestInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RequestInputsBuilder {
+            self::RequestInputsBuilder {}
+        }
+    }
+    /// Builds [`RequestInputs`]: start from [`RequestInputs::builder()`](RequestInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RequestInputsBuilder {}
+    impl self::RequestInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RequestInputs {
+            self::RequestInputs {}
+        }
+    }
+    /// Outputs of the workflow `request`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RequestOutputs {}
+    impl RequestOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `request` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RequestPartial {}
+    impl RequestPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `request`.
     ///
     /// A workflow whose function is named like a local variable of its callers.
@@ -132,7 +172,25 @@ pub mod tricky_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RequestPartial`] and a checkpoint from which [`resume_request()`](resume_request) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RequestPartial`] and a checkpoint from which [`resume_request()`](resume_request) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use tricky_names::{Config, Pets, RequestInputs, request};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = RequestInputs::builder()
+    ///     .build();
+    /// let outputs = request(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -157,9 +215,9 @@ pub mod tricky_names {
         )?;
         ::core::result::Result::Ok(RequestOutputs {})
     }
-    /// Finishes a run of [`request()`](request) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`request()`](request) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_request(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -173,21 +231,61 @@ pub mod tricky_names {
     }
     /// Inputs of the workflow `get-id`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`GetIdInputs::builder()`](GetIdInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct GetIdInputs {}
-    /// Outputs of the workflow `get-id`.
+    impl GetIdInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::GetIdInputsBuilder {
+            self::GetIdInputsBuilder {}
+        }
+    }
+    /// Builds [`GetIdInputs`]: start from [`GetIdInputs::builder()`](GetIdInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct GetIdInputsBuilder {}
+    impl self::GetIdInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::GetIdInputs {
+            self::GetIdInputs {}
+        }
+    }
+    /// Outputs of the workflow `get-id`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct GetIdOutputs {
         /// `id`: `$steps.list.outputs.id`.
         pub id: ::std::string::String,
     }
+    impl GetIdOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `get-id` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct GetIdPartial {
         /// `id`, once known.
         pub id: ::core::option::Option<::std::string::String>,
+    }
+    impl GetIdPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `get-id`.
     ///
@@ -197,7 +295,25 @@ pub mod tricky_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetIdPartial`] and a checkpoint from which [`resume_get_id()`](resume_get_id) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`GetIdPartial`] and a checkpoint from which [`resume_get_id()`](resume_get_id) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use tricky_names::{Config, Pets, GetIdInputs, get_id};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = GetIdInputs::builder()
+    ///     .build();
+    /// let outputs = get_id(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_id(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -226,9 +342,9 @@ pub mod tricky_names {
             id: list_id.clone(),
         })
     }
-    /// Finishes a run of [`get_id()`](get_id) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`get_id()`](get_id) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_get_id(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -242,8 +358,8 @@ pub mod tricky_names {
     }
     /// Inputs of the workflow `main`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`MainInputs::builder()`](MainInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct MainInputs {
         /// The input `response`.
@@ -251,8 +367,54 @@ pub mod tricky_names {
         /// The input `run`.
         pub run: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `main`.
+    impl MainInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::MainInputsBuilder {
+            self::MainInputsBuilder {
+                response: ::core::option::Option::None,
+                run: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`MainInputs`]: start from [`MainInputs::builder()`](MainInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct MainInputsBuilder {
+        response: ::core::option::Option<::std::string::String>,
+        run: ::core::option::Option<::std::string::String>,
+    }
+    impl self::MainInputsBuilder {
+        /// Sets the optional input `response`.
+        pub fn response(
+            mut self,
+            response: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.response = ::core::option::Option::Some(response.into());
+            self
+        }
+        /// Sets the optional input `run`.
+        pub fn run(
+            mut self,
+            run: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.run = ::core::option::Option::Some(run.into());
+            self
+        }
+    }
+    impl self::MainInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::MainInputs {
+            self::MainInputs {
+                response: self.response,
+                run: self.run,
+            }
+        }
+    }
+    /// Outputs of the workflow `main`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct MainOutputs {
         /// `a`: `$steps.get.outputs.id`.
         pub a: ::std::string::String,
@@ -263,8 +425,20 @@ pub mod tricky_names {
         /// `error`: `$steps.-.outputs.error`.
         pub error: ::std::string::String,
     }
+    impl MainOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `main` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct MainPartial {
         /// `a`, once known.
         pub a: ::core::option::Option<::std::string::String>,
@@ -279,6 +453,15 @@ pub mod tricky_names {
         /// What the workflow `get-id` run by step `callGetId` had produced when it failed.
         pub call_get_id_partial: ::core::option::Option<GetIdPartial>,
     }
+    impl MainPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `main`.
     ///
     /// # Steps
@@ -290,7 +473,25 @@ pub mod tricky_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`MainPartial`] and a checkpoint from which [`resume_main()`](resume_main) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`MainPartial`] and a checkpoint from which [`resume_main()`](resume_main) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use tricky_names::{Config, Pets, MainInputs, main};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = MainInputs::builder()
+    ///     .build();
+    /// let outputs = main(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn main(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -490,9 +691,9 @@ pub mod tricky_names {
             error: run.available(&error_2, "$steps.-.outputs.error")?,
         })
     }
-    /// Finishes a run of [`main()`](main) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`main()`](main) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_main(
         client: &::arazzo_runtime::Client,
         config: &Config,

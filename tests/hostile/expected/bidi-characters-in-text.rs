@@ -76,7 +76,7 @@ pub mod bidi_characters_in_text {
     }
     /// Inputs of the workflow `bidi\u{202e}id`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`BidiIdInputs::builder()`](BidiIdInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BidiIdInputs {
@@ -84,17 +84,78 @@ pub mod bidi_characters_in_text {
         #[serde(rename = "na\u{202e}me")]
         pub na_me: ::std::string::String,
     }
-    /// Outputs of the workflow `bidi\u{202e}id`.
+    impl BidiIdInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::BidiIdInputsBuilder {
+            self::BidiIdInputsBuilder {
+                na_me: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`BidiIdInputs`]: start from [`BidiIdInputs::builder()`](BidiIdInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct BidiIdInputsBuilder<NaMe = ::arazzo_runtime::Missing> {
+        na_me: NaMe,
+    }
+    impl self::BidiIdInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `na\u{202e}me`.
+        ///
+        /// \u{202e}
+        pub fn na_me(
+            self,
+            na_me: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::BidiIdInputsBuilder<::std::string::String> {
+            self::BidiIdInputsBuilder {
+                na_me: na_me.into(),
+            }
+        }
+    }
+    impl self::BidiIdInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::BidiIdInputs {
+            self::BidiIdInputs {
+                na_me: self.na_me,
+            }
+        }
+    }
+    /// Outputs of the workflow `bidi\u{202e}id`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BidiIdOutputs {
         /// `res\u{202e}ult`: `$inputs.na\u{202e}me`.
+        #[serde(rename = "res\u{202e}ult")]
         pub res_ult: ::std::string::String,
     }
+    impl BidiIdOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `bidi\u{202e}id` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BidiIdPartial {
         /// `res\u{202e}ult`, once known.
+        #[serde(rename = "res\u{202e}ult")]
         pub res_ult: ::core::option::Option<::std::string::String>,
+    }
+    impl BidiIdPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// \u{202e} } fn injected() { \u{202c}
     ///
@@ -106,7 +167,26 @@ pub mod bidi_characters_in_text {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`BidiIdPartial`] and a checkpoint from which [`resume_bidi_id()`](resume_bidi_id) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`BidiIdPartial`] and a checkpoint from which [`resume_bidi_id()`](resume_bidi_id) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use bidi_characters_in_text::{Config, Items, BidiIdInputs, bidi_id};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = BidiIdInputs::builder()
+    ///     .na_me("na_me")
+    ///     .build();
+    /// let outputs = bidi_id(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bidi_id(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -138,9 +218,9 @@ pub mod bidi_characters_in_text {
             res_ult: inputs.na_me.clone(),
         })
     }
-    /// Finishes a run of [`bidi_id()`](bidi_id) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`bidi_id()`](bidi_id) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_bidi_id(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -83,7 +83,7 @@ pub mod brace_and_attribute_breakers {
     }
     /// Inputs of the workflow `braces`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`BracesInputs::builder()`](BracesInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BracesInputs {
@@ -94,17 +94,99 @@ pub mod brace_and_attribute_breakers {
         #[serde(rename = "}")]
         pub value: ::std::string::String,
     }
-    /// Outputs of the workflow `braces`.
+    impl BracesInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::BracesInputsBuilder {
+            self::BracesInputsBuilder {
+                id: ::arazzo_runtime::Missing,
+                value: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`BracesInputs`]: start from [`BracesInputs::builder()`](BracesInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct BracesInputsBuilder<
+        Id = ::arazzo_runtime::Missing,
+        Value = ::arazzo_runtime::Missing,
+    > {
+        id: Id,
+        value: Value,
+    }
+    impl<Value> self::BracesInputsBuilder<::arazzo_runtime::Missing, Value> {
+        /// Sets the required input `{id}`.
+        ///
+        /// {{$inputs.id}}
+        pub fn id(
+            self,
+            id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::BracesInputsBuilder<::std::string::String, Value> {
+            self::BracesInputsBuilder {
+                id: id.into(),
+                value: self.value,
+            }
+        }
+    }
+    impl<Id> self::BracesInputsBuilder<Id, ::arazzo_runtime::Missing> {
+        /// Sets the required input `}`.
+        ///
+        /// #[
+        pub fn value(
+            self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::BracesInputsBuilder<Id, ::std::string::String> {
+            self::BracesInputsBuilder {
+                id: self.id,
+                value: value.into(),
+            }
+        }
+    }
+    impl self::BracesInputsBuilder<::std::string::String, ::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::BracesInputs {
+            self::BracesInputs {
+                id: self.id,
+                value: self.value,
+            }
+        }
+    }
+    /// Outputs of the workflow `braces`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BracesOutputs {
         /// `}{`: `$steps.get.outputs.{}`.
+        #[serde(rename = "}{")]
         pub value: ::std::string::String,
     }
+    impl BracesOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `braces` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BracesPartial {
         /// `}{`, once known.
+        #[serde(rename = "}{")]
         pub value: ::core::option::Option<::std::string::String>,
+    }
+    impl BracesPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// } fn injected() {
     ///
@@ -116,7 +198,27 @@ pub mod brace_and_attribute_breakers {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`BracesPartial`] and a checkpoint from which [`resume_braces()`](resume_braces) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`BracesPartial`] and a checkpoint from which [`resume_braces()`](resume_braces) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use brace_and_attribute_breakers::{Config, Items, BracesInputs, braces};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = BracesInputs::builder()
+    ///     .id("id")
+    ///     .value("value")
+    ///     .build();
+    /// let outputs = braces(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn braces(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -151,9 +253,9 @@ pub mod brace_and_attribute_breakers {
             value: get.clone(),
         })
     }
-    /// Finishes a run of [`braces()`](braces) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`braces()`](braces) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_braces(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -72,7 +72,7 @@ pub mod colliding_input_names {
     }
     /// Inputs of the workflow `collide`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`CollideInputs::builder()`](CollideInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CollideInputs {
@@ -104,17 +104,493 @@ pub mod colliding_input_names {
         #[serde(rename = "api_key_2")]
         pub api_key_2_2: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `collide`.
+    impl CollideInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CollideInputsBuilder {
+            self::CollideInputsBuilder {
+                api_key: ::arazzo_runtime::Missing,
+                api_key_2: ::arazzo_runtime::Missing,
+                api_key_3: ::arazzo_runtime::Missing,
+                api_key_4: ::arazzo_runtime::Missing,
+                api_key_5: ::arazzo_runtime::Missing,
+                api_key_6: ::arazzo_runtime::Missing,
+                api_key_7: ::arazzo_runtime::Missing,
+                api_key_8: ::arazzo_runtime::Missing,
+                api_key_2_2: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`CollideInputs`]: start from [`CollideInputs::builder()`](CollideInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CollideInputsBuilder<
+        ApiKey = ::arazzo_runtime::Missing,
+        ApiKey2 = ::arazzo_runtime::Missing,
+        ApiKey3 = ::arazzo_runtime::Missing,
+        ApiKey4 = ::arazzo_runtime::Missing,
+        ApiKey5 = ::arazzo_runtime::Missing,
+        ApiKey6 = ::arazzo_runtime::Missing,
+        ApiKey7 = ::arazzo_runtime::Missing,
+        ApiKey8 = ::arazzo_runtime::Missing,
+    > {
+        api_key: ApiKey,
+        api_key_2: ApiKey2,
+        api_key_3: ApiKey3,
+        api_key_4: ApiKey4,
+        api_key_5: ApiKey5,
+        api_key_6: ApiKey6,
+        api_key_7: ApiKey7,
+        api_key_8: ApiKey8,
+        api_key_2_2: ::core::option::Option<::std::string::String>,
+    }
+    impl<
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ::arazzo_runtime::Missing,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the required input `api-key`.
+        pub fn api_key(
+            self,
+            api_key: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ::arazzo_runtime::SecretString,
+            ApiKey2,
+            ApiKey3,
+            ApiKey4,
+            ApiKey5,
+            ApiKey6,
+            ApiKey7,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: api_key.into(),
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ::arazzo_runtime::Missing,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the required input `api_key`.
+        pub fn api_key_2(
+            self,
+            api_key_2: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ::arazzo_runtime::SecretString,
+            ApiKey3,
+            ApiKey4,
+            ApiKey5,
+            ApiKey6,
+            ApiKey7,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: api_key_2.into(),
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ::arazzo_runtime::Missing,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the required input `apiKey`.
+        pub fn api_key_3(
+            self,
+            api_key_3: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ApiKey2,
+            ::arazzo_runtime::SecretString,
+            ApiKey4,
+            ApiKey5,
+            ApiKey6,
+            ApiKey7,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: api_key_3.into(),
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ::arazzo_runtime::Missing,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the required input `ApiKey`.
+        pub fn api_key_4(
+            self,
+            api_key_4: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ApiKey2,
+            ApiKey3,
+            ::arazzo_runtime::SecretString,
+            ApiKey5,
+            ApiKey6,
+            ApiKey7,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: api_key_4.into(),
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ::arazzo_runtime::Missing,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the required input `API_KEY`.
+        pub fn api_key_5(
+            self,
+            api_key_5: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ApiKey2,
+            ApiKey3,
+            ApiKey4,
+            ::arazzo_runtime::SecretString,
+            ApiKey6,
+            ApiKey7,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: api_key_5.into(),
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ::arazzo_runtime::Missing,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the required input `api key`.
+        pub fn api_key_6(
+            self,
+            api_key_6: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ApiKey2,
+            ApiKey3,
+            ApiKey4,
+            ApiKey5,
+            ::arazzo_runtime::SecretString,
+            ApiKey7,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: api_key_6.into(),
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ::arazzo_runtime::Missing,
+        ApiKey8,
+    > {
+        /// Sets the required input `api.key`.
+        pub fn api_key_7(
+            self,
+            api_key_7: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ApiKey2,
+            ApiKey3,
+            ApiKey4,
+            ApiKey5,
+            ApiKey6,
+            ::arazzo_runtime::SecretString,
+            ApiKey8,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: api_key_7.into(),
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `apiKEY`.
+        pub fn api_key_8(
+            self,
+            api_key_8: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CollideInputsBuilder<
+            ApiKey,
+            ApiKey2,
+            ApiKey3,
+            ApiKey4,
+            ApiKey5,
+            ApiKey6,
+            ApiKey7,
+            ::arazzo_runtime::SecretString,
+        > {
+            self::CollideInputsBuilder {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: api_key_8.into(),
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    impl<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > self::CollideInputsBuilder<
+        ApiKey,
+        ApiKey2,
+        ApiKey3,
+        ApiKey4,
+        ApiKey5,
+        ApiKey6,
+        ApiKey7,
+        ApiKey8,
+    > {
+        /// Sets the optional input `api_key_2`.
+        pub fn api_key_2_2(
+            mut self,
+            api_key_2_2: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.api_key_2_2 = ::core::option::Option::Some(api_key_2_2.into());
+            self
+        }
+    }
+    impl self::CollideInputsBuilder<
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::SecretString,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CollideInputs {
+            self::CollideInputs {
+                api_key: self.api_key,
+                api_key_2: self.api_key_2,
+                api_key_3: self.api_key_3,
+                api_key_4: self.api_key_4,
+                api_key_5: self.api_key_5,
+                api_key_6: self.api_key_6,
+                api_key_7: self.api_key_7,
+                api_key_8: self.api_key_8,
+                api_key_2_2: self.api_key_2_2,
+            }
+        }
+    }
+    /// Outputs of the workflow `collide`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CollideOutputs {
         /// `second`: `$inputs.api_key_2`.
         pub second: ::core::option::Option<::std::string::String>,
     }
+    impl CollideOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `collide` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CollidePartial {
         /// `second`, once known.
         pub second: ::core::option::Option<::std::string::String>,
+    }
+    impl CollidePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `collide`.
     ///
@@ -124,7 +600,33 @@ pub mod colliding_input_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CollidePartial`] and a checkpoint from which [`resume_collide()`](resume_collide) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CollidePartial`] and a checkpoint from which [`resume_collide()`](resume_collide) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_input_names::{Config, Items, CollideInputs, collide};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = CollideInputs::builder()
+    ///     .api_key("api_key")
+    ///     .api_key_2("api_key_2")
+    ///     .api_key_3("api_key_3")
+    ///     .api_key_4("api_key_4")
+    ///     .api_key_5("api_key_5")
+    ///     .api_key_6("api_key_6")
+    ///     .api_key_7("api_key_7")
+    ///     .api_key_8("api_key_8")
+    ///     .build();
+    /// let outputs = collide(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn collide(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -185,9 +687,9 @@ pub mod colliding_input_names {
             second: inputs.api_key_2_2.clone(),
         })
     }
-    /// Finishes a run of [`collide()`](collide) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`collide()`](collide) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_collide(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -78,41 +78,93 @@ pub mod colliding_output_names {
     }
     /// Inputs of the workflow `collide`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`CollideInputs::builder()`](CollideInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CollideInputs {}
-    /// Outputs of the workflow `collide`.
+    impl CollideInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CollideInputsBuilder {
+            self::CollideInputsBuilder {}
+        }
+    }
+    /// Builds [`CollideInputs`]: start from [`CollideInputs::builder()`](CollideInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CollideInputsBuilder {}
+    impl self::CollideInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CollideInputs {
+            self::CollideInputs {}
+        }
+    }
+    /// Outputs of the workflow `collide`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CollideOutputs {
         /// `item-id`: `$steps.get.outputs.item-id`.
+        #[serde(rename = "item-id")]
         pub item_id: ::std::string::String,
         /// `item_id`: `$steps.get.outputs.item_id`.
+        #[serde(rename = "item_id")]
         pub item_id_2: ::std::string::String,
         /// `itemId`: `$steps.get.outputs.itemId`.
+        #[serde(rename = "itemId")]
         pub item_id_3: ::std::string::String,
         /// `ItemId`: `$steps.get.outputs.ItemId`.
+        #[serde(rename = "ItemId")]
         pub item_id_4: i64,
         /// `get-item-id`: `$steps.get-item.outputs.id`.
+        #[serde(rename = "get-item-id")]
         pub get_item_id: ::std::string::String,
         /// `get_item_id`: `$steps.get_item.outputs.id`.
+        #[serde(rename = "get_item_id")]
         pub get_item_id_2: ::std::string::String,
     }
+    impl CollideOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `collide` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CollidePartial {
         /// `item-id`, once known.
+        #[serde(rename = "item-id")]
         pub item_id: ::core::option::Option<::std::string::String>,
         /// `item_id`, once known.
+        #[serde(rename = "item_id")]
         pub item_id_2: ::core::option::Option<::std::string::String>,
         /// `itemId`, once known.
+        #[serde(rename = "itemId")]
         pub item_id_3: ::core::option::Option<::std::string::String>,
         /// `ItemId`, once known.
+        #[serde(rename = "ItemId")]
         pub item_id_4: ::core::option::Option<i64>,
         /// `get-item-id`, once known.
+        #[serde(rename = "get-item-id")]
         pub get_item_id: ::core::option::Option<::std::string::String>,
         /// `get_item_id`, once known.
+        #[serde(rename = "get_item_id")]
         pub get_item_id_2: ::core::option::Option<::std::string::String>,
+    }
+    impl CollidePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `collide`.
     ///
@@ -124,7 +176,25 @@ pub mod colliding_output_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CollidePartial`] and a checkpoint from which [`resume_collide()`](resume_collide) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CollidePartial`] and a checkpoint from which [`resume_collide()`](resume_collide) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_output_names::{Config, Items, CollideInputs, collide};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = CollideInputs::builder()
+    ///     .build();
+    /// let outputs = collide(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn collide(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -202,9 +272,9 @@ pub mod colliding_output_names {
             get_item_id_2: get_item_id_6.clone(),
         })
     }
-    /// Finishes a run of [`collide()`](collide) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`collide()`](collide) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_collide(
         client: &::arazzo_runtime::Client,
         config: &Config,

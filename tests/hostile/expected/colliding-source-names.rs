@@ -408,16 +408,56 @@ pub mod colliding_source_names {
     }
     /// Inputs of the workflow `list`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ListInputs2::builder()`](ListInputs2::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListInputs2 {}
-    /// Outputs of the workflow `list`.
+    impl ListInputs2 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ListInputs2Builder {
+            self::ListInputs2Builder {}
+        }
+    }
+    /// Builds [`ListInputs2`]: start from [`ListInputs2::builder()`](ListInputs2::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ListInputs2Builder {}
+    impl self::ListInputs2Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ListInputs2 {
+            self::ListInputs2 {}
+        }
+    }
+    /// Outputs of the workflow `list`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListOutputs {}
+    impl ListOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `list` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListPartial {}
+    impl ListPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `list`.
     ///
     /// Its inputs type `ListInputs` is also what the source `list-inputs` is called.
@@ -436,7 +476,33 @@ pub mod colliding_source_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListPartial`] and a checkpoint from which [`resume_list()`](resume_list) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListPartial`] and a checkpoint from which [`resume_list()`](resume_list) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_source_names::{Config, ItemsApi, ItemsApi2, ItemsApi3, Config2, Config3, Client, Step, ListInputs, Self_, ListInputs2, list};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_api: ItemsApi::new(),
+    ///     items_api_2: ItemsApi2::new(),
+    ///     items_api_3: ItemsApi3::new(),
+    ///     config: Config2::new(),
+    ///     config_2: Config3::new(),
+    ///     client: Client::new(),
+    ///     step: Step::new(),
+    ///     list_inputs: ListInputs::new(),
+    ///     self_: Self_::new(),
+    /// };
+    /// let inputs = ListInputs2::builder()
+    ///     .build();
+    /// let outputs = list(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -556,9 +622,9 @@ pub mod colliding_source_names {
         )?;
         ::core::result::Result::Ok(ListOutputs {})
     }
-    /// Finishes a run of [`list()`](list) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`list()`](list) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_list(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -249,16 +249,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `rotate-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RotateKeyInputs::builder()`](RotateKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputs {}
-    /// Outputs of the workflow `rotate-key`.
+    impl RotateKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateKeyInputsBuilder {
+            self::RotateKeyInputsBuilder {}
+        }
+    }
+    /// Builds [`RotateKeyInputs`]: start from [`RotateKeyInputs::builder()`](RotateKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateKeyInputsBuilder {}
+    impl self::RotateKeyInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateKeyInputs {
+            self::RotateKeyInputs {}
+        }
+    }
+    /// Outputs of the workflow `rotate-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyOutputs {}
+    impl RotateKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyPartial {}
+    impl RotateKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `rotate-key`.
     ///
     /// # Steps
@@ -267,7 +307,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial`] and a checkpoint from which [`resume_rotate_key()`](resume_rotate_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial`] and a checkpoint from which [`resume_rotate_key()`](resume_rotate_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, RotateKeyInputs, rotate_key};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = RotateKeyInputs::builder()
+    ///     .build();
+    /// let outputs = rotate_key(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -293,9 +351,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(RotateKeyOutputs {})
     }
-    /// Finishes a run of [`rotate_key()`](rotate_key) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_key()`](rotate_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -309,16 +367,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `rotate_key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RotateKeyInputs2::builder()`](RotateKeyInputs2::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputs2 {}
-    /// Outputs of the workflow `rotate_key`.
+    impl RotateKeyInputs2 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateKeyInputs2Builder {
+            self::RotateKeyInputs2Builder {}
+        }
+    }
+    /// Builds [`RotateKeyInputs2`]: start from [`RotateKeyInputs2::builder()`](RotateKeyInputs2::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateKeyInputs2Builder {}
+    impl self::RotateKeyInputs2Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateKeyInputs2 {
+            self::RotateKeyInputs2 {}
+        }
+    }
+    /// Outputs of the workflow `rotate_key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyOutputs2 {}
+    impl RotateKeyOutputs2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate_key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyPartial2 {}
+    impl RotateKeyPartial2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `rotate_key`.
     ///
     /// # Steps
@@ -327,7 +425,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial2`] and a checkpoint from which [`resume_rotate_key_2()`](resume_rotate_key_2) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial2`] and a checkpoint from which [`resume_rotate_key_2()`](resume_rotate_key_2) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, RotateKeyInputs2, rotate_key_2};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = RotateKeyInputs2::builder()
+    ///     .build();
+    /// let outputs = rotate_key_2(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_key_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -353,9 +469,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(RotateKeyOutputs2 {})
     }
-    /// Finishes a run of [`rotate_key_2()`](rotate_key_2) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_key_2()`](rotate_key_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_key_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -369,16 +485,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `rotateKey`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RotateKeyInputs3::builder()`](RotateKeyInputs3::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputs3 {}
-    /// Outputs of the workflow `rotateKey`.
+    impl RotateKeyInputs3 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateKeyInputs3Builder {
+            self::RotateKeyInputs3Builder {}
+        }
+    }
+    /// Builds [`RotateKeyInputs3`]: start from [`RotateKeyInputs3::builder()`](RotateKeyInputs3::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateKeyInputs3Builder {}
+    impl self::RotateKeyInputs3Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateKeyInputs3 {
+            self::RotateKeyInputs3 {}
+        }
+    }
+    /// Outputs of the workflow `rotateKey`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyOutputs3 {}
+    impl RotateKeyOutputs3 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotateKey` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyPartial3 {}
+    impl RotateKeyPartial3 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `rotateKey`.
     ///
     /// # Steps
@@ -387,7 +543,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial3`] and a checkpoint from which [`resume_rotate_key_3()`](resume_rotate_key_3) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial3`] and a checkpoint from which [`resume_rotate_key_3()`](resume_rotate_key_3) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, RotateKeyInputs3, rotate_key_3};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = RotateKeyInputs3::builder()
+    ///     .build();
+    /// let outputs = rotate_key_3(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_key_3(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -413,9 +587,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(RotateKeyOutputs3 {})
     }
-    /// Finishes a run of [`rotate_key_3()`](rotate_key_3) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_key_3()`](rotate_key_3) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_key_3(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -429,16 +603,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `RotateKey`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RotateKeyInputs4::builder()`](RotateKeyInputs4::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputs4 {}
-    /// Outputs of the workflow `RotateKey`.
+    impl RotateKeyInputs4 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateKeyInputs4Builder {
+            self::RotateKeyInputs4Builder {}
+        }
+    }
+    /// Builds [`RotateKeyInputs4`]: start from [`RotateKeyInputs4::builder()`](RotateKeyInputs4::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateKeyInputs4Builder {}
+    impl self::RotateKeyInputs4Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateKeyInputs4 {
+            self::RotateKeyInputs4 {}
+        }
+    }
+    /// Outputs of the workflow `RotateKey`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyOutputs4 {}
+    impl RotateKeyOutputs4 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `RotateKey` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyPartial4 {}
+    impl RotateKeyPartial4 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `RotateKey`.
     ///
     /// # Steps
@@ -447,7 +661,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial4`] and a checkpoint from which [`resume_rotate_key_4()`](resume_rotate_key_4) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyPartial4`] and a checkpoint from which [`resume_rotate_key_4()`](resume_rotate_key_4) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, RotateKeyInputs4, rotate_key_4};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = RotateKeyInputs4::builder()
+    ///     .build();
+    /// let outputs = rotate_key_4(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_key_4(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -473,9 +705,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(RotateKeyOutputs4 {})
     }
-    /// Finishes a run of [`rotate_key_4()`](rotate_key_4) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_key_4()`](rotate_key_4) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_key_4(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -489,16 +721,57 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `rotate-key-inputs`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`RotateKeyInputsInputs::builder()`](RotateKeyInputsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputsInputs {}
-    /// Outputs of the workflow `rotate-key-inputs`.
+    impl RotateKeyInputsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::RotateKeyInputsInputsBuilder {
+            self::RotateKeyInputsInputsBuilder {
+            }
+        }
+    }
+    /// Builds [`RotateKeyInputsInputs`]: start from [`RotateKeyInputsInputs::builder()`](RotateKeyInputsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct RotateKeyInputsInputsBuilder {}
+    impl self::RotateKeyInputsInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::RotateKeyInputsInputs {
+            self::RotateKeyInputsInputs {}
+        }
+    }
+    /// Outputs of the workflow `rotate-key-inputs`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputsOutputs {}
+    impl RotateKeyInputsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `rotate-key-inputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct RotateKeyInputsPartial {}
+    impl RotateKeyInputsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `rotate-key-inputs`.
     ///
     /// Its function `rotate_key_inputs` and the type `RotateKeyInputs` of `rotate-key`.
@@ -509,7 +782,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyInputsPartial`] and a checkpoint from which [`resume_rotate_key_inputs()`](resume_rotate_key_inputs) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`RotateKeyInputsPartial`] and a checkpoint from which [`resume_rotate_key_inputs()`](resume_rotate_key_inputs) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, RotateKeyInputsInputs, rotate_key_inputs};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = RotateKeyInputsInputs::builder()
+    ///     .build();
+    /// let outputs = rotate_key_inputs(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rotate_key_inputs(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -535,9 +826,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(RotateKeyInputsOutputs {})
     }
-    /// Finishes a run of [`rotate_key_inputs()`](rotate_key_inputs) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`rotate_key_inputs()`](rotate_key_inputs) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_rotate_key_inputs(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -551,16 +842,57 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `resume-rotate-key`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ResumeRotateKeyInputs::builder()`](ResumeRotateKeyInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ResumeRotateKeyInputs {}
-    /// Outputs of the workflow `resume-rotate-key`.
+    impl ResumeRotateKeyInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ResumeRotateKeyInputsBuilder {
+            self::ResumeRotateKeyInputsBuilder {
+            }
+        }
+    }
+    /// Builds [`ResumeRotateKeyInputs`]: start from [`ResumeRotateKeyInputs::builder()`](ResumeRotateKeyInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ResumeRotateKeyInputsBuilder {}
+    impl self::ResumeRotateKeyInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ResumeRotateKeyInputs {
+            self::ResumeRotateKeyInputs {}
+        }
+    }
+    /// Outputs of the workflow `resume-rotate-key`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ResumeRotateKeyOutputs {}
+    impl ResumeRotateKeyOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `resume-rotate-key` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ResumeRotateKeyPartial {}
+    impl ResumeRotateKeyPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `resume-rotate-key`.
     ///
     /// Named like the resume function of `rotate-key`.
@@ -571,7 +903,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ResumeRotateKeyPartial`] and a checkpoint from which [`resume_resume_rotate_key()`](resume_resume_rotate_key) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ResumeRotateKeyPartial`] and a checkpoint from which [`resume_resume_rotate_key()`](resume_resume_rotate_key) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, ResumeRotateKeyInputs, resume_rotate_key_5};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = ResumeRotateKeyInputs::builder()
+    ///     .build();
+    /// let outputs = resume_rotate_key_5(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn resume_rotate_key_5(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -597,9 +947,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(ResumeRotateKeyOutputs {})
     }
-    /// Finishes a run of [`resume_rotate_key_5()`](resume_rotate_key_5) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`resume_rotate_key_5()`](resume_rotate_key_5) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_resume_rotate_key(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -613,16 +963,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `config`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ConfigInputs::builder()`](ConfigInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigInputs {}
-    /// Outputs of the workflow `config`.
+    impl ConfigInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ConfigInputsBuilder {
+            self::ConfigInputsBuilder {}
+        }
+    }
+    /// Builds [`ConfigInputs`]: start from [`ConfigInputs::builder()`](ConfigInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ConfigInputsBuilder {}
+    impl self::ConfigInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ConfigInputs {
+            self::ConfigInputs {}
+        }
+    }
+    /// Outputs of the workflow `config`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigOutputs {}
+    impl ConfigOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `config` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigPartial {}
+    impl ConfigPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `config`.
     ///
     /// # Steps
@@ -631,7 +1021,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConfigPartial`] and a checkpoint from which [`resume_config()`](resume_config) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConfigPartial`] and a checkpoint from which [`resume_config()`](resume_config) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, ConfigInputs, config_2};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = ConfigInputs::builder()
+    ///     .build();
+    /// let outputs = config_2(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn config_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -655,9 +1063,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(ConfigOutputs {})
     }
-    /// Finishes a run of [`config_2()`](config_2) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`config_2()`](config_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_config(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -671,16 +1079,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `Config`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ConfigInputs2::builder()`](ConfigInputs2::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigInputs2 {}
-    /// Outputs of the workflow `Config`.
+    impl ConfigInputs2 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ConfigInputs2Builder {
+            self::ConfigInputs2Builder {}
+        }
+    }
+    /// Builds [`ConfigInputs2`]: start from [`ConfigInputs2::builder()`](ConfigInputs2::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ConfigInputs2Builder {}
+    impl self::ConfigInputs2Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ConfigInputs2 {
+            self::ConfigInputs2 {}
+        }
+    }
+    /// Outputs of the workflow `Config`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigOutputs2 {}
+    impl ConfigOutputs2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `Config` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ConfigPartial2 {}
+    impl ConfigPartial2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `Config`.
     ///
     /// # Steps
@@ -689,7 +1137,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConfigPartial2`] and a checkpoint from which [`resume_config_2()`](resume_config_2) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ConfigPartial2`] and a checkpoint from which [`resume_config_2()`](resume_config_2) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, ConfigInputs2, config_3};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = ConfigInputs2::builder()
+    ///     .build();
+    /// let outputs = config_3(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn config_3(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -713,9 +1179,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(ConfigOutputs2 {})
     }
-    /// Finishes a run of [`config_3()`](config_3) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`config_3()`](config_3) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_config_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -729,16 +1195,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `client`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ClientInputs::builder()`](ClientInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ClientInputs {}
-    /// Outputs of the workflow `client`.
+    impl ClientInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ClientInputsBuilder {
+            self::ClientInputsBuilder {}
+        }
+    }
+    /// Builds [`ClientInputs`]: start from [`ClientInputs::builder()`](ClientInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ClientInputsBuilder {}
+    impl self::ClientInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ClientInputs {
+            self::ClientInputs {}
+        }
+    }
+    /// Outputs of the workflow `client`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ClientOutputs {}
+    impl ClientOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `client` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ClientPartial {}
+    impl ClientPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `client`.
     ///
     /// # Steps
@@ -747,7 +1253,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ClientPartial`] and a checkpoint from which [`resume_client()`](resume_client) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ClientPartial`] and a checkpoint from which [`resume_client()`](resume_client) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, ClientInputs, client_2};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = ClientInputs::builder()
+    ///     .build();
+    /// let outputs = client_2(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn client_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -771,9 +1295,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(ClientOutputs {})
     }
-    /// Finishes a run of [`client_2()`](client_2) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`client_2()`](client_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_client(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -787,16 +1311,56 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `items`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ItemsInputs::builder()`](ItemsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ItemsInputs {}
-    /// Outputs of the workflow `items`.
+    impl ItemsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ItemsInputsBuilder {
+            self::ItemsInputsBuilder {}
+        }
+    }
+    /// Builds [`ItemsInputs`]: start from [`ItemsInputs::builder()`](ItemsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ItemsInputsBuilder {}
+    impl self::ItemsInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ItemsInputs {
+            self::ItemsInputs {}
+        }
+    }
+    /// Outputs of the workflow `items`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ItemsOutputs {}
+    impl ItemsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ItemsPartial {}
+    impl ItemsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `items`.
     ///
     /// Named like the source, whose settings type is `Items`.
@@ -807,7 +1371,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ItemsPartial`] and a checkpoint from which [`resume_items()`](resume_items) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ItemsPartial`] and a checkpoint from which [`resume_items()`](resume_items) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, ItemsInputs, items};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = ItemsInputs::builder()
+    ///     .build();
+    /// let outputs = items(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn items(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -831,9 +1413,9 @@ pub mod colliding_workflow_ids {
         )?;
         ::core::result::Result::Ok(ItemsOutputs {})
     }
-    /// Finishes a run of [`items()`](items) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`items()`](items) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_items(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -847,15 +1429,46 @@ pub mod colliding_workflow_ids {
     }
     /// Inputs of the workflow `calls-them-all`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`CallsThemAllInputs::builder()`](CallsThemAllInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CallsThemAllInputs {}
-    /// Outputs of the workflow `calls-them-all`.
+    impl CallsThemAllInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CallsThemAllInputsBuilder {
+            self::CallsThemAllInputsBuilder {}
+        }
+    }
+    /// Builds [`CallsThemAllInputs`]: start from [`CallsThemAllInputs::builder()`](CallsThemAllInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CallsThemAllInputsBuilder {}
+    impl self::CallsThemAllInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CallsThemAllInputs {
+            self::CallsThemAllInputs {}
+        }
+    }
+    /// Outputs of the workflow `calls-them-all`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CallsThemAllOutputs {}
+    impl CallsThemAllOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `calls-them-all` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CallsThemAllPartial {
         /// What the workflow `rotate-key` run by step `a` had produced when it failed.
         pub a_partial: ::core::option::Option<RotateKeyPartial>,
@@ -878,6 +1491,15 @@ pub mod colliding_workflow_ids {
         /// What the workflow `items` run by step `j` had produced when it failed.
         pub j_partial: ::core::option::Option<ItemsPartial>,
     }
+    impl CallsThemAllPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `calls-them-all`.
     ///
     /// # Steps
@@ -895,7 +1517,25 @@ pub mod colliding_workflow_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CallsThemAllPartial`] and a checkpoint from which [`resume_calls_them_all()`](resume_calls_them_all) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CallsThemAllPartial`] and a checkpoint from which [`resume_calls_them_all()`](resume_calls_them_all) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use colliding_workflow_ids::{Config, Items, CallsThemAllInputs, calls_them_all};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = CallsThemAllInputs::builder()
+    ///     .build();
+    /// let outputs = calls_them_all(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn calls_them_all(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -1017,9 +1657,9 @@ pub mod colliding_workflow_ids {
         };
         ::core::result::Result::Ok(CallsThemAllOutputs {})
     }
-    /// Finishes a run of [`calls_them_all()`](calls_them_all) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`calls_them_all()`](calls_them_all) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_calls_them_all(
         client: &::arazzo_runtime::Client,
         config: &Config,

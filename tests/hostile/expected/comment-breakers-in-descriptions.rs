@@ -81,24 +81,83 @@ pub mod comment_breakers_in_descriptions {
     }
     /// Inputs of the workflow `comments`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`CommentsInputs::builder()`](CommentsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CommentsInputs {
         /// */ fn injected_input() {} /*
         pub id: ::std::string::String,
     }
-    /// Outputs of the workflow `comments`.
+    impl CommentsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CommentsInputsBuilder {
+            self::CommentsInputsBuilder {
+                id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`CommentsInputs`]: start from [`CommentsInputs::builder()`](CommentsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct CommentsInputsBuilder<Id = ::arazzo_runtime::Missing> {
+        id: Id,
+    }
+    impl self::CommentsInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `id`.
+        ///
+        /// */ fn injected_input() {} /*
+        pub fn id(
+            self,
+            id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::CommentsInputsBuilder<::std::string::String> {
+            self::CommentsInputsBuilder {
+                id: id.into(),
+            }
+        }
+    }
+    impl self::CommentsInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CommentsInputs {
+            self::CommentsInputs {
+                id: self.id,
+            }
+        }
+    }
+    /// Outputs of the workflow `comments`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CommentsOutputs {
         /// `name`: `$steps.get.outputs.name`.
         pub name: ::std::string::String,
     }
+    impl CommentsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `comments` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct CommentsPartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
+    }
+    impl CommentsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// */ fn injected_summary() {} /*
     ///
@@ -111,7 +170,26 @@ pub mod comment_breakers_in_descriptions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CommentsPartial`] and a checkpoint from which [`resume_comments()`](resume_comments) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CommentsPartial`] and a checkpoint from which [`resume_comments()`](resume_comments) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use comment_breakers_in_descriptions::{Config, Items, CommentsInputs, comments};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = CommentsInputs::builder()
+    ///     .id("id")
+    ///     .build();
+    /// let outputs = comments(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn comments(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -143,9 +221,9 @@ pub mod comment_breakers_in_descriptions {
             name: get_name.clone(),
         })
     }
-    /// Finishes a run of [`comments()`](comments) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`comments()`](comments) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_comments(
         client: &::arazzo_runtime::Client,
         config: &Config,

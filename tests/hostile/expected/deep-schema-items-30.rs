@@ -72,7 +72,7 @@ pub mod deep_schema_items_30 {
     }
     /// Inputs of the workflow `deep`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`DeepInputs::builder()`](DeepInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DeepInputs {
@@ -135,12 +135,239 @@ pub mod deep_schema_items_30 {
             >,
         >,
     }
-    /// Outputs of the workflow `deep`.
+    impl DeepInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepInputsBuilder {
+            self::DeepInputsBuilder {
+                deep: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepInputs`]: start from [`DeepInputs::builder()`](DeepInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct DeepInputsBuilder<Deep = ::arazzo_runtime::Missing> {
+        deep: Deep,
+    }
+    impl self::DeepInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `deep`.
+        pub fn deep(
+            self,
+            deep: ::std::vec::Vec<
+                ::std::vec::Vec<
+                    ::std::vec::Vec<
+                        ::std::vec::Vec<
+                            ::std::vec::Vec<
+                                ::std::vec::Vec<
+                                    ::std::vec::Vec<
+                                        ::std::vec::Vec<
+                                            ::std::vec::Vec<
+                                                ::std::vec::Vec<
+                                                    ::std::vec::Vec<
+                                                        ::std::vec::Vec<
+                                                            ::std::vec::Vec<
+                                                                ::std::vec::Vec<
+                                                                    ::std::vec::Vec<
+                                                                        ::std::vec::Vec<
+                                                                            ::std::vec::Vec<
+                                                                                ::std::vec::Vec<
+                                                                                    ::std::vec::Vec<
+                                                                                        ::std::vec::Vec<
+                                                                                            ::std::vec::Vec<
+                                                                                                ::std::vec::Vec<
+                                                                                                    ::std::vec::Vec<
+                                                                                                        ::std::vec::Vec<
+                                                                                                            ::std::vec::Vec<
+                                                                                                                ::std::vec::Vec<
+                                                                                                                    ::std::vec::Vec<
+                                                                                                                        ::std::vec::Vec<
+                                                                                                                            ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                                                                                                                        >,
+                                                                                                                    >,
+                                                                                                                >,
+                                                                                                            >,
+                                                                                                        >,
+                                                                                                    >,
+                                                                                                >,
+                                                                                            >,
+                                                                                        >,
+                                                                                    >,
+                                                                                >,
+                                                                            >,
+                                                                        >,
+                                                                    >,
+                                                                >,
+                                                            >,
+                                                        >,
+                                                    >,
+                                                >,
+                                            >,
+                                        >,
+                                    >,
+                                >,
+                            >,
+                        >,
+                    >,
+                >,
+            >,
+        ) -> self::DeepInputsBuilder<
+            ::std::vec::Vec<
+                ::std::vec::Vec<
+                    ::std::vec::Vec<
+                        ::std::vec::Vec<
+                            ::std::vec::Vec<
+                                ::std::vec::Vec<
+                                    ::std::vec::Vec<
+                                        ::std::vec::Vec<
+                                            ::std::vec::Vec<
+                                                ::std::vec::Vec<
+                                                    ::std::vec::Vec<
+                                                        ::std::vec::Vec<
+                                                            ::std::vec::Vec<
+                                                                ::std::vec::Vec<
+                                                                    ::std::vec::Vec<
+                                                                        ::std::vec::Vec<
+                                                                            ::std::vec::Vec<
+                                                                                ::std::vec::Vec<
+                                                                                    ::std::vec::Vec<
+                                                                                        ::std::vec::Vec<
+                                                                                            ::std::vec::Vec<
+                                                                                                ::std::vec::Vec<
+                                                                                                    ::std::vec::Vec<
+                                                                                                        ::std::vec::Vec<
+                                                                                                            ::std::vec::Vec<
+                                                                                                                ::std::vec::Vec<
+                                                                                                                    ::std::vec::Vec<
+                                                                                                                        ::std::vec::Vec<
+                                                                                                                            ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                                                                                                                        >,
+                                                                                                                    >,
+                                                                                                                >,
+                                                                                                            >,
+                                                                                                        >,
+                                                                                                    >,
+                                                                                                >,
+                                                                                            >,
+                                                                                        >,
+                                                                                    >,
+                                                                                >,
+                                                                            >,
+                                                                        >,
+                                                                    >,
+                                                                >,
+                                                            >,
+                                                        >,
+                                                    >,
+                                                >,
+                                            >,
+                                        >,
+                                    >,
+                                >,
+                            >,
+                        >,
+                    >,
+                >,
+            >,
+        > {
+            self::DeepInputsBuilder { deep }
+        }
+    }
+    impl self::DeepInputsBuilder<
+        ::std::vec::Vec<
+            ::std::vec::Vec<
+                ::std::vec::Vec<
+                    ::std::vec::Vec<
+                        ::std::vec::Vec<
+                            ::std::vec::Vec<
+                                ::std::vec::Vec<
+                                    ::std::vec::Vec<
+                                        ::std::vec::Vec<
+                                            ::std::vec::Vec<
+                                                ::std::vec::Vec<
+                                                    ::std::vec::Vec<
+                                                        ::std::vec::Vec<
+                                                            ::std::vec::Vec<
+                                                                ::std::vec::Vec<
+                                                                    ::std::vec::Vec<
+                                                                        ::std::vec::Vec<
+                                                                            ::std::vec::Vec<
+                                                                                ::std::vec::Vec<
+                                                                                    ::std::vec::Vec<
+                                                                                        ::std::vec::Vec<
+                                                                                            ::std::vec::Vec<
+                                                                                                ::std::vec::Vec<
+                                                                                                    ::std::vec::Vec<
+                                                                                                        ::std::vec::Vec<
+                                                                                                            ::std::vec::Vec<
+                                                                                                                ::std::vec::Vec<
+                                                                                                                    ::std::vec::Vec<
+                                                                                                                        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                                                                                                                    >,
+                                                                                                                >,
+                                                                                                            >,
+                                                                                                        >,
+                                                                                                    >,
+                                                                                                >,
+                                                                                            >,
+                                                                                        >,
+                                                                                    >,
+                                                                                >,
+                                                                            >,
+                                                                        >,
+                                                                    >,
+                                                                >,
+                                                            >,
+                                                        >,
+                                                    >,
+                                                >,
+                                            >,
+                                        >,
+                                    >,
+                                >,
+                            >,
+                        >,
+                    >,
+                >,
+            >,
+        >,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepInputs {
+            self::DeepInputs {
+                deep: self.deep,
+            }
+        }
+    }
+    /// Outputs of the workflow `deep`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DeepOutputs {}
+    impl DeepOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `deep` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DeepPartial {}
+    impl DeepPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `deep`.
     ///
     /// # Steps
@@ -149,7 +376,26 @@ pub mod deep_schema_items_30 {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`DeepPartial`] and a checkpoint from which [`resume_deep()`](resume_deep) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`DeepPartial`] and a checkpoint from which [`resume_deep()`](resume_deep) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use deep_schema_items_30::{Config, Items, DeepInputs, deep};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = DeepInputs::builder()
+    ///     .deep(vec![])
+    ///     .build();
+    /// let outputs = deep(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deep(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -174,9 +420,9 @@ pub mod deep_schema_items_30 {
         )?;
         ::core::result::Result::Ok(DeepOutputs {})
     }
-    /// Finishes a run of [`deep()`](deep) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`deep()`](deep) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_deep(
         client: &::arazzo_runtime::Client,
         config: &Config,

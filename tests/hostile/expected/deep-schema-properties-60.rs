@@ -79,6 +79,49 @@ pub mod deep_schema_properties_60 {
         /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
         pub inner: ::arazzo_runtime::serde_json::Value,
     }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: ::arazzo_runtime::serde_json::Value,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            ::arazzo_runtime::serde_json::Value,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::serde_json::Value,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
         fn to_json(
@@ -101,6 +144,49 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
@@ -125,6 +211,49 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
     }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
         fn to_json(
@@ -147,6 +276,49 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
@@ -171,6 +343,49 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
     }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
         fn to_json(
@@ -193,6 +408,49 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner {
@@ -217,6 +475,49 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
     }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(
+            self,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner {
         fn to_json(
@@ -239,6 +540,47 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue
     for DeepDeepInnerInnerInnerInnerInnerInnerInnerInner {
@@ -263,6 +605,47 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInnerInner,
     }
+    impl DeepDeepInnerInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder<
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue for DeepDeepInnerInnerInnerInnerInnerInnerInner {
         fn to_json(
             &self,
@@ -284,6 +667,45 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInnerInnerInnerInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInnerInner,
+    }
+    impl DeepDeepInnerInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue for DeepDeepInnerInnerInnerInnerInnerInner {
         fn to_json(
@@ -307,6 +729,45 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInnerInner,
     }
+    impl DeepDeepInnerInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerInnerBuilder<
+        Inner = ::arazzo_runtime::Missing,
+    > {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue for DeepDeepInnerInnerInnerInnerInner {
         fn to_json(
             &self,
@@ -328,6 +789,43 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInnerInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInnerInner,
+    }
+    impl DeepDeepInnerInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInnerInner`]: start from [`DeepDeepInnerInnerInnerInner::builder()`](DeepDeepInnerInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerInnerBuilder<Inner = ::arazzo_runtime::Missing> {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerInnerBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerInnerBuilder<
+            self::DeepDeepInnerInnerInnerInnerInner,
+        > {
+            self::DeepDeepInnerInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerInnerBuilder<
+        self::DeepDeepInnerInnerInnerInnerInner,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInnerInnerInner {
+            self::DeepDeepInnerInnerInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue for DeepDeepInnerInnerInnerInner {
         fn to_json(
@@ -351,6 +849,39 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInnerInner,
     }
+    impl DeepDeepInnerInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerInnerBuilder {
+            self::DeepDeepInnerInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInnerInner`]: start from [`DeepDeepInnerInnerInner::builder()`](DeepDeepInnerInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerInnerBuilder<Inner = ::arazzo_runtime::Missing> {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerInnerBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerInnerBuilder<self::DeepDeepInnerInnerInnerInner> {
+            self::DeepDeepInnerInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerInnerBuilder<self::DeepDeepInnerInnerInnerInner> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInnerInner {
+            self::DeepDeepInnerInnerInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue for DeepDeepInnerInnerInner {
         fn to_json(
             &self,
@@ -372,6 +903,39 @@ pub mod deep_schema_properties_60 {
     pub struct DeepDeepInnerInner {
         /// The field `inner`.
         pub inner: DeepDeepInnerInnerInner,
+    }
+    impl DeepDeepInnerInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerInnerBuilder {
+            self::DeepDeepInnerInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInnerInner`]: start from [`DeepDeepInnerInner::builder()`](DeepDeepInnerInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerInnerBuilder<Inner = ::arazzo_runtime::Missing> {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerInnerBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInnerInner,
+        ) -> self::DeepDeepInnerInnerBuilder<self::DeepDeepInnerInnerInner> {
+            self::DeepDeepInnerInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerInnerBuilder<self::DeepDeepInnerInnerInner> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInnerInner {
+            self::DeepDeepInnerInner {
+                inner: self.inner,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue for DeepDeepInnerInner {
         fn to_json(
@@ -395,6 +959,39 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInnerInner,
     }
+    impl DeepDeepInner {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepInnerBuilder {
+            self::DeepDeepInnerBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeepInner`]: start from [`DeepDeepInner::builder()`](DeepDeepInner::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepInnerBuilder<Inner = ::arazzo_runtime::Missing> {
+        inner: Inner,
+    }
+    impl self::DeepDeepInnerBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInnerInner,
+        ) -> self::DeepDeepInnerBuilder<self::DeepDeepInnerInner> {
+            self::DeepDeepInnerBuilder {
+                inner,
+            }
+        }
+    }
+    impl self::DeepDeepInnerBuilder<self::DeepDeepInnerInner> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeepInner {
+            self::DeepDeepInner {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue for DeepDeepInner {
         fn to_json(
             &self,
@@ -417,6 +1014,37 @@ pub mod deep_schema_properties_60 {
         /// The field `inner`.
         pub inner: DeepDeepInner,
     }
+    impl DeepDeep {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepDeepBuilder {
+            self::DeepDeepBuilder {
+                inner: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepDeep`]: start from [`DeepDeep::builder()`](DeepDeep::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct DeepDeepBuilder<Inner = ::arazzo_runtime::Missing> {
+        inner: Inner,
+    }
+    impl self::DeepDeepBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inner`.
+        pub fn inner(
+            self,
+            inner: self::DeepDeepInner,
+        ) -> self::DeepDeepBuilder<self::DeepDeepInner> {
+            self::DeepDeepBuilder { inner }
+        }
+    }
+    impl self::DeepDeepBuilder<self::DeepDeepInner> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepDeep {
+            self::DeepDeep {
+                inner: self.inner,
+            }
+        }
+    }
     impl ::arazzo_runtime::ParamValue for DeepDeep {
         fn to_json(
             &self,
@@ -434,19 +1062,74 @@ pub mod deep_schema_properties_60 {
     }
     /// Inputs of the workflow `deep`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`DeepInputs::builder()`](DeepInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DeepInputs {
         /// The input `deep`.
         pub deep: DeepDeep,
     }
-    /// Outputs of the workflow `deep`.
+    impl DeepInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DeepInputsBuilder {
+            self::DeepInputsBuilder {
+                deep: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DeepInputs`]: start from [`DeepInputs::builder()`](DeepInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct DeepInputsBuilder<Deep = ::arazzo_runtime::Missing> {
+        deep: Deep,
+    }
+    impl self::DeepInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `deep`.
+        pub fn deep(
+            self,
+            deep: self::DeepDeep,
+        ) -> self::DeepInputsBuilder<self::DeepDeep> {
+            self::DeepInputsBuilder { deep }
+        }
+    }
+    impl self::DeepInputsBuilder<self::DeepDeep> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DeepInputs {
+            self::DeepInputs {
+                deep: self.deep,
+            }
+        }
+    }
+    /// Outputs of the workflow `deep`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DeepOutputs {}
+    impl DeepOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `deep` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DeepPartial {}
+    impl DeepPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `deep`.
     ///
     /// # Steps
@@ -455,7 +1138,56 @@ pub mod deep_schema_properties_60 {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`DeepPartial`] and a checkpoint from which [`resume_deep()`](resume_deep) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`DeepPartial`] and a checkpoint from which [`resume_deep()`](resume_deep) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use deep_schema_properties_60::{Config, Items, DeepDeep, DeepDeepInner, DeepDeepInnerInner, DeepDeepInnerInnerInner, DeepDeepInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner, DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner, DeepInputs, deep};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = DeepInputs::builder()
+    ///     .deep(DeepDeep::builder()
+    ///         .inner(DeepDeepInner::builder()
+    ///             .inner(DeepDeepInnerInner::builder()
+    ///                 .inner(DeepDeepInnerInnerInner::builder()
+    ///                     .inner(DeepDeepInnerInnerInnerInner::builder()
+    ///                         .inner(DeepDeepInnerInnerInnerInnerInner::builder()
+    ///                             .inner(DeepDeepInnerInnerInnerInnerInnerInner::builder()
+    ///                                 .inner(DeepDeepInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                     .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                         .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                             .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                                 .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                                     .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                                         .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                                             .inner(DeepDeepInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInnerInner::builder()
+    ///                                                                 .inner(todo!())
+    ///                                                                 .build())
+    ///                                                             .build())
+    ///                                                         .build())
+    ///                                                     .build())
+    ///                                                 .build())
+    ///                                             .build())
+    ///                                         .build())
+    ///                                     .build())
+    ///                                 .build())
+    ///                             .build())
+    ///                         .build())
+    ///                     .build())
+    ///                 .build())
+    ///             .build())
+    ///         .build())
+    ///     .build();
+    /// let outputs = deep(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deep(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -481,9 +1213,9 @@ pub mod deep_schema_properties_60 {
         )?;
         ::core::result::Result::Ok(DeepOutputs {})
     }
-    /// Finishes a run of [`deep()`](deep) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`deep()`](deep) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_deep(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -120,7 +120,7 @@ pub mod doc_code_blocks {
     }
     /// Inputs of the workflow `doctests`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`DoctestsInputs::builder()`](DoctestsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DoctestsInputs {
@@ -132,25 +132,93 @@ pub mod doc_code_blocks {
         #[serde(rename = "id\n\n    fn injected_name() {}\n")]
         pub id_fn_injected_name: ::std::string::String,
     }
-    /// Outputs of the workflow `doctests`.
+    impl DoctestsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::DoctestsInputsBuilder {
+            self::DoctestsInputsBuilder {
+                id_fn_injected_name: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`DoctestsInputs`]: start from [`DoctestsInputs::builder()`](DoctestsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct DoctestsInputsBuilder<IdFnInjectedName = ::arazzo_runtime::Missing> {
+        id_fn_injected_name: IdFnInjectedName,
+    }
+    impl self::DoctestsInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `id
+        ///
+        /// ````text
+        ///     fn injected_name() {}
+        /// `.
+        ///
+        /// ```
+        /// fn injected_input() {}
+        /// ```
+        /// ````
+        pub fn id_fn_injected_name(
+            self,
+            id_fn_injected_name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::DoctestsInputsBuilder<::std::string::String> {
+            self::DoctestsInputsBuilder {
+                id_fn_injected_name: id_fn_injected_name.into(),
+            }
+        }
+    }
+    impl self::DoctestsInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::DoctestsInputs {
+            self::DoctestsInputs {
+                id_fn_injected_name: self.id_fn_injected_name,
+            }
+        }
+    }
+    /// Outputs of the workflow `doctests`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DoctestsOutputs {
         /// `x
         ///
         /// ```text
         /// 	fn injected_workflow_output() {}`: `$steps.get.outputs.plain`.
         /// ```
+        #[serde(rename = "x\n\n\tfn injected_workflow_output() {}")]
         pub x_fn_injected_workflow_output: ::std::string::String,
     }
+    impl DoctestsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `doctests` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct DoctestsPartial {
         /// `x
         ///
         /// ```text
         /// 	fn injected_workflow_output() {}`, once known.
         /// ```
+        #[serde(rename = "x\n\n\tfn injected_workflow_output() {}")]
         pub x_fn_injected_workflow_output: ::core::option::Option<::std::string::String>,
+    }
+    impl DoctestsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// `````text
     /// ``` fn injected_inline_fence() {}
@@ -166,7 +234,26 @@ pub mod doc_code_blocks {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`DoctestsPartial`] and a checkpoint from which [`resume_doctests()`](resume_doctests) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`DoctestsPartial`] and a checkpoint from which [`resume_doctests()`](resume_doctests) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use doc_code_blocks::{Config, Items, DoctestsInputs, doctests};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = DoctestsInputs::builder()
+    ///     .id_fn_injected_name("id_fn_injected_name")
+    ///     .build();
+    /// let outputs = doctests(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn doctests(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -204,9 +291,9 @@ pub mod doc_code_blocks {
             x_fn_injected_workflow_output: get_plain.clone(),
         })
     }
-    /// Finishes a run of [`doctests()`](doctests) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`doctests()`](doctests) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_doctests(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -72,8 +72,8 @@ pub mod empty_string_names_valid_refs {
     }
     /// Inputs of the workflow ``.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ValueInputs::builder()`](ValueInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueInputs {
         /// The input ``.
@@ -83,21 +83,92 @@ pub mod empty_string_names_valid_refs {
         #[serde(rename = " ")]
         pub value_2: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow ``.
+    impl ValueInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ValueInputsBuilder {
+            self::ValueInputsBuilder {
+                value: ::core::option::Option::None,
+                value_2: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`ValueInputs`]: start from [`ValueInputs::builder()`](ValueInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ValueInputsBuilder {
+        value: ::core::option::Option<::std::string::String>,
+        value_2: ::core::option::Option<::std::string::String>,
+    }
+    impl self::ValueInputsBuilder {
+        /// Sets the optional input ``.
+        pub fn value(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::core::option::Option::Some(value.into());
+            self
+        }
+        /// Sets the optional input ` `.
+        pub fn value_2(
+            mut self,
+            value_2: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value_2 = ::core::option::Option::Some(value_2.into());
+            self
+        }
+    }
+    impl self::ValueInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ValueInputs {
+            self::ValueInputs {
+                value: self.value,
+                value_2: self.value_2,
+            }
+        }
+    }
+    /// Outputs of the workflow ``.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueOutputs {
         /// ``: `$steps.list.outputs.x`.
+        #[serde(rename = "")]
         pub value: i64,
         /// ` `: `$inputs.`.
+        #[serde(rename = " ")]
         pub value_2: ::core::option::Option<::std::string::String>,
     }
+    impl ValueOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValuePartial {
         /// ``, once known.
+        #[serde(rename = "")]
         pub value: ::core::option::Option<i64>,
         /// ` `, once known.
+        #[serde(rename = " ")]
         pub value_2: ::core::option::Option<::std::string::String>,
+    }
+    impl ValuePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow ``.
     ///
@@ -107,7 +178,25 @@ pub mod empty_string_names_valid_refs {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial`] and a checkpoint from which [`resume()`](resume) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial`] and a checkpoint from which [`resume()`](resume) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use empty_string_names_valid_refs::{Config, Items, ValueInputs, value};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = ValueInputs::builder()
+    ///     .build();
+    /// let outputs = value(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn value(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -139,9 +228,9 @@ pub mod empty_string_names_valid_refs {
             value_2: inputs.value.clone(),
         })
     }
-    /// Finishes a run of [`value()`](value) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`value()`](value) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume(
         client: &::arazzo_runtime::Client,
         config: &Config,

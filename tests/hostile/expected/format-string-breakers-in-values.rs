@@ -78,19 +78,76 @@ pub mod format_string_breakers_in_values {
     }
     /// Inputs of the workflow `braces-in-values`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`BracesInValuesInputs::builder()`](BracesInValuesInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BracesInValuesInputs {
         /// The input `id`.
         pub id: ::std::string::String,
     }
-    /// Outputs of the workflow `braces-in-values`.
+    impl BracesInValuesInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::BracesInValuesInputsBuilder {
+            self::BracesInValuesInputsBuilder {
+                id: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`BracesInValuesInputs`]: start from [`BracesInValuesInputs::builder()`](BracesInValuesInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct BracesInValuesInputsBuilder<Id = ::arazzo_runtime::Missing> {
+        id: Id,
+    }
+    impl self::BracesInValuesInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `id`.
+        pub fn id(
+            self,
+            id: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::BracesInValuesInputsBuilder<::std::string::String> {
+            self::BracesInValuesInputsBuilder {
+                id: id.into(),
+            }
+        }
+    }
+    impl self::BracesInValuesInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::BracesInValuesInputs {
+            self::BracesInValuesInputs {
+                id: self.id,
+            }
+        }
+    }
+    /// Outputs of the workflow `braces-in-values`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BracesInValuesOutputs {}
+    impl BracesInValuesOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `braces-in-values` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct BracesInValuesPartial {}
+    impl BracesInValuesPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `braces-in-values`.
     ///
     /// # Steps
@@ -101,7 +158,26 @@ pub mod format_string_breakers_in_values {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`BracesInValuesPartial`] and a checkpoint from which [`resume_braces_in_values()`](resume_braces_in_values) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`BracesInValuesPartial`] and a checkpoint from which [`resume_braces_in_values()`](resume_braces_in_values) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use format_string_breakers_in_values::{Config, Items, BracesInValuesInputs, braces_in_values};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = BracesInValuesInputs::builder()
+    ///     .id("id")
+    ///     .build();
+    /// let outputs = braces_in_values(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn braces_in_values(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -182,9 +258,9 @@ pub mod format_string_breakers_in_values {
         )?;
         ::core::result::Result::Ok(BracesInValuesOutputs {})
     }
-    /// Finishes a run of [`braces_in_values()`](braces_in_values) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`braces_in_values()`](braces_in_values) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_braces_in_values(
         client: &::arazzo_runtime::Client,
         config: &Config,

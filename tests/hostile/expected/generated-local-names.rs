@@ -79,7 +79,7 @@ pub mod generated_local_names {
     }
     /// Inputs of the workflow `locals`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`LocalsInputs::builder()`](LocalsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LocalsInputs {
@@ -112,8 +112,980 @@ pub mod generated_local_names {
         /// The input `retries`.
         pub retries: ::core::option::Option<i64>,
     }
-    /// Outputs of the workflow `locals`.
+    impl LocalsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::LocalsInputsBuilder {
+            self::LocalsInputsBuilder {
+                client: ::arazzo_runtime::Missing,
+                config: ::arazzo_runtime::Missing,
+                inputs: ::arazzo_runtime::Missing,
+                run: ::arazzo_runtime::Missing,
+                request: ::arazzo_runtime::Missing,
+                response: ::arazzo_runtime::Missing,
+                next: ::arazzo_runtime::Missing,
+                step: ::arazzo_runtime::Missing,
+                checked: ::arazzo_runtime::Missing,
+                error: ::arazzo_runtime::Missing,
+                partial: ::arazzo_runtime::Missing,
+                outputs: ::arazzo_runtime::Missing,
+                value: ::arazzo_runtime::Missing,
+                retries: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`LocalsInputs`]: start from [`LocalsInputs::builder()`](LocalsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct LocalsInputsBuilder<
+        Client = ::arazzo_runtime::Missing,
+        Config = ::arazzo_runtime::Missing,
+        Inputs = ::arazzo_runtime::Missing,
+        Run = ::arazzo_runtime::Missing,
+        Request = ::arazzo_runtime::Missing,
+        Response = ::arazzo_runtime::Missing,
+        Next = ::arazzo_runtime::Missing,
+        Step = ::arazzo_runtime::Missing,
+        Checked = ::arazzo_runtime::Missing,
+        Error = ::arazzo_runtime::Missing,
+        Partial = ::arazzo_runtime::Missing,
+        Outputs = ::arazzo_runtime::Missing,
+        Value = ::arazzo_runtime::Missing,
+    > {
+        client: Client,
+        config: Config,
+        inputs: Inputs,
+        run: Run,
+        request: Request,
+        response: Response,
+        next: Next,
+        step: Step,
+        checked: Checked,
+        error: Error,
+        partial: Partial,
+        outputs: Outputs,
+        value: Value,
+        retries: ::core::option::Option<i64>,
+    }
+    impl<
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        ::arazzo_runtime::Missing,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `client`.
+        pub fn client(
+            self,
+            client: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            ::std::string::String,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: client.into(),
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        ::arazzo_runtime::Missing,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `config`.
+        pub fn config(
+            self,
+            config: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            ::std::string::String,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: config.into(),
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        ::arazzo_runtime::Missing,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `inputs`.
+        pub fn inputs(
+            self,
+            inputs: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            ::std::string::String,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: inputs.into(),
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        ::arazzo_runtime::Missing,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `run`.
+        pub fn run(
+            self,
+            run: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            ::std::string::String,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: run.into(),
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        ::arazzo_runtime::Missing,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `request`.
+        pub fn request(
+            self,
+            request: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            ::std::string::String,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: request.into(),
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        ::arazzo_runtime::Missing,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `response`.
+        pub fn response(
+            self,
+            response: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            ::std::string::String,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: response.into(),
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        ::arazzo_runtime::Missing,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `next`.
+        pub fn next(
+            self,
+            next: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            ::std::string::String,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: next.into(),
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        ::arazzo_runtime::Missing,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `step`.
+        pub fn step(
+            self,
+            step: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            ::std::string::String,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: step.into(),
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        ::arazzo_runtime::Missing,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `checked`.
+        pub fn checked(
+            self,
+            checked: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            ::std::string::String,
+            Error,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: checked.into(),
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        ::arazzo_runtime::Missing,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `error`.
+        pub fn error(
+            self,
+            error: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            ::std::string::String,
+            Partial,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: error.into(),
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        ::arazzo_runtime::Missing,
+        Outputs,
+        Value,
+    > {
+        /// Sets the required input `partial`.
+        pub fn partial(
+            self,
+            partial: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            ::std::string::String,
+            Outputs,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: partial.into(),
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        ::arazzo_runtime::Missing,
+        Value,
+    > {
+        /// Sets the required input `outputs`.
+        pub fn outputs(
+            self,
+            outputs: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            ::std::string::String,
+            Value,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: outputs.into(),
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `value`.
+        pub fn value(
+            self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LocalsInputsBuilder<
+            Client,
+            Config,
+            Inputs,
+            Run,
+            Request,
+            Response,
+            Next,
+            Step,
+            Checked,
+            Error,
+            Partial,
+            Outputs,
+            ::std::string::String,
+        > {
+            self::LocalsInputsBuilder {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: value.into(),
+                retries: self.retries,
+            }
+        }
+    }
+    impl<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > self::LocalsInputsBuilder<
+        Client,
+        Config,
+        Inputs,
+        Run,
+        Request,
+        Response,
+        Next,
+        Step,
+        Checked,
+        Error,
+        Partial,
+        Outputs,
+        Value,
+    > {
+        /// Sets the optional input `retries`.
+        pub fn retries(mut self, retries: i64) -> Self {
+            self.retries = ::core::option::Option::Some(retries);
+            self
+        }
+    }
+    impl self::LocalsInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::LocalsInputs {
+            self::LocalsInputs {
+                client: self.client,
+                config: self.config,
+                inputs: self.inputs,
+                run: self.run,
+                request: self.request,
+                response: self.response,
+                next: self.next,
+                step: self.step,
+                checked: self.checked,
+                error: self.error,
+                partial: self.partial,
+                outputs: self.outputs,
+                value: self.value,
+                retries: self.retries,
+            }
+        }
+    }
+    /// Outputs of the workflow `locals`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LocalsOutputs {
         /// `client`: `$steps.request.outputs.response`.
         pub client: ::std::string::String,
@@ -122,8 +1094,20 @@ pub mod generated_local_names {
         /// `run_retries`: `$steps.run-retries.outputs.value`.
         pub run_retries: i64,
     }
+    impl LocalsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `locals` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LocalsPartial {
         /// `client`, once known.
         pub client: ::core::option::Option<::std::string::String>,
@@ -131,6 +1115,15 @@ pub mod generated_local_names {
         pub config: ::core::option::Option<i64>,
         /// `run_retries`, once known.
         pub run_retries: ::core::option::Option<i64>,
+    }
+    impl LocalsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `locals`.
     ///
@@ -142,7 +1135,38 @@ pub mod generated_local_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LocalsPartial`] and a checkpoint from which [`resume_locals()`](resume_locals) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LocalsPartial`] and a checkpoint from which [`resume_locals()`](resume_locals) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use generated_local_names::{Config, Items, LocalsInputs, locals};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = LocalsInputs::builder()
+    ///     .client("client")
+    ///     .config("config")
+    ///     .inputs("inputs")
+    ///     .run("run")
+    ///     .request("request")
+    ///     .response("response")
+    ///     .next("next")
+    ///     .step("step")
+    ///     .checked("checked")
+    ///     .error("error")
+    ///     .partial("partial")
+    ///     .outputs("outputs")
+    ///     .value("value")
+    ///     .build();
+    /// let outputs = locals(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn locals(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -360,9 +1384,9 @@ pub mod generated_local_names {
                 .available(&run_retries_value, "$steps.run-retries.outputs.value")?,
         })
     }
-    /// Finishes a run of [`locals()`](locals) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`locals()`](locals) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_locals(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -72,19 +72,76 @@ pub mod huge_100k_enum {
     }
     /// Inputs of the workflow `pick`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`PickInputs::builder()`](PickInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PickInputs {
         /// The input `choice`.
         pub choice: ::std::string::String,
     }
-    /// Outputs of the workflow `pick`.
+    impl PickInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::PickInputsBuilder {
+            self::PickInputsBuilder {
+                choice: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`PickInputs`]: start from [`PickInputs::builder()`](PickInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct PickInputsBuilder<Choice = ::arazzo_runtime::Missing> {
+        choice: Choice,
+    }
+    impl self::PickInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `choice`.
+        pub fn choice(
+            self,
+            choice: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::PickInputsBuilder<::std::string::String> {
+            self::PickInputsBuilder {
+                choice: choice.into(),
+            }
+        }
+    }
+    impl self::PickInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::PickInputs {
+            self::PickInputs {
+                choice: self.choice,
+            }
+        }
+    }
+    /// Outputs of the workflow `pick`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PickOutputs {}
+    impl PickOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `pick` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct PickPartial {}
+    impl PickPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `pick`.
     ///
     /// # Steps
@@ -93,7 +150,26 @@ pub mod huge_100k_enum {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PickPartial`] and a checkpoint from which [`resume_pick()`](resume_pick) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`PickPartial`] and a checkpoint from which [`resume_pick()`](resume_pick) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use huge_100k_enum::{Config, Items, PickInputs, pick};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = PickInputs::builder()
+    ///     .choice("choice")
+    ///     .build();
+    /// let outputs = pick(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn pick(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -118,9 +194,9 @@ pub mod huge_100k_enum {
         )?;
         ::core::result::Result::Ok(PickOutputs {})
     }
-    /// Finishes a run of [`pick()`](pick) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`pick()`](pick) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_pick(
         client: &::arazzo_runtime::Client,
         config: &Config,

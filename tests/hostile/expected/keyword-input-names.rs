@@ -71,7 +71,7 @@ pub mod keyword_input_names {
         }
     }
     /// An object of the inputs of `keyword-inputs`.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordInputsNested {
         /// The field `type`.
@@ -80,6 +80,49 @@ pub mod keyword_input_names {
         /// The field `Self`.
         #[serde(rename = "Self")]
         pub self_: ::core::option::Option<::std::string::String>,
+    }
+    impl KeywordInputsNested {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::KeywordInputsNestedBuilder {
+            self::KeywordInputsNestedBuilder {
+                type_: ::core::option::Option::None,
+                self_: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`KeywordInputsNested`]: start from [`KeywordInputsNested::builder()`](KeywordInputsNested::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct KeywordInputsNestedBuilder {
+        type_: ::core::option::Option<::std::string::String>,
+        self_: ::core::option::Option<::std::string::String>,
+    }
+    impl self::KeywordInputsNestedBuilder {
+        /// Sets the optional input `type`.
+        pub fn type_(
+            mut self,
+            type_: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::core::option::Option::Some(type_.into());
+            self
+        }
+        /// Sets the optional input `Self`.
+        pub fn self_(
+            mut self,
+            self_: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.self_ = ::core::option::Option::Some(self_.into());
+            self
+        }
+    }
+    impl self::KeywordInputsNestedBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::KeywordInputsNested {
+            self::KeywordInputsNested {
+                type_: self.type_,
+                self_: self.self_,
+            }
+        }
     }
     impl ::arazzo_runtime::ParamValue for KeywordInputsNested {
         fn to_json(
@@ -102,7 +145,7 @@ pub mod keyword_input_names {
     }
     /// Inputs of the workflow `keyword-inputs`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`KeywordInputsInputs::builder()`](KeywordInputsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordInputsInputs {
@@ -136,12 +179,318 @@ pub mod keyword_input_names {
         /// The input `nested`.
         pub nested: ::core::option::Option<KeywordInputsNested>,
     }
-    /// Outputs of the workflow `keyword-inputs`.
+    impl KeywordInputsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::KeywordInputsInputsBuilder {
+            self::KeywordInputsInputsBuilder {
+                type_: ::arazzo_runtime::Missing,
+                fn_: ::arazzo_runtime::Missing,
+                self_: ::arazzo_runtime::Missing,
+                self_2: ::core::option::Option::None,
+                crate_: ::arazzo_runtime::Missing,
+                super_: ::core::option::Option::None,
+                async_: ::core::option::Option::None,
+                r_try: ::arazzo_runtime::Missing,
+                value: ::core::option::Option::None,
+                nested: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`KeywordInputsInputs`]: start from [`KeywordInputsInputs::builder()`](KeywordInputsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct KeywordInputsInputsBuilder<
+        Type = ::arazzo_runtime::Missing,
+        Fn = ::arazzo_runtime::Missing,
+        InputSelf = ::arazzo_runtime::Missing,
+        Crate = ::arazzo_runtime::Missing,
+        RTry = ::arazzo_runtime::Missing,
+    > {
+        type_: Type,
+        fn_: Fn,
+        self_: InputSelf,
+        self_2: ::core::option::Option<i64>,
+        crate_: Crate,
+        super_: ::core::option::Option<bool>,
+        async_: ::core::option::Option<f64>,
+        r_try: RTry,
+        value: ::core::option::Option<::std::string::String>,
+        nested: ::core::option::Option<self::KeywordInputsNested>,
+    }
+    impl<
+        Fn,
+        InputSelf,
+        Crate,
+        RTry,
+    > self::KeywordInputsInputsBuilder<
+        ::arazzo_runtime::Missing,
+        Fn,
+        InputSelf,
+        Crate,
+        RTry,
+    > {
+        /// Sets the required input `type`.
+        pub fn type_(
+            self,
+            type_: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::KeywordInputsInputsBuilder<
+            ::std::string::String,
+            Fn,
+            InputSelf,
+            Crate,
+            RTry,
+        > {
+            self::KeywordInputsInputsBuilder {
+                type_: type_.into(),
+                fn_: self.fn_,
+                self_: self.self_,
+                self_2: self.self_2,
+                crate_: self.crate_,
+                super_: self.super_,
+                async_: self.async_,
+                r_try: self.r_try,
+                value: self.value,
+                nested: self.nested,
+            }
+        }
+    }
+    impl<
+        Type,
+        InputSelf,
+        Crate,
+        RTry,
+    > self::KeywordInputsInputsBuilder<
+        Type,
+        ::arazzo_runtime::Missing,
+        InputSelf,
+        Crate,
+        RTry,
+    > {
+        /// Sets the required input `fn`.
+        pub fn fn_(
+            self,
+            fn_: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::KeywordInputsInputsBuilder<
+            Type,
+            ::std::string::String,
+            InputSelf,
+            Crate,
+            RTry,
+        > {
+            self::KeywordInputsInputsBuilder {
+                type_: self.type_,
+                fn_: fn_.into(),
+                self_: self.self_,
+                self_2: self.self_2,
+                crate_: self.crate_,
+                super_: self.super_,
+                async_: self.async_,
+                r_try: self.r_try,
+                value: self.value,
+                nested: self.nested,
+            }
+        }
+    }
+    impl<
+        Type,
+        Fn,
+        Crate,
+        RTry,
+    > self::KeywordInputsInputsBuilder<
+        Type,
+        Fn,
+        ::arazzo_runtime::Missing,
+        Crate,
+        RTry,
+    > {
+        /// Sets the required input `self`.
+        pub fn self_(
+            self,
+            self_: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::KeywordInputsInputsBuilder<
+            Type,
+            Fn,
+            ::std::string::String,
+            Crate,
+            RTry,
+        > {
+            self::KeywordInputsInputsBuilder {
+                type_: self.type_,
+                fn_: self.fn_,
+                self_: self_.into(),
+                self_2: self.self_2,
+                crate_: self.crate_,
+                super_: self.super_,
+                async_: self.async_,
+                r_try: self.r_try,
+                value: self.value,
+                nested: self.nested,
+            }
+        }
+    }
+    impl<
+        Type,
+        Fn,
+        InputSelf,
+        RTry,
+    > self::KeywordInputsInputsBuilder<
+        Type,
+        Fn,
+        InputSelf,
+        ::arazzo_runtime::Missing,
+        RTry,
+    > {
+        /// Sets the required input `crate`.
+        pub fn crate_(
+            self,
+            crate_: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::KeywordInputsInputsBuilder<
+            Type,
+            Fn,
+            InputSelf,
+            ::std::string::String,
+            RTry,
+        > {
+            self::KeywordInputsInputsBuilder {
+                type_: self.type_,
+                fn_: self.fn_,
+                self_: self.self_,
+                self_2: self.self_2,
+                crate_: crate_.into(),
+                super_: self.super_,
+                async_: self.async_,
+                r_try: self.r_try,
+                value: self.value,
+                nested: self.nested,
+            }
+        }
+    }
+    impl<
+        Type,
+        Fn,
+        InputSelf,
+        Crate,
+    > self::KeywordInputsInputsBuilder<
+        Type,
+        Fn,
+        InputSelf,
+        Crate,
+        ::arazzo_runtime::Missing,
+    > {
+        /// Sets the required input `r#try`.
+        pub fn r_try(
+            self,
+            r_try: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::KeywordInputsInputsBuilder<
+            Type,
+            Fn,
+            InputSelf,
+            Crate,
+            ::std::string::String,
+        > {
+            self::KeywordInputsInputsBuilder {
+                type_: self.type_,
+                fn_: self.fn_,
+                self_: self.self_,
+                self_2: self.self_2,
+                crate_: self.crate_,
+                super_: self.super_,
+                async_: self.async_,
+                r_try: r_try.into(),
+                value: self.value,
+                nested: self.nested,
+            }
+        }
+    }
+    impl<
+        Type,
+        Fn,
+        InputSelf,
+        Crate,
+        RTry,
+    > self::KeywordInputsInputsBuilder<Type, Fn, InputSelf, Crate, RTry> {
+        /// Sets the optional input `Self`.
+        pub fn self_2(mut self, self_2: i64) -> Self {
+            self.self_2 = ::core::option::Option::Some(self_2);
+            self
+        }
+        /// Sets the optional input `super`.
+        pub fn super_(mut self, super_: bool) -> Self {
+            self.super_ = ::core::option::Option::Some(super_);
+            self
+        }
+        /// Sets the optional input `async`.
+        pub fn async_(mut self, async_: f64) -> Self {
+            self.async_ = ::core::option::Option::Some(async_);
+            self
+        }
+        /// Sets the optional input `_`.
+        pub fn value(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::core::option::Option::Some(value.into());
+            self
+        }
+        /// Sets the optional input `nested`.
+        pub fn nested(mut self, nested: self::KeywordInputsNested) -> Self {
+            self.nested = ::core::option::Option::Some(nested);
+            self
+        }
+    }
+    impl self::KeywordInputsInputsBuilder<
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::KeywordInputsInputs {
+            self::KeywordInputsInputs {
+                type_: self.type_,
+                fn_: self.fn_,
+                self_: self.self_,
+                self_2: self.self_2,
+                crate_: self.crate_,
+                super_: self.super_,
+                async_: self.async_,
+                r_try: self.r_try,
+                value: self.value,
+                nested: self.nested,
+            }
+        }
+    }
+    /// Outputs of the workflow `keyword-inputs`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordInputsOutputs {}
+    impl KeywordInputsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `keyword-inputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordInputsPartial {}
+    impl KeywordInputsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `keyword-inputs`.
     ///
     /// # Steps
@@ -150,7 +499,30 @@ pub mod keyword_input_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordInputsPartial`] and a checkpoint from which [`resume_keyword_inputs()`](resume_keyword_inputs) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordInputsPartial`] and a checkpoint from which [`resume_keyword_inputs()`](resume_keyword_inputs) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use keyword_input_names::{Config, Items, KeywordInputsInputs, keyword_inputs};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = KeywordInputsInputs::builder()
+    ///     .type_("type_")
+    ///     .fn_("fn_")
+    ///     .self_("self_")
+    ///     .crate_("crate_")
+    ///     .r_try("r_try")
+    ///     .build();
+    /// let outputs = keyword_inputs(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn keyword_inputs(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -193,9 +565,9 @@ pub mod keyword_input_names {
         )?;
         ::core::result::Result::Ok(KeywordInputsOutputs {})
     }
-    /// Finishes a run of [`keyword_inputs()`](keyword_inputs) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`keyword_inputs()`](keyword_inputs) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_keyword_inputs(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -72,53 +72,112 @@ pub mod keyword_output_names {
     }
     /// Inputs of the workflow `keyword-outputs`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`KeywordOutputsInputs::builder()`](KeywordOutputsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordOutputsInputs {}
-    /// Outputs of the workflow `keyword-outputs`.
+    impl KeywordOutputsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::KeywordOutputsInputsBuilder {
+            self::KeywordOutputsInputsBuilder {
+            }
+        }
+    }
+    /// Builds [`KeywordOutputsInputs`]: start from [`KeywordOutputsInputs::builder()`](KeywordOutputsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct KeywordOutputsInputsBuilder {}
+    impl self::KeywordOutputsInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::KeywordOutputsInputs {
+            self::KeywordOutputsInputs {}
+        }
+    }
+    /// Outputs of the workflow `keyword-outputs`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordOutputsOutputs {
         /// `type`: `$steps.get.outputs.type`.
+        #[serde(rename = "type")]
         pub type_: ::std::string::String,
         /// `fn`: `$steps.get.outputs.fn`.
+        #[serde(rename = "fn")]
         pub fn_: ::std::string::String,
         /// `self`: `$steps.get.outputs.self`.
+        #[serde(rename = "self")]
         pub self_: i64,
         /// `Self`: `$steps.get.outputs.Self`.
+        #[serde(rename = "Self")]
         pub self_2: i64,
         /// `crate`: `$steps.get.outputs.crate`.
+        #[serde(rename = "crate")]
         pub crate_: ::std::string::String,
         /// `super`: `$steps.get.outputs.super`.
+        #[serde(rename = "super")]
         pub super_: ::arazzo_runtime::serde_json::Value,
         /// `async`: `$steps.get.outputs.async`.
+        #[serde(rename = "async")]
         pub async_: ::std::string::String,
         /// `r#try`: `$steps.get.outputs.fn`.
+        #[serde(rename = "r#try")]
         pub r_try: ::std::string::String,
         /// `_`: `$steps.get.outputs._`.
+        #[serde(rename = "_")]
         pub value: ::arazzo_runtime::serde_json::Value,
     }
+    impl KeywordOutputsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `keyword-outputs` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordOutputsPartial {
         /// `type`, once known.
+        #[serde(rename = "type")]
         pub type_: ::core::option::Option<::std::string::String>,
         /// `fn`, once known.
+        #[serde(rename = "fn")]
         pub fn_: ::core::option::Option<::std::string::String>,
         /// `self`, once known.
+        #[serde(rename = "self")]
         pub self_: ::core::option::Option<i64>,
         /// `Self`, once known.
+        #[serde(rename = "Self")]
         pub self_2: ::core::option::Option<i64>,
         /// `crate`, once known.
+        #[serde(rename = "crate")]
         pub crate_: ::core::option::Option<::std::string::String>,
         /// `super`, once known.
+        #[serde(rename = "super")]
         pub super_: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
         /// `async`, once known.
+        #[serde(rename = "async")]
         pub async_: ::core::option::Option<::std::string::String>,
         /// `r#try`, once known.
+        #[serde(rename = "r#try")]
         pub r_try: ::core::option::Option<::std::string::String>,
         /// `_`, once known.
+        #[serde(rename = "_")]
         pub value: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl KeywordOutputsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `keyword-outputs`.
     ///
@@ -128,7 +187,25 @@ pub mod keyword_output_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordOutputsPartial`] and a checkpoint from which [`resume_keyword_outputs()`](resume_keyword_outputs) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordOutputsPartial`] and a checkpoint from which [`resume_keyword_outputs()`](resume_keyword_outputs) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use keyword_output_names::{Config, Items, KeywordOutputsInputs, keyword_outputs};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = KeywordOutputsInputs::builder()
+    ///     .build();
+    /// let outputs = keyword_outputs(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn keyword_outputs(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -202,9 +279,9 @@ pub mod keyword_output_names {
             value: get.clone(),
         })
     }
-    /// Finishes a run of [`keyword_outputs()`](keyword_outputs) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`keyword_outputs()`](keyword_outputs) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_keyword_outputs(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -72,7 +72,7 @@ pub mod keyword_parameter_names {
     }
     /// Inputs of the workflow `keyword-parameters`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`KeywordParametersInputs::builder()`](KeywordParametersInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordParametersInputs {
@@ -80,17 +80,76 @@ pub mod keyword_parameter_names {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
-    /// Outputs of the workflow `keyword-parameters`.
+    impl KeywordParametersInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::KeywordParametersInputsBuilder {
+            self::KeywordParametersInputsBuilder {
+                type_: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`KeywordParametersInputs`]: start from [`KeywordParametersInputs::builder()`](KeywordParametersInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct KeywordParametersInputsBuilder<Type = ::arazzo_runtime::Missing> {
+        type_: Type,
+    }
+    impl self::KeywordParametersInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `type`.
+        pub fn type_(
+            self,
+            type_: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::KeywordParametersInputsBuilder<::std::string::String> {
+            self::KeywordParametersInputsBuilder {
+                type_: type_.into(),
+            }
+        }
+    }
+    impl self::KeywordParametersInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::KeywordParametersInputs {
+            self::KeywordParametersInputs {
+                type_: self.type_,
+            }
+        }
+    }
+    /// Outputs of the workflow `keyword-parameters`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordParametersOutputs {
         /// `type`: `$steps.get.outputs.type`.
+        #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    impl KeywordParametersOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `keyword-parameters` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordParametersPartial {
         /// `type`, once known.
+        #[serde(rename = "type")]
         pub type_: ::core::option::Option<::std::string::String>,
+    }
+    impl KeywordParametersPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `keyword-parameters`.
     ///
@@ -100,7 +159,26 @@ pub mod keyword_parameter_names {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordParametersPartial`] and a checkpoint from which [`resume_keyword_parameters()`](resume_keyword_parameters) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordParametersPartial`] and a checkpoint from which [`resume_keyword_parameters()`](resume_keyword_parameters) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use keyword_parameter_names::{Config, Keywords, KeywordParametersInputs, keyword_parameters};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     keywords: Keywords::new(),
+    /// };
+    /// let inputs = KeywordParametersInputs::builder()
+    ///     .type_("type_")
+    ///     .build();
+    /// let outputs = keyword_parameters(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn keyword_parameters(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -144,9 +222,9 @@ pub mod keyword_parameter_names {
             type_: get_type.clone(),
         })
     }
-    /// Finishes a run of [`keyword_parameters()`](keyword_parameters) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`keyword_parameters()`](keyword_parameters) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_keyword_parameters(
         client: &::arazzo_runtime::Client,
         config: &Config,

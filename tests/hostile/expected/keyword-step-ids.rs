@@ -93,33 +93,79 @@ pub mod keyword_step_ids {
     }
     /// Inputs of the workflow `keyword-steps`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`KeywordStepsInputs::builder()`](KeywordStepsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordStepsInputs {}
-    /// Outputs of the workflow `keyword-steps`.
+    impl KeywordStepsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::KeywordStepsInputsBuilder {
+            self::KeywordStepsInputsBuilder {}
+        }
+    }
+    /// Builds [`KeywordStepsInputs`]: start from [`KeywordStepsInputs::builder()`](KeywordStepsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct KeywordStepsInputsBuilder {}
+    impl self::KeywordStepsInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::KeywordStepsInputs {
+            self::KeywordStepsInputs {}
+        }
+    }
+    /// Outputs of the workflow `keyword-steps`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordStepsOutputs {
         /// `type`: `$steps.type.outputs.id`.
+        #[serde(rename = "type")]
         pub type_: ::std::string::String,
         /// `self`: `$steps.self.outputs.id`.
+        #[serde(rename = "self")]
         pub self_: ::std::string::String,
         /// `Self`: `$steps.Self.outputs.id`.
+        #[serde(rename = "Self")]
         pub self_2: ::std::string::String,
         /// `last`: `$steps._.outputs.id`.
         pub last: ::std::string::String,
     }
+    impl KeywordStepsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `keyword-steps` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct KeywordStepsPartial {
         /// `type`, once known.
+        #[serde(rename = "type")]
         pub type_: ::core::option::Option<::std::string::String>,
         /// `self`, once known.
+        #[serde(rename = "self")]
         pub self_: ::core::option::Option<::std::string::String>,
         /// `Self`, once known.
+        #[serde(rename = "Self")]
         pub self_2: ::core::option::Option<::std::string::String>,
         /// `last`, once known.
         pub last: ::core::option::Option<::std::string::String>,
+    }
+    impl KeywordStepsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `keyword-steps`.
     ///
@@ -136,7 +182,25 @@ pub mod keyword_step_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordStepsPartial`] and a checkpoint from which [`resume_keyword_steps()`](resume_keyword_steps) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`KeywordStepsPartial`] and a checkpoint from which [`resume_keyword_steps()`](resume_keyword_steps) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use keyword_step_ids::{Config, Items, KeywordStepsInputs, keyword_steps};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = KeywordStepsInputs::builder()
+    ///     .build();
+    /// let outputs = keyword_steps(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn keyword_steps(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -291,9 +355,9 @@ pub mod keyword_step_ids {
             last: id.clone(),
         })
     }
-    /// Finishes a run of [`keyword_steps()`](keyword_steps) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`keyword_steps()`](keyword_steps) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_keyword_steps(
         client: &::arazzo_runtime::Client,
         config: &Config,

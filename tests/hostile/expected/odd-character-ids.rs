@@ -162,16 +162,56 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `list.items`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ListItemsInputs::builder()`](ListItemsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListItemsInputs {}
-    /// Outputs of the workflow `list.items`.
+    impl ListItemsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ListItemsInputsBuilder {
+            self::ListItemsInputsBuilder {}
+        }
+    }
+    /// Builds [`ListItemsInputs`]: start from [`ListItemsInputs::builder()`](ListItemsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ListItemsInputsBuilder {}
+    impl self::ListItemsInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ListItemsInputs {
+            self::ListItemsInputs {}
+        }
+    }
+    /// Outputs of the workflow `list.items`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListItemsOutputs {}
+    impl ListItemsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `list.items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListItemsPartial {}
+    impl ListItemsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `list.items`.
     ///
     /// # Steps
@@ -180,7 +220,25 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListItemsPartial`] and a checkpoint from which [`resume_list_items()`](resume_list_items) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListItemsPartial`] and a checkpoint from which [`resume_list_items()`](resume_list_items) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, ListItemsInputs, list_items};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = ListItemsInputs::builder()
+    ///     .build();
+    /// let outputs = list_items(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_items(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -206,9 +264,9 @@ pub mod odd_character_ids {
         )?;
         ::core::result::Result::Ok(ListItemsOutputs {})
     }
-    /// Finishes a run of [`list_items()`](list_items) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`list_items()`](list_items) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_list_items(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -222,16 +280,56 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `list items`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ListItemsInputs2::builder()`](ListItemsInputs2::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListItemsInputs2 {}
-    /// Outputs of the workflow `list items`.
+    impl ListItemsInputs2 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ListItemsInputs2Builder {
+            self::ListItemsInputs2Builder {}
+        }
+    }
+    /// Builds [`ListItemsInputs2`]: start from [`ListItemsInputs2::builder()`](ListItemsInputs2::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ListItemsInputs2Builder {}
+    impl self::ListItemsInputs2Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ListItemsInputs2 {
+            self::ListItemsInputs2 {}
+        }
+    }
+    /// Outputs of the workflow `list items`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListItemsOutputs2 {}
+    impl ListItemsOutputs2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `list items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ListItemsPartial2 {}
+    impl ListItemsPartial2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `list items`.
     ///
     /// # Steps
@@ -240,7 +338,25 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListItemsPartial2`] and a checkpoint from which [`resume_list_items_2()`](resume_list_items_2) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ListItemsPartial2`] and a checkpoint from which [`resume_list_items_2()`](resume_list_items_2) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, ListItemsInputs2, list_items_2};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = ListItemsInputs2::builder()
+    ///     .build();
+    /// let outputs = list_items_2(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_items_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -266,9 +382,9 @@ pub mod odd_character_ids {
         )?;
         ::core::result::Result::Ok(ListItemsOutputs2 {})
     }
-    /// Finishes a run of [`list_items_2()`](list_items_2) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`list_items_2()`](list_items_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_list_items_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -282,16 +398,56 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `1st-workflow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`_1stWorkflowInputs::builder()`](_1stWorkflowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct _1stWorkflowInputs {}
-    /// Outputs of the workflow `1st-workflow`.
+    impl _1stWorkflowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::_1stWorkflowInputsBuilder {
+            self::_1stWorkflowInputsBuilder {}
+        }
+    }
+    /// Builds [`_1stWorkflowInputs`]: start from [`_1stWorkflowInputs::builder()`](_1stWorkflowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct _1stWorkflowInputsBuilder {}
+    impl self::_1stWorkflowInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::_1stWorkflowInputs {
+            self::_1stWorkflowInputs {}
+        }
+    }
+    /// Outputs of the workflow `1st-workflow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct _1stWorkflowOutputs {}
+    impl _1stWorkflowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `1st-workflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct _1stWorkflowPartial {}
+    impl _1stWorkflowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `1st-workflow`.
     ///
     /// # Steps
@@ -300,7 +456,25 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`_1stWorkflowPartial`] and a checkpoint from which [`resume_1st_workflow()`](resume_1st_workflow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`_1stWorkflowPartial`] and a checkpoint from which [`resume_1st_workflow()`](resume_1st_workflow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, _1stWorkflowInputs, _1st_workflow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = _1stWorkflowInputs::builder()
+    ///     .build();
+    /// let outputs = _1st_workflow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn _1st_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -326,9 +500,9 @@ pub mod odd_character_ids {
         )?;
         ::core::result::Result::Ok(_1stWorkflowOutputs {})
     }
-    /// Finishes a run of [`_1st_workflow()`](_1st_workflow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`_1st_workflow()`](_1st_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_1st_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -342,16 +516,56 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `ünïcödé`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`NCDInputs::builder()`](NCDInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct NCDInputs {}
-    /// Outputs of the workflow `ünïcödé`.
+    impl NCDInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::NCDInputsBuilder {
+            self::NCDInputsBuilder {}
+        }
+    }
+    /// Builds [`NCDInputs`]: start from [`NCDInputs::builder()`](NCDInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct NCDInputsBuilder {}
+    impl self::NCDInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::NCDInputs {
+            self::NCDInputs {}
+        }
+    }
+    /// Outputs of the workflow `ünïcödé`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct NCDOutputs {}
+    impl NCDOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `ünïcödé` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct NCDPartial {}
+    impl NCDPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `ünïcödé`.
     ///
     /// # Steps
@@ -360,7 +574,25 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`NCDPartial`] and a checkpoint from which [`resume_n_c_d()`](resume_n_c_d) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`NCDPartial`] and a checkpoint from which [`resume_n_c_d()`](resume_n_c_d) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, NCDInputs, n_c_d};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = NCDInputs::builder()
+    ///     .build();
+    /// let outputs = n_c_d(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn n_c_d(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -384,9 +616,9 @@ pub mod odd_character_ids {
         )?;
         ::core::result::Result::Ok(NCDOutputs {})
     }
-    /// Finishes a run of [`n_c_d()`](n_c_d) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`n_c_d()`](n_c_d) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_n_c_d(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -400,16 +632,56 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `🦀`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ValueInputs::builder()`](ValueInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueInputs {}
-    /// Outputs of the workflow `🦀`.
+    impl ValueInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ValueInputsBuilder {
+            self::ValueInputsBuilder {}
+        }
+    }
+    /// Builds [`ValueInputs`]: start from [`ValueInputs::builder()`](ValueInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ValueInputsBuilder {}
+    impl self::ValueInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ValueInputs {
+            self::ValueInputs {}
+        }
+    }
+    /// Outputs of the workflow `🦀`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueOutputs {}
+    impl ValueOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `🦀` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValuePartial {}
+    impl ValuePartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `🦀`.
     ///
     /// # Steps
@@ -418,7 +690,25 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial`] and a checkpoint from which [`resume()`](resume) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial`] and a checkpoint from which [`resume()`](resume) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, ValueInputs, value};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = ValueInputs::builder()
+    ///     .build();
+    /// let outputs = value(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn value(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -442,9 +732,9 @@ pub mod odd_character_ids {
         )?;
         ::core::result::Result::Ok(ValueOutputs {})
     }
-    /// Finishes a run of [`value()`](value) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`value()`](value) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -458,16 +748,56 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `-`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ValueInputs2::builder()`](ValueInputs2::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueInputs2 {}
-    /// Outputs of the workflow `-`.
+    impl ValueInputs2 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ValueInputs2Builder {
+            self::ValueInputs2Builder {}
+        }
+    }
+    /// Builds [`ValueInputs2`]: start from [`ValueInputs2::builder()`](ValueInputs2::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ValueInputs2Builder {}
+    impl self::ValueInputs2Builder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ValueInputs2 {
+            self::ValueInputs2 {}
+        }
+    }
+    /// Outputs of the workflow `-`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueOutputs2 {}
+    impl ValueOutputs2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `-` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValuePartial2 {}
+    impl ValuePartial2 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `-`.
     ///
     /// # Steps
@@ -476,7 +806,25 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial2`] and a checkpoint from which [`resume_2()`](resume_2) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial2`] and a checkpoint from which [`resume_2()`](resume_2) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, ValueInputs2, value_2};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = ValueInputs2::builder()
+    ///     .build();
+    /// let outputs = value_2(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn value_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -500,9 +848,9 @@ pub mod odd_character_ids {
         )?;
         ::core::result::Result::Ok(ValueOutputs2 {})
     }
-    /// Finishes a run of [`value_2()`](value_2) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`value_2()`](value_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_2(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -516,7 +864,7 @@ pub mod odd_character_ids {
     }
     /// Inputs of the workflow `日本語`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`ValueInputs3::builder()`](ValueInputs3::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueInputs3 {
@@ -536,21 +884,219 @@ pub mod odd_character_ids {
         #[serde(rename = "🦀")]
         pub value_2: ::std::string::String,
     }
-    /// Outputs of the workflow `日本語`.
+    impl ValueInputs3 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ValueInputs3Builder {
+            self::ValueInputs3Builder {
+                value: ::arazzo_runtime::Missing,
+                _1st: ::arazzo_runtime::Missing,
+                a_b: ::arazzo_runtime::Missing,
+                a_b_2: ::arazzo_runtime::Missing,
+                value_2: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`ValueInputs3`]: start from [`ValueInputs3::builder()`](ValueInputs3::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ValueInputs3Builder<
+        Value = ::arazzo_runtime::Missing,
+        Input1st = ::arazzo_runtime::Missing,
+        AB = ::arazzo_runtime::Missing,
+        AB2 = ::arazzo_runtime::Missing,
+        Value2 = ::arazzo_runtime::Missing,
+    > {
+        value: Value,
+        _1st: Input1st,
+        a_b: AB,
+        a_b_2: AB2,
+        value_2: Value2,
+    }
+    impl<
+        Input1st,
+        AB,
+        AB2,
+        Value2,
+    > self::ValueInputs3Builder<::arazzo_runtime::Missing, Input1st, AB, AB2, Value2> {
+        /// Sets the required input `名前`.
+        pub fn value(
+            self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ValueInputs3Builder<
+            ::std::string::String,
+            Input1st,
+            AB,
+            AB2,
+            Value2,
+        > {
+            self::ValueInputs3Builder {
+                value: value.into(),
+                _1st: self._1st,
+                a_b: self.a_b,
+                a_b_2: self.a_b_2,
+                value_2: self.value_2,
+            }
+        }
+    }
+    impl<
+        Value,
+        AB,
+        AB2,
+        Value2,
+    > self::ValueInputs3Builder<Value, ::arazzo_runtime::Missing, AB, AB2, Value2> {
+        /// Sets the required input `1st`.
+        pub fn _1st(
+            self,
+            _1st: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ValueInputs3Builder<Value, ::std::string::String, AB, AB2, Value2> {
+            self::ValueInputs3Builder {
+                value: self.value,
+                _1st: _1st.into(),
+                a_b: self.a_b,
+                a_b_2: self.a_b_2,
+                value_2: self.value_2,
+            }
+        }
+    }
+    impl<
+        Value,
+        Input1st,
+        AB2,
+        Value2,
+    > self::ValueInputs3Builder<
+        Value,
+        Input1st,
+        ::arazzo_runtime::Missing,
+        AB2,
+        Value2,
+    > {
+        /// Sets the required input `a.b`.
+        pub fn a_b(
+            self,
+            a_b: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ValueInputs3Builder<
+            Value,
+            Input1st,
+            ::std::string::String,
+            AB2,
+            Value2,
+        > {
+            self::ValueInputs3Builder {
+                value: self.value,
+                _1st: self._1st,
+                a_b: a_b.into(),
+                a_b_2: self.a_b_2,
+                value_2: self.value_2,
+            }
+        }
+    }
+    impl<
+        Value,
+        Input1st,
+        AB,
+        Value2,
+    > self::ValueInputs3Builder<Value, Input1st, AB, ::arazzo_runtime::Missing, Value2> {
+        /// Sets the required input `a b`.
+        pub fn a_b_2(
+            self,
+            a_b_2: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ValueInputs3Builder<
+            Value,
+            Input1st,
+            AB,
+            ::std::string::String,
+            Value2,
+        > {
+            self::ValueInputs3Builder {
+                value: self.value,
+                _1st: self._1st,
+                a_b: self.a_b,
+                a_b_2: a_b_2.into(),
+                value_2: self.value_2,
+            }
+        }
+    }
+    impl<
+        Value,
+        Input1st,
+        AB,
+        AB2,
+    > self::ValueInputs3Builder<Value, Input1st, AB, AB2, ::arazzo_runtime::Missing> {
+        /// Sets the required input `🦀`.
+        pub fn value_2(
+            self,
+            value_2: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::ValueInputs3Builder<Value, Input1st, AB, AB2, ::std::string::String> {
+            self::ValueInputs3Builder {
+                value: self.value,
+                _1st: self._1st,
+                a_b: self.a_b,
+                a_b_2: self.a_b_2,
+                value_2: value_2.into(),
+            }
+        }
+    }
+    impl self::ValueInputs3Builder<
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+        ::std::string::String,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ValueInputs3 {
+            self::ValueInputs3 {
+                value: self.value,
+                _1st: self._1st,
+                a_b: self.a_b,
+                a_b_2: self.a_b_2,
+                value_2: self.value_2,
+            }
+        }
+    }
+    /// Outputs of the workflow `日本語`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValueOutputs3 {
         /// `9lives`: `$inputs.1st`.
+        #[serde(rename = "9lives")]
         pub _9lives: ::std::string::String,
         /// `a b`: `$inputs.a b`.
+        #[serde(rename = "a b")]
         pub a_b: ::std::string::String,
     }
+    impl ValueOutputs3 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `日本語` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ValuePartial3 {
         /// `9lives`, once known.
+        #[serde(rename = "9lives")]
         pub _9lives: ::core::option::Option<::std::string::String>,
         /// `a b`, once known.
+        #[serde(rename = "a b")]
         pub a_b: ::core::option::Option<::std::string::String>,
+    }
+    impl ValuePartial3 {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `日本語`.
     ///
@@ -560,7 +1106,30 @@ pub mod odd_character_ids {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial3`] and a checkpoint from which [`resume_3()`](resume_3) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ValuePartial3`] and a checkpoint from which [`resume_3()`](resume_3) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use odd_character_ids::{Config, ItemsV1Primary, ValueInputs3, value_3};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items_v1_primary: ItemsV1Primary::new(),
+    /// };
+    /// let inputs = ValueInputs3::builder()
+    ///     .value("value")
+    ///     ._1st("_1st")
+    ///     .a_b("a_b")
+    ///     .a_b_2("a_b_2")
+    ///     .value_2("value_2")
+    ///     .build();
+    /// let outputs = value_3(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn value_3(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -604,9 +1173,9 @@ pub mod odd_character_ids {
             a_b: inputs.a_b_2.clone(),
         })
     }
-    /// Finishes a run of [`value_3()`](value_3) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`value_3()`](value_3) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_3(
         client: &::arazzo_runtime::Client,
         config: &Config,

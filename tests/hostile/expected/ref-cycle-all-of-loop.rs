@@ -72,16 +72,56 @@ pub mod ref_cycle_all_of_loop {
     }
     /// Inputs of the workflow `allOfLoop`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`AllOfLoopInputs::builder()`](AllOfLoopInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AllOfLoopInputs {}
-    /// Outputs of the workflow `allOfLoop`.
+    impl AllOfLoopInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AllOfLoopInputsBuilder {
+            self::AllOfLoopInputsBuilder {}
+        }
+    }
+    /// Builds [`AllOfLoopInputs`]: start from [`AllOfLoopInputs::builder()`](AllOfLoopInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct AllOfLoopInputsBuilder {}
+    impl self::AllOfLoopInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AllOfLoopInputs {
+            self::AllOfLoopInputs {}
+        }
+    }
+    /// Outputs of the workflow `allOfLoop`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AllOfLoopOutputs {}
+    impl AllOfLoopOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `allOfLoop` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AllOfLoopPartial {}
+    impl AllOfLoopPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `allOfLoop`.
     ///
     /// # Steps
@@ -90,7 +130,25 @@ pub mod ref_cycle_all_of_loop {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AllOfLoopPartial`] and a checkpoint from which [`resume_all_of_loop()`](resume_all_of_loop) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AllOfLoopPartial`] and a checkpoint from which [`resume_all_of_loop()`](resume_all_of_loop) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use ref_cycle_all_of_loop::{Config, Cycles, AllOfLoopInputs, all_of_loop};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     cycles: Cycles::new(),
+    /// };
+    /// let inputs = AllOfLoopInputs::builder()
+    ///     .build();
+    /// let outputs = all_of_loop(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn all_of_loop(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -121,9 +179,9 @@ pub mod ref_cycle_all_of_loop {
         run.unread(&response, "/name")?;
         ::core::result::Result::Ok(AllOfLoopOutputs {})
     }
-    /// Finishes a run of [`all_of_loop()`](all_of_loop) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`all_of_loop()`](all_of_loop) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_all_of_loop(
         client: &::arazzo_runtime::Client,
         config: &Config,

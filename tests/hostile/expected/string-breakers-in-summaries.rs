@@ -76,7 +76,7 @@ pub mod string_breakers_in_summaries {
     }
     /// Inputs of the workflow `strings`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`StringsInputs::builder()`](StringsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct StringsInputs {
@@ -87,17 +87,99 @@ pub mod string_breakers_in_summaries {
         #[serde(rename = "back\\slash")]
         pub back_slash: ::std::string::String,
     }
-    /// Outputs of the workflow `strings`.
+    impl StringsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::StringsInputsBuilder {
+            self::StringsInputsBuilder {
+                quoted: ::arazzo_runtime::Missing,
+                back_slash: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`StringsInputs`]: start from [`StringsInputs::builder()`](StringsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct StringsInputsBuilder<
+        Quoted = ::arazzo_runtime::Missing,
+        BackSlash = ::arazzo_runtime::Missing,
+    > {
+        quoted: Quoted,
+        back_slash: BackSlash,
+    }
+    impl<BackSlash> self::StringsInputsBuilder<::arazzo_runtime::Missing, BackSlash> {
+        /// Sets the required input `"quoted"`.
+        ///
+        /// "#; fn injected_property() {} r#"
+        pub fn quoted(
+            self,
+            quoted: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::StringsInputsBuilder<::std::string::String, BackSlash> {
+            self::StringsInputsBuilder {
+                quoted: quoted.into(),
+                back_slash: self.back_slash,
+            }
+        }
+    }
+    impl<Quoted> self::StringsInputsBuilder<Quoted, ::arazzo_runtime::Missing> {
+        /// Sets the required input `back\slash`.
+        ///
+        /// \"); fn injected_slash() {} ("\
+        pub fn back_slash(
+            self,
+            back_slash: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::StringsInputsBuilder<Quoted, ::std::string::String> {
+            self::StringsInputsBuilder {
+                quoted: self.quoted,
+                back_slash: back_slash.into(),
+            }
+        }
+    }
+    impl self::StringsInputsBuilder<::std::string::String, ::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::StringsInputs {
+            self::StringsInputs {
+                quoted: self.quoted,
+                back_slash: self.back_slash,
+            }
+        }
+    }
+    /// Outputs of the workflow `strings`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct StringsOutputs {
         /// `"#name"#`: `$steps.get.outputs."name"`.
+        #[serde(rename = "\"#name\"#")]
         pub name: ::std::string::String,
     }
+    impl StringsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `strings` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct StringsPartial {
         /// `"#name"#`, once known.
+        #[serde(rename = "\"#name\"#")]
         pub name: ::core::option::Option<::std::string::String>,
+    }
+    impl StringsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// "#; fn injected() {} r#"
     ///
@@ -109,7 +191,27 @@ pub mod string_breakers_in_summaries {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`StringsPartial`] and a checkpoint from which [`resume_strings()`](resume_strings) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`StringsPartial`] and a checkpoint from which [`resume_strings()`](resume_strings) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use string_breakers_in_summaries::{Config, Items, StringsInputs, strings};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = StringsInputs::builder()
+    ///     .quoted("quoted")
+    ///     .back_slash("back_slash")
+    ///     .build();
+    /// let outputs = strings(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn strings(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -148,9 +250,9 @@ pub mod string_breakers_in_summaries {
             name: get_name.clone(),
         })
     }
-    /// Finishes a run of [`strings()`](strings) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`strings()`](strings) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_strings(
         client: &::arazzo_runtime::Client,
         config: &Config,

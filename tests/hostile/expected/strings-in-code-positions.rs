@@ -75,7 +75,7 @@ pub mod strings_in_code_positions {
     }
     /// Inputs of the workflow `literals`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
+    /// Build them with [`LiteralsInputs::builder()`](LiteralsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LiteralsInputs {
@@ -83,17 +83,76 @@ pub mod strings_in_code_positions {
         #[serde(rename = "\"); fn injected_input() {} (\"")]
         pub fn_injected_input: ::std::string::String,
     }
-    /// Outputs of the workflow `literals`.
+    impl LiteralsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::LiteralsInputsBuilder {
+            self::LiteralsInputsBuilder {
+                fn_injected_input: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`LiteralsInputs`]: start from [`LiteralsInputs::builder()`](LiteralsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct LiteralsInputsBuilder<FnInjectedInput = ::arazzo_runtime::Missing> {
+        fn_injected_input: FnInjectedInput,
+    }
+    impl self::LiteralsInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `"); fn injected_input() {} ("`.
+        pub fn fn_injected_input(
+            self,
+            fn_injected_input: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::LiteralsInputsBuilder<::std::string::String> {
+            self::LiteralsInputsBuilder {
+                fn_injected_input: fn_injected_input.into(),
+            }
+        }
+    }
+    impl self::LiteralsInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::LiteralsInputs {
+            self::LiteralsInputs {
+                fn_injected_input: self.fn_injected_input,
+            }
+        }
+    }
+    /// Outputs of the workflow `literals`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LiteralsOutputs {
         /// `"); fn injected_output() {} ("`: `$inputs."); fn injected_input() {} ("`.
+        #[serde(rename = "\"); fn injected_output() {} (\"")]
         pub fn_injected_output: ::std::string::String,
     }
+    impl LiteralsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `literals` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct LiteralsPartial {
         /// `"); fn injected_output() {} ("`, once known.
+        #[serde(rename = "\"); fn injected_output() {} (\"")]
         pub fn_injected_output: ::core::option::Option<::std::string::String>,
+    }
+    impl LiteralsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `literals`.
     ///
@@ -104,7 +163,26 @@ pub mod strings_in_code_positions {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LiteralsPartial`] and a checkpoint from which [`resume_literals()`](resume_literals) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`LiteralsPartial`] and a checkpoint from which [`resume_literals()`](resume_literals) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use strings_in_code_positions::{Config, Items, LiteralsInputs, literals};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = LiteralsInputs::builder()
+    ///     .fn_injected_input("fn_injected_input")
+    ///     .build();
+    /// let outputs = literals(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn literals(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -167,9 +245,9 @@ pub mod strings_in_code_positions {
             fn_injected_output: inputs.fn_injected_input.clone(),
         })
     }
-    /// Finishes a run of [`literals()`](literals) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`literals()`](literals) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_literals(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -72,24 +72,78 @@ pub mod yaml_anchors_in_keys {
     }
     /// Inputs of the workflow `anchors`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`AnchorsInputs::builder()`](AnchorsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AnchorsInputs {
         /// The input `id`.
         pub id: ::core::option::Option<::std::string::String>,
     }
-    /// Outputs of the workflow `anchors`.
+    impl AnchorsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AnchorsInputsBuilder {
+            self::AnchorsInputsBuilder {
+                id: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`AnchorsInputs`]: start from [`AnchorsInputs::builder()`](AnchorsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct AnchorsInputsBuilder {
+        id: ::core::option::Option<::std::string::String>,
+    }
+    impl self::AnchorsInputsBuilder {
+        /// Sets the optional input `id`.
+        pub fn id(
+            mut self,
+            id: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = ::core::option::Option::Some(id.into());
+            self
+        }
+    }
+    impl self::AnchorsInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AnchorsInputs {
+            self::AnchorsInputs { id: self.id }
+        }
+    }
+    /// Outputs of the workflow `anchors`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AnchorsOutputs {
         /// `id`: `$steps.list.outputs.id`.
         pub id: i64,
     }
+    impl AnchorsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `anchors` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct AnchorsPartial {
         /// `id`, once known.
         pub id: ::core::option::Option<i64>,
+    }
+    impl AnchorsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `anchors`.
     ///
@@ -99,7 +153,25 @@ pub mod yaml_anchors_in_keys {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AnchorsPartial`] and a checkpoint from which [`resume_anchors()`](resume_anchors) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AnchorsPartial`] and a checkpoint from which [`resume_anchors()`](resume_anchors) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use yaml_anchors_in_keys::{Config, Items, AnchorsInputs, anchors};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     items: Items::new(),
+    /// };
+    /// let inputs = AnchorsInputs::builder()
+    ///     .build();
+    /// let outputs = anchors(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn anchors(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -125,9 +197,9 @@ pub mod yaml_anchors_in_keys {
         run.partial.id = ::core::option::Option::Some(list_id);
         ::core::result::Result::Ok(AnchorsOutputs { id: list_id })
     }
-    /// Finishes a run of [`anchors()`](anchors) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`anchors()`](anchors) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_anchors(
         client: &::arazzo_runtime::Client,
         config: &Config,

@@ -87,18 +87,59 @@ pub mod workflow_parameter_without_in {
     }
     /// Inputs of the workflow `parentWorkflow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ParentWorkflowInputs::builder()`](ParentWorkflowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ParentWorkflowInputs {}
-    /// Outputs of the workflow `parentWorkflow`.
+    impl ParentWorkflowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ParentWorkflowInputsBuilder {
+            self::ParentWorkflowInputsBuilder {
+            }
+        }
+    }
+    /// Builds [`ParentWorkflowInputs`]: start from [`ParentWorkflowInputs::builder()`](ParentWorkflowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ParentWorkflowInputsBuilder {}
+    impl self::ParentWorkflowInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ParentWorkflowInputs {
+            self::ParentWorkflowInputs {}
+        }
+    }
+    /// Outputs of the workflow `parentWorkflow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ParentWorkflowOutputs {}
+    impl ParentWorkflowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `parentWorkflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ParentWorkflowPartial {
         /// What the workflow `childWorkflow` run by step `nestedWorkflow` had produced when it failed.
         pub nested_workflow_partial: ::core::option::Option<ChildWorkflowPartial>,
+    }
+    impl ParentWorkflowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
     }
     /// Runs the workflow `parentWorkflow`.
     ///
@@ -108,7 +149,25 @@ pub mod workflow_parameter_without_in {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ParentWorkflowPartial`] and a checkpoint from which [`resume_parent_workflow()`](resume_parent_workflow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ParentWorkflowPartial`] and a checkpoint from which [`resume_parent_workflow()`](resume_parent_workflow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use workflow_parameter_without_in::{Config, UserApi, ParentWorkflowInputs, parent_workflow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     user_api: UserApi::new(),
+    /// };
+    /// let inputs = ParentWorkflowInputs::builder()
+    ///     .build();
+    /// let outputs = parent_workflow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn parent_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -141,9 +200,9 @@ pub mod workflow_parameter_without_in {
         };
         ::core::result::Result::Ok(ParentWorkflowOutputs {})
     }
-    /// Finishes a run of [`parent_workflow()`](parent_workflow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`parent_workflow()`](parent_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_parent_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -157,20 +216,73 @@ pub mod workflow_parameter_without_in {
     }
     /// Inputs of the workflow `childWorkflow`.
     ///
-    /// Deserializes from the JSON object the workflow's input schema describes.
-    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    /// Build them with [`ChildWorkflowInputs::builder()`](ChildWorkflowInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ChildWorkflowInputs {
         /// The input `userId`.
         #[serde(rename = "userId")]
         pub user_id: ::core::option::Option<i64>,
     }
-    /// Outputs of the workflow `childWorkflow`.
+    impl ChildWorkflowInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::ChildWorkflowInputsBuilder {
+            self::ChildWorkflowInputsBuilder {
+                user_id: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`ChildWorkflowInputs`]: start from [`ChildWorkflowInputs::builder()`](ChildWorkflowInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
     #[derive(Clone, Debug)]
+    pub struct ChildWorkflowInputsBuilder {
+        user_id: ::core::option::Option<i64>,
+    }
+    impl self::ChildWorkflowInputsBuilder {
+        /// Sets the optional input `userId`.
+        pub fn user_id(mut self, user_id: i64) -> Self {
+            self.user_id = ::core::option::Option::Some(user_id);
+            self
+        }
+    }
+    impl self::ChildWorkflowInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::ChildWorkflowInputs {
+            self::ChildWorkflowInputs {
+                user_id: self.user_id,
+            }
+        }
+    }
+    /// Outputs of the workflow `childWorkflow`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ChildWorkflowOutputs {}
+    impl ChildWorkflowOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// The outputs of the workflow `childWorkflow` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
-    #[derive(Clone, Debug, Default)]
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
     pub struct ChildWorkflowPartial {}
+    impl ChildWorkflowPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
     /// Runs the workflow `childWorkflow`.
     ///
     /// # Steps
@@ -179,7 +291,25 @@ pub mod workflow_parameter_without_in {
     ///
     /// # Errors
     ///
-    /// A [`::arazzo_runtime::WorkflowError`] names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ChildWorkflowPartial`] and a checkpoint from which [`resume_child_workflow()`](resume_child_workflow) finishes the run without repeating the steps that took effect.
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`ChildWorkflowPartial`] and a checkpoint from which [`resume_child_workflow()`](resume_child_workflow) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use workflow_parameter_without_in::{Config, UserApi, ChildWorkflowInputs, child_workflow};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     user_api: UserApi::new(),
+    /// };
+    /// let inputs = ChildWorkflowInputs::builder()
+    ///     .build();
+    /// let outputs = child_workflow(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn child_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
@@ -201,9 +331,9 @@ pub mod workflow_parameter_without_in {
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         ::core::result::Result::Ok(ChildWorkflowOutputs {})
     }
-    /// Finishes a run of [`child_workflow()`](child_workflow) that failed, from the checkpoint its error carries ([`::arazzo_runtime::WorkflowError::into_checkpoint`]).
+    /// Finishes a run of [`child_workflow()`](child_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
     ///
-    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`::arazzo_runtime::StepError::CheckpointMismatch`].
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
     pub async fn resume_child_workflow(
         client: &::arazzo_runtime::Client,
         config: &Config,
