@@ -1,10 +1,17 @@
 //! The TLS backend of the clients [`ClientBuilder`](crate::ClientBuilder) builds.
 //!
-//! reqwest's own `rustls` feature brings aws-lc-sys, a C library whose build took 26 of the 60 s
-//! of a clean build of this crate. Its `rustls-no-provider` feature leaves the crypto provider to
-//! us: ring by default, whose C and pregenerated assembly build in seconds with the C compiler
-//! that already links Rust programs. The rustls configuration is handed to reqwest ready-made, so
-//! that choosing a provider never changes the process-wide default other rustls users rely on.
+//! reqwest's own `rustls` feature brings aws-lc-sys, a C library whose build made a clean release
+//! build of this crate 111 s instead of 78 s with ring (docs/BENCHMARKS.md). Its
+//! `rustls-no-provider` feature leaves the crypto provider to us: ring by default, whose few C files
+//! and pregenerated assembly build in seconds with the C compiler that already links Rust programs
+//! on Linux, macOS and Windows (no cmake, nasm, perl or Go). The pure-Rust providers were not
+//! chosen as the default: rustls-graviola builds only for x86_64 and aarch64 and asserts at run
+//! time that the CPU has AVX2, ADX and the like (no older or low-end x86 CPU, no emulator without
+//! them), and says of itself that it is very new; rustls-rustcrypto is an alpha whose README says
+//! not to use it in production. Either can still be used through `rustls-no-provider`.
+//!
+//! The rustls configuration is handed to reqwest ready-made, so that choosing a provider never
+//! changes the process-wide default other rustls users in the application rely on.
 
 /// Gives `builder` the TLS backend the crate's features chose: with `rustls` or
 /// `rustls-no-provider` (and not `native-tls`, which reqwest prefers when both are built), rustls
