@@ -27,6 +27,7 @@ pub fn expand(args: &Args) -> TokenStream {
         sources: args.sources.iter().map(|(name, path)| (name.clone(), normalize(&root.join(path.value())))).collect(),
         display_name: Some(relative(&document, &root).to_string_lossy().replace('\\', "/")),
         deny_warnings: args.deny_warnings,
+        ..Options::default()
     };
     let mut problems = Vec::new();
     let mut files_read = vec![document.clone()];

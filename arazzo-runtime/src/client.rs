@@ -290,12 +290,14 @@ impl ClientBuilder {
     }
 
     fn reqwest(&self) -> Result<reqwest::Client, ClientBuildError> {
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(self.request_timeout)
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_idle_timeout(self.pool_idle_timeout);
+        crate::tls::configure(builder)
+            .map_err(|message| ClientBuildError { message })?
             .build()
             .map_err(|error| ClientBuildError { message: crate::transport::describe_reqwest_error(&error) })
     }

@@ -10,8 +10,15 @@
 //! fields or error messages; headers built from them are marked sensitive, and they are scrubbed
 //! from the response excerpts in error messages.
 //!
-//! No TLS backend is enabled by default: enable the `rustls` or `native-tls` feature for `https`
-//! base URLs.
+//! # TLS
+//!
+//! `https` base URLs work out of the box: the default `rustls` feature builds rustls with the ring
+//! crypto provider (no cmake, nasm or Go needed) and checks certificates with the operating
+//! system's verifier and root certificates. Other choices, with `default-features = false`:
+//! `native-tls` (the platform's TLS library: OpenSSL on Linux), `rustls-no-provider` (rustls with
+//! the crypto provider the application installs through
+//! `rustls::crypto::CryptoProvider::install_default` before building a [`Client`]), or neither (plain
+//! `http` only). A provider the application installed is used by the `rustls` feature too.
 //!
 //! # Calling a generated workflow
 //!
@@ -146,6 +153,7 @@ mod run;
 mod secret;
 mod sent;
 pub mod serde_support;
+mod tls;
 mod transport;
 mod xml;
 

@@ -264,7 +264,7 @@ fn http_failure(error: &hyper::Error) -> Option<&'static str> {
 /// another (`Other`), whose `source()` skips it: the wrapped errors are read through `get_ref`. Only
 /// a build with a TLS backend can meet one.
 fn tls_failure(error: &io::Error) -> Option<String> {
-    if !cfg!(any(feature = "rustls", feature = "native-tls")) {
+    if !cfg!(any(feature = "rustls-no-provider", feature = "native-tls")) {
         return None;
     }
     let mut current = error;

@@ -181,8 +181,6 @@ async fn fd_limit_child() {
     println!("{message}");
     assert!(message.starts_with("too many open files"), "{message}");
     assert!(!message.contains("could not connect"), "{message}");
-    #[cfg(feature = "rustls")]
-    assert!(message.contains("received corrupt message"), "rustls's own reason: {message}");
 }
 
 /// A keep-alive server that holds each request until `burst` requests are waiting (so the client
@@ -296,8 +294,9 @@ async fn https_error(address: SocketAddr) -> String {
     message.clone()
 }
 
-/// Without a TLS backend, an `https` base URL says which feature to enable, not "could not connect".
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+/// Without a TLS backend (`default-features = false`), an `https` base URL says which feature to
+/// enable, not "could not connect". CI runs this file with `--no-default-features` too.
+#[cfg(not(any(feature = "rustls-no-provider", feature = "native-tls")))]
 #[tokio::test]
 async fn an_https_url_without_a_tls_backend_names_the_feature_to_enable() {
     let message = https_error(plain_http_server().await).await;
@@ -307,14 +306,34 @@ async fn an_https_url_without_a_tls_backend_names_the_feature_to_enable() {
     );
 }
 
-/// With one, a failed handshake says so, with the TLS library's reason (CI runs this file with
-/// `--features rustls` too).
-#[cfg(any(feature = "rustls", feature = "native-tls"))]
+/// With one (rustls by default), a failed handshake says so, with the TLS library's reason.
+#[cfg(any(feature = "rustls-no-provider", feature = "native-tls"))]
 #[tokio::test]
 async fn a_failed_tls_handshake_says_so() {
     let message = https_error(plain_http_server().await).await;
     assert!(message.starts_with("the TLS handshake with the server failed ("), "{message}");
     assert!(!message.contains("could not connect"), "{message}");
-    #[cfg(feature = "rustls")]
+    // reqwest prefers native-tls when both are built.
+    #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
     assert!(message.contains("received corrupt message"), "rustls's own reason: {message}");
+}
+
+/// `rustls-no-provider` without a provider installed: building the client says what to do,
+/// where reqwest alone would panic.
+#[cfg(all(feature = "rustls-no-provider", not(feature = "rustls"), not(feature = "native-tls")))]
+#[test]
+fn rustls_without_a_provider_says_how_to_install_one() {
+    let error = Client::builder().try_build().unwrap_err();
+    assert!(error.to_string().contains("no rustls crypto provider is installed"), "{error}");
+}
+
+/// A real server's certificate is trusted through the operating system's roots. Needs the
+/// network, so only by hand: `cargo test -p arazzo-runtime --test transport -- --ignored`.
+#[cfg(any(feature = "rustls-no-provider", feature = "native-tls"))]
+#[tokio::test]
+#[ignore = "needs the network"]
+async fn a_public_https_server_is_trusted() {
+    let response =
+        send_with(&Client::new(), "https://index.crates.io", Request::new(Method::Get, "/config.json")).await;
+    assert_eq!(response.unwrap().status(), 200);
 }

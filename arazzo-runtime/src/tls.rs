@@ -1,0 +1,55 @@
+//! The TLS backend of the clients [`ClientBuilder`](crate::ClientBuilder) builds.
+//!
+//! reqwest's own `rustls` feature brings aws-lc-sys, a C library whose build made a clean release
+//! build of this crate 111 s instead of 78 s with ring (docs/BENCHMARKS.md). Its
+//! `rustls-no-provider` feature leaves the crypto provider to us: ring by default, whose few C files
+//! and pregenerated assembly build in seconds with the C compiler that already links Rust programs
+//! on Linux, macOS and Windows (no cmake, nasm, perl or Go). The pure-Rust providers were not
+//! chosen as the default: rustls-graviola builds only for x86_64 and aarch64 and asserts at run
+//! time that the CPU has AVX2, ADX and the like (no older or low-end x86 CPU, no emulator without
+//! them), and says of itself that it is very new; rustls-rustcrypto is an alpha whose README says
+//! not to use it in production. Either can still be used through `rustls-no-provider`.
+//!
+//! The rustls configuration is handed to reqwest ready-made, so that choosing a provider never
+//! changes the process-wide default other rustls users in the application rely on.
+
+/// Gives `builder` the TLS backend the crate's features chose: with `rustls` or
+/// `rustls-no-provider` (and not `native-tls`, which reqwest prefers when both are built), rustls
+/// checking certificates with the operating system's verifier and roots.
+#[cfg(all(feature = "rustls-no-provider", not(feature = "native-tls")))]
+pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+
+    let provider = provider().ok_or_else(|| {
+        "arazzo-runtime was built with its `rustls-no-provider` feature, but no rustls crypto provider is \
+         installed: call `rustls::crypto::CryptoProvider::install_default` first, or enable the `rustls` feature"
+            .to_owned()
+    })?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(BuilderVerifierExt::with_platform_verifier)
+        .map_err(|error| format!("TLS could not be set up: {error}"))?
+        .with_no_client_auth();
+    // What reqwest offers when it configures rustls itself, built for HTTP/1 only as here.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// With `native-tls`, or without TLS: reqwest's own defaults.
+#[cfg(not(all(feature = "rustls-no-provider", not(feature = "native-tls"))))]
+pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+    Ok(builder)
+}
+
+/// The provider the application installed for the whole process (a FIPS-certified one, say),
+/// else ring when the `rustls` feature built it in.
+#[cfg(all(feature = "rustls-no-provider", not(feature = "native-tls")))]
+fn provider() -> Option<std::sync::Arc<rustls::crypto::CryptoProvider>> {
+    if let Some(installed) = rustls::crypto::CryptoProvider::get_default() {
+        return Some(std::sync::Arc::clone(installed));
+    }
+    #[cfg(feature = "rustls")]
+    return Some(std::sync::Arc::new(rustls::crypto::ring::default_provider()));
+    #[cfg(not(feature = "rustls"))]
+    None
+}
