@@ -20,6 +20,12 @@
 //! `rustls::crypto::CryptoProvider::install_default` before building a [`Client`]), or neither (plain
 //! `http` only). A provider the application installed is used by the `rustls` feature too.
 //!
+//! reqwest is then built with rustls but without its own provider (aws-lc-rs), so a
+//! `reqwest::Client` the application builds itself, for [`Client::from_reqwest`] say, panics
+//! when built unless a provider is installed for the process first
+//! (`rustls::crypto::ring::default_provider().install_default()`) or reqwest's `rustls` feature is
+//! on. The clients this crate builds need neither.
+//!
 //! # Calling a generated workflow
 //!
 //! A generated module has, per workflow, a function taking `&Client`, the `Config` (base URLs and

@@ -367,7 +367,7 @@ mod tests {
     }
 
     async fn get_with_key(url: &str, key: Option<&str>) -> (u16, Value) {
-        let mut request = reqwest::Client::new().get(url);
+        let mut request = crate::test_util::reqwest_client().get(url);
         if let Some(key) = key {
             request = request.header("x-api-key", key);
         }
@@ -383,12 +383,12 @@ mod tests {
         let reply = call("GET", &url, Some("Bearer bearer_1"), None).await;
         assert_eq!(reply.status, 200);
         assert_eq!(reply.body, json!({"pets": [{"id": "p1", "name": "Rex", "age": 3, "vaccinated": true}]}));
-        let response = reqwest::Client::new().get(&url).bearer_auth("bearer_1").send().await.unwrap();
+        let response = crate::test_util::reqwest_client().get(&url).bearer_auth("bearer_1").send().await.unwrap();
         assert_eq!(response.headers().get("x-next").unwrap(), "/pets?page=2");
 
         let empty = start(PetsSeed { pets: vec![], ..seed() }).await.unwrap();
         let url = format!("{}/pets", empty.base_url);
-        let response = reqwest::Client::new().get(&url).bearer_auth("bearer_1").send().await.unwrap();
+        let response = crate::test_util::reqwest_client().get(&url).bearer_auth("bearer_1").send().await.unwrap();
         assert_eq!(response.status().as_u16(), 200);
         assert!(response.headers().get("x-next").is_none());
         assert_eq!(response.json::<Value>().await.unwrap(), json!({"pets": []}));
@@ -417,7 +417,7 @@ mod tests {
         let fake = start(PetsSeed { busy_creates: 2, retry_after: Some("7".into()), ..seed() }).await.unwrap();
         let url = format!("{}/pets", fake.base_url);
         for _ in 0..2 {
-            let response = reqwest::Client::new()
+            let response = crate::test_util::reqwest_client()
                 .post(&url)
                 .bearer_auth("bearer_1")
                 .json(&json!({"name": "Tom"}))
@@ -443,7 +443,7 @@ mod tests {
     async fn busy_creates_without_retry_after_send_no_header() {
         let fake = start(PetsSeed { busy_creates: 1, ..seed() }).await.unwrap();
         let url = format!("{}/pets", fake.base_url);
-        let response = reqwest::Client::new()
+        let response = crate::test_util::reqwest_client()
             .post(&url)
             .bearer_auth("bearer_1")
             .json(&json!({"name": "Tom"}))

@@ -3,6 +3,16 @@
 use reqwest::Method;
 use serde_json::Value;
 
+/// A reqwest client of the tests' own. arazzo-runtime's `rustls` feature builds reqwest with rustls
+/// but leaves the crypto provider to whoever builds a client (it hands ring to its own clients),
+/// so a client built with reqwest directly needs a provider installed for the process first, as
+/// an application's would (see arazzo-runtime/src/tls.rs).
+pub(crate) fn reqwest_client() -> reqwest::Client {
+    // Err when one is installed already: that one serves.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// Status and body (JSON, or `Value::Null` when empty / not JSON) of one request.
 pub(crate) struct Reply {
     pub status: u16,
@@ -13,7 +23,7 @@ pub(crate) struct Reply {
 
 pub(crate) async fn call(method: &str, url: &str, auth: Option<&str>, body: Option<Value>) -> Reply {
     let method = Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = reqwest::Client::new().request(method, url);
+    let mut request = reqwest_client().request(method, url);
     if let Some(auth) = auth {
         request = request.header("authorization", auth);
     }

@@ -23,6 +23,16 @@ use axum::extract::State;
 use axum::http::Uri;
 use serde_json::{Value, json};
 
+/// A reqwest client of the test's own. arazzo-runtime's `rustls` feature builds reqwest with rustls
+/// but leaves the crypto provider to whoever builds a client (it hands ring to its own clients),
+/// so a client built with reqwest directly needs a provider installed for the process first, as
+/// an application's would (see arazzo-runtime/src/tls.rs).
+fn reqwest_client() -> reqwest::Client {
+    // Err when one is installed already: that one serves.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 const APP: &str = "app_slow";
 const INTEG: &str = "integ_slow";
 
@@ -155,7 +165,7 @@ async fn steps_each_within_the_request_timeout_fail_once_the_workflow_timeout_is
 async fn the_workflow_timeout_holds_for_a_client_built_from_reqwest() {
     let slow = Slow::new(&[100], &[100], &[700]);
     let base = serve(&slow).await;
-    let client = Client::from_reqwest(reqwest::Client::new()).with_workflow_timeout(ms(500));
+    let client = Client::from_reqwest(reqwest_client()).with_workflow_timeout(ms(500));
 
     let started = Instant::now();
     let error = rotate_integration_key(&client, &config(&base), &inputs()).await.unwrap_err();
@@ -254,7 +264,7 @@ fn the_defaults_are_sane_and_configurable() {
     assert_eq!(Client::new().workflow_timeout(), DEFAULT_WORKFLOW_TIMEOUT);
     assert_eq!(Client::default().workflow_timeout(), DEFAULT_WORKFLOW_TIMEOUT);
     assert_eq!(DryRun::new().client().workflow_timeout(), DEFAULT_WORKFLOW_TIMEOUT);
-    let reqwest_based = Client::from_reqwest(reqwest::Client::new());
+    let reqwest_based = Client::from_reqwest(reqwest_client());
     assert_eq!(reqwest_based.workflow_timeout(), DEFAULT_WORKFLOW_TIMEOUT);
 
     let built = Client::builder().request_timeout(ms(100)).workflow_timeout(Duration::from_secs(42)).try_build();

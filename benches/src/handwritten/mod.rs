@@ -34,7 +34,12 @@ pub enum Error {
 
 /// The same client settings as `arazzo_runtime::Client::new()`: 30 s request and 10 s connect
 /// timeouts, no redirects.
+///
+/// arazzo-runtime's `rustls` feature builds reqwest with rustls but leaves the crypto provider to
+/// whoever builds a client (it hands ring to its own): a client built with reqwest directly needs
+/// one installed for the process, as an application's would. Err when one is already installed.
 pub fn client() -> Result<reqwest::Client, reqwest::Error> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))

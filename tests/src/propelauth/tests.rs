@@ -133,7 +133,7 @@ async fn create_rejects_bad_bodies() {
         assert_eq!(call("POST", &url, Some(BACKEND), Some(body.clone())).await.status, 400, "{body}");
     }
     // No JSON content type.
-    let reply = reqwest::Client::new()
+    let reply = crate::test_util::reqwest_client()
         .post(&url)
         .header("authorization", BACKEND)
         .body(r#"{"user_id":"u"}"#)
