@@ -427,7 +427,7 @@ fn is_safe(method: &str) -> bool {
 
 /// Whether the request `response` answers may have changed something at the server: an unsafe
 /// method (or an unknown one, for a response built from parts) answered with a status below 400.
-pub(crate) fn may_have_taken_effect(response: &Response) -> bool {
+fn may_have_taken_effect(response: &Response) -> bool {
     !is_safe(response.request_method()) && response.status() < 400
 }
 

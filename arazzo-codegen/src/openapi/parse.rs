@@ -433,32 +433,18 @@ fn responses(
         let at = child(pointer, code);
         // A response that cannot be read only costs the types of the outputs read from it (they
         // become JSON): a warning, not a refusal of every step that calls the operation.
-        let (response, response_pointer) = match resolve_at(ctx.root, response, &at) {
-            Ok((Value::Object(response), response_pointer)) => (response, response_pointer),
-            Ok(_) => {
-                problems.push(ctx.warning(&at, unreadable_response("it is not a mapping")));
-                out.insert(
-                    code.clone(),
-                    Response {
-                        pointer: at.clone(),
-                        description: None,
-                        content: IndexMap::new(),
-                        headers: IndexMap::new(),
-                    },
-                );
-                continue;
-            }
-            Err(message) => {
-                problems.push(ctx.warning(&at, unreadable_response(&message)));
-                out.insert(
-                    code.clone(),
-                    Response {
-                        pointer: at.clone(),
-                        description: None,
-                        content: IndexMap::new(),
-                        headers: IndexMap::new(),
-                    },
-                );
+        let resolved = match resolve_at(ctx.root, response, &at) {
+            Ok((Value::Object(response), response_pointer)) => Ok((response, response_pointer)),
+            Ok(_) => Err("it is not a mapping".to_owned()),
+            Err(message) => Err(message),
+        };
+        let (response, response_pointer) = match resolved {
+            Ok(found) => found,
+            Err(problem) => {
+                problems.push(ctx.warning(&at, unreadable_response(&problem)));
+                let unread =
+                    Response { pointer: at, description: None, content: IndexMap::new(), headers: IndexMap::new() };
+                out.insert(code.clone(), unread);
                 continue;
             }
         };
