@@ -375,20 +375,10 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "123:7: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[7].dependsOn)",
         ]),
     ),
-    (
-        "pass/openapi-operation-path.arazzo.yaml",
-        Refused(&[
-            "13:24: `$sourceDescriptions.userAPI#/paths/~1users/get` is not of the form `{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>` (at workflows[0].steps[0].operationPath)",
-        ]),
-    ),
+    ("pass/openapi-operation-path.arazzo.yaml", Generates("openapi_operation_path")),
     ("pass/openapi-parameter-reusable-reference.arazzo.yaml", Generates("openapi_parameter_reusable_reference")),
     ("pass/openapi-parameter-with-in.arazzo.yaml", Generates("openapi_parameter_with_in")),
-    (
-        "pass/openapi-success-criteria.arazzo.yaml",
-        Refused(&[
-            "13:22: no source description is named `userAPI`; sources: `UserAPI` (at workflows[0].steps[0].operationId)",
-        ]),
-    ),
+    ("pass/openapi-success-criteria.arazzo.yaml", Generates("openapi_success_criteria")),
     (
         "pass/parameter-with-querystring-and-runtime-expr.arazzo.yaml",
         Refused(&[
@@ -433,10 +423,48 @@ const EXPECTED: &[(&str, Outcome)] = &[
     (
         "pass/workflow-success-criteria.arazzo.yaml",
         Refused(&[
-            "19:22: no source description is named `userAPI`; sources: `UserAPI` (at workflows[1].steps[0].operationId)",
+            "15:24: `$workflows.childWorkflow.outputs.userId` reads workflow `childWorkflow`, which this workflow does not list in `dependsOn` (at workflows[0].steps[0].successCriteria[0].condition)",
         ]),
     ),
 ];
+
+/// Documents that generate with warnings (lenient readings of what they write against the letter of 1.1),
+/// each warning as `line:column: message (at json path)`; every other generated document has none.
+const WARNINGS: &[(&str, &[&str])] = &[
+    (
+        "pass/oauth-example.yaml",
+        &[
+            "63:24: `$.access_token != null` is not an RFC 9535 JSONPath query (a comparison belongs in a filter); RFC 9535 writes it `$[?$.access_token != null]`. Read as a test of the context `$response.body`: the criterion holds when the comparison holds (at workflows[0].steps[1].successCriteria[1].condition)",
+            "103:24: `$.access_token != null` is not an RFC 9535 JSONPath query (a comparison belongs in a filter); RFC 9535 writes it `$[?$.access_token != null]`. Read as a test of the context `$response.body`: the criterion holds when the comparison holds (at workflows[1].steps[0].successCriteria[1].condition)",
+            "153:24: `$.access_token != null` is not an RFC 9535 JSONPath query (a comparison belongs in a filter); RFC 9535 writes it `$[?$.access_token != null]`. Read as a test of the context `$response.body`: the criterion holds when the comparison holds (at workflows[2].steps[0].successCriteria[1].condition)",
+            "173:24: `$.access_token != null` is not an RFC 9535 JSONPath query (a comparison belongs in a filter); RFC 9535 writes it `$[?$.access_token != null]`. Read as a test of the context `$response.body`: the criterion holds when the comparison holds (at workflows[2].steps[1].successCriteria[1].condition)",
+        ],
+    ),
+    (
+        "pass/openapi-operation-path.arazzo.yaml",
+        &[
+            "13:24: `$sourceDescriptions.userAPI#/paths/~1users/get` is not a runtime expression template: Arazzo writes it `{$sourceDescriptions.userAPI.url}#/paths/~1users/get`. Read as that (at workflows[0].steps[0].operationPath)",
+        ],
+    ),
+    (
+        "pass/openapi-success-criteria.arazzo.yaml",
+        &[
+            "13:22: no source description is named `userAPI`, but one is named `UserAPI`; names are case-sensitive. Read as `UserAPI` (at workflows[0].steps[0].operationId)",
+        ],
+    ),
+];
+
+/// `line:column: message (at path)` of a diagnostic of the document at `path`.
+fn short(diagnostic: &arazzo_codegen::diagnostic::Diagnostic, path: &Path, suite: &Path) -> String {
+    // The file is the document and the level is implied; notes name other files relative to the suite.
+    let line = diagnostic.short().replacen(": error: ", ": ", 1).replacen(": warning: ", ": ", 1);
+    let line = line.strip_prefix(&format!("{}:", path.display())).unwrap_or(&line).to_string();
+    let line = line.replace(&format!("{}/", suite.display()), "");
+    match suite.parent() {
+        Some(parent) => line.replace(&format!("{}/", parent.display()), "../"),
+        None => line,
+    }
+}
 
 /// The local stand-in for each source description the document names (remote or missing ones).
 fn sources(suite: &Path, document: &Path) -> BTreeMap<String, PathBuf> {
@@ -470,17 +498,7 @@ fn outcome(suite: &Path, name: &str) -> Result<arazzo_codegen::Generated, Vec<St
         Err(GenerateError::Invalid { diagnostics, .. }) => Err(diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.is_error())
-            .map(|diagnostic| {
-                // `line:column: message (at path)`: the file is the document, the level always `error`;
-                // notes name other files relative to the suite.
-                let line = diagnostic.short().replacen(": error: ", ": ", 1);
-                let line = line.strip_prefix(&format!("{}:", path.display())).unwrap_or(&line).to_string();
-                let line = line.replace(&format!("{}/", suite.display()), "");
-                match suite.parent() {
-                    Some(parent) => line.replace(&format!("{}/", parent.display()), "../"),
-                    None => line,
-                }
-            })
+            .map(|diagnostic| short(diagnostic, &path, suite))
             .collect()),
         Err(other) => panic!("{name}: {other}"),
     }
@@ -525,6 +543,17 @@ fn every_document_has_its_outcome() {
             (Generates(module), Ok(generated)) => {
                 assert_eq!(generated.module, *module, "{name}");
                 expectorate::assert_contents(format!("tests/golden/oai-1.1/{module}.rs"), &generated.source);
+                let path = suite.join(&name);
+                let warnings: Vec<String> =
+                    generated.warnings.iter().map(|warning| short(warning, &path, &suite)).collect();
+                let expected = WARNINGS.iter().find(|(listed, _)| *listed == name).map_or(&[][..], |(_, w)| *w);
+                if warnings != expected {
+                    failures.push(format!(
+                        "{name}: expected warnings\n    {}\nfound\n    {}",
+                        expected.join("\n    "),
+                        warnings.join("\n    ")
+                    ));
+                }
             }
             (Refused(errors), Err(found)) if found == *errors => {}
             (Refused(errors), Err(found)) => failures.push(format!(
@@ -557,4 +586,28 @@ fn every_failing_document_is_refused_at_a_place() {
             }
         }
     }
+}
+
+/// Every generated module's golden file is compiled under `#![deny(warnings)]`: each is included by
+/// `generated/tests/ui/pass_oai_1_1_golden.rs`, and no golden file is left over from a document that no
+/// longer generates.
+#[test]
+fn every_generated_module_is_compiled() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let compiled = std::fs::read_to_string(root.join("../generated/tests/ui/pass_oai_1_1_golden.rs")).unwrap();
+    let mut expected: Vec<&str> = EXPECTED
+        .iter()
+        .filter_map(|(_, outcome)| if let Generates(module) = outcome { Some(*module) } else { None })
+        .collect();
+    expected.sort_unstable();
+    for module in &expected {
+        let include = format!("include!(\"../../../arazzo-codegen/tests/golden/oai-1.1/{module}.rs\");");
+        assert!(compiled.contains(&include), "pass_oai_1_1_golden.rs does not include {module}.rs");
+    }
+    let mut goldens: Vec<String> = std::fs::read_dir(root.join("tests/golden/oai-1.1"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_string())
+        .collect();
+    goldens.sort_unstable();
+    assert_eq!(goldens, expected, "golden files of tests/golden/oai-1.1 and generating documents differ");
 }

@@ -113,3 +113,40 @@ pub(super) fn xml_object_payload(reporter: &mut Reporter<'_>, pointer: &str, con
         ),
     );
 }
+
+/// `$sourceDescriptions.<name>#<pointer>` or `$sourceDescriptions.<name>.url#<pointer>`: the runtime
+/// expression without the braces of a template (one of the official 1.1 examples writes it so). It has one
+/// meaning, so it is read as the braced form, with a warning.
+pub(super) fn unbraced_operation_path(
+    reporter: &mut Reporter<'_>,
+    path: &str,
+    pointer: &str,
+) -> Option<(String, String)> {
+    let (head, json_pointer) = path.split_once('#')?;
+    let name = head.strip_prefix("$sourceDescriptions.")?;
+    let name = name.strip_suffix(".url").unwrap_or(name);
+    let is_source_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !is_source_name || !(json_pointer.is_empty() || json_pointer.starts_with('/')) {
+        return None;
+    }
+    reporter.warning(
+        pointer,
+        format!(
+            "`{path}` is not a runtime expression template: Arazzo writes it \
+             `{{$sourceDescriptions.{name}.url}}#{json_pointer}`. Read as that"
+        ),
+    );
+    Some((name.to_string(), json_pointer.to_string()))
+}
+
+/// A source description named in a different case (`userAPI` for `UserAPI`, in two of the official 1.1
+/// examples): names are case-sensitive, but when exactly one source matches it has one meaning.
+pub(super) fn source_name_case(reporter: &mut Reporter<'_>, pointer: &str, written: &str, actual: &str) {
+    reporter.warning(
+        pointer,
+        format!(
+            "no source description is named `{written}`, but one is named `{actual}`; names are case-sensitive. \
+             Read as `{actual}`"
+        ),
+    );
+}

@@ -92,7 +92,9 @@ fn by_path<'s>(cx: &mut Context<'s, '_>, path: &str, pointer: &str) -> Option<(u
         ) if rest == "url" => fragment.strip_prefix('#').map(|json_pointer| (name.clone(), json_pointer.to_string())),
         _ => None,
     };
-    let Some((name, json_pointer)) = parsed else {
+    let Some((name, json_pointer)) =
+        parsed.or_else(|| super::lenient::unbraced_operation_path(cx.reporter, path, pointer))
+    else {
         cx.reporter.error(
             pointer,
             format!("`{path}` is not of the form `{{$sourceDescriptions.<name>.url}}#/paths/<escaped path>/<method>`"),
@@ -112,8 +114,17 @@ fn by_path<'s>(cx: &mut Context<'s, '_>, path: &str, pointer: &str) -> Option<(u
     }
 }
 
+/// The source description named `name`, or else the one whose name differs from it only in case (with a
+/// warning: names are case-sensitive, but a second source that matches too makes it an error).
 fn source_named<'s>(cx: &mut Context<'s, '_>, name: &str, pointer: &str) -> Option<(usize, &'s super::Source)> {
-    let found = cx.sources.iter().enumerate().find(|(_, source)| source.name == name);
+    let mut found = cx.sources.iter().enumerate().find(|(_, source)| source.name == name);
+    if found.is_none() {
+        let mut folded = cx.sources.iter().enumerate().filter(|(_, source)| source.name.eq_ignore_ascii_case(name));
+        if let (Some(only), None) = (folded.next(), folded.next()) {
+            super::lenient::source_name_case(cx.reporter, pointer, name, &only.1.name);
+            found = Some(only);
+        }
+    }
     if found.is_none() && cx.all_sources_loaded {
         let names = list(cx.sources.iter().map(|source| source.name.as_str()));
         cx.reporter.error_with_help(

@@ -7,8 +7,10 @@
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/minimal.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/minimal_with_self.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/oauth_example.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_operation_path.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_parameter_reusable_reference.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_parameter_with_in.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_success_criteria.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_minimal_step.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_parameter_without_in.rs");
 
@@ -16,8 +18,10 @@ fn main() {
     let _ = minimal::basic_workflow;
     let _ = minimal_with_self::basic_workflow;
     let _ = oauth_example::refresh_token_flow;
+    let _ = openapi_operation_path::openapi_workflow;
     let _ = openapi_parameter_reusable_reference::openapi_workflow;
     let _ = openapi_parameter_with_in::openapi_workflow;
+    let _ = openapi_success_criteria::openapi_workflow;
     let _ = workflow_minimal_step::parent_workflow;
     let _ = workflow_parameter_without_in::parent_workflow;
 }
