@@ -159,8 +159,12 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     fn change(&mut self, pointer: &str, edits: Vec<Edit>, message: String) {
-        self.edits.extend(edits);
         let location = self.source.loaded.spans.nearest(pointer);
+        self.change_at(pointer, location, edits, message);
+    }
+
+    fn change_at(&mut self, pointer: &str, location: Option<Location>, edits: Vec<Edit>, message: String) {
+        self.edits.extend(edits);
         self.found.push(Found::Change(Change { location, json_path: json_path_of_pointer(pointer), message }));
     }
 
@@ -173,14 +177,20 @@ impl Walk<'_> {
 
     /// `arazzo: 1.0.x` -> `1.1.0`, inside the quotes when there are any.
     fn version(&mut self, declared: &str) {
-        let spans = &self.source.loaded.spans;
-        let exact = spans.text_range("/arazzo", declared, 0..declared.len()).and_then(|(start, end)| {
-            Some(Edit { start: self.source.offset(start)?, end: self.source.offset(end)?, text: TARGET_VERSION.into() })
+        let exact = self.source.verbatim("/arazzo", declared).map(|start| Edit {
+            start,
+            end: start + declared.len(),
+            text: TARGET_VERSION.into(),
         });
-        let literal = if self.source.json { format!("\"{TARGET_VERSION}\"") } else { TARGET_VERSION.to_string() };
         let edit = match exact {
             Some(edit) => Ok(edit),
-            None => self.source.replace_value("/arazzo", &literal),
+            // Escaped or folded: written again, in the quotes it had (JSON's always).
+            None => {
+                let quote = self.source.first_byte("/arazzo").filter(|b| matches!(b, b'"' | b'\''));
+                let quote = if self.source.json { Some(b'"') } else { quote }.map(char::from);
+                let literal = quote.map_or(TARGET_VERSION.to_string(), |q| format!("{q}{TARGET_VERSION}{q}"));
+                self.source.replace_value("/arazzo", &literal)
+            }
         };
         match edit {
             Ok(edit) => self.change("/arazzo", vec![edit], format!("`arazzo: {declared}` -> `{TARGET_VERSION}`")),
@@ -254,9 +264,11 @@ impl Walk<'_> {
     /// 1.1: "If `successCriteria` is provided, it MUST contain at least one Criterion Object." arazzo-rs
     /// reads an empty list in a 1.0 document as no list: a 2xx status is required (DECISIONS.md).
     fn empty_success_criteria(&mut self, pointer: &str) {
+        let key = self.source.loaded.spans.key(pointer);
         match self.source.remove_entry(pointer) {
-            Ok(edit) => self.change(
+            Ok(edit) => self.change_at(
                 pointer,
+                key,
                 vec![edit],
                 "removed `successCriteria: []` (1.1 requires at least one criterion when the field is present); \
                  arazzo-rs reads both as \"a 2xx status\""

@@ -142,8 +142,8 @@ fn report(output: &Output, upgraded: &Upgraded, check: bool, written: Option<&(P
         eprintln!("  {file}{at}: {}", change.message);
     }
     if !upgraded.needs_human.is_empty() {
-        let counted = arazzo_codegen::diagnostic::counted(upgraded.needs_human.len(), "place");
-        eprintln!("  {counted} above need a human: the upgrade cannot decide them");
+        let counted = arazzo_codegen::diagnostic::counted(upgraded.needs_human.len(), "warning");
+        eprintln!("  needs a human: {counted} above, which the upgrade cannot decide");
     }
 }
 

@@ -71,8 +71,47 @@ impl<'a> Source<'a> {
     pub(super) fn value_range(&self, pointer: &str) -> Option<(usize, usize)> {
         let spans = &self.loaded.spans;
         let start = self.offset(spans.get(pointer)?)?;
+        // saphyr ends a quoted scalar after the comment that follows it, if any: the closing quote is
+        // found here instead.
+        if !self.json
+            && let Some(end) = self.quoted_end(start)
+        {
+            return Some((start, end));
+        }
         let end = self.offset(spans.end(pointer)?)?;
         (start <= end).then_some((start, end))
+    }
+
+    /// Just after the closing quote of the YAML quoted scalar starting at `start`, if it is one.
+    fn quoted_end(&self, start: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let quote = *bytes.get(start).filter(|b| matches!(b, b'"' | b'\''))?;
+        let mut i = start + 1;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\\' if quote == b'"' => i += 2,
+                // `''` is an escaped quote in a single-quoted scalar.
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                _ if b == quote => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// The offset of each byte of the string `old` at `pointer` in the source, when it is written on
+    /// one line exactly as it reads: plain, or quoted without escapes.
+    pub(super) fn verbatim(&self, pointer: &str, old: &str) -> Option<usize> {
+        let (start, end) = self.value_range(pointer)?;
+        let written = self.text.get(start..end)?;
+        let quoted = matches!(written.as_bytes().first(), Some(b'"' | b'\''));
+        let inner = if quoted { written.get(1..written.len().checked_sub(1)?)? } else { written };
+        (inner == old).then_some(start + usize::from(quoted))
+    }
+
+    /// The first byte of the value at `pointer` (a quote, a block indicator, a bracket...).
+    pub(super) fn first_byte(&self, pointer: &str) -> Option<u8> {
+        self.value_range(pointer).and_then(|(start, _)| self.byte_at(start))
     }
 
     fn byte_at(&self, offset: usize) -> Option<u8> {
@@ -125,8 +164,7 @@ impl<'a> Source<'a> {
                 insertions
                     .iter()
                     .map(|(at, what)| {
-                        let (location, _) = self.loaded.spans.text_range(pointer, old, *at..*at)?;
-                        let offset = self.offset(location)?;
+                        let offset = self.verbatim(pointer, old)? + at;
                         Some(Edit { start: offset, end: offset, text: (*what).to_string() })
                     })
                     .collect()
