@@ -9,6 +9,9 @@ use arazzo_codegen::{BuildError, Builder, Diagnostic, GenerateError, Options, Ov
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
+// The `upgrade` subcommand (the library's `upgrade` module does the work).
+mod upgrade_command;
+
 #[derive(Parser)]
 #[command(name = "arazzo-codegen", version, about = "Compile Arazzo workflow documents into typed async Rust clients")]
 struct Cli {
@@ -65,6 +68,34 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         doctest_path: Option<String>,
     },
+    /// Rewrite Arazzo 1.0.x documents as 1.1.0 with the same meaning, keeping comments and layout.
+    ///
+    /// Prints the upgraded document on stdout (one FILE), or rewrites each FILE with --write (keeping
+    /// the original as FILE.orig), or writes it to --output, or only tells with --check. Each change
+    /// and every place that needs a human are listed on stderr with file:line:column; the exit status
+    /// is 1 only when a document does not load or does not declare Arazzo 1.0.x or 1.1.x (and with
+    /// --check, when a document would change). A 1.1.x document is left as it is. What changes and
+    /// why: docs/UPGRADING.md.
+    Upgrade(UpgradeArgs),
+}
+
+#[derive(Args)]
+struct UpgradeArgs {
+    /// Arazzo 1.0.x documents (YAML or JSON).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Rewrite each FILE in place, keeping the original next to it as FILE.orig.
+    #[arg(long, short = 'w', conflicts_with_all = ["output", "check"])]
+    write: bool,
+    /// With --write: keep no FILE.orig (for files under version control).
+    #[arg(long, requires = "write")]
+    no_backup: bool,
+    /// Write the upgraded document to PATH instead of stdout (one FILE only).
+    #[arg(long, short = 'o', value_name = "PATH", conflicts_with = "check")]
+    output: Option<PathBuf>,
+    /// Write nothing; exit 1 when a FILE is not 1.1 yet (for CI).
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args)]
@@ -102,6 +133,7 @@ fn main() -> ExitCode {
         Command::Check(inputs) => check(&inputs, &mut output, Report::Summary),
         Command::Diagram { inputs, workflow } => check(&inputs, &mut output, Report::Diagram(workflow.as_deref())),
         Command::Generate { inputs, out, doctest_path } => generate(&inputs, out, doctest_path, &mut output),
+        Command::Upgrade(args) => upgrade_command::run(&args, &mut output),
     };
     output.finish();
     code

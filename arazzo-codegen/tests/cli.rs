@@ -327,3 +327,138 @@ fn diagnostics_name_files_without_dot_dot() {
     assert!(stderr.contains("--> arazzo-codegen/tests/fixtures/lenient.openapi.yaml:9:17"), "{stderr}");
     assert!(!stderr.contains("/../"), "{stderr}");
 }
+
+/// `upgrade` prints the upgraded document on stdout and lists each change, located, on stderr.
+#[test]
+fn upgrade_prints_the_document_and_lists_the_changes() {
+    let seed = "workflows/deepgram/arazzo/deepgram-rotate-project-key-workflow.yml";
+    let output = cli().args(["upgrade", seed]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let original = std::fs::read_to_string(root().join(seed)).unwrap();
+    assert_eq!(
+        stdout,
+        original
+            .replacen("arazzo: 1.0.1", "arazzo: 1.1.0", 1)
+            .replace("Token $inputs.apiKey", "Token {$inputs.apiKey}")
+    );
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            format!("upgraded {seed} from Arazzo 1.0.1 to 1.1.0 (4 changes)"),
+            format!("  {seed}:1:9: `arazzo: 1.0.1` -> `1.1.0`"),
+            format!(
+                "  {seed}:59:14: embedded `{{$inputs.apiKey}}` in braces (Arazzo embeds expressions in strings as `{{$...}}`)"
+            ),
+            format!(
+                "  {seed}:81:14: embedded `{{$inputs.apiKey}}` in braces (Arazzo embeds expressions in strings as `{{$...}}`)"
+            ),
+            format!(
+                "  {seed}:97:14: embedded `{{$inputs.apiKey}}` in braces (Arazzo embeds expressions in strings as `{{$...}}`)"
+            ),
+        ]
+    );
+}
+
+/// `--check` writes nothing and fails while a document is still 1.0; a 1.1 document passes.
+#[test]
+fn upgrade_check_fails_on_documents_still_1_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.arazzo.yaml");
+    let new = dir.path().join("new.arazzo.yaml");
+    std::fs::write(&old, "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\n").unwrap();
+    std::fs::write(&new, "arazzo: 1.1.0\ninfo: {title: t, version: '1'}\n").unwrap();
+    let output = cli().args(["upgrade", "--check"]).arg(&old).arg(&new).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(stderr.contains("old.arazzo.yaml would be upgraded from Arazzo 1.0.1 to 1.1.0 (1 change)"), "{stderr}");
+    assert!(stderr.contains("new.arazzo.yaml: already Arazzo 1.1.0, nothing to do"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\n");
+    let output = cli().args(["upgrade", "--check"]).arg(&new).output().unwrap();
+    assert!(output.status.success());
+}
+
+/// `--write` rewrites in place and keeps the original as FILE.orig, which it never overwrites; a second
+/// run has nothing to do.
+#[test]
+fn upgrade_write_keeps_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.arazzo.yaml");
+    let original = "# kept\narazzo: 1.0.1 # and this\ninfo: {title: t, version: '1'}\n";
+    std::fs::write(&file, original).unwrap();
+    let output = cli().args(["upgrade", "--write"]).arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "# kept\narazzo: 1.1.0 # and this\ninfo: {title: t, version: '1'}\n"
+    );
+    let backup = dir.path().join("doc.arazzo.yaml.orig");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), original);
+    assert!(stderr.contains(&format!("the original is kept in {}", backup.display())), "{stderr}");
+
+    let output = cli().args(["upgrade", "--write"]).arg(&file).output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already Arazzo 1.1.0, nothing to do"));
+
+    // Another 1.0 document under the same name: the backup is never overwritten.
+    std::fs::write(&file, original).unwrap();
+    let output = cli().args(["upgrade", "-w"]).arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("already exists and is not overwritten: move it away, or pass --no-backup"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+    let output = cli().args(["upgrade", "--write", "--no-backup"]).arg(&file).output().unwrap();
+    assert!(output.status.success());
+    assert!(std::fs::read_to_string(&file).unwrap().contains("arazzo: 1.1.0"));
+}
+
+/// Errors (a file that is not an Arazzo 1.0 document) fail with a located diagnostic; what needs a
+/// human is a warning and does not change the exit status; several files need --write or --check.
+#[test]
+fn upgrade_exit_status_and_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let openapi = dir.path().join("openapi.yaml");
+    std::fs::write(&openapi, "openapi: 3.1.0\n").unwrap();
+    let output = cli().args(["upgrade", "--color", "never"]).arg(&openapi).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: no `arazzo` field: this is not an Arazzo document"), "{stderr}");
+    assert!(stderr.contains("openapi.yaml:1:1"), "{stderr}");
+
+    let human = "arazzo-codegen/tests/fixtures/upgrade/needs-human.arazzo.yaml";
+    let output = cli().args(["upgrade", "--color", "never", human]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("warning: `$steps.list.plan`: Arazzo 1.1 reads a step only as `$steps.list.outputs.<name>`, and `.plan` is not `.outputs.<name>`\n  --> {human}:32:13")), "{stderr}");
+    assert!(stderr.contains("needs a human: 7 warnings above, which the upgrade cannot decide"), "{stderr}");
+
+    let output = cli().args(["upgrade", human, human]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("several FILEs: pass --write or --check"));
+}
+
+#[test]
+fn upgrade_reports_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.arazzo.json");
+    std::fs::write(&file, "{\"arazzo\": \"1.0.1\", \"info\": {\"title\": \"t\", \"version\": \"1\"}}\n").unwrap();
+    let out = dir.path().join("upgraded.json");
+    let output =
+        cli().args(["upgrade", "--message-format", "json"]).arg(&file).arg("--output").arg(&out).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let message: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(message["reason"], "upgraded");
+    assert_eq!(message["from"], "1.0.1");
+    assert_eq!(message["to"], "1.1.0");
+    assert_eq!(message["changes"][0]["line"], 1);
+    assert_eq!(message["changes"][0]["column"], 12);
+    assert_eq!(message["written"], out.to_string_lossy().as_ref());
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "{\"arazzo\": \"1.1.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}}\n"
+    );
+}
