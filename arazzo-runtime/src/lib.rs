@@ -150,6 +150,7 @@ mod excerpt;
 mod history;
 pub mod json;
 mod multipart;
+mod query_string;
 mod outputs;
 mod param;
 mod request;
@@ -158,6 +159,7 @@ pub mod retry;
 mod run;
 mod secret;
 mod sent;
+mod step_timeout;
 pub mod serde_support;
 mod tls;
 mod transport;
@@ -178,6 +180,7 @@ pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;
 pub use secret::{BasicCredentials, SecretString};
+pub use query_string::form_encoded;
 pub use xml::xml_escaped;
 
 /// Re-exported so generated code can write `#[serde(crate = "::arazzo_runtime::serde")]`.
