@@ -142,7 +142,6 @@ const EXPECTED: &[(&str, Outcome)] = &[
         "fail/invalid-querystring-without-value.arazzo.yaml",
         Refused(&[
             "15:13: missing field `value`, which a Parameter Object must have (at workflows[0].steps[0].parameters[0])",
-            "16:17: arazzo-rs does not generate code for `in: querystring` parameters (the whole query string) yet, so this document cannot be compiled (at workflows[0].steps[0].parameters[0].in)",
         ]),
     ),
     (
@@ -389,24 +388,14 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "13:22: no source description is named `userAPI`; sources: `UserAPI` (at workflows[0].steps[0].operationId)",
         ]),
     ),
-    (
-        "pass/parameter-with-querystring-and-runtime-expr.arazzo.yaml",
-        Refused(&[
-            "21:17: arazzo-rs does not generate code for `in: querystring` parameters (the whole query string) yet, so this document cannot be compiled (at workflows[0].steps[0].parameters[0].in)",
-        ]),
-    ),
+    ("pass/parameter-with-querystring-and-runtime-expr.arazzo.yaml", Generates("parameter_with_querystring_and_runtime_expr")),
     (
         "pass/parameter-with-selector.arazzo.yaml",
         Refused(&[
             "18:15: arazzo-rs does not generate code for Selector Objects (a `jsonpath` selector as a value) yet, so this document cannot be compiled (at workflows[0].steps[0].parameters[0].value)",
         ]),
     ),
-    (
-        "pass/parameter-with-static-querystring.arazzo.yaml",
-        Refused(&[
-            "16:17: arazzo-rs does not generate code for `in: querystring` parameters (the whole query string) yet, so this document cannot be compiled (at workflows[0].steps[0].parameters[0].in)",
-        ]),
-    ),
+    ("pass/parameter-with-static-querystring.arazzo.yaml", Generates("parameter_with_static_querystring")),
     (
         "pass/payload-replacement-using-selector.arazzo.yaml",
         Refused(&[

@@ -9,6 +9,8 @@ include!("../../../arazzo-codegen/tests/golden/oai-1.1/minimal_with_self.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/oauth_example.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_parameter_reusable_reference.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_parameter_with_in.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/parameter_with_querystring_and_runtime_expr.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/parameter_with_static_querystring.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_minimal_step.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_parameter_without_in.rs");
 
@@ -18,6 +20,8 @@ fn main() {
     let _ = oauth_example::refresh_token_flow;
     let _ = openapi_parameter_reusable_reference::openapi_workflow;
     let _ = openapi_parameter_with_in::openapi_workflow;
+    let _ = parameter_with_querystring_and_runtime_expr::test_querystring_expr;
+    let _ = parameter_with_static_querystring::test_querystring;
     let _ = workflow_minimal_step::parent_workflow;
     let _ = workflow_parameter_without_in::parent_workflow;
 }
