@@ -361,9 +361,9 @@ pub(crate) fn transfer(
     let pointer = format!("{action_pointer}/workflowId");
     let callee = callee(cx, callee_id, &pointer)?;
     let parameters_pointer = format!("{action_pointer}/parameters");
-    let given = given(cx, parameters, &parameters_pointer, callee, env, "an action that runs a workflow");
-    let mut complete = given.is_some();
-    let given = given.unwrap_or_default();
+    // The inputs not given are shared by name; when a given one is wrong, what is missing is unknown.
+    let given = given(cx, parameters, &parameters_pointer, callee, env, "an action that runs a workflow")?;
+    let mut complete = true;
     let mut arguments = Vec::new();
     for input in &callee.inputs {
         if let Some((_, value)) = given.iter().find(|(name, _)| *name == input.name) {

@@ -72,7 +72,7 @@ pub(super) fn plan(
         );
         fine = false;
     }
-    let encoding = encoding(cx, parameter, pointer, operation, value_pointer);
+    let encoding = encoding(cx, parameter, pointer, operation, value_pointer, fine);
     let value = match (&encoding, &parameter.value) {
         (QueryStringEncoding::Json { .. }, Value::String(text)) if expr::parse(text).is_err() => {
             request.env.json_text(text, value_pointer, cx.reporter)
@@ -116,15 +116,20 @@ fn declared(operation: &Operation) -> Option<&crate::openapi::Parameter> {
 }
 
 /// How the query string is written: as the media type the operation declares for it says, or, when it
-/// declares none (an OpenAPI 3.0 or 3.1 description), as a form query string, with a warning.
+/// declares none (an OpenAPI 3.0 or 3.1 description), as a form query string, with a warning (unless
+/// the step is refused already: `warn` false).
 fn encoding(
     cx: &mut Context<'_, '_>,
     parameter: &model::Parameter,
     pointer: &str,
     operation: &Operation,
     value_pointer: &str,
+    warn: bool,
 ) -> QueryStringEncoding {
     let Some(declared) = declared(operation) else {
+        if !warn {
+            return QueryStringEncoding::Form;
+        }
         cx.reporter.warning(
             &format!("{pointer}/name"),
             format!(
@@ -284,19 +289,32 @@ fn schema(
                     }
                 }
             }
-            ValuePlan::Literal(Value::Object(fields))
+            literal_plan(Value::Object(fields))
         }
         (QueryStringEncoding::Json { .. }, ValuePlan::Literal(Value::String(text))) => {
             match serde_json::from_str(text) {
-                Ok(parsed) => ValuePlan::Literal(parsed),
+                Ok(parsed) => literal_plan(parsed),
                 Err(_) => return,
             }
         }
-        (QueryStringEncoding::Form, ValuePlan::Object(_) | ValuePlan::Literal(Value::Object(_)))
+        (_, ValuePlan::Literal(literal @ (Value::Object(_) | Value::Array(_)))) => literal_plan(literal.clone()),
+        (QueryStringEncoding::Form, ValuePlan::Object(_))
         | (QueryStringEncoding::Json { .. }, ValuePlan::Object(_) | ValuePlan::Array(_)) => value.clone(),
         _ => return,
     };
     super::dataflow::parameter(cx, request, declared, &parsed, pointer);
+}
+
+/// A literal JSON value as the plan of a value written member by member, which the schema walk
+/// follows into.
+fn literal_plan(value: Value) -> ValuePlan {
+    match value {
+        Value::Object(fields) => {
+            ValuePlan::Object(fields.into_iter().map(|(name, field)| (name, literal_plan(field))).collect())
+        }
+        Value::Array(items) => ValuePlan::Array(items.into_iter().map(literal_plan).collect()),
+        scalar => ValuePlan::Literal(scalar),
+    }
 }
 
 fn operation_name(operation: &Operation) -> String {
