@@ -124,7 +124,8 @@
 //!
 //! Every wait is bounded. A request that takes longer than its limit fails its step with
 //! [`StepError::Timeout`]; a run that outlasts the workflow limit (retries and their waits
-//! included) fails with [`StepError::WorkflowTimeout`]. The defaults are
+//! included) fails with [`StepError::WorkflowTimeout`]; an attempt of a step that outlasts the step's
+//! own Arazzo 1.1 `timeout` fails with [`StepError::StepTimeout`]. The defaults are
 //! [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_REQUEST_TIMEOUT`] and [`DEFAULT_WORKFLOW_TIMEOUT`].
 //!
 //! ```
