@@ -388,7 +388,10 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "13:22: no source description is named `userAPI`; sources: `UserAPI` (at workflows[0].steps[0].operationId)",
         ]),
     ),
-    ("pass/parameter-with-querystring-and-runtime-expr.arazzo.yaml", Generates("parameter_with_querystring_and_runtime_expr")),
+    (
+        "pass/parameter-with-querystring-and-runtime-expr.arazzo.yaml",
+        Generates("parameter_with_querystring_and_runtime_expr"),
+    ),
     (
         "pass/parameter-with-selector.arazzo.yaml",
         Refused(&[

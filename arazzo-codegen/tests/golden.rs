@@ -365,7 +365,7 @@ fn arazzo_1_1_requests_generate_the_golden_module() {
         ".within_step(\"call\", ::std::time::Duration::from_millis(300u64)),",
         // Action parameters: a literal and a template for the inputs they give, a shared input for the rest.
         "who: ::std::string::String::from(\"on-call\"),",
-        "attempts: inputs.attempts.clone(),",
+        "attempts: inputs.attempts,",
         "reason: ::std::format!(\"retrying {}'s probe\", inputs.who),",
     ] {
         assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);

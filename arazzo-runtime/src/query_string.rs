@@ -37,7 +37,8 @@ fn not_in_query(byte: u8) -> bool {
 pub(crate) fn query_text(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let stray_percent = |index: usize| {
-        !(bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit))
+        !(bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit))
     };
     let needs = |(index, byte): (usize, &u8)| {
         !byte.is_ascii() || not_in_query(*byte) || (*byte == b'%' && stray_percent(index))

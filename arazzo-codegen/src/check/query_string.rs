@@ -160,12 +160,16 @@ fn encoding(
     } else if essence == "application/json" || essence.ends_with("+json") {
         // A whole JSON text written in the document must be valid JSON.
         if let Value::String(text) = &parameter.value
-            && expr::parse_template(text).is_ok_and(|parts| parts.iter().all(|part| matches!(part, expr::TemplatePart::Literal(_))))
+            && expr::parse_template(text)
+                .is_ok_and(|parts| parts.iter().all(|part| matches!(part, expr::TemplatePart::Literal(_))))
             && let Err(error) = serde_json::from_str::<Value>(text)
         {
             cx.reporter.error(
                 value_pointer,
-                format!("operation `{}` takes its query string as `{media}`, but this is not valid JSON: {error}", operation_name(operation)),
+                format!(
+                    "operation `{}` takes its query string as `{media}`, but this is not valid JSON: {error}",
+                    operation_name(operation)
+                ),
             );
         }
         QueryStringEncoding::Json { in_string: Vec::new() }
@@ -211,7 +215,8 @@ fn value_fits(cx: &mut Context<'_, '_>, value: &ValuePlan, encoding: &QueryStrin
         QueryStringEncoding::Form => "text (`key1=value1&key2=value2`) or an object of form fields",
         _ => "text",
     };
-    cx.reporter.error(pointer, format!("a query string (`in: querystring`) here is {expected}, but this value is {what}"));
+    cx.reporter
+        .error(pointer, format!("a query string (`in: querystring`) here is {expected}, but this value is {what}"));
     false
 }
 
@@ -229,10 +234,8 @@ fn form_text<'t>(
     }
     let texts: Vec<&str> = texts.into_iter().collect();
     if texts.iter().any(|text| text.contains('#')) {
-        cx.reporter.error(
-            pointer,
-            "a `#` would end the query string and start a fragment: write `%23` for a `#` in a value",
-        );
+        cx.reporter
+            .error(pointer, "a `#` would end the query string and start a fragment: write `%23` for a `#` in a value");
         return false;
     }
     if texts.iter().any(|text| needs_encoding(text)) {

@@ -142,8 +142,10 @@ fn required_inputs(step: &StepPlan) -> Vec<&str> {
         });
     }
     // So does a JSON query string; a form or text one embeds it in its text.
-    if let Some(query_string) =
-        step.query_string.as_ref().filter(|query_string| !matches!(query_string.encoding, QueryStringEncoding::Json { .. }))
+    if let Some(query_string) = step
+        .query_string
+        .as_ref()
+        .filter(|query_string| !matches!(query_string.encoding, QueryStringEncoding::Json { .. }))
     {
         used.extend(query_string.value.template_refs());
     }

@@ -404,7 +404,8 @@ fn querystring_media_type(ctx: &Ctx<'_>, object: &Map<String, Value>, name: &str
             "parameter `{name}`: `in: querystring` is OpenAPI 3.2, but this description declares `openapi: {version}`"
         ));
     }
-    if let Some(field) = ["schema", "style", "explode", "allowReserved"].into_iter().find(|field| object.contains_key(*field))
+    if let Some(field) =
+        ["schema", "style", "explode", "allowReserved"].into_iter().find(|field| object.contains_key(*field))
     {
         return Err(format!(
             "parameter `{name}` (`in: querystring`) must not have `{field}`: its `content` media type says how the query \

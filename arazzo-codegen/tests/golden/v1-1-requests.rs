@@ -1226,7 +1226,7 @@ pub mod v1_1_requests {
                                         &NotifyTeamInputs {
                                             who: inputs.who.clone(),
                                             reason: ::std::format!("retrying {}'s probe", inputs.who),
-                                            attempts: inputs.attempts.clone(),
+                                            attempts: inputs.attempts,
                                         },
                                     )
                                     .await
@@ -1253,7 +1253,7 @@ pub mod v1_1_requests {
                                         &NotifyTeamInputs {
                                             who: ::std::string::String::from("on-call"),
                                             reason: ::std::string::String::from("probe failed"),
-                                            attempts: inputs.attempts.clone(),
+                                            attempts: inputs.attempts,
                                         },
                                     )
                                     .await
