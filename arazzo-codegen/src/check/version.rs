@@ -52,7 +52,7 @@ fn self_uri(uri: &str, reporter: &mut Reporter<'_>) {
 }
 
 /// Action `parameters` (1.1) pass inputs to the workflow an action names: without `workflowId` they
-/// have nowhere to go. With one, they are planned with the action (`check::call::action_arguments`).
+/// have nowhere to go. With one, they are planned with the action (`check::call::transfer`).
 fn actions(document: &Document, reporter: &mut Reporter<'_>) {
     let mut found: Vec<(String, Option<String>)> = Vec::new();
     let mut success = |list: &[Reusable<model::SuccessAction>], pointer: String| {
