@@ -274,6 +274,8 @@ pub struct StepPlan {
     /// Where the request goes when not to the source's base URL (`x-serverUrl`).
     pub server_url: Option<ValueRef>,
     pub parameters: Vec<ParameterPlan>,
+    /// The whole query string (Arazzo 1.1 `in: querystring`); the step then has no query parameters.
+    pub query_string: Option<QueryStringPlan>,
     pub body: Option<BodyPlan>,
     pub credentials: Vec<CredentialUse>,
     pub criteria: Vec<CriterionPlan>,
@@ -286,6 +288,9 @@ pub struct StepPlan {
     pub on_success: Vec<ActionPlan>,
     /// What happens after failure, likewise; none: the workflow fails.
     pub on_failure: Vec<ActionPlan>,
+    /// The step's `timeout` in milliseconds (Arazzo 1.1): the bound of each attempt (its request,
+    /// or the run of the workflow it calls).
+    pub timeout: Option<u64>,
 }
 
 /// A step that calls another workflow of the same document.
@@ -348,6 +353,15 @@ pub enum ActionKind {
 }
 
 impl ActionPlan {
+    /// The workflow the action runs: the one it hands over to, or runs before a retry.
+    pub fn call(&self) -> Option<&CallPlan> {
+        match &self.kind {
+            ActionKind::Transfer(call) => Some(call),
+            ActionKind::Retry { first: Some(call), .. } => Some(call),
+            _ => None,
+        }
+    }
+
     /// Whether the action's criteria read the response (and so cannot hold without one).
     pub fn reads_response(&self) -> bool {
         self.criteria.iter().any(|criterion| criterion.check.reads_response())
@@ -360,6 +374,9 @@ impl StepPlan {
         let mut read: Vec<&ValueRef> = Vec::new();
         for parameter in &self.parameters {
             read.extend(parameter.value.refs());
+        }
+        if let Some(query_string) = &self.query_string {
+            read.extend(query_string.value.refs());
         }
         if let Some(body) = &self.body {
             read.extend(body.value.refs());
@@ -380,6 +397,9 @@ impl StepPlan {
             for criterion in &action.criteria {
                 read.extend(criterion.check.refs());
             }
+            for argument in action.call().iter().flat_map(|call| &call.arguments) {
+                read.extend(argument.value.iter().flat_map(ValuePlan::refs));
+            }
         }
         for output in &self.outputs {
             if let OutputSource::Copy(value) = &output.source {
@@ -392,6 +412,27 @@ impl StepPlan {
     pub fn reads_inputs(&self) -> bool {
         self.values_read().iter().any(|value| matches!(value.base(), ValueRef::Input { .. }))
     }
+}
+
+/// The whole query string of a step (Arazzo 1.1 `in: querystring`, OpenAPI 3.2).
+#[derive(Clone, Debug)]
+pub struct QueryStringPlan {
+    pub value: ValuePlan,
+    pub encoding: QueryStringEncoding,
+}
+
+/// How a query string is written, from the media type the operation declares for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryStringEncoding {
+    /// `application/x-www-form-urlencoded` (and the reading when the operation declares no
+    /// query string): text as written, embedded values form-encoded; an object as form fields.
+    Form,
+    /// JSON text (`application/json`, `*+json`) with embedded values JSON-encoded (as string
+    /// content where they stand inside a JSON string, see [`BodyEncoding::JsonText`]), or a JSON
+    /// value; percent-encoded whole.
+    Json { in_string: Vec<bool> },
+    /// Any other media type: the text as written, percent-encoded whole.
+    Text,
 }
 
 /// A request body: a payload template and how it is encoded.

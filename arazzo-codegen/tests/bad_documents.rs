@@ -306,6 +306,16 @@ fn values_that_do_not_fit_the_operations_schemas_name_both_places() {
     assert_rendered("strict-types", "tests/diagnostics/strict-types.arazzo.yaml");
 }
 
+/// Arazzo 1.1's whole query strings, step timeouts and action parameters: what cannot be sent as
+/// written (a `#`, JSON that is not JSON, query parameters beside a query string, a timeout of 0) and
+/// what action parameters cannot give (an unknown input, `in`, a value of the wrong type, a required
+/// input left out) are located errors; in a 1.0 document each is an error that says to declare 1.1.0.
+#[test]
+fn arazzo_1_1_query_strings_timeouts_and_action_parameters_are_checked_where_they_are_written() {
+    assert_rendered("v1-1-requests-refused", "tests/diagnostics/v1-1-requests-refused.arazzo.yaml");
+    assert_rendered("v1-0-requests", "tests/diagnostics/v1-0-requests.arazzo.yaml");
+}
+
 /// `$response.body#/...` that no response schema of the step's success can reach: an error where
 /// the schema is closed (`additionalProperties: false`, a string, an array read by name), a warning
 /// with the closest property otherwise; the response of the expected status is the one that

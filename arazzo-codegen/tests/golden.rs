@@ -345,3 +345,29 @@ fn evolving_documents_generate_the_golden_modules() {
     assert!(!v2.source.contains("#[serde(skip)]"));
     assert!(v1.source.contains("/// ```ignore"));
 }
+
+#[test]
+fn arazzo_1_1_requests_generate_the_golden_module() {
+    let generated = generate("v1-1-requests.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/v1-1-requests.rs", &generated.source);
+    for expected in [
+        // A form query string: its text as written, embedded values form-encoded.
+        "\"term={}&limit={}&sort=desc\",\n                            ::arazzo_runtime::form_encoded(& inputs.term),",
+        // An object as the query string's form fields.
+        ".query_string(&inputs.filters)",
+        // JSON text: values JSON-encoded (as string content inside a string), the whole percent-encoded.
+        ".query_string_escaped(",
+        "::arazzo_runtime::json::string_content(& inputs.term)",
+        ".query_string_escaped(\"$.items[?@.name == 'x']\")",
+        // The step's timeout bounds each attempt of its request, and a called workflow's whole run.
+        ".timeout(::std::time::Duration::from_millis(200u64))",
+        ".within_step(\"call\", ::std::time::Duration::from_millis(300u64)),",
+        // Action parameters: a literal and a template for the inputs they give, a shared input for the rest.
+        "who: ::std::string::String::from(\"on-call\"),",
+        "attempts: inputs.attempts,",
+        "reason: ::std::format!(\"retrying {}'s probe\", inputs.who),",
+    ] {
+        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
+}

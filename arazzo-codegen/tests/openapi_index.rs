@@ -751,3 +751,43 @@ fn garbled_descriptions_never_panic_the_index() {
     }
     assert!(indexed > 100, "the garbling should leave many documents indexable ({indexed})");
 }
+
+/// OpenAPI 3.2's whole query string: one `in: querystring` parameter whose one `content` media type
+/// says how it is written; anything else makes the operation unusable, with the reason.
+#[test]
+fn querystring_parameters_are_read_with_their_media_type() {
+    let api = index(
+        "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      \
+         parameters:\n        - {name: q, in: querystring, content: {application/json: {schema: {type: object}}}}\n      \
+         responses: {'200': {description: ok}}\n",
+    );
+    let parameter = &op(&api, "a").parameters[0];
+    assert_eq!(
+        (parameter.location, parameter.media_type.as_deref()),
+        (ParamLocation::Querystring, Some("application/json"))
+    );
+    assert_eq!(parameter.schema, Some(json!({"type": "object"})));
+    let problem = |openapi: &str, parameter: &str| {
+        let api = index(&format!(
+            "openapi: {openapi}\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      \
+             parameters:\n        - {parameter}\n      responses: {{'200': {{description: ok}}}}\n"
+        ));
+        op(&api, "a").problems.iter().map(|problem| problem.message.clone()).collect::<Vec<_>>()
+    };
+    let form = "{name: q, in: querystring, content: {application/x-www-form-urlencoded: {}}}";
+    assert_eq!(problem("3.2.0", form), Vec::<String>::new());
+    assert_eq!(
+        problem("3.1.0", form),
+        ["parameter `q`: `in: querystring` is OpenAPI 3.2, but this description declares `openapi: 3.1.0`"]
+    );
+    assert_eq!(
+        problem("3.2.0", "{name: q, in: querystring, schema: {type: string}}"),
+        [
+            "parameter `q` (`in: querystring`) must not have `schema`: its `content` media type says how the query string is written"
+        ]
+    );
+    assert_eq!(
+        problem("3.2.0", "{name: q, in: querystring, content: {text/plain: {}, application/json: {}}}"),
+        ["parameter `q` (`in: querystring`) needs `content` with exactly one media type"]
+    );
+}

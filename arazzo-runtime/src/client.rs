@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::encode;
 use crate::error::StepError;
 use crate::history::{Checkpoint, RunContext};
+use crate::step_timeout::StepDeadline;
 
 /// Default limit for a whole request (connect, send, receive the body).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,6 +57,9 @@ pub struct Client {
     /// The step span of the run that hands this client to a workflow it calls, so that the called
     /// workflow's span is a child of the step that called it; `None` on clients users make.
     parent_span: Option<tracing::Span>,
+    /// The `timeout` of the step that hands this client to the workflow it calls: every request
+    /// and retry wait of that workflow's run (and of the workflows it calls) ends by then.
+    step_deadline: Option<StepDeadline>,
 }
 
 /// Where requests go.
@@ -110,6 +114,7 @@ impl Client {
             base_urls: Arc::default(),
             context: None,
             parent_span: None,
+            step_deadline: None,
         }
     }
 
@@ -130,6 +135,23 @@ impl Client {
         let context =
             client.context.get_or_insert_with(|| Arc::new(RunContext::new(self.workflow_timeout, Vec::new()))).clone();
         (client, context)
+    }
+
+    /// This client for a workflow called by step `step`, whose `timeout` (Arazzo 1.1) is `limit`:
+    /// the called workflow's run must end within `limit` from now, or the request or retry wait
+    /// in progress fails with [`StepError::StepTimeout`](crate::StepError::StepTimeout) naming
+    /// `step`. A sooner deadline this client already carries (an outer step's) stays in force.
+    /// Generated code calls it for each attempt of such a step.
+    pub fn within_step(&self, step: &'static str, limit: Duration) -> Self {
+        let mut client = self.clone();
+        client.step_deadline =
+            StepDeadline::earliest(self.step_deadline, Some(StepDeadline::starting_now(step, limit)));
+        client
+    }
+
+    /// The step deadline a called workflow's run inherits (see [`Client::within_step`]).
+    pub(crate) fn step_deadline(&self) -> Option<StepDeadline> {
+        self.step_deadline
     }
 
     /// This client for resuming a failed run from `checkpoint`: requests the checkpoint recorded

@@ -21,6 +21,17 @@ pub enum StepError {
     /// The request or the connection attempt took longer than the client allows.
     #[error("the request timed out")]
     Timeout,
+    /// A step took longer than its Arazzo `timeout` allows (1.1): the request (response body
+    /// included) of one attempt, or, for a step that calls a workflow, the called workflow's run.
+    /// Each attempt a `retry` action makes has the whole limit again; the waits between attempts
+    /// are not part of it.
+    #[error("step `{step}` took longer than its `timeout` of {} ms", limit.as_millis())]
+    StepTimeout {
+        /// The step whose `timeout` ran out (for a called workflow, the calling step).
+        step: &'static str,
+        /// The step's `timeout`.
+        limit: std::time::Duration,
+    },
     /// The workflow run took longer than the client's
     /// [workflow timeout](crate::Client::with_workflow_timeout) allows (or a retry would have
     /// waited past it).

@@ -124,7 +124,8 @@
 //!
 //! Every wait is bounded. A request that takes longer than its limit fails its step with
 //! [`StepError::Timeout`]; a run that outlasts the workflow limit (retries and their waits
-//! included) fails with [`StepError::WorkflowTimeout`]. The defaults are
+//! included) fails with [`StepError::WorkflowTimeout`]; an attempt of a step that outlasts the step's
+//! own Arazzo 1.1 `timeout` fails with [`StepError::StepTimeout`]. The defaults are
 //! [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_REQUEST_TIMEOUT`] and [`DEFAULT_WORKFLOW_TIMEOUT`].
 //!
 //! ```
@@ -152,6 +153,7 @@ pub mod json;
 mod multipart;
 mod outputs;
 mod param;
+mod query_string;
 mod request;
 mod response;
 pub mod retry;
@@ -159,6 +161,7 @@ mod run;
 mod secret;
 mod sent;
 pub mod serde_support;
+mod step_timeout;
 mod tls;
 mod transport;
 mod xml;
@@ -174,6 +177,7 @@ pub use error::{Retries, StepError, WorkflowError};
 pub use history::{Checkpoint, ExposedCheckpoint};
 pub use outputs::Outputs;
 pub use param::{Concat, concat};
+pub use query_string::form_encoded;
 pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -14,6 +15,7 @@ use crate::error::StepError;
 use crate::multipart;
 pub use crate::param::ParamValue;
 use crate::param::{IntoParamRef, ParamRef};
+use crate::query_string::{self, QueryStringKind};
 use crate::secret::{BasicCredentials, SecretString};
 use crate::sent::SentRequest;
 use crate::xml;
@@ -207,10 +209,14 @@ pub struct Request<'a> {
     path_template: Cow<'static, str>,
     path_params: Vec<Param<'a>>,
     query: Vec<Param<'a>>,
+    /// The whole query string (OpenAPI 3.2 `in: querystring`), before any query parameter.
+    query_string: Option<(QueryStringKind, ParamRef<'a>)>,
     headers: Vec<Param<'a>>,
     cookies: Vec<Param<'a>>,
     credentials: Vec<Credential>,
     body: Option<Body>,
+    /// The step's `timeout` (Arazzo 1.1), which bounds this request.
+    timeout: Option<Duration>,
     secrets: Vec<SecretString>,
     /// JSON pointers of the response body whose values are secrets (a new key), to scrub them too.
     secret_pointers: &'static [&'static str],
@@ -246,10 +252,12 @@ impl<'a> Request<'a> {
             path_template: path_template.into(),
             path_params: Vec::new(),
             query: Vec::new(),
+            query_string: None,
             headers: Vec::new(),
             cookies: Vec::new(),
             credentials: Vec::new(),
             body: None,
+            timeout: None,
             secrets: Vec::new(),
             secret_pointers: &[],
             keep_sent: false,
@@ -327,6 +335,51 @@ impl<'a> Request<'a> {
         let param = self.param(name, value, style, explode);
         self.query.push(param);
         self
+    }
+
+    /// Sets the whole query string (OpenAPI 3.2 `in: querystring`, Arazzo 1.1) of an operation whose
+    /// query string is `application/x-www-form-urlencoded`: text is sent as written
+    /// (`filter=active&sort=desc`), with what a query cannot hold percent-encoded (a space, a `#`,
+    /// a `%` that starts no escape, anything outside ASCII); an object is sent as form fields
+    /// (`foo=a+%2B+b&bar=true`). An absent value (`None`) or empty text sends no query string.
+    /// Query parameters and API keys in the query follow it, after `&`.
+    ///
+    /// ```
+    /// use arazzo_runtime::{Method, Request};
+    ///
+    /// let request = Request::new(Method::Get, "/items").query_string("filter=active&sort=desc");
+    /// ```
+    pub fn query_string(mut self, value: impl IntoParamRef<'a>) -> Self {
+        let value = value.into_param_ref();
+        value.collect_secrets(&mut self.secrets);
+        self.query_string = Some((QueryStringKind::Form, value));
+        self
+    }
+
+    /// Sets the whole query string, as [`Request::query_string`] does, of an operation whose query
+    /// string has another media type (`application/json`, `text/plain`, ...): the value's text (a
+    /// JSON value's JSON text) is percent-encoded whole, every character outside RFC 3986
+    /// `unreserved` included, as OpenAPI 3.2 says: `{"a":1}` is sent as `?%7B%22a%22%3A1%7D`.
+    pub fn query_string_escaped(mut self, value: impl IntoParamRef<'a>) -> Self {
+        let value = value.into_param_ref();
+        value.collect_secrets(&mut self.secrets);
+        self.query_string = Some((QueryStringKind::Escaped, value));
+        self
+    }
+
+    /// Bounds this request by the step's `timeout` (Arazzo 1.1): when the response (body
+    /// included) has not arrived within `limit`, the attempt fails with
+    /// [`StepError::StepTimeout`], which the step's failure actions handle like any failure (a
+    /// `retry` sends the request again, with the whole limit again). The client's request and
+    /// workflow timeouts still apply.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// The step's `timeout`, when [`Request::timeout`] set one.
+    pub(crate) fn step_timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// Adds a header (appended: setting a name twice sends it twice). Secret values, and values
@@ -544,6 +597,11 @@ impl<'a> Request<'a> {
         })?;
 
         let mut query = Vec::new();
+        if let Some((kind, value)) = self.query_string
+            && let Some(encoded) = query_string::encode(kind, value)?
+        {
+            query.push(encode::QueryPair { name: Cow::Borrowed(""), encoded });
+        }
         for param in &self.query {
             match (param.style, param.value.as_text()) {
                 (Style::Form, Some(text)) => query.push(encode::form_pair(param.name.clone(), &text)),
@@ -712,6 +770,7 @@ impl fmt::Debug for Request<'_> {
             .field("path_template", &self.path_template)
             .field("path_params", &names(&self.path_params))
             .field("query", &names(&self.query))
+            .field("has_query_string", &self.query_string.is_some())
             .field("headers", &names(&self.headers))
             .field("cookies", &names(&self.cookies))
             .field("credentials", &self.credentials.len())

@@ -459,3 +459,25 @@ fn a_required_value_that_is_absent_fails_before_sending() {
     let request = Request::new(Method::Get, "/apps/{id}").path_param("id", &present).require("inputs.app_id", &present);
     assert_eq!(prepare(request).url.path(), "/apps/app_1");
 }
+
+#[test]
+fn a_query_string_is_the_whole_query_and_api_keys_follow_it() {
+    let key = SecretString::from("k 1");
+    let prepared = prepare(
+        Request::new(Method::Get, "/items").query_string("filter=active&sort=a b").api_key_query("api_key", &key),
+    );
+    assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/items?filter=active&sort=a%20b&api_key=k+1");
+    let prepared = prepare(Request::new(Method::Get, "/items").query_string_escaped(r#"{"a":1}"#));
+    assert_eq!(prepared.url.query(), Some("%7B%22a%22%3A1%7D"));
+    // An absent value sends no query string at all.
+    let prepared = prepare(Request::new(Method::Get, "/items").query_string(&None::<String>));
+    assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/items");
+}
+
+#[test]
+fn a_secret_query_string_is_a_secret_of_the_request() {
+    let secret = SecretString::from("token=s3cret");
+    let prepared = prepare(Request::new(Method::Get, "/items").query_string(&secret));
+    assert_eq!(secrets(&prepared), ["token=s3cret"]);
+    assert!(!format!("{:?}", Request::new(Method::Get, "/").query_string(&secret)).contains("s3cret"));
+}

@@ -16,6 +16,7 @@ use crate::request::Request;
 use crate::response::Response;
 use crate::retry::{self, MAX_TRANSITIONS};
 use crate::secret::SecretString;
+use crate::step_timeout::StepDeadline;
 use crate::transport;
 
 /// One execution of a workflow, as driven by generated code.
@@ -57,6 +58,9 @@ pub struct Run<P> {
     client: Client,
     /// The run's deadline and record, shared with the workflows it calls.
     context: Arc<RunContext>,
+    /// The `timeout` of the step that called this workflow, which bounds the whole run (from the
+    /// client: [`Client::within_step`]).
+    called_within: Option<StepDeadline>,
     workflow_span: Span,
     step_span: Span,
     started: Instant,
@@ -82,6 +86,7 @@ impl<P: Default> Run<P> {
             failed_step = field::Empty,
             duration_ms = field::Empty,
         );
+        let called_within = client.step_deadline();
         Self {
             workflow_id,
             step_id: "",
@@ -93,6 +98,7 @@ impl<P: Default> Run<P> {
             keep: None,
             client,
             context,
+            called_within,
             workflow_span,
             step_span: Span::none(),
             started: Instant::now(),
@@ -180,6 +186,9 @@ impl<P: Clone> Run<P> {
         span.record("attempt", self.attempt);
         let started = Instant::now();
         let ids = (self.workflow_id, self.step_id);
+        // The step's own `timeout` bounds this attempt; a calling step's bounds the whole run.
+        let own = request.step_timeout().map(|limit| StepDeadline::starting_now(self.step_id, limit));
+        let step_deadline = StepDeadline::earliest(own, self.called_within);
         let base = self.client.parse_base_url(base_url)?;
         let prepared = request.prepare_at(&base)?;
         let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
@@ -191,13 +200,20 @@ impl<P: Clone> Run<P> {
             }
             None => {
                 let left = context.remaining()?;
+                let step_left = step_deadline.map(|deadline| deadline.remaining()).transpose()?.flatten();
                 let sending = transport::execute_prepared(&self.client, ids, prepared, left).instrument(span.clone());
-                let received = match left {
-                    // The transport cannot bound the request by the deadline itself: a timer.
-                    Some(left) if self.client.request_timeout().is_none() => {
-                        tokio::time::timeout(left, sending).await.unwrap_or_else(|_| Err(context.timed_out()))
-                    }
-                    _ => sending.await,
+                // The transport bounds the request by the run's deadline when it knows the request
+                // timeout; a timer does otherwise, and for a step `timeout`, whichever ends first.
+                let run_timer = left.filter(|_| self.client.request_timeout().is_none());
+                let timer = match (run_timer, step_left, step_deadline) {
+                    (Some(run), Some(step), Some(deadline)) if step < run => Some((step, deadline.timed_out())),
+                    (Some(run), _, _) => Some((run, context.timed_out())),
+                    (None, Some(step), Some(deadline)) => Some((step, deadline.timed_out())),
+                    _ => None,
+                };
+                let received = match timer {
+                    Some((limit, error)) => tokio::time::timeout(limit, sending).await.unwrap_or_else(|_| Err(error)),
+                    None => sending.await,
                 };
                 match received {
                     // The request was cut at the run's deadline, not at its own limit.
@@ -274,7 +290,8 @@ impl<P: Clone> Run<P> {
 
     /// Waits before retry `attempt` of `limit` of the current step: the response's `Retry-After`
     /// header if it has one, else the document's `retryAfter` seconds. Fails at once with
-    /// [`StepError::WorkflowTimeout`] when the wait would outlast the run's deadline; does not
+    /// [`StepError::WorkflowTimeout`] when the wait would outlast the run's deadline (or with
+    /// [`StepError::StepTimeout`] the `timeout` of the step that called this workflow); does not
     /// wait while resuming (the retried request is answered from the checkpoint).
     pub async fn retry_wait(
         &mut self,
@@ -301,6 +318,13 @@ impl<P: Clone> Run<P> {
             && delay >= left
         {
             return Err(self.fail(self.context.timed_out()));
+        }
+        // In a workflow called by a step with a `timeout`, the wait is part of that step.
+        if let Some(deadline) = self.called_within
+            && let Some(left) = deadline.remaining().map_err(|error| self.fail(error))?
+            && delay >= left
+        {
+            return Err(self.fail(deadline.timed_out()));
         }
         retry::sleep(delay).await;
         Ok(())

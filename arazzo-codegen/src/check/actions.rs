@@ -149,7 +149,7 @@ fn success_action(
             no_target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, "end")?;
             ActionKind::End
         }
-        SuccessActionKind::Goto => goto(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, env)?,
+        SuccessActionKind::Goto => goto(cx, action, pointer, steps, env)?,
     };
     Some(ActionPlan { name: action.name.clone(), kind, criteria: criteria? })
 }
@@ -172,7 +172,7 @@ fn failure_action(
             no_target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, "end")?;
             ActionKind::End
         }
-        FailureActionKind::Goto => goto(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, env)?,
+        FailureActionKind::Goto => goto(cx, action, pointer, steps, env)?,
         FailureActionKind::Retry => {
             let after = action.retry_after;
             if after.is_some_and(|seconds| !seconds.is_finite() || seconds < 0.0) {
@@ -183,7 +183,7 @@ fn failure_action(
             // With a `workflowId`, that workflow runs before each retry of this step.
             let (target, first) = match &action.workflow_id {
                 Some(workflow_id) if action.step_id.is_none() => {
-                    let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
+                    let call = super::call::transfer(cx, workflow_id, &action.parameters, pointer, env)?;
                     (None, Some(Box::new(call)))
                 }
                 _ => (target(cx, action.step_id.as_ref(), action.workflow_id.as_ref(), pointer, steps, false)?, None),
@@ -195,20 +195,51 @@ fn failure_action(
 }
 
 /// `goto` a step of this workflow, or (with a `workflowId`) hand over to another workflow.
-fn goto(
+fn goto<A: Target>(
     cx: &mut Context<'_, '_>,
-    step_id: Option<&String>,
-    workflow_id: Option<&String>,
+    action: &A,
     pointer: &str,
     steps: &[model::Step],
     env: &Env<'_>,
 ) -> Option<ActionKind> {
+    let (step_id, workflow_id) = (action.step_id(), action.workflow_id());
     match workflow_id {
         Some(workflow_id) if step_id.is_none() => {
-            let call = super::call::transfer(cx, workflow_id, env.inputs, &format!("{pointer}/workflowId"))?;
+            let call = super::call::transfer(cx, workflow_id, action.parameters(), pointer, env)?;
             Some(ActionKind::Transfer(Box::new(call)))
         }
         _ => Some(ActionKind::Goto(target(cx, step_id, workflow_id, pointer, steps, true)??)),
+    }
+}
+
+/// What a `goto` of either kind of action names.
+trait Target {
+    fn step_id(&self) -> Option<&String>;
+    fn workflow_id(&self) -> Option<&String>;
+    fn parameters(&self) -> &[Reusable<model::Parameter>];
+}
+
+impl Target for SuccessAction {
+    fn step_id(&self) -> Option<&String> {
+        self.step_id.as_ref()
+    }
+    fn workflow_id(&self) -> Option<&String> {
+        self.workflow_id.as_ref()
+    }
+    fn parameters(&self) -> &[Reusable<model::Parameter>] {
+        &self.parameters
+    }
+}
+
+impl Target for FailureAction {
+    fn step_id(&self) -> Option<&String> {
+        self.step_id.as_ref()
+    }
+    fn workflow_id(&self) -> Option<&String> {
+        self.workflow_id.as_ref()
+    }
+    fn parameters(&self) -> &[Reusable<model::Parameter>] {
+        &self.parameters
     }
 }
 

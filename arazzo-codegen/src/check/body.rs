@@ -201,7 +201,7 @@ pub(crate) fn embeddable(value: &ValuePlan) -> Result<(), String> {
 
 /// For a payload written as JSON text with embedded expressions: whether each expression stands inside
 /// a JSON string. The text must be valid JSON once the expressions are filled in.
-fn json_text_slots(text: &str) -> Result<Vec<bool>, String> {
+pub(crate) fn json_text_slots(text: &str) -> Result<Vec<bool>, String> {
     let parts = expr::parse_template(text).map_err(|error| format!("invalid embedded expression: {error}"))?;
     let mut in_string = false;
     let mut escaped = false;

@@ -84,6 +84,7 @@ pub(crate) fn plan(
         source: 0,
         server_url: None,
         parameters: Vec::new(),
+        query_string: None,
         body: None,
         credentials: Vec::new(),
         criteria,
@@ -91,6 +92,7 @@ pub(crate) fn plan(
         call: Some(CallPlan::of(callee, arguments)),
         on_success,
         on_failure,
+        timeout: step.timeout,
     })
 }
 
@@ -102,12 +104,49 @@ fn arguments(
     pointer: &str,
     env: &Env<'_>,
 ) -> Option<Vec<ArgumentPlan>> {
+    let parameters_pointer = format!("{pointer}/parameters");
+    let given = given(cx, &step.parameters, &parameters_pointer, callee, env, "a step that calls a workflow");
+    let mut arguments = Vec::new();
+    let mut complete = given.is_some();
+    let given = given.unwrap_or_default();
+    for input in &callee.inputs {
+        let value = given.iter().find(|(name, _)| *name == input.name).map(|(_, value)| value.clone());
+        if value.is_none() && !input.optional {
+            cx.reporter.error(
+                &parameters_pointer,
+                format!(
+                    "workflow `{}` needs its input `{}`, which this step does not give",
+                    callee.workflow_id, input.name
+                ),
+            );
+            complete = false;
+        }
+        arguments.push(ArgumentPlan {
+            field: input.field.clone(),
+            ty: input.ty.clone(),
+            optional: input.optional,
+            value,
+        });
+    }
+    complete.then_some(arguments)
+}
+
+/// The callee's inputs that `parameters` give, by name, each value checked against the input's type;
+/// `None` when one is wrong (reported). `what` names who passes them, for messages.
+fn given<'p>(
+    cx: &mut Context<'_, '_>,
+    parameters: &'p [Reusable<model::Parameter>],
+    pointer: &str,
+    callee: &crate::plan::WorkflowPlan,
+    env: &Env<'_>,
+    what: &str,
+) -> Option<Vec<(&'p str, ValuePlan)>> {
     let mut given: Vec<(&str, ValuePlan)> = Vec::new();
     let mut complete = true;
-    for (index, parameter) in step.parameters.iter().enumerate() {
-        let parameter_pointer = format!("{pointer}/parameters/{index}");
+    for (index, parameter) in parameters.iter().enumerate() {
+        let parameter_pointer = format!("{pointer}/{index}");
         let Reusable::Inline(parameter) = parameter else {
-            cx.reporter.unsupported(&parameter_pointer, "a reusable parameter on a step that calls a workflow");
+            cx.reporter.unsupported(&parameter_pointer, &format!("a reusable parameter on {what}"));
             complete = false;
             continue;
         };
@@ -115,7 +154,7 @@ fn arguments(
         if parameter.location.is_some() {
             cx.reporter.error(
                 &format!("{parameter_pointer}/in"),
-                "a parameter of a step that calls a workflow maps to one of its inputs and takes no `in`",
+                format!("a parameter of {what} maps to one of its inputs and takes no `in`"),
             );
             complete = false;
             continue;
@@ -136,6 +175,14 @@ fn arguments(
             continue;
         }
         let value_pointer = format!("{parameter_pointer}/value");
+        if let Some(read) = after_step(&parameter.value, env.current).filter(|_| what.starts_with("an action")) {
+            cx.reporter.unsupported(
+                &value_pointer,
+                &format!("an action parameter read from what its step produced (`{read}`)"),
+            );
+            complete = false;
+            continue;
+        }
         let Some(value) = env.value(&parameter.value, &value_pointer, cx.reporter) else {
             complete = false;
             continue;
@@ -147,27 +194,32 @@ fn arguments(
         }
         given.push((&parameter.name, value));
     }
-    let mut arguments = Vec::new();
-    for input in &callee.inputs {
-        let value = given.iter().find(|(name, _)| *name == input.name).map(|(_, value)| value.clone());
-        if value.is_none() && !input.optional {
-            cx.reporter.error(
-                &format!("{pointer}/parameters"),
-                format!(
-                    "workflow `{}` needs its input `{}`, which this step does not give",
-                    callee.workflow_id, input.name
-                ),
-            );
-            complete = false;
+    complete.then_some(given)
+}
+
+/// The first expression in `value` that reads what step `current` produced (`$statusCode`,
+/// `$response.*`, its own outputs): an action runs after its step, but its parameters are filled
+/// from inputs and the outputs of earlier steps only.
+fn after_step(value: &Value, current: Option<&str>) -> Option<String> {
+    let produced = |expr: &Expr| match expr {
+        Expr::StatusCode | Expr::Response(_) => true,
+        Expr::Steps { step, .. } => Some(step.as_str()) == current,
+        _ => false,
+    };
+    match value {
+        Value::String(text) => {
+            if let Ok(expr) = expr::parse(text) {
+                return produced(&expr).then(|| text.clone());
+            }
+            expr::parse_template(text).ok()?.into_iter().find_map(|part| match part {
+                expr::TemplatePart::Expr { expr, .. } if produced(&expr) => Some(expr.to_string()),
+                _ => None,
+            })
         }
-        arguments.push(ArgumentPlan {
-            field: input.field.clone(),
-            ty: input.ty.clone(),
-            optional: input.optional,
-            value,
-        });
+        Value::Array(items) => items.iter().find_map(|item| after_step(item, current)),
+        Value::Object(fields) => fields.values().find_map(|item| after_step(item, current)),
+        _ => None,
     }
-    complete.then_some(arguments)
 }
 
 /// Whether a value can become the callee's input without losing type safety or exposing a secret.
@@ -297,18 +349,33 @@ fn outputs(
 }
 
 /// A call for an action that transfers to another workflow (or runs one before a retry): the
-/// callee gets the inputs it shares by name with the calling workflow.
+/// callee gets the inputs the action's `parameters` give (1.1), and the others it shares by name
+/// with the calling workflow.
 pub(crate) fn transfer(
     cx: &mut Context<'_, '_>,
     callee_id: &str,
-    inputs: &[FieldPlan],
-    pointer: &str,
+    parameters: &[Reusable<model::Parameter>],
+    action_pointer: &str,
+    env: &Env<'_>,
 ) -> Option<CallPlan> {
-    let callee = callee(cx, callee_id, pointer)?;
-    let mut arguments = Vec::new();
+    let pointer = format!("{action_pointer}/workflowId");
+    let callee = callee(cx, callee_id, &pointer)?;
+    let parameters_pointer = format!("{action_pointer}/parameters");
+    // The inputs not given are shared by name; when a given one is wrong, what is missing is unknown.
+    let given = given(cx, parameters, &parameters_pointer, callee, env, "an action that runs a workflow")?;
     let mut complete = true;
+    let mut arguments = Vec::new();
     for input in &callee.inputs {
-        let own = inputs.iter().find(|own| own.name == input.name);
+        if let Some((_, value)) = given.iter().find(|(name, _)| *name == input.name) {
+            arguments.push(ArgumentPlan {
+                field: input.field.clone(),
+                ty: input.ty.clone(),
+                optional: input.optional,
+                value: Some(value.clone()),
+            });
+            continue;
+        }
+        let own = env.inputs.iter().find(|own| own.name == input.name);
         let value = own.map(|own| {
             ValuePlan::Ref(ValueRef::Input { field: own.field.clone(), ty: own.ty.clone(), optional: own.optional })
         });
@@ -316,18 +383,29 @@ pub(crate) fn transfer(
             Some(value) => {
                 if let Err(message) = convertible(value, input) {
                     cx.reporter.error(
-                        pointer,
+                        &pointer,
                         format!("workflow `{callee_id}` receives this workflow's inputs by name: {message}"),
                     );
                     complete = false;
                 }
             }
-            None if !input.optional => {
+            None if !input.optional && parameters.is_empty() => {
                 cx.reporter.error(
-                    pointer,
+                    &pointer,
                     format!(
                         "workflow `{callee_id}` needs its input `{}`, which this workflow does not have (it passes \
                          the inputs it shares by name)",
+                        input.name
+                    ),
+                );
+                complete = false;
+            }
+            None if !input.optional => {
+                cx.reporter.error(
+                    &parameters_pointer,
+                    format!(
+                        "workflow `{callee_id}` needs its input `{}`, which this action's `parameters` do not give \
+                         and this workflow does not have (it passes the inputs it shares by name)",
                         input.name
                     ),
                 );

@@ -157,6 +157,7 @@ mod tests {
             source: 0,
             server_url: None,
             parameters: Vec::new(),
+            query_string: None,
             body: None,
             credentials: Vec::new(),
             criteria: Vec::new(),
@@ -164,6 +165,7 @@ mod tests {
             call: None,
             on_success: on_success.into_iter().map(action).collect(),
             on_failure: on_failure.into_iter().map(action).collect(),
+            timeout: None,
         }
     }
 

@@ -217,7 +217,7 @@ pub(crate) fn credential_kind(scheme: &SecurityScheme) -> Option<CredentialKind>
             ParamLocation::Header => Some(CredentialKind::ApiKeyHeader(name.clone())),
             ParamLocation::Query => Some(CredentialKind::ApiKeyQuery(name.clone())),
             ParamLocation::Cookie => Some(CredentialKind::ApiKeyCookie(name.clone())),
-            ParamLocation::Path => None,
+            ParamLocation::Path | ParamLocation::Querystring => None,
         },
         _ => None,
     }

@@ -53,6 +53,10 @@ pub(crate) fn plan<'d>(
     };
     let parameters = applied_parameters(cx, (workflow, workflow_pointer), step, pointer)
         .and_then(|applied| parameters(cx, &applied, &request, pointer));
+    let (parameters, query_string) = match parameters {
+        Some((parameters, query_string)) => (Some(parameters), query_string),
+        None => (None, None),
+    };
     let body = super::body::request_body(cx, step, operation, pointer, env);
     if let Some(Some(body)) = &body {
         super::dataflow::body(cx, &request, body, &format!("{pointer}/requestBody/payload"));
@@ -83,6 +87,7 @@ pub(crate) fn plan<'d>(
         source,
         server_url,
         parameters,
+        query_string,
         body,
         credentials,
         criteria,
@@ -90,6 +95,7 @@ pub(crate) fn plan<'d>(
         call: None,
         on_success,
         on_failure,
+        timeout: step.timeout,
     })
 }
 
@@ -189,18 +195,24 @@ fn resolve_parameters(
     complete.then_some(resolved)
 }
 
+/// The step's parameters, and its whole query string (1.1 `in: querystring`) when one applies.
 fn parameters(
     cx: &mut Context<'_, '_>,
     applied: &[Applied],
     request: &super::dataflow::Request<'_>,
     pointer: &str,
-) -> Option<Vec<ParameterPlan>> {
+) -> Option<(Vec<ParameterPlan>, Option<crate::plan::QueryStringPlan>)> {
     let (operation, env) = (request.operation, request.env);
     let mut planned: Vec<ParameterPlan> = Vec::new();
+    let mut query_strings: Vec<super::query_string::Written<'_>> = Vec::new();
     let mut complete = true;
     for Applied { parameter, pointer: parameter_pointer, value_pointer } in applied {
         let parameter_pointer = parameter_pointer.as_str();
         cx.reporter.extra(&parameter.extra, parameter_pointer, &[]);
+        if parameter.location == Some(model::ParameterIn::Querystring) {
+            query_strings.push((parameter, parameter_pointer, value_pointer));
+            continue;
+        }
         let Some(location) = super::version::location(cx.reporter, parameter, parameter_pointer) else {
             complete = false;
             continue;
@@ -312,7 +324,11 @@ fn parameters(
             complete = false;
         }
     }
-    complete.then_some(planned)
+    let query: Vec<&ParameterPlan> =
+        planned.iter().filter(|parameter| parameter.location == ParameterLocation::Query).collect();
+    let query_string = super::query_string::plan(cx, &query_strings, &query, request);
+    let (planned, query_string) = (complete.then_some(planned)?, query_string?);
+    Some((planned, query_string))
 }
 
 /// The declared `style`/`explode`, when not the location's default (`None`: the default applies).

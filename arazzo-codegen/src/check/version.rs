@@ -52,7 +52,7 @@ fn self_uri(uri: &str, reporter: &mut Reporter<'_>) {
 }
 
 /// Action `parameters` (1.1) pass inputs to the workflow an action names: without `workflowId` they
-/// have nowhere to go. With one, they are not generated yet.
+/// have nowhere to go. With one, they are planned with the action (`check::call::transfer`).
 fn actions(document: &Document, reporter: &mut Reporter<'_>) {
     let mut found: Vec<(String, Option<String>)> = Vec::new();
     let mut success = |list: &[Reusable<model::SuccessAction>], pointer: String| {
@@ -100,16 +100,12 @@ fn actions(document: &Document, reporter: &mut Reporter<'_>) {
         }
     }
     for (pointer, workflow_id) in found {
-        let pointer = format!("{pointer}/parameters");
-        match workflow_id {
-            None => reporter.error(
-                &pointer,
+        if workflow_id.is_none() {
+            reporter.error(
+                &format!("{pointer}/parameters"),
                 "an action's `parameters` are inputs of the workflow it names, and this action names none \
                  (`workflowId`)",
-            ),
-            Some(id) => {
-                reporter.unsupported(&pointer, &format!("`parameters` of an action (inputs of workflow `{id}`)"))
-            }
+            );
         }
     }
 }
@@ -164,8 +160,13 @@ pub(super) fn step(cx: &mut Context<'_, '_>, workflow: &model::Workflow, step: &
             false
         }
     };
-    if fine && let Some(timeout) = step.timeout {
-        cx.reporter.unsupported(&format!("{pointer}/timeout"), &format!("a step `timeout` ({timeout} ms)"));
+    // Negative and fractional values are refused with the field's type (a non-negative integer).
+    if step.timeout == Some(0) {
+        cx.reporter.error(
+            &format!("{pointer}/timeout"),
+            "`timeout: 0` leaves the step no time at all, so it could never succeed; give the milliseconds it may \
+             take, or leave `timeout` out for no limit of its own",
+        );
     }
     fine
 }
@@ -385,10 +386,8 @@ pub(super) fn location(
         Some(ParameterIn::Query) => ParameterLocation::Query,
         Some(ParameterIn::Header) => ParameterLocation::Header,
         Some(ParameterIn::Cookie) => ParameterLocation::Cookie,
-        Some(ParameterIn::Querystring) => {
-            reporter.unsupported(&format!("{pointer}/in"), "`in: querystring` parameters (the whole query string)");
-            return None;
-        }
+        // The whole query string is planned on its own (`check::query_string`), never as a parameter.
+        Some(ParameterIn::Querystring) => return None,
         Some(ParameterIn::Channel) => {
             reporter.error(
                 &format!("{pointer}/in"),

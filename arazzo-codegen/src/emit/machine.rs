@@ -300,7 +300,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
 fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
-    let invocation = super::request::invocation(call);
+    let invocation = super::request::invocation(call, super::request::step_limit(step));
     let keep_partial = super::request::keep_partial(call);
     let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
     let branches = step.criteria.iter().map(|criterion| {
@@ -326,7 +326,7 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
 
 /// Runs another workflow for an action; its failure fails this step, keeping its partial outputs.
 fn transfer(call: &crate::plan::CallPlan) -> TokenStream {
-    let invocation = super::request::invocation(call);
+    let invocation = super::request::invocation(call, None);
     let keep_partial = super::request::keep_partial(call);
     quote! {
         if let ::core::result::Result::Err(error) = #invocation {

@@ -8,8 +8,8 @@ use super::ident;
 use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
-    ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource, RustType,
-    StepOutputPlan, StepPlan, ValuePlan, ValueRef,
+    ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource,
+    QueryStringEncoding, QueryStringPlan, RustType, StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 
 /// The request of a step: `run.step(..);`, the request expression and the base URL it goes to.
@@ -65,6 +65,8 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
             authenticate(kind, secret)
         }
     });
+    let query_string = step.query_string.as_ref().map(query_string);
+    let timeout = step.timeout.map(|milliseconds| quote!(.timeout(::std::time::Duration::from_millis(#milliseconds))));
     let body = step.body.as_ref().map(body);
     let requirements = required_inputs(step).into_iter().map(|field| {
         let name = format!("inputs.{field}");
@@ -76,6 +78,7 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         .parameters
         .iter()
         .flat_map(|parameter| parameter.value.secret_refs())
+        .chain(step.query_string.iter().flat_map(|query_string| query_string.value.secret_refs()))
         .chain(step.body.iter().flat_map(|body| body.value.secret_refs()))
     {
         if !secrets.contains(&value) {
@@ -115,9 +118,11 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         request: quote! {
             ::arazzo_runtime::Request::new(::arazzo_runtime::Method::#method, #path)
                 #(#requirements)*
+                #query_string
                 #(#parameters)*
                 #(#credentials)*
                 #body
+                #timeout
                 #(#redactions)*
                 #response_secrets
                 #keep_sent
@@ -135,6 +140,14 @@ fn required_inputs(step: &StepPlan) -> Vec<&str> {
             ParameterLocation::Path => parameter.value.refs(),
             _ => parameter.value.template_refs(),
         });
+    }
+    // So does a JSON query string; a form or text one embeds it in its text.
+    if let Some(query_string) = step
+        .query_string
+        .as_ref()
+        .filter(|query_string| !matches!(query_string.encoding, QueryStringEncoding::Json { .. }))
+    {
+        used.extend(query_string.value.template_refs());
     }
     // A payload written as JSON text writes an absent value as `null`; other bodies embed it in a string.
     if let Some(body) = step.body.as_ref().filter(|body| !matches!(body.encoding, BodyEncoding::JsonText { .. })) {
@@ -156,6 +169,37 @@ pub(super) struct StepRequest {
     pub(super) enter: TokenStream,
     pub(super) request: TokenStream,
     pub(super) base_url: TokenStream,
+}
+
+/// The whole query string (Arazzo 1.1 `in: querystring`), written as its media type says:
+/// `query_string` for a form query string (text as written, embedded values form-encoded, or an
+/// object as form fields), `query_string_escaped` for any other (the text percent-encoded whole).
+fn query_string(plan: &QueryStringPlan) -> TokenStream {
+    let secret = plan.value.is_secret();
+    let text = match (&plan.encoding, &plan.value) {
+        (QueryStringEncoding::Form, ValuePlan::Template(pieces)) => value::format_pieces(pieces, |value, _| {
+            let place = place(value);
+            quote!(::arazzo_runtime::form_encoded(&#place))
+        }),
+        (QueryStringEncoding::Json { in_string }, ValuePlan::Template(pieces)) => json_text(pieces, in_string),
+        (QueryStringEncoding::Text, ValuePlan::Template(pieces)) => value::template_text(pieces),
+        // A JSON value written in the document: its JSON text.
+        (QueryStringEncoding::Json { .. }, ValuePlan::Literal(literal)) if !literal.is_string() => {
+            let text = literal.to_string();
+            quote!(#text)
+        }
+        (_, value) => value::parameter(value),
+    };
+    // A text built here is a `String`, borrowed for the request; a secret one stays a secret.
+    let text = match &plan.value {
+        ValuePlan::Template(_) if secret => quote!(&::arazzo_runtime::SecretString::from(#text)),
+        ValuePlan::Template(_) => quote!(&#text),
+        _ => text,
+    };
+    match plan.encoding {
+        QueryStringEncoding::Form => quote!(.query_string(#text)),
+        _ => quote!(.query_string_escaped(#text)),
+    }
 }
 
 /// The body of a request, encoded as its content type says.
@@ -350,7 +394,7 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     let binding = if reads { quote!(called) } else { quote!(_) };
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
-    let invocation = invocation(call);
+    let invocation = invocation(call, step_limit(step));
     let keep_partial = keep_partial(call);
     quote! {
         run.step(#step_id, #operation);
@@ -365,8 +409,9 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
 }
 
 /// `self::callee(run.client(), config, &CalleeInputs { .. }).await`: `self::`, so no local can hide
-/// it; the run's client, so that the callee shares the run's deadline and record.
-pub(super) fn invocation(call: &CallPlan) -> TokenStream {
+/// it; the run's client, so that the callee shares the run's deadline and record. With the calling
+/// step's `timeout` (`limit`), the client carries it: the callee's run must end within it.
+pub(super) fn invocation(call: &CallPlan, limit: Option<(&str, u64)>) -> TokenStream {
     let function = ident(&call.function);
     let inputs = ident(&call.inputs_type);
     let arguments = call.arguments.iter().map(|argument| {
@@ -374,7 +419,18 @@ pub(super) fn invocation(call: &CallPlan) -> TokenStream {
         let value = argument_value(argument);
         quote!(#field: #value)
     });
-    quote!(self::#function(run.client(), config, &#inputs { #(#arguments),* }).await)
+    let client = match limit {
+        Some((step_id, milliseconds)) => {
+            quote!(&run.client().within_step(#step_id, ::std::time::Duration::from_millis(#milliseconds)))
+        }
+        None => quote!(run.client()),
+    };
+    quote!(self::#function(#client, config, &#inputs { #(#arguments),* }).await)
+}
+
+/// A step's `timeout`, for the workflow it calls: the step and its milliseconds.
+pub(super) fn step_limit(step: &StepPlan) -> Option<(&str, u64)> {
+    step.timeout.map(|milliseconds| (step.step_id.as_str(), milliseconds))
 }
 
 /// Turns the callee's `error` into this step's and keeps the callee's partial outputs.

@@ -29,7 +29,8 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
 pub(super) fn owned(value: &ValueRef) -> TokenStream {
     let place = place(value);
     match value.ty() {
-        RustType::I64 | RustType::F64 | RustType::Bool if !value.is_optional() => place,
+        // `Option` of a `Copy` type is `Copy` too.
+        RustType::I64 | RustType::F64 | RustType::Bool => place,
         _ => quote!(#place.clone()),
     }
 }

@@ -169,22 +169,28 @@ pub struct Parameter {
     pub style: Option<String>,
     pub explode: Option<bool>,
     pub description: Option<String>,
+    /// The media type of `content` (its one key), for an `in: querystring` parameter (OpenAPI 3.2),
+    /// whose media type says how the whole query string is written.
+    pub media_type: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
     Path,
     Query,
+    /// OpenAPI 3.2: the whole query string, written as the parameter's `content` media type says.
+    Querystring,
     Header,
     Cookie,
 }
 
 impl ParamLocation {
-    /// From the `in` field (`"path"`, `"query"`, `"header"`, `"cookie"`).
+    /// From the `in` field (`"path"`, `"query"`, `"querystring"`, `"header"`, `"cookie"`).
     pub fn from_in(value: &str) -> Option<ParamLocation> {
         Some(match value {
             "path" => ParamLocation::Path,
             "query" => ParamLocation::Query,
+            "querystring" => ParamLocation::Querystring,
             "header" => ParamLocation::Header,
             "cookie" => ParamLocation::Cookie,
             _ => return None,
@@ -195,6 +201,7 @@ impl ParamLocation {
         match self {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
+            ParamLocation::Querystring => "querystring",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
         }

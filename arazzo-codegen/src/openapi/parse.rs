@@ -367,8 +367,14 @@ fn parameter(ctx: &Ctx<'_>, item: &Value, pointer: &str) -> Result<Parameter, St
     let name = string_field(object, "name").ok_or("parameter without a `name`")?;
     let location_text = string_field(object, "in").ok_or_else(|| format!("parameter `{name}` has no `in`"))?;
     let location = ParamLocation::from_in(&location_text).ok_or_else(|| {
-        format!("parameter `{name}`: unsupported `in: {location_text}` (expected path, query, header or cookie)")
+        format!(
+            "parameter `{name}`: unsupported `in: {location_text}` (expected path, query, querystring, header or cookie)"
+        )
     })?;
+    let media_type = match location {
+        ParamLocation::Querystring => Some(querystring_media_type(ctx, object, &name)?),
+        _ => None,
+    };
     let required = location == ParamLocation::Path || object.get("required").and_then(Value::as_bool).unwrap_or(false);
     let schema = object.get("schema").cloned().or_else(|| first_content_schema(object.get("content")));
     let schema_pointer = match object.get("content").and_then(Value::as_object).and_then(|media| media.keys().next()) {
@@ -384,7 +390,32 @@ fn parameter(ctx: &Ctx<'_>, item: &Value, pointer: &str) -> Result<Parameter, St
         style: string_field(object, "style"),
         explode: object.get("explode").and_then(Value::as_bool),
         description: string_field(object, "description"),
+        media_type,
     })
+}
+
+/// The media type of an `in: querystring` parameter (OpenAPI 3.2): its `content` has exactly one,
+/// and it takes no `schema`, `style`, `explode` or `allowReserved` (the media type says how the
+/// query string is written).
+fn querystring_media_type(ctx: &Ctx<'_>, object: &Map<String, Value>, name: &str) -> Result<String, String> {
+    let version = ctx.root.get("openapi").and_then(scalar_text).unwrap_or_default();
+    if version.starts_with("3.0") || version.starts_with("3.1") {
+        return Err(format!(
+            "parameter `{name}`: `in: querystring` is OpenAPI 3.2, but this description declares `openapi: {version}`"
+        ));
+    }
+    if let Some(field) =
+        ["schema", "style", "explode", "allowReserved"].into_iter().find(|field| object.contains_key(*field))
+    {
+        return Err(format!(
+            "parameter `{name}` (`in: querystring`) must not have `{field}`: its `content` media type says how the query \
+             string is written"
+        ));
+    }
+    match object.get("content").and_then(Value::as_object) {
+        Some(content) if content.len() == 1 => Ok(content.keys().next().cloned().unwrap_or_default()),
+        _ => Err(format!("parameter `{name}` (`in: querystring`) needs `content` with exactly one media type")),
+    }
 }
 
 fn first_content_schema(content: Option<&Value>) -> Option<Value> {
