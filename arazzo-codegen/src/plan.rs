@@ -489,6 +489,9 @@ pub struct CriterionPlan {
     /// The condition as written, for the error message.
     pub text: String,
     pub check: CriterionCheck,
+    /// The evaluation rules: those of the version the document declares (1.1 orders numeric
+    /// strings as numbers, fails a `null` context and an evaluation error).
+    pub rules: crate::model::Version,
 }
 
 /// A criterion compiled to what the generated code evaluates.

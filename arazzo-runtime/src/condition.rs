@@ -95,6 +95,9 @@ use serde_json_path::JsonPath;
 
 use crate::error::StepError;
 
+#[path = "condition_v1_1.rs"]
+pub mod v1_1;
+
 /// A comparison operator of a `simple` condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compare {

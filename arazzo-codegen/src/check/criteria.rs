@@ -101,7 +101,7 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
             return None;
         }
     };
-    Some(CriterionPlan { text, check })
+    Some(CriterionPlan { text, check, rules: cx.reporter.version })
 }
 
 /// The `context` of a regex or jsonpath criterion: the value the condition applies to.

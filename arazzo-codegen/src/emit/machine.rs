@@ -304,7 +304,7 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     let keep_partial = super::request::keep_partial(call);
     let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
     let branches = step.criteria.iter().map(|criterion| {
-        let holds = holds(&criterion.check);
+        let holds = holds(&criterion.check, criterion.rules);
         let text = &criterion.text;
         quote! {
             if !(#holds) {
@@ -360,7 +360,7 @@ fn expression_of(workflow: &WorkflowPlan, variable: &str) -> String {
 /// `Ok(response)` when every success criterion holds, else `Err((the unmet one, Some(response)))`.
 fn unmet_chain(criteria: &[CriterionPlan]) -> TokenStream {
     let mut checks: Vec<(TokenStream, String)> =
-        criteria.iter().map(|criterion| (fails(&criterion.check), criterion.text.clone())).collect();
+        criteria.iter().map(|criterion| (fails(&criterion.check, criterion.rules), criterion.text.clone())).collect();
     if criteria.is_empty() {
         checks.push((quote!(!(200..300).contains(&response.status())), DEFAULT_CRITERION.to_string()));
     }
@@ -376,19 +376,19 @@ fn unmet_chain(criteria: &[CriterionPlan]) -> TokenStream {
 
 /// A `bool` expression: whether the criterion does not hold (`!=` rather than `!(.. == ..)`, which
 /// clippy would flag in the user's crate).
-fn fails(check: &CriterionCheck) -> TokenStream {
+fn fails(check: &CriterionCheck, rules: crate::model::Version) -> TokenStream {
     match check {
         CriterionCheck::Status(status) => {
             let negated = StatusCheck { operator: status.operator.negated(), status: status.status };
-            holds(&CriterionCheck::Status(negated))
+            holds(&CriterionCheck::Status(negated), rules)
         }
-        CriterionCheck::Simple(ConditionPlan::Not(inner)) => super::criteria::boolean(inner),
+        CriterionCheck::Simple(ConditionPlan::Not(inner)) => super::criteria::boolean(inner, rules),
         CriterionCheck::Simple(ConditionPlan::And(..) | ConditionPlan::Or(..)) => {
-            let holds = holds(check);
+            let holds = holds(check, rules);
             quote!(!(#holds))
         }
         other => {
-            let holds = holds(other);
+            let holds = holds(other, rules);
             quote!(!#holds)
         }
     }
@@ -425,7 +425,8 @@ fn action_chain(
 }
 
 fn action_condition(action: &ActionPlan, success: bool, names: &Names, index: usize) -> TokenStream {
-    let parts: Vec<TokenStream> = action.criteria.iter().map(|criterion| holds(&criterion.check)).collect();
+    let parts: Vec<TokenStream> =
+        action.criteria.iter().map(|criterion| holds(&criterion.check, criterion.rules)).collect();
     let all = if parts.is_empty() { quote!(true) } else { quote!(#(#parts)&&*) };
     // After a failure there may be no response (a transport error): criteria that read it do not hold.
     let mut condition = if !success && action.reads_response() {
