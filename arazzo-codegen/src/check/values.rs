@@ -31,6 +31,9 @@ pub(crate) struct Env<'a> {
     pub(crate) current: Option<&'a str>,
     /// The workflows of `dependsOn`, run before the first step: `$workflows.<id>.outputs.<name>`.
     pub(crate) dependencies: &'a [StepPlan],
+    /// The document and its OpenAPI sources, for the expressions fixed when it was written (`$self`,
+    /// `$sourceDescriptions.<name>.url`).
+    pub(crate) known: (&'a model::Document, &'a [super::Source]),
 }
 
 impl Env<'_> {
@@ -222,7 +225,15 @@ impl Env<'_> {
             return self.template(text, pointer, reporter, false);
         }
         let whole = match expr::parse(text) {
-            Ok(expr) => return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref),
+            Ok(expr) => {
+                if !super::version::expression(reporter, &expr, pointer) {
+                    return None;
+                }
+                return match super::meaning::constant(reporter, self.known, &expr, pointer) {
+                    Some(constant) => constant.ok().map(|text| ValuePlan::Literal(Value::String(text))),
+                    None => self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref),
+                };
+            }
             Err(error) => error,
         };
         let plan = self.template(text, pointer, reporter, false)?;
@@ -259,6 +270,25 @@ impl Env<'_> {
                 TemplatePart::Expr { expr, braced, offset } => {
                     // Diagnostics about this expression underline it, not the whole string.
                     let previous = reporter.focus(pointer, text, embedded_range(text, offset, braced));
+                    if !super::version::expression(reporter, &expr, pointer) {
+                        complete = false;
+                        reporter.unfocus(previous);
+                        continue;
+                    }
+                    match super::meaning::constant(reporter, self.known, &expr, pointer) {
+                        Some(Ok(text)) => {
+                            // A value like any other, so that JSON and XML text escape it.
+                            pieces.push(TemplatePiece::Value(ValueRef::Constant(text)));
+                            reporter.unfocus(previous);
+                            continue;
+                        }
+                        Some(Err(())) => {
+                            complete = false;
+                            reporter.unfocus(previous);
+                            continue;
+                        }
+                        None => {}
+                    }
                     if !braced {
                         reporter.warning(
                             pointer,
@@ -327,7 +357,7 @@ impl Env<'_> {
                 self.reference(expr, pointer, reporter)
             }
             other => {
-                reporter.unsupported(pointer, &format!("the expression `{other}` in a request value"));
+                super::meaning::refuse(reporter, other, super::meaning::Place::RequestValue, pointer);
                 None
             }
         }

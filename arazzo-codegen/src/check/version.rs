@@ -418,3 +418,64 @@ pub(super) fn target_type(reporter: &mut Reporter<'_>, replacement: &model::Payl
     }
     true
 }
+
+/// Whether `expr` is an expression of the version the document declares; reports it when not. The
+/// parser reads both grammars: 1.0 has no `$self` or `$message`; 1.1 restricts the names of inputs,
+/// outputs and workflow fields to `[A-Za-z0-9.-_]+`, keeps `{` and `}` out of names and pointers
+/// (they delimit embedded expressions), and names three kinds of components.
+pub(super) fn expression(reporter: &mut Reporter<'_>, expr: &Expr, pointer: &str) -> bool {
+    let problem = match (reporter.version, expr) {
+        (Version::V1_0, Expr::SelfUri | Expr::Message { .. }) => {
+            let keyword = if matches!(expr, Expr::SelfUri) { "$self" } else { "$message" };
+            reporter.error(
+                pointer,
+                format!(
+                    "`{keyword}` is an Arazzo 1.1 expression, but this document declares `arazzo: {}`; declare \
+                     `arazzo: 1.1.0` to use it",
+                    reporter.loaded.value.get("arazzo").and_then(serde_json::Value::as_str).unwrap_or("1.0.x")
+                ),
+            );
+            return false;
+        }
+        (Version::V1_0, _) => None,
+        (Version::V1_1, _) => v1_1_problem(expr),
+    };
+    match problem {
+        Some(problem) => {
+            reporter.error(pointer, format!("`{expr}` is not an Arazzo 1.1 runtime expression: {problem}"));
+            false
+        }
+        None => true,
+    }
+}
+
+/// What the 1.1 ABNF does not allow in an expression the (union) parser read.
+fn v1_1_problem(expr: &Expr) -> Option<String> {
+    let identifier = |what: &str, name: &str| {
+        let fine = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        (!fine).then(|| format!("{what} `{name}` must be letters, digits, `.`, `-` or `_` (1.1's `identifier`)"))
+    };
+    let pointer = |pointer: &Option<String>| {
+        pointer
+            .as_deref()
+            .filter(|pointer| pointer.contains(['{', '}']))
+            .map(|_| "a JSON pointer cannot hold `{` or `}` (they delimit embedded expressions)".to_string())
+    };
+    match expr {
+        Expr::Inputs { name, pointer: p } => identifier("an input name", name).or_else(|| pointer(p)),
+        Expr::Outputs { name, pointer: p } => identifier("an output name", name).or_else(|| pointer(p)),
+        Expr::Steps { output: Some(output), pointer: p, .. } => {
+            identifier("an output name", output).or_else(|| pointer(p))
+        }
+        Expr::Workflows { field, name, pointer: p, .. } if !field.is_empty() => {
+            identifier(&format!("an {} name", field.trim_end_matches('s')), name).or_else(|| pointer(p))
+        }
+        Expr::Request(crate::expr::Source::Body(p)) | Expr::Response(crate::expr::Source::Body(p)) => pointer(p),
+        Expr::Components { kind, .. }
+            if !matches!(kind.as_str(), "parameters" | "successActions" | "failureActions") =>
+        {
+            Some(format!("`{kind}` is not a kind of component (`parameters`, `successActions`, `failureActions`)"))
+        }
+        _ => None,
+    }
+}

@@ -334,11 +334,10 @@ pub mod oauth_example {
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
-            ::arazzo_runtime::condition::jsonpath_test(
-                    "$[?@.access_token != null]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
+            ::arazzo_runtime::condition::v1_1::jsonpath_test(
+                "$[?@.access_token != null]",
+                response.body_part("").as_deref(),
+            ),
             "$.access_token != null (jsonpath on $response.body)",
             &response,
         )?;
@@ -541,11 +540,10 @@ pub mod oauth_example {
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
-            ::arazzo_runtime::condition::jsonpath_test(
-                    "$[?@.access_token != null]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
+            ::arazzo_runtime::condition::v1_1::jsonpath_test(
+                "$[?@.access_token != null]",
+                response.body_part("").as_deref(),
+            ),
             "$.access_token != null (jsonpath on $response.body)",
             &response,
         )?;
@@ -752,11 +750,10 @@ pub mod oauth_example {
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
-            ::arazzo_runtime::condition::jsonpath_test(
-                    "$[?@.access_token != null]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
+            ::arazzo_runtime::condition::v1_1::jsonpath_test(
+                "$[?@.access_token != null]",
+                response.body_part("").as_deref(),
+            ),
             "$.access_token != null (jsonpath on $response.body)",
             &response,
         )?;
@@ -790,11 +787,10 @@ pub mod oauth_example {
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
-            ::arazzo_runtime::condition::jsonpath_test(
-                    "$[?@.access_token != null]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
+            ::arazzo_runtime::condition::v1_1::jsonpath_test(
+                "$[?@.access_token != null]",
+                response.body_part("").as_deref(),
+            ),
             "$.access_token != null (jsonpath on $response.body)",
             &response,
         )?;
