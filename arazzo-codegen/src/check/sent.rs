@@ -32,6 +32,21 @@ pub(super) fn output(
     pointer: &str,
 ) -> Option<(SentPart, RustType)> {
     let secret_name = crate::naming::names_a_secret(name);
+    // A value a request may leave out (an optional input, a pointer that finds nothing) would fail
+    // the step whenever it is absent: refused, as outputs copied from optional inputs are.
+    let may_be_absent = |plan: &ValuePlan, reporter: &mut Reporter<'_>| {
+        let absent = matches!(plan, ValuePlan::Ref(value) if value.is_optional());
+        if absent {
+            reporter.error(
+                pointer,
+                format!(
+                    "`{expr}` reads a value the request leaves out when it is absent (an optional input, or a JSON \
+                     pointer that may find nothing), so the step would fail then; make the input required"
+                ),
+            );
+        }
+        absent
+    };
     let text_type = |secret: bool| if secret || secret_name { RustType::Secret } else { RustType::String };
     match expr {
         Expr::Method => Some((SentPart::Method, RustType::String)),
@@ -65,6 +80,9 @@ pub(super) fn output(
                 );
                 return None;
             }
+            if parameter.is_some_and(|p| may_be_absent(&p.value, reporter)) {
+                return None;
+            }
             let secret = credential
                 || CREDENTIAL_HEADERS.contains(&lower.as_str())
                 || parameter.is_some_and(|p| p.value.is_secret());
@@ -81,6 +99,9 @@ pub(super) fn output(
                     format!("`{expr}` reads a query parameter this step does not send"),
                     format!("the query parameters it sends: {names}"),
                 );
+                return None;
+            }
+            if parameter.is_some_and(|p| may_be_absent(&p.value, reporter)) {
                 return None;
             }
             let secret = credential || parameter.is_some_and(|p| p.value.is_secret());
@@ -117,6 +138,7 @@ pub(super) fn output(
                 return None;
             }
             let ty = match at_pointer(&body.value, &json_pointer) {
+                Found::Plan(plan) if may_be_absent(plan, reporter) => return None,
                 Found::Plan(plan) => value_type(reporter, plan, expr, pointer)?,
                 Found::Inside(plan) => {
                     if !plan.secret_refs().is_empty() {
