@@ -387,18 +387,18 @@ fn the_1_1_expression_grammar_is_checked_in_1_1_documents() {
         diagnostics("expressions-1-1.arazzo.yaml"),
         [
             format!(
-                "error: {file}:14:52: `$inputs.a b` is not an Arazzo 1.1 runtime expression: an input name `a b` must \
+                "error: {file}:15:53: `$inputs.a b` is not an Arazzo 1.1 runtime expression: an input name `a b` must \
                  be letters, digits, `.`, `-` or `_` (1.1's `identifier`) (at workflows[0].steps[0].parameters[0].\
                  value)"
             ),
             format!(
-                "error: {file}:16:24: `$self` has no value: this document declares no `$self` field, and the path of \
+                "error: {file}:17:24: `$self` has no value: this document declares no `$self` field, and the path of \
                  the file on this machine is not a URI generated code may depend on; declare `$self` with the \
                  document's URI (at workflows[0].steps[0].successCriteria[0].condition)"
             ),
             format!(
-                "error: {file}:18:20: arazzo-rs does not generate code for AsyncAPI message expressions \
-                 (`$message.payload`) yet, so this document cannot be compiled (at workflows[0].steps[0].outputs.\
+                "error: {file}:21:20: arazzo-rs does not generate code for AsyncAPI message expressions \
+                 (`$message.payload`) yet, so this document cannot be compiled (at workflows[0].steps[1].outputs.\
                  message)"
             ),
         ]
