@@ -112,10 +112,57 @@ impl Env<'_> {
                     }
                 }
             }
+            Expr::Workflows { workflow, field, name, pointer: None, .. } if field == "inputs" => {
+                // A `dependsOn` workflow is given the inputs it shares by name with this one: its input
+                // `name` is this workflow's, when it was passed.
+                let dependency = self
+                    .dependencies
+                    .iter()
+                    .find_map(|dependency| dependency.call.as_ref().filter(|call| &call.workflow_id == workflow));
+                let Some(call) = dependency else {
+                    reporter.error(
+                        pointer,
+                        format!(
+                            "`{expr}` reads workflow `{workflow}`, which this workflow does not list in `dependsOn`"
+                        ),
+                    );
+                    return None;
+                };
+                let passed = self.inputs.iter().find(|input| &input.name == name).filter(|input| {
+                    call.arguments.iter().any(|argument| {
+                        argument.value.as_ref().is_some_and(|value| {
+                            value
+                                .refs()
+                                .iter()
+                                .any(|used| matches!(used, ValueRef::Input { field, .. } if *field == input.field))
+                        })
+                    })
+                });
+                match passed {
+                    Some(input) => Some(ValueRef::Input {
+                        field: input.field.clone(),
+                        ty: input.ty.clone(),
+                        optional: input.optional,
+                    }),
+                    None => {
+                        reporter.error(
+                            pointer,
+                            format!(
+                                "workflow `{workflow}` is not given an input `{name}`: a `dependsOn` workflow gets the \
+                                 inputs it shares by name with this one"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
             Expr::Workflows { .. } => {
                 reporter.error(
                     pointer,
-                    format!("`{expr}` does not name a workflow output; write `$workflows.<id>.outputs.<name>`"),
+                    format!(
+                        "`{expr}` does not name a workflow input or output; write `$workflows.<id>.outputs.<name>` or \
+                         `$workflows.<id>.inputs.<name>`"
+                    ),
                 );
                 None
             }
