@@ -48,12 +48,27 @@ fn names(workflow: &WorkflowPlan) -> Names {
     Names { variants, retries }
 }
 
+/// Whether a step output is read only to be kept in the partial outputs (a secret no workflow output
+/// carries and no step reads): it is then a local of its step's arm, not a variable of the whole loop,
+/// whose initial `None` nothing would read (`unused_assignments`).
+fn kept_only(workflow: &WorkflowPlan, variable: &str) -> bool {
+    let reads =
+        |value: &ValueRef| matches!(value.base(), ValueRef::StepOutput { variable: read, .. } if read == variable);
+    workflow.kept_secrets.iter().any(|kept| kept.variable == variable)
+        && !workflow.steps.iter().any(|step| step.values_read().into_iter().any(reads))
+        && !workflow.outputs.iter().any(|output| reads(&output.value))
+}
+
 /// The statements of the workflow function after `let mut run = ..` (they end in `Ok(outputs)`).
 pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let names = names(workflow);
     let variants = &names.variants;
-    let declarations =
-        workflow.steps.iter().flat_map(|step| &step.outputs).filter(|output| output.used).map(|output| {
+    let declarations = workflow
+        .steps
+        .iter()
+        .flat_map(|step| &step.outputs)
+        .filter(|output| output.used && !kept_only(workflow, &output.variable))
+        .map(|output| {
             let variable = ident(&output.variable);
             let ty = rust_type(&output.ty);
             quote!(let mut #variable: ::core::option::Option<#ty> = ::core::option::Option::None;)
@@ -195,7 +210,10 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         request::OutputRead::One(output) => {
             let value = request::output_value(output);
             let ty = rust_type(&output.ty);
-            if output.used {
+            if output.used && kept_only(workflow, &output.variable) {
+                let variable = ident(&output.variable);
+                quote!(let #variable: #ty = #value;)
+            } else if output.used {
                 let variable = ident(&output.variable);
                 quote!(#variable = ::core::option::Option::Some(#value);)
             } else {
@@ -209,7 +227,11 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
                     let variable = ident(&output.variable);
                     let position = proc_macro2::Literal::usize_unsuffixed(position);
-                    quote!(#variable = ::core::option::Option::Some(outputs.#position);)
+                    if kept_only(workflow, &output.variable) {
+                        quote!(let #variable = outputs.#position;)
+                    } else {
+                        quote!(#variable = ::core::option::Option::Some(outputs.#position);)
+                    }
                 });
             let binding = if outputs.iter().any(|(output, _)| output.used) { quote!(outputs) } else { quote!(_) };
             quote! {
@@ -233,7 +255,11 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
         let field = ident(&kept.field);
         let variable = ident(&kept.variable);
-        quote!(run.partial.#field = #variable.clone();)
+        if kept_only(workflow, &kept.variable) {
+            quote!(run.partial.#field = ::core::option::Option::Some(#variable);)
+        } else {
+            quote!(run.partial.#field = #variable.clone();)
+        }
     });
     let counter = &names.retries[index];
     let reset = has_retry(step).then(|| quote!(#counter = 0;));

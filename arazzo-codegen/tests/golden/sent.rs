@@ -339,14 +339,7 @@ pub mod sent {
         let mut list_url: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
         let mut list_method: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
         let mut list_trace: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut list_authorization: ::core::option::Option<
-            ::arazzo_runtime::SecretString,
-        > = ::core::option::Option::None;
         let mut create_name: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut create_sent_owner_token: ::core::option::Option<
-            ::arazzo_runtime::SecretString,
-        > = ::core::option::Option::None;
-        let mut read_key: ::core::option::Option<::arazzo_runtime::SecretString> = ::core::option::Option::None;
         let mut create_retries: u64 = 0;
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
@@ -406,16 +399,14 @@ pub mod sent {
                                         response.request_header("X-Request-Id"),
                                     )?,
                             );
-                            list_authorization = ::core::option::Option::Some(
-                                run
-                                    .sent_output::<
-                                        ::arazzo_runtime::SecretString,
-                                    >(
-                                        &response,
-                                        "$request.header.Authorization",
-                                        response.request_header("Authorization"),
-                                    )?,
-                            );
+                            let list_authorization: ::arazzo_runtime::SecretString = run
+                                .sent_output::<
+                                    ::arazzo_runtime::SecretString,
+                                >(
+                                    &response,
+                                    "$request.header.Authorization",
+                                    response.request_header("Authorization"),
+                                )?;
                             let _: ::std::string::String = run
                                 .sent_output::<
                                     ::std::string::String,
@@ -430,7 +421,9 @@ pub mod sent {
                             run.partial.url = list_url.clone();
                             run.partial.method = list_method.clone();
                             run.partial.trace = list_trace.clone();
-                            run.partial.list_authorization = list_authorization.clone();
+                            run.partial.list_authorization = ::core::option::Option::Some(
+                                list_authorization,
+                            );
                             if ::arazzo_runtime::condition::compare(
                                 ::arazzo_runtime::condition::Compare::Eq,
                                 response.body_part("/pets/0").as_deref(),
@@ -515,19 +508,18 @@ pub mod sent {
                                     "$request.body#/age",
                                     response.request_body_at("/age").cloned(),
                                 )?;
-                            create_sent_owner_token = ::core::option::Option::Some(
-                                run
-                                    .sent_output::<
-                                        ::arazzo_runtime::SecretString,
-                                    >(
-                                        &response,
-                                        "$request.body#/ownerToken",
-                                        response.request_body_at("/ownerToken").cloned(),
-                                    )?,
-                            );
+                            let create_sent_owner_token: ::arazzo_runtime::SecretString = run
+                                .sent_output::<
+                                    ::arazzo_runtime::SecretString,
+                                >(
+                                    &response,
+                                    "$request.body#/ownerToken",
+                                    response.request_body_at("/ownerToken").cloned(),
+                                )?;
                             run.partial.name = create_name.clone();
-                            run.partial.create_sent_owner_token = create_sent_owner_token
-                                .clone();
+                            run.partial.create_sent_owner_token = ::core::option::Option::Some(
+                                create_sent_owner_token,
+                            );
                             create_retries = 0;
                             ::core::option::Option::Some(Step::Read)
                         }
@@ -616,17 +608,17 @@ pub mod sent {
                                     "$request.path.petId",
                                     response.request_path("petId"),
                                 )?;
-                            read_key = ::core::option::Option::Some(
-                                run
-                                    .sent_output::<
-                                        ::arazzo_runtime::SecretString,
-                                    >(
-                                        &response,
-                                        "$request.header.X-Api-Key",
-                                        response.request_header("X-Api-Key"),
-                                    )?,
+                            let read_key: ::arazzo_runtime::SecretString = run
+                                .sent_output::<
+                                    ::arazzo_runtime::SecretString,
+                                >(
+                                    &response,
+                                    "$request.header.X-Api-Key",
+                                    response.request_header("X-Api-Key"),
+                                )?;
+                            run.partial.read_key = ::core::option::Option::Some(
+                                read_key,
                             );
-                            run.partial.read_key = read_key.clone();
                             ::core::option::Option::None
                         }
                         ::core::result::Result::Err((error, _)) => {
