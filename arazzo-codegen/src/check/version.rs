@@ -438,7 +438,7 @@ pub(super) fn expression(reporter: &mut Reporter<'_>, expr: &Expr, pointer: &str
             return false;
         }
         (Version::V1_0, _) => None,
-        (Version::V1_1, _) => v1_1_problem(expr),
+        (Version::V1_1, _) => expr::v1_1_problem(expr),
     };
     match problem {
         Some(problem) => {
@@ -446,36 +446,5 @@ pub(super) fn expression(reporter: &mut Reporter<'_>, expr: &Expr, pointer: &str
             false
         }
         None => true,
-    }
-}
-
-/// What the 1.1 ABNF does not allow in an expression the (union) parser read.
-fn v1_1_problem(expr: &Expr) -> Option<String> {
-    let identifier = |what: &str, name: &str| {
-        let fine = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-        (!fine).then(|| format!("{what} `{name}` must be letters, digits, `.`, `-` or `_` (1.1's `identifier`)"))
-    };
-    let pointer = |pointer: &Option<String>| {
-        pointer
-            .as_deref()
-            .filter(|pointer| pointer.contains(['{', '}']))
-            .map(|_| "a JSON pointer cannot hold `{` or `}` (they delimit embedded expressions)".to_string())
-    };
-    match expr {
-        Expr::Inputs { name, pointer: p } => identifier("an input name", name).or_else(|| pointer(p)),
-        Expr::Outputs { name, pointer: p } => identifier("an output name", name).or_else(|| pointer(p)),
-        Expr::Steps { output: Some(output), pointer: p, .. } => {
-            identifier("an output name", output).or_else(|| pointer(p))
-        }
-        Expr::Workflows { field, name, pointer: p, .. } if !field.is_empty() => {
-            identifier(&format!("an {} name", field.trim_end_matches('s')), name).or_else(|| pointer(p))
-        }
-        Expr::Request(crate::expr::Source::Body(p)) | Expr::Response(crate::expr::Source::Body(p)) => pointer(p),
-        Expr::Components { kind, .. }
-            if !matches!(kind.as_str(), "parameters" | "successActions" | "failureActions") =>
-        {
-            Some(format!("`{kind}` is not a kind of component (`parameters`, `successActions`, `failureActions`)"))
-        }
-        _ => None,
     }
 }
