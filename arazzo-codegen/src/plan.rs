@@ -157,16 +157,21 @@ pub enum ValueRef {
     /// The JSON value at a pointer inside another value (`$inputs.customer#/firstName`); absent when
     /// nothing is there.
     Pointer { base: Box<ValueRef>, pointer: String },
+    /// A text fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).
+    Constant(String),
 }
 
 /// The type of every [`ValueRef::Pointer`].
 static JSON: RustType = RustType::Json;
+/// The type of every [`ValueRef::Constant`].
+static STRING: RustType = RustType::String;
 
 impl ValueRef {
     pub fn ty(&self) -> &RustType {
         match self {
             Self::Input { ty, .. } | Self::StepOutput { ty, .. } => ty,
             Self::Pointer { .. } => &JSON,
+            Self::Constant(_) => &STRING,
         }
     }
 
@@ -530,6 +535,9 @@ pub struct CriterionPlan {
     /// The condition as written, for the error message.
     pub text: String,
     pub check: CriterionCheck,
+    /// The evaluation rules: those of the version the document declares (1.1 orders numeric
+    /// strings as numbers, fails a `null` context and an evaluation error).
+    pub rules: crate::model::Version,
 }
 
 /// A criterion compiled to what the generated code evaluates.
@@ -703,4 +711,25 @@ pub enum OutputSource {
     Copy(ValueRef),
     /// An output of the workflow the step called (its field in the callee's outputs struct).
     Callee(String),
+    /// What the step's request sent (`$url`, `$method`, `$request.*`), kept with its response.
+    Sent(SentPart),
+    /// A value fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).
+    Constant(String),
+}
+
+/// A part of the request a step sent, as a step output reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SentPart {
+    /// `$url`: the full URL, query included.
+    Url,
+    /// `$method`, upper case.
+    Method,
+    /// `$request.header.<name>`.
+    Header(String),
+    /// `$request.query.<name>`.
+    Query(String),
+    /// `$request.path.<name>`: the value given, before encoding.
+    Path(String),
+    /// `$request.body` at a JSON pointer (`""` for the whole body): JSON and form bodies.
+    Body(String),
 }

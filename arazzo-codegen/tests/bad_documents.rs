@@ -99,15 +99,14 @@ fn path_parameters_must_match_the_operation() {
 
 #[test]
 fn features_not_generated_yet_are_refused_not_ignored() {
-    let refused = "so this document cannot be compiled";
     assert_eq!(
         diagnostics("not-yet-supported.arazzo.yaml"),
         [
-            format!(
-                "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:14:24: arazzo-rs does not generate code for \
-                 the expression `$outputs.x` in a criterion yet, {refused} (at workflows[0].steps[0].successCriteria[0].\
-                 condition)"
-            ),
+            // Refused as meaningless rather than not generated: the step calls an operation, not a workflow.
+            "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:14:24: `$outputs.x` reads an output of the \
+             workflow a step calls (in that step's `outputs` or criteria) or an output written above (in a \
+             workflow's `outputs`); a criterion has neither (at workflows[0].steps[0].successCriteria[0].condition)"
+                .to_string(),
             "error: tests/fixtures/bad/not-yet-supported.arazzo.yaml:17:19: `xpath` criteria are not supported: \
              arazzo-rs refuses them at build time rather than generate a check that cannot be evaluated (XML \
              responses are not decoded) (at workflows[0].steps[0].successCriteria[1].type)"
@@ -342,4 +341,76 @@ fn compatible_values_and_reachable_pointers_are_accepted_silently() {
     let checked = check_file(path, &Options::default(), &[]).unwrap_or_else(|error| panic!("{error}"));
     let warnings: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings, Vec::<String>::new());
+}
+
+#[test]
+fn expressions_that_name_nothing_where_they_are_written_say_why() {
+    let file = "tests/fixtures/bad/meaningless-expressions.arazzo.yaml";
+    assert_eq!(
+        diagnostics("meaningless-expressions.arazzo.yaml"),
+        [
+            format!(
+                "error: {file}:15:53: `$response.header.X-Next` reads the response of this step, which does not exist \
+                 while its request is being built; read an earlier step's output instead (`$steps.<id>.outputs.<name>`) \
+                 (at workflows[0].steps[0].parameters[0].value)"
+            ),
+            format!(
+                "error: {file}:17:49: `$url` reads the request this step sends, which is still being built: it has no \
+                 value yet (write the value itself, or read an earlier step's `$request.*` output) (at workflows[0].\
+                 steps[0].parameters[2].value[0])"
+            ),
+            format!(
+                "error: {file}:24:17: `$self` is an Arazzo 1.1 expression, but this document declares `arazzo: 1.0.1`; \
+                 declare `arazzo: 1.1.0` to use it (at workflows[0].steps[1].outputs.self)"
+            ),
+            format!(
+                "error: {file}:25:20: `$request.header.X-Missing` reads a header this step does not send; the headers \
+                 it sets: `X-Request-Id` (at workflows[0].steps[1].outputs.missing)"
+            ),
+            format!(
+                "error: {file}:26:18: `$request.query.limit` reads a value the request leaves out when it is absent \
+                 (an optional input, or a JSON pointer that may find nothing), so the step would fail then; make the \
+                 input required (at workflows[0].steps[1].outputs.limit)"
+            ),
+            format!(
+                "error: {file}:27:22: `$sourceDescriptions.pets.listPets` names the operation `listPets` of source \
+                 `pets` (an operationId comes before the source's fields), which is not a value (at workflows[0].\
+                 steps[1].outputs.operation)"
+            ),
+            format!(
+                "error: {file}:28:21: `$components.parameters.page` names a reusable object of `components` (for \
+                 `reference`), not a value (at workflows[0].steps[1].outputs.reusable)"
+            ),
+            format!(
+                "error: {file}:30:15: `$statusCode` reads one step's request or response, but a workflow output \
+                 belongs to no step; give the step an output `$statusCode` and read it here as `$steps.<id>.outputs.\
+                 <name>` (at workflows[0].outputs.status)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_1_1_expression_grammar_is_checked_in_1_1_documents() {
+    let file = "tests/fixtures/bad/expressions-1-1.arazzo.yaml";
+    assert_eq!(
+        diagnostics("expressions-1-1.arazzo.yaml"),
+        [
+            format!(
+                "error: {file}:15:53: `$inputs.a b` is not an Arazzo 1.1 runtime expression: an input name `a b` must \
+                 be letters, digits, `.`, `-` or `_` (1.1's `identifier`) (at workflows[0].steps[0].parameters[0].\
+                 value)"
+            ),
+            format!(
+                "error: {file}:17:24: `$self` has no value: this document declares no `$self` field, and the path of \
+                 the file on this machine is not a URI generated code may depend on; declare `$self` with the \
+                 document's URI (at workflows[0].steps[0].successCriteria[0].condition)"
+            ),
+            format!(
+                "error: {file}:21:20: arazzo-rs does not generate code for AsyncAPI message expressions \
+                 (`$message.payload`) yet, so this document cannot be compiled (at workflows[0].steps[1].outputs.\
+                 message)"
+            ),
+        ]
+    );
 }

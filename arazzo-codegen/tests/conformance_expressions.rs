@@ -1,6 +1,6 @@
 //! Runtime expressions, embedded templates and simple conditions against the public conformance
 //! data in `shared/conformance` (see its README). The lists were extracted from libraries that
-//! implement Arazzo 1.1; we implement 1.0.1, so the `*-1.1-only` files assert the opposite outcome.
+//! implement Arazzo 1.1; the parser reads both grammars, and `v1_1_problem` says what 1.1 refuses.
 
 // clippy's test allowances only cover `#[test]` functions, not the helpers of an integration test.
 #![allow(clippy::panic, clippy::unwrap_used)]
@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use arazzo_codegen::condition::parse_condition;
-use arazzo_codegen::expr::{TemplatePart, parse, parse_template};
+use arazzo_codegen::expr::{TemplatePart, parse, parse_template, v1_1_problem};
 
 fn conformance(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance").join(relative)
@@ -50,19 +50,30 @@ fn invalid_expressions_are_refused() {
 }
 
 #[test]
-fn one_point_one_only_expressions_are_refused() {
-    // `$self` and `$message.*` were added in Arazzo 1.1.0.
+fn one_point_one_only_expressions_parse_and_print_back() {
+    // `$self` and `$message.*` were added in Arazzo 1.1.0. The parser reads both grammars; the checker
+    // refuses them in a 1.0 document (`bad_documents.rs`).
     for line in lines("expressions/valid-1.1-only.txt", 9) {
-        assert!(parse(&line).is_err(), "`{line}` is not Arazzo 1.0.1");
+        let expr = parse(&line).unwrap_or_else(|e| panic!("`{line}` is Arazzo 1.1: {e}"));
+        assert_eq!(expr.to_string(), line);
+        assert_eq!(v1_1_problem(&expr), None, "`{line}`");
     }
 }
 
 #[test]
-fn braces_in_names_and_pointers_are_valid_1_0_1() {
+fn braces_in_names_and_pointers_are_valid_1_0_1_but_not_1_1() {
     // 1.1 rejects these; the 1.0.1 ABNF (`name = *CHAR`, pointer `unescaped`) admits `{` and `}`.
     for line in lines("expressions/invalid-1.1-only.txt", 6) {
         let expr = parse(&line).unwrap_or_else(|e| panic!("`{line}` matches the 1.0.1 ABNF: {e}"));
         assert_eq!(expr.to_string(), line);
+        assert!(v1_1_problem(&expr).is_some(), "`{line}` is not Arazzo 1.1");
+    }
+}
+
+#[test]
+fn expressions_valid_in_both_versions_pass_the_1_1_rules() {
+    for line in lines("expressions/valid.txt", 74) {
+        assert_eq!(v1_1_problem(&parse(&line).unwrap()), None, "`{line}`");
     }
 }
 
@@ -166,9 +177,11 @@ fn invalid_conditions_are_refused() {
 }
 
 #[test]
-fn one_point_one_only_conditions_are_refused() {
+fn one_point_one_only_conditions_parse() {
+    // `$self == null`: `$self` is Arazzo 1.1, refused by the checker in a 1.0 document.
     for line in lines("conditions/valid-1.1-only.txt", 1) {
-        assert!(parse_condition(&line).is_err(), "`{line}` uses `$self`, which is Arazzo 1.1");
+        let condition = parse_condition(&line).unwrap_or_else(|e| panic!("`{line}` should parse: {e}"));
+        assert_eq!(condition.to_string(), line);
     }
 }
 

@@ -371,3 +371,24 @@ fn arazzo_1_1_requests_generate_the_golden_module() {
         assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
     }
 }
+
+#[test]
+fn sent_document_generates_the_golden_module() {
+    let generated = generate("sent.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/sent.rs", &generated.source);
+}
+
+#[test]
+fn arazzo_1_1_expressions_generate_the_golden_module() {
+    // `$self` is an https URI, which makes the relative source URL remote: mapped to the local file.
+    let path = "tests/fixtures/expressions-1-1.arazzo.yaml";
+    let sources = [("pets".to_string(), std::path::PathBuf::from("tests/fixtures/pets.openapi.yaml"))].into();
+    let options = Options { display_name: Some(path.to_string()), sources, ..Options::default() };
+    let generated = match generate_file(Path::new(path), &options, &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} did not generate:\n{error}"),
+    };
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/expressions-1-1.rs", &generated.source);
+}

@@ -81,6 +81,7 @@ fn fixtures_that_generate_generate_the_same_clients_once_upgraded() {
             "nested.arazzo.yaml",
             "nullable.arazzo.yaml",
             "reuse.arazzo.yaml",
+            "sent.arazzo.yaml",
             "tricky-names.arazzo.yaml",
         ]
     );

@@ -95,6 +95,9 @@ use serde_json_path::JsonPath;
 
 use crate::error::StepError;
 
+#[path = "condition_v1_1.rs"]
+pub mod v1_1;
+
 /// A comparison operator of a `simple` condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compare {
@@ -206,10 +209,11 @@ pub fn jsonpath_match(path: &'static str, subject: Option<&Value>) -> Result<boo
 /// RFC 9535 filters test the members of what they are applied to, so the subject is wrapped in a
 /// one-element array: the criterion holds exactly when the comparison holds for the subject (with
 /// RFC 9535's comparison rules: strings compared exactly, `1 == 1.0`, no conversions). An absent
-/// subject never passes.
+/// or `null` subject never passes: there is nothing to compare (the rule Arazzo 1.1 gives every
+/// `jsonpath` criterion; this reading is arazzo-rs's own, so it is the same under both versions).
 pub fn jsonpath_test(filter: &'static str, subject: Option<&Value>) -> Result<bool, StepError> {
     let query = cached(&JSON_PATHS, filter, || parse_jsonpath(filter))?;
-    Ok(subject.is_some_and(|value| {
+    Ok(non_null(subject).is_some_and(|value| {
         let wrapped = Value::Array(vec![value.clone()]);
         !query.query(&wrapped).is_empty()
     }))

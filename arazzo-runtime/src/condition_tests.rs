@@ -309,4 +309,7 @@ fn jsonpath_test_applies_a_filter_to_the_subject_itself() {
     assert_eq!(jsonpath_test("$[?@.error != 'x']", Some(&json!({}))), Ok(true));
     assert_eq!(jsonpath_test("$[?@ == 5]", Some(&json!(5))), Ok(true));
     assert_eq!(jsonpath_test("$[?@.ok == true]", None), Ok(false));
+    // A `null` subject has nothing to compare: the comparison does not hold, whatever it says.
+    assert_eq!(jsonpath_test("$[?@.access_token != null]", Some(&json!(null))), Ok(false));
+    assert_eq!(jsonpath_test("$[?@ == null]", Some(&json!(null))), Ok(false));
 }

@@ -97,6 +97,13 @@ pub enum StepError {
         /// The header name as written in the workflow.
         name: &'static str,
     },
+    /// A step output reads something of the request (`$request.header.X-Trace`,
+    /// `$request.body#/id`) that the request did not send: an optional input left out, say.
+    #[error("the request did not send `{expression}`, which a step output reads")]
+    NotSent {
+        /// The expression as written in the workflow.
+        expression: &'static str,
+    },
     /// A `regex` or `jsonpath` criterion could not be compiled. The generator checks them at
     /// build time, so this means generated code was edited or built by a different generator.
     #[error("the criterion `{criterion}` is not valid: {message}")]

@@ -339,7 +339,7 @@ fn not_json(body: &[u8], error: &serde_json::Error) -> StepError {
 }
 
 /// The JSON type of a value, as named in error messages.
-fn json_kind(value: &Value) -> &'static str {
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

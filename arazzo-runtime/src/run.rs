@@ -2,6 +2,7 @@
 //! and errors that name the workflow and the step.
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use tracing::{Instrument, Span, field};
 
 use std::sync::Arc;
@@ -399,6 +400,29 @@ impl<P: Clone> Run<P> {
     /// Reads response header `name` as text.
     pub fn header_output(&mut self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
         response.header_text(name).map_err(|error| self.fail_after_success(error, response))
+    }
+
+    /// A step output read from what the request sent (`$request.header.X`, `$request.query.q`,
+    /// `$request.path.p`, `$request.body#/ptr`; `sent` is the response's `request_*` value), as `T`:
+    /// [`StepError::NotSent`] when the request did not send it (an optional input left out), and
+    /// [`StepError::Decode`] when it is not a `T` (the message names its JSON type, never its value). The response must come from a request that
+    /// kept what it sent ([`Request::keep_sent`](crate::Request::keep_sent)).
+    pub fn sent_output<T: DeserializeOwned>(
+        &mut self,
+        response: &Response,
+        expression: &'static str,
+        sent: Option<Value>,
+    ) -> Result<T, WorkflowError<P>> {
+        let read = match sent {
+            None => Err(StepError::NotSent { expression }),
+            Some(value) => {
+                let found = crate::response::json_kind(&value);
+                serde_json::from_value(value).map_err(|_| StepError::Decode {
+                    message: format!("`{expression}` as sent is a JSON {found}, which is not the expected type"),
+                })
+            }
+        };
+        read.map_err(|error| self.fail_after_success(error, response))
     }
 
     /// The error of an output that could not be read from a response whose criteria held.

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::meaning::Place;
 use super::values::Env;
 use super::workflow::Context;
 use crate::condition::{self, CompareOp, Condition, Literal};
@@ -101,7 +102,7 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
             return None;
         }
     };
-    Some(CriterionPlan { text, check })
+    Some(CriterionPlan { text, check, rules: cx.reporter.version })
 }
 
 /// The `context` of a regex or jsonpath criterion: the value the condition applies to.
@@ -117,7 +118,7 @@ fn context(
         return None;
     };
     let parsed = cx.reporter.expression(text, &context_pointer)?;
-    operand(cx, &parsed, &context_pointer, env)
+    operand(cx, &parsed, &context_pointer, env, Place::Context)
 }
 
 fn simple(cx: &mut Context<'_, '_>, text: &str, pointer: &str, env: &Env<'_>) -> Option<CriterionCheck> {
@@ -187,11 +188,27 @@ fn compile(
         Condition::Literal(literal) => ConditionPlan::Literal(literal_value(literal)),
         Condition::Expr(parsed, navigation) => {
             let previous = operands.ranges.next().map(|range| cx.reporter.focus(pointer, operands.text, range));
-            let planned = operand(cx, parsed, pointer, env);
+            let planned = if super::version::expression(cx.reporter, parsed, pointer) {
+                match super::meaning::constant(cx.reporter, env.known, parsed, pointer) {
+                    // `$self == 'https://...'`: a text known now, compared at run time like a literal.
+                    Some(constant) => constant.ok().map(|text| {
+                        let text = Value::String(text);
+                        let navigated = navigation.iter().try_fold(&text, |value, step| match step {
+                            condition::Nav::Field(name) => value.get(name),
+                            condition::Nav::Index(index) => value.get(index),
+                        });
+                        ConditionPlan::Literal(navigated.cloned().unwrap_or(Value::Null))
+                    }),
+                    None => operand(cx, parsed, pointer, env, Place::Criterion)
+                        .map(|operand| ConditionPlan::Operand { operand, navigation: navigation.clone() }),
+                }
+            } else {
+                None
+            };
             if let Some(previous) = previous {
                 cx.reporter.unfocus(previous);
             }
-            ConditionPlan::Operand { operand: planned?, navigation: navigation.clone() }
+            planned?
         }
         Condition::Not(inner) => ConditionPlan::Not(Box::new(compile(cx, inner, pointer, env, operands)?)),
         Condition::Compare(left, operator, right) => {
@@ -229,7 +246,7 @@ fn literal_value(literal: &Literal) -> Value {
 }
 
 /// What a criterion can read: the response, inputs and earlier step outputs.
-fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>) -> Option<OperandPlan> {
+fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>, place: Place) -> Option<OperandPlan> {
     match parsed {
         Expr::StatusCode => Some(OperandPlan::StatusCode),
         Expr::Response(ExprSource::Body(json_pointer)) => {
@@ -274,7 +291,7 @@ fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>
             Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
         }
         other => {
-            cx.reporter.unsupported(pointer, &format!("the expression `{other}` in a criterion"));
+            super::meaning::refuse(cx.reporter, other, place, pointer);
             None
         }
     }

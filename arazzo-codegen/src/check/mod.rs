@@ -10,9 +10,11 @@ mod fields;
 mod flow;
 mod inputs;
 mod lenient;
+mod meaning;
 mod operation;
 mod query_string;
 mod schema_vocabulary;
+mod sent;
 mod source_url;
 mod step;
 mod typed;
@@ -131,7 +133,7 @@ impl Reporter<'_> {
     /// Parses a runtime expression, reporting it when it is not one.
     pub(crate) fn expression(&mut self, text: &str, pointer: &str) -> Option<crate::expr::Expr> {
         match crate::expr::parse(text) {
-            Ok(parsed) => Some(parsed),
+            Ok(parsed) => version::expression(self, &parsed, pointer).then_some(parsed),
             Err(error) => {
                 let previous = self.focus(pointer, text, char_at(text, error.offset));
                 self.error(pointer, format!("`{text}` is not a runtime expression: {error}"));

@@ -74,7 +74,22 @@ pub(crate) fn plan<'d>(
         Some(bound) => bound,
         None => operation::credentials(cx, source, operation, &parameters, pointer),
     };
-    let outputs = outputs(cx, step, operation, &criteria, pointer, env, locals)?;
+    let sent = super::sent::Sent {
+        parameters: &parameters,
+        body: body.as_ref(),
+        credentials: credentials
+            .iter()
+            .filter_map(|credential| match credential {
+                CredentialUse::Configured(scheme) => cx.source_plans[source]
+                    .credentials
+                    .iter()
+                    .find(|planned| &planned.scheme_name == scheme)
+                    .map(|planned| planned.kind.clone()),
+                CredentialUse::Bound { kind, .. } => Some(kind.clone()),
+            })
+            .collect(),
+    };
+    let outputs = outputs(cx, step, operation, (&criteria, &sent), pointer, env, locals)?;
     let (on_success, on_failure) = actions?;
     Some(StepPlan {
         step_id: step.step_id.clone(),
@@ -462,7 +477,7 @@ fn outputs(
     cx: &mut Context<'_, '_>,
     step: &model::Step,
     operation: &Operation,
-    criteria: &[CriterionPlan],
+    (criteria, sent): (&[CriterionPlan], &super::sent::Sent<'_>),
     pointer: &str,
     env: &Env<'_>,
     locals: &mut Scope,
@@ -524,11 +539,27 @@ fn outputs(
                     (OutputSource::Copy(value), ty)
                 }
             }
-            other => {
-                cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a step output"));
-                complete = false;
-                continue;
+            sent_expr @ (Expr::Url | Expr::Method | Expr::Request(_)) => {
+                match super::sent::output(cx.reporter, sent, &sent_expr, name, &output_pointer) {
+                    Some((part, ty)) => (OutputSource::Sent(part), ty),
+                    None => {
+                        complete = false;
+                        continue;
+                    }
+                }
             }
+            other => match super::meaning::constant(cx.reporter, (cx.document, cx.sources), &other, &output_pointer) {
+                Some(Ok(text)) => (OutputSource::Constant(text), RustType::String),
+                Some(Err(())) => {
+                    complete = false;
+                    continue;
+                }
+                None => {
+                    super::meaning::refuse(cx.reporter, &other, super::meaning::Place::StepOutput, &output_pointer);
+                    complete = false;
+                    continue;
+                }
+            },
         };
         let variable = locals.snake(&format!("{}_{name}", step.step_id));
         planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });

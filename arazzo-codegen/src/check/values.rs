@@ -31,6 +31,9 @@ pub(crate) struct Env<'a> {
     pub(crate) current: Option<&'a str>,
     /// The workflows of `dependsOn`, run before the first step: `$workflows.<id>.outputs.<name>`.
     pub(crate) dependencies: &'a [StepPlan],
+    /// The document and its OpenAPI sources, for the expressions fixed when it was written (`$self`,
+    /// `$sourceDescriptions.<name>.url`).
+    pub(crate) known: (&'a model::Document, &'a [super::Source]),
 }
 
 impl Env<'_> {
@@ -109,10 +112,57 @@ impl Env<'_> {
                     }
                 }
             }
+            Expr::Workflows { workflow, field, name, pointer: None, .. } if field == "inputs" => {
+                // A `dependsOn` workflow is given the inputs it shares by name with this one: its input
+                // `name` is this workflow's, when it was passed.
+                let dependency = self
+                    .dependencies
+                    .iter()
+                    .find_map(|dependency| dependency.call.as_ref().filter(|call| &call.workflow_id == workflow));
+                let Some(call) = dependency else {
+                    reporter.error(
+                        pointer,
+                        format!(
+                            "`{expr}` reads workflow `{workflow}`, which this workflow does not list in `dependsOn`"
+                        ),
+                    );
+                    return None;
+                };
+                let passed = self.inputs.iter().find(|input| &input.name == name).filter(|input| {
+                    call.arguments.iter().any(|argument| {
+                        argument.value.as_ref().is_some_and(|value| {
+                            value
+                                .refs()
+                                .iter()
+                                .any(|used| matches!(used, ValueRef::Input { field, .. } if *field == input.field))
+                        })
+                    })
+                });
+                match passed {
+                    Some(input) => Some(ValueRef::Input {
+                        field: input.field.clone(),
+                        ty: input.ty.clone(),
+                        optional: input.optional,
+                    }),
+                    None => {
+                        reporter.error(
+                            pointer,
+                            format!(
+                                "workflow `{workflow}` is not given an input `{name}`: a `dependsOn` workflow gets the \
+                                 inputs it shares by name with this one"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
             Expr::Workflows { .. } => {
                 reporter.error(
                     pointer,
-                    format!("`{expr}` does not name a workflow output; write `$workflows.<id>.outputs.<name>`"),
+                    format!(
+                        "`{expr}` does not name a workflow input or output; write `$workflows.<id>.outputs.<name>` or \
+                         `$workflows.<id>.inputs.<name>`"
+                    ),
                 );
                 None
             }
@@ -222,7 +272,15 @@ impl Env<'_> {
             return self.template(text, pointer, reporter, false);
         }
         let whole = match expr::parse(text) {
-            Ok(expr) => return self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref),
+            Ok(expr) => {
+                if !super::version::expression(reporter, &expr, pointer) {
+                    return None;
+                }
+                return match super::meaning::constant(reporter, self.known, &expr, pointer) {
+                    Some(constant) => constant.ok().map(|text| ValuePlan::Literal(Value::String(text))),
+                    None => self.request_reference(&expr, pointer, reporter).map(ValuePlan::Ref),
+                };
+            }
             Err(error) => error,
         };
         let plan = self.template(text, pointer, reporter, false)?;
@@ -259,6 +317,25 @@ impl Env<'_> {
                 TemplatePart::Expr { expr, braced, offset } => {
                     // Diagnostics about this expression underline it, not the whole string.
                     let previous = reporter.focus(pointer, text, embedded_range(text, offset, braced));
+                    if !super::version::expression(reporter, &expr, pointer) {
+                        complete = false;
+                        reporter.unfocus(previous);
+                        continue;
+                    }
+                    match super::meaning::constant(reporter, self.known, &expr, pointer) {
+                        Some(Ok(text)) => {
+                            // A value like any other, so that JSON and XML text escape it.
+                            pieces.push(TemplatePiece::Value(ValueRef::Constant(text)));
+                            reporter.unfocus(previous);
+                            continue;
+                        }
+                        Some(Err(())) => {
+                            complete = false;
+                            reporter.unfocus(previous);
+                            continue;
+                        }
+                        None => {}
+                    }
                     if !braced {
                         reporter.warning(
                             pointer,
@@ -327,7 +404,7 @@ impl Env<'_> {
                 self.reference(expr, pointer, reporter)
             }
             other => {
-                reporter.unsupported(pointer, &format!("the expression `{other}` in a request value"));
+                super::meaning::refuse(reporter, other, super::meaning::Place::RequestValue, pointer);
                 None
             }
         }

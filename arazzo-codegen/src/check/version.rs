@@ -417,3 +417,33 @@ pub(super) fn target_type(reporter: &mut Reporter<'_>, replacement: &model::Payl
     }
     true
 }
+
+/// Whether `expr` is an expression of the version the document declares; reports it when not. The
+/// parser reads both grammars: 1.0 has no `$self` or `$message`; 1.1 restricts the names of inputs,
+/// outputs and workflow fields to `[A-Za-z0-9.-_]+`, keeps `{` and `}` out of names and pointers
+/// (they delimit embedded expressions), and names three kinds of components.
+pub(super) fn expression(reporter: &mut Reporter<'_>, expr: &Expr, pointer: &str) -> bool {
+    let problem = match (reporter.version, expr) {
+        (Version::V1_0, Expr::SelfUri | Expr::Message { .. }) => {
+            let keyword = if matches!(expr, Expr::SelfUri) { "$self" } else { "$message" };
+            reporter.error(
+                pointer,
+                format!(
+                    "`{keyword}` is an Arazzo 1.1 expression, but this document declares `arazzo: {}`; declare \
+                     `arazzo: 1.1.0` to use it",
+                    reporter.loaded.value.get("arazzo").and_then(serde_json::Value::as_str).unwrap_or("1.0.x")
+                ),
+            );
+            return false;
+        }
+        (Version::V1_0, _) => None,
+        (Version::V1_1, _) => expr::v1_1_problem(expr),
+    };
+    match problem {
+        Some(problem) => {
+            reporter.error(pointer, format!("`{expr}` is not an Arazzo 1.1 runtime expression: {problem}"));
+            false
+        }
+        None => true,
+    }
+}

@@ -71,6 +71,7 @@ pub(crate) fn plan<'d>(
             all_steps: &workflow.steps,
             current: Some(&step.step_id),
             dependencies: &dependencies,
+            known: (cx.document, cx.sources),
         };
         match step::plan(&mut cx, (workflow, pointer), step, &step_pointer, &env, &mut locals) {
             Some(planned) => steps.push(planned),
@@ -204,6 +205,7 @@ fn dependencies(
             all_steps: &[],
             current: None,
             dependencies: &planned,
+            known: (cx.document, cx.sources),
         };
         match super::call::plan(
             cx,
@@ -322,7 +324,8 @@ fn workflow_outputs(
     let mut complete = true;
     for (name, text) in &workflow.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
-        let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None, dependencies };
+        let known = (cx.document, cx.sources);
+        let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None, dependencies, known };
         let value = match cx.reporter.expression(text, &output_pointer) {
             Some(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
                 env.request_reference(&expr, &output_pointer, cx.reporter)
@@ -349,8 +352,14 @@ fn workflow_outputs(
                 }
             }
             Some(other) => {
-                cx.reporter.unsupported(&output_pointer, &format!("the expression `{other}` as a workflow output"));
-                None
+                match super::meaning::constant(cx.reporter, (cx.document, cx.sources), &other, &output_pointer) {
+                    Some(constant) => constant.ok().map(ValueRef::Constant),
+                    None => {
+                        let place = super::meaning::Place::WorkflowOutput;
+                        super::meaning::refuse(cx.reporter, &other, place, &output_pointer);
+                        None
+                    }
+                }
             }
             None => None,
         };
@@ -370,7 +379,7 @@ fn workflow_outputs(
             continue;
         }
         let available_after = match value.base() {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } => None,
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) => None,
             ValueRef::StepOutput { variable, .. } => {
                 steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
             }

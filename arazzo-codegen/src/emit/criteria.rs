@@ -10,24 +10,31 @@ use serde_json::Value;
 
 use super::value::{literal_tokens, place};
 use crate::condition::{CompareOp, Nav};
-use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan};
+use crate::model::Version;
+use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, RustType};
 
 /// The statement that fails the step unless the criterion holds.
 pub(super) fn check(criterion: &CriterionPlan) -> TokenStream {
     let text = &criterion.text;
-    let passed = holds(&criterion.check);
+    let passed = holds(&criterion.check, criterion.rules);
     quote!(run.check(#passed, #text, &response)?;)
 }
 
-/// A `bool` expression: whether the criterion holds for `response`.
-pub(super) fn holds(check: &CriterionCheck) -> TokenStream {
+/// A `bool` expression: whether the criterion holds for `response`, by the evaluation rules of
+/// `rules` (1.0: `arazzo_runtime::condition`; 1.1: `arazzo_runtime::condition::v1_1`, chosen here
+/// so that nothing is decided at run time).
+pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
     match check {
         CriterionCheck::Status(status) => {
             let operator = operator_tokens(status.operator);
             let value = proc_macro2::Literal::u16_unsuffixed(u16::try_from(status.status).unwrap_or_default());
             quote!(response.status() #operator #value)
         }
-        CriterionCheck::Simple(condition) => boolean(condition),
+        CriterionCheck::Simple(condition) => boolean(condition, rules),
+        // The 1.1 functions are called only where 1.1's rules can give another answer, so that an upgraded
+        // document keeps its code. Patterns and queries were validated here, so neither version meets an
+        // evaluation error; regexes agree on every subject (a `null` or absent one never matches), and
+        // JSONPath queries only differ on a `null` context, which 1.1 fails but `$` alone selects in 1.0.
         CriterionCheck::Regex { context, pattern } => {
             let context = operand(context);
             quote!(::arazzo_runtime::condition::regex_match(#pattern, #context).map_err(|error| run.fail(error))?)
@@ -35,7 +42,11 @@ pub(super) fn holds(check: &CriterionCheck) -> TokenStream {
         CriterionCheck::JsonPath { context, path, on_context } => {
             let context = operand(context);
             let function = if *on_context { quote!(jsonpath_test) } else { quote!(jsonpath_match) };
-            quote!(::arazzo_runtime::condition::#function(#path, #context).map_err(|error| run.fail(error))?)
+            if rules == Version::V1_1 && !*on_context && path.trim() == "$" {
+                quote!(::arazzo_runtime::condition::v1_1::#function(#path, #context))
+            } else {
+                quote!(::arazzo_runtime::condition::#function(#path, #context).map_err(|error| run.fail(error))?)
+            }
         }
     }
 }
@@ -51,24 +62,24 @@ fn operator_tokens(operator: CompareOp) -> TokenStream {
     }
 }
 
-pub(super) fn boolean(condition: &ConditionPlan) -> TokenStream {
+pub(super) fn boolean(condition: &ConditionPlan, rules: Version) -> TokenStream {
     match condition {
         ConditionPlan::Literal(Value::Bool(flag)) => quote!(#flag),
         ConditionPlan::Literal(_) | ConditionPlan::Operand { .. } => {
-            let value = value(condition);
+            let value = value(condition, rules);
             quote!(::arazzo_runtime::condition::truthy(#value))
         }
         ConditionPlan::Not(inner) => {
-            let inner = grouped(inner, |child| matches!(child, ConditionPlan::And(..) | ConditionPlan::Or(..)));
+            let inner = grouped(inner, rules, |child| matches!(child, ConditionPlan::And(..) | ConditionPlan::Or(..)));
             quote!(!#inner)
         }
         ConditionPlan::And(left, right) => {
             let is_or = |child: &ConditionPlan| matches!(child, ConditionPlan::Or(..));
-            let (left, right) = (grouped(left, is_or), grouped(right, is_or));
+            let (left, right) = (grouped(left, rules, is_or), grouped(right, rules, is_or));
             quote!(#left && #right)
         }
         ConditionPlan::Or(left, right) => {
-            let (left, right) = (boolean(left), boolean(right));
+            let (left, right) = (boolean(left, rules), boolean(right, rules));
             quote!(#left || #right)
         }
         ConditionPlan::Compare(left, operator, right) => {
@@ -80,20 +91,48 @@ pub(super) fn boolean(condition: &ConditionPlan) -> TokenStream {
                 CompareOp::Gt => quote!(Gt),
                 CompareOp::Ge => quote!(Ge),
             };
-            let (left, right) = (value(left), value(right));
-            quote!(::arazzo_runtime::condition::compare(::arazzo_runtime::condition::Compare::#variant, #left, #right))
+            // 1.1 orders two numeric strings as numbers; everything else compares as in 1.0, so the 1.0
+            // function is called wherever the rules cannot differ (an upgraded document keeps its code).
+            let may_differ = rules == Version::V1_1
+                && !matches!(operator, CompareOp::Eq | CompareOp::Ne)
+                && may_be_string(left)
+                && may_be_string(right);
+            let (left, right) = (value(left, rules), value(right, rules));
+            let compare = if may_differ {
+                quote!(::arazzo_runtime::condition::v1_1::compare)
+            } else {
+                quote!(::arazzo_runtime::condition::compare)
+            };
+            quote!(#compare(::arazzo_runtime::condition::Compare::#variant, #left, #right))
         }
     }
 }
 
+/// Whether an operand of a comparison can hold a string: a literal only when it is one, `$statusCode`
+/// never, anything read from a document or an input may.
+fn may_be_string(condition: &ConditionPlan) -> bool {
+    match condition {
+        ConditionPlan::Literal(literal) => literal.is_string(),
+        ConditionPlan::Operand { operand: OperandPlan::StatusCode, .. } => false,
+        // An input or output typed as a number or boolean (read whole) is never a string.
+        ConditionPlan::Operand { operand: OperandPlan::Value { value, pointer: None }, navigation }
+            if navigation.is_empty() =>
+        {
+            !matches!(value.ty(), RustType::I64 | RustType::F64 | RustType::Bool)
+        }
+        ConditionPlan::Operand { .. } => true,
+        ConditionPlan::Not(_) | ConditionPlan::Compare(..) | ConditionPlan::And(..) | ConditionPlan::Or(..) => false,
+    }
+}
+
 /// `boolean(child)`, in parentheses where the child binds more loosely than its parent.
-fn grouped(child: &ConditionPlan, looser: impl Fn(&ConditionPlan) -> bool) -> TokenStream {
-    let inner = boolean(child);
+fn grouped(child: &ConditionPlan, rules: Version, looser: impl Fn(&ConditionPlan) -> bool) -> TokenStream {
+    let inner = boolean(child, rules);
     if looser(child) { quote!((#inner)) } else { inner }
 }
 
 /// An `Option<&serde_json::Value>` expression for an operand of a comparison.
-fn value(condition: &ConditionPlan) -> TokenStream {
+fn value(condition: &ConditionPlan, rules: Version) -> TokenStream {
     match condition {
         ConditionPlan::Literal(literal) => {
             let literal = literal_tokens(literal);
@@ -107,7 +146,7 @@ fn value(condition: &ConditionPlan) -> TokenStream {
         }
         // A comparison used as an operand (`($a == 1) == true`) is a boolean value.
         other => {
-            let inner = boolean(other);
+            let inner = boolean(other, rules);
             quote!(::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Bool(#inner)))
         }
     }

@@ -48,12 +48,27 @@ fn names(workflow: &WorkflowPlan) -> Names {
     Names { variants, retries }
 }
 
+/// Whether a step output is read only to be kept in the partial outputs (a secret no workflow output
+/// carries and no step reads): it is then a local of its step's arm, not a variable of the whole loop,
+/// whose initial `None` nothing would read (`unused_assignments`).
+fn kept_only(workflow: &WorkflowPlan, variable: &str) -> bool {
+    let reads =
+        |value: &ValueRef| matches!(value.base(), ValueRef::StepOutput { variable: read, .. } if read == variable);
+    workflow.kept_secrets.iter().any(|kept| kept.variable == variable)
+        && !workflow.steps.iter().any(|step| step.values_read().into_iter().any(reads))
+        && !workflow.outputs.iter().any(|output| reads(&output.value))
+}
+
 /// The statements of the workflow function after `let mut run = ..` (they end in `Ok(outputs)`).
 pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let names = names(workflow);
     let variants = &names.variants;
-    let declarations =
-        workflow.steps.iter().flat_map(|step| &step.outputs).filter(|output| output.used).map(|output| {
+    let declarations = workflow
+        .steps
+        .iter()
+        .flat_map(|step| &step.outputs)
+        .filter(|output| output.used && !kept_only(workflow, &output.variable))
+        .map(|output| {
             let variable = ident(&output.variable);
             let ty = rust_type(&output.ty);
             quote!(let mut #variable: ::core::option::Option<#ty> = ::core::option::Option::None;)
@@ -81,7 +96,9 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = match &output.value {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } => super::value::owned(&output.value),
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) => {
+                super::value::owned(&output.value)
+            }
             // An output of a `dependsOn` workflow: a plain variable set before the loop.
             ValueRef::StepOutput { variable: dependency, .. }
                 if !workflow
@@ -193,7 +210,10 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         request::OutputRead::One(output) => {
             let value = request::output_value(output);
             let ty = rust_type(&output.ty);
-            if output.used {
+            if output.used && kept_only(workflow, &output.variable) {
+                let variable = ident(&output.variable);
+                quote!(let #variable: #ty = #value;)
+            } else if output.used {
                 let variable = ident(&output.variable);
                 quote!(#variable = ::core::option::Option::Some(#value);)
             } else {
@@ -207,7 +227,11 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
                     let variable = ident(&output.variable);
                     let position = proc_macro2::Literal::usize_unsuffixed(position);
-                    quote!(#variable = ::core::option::Option::Some(outputs.#position);)
+                    if kept_only(workflow, &output.variable) {
+                        quote!(let #variable = outputs.#position;)
+                    } else {
+                        quote!(#variable = ::core::option::Option::Some(outputs.#position);)
+                    }
                 });
             let binding = if outputs.iter().any(|(output, _)| output.used) { quote!(outputs) } else { quote!(_) };
             quote! {
@@ -221,7 +245,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let field = ident(&output.field.field);
         let value = match &output.value {
             ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } => {
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) => {
                 let value = super::value::owned(&output.value);
                 quote!(::core::option::Option::Some(#value))
             }
@@ -231,7 +255,11 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
         let field = ident(&kept.field);
         let variable = ident(&kept.variable);
-        quote!(run.partial.#field = #variable.clone();)
+        if kept_only(workflow, &kept.variable) {
+            quote!(run.partial.#field = ::core::option::Option::Some(#variable);)
+        } else {
+            quote!(run.partial.#field = #variable.clone();)
+        }
     });
     let counter = &names.retries[index];
     let reset = has_retry(step).then(|| quote!(#counter = 0;));
@@ -304,7 +332,7 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
     let keep_partial = super::request::keep_partial(call);
     let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
     let branches = step.criteria.iter().map(|criterion| {
-        let holds = holds(&criterion.check);
+        let holds = holds(&criterion.check, criterion.rules);
         let text = &criterion.text;
         quote! {
             if !(#holds) {
@@ -360,7 +388,7 @@ fn expression_of(workflow: &WorkflowPlan, variable: &str) -> String {
 /// `Ok(response)` when every success criterion holds, else `Err((the unmet one, Some(response)))`.
 fn unmet_chain(criteria: &[CriterionPlan]) -> TokenStream {
     let mut checks: Vec<(TokenStream, String)> =
-        criteria.iter().map(|criterion| (fails(&criterion.check), criterion.text.clone())).collect();
+        criteria.iter().map(|criterion| (fails(&criterion.check, criterion.rules), criterion.text.clone())).collect();
     if criteria.is_empty() {
         checks.push((quote!(!(200..300).contains(&response.status())), DEFAULT_CRITERION.to_string()));
     }
@@ -376,19 +404,19 @@ fn unmet_chain(criteria: &[CriterionPlan]) -> TokenStream {
 
 /// A `bool` expression: whether the criterion does not hold (`!=` rather than `!(.. == ..)`, which
 /// clippy would flag in the user's crate).
-fn fails(check: &CriterionCheck) -> TokenStream {
+fn fails(check: &CriterionCheck, rules: crate::model::Version) -> TokenStream {
     match check {
         CriterionCheck::Status(status) => {
             let negated = StatusCheck { operator: status.operator.negated(), status: status.status };
-            holds(&CriterionCheck::Status(negated))
+            holds(&CriterionCheck::Status(negated), rules)
         }
-        CriterionCheck::Simple(ConditionPlan::Not(inner)) => super::criteria::boolean(inner),
+        CriterionCheck::Simple(ConditionPlan::Not(inner)) => super::criteria::boolean(inner, rules),
         CriterionCheck::Simple(ConditionPlan::And(..) | ConditionPlan::Or(..)) => {
-            let holds = holds(check);
+            let holds = holds(check, rules);
             quote!(!(#holds))
         }
         other => {
-            let holds = holds(other);
+            let holds = holds(other, rules);
             quote!(!#holds)
         }
     }
@@ -425,7 +453,8 @@ fn action_chain(
 }
 
 fn action_condition(action: &ActionPlan, success: bool, names: &Names, index: usize) -> TokenStream {
-    let parts: Vec<TokenStream> = action.criteria.iter().map(|criterion| holds(&criterion.check)).collect();
+    let parts: Vec<TokenStream> =
+        action.criteria.iter().map(|criterion| holds(&criterion.check, criterion.rules)).collect();
     let all = if parts.is_empty() { quote!(true) } else { quote!(#(#parts)&&*) };
     // After a failure there may be no response (a transport error): criteria that read it do not hold.
     let mut condition = if !success && action.reads_response() {

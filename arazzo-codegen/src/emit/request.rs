@@ -9,7 +9,7 @@ use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
     ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource,
-    QueryStringEncoding, QueryStringPlan, RustType, StepOutputPlan, StepPlan, ValuePlan, ValueRef,
+    QueryStringEncoding, QueryStringPlan, RustType, SentPart, StepOutputPlan, StepPlan, ValuePlan, ValueRef,
 };
 
 /// The request of a step: `run.step(..);`, the request expression and the base URL it goes to.
@@ -112,7 +112,9 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         (!secret_pointers.is_empty()).then(|| quote!(.secrets_in_response(&[#(#secret_pointers),*])));
     // What was sent is kept with the response only for criteria that read it.
     let criteria = step.criteria.iter().chain(step.on_success.iter().chain(&step.on_failure).flat_map(|a| &a.criteria));
-    let keep_sent = criteria.into_iter().any(|criterion| criterion.check.reads_request()).then(|| quote!(.keep_sent()));
+    let outputs_read_request = step.outputs.iter().any(|output| matches!(output.source, OutputSource::Sent(_)));
+    let keep_sent = (criteria.into_iter().any(|criterion| criterion.check.reads_request()) || outputs_read_request)
+        .then(|| quote!(.keep_sent()));
     StepRequest {
         enter: quote!(run.step(#step_id, #operation);),
         request: quote! {
@@ -300,7 +302,31 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
                 _ => quote!(called.#field.clone()),
             }
         }
+        OutputSource::Sent(part) => sent_value(part, &output.ty),
+        OutputSource::Constant(text) => quote!(::std::string::String::from(#text)),
     }
+}
+
+/// A step output read from what the request sent, kept with the response (`Request::keep_sent`).
+fn sent_value(part: &SentPart, ty: &RustType) -> TokenStream {
+    let text = |read: TokenStream| match ty {
+        RustType::Secret => quote!(::arazzo_runtime::SecretString::from(#read)),
+        _ => quote!(#read.to_owned()),
+    };
+    let (expression, read) = match part {
+        SentPart::Url => return text(quote!(response.request_url())),
+        SentPart::Method => return text(quote!(response.request_method())),
+        SentPart::Header(name) => (format!("$request.header.{name}"), quote!(response.request_header(#name))),
+        SentPart::Query(name) => (format!("$request.query.{name}"), quote!(response.request_query(#name))),
+        SentPart::Path(name) => (format!("$request.path.{name}"), quote!(response.request_path(#name))),
+        SentPart::Body(pointer) => {
+            let expression =
+                if pointer.is_empty() { "$request.body".to_string() } else { format!("$request.body#{pointer}") };
+            (expression, quote!(response.request_body_at(#pointer).cloned()))
+        }
+    };
+    let ty = super::rust_type(ty);
+    quote!(run.sent_output::<#ty>(&response, #expression, #read)?)
 }
 
 /// The JSON pointer of a body output nothing reads whose value would be built as JSON (`Value`, or

@@ -22,6 +22,7 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             let base = place(base);
             quote!(::arazzo_runtime::json::value(&#base).and_then(|value| value.pointer(#pointer).cloned()))
         }
+        ValueRef::Constant(text) => quote!(::std::string::String::from(#text)),
     }
 }
 
@@ -31,6 +32,7 @@ pub(super) fn owned(value: &ValueRef) -> TokenStream {
     match value.ty() {
         // `Option` of a `Copy` type is `Copy` too.
         RustType::I64 | RustType::F64 | RustType::Bool => place,
+        _ if matches!(value, ValueRef::Constant(_)) => place,
         _ => quote!(#place.clone()),
     }
 }

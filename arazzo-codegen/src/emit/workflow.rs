@@ -301,7 +301,7 @@ fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<TokenStream>
     if let Some(call) = &step.call {
         let call = request::call(step, call);
         let criteria = step.criteria.iter().map(|criterion| {
-            let holds = super::criteria::holds(&criterion.check);
+            let holds = super::criteria::holds(&criterion.check, criterion.rules);
             let text = &criterion.text;
             quote!(run.holds(#holds, #text)?;)
         });

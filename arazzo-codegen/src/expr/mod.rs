@@ -1,4 +1,8 @@
-//! Arazzo 1.0.1 runtime expressions.
+//! Arazzo runtime expressions (1.0.1, and what 1.1.0 adds: `$self`, `$message.*`).
+//!
+//! The parser reads the union of both grammars; what one version does not allow (`$self` in a 1.0
+//! document, `{` in a 1.1 input name) is reported by `check::version::expression`, which knows the
+//! document's version.
 //!
 //! [`parse`] follows the 1.0.1 ABNF:
 //!
@@ -64,6 +68,10 @@ pub enum Expr {
     /// whatever follows it (normally empty). When no key follows the kind, `name` is empty and `rest`
     /// holds the text after the kind verbatim.
     Components { kind: String, name: String, rest: String },
+    /// `$self` (Arazzo 1.1): the URI of the document, as its `$self` field gives it.
+    SelfUri,
+    /// `$message.<rest>` (Arazzo 1.1, AsyncAPI messages), kept verbatim.
+    Message { rest: String },
 }
 
 /// Where `$request.` / `$response.` read from.
@@ -121,9 +129,9 @@ pub(crate) enum Mode {
     Operand,
 }
 
-/// The expression keywords of Arazzo 1.0.1, for messages.
+/// The expression keywords of Arazzo (1.1 adds `$self` and `$message.`), for messages.
 const KEYWORDS: &str = "$url, $method, $statusCode, $request., $response., $inputs., $outputs., \
-                        $steps., $workflows., $sourceDescriptions., $components.";
+                        $steps., $workflows., $sourceDescriptions., $components., $self, $message.";
 
 /// Parses the expression at the start of `text`; returns it with the byte offset where it ends.
 /// In [`Mode::Whole`] a successful parse either consumes everything or stops at a character
@@ -140,6 +148,13 @@ pub(crate) fn parse_prefix(text: &str, mode: Mode) -> Result<(Expr, usize), Expr
         "statusCode" => Expr::StatusCode,
         "request" => Expr::Request(c.dot_then(keyword, Cursor::source)?),
         "response" => Expr::Response(c.dot_then(keyword, Cursor::source)?),
+        "inputs" | "outputs" if c.peek() == Some('#') => {
+            // Neither version's grammar points into all inputs (or outputs) at once.
+            return Err(c.error(format!(
+                "`${keyword}` must be followed by `.` and a name: write `${keyword}.<name>#/<pointer>` to point into \
+                 one of them"
+            )));
+        }
         "inputs" => {
             let (name, pointer) = c.dot_then(keyword, |c| c.name_and_pointer())?;
             Expr::Inputs { name, pointer }
@@ -153,16 +168,9 @@ pub(crate) fn parse_prefix(text: &str, mode: Mode) -> Result<(Expr, usize), Expr
         "sourceDescriptions" => c.dot_then(keyword, Cursor::source_descriptions)?,
         "components" => c.dot_then(keyword, Cursor::components)?,
         "" => return Err(ExprError::new(1, format!("expected one of {KEYWORDS} after `$`"))),
-        "self" | "message" => {
-            return Err(ExprError::new(
-                1,
-                // Read by neither version yet: 1.0 has no such expression, and 1.1's is not generated.
-                format!(
-                    "`${keyword}` is an Arazzo 1.1 expression, which arazzo-rs does not generate yet (and 1.0.x \
-                     documents cannot use); expressions it reads: {KEYWORDS}"
-                ),
-            ));
-        }
+        // Both are Arazzo 1.1; the checker refuses them in a 1.0 document (`check::version`).
+        "self" => Expr::SelfUri,
+        "message" => Expr::Message { rest: c.dot_then(keyword, |c| c.name(false).map(str::to_owned))? },
         other => {
             return Err(ExprError::new(
                 1,
@@ -419,6 +427,8 @@ impl fmt::Display for Expr {
                 }
             }
             Expr::SourceDescriptions { name, rest } => write!(f, "$sourceDescriptions.{name}.{rest}"),
+            Expr::SelfUri => f.write_str("$self"),
+            Expr::Message { rest } => write!(f, "$message.{rest}"),
             Expr::Components { kind, name, rest } => {
                 write!(f, "$components.{kind}")?;
                 if !name.is_empty() {
@@ -427,6 +437,39 @@ impl fmt::Display for Expr {
                 f.write_str(rest)
             }
         }
+    }
+}
+
+/// What the 1.1 ABNF does not allow in an expression [`parse`] read (it reads the union of both
+/// grammars), or `None`: input, output and workflow-field names are `identifier`s
+/// (`[A-Za-z0-9.-_]+`), pointers hold no `{` or `}`, and there are three kinds of components.
+pub fn v1_1_problem(expr: &Expr) -> Option<String> {
+    let identifier = |what: &str, name: &str| {
+        let fine = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        (!fine).then(|| format!("{what} `{name}` must be letters, digits, `.`, `-` or `_` (1.1's `identifier`)"))
+    };
+    let pointer = |pointer: &Option<String>| {
+        pointer
+            .as_deref()
+            .filter(|pointer| pointer.contains(['{', '}']))
+            .map(|_| "a JSON pointer cannot hold `{` or `}` (they delimit embedded expressions)".to_string())
+    };
+    match expr {
+        Expr::Inputs { name, pointer: p } => identifier("an input name", name).or_else(|| pointer(p)),
+        Expr::Outputs { name, pointer: p } => identifier("an output name", name).or_else(|| pointer(p)),
+        Expr::Steps { output: Some(output), pointer: p, .. } => {
+            identifier("an output name", output).or_else(|| pointer(p))
+        }
+        Expr::Workflows { field, name, pointer: p, .. } if !field.is_empty() => {
+            identifier(&format!("an {} name", field.trim_end_matches('s')), name).or_else(|| pointer(p))
+        }
+        Expr::Request(Source::Body(p)) | Expr::Response(Source::Body(p)) => pointer(p),
+        Expr::Components { kind, .. }
+            if !matches!(kind.as_str(), "parameters" | "successActions" | "failureActions") =>
+        {
+            Some(format!("`{kind}` is not a kind of component (`parameters`, `successActions`, `failureActions`)"))
+        }
+        _ => None,
     }
 }
 

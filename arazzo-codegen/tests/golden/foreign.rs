@@ -829,6 +829,9 @@ pub mod foreign {
         /// `firstPetId`: `$steps.pick.outputs.firstPetId`.
         #[serde(rename = "firstPetId")]
         pub first_pet_id: ::arazzo_runtime::serde_json::Value,
+        /// `readPetId`: `$workflows.get-pet-name.inputs.petId`.
+        #[serde(rename = "readPetId")]
+        pub read_pet_id: ::std::string::String,
     }
     impl PetFlowsListAfterReadingOutputs {
         /// These values in a form that serializes every secret in plain text, for storage the caller
@@ -850,6 +853,9 @@ pub mod foreign {
         /// `firstPetId`, once known.
         #[serde(rename = "firstPetId")]
         pub first_pet_id: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+        /// `readPetId`, once known.
+        #[serde(rename = "readPetId")]
+        pub read_pet_id: ::core::option::Option<::std::string::String>,
         /// What the workflow `get-pet-name` run by step `get-pet-name` had produced when it failed.
         pub get_pet_name_partial: ::core::option::Option<PetFlowsGetPetNamePartial>,
     }
@@ -906,6 +912,7 @@ pub mod foreign {
         let mut run = ::arazzo_runtime::Run::<
             PetFlowsListAfterReadingPartial,
         >::new("list-after-reading", client);
+        run.partial.read_pet_id = ::core::option::Option::Some(inputs.pet_id.clone());
         run.step("get-pet-name", "workflow get-pet-name");
         let called = match self::pet_flows_get_pet_name(
                 run.client(),
@@ -975,6 +982,7 @@ pub mod foreign {
         ::core::result::Result::Ok(PetFlowsListAfterReadingOutputs {
             name: get_pet_name_name.clone(),
             first_pet_id: pick_first_pet_id.clone(),
+            read_pet_id: inputs.pet_id.clone(),
         })
     }
     /// Finishes a run of [`pet_flows_list_after_reading()`](pet_flows_list_after_reading) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
