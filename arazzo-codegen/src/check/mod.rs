@@ -12,6 +12,7 @@ mod inputs;
 mod lenient;
 mod operation;
 mod schema_vocabulary;
+mod selector;
 mod source_url;
 mod step;
 mod typed;

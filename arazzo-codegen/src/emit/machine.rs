@@ -81,7 +81,9 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = match &output.value {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } => super::value::owned(&output.value),
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Selected { .. } => {
+                super::value::owned(&output.value)
+            }
             // An output of a `dependsOn` workflow: a plain variable set before the loop.
             ValueRef::StepOutput { variable: dependency, .. }
                 if !workflow
@@ -221,7 +223,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let field = ident(&output.field.field);
         let value = match &output.value {
             ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } => {
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Selected { .. } => {
                 let value = super::value::owned(&output.value);
                 quote!(::core::option::Option::Some(#value))
             }
