@@ -331,7 +331,8 @@ pub(crate) fn step_output(
             reporter.error(
                 context_pointer,
                 format!(
-                    "`{other}` cannot be the context of a selector: a selector reads JSON, such as the response body                      (`$response.body`, at an optional `#/pointer`), an input or an earlier step's output"
+                    "`{other}` cannot be the context of a selector: a selector reads JSON, such as the response body \
+                     (`$response.body`, at an optional `#/pointer`), an input or an earlier step's output"
                 ),
             );
             return None;
@@ -363,7 +364,9 @@ pub(crate) fn step_output(
                 reporter.error(
                     pointer,
                     format!(
-                        "output `{name}` is named like a secret, but `{query}` may select several nodes, and a list                          of JSON values is plain JSON that `Debug` would print; select the one node with a singular                          query (names and indexes only, such as `$.keys[0].secret`)"
+                        "output `{name}` is named like a secret, but `{query}` may select several nodes, and a list \
+                         of JSON values is plain JSON that `Debug` would print; select the one node with a singular \
+                         query (names and indexes only, such as `$.keys[0].secret`)"
                     ),
                 );
                 return None;
@@ -400,6 +403,13 @@ mod tests {
         for plural in ["$.*", "$..id", "$[*]", "$[0,1]", "$[0:2]", "$[?@.ok]", "$.items[*].id", "$['a','b']"] {
             assert_eq!(singular_query(plural), None, "{plural}");
         }
+    }
+
+    #[test]
+    fn the_drafts_script_expressions_are_not_rfc_9535() {
+        // `draft-goessner-dispatch-jsonpath-00` selectors are read as RFC 9535 (see DECISIONS.md).
+        assert!(crate::condition::parse_jsonpath("$.items[(@.length-1)]").is_err());
+        assert!(crate::condition::parse_jsonpath("$.items[?(@.sku=='ABC123')].quantity").is_ok());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod selectors {
     //! ## Workflows
     //!
     //! - [`issue_key()`](issue_key) (`issueKey`): Reads a user, creates a key for them, and audits it.
+    //! - [`find_user()`](find_user) (`findUser`): The same selectors in a workflow with actions (a state machine).
     //!
     //! ## Sources
     //!
@@ -35,6 +36,21 @@ pub mod selectors {
     //!     s1 -.->|"failure"| failed
     //!     s2 -->|"$statusCode == 204"| done
     //!     s2 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`find_user()`](find_user):
+    //!
+    //! ```mermaid
+    //! %% findUser
+    //! flowchart TD
+    //!     start(["findUser"])
+    //!     s0["getUser<br/>GET /users"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"$statusCode == 200"| done
+    //!     s0 -.->|"again: retry up to 1x"| s0
+    //!     s0 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
@@ -392,5 +408,239 @@ pub mod selectors {
         ::arazzo_runtime::WorkflowError<IssueKeyPartial>,
     > {
         self::issue_key(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `findUser`.
+    ///
+    /// Build them with [`FindUserInputs::builder()`](FindUserInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FindUserInputs {
+        /// The input `account`.
+        ///
+        /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
+        pub account: ::arazzo_runtime::serde_json::Value,
+    }
+    impl FindUserInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::FindUserInputsBuilder {
+            self::FindUserInputsBuilder {
+                account: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`FindUserInputs`]: start from [`FindUserInputs::builder()`](FindUserInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct FindUserInputsBuilder<Account = ::arazzo_runtime::Missing> {
+        account: Account,
+    }
+    impl self::FindUserInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `account`.
+        pub fn account(
+            self,
+            account: ::arazzo_runtime::serde_json::Value,
+        ) -> self::FindUserInputsBuilder<::arazzo_runtime::serde_json::Value> {
+            self::FindUserInputsBuilder {
+                account,
+            }
+        }
+    }
+    impl self::FindUserInputsBuilder<::arazzo_runtime::serde_json::Value> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::FindUserInputs {
+            self::FindUserInputs {
+                account: self.account,
+            }
+        }
+    }
+    /// Outputs of the workflow `findUser`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FindUserOutputs {
+        /// `email`: `$steps.getUser.outputs.email`.
+        pub email: ::std::string::String,
+        /// `firstRole`: `$[0] (jsonpath on $steps.getUser.outputs.roles)`.
+        #[serde(rename = "firstRole")]
+        pub first_role: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl FindUserOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `findUser` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FindUserPartial {
+        /// `email`, once known.
+        pub email: ::core::option::Option<::std::string::String>,
+        /// `firstRole`, once known.
+        #[serde(rename = "firstRole")]
+        pub first_role: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl FindUserPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The same selectors in a workflow with actions (a state machine).
+    ///
+    /// # Steps
+    ///
+    /// 1. `getUser`: `GET /users` (`getUser`) on `accounts`, expects `$statusCode == 200`. Produces `roles`, `email`. On failure: retry up to 1 time after 0 s.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FindUserPartial`] and a checkpoint from which [`resume_find_user()`](resume_find_user) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use selectors::{Config, Accounts, FindUserInputs, find_user};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     accounts: Accounts::new(),
+    /// };
+    /// let inputs = FindUserInputs::builder()
+    ///     .account(arazzo_runtime::serde_json::Value::Null)
+    ///     .build();
+    /// let outputs = find_user(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn find_user(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &FindUserInputs,
+    ) -> ::core::result::Result<
+        FindUserOutputs,
+        ::arazzo_runtime::WorkflowError<FindUserPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<FindUserPartial>::new("findUser", client);
+        /// The steps of the workflow, in document order.
+        enum Step {
+            GetUser,
+        }
+        let mut get_user_roles: ::core::option::Option<
+            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+        > = ::core::option::Option::None;
+        let mut get_user_email: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
+        let mut get_user_retries: u64 = 0;
+        let mut next = ::core::option::Option::Some(Step::GetUser);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::GetUser => {
+                    run.step("getUser", "getUser");
+                    let checked = match run
+                        .attempt(
+                            &config.accounts.base_url,
+                            ::arazzo_runtime::Request::new(
+                                    ::arazzo_runtime::Method::Get,
+                                    "/users",
+                                )
+                                .query_param(
+                                    "id",
+                                    &run
+                                        .jsonpath_node(
+                                            "$.id",
+                                            ::arazzo_runtime::json::value(&inputs.account).as_ref(),
+                                        )?,
+                                ),
+                        )
+                        .await
+                    {
+                        ::core::result::Result::Ok(response) => {
+                            if response.status() != 200 {
+                                ::core::result::Result::Err((
+                                    run.unmet("$statusCode == 200", &response),
+                                    ::core::option::Option::Some(response),
+                                ))
+                            } else {
+                                ::core::result::Result::Ok(response)
+                            }
+                        }
+                        ::core::result::Result::Err(error) => {
+                            ::core::result::Result::Err((
+                                error,
+                                ::core::option::Option::None,
+                            ))
+                        }
+                    };
+                    match checked {
+                        ::core::result::Result::Ok(response) => {
+                            get_user_roles = ::core::option::Option::Some(
+                                run.select_all(&response, "", "$.roles[*].name")?,
+                            );
+                            get_user_email = ::core::option::Option::Some(
+                                run.select(&response, "", "$.user.email")?,
+                            );
+                            run.partial.email = get_user_email.clone();
+                            run.partial.first_role = ::core::option::Option::Some(
+                                run
+                                    .jsonpath_node(
+                                        "$[0]",
+                                        ::arazzo_runtime::json::value(&get_user_roles).as_ref(),
+                                    )?,
+                            );
+                            get_user_retries = 0;
+                            ::core::option::Option::None
+                        }
+                        ::core::result::Result::Err((error, response)) => {
+                            if get_user_retries < 1u64 {
+                                get_user_retries += 1;
+                                run.retry_wait(
+                                        response.as_ref(),
+                                        ::core::option::Option::Some(0f64),
+                                        get_user_retries,
+                                        1u64,
+                                    )
+                                    .await?;
+                                ::core::option::Option::Some(Step::GetUser)
+                            } else {
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                        }
+                    }
+                }
+            };
+        }
+        ::core::result::Result::Ok(FindUserOutputs {
+            email: run.available(&get_user_email, "$steps.getUser.outputs.email")?,
+            first_role: run
+                .jsonpath_node(
+                    "$[0]",
+                    ::arazzo_runtime::json::value(&get_user_roles).as_ref(),
+                )?,
+        })
+    }
+    /// Finishes a run of [`find_user()`](find_user) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_find_user(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &FindUserInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        FindUserOutputs,
+        ::arazzo_runtime::WorkflowError<FindUserPartial>,
+    > {
+        self::find_user(&client.resuming(checkpoint), config, inputs).await
     }
 }
