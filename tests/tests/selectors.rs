@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 include!("../../arazzo-codegen/tests/golden/selectors.rs");
 
-use selectors::{Accounts, Config, IssueKeyInputs, issue_key};
+use selectors::{Accounts, Config, FindUserInputs, IssueKeyInputs, find_user, issue_key};
 
 /// One request as the server received it: method, path and query, the headers the workflow sets,
 /// and the body.
@@ -175,4 +175,17 @@ async fn selectors_over_absent_values_leave_parameters_out() {
     let received = received.lock().unwrap().clone();
     assert_eq!(received[0].target, "/users");
     assert_eq!(received[0].team, None);
+}
+
+#[tokio::test]
+async fn selectors_work_the_same_in_a_workflow_with_actions() {
+    let (base_url, received) = start(ada()).await;
+    let config = Config { accounts: Accounts::new().with_base_url(base_url) };
+    let inputs = FindUserInputs::builder().account(json!({"id": 7})).build();
+    let outputs = find_user(&Client::new(), &config, &inputs).await.unwrap();
+    let email: String = outputs.email;
+    assert_eq!(email, "ada@example.test");
+    // `$[0]` of every role's name (`$.roles[*].name`), active or not.
+    assert_eq!(outputs.first_role, Some(json!("admin")));
+    assert_eq!(received.lock().unwrap()[0].target, "/users?id=7");
 }

@@ -223,8 +223,10 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let field = ident(&output.field.field);
         let value = match &output.value {
             ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Selected { .. } => {
-                let value = super::value::owned(&output.value);
+            // A part of a value (at a pointer, picked by a selector) is an `Option` already.
+            value if value.is_optional() => super::value::owned(value),
+            value => {
+                let value = super::value::owned(value);
                 quote!(::core::option::Option::Some(#value))
             }
         };

@@ -591,13 +591,11 @@ pub mod selectors {
                                 run.select(&response, "", "$.user.email")?,
                             );
                             run.partial.email = get_user_email.clone();
-                            run.partial.first_role = ::core::option::Option::Some(
-                                run
-                                    .jsonpath_node(
-                                        "$[0]",
-                                        ::arazzo_runtime::json::value(&get_user_roles).as_ref(),
-                                    )?,
-                            );
+                            run.partial.first_role = run
+                                .jsonpath_node(
+                                    "$[0]",
+                                    ::arazzo_runtime::json::value(&get_user_roles).as_ref(),
+                                )?;
                             get_user_retries = 0;
                             ::core::option::Option::None
                         }
