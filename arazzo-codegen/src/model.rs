@@ -175,7 +175,7 @@ pub struct Step {
 #[serde(untagged)]
 pub enum Output {
     Expression(String),
-    Selector(Selector),
+    Selector(Box<Selector>),
 }
 
 impl Output {

@@ -51,7 +51,12 @@ async fn start(answer: Value) -> (String, Arc<Mutex<Vec<Received>>>) {
         record(&server, &uri, &headers, None);
         (StatusCode::OK, server.user.to_string())
     }
-    async fn create_key(State(server): State<Server>, uri: Uri, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+    async fn create_key(
+        State(server): State<Server>,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> (StatusCode, String) {
         record(&server, &uri, &headers, serde_json::from_slice(&body).ok());
         let key = json!({"key": {"id": "key_1", "secret": "sk_live_42"}, "history": ["created", "armed"]});
         (StatusCode::CREATED, key.to_string())
@@ -143,10 +148,7 @@ async fn a_singular_selector_that_selects_nothing_fails_its_step_naming_it() {
     assert_eq!(error.step_id(), "getUser");
     assert_eq!(
         error.error(),
-        &StepError::Selection {
-            selector: "$.user.email",
-            problem: "selected nothing in the response body".to_owned()
-        }
+        &StepError::Selection { selector: "$.user.email", problem: "selected nothing in the response body".to_owned() }
     );
     assert!(
         error.to_string().ends_with("the JSONPath selector `$.user.email` selected nothing in the response body"),
