@@ -17,7 +17,9 @@ use serde_json::{Value, json};
 
 include!("../../arazzo-codegen/tests/golden/selectors.rs");
 
-use selectors::{Accounts, Config, FindUserInputs, IssueKeyInputs, find_user, issue_key};
+use selectors::{
+    Accounts, Config, FindAccountUserInputs, FindUserInputs, IssueKeyInputs, find_account_user, find_user, issue_key,
+};
 
 /// One request as the server received it: method, path and query, the headers the workflow sets,
 /// and the body.
@@ -189,5 +191,16 @@ async fn selectors_work_the_same_in_a_workflow_with_actions() {
     assert_eq!(email, "ada@example.test");
     // `$[0]` of every role's name (`$.roles[*].name`), active or not.
     assert_eq!(outputs.first_role, Some(json!("admin")));
+    assert_eq!(received.lock().unwrap()[0].target, "/users?id=7");
+}
+
+#[tokio::test]
+async fn a_selector_fills_the_input_of_a_called_workflow() {
+    let (base_url, received) = start(ada()).await;
+    let config = Config { accounts: Accounts::new().with_base_url(base_url) };
+    let inputs = FindAccountUserInputs::builder().profile(json!({"account": {"id": 7}, "theme": "dark"})).build();
+    let outputs = find_account_user(&Client::new(), &config, &inputs).await.unwrap();
+    assert_eq!(outputs.email, "ada@example.test");
+    // `$.account` of the profile became `findUser`'s `account`, whose `$.id` went into the query.
     assert_eq!(received.lock().unwrap()[0].target, "/users?id=7");
 }

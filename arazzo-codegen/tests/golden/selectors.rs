@@ -11,6 +11,7 @@ pub mod selectors {
     //!
     //! - [`issue_key()`](issue_key) (`issueKey`): Reads a user, creates a key for them, and audits it.
     //! - [`find_user()`](find_user) (`findUser`): The same selectors in a workflow with actions (a state machine).
+    //! - [`find_account_user()`](find_account_user) (`findAccountUser`): A selector as the input of a called workflow.
     //!
     //! ## Sources
     //!
@@ -50,6 +51,20 @@ pub mod selectors {
     //!     start --> s0
     //!     s0 -->|"$statusCode == 200"| done
     //!     s0 -.->|"again: retry up to 1x"| s0
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`find_account_user()`](find_account_user):
+    //!
+    //! ```mermaid
+    //! %% findAccountUser
+    //! flowchart TD
+    //!     start(["findAccountUser"])
+    //!     s0[["find<br/>calls findUser"]]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"succeeded"| done
     //!     s0 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
@@ -640,5 +655,170 @@ pub mod selectors {
         ::arazzo_runtime::WorkflowError<FindUserPartial>,
     > {
         self::find_user(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `findAccountUser`.
+    ///
+    /// Build them with [`FindAccountUserInputs::builder()`](FindAccountUserInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FindAccountUserInputs {
+        /// The input `profile`.
+        ///
+        /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
+        pub profile: ::arazzo_runtime::serde_json::Value,
+    }
+    impl FindAccountUserInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::FindAccountUserInputsBuilder {
+            self::FindAccountUserInputsBuilder {
+                profile: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`FindAccountUserInputs`]: start from [`FindAccountUserInputs::builder()`](FindAccountUserInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct FindAccountUserInputsBuilder<Profile = ::arazzo_runtime::Missing> {
+        profile: Profile,
+    }
+    impl self::FindAccountUserInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `profile`.
+        pub fn profile(
+            self,
+            profile: ::arazzo_runtime::serde_json::Value,
+        ) -> self::FindAccountUserInputsBuilder<::arazzo_runtime::serde_json::Value> {
+            self::FindAccountUserInputsBuilder {
+                profile,
+            }
+        }
+    }
+    impl self::FindAccountUserInputsBuilder<::arazzo_runtime::serde_json::Value> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::FindAccountUserInputs {
+            self::FindAccountUserInputs {
+                profile: self.profile,
+            }
+        }
+    }
+    /// Outputs of the workflow `findAccountUser`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FindAccountUserOutputs {
+        /// `email`: `$steps.find.outputs.email`.
+        pub email: ::std::string::String,
+    }
+    impl FindAccountUserOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `findAccountUser` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FindAccountUserPartial {
+        /// `email`, once known.
+        pub email: ::core::option::Option<::std::string::String>,
+        /// What the workflow `findUser` run by step `find` had produced when it failed.
+        pub find_partial: ::core::option::Option<FindUserPartial>,
+    }
+    impl FindAccountUserPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// A selector as the input of a called workflow.
+    ///
+    /// # Steps
+    ///
+    /// 1. `find`: calls the workflow `findUser` ([`find_user()`](find_user)).
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FindAccountUserPartial`] and a checkpoint from which [`resume_find_account_user()`](resume_find_account_user) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use selectors::{Config, Accounts, FindAccountUserInputs, find_account_user};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     accounts: Accounts::new(),
+    /// };
+    /// let inputs = FindAccountUserInputs::builder()
+    ///     .profile(arazzo_runtime::serde_json::Value::Null)
+    ///     .build();
+    /// let outputs = find_account_user(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn find_account_user(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &FindAccountUserInputs,
+    ) -> ::core::result::Result<
+        FindAccountUserOutputs,
+        ::arazzo_runtime::WorkflowError<FindAccountUserPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            FindAccountUserPartial,
+        >::new("findAccountUser", client);
+        run.step("find", "workflow findUser");
+        let called = match self::find_user(
+                run.client(),
+                config,
+                &FindUserInputs {
+                    account: ::arazzo_runtime::json::value(
+                            &run
+                                .jsonpath_node(
+                                    "$.account",
+                                    ::arazzo_runtime::json::value(&inputs.profile).as_ref(),
+                                )?,
+                        )
+                        .unwrap_or_default(),
+                },
+            )
+            .await
+        {
+            ::core::result::Result::Ok(outputs) => outputs,
+            ::core::result::Result::Err(error) => {
+                let (error, partial) = error.into_nested();
+                run.partial.find_partial = ::core::option::Option::Some(partial);
+                return ::core::result::Result::Err(run.fail(error));
+            }
+        };
+        let find_email: ::std::string::String = called.email.clone();
+        run.partial.email = ::core::option::Option::Some(find_email.clone());
+        ::core::result::Result::Ok(FindAccountUserOutputs {
+            email: find_email.clone(),
+        })
+    }
+    /// Finishes a run of [`find_account_user()`](find_account_user) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_find_account_user(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &FindAccountUserInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        FindAccountUserOutputs,
+        ::arazzo_runtime::WorkflowError<FindAccountUserPartial>,
+    > {
+        self::find_account_user(&client.resuming(checkpoint), config, inputs).await
     }
 }
