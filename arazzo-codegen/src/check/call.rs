@@ -338,7 +338,13 @@ fn callee_selector(
         );
         return None;
     }
-    super::selector::value(env, cx.reporter, selector, pointer)
+    let value = super::selector::value(env, cx.reporter, selector, pointer)?;
+    // The whole of an optional secret input is that input: a step output cannot copy it, as above.
+    if value.is_optional() && !value.is_part() {
+        cx.reporter.unsupported(pointer, "a step output copied from an optional input");
+        return None;
+    }
+    Some(value)
 }
 
 /// A call for an action that transfers to another workflow (or runs one before a retry): the
