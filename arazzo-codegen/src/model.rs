@@ -117,9 +117,9 @@ pub struct Workflow {
     pub success_actions: Vec<Reusable<SuccessAction>>,
     #[serde(rename = "failureActions", default)]
     pub failure_actions: Vec<Reusable<FailureAction>>,
-    /// Output name -> runtime expression.
+    /// Output name -> runtime expression (or 1.1 Selector Object).
     #[serde(default)]
-    pub outputs: IndexMap<String, String>,
+    pub outputs: IndexMap<String, Output>,
     #[serde(default)]
     pub parameters: Vec<Reusable<Parameter>>,
     #[serde(flatten)]
@@ -148,9 +148,9 @@ pub struct Step {
     pub on_success: Vec<Reusable<SuccessAction>>,
     #[serde(rename = "onFailure", default)]
     pub on_failure: Vec<Reusable<FailureAction>>,
-    /// Output name -> runtime expression.
+    /// Output name -> runtime expression (or 1.1 Selector Object).
     #[serde(default)]
-    pub outputs: IndexMap<String, String>,
+    pub outputs: IndexMap<String, Output>,
     /// 1.1: milliseconds to wait for the step before it fails.
     #[serde(default)]
     pub timeout: Option<u64>,
@@ -168,6 +168,66 @@ pub struct Step {
     pub correlation_id: Option<Value>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// A step or workflow output: a runtime expression, or (1.1) a Selector Object.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Output {
+    Expression(String),
+    Selector(Box<Selector>),
+}
+
+impl Output {
+    /// The text to show for the output: the expression, or the selector with its context.
+    pub fn text(&self) -> String {
+        match self {
+            Self::Expression(text) => text.clone(),
+            Self::Selector(selector) => selector.text(),
+        }
+    }
+}
+
+/// 1.1: a Selector Object, which applies a JSON pointer, JSONPath or XPath `selector` to the value
+/// of the runtime expression `context`. It may stand for an output, a parameter's or replacement's
+/// value, or a node of a payload (there it stays a JSON value in the model: see
+/// [`Selector::in_value`]).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Selector {
+    pub context: String,
+    pub selector: String,
+    /// `jsonpointer`, `jsonpath`, `xpath`, or an Expression Type Object naming one and its version.
+    #[serde(rename = "type")]
+    pub kind: CriterionType,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Selector {
+    /// The Selector Object a JSON value of a 1.1 document stands for: a mapping with `context` and
+    /// `selector`. [`shape`] has checked every such mapping where 1.1 allows one (and turned a
+    /// malformed one into `null`), so this reads it as one.
+    pub fn in_value(value: &Value) -> Option<Selector> {
+        let map = value.as_object()?;
+        if !(map.contains_key("context") && map.contains_key("selector")) {
+            return None;
+        }
+        serde_json::from_value(value.clone()).ok()
+    }
+
+    /// The selector's type name (`jsonpath`), whether written as a name or an Expression Type Object.
+    pub fn kind_name(&self) -> &str {
+        match &self.kind {
+            CriterionType::Name(name) => name,
+            CriterionType::Expression(expression) => &expression.kind,
+        }
+    }
+
+    /// `$.user.id (jsonpath on $response.body)` (an empty selector written `""`), for docs and messages.
+    pub fn text(&self) -> String {
+        let selector = if self.selector.is_empty() { "\"\"" } else { &self.selector };
+        format!("{selector} ({} on {})", self.kind_name(), self.context)
+    }
 }
 
 /// `action` of a 1.1 AsyncAPI step.

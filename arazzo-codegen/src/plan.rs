@@ -5,6 +5,10 @@
 
 use crate::openapi::Method;
 
+mod selector;
+
+pub use selector::SelectorKind;
+
 /// One Arazzo document, one generated module.
 #[derive(Clone, Debug)]
 pub struct ModulePlan {
@@ -159,6 +163,9 @@ pub enum ValueRef {
     Pointer { base: Box<ValueRef>, pointer: String },
     /// A text fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).
     Constant(String),
+    /// What a selector (1.1) picks in another value, as JSON: the node of a singular query (absent
+    /// when there is none), the node list of any other as an array (absent with the value).
+    Selected { base: Box<ValueRef>, selector: SelectorKind },
 }
 
 /// The type of every [`ValueRef::Pointer`].
@@ -170,19 +177,25 @@ impl ValueRef {
     pub fn ty(&self) -> &RustType {
         match self {
             Self::Input { ty, .. } | Self::StepOutput { ty, .. } => ty,
-            Self::Pointer { .. } => &JSON,
+            Self::Pointer { .. } | Self::Selected { .. } => &JSON,
             Self::Constant(_) => &STRING,
         }
     }
 
     pub fn is_optional(&self) -> bool {
-        matches!(self, Self::Input { optional: true, .. } | Self::Pointer { .. })
+        matches!(self, Self::Input { optional: true, .. } | Self::Pointer { .. } | Self::Selected { .. })
+    }
+
+    /// Whether this is a part of another value (at a pointer, or picked by a selector): JSON, absent
+    /// when nothing is there.
+    pub fn is_part(&self) -> bool {
+        matches!(self, Self::Pointer { .. } | Self::Selected { .. })
     }
 
     /// The input or step output this value is read from.
     pub fn base(&self) -> &ValueRef {
         match self {
-            Self::Pointer { base, .. } => base.base(),
+            Self::Pointer { base, .. } | Self::Selected { base, .. } => base.base(),
             other => other,
         }
     }
@@ -706,6 +719,14 @@ pub struct StepOutputPlan {
 pub enum OutputSource {
     /// `$response.body` with a JSON pointer ("" for the whole body).
     BodyPointer(String),
+    /// A selector (1.1) applied to `$response.body` at the JSON pointer `context` ("" for the whole
+    /// body). A secret it reads lies inside the part of the body at `covers`, which error excerpts
+    /// scrub.
+    BodySelector {
+        context: String,
+        selector: SelectorKind,
+        covers: String,
+    },
     ResponseHeader(String),
     StatusCode,
     Copy(ValueRef),

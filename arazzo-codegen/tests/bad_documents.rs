@@ -263,6 +263,17 @@ fn syntax_errors_point_at_the_character_the_parser_stopped_at() {
     assert_rendered("syntax", "tests/diagnostics/syntax.arazzo.yaml");
 }
 
+/// Arazzo 1.1 Selector Objects: a selector that is not valid for its type is underlined at the
+/// character where it goes wrong; a context a selector cannot read, a selection inside a secret, a
+/// list of JSON values named like a secret, a JSONPath replacement target that selects nothing,
+/// replacements without a payload, and what is not generated (XPath selectors, a selector over the
+/// outputs of a called workflow) are each refused where they are written; a JSON pointer selector
+/// is checked against the response schema as `$response.body#/...` is.
+#[test]
+fn selectors_that_cannot_work_are_refused_where_they_are_written() {
+    assert_rendered("selectors", "tests/diagnostics/selectors.arazzo.yaml");
+}
+
 #[test]
 fn problems_in_the_document_and_in_its_openapi_description_are_each_located_in_their_file() {
     assert_rendered("two-files", "tests/diagnostics/two-files.arazzo.yaml");

@@ -161,6 +161,7 @@ const EXPECTED: &[(&str, Outcome)] = &[
     (
         "fail/invalid-targetSelectorType.arazzo.yaml",
         Refused(&[
+            "17:13: `replacements` set values inside the `payload`, and this request body has no `payload` (at workflows[0].steps[0].requestBody.replacements)",
             "18:35: expected a selector type: `jsonpointer`, `jsonpath`, `xpath` or an Expression Type Object for `targetSelectorType`, found the string `jmespath` (at workflows[0].steps[0].requestBody.replacements[0].targetSelectorType)",
         ]),
     ),
@@ -384,15 +385,19 @@ const EXPECTED: &[(&str, Outcome)] = &[
     ),
     (
         "pass/parameter-with-selector.arazzo.yaml",
+        // Its selector is generated; the document reads an input its workflow does not declare (it has no `inputs`).
         Refused(&[
-            "18:15: arazzo-rs does not generate code for Selector Objects (a `jsonpath` selector as a value) yet, so this document cannot be compiled (at workflows[0].steps[0].parameters[0].value)",
+            "18:24: `$inputs.user` is not a declared input; declared inputs: (none) (at workflows[0].steps[0].parameters[0].value.context)",
         ]),
     ),
     ("pass/parameter-with-static-querystring.arazzo.yaml", Generates("parameter_with_static_querystring")),
     (
         "pass/payload-replacement-using-selector.arazzo.yaml",
+        // Its selector is generated; the document replaces inside a payload it does not have, with a selector
+        // whose context names no step (`previous`) and no output.
         Refused(&[
-            "19:17: arazzo-rs does not generate code for Selector Objects (a `jsonpath` selector as a value) yet, so this document cannot be compiled (at workflows[0].steps[0].requestBody.replacements[0].value)",
+            "17:13: `replacements` set values inside the `payload`, and this request body has no `payload` (at workflows[0].steps[0].requestBody.replacements)",
+            "19:26: `$steps.previous.outputs` does not name a step output: it reads step `previous`, which this workflow does not have (a step id in an expression ends at the first character that is not a letter, digit, `_` or `-`) (at workflows[0].steps[0].requestBody.replacements[0].value.context)",
         ]),
     ),
     (

@@ -70,6 +70,49 @@ fn criteria_compile_to_runtime_calls() {
 }
 
 #[test]
+fn selectors_document_generates_the_golden_module() {
+    let generated = generate("selectors.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/selectors.rs", &generated.source);
+}
+
+#[test]
+fn selectors_compile_to_pointer_reads_and_runtime_queries() {
+    let source = generate("selectors.arazzo.yaml").source;
+    // Compared with whitespace collapsed, so that prettyplease's line breaks do not matter.
+    let flat = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        // Parameters: a JSONPath selector over an input, a JSON pointer selector as the pointer it is.
+        ".query_param( \"id\", &run .jsonpath_node( \"$.id\", ::arazzo_runtime::json::value(&inputs.account).as_ref(), )?, )",
+        ".and_then(|value| value.pointer(\"/team\").cloned()),",
+        // Step outputs on the response body: a pointer selector is a pointer output, typed; a singular
+        // query is typed from the schema; any other gives the node list.
+        "let get_user_user_id: i64 = run.output(&response, \"/user/id\")?;",
+        "let get_user_email: ::std::string::String = run .select(&response, \"\", \"$.user.email\")?;",
+        "let get_user_last_role: ::std::string::String = run .select(&response, \"/roles\", \"$[-1].name\")?;",
+        "> = run.select_all(&response, \"\", \"$.roles[?@.active == true].name\")?;",
+        "let create_key_key_id: ::std::string::String = run.output(&response, \"/key/id\")?;",
+        // A secret selected from the body stays a secret, is scrubbed from excerpts and kept on failure.
+        "let create_key_api_key: ::arazzo_runtime::SecretString = run .select(&response, \"\", \"$.key.secret\")?;",
+        ".secrets_in_response(&[\"/key/secret\"])",
+        "partial.api_key = response.select(\"\", \"$.key.secret\").ok();",
+        // The payload: a selector node, a replacement value, a JSONPath target replacing every match.
+        "\"role\", &run .jsonpath_node( \"$[0]\",",
+        "\"label\", &run .jsonpath_node( \"$.name\",",
+        "(\"scope\", &\"read\"), (\"level\", &\"admin\"),",
+        "(\"scope\", &\"write\"), (\"level\", &\"admin\"),",
+        // The node list as a parameter, and the whole of a secret as itself.
+        ".query_param( \"roles\", &run .jsonpath_nodes( \"$[*]\",",
+        ".header(\"X-Api-Key\", &create_key_api_key)",
+        // Workflow outputs.
+        "pub first_role: ::core::option::Option<::arazzo_runtime::serde_json::Value>,",
+        "pub active_roles: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,",
+    ] {
+        assert!(flat.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+#[test]
 fn actions_document_generates_the_golden_module() {
     let generated = generate("actions.arazzo.yaml");
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);

@@ -236,6 +236,13 @@ fn parse_jsonpath(query: &str) -> Result<JsonPath, String> {
     JsonPath::parse(query).map_err(|error| error.to_string())
 }
 
+/// The parsed JSONPath `query`, from the cache the criteria use (parsed on first use): for the
+/// selectors of `crate::select`. The error is the parser's message.
+pub(crate) fn jsonpath_query(query: &'static str) -> Result<Arc<JsonPath>, String> {
+    let mut map = JSON_PATHS.lock().unwrap_or_else(PoisonError::into_inner);
+    map.entry(query).or_insert_with(|| parse_jsonpath(query).map(Arc::new)).clone()
+}
+
 type Cache<T> = LazyLock<Mutex<HashMap<&'static str, Result<Arc<T>, String>>>>;
 
 /// Compiled regex patterns. Keys are `&'static str` from generated code, so the map stays as

@@ -147,6 +147,16 @@ pub enum StepError {
         /// The step of the request the checkpoint expected.
         step_id: String,
     },
+    /// A JSONPath selector (an Arazzo 1.1 Selector Object) selected nothing where the workflow
+    /// needs a value, selected a value of another type than the output's, or could not be compiled
+    /// (the generator parses every query at build time, so the last means generated code was edited).
+    #[error("the JSONPath selector `{selector}` {problem}")]
+    Selection {
+        /// The query as written in the workflow, e.g. `$.user.id`.
+        selector: &'static str,
+        /// What went wrong, without any value of the response: `selected nothing in the response body`.
+        problem: String,
+    },
     /// A step output was read before the step that produces it had succeeded. The generator proves
     /// this cannot happen, so seeing it means a bug in arazzo-codegen.
     #[error("`{output}` was read before its step produced it (an arazzo-codegen bug; please report it)")]

@@ -159,6 +159,7 @@ mod response;
 pub mod retry;
 mod run;
 mod secret;
+pub mod select;
 mod sent;
 pub mod serde_support;
 mod step_timeout;

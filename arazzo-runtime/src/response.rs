@@ -233,6 +233,20 @@ impl Response {
         T::deserialize(value).map_err(|_| StepError::WrongType { pointer: pointer.to_owned(), found: json_kind(value) })
     }
 
+    /// The one node a singular JSONPath `query` selects in the value at `context` (an RFC 6901
+    /// pointer, `""` for the whole body), as a `T`: for an Arazzo 1.1 Selector Object. The body is
+    /// parsed (once); nothing selected, or a value that is not a `T`, is
+    /// [`StepError::Selection`], and a `context` that is not there [`StepError::MissingValue`].
+    pub fn select<T: DeserializeOwned>(&self, context: &str, query: &'static str) -> Result<T, StepError> {
+        crate::select::one(self.pointer(context)?, context, query)
+    }
+
+    /// Every node a JSONPath `query` selects in the value at `context`, in document order (empty
+    /// when it selects nothing); errors as [`Response::select`].
+    pub fn select_all(&self, context: &str, query: &'static str) -> Result<Vec<Value>, StepError> {
+        crate::select::all(self.pointer(context)?, query)
+    }
+
     /// Whether the body was parsed already (a criterion read it): values are then read from the
     /// parsed document, not from the bytes again.
     pub(crate) fn is_parsed(&self) -> bool {

@@ -397,6 +397,50 @@ impl<P: Clone> Run<P> {
         response.check_unread(pointer, true).map_err(|error| self.fail_after_success(error, response))
     }
 
+    /// Reads a `T`: the one node a singular JSONPath `query` (an Arazzo 1.1 Selector Object) selects
+    /// in the value at RFC 6901 pointer `context` of the response body (`""`: the whole body). Fails
+    /// like [`Run::output`] when it selects nothing or a value of another type.
+    pub fn select<T: DeserializeOwned>(
+        &mut self,
+        response: &Response,
+        context: &'static str,
+        query: &'static str,
+    ) -> Result<T, WorkflowError<P>> {
+        response.select(context, query).map_err(|error| self.fail_after_success(error, response))
+    }
+
+    /// Every node a JSONPath `query` selects in the value at `context` of the response body, in
+    /// document order: an output whose selector may select several nodes (or none).
+    pub fn select_all(
+        &mut self,
+        response: &Response,
+        context: &'static str,
+        query: &'static str,
+    ) -> Result<Vec<Value>, WorkflowError<P>> {
+        response.select_all(context, query).map_err(|error| self.fail_after_success(error, response))
+    }
+
+    /// [`select::jsonpath_node`](crate::select::jsonpath_node) in this run: the node a singular
+    /// JSONPath selector picks in a value the workflow holds (an input, a step output), `None` when
+    /// there is none.
+    pub fn jsonpath_node(
+        &self,
+        query: &'static str,
+        context: Option<&Value>,
+    ) -> Result<Option<Value>, WorkflowError<P>> {
+        crate::select::jsonpath_node(query, context).map_err(|error| self.fail(error))
+    }
+
+    /// [`select::jsonpath_nodes`](crate::select::jsonpath_nodes) in this run: the nodes a JSONPath
+    /// selector picks in a value the workflow holds, as a JSON array; `None` when the value is absent.
+    pub fn jsonpath_nodes(
+        &self,
+        query: &'static str,
+        context: Option<&Value>,
+    ) -> Result<Option<Value>, WorkflowError<P>> {
+        crate::select::jsonpath_nodes(query, context).map_err(|error| self.fail(error))
+    }
+
     /// Reads response header `name` as text.
     pub fn header_output(&mut self, response: &Response, name: &'static str) -> Result<String, WorkflowError<P>> {
         response.header_text(name).map_err(|error| self.fail_after_success(error, response))

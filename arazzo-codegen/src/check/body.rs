@@ -25,7 +25,21 @@ pub(crate) fn request_body(
     let declared = operation.request_body.as_ref().and_then(|declared| declared.content.keys().next().cloned());
     let content_type = body.content_type.clone().or(declared).unwrap_or_else(|| "application/json".to_string());
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    let Some(payload) = &body.payload else { return Some(None) };
+    let Some(payload) = &body.payload else {
+        if !body.replacements.is_empty() {
+            // Without a payload the replacements would silently set nothing.
+            cx.reporter.error(
+                &format!("{pointer}/replacements"),
+                "`replacements` set values inside the `payload`, and this request body has no `payload`",
+            );
+            // Their values are still checked, so that their own mistakes are reported in the same pass.
+            for (index, replacement) in body.replacements.iter().enumerate() {
+                env.value(&replacement.value, &format!("{pointer}/replacements/{index}/value"), cx.reporter);
+            }
+            return None;
+        }
+        return Some(None);
+    };
     let payload_pointer = format!("{pointer}/payload");
     let replaced = replace(cx, payload, &body.replacements, &pointer)?;
     let payload = &replaced;
@@ -104,7 +118,9 @@ pub(crate) fn request_body(
 }
 
 /// The payload with its `replacements` applied. They are applied to the template at build time, so a
-/// replacement's value may itself hold expressions; a target must be a JSON pointer whose parent exists.
+/// replacement's value may itself hold expressions (or be a Selector Object). A JSON pointer target
+/// must have an existing parent; a JSONPath target (1.1, `targetSelectorType: jsonpath`) replaces every
+/// node it selects in the template, and must select one.
 fn replace(
     cx: &mut Context<'_, '_>,
     payload: &Value,
@@ -114,31 +130,68 @@ fn replace(
     let mut payload = payload.clone();
     for (index, replacement) in replacements.iter().enumerate() {
         let replacement_pointer = format!("{pointer}/replacements/{index}");
+        let target_pointer = format!("{replacement_pointer}/target");
         cx.reporter.extra(&replacement.extra, &replacement_pointer, &[]);
         let target = replacement.target.as_str();
         if payload.is_string() {
             cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
             return None;
         }
-        if !super::version::target_type(cx.reporter, replacement, &replacement_pointer) {
-            return None;
+        let kind = match &replacement.target_selector_type {
+            None => "jsonpointer",
+            Some(model::CriterionType::Name(name)) => name.as_str(),
+            Some(model::CriterionType::Expression(expression)) => {
+                cx.reporter.extra(&expression.extra, &format!("{replacement_pointer}/targetSelectorType"), &[]);
+                expression.kind.as_str()
+            }
+        };
+        if kind == "jsonpath" {
+            let targets = jsonpath_targets(cx, &payload, target, &target_pointer)?;
+            for at in targets {
+                set_at(&mut payload, &at, replacement.value.clone());
+            }
+            continue;
         }
-        if !(target.is_empty() || target.starts_with('/')) {
+        if kind != "jsonpointer" || !(target.is_empty() || target.starts_with('/')) {
             cx.reporter.error(
-                &format!("{replacement_pointer}/target"),
-                "a replacement target must be a JSON pointer (XPath targets need XML payloads, which are not supported)",
+                &target_pointer,
+                "a replacement target must be a JSON pointer or, with `targetSelectorType: jsonpath`, a JSONPath \
+                 query (XPath targets need XML payloads, which are not supported)",
             );
             return None;
         }
         if !set_at(&mut payload, target, replacement.value.clone()) {
-            cx.reporter.error(
-                &format!("{replacement_pointer}/target"),
-                format!("`{target}` does not point into the payload (its parent must exist)"),
-            );
+            cx.reporter
+                .error(&target_pointer, format!("`{target}` does not point into the payload (its parent must exist)"));
             return None;
         }
     }
     Some(payload)
+}
+
+/// The JSON pointers of the nodes the JSONPath `target` selects in the payload template, outermost
+/// first; a node inside another selected one is left out (it is replaced with it).
+fn jsonpath_targets(cx: &mut Context<'_, '_>, payload: &Value, target: &str, pointer: &str) -> Option<Vec<String>> {
+    let query = super::selector::jsonpath(cx.reporter, target, pointer)?;
+    let mut found: Vec<String> = query.query_located(payload).locations().map(|at| at.to_json_pointer()).collect();
+    found.sort();
+    found.dedup();
+    let mut targets: Vec<String> = Vec::new();
+    for at in found {
+        let inside =
+            targets.iter().any(|outer| at.strip_prefix(outer.as_str()).is_some_and(|rest| rest.starts_with('/')));
+        if !inside {
+            targets.push(at);
+        }
+    }
+    if targets.is_empty() {
+        cx.reporter.error(
+            pointer,
+            format!("`{target}` selects nothing in the payload, so this replacement would set nothing"),
+        );
+        return None;
+    }
+    Some(targets)
 }
 
 /// Sets the value at a JSON pointer: replaces an existing node, adds an object member, or appends to

@@ -284,8 +284,27 @@ fn outputs(
 ) -> Option<Vec<StepOutputPlan>> {
     let mut planned = Vec::new();
     let mut complete = true;
-    for (name, text) in &step.outputs {
+    for (name, output) in &step.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
+        let text = match output {
+            model::Output::Expression(text) => text,
+            model::Output::Selector(selector) => {
+                let Some(value) = callee_selector(cx, selector, (&output_pointer, &callee.workflow_id), env) else {
+                    complete = false;
+                    continue;
+                };
+                let ty = value.ty().clone();
+                let variable = locals.snake(&format!("{}_{name}", step.step_id));
+                planned.push(StepOutputPlan {
+                    name: name.clone(),
+                    variable,
+                    ty,
+                    source: OutputSource::Copy(value),
+                    used: false,
+                });
+                continue;
+            }
+        };
         let Some(parsed) = cx.reporter.expression(text, &output_pointer) else {
             complete = false;
             continue;
@@ -346,6 +365,38 @@ fn outputs(
         planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
     }
     complete.then_some(planned)
+}
+
+/// A step output of a step that calls a workflow, written as a selector: over an input or an earlier
+/// step's output, the value it selects. The called workflow's outputs are not values of this one
+/// until the step is planned, so a selector over them (`$outputs.<name>`) is refused: select in the
+/// called workflow's own outputs instead.
+fn callee_selector(
+    cx: &mut Context<'_, '_>,
+    selector: &model::Selector,
+    (pointer, callee): (&str, &str),
+    env: &Env<'_>,
+) -> Option<ValueRef> {
+    let reads_callee = match expr::parse(&selector.context) {
+        Ok(Expr::Outputs { .. }) => true,
+        Ok(Expr::Workflows { workflow, .. }) => workflow == callee,
+        _ => false,
+    };
+    if reads_callee {
+        cx.reporter.unsupported(
+            &format!("{pointer}/context"),
+            "a Selector Object over the outputs of the workflow a step calls (select inside that workflow's own \
+             outputs instead)",
+        );
+        return None;
+    }
+    let value = super::selector::value(env, cx.reporter, selector, pointer)?;
+    // The whole of an optional secret input is that input: a step output cannot copy it, as above.
+    if value.is_optional() && !value.is_part() {
+        cx.reporter.unsupported(pointer, "a step output copied from an optional input");
+        return None;
+    }
+    Some(value)
 }
 
 /// A call for an action that transfers to another workflow (or runs one before a retry): the

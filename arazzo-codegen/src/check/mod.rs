@@ -14,6 +14,7 @@ mod meaning;
 mod operation;
 mod query_string;
 mod schema_vocabulary;
+mod selector;
 mod sent;
 mod source_url;
 mod step;

@@ -491,8 +491,23 @@ fn outputs(
     let candidates = super::dataflow::response_pointer::success_schemas(operation, criteria).unwrap_or_default();
     let mut planned = Vec::new();
     let mut complete = true;
-    for (name, text) in &step.outputs {
+    for (name, output) in &step.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
+        let text = match output {
+            model::Output::Expression(text) => text,
+            model::Output::Selector(selector) => {
+                let body = super::selector::Body { openapi, operation, schema: body_schema, candidates: &candidates };
+                let Some((source, ty)) =
+                    super::selector::step_output(cx.reporter, env, &body, selector, (name, &output_pointer))
+                else {
+                    complete = false;
+                    continue;
+                };
+                let variable = locals.snake(&format!("{}_{name}", step.step_id));
+                planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
+                continue;
+            }
+        };
         let Some(parsed) = cx.reporter.expression(text, &output_pointer) else {
             complete = false;
             continue;

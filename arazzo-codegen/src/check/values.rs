@@ -246,6 +246,13 @@ impl Env<'_> {
                 let planned: Option<Vec<ValuePlan>> = planned.into_iter().collect();
                 planned.map(ValuePlan::Array)
             }
+            // A 1.1 Selector Object (checked by the shape check where it may stand): the value it selects.
+            Value::Object(_)
+                if reporter.version >= model::Version::V1_1 && model::Selector::in_value(value).is_some() =>
+            {
+                let selector = model::Selector::in_value(value)?;
+                super::selector::value(self, reporter, &selector, pointer).map(ValuePlan::Ref)
+            }
             Value::Object(fields) => {
                 let planned: Vec<Option<(String, ValuePlan)>> = fields
                     .iter()

@@ -400,24 +400,6 @@ pub(super) fn location(
     Some(location)
 }
 
-/// A replacement's `targetSelectorType` (1.1): JSON pointer targets are generated; JSONPath ones are not
-/// yet; XPath ones are refused with the other XPath targets below.
-pub(super) fn target_type(reporter: &mut Reporter<'_>, replacement: &model::PayloadReplacement, pointer: &str) -> bool {
-    let kind = match &replacement.target_selector_type {
-        None => return true,
-        Some(model::CriterionType::Name(name)) => name.as_str(),
-        Some(model::CriterionType::Expression(expression)) => expression.kind.as_str(),
-    };
-    if kind == "jsonpath" {
-        reporter.unsupported(
-            &format!("{pointer}/targetSelectorType"),
-            "JSONPath replacement targets (`targetSelectorType: jsonpath`)",
-        );
-        return false;
-    }
-    true
-}
-
 /// Whether `expr` is an expression of the version the document declares; reports it when not. The
 /// parser reads both grammars: 1.0 has no `$self` or `$message`; 1.1 restricts the names of inputs,
 /// outputs and workflow fields to `[A-Za-z0-9.-_]+`, keeps `{` and `}` out of names and pointers

@@ -176,7 +176,10 @@ fn dependencies(
                     .outputs
                     .iter()
                     .filter(|output| !output.field.optional)
-                    .map(|output| (output.field.name.clone(), format!("$outputs.{}", output.field.name)))
+                    .map(|output| {
+                        let name = output.field.name.clone();
+                        (name.clone(), model::Output::Expression(format!("$outputs.{name}")))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -322,52 +325,19 @@ fn workflow_outputs(
     let mut scope = Scope::default();
     let mut outputs: Vec<WorkflowOutputPlan> = Vec::new();
     let mut complete = true;
-    for (name, text) in &workflow.outputs {
+    for (name, output) in &workflow.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
         let known = (cx.document, cx.sources);
         let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None, dependencies, known };
-        let value = match cx.reporter.expression(text, &output_pointer) {
-            Some(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
-                env.request_reference(&expr, &output_pointer, cx.reporter)
-            }
-            // Another output of this workflow, written above this one: the same value.
-            Some(Expr::Outputs { name: other, pointer: json_pointer }) => {
-                let earlier: Option<&WorkflowOutputPlan> = outputs.iter().find(|output| output.field.name == other);
-                match (earlier, json_pointer) {
-                    (Some(earlier), None) => Some(earlier.value.clone()),
-                    (Some(earlier), Some(json_pointer)) if earlier.value.ty() != &RustType::Secret => {
-                        Some(ValueRef::Pointer { base: Box::new(earlier.value.clone()), pointer: json_pointer })
-                    }
-                    (Some(_), Some(_)) => {
-                        cx.reporter.error(&output_pointer, format!("`{text}` points into a secret"));
-                        None
-                    }
-                    (None, _) => {
-                        cx.reporter.error(
-                            &output_pointer,
-                            format!("`$outputs.{other}` names no output written above this one in this workflow"),
-                        );
-                        None
-                    }
-                }
-            }
-            Some(other) => {
-                match super::meaning::constant(cx.reporter, (cx.document, cx.sources), &other, &output_pointer) {
-                    Some(constant) => constant.ok().map(ValueRef::Constant),
-                    None => {
-                        let place = super::meaning::Place::WorkflowOutput;
-                        super::meaning::refuse(cx.reporter, &other, place, &output_pointer);
-                        None
-                    }
-                }
-            }
-            None => None,
+        let value = match output {
+            model::Output::Expression(text) => expression_output(cx, &env, text, &outputs, &output_pointer),
+            model::Output::Selector(selector) => selector_output(cx, &env, selector, &outputs, &output_pointer),
         };
         let Some(value) = value else {
             complete = false;
             continue;
         };
-        if matches!(value, ValueRef::Pointer { .. }) && crate::naming::names_a_secret(name) {
+        if value.is_part() && crate::naming::names_a_secret(name) {
             cx.reporter.error(
                 &output_pointer,
                 format!(
@@ -379,7 +349,9 @@ fn workflow_outputs(
             continue;
         }
         let available_after = match value.base() {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) => None,
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } => {
+                None
+            }
             ValueRef::StepOutput { variable, .. } => {
                 steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
             }
@@ -388,12 +360,89 @@ fn workflow_outputs(
         let (ty, optional) = (value.ty().clone(), value.is_optional());
         outputs.push(WorkflowOutputPlan {
             field: FieldPlan { name: name.clone(), field: scope.snake(name), ty, optional, doc: None },
-            expression: text.clone(),
+            expression: output.text(),
             value,
             available_after,
         });
     }
     complete.then_some(outputs)
+}
+
+/// A workflow output written as a runtime expression.
+fn expression_output(
+    cx: &mut Context<'_, '_>,
+    env: &Env<'_>,
+    text: &str,
+    outputs: &[WorkflowOutputPlan],
+    pointer: &str,
+) -> Option<ValueRef> {
+    match cx.reporter.expression(text, pointer) {
+        Some(expr @ (Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. })) => {
+            env.request_reference(&expr, pointer, cx.reporter)
+        }
+        // Another output of this workflow, written above this one: the same value.
+        Some(Expr::Outputs { name: other, pointer: json_pointer }) => {
+            let earlier: Option<&WorkflowOutputPlan> = outputs.iter().find(|output| output.field.name == other);
+            match (earlier, json_pointer) {
+                (Some(earlier), None) => Some(earlier.value.clone()),
+                (Some(earlier), Some(json_pointer)) if earlier.value.ty() != &RustType::Secret => {
+                    Some(ValueRef::Pointer { base: Box::new(earlier.value.clone()), pointer: json_pointer })
+                }
+                (Some(_), Some(_)) => {
+                    cx.reporter.error(pointer, format!("`{text}` points into a secret"));
+                    None
+                }
+                (None, _) => {
+                    cx.reporter.error(
+                        pointer,
+                        format!("`$outputs.{other}` names no output written above this one in this workflow"),
+                    );
+                    None
+                }
+            }
+        }
+        Some(other) => match super::meaning::constant(cx.reporter, (cx.document, cx.sources), &other, pointer) {
+            Some(constant) => constant.ok().map(ValueRef::Constant),
+            None => {
+                super::meaning::refuse(cx.reporter, &other, super::meaning::Place::WorkflowOutput, pointer);
+                None
+            }
+        },
+        None => None,
+    }
+}
+
+/// A workflow output written as a Selector Object: over another output of this workflow written above
+/// it (`$outputs.<name>`), or over an input or a step's output, the value it selects.
+fn selector_output(
+    cx: &mut Context<'_, '_>,
+    env: &Env<'_>,
+    selector: &model::Selector,
+    outputs: &[WorkflowOutputPlan],
+    pointer: &str,
+) -> Option<ValueRef> {
+    let Ok(Expr::Outputs { name: other, pointer: json_pointer }) = crate::expr::parse(&selector.context) else {
+        return super::selector::value(env, cx.reporter, selector, pointer);
+    };
+    let query = super::selector::query(cx.reporter, selector, pointer);
+    let Some(earlier) = outputs.iter().find(|output| output.field.name == other) else {
+        cx.reporter.error(
+            &format!("{pointer}/context"),
+            format!("`$outputs.{other}` names no output written above this one in this workflow"),
+        );
+        return None;
+    };
+    let mut base = earlier.value.clone();
+    if let Some(json_pointer) = json_pointer {
+        base = super::selector::apply(
+            base,
+            super::selector::Query::Pointer(json_pointer),
+            selector,
+            pointer,
+            cx.reporter,
+        )?;
+    }
+    super::selector::apply(base, query?, selector, pointer, cx.reporter)
 }
 
 /// Records that a step output is read, so unread outputs are bound to `_`-prefixed names.

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::plan::{OutputSource, ValueRef, WorkflowPlan};
+use crate::plan::{OutputSource, SelectorKind, ValueRef, WorkflowPlan};
 
 /// `run.keep_on_failure(|partial, response| { .. });` for step `index` of `workflow`, when it calls
 /// an operation with an unsafe method (the runtime keeps such a response in the checkpoint when it
@@ -22,6 +22,12 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
         let output = step.outputs.iter().find(|output| output.variable == variable)?;
         match &output.source {
             OutputSource::BodyPointer(pointer) => Some(quote!(response.extract(#pointer).ok())),
+            OutputSource::BodySelector {
+                context, selector: SelectorKind::JsonPath { query, singular: true }, ..
+            } => Some(quote!(response.select(#context, #query).ok())),
+            OutputSource::BodySelector {
+                context, selector: SelectorKind::JsonPath { query, singular: false }, ..
+            } => Some(quote!(response.select_all(#context, #query).ok())),
             OutputSource::ResponseHeader(name) => Some(quote!(response.header(#name).map(::core::convert::Into::into))),
             OutputSource::StatusCode => Some(quote!(::core::option::Option::Some(i64::from(response.status())))),
             OutputSource::Copy(_) | OutputSource::Callee(_) | OutputSource::Sent(_) | OutputSource::Constant(_) => None,

@@ -96,7 +96,7 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = match &output.value {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) => {
+            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } => {
                 super::value::owned(&output.value)
             }
             // An output of a `dependsOn` workflow: a plain variable set before the loop.
@@ -245,8 +245,10 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         let field = ident(&output.field.field);
         let value = match &output.value {
             ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) => {
-                let value = super::value::owned(&output.value);
+            // A part of a value (at a pointer, picked by a selector) is an `Option` already.
+            value if value.is_optional() => super::value::owned(value),
+            value => {
+                let value = super::value::owned(value);
                 quote!(::core::option::Option::Some(#value))
             }
         };

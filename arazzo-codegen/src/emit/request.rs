@@ -9,7 +9,8 @@ use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
     ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource,
-    QueryStringEncoding, QueryStringPlan, RustType, SentPart, StepOutputPlan, StepPlan, ValuePlan, ValueRef,
+    QueryStringEncoding, QueryStringPlan, RustType, SelectorKind, SentPart, StepOutputPlan, StepPlan, ValuePlan,
+    ValueRef,
 };
 
 /// The request of a step: `run.step(..);`, the request expression and the base URL it goes to.
@@ -104,7 +105,11 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
         .outputs
         .iter()
         .filter_map(|output| match &output.source {
-            OutputSource::BodyPointer(pointer) if output.ty.may_hold_secrets() => Some(pointer.as_str()),
+            OutputSource::BodyPointer(pointer) | OutputSource::BodySelector { covers: pointer, .. }
+                if output.ty.may_hold_secrets() =>
+            {
+                Some(pointer.as_str())
+            }
             _ => None,
         })
         .collect();
@@ -284,13 +289,19 @@ pub(super) const DEFAULT_CRITERION: &str = "a 2xx status (the step has no succes
 pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
     match &output.source {
         OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
+        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: true }, .. } => {
+            quote!(run.select(&response, #context, #query)?)
+        }
+        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: false }, .. } => {
+            quote!(run.select_all(&response, #context, #query)?)
+        }
         OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
             quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))
         }
         OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
         OutputSource::StatusCode => quote!(i64::from(response.status())),
-        // A value at a pointer is an `Option<Value>`: `null` when nothing is there.
-        OutputSource::Copy(value @ ValueRef::Pointer { .. }) => {
+        // A value at a pointer (or picked by a selector) is an `Option<Value>`: `null` when nothing is there.
+        OutputSource::Copy(value @ (ValueRef::Pointer { .. } | ValueRef::Selected { .. })) => {
             let place = place(value);
             quote!(#place.unwrap_or_default())
         }

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
-use crate::plan::{RustType, TemplatePiece, ValuePlan, ValueRef};
+use crate::plan::{RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef};
 
 /// An expression of the value's own type (`inputs.app_id`, `get_integration_integration_id`).
 pub(super) fn place(value: &ValueRef) -> TokenStream {
@@ -23,6 +23,12 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             quote!(::arazzo_runtime::json::value(&#base).and_then(|value| value.pointer(#pointer).cloned()))
         }
         ValueRef::Constant(text) => quote!(::std::string::String::from(#text)),
+        // `run` turns a query that does not compile (the generator parsed it) into a step error.
+        ValueRef::Selected { base, selector: SelectorKind::JsonPath { query, singular } } => {
+            let base = place(base);
+            let method = if *singular { quote!(jsonpath_node) } else { quote!(jsonpath_nodes) };
+            quote!(run.#method(#query, ::arazzo_runtime::json::value(&#base).as_ref())?)
+        }
     }
 }
 
@@ -33,6 +39,8 @@ pub(super) fn owned(value: &ValueRef) -> TokenStream {
         // `Option` of a `Copy` type is `Copy` too.
         RustType::I64 | RustType::F64 | RustType::Bool => place,
         _ if matches!(value, ValueRef::Constant(_)) => place,
+        // A selector's value is built where it is read: a new value already.
+        _ if matches!(value, ValueRef::Selected { .. }) => place,
         _ => quote!(#place.clone()),
     }
 }

@@ -11,8 +11,8 @@
 //! serde's own message (`not a valid Arazzo document: …`) is what reports it.
 //!
 //! The table holds both versions: a field or choice added by 1.1 is marked so, and refused in a 1.0
-//! document with a hint to declare 1.1. Selector Objects (1.1) are checked here too, then refused: they
-//! have no place in the model until they are generated (see `model::shape::selector`).
+//! document with a hint to declare 1.1. Selector Objects (1.1) are checked here too (see
+//! `model::shape::selector`).
 
 use serde_json::{Map, Value};
 
@@ -212,8 +212,10 @@ static COMPONENTS: Object = Object {
     ],
 };
 
-static REUSABLE: Object =
-    Object { name: "a Reusable Object", fields: &[required("reference", Shape::Text), optional("value", Shape::Any)] };
+static REUSABLE: Object = Object {
+    name: "a Reusable Object",
+    fields: &[required("reference", Shape::Text), optional("value", Shape::Value)],
+};
 
 static CRITERION: Object = Object {
     name: "a Criterion Object",
@@ -391,7 +393,7 @@ impl Walk<'_> {
             (Shape::SelectorType, value) => self.selector_type(value, pointer),
             (Shape::Value, value) => {
                 if self.version >= Version::V1_1 && selector::looks_like_one(value) {
-                    self.selector(value, pointer, "as a value");
+                    self.selector(value, pointer);
                 }
                 true
             }
@@ -403,8 +405,9 @@ impl Walk<'_> {
             }
             (Shape::Output, Value::String(_)) => true,
             (Shape::Output, value @ Value::Object(_)) if self.version >= Version::V1_1 => {
-                self.selector(value, pointer, "as an output");
-                *value = Value::String(String::new());
+                if !self.selector(value, pointer) {
+                    *value = Value::String(String::new());
+                }
                 true
             }
             (Shape::List(item, _), Value::Array(items)) => {

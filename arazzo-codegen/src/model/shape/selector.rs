@@ -1,9 +1,9 @@
 //! Arazzo 1.1's Selector Objects and Expression Type Objects, in the shape check.
 //!
 //! A Selector Object (`{context, selector, type}`) may stand for a parameter's value, a replacement's
-//! value, an output, or a node of a payload. arazzo-rs does not generate them yet: each one is checked
-//! (so a malformed one is reported for what is wrong with it) and then refused at its place, and the
-//! value is replaced by a placeholder so that nothing else is said about it.
+//! value, an output, or a node of a payload. Each one is checked here, so that a malformed one is
+//! reported for what is wrong with it, and then replaced by a placeholder so that nothing else is
+//! said about it; a well-formed one is left for the checker (`check::selector`), which plans it.
 
 use serde_json::{Map, Value};
 
@@ -28,29 +28,20 @@ pub(crate) fn versions(kind: &str) -> Option<&'static [&'static str]> {
 }
 
 impl Walk<'_> {
-    /// Checks a Selector Object, then refuses it (it is not generated yet) and leaves a placeholder.
-    pub(super) fn selector(&mut self, value: &mut Value, pointer: &str, role: &str) {
+    /// Checks a Selector Object: `true` when it is well formed; otherwise it is replaced by `null`
+    /// and its problems are reported.
+    pub(super) fn selector(&mut self, value: &mut Value, pointer: &str) -> bool {
         let before = self.out.problems.len();
         if let Value::Object(map) = value {
             self.object(map, &SELECTOR, pointer);
             self.unknown_fields(map, &SELECTOR, pointer);
         }
         if self.out.problems.len() == before {
-            let kind = match value.get("type") {
-                Some(Value::String(kind)) => kind.clone(),
-                Some(other) => other.get("type").and_then(Value::as_str).unwrap_or_default().to_string(),
-                None => String::new(),
-            };
-            self.problem(
-                pointer,
-                format!(
-                    "arazzo-rs does not generate code for Selector Objects (a `{kind}` selector {role}) yet, so \
-                     this document cannot be compiled"
-                ),
-            );
+            return true;
         }
         *value = Value::Null;
         self.out.repaired.push(pointer.to_string());
+        false
     }
 
     /// A selector type: a name, or an Expression Type Object whose version belongs to its type.
@@ -86,7 +77,7 @@ impl Walk<'_> {
     pub(super) fn payload(&mut self, value: &mut Value, pointer: &str) {
         match value {
             Value::Object(map) if map.contains_key("context") && map.contains_key("selector") => {
-                self.selector(value, pointer, "in a payload");
+                self.selector(value, pointer);
             }
             Value::Object(map) => {
                 for (key, child) in map.iter_mut() {
@@ -102,7 +93,7 @@ impl Walk<'_> {
         }
     }
 
-    /// Fields a Selector Object does not have (the checker never sees it, so it cannot report them).
+    /// Fields a Selector Object does not have (reported here, where the object is known to be one).
     fn unknown_fields(&mut self, map: &Map<String, Value>, object: &Object, pointer: &str) {
         for key in map.keys() {
             if key.starts_with("x-") || object.fields.iter().any(|field| field.key == key) {

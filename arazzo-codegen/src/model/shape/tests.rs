@@ -81,11 +81,11 @@ fn a_1_1_field_or_choice_in_a_1_0_document_names_the_upgrade() {
 }
 
 #[test]
-fn selector_objects_are_checked_then_refused() {
+fn selector_objects_are_checked_and_kept_when_well_formed() {
     let step = json!({"stepId": "a", "operationId": "o", "outputs": {
         "fine": {"context": "$response.body", "selector": "$.id", "type": "jsonpath"},
         "broken": {"expression": "$response.body", "selector": "$.id", "type": {"type": "xpath", "version": "rfc9535"}},
-    }});
+    }, "parameters": [{"name": "q", "in": "query", "value": {"selector": "/id"}}]});
     let mut value = v1_1_document(step);
     value["arazzo"] = json!("1.1.0");
     let conformed = conform(&mut value, Version::V1_1);
@@ -94,11 +94,8 @@ fn selector_objects_are_checked_then_refused() {
     assert_eq!(
         found,
         [
-            (
-                "/workflows/0/steps/0/outputs/fine",
-                "arazzo-rs does not generate code for Selector Objects (a `jsonpath` selector as an output) yet, \
-                 so this document cannot be compiled"
-            ),
+            ("/workflows/0/steps/0/parameters/0/value", "missing field `context`, which a Selector Object must have"),
+            ("/workflows/0/steps/0/parameters/0/value", "missing field `type`, which a Selector Object must have"),
             ("/workflows/0/steps/0/outputs/broken", "missing field `context`, which a Selector Object must have"),
             (
                 "/workflows/0/steps/0/outputs/broken/type/version",
@@ -111,7 +108,17 @@ fn selector_objects_are_checked_then_refused() {
             ),
         ]
     );
-    assert!(super::super::from_value(&value).is_ok());
+    // The well-formed one is kept for the checker; the malformed ones are placeholders.
+    let step = &value["workflows"][0]["steps"][0];
+    assert_eq!(step["outputs"]["fine"], json!({"context": "$response.body", "selector": "$.id", "type": "jsonpath"}));
+    assert_eq!(step["outputs"]["broken"], json!(""));
+    assert_eq!(step["parameters"][0]["value"], json!(null));
+    let document = super::super::from_value(&value).unwrap();
+    let selector = match &document.workflows[0].steps[0].outputs["fine"] {
+        super::super::Output::Selector(selector) => selector.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(selector.text(), "$.id (jsonpath on $response.body)");
 }
 
 #[test]

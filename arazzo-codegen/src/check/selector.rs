@@ -1,0 +1,431 @@
+//! Arazzo 1.1 Selector Objects: a JSON pointer or JSONPath `selector` applied to the value of the
+//! runtime expression `context`, checked at build time and planned as the value it selects.
+//!
+//! A JSON pointer selector is the same thing as a pointer written after the expression
+//! (`$response.body#/id`, `$inputs.user#/id`), and is planned as one: typed from the response schema
+//! on `$response.body`, read by the runtime's streaming walk. A JSONPath selector (RFC 9535, parsed
+//! here) becomes a [`SelectorKind`] the emitter matches on; XPath selectors are refused until XPath is
+//! generated. The value of a JSONPath selector is the node when the query is *singular* (names and
+//! indexes only: at most one node), otherwise the node list (see `docs/DECISIONS.md`).
+
+use serde_json::Value;
+
+use super::Reporter;
+use super::dataflow::response_pointer::{self, Candidate};
+use super::values::Env;
+use crate::expr::{Expr, Source as ExprSource};
+use crate::model;
+use crate::openapi::{OpenApi, Operation};
+use crate::plan::{OutputSource, RustType, SelectorKind, ValueRef};
+use crate::types;
+
+/// A selector's query, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Query {
+    /// An RFC 6901 JSON pointer (`""` is the whole context).
+    Pointer(String),
+    /// An RFC 9535 JSONPath query; `singular` holds its segments when it is a singular query.
+    JsonPath { query: String, singular: Option<Vec<Segment>> },
+}
+
+/// One segment of a singular JSONPath query.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Segment {
+    /// A member of an object.
+    Name(String),
+    /// An item of an array; negative from the end.
+    Index(i64),
+}
+
+impl Query {
+    /// Whether the query selects its whole context (`""`, `$`).
+    fn is_whole(&self) -> bool {
+        match self {
+            Self::Pointer(pointer) => pointer.is_empty(),
+            Self::JsonPath { singular, .. } => singular.as_ref().is_some_and(Vec::is_empty),
+        }
+    }
+}
+
+/// The query of `selector` (written at `pointer`), checked; `None` once what is wrong with it, or
+/// that it is an XPath selector (not generated yet), is reported.
+pub(crate) fn query(reporter: &mut Reporter<'_>, selector: &model::Selector, pointer: &str) -> Option<Query> {
+    if let model::CriterionType::Expression(expression) = &selector.kind {
+        reporter.extra(&expression.extra, &format!("{pointer}/type"), &[]);
+    }
+    let selector_pointer = format!("{pointer}/selector");
+    let text = selector.selector.as_str();
+    match selector.kind_name() {
+        "jsonpointer" => match pointer_error(text) {
+            None => Some(Query::Pointer(text.to_string())),
+            Some((offset, message)) => {
+                let previous = reporter.focus(&selector_pointer, text, super::char_at(text, offset));
+                reporter.error(&selector_pointer, format!("`{text}` is not a JSON pointer (RFC 6901): {message}"));
+                reporter.unfocus(previous);
+                None
+            }
+        },
+        "jsonpath" => {
+            jsonpath(reporter, text, &selector_pointer)?;
+            Some(Query::JsonPath { query: text.to_string(), singular: singular_query(text) })
+        }
+        // The shape check allows no other type.
+        _ => {
+            reporter.unsupported(&format!("{pointer}/type"), &format!("XPath selectors (`{text}`)"));
+            None
+        }
+    }
+}
+
+/// The JSONPath query `text` (RFC 9535), written at `pointer`, parsed; `None` once its error is reported
+/// at the character where it is.
+pub(crate) fn jsonpath(reporter: &mut Reporter<'_>, text: &str, pointer: &str) -> Option<serde_json_path::JsonPath> {
+    match crate::condition::parse_jsonpath(text) {
+        Ok(query) => Some(query),
+        Err(message) => {
+            // serde_json_path says `at position <byte offset>, <why>`.
+            let offset = message
+                .strip_prefix("at position ")
+                .and_then(|rest| rest.split(',').next())
+                .and_then(|number| number.parse::<usize>().ok());
+            let previous = offset.map(|offset| reporter.focus(pointer, text, super::char_at(text, offset)));
+            reporter.error(pointer, format!("`{text}` is not a JSONPath query (RFC 9535): {message}"));
+            if let Some(previous) = previous {
+                reporter.unfocus(previous);
+            }
+            None
+        }
+    }
+}
+
+/// What makes `text` not an RFC 6901 JSON pointer, and at which byte.
+fn pointer_error(text: &str) -> Option<(usize, &'static str)> {
+    if !(text.is_empty() || text.starts_with('/')) {
+        return Some((0, "a pointer is empty or starts with `/`"));
+    }
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().find_map(|(at, byte)| {
+        (*byte == b'~' && !matches!(bytes.get(at + 1), Some(b'0' | b'1')))
+            .then_some((at, "`~` must be followed by `0` (for `~`) or `1` (for `/`)"))
+    })
+}
+
+/// The segments of `query` when it is a singular query (RFC 9535 section 2.3.5.1: only name and index
+/// selectors, one per segment, no descendants), `None` otherwise. `query` is known to be valid.
+pub(crate) fn singular_query(query: &str) -> Option<Vec<Segment>> {
+    let mut rest = query.strip_prefix('$')?;
+    let mut segments = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(BLANK);
+        if rest.is_empty() {
+            return Some(segments);
+        }
+        if let Some(after) = rest.strip_prefix('.') {
+            // `.name`; `.*` and `..` are not singular.
+            let end = after.find(|c: char| !is_name_char(c)).unwrap_or(after.len());
+            if end == 0 {
+                return None;
+            }
+            segments.push(Segment::Name(after[..end].to_string()));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let inside = after.trim_start_matches(BLANK);
+            let (segment, after) = match inside.chars().next()? {
+                quote @ ('\'' | '"') => {
+                    let (name, after) = string_literal(&inside[1..], quote)?;
+                    (Segment::Name(name), after)
+                }
+                '-' | '0'..='9' => {
+                    let end = inside[1..].find(|c: char| !c.is_ascii_digit()).map_or(inside.len(), |end| end + 1);
+                    (Segment::Index(inside[..end].parse().ok()?), &inside[end..])
+                }
+                _ => return None,
+            };
+            rest = after.trim_start_matches(BLANK).strip_prefix(']')?;
+            segments.push(segment);
+        } else {
+            return None;
+        }
+    }
+}
+
+/// RFC 9535's blank space.
+const BLANK: [char; 4] = [' ', '\t', '\n', '\r'];
+
+/// A character of a member-name shorthand (`name-char`).
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c >= '\u{80}'
+}
+
+/// The value of the string literal whose opening `quote` is just before `text`, and what follows it.
+fn string_literal(text: &str, quote: char) -> Option<(String, &str)> {
+    let mut value = String::new();
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            c if c == quote => return Some((value, &text[at + 1..])),
+            '\\' => {
+                let (_, escaped) = chars.next()?;
+                value.push(match escaped {
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => {
+                        let high = hex4(&mut chars)?;
+                        let code = if (0xD800..0xDC00).contains(&high) {
+                            // A surrogate pair: `\uD83D\uDE00`.
+                            let (_, backslash) = chars.next()?;
+                            let (_, u) = chars.next()?;
+                            let low = (backslash == '\\' && u == 'u').then(|| hex4(&mut chars)).flatten()?;
+                            0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?)
+                        } else {
+                            high
+                        };
+                        char::from_u32(code)?
+                    }
+                    other => other,
+                });
+            }
+            other => value.push(other),
+        }
+    }
+    None
+}
+
+fn hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
+    let mut code = 0;
+    for _ in 0..4 {
+        code = code * 16 + chars.next()?.1.to_digit(16)?;
+    }
+    Some(code)
+}
+
+/// The JSON pointer a singular query's segments name, for reading the response schema and for
+/// scrubbing a secret from error excerpts: a negative index stands for any item of its array, so it
+/// reads as item `0` (the items share a schema) when `any_item`, and otherwise ends the pointer at
+/// the array (all of whose strings are then scrubbed).
+pub(crate) fn pointer_of(segments: &[Segment], any_item: bool) -> String {
+    let mut pointer = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Name(name) => crate::load::push_token(&mut pointer, name),
+            Segment::Index(index) if *index >= 0 => pointer.push_str(&format!("/{index}")),
+            Segment::Index(_) if any_item => pointer.push_str("/0"),
+            Segment::Index(_) => break,
+        }
+    }
+    pointer
+}
+
+/// A selector whose context reads a value the workflow holds (an input, an earlier step's output, a
+/// `dependsOn` workflow's output): the value it selects.
+pub(crate) fn value(
+    env: &Env<'_>,
+    reporter: &mut Reporter<'_>,
+    selector: &model::Selector,
+    pointer: &str,
+) -> Option<ValueRef> {
+    let query = query(reporter, selector, pointer);
+    let context_pointer = format!("{pointer}/context");
+    let context = reporter.expression(&selector.context, &context_pointer)?;
+    let base = match &context {
+        Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
+            env.request_reference(&context, &context_pointer, reporter)?
+        }
+        other => {
+            reporter.error(
+                &context_pointer,
+                format!(
+                    "`{other}` cannot be the context of a selector here; it may read the workflow's inputs \
+                     (`$inputs.<name>`), earlier steps' outputs (`$steps.<id>.outputs.<name>`) and the outputs of \
+                     `dependsOn` workflows"
+                ),
+            );
+            return None;
+        }
+    };
+    apply(base, query?, selector, pointer, reporter)
+}
+
+/// The value `query` selects in `base`. A JSON pointer extends a pointer the context already has
+/// (`$inputs.user#/address` with `/city` reads `/address/city`). A secret is a string, with nothing
+/// inside to select: only the whole of it may be selected, and it stays a secret.
+pub(crate) fn apply(
+    base: ValueRef,
+    query: Query,
+    selector: &model::Selector,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+) -> Option<ValueRef> {
+    if base.ty() == &RustType::Secret {
+        if query.is_whole() {
+            return Some(base);
+        }
+        reporter.error(
+            &format!("{pointer}/selector"),
+            format!(
+                "`{}` selects inside `{}`, a secret: a secret is a string, with nothing inside to select, and \
+                 selecting would turn it into a plain value",
+                selector.selector, selector.context
+            ),
+        );
+        return None;
+    }
+    // The whole of a part of a value (JSON already) is that part.
+    if query.is_whole() && base.is_part() {
+        return Some(base);
+    }
+    Some(match query {
+        Query::Pointer(more) => match base {
+            ValueRef::Pointer { base, pointer } => ValueRef::Pointer { base, pointer: format!("{pointer}{more}") },
+            other => ValueRef::Pointer { base: Box::new(other), pointer: more },
+        },
+        Query::JsonPath { query, singular } => ValueRef::Selected {
+            base: Box::new(base),
+            selector: SelectorKind::JsonPath { query, singular: singular.is_some() },
+        },
+    })
+}
+
+/// What a step's operation says about its response body, for selectors on `$response.body`.
+pub(crate) struct Body<'a, 'o> {
+    pub(crate) openapi: &'o OpenApi,
+    pub(crate) operation: &'o Operation,
+    /// The schema of the response the success criteria expect.
+    pub(crate) schema: Option<&'o Value>,
+    /// Every response schema a success may come with, to check pointers against.
+    pub(crate) candidates: &'a [Candidate<'o>],
+}
+
+/// A step output written as a selector (`name`, at `pointer`): how the step reads it and its type.
+///
+/// On `$response.body` (at an optional `#/pointer`), a JSON pointer selector is the output
+/// `$response.body#<pointer>`, typed from the response schema and read by the streaming walk; a
+/// singular JSONPath query is typed from the schema too (its names and indexes are a path through it)
+/// and read from the parsed body; any other query gives the node list, `Vec<serde_json::Value>`. On an
+/// input or an earlier output, it is the value [`value`] selects, JSON as a pointer's is.
+pub(crate) fn step_output(
+    reporter: &mut Reporter<'_>,
+    env: &Env<'_>,
+    body: &Body<'_, '_>,
+    selector: &model::Selector,
+    (name, pointer): (&str, &str),
+) -> Option<(OutputSource, RustType)> {
+    let context_pointer = format!("{pointer}/context");
+    let context = reporter.expression(&selector.context, &context_pointer);
+    let context_pointer = context_pointer.as_str();
+    let json_pointer = match context? {
+        Expr::Response(ExprSource::Body(json_pointer)) => json_pointer.unwrap_or_default(),
+        Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
+            let value = value(env, reporter, selector, pointer)?;
+            if value.is_optional() && !value.is_part() {
+                reporter.unsupported(pointer, "a step output copied from an optional input");
+                return None;
+            }
+            let ty = value.ty().clone();
+            return Some((OutputSource::Copy(value), ty));
+        }
+        other => {
+            reporter.error(
+                context_pointer,
+                format!(
+                    "`{other}` cannot be the context of a selector: a selector reads JSON, such as the response body \
+                     (`$response.body`, at an optional `#/pointer`), an input or an earlier step's output"
+                ),
+            );
+            return None;
+        }
+    };
+    let selector_pointer = format!("{pointer}/selector");
+    let written = (selector_pointer.as_str(), selector.selector.as_str());
+    let typed = |reporter: &mut Reporter<'_>, schema_pointer: &str| {
+        response_pointer::check(reporter, body.openapi, body.operation, body.candidates, schema_pointer, written);
+        match types::output_type(body.openapi, body.schema, schema_pointer, name) {
+            Ok(ty) => ty,
+            Err(message) => super::lenient::unreadable_output_schema(reporter, pointer, name, &message),
+        }
+    };
+    match query(reporter, selector, pointer)? {
+        Query::Pointer(more) => {
+            let json_pointer = format!("{json_pointer}{more}");
+            let ty = typed(reporter, &json_pointer);
+            Some((OutputSource::BodyPointer(json_pointer), ty))
+        }
+        Query::JsonPath { query, singular: Some(segments) } => {
+            let ty = typed(reporter, &format!("{json_pointer}{}", pointer_of(&segments, true)));
+            let covers = format!("{json_pointer}{}", pointer_of(&segments, false));
+            let selector = SelectorKind::JsonPath { query, singular: true };
+            Some((OutputSource::BodySelector { context: json_pointer, selector, covers }, ty))
+        }
+        Query::JsonPath { query, singular: None } => {
+            if crate::naming::names_a_secret(name) {
+                reporter.error(
+                    pointer,
+                    format!(
+                        "output `{name}` is named like a secret, but `{query}` may select several nodes, and a list \
+                         of JSON values is plain JSON that `Debug` would print; select the one node with a singular \
+                         query (names and indexes only, such as `$.keys[0].secret`)"
+                    ),
+                );
+                return None;
+            }
+            let selector = SelectorKind::JsonPath { query, singular: false };
+            let covers = json_pointer.clone();
+            Some((
+                OutputSource::BodySelector { context: json_pointer, selector, covers },
+                RustType::Vec(Box::new(RustType::Json)),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(text: &str) -> Segment {
+        Segment::Name(text.to_string())
+    }
+
+    #[test]
+    fn singular_queries_are_names_and_indexes() {
+        assert_eq!(singular_query("$"), Some(vec![]));
+        assert_eq!(singular_query("$.user.id"), Some(vec![name("user"), name("id")]));
+        assert_eq!(
+            singular_query("$['a b'][0] [-1][\"c\\\"d\"]"),
+            Some(vec![name("a b"), Segment::Index(0), Segment::Index(-1), name("c\"d")])
+        );
+        assert_eq!(singular_query("$[ 'x' ]"), Some(vec![name("x")]));
+        assert_eq!(singular_query("$['\\u00e9\\uD83D\\uDE00']"), Some(vec![name("é😀")]));
+        assert_eq!(singular_query("$.é_1"), Some(vec![name("é_1")]));
+        for plural in ["$.*", "$..id", "$[*]", "$[0,1]", "$[0:2]", "$[?@.ok]", "$.items[*].id", "$['a','b']"] {
+            assert_eq!(singular_query(plural), None, "{plural}");
+        }
+    }
+
+    #[test]
+    fn the_drafts_script_expressions_are_not_rfc_9535() {
+        // `draft-goessner-dispatch-jsonpath-00` selectors are read as RFC 9535 (see DECISIONS.md).
+        assert!(crate::condition::parse_jsonpath("$.items[(@.length-1)]").is_err());
+        assert!(crate::condition::parse_jsonpath("$.items[?(@.sku=='ABC123')].quantity").is_ok());
+    }
+
+    #[test]
+    fn pointers_of_singular_queries() {
+        let segments = vec![name("items"), Segment::Index(-1), name("a/b")];
+        assert_eq!(pointer_of(&segments, true), "/items/0/a~1b");
+        assert_eq!(pointer_of(&segments, false), "/items");
+        assert_eq!(pointer_of(&[name("x"), Segment::Index(2)], false), "/x/2");
+    }
+
+    #[test]
+    fn json_pointers_are_checked() {
+        assert_eq!(pointer_error(""), None);
+        assert_eq!(pointer_error("/a~0b/~1/0"), None);
+        assert_eq!(pointer_error("a/b").map(|(at, _)| at), Some(0));
+        assert_eq!(pointer_error("/a~2").map(|(at, _)| at), Some(2));
+        assert_eq!(pointer_error("/a~").map(|(at, _)| at), Some(2));
+    }
+}
