@@ -39,6 +39,20 @@ pub(crate) struct Exchange {
     status: u16,
     headers: Arc<HeaderMap>,
     body: Bytes,
+    /// The concurrent steps the request was sent from, outermost first (empty for a step that ran
+    /// on its own): what a resumed run matches it by, since concurrent steps answer in any order.
+    branch: Branch,
+}
+
+/// Where in a run an exchange happened: the `(workflow, step)` of each concurrent step it ran
+/// under, outermost first. Empty for requests of steps that run one at a time.
+pub(crate) type Branch = Vec<(Cow<'static, str>, Cow<'static, str>)>;
+
+/// Whether exchanges of `a` and `b` may arrive in any order relative to each other: they ran in
+/// different branches of one concurrent level, neither inside the other.
+fn concurrent(a: &Branch, b: &Branch) -> bool {
+    let common = a.len().min(b.len());
+    a[..common] != b[..common]
 }
 
 /// An exchange as a checkpoint stores it: headers as text pairs, the body as text when it is UTF-8
@@ -54,6 +68,9 @@ struct Stored {
     status: u16,
     headers: Vec<(String, String)>,
     body: Body,
+    /// Written only for an exchange of a concurrent step, so that other checkpoints keep their form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    branch: Vec<(String, String)>,
 }
 
 /// A response body: text when it is UTF-8, bytes otherwise.
@@ -84,6 +101,7 @@ impl Serialize for Exchange {
             status: self.status,
             headers,
             body,
+            branch: self.branch.iter().map(|(workflow, step)| (workflow.to_string(), step.to_string())).collect(),
         }
         .serialize(serializer)
     }
@@ -119,6 +137,7 @@ impl<'de> Deserialize<'de> for Exchange {
             status: stored.status,
             headers: Arc::new(headers),
             body,
+            branch: stored.branch.into_iter().map(|(workflow, step)| (workflow.into(), step.into())).collect(),
         })
     }
 }
@@ -140,6 +159,7 @@ impl Exchange {
             status,
             headers: Arc::clone(headers),
             body: body.clone(),
+            branch: Branch::new(),
         }
     }
 
@@ -285,10 +305,22 @@ impl Serialize for ExposedCheckpoint<'_> {
 
 /// What every workflow of one run shares, nested calls included: the deadline, the exchanges
 /// so far, and the exchanges still to replay when resuming.
+///
+/// A step that runs concurrently with others gets a context of its own ([`RunContext::branch`]):
+/// the same deadline, secrets and exchanges to replay, but its own record, which the run merges
+/// into its own once the concurrent steps have all finished, in the order the steps are written
+/// ([`RunContext::merge`]), whatever order their responses arrived in.
 pub(crate) struct RunContext {
     deadline: Option<Instant>,
     limit: Duration,
     log: Mutex<Log>,
+    shared: Arc<Shared>,
+    /// The concurrent steps this context records for, outermost first; empty for the run itself.
+    branch: Branch,
+}
+
+/// What the branches of a run share with it.
+struct Shared {
     replay: Mutex<VecDeque<Exchange>>,
     /// Every secret the run has handled so far.
     secrets: Mutex<HandledSecrets>,
@@ -302,11 +334,11 @@ pub(crate) struct RunContext {
 #[derive(Default)]
 struct Log {
     exchanges: Vec<Exchange>,
-    /// Whether the last exchange is a failed step's own, left out of checkpoints. Cleared when the
-    /// run records another exchange: it went on after that failure (a calling workflow's failure
+    /// The positions of failed steps' own exchanges, left out of checkpoints. Cleared when the run
+    /// records another exchange: it went on after that failure (a calling workflow's failure
     /// action retried the workflow that failed), so a resumed run must replay it to take the same
-    /// path.
-    last_failed: bool,
+    /// path. Several only after concurrent steps failed together.
+    left_out: Vec<usize>,
 }
 
 impl RunContext {
@@ -316,27 +348,57 @@ impl RunContext {
             deadline: Instant::now().checked_add(limit),
             limit,
             log: Mutex::new(Log::default()),
-            replay: Mutex::new(replay.into()),
-            secrets: Mutex::new(HandledSecrets::default()),
-            mismatch: Mutex::new(None),
+            shared: Arc::new(Shared {
+                replay: Mutex::new(replay.into()),
+                secrets: Mutex::new(HandledSecrets::default()),
+                mismatch: Mutex::new(None),
+            }),
+            branch: Branch::new(),
         }
+    }
+
+    /// A context for step `step` running concurrently with others: this one's deadline, secrets
+    /// and checkpoint to replay, with a record of its own. The run goes on after any failure it
+    /// left out of checkpoints so far, as when it records an exchange.
+    pub(crate) fn branch(&self, step: (&'static str, &'static str)) -> Self {
+        lock(&self.log).left_out.clear();
+        let mut branch = self.branch.clone();
+        branch.push((step.0.into(), step.1.into()));
+        Self {
+            deadline: self.deadline,
+            limit: self.limit,
+            log: Mutex::new(Log::default()),
+            shared: Arc::clone(&self.shared),
+            branch,
+        }
+    }
+
+    /// Appends the record of `branch` (one of this context's branches) to this one's, with the
+    /// failed exchanges it leaves out. Called for each branch in the order the steps are written,
+    /// so that the record does not depend on which response arrived first.
+    pub(crate) fn merge(&self, branch: &RunContext) {
+        let taken = std::mem::take(&mut *lock(&branch.log));
+        let mut log = lock(&self.log);
+        let offset = log.exchanges.len();
+        log.left_out.extend(taken.left_out.iter().map(|position| position + offset));
+        log.exchanges.extend(taken.exchanges);
     }
 
     /// Remembers the secrets `response`'s request carried and those its body holds.
     pub(crate) fn remember_secrets_of(&self, response: &Response) {
-        let mut secrets = lock(&self.secrets);
+        let mut secrets = lock(&self.shared.secrets);
         secrets.add(response.request_secrets());
         secrets.add_in_body(response.body_bytes(), response.secret_pointers());
     }
 
     /// Remembers `secret`.
     pub(crate) fn remember_secret(&self, secret: &SecretString) {
-        lock(&self.secrets).add([secret]);
+        lock(&self.shared.secrets).add([secret]);
     }
 
     /// The secrets the run has handled so far.
     pub(crate) fn secrets(&self) -> Vec<SecretString> {
-        lock(&self.secrets).all()
+        lock(&self.shared.secrets).all()
     }
 
     /// Resuming `checkpoint`.
@@ -357,30 +419,38 @@ impl RunContext {
         StepError::WorkflowTimeout { limit: self.limit }
     }
 
-    /// Whether requests are still answered from a checkpoint.
+    /// Whether this context's next request is still answered from a checkpoint (or refused by it).
     pub(crate) fn replaying(&self) -> bool {
-        !lock(&self.replay).is_empty()
+        lock(&self.shared.replay).iter().any(|exchange| !concurrent(&exchange.branch, &self.branch))
     }
 
     /// The recorded answer to the next request, if the checkpoint has one; an error if the
     /// checkpoint expected a different request (it belongs to another workflow, or the inputs
     /// changed).
+    ///
+    /// Requests are answered in the order they were recorded, except that the exchanges of
+    /// concurrent steps are matched by the step they answered: the first recorded exchange that
+    /// is not another concurrent step's must answer this request. A concurrent step with no
+    /// exchange left goes on over the network while the others replay theirs.
     pub(crate) fn replay(&self, step: (&str, &str), request: (&str, &str, u64)) -> Result<Option<Exchange>, StepError> {
         self.check_matched()?;
-        let mut replay = lock(&self.replay);
-        let Some(next) = replay.front() else { return Ok(None) };
-        if !next.answers(step, request) {
+        let mut replay = lock(&self.shared.replay);
+        let Some(index) = replay.iter().position(|exchange| !concurrent(&exchange.branch, &self.branch)) else {
+            return Ok(None);
+        };
+        let next = &replay[index];
+        if next.branch != self.branch || !next.answers(step, request) {
             let (workflow_id, step_id) = (next.workflow.to_string(), next.step.to_string());
-            *lock(&self.mismatch) = Some((workflow_id.clone(), step_id.clone()));
+            *lock(&self.shared.mismatch) = Some((workflow_id.clone(), step_id.clone()));
             return Err(StepError::CheckpointMismatch { workflow_id, step_id });
         }
-        Ok(replay.pop_front())
+        Ok(replay.remove(index))
     }
 
     /// The [`StepError::CheckpointMismatch`] of this run, once a request did not match the
     /// checkpoint it resumes.
     pub(crate) fn check_matched(&self) -> Result<(), StepError> {
-        match &*lock(&self.mismatch) {
+        match &*lock(&self.shared.mismatch) {
             None => Ok(()),
             Some((workflow_id, step_id)) => {
                 Err(StepError::CheckpointMismatch { workflow_id: workflow_id.clone(), step_id: step_id.clone() })
@@ -389,29 +459,37 @@ impl RunContext {
     }
 
     /// Records an exchange; returns its position.
-    pub(crate) fn record(&self, exchange: Exchange) -> usize {
+    pub(crate) fn record(&self, mut exchange: Exchange) -> usize {
+        exchange.branch.clone_from(&self.branch);
         let mut log = lock(&self.log);
         log.exchanges.push(exchange);
-        log.last_failed = false;
+        log.left_out.clear();
         log.exchanges.len() - 1
     }
 
     /// The checkpoint of a run failing at `step`; `failed_exchange` (the failing step's own
     /// response, if it got one) is left out, so resuming sends that request again. A workflow that
     /// fails because a workflow it calls failed passes `None`: the called workflow's failed
-    /// exchange, still the last one, stays left out.
+    /// exchange, still the last one, stays left out; so do those of concurrent steps that failed
+    /// together ([`RunContext::merge`]).
     pub(crate) fn checkpoint(&self, (workflow, step): (&str, &str), failed_exchange: Option<usize>) -> Checkpoint {
         let mut log = lock(&self.log);
         if let Some(position) = failed_exchange
             && position + 1 == log.exchanges.len()
+            && !log.left_out.contains(&position)
         {
-            log.last_failed = true;
+            log.left_out.push(position);
         }
-        let kept = log.exchanges.len() - usize::from(log.last_failed);
-        let mut exchanges = log.exchanges[..kept].to_vec();
+        let mut exchanges: Vec<Exchange> = log
+            .exchanges
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| !log.left_out.contains(position))
+            .map(|(_, exchange)| exchange.clone())
+            .collect();
         // Exchanges not replayed yet (a resumed run that failed before using them all) still
         // took effect in the earlier run.
-        exchanges.extend(lock(&self.replay).iter().cloned());
+        exchanges.extend(lock(&self.shared.replay).iter().cloned());
         Checkpoint { workflow: workflow.into(), failed_step: step.into(), exchanges }
     }
 }
@@ -634,6 +712,83 @@ mod tests {
         assert!(!context.replaying());
         assert!(context.replay(("w", "d"), ("GET", "/", 0xf1)).unwrap().is_none());
         assert_eq!(context.check_matched(), Ok(()));
+    }
+
+    /// The exchange of step `step` as recorded by a branch of workflow `w` for step `branch`.
+    fn in_branch(branch: &'static str, step: &'static str, body: &'static [u8]) -> Exchange {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new()).branch(("w", branch));
+        context.record(exchange(step, body));
+        let taken = std::mem::take(&mut *lock(&context.log));
+        taken.exchanges.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn branches_merge_in_the_order_of_their_steps_whatever_order_their_responses_arrived_in() {
+        let context = RunContext::new(Duration::from_secs(5), Vec::new());
+        context.record(exchange("login", b"0"));
+        let (a, b, c) = (context.branch(("w", "a")), context.branch(("w", "b")), context.branch(("w", "c")));
+        // c answers first, then a; b fails with a response that is left out.
+        c.record(exchange("c", b"3"));
+        a.record(exchange("a", b"1"));
+        let failed = b.record(exchange("b", b"500"));
+        let _ = b.checkpoint(("w", "b"), Some(failed));
+        for branch in [&a, &b, &c] {
+            context.merge(branch);
+        }
+        let checkpoint = context.checkpoint(("w", "b"), None);
+        let steps: Vec<&str> = checkpoint.replayed_steps().map(|(_, step)| step).collect();
+        assert_eq!(steps, ["login", "a", "c"], "in step order, without b's failed exchange");
+        let text = serde_json::to_string(&checkpoint.expose_secrets()).unwrap();
+        assert!(text.contains(r#""branch":[["w","a"]]"#), "{text}");
+        assert_eq!(text.matches(r#""branch""#).count(), 2, "only the concurrent steps' exchanges say so: {text}");
+        // A later exchange: the run went on after b's failure, which is then on the record.
+        context.record(exchange("next", b"4"));
+        assert_eq!(context.checkpoint(("w", "next"), None).exchanges.len(), 5);
+    }
+
+    #[test]
+    fn concurrent_steps_replay_their_own_exchanges_in_any_order() {
+        let record = vec![
+            exchange("login", b"0"),
+            in_branch("a", "a", b"1"),
+            in_branch("b", "b", b"2"),
+            exchange("after", b"3"),
+        ];
+        let context = RunContext::new(Duration::from_secs(5), record);
+        let request = ("POST", "/keys", 0xf1);
+        assert!(context.replay(("w", "login"), request).unwrap().is_some());
+        let (a, b, c) = (context.branch(("w", "a")), context.branch(("w", "b")), context.branch(("w", "c")));
+        // b asks before a: each gets its own answer.
+        assert_eq!(&b.replay(("w", "b"), request).unwrap().unwrap().response_parts().2[..], b"2");
+        assert_eq!(&a.replay(("w", "a"), request).unwrap().unwrap().response_parts().2[..], b"1");
+        // The record goes on after the level (`after`), so every step of the level had an
+        // exchange recorded: c's is missing, and the checkpoint is not this run's.
+        assert!(c.replaying());
+        let error = c.replay(("w", "c"), request).map(|_| ()).unwrap_err();
+        assert_eq!(error, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "after".into() });
+    }
+
+    #[test]
+    fn a_concurrent_step_without_a_record_goes_on_over_the_network() {
+        let record = vec![in_branch("a", "a", b"1"), in_branch("b", "b", b"2")];
+        let context = RunContext::new(Duration::from_secs(5), record);
+        let request = ("POST", "/keys", 0xf1);
+        let (a, b, c) = (context.branch(("w", "a")), context.branch(("w", "b")), context.branch(("w", "c")));
+        assert!(!c.replaying());
+        assert!(c.replay(("w", "c"), request).unwrap().is_none(), "sent for real");
+        assert_eq!(&b.replay(("w", "b"), request).unwrap().unwrap().response_parts().2[..], b"2");
+        assert!(a.replaying());
+        assert_eq!(&a.replay(("w", "a"), request).unwrap().unwrap().response_parts().2[..], b"1");
+        assert!(!context.replaying());
+        // The run itself is not concurrent with any branch: it may not skip one's record.
+        let strict = RunContext::new(Duration::from_secs(5), vec![in_branch("a", "a", b"1")]);
+        assert_eq!(
+            strict.replay(("w", "next"), request).map(|_| ()).unwrap_err(),
+            StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "a".into() }
+        );
+        // Nor may a branch take another request of its step than the one recorded.
+        let other = RunContext::new(Duration::from_secs(5), vec![in_branch("a", "a", b"1")]).branch(("w", "a"));
+        assert!(other.replay(("w", "a"), ("POST", "/keys", 0xf2)).is_err());
     }
 
     #[test]
