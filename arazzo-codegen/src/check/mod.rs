@@ -11,6 +11,7 @@ mod flow;
 mod inputs;
 mod lenient;
 mod operation;
+mod order;
 mod schema_vocabulary;
 mod source_url;
 mod step;

@@ -302,7 +302,7 @@ fn channel_path_names(path: &str, sources: &[&str]) -> bool {
 
 /// Step `dependsOn` (1.1): a non-empty list of distinct references to steps that exist, each written
 /// as a local `stepId`, `$workflows.<id>.steps.<stepId>` or `$sourceDescriptions.<name>.<id>.steps.<stepId>`.
-/// Not generated yet.
+/// What they mean for the order of the steps is `check::order`'s.
 fn depends_on(cx: &mut Context<'_, '_>, workflow: &model::Workflow, step: &model::Step, pointer: &str) {
     let Some(entries) = &step.depends_on else { return };
     let list_pointer = format!("{pointer}/dependsOn");
@@ -310,21 +310,15 @@ fn depends_on(cx: &mut Context<'_, '_>, workflow: &model::Workflow, step: &model
         cx.reporter.error(&list_pointer, "`dependsOn` must list at least one step; leave it out if there is none");
         return;
     }
-    let mut fine = true;
     for (index, entry) in entries.iter().enumerate() {
         let entry_pointer = format!("{list_pointer}/{index}");
         if entries[..index].contains(entry) {
             cx.reporter.error(&entry_pointer, format!("`{entry}` is listed twice in `dependsOn`"));
-            fine = false;
             continue;
         }
         if let Err(message) = dependency(cx.document, workflow, step, entry) {
             cx.reporter.error(&entry_pointer, message);
-            fine = false;
         }
-    }
-    if fine {
-        cx.reporter.unsupported(&list_pointer, "step `dependsOn`");
     }
 }
 
