@@ -45,6 +45,10 @@ pub(crate) fn order(cx: &mut Context<'_, '_>, workflow: &model::Workflow, pointe
         .iter()
         .enumerate()
         .map(|(index, step)| {
+            // An AsyncAPI step is refused (not generated yet): what it waits for is its feature's.
+            if super::version::is_asyncapi(cx.document, step) {
+                return Vec::new();
+            }
             let entries = step.depends_on.as_deref().unwrap_or_default();
             let mut resolved = Vec::new();
             for (entry_index, entry) in entries.iter().enumerate() {
@@ -118,7 +122,17 @@ fn resolve(cx: &mut Context<'_, '_>, workflow: &model::Workflow, entry: &str, po
         ["$workflows", id, "steps", step_id] if *id == workflow.workflow_id => {
             return Ok(local(step_id).into_iter().collect());
         }
-        ["$workflows", id, "steps", step_id] => ((*id).to_string(), *step_id),
+        ["$workflows", id, "steps", step_id] => {
+            let exists = cx
+                .document
+                .workflows
+                .iter()
+                .any(|other| other.workflow_id == *id && other.steps.iter().any(|step| step.step_id == *step_id));
+            if !exists {
+                return Ok(Vec::new());
+            }
+            ((*id).to_string(), *step_id)
+        }
         ["$sourceDescriptions", name, id, "steps", step_id] => (format!("$sourceDescriptions.{name}.{id}"), *step_id),
         _ => return Ok(Vec::new()),
     };

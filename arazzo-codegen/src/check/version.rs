@@ -175,6 +175,11 @@ fn has_key(cx: &Context<'_, '_>, pointer: &str) -> bool {
     cx.reporter.loaded.value.pointer(pointer).is_some()
 }
 
+/// Whether `step` sends or receives AsyncAPI messages (refused as not generated yet by [`step`]).
+pub(super) fn is_asyncapi(document: &Document, step: &model::Step) -> bool {
+    target(document, step) == Target::AsyncApi
+}
+
 /// What `step` calls: its field, and for an `operationId` the kind of source it names (unqualified,
 /// the only kind of source the document has; with both kinds, `action` says it is AsyncAPI).
 fn target(document: &Document, step: &model::Step) -> Target {
