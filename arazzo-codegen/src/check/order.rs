@@ -112,10 +112,7 @@ pub(crate) fn order(cx: &mut Context<'_, '_>, workflow: &model::Workflow, pointe
 fn resolve(cx: &mut Context<'_, '_>, workflow: &model::Workflow, entry: &str, pointer: &str) -> Result<Vec<usize>, ()> {
     let local = |id: &str| workflow.steps.iter().position(|step| step.step_id == id);
     if !entry.starts_with('$') {
-        return Ok(local(entry)
-            .filter(|_| workflow.steps.iter().filter(|s| s.step_id == entry).count() == 1)
-            .into_iter()
-            .collect());
+        return Ok(local(entry).into_iter().collect());
     }
     let parts: Vec<&str> = entry.split('.').collect();
     let (callee, step_id) = match parts.as_slice() {
