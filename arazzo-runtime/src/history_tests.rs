@@ -20,12 +20,8 @@ fn fnv1a_gives_the_published_values() {
 fn the_fingerprint_follows_what_is_sent_but_not_secret_query_values() {
     let url = |text: &str| reqwest::Url::parse(text).unwrap();
     let key = SecretString::from("sk_query");
-    let base = fingerprint(
-        "POST",
-        &url("http://a.test/users/u1?x=1&key=sk_query"),
-        Some(b"{}"),
-        std::slice::from_ref(&key),
-    );
+    let base =
+        fingerprint("POST", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{}"), std::slice::from_ref(&key));
     // FNV-1a of `GET`, 0xff, `/k`, 0xff, and the empty body's 0xff, computed by hand (checkpoints
     // store fingerprints, so the function must never change).
     assert_eq!(fingerprint("GET", &url("http://a.test/k"), None, &[]), 0xde38_74cf_d52c_b2a0);
@@ -71,34 +67,13 @@ fn the_fingerprint_follows_what_is_sent_but_not_secret_query_values() {
         assert_eq!(fingerprint("GET", &url, None, std::slice::from_ref(&key)), by_query_pairs(&url), "{query}");
     }
     // The host is not part of it: a resumed run may go to another address of the same API.
-    assert_eq!(
-        fingerprint("", &url("http://a.test"), None, &[]),
-        fingerprint("", &url("http://b.test"), None, &[])
-    );
+    assert_eq!(fingerprint("", &url("http://a.test"), None, &[]), fingerprint("", &url("http://b.test"), None, &[]));
     let renewed = SecretString::from("sk_renewed");
-    assert_eq!(
-        base,
-        fingerprint("POST", &url("http://b.test/users/u1?x=1&key=sk_renewed"), Some(b"{}"), &[renewed])
-    );
+    assert_eq!(base, fingerprint("POST", &url("http://b.test/users/u1?x=1&key=sk_renewed"), Some(b"{}"), &[renewed]));
     for other in [
-        fingerprint(
-            "PUT",
-            &url("http://a.test/users/u1?x=1&key=sk_query"),
-            Some(b"{}"),
-            std::slice::from_ref(&key),
-        ),
-        fingerprint(
-            "POST",
-            &url("http://a.test/users/u2?x=1&key=sk_query"),
-            Some(b"{}"),
-            std::slice::from_ref(&key),
-        ),
-        fingerprint(
-            "POST",
-            &url("http://a.test/users/u1?x=2&key=sk_query"),
-            Some(b"{}"),
-            std::slice::from_ref(&key),
-        ),
+        fingerprint("PUT", &url("http://a.test/users/u1?x=1&key=sk_query"), Some(b"{}"), std::slice::from_ref(&key)),
+        fingerprint("POST", &url("http://a.test/users/u2?x=1&key=sk_query"), Some(b"{}"), std::slice::from_ref(&key)),
+        fingerprint("POST", &url("http://a.test/users/u1?x=2&key=sk_query"), Some(b"{}"), std::slice::from_ref(&key)),
         fingerprint(
             "POST",
             &url("http://a.test/users/u1?x=1&key=sk_query"),
@@ -241,12 +216,8 @@ fn branches_merge_in_the_order_of_their_steps_whatever_order_their_responses_arr
 
 #[test]
 fn concurrent_steps_replay_their_own_exchanges_in_any_order() {
-    let record = vec![
-        exchange("login", b"0"),
-        in_branch("a", "a", b"1"),
-        in_branch("b", "b", b"2"),
-        exchange("after", b"3"),
-    ];
+    let record =
+        vec![exchange("login", b"0"), in_branch("a", "a", b"1"), in_branch("b", "b", b"2"), exchange("after", b"3")];
     let context = RunContext::new(Duration::from_secs(5), record);
     let request = ("POST", "/keys", 0xf1);
     assert!(context.replay(("w", "login"), request).unwrap().is_some());

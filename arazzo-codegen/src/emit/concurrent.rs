@@ -39,7 +39,7 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = super::value::owned(&output.value);
-        quote!(#field: #value)
+        super::field_init(&field, value)
     });
     quote! {
         #(#levels)*

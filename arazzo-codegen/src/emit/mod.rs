@@ -361,3 +361,9 @@ paths:
         );
     }
 }
+
+/// `field: value` in a struct literal, or `field` alone when the value is a variable of that name
+/// (`eu_count: eu_count`, which clippy's `redundant_field_names` would flag in the user's crate).
+pub(super) fn field_init(field: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
+    if value.to_string() == field.to_string() { quote::quote!(#field) } else { quote::quote!(#field: #value) }
+}

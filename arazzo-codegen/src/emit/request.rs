@@ -372,7 +372,7 @@ pub(super) fn invocation(call: &CallPlan) -> TokenStream {
     let arguments = call.arguments.iter().map(|argument| {
         let field = ident(&argument.field);
         let value = argument_value(argument);
-        quote!(#field: #value)
+        super::field_init(&field, value)
     });
     quote!(self::#function(run.client(), config, &#inputs { #(#arguments),* }).await)
 }

@@ -321,7 +321,7 @@ fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = owned(&output.value);
-        quote!(#field: #value)
+        super::field_init(&field, value)
     });
     quote! {
         #(#steps)*

@@ -400,7 +400,7 @@ pub mod depends_on {
         let report_report_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.report_id = ::core::option::Option::Some(report_report_id.clone());
         ::core::result::Result::Ok(ThreeRegionsOutputs {
-            eu_count: eu_count,
+            eu_count,
             report_id: report_report_id.clone(),
         })
     }
@@ -1508,7 +1508,7 @@ pub mod depends_on {
         let report_report_id: ::std::string::String = run.output(&response, "/id")?;
         run.partial.report_id = ::core::option::Option::Some(report_report_id.clone());
         ::core::result::Result::Ok(ThreeRegionsChainedOutputs {
-            eu_count: eu_count,
+            eu_count,
             report_id: report_report_id.clone(),
         })
     }
