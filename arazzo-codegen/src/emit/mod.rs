@@ -293,6 +293,12 @@ pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
     }
 }
 
+/// `field: value` in a struct literal, or `field` alone when the value is a variable of that name
+/// (`eu_count: eu_count`, which clippy's `redundant_field_names` would flag in the user's crate).
+pub(super) fn field_init(field: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
+    if *field == value.to_string() { quote::quote!(#field) } else { quote::quote!(#field: #value) }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -360,10 +366,4 @@ paths:
             emit_on_threads(&small, &Settings::default(), 1).unwrap()
         );
     }
-}
-
-/// `field: value` in a struct literal, or `field` alone when the value is a variable of that name
-/// (`eu_count: eu_count`, which clippy's `redundant_field_names` would flag in the user's crate).
-pub(super) fn field_init(field: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
-    if value.to_string() == field.to_string() { quote::quote!(#field) } else { quote::quote!(#field: #value) }
 }
