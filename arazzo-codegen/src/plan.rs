@@ -120,6 +120,14 @@ pub struct WorkflowPlan {
     /// The workflows of `dependsOn`, called (in order) before the first step.
     pub dependencies: Vec<StepPlan>,
     pub steps: Vec<StepPlan>,
+    /// For a workflow whose steps run by their dependencies (Arazzo 1.1 step `dependsOn`): the
+    /// steps level by level, as indexes into `steps` (which are in that order). A step runs once
+    /// every step it waits for has succeeded; the steps of one level run concurrently. Empty for a
+    /// workflow that runs its steps one at a time in the order written.
+    pub levels: Vec<Vec<usize>>,
+    /// Per step (with `levels`), the steps it waits for: those it lists in `dependsOn` and those
+    /// whose outputs it reads.
+    pub waits_for: Vec<Vec<usize>>,
 }
 
 impl WorkflowPlan {

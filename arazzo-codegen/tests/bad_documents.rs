@@ -425,3 +425,49 @@ fn the_1_1_expression_grammar_is_checked_in_1_1_documents() {
         ]
     );
 }
+
+/// Arazzo 1.1 step `dependsOn` that cannot be met: a cycle (named, through an output read too), a
+/// dependency written after its step in a workflow with actions, a `goto` that skips a dependency,
+/// a step of a workflow that does not run in the same run, an unknown step, and (without any
+/// `dependsOn`) a forward reference, which the sequential model refuses.
+#[test]
+fn step_dependencies_that_cannot_be_met_are_located() {
+    let file = "tests/fixtures/bad/depends-on.arazzo.yaml";
+    assert_eq!(
+        diagnostics("depends-on.arazzo.yaml"),
+        [
+            format!(
+                "error: {file}:13:21: these steps wait for each other, so none of them can ever start: `a` waits for \
+                 `c` (lists it in `dependsOn`), `c` waits for `b` (lists it in `dependsOn`), `b` waits for `a` \
+                 (reads its outputs) (at workflows[0].steps[0].dependsOn[0])"
+            ),
+            format!(
+                "error: {file}:31:21: step `first` depends on step `second`, which is written after it: this workflow \
+                 has success or failure actions, so its steps run one at a time in the order written; move `second` \
+                 before `first` (at workflows[1].steps[0].dependsOn[0])"
+            ),
+            format!(
+                "error: {file}:56:21: step `key` depends on step `eu`, but an action can lead to `key` without step \
+                 `eu` having succeeded (at workflows[2].steps[2].dependsOn[0])"
+            ),
+            format!(
+                "error: {file}:62:13: `$workflows.cycle.steps.b` is a step of workflow `cycle`, which does not run in \
+                 a run of this workflow: a generated workflow cannot wait for another run. List `cycle` in the \
+                 workflow's `dependsOn`, or depend on a step of this workflow that calls it (at \
+                 workflows[3].steps[0].dependsOn[0])"
+            ),
+            format!(
+                "error: {file}:63:13: `missing` names no step of workflow `other-run` (at \
+                 workflows[3].steps[0].dependsOn[1])"
+            ),
+            format!(
+                "error: {file}:64:13: `$workflows.skipped-by-goto.steps.nope` names no step of workflow \
+                 `skipped-by-goto` (at workflows[3].steps[0].dependsOn[2])"
+            ),
+            format!(
+                "error: {file}:72:20: `$steps.two.outputs.id` is used before step `two` has run (at \
+                 workflows[4].steps[0].parameters[0].value)"
+            ),
+        ]
+    );
+}

@@ -234,9 +234,7 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "10:10: source description `otherWorkflowDoc` points at `https://example.com/other.arazzo.yaml`, which is not a local file; arazzo-rs never fetches descriptions: map it to a local copy (CLI `--source otherWorkflowDoc=PATH`, or `Builder::source`) (at sourceDescriptions[1].url)",
             "17:17: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[0].action)",
             "22:17: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[1].action)",
-            "24:11: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[1].dependsOn)",
             "27:17: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[2].action)",
-            "29:11: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[2].dependsOn)",
         ]),
     ),
     (
@@ -246,7 +244,6 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "14:17: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[0].action)",
             "17:17: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[1].action)",
             "26:17: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[1].steps[0].action)",
-            "28:11: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[1].steps[0].dependsOn)",
         ]),
     ),
     (
@@ -256,7 +253,6 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "14:17: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[0].action)",
             "17:17: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[1].action)",
             "24:17: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[2].action)",
-            "26:11: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[2].dependsOn)",
         ]),
     ),
     (
@@ -368,11 +364,8 @@ const EXPECTED: &[(&str, Outcome)] = &[
             "50:14: `$inputs.getUserLocation.userEmail` is not a declared input; declared inputs: `createOrderSend`, `getUserLocation` (at workflows[0].steps[0].parameters[0].value)",
             "74:13: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[2].action)",
             "88:13: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[3].action)",
-            "96:7: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[4].dependsOn)",
             "105:13: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[5].action)",
             "110:13: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[6].action)",
-            "112:7: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[6].dependsOn)",
-            "123:7: arazzo-rs does not generate code for step `dependsOn` yet, so this document cannot be compiled (at workflows[0].steps[7].dependsOn)",
         ]),
     ),
     ("pass/openapi-operation-path.arazzo.yaml", Generates("openapi_operation_path")),

@@ -435,3 +435,35 @@ fn arazzo_1_1_expressions_generate_the_golden_module() {
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     expectorate::assert_contents("tests/golden/expressions-1-1.rs", &generated.source);
 }
+
+/// Arazzo 1.1 step `dependsOn`: independent steps (a level of three), a diamond written out of
+/// order, a workflow with actions (one step at a time, in the order written), a branch that calls a
+/// workflow with concurrent steps of its own, and steps of other workflows.
+#[test]
+fn depends_on_document_generates_the_golden_module() {
+    let generated = generate("depends-on.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/depends_on.rs", &generated.source);
+}
+
+#[test]
+fn independent_steps_are_joined_on_branches_of_the_run() {
+    let source = generate("depends-on.arazzo.yaml").source;
+    for expected in [
+        // One branch per step of the level, joined in the workflow's task, merged in the order written.
+        "let mut eu_branch = run.branch(\"eu\");",
+        "let (eu, us, ap) = ::arazzo_runtime::join!(eu, us, ap);",
+        "run.merge([eu_branch, us_branch, ap_branch]);",
+        "let eu_count = run.joined(eu)?;",
+        // What a step produced reaches the run's partial outputs, failed or not.
+        "run.partial.key_id = ::core::mem::take(&mut create_key_branch.partial.key_id);",
+        // The diamond: `publish`, written first, runs last.
+        "= ::arazzo_runtime::join!(\n            create_key, stock_eu, stock_us\n        );",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+    // The workflow with actions stays a state machine, without branches.
+    let with_actions = &source[source.find("pub async fn with_actions(").unwrap()..];
+    let with_actions = &with_actions[..with_actions.find("pub async fn resume_with_actions(").unwrap()];
+    assert!(with_actions.contains("enum Step") && !with_actions.contains("branch"), "{with_actions}");
+}

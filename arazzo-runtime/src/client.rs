@@ -154,6 +154,14 @@ impl Client {
         self.step_deadline
     }
 
+    /// This client for a branch of a run (a step running concurrently with others): the workflows
+    /// the step calls record into `context`.
+    pub(crate) fn in_context(&self, context: Arc<RunContext>) -> Self {
+        let mut client = self.clone();
+        client.context = Some(context);
+        client
+    }
+
     /// This client for resuming a failed run from `checkpoint`: requests the checkpoint recorded
     /// are answered from it, the rest are sent. Generated `resume_...` functions call it.
     #[doc(hidden)]

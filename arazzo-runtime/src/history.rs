@@ -39,6 +39,20 @@ pub(crate) struct Exchange {
     status: u16,
     headers: Arc<HeaderMap>,
     body: Bytes,
+    /// The concurrent steps the request was sent from, outermost first (empty for a step that ran
+    /// on its own): what a resumed run matches it by, since concurrent steps answer in any order.
+    branch: Branch,
+}
+
+/// Where in a run an exchange happened: the `(workflow, step)` of each concurrent step it ran
+/// under, outermost first. Empty for requests of steps that run one at a time.
+pub(crate) type Branch = Vec<(Cow<'static, str>, Cow<'static, str>)>;
+
+/// Whether exchanges of `a` and `b` may arrive in any order relative to each other: they ran in
+/// different branches of one concurrent level, neither inside the other.
+fn concurrent(a: &Branch, b: &Branch) -> bool {
+    let common = a.len().min(b.len());
+    a[..common] != b[..common]
 }
 
 /// An exchange as a checkpoint stores it: headers as text pairs, the body as text when it is UTF-8
@@ -54,6 +68,9 @@ struct Stored {
     status: u16,
     headers: Vec<(String, String)>,
     body: Body,
+    /// Written only for an exchange of a concurrent step, so that other checkpoints keep their form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    branch: Vec<(String, String)>,
 }
 
 /// A response body: text when it is UTF-8, bytes otherwise.
@@ -84,6 +101,7 @@ impl Serialize for Exchange {
             status: self.status,
             headers,
             body,
+            branch: self.branch.iter().map(|(workflow, step)| (workflow.to_string(), step.to_string())).collect(),
         }
         .serialize(serializer)
     }
@@ -119,6 +137,7 @@ impl<'de> Deserialize<'de> for Exchange {
             status: stored.status,
             headers: Arc::new(headers),
             body,
+            branch: stored.branch.into_iter().map(|(workflow, step)| (workflow.into(), step.into())).collect(),
         })
     }
 }
@@ -140,6 +159,7 @@ impl Exchange {
             status,
             headers: Arc::clone(headers),
             body: body.clone(),
+            branch: Branch::new(),
         }
     }
 
@@ -285,10 +305,22 @@ impl Serialize for ExposedCheckpoint<'_> {
 
 /// What every workflow of one run shares, nested calls included: the deadline, the exchanges
 /// so far, and the exchanges still to replay when resuming.
+///
+/// A step that runs concurrently with others gets a context of its own ([`RunContext::branch`]):
+/// the same deadline, secrets and exchanges to replay, but its own record, which the run merges
+/// into its own once the concurrent steps have all finished, in the order the steps are written
+/// ([`RunContext::merge`]), whatever order their responses arrived in.
 pub(crate) struct RunContext {
     deadline: Option<Instant>,
     limit: Duration,
     log: Mutex<Log>,
+    shared: Arc<Shared>,
+    /// The concurrent steps this context records for, outermost first; empty for the run itself.
+    branch: Branch,
+}
+
+/// What the branches of a run share with it.
+struct Shared {
     replay: Mutex<VecDeque<Exchange>>,
     /// Every secret the run has handled so far.
     secrets: Mutex<HandledSecrets>,
@@ -302,11 +334,11 @@ pub(crate) struct RunContext {
 #[derive(Default)]
 struct Log {
     exchanges: Vec<Exchange>,
-    /// Whether the last exchange is a failed step's own, left out of checkpoints. Cleared when the
-    /// run records another exchange: it went on after that failure (a calling workflow's failure
+    /// The positions of failed steps' own exchanges, left out of checkpoints. Cleared when the run
+    /// records another exchange: it went on after that failure (a calling workflow's failure
     /// action retried the workflow that failed), so a resumed run must replay it to take the same
-    /// path.
-    last_failed: bool,
+    /// path. Several only after concurrent steps failed together.
+    left_out: Vec<usize>,
 }
 
 impl RunContext {
@@ -316,27 +348,57 @@ impl RunContext {
             deadline: Instant::now().checked_add(limit),
             limit,
             log: Mutex::new(Log::default()),
-            replay: Mutex::new(replay.into()),
-            secrets: Mutex::new(HandledSecrets::default()),
-            mismatch: Mutex::new(None),
+            shared: Arc::new(Shared {
+                replay: Mutex::new(replay.into()),
+                secrets: Mutex::new(HandledSecrets::default()),
+                mismatch: Mutex::new(None),
+            }),
+            branch: Branch::new(),
         }
+    }
+
+    /// A context for step `step` running concurrently with others: this one's deadline, secrets
+    /// and checkpoint to replay, with a record of its own. The run goes on after any failure it
+    /// left out of checkpoints so far, as when it records an exchange.
+    pub(crate) fn branch(&self, step: (&'static str, &'static str)) -> Self {
+        lock(&self.log).left_out.clear();
+        let mut branch = self.branch.clone();
+        branch.push((step.0.into(), step.1.into()));
+        Self {
+            deadline: self.deadline,
+            limit: self.limit,
+            log: Mutex::new(Log::default()),
+            shared: Arc::clone(&self.shared),
+            branch,
+        }
+    }
+
+    /// Appends the record of `branch` (one of this context's branches) to this one's, with the
+    /// failed exchanges it leaves out. Called for each branch in the order the steps are written,
+    /// so that the record does not depend on which response arrived first.
+    pub(crate) fn merge(&self, branch: &RunContext) {
+        let taken = std::mem::take(&mut *lock(&branch.log));
+        let mut log = lock(&self.log);
+        let offset = log.exchanges.len();
+        log.left_out.extend(taken.left_out.iter().map(|position| position + offset));
+        log.exchanges.extend(taken.exchanges);
     }
 
     /// Remembers the secrets `response`'s request carried and those its body holds.
     pub(crate) fn remember_secrets_of(&self, response: &Response) {
-        let mut secrets = lock(&self.secrets);
+        let mut secrets = lock(&self.shared.secrets);
         secrets.add(response.request_secrets());
         secrets.add_in_body(response.body_bytes(), response.secret_pointers());
     }
 
     /// Remembers `secret`.
     pub(crate) fn remember_secret(&self, secret: &SecretString) {
-        lock(&self.secrets).add([secret]);
+        lock(&self.shared.secrets).add([secret]);
     }
 
     /// The secrets the run has handled so far.
     pub(crate) fn secrets(&self) -> Vec<SecretString> {
-        lock(&self.secrets).all()
+        lock(&self.shared.secrets).all()
     }
 
     /// Resuming `checkpoint`.
@@ -357,30 +419,38 @@ impl RunContext {
         StepError::WorkflowTimeout { limit: self.limit }
     }
 
-    /// Whether requests are still answered from a checkpoint.
+    /// Whether this context's next request is still answered from a checkpoint (or refused by it).
     pub(crate) fn replaying(&self) -> bool {
-        !lock(&self.replay).is_empty()
+        lock(&self.shared.replay).iter().any(|exchange| !concurrent(&exchange.branch, &self.branch))
     }
 
     /// The recorded answer to the next request, if the checkpoint has one; an error if the
     /// checkpoint expected a different request (it belongs to another workflow, or the inputs
     /// changed).
+    ///
+    /// Requests are answered in the order they were recorded, except that the exchanges of
+    /// concurrent steps are matched by the step they answered: the first recorded exchange that
+    /// is not another concurrent step's must answer this request. A concurrent step with no
+    /// exchange left goes on over the network while the others replay theirs.
     pub(crate) fn replay(&self, step: (&str, &str), request: (&str, &str, u64)) -> Result<Option<Exchange>, StepError> {
         self.check_matched()?;
-        let mut replay = lock(&self.replay);
-        let Some(next) = replay.front() else { return Ok(None) };
-        if !next.answers(step, request) {
+        let mut replay = lock(&self.shared.replay);
+        let Some(index) = replay.iter().position(|exchange| !concurrent(&exchange.branch, &self.branch)) else {
+            return Ok(None);
+        };
+        let next = &replay[index];
+        if next.branch != self.branch || !next.answers(step, request) {
             let (workflow_id, step_id) = (next.workflow.to_string(), next.step.to_string());
-            *lock(&self.mismatch) = Some((workflow_id.clone(), step_id.clone()));
+            *lock(&self.shared.mismatch) = Some((workflow_id.clone(), step_id.clone()));
             return Err(StepError::CheckpointMismatch { workflow_id, step_id });
         }
-        Ok(replay.pop_front())
+        Ok(replay.remove(index))
     }
 
     /// The [`StepError::CheckpointMismatch`] of this run, once a request did not match the
     /// checkpoint it resumes.
     pub(crate) fn check_matched(&self) -> Result<(), StepError> {
-        match &*lock(&self.mismatch) {
+        match &*lock(&self.shared.mismatch) {
             None => Ok(()),
             Some((workflow_id, step_id)) => {
                 Err(StepError::CheckpointMismatch { workflow_id: workflow_id.clone(), step_id: step_id.clone() })
@@ -389,29 +459,37 @@ impl RunContext {
     }
 
     /// Records an exchange; returns its position.
-    pub(crate) fn record(&self, exchange: Exchange) -> usize {
+    pub(crate) fn record(&self, mut exchange: Exchange) -> usize {
+        exchange.branch.clone_from(&self.branch);
         let mut log = lock(&self.log);
         log.exchanges.push(exchange);
-        log.last_failed = false;
+        log.left_out.clear();
         log.exchanges.len() - 1
     }
 
     /// The checkpoint of a run failing at `step`; `failed_exchange` (the failing step's own
     /// response, if it got one) is left out, so resuming sends that request again. A workflow that
     /// fails because a workflow it calls failed passes `None`: the called workflow's failed
-    /// exchange, still the last one, stays left out.
+    /// exchange, still the last one, stays left out; so do those of concurrent steps that failed
+    /// together ([`RunContext::merge`]).
     pub(crate) fn checkpoint(&self, (workflow, step): (&str, &str), failed_exchange: Option<usize>) -> Checkpoint {
         let mut log = lock(&self.log);
         if let Some(position) = failed_exchange
             && position + 1 == log.exchanges.len()
+            && !log.left_out.contains(&position)
         {
-            log.last_failed = true;
+            log.left_out.push(position);
         }
-        let kept = log.exchanges.len() - usize::from(log.last_failed);
-        let mut exchanges = log.exchanges[..kept].to_vec();
+        let mut exchanges: Vec<Exchange> = log
+            .exchanges
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| !log.left_out.contains(position))
+            .map(|(_, exchange)| exchange.clone())
+            .collect();
         // Exchanges not replayed yet (a resumed run that failed before using them all) still
         // took effect in the earlier run.
-        exchanges.extend(lock(&self.replay).iter().cloned());
+        exchanges.extend(lock(&self.shared.replay).iter().cloned());
         Checkpoint { workflow: workflow.into(), failed_step: step.into(), exchanges }
     }
 }
@@ -428,221 +506,5 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The published FNV-1a 64-bit test vectors (draft-eastlake-fnv): the empty input is the offset
-    /// basis; `a` and `foobar`.
-    #[test]
-    fn fnv1a_gives_the_published_values() {
-        let hash = |bytes: &[u8]| {
-            let mut hash = Fnv1a::new();
-            hash.write(bytes);
-            hash.finish()
-        };
-        assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(hash(b"foobar"), 0x8594_4171_f739_67e8);
-    }
-
-    #[test]
-    fn the_fingerprint_follows_what_is_sent_but_not_secret_query_values() {
-        let url = |text: &str| reqwest::Url::parse(text).unwrap();
-        let key = SecretString::from("sk_query");
-        let base = fingerprint(
-            "POST",
-            &url("http://a.test/users/u1?x=1&key=sk_query"),
-            Some(b"{}"),
-            std::slice::from_ref(&key),
-        );
-        // FNV-1a of `GET`, 0xff, `/k`, 0xff, and the empty body's 0xff, computed by hand (checkpoints
-        // store fingerprints, so the function must never change).
-        assert_eq!(fingerprint("GET", &url("http://a.test/k"), None, &[]), 0xde38_74cf_d52c_b2a0);
-        // With a query: `GET`, `/k`, `x`, `1` (each followed by 0xff), then the empty body's 0xff.
-        assert_eq!(fingerprint("GET", &url("http://a.test/k?x=1"), None, &[]), 0x9c15_266d_850e_58cb);
-        // Queries are read as `Url::query_pairs` reads them (the definition checkpoints were written
-        // with): the same hash as feeding its pairs.
-        let by_query_pairs = |url: &reqwest::Url| {
-            let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-            let mut feed = |bytes: &[u8]| {
-                for byte in bytes.iter().chain([&0xff]) {
-                    hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
-                }
-            };
-            feed(b"GET");
-            feed(url.path().as_bytes());
-            for (name, value) in url.query_pairs() {
-                if value != "sk_query" {
-                    feed(name.as_bytes());
-                    feed(value.as_bytes());
-                }
-            }
-            feed(b"");
-            hash
-        };
-        for query in [
-            "a=1&&b",
-            "x=%41+b",
-            "k",
-            "=v",
-            "a=b=c",
-            "%FF%FE=1",
-            "+=+",
-            "a%2Bb=c%26d&e=%",
-            "q=%zz&r=%4",
-            "key=sk_query&x=1",
-            "key=sk%5Fquery",
-            "",
-            "&",
-            "ü=é",
-        ] {
-            let url = url(&format!("http://a.test/k?{query}"));
-            assert_eq!(fingerprint("GET", &url, None, std::slice::from_ref(&key)), by_query_pairs(&url), "{query}");
-        }
-        // The host is not part of it: a resumed run may go to another address of the same API.
-        assert_eq!(
-            fingerprint("", &url("http://a.test"), None, &[]),
-            fingerprint("", &url("http://b.test"), None, &[])
-        );
-        let renewed = SecretString::from("sk_renewed");
-        assert_eq!(
-            base,
-            fingerprint("POST", &url("http://b.test/users/u1?x=1&key=sk_renewed"), Some(b"{}"), &[renewed])
-        );
-        for other in [
-            fingerprint(
-                "PUT",
-                &url("http://a.test/users/u1?x=1&key=sk_query"),
-                Some(b"{}"),
-                std::slice::from_ref(&key),
-            ),
-            fingerprint(
-                "POST",
-                &url("http://a.test/users/u2?x=1&key=sk_query"),
-                Some(b"{}"),
-                std::slice::from_ref(&key),
-            ),
-            fingerprint(
-                "POST",
-                &url("http://a.test/users/u1?x=2&key=sk_query"),
-                Some(b"{}"),
-                std::slice::from_ref(&key),
-            ),
-            fingerprint(
-                "POST",
-                &url("http://a.test/users/u1?x=1&key=sk_query"),
-                Some(b"{\"a\":1}"),
-                std::slice::from_ref(&key),
-            ),
-        ] {
-            assert_ne!(base, other);
-        }
-    }
-
-    fn exchange(step: &'static str, body: &'static [u8]) -> Exchange {
-        let mut headers = HeaderMap::new();
-        headers.insert("retry-after", HeaderValue::from_static("1"));
-        Exchange::new(("w", step), ("POST", "/keys".into(), 0xf1), 201, &Arc::new(headers), &Bytes::from_static(body))
-    }
-
-    #[test]
-    fn a_checkpoint_round_trips_through_its_exposed_form() {
-        let context = RunContext::new(Duration::from_secs(5), Vec::new());
-        context.record(exchange("create", br#"{"key":"sk_new"}"#));
-        context.record(exchange("binary", &[0xff, 0x00]));
-        let checkpoint = context.checkpoint(("w", "next"), None);
-        let text = serde_json::to_string(&checkpoint.expose_secrets()).unwrap();
-        assert!(text.contains("sk_new"));
-        let back: Checkpoint = serde_json::from_str(&text).unwrap();
-        assert_eq!((back.workflow_id(), back.failed_step()), ("w", "next"));
-        assert_eq!(back.replayed_steps().collect::<Vec<_>>(), [("w", "create"), ("w", "binary")]);
-        let (status, headers, body) = back.exchanges[0].response_parts();
-        assert_eq!((status, headers.get("retry-after").unwrap().to_str().unwrap()), (201, "1"));
-        assert_eq!(&body[..], br#"{"key":"sk_new"}"#);
-        assert_eq!(&back.exchanges[1].response_parts().2[..], [0xff, 0x00]);
-    }
-
-    /// The stored form is a format: checkpoints written by earlier builds must still load.
-    #[test]
-    fn the_stored_form_is_stable() {
-        let context = RunContext::new(Duration::from_secs(5), Vec::new());
-        context.record(exchange("create", br#"{"key":"sk_new"}"#));
-        let text = serde_json::to_string(&context.checkpoint(("w", "next"), None).expose_secrets()).unwrap();
-        let expected = r#"{"workflow":"w","failed_step":"next","exchanges":[{"workflow":"w","step":"create","method":"POST","path":"/keys","request":"00000000000000f1","status":201,"headers":[["retry-after","1"]],"body":"{\"key\":\"sk_new\"}"}]}"#;
-        assert_eq!(text, expected);
-        // Written before request fingerprints existed, with a body as bytes.
-        let old = r#"{"workflow":"w","failed_step":"s","exchanges":[{"workflow":"w","step":"a","method":"GET","path":"/k","status":200,"headers":[["x-a","1"],["bad header","2"]],"body":[255,0]}]}"#;
-        let back: Checkpoint = serde_json::from_str(old).unwrap();
-        let (status, headers, body) = back.exchanges[0].response_parts();
-        assert_eq!((status, headers.len(), &body[..]), (200, 1, &[255_u8, 0][..]));
-        assert!(back.exchanges[0].answers(("w", "a"), ("GET", "/k", 0x1234)));
-    }
-
-    #[test]
-    fn debug_shows_ids_and_statuses_only() {
-        let context = RunContext::new(Duration::from_secs(5), Vec::new());
-        context.record(exchange("create", br#"{"key":"sk_new"}"#));
-        let debug = format!("{:?}", context.checkpoint(("w", "next"), None));
-        assert!(debug.contains("w/create -> 201"), "{debug}");
-        assert!(!debug.contains("sk_new"), "{debug}");
-    }
-
-    #[test]
-    fn the_failed_exchange_is_dropped_only_when_it_is_the_last() {
-        let context = RunContext::new(Duration::from_secs(5), Vec::new());
-        let first = context.record(exchange("a", b"1"));
-        let second = context.record(exchange("b", b"2"));
-        assert_eq!(context.checkpoint(("w", "b"), Some(first)).exchanges.len(), 2);
-        assert_eq!(context.checkpoint(("w", "b"), Some(second)).exchanges.len(), 1);
-    }
-
-    #[test]
-    fn a_failure_the_run_went_on_from_stays_on_record() {
-        let context = RunContext::new(Duration::from_secs(5), Vec::new());
-        context.record(exchange("list", b"1"));
-        let failed = context.record(exchange("read", b"500"));
-        // A called workflow fails at `read`; so does its caller: the failed read is left out.
-        assert_eq!(context.checkpoint(("called", "read"), Some(failed)).exchanges.len(), 1);
-        assert_eq!(context.checkpoint(("caller", "lookup"), None).exchanges.len(), 1);
-        // The caller retries instead: the failed read is on the path a resumed run must take.
-        context.record(exchange("list", b"2"));
-        let checkpoint = context.checkpoint(("caller", "next"), None);
-        let steps: Vec<&str> = checkpoint.replayed_steps().map(|(_, step)| step).collect();
-        assert_eq!(steps, ["list", "read", "list"]);
-    }
-
-    #[test]
-    fn replay_answers_matching_requests_in_order_and_refuses_others() {
-        let context = RunContext::new(Duration::from_secs(5), vec![exchange("a", b"1"), exchange("b", b"2")]);
-        assert!(context.replaying());
-        assert!(context.replay(("w", "a"), ("POST", "/keys", 0xf1)).unwrap().is_some());
-        // The same step sending something else (other inputs) is not answered from the record.
-        let other_inputs = context.replay(("w", "b"), ("POST", "/keys", 0xf2)).err().unwrap();
-        assert_eq!(other_inputs, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
-        // Once off the recorded path, the run stays refused, even for the request the record expects.
-        let later = context.replay(("w", "b"), ("POST", "/keys", 0xf1)).err().unwrap();
-        assert_eq!(later, StepError::CheckpointMismatch { workflow_id: "w".into(), step_id: "b".into() });
-        assert_eq!(context.check_matched(), Err(later));
-        assert!(context.replaying());
-    }
-
-    #[test]
-    fn replay_runs_on_over_the_network_once_the_record_is_used_up() {
-        let context = RunContext::new(Duration::from_secs(5), vec![exchange("a", b"1"), exchange("b", b"2")]);
-        assert!(context.replay(("w", "a"), ("POST", "/keys", 0xf1)).unwrap().is_some());
-        assert!(context.replay(("w", "b"), ("POST", "/keys", 0xf1)).unwrap().is_some());
-        assert!(!context.replaying());
-        assert!(context.replay(("w", "d"), ("GET", "/", 0xf1)).unwrap().is_none());
-        assert_eq!(context.check_matched(), Ok(()));
-    }
-
-    #[test]
-    fn the_deadline_passes() {
-        let context = RunContext::new(Duration::ZERO, Vec::new());
-        assert_eq!(context.remaining(), Err(StepError::WorkflowTimeout { limit: Duration::ZERO }));
-        let unlimited = RunContext::new(Duration::MAX, Vec::new());
-        assert_eq!(unlimited.remaining(), Ok(None));
-        let later = RunContext::new(Duration::from_secs(60), Vec::new());
-        assert!(later.remaining().unwrap().unwrap() > Duration::from_secs(50));
-    }
-}
+#[path = "history_tests.rs"]
+mod tests;

@@ -183,6 +183,11 @@ pub use request::{Method, ParamValue, Request, Style};
 pub use response::{EXCERPT_CHARS, Response};
 pub use run::Run;
 pub use secret::{BasicCredentials, SecretString};
+/// Runs the futures of concurrent steps to completion in the current task (nothing is spawned)
+/// and gives their outputs as a tuple: generated code joins the steps of a level with it.
+/// Tokio's `join!`, re-exported so that generated code needs no dependency of its own.
+#[doc(inline)]
+pub use tokio::join;
 pub use xml::xml_escaped;
 
 /// Re-exported so generated code can write `#[serde(crate = "::arazzo_runtime::serde")]`.

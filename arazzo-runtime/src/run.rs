@@ -67,6 +67,9 @@ pub struct Run<P> {
     started: Instant,
     /// Whether [`Run::fail`] built an error: the run's outcome, recorded on its span when it ends.
     failed: AtomicBool,
+    /// Whether this is a branch of a run ([`Run::branch`]) rather than a run: the run it belongs to
+    /// records the outcome on the workflow's span.
+    branch: bool,
     /// Outputs produced so far.
     pub partial: P,
 }
@@ -104,6 +107,41 @@ impl<P: Default> Run<P> {
             step_span: Span::none(),
             started: Instant::now(),
             failed: AtomicBool::new(false),
+            branch: false,
+            partial: P::default(),
+        }
+    }
+
+    /// A branch of this run for step `step_id`, which runs concurrently with other steps (a
+    /// level of steps whose dependencies have all finished, joined in one task: nothing is
+    /// spawned). It has the same API as a run, its own partial outputs (empty at first) and its
+    /// own record of exchanges; the workflow's deadline, secrets and checkpoint to replay are the
+    /// run's. Once the level's steps have all finished, generated code copies what each branch's
+    /// step produced into the run's partial outputs, hands the branches back with
+    /// [`Run::merge`], then takes each step's result through [`Run::joined`].
+    ///
+    /// When resuming, a branch's requests are answered by the exchanges recorded for its step,
+    /// whatever order the concurrent steps' responses arrived in.
+    pub fn branch(&self, step_id: &'static str) -> Self {
+        let context = Arc::new(self.context.branch((self.workflow_id, step_id)));
+        Self {
+            workflow_id: self.workflow_id,
+            step_id: "",
+            transitions: 0,
+            attempt: 0,
+            step_started: Instant::now(),
+            retrying: false,
+            last_exchange: None,
+            keep: None,
+            client: self.client.in_context(Arc::clone(&context)),
+            // A step's `timeout` handed down to the workflow this run belongs to bounds its branches too.
+            called_within: self.called_within,
+            context,
+            workflow_span: self.workflow_span.clone(),
+            step_span: Span::none(),
+            started: Instant::now(),
+            failed: AtomicBool::new(false),
+            branch: true,
             partial: P::default(),
         }
     }
@@ -331,6 +369,30 @@ impl<P: Clone> Run<P> {
         Ok(())
     }
 
+    /// Takes back the branches of a level of concurrent steps ([`Run::branch`]) once they have
+    /// all finished, in the order their steps are written: their exchanges join the run's record
+    /// in that order (so a checkpoint does not depend on which response arrived first), and the
+    /// failed exchanges they left out stay left out.
+    pub fn merge<const N: usize>(&mut self, branches: [Run<P>; N]) {
+        for branch in &branches {
+            self.context.merge(&branch.context);
+        }
+    }
+
+    /// The result of a step that ran in a branch, once the branches are merged
+    /// ([`Run::merge`]): its values, or its error as the run's, carrying the run's partial
+    /// outputs (those of every step of the level that succeeded, and what failed ones kept) and
+    /// the run's checkpoint (every exchange of the level but the failed ones' own, unless they may
+    /// have taken effect). Taken in the order the steps are written, the first failed step's
+    /// error is the workflow's.
+    pub fn joined<T>(&mut self, result: Result<T, WorkflowError<P>>) -> Result<T, WorkflowError<P>> {
+        result.map_err(|error| {
+            self.step_id = error.step_id();
+            let (error, _) = error.into_parts();
+            self.fail_leaving_out(error, None)
+        })
+    }
+
     /// Records a `goto` to `target` (a step id) in the trace.
     pub fn goto(&self, target: &'static str) {
         tracing::debug!(parent: &self.step_span, target, "goto");
@@ -524,16 +586,21 @@ fn may_have_taken_effect(response: &Response) -> bool {
 }
 
 impl<P> Run<P> {
-    /// Marks the run failed at the current step, on its span too.
+    /// Marks the run failed at the current step, on its span too (a branch leaves that to its run).
     fn failed_here(&self) {
         self.failed.store(true, Ordering::Relaxed);
-        self.workflow_span.record("failed_step", self.step_id);
+        if !self.branch {
+            self.workflow_span.record("failed_step", self.step_id);
+        }
     }
 }
 
 /// Records the run's outcome and duration on its span, whichever way it ended.
 impl<P> Drop for Run<P> {
     fn drop(&mut self) {
+        if self.branch {
+            return;
+        }
         let outcome = if self.failed.load(Ordering::Relaxed) { "failed" } else { "succeeded" };
         self.workflow_span.record("outcome", outcome);
         let duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -204,3 +204,73 @@ async fn an_exhausted_retry_counts_the_attempts_of_the_step() {
     let again = attempt(&mut run).await;
     assert!(matches!(again, StepError::CriterionFailed { retries: None, .. }), "{again:?}");
 }
+
+/// One step of a concurrent level, as generated code writes it: `create` (POST, expects 200,
+/// keeps the key), `read` (GET, reads `/id`) or `revoke` (POST, expects 204).
+async fn concurrent_step(run: &mut Run<Partial>, step: &'static str) -> Result<(), WorkflowError<Partial>> {
+    let (method, path, status) = match step {
+        "create" => (Method::Post, "/keys", 200),
+        "read" => (Method::Get, "/keys/k0", 200),
+        _ => (Method::Post, "/keys/k0/revoke", 204),
+    };
+    run.step(step, step);
+    if step == "create" {
+        run.keep_on_failure(keep);
+    }
+    let response = run.send("http://api.test", Request::new(method, path)).await?;
+    run.check(response.status() == status, "$statusCode == <expected>", &response)?;
+    if step == "read" {
+        run.partial.key_id = Some(run.output(&response, "/id")?);
+    }
+    Ok(())
+}
+
+/// Runs `create`, `read` and `revoke` as branches of one level, in `order`, then merges them as
+/// generated code does; returns the workflow's error.
+async fn concurrent_level(client: &Client, order: [usize; 3]) -> WorkflowError<Partial> {
+    let mut run = Run::<Partial>::new("w", client);
+    let steps = ["create", "read", "revoke"];
+    let mut branches = [run.branch(steps[0]), run.branch(steps[1]), run.branch(steps[2])];
+    let mut results: [Option<Result<(), WorkflowError<Partial>>>; 3] = [None, None, None];
+    for index in order {
+        results[index] = Some(concurrent_step(&mut branches[index], steps[index]).await);
+    }
+    // What each step produced, copied into the run's partial outputs by the fields it fills.
+    run.partial.key = branches[0].partial.key.take();
+    run.partial.key_id = branches[1].partial.key_id.take();
+    run.merge(branches);
+    let mut error = None;
+    for result in results.into_iter().flatten() {
+        if let Err(failed) = run.joined(result) {
+            error.get_or_insert(failed);
+        }
+    }
+    error.unwrap()
+}
+
+#[tokio::test]
+async fn a_concurrent_level_keeps_what_every_step_did_and_resumes_whatever_order_they_ran_in() {
+    let server = DryRun::new();
+    // create: 201 where 200 is expected (took effect: kept); read: fine; revoke: 500 (left out).
+    server.respond(DryRunResponse::json(201, created()));
+    server.respond(DryRunResponse::json(200, json!({"id": "k0"})));
+    server.respond(DryRunResponse::json(500, json!({})));
+    let error = concurrent_level(&server.client(), [0, 1, 2]).await;
+    // The first failed step in the order written is the workflow's error, with everything else.
+    assert_eq!(error.step_id(), "create");
+    assert!(matches!(error.error(), StepError::CriterionFailed { status: 201, .. }), "{:?}", error.error());
+    assert_eq!(error.partial().key.as_ref().map(SecretString::expose_secret), Some("sk_created"));
+    assert_eq!(error.partial().key_id.as_deref(), Some("k0"), "the step that succeeded beside it");
+    assert_eq!(replayed(&error), ["create", "read"], "revoke's 500 is left out, to be sent again");
+
+    // Resumed with the steps asking in another order: only revoke is sent.
+    let again = DryRun::new();
+    again.respond(DryRunResponse::status(204));
+    let resumed = concurrent_level(&again.client().resuming(error.into_checkpoint()), [2, 1, 0]).await;
+    let sent: Vec<String> = again.requests().iter().map(|request| request.path().to_owned()).collect();
+    assert_eq!(sent, ["/keys/k0/revoke"]);
+    // create still fails the same way (its recorded answer), keeping its key; revoke is on record now.
+    assert_eq!(resumed.step_id(), "create");
+    assert_eq!(resumed.partial().key.as_ref().map(SecretString::expose_secret), Some("sk_created"));
+    assert_eq!(replayed(&resumed), ["create", "read", "revoke"]);
+}

@@ -15,6 +15,7 @@ pub mod fault;
 pub mod pets;
 pub mod propelauth;
 pub mod server;
+pub mod stock;
 pub mod svix;
 
 pub use server::{Failure, Fake, RecordedRequest, Recorder, ServerHandle};

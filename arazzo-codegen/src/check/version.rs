@@ -176,6 +176,11 @@ fn has_key(cx: &Context<'_, '_>, pointer: &str) -> bool {
     cx.reporter.loaded.value.pointer(pointer).is_some()
 }
 
+/// Whether `step` sends or receives AsyncAPI messages (refused as not generated yet by [`step`]).
+pub(super) fn is_asyncapi(document: &Document, step: &model::Step) -> bool {
+    target(document, step) == Target::AsyncApi
+}
+
 /// What `step` calls: its field, and for an `operationId` the kind of source it names (unqualified,
 /// the only kind of source the document has; with both kinds, `action` says it is AsyncAPI).
 fn target(document: &Document, step: &model::Step) -> Target {
@@ -303,7 +308,7 @@ fn channel_path_names(path: &str, sources: &[&str]) -> bool {
 
 /// Step `dependsOn` (1.1): a non-empty list of distinct references to steps that exist, each written
 /// as a local `stepId`, `$workflows.<id>.steps.<stepId>` or `$sourceDescriptions.<name>.<id>.steps.<stepId>`.
-/// Not generated yet.
+/// What they mean for the order of the steps is `check::order`'s.
 fn depends_on(cx: &mut Context<'_, '_>, workflow: &model::Workflow, step: &model::Step, pointer: &str) {
     let Some(entries) = &step.depends_on else { return };
     let list_pointer = format!("{pointer}/dependsOn");
@@ -311,21 +316,15 @@ fn depends_on(cx: &mut Context<'_, '_>, workflow: &model::Workflow, step: &model
         cx.reporter.error(&list_pointer, "`dependsOn` must list at least one step; leave it out if there is none");
         return;
     }
-    let mut fine = true;
     for (index, entry) in entries.iter().enumerate() {
         let entry_pointer = format!("{list_pointer}/{index}");
         if entries[..index].contains(entry) {
             cx.reporter.error(&entry_pointer, format!("`{entry}` is listed twice in `dependsOn`"));
-            fine = false;
             continue;
         }
         if let Err(message) = dependency(cx.document, workflow, step, entry) {
             cx.reporter.error(&entry_pointer, message);
-            fine = false;
         }
-    }
-    if fine {
-        cx.reporter.unsupported(&list_pointer, "step `dependsOn`");
     }
 }
 

@@ -58,7 +58,11 @@ pub(crate) fn plan<'d>(
     let mut locals = Scope::with_reserved(RESERVED_LOCALS);
     let mut steps: Vec<StepPlan> = Vec::new();
     let (dependencies, mut complete) = dependencies(&mut cx, workflow, pointer, inputs.as_deref(), &mut locals);
-    for (index, step) in workflow.steps.iter().enumerate() {
+    let order = super::order::order(&mut cx, workflow, pointer);
+    complete &= order.is_some();
+    let planning = order.as_ref().map_or_else(|| (0..workflow.steps.len()).collect(), |order| order.planning.clone());
+    for index in planning {
+        let step = &workflow.steps[index];
         let step_pointer = format!("{pointer}/steps/{index}");
         if workflow.steps[..index].iter().any(|earlier| earlier.step_id == step.step_id) {
             cx.reporter.error(&format!("{step_pointer}/stepId"), format!("duplicate stepId `{}`", step.step_id));
@@ -83,11 +87,19 @@ pub(crate) fn plan<'d>(
     for value in &read {
         mark_used(&mut steps, value);
     }
+    // Steps run by their dependencies: level by level, concurrently within a level.
+    let (mut levels, mut waits_for) = (Vec::new(), Vec::new());
+    if let Some(order) = order.as_ref().filter(|order| order.by_dependencies && complete) {
+        (steps, levels, waits_for) = super::order::levels(workflow, order, steps);
+    }
     let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps, &dependencies);
     let mut outputs = outputs;
     if complete {
         let flow = super::flow::analyse(&steps);
         complete &= check_availability(cx.reporter, &flow, &steps, pointer);
+        if let Some(order) = &order {
+            complete &= super::order::check_completed(cx.reporter, workflow, order, &flow, &steps, pointer);
+        }
         if let Some(outputs) = &mut outputs {
             super::flow::mark_optional_outputs(&flow, &steps, outputs);
         }
@@ -125,6 +137,8 @@ pub(crate) fn plan<'d>(
         kept_secrets,
         dependencies,
         steps,
+        levels,
+        waits_for,
     })
 }
 

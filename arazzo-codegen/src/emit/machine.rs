@@ -118,7 +118,7 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
                 }
             }
         };
-        quote!(#field: #value)
+        super::field_init(&field, value)
     });
     quote! {
         /// The steps of the workflow, in document order.

@@ -4,6 +4,7 @@
 //! Everything taken from the document reaches the output as a string literal or through
 //! [`crate::naming`], so no document text can become code.
 
+mod concurrent;
 mod config;
 mod criteria;
 mod example;
@@ -290,6 +291,12 @@ pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
             quote!(#name)
         }
     }
+}
+
+/// `field: value` in a struct literal, or `field` alone when the value is a variable of that name
+/// (`eu_count: eu_count`, which clippy's `redundant_field_names` would flag in the user's crate).
+pub(super) fn field_init(field: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
+    if *field == value.to_string() { quote::quote!(#field) } else { quote::quote!(#field: #value) }
 }
 
 #[cfg(test)]

@@ -454,7 +454,7 @@ pub(super) fn invocation(call: &CallPlan, limit: Option<(&str, u64)>) -> TokenSt
     let arguments = call.arguments.iter().map(|argument| {
         let field = ident(&argument.field);
         let value = argument_value(argument);
-        quote!(#field: #value)
+        super::field_init(&field, value)
     });
     let client = match limit {
         Some((step_id, milliseconds)) => {

@@ -41,6 +41,9 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         text.push_str(&format!("\nRuns first (`dependsOn`): {}.\n", names.join(", ")));
     }
     text.push_str("\n# Steps\n\n");
+    if !workflow.levels.is_empty() {
+        text.push_str(&levels_sentence(workflow));
+    }
     for (index, step) in workflow.steps.iter().enumerate() {
         if let Some(call) = &step.call {
             text.push_str(&format!(
@@ -52,6 +55,7 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
                 call.function
             ));
             push_sentence(&mut text, step.description.as_deref());
+            text.push_str(&waits_sentence(workflow, index));
             text.push_str(&actions_sentence(workflow, step));
             text.push('\n');
             continue;
@@ -88,6 +92,7 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         if !used.is_empty() {
             text.push_str(&format!(" Uses {}.", used.join(", ")));
         }
+        text.push_str(&waits_sentence(workflow, index));
         text.push_str(&actions_sentence(workflow, step));
         text.push('\n');
     }
@@ -100,6 +105,40 @@ fn function_docs(plan: &ModulePlan, workflow: &WorkflowPlan) -> String {
         resume = workflow.resume_function,
     ));
     text
+}
+
+/// The order of a workflow whose steps run by their dependencies: `Steps run once the steps they
+/// wait for have succeeded: `a`; then `b` and `c` concurrently; then `d`.`, as a paragraph.
+fn levels_sentence(workflow: &WorkflowPlan) -> String {
+    let levels: Vec<String> = workflow
+        .levels
+        .iter()
+        .map(|level| {
+            let names: Vec<String> =
+                level.iter().map(|&index| format!("`{}`", one_line(&workflow.steps[index].step_id))).collect();
+            match names.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last} concurrently", rest.join(", ")),
+                [] => String::new(),
+            }
+        })
+        .collect();
+    format!(
+        "Each step runs once the steps it waits for (`dependsOn`, and the steps whose outputs it reads) have \
+         succeeded: {}.\n\n",
+        levels.join("; then ")
+    )
+}
+
+/// ` Waits for `a` and `b`.` for step `index` of a workflow whose steps run by their dependencies.
+fn waits_sentence(workflow: &WorkflowPlan, index: usize) -> String {
+    let Some(waits) = workflow.waits_for.get(index).filter(|waits| !waits.is_empty()) else { return String::new() };
+    let names: Vec<String> =
+        waits.iter().map(|&step| format!("`{}`", one_line(&workflow.steps[step].step_id))).collect();
+    match names.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!(" Waits for {} and {last}.", rest.join(", ")),
+        _ => format!(" Waits for {}.", names.join("")),
+    }
 }
 
 /// What the step's success and failure actions do, in the order they are tried, as
@@ -224,8 +263,13 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settin
         .partition(|output| matches!(output.value.base(), ValueRef::Input { .. }));
     let from_inputs = from_inputs.into_iter().map(record_partial);
     let from_dependencies = from_dependencies.into_iter().map(record_partial);
-    let body =
-        if workflow.has_actions() { super::machine::body(plan, workflow) } else { straight_line(plan, workflow) };
+    let body = if workflow.has_actions() {
+        super::machine::body(plan, workflow)
+    } else if !workflow.levels.is_empty() {
+        super::concurrent::body(plan, workflow)
+    } else {
+        straight_line(plan, workflow)
+    };
     // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
     let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value.base(), ValueRef::Input { .. }))
         || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs())
@@ -277,7 +321,7 @@ fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = owned(&output.value);
-        quote!(#field: #value)
+        super::field_init(&field, value)
     });
     quote! {
         #(#steps)*
@@ -285,7 +329,7 @@ fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     }
 }
 
-fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
+pub(super) fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
     let field = ident(&output.field.field);
     let value = owned(&output.value);
     if output.value.is_optional() {
@@ -297,7 +341,7 @@ fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenStream {
 
 /// The statements of one step; `keep` fills the partial outputs should it fail after its request
 /// may have taken effect (see `emit/keep.rs`).
-fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<TokenStream>) -> TokenStream {
+pub(super) fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<TokenStream>) -> TokenStream {
     if let Some(call) = &step.call {
         let call = request::call(step, call);
         let criteria = step.criteria.iter().map(|criterion| {
