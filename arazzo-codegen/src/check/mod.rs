@@ -12,6 +12,7 @@ mod inputs;
 mod lenient;
 mod meaning;
 mod operation;
+mod parameters;
 mod query_string;
 mod schema_vocabulary;
 mod selector;

@@ -34,6 +34,9 @@ pub(crate) struct Env<'a> {
     /// The document and its OpenAPI sources, for the expressions fixed when it was written (`$self`,
     /// `$sourceDescriptions.<name>.url`).
     pub(crate) known: (&'a model::Document, &'a [super::Source]),
+    /// In the criteria of a step that calls a workflow (its own and its actions'), that workflow's
+    /// outputs: `$outputs.<name>` and `$workflows.<callee>.outputs.<name>`.
+    pub(crate) callee: Option<&'a super::call::CalleeOutputs>,
 }
 
 impl Env<'_> {
