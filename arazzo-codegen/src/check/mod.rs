@@ -7,6 +7,7 @@ mod call;
 mod criteria;
 mod dataflow;
 mod fields;
+mod implicit_inputs;
 mod flow;
 mod inputs;
 mod lenient;

@@ -49,6 +49,11 @@ pub(crate) fn plan<'d>(
         types,
         &base,
     );
+    // Without a schema, the inputs are the names the workflow reads (a lenient reading, warned about).
+    let inputs = match (&workflow.inputs, inputs) {
+        (None, Some(_)) => Some(super::implicit_inputs::read(cx.document, workflow, pointer, reporter)),
+        (_, inputs) => inputs,
+    };
     let function = functions.snake(&workflow.workflow_id);
     let resume_function = functions.snake(&format!("resume {}", workflow.workflow_id));
     let inputs_type = types.claim(format!("{base}Inputs"));
