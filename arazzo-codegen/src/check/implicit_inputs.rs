@@ -230,7 +230,8 @@ impl Uses<'_> {
             Ok(_) => {}
             Err(_) => {
                 for part in expr::parse_template(text).unwrap_or_default() {
-                    if let TemplatePart::Expr { expr: Expr::Inputs { name, pointer: json_pointer }, offset, .. } = part {
+                    if let TemplatePart::Expr { expr: Expr::Inputs { name, pointer: json_pointer }, offset, .. } = part
+                    {
                         let written = Expr::Inputs { name: name.clone(), pointer: json_pointer }.to_string();
                         self.push(&name, pointer, Some(offset..offset + written.len()), text);
                     }
