@@ -88,7 +88,12 @@ pub(crate) fn for_call(
 /// planned) is given the benefit of the doubt: its problems are reported already.
 pub(crate) fn check_workflow_level(cx: &mut Context<'_, '_>, workflow: &model::Workflow, workflow_pointer: &str) {
     let Some(resolved) = resolve(cx, &workflow.parameters, &format!("{workflow_pointer}/parameters")) else { return };
-    let callees: Vec<&str> = workflow.steps.iter().filter_map(|step| step.workflow_id.as_deref()).collect();
+    let mut callees: Vec<&str> = Vec::new();
+    for callee in workflow.steps.iter().filter_map(|step| step.workflow_id.as_deref()) {
+        if !callees.contains(&callee) {
+            callees.push(callee);
+        }
+    }
     for applied in resolved.iter().filter(|applied| applied.parameter.location.is_none()) {
         let name = &applied.parameter.name;
         let message = if callees.is_empty() {
