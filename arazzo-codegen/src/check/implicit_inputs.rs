@@ -2,8 +2,9 @@
 //!
 //! Published documents often leave the schema out (one of the official 1.1 examples does). Each name
 //! the workflow reads, wherever it reads it (request values, payloads, criteria, selectors' contexts,
-//! outputs, actions, the components these use), becomes a required input holding any JSON value, with
-//! one warning per input at its first use (see `lenient::undeclared_input`). A workflow that has a
+//! outputs, actions, the components these use), becomes a required input holding any JSON value (text
+//! when it is only ever embedded in strings, a secret when its name says so), with one warning per
+//! input at its first use (see `lenient::undeclared_input`). A workflow that has a
 //! schema is not read this way: a name it does not declare stays an error (that catches typos).
 
 use std::ops::Range;
@@ -24,6 +25,8 @@ struct Use {
     pointer: String,
     range: Option<Range<usize>>,
     text: String,
+    /// Embedded in a longer string (`'Bearer {$inputs.token}'`), where only text has a form.
+    embedded: bool,
 }
 
 /// The inputs `workflow` (which has no `inputs`) reads, in the order of their first use in the file,
@@ -53,8 +56,16 @@ pub(crate) fn read(
     let mut fields = Vec::new();
     for (_, found) in first {
         let name = &found.name;
-        // A name that says secret keeps the value a secret, as an input typed only by its name would be.
-        let ty = if naming::names_a_secret(name) { RustType::Secret } else { RustType::Json };
+        // A name that says secret keeps the value a secret, as an input typed only by its name would be; an
+        // input only ever embedded in strings is text (a JSON value has no place inside a string).
+        let embedded_only = uses.found.iter().filter(|other| other.name == *name).all(|other| other.embedded);
+        let ty = if naming::names_a_secret(name) {
+            RustType::Secret
+        } else if embedded_only {
+            RustType::String
+        } else {
+            RustType::Json
+        };
         let previous = found.range.clone().map(|range| reporter.focus(&found.pointer, &found.text, range));
         super::lenient::undeclared_input(reporter, &found.pointer, &workflow.workflow_id, name, &ty);
         if let Some(previous) = previous {
@@ -189,7 +200,7 @@ impl Uses<'_> {
                 if let Expr::Inputs { name, .. } = expr {
                     let written = expr.to_string();
                     let range = text.find(&written).map(|start| start..start + written.len());
-                    self.push(name, &format!("{pointer}/condition"), range, text);
+                    self.push(name, &format!("{pointer}/condition"), (range, false), text);
                 }
             }
         }
@@ -226,21 +237,22 @@ impl Uses<'_> {
     /// A string: one expression, or text with expressions embedded in it.
     fn text(&mut self, text: &str, pointer: &str) {
         match expr::parse(text) {
-            Ok(Expr::Inputs { name, .. }) => self.push(&name, pointer, None, text),
+            Ok(Expr::Inputs { name, .. }) => self.push(&name, pointer, (None, false), text),
             Ok(_) => {}
             Err(_) => {
                 for part in expr::parse_template(text).unwrap_or_default() {
                     if let TemplatePart::Expr { expr: Expr::Inputs { name, pointer: json_pointer }, offset, .. } = part
                     {
                         let written = Expr::Inputs { name: name.clone(), pointer: json_pointer }.to_string();
-                        self.push(&name, pointer, Some(offset..offset + written.len()), text);
+                        self.push(&name, pointer, (Some(offset..offset + written.len()), true), text);
                     }
                 }
             }
         }
     }
 
-    fn push(&mut self, name: &str, pointer: &str, range: Option<Range<usize>>, text: &str) {
-        self.found.push(Use { name: name.to_string(), pointer: pointer.to_string(), range, text: text.to_string() });
+    fn push(&mut self, name: &str, pointer: &str, (range, embedded): (Option<Range<usize>>, bool), text: &str) {
+        let (name, pointer, text) = (name.to_string(), pointer.to_string(), text.to_string());
+        self.found.push(Use { name, pointer, range, text, embedded });
     }
 }
