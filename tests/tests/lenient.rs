@@ -87,14 +87,14 @@ async fn an_absent_optional_input_the_request_needs_fails_before_anything_is_sen
 /// secret-named one a secret), sent and compared as any input is.
 #[tokio::test]
 async fn a_workflow_without_inputs_takes_the_inputs_it_reads() {
-    let inputs = |minimum: serde_json::Value| CountItemsInputs {
+    let inputs = |expected_total: serde_json::Value| CountItemsInputs {
         bucket: json!("b1"),
         access_token: arazzo_runtime::SecretString::from("t0ken"),
-        minimum,
+        expected_total,
     };
     let dry_run = DryRun::new();
     dry_run.respond(DryRunResponse::json(200, json!({"total": 3, "items": []})));
-    let outputs = count_items(&dry_run.client(), &config(), &inputs(json!(2))).await.unwrap();
+    let outputs = count_items(&dry_run.client(), &config(), &inputs(json!(3))).await.unwrap();
     assert_eq!(outputs.total, json!(3));
     assert_eq!(outputs.bucket, json!("b1"));
     let sent = dry_run.requests();
@@ -102,9 +102,9 @@ async fn a_workflow_without_inputs_takes_the_inputs_it_reads() {
     assert_eq!(sent[0].path(), "/buckets/b1/items");
     assert_eq!(sent[0].header("authorization"), Some("Bearer t0ken"));
     // The secret stays out of what can be printed.
-    assert!(!format!("{:?}", inputs(json!(2))).contains("t0ken"));
+    assert!(!format!("{:?}", inputs(json!(3))).contains("t0ken"));
 
-    // `$response.body#/total >= $inputs.minimum` with a minimum of 4: the criterion fails.
+    // `$response.body#/total == $inputs.expectedTotal` with 4 expected: the criterion fails.
     let dry_run = DryRun::new();
     dry_run.respond(DryRunResponse::json(200, json!({"total": 3, "items": []})));
     let error = count_items(&dry_run.client(), &config(), &inputs(json!(4))).await.unwrap_err();

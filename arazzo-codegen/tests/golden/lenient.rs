@@ -324,10 +324,11 @@ pub mod lenient {
         /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.accessToken`.
         #[serde(rename = "accessToken")]
         pub access_token: ::arazzo_runtime::SecretString,
-        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.minimum`.
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.expectedTotal`.
         ///
         /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
-        pub minimum: ::arazzo_runtime::serde_json::Value,
+        #[serde(rename = "expectedTotal")]
+        pub expected_total: ::arazzo_runtime::serde_json::Value,
     }
     impl CountItemsInputs {
         /// A builder of these inputs: `build()` compiles once every required input is set.
@@ -335,7 +336,7 @@ pub mod lenient {
             self::CountItemsInputsBuilder {
                 bucket: ::arazzo_runtime::Missing,
                 access_token: ::arazzo_runtime::Missing,
-                minimum: ::arazzo_runtime::Missing,
+                expected_total: ::arazzo_runtime::Missing,
             }
         }
     }
@@ -345,16 +346,20 @@ pub mod lenient {
     pub struct CountItemsInputsBuilder<
         Bucket = ::arazzo_runtime::Missing,
         AccessToken = ::arazzo_runtime::Missing,
-        Minimum = ::arazzo_runtime::Missing,
+        ExpectedTotal = ::arazzo_runtime::Missing,
     > {
         bucket: Bucket,
         access_token: AccessToken,
-        minimum: Minimum,
+        expected_total: ExpectedTotal,
     }
     impl<
         AccessToken,
-        Minimum,
-    > self::CountItemsInputsBuilder<::arazzo_runtime::Missing, AccessToken, Minimum> {
+        ExpectedTotal,
+    > self::CountItemsInputsBuilder<
+        ::arazzo_runtime::Missing,
+        AccessToken,
+        ExpectedTotal,
+    > {
         /// Sets the required input `bucket`.
         ///
         /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.bucket`.
@@ -364,19 +369,19 @@ pub mod lenient {
         ) -> self::CountItemsInputsBuilder<
             ::arazzo_runtime::serde_json::Value,
             AccessToken,
-            Minimum,
+            ExpectedTotal,
         > {
             self::CountItemsInputsBuilder {
                 bucket,
                 access_token: self.access_token,
-                minimum: self.minimum,
+                expected_total: self.expected_total,
             }
         }
     }
     impl<
         Bucket,
-        Minimum,
-    > self::CountItemsInputsBuilder<Bucket, ::arazzo_runtime::Missing, Minimum> {
+        ExpectedTotal,
+    > self::CountItemsInputsBuilder<Bucket, ::arazzo_runtime::Missing, ExpectedTotal> {
         /// Sets the required input `accessToken`.
         ///
         /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.accessToken`.
@@ -386,12 +391,12 @@ pub mod lenient {
         ) -> self::CountItemsInputsBuilder<
             Bucket,
             ::arazzo_runtime::SecretString,
-            Minimum,
+            ExpectedTotal,
         > {
             self::CountItemsInputsBuilder {
                 bucket: self.bucket,
                 access_token: access_token.into(),
-                minimum: self.minimum,
+                expected_total: self.expected_total,
             }
         }
     }
@@ -399,12 +404,12 @@ pub mod lenient {
         Bucket,
         AccessToken,
     > self::CountItemsInputsBuilder<Bucket, AccessToken, ::arazzo_runtime::Missing> {
-        /// Sets the required input `minimum`.
+        /// Sets the required input `expectedTotal`.
         ///
-        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.minimum`.
-        pub fn minimum(
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.expectedTotal`.
+        pub fn expected_total(
             self,
-            minimum: ::arazzo_runtime::serde_json::Value,
+            expected_total: ::arazzo_runtime::serde_json::Value,
         ) -> self::CountItemsInputsBuilder<
             Bucket,
             AccessToken,
@@ -413,7 +418,7 @@ pub mod lenient {
             self::CountItemsInputsBuilder {
                 bucket: self.bucket,
                 access_token: self.access_token,
-                minimum,
+                expected_total,
             }
         }
     }
@@ -427,7 +432,7 @@ pub mod lenient {
             self::CountItemsInputs {
                 bucket: self.bucket,
                 access_token: self.access_token,
-                minimum: self.minimum,
+                expected_total: self.expected_total,
             }
         }
     }
@@ -475,7 +480,7 @@ pub mod lenient {
     ///
     /// # Steps
     ///
-    /// 1. `items`: `GET /buckets/{bucket}/items` (`listItems`) on `buckets`, expects `$statusCode == 200` and `$response.body#/total >= $inputs.minimum`. Produces `total`.
+    /// 1. `items`: `GET /buckets/{bucket}/items` (`listItems`) on `buckets`, expects `$statusCode == 200` and `$response.body#/total == $inputs.expectedTotal`. Produces `total`.
     ///
     /// # Errors
     ///
@@ -494,7 +499,7 @@ pub mod lenient {
     /// let inputs = CountItemsInputs::builder()
     ///     .bucket(arazzo_runtime::serde_json::Value::Null)
     ///     .access_token("access_token")
-    ///     .minimum(arazzo_runtime::serde_json::Value::Null)
+    ///     .expected_total(arazzo_runtime::serde_json::Value::Null)
     ///     .build();
     /// let outputs = count_items(&client, &config, &inputs).await?;
     /// # let _ = outputs;
@@ -533,11 +538,11 @@ pub mod lenient {
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
         run.check(
             ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ge,
+                ::arazzo_runtime::condition::Compare::Eq,
                 response.body_part("/total").as_deref(),
-                ::arazzo_runtime::json::value(&inputs.minimum).as_ref(),
+                ::arazzo_runtime::json::value(&inputs.expected_total).as_ref(),
             ),
-            "$response.body#/total >= $inputs.minimum",
+            "$response.body#/total == $inputs.expectedTotal",
             &response,
         )?;
         let items_total: ::arazzo_runtime::serde_json::Value = run
@@ -689,7 +694,8 @@ pub mod lenient {
                     bucket: ::arazzo_runtime::json::value(&inputs.name)
                         .unwrap_or_default(),
                     access_token: ::arazzo_runtime::SecretString::from("fixed-token"),
-                    minimum: ::arazzo_runtime::json::value(&1i64).unwrap_or_default(),
+                    expected_total: ::arazzo_runtime::json::value(&1i64)
+                        .unwrap_or_default(),
                 },
             )
             .await
