@@ -329,6 +329,15 @@ pub struct CallPlan {
     pub arguments: Vec<ArgumentPlan>,
     /// Field of the caller's partial outputs that keeps the callee's partial outputs on failure.
     pub partial_field: String,
+    /// The callee's outputs that the step's criteria (or its actions') read, bound once it returned.
+    pub reads: Vec<CalleeRead>,
+}
+
+/// An output of a called workflow that criteria read: `let <variable> = &called.<field>;`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalleeRead {
+    pub field: String,
+    pub variable: String,
 }
 
 impl CallPlan {
@@ -341,6 +350,7 @@ impl CallPlan {
             partial_type: callee.partial_type.clone(),
             arguments,
             partial_field: String::new(),
+            reads: Vec::new(),
         }
     }
 }

@@ -326,6 +326,14 @@ fn arazzo_1_1_query_strings_timeouts_and_action_parameters_are_checked_where_the
     assert_rendered("v1-0-requests", "tests/diagnostics/v1-0-requests.arazzo.yaml");
 }
 
+/// A step that calls a workflow: a component parameter with `in` (reported at the reference), one that
+/// does not exist, an output the called workflow does not have; `$outputs.*` in a step that calls an
+/// operation; a workflow parameter without `in` that no step can pass on.
+#[test]
+fn what_a_step_that_calls_a_workflow_cannot_be_given_or_read_is_located() {
+    assert_rendered("calls-refused", "tests/diagnostics/calls-refused.arazzo.yaml");
+}
+
 /// `$response.body#/...` that no response schema of the step's success can reach: an error where
 /// the schema is closed (`additionalProperties: false`, a string, an array read by name), a warning
 /// with the closest property otherwise; the response of the expected status is the one that

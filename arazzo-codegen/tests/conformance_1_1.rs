@@ -295,7 +295,7 @@ const EXPECTED: &[(&str, Outcome)] = &[
         Refused(&[
             "144:25: `$response.body#/products` can never hold a value: `/products` names nothing in the response schema of `findEligibleProducts` (200); the schema allows no other property; its properties are: `existingCustomerNotEligible`, `productCodes`, `eligibilityCheckRequired`, `totalAmount`; note: the schema is closed here (`additionalProperties: false`) (../oai-examples/bnpl-openapi.yaml:256:39) (at workflows[0].steps[0].outputs.eligibleProducts)",
             "180:9: the payload is not valid JSON once its expressions are filled in: expected `,` or `}` at line 6 column 3 (at workflows[0].steps[2].requestBody.payload)",
-            "207:9: `$inputs.customer.uri` is not a declared input; declared inputs: `customer`, `products` (at workflows[0].steps[3].requestBody.payload)",
+            "207:9: `$inputs.customer.uri` is not a declared input: an input name may hold dots, so this reads an input named `customer.uri`, not a member of input `customer`; write `$inputs.customer#/uri` to read inside `customer`; declared inputs: `customer`, `products` (at workflows[0].steps[3].requestBody.payload)",
             "242:16: step `authenticateCustomerAndAuthorizeLoan` cannot use its own output `redirectAuthToken`: it does not exist before the step has run (at workflows[0].steps[4].parameters[0].value)",
             "253:16: step `initiateBnplTransaction` has no output `loanTransactionId`; its outputs are: `redirectAuthToken`, `loanTransactionResourceUrl` (at workflows[0].steps[5].parameters[0].value)",
             "264:16: step `initiateBnplTransaction` has no output `loanTransactionId`; its outputs are: `redirectAuthToken`, `loanTransactionResourceUrl` (at workflows[0].steps[6].parameters[0].value)",
@@ -361,7 +361,7 @@ const EXPECTED: &[(&str, Outcome)] = &[
         "pass/openapi-and-asyncapi.arazzo.yaml",
         Refused(&[
             "14:9: arazzo-rs does not generate code for AsyncAPI source descriptions (`type: asyncapi`, source `AsyncOrderApi`) yet, so this document cannot be compiled (at sourceDescriptions[2].type)",
-            "50:14: `$inputs.getUserLocation.userEmail` is not a declared input; declared inputs: `createOrderSend`, `getUserLocation` (at workflows[0].steps[0].parameters[0].value)",
+            "50:14: `$inputs.getUserLocation.userEmail` is not a declared input: an input name may hold dots, so this reads an input named `getUserLocation.userEmail`, not a member of input `getUserLocation`; write `$inputs.getUserLocation#/userEmail` to read inside `getUserLocation`; declared inputs: `createOrderSend`, `getUserLocation` (at workflows[0].steps[0].parameters[0].value)",
             "74:13: arazzo-rs does not generate code for AsyncAPI steps (`action: send`) yet, so this document cannot be compiled (at workflows[0].steps[2].action)",
             "88:13: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[3].action)",
             "105:13: arazzo-rs does not generate code for AsyncAPI steps (`action: receive`) yet, so this document cannot be compiled (at workflows[0].steps[5].action)",
@@ -376,13 +376,7 @@ const EXPECTED: &[(&str, Outcome)] = &[
         "pass/parameter-with-querystring-and-runtime-expr.arazzo.yaml",
         Generates("parameter_with_querystring_and_runtime_expr"),
     ),
-    (
-        "pass/parameter-with-selector.arazzo.yaml",
-        // Its selector is generated; the document reads an input its workflow does not declare (it has no `inputs`).
-        Refused(&[
-            "18:24: `$inputs.user` is not a declared input; declared inputs: (none) (at workflows[0].steps[0].parameters[0].value.context)",
-        ]),
-    ),
+    ("pass/parameter-with-selector.arazzo.yaml", Generates("parameter_with_selector")),
     ("pass/parameter-with-static-querystring.arazzo.yaml", Generates("parameter_with_static_querystring")),
     (
         "pass/payload-replacement-using-selector.arazzo.yaml",
@@ -403,19 +397,9 @@ const EXPECTED: &[(&str, Outcome)] = &[
         ]),
     ),
     ("pass/workflow-minimal-step.arazzo.yaml", Generates("workflow_minimal_step")),
-    (
-        "pass/workflow-parameter-reusable-reference.arazzo.yaml",
-        Refused(&[
-            "20:13: arazzo-rs does not generate code for a reusable parameter on a step that calls a workflow yet, so this document cannot be compiled (at workflows[0].steps[0].parameters[0])",
-        ]),
-    ),
+    ("pass/workflow-parameter-reusable-reference.arazzo.yaml", Generates("workflow_parameter_reusable_reference")),
     ("pass/workflow-parameter-without-in.arazzo.yaml", Generates("workflow_parameter_without_in")),
-    (
-        "pass/workflow-success-criteria.arazzo.yaml",
-        Refused(&[
-            "15:24: `$workflows.childWorkflow.outputs.userId` reads workflow `childWorkflow`, which this workflow does not list in `dependsOn` (at workflows[0].steps[0].successCriteria[0].condition)",
-        ]),
-    ),
+    ("pass/workflow-success-criteria.arazzo.yaml", Generates("workflow_success_criteria")),
 ];
 
 /// Documents that generate with warnings (lenient readings of what they write against the letter of 1.1),
@@ -446,6 +430,18 @@ const WARNINGS: &[(&str, &[&str])] = &[
         "pass/openapi-success-criteria.arazzo.yaml",
         &[
             "13:22: no source description is named `userAPI`, but one is named `UserAPI`; names are case-sensitive. Read as `UserAPI` (at workflows[0].steps[0].operationId)",
+        ],
+    ),
+    (
+        "pass/parameter-with-selector.arazzo.yaml",
+        &[
+            "18:24: workflow `workflowWithSelector` declares no `inputs`, but reads `$inputs.user`. Accepted as a required input `user` holding any JSON value (`serde_json::Value`); declare it in the workflow's `inputs` (`type: object`, a property `user` with its schema, listed in `required`) to give it a type (at workflows[0].steps[0].parameters[0].value.context)",
+        ],
+    ),
+    (
+        "pass/workflow-success-criteria.arazzo.yaml",
+        &[
+            "19:22: no source description is named `userAPI`, but one is named `UserAPI`; names are case-sensitive. Read as `UserAPI` (at workflows[1].steps[0].operationId)",
         ],
     ),
 ];

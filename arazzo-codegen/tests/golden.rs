@@ -26,6 +26,32 @@ fn features_document_generates_the_golden_module() {
     expectorate::assert_contents("tests/golden/features.rs", &generated.source);
 }
 
+/// A step that calls a workflow: its criteria and its actions' criteria read what the workflow returned
+/// (`$outputs.<name>`, `$workflows.<id>.outputs.<name>`); its inputs come from Reusable parameters and
+/// from the workflow's parameters without `in` (those with `in` go to the operation steps only).
+#[test]
+fn calls_document_generates_the_golden_module() {
+    let generated = generate("calls.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/calls.rs", &generated.source);
+    let source = &generated.source;
+    for expected in [
+        // The step's criterion, on the callee's output bound after the call.
+        "let lookup_called_name = &called.name;",
+        "::arazzo_runtime::json::value(&lookup_called_name).as_ref(),",
+        // The component parameter's value, and the workflow parameter without `in` (the one with `in`
+        // goes to the operation steps only).
+        "pet_id: create_pet_id.clone(),\n                                greeting: ::std::format!(\"Hello {}\", inputs.name),",
+        ".header(\"X-Request-Id\", \"adopt-and-check\")",
+        // The failure action's criterion holds only when the callee returned.
+        "::core::result::Result::Err((error, called)) => {\n                            if match &called {",
+        // An action's Reusable parameter.
+        "pet_id: create_pet_id.clone(),\n                                        greeting: ::std::string::String::from(\"Hello again\"),",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
 #[test]
 fn criteria_document_generates_the_golden_module() {
     let generated = generate("criteria.arazzo.yaml");

@@ -45,6 +45,35 @@ fn comparisons_with_two_readings_are_refused_with_the_rfc_9535_spelling() {
     expectorate::assert_contents("tests/diagnostics/lenient-refused.txt", &Renderer::new().render_all(&diagnostics));
 }
 
+/// A workflow without `inputs` reads them wherever it writes expressions (payloads, selectors' contexts,
+/// criteria, the components it uses, its own `parameters` and `outputs`): one warning per input, at
+/// its first use in the file.
+#[test]
+fn a_workflow_without_inputs_takes_every_input_it_reads() {
+    let path = "tests/diagnostics/implicit-inputs.arazzo.yaml";
+    let generated = match generate_file(Path::new(path), &Options::default(), &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} did not generate:\n{error}"),
+    };
+    expectorate::assert_contents(
+        "tests/diagnostics/implicit-inputs.txt",
+        &Renderer::new().render_all(&generated.warnings),
+    );
+    assert!(generated.warnings.iter().all(|warning| !warning.is_error()));
+    for expected in [
+        "pub tags: ::arazzo_runtime::serde_json::Value,",
+        "pub stop_after_create: ::arazzo_runtime::serde_json::Value,",
+        // Only ever embedded in strings: text.
+        "pub run_id: ::std::string::String,",
+        "pub limit: ::arazzo_runtime::serde_json::Value,",
+        "pub pet: ::arazzo_runtime::serde_json::Value,",
+        "pub pattern: ::arazzo_runtime::serde_json::Value,",
+        "pub echo: ::arazzo_runtime::serde_json::Value,",
+    ] {
+        assert!(generated.source.contains(expected), "{expected}");
+    }
+}
+
 #[test]
 fn xml_payloads_written_as_objects_generate_with_one_warning_each() {
     let path = "tests/fixtures/lenient-xml.arazzo.yaml";

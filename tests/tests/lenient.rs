@@ -1,12 +1,15 @@
 //! The golden module of `lenient.arazzo.yaml` (tolerant readings, issue 14) run through `DryRun`,
 //! which prepares each request exactly as the network transport does: what is sent, what a
 //! comparison written as a `jsonpath` query decides, and the typed error an absent optional input
-//! gives before anything is sent.
+//! gives before anything is sent; the inputs of a workflow that declares none, read from the names it uses.
 
 include!("../../arazzo-codegen/tests/golden/lenient.rs");
 
 use arazzo_runtime::{DryRun, DryRunResponse, StepError};
-use lenient::{Buckets, CheckBucketInputs, Config, check_bucket};
+use lenient::{
+    Buckets, CheckBucketInputs, Config, CountItemsInputs, CountNamedBucketInputs, check_bucket, count_items,
+    count_named_bucket,
+};
 use serde_json::json;
 
 fn config() -> Config {
@@ -78,4 +81,45 @@ async fn an_absent_optional_input_the_request_needs_fails_before_anything_is_sen
         );
         assert!(dry_run.requests().is_empty(), "nothing is sent");
     }
+}
+
+/// `count-items` declares no `inputs`: the names it reads are required inputs, JSON values (the
+/// secret-named one a secret), sent and compared as any input is.
+#[tokio::test]
+async fn a_workflow_without_inputs_takes_the_inputs_it_reads() {
+    let inputs = |expected_total: serde_json::Value| CountItemsInputs {
+        bucket: json!("b1"),
+        access_token: arazzo_runtime::SecretString::from("t0ken"),
+        expected_total,
+    };
+    let dry_run = DryRun::new();
+    dry_run.respond(DryRunResponse::json(200, json!({"total": 3, "items": []})));
+    let outputs = count_items(&dry_run.client(), &config(), &inputs(json!(3))).await.unwrap();
+    assert_eq!(outputs.total, json!(3));
+    assert_eq!(outputs.bucket, json!("b1"));
+    let sent = dry_run.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path(), "/buckets/b1/items");
+    assert_eq!(sent[0].header("authorization"), Some("Bearer t0ken"));
+    // The secret stays out of what can be printed.
+    assert!(!format!("{:?}", inputs(json!(3))).contains("t0ken"));
+
+    // `$response.body#/total == $inputs.expectedTotal` with 4 expected: the criterion fails.
+    let dry_run = DryRun::new();
+    dry_run.respond(DryRunResponse::json(200, json!({"total": 3, "items": []})));
+    let error = count_items(&dry_run.client(), &config(), &inputs(json!(4))).await.unwrap_err();
+    assert!(matches!(error.error(), StepError::CriterionFailed { .. }), "{:?}", error.error());
+}
+
+/// A workflow that calls `count-items` passes those inputs by name, as it would declared ones.
+#[tokio::test]
+async fn a_caller_passes_the_inputs_a_workflow_without_inputs_reads() {
+    let dry_run = DryRun::new();
+    dry_run.respond(DryRunResponse::json(200, json!({"total": 1, "items": []})));
+    let inputs = CountNamedBucketInputs { name: "named".into() };
+    let outputs = count_named_bucket(&dry_run.client(), &config(), &inputs).await.unwrap();
+    assert_eq!(outputs.total, json!(1));
+    let sent = dry_run.requests();
+    assert_eq!(sent[0].path(), "/buckets/named/items");
+    assert_eq!(sent[0].header("authorization"), Some("Bearer fixed-token"));
 }

@@ -14,11 +14,11 @@ struct Located<'a, A> {
     pointer: String,
 }
 
-pub(crate) fn plan<'d>(
+pub(crate) fn plan<'a, 'd: 'a>(
     cx: &mut Context<'d, '_>,
-    workflow: &'d model::Workflow,
+    workflow: &'a model::Workflow,
     workflow_pointer: &str,
-    step: &'d model::Step,
+    step: &'a model::Step,
     step_pointer: &str,
     env: &Env<'_>,
 ) -> Option<(Vec<ActionPlan>, Vec<ActionPlan>)> {
@@ -49,14 +49,14 @@ pub(crate) fn plan<'d>(
 
 /// Resolves references and applies the override rule: the step's actions, then the workflow's
 /// whose names the step does not use.
-fn merge<'d, A: Named + FromComponents + 'd>(
+fn merge<'a, 'd: 'a, A: Named + FromComponents + 'd>(
     cx: &mut Context<'d, '_>,
-    step_actions: &'d [Reusable<A>],
+    step_actions: &'a [Reusable<A>],
     step_pointer: &str,
-    workflow_actions: &'d [Reusable<A>],
+    workflow_actions: &'a [Reusable<A>],
     workflow_pointer: &str,
     component: &str,
-) -> Option<Vec<Located<'d, A>>> {
+) -> Option<Vec<Located<'a, A>>> {
     let step = resolve_all(cx, step_actions, step_pointer, component)?;
     let workflow = resolve_all(cx, workflow_actions, workflow_pointer, component)?;
     let mut merged = step;
@@ -68,12 +68,12 @@ fn merge<'d, A: Named + FromComponents + 'd>(
     Some(merged)
 }
 
-fn resolve_all<'d, A: FromComponents>(
+fn resolve_all<'a, 'd: 'a, A: FromComponents>(
     cx: &mut Context<'d, '_>,
-    actions: &'d [Reusable<A>],
+    actions: &'a [Reusable<A>],
     pointer: &str,
     component: &str,
-) -> Option<Vec<Located<'d, A>>> {
+) -> Option<Vec<Located<'a, A>>> {
     let mut resolved = Vec::new();
     let mut complete = true;
     for (index, action) in actions.iter().enumerate() {

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::criteria;
+use super::parameters::Applied;
 use super::values::{Env, list};
 use super::workflow::Context;
 use crate::expr::{self, Expr};
@@ -11,14 +12,16 @@ use crate::model::{self, Reusable};
 use crate::naming::Scope;
 use crate::openapi::Method;
 use crate::plan::{
-    ActionPlan, ArgumentPlan, CallPlan, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece,
+    ArgumentPlan, CallPlan, CalleeRead, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece,
     ValuePlan,
 };
 use crate::plan::{ValueRef, WorkflowPlan};
 
+/// A step that calls `callee_id`. `workflow` is the workflow the step belongs to, whose `parameters`
+/// and actions apply to it; `None` for the calls of `dependsOn`, which have neither.
 pub(crate) fn plan(
     cx: &mut Context<'_, '_>,
-    actions: Option<(Vec<ActionPlan>, Vec<ActionPlan>)>,
+    workflow: Option<(&model::Workflow, &str)>,
     step: &model::Step,
     callee_id: &str,
     pointer: &str,
@@ -30,7 +33,13 @@ pub(crate) fn plan(
         return None;
     }
     let id_pointer = format!("{pointer}/workflowId");
-    let callee = callee(cx, callee_id, &id_pointer)?;
+    let Some(callee) = callee(cx, callee_id, &id_pointer) else {
+        // The actions' own mistakes are worth reporting even so.
+        if let Some((workflow, workflow_pointer)) = workflow {
+            super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
+        }
+        return None;
+    };
     if step.request_body.is_some() {
         cx.reporter.error(
             &format!("{pointer}/requestBody"),
@@ -38,8 +47,13 @@ pub(crate) fn plan(
         );
         return None;
     }
-    let arguments = arguments(cx, step, callee, pointer, env);
-    let criteria = criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), env);
+    let has_input = |name: &str| callee.inputs.iter().any(|input| input.name == name);
+    let parameters = super::parameters::for_call(cx, workflow, step, pointer, &has_input);
+    let arguments = parameters.and_then(|parameters| arguments(cx, &parameters, callee, pointer, env));
+    // The criteria run once the call returned: they may read what it returned.
+    let called = CalleeOutputs::of(callee, &step.step_id, locals);
+    let after = Env { callee: Some(&called), ..*env };
+    let criteria = criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), &after);
     let criteria = criteria.and_then(|criteria| {
         let reads_response = criteria.iter().position(|criterion| criterion.check.reads_response());
         match reads_response {
@@ -54,6 +68,12 @@ pub(crate) fn plan(
             None => Some(criteria),
         }
     });
+    let actions = match workflow {
+        Some((workflow, workflow_pointer)) => {
+            super::actions::plan(cx, workflow, workflow_pointer, step, pointer, &after)
+        }
+        None => Some((Vec::new(), Vec::new())),
+    };
     let actions = actions.and_then(|(on_success, on_failure)| {
         // Action criteria may read the response; a step that calls a workflow has none.
         let reads_response = on_success.iter().chain(&on_failure).find(|action| action.reads_response());
@@ -73,6 +93,13 @@ pub(crate) fn plan(
     });
     let outputs = outputs(cx, step, callee, pointer, env, locals);
     let (arguments, criteria, outputs, (on_success, on_failure)) = (arguments?, criteria?, outputs?, actions?);
+    let read: Vec<&ValueRef> = criteria
+        .iter()
+        .chain(on_success.iter().chain(&on_failure).flat_map(|action| &action.criteria))
+        .flat_map(|criterion| criterion.check.refs())
+        .collect();
+    let mut call = CallPlan::of(callee, arguments);
+    call.reads = called.read_by(&read);
     Some(StepPlan {
         step_id: step.step_id.clone(),
         description: step.description.clone(),
@@ -89,23 +116,97 @@ pub(crate) fn plan(
         credentials: Vec::new(),
         criteria,
         outputs,
-        call: Some(CallPlan::of(callee, arguments)),
+        call: Some(call),
         on_success,
         on_failure,
         timeout: step.timeout,
     })
 }
 
-/// Every input of the callee, from the step's parameters; a required one left out is an error.
+/// The outputs of the workflow a step calls, as the step's criteria (and its actions') read them: each
+/// one they read is bound to a local of its own once the call has returned ([`CalleeRead`]).
+pub(crate) struct CalleeOutputs {
+    workflow_id: String,
+    /// Each output's name, and where the step binds it.
+    outputs: Vec<(String, CalleeRead, RustType)>,
+}
+
+impl CalleeOutputs {
+    fn of(callee: &WorkflowPlan, step_id: &str, locals: &mut Scope) -> Self {
+        let outputs = callee
+            .outputs
+            .iter()
+            .map(|output| {
+                let variable = locals.snake(&format!("{step_id} called {}", output.field.name));
+                let read = CalleeRead { field: output.field.field.clone(), variable };
+                // An output the callee may not produce is an `Option`: JSON `null` when it is absent.
+                let ty = if output.field.optional { RustType::Json } else { output.field.ty.clone() };
+                (output.field.name.clone(), read, ty)
+            })
+            .collect();
+        Self { workflow_id: callee.workflow_id.clone(), outputs }
+    }
+
+    /// Whether `$workflows.<workflow>.outputs.*` names the called workflow.
+    pub(crate) fn is(&self, workflow: &str) -> bool {
+        self.workflow_id == workflow
+    }
+
+    /// The called workflow's output `name`, as a value the criteria read.
+    pub(crate) fn output(&self, name: &str, pointer: &str, reporter: &mut super::Reporter<'_>) -> Option<ValueRef> {
+        match self.outputs.iter().find(|(output, ..)| output == name) {
+            Some((_, read, ty)) => Some(ValueRef::StepOutput { variable: read.variable.clone(), ty: ty.clone() }),
+            None => {
+                let names = list(self.outputs.iter().map(|(output, ..)| output.as_str()));
+                reporter.error_with_help(
+                    pointer,
+                    format!("workflow `{}` has no output `{name}`", self.workflow_id),
+                    format!("its outputs are: {names}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The outputs that `read` (the values the criteria read) use, to be bound after the call.
+    fn read_by(&self, read: &[&ValueRef]) -> Vec<CalleeRead> {
+        self.outputs
+            .iter()
+            .filter(|(_, output, _)| {
+                read.iter().any(|value| {
+                    matches!(value.base(), ValueRef::StepOutput { variable, .. } if *variable == output.variable)
+                })
+            })
+            .map(|(_, output, _)| output.clone())
+            .collect()
+    }
+}
+
+/// Whether the workflow `callee_id` names has an input `name`; `None` when it is not known (a
+/// workflow that does not exist or could not be planned is reported where a step calls it).
+pub(crate) fn has_input(cx: &Context<'_, '_>, callee_id: &str, name: &str) -> Option<bool> {
+    let found = if callee_id.starts_with("$sourceDescriptions.") {
+        let Ok(Expr::SourceDescriptions { name: source, rest }) = expr::parse(callee_id) else { return None };
+        let (_, plan) = cx.foreign.iter().find(|(candidate, _)| *candidate == source)?;
+        plan.workflows.iter().find(|workflow| workflow.workflow_id == rest)?
+    } else {
+        let index = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id)?;
+        cx.callees.get(index)?.as_ref()?
+    };
+    Some(found.inputs.iter().any(|input| input.name == name))
+}
+
+/// Every input of the callee, from the parameters that apply to the step (its own and its workflow's);
+/// a required one left out is an error.
 fn arguments(
     cx: &mut Context<'_, '_>,
-    step: &model::Step,
+    parameters: &[Applied],
     callee: &crate::plan::WorkflowPlan,
     pointer: &str,
     env: &Env<'_>,
 ) -> Option<Vec<ArgumentPlan>> {
     let parameters_pointer = format!("{pointer}/parameters");
-    let given = given(cx, &step.parameters, &parameters_pointer, callee, env, "a step that calls a workflow");
+    let given = given(cx, parameters, callee, env, "a step that calls a workflow");
     let mut arguments = Vec::new();
     let mut complete = given.is_some();
     let given = given.unwrap_or_default();
@@ -135,60 +236,62 @@ fn arguments(
 /// `None` when one is wrong (reported). `what` names who passes them, for messages.
 fn given<'p>(
     cx: &mut Context<'_, '_>,
-    parameters: &'p [Reusable<model::Parameter>],
-    pointer: &str,
+    parameters: &'p [Applied],
     callee: &crate::plan::WorkflowPlan,
     env: &Env<'_>,
     what: &str,
 ) -> Option<Vec<(&'p str, ValuePlan)>> {
     let mut given: Vec<(&str, ValuePlan)> = Vec::new();
     let mut complete = true;
-    for (index, parameter) in parameters.iter().enumerate() {
-        let parameter_pointer = format!("{pointer}/{index}");
-        let Reusable::Inline(parameter) = parameter else {
-            cx.reporter.unsupported(&parameter_pointer, &format!("a reusable parameter on {what}"));
-            complete = false;
-            continue;
-        };
-        cx.reporter.extra(&parameter.extra, &parameter_pointer, &[]);
-        if parameter.location.is_some() {
-            cx.reporter.error(
-                &format!("{parameter_pointer}/in"),
-                format!("a parameter of {what} maps to one of its inputs and takes no `in`"),
-            );
+    for applied in parameters {
+        let parameter = &applied.parameter;
+        // A component's own fields are checked with `components`.
+        if applied.reference.is_none() {
+            cx.reporter.extra(&parameter.extra, &applied.pointer, &[]);
+        }
+        if let Some(location) = parameter.location {
+            let message = match &applied.reference {
+                Some(_) => format!(
+                    "this component parameter (`{}`) has `in: {}`, but a parameter of {what} maps to one of its \
+                     inputs and takes no `in`",
+                    parameter.name,
+                    location.as_str()
+                ),
+                None => format!("a parameter of {what} maps to one of its inputs and takes no `in`"),
+            };
+            cx.reporter.error(&applied.in_pointer(), message);
             complete = false;
             continue;
         }
         let Some(input) = callee.inputs.iter().find(|input| input.name == parameter.name) else {
             let names = list(callee.inputs.iter().map(|input| input.name.as_str()));
             cx.reporter.error(
-                &format!("{parameter_pointer}/name"),
+                &applied.name_pointer(),
                 format!("workflow `{}` has no input `{}`; its inputs are: {names}", callee.workflow_id, parameter.name),
             );
             complete = false;
             continue;
         };
         if given.iter().any(|(name, _)| *name == parameter.name) {
-            cx.reporter
-                .error(&format!("{parameter_pointer}/name"), format!("input `{}` is given twice", parameter.name));
+            cx.reporter.error(&applied.name_pointer(), format!("input `{}` is given twice", parameter.name));
             complete = false;
             continue;
         }
-        let value_pointer = format!("{parameter_pointer}/value");
+        let value_pointer = applied.value_pointer.as_str();
         if let Some(read) = after_step(&parameter.value, env.current).filter(|_| what.starts_with("an action")) {
             cx.reporter.unsupported(
-                &value_pointer,
+                value_pointer,
                 &format!("an action parameter read from what its step produced (`{read}`)"),
             );
             complete = false;
             continue;
         }
-        let Some(value) = env.value(&parameter.value, &value_pointer, cx.reporter) else {
+        let Some(value) = env.value(&parameter.value, value_pointer, cx.reporter) else {
             complete = false;
             continue;
         };
         if let Err(message) = convertible(&value, input) {
-            cx.reporter.error(&value_pointer, message);
+            cx.reporter.error(value_pointer, message);
             complete = false;
             continue;
         }
@@ -412,8 +515,9 @@ pub(crate) fn transfer(
     let pointer = format!("{action_pointer}/workflowId");
     let callee = callee(cx, callee_id, &pointer)?;
     let parameters_pointer = format!("{action_pointer}/parameters");
+    let resolved = super::parameters::resolve(cx, parameters, &parameters_pointer)?;
     // The inputs not given are shared by name; when a given one is wrong, what is missing is unknown.
-    let given = given(cx, parameters, &parameters_pointer, callee, env, "an action that runs a workflow")?;
+    let given = given(cx, &resolved, callee, env, "an action that runs a workflow")?;
     let mut complete = true;
     let mut arguments = Vec::new();
     for input in &callee.inputs {

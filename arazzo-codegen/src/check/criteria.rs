@@ -279,6 +279,17 @@ fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>
             let value = env.reference(&plain, pointer, cx.reporter)?;
             Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
         }
+        // In the criteria of a step that calls a workflow: what that workflow returned.
+        Expr::Outputs { name, pointer: json_pointer } if env.callee.is_some() => {
+            let value = env.callee?.output(name, pointer, cx.reporter)?;
+            Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
+        }
+        Expr::Workflows { workflow, field, name, pointer: json_pointer, .. }
+            if field == "outputs" && env.callee.is_some_and(|callee| callee.is(workflow)) =>
+        {
+            let value = env.callee?.output(name, pointer, cx.reporter)?;
+            Some(OperandPlan::Value { value, pointer: json_pointer.clone() })
+        }
         Expr::Workflows { workflow, field, name, pointer: json_pointer, rest } => {
             let plain = Expr::Workflows {
                 workflow: workflow.clone(),

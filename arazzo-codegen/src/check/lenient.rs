@@ -150,3 +150,23 @@ pub(super) fn source_name_case(reporter: &mut Reporter<'_>, pointer: &str, writt
         ),
     );
 }
+
+/// A workflow without `inputs` reads `$inputs.<name>` (one of the official 1.1 examples does): the name is
+/// read as a required input of any JSON value (a secret when its name says so, text when it is only
+/// embedded in strings), said once, at its first
+/// use. A workflow with an `inputs` schema keeps refusing names it does not declare.
+pub(super) fn undeclared_input(reporter: &mut Reporter<'_>, pointer: &str, workflow: &str, name: &str, ty: &RustType) {
+    let holding = match ty {
+        RustType::Secret => "a secret string (`arazzo_runtime::SecretString`: its name says secret)",
+        RustType::String => "a string (`String`: it is only embedded in strings)",
+        _ => "any JSON value (`serde_json::Value`)",
+    };
+    reporter.warning(
+        pointer,
+        format!(
+            "workflow `{workflow}` declares no `inputs`, but reads `$inputs.{name}`. Accepted as a required input \
+             `{name}` holding {holding}; declare it in the workflow's `inputs` (`type: object`, a property `{name}` \
+             with its schema, listed in `required`) to give it a type"
+        ),
+    );
+}

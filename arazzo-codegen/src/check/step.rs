@@ -3,10 +3,11 @@
 use serde_json::Value;
 
 use super::operation;
+use super::parameters::Applied;
 use super::values::Env;
 use super::workflow::Context;
 use crate::expr::{self, Expr, Source as ExprSource};
-use crate::model::{self, ParameterLocation, Reusable};
+use crate::model::{self, ParameterLocation};
 use crate::naming::Scope;
 use crate::openapi::{Operation, ParamLocation};
 use crate::plan::{
@@ -28,8 +29,7 @@ pub(crate) fn plan<'d>(
         return None;
     }
     if let Some(callee) = &step.workflow_id {
-        let actions = super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
-        return super::call::plan(cx, actions, step, callee, pointer, env, locals);
+        return super::call::plan(cx, Some((workflow, workflow_pointer)), step, callee, pointer, env, locals);
     }
     let Some((source, operation)) = operation::find(cx, step, pointer) else {
         check_without_operation(cx, (workflow, workflow_pointer), step, pointer, env);
@@ -51,7 +51,7 @@ pub(crate) fn plan<'d>(
         workflow_pointer,
         env,
     };
-    let parameters = applied_parameters(cx, (workflow, workflow_pointer), step, pointer)
+    let parameters = super::parameters::for_operation(cx, (workflow, workflow_pointer), step, pointer)
         .and_then(|applied| parameters(cx, &applied, &request, pointer));
     let (parameters, query_string) = match parameters {
         Some((parameters, query_string)) => (Some(parameters), query_string),
@@ -124,7 +124,7 @@ fn check_without_operation<'d>(
     pointer: &str,
     env: &Env<'_>,
 ) {
-    if let Some(applied) = applied_parameters(cx, (workflow, workflow_pointer), step, pointer) {
+    if let Some(applied) = super::parameters::for_operation(cx, (workflow, workflow_pointer), step, pointer) {
         for Applied { parameter, value_pointer, .. } in &applied {
             env.value(&parameter.value, value_pointer, cx.reporter);
         }
@@ -133,81 +133,6 @@ fn check_without_operation<'d>(
     server_url(cx, step, pointer, env);
     bound_credentials(cx, step, pointer, env);
     super::actions::plan(cx, workflow, workflow_pointer, step, pointer, env);
-}
-
-/// A parameter as it applies to a step, and where its parts were written.
-struct Applied {
-    parameter: model::Parameter,
-    pointer: String,
-    value_pointer: String,
-}
-
-/// The workflow's `parameters`, then the step's, resolved through `components.parameters`; a step
-/// parameter replaces a workflow parameter with the same name and location.
-fn applied_parameters(
-    cx: &mut Context<'_, '_>,
-    (workflow, workflow_pointer): (&model::Workflow, &str),
-    step: &model::Step,
-    pointer: &str,
-) -> Option<Vec<Applied>> {
-    let workflow_level = resolve_parameters(cx, &workflow.parameters, &format!("{workflow_pointer}/parameters"));
-    let step_level = resolve_parameters(cx, &step.parameters, &format!("{pointer}/parameters"));
-    let (workflow_level, step_level) = (workflow_level?, step_level?);
-    let mut applied: Vec<Applied> = workflow_level
-        .into_iter()
-        .filter(|inherited| {
-            !step_level.iter().any(|own| {
-                own.parameter.name == inherited.parameter.name && own.parameter.location == inherited.parameter.location
-            })
-        })
-        .collect();
-    applied.extend(step_level);
-    Some(applied)
-}
-
-fn resolve_parameters(
-    cx: &mut Context<'_, '_>,
-    parameters: &[Reusable<model::Parameter>],
-    pointer: &str,
-) -> Option<Vec<Applied>> {
-    let mut resolved = Vec::new();
-    let mut complete = true;
-    for (index, parameter) in parameters.iter().enumerate() {
-        let pointer = format!("{pointer}/{index}");
-        match parameter {
-            Reusable::Inline(parameter) => resolved.push(Applied {
-                parameter: parameter.clone(),
-                value_pointer: format!("{pointer}/value"),
-                pointer,
-            }),
-            Reusable::Reference(reference) => {
-                let name = reference.reference.strip_prefix("$components.parameters.");
-                let component = name.and_then(|name| {
-                    let found = cx.document.components.as_ref()?.parameters.get(name)?;
-                    Some((name, found))
-                });
-                let Some((name, component)) = component else {
-                    cx.reporter.error(
-                        &format!("{pointer}/reference"),
-                        format!("`{}` does not name an entry of `components.parameters`", reference.reference),
-                    );
-                    complete = false;
-                    continue;
-                };
-                let mut parameter = component.clone();
-                // The Reusable Object's `value` overrides the component's.
-                let value_pointer = match &reference.value {
-                    Some(value) => {
-                        parameter.value = value.clone();
-                        format!("{pointer}/value")
-                    }
-                    None => format!("/components/parameters/{}/value", super::escape(name)),
-                };
-                resolved.push(Applied { parameter, pointer, value_pointer });
-            }
-        }
-    }
-    complete.then_some(resolved)
 }
 
 /// The step's parameters, and its whole query string (1.1 `in: querystring`) when one applies.
@@ -221,7 +146,7 @@ fn parameters(
     let mut planned: Vec<ParameterPlan> = Vec::new();
     let mut query_strings: Vec<super::query_string::Written<'_>> = Vec::new();
     let mut complete = true;
-    for Applied { parameter, pointer: parameter_pointer, value_pointer } in applied {
+    for Applied { parameter, pointer: parameter_pointer, value_pointer, .. } in applied {
         let parameter_pointer = parameter_pointer.as_str();
         cx.reporter.extra(&parameter.extra, parameter_pointer, &[]);
         if parameter.location == Some(model::ParameterIn::Querystring) {

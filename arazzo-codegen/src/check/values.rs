@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::Reporter;
 use crate::expr::{self, Expr, TemplatePart};
 use crate::model;
-use crate::plan::{FieldPlan, StepPlan, TemplatePiece, ValuePlan, ValueRef};
+use crate::plan::{FieldPlan, RustType, StepPlan, TemplatePiece, ValuePlan, ValueRef};
 
 /// Deepest nesting of arrays and objects in one request value. The generated code nests one call per
 /// level, and syn, prettyplease and rustc recurse on it: a value 120 levels deep overflows a 2 MiB stack.
@@ -34,6 +34,9 @@ pub(crate) struct Env<'a> {
     /// The document and its OpenAPI sources, for the expressions fixed when it was written (`$self`,
     /// `$sourceDescriptions.<name>.url`).
     pub(crate) known: (&'a model::Document, &'a [super::Source]),
+    /// In the criteria of a step that calls a workflow (its own and its actions'), that workflow's
+    /// outputs: `$outputs.<name>` and `$workflows.<callee>.outputs.<name>`.
+    pub(crate) callee: Option<&'a super::call::CalleeOutputs>,
 }
 
 impl Env<'_> {
@@ -53,11 +56,20 @@ impl Env<'_> {
                     }),
                     None => {
                         let declared = list(self.inputs.iter().map(|input| input.name.as_str()));
-                        reporter.error_with_help(
-                            pointer,
-                            format!("`$inputs.{name}` is not a declared input"),
-                            format!("declared inputs: {declared}"),
-                        );
+                        // `$inputs.customer.uri`: a name may hold dots, so this is no member of `customer`.
+                        let member = name.split_once('.').filter(|(head, _)| {
+                            self.inputs.iter().any(|input| input.name == *head && input.ty != RustType::Secret)
+                        });
+                        let message = match member {
+                            Some((head, rest)) => format!(
+                                "`$inputs.{name}` is not a declared input: an input name may hold dots, so this reads \
+                                 an input named `{name}`, not a member of input `{head}`; write \
+                                 `$inputs.{head}#/{}` to read inside `{head}`",
+                                rest.replace('~', "~0").replace('/', "~1").replace('.', "/")
+                            ),
+                            None => format!("`$inputs.{name}` is not a declared input"),
+                        };
+                        reporter.error_with_help(pointer, message, format!("declared inputs: {declared}"));
                         None
                     }
                 }

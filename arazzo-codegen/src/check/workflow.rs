@@ -49,6 +49,11 @@ pub(crate) fn plan<'d>(
         types,
         &base,
     );
+    // Without a schema, the inputs are the names the workflow reads (a lenient reading, warned about).
+    let inputs = match (&workflow.inputs, inputs) {
+        (None, Some(_)) => Some(super::implicit_inputs::read(cx.document, workflow, pointer, reporter)),
+        (_, inputs) => inputs,
+    };
     let function = functions.snake(&workflow.workflow_id);
     let resume_function = functions.snake(&format!("resume {}", workflow.workflow_id));
     let inputs_type = types.claim(format!("{base}Inputs"));
@@ -76,6 +81,7 @@ pub(crate) fn plan<'d>(
             current: Some(&step.step_id),
             dependencies: &dependencies,
             known: (cx.document, cx.sources),
+            callee: None,
         };
         match step::plan(&mut cx, (workflow, pointer), step, &step_pointer, &env, &mut locals) {
             Some(planned) => steps.push(planned),
@@ -83,6 +89,7 @@ pub(crate) fn plan<'d>(
         }
     }
 
+    super::parameters::check_workflow_level(&mut cx, workflow, pointer);
     let read: Vec<ValueRef> = steps.iter().flat_map(StepPlan::values_read).cloned().collect();
     for value in &read {
         mark_used(&mut steps, value);
@@ -223,16 +230,9 @@ fn dependencies(
             current: None,
             dependencies: &planned,
             known: (cx.document, cx.sources),
+            callee: None,
         };
-        match super::call::plan(
-            cx,
-            Some((Vec::new(), Vec::new())),
-            &step,
-            dependency,
-            &dependency_pointer,
-            &env,
-            locals,
-        ) {
+        match super::call::plan(cx, None, &step, dependency, &dependency_pointer, &env, locals) {
             Some(plan) => planned.push(plan),
             None => complete = false,
         }
@@ -342,7 +342,15 @@ fn workflow_outputs(
     for (name, output) in &workflow.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
         let known = (cx.document, cx.sources);
-        let env = Env { inputs, earlier: steps, all_steps: &workflow.steps, current: None, dependencies, known };
+        let env = Env {
+            inputs,
+            earlier: steps,
+            all_steps: &workflow.steps,
+            current: None,
+            dependencies,
+            known,
+            callee: None,
+        };
         let value = match output {
             model::Output::Expression(text) => expression_output(cx, &env, text, &outputs, &output_pointer),
             model::Output::Selector(selector) => selector_output(cx, &env, selector, &outputs, &output_pointer),

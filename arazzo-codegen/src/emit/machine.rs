@@ -282,13 +282,28 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let outputs: Vec<TokenStream> = outputs.collect();
     let succeeded_uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "response"));
     let succeeded_response = if succeeded_uses { quote!(response) } else { quote!(_) };
-    let failed_response = if mentions(&on_failure, "response") { quote!(response) } else { quote!(_) };
+    // A step that calls a workflow carries what it returned into the failure arm instead of a response
+    // when its failure actions' criteria read it (its own criteria may have failed after it returned).
+    let failure_reads = step.call.as_ref().is_some_and(|call| reads_callee(&step.on_failure, call));
+    let failed_response = if failure_reads {
+        quote!(called)
+    } else if mentions(&on_failure, "response") {
+        quote!(response)
+    } else {
+        quote!(_)
+    };
     // Nor the error: an unconditional `goto` on failure does not read it.
     let failed_error = if mentions(&on_failure, "error") { quote!(error) } else { quote!(_) };
+    // What the called workflow returned, for the criteria of the success actions.
+    let success_reads = step.call.as_ref().map_or_else(Vec::new, |call| {
+        let read = call.reads.iter().filter(|read| reads_callee_output(&step.on_success, &read.variable));
+        request::callee_reads(read)
+    });
     let (attempt, succeeded) = match &step.call {
         Some(call) => {
-            let uses = outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "called"));
-            (called(step, call), if uses { quote!(called) } else { quote!(_) })
+            let uses = !success_reads.is_empty()
+                || outputs.iter().chain([&on_success]).any(|tokens| mentions(tokens, "called"));
+            (called(step, call, failure_reads), if uses { quote!(called) } else { quote!(_) })
         }
         None => (
             {
@@ -316,6 +331,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 #(#recorded)*
                 #(#kept)*
                 #reset
+                #(#success_reads)*
                 #on_success
             }
             ::core::result::Result::Err((#failed_error, #failed_response)) => {
@@ -326,32 +342,59 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
 }
 
 /// A step that calls a workflow: `checked` is the callee's outputs once the step's criteria hold,
-/// or the error (the callee's, with its partial outputs kept; or the unmet criterion).
-fn called(step: &StepPlan, call: &crate::plan::CallPlan) -> TokenStream {
+/// or the error (the callee's, with its partial outputs kept; or the unmet criterion). With
+/// `carry_outputs`, an unmet criterion's error carries the callee's outputs (for the criteria of the
+/// failure actions) where other steps carry their response.
+fn called(step: &StepPlan, call: &crate::plan::CallPlan, carry_outputs: bool) -> TokenStream {
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
     let invocation = super::request::invocation(call, super::request::step_limit(step));
     let keep_partial = super::request::keep_partial(call);
-    let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
-    let branches = step.criteria.iter().map(|criterion| {
-        let holds = holds(&criterion.check, criterion.rules);
-        let text = &criterion.text;
-        quote! {
-            if !(#holds) {
-                ::core::result::Result::Err((::arazzo_runtime::StepError::ConditionFailed { criterion: #text }, #no_response))
-            } else
-        }
-    });
+    let (unmet, nothing) = if carry_outputs {
+        (quote!(::core::option::Option::Some(called)), quote!(::core::option::Option::None))
+    } else {
+        let no_response = quote!(::core::option::Option::<::arazzo_runtime::Response>::None);
+        (no_response.clone(), no_response)
+    };
+    let branches: Vec<TokenStream> = step
+        .criteria
+        .iter()
+        .map(|criterion| {
+            let holds = holds(&criterion.check, criterion.rules);
+            let text = &criterion.text;
+            quote! {
+                if !(#holds) {
+                    ::core::result::Result::Err((::arazzo_runtime::StepError::ConditionFailed { criterion: #text }, #unmet))
+                } else
+            }
+        })
+        .collect();
+    let reads = call.reads.iter().filter(|read| branches.iter().any(|branch| mentions(branch, &read.variable)));
+    let reads = super::request::callee_reads(reads);
     quote! {
         run.step(#step_id, #operation);
         let checked = match #invocation {
-            ::core::result::Result::Ok(called) => { #(#branches)* { ::core::result::Result::Ok(called) } }
+            ::core::result::Result::Ok(called) => { #(#reads)* #(#branches)* { ::core::result::Result::Ok(called) } }
             ::core::result::Result::Err(error) => {
                 #keep_partial
-                ::core::result::Result::Err((error, #no_response))
+                ::core::result::Result::Err((error, #nothing))
             }
         };
     }
+}
+
+/// Whether the criteria of any of `actions` read an output of the workflow `call` runs.
+fn reads_callee(actions: &[ActionPlan], call: &crate::plan::CallPlan) -> bool {
+    call.reads.iter().any(|read| reads_callee_output(actions, &read.variable))
+}
+
+/// Whether the criteria of any of `actions` read the variable a called workflow's output is bound to.
+fn reads_callee_output(actions: &[ActionPlan], variable: &str) -> bool {
+    actions
+        .iter()
+        .flat_map(|action| &action.criteria)
+        .flat_map(|criterion| criterion.check.refs())
+        .any(|value| matches!(value.base(), ValueRef::StepOutput { variable: read, .. } if read == variable))
 }
 
 /// Runs another workflow for an action; its failure fails this step, keeping its partial outputs.
@@ -442,7 +485,7 @@ fn action_chain(
             otherwise = effect;
             break;
         }
-        branches.push((action_condition(action, success, names, index), effect));
+        branches.push((action_condition(workflow, action, success, names, index), effect));
     }
     // A branch that does what the default does anyway would only be noise (and trip clippy).
     let fallback_text = otherwise.to_string();
@@ -454,12 +497,30 @@ fn action_chain(
     quote!(#(#branches)* { #otherwise })
 }
 
-fn action_condition(action: &ActionPlan, success: bool, names: &Names, index: usize) -> TokenStream {
+fn action_condition(
+    workflow: &WorkflowPlan,
+    action: &ActionPlan,
+    success: bool,
+    names: &Names,
+    index: usize,
+) -> TokenStream {
     let parts: Vec<TokenStream> =
         action.criteria.iter().map(|criterion| holds(&criterion.check, criterion.rules)).collect();
     let all = if parts.is_empty() { quote!(true) } else { quote!(#(#parts)&&*) };
+    // What a called workflow returned is bound in the failure arm only when it returned (its outputs
+    // are then carried in place of a response): after its failure, criteria that read them do not hold.
+    let call = workflow.steps[index].call.as_ref();
+    let read = call.map_or_else(Vec::new, |call| {
+        call.reads.iter().filter(|read| reads_callee_output(std::slice::from_ref(action), &read.variable)).collect()
+    });
     // After a failure there may be no response (a transport error): criteria that read it do not hold.
-    let mut condition = if !success && action.reads_response() {
+    let mut condition = if !success && !read.is_empty() {
+        let reads = super::request::callee_reads(read);
+        quote!(match &called {
+            ::core::option::Option::Some(called) => { #(#reads)* #all }
+            ::core::option::Option::None => false,
+        })
+    } else if !success && action.reads_response() {
         quote!(match &response { ::core::option::Option::Some(response) => #all, ::core::option::Option::None => false })
     } else {
         all
@@ -516,9 +577,13 @@ fn action_effect(
                 Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
                 None => quote!(::core::option::Option::None),
             };
-            let response = match (success, workflow.steps[index].call.is_some()) {
+            let step = &workflow.steps[index];
+            let carries_outputs = step.call.as_ref().is_some_and(|call| reads_callee(&step.on_failure, call));
+            let response = match (success, step.call.is_some()) {
                 (true, false) => quote!(::core::option::Option::Some(&response)),
                 (true, true) => quote!(::core::option::Option::None),
+                // A step that calls a workflow has no response; its failure arm may carry the outputs.
+                (false, true) if carries_outputs => quote!(::core::option::Option::None),
                 (false, _) => quote!(response.as_ref()),
             };
             quote! {

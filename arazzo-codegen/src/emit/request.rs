@@ -8,9 +8,9 @@ use super::ident;
 use super::value::{self, json, owned, place};
 use crate::model::ParameterLocation;
 use crate::plan::{
-    ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CredentialKind, CredentialUse, ModulePlan, OutputSource,
-    QueryStringEncoding, QueryStringPlan, RustType, SelectorKind, SentPart, StepOutputPlan, StepPlan, ValuePlan,
-    ValueRef,
+    ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CalleeRead, CredentialKind, CredentialUse, ModulePlan,
+    OutputSource, QueryStringEncoding, QueryStringPlan, RustType, SelectorKind, SentPart, StepOutputPlan, StepPlan,
+    ValuePlan, ValueRef,
 };
 
 /// The request of a step: `run.step(..);`, the request expression and the base URL it goes to.
@@ -428,11 +428,12 @@ fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
 pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     // Bind the callee's outputs only when something reads them, so the code has no unused variable.
     let reads = step.outputs.iter().any(|output| matches!(output.source, OutputSource::Callee(_)));
-    let binding = if reads { quote!(called) } else { quote!(_) };
+    let binding = if reads || !call.reads.is_empty() { quote!(called) } else { quote!(_) };
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
     let invocation = invocation(call, step_limit(step));
     let keep_partial = keep_partial(call);
+    let criteria_reads = callee_reads(&call.reads);
     quote! {
         run.step(#step_id, #operation);
         let #binding = match #invocation {
@@ -442,7 +443,20 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
                 return ::core::result::Result::Err(run.fail(error));
             }
         };
+        #(#criteria_reads)*
     }
+}
+
+/// `let <variable> = &called.<field>;` for each output of a called workflow that criteria read.
+pub(super) fn callee_reads<'r>(reads: impl IntoIterator<Item = &'r CalleeRead>) -> Vec<TokenStream> {
+    reads
+        .into_iter()
+        .map(|read| {
+            let variable = ident(&read.variable);
+            let field = ident(&read.field);
+            quote!(let #variable = &called.#field;)
+        })
+        .collect()
 }
 
 /// `self::callee(run.client(), config, &CalleeInputs { .. }).await`: `self::`, so no local can hide

@@ -10,6 +10,8 @@ pub mod lenient {
     //! ## Workflows
     //!
     //! - [`check_bucket()`](check_bucket) (`check-bucket`)
+    //! - [`count_items()`](count_items) (`count-items`): Declares no `inputs`, and reads three.
+    //! - [`count_named_bucket()`](count_named_bucket) (`count-named-bucket`): Passes the inputs `count-items` reads, by name.
     //!
     //! ## Sources
     //!
@@ -32,6 +34,34 @@ pub mod lenient {
     //!     s0 -.->|"failure"| failed
     //!     s1 -->|"2 criteria hold"| done
     //!     s1 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`count_items()`](count_items):
+    //!
+    //! ```mermaid
+    //! %% count-items
+    //! flowchart TD
+    //!     start(["count-items"])
+    //!     s0["items<br/>GET /buckets/{bucket}/items"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2 criteria hold"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`count_named_bucket()`](count_named_bucket):
+    //!
+    //! ```mermaid
+    //! %% count-named-bucket
+    //! flowchart TD
+    //!     start(["count-named-bucket"])
+    //!     s0[["count<br/>calls count-items"]]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"succeeded"| done
+    //!     s0 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug, Default)]
@@ -280,5 +310,421 @@ pub mod lenient {
         ::arazzo_runtime::WorkflowError<CheckBucketPartial>,
     > {
         self::check_bucket(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `count-items`.
+    ///
+    /// Build them with [`CountItemsInputs::builder()`](CountItemsInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct CountItemsInputs {
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.bucket`.
+        ///
+        /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
+        pub bucket: ::arazzo_runtime::serde_json::Value,
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.accessToken`.
+        #[serde(rename = "accessToken")]
+        pub access_token: ::arazzo_runtime::SecretString,
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.expectedTotal`.
+        ///
+        /// The schema names no type arazzo-rs maps to Rust, so this is any JSON value.
+        #[serde(rename = "expectedTotal")]
+        pub expected_total: ::arazzo_runtime::serde_json::Value,
+    }
+    impl CountItemsInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CountItemsInputsBuilder {
+            self::CountItemsInputsBuilder {
+                bucket: ::arazzo_runtime::Missing,
+                access_token: ::arazzo_runtime::Missing,
+                expected_total: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`CountItemsInputs`]: start from [`CountItemsInputs::builder()`](CountItemsInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct CountItemsInputsBuilder<
+        Bucket = ::arazzo_runtime::Missing,
+        AccessToken = ::arazzo_runtime::Missing,
+        ExpectedTotal = ::arazzo_runtime::Missing,
+    > {
+        bucket: Bucket,
+        access_token: AccessToken,
+        expected_total: ExpectedTotal,
+    }
+    impl<
+        AccessToken,
+        ExpectedTotal,
+    > self::CountItemsInputsBuilder<
+        ::arazzo_runtime::Missing,
+        AccessToken,
+        ExpectedTotal,
+    > {
+        /// Sets the required input `bucket`.
+        ///
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.bucket`.
+        pub fn bucket(
+            self,
+            bucket: ::arazzo_runtime::serde_json::Value,
+        ) -> self::CountItemsInputsBuilder<
+            ::arazzo_runtime::serde_json::Value,
+            AccessToken,
+            ExpectedTotal,
+        > {
+            self::CountItemsInputsBuilder {
+                bucket,
+                access_token: self.access_token,
+                expected_total: self.expected_total,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        ExpectedTotal,
+    > self::CountItemsInputsBuilder<Bucket, ::arazzo_runtime::Missing, ExpectedTotal> {
+        /// Sets the required input `accessToken`.
+        ///
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.accessToken`.
+        pub fn access_token(
+            self,
+            access_token: impl ::core::convert::Into<::arazzo_runtime::SecretString>,
+        ) -> self::CountItemsInputsBuilder<
+            Bucket,
+            ::arazzo_runtime::SecretString,
+            ExpectedTotal,
+        > {
+            self::CountItemsInputsBuilder {
+                bucket: self.bucket,
+                access_token: access_token.into(),
+                expected_total: self.expected_total,
+            }
+        }
+    }
+    impl<
+        Bucket,
+        AccessToken,
+    > self::CountItemsInputsBuilder<Bucket, AccessToken, ::arazzo_runtime::Missing> {
+        /// Sets the required input `expectedTotal`.
+        ///
+        /// Not declared (the workflow has no `inputs` schema): the workflow reads it as `$inputs.expectedTotal`.
+        pub fn expected_total(
+            self,
+            expected_total: ::arazzo_runtime::serde_json::Value,
+        ) -> self::CountItemsInputsBuilder<
+            Bucket,
+            AccessToken,
+            ::arazzo_runtime::serde_json::Value,
+        > {
+            self::CountItemsInputsBuilder {
+                bucket: self.bucket,
+                access_token: self.access_token,
+                expected_total,
+            }
+        }
+    }
+    impl self::CountItemsInputsBuilder<
+        ::arazzo_runtime::serde_json::Value,
+        ::arazzo_runtime::SecretString,
+        ::arazzo_runtime::serde_json::Value,
+    > {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CountItemsInputs {
+            self::CountItemsInputs {
+                bucket: self.bucket,
+                access_token: self.access_token,
+                expected_total: self.expected_total,
+            }
+        }
+    }
+    /// Outputs of the workflow `count-items`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct CountItemsOutputs {
+        /// `total`: `$steps.items.outputs.total`.
+        pub total: ::arazzo_runtime::serde_json::Value,
+        /// `bucket`: `$inputs.bucket`.
+        pub bucket: ::arazzo_runtime::serde_json::Value,
+    }
+    impl CountItemsOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `count-items` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct CountItemsPartial {
+        /// `total`, once known.
+        pub total: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+        /// `bucket`, once known.
+        pub bucket: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+    }
+    impl CountItemsPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// Declares no `inputs`, and reads three.
+    ///
+    /// # Steps
+    ///
+    /// 1. `items`: `GET /buckets/{bucket}/items` (`listItems`) on `buckets`, expects `$statusCode == 200` and `$response.body#/total == $inputs.expectedTotal`. Produces `total`.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CountItemsPartial`] and a checkpoint from which [`resume_count_items()`](resume_count_items) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use lenient::{Config, Buckets, CountItemsInputs, count_items};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     buckets: Buckets::new(),
+    /// };
+    /// let inputs = CountItemsInputs::builder()
+    ///     .bucket(arazzo_runtime::serde_json::Value::Null)
+    ///     .access_token("access_token")
+    ///     .expected_total(arazzo_runtime::serde_json::Value::Null)
+    ///     .build();
+    /// let outputs = count_items(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn count_items(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &CountItemsInputs,
+    ) -> ::core::result::Result<
+        CountItemsOutputs,
+        ::arazzo_runtime::WorkflowError<CountItemsPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            CountItemsPartial,
+        >::new("count-items", client);
+        run.redact(&inputs.access_token);
+        run.partial.bucket = ::core::option::Option::Some(inputs.bucket.clone());
+        run.step("items", "listItems");
+        let response = run
+            .send(
+                &config.buckets.base_url,
+                ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/buckets/{bucket}/items",
+                    )
+                    .path_param("bucket", &inputs.bucket)
+                    .header(
+                        "Authorization",
+                        &::arazzo_runtime::concat([&"Bearer ", &inputs.access_token]),
+                    )
+                    .redact(&inputs.access_token),
+            )
+            .await?;
+        run.check(response.status() == 200, "$statusCode == 200", &response)?;
+        run.check(
+            ::arazzo_runtime::condition::compare(
+                ::arazzo_runtime::condition::Compare::Eq,
+                response.body_part("/total").as_deref(),
+                ::arazzo_runtime::json::value(&inputs.expected_total).as_ref(),
+            ),
+            "$response.body#/total == $inputs.expectedTotal",
+            &response,
+        )?;
+        let items_total: ::arazzo_runtime::serde_json::Value = run
+            .output(&response, "/total")?;
+        run.partial.total = ::core::option::Option::Some(items_total.clone());
+        ::core::result::Result::Ok(CountItemsOutputs {
+            total: items_total.clone(),
+            bucket: inputs.bucket.clone(),
+        })
+    }
+    /// Finishes a run of [`count_items()`](count_items) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_count_items(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &CountItemsInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        CountItemsOutputs,
+        ::arazzo_runtime::WorkflowError<CountItemsPartial>,
+    > {
+        self::count_items(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `count-named-bucket`.
+    ///
+    /// Build them with [`CountNamedBucketInputs::builder()`](CountNamedBucketInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct CountNamedBucketInputs {
+        /// The input `name`.
+        pub name: ::std::string::String,
+    }
+    impl CountNamedBucketInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::CountNamedBucketInputsBuilder {
+            self::CountNamedBucketInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`CountNamedBucketInputs`]: start from [`CountNamedBucketInputs::builder()`](CountNamedBucketInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct CountNamedBucketInputsBuilder<Name = ::arazzo_runtime::Missing> {
+        name: Name,
+    }
+    impl self::CountNamedBucketInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::CountNamedBucketInputsBuilder<::std::string::String> {
+            self::CountNamedBucketInputsBuilder {
+                name: name.into(),
+            }
+        }
+    }
+    impl self::CountNamedBucketInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::CountNamedBucketInputs {
+            self::CountNamedBucketInputs {
+                name: self.name,
+            }
+        }
+    }
+    /// Outputs of the workflow `count-named-bucket`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct CountNamedBucketOutputs {
+        /// `total`: `$steps.count.outputs.total`.
+        pub total: ::arazzo_runtime::serde_json::Value,
+    }
+    impl CountNamedBucketOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `count-named-bucket` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct CountNamedBucketPartial {
+        /// `total`, once known.
+        pub total: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
+        /// What the workflow `count-items` run by step `count` had produced when it failed.
+        pub count_partial: ::core::option::Option<CountItemsPartial>,
+    }
+    impl CountNamedBucketPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// Passes the inputs `count-items` reads, by name.
+    ///
+    /// # Steps
+    ///
+    /// 1. `count`: calls the workflow `count-items` ([`count_items()`](count_items)).
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`CountNamedBucketPartial`] and a checkpoint from which [`resume_count_named_bucket()`](resume_count_named_bucket) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use lenient::{Config, Buckets, CountNamedBucketInputs, count_named_bucket};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     buckets: Buckets::new(),
+    /// };
+    /// let inputs = CountNamedBucketInputs::builder()
+    ///     .name("name")
+    ///     .build();
+    /// let outputs = count_named_bucket(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn count_named_bucket(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &CountNamedBucketInputs,
+    ) -> ::core::result::Result<
+        CountNamedBucketOutputs,
+        ::arazzo_runtime::WorkflowError<CountNamedBucketPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            CountNamedBucketPartial,
+        >::new("count-named-bucket", client);
+        run.step("count", "workflow count-items");
+        let called = match self::count_items(
+                run.client(),
+                config,
+                &CountItemsInputs {
+                    bucket: ::arazzo_runtime::json::value(&inputs.name)
+                        .unwrap_or_default(),
+                    access_token: ::arazzo_runtime::SecretString::from("fixed-token"),
+                    expected_total: ::arazzo_runtime::json::value(&1i64)
+                        .unwrap_or_default(),
+                },
+            )
+            .await
+        {
+            ::core::result::Result::Ok(outputs) => outputs,
+            ::core::result::Result::Err(error) => {
+                let (error, partial) = error.into_nested();
+                run.partial.count_partial = ::core::option::Option::Some(partial);
+                return ::core::result::Result::Err(run.fail(error));
+            }
+        };
+        let count_total: ::arazzo_runtime::serde_json::Value = called.total.clone();
+        run.partial.total = ::core::option::Option::Some(count_total.clone());
+        ::core::result::Result::Ok(CountNamedBucketOutputs {
+            total: count_total.clone(),
+        })
+    }
+    /// Finishes a run of [`count_named_bucket()`](count_named_bucket) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_count_named_bucket(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &CountNamedBucketInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        CountNamedBucketOutputs,
+        ::arazzo_runtime::WorkflowError<CountNamedBucketPartial>,
+    > {
+        self::count_named_bucket(&client.resuming(checkpoint), config, inputs).await
     }
 }

@@ -12,9 +12,12 @@ include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_parameter_reusabl
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_parameter_with_in.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/openapi_success_criteria.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/parameter_with_querystring_and_runtime_expr.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/parameter_with_selector.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/parameter_with_static_querystring.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_minimal_step.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_parameter_reusable_reference.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_parameter_without_in.rs");
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_success_criteria.rs");
 
 fn main() {
     let _ = minimal::basic_workflow;
@@ -25,7 +28,10 @@ fn main() {
     let _ = openapi_parameter_with_in::openapi_workflow;
     let _ = openapi_success_criteria::openapi_workflow;
     let _ = parameter_with_querystring_and_runtime_expr::test_querystring_expr;
+    let _ = parameter_with_selector::workflow_with_selector;
     let _ = parameter_with_static_querystring::test_querystring;
     let _ = workflow_minimal_step::parent_workflow;
+    let _ = workflow_parameter_reusable_reference::parent_workflow;
     let _ = workflow_parameter_without_in::parent_workflow;
+    let _ = workflow_success_criteria::parent_workflow;
 }
