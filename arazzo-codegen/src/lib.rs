@@ -116,6 +116,7 @@ pub mod overlay;
 pub mod paths;
 pub mod plan;
 pub mod types;
+pub mod xpath;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -27,10 +27,10 @@ pub(crate) fn request_body(
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     let Some(payload) = &body.payload else { return Some(None) };
     let payload_pointer = format!("{pointer}/payload");
-    let replaced = replace(cx, payload, &body.replacements, &pointer)?;
-    let payload = &replaced;
     let is_json = essence == "application/json" || essence.ends_with("+json");
     let is_xml = super::xml_payload::is_xml_media(&essence);
+    let replaced = replace(cx, payload, &body.replacements, &pointer, (is_xml, &content_type))?;
+    let payload = &replaced;
     let (encoding, default) = match payload {
         Value::String(text) if is_json && expr::parse(text).is_err() => {
             let in_string = match json_text_slots(text) {
@@ -104,29 +104,53 @@ pub(crate) fn request_body(
 }
 
 /// The payload with its `replacements` applied. They are applied to the template at build time, so a
-/// replacement's value may itself hold expressions; a target must be a JSON pointer whose parent exists.
+/// replacement's value may itself hold expressions. A target is a JSON pointer whose parent exists, or,
+/// for an XML payload written as text, an XPath (see [`super::xpath::replace`]).
 fn replace(
     cx: &mut Context<'_, '_>,
     payload: &Value,
     replacements: &[model::PayloadReplacement],
     pointer: &str,
+    (is_xml, content_type): (bool, &str),
 ) -> Option<Value> {
     let mut payload = payload.clone();
     for (index, replacement) in replacements.iter().enumerate() {
         let replacement_pointer = format!("{pointer}/replacements/{index}");
         cx.reporter.extra(&replacement.extra, &replacement_pointer, &[]);
         let target = replacement.target.as_str();
-        if payload.is_string() {
-            cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
+        if !super::version::target_type(cx.reporter, replacement, &replacement_pointer) {
             return None;
         }
-        if !super::version::target_type(cx.reporter, replacement, &replacement_pointer) {
+        if super::xpath::is_xpath_target(replacement, is_xml && payload.is_string()) {
+            let Value::String(template) = &payload else {
+                cx.reporter.error(
+                    &format!("{replacement_pointer}/target"),
+                    "an XPath target applies to an XML payload written as text; this payload is written as an object",
+                );
+                return None;
+            };
+            if !is_xml {
+                cx.reporter.error(
+                    &format!("{replacement_pointer}/target"),
+                    format!(
+                        "an XPath target applies to an XML payload (`application/xml`, `text/xml`, `*+xml`); this \
+                         body is `{content_type}`"
+                    ),
+                );
+                return None;
+            }
+            let replaced = super::xpath::replace(cx.reporter, template, replacement, &replacement_pointer)?;
+            payload = Value::String(replaced);
+            continue;
+        }
+        if payload.is_string() {
+            cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
             return None;
         }
         if !(target.is_empty() || target.starts_with('/')) {
             cx.reporter.error(
                 &format!("{replacement_pointer}/target"),
-                "a replacement target must be a JSON pointer (XPath targets need XML payloads, which are not supported)",
+                "a replacement target must be a JSON pointer (XPath targets apply to XML payloads written as text)",
             );
             return None;
         }

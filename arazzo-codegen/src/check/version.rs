@@ -402,7 +402,7 @@ pub(super) fn location(
 }
 
 /// A replacement's `targetSelectorType` (1.1): JSON pointer targets are generated; JSONPath ones are not
-/// yet; XPath ones are refused with the other XPath targets below.
+/// yet; XPath ones apply to XML payloads written as text (`check/xpath.rs`).
 pub(super) fn target_type(reporter: &mut Reporter<'_>, replacement: &model::PayloadReplacement, pointer: &str) -> bool {
     let kind = match &replacement.target_selector_type {
         None => return true,
