@@ -41,8 +41,8 @@ pub fn check(expression: &str) -> Result<(), Problem> {
 
 /// `template` with every node `target` selects given `text`: an element's content becomes that text,
 /// an attribute's or a text node's value becomes it. The XML is written out again (attribute
-/// values in double quotes, empty elements as `<a/>`); an XML declaration at the start is kept as
-/// written.
+/// values in double quotes, empty elements as `<a/>`, character references as characters); an XML
+/// declaration at the start and white space at the end are kept as written.
 pub fn replace(template: &str, target: &str, text: &str) -> Result<String, ReplaceError> {
     engine::replace(template, target, text)
 }
@@ -115,14 +115,19 @@ mod engine {
         }
         let root = documents.document_node(document).ok_or(ReplaceError::Nothing)?;
         let written = documents.xot().to_string(root).map_err(|error| ReplaceError::Evaluation(error.to_string()))?;
-        Ok(format!("{}{written}", declaration(template)))
+        let after = &template[template.trim_end().len()..];
+        Ok(format!("{}{written}{after}", declaration(template)))
     }
 
-    /// The XML declaration the template starts with (`<?xml version="1.0"?>`), which the tree
-    /// does not keep, or nothing.
+    /// The XML declaration the template starts with (`<?xml version="1.0"?>`) and the white space
+    /// after it, which the tree does not keep, or nothing.
     fn declaration(template: &str) -> &str {
         match template.strip_prefix("<?xml").and_then(|rest| rest.find("?>")) {
-            Some(end) => &template[..end + "<?xml?>".len()],
+            Some(end) => {
+                let end = end + "<?xml?>".len();
+                let spaces = template[end..].len() - template[end..].trim_start().len();
+                &template[..end + spaces]
+            }
             None => "",
         }
     }
@@ -208,11 +213,11 @@ mod tests {
     }
 
     #[test]
-    fn the_declaration_is_kept() {
-        let template = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b/></a>";
+    fn the_declaration_and_the_final_line_break_are_kept() {
+        let template = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b/></a>\n";
         assert_eq!(
             replace(template, "/a/b", "1"),
-            Ok("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><b>1</b></a>".to_string())
+            Ok("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b>1</b></a>\n".to_string())
         );
     }
 

@@ -122,6 +122,16 @@ fn replace(
             return None;
         }
         if super::xpath::is_xpath_target(replacement, is_xml && payload.is_string()) {
+            if !is_xml {
+                cx.reporter.error(
+                    &format!("{replacement_pointer}/target"),
+                    format!(
+                        "an XPath target applies to an XML payload (`application/xml`, `text/xml`, `*+xml`) written \
+                         as text; this body is `{content_type}`"
+                    ),
+                );
+                return None;
+            }
             let Value::String(template) = &payload else {
                 cx.reporter.error(
                     &format!("{replacement_pointer}/target"),
@@ -129,16 +139,6 @@ fn replace(
                 );
                 return None;
             };
-            if !is_xml {
-                cx.reporter.error(
-                    &format!("{replacement_pointer}/target"),
-                    format!(
-                        "an XPath target applies to an XML payload (`application/xml`, `text/xml`, `*+xml`); this \
-                         body is `{content_type}`"
-                    ),
-                );
-                return None;
-            }
             let replaced = super::xpath::replace(cx.reporter, template, replacement, &replacement_pointer)?;
             payload = Value::String(replaced);
             continue;
