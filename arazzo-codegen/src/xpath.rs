@@ -29,6 +29,9 @@ pub enum ReplaceError {
     NotReplaceable(&'static str),
 }
 
+/// Whether this build of the generator has XPath (its `xpath` feature).
+pub const AVAILABLE: bool = cfg!(feature = "xpath");
+
 /// The message for a build of the generator without XPath.
 pub const UNAVAILABLE: &str = "this build of arazzo-codegen has no XPath support: enable its `xpath` feature \
                                (`arazzo-codegen = { version = \"0.1\", features = [\"xpath\"] }`)";
@@ -143,6 +146,18 @@ mod engine {
 
     pub(super) fn replace(_template: &str, _target: &str, _text: &str) -> Result<String, ReplaceError> {
         Err(ReplaceError::Unavailable)
+    }
+}
+
+#[cfg(all(test, not(feature = "xpath")))]
+mod tests_without_xpath {
+    use super::*;
+
+    #[test]
+    fn without_the_feature_nothing_is_checked_or_replaced() {
+        assert!(!AVAILABLE);
+        assert_eq!(check("/a").map_err(|problem| problem.message), Err(UNAVAILABLE.to_string()));
+        assert_eq!(replace("<a/>", "/a", "x"), Err(ReplaceError::Unavailable));
     }
 }
 

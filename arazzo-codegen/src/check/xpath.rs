@@ -68,6 +68,11 @@ pub(super) fn criterion(
 ) -> Option<CriterionCheck> {
     let expression = criterion.condition.as_str();
     let condition_pointer = format!("{pointer}/condition");
+    if !xpath::AVAILABLE {
+        cx.reporter
+            .error(&format!("{pointer}/type"), format!("`xpath` criteria cannot be checked: {}", xpath::UNAVAILABLE));
+        return None;
+    }
     if let Some(range) = embedded_expression(expression) {
         let previous = cx.reporter.focus(&condition_pointer, expression, range.clone());
         cx.reporter.unsupported(
