@@ -36,10 +36,42 @@ pub const AVAILABLE: bool = cfg!(feature = "xpath");
 pub const UNAVAILABLE: &str = "this build of arazzo-codegen has no XPath support: enable its `xpath` feature \
                                (`arazzo-codegen = { version = \"0.1\", features = [\"xpath\"] }`)";
 
+/// How deeply brackets may nest in an expression: the XPath parser recurses at each level, and a
+/// document must not be able to exhaust the generator's stack. Real expressions nest a few levels.
+pub const MAX_NESTING: usize = 64;
+
 /// The problem with `expression`, if it does not compile as XPath 3.1 (with no namespace prefix
 /// and no variable declared, as at run time).
 pub fn check(expression: &str) -> Result<(), Problem> {
+    nesting(expression)?;
     engine::check(expression)
+}
+
+/// An expression whose brackets (`(`, `[`, `{`) nest deeper than [`MAX_NESTING`], outside string
+/// literals, is refused at the first bracket too deep.
+fn nesting(expression: &str) -> Result<(), Problem> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (at, character) in expression.char_indices() {
+        match (quote, character) {
+            // A doubled quote inside a literal leaves it and enters it again: the same state.
+            (Some(open), _) if character == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(character),
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Problem {
+                        message: format!("brackets nest more than {MAX_NESTING} levels deep"),
+                        range: Some(at..at + 1),
+                    });
+                }
+            }
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+    }
+    Ok(())
 }
 
 /// `template` with every node `target` selects given `text`: an element's content becomes that text,
@@ -47,6 +79,7 @@ pub fn check(expression: &str) -> Result<(), Problem> {
 /// values in double quotes, empty elements as `<a/>`, character references as characters); an XML
 /// declaration at the start and white space at the end are kept as written.
 pub fn replace(template: &str, target: &str, text: &str) -> Result<String, ReplaceError> {
+    nesting(target).map_err(ReplaceError::Target)?;
     engine::replace(template, target, text)
 }
 
@@ -188,6 +221,20 @@ mod tests {
             Err(Problem { message: "Unknown namespace prefix (XPST0081)".to_string(), range: Some(1..14) })
         );
         assert_eq!(check("$x").map_err(|problem| problem.range), Err(Some(0..2)));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(
+            check(&deep),
+            Err(Problem { message: "brackets nest more than 64 levels deep".to_string(), range: Some(64..65) })
+        );
+        let fine = format!("{}1{}", "(".repeat(64), ")".repeat(64));
+        assert_eq!(check(&fine), Ok(()));
+        // Brackets inside string literals are text.
+        assert_eq!(check(&format!("'{}' = 'it''s'", "(".repeat(1000))), Ok(()));
+        assert!(matches!(replace("<a/>", &deep, "x"), Err(ReplaceError::Target(_))));
     }
 
     #[test]

@@ -14,10 +14,11 @@
 //! skipped) and well-formed, with one root element; DTDs are refused (so no entity can expand). A
 //! context that is not XML is an error, never a criterion that passes or fails quietly.
 //!
-//! The document is held in memory while the expression runs and dropped after: a response body is
-//! already bounded by the client's body limit (32 MiB by default,
-//! [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)), and the tree
-//! costs a small multiple of the text (docs/RELIABILITY.md, "Memory").
+//! The document is held in memory while the expression runs and dropped after. Its tree costs 30
+//! (an ordinary document) to 95 (a hostile one of empty elements) times the text, and parsing a
+//! large one takes seconds, so a context longer than [`max_document_bytes`] (1 MiB unless
+//! [`set_max_document_bytes`] says otherwise) is not parsed: the criterion fails with an error
+//! saying so. Figures in docs/BENCHMARKS.md ("XPath").
 //!
 //! # Versions
 //!
@@ -66,6 +67,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 use xee_xpath::query::SequenceQuery;
@@ -109,6 +111,17 @@ pub enum XPathError {
         /// The XPath error code and its meaning, with the byte range of the expression it is about.
         message: String,
     },
+    /// The context is longer than [`max_document_bytes`]: it is not parsed.
+    #[error(
+        "the context is {bytes} bytes of XML, more than the {limit} an XPath expression is evaluated on \
+         (arazzo_runtime::xpath::set_max_document_bytes)"
+    )]
+    TooLarge {
+        /// The context's length.
+        bytes: usize,
+        /// The limit in force.
+        limit: usize,
+    },
     /// The context is not XML: not UTF-8, not well-formed, or not text at all.
     #[error("the context is not well-formed XML: {message}")]
     NotXml {
@@ -124,6 +137,25 @@ pub enum XPathError {
         /// What the code means.
         message: String,
     },
+}
+
+/// The longest XML document an expression is evaluated on unless [`set_max_document_bytes`] says
+/// otherwise: 1 MiB (a tree of about 30 MiB for an ordinary document, 95 MiB at worst).
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+static MAX_DOCUMENT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_DOCUMENT_BYTES);
+
+/// The longest XML document an expression is evaluated on, for the whole process.
+pub fn max_document_bytes() -> usize {
+    MAX_DOCUMENT_BYTES.load(Ordering::Relaxed)
+}
+
+/// Sets the longest XML document an expression is evaluated on, for the whole process (a longer
+/// context fails the criterion with [`XPathError::TooLarge`]). Set it before running workflows
+/// whose XML responses are larger than [`DEFAULT_MAX_DOCUMENT_BYTES`]; the response itself is still
+/// bounded by the client's body limit.
+pub fn set_max_document_bytes(bytes: usize) {
+    MAX_DOCUMENT_BYTES.store(bytes, Ordering::Relaxed);
 }
 
 impl XPath {
@@ -172,6 +204,10 @@ impl XPath {
         read: impl FnOnce(&Sequence, &Documents) -> Result<T, XPathError>,
     ) -> Result<T, XPathError> {
         let query = compiled(*self)?;
+        let limit = max_document_bytes();
+        if xml.len() > limit {
+            return Err(XPathError::TooLarge { bytes: xml.len(), limit });
+        }
         let mut documents = Documents::new();
         let document = parse(&mut documents, xml)?;
         let sequence = query.execute(&mut documents, document).map_err(|error| evaluation_error(error.error))?;
@@ -235,8 +271,71 @@ fn compiled(xpath: XPath) -> Result<Rc<SequenceQuery>, XPathError> {
     })
 }
 
+/// How deeply elements may nest in a context. Parsing and evaluating get slower with the square of
+/// the depth (a 700 KB document of 100,000 nested elements took minutes), and real documents nest a
+/// few dozen levels.
+pub const MAX_DEPTH: usize = 256;
+
+/// The byte offset of the first start tag nested deeper than `limit`, if any: a scan of the
+/// markup that skips comments, CDATA sections, processing instructions and declarations, and
+/// quoted attribute values. Malformed markup is left to the parser.
+fn too_deep(xml: &[u8], limit: usize) -> Option<usize> {
+    let skip_past = |from: usize, end: &[u8]| memchr::memmem::find(&xml[from..], end).map(|at| from + at + end.len());
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &xml[at..]) {
+        let start = at + found;
+        let rest = &xml[start..];
+        let next = if rest.starts_with(b"<!--") {
+            skip_past(start, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            skip_past(start, b"]]>")
+        } else if rest.starts_with(b"<?") {
+            skip_past(start, b"?>")
+        } else if rest.starts_with(b"<!") {
+            skip_past(start, b">")
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            skip_past(start, b">")
+        } else {
+            // A start tag ends at the first `>` outside a quoted attribute value.
+            let mut quote = None;
+            let end = rest.iter().enumerate().skip(1).find_map(|(offset, &byte)| match (quote, byte) {
+                (Some(open), _) if byte == open => {
+                    quote = None;
+                    None
+                }
+                (Some(_), _) => None,
+                (None, b'"' | b'\'') => {
+                    quote = Some(byte);
+                    None
+                }
+                (None, b'>') => Some(start + offset),
+                (None, _) => None,
+            });
+            if let Some(end) = end
+                && xml[end - 1] != b'/'
+            {
+                depth += 1;
+                if depth > limit {
+                    return Some(start);
+                }
+            }
+            end.map(|end| end + 1)
+        };
+        let Some(next) = next else { return None };
+        at = next;
+    }
+    None
+}
+
 /// The document node of `xml`, parsed into `documents`.
 fn parse(documents: &mut Documents, xml: &[u8]) -> Result<xee_xpath::DocumentHandle, XPathError> {
+    if let Some(at) = too_deep(xml, MAX_DEPTH) {
+        return Err(XPathError::NotXml {
+            message: format!("elements nest more than {MAX_DEPTH} levels deep (at byte {at})"),
+        });
+    }
     let xml = xml.strip_prefix("\u{feff}".as_bytes()).unwrap_or(xml);
     let text = std::str::from_utf8(xml).map_err(|error| XPathError::NotXml {
         message: format!("it is not UTF-8 (invalid byte at offset {})", error.valid_up_to()),

@@ -209,3 +209,69 @@ fn a_criterion_on_a_value_reads_its_text() {
         })
     );
 }
+
+#[test]
+fn a_context_longer_than_the_limit_is_not_parsed() {
+    let mut xml = b"<a>".to_vec();
+    xml.resize(DEFAULT_MAX_DOCUMENT_BYTES - 4, b'x');
+    xml.extend_from_slice(b"</a>");
+    assert_eq!(XPath::new("/a", Version::XPath31).test(&xml), Ok(true));
+    xml.insert(3, b'x');
+    assert_eq!(
+        XPath::new("/a", Version::XPath31).test(&xml),
+        Err(XPathError::TooLarge { bytes: DEFAULT_MAX_DOCUMENT_BYTES + 1, limit: DEFAULT_MAX_DOCUMENT_BYTES })
+    );
+}
+
+#[test]
+fn documents_nested_deeper_than_the_limit_are_not_parsed() {
+    let nested = |depth: usize| format!("{}{}", "<a x='>'>".repeat(depth), "</a>".repeat(depth));
+    assert_eq!(XPath::new("count(//a)", Version::XPath31).select(nested(MAX_DEPTH).as_bytes()), Ok(json!(MAX_DEPTH)));
+    let error = XPath::new("count(//a)", Version::XPath31).test(nested(50_000).as_bytes()).unwrap_err();
+    assert_eq!(
+        error,
+        XPathError::NotXml { message: format!("elements nest more than 256 levels deep (at byte {})", 256 * 9) }
+    );
+}
+
+#[test]
+fn the_depth_scan_skips_what_is_not_a_start_tag() {
+    let wrapped = |inner: &str| format!("<r>{inner}</r>");
+    for text in
+        ["<!-- <a><a><a> -->", "<![CDATA[<a><a><a>]]>", "<?pi <a><a>?>", "<a/><a/><a/>", "<a b='<c>' c=\"/>\"/>"]
+    {
+        assert_eq!(too_deep(wrapped(text).as_bytes(), 1), None, "{text}");
+    }
+    assert_eq!(too_deep(b"<r><a></a><a><b/></a></r>", 2), None);
+    assert_eq!(too_deep(b"<r><a><b></b></a></r>", 2), Some(6));
+    // Unfinished markup is the parser's to report.
+    assert_eq!(too_deep(b"<r><a", 1), None);
+}
+
+/// Peak memory and time of one evaluation on a large document (docs/BENCHMARKS.md, "XPath"):
+/// `XML_BYTES=4000000 XML_SHAPE=keys|empty cargo test --release -p arazzo-runtime --features xpath
+/// --lib xpath::tests::large_document_cost -- --ignored --nocapture`, one shape per process.
+#[test]
+#[ignore]
+fn large_document_cost() {
+    fn peak_mib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|line| line.starts_with("VmHWM")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
+    }
+    let size: usize = std::env::var("XML_BYTES").unwrap().parse().unwrap();
+    let item = match std::env::var("XML_SHAPE").unwrap().as_str() {
+        "keys" => "<key><id>k_0123456789</id><name>key number</name><value>v_abcdefghijklmnop</value></key>",
+        _ => "<e/>",
+    };
+    let mut xml = String::from("<list>");
+    while xml.len() < size {
+        xml.push_str(item);
+    }
+    xml.push_str("</list>");
+    set_max_document_bytes(xml.len());
+    let before = peak_mib();
+    let start = std::time::Instant::now();
+    let held = XPath::new("count(/list/*) > 0", Version::XPath31).test(xml.as_bytes()).unwrap();
+    println!("{} KiB: peak {before} -> {} MiB, {:?}, {held}", xml.len() / 1024, peak_mib(), start.elapsed());
+}
