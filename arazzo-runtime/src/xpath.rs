@@ -323,8 +323,7 @@ fn too_deep(xml: &[u8], limit: usize) -> Option<usize> {
             }
             end.map(|end| end + 1)
         };
-        let Some(next) = next else { return None };
-        at = next;
+        at = next?;
     }
     None
 }
