@@ -117,6 +117,7 @@ pub mod paths;
 pub mod plan;
 pub mod types;
 pub mod upgrade;
+pub mod xpath;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -584,6 +584,18 @@ pub enum CriterionCheck {
     /// `on_context`, `path` is a filter (`$[?@.ok == true]`) read from a comparison written as the
     /// query (`$.ok == true`), and runs on the context wrapped in an array: it tests the context itself.
     JsonPath { context: OperandPlan, path: String, on_context: bool },
+    /// An `xpath` criterion: the context read as XML, passing by the effective boolean value of
+    /// the expression (checked at build time, compiled by the runtime on first use).
+    XPath { context: OperandPlan, expression: String, version: XPathVersion },
+}
+
+/// The XPath version of an `xpath` criterion (`arazzo_runtime::xpath::Version`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XPathVersion {
+    XPath31,
+    XPath30,
+    XPath20,
+    XPath10,
 }
 
 impl CriterionCheck {
@@ -602,7 +614,9 @@ impl CriterionCheck {
         match self {
             Self::Status(_) => true,
             Self::Simple(condition) => condition_reads(condition),
-            Self::Regex { context, .. } | Self::JsonPath { context, .. } => context.value_ref().is_none(),
+            Self::Regex { context, .. } | Self::JsonPath { context, .. } | Self::XPath { context, .. } => {
+                context.value_ref().is_none()
+            }
         }
     }
 
@@ -622,7 +636,9 @@ impl CriterionCheck {
         match self {
             Self::Status(_) => false,
             Self::Simple(condition) => condition_reads(condition),
-            Self::Regex { context, .. } | Self::JsonPath { context, .. } => context.is_request(),
+            Self::Regex { context, .. } | Self::JsonPath { context, .. } | Self::XPath { context, .. } => {
+                context.is_request()
+            }
         }
     }
 
@@ -645,7 +661,9 @@ impl CriterionCheck {
         match self {
             Self::Status(_) => {}
             Self::Simple(condition) => condition_refs(condition, &mut refs),
-            Self::Regex { context, .. } | Self::JsonPath { context, .. } => refs.extend(context.value_ref()),
+            Self::Regex { context, .. } | Self::JsonPath { context, .. } | Self::XPath { context, .. } => {
+                refs.extend(context.value_ref())
+            }
         }
         refs
     }

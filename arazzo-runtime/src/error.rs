@@ -113,6 +113,15 @@ pub enum StepError {
         /// Why it is not valid.
         message: String,
     },
+    /// An `xpath` criterion could not be evaluated: its context is not XML (not UTF-8, not
+    /// well-formed, a number), or the expression raised an XPath error. The criterion does not hold.
+    #[error("the criterion `{criterion}` could not be evaluated: {message}")]
+    CriterionNotEvaluated {
+        /// The XPath expression as written in the workflow.
+        criterion: &'static str,
+        /// Why; never quotes the context, which may hold secrets.
+        message: String,
+    },
     /// The run entered steps (moving on, `goto` or `retry`) more often than
     /// [`MAX_TRANSITIONS`](crate::retry::MAX_TRANSITIONS) allows: its actions loop.
     #[error("the workflow moved between steps more than {limit} times, so its actions probably loop")]

@@ -26,6 +26,13 @@
 //! (`rustls::crypto::ring::default_provider().install_default()`) or reqwest's `rustls` feature is
 //! on. The clients this crate builds need neither.
 //!
+//! # XPath
+//!
+//! Workflows with `type: xpath` criteria need the `xpath` feature (off by default: XPath 3.1
+//! through xee-xpath roughly doubles a clean build of this crate). Their generated code says so
+//! at compile time when it is off ([`require_xpath!`]). See the `xpath` module (built with the
+//! feature) for the semantics.
+//!
 //! # Calling a generated workflow
 //!
 //! A generated module has, per workflow, a function taking `&Client`, the `Config` (base URLs and
@@ -166,6 +173,8 @@ mod step_timeout;
 mod tls;
 mod transport;
 mod xml;
+#[cfg(feature = "xpath")]
+pub mod xpath;
 
 pub use any_error::AnyWorkflowError;
 pub use client::{
@@ -199,6 +208,39 @@ pub use serde_json;
 /// (`RotateKeyInputsBuilder<Missing, String>`): its `build()` exists once no parameter is `Missing`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Missing;
+
+/// Stands in generated code that evaluates XPath (`type: xpath` criteria): with the runtime's
+/// `xpath` feature it is nothing; without it, it is a compile error that says which feature to
+/// enable, rather than an unresolved `arazzo_runtime::xpath` path.
+///
+#[cfg_attr(feature = "xpath", doc = "```")]
+#[cfg_attr(not(feature = "xpath"), doc = "```compile_fail")]
+/// arazzo_runtime::require_xpath!();
+/// ```
+#[cfg(feature = "xpath")]
+#[macro_export]
+macro_rules! require_xpath {
+    () => {};
+}
+
+/// Stands in generated code that evaluates XPath (`type: xpath` criteria): with the runtime's
+/// `xpath` feature it is nothing; without it, it is a compile error that says which feature to
+/// enable, rather than an unresolved `arazzo_runtime::xpath` path.
+///
+#[cfg_attr(feature = "xpath", doc = "```")]
+#[cfg_attr(not(feature = "xpath"), doc = "```compile_fail")]
+/// arazzo_runtime::require_xpath!();
+/// ```
+#[cfg(not(feature = "xpath"))]
+#[macro_export]
+macro_rules! require_xpath {
+    () => {
+        ::core::compile_error!(
+            "this workflow has `xpath` criteria, which need arazzo-runtime's `xpath` feature: \
+             arazzo-runtime = { version = \"0.1\", features = [\"xpath\"] }"
+        );
+    };
+}
 
 /// Includes the module that `arazzo-codegen`'s build-script builder wrote to `OUT_DIR`.
 ///

@@ -41,10 +41,10 @@ pub(crate) fn request_body(
         return Some(None);
     };
     let payload_pointer = format!("{pointer}/payload");
-    let replaced = replace(cx, payload, &body.replacements, &pointer)?;
-    let payload = &replaced;
     let is_json = essence == "application/json" || essence.ends_with("+json");
     let is_xml = super::xml_payload::is_xml_media(&essence);
+    let replaced = replace(cx, payload, &body.replacements, &pointer, (is_xml, &content_type))?;
+    let payload = &replaced;
     let (encoding, default) = match payload {
         Value::String(text) if is_json && expr::parse(text).is_err() => {
             let in_string = match json_text_slots(text) {
@@ -120,12 +120,14 @@ pub(crate) fn request_body(
 /// The payload with its `replacements` applied. They are applied to the template at build time, so a
 /// replacement's value may itself hold expressions (or be a Selector Object). A JSON pointer target
 /// must have an existing parent; a JSONPath target (1.1, `targetSelectorType: jsonpath`) replaces every
-/// node it selects in the template, and must select one.
+/// node it selects in the template, and must select one; for an XML payload written as text, a target
+/// is an XPath (see [`super::xpath::replace`]).
 fn replace(
     cx: &mut Context<'_, '_>,
     payload: &Value,
     replacements: &[model::PayloadReplacement],
     pointer: &str,
+    (is_xml, content_type): (bool, &str),
 ) -> Option<Value> {
     let mut payload = payload.clone();
     for (index, replacement) in replacements.iter().enumerate() {
@@ -133,6 +135,28 @@ fn replace(
         let target_pointer = format!("{replacement_pointer}/target");
         cx.reporter.extra(&replacement.extra, &replacement_pointer, &[]);
         let target = replacement.target.as_str();
+        if super::xpath::is_xpath_target(replacement, is_xml && payload.is_string()) {
+            if !is_xml {
+                cx.reporter.error(
+                    &target_pointer,
+                    format!(
+                        "an XPath target applies to an XML payload (`application/xml`, `text/xml`, `*+xml`) written \
+                         as text; this body is `{content_type}`"
+                    ),
+                );
+                return None;
+            }
+            let Value::String(template) = &payload else {
+                cx.reporter.error(
+                    &target_pointer,
+                    "an XPath target applies to an XML payload written as text; this payload is written as an object",
+                );
+                return None;
+            };
+            let replaced = super::xpath::replace(cx.reporter, template, replacement, &replacement_pointer)?;
+            payload = Value::String(replaced);
+            continue;
+        }
         if payload.is_string() {
             cx.reporter.unsupported(&replacement_pointer, "`replacements` in a payload written as text");
             return None;
@@ -155,8 +179,8 @@ fn replace(
         if kind != "jsonpointer" || !(target.is_empty() || target.starts_with('/')) {
             cx.reporter.error(
                 &target_pointer,
-                "a replacement target must be a JSON pointer or, with `targetSelectorType: jsonpath`, a JSONPath \
-                 query (XPath targets need XML payloads, which are not supported)",
+                "a replacement target must be a JSON pointer, a JSONPath query with `targetSelectorType: jsonpath`, \
+                 or an XPath on an XML payload written as text",
             );
             return None;
         }

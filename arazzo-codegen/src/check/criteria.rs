@@ -1,4 +1,5 @@
-//! Criteria (`successCriteria` and action `criteria`) compiled to checks the generated code evaluates.
+//! Criteria (`successCriteria` and action `criteria`) compiled to checks the generated code evaluates
+//! (`xpath` ones in [`super::xpath`]).
 
 use serde_json::Value;
 
@@ -36,9 +37,9 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
         }
     };
     let condition_pointer = format!("{pointer}/condition");
-    // Error messages quote the criterion; for regex and jsonpath the context says what it applied to.
+    // Error messages quote the criterion; for regex, jsonpath and xpath the context says what it applied to.
     let text = match (&criterion.context, kind) {
-        (Some(context), "regex" | "jsonpath") => format!("{} ({kind} on {context})", criterion.condition),
+        (Some(context), "regex" | "jsonpath" | "xpath") => format!("{} ({kind} on {context})", criterion.condition),
         _ => criterion.condition.clone(),
     };
     let check = match kind {
@@ -87,12 +88,9 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
             }
         }
         "xpath" => {
-            cx.reporter.error(
-                &format!("{pointer}/type"),
-                "`xpath` criteria are not supported: arazzo-rs refuses them at build time rather than generate a \
-                 check that cannot be evaluated (XML responses are not decoded)",
-            );
-            return None;
+            let version = super::xpath::version(cx, version, pointer)?;
+            let context = context(cx, criterion, pointer, env)?;
+            super::xpath::criterion(cx, criterion, pointer, context, version)?
         }
         other => {
             cx.reporter.error(

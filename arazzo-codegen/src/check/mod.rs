@@ -26,6 +26,7 @@ mod values;
 mod version;
 mod workflow;
 mod xml_payload;
+mod xpath;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::value::{literal_tokens, place};
 use crate::condition::{CompareOp, Nav};
 use crate::model::Version;
-use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, RustType};
+use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, RustType, XPathVersion};
 
 /// The statement that fails the step unless the criterion holds.
 pub(super) fn check(criterion: &CriterionPlan) -> TokenStream {
@@ -46,6 +46,26 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
                 quote!(::arazzo_runtime::condition::v1_1::#function(#path, #context))
             } else {
                 quote!(::arazzo_runtime::condition::#function(#path, #context).map_err(|error| run.fail(error))?)
+            }
+        }
+        CriterionCheck::XPath { context, expression, version } => {
+            let version = match version {
+                XPathVersion::XPath31 => quote!(XPath31),
+                XPathVersion::XPath30 => quote!(XPath30),
+                XPathVersion::XPath20 => quote!(XPath20),
+                XPathVersion::XPath10 => quote!(XPath10),
+            };
+            let xpath =
+                quote!(::arazzo_runtime::xpath::XPath::new(#expression, ::arazzo_runtime::xpath::Version::#version));
+            match context {
+                // The body's own bytes: an XML body is never read as JSON.
+                OperandPlan::ResponseBody(pointer) if pointer.is_empty() => {
+                    quote!(::arazzo_runtime::xpath::body_holds(#xpath, response.body()).map_err(|error| run.fail(error))?)
+                }
+                other => {
+                    let context = operand(other);
+                    quote!(::arazzo_runtime::xpath::value_holds(#xpath, #context).map_err(|error| run.fail(error))?)
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 #![deny(warnings)]
 #![allow(dead_code)]
 
+include!("../../../arazzo-codegen/tests/golden/oai-1.1/criterion_with_extended_xpath.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/minimal.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/minimal_with_self.rs");
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/oauth_example.rs");
@@ -20,6 +21,7 @@ include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_parameter_withou
 include!("../../../arazzo-codegen/tests/golden/oai-1.1/workflow_success_criteria.rs");
 
 fn main() {
+    let _ = criterion_with_extended_xpath::xml_workflow;
     let _ = minimal::basic_workflow;
     let _ = minimal_with_self::basic_workflow;
     let _ = oauth_example::refresh_token_flow;

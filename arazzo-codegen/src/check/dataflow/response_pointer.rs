@@ -175,7 +175,9 @@ pub(crate) fn check_criteria(
                 body_operands(condition, &mut operands);
                 (operands, "condition", criterion.condition.as_str())
             }
-            CriterionCheck::Regex { context, .. } | CriterionCheck::JsonPath { context, .. } => {
+            CriterionCheck::Regex { context, .. }
+            | CriterionCheck::JsonPath { context, .. }
+            | CriterionCheck::XPath { context, .. } => {
                 let OperandPlan::ResponseBody(json_pointer) = context else { continue };
                 (vec![json_pointer.as_str()], "context", criterion.context.as_deref().unwrap_or_default())
             }

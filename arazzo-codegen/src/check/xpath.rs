@@ -1,0 +1,233 @@
+//! XPath in a document: `type: xpath` criteria (the expression parsed and checked here, evaluated by
+//! `arazzo_runtime::xpath`), and XPath replacement targets, applied to XML payloads written as text.
+
+use serde_json::Value;
+
+use super::Reporter;
+use super::workflow::Context;
+use crate::model;
+use crate::plan::{CriterionCheck, OperandPlan, XPathVersion};
+use crate::xpath::{self, ReplaceError};
+
+/// The expression roots of Arazzo runtime expressions, to recognise one embedded in a condition.
+const EXPRESSION_ROOTS: &[&str] = &[
+    "$inputs",
+    "$steps",
+    "$response",
+    "$request",
+    "$statusCode",
+    "$url",
+    "$method",
+    "$outputs",
+    "$workflows",
+    "$sourceDescriptions",
+    "$components",
+    "$self",
+    "$message",
+];
+
+/// The version an `xpath` criterion's `type` names: XPath 3.1 when it is the plain `xpath`, else the
+/// Expression Type Object's `version`, which must be one of its Arazzo version's.
+pub(super) fn version(cx: &mut Context<'_, '_>, version: Option<&str>, pointer: &str) -> Option<XPathVersion> {
+    // 1.0.1's Criterion Expression Type Object lists 3.0, 2.0 and 1.0 (3.1 is its default); 1.1 adds `xpath-31`.
+    let known: &[&str] = if cx.reporter.version >= model::Version::V1_1 {
+        &["xpath-31", "xpath-30", "xpath-20", "xpath-10"]
+    } else {
+        &["xpath-30", "xpath-20", "xpath-10"]
+    };
+    let Some(version) = version else { return Some(XPathVersion::XPath31) };
+    Some(match version {
+        "xpath-31" if known.contains(&version) => XPathVersion::XPath31,
+        "xpath-30" => XPathVersion::XPath30,
+        "xpath-20" => XPathVersion::XPath20,
+        "xpath-10" => XPathVersion::XPath10,
+        _ => {
+            let expected: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
+            let default = if cx.reporter.version >= model::Version::V1_1 {
+                String::new()
+            } else {
+                " (XPath 3.1 is the default: write `type: xpath`)".to_string()
+            };
+            cx.reporter.error(
+                &format!("{pointer}/type/version"),
+                format!("unknown xpath version `{version}`; expected {}{default}", expected.join(", ")),
+            );
+            return None;
+        }
+    })
+}
+
+/// An `xpath` criterion whose context is planned: the expression checked as XPath 3.1, errors
+/// located inside the condition's text.
+pub(super) fn criterion(
+    cx: &mut Context<'_, '_>,
+    criterion: &model::Criterion,
+    pointer: &str,
+    context: OperandPlan,
+    version: XPathVersion,
+) -> Option<CriterionCheck> {
+    let expression = criterion.condition.as_str();
+    let condition_pointer = format!("{pointer}/condition");
+    if !xpath::AVAILABLE {
+        cx.reporter
+            .error(&format!("{pointer}/type"), format!("`xpath` criteria cannot be checked: {}", xpath::UNAVAILABLE));
+        return None;
+    }
+    if let Some(range) = embedded_expression(expression) {
+        let previous = cx.reporter.focus(&condition_pointer, expression, range.clone());
+        cx.reporter.unsupported(
+            &condition_pointer,
+            &format!("a runtime expression embedded in an `xpath` condition (`{}`)", &expression[range]),
+        );
+        cx.reporter.unfocus(previous);
+        return None;
+    }
+    if let Err(problem) = xpath::check(expression) {
+        let range = problem.range.map(|range| widen(expression, range));
+        let previous = range.map(|range| cx.reporter.focus(&condition_pointer, expression, range));
+        cx.reporter
+            .error(&condition_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
+        if let Some(previous) = previous {
+            cx.reporter.unfocus(previous);
+        }
+        return None;
+    }
+    if version == XPathVersion::XPath10 {
+        cx.reporter.warning(
+            &format!("{pointer}/type/version"),
+            "`xpath-10` expressions are evaluated by an XPath 3.1 engine, which reads a few of them differently \
+             from XPath 1.0: strings compared with `<`/`>` are ordered as strings (1.0 compares them as numbers), \
+             number literals such as `0.1` are decimals (1.0: doubles), and a function given several nodes where \
+             one is expected, or a string compared with a number, is an error (1.0 takes the first node, converts \
+             the string). The pass/fail rule (effective boolean value) is 1.0's `boolean()`; write the expression \
+             so that both read it alike, or declare `xpath-31`",
+        );
+    }
+    Some(CriterionCheck::XPath { context, expression: expression.to_string(), version })
+}
+
+/// Where a runtime expression is embedded in braces (`{$inputs.min}`): Arazzo 1.1 substitutes its
+/// text before evaluating, which the generator does not do yet.
+fn embedded_expression(expression: &str) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    while let Some(found) = expression[from..].find("{$") {
+        let start = from + found;
+        let rest = &expression[start + 1..];
+        let is_arazzo = EXPRESSION_ROOTS.iter().any(|root| {
+            rest.strip_prefix(root).is_some_and(|after| after.is_empty() || after.starts_with(['.', '#', '}']))
+        });
+        if is_arazzo {
+            let end = rest.find('}').map_or(expression.len(), |close| start + 1 + close + 1);
+            return Some(start..end);
+        }
+        from = start + 2;
+    }
+    None
+}
+
+/// An empty range (the end of an unfinished expression) widened to the character there, so that
+/// the diagnostic underlines something.
+fn widen(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    if range.is_empty() { super::char_at(text, range.start) } else { range }
+}
+
+/// Whether a replacement's target is an XPath: `targetSelectorType: xpath` (1.1), or, without one, an
+/// XML payload written as text (1.0, and 1.1's default for XML media types).
+pub(super) fn is_xpath_target(replacement: &model::PayloadReplacement, xml_text: bool) -> bool {
+    match &replacement.target_selector_type {
+        Some(model::CriterionType::Name(name)) => name == "xpath",
+        Some(model::CriterionType::Expression(expression)) => expression.kind == "xpath",
+        None => xml_text,
+    }
+}
+
+/// Applies an XPath replacement to an XML payload template: every node the target selects takes the
+/// value's text (expressions in it are filled in, XML-escaped, when the request is sent).
+pub(super) fn replace(
+    reporter: &mut Reporter<'_>,
+    template: &str,
+    replacement: &model::PayloadReplacement,
+    pointer: &str,
+) -> Option<String> {
+    let target = replacement.target.as_str();
+    let target_pointer = format!("{pointer}/target");
+    if let Some(model::CriterionType::Expression(expression)) = &replacement.target_selector_type
+        && expression.version == "xpath-10"
+    {
+        // Selecting nodes reads alike in every version: only comparisons and conversions differ.
+        reporter.warning(
+            &format!("{pointer}/targetSelectorType/version"),
+            "`xpath-10` targets are evaluated by an XPath 3.1 engine; a path selects the same nodes, but \
+             comparisons and conversions in predicates follow XPath 3.1",
+        );
+    }
+    let text = match &replacement.value {
+        Value::String(text) => {
+            // A whole expression is embedded in braces, so it is filled in as text.
+            if text.starts_with('$') && crate::expr::parse(text).is_ok() { format!("{{{text}}}") } else { text.clone() }
+        }
+        Value::Number(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Null => String::new(),
+        Value::Array(_) | Value::Object(_) => {
+            reporter.error(
+                &format!("{pointer}/value"),
+                "a value replacing XML nodes is text: a string, a number, a boolean, null (empty) or an expression, \
+                 not a list or an object",
+            );
+            return None;
+        }
+    };
+    match xpath::replace(template, target, &text) {
+        Ok(replaced) => Some(replaced),
+        Err(error) => {
+            let message = match error {
+                ReplaceError::Unavailable => xpath::UNAVAILABLE.to_string(),
+                ReplaceError::Template(reason) => {
+                    format!(
+                        "the payload is not well-formed XML, so the XPath target `{target}` cannot be applied: {reason}"
+                    )
+                }
+                ReplaceError::Target(problem) => {
+                    let range = problem.range.map(|range| widen(target, range));
+                    let previous = range.map(|range| reporter.focus(&target_pointer, target, range));
+                    reporter.error(
+                        &target_pointer,
+                        format!("`{target}` is not a valid XPath expression: {}", problem.message),
+                    );
+                    if let Some(previous) = previous {
+                        reporter.unfocus(previous);
+                    }
+                    return None;
+                }
+                ReplaceError::Evaluation(reason) => format!("evaluating `{target}` on the payload failed: {reason}"),
+                ReplaceError::Nothing => format!("`{target}` selects nothing in the payload"),
+                ReplaceError::NotReplaceable(what) => {
+                    format!(
+                        "`{target}` selects {what}; a value can replace an element's content, an attribute or a text node"
+                    )
+                }
+            };
+            reporter.error(&target_pointer, message);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_runtime_expressions_are_found_but_xpath_braces_are_not() {
+        let condition = "/root/items[price > {$steps.getPricing.outputs.minPrice}]";
+        assert_eq!(
+            embedded_expression(condition).map(|range| &condition[range]),
+            Some("{$steps.getPricing.outputs.minPrice}")
+        );
+        assert_eq!(embedded_expression("/a[@s = '{$statusCode}']").map(|range| range.start), Some(9));
+        assert_eq!(embedded_expression("map { $key : 1 }"), None);
+        assert_eq!(embedded_expression("for-each(1 to 3, function($a) {$a * 2})"), None);
+        assert_eq!(embedded_expression("/a{$inputsX}"), None);
+    }
+}

@@ -1,0 +1,79 @@
+//! XPath (issue 15): `xpath` criteria on XML bodies and XPath replacement targets on XML payloads
+//! written as text. The generated modules are golden (`tests/golden/xpath.rs`, run end to end by
+//! `tests/tests/xpath.rs`, and `tests/golden/xpath-1-1.rs`), and what cannot be generated is refused
+//! where it is written (`tests/diagnostics/xpath-refused.txt`).
+
+// Helpers outside `#[test]` functions fail the test by panicking, as tests do.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use arazzo_codegen::diagnostic::Renderer;
+use arazzo_codegen::{GenerateError, Generated, Options, check_file, generate_file};
+
+fn generate(path: &str) -> Generated {
+    let options = Options { display_name: Some(path.to_string()), ..Options::default() };
+    match generate_file(Path::new(path), &options, &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} did not generate:\n{error}"),
+    }
+}
+
+#[test]
+fn xpath_criteria_and_replacements_of_a_1_0_document_generate_the_golden_module() {
+    let generated = generate("tests/fixtures/xpath.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/xpath.rs", &generated.source);
+    for expected in [
+        // The module needs the runtime's `xpath` feature, and says so once.
+        "::arazzo_runtime::require_xpath!();",
+        // The whole body is read as XML, never as JSON; the version is the document's.
+        "::arazzo_runtime::xpath::body_holds(\n",
+        "\"/Envelope/Status[text()='OK']\",\n",
+        "::arazzo_runtime::xpath::Version::XPath31,",
+        "::arazzo_runtime::xpath::Version::XPath20,",
+        "::arazzo_runtime::xpath::Version::XPath30,",
+        // The criterion is quoted with what it applies to.
+        "\"/Envelope/Status[text()='OK'] (xpath on $response.body)\"",
+    ] {
+        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
+    assert_eq!(generated.source.matches("require_xpath!").count(), 1);
+}
+
+#[test]
+fn expression_type_objects_and_target_selector_types_of_a_1_1_document_generate_the_golden_module() {
+    let generated = generate("tests/fixtures/xpath-1-1.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/xpath-1-1.rs", &generated.source);
+    // A context that is an input holding XML text.
+    assert!(generated.source.contains("::arazzo_runtime::xpath::value_holds(\n"), "{}", generated.source);
+}
+
+#[test]
+fn xpath_10_is_accepted_with_a_warning_saying_how_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("tests/fixtures/xpath.arazzo.yaml")
+        .unwrap()
+        .replace("version: xpath-20", "version: xpath-10")
+        .replace("./xpath.openapi.yaml", &format!("{}/tests/fixtures/xpath.openapi.yaml", env!("CARGO_MANIFEST_DIR")));
+    let path = dir.path().join("xpath-10.arazzo.yaml");
+    std::fs::write(&path, text).unwrap();
+    let generated = generate(path.to_str().unwrap());
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`xpath-10` expressions are evaluated by an XPath 3.1 engine"), "{}", warnings[0]);
+    assert!(warnings[0].contains(":35:24:"), "{}", warnings[0]);
+    assert!(generated.source.contains("::arazzo_runtime::xpath::Version::XPath10,"));
+}
+
+#[test]
+fn xpath_that_cannot_be_generated_is_refused_where_it_is_written() {
+    let path = "tests/diagnostics/xpath-refused.arazzo.yaml";
+    let diagnostics = match check_file(Path::new(path), &Options::default(), &[]) {
+        Ok(_) => panic!("{path} was accepted"),
+        Err(GenerateError::Invalid { diagnostics, .. }) => diagnostics,
+        Err(other) => panic!("{path}: {other}"),
+    };
+    expectorate::assert_contents("tests/diagnostics/xpath-refused.txt", &Renderer::new().render_all(&diagnostics));
+}

@@ -1,0 +1,160 @@
+//! The golden module of `xpath.arazzo.yaml` (issue 15) against an XML service on 127.0.0.1: `xpath`
+//! criteria pass and fail on real XML response bodies (a failed one named as written, a body that is
+//! not XML a typed error, never a pass), an `xpath` action criterion retries, and the XML payload
+//! whose replacement targets are XPath expressions arrives on the wire byte for byte.
+
+// Test helpers may unwrap: a failure there is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+include!("../../arazzo-codegen/tests/golden/xpath.rs");
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use arazzo_runtime::{Client, StepError};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, put};
+use xpath::{Config, Orders, PlaceOrderInputs, place_order};
+
+const OK: &str = "<Envelope><Status>OK</Status><Queue><Item/><Item/></Queue></Envelope>";
+const BUSY: &str = "<Envelope><Status>BUSY</Status><Queue/></Envelope>";
+const ACCEPTED: &str = "<order id='42' state='accepted'><quantity>3</quantity></order>";
+
+/// What the service answers, and what it received.
+#[derive(Default)]
+struct Service {
+    /// The bodies of the next `GET /status` answers; the last one repeats.
+    status: VecDeque<&'static str>,
+    /// The body of every `PUT /orders/{id}` answer.
+    order: &'static str,
+    /// `(path, content type, body)` of every request.
+    received: Vec<(String, Option<String>, Vec<u8>)>,
+}
+
+type Shared = Arc<Mutex<Service>>;
+
+fn xml(body: &'static str) -> (StatusCode, [(header::HeaderName, &'static str); 1], &'static str) {
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/xml")], body)
+}
+
+async fn status(State(service): State<Shared>) -> impl axum::response::IntoResponse {
+    let mut service = service.lock().unwrap();
+    service.received.push(("/status".to_string(), None, Vec::new()));
+    let body = if service.status.len() > 1 { service.status.pop_front() } else { service.status.front().copied() };
+    xml(body.unwrap_or(OK))
+}
+
+async fn order(
+    State(service): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl axum::response::IntoResponse {
+    let mut service = service.lock().unwrap();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
+    service.received.push((format!("/orders/{id}"), content_type, body.to_vec()));
+    xml(service.order)
+}
+
+/// Starts the service with these answers; returns its state and base URL.
+async fn serve(status_bodies: &[&'static str], order_body: &'static str) -> (Shared, String) {
+    let service: Shared = Arc::new(Mutex::new(Service {
+        status: status_bodies.iter().copied().collect(),
+        order: order_body,
+        received: Vec::new(),
+    }));
+    let app =
+        Router::new().route("/status", get(status)).route("/orders/{id}", put(order)).with_state(Arc::clone(&service));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (service, format!("http://{address}"))
+}
+
+fn inputs() -> PlaceOrderInputs {
+    PlaceOrderInputs {
+        order_id: "42".into(),
+        customer: "Ann <&> \"B\" O'Neil".into(),
+        quantity: 3,
+        note: "fragile & urgent".into(),
+    }
+}
+
+fn config(base_url: &str) -> Config {
+    Config { orders: Orders::new().with_base_url(base_url) }
+}
+
+#[tokio::test]
+async fn xpath_criteria_pass_and_the_replaced_xml_payload_arrives_as_expected() {
+    let (service, base_url) = serve(&[OK], ACCEPTED).await;
+    place_order(&Client::new(), &config(&base_url), &inputs()).await.unwrap();
+
+    let received = &service.lock().unwrap().received;
+    assert_eq!(received.len(), 2);
+    let (path, content_type, body) = &received[1];
+    assert_eq!(path, "/orders/42");
+    assert_eq!(content_type.as_deref(), Some("application/xml"));
+    // The template's `id`, `customer`, `quantity` and `channel` replaced at build time by XPath
+    // targets; every value filled in at run time escaped as XML.
+    assert_eq!(
+        std::str::from_utf8(body).unwrap(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <order id=\"42\">\n  \
+         <customer>customer Ann &lt;&amp;&gt; &quot;B&quot; O&apos;Neil</customer>\n  \
+         <quantity>3</quantity>\n  \
+         <note>fragile &amp; urgent</note>\n  \
+         <channel>api &amp; batch</channel>\n\
+         </order>\n"
+    );
+}
+
+#[tokio::test]
+async fn an_xpath_action_criterion_retries_while_the_service_is_busy() {
+    let (service, base_url) = serve(&[BUSY, OK], ACCEPTED).await;
+    place_order(&Client::new(), &config(&base_url), &inputs()).await.unwrap();
+    let paths: Vec<String> = service.lock().unwrap().received.iter().map(|(path, ..)| path.clone()).collect();
+    assert_eq!(paths, ["/status", "/status", "/orders/42"]);
+}
+
+#[tokio::test]
+async fn a_failed_xpath_criterion_is_named_as_written() {
+    let (_, base_url) = serve(&[OK], "<order id='42' state='rejected'><quantity>3</quantity></order>").await;
+    let error = place_order(&Client::new(), &config(&base_url), &inputs()).await.unwrap_err();
+    assert_eq!(error.step_id(), "place");
+    let criterion = "/order/@state = 'accepted' and /order/quantity > 0 (xpath on $response.body)";
+    assert!(
+        matches!(error.error(), StepError::CriterionFailed { criterion: failed, status: 200, .. } if *failed == criterion),
+        "{:?}",
+        error.error()
+    );
+    assert!(error.to_string().contains(criterion), "{error}");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_xml_fails_the_criterion_with_a_typed_error() {
+    let (service, base_url) = serve(&["{\"Envelope\": {\"Status\": \"OK\"}}"], ACCEPTED).await;
+    let error = place_order(&Client::new(), &config(&base_url), &inputs()).await.unwrap_err();
+    assert_eq!(error.step_id(), "status");
+    assert_eq!(
+        error.error(),
+        &StepError::CriterionNotEvaluated {
+            criterion: "/Envelope/Status[text()='OK']",
+            message: "the context is not well-formed XML: Parse error: Parser error: unknown token at 1:1".to_string(),
+        }
+    );
+    // Nothing after the failed step was sent.
+    assert_eq!(service.lock().unwrap().received.len(), 1);
+}
+
+#[tokio::test]
+async fn an_xpath_error_fails_the_criterion_naming_its_code() {
+    // `/order/quantity > 0` compares the text `many` with a number: XPath's FORG0001.
+    let (_, base_url) = serve(&[OK], "<order state='accepted'><quantity>many</quantity></order>").await;
+    let error = place_order(&Client::new(), &config(&base_url), &inputs()).await.unwrap_err();
+    let StepError::CriterionNotEvaluated { criterion, message } = error.error() else { panic!("{:?}", error.error()) };
+    assert_eq!(*criterion, "/order/@state = 'accepted' and /order/quantity > 0");
+    assert!(message.starts_with("evaluating it raised the XPath error FORG0001"), "{message}");
+}
