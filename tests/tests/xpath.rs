@@ -207,9 +207,8 @@ async fn an_xpath_selector_that_selects_nothing_is_null() {
 #[tokio::test]
 async fn an_input_that_is_not_xml_fails_the_selector_with_the_typed_xpath_error() {
     let (_, base_url) = serve(&[OK], "<order id='42'/>").await;
-    let error = xpath_1_1::amend_order(&Client::new(), &amend_config(&base_url), &amend_inputs("not <xml"))
-        .await
-        .unwrap_err();
+    let error =
+        xpath_1_1::amend_order(&Client::new(), &amend_config(&base_url), &amend_inputs("not <xml")).await.unwrap_err();
     // The workflow output `total` reads the input before any step runs.
     let StepError::CriterionNotEvaluated { criterion, message } = error.error() else { panic!("{:?}", error.error()) };
     assert_eq!(*criterion, "number(/receipt/total)");

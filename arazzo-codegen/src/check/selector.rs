@@ -393,7 +393,10 @@ pub(crate) fn step_output(
                 return None;
             }
             let selector = SelectorKind::XPath { expression, version };
-            Some((OutputSource::BodySelector { context: String::new(), selector, covers: String::new() }, RustType::Json))
+            Some((
+                OutputSource::BodySelector { context: String::new(), selector, covers: String::new() },
+                RustType::Json,
+            ))
         }
         Query::Pointer(more) => {
             let json_pointer = format!("{json_pointer}{more}");

@@ -103,7 +103,8 @@ pub(super) fn expression(
     if let Err(problem) = xpath::check(expression) {
         let range = problem.range.map(|range| widen(expression, range));
         let previous = range.map(|range| reporter.focus(expression_pointer, expression, range));
-        reporter.error(expression_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
+        reporter
+            .error(expression_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
         if let Some(previous) = previous {
             reporter.unfocus(previous);
         }
