@@ -259,10 +259,11 @@ fn syntax_errors_point_at_the_character_the_parser_stopped_at() {
     assert_rendered("syntax", "tests/diagnostics/syntax.arazzo.yaml");
 }
 
-/// Arazzo 1.1 Selector Objects: a selector that is not valid for its type is underlined at the
-/// character where it goes wrong; a context a selector cannot read, a selection inside a secret, a
-/// list of JSON values named like a secret, a JSONPath replacement target that selects nothing,
-/// replacements without a payload, and what is not generated (XPath selectors, a selector over the
+/// Arazzo 1.1 Selector Objects: a selector that is not valid for its type (an XPath one included,
+/// with its nesting bound) is underlined at the character where it goes wrong; a context a selector
+/// cannot read (an XPath selector on a JSON pointer of the body), a selection inside a secret, a
+/// list of JSON values or an XPath result named like a secret, a JSONPath replacement target that
+/// selects nothing, replacements without a payload, and what is not generated (a selector over the
 /// outputs of a called workflow) are each refused where they are written; a JSON pointer selector
 /// is checked against the response schema as `$response.body#/...` is.
 #[test]

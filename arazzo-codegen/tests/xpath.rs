@@ -50,6 +50,49 @@ fn expression_type_objects_and_target_selector_types_of_a_1_1_document_generate_
     assert!(generated.source.contains("::arazzo_runtime::xpath::value_holds(\n"), "{}", generated.source);
 }
 
+/// A module whose only XPath is a Selector Object (no `xpath` criterion) still needs the runtime's
+/// `xpath` feature, and says so once: with a selector as a step output, and as a parameter value.
+#[test]
+fn a_module_using_xpath_only_in_a_selector_requires_the_xpath_feature() {
+    const STEP_OUTPUT: &str = "        outputs:
+          id: {context: $response.body, selector: /order/@id, type: xpath}
+";
+    const PARAMETER: &str = "          - name: receipt
+            in: query
+            value: {context: $inputs.xml, selector: string(/receipt/@number), type: xpath}
+";
+    let openapi = format!("{}/tests/fixtures/xpath.openapi.yaml", env!("CARGO_MANIFEST_DIR"));
+    for (what, parameter, output) in [("a step output", "", STEP_OUTPUT), ("a parameter", PARAMETER, "")] {
+        let text = format!(
+            "arazzo: 1.1.0
+info: {{title: Selectors only, version: 1.0.0}}
+sourceDescriptions:
+  - {{name: orders, url: {openapi}}}
+workflows:
+  - workflowId: only-selectors
+    inputs:
+      type: object
+      properties:
+        xml: {{type: string}}
+    steps:
+      - stepId: put
+        operationId: putOrder
+        parameters:
+          - {{name: orderId, in: path, value: '1'}}
+{parameter}        requestBody: {{contentType: application/xml, payload: <order/>}}
+{output}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("selectors-only.arazzo.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let generated = generate(path.to_str().unwrap());
+        let source = &generated.source;
+        assert!(!source.contains("_holds("), "{what}: no xpath criterion");
+        assert!(source.contains("::arazzo_runtime::xpath::XPath::new("), "{what}:\n{source}");
+        assert_eq!(source.matches("::arazzo_runtime::require_xpath!();").count(), 1, "{what}:\n{source}");
+    }
+}
+
 #[test]
 fn xpath_10_is_accepted_with_a_warning_saying_how_it_is_read() {
     let dir = tempfile::tempdir().unwrap();

@@ -482,6 +482,13 @@ impl<P: Clone> Run<P> {
         response.select_all(context, query).map_err(|error| self.fail_after_success(error, response))
     }
 
+    /// What an XPath Selector Object selects in the whole response body, as JSON (`null` when
+    /// nothing): [`xpath::select_body`](crate::xpath::select_body), failing like [`Run::output`].
+    #[cfg(feature = "xpath")]
+    pub fn xpath_output(&mut self, response: &Response, xpath: crate::xpath::XPath) -> Result<Value, WorkflowError<P>> {
+        crate::xpath::select_body(xpath, response.body()).map_err(|error| self.fail_after_success(error, response))
+    }
+
     /// [`select::jsonpath_node`](crate::select::jsonpath_node) in this run: the node a singular
     /// JSONPath selector picks in a value the workflow holds (an input, a step output), `None` when
     /// there is none.

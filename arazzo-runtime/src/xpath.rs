@@ -229,17 +229,43 @@ pub fn value_holds(xpath: XPath, value: Option<&Value>) -> Result<bool, StepErro
     match value {
         None | Some(Value::Null) => Ok(false),
         Some(Value::String(text)) => xpath.test(text.as_bytes()).map_err(|error| step_error(xpath, error)),
-        Some(other) => {
-            let kind = match other {
-                Value::Bool(_) => "a boolean",
-                Value::Number(_) => "a number",
-                Value::Array(_) => "an array",
-                _ => "an object",
-            };
-            let message = format!("the context is {kind}, not XML text");
-            Err(StepError::CriterionNotEvaluated { criterion: xpath.expression, message })
-        }
+        Some(other) => Err(not_text(xpath, other)),
     }
+}
+
+/// An XPath Selector Object on the whole response body: what it selects, as JSON (`null` when it
+/// selects nothing). A body that is not XML, or an evaluation error, fails the step with the error
+/// an `xpath` criterion fails it with.
+pub fn select_body(xpath: XPath, body: &[u8]) -> Result<Value, StepError> {
+    xpath.select(body).map_err(|error| step_error(xpath, error))
+}
+
+/// An XPath Selector Object on a value (an input or an output holding XML text): what it selects,
+/// as JSON, or `None` when the value is absent or `null` or the expression selects nothing (as a
+/// singular JSONPath selector gives `None`). A value that is not a string fails the step as
+/// [`value_holds`] does.
+pub fn select_value(xpath: XPath, value: Option<&Value>) -> Result<Option<Value>, StepError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => match xpath.select(text.as_bytes()) {
+            Ok(Value::Null) => Ok(None),
+            Ok(selected) => Ok(Some(selected)),
+            Err(error) => Err(step_error(xpath, error)),
+        },
+        Some(other) => Err(not_text(xpath, other)),
+    }
+}
+
+/// The error for a context that is JSON other than a string: there is no XML to read.
+fn not_text(xpath: XPath, other: &Value) -> StepError {
+    let kind = match other {
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::Array(_) => "an array",
+        _ => "an object",
+    };
+    let message = format!("the context is {kind}, not XML text");
+    StepError::CriterionNotEvaluated { criterion: xpath.expression, message }
 }
 
 fn step_error(xpath: XPath, error: XPathError) -> StepError {

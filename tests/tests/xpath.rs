@@ -1,12 +1,15 @@
 //! The golden module of `xpath.arazzo.yaml` (issue 15) against an XML service on 127.0.0.1: `xpath`
 //! criteria pass and fail on real XML response bodies (a failed one named as written, a body that is
 //! not XML a typed error, never a pass), an `xpath` action criterion retries, and the XML payload
-//! whose replacement targets are XPath expressions arrives on the wire byte for byte.
+//! whose replacement targets are XPath expressions arrives on the wire byte for byte. The golden
+//! module of `xpath-1-1.arazzo.yaml` reads XPath Selector Objects from a real XML response body
+//! (step outputs), from an input holding XML text (a query parameter, a workflow output).
 
 // Test helpers may unwrap: a failure there is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 include!("../../arazzo-codegen/tests/golden/xpath.rs");
+include!("../../arazzo-codegen/tests/golden/xpath-1-1.rs");
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -14,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use arazzo_runtime::{Client, StepError};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, put};
 use xpath::{Config, Orders, PlaceOrderInputs, place_order};
@@ -50,12 +53,14 @@ async fn status(State(service): State<Shared>) -> impl axum::response::IntoRespo
 async fn order(
     State(service): State<Shared>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> impl axum::response::IntoResponse {
     let mut service = service.lock().unwrap();
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_string);
-    service.received.push((format!("/orders/{id}"), content_type, body.to_vec()));
+    let query = query.map(|query| format!("?{query}")).unwrap_or_default();
+    service.received.push((format!("/orders/{id}{query}"), content_type, body.to_vec()));
     xml(service.order)
 }
 
@@ -157,4 +162,55 @@ async fn an_xpath_error_fails_the_criterion_naming_its_code() {
     let StepError::CriterionNotEvaluated { criterion, message } = error.error() else { panic!("{:?}", error.error()) };
     assert_eq!(*criterion, "/order/@state = 'accepted' and /order/quantity > 0");
     assert!(message.starts_with("evaluating it raised the XPath error FORG0001"), "{message}");
+}
+
+fn amend_inputs(receipt: &str) -> xpath_1_1::AmendOrderInputs {
+    xpath_1_1::AmendOrderInputs { order_id: "42".into(), receipt: receipt.into(), state: "paid".into() }
+}
+
+fn amend_config(base_url: &str) -> xpath_1_1::Config {
+    xpath_1_1::Config { orders: xpath_1_1::Orders::new().with_base_url(base_url) }
+}
+
+const RECEIPT: &str = "<receipt number='R-7'><paid>true</paid><total>12.5</total></receipt>";
+
+#[tokio::test]
+async fn xpath_selectors_read_the_xml_response_body_and_an_input_holding_xml() {
+    let order = "<order id='42' state='accepted'><line sku='tea'/><line sku='milk'/></order>";
+    let (service, base_url) = serve(&[OK], order).await;
+    let outputs =
+        xpath_1_1::amend_order(&Client::new(), &amend_config(&base_url), &amend_inputs(RECEIPT)).await.unwrap();
+    // One attribute is its value; two are a list of them (XPath::select's mapping).
+    assert_eq!(outputs.state, serde_json::json!("accepted"));
+    assert_eq!(outputs.skus, serde_json::json!(["tea", "milk"]));
+    // A number computed from the input's XML is a JSON number.
+    assert_eq!(outputs.total, Some(serde_json::json!(12.5)));
+    // The query parameter is what `string(/receipt/@number)` selects in the input.
+    let paths: Vec<String> = service.lock().unwrap().received.iter().map(|(path, ..)| path.clone()).collect();
+    assert_eq!(paths, ["/orders/42", "/orders/42?receipt=R-7"]);
+}
+
+#[tokio::test]
+async fn an_xpath_selector_that_selects_nothing_is_null() {
+    // No `state` attribute and no `line`: both outputs are `null`, as a JSONPath selector's node that
+    // is not there; the receipt without a `number` leaves the query parameter out.
+    let (service, base_url) = serve(&[OK], "<order id='42'/>").await;
+    let receipt = "<receipt><paid>true</paid><total>1</total></receipt>";
+    let outputs =
+        xpath_1_1::amend_order(&Client::new(), &amend_config(&base_url), &amend_inputs(receipt)).await.unwrap();
+    assert_eq!(outputs.state, serde_json::Value::Null);
+    assert_eq!(outputs.skus, serde_json::Value::Null);
+    let paths: Vec<String> = service.lock().unwrap().received.iter().map(|(path, ..)| path.clone()).collect();
+    assert_eq!(paths[1], "/orders/42?receipt=");
+}
+
+#[tokio::test]
+async fn an_input_that_is_not_xml_fails_the_selector_with_the_typed_xpath_error() {
+    let (_, base_url) = serve(&[OK], "<order id='42'/>").await;
+    let error =
+        xpath_1_1::amend_order(&Client::new(), &amend_config(&base_url), &amend_inputs("not <xml")).await.unwrap_err();
+    // The workflow output `total` reads the input before any step runs.
+    let StepError::CriterionNotEvaluated { criterion, message } = error.error() else { panic!("{:?}", error.error()) };
+    assert_eq!(*criterion, "number(/receipt/total)");
+    assert!(message.starts_with("the context is not well-formed XML"), "{message}");
 }

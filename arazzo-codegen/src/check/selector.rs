@@ -4,9 +4,10 @@
 //! A JSON pointer selector is the same thing as a pointer written after the expression
 //! (`$response.body#/id`, `$inputs.user#/id`), and is planned as one: typed from the response schema
 //! on `$response.body`, read by the runtime's streaming walk. A JSONPath selector (RFC 9535, parsed
-//! here) becomes a [`SelectorKind`] the emitter matches on; XPath selectors are refused until XPath is
-//! generated. The value of a JSONPath selector is the node when the query is *singular* (names and
-//! indexes only: at most one node), otherwise the node list (see `docs/DECISIONS.md`).
+//! here) becomes a [`SelectorKind`] the emitter matches on, and so does an XPath selector (checked
+//! by [`super::xpath`] as `xpath` criteria are, read from XML text). The value of a JSONPath selector
+//! is the node when the query is *singular* (names and indexes only: at most one node), otherwise
+//! the node list (see `docs/DECISIONS.md`); an XPath selector's is JSON (`XPath::select`'s mapping).
 
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ use super::values::Env;
 use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
 use crate::openapi::{OpenApi, Operation};
-use crate::plan::{OutputSource, RustType, SelectorKind, ValueRef};
+use crate::plan::{OutputSource, RustType, SelectorKind, ValueRef, XPathVersion};
 use crate::types;
 
 /// A selector's query, checked.
@@ -26,6 +27,8 @@ pub(crate) enum Query {
     Pointer(String),
     /// An RFC 9535 JSONPath query; `singular` holds its segments when it is a singular query.
     JsonPath { query: String, singular: Option<Vec<Segment>> },
+    /// An XPath expression, applied to XML text.
+    XPath { expression: String, version: XPathVersion },
 }
 
 /// One segment of a singular JSONPath query.
@@ -43,12 +46,14 @@ impl Query {
         match self {
             Self::Pointer(pointer) => pointer.is_empty(),
             Self::JsonPath { singular, .. } => singular.as_ref().is_some_and(Vec::is_empty),
+            // XML text is never the JSON it selects from.
+            Self::XPath { .. } => false,
         }
     }
 }
 
-/// The query of `selector` (written at `pointer`), checked; `None` once what is wrong with it, or
-/// that it is an XPath selector (not generated yet), is reported.
+/// The query of `selector` (written at `pointer`), checked; `None` once what is wrong with it is
+/// reported.
 pub(crate) fn query(reporter: &mut Reporter<'_>, selector: &model::Selector, pointer: &str) -> Option<Query> {
     if let model::CriterionType::Expression(expression) = &selector.kind {
         reporter.extra(&expression.extra, &format!("{pointer}/type"), &[]);
@@ -69,10 +74,22 @@ pub(crate) fn query(reporter: &mut Reporter<'_>, selector: &model::Selector, poi
             jsonpath(reporter, text, &selector_pointer)?;
             Some(Query::JsonPath { query: text.to_string(), singular: singular_query(text) })
         }
-        // The shape check allows no other type.
+        // The shape check allows no other type than `xpath`.
         _ => {
-            reporter.unsupported(&format!("{pointer}/type"), &format!("XPath selectors (`{text}`)"));
-            None
+            let version = match &selector.kind {
+                model::CriterionType::Expression(expression) => Some(expression.version.as_str()),
+                model::CriterionType::Name(_) => None,
+            };
+            let version = super::xpath::version_of(reporter, version, pointer)?;
+            if !crate::xpath::AVAILABLE {
+                reporter.error(
+                    &format!("{pointer}/type"),
+                    format!("XPath selectors cannot be checked: {}", crate::xpath::UNAVAILABLE),
+                );
+                return None;
+            }
+            super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), pointer, version)?;
+            Some(Query::XPath { expression: text.to_string(), version })
         }
     }
 }
@@ -286,6 +303,9 @@ pub(crate) fn apply(
             base: Box::new(base),
             selector: SelectorKind::JsonPath { query, singular: singular.is_some() },
         },
+        Query::XPath { expression, version } => {
+            ValueRef::Selected { base: Box::new(base), selector: SelectorKind::XPath { expression, version } }
+        }
     })
 }
 
@@ -348,6 +368,36 @@ pub(crate) fn step_output(
         }
     };
     match query(reporter, selector, pointer)? {
+        Query::XPath { expression, version } => {
+            // An XPath reads the body's own bytes, as `xpath` criteria do; XML has no JSON pointer.
+            if !json_pointer.is_empty() {
+                reporter.error(
+                    context_pointer,
+                    format!(
+                        "an XPath selector reads the whole response body as XML (`$response.body`); `{}` points \
+                         into it as JSON",
+                        selector.context
+                    ),
+                );
+                return None;
+            }
+            if crate::naming::names_a_secret(name) {
+                reporter.error(
+                    pointer,
+                    format!(
+                        "output `{name}` is named like a secret, but the XPath selector `{expression}` gives plain \
+                         JSON (a string, or a list of them) that `Debug` would print; a secret output is read from a \
+                         JSON body (a JSON pointer or a singular JSONPath selector)"
+                    ),
+                );
+                return None;
+            }
+            let selector = SelectorKind::XPath { expression, version };
+            Some((
+                OutputSource::BodySelector { context: String::new(), selector, covers: String::new() },
+                RustType::Json,
+            ))
+        }
         Query::Pointer(more) => {
             let json_pointer = format!("{json_pointer}{more}");
             let ty = typed(reporter, &json_pointer);

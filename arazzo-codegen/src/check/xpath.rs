@@ -29,8 +29,13 @@ const EXPRESSION_ROOTS: &[&str] = &[
 /// The version an `xpath` criterion's `type` names: XPath 3.1 when it is the plain `xpath`, else the
 /// Expression Type Object's `version`, which must be one of its Arazzo version's.
 pub(super) fn version(cx: &mut Context<'_, '_>, version: Option<&str>, pointer: &str) -> Option<XPathVersion> {
+    version_of(cx.reporter, version, pointer)
+}
+
+/// [`version`] for any `xpath` type (a criterion's or a Selector Object's) whose object is at `pointer`.
+pub(super) fn version_of(reporter: &mut Reporter<'_>, version: Option<&str>, pointer: &str) -> Option<XPathVersion> {
     // 1.0.1's Criterion Expression Type Object lists 3.0, 2.0 and 1.0 (3.1 is its default); 1.1 adds `xpath-31`.
-    let known: &[&str] = if cx.reporter.version >= model::Version::V1_1 {
+    let known: &[&str] = if reporter.version >= model::Version::V1_1 {
         &["xpath-31", "xpath-30", "xpath-20", "xpath-10"]
     } else {
         &["xpath-30", "xpath-20", "xpath-10"]
@@ -43,12 +48,12 @@ pub(super) fn version(cx: &mut Context<'_, '_>, version: Option<&str>, pointer: 
         "xpath-10" => XPathVersion::XPath10,
         _ => {
             let expected: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
-            let default = if cx.reporter.version >= model::Version::V1_1 {
+            let default = if reporter.version >= model::Version::V1_1 {
                 String::new()
             } else {
                 " (XPath 3.1 is the default: write `type: xpath`)".to_string()
             };
-            cx.reporter.error(
+            reporter.error(
                 &format!("{pointer}/type/version"),
                 format!("unknown xpath version `{version}`; expected {}{default}", expected.join(", ")),
             );
@@ -67,33 +72,46 @@ pub(super) fn criterion(
     version: XPathVersion,
 ) -> Option<CriterionCheck> {
     let expression = criterion.condition.as_str();
-    let condition_pointer = format!("{pointer}/condition");
     if !xpath::AVAILABLE {
         cx.reporter
             .error(&format!("{pointer}/type"), format!("`xpath` criteria cannot be checked: {}", xpath::UNAVAILABLE));
         return None;
     }
+    let condition_pointer = format!("{pointer}/condition");
+    self::expression(cx.reporter, (expression, &condition_pointer, "an `xpath` condition"), pointer, version)?;
+    Some(CriterionCheck::XPath { context, expression: expression.to_string(), version })
+}
+
+/// An XPath expression written at `expression_pointer` (`what` it is: a criterion's condition, a
+/// selector), in an object at `pointer` whose `type` declares `version`: checked as XPath 3.1, errors
+/// located inside the expression's text; `None` once they are reported.
+pub(super) fn expression(
+    reporter: &mut Reporter<'_>,
+    (expression, expression_pointer, what): (&str, &str, &str),
+    pointer: &str,
+    version: XPathVersion,
+) -> Option<()> {
     if let Some(range) = embedded_expression(expression) {
-        let previous = cx.reporter.focus(&condition_pointer, expression, range.clone());
-        cx.reporter.unsupported(
-            &condition_pointer,
-            &format!("a runtime expression embedded in an `xpath` condition (`{}`)", &expression[range]),
+        let previous = reporter.focus(expression_pointer, expression, range.clone());
+        reporter.unsupported(
+            expression_pointer,
+            &format!("a runtime expression embedded in {what} (`{}`)", &expression[range]),
         );
-        cx.reporter.unfocus(previous);
+        reporter.unfocus(previous);
         return None;
     }
     if let Err(problem) = xpath::check(expression) {
         let range = problem.range.map(|range| widen(expression, range));
-        let previous = range.map(|range| cx.reporter.focus(&condition_pointer, expression, range));
-        cx.reporter
-            .error(&condition_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
+        let previous = range.map(|range| reporter.focus(expression_pointer, expression, range));
+        reporter
+            .error(expression_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
         if let Some(previous) = previous {
-            cx.reporter.unfocus(previous);
+            reporter.unfocus(previous);
         }
         return None;
     }
     if version == XPathVersion::XPath10 {
-        cx.reporter.warning(
+        reporter.warning(
             &format!("{pointer}/type/version"),
             "`xpath-10` expressions are evaluated by an XPath 3.1 engine, which reads a few of them differently \
              from XPath 1.0: strings compared with `<`/`>` are ordered as strings (1.0 compares them as numbers), \
@@ -103,7 +121,7 @@ pub(super) fn criterion(
              so that both read it alike, or declare `xpath-31`",
         );
     }
-    Some(CriterionCheck::XPath { context, expression: expression.to_string(), version })
+    Some(())
 }
 
 /// Where a runtime expression is embedded in braces (`{$inputs.min}`): Arazzo 1.1 substitutes its

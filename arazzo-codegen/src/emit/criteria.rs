@@ -49,14 +49,7 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
             }
         }
         CriterionCheck::XPath { context, expression, version } => {
-            let version = match version {
-                XPathVersion::XPath31 => quote!(XPath31),
-                XPathVersion::XPath30 => quote!(XPath30),
-                XPathVersion::XPath20 => quote!(XPath20),
-                XPathVersion::XPath10 => quote!(XPath10),
-            };
-            let xpath =
-                quote!(::arazzo_runtime::xpath::XPath::new(#expression, ::arazzo_runtime::xpath::Version::#version));
+            let xpath = xpath(expression, *version);
             match context {
                 // The body's own bytes: an XML body is never read as JSON.
                 OperandPlan::ResponseBody(pointer) if pointer.is_empty() => {
@@ -69,6 +62,17 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
             }
         }
     }
+}
+
+/// The `arazzo_runtime::xpath::XPath` value naming `expression` in `version`.
+pub(super) fn xpath(expression: &str, version: XPathVersion) -> TokenStream {
+    let version = match version {
+        XPathVersion::XPath31 => quote!(XPath31),
+        XPathVersion::XPath30 => quote!(XPath30),
+        XPathVersion::XPath20 => quote!(XPath20),
+        XPathVersion::XPath10 => quote!(XPath10),
+    };
+    quote!(::arazzo_runtime::xpath::XPath::new(#expression, ::arazzo_runtime::xpath::Version::#version))
 }
 
 fn operator_tokens(operator: CompareOp) -> TokenStream {

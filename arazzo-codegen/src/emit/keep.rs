@@ -28,6 +28,10 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
             OutputSource::BodySelector {
                 context, selector: SelectorKind::JsonPath { query, singular: false }, ..
             } => Some(quote!(response.select_all(#context, #query).ok())),
+            OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version }, .. } => {
+                let xpath = super::criteria::xpath(expression, *version);
+                Some(quote!(::arazzo_runtime::xpath::select_body(#xpath, response.body()).ok()))
+            }
             OutputSource::ResponseHeader(name) => Some(quote!(response.header(#name).map(::core::convert::Into::into))),
             OutputSource::StatusCode => Some(quote!(::core::option::Option::Some(i64::from(response.status())))),
             OutputSource::Copy(_) | OutputSource::Callee(_) | OutputSource::Sent(_) | OutputSource::Constant(_) => None,

@@ -295,6 +295,10 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: false }, .. } => {
             quote!(run.select_all(&response, #context, #query)?)
         }
+        OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version }, .. } => {
+            let xpath = super::criteria::xpath(expression, *version);
+            quote!(run.xpath_output(&response, #xpath)?)
+        }
         OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {
             quote!(::arazzo_runtime::SecretString::from(run.header_output(&response, #name)?))
         }

@@ -29,6 +29,15 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             let method = if *singular { quote!(jsonpath_node) } else { quote!(jsonpath_nodes) };
             quote!(run.#method(#query, ::arazzo_runtime::json::value(&#base).as_ref())?)
         }
+        // XML text in a string value; anything else fails the step as an `xpath` criterion would.
+        ValueRef::Selected { base, selector: SelectorKind::XPath { expression, version } } => {
+            let base = place(base);
+            let xpath = super::criteria::xpath(expression, *version);
+            quote!(
+                ::arazzo_runtime::xpath::select_value(#xpath, ::arazzo_runtime::json::value(&#base).as_ref())
+                    .map_err(|error| run.fail(error))?
+            )
+        }
     }
 }
 

@@ -10,6 +10,9 @@ pub enum SelectorKind {
     /// An RFC 9535 JSONPath query (`serde_json_path`). A `singular` query (names and indexes only)
     /// selects at most one node, which is its value; any other gives its node list.
     JsonPath { query: String, singular: bool },
+    /// An XPath expression evaluated on XML text (`arazzo_runtime::xpath`): its value is JSON, `null`
+    /// (or absent) when it selects nothing, the item when one, an array when several.
+    XPath { expression: String, version: super::XPathVersion },
 }
 
 impl SelectorKind {
@@ -17,6 +20,7 @@ impl SelectorKind {
     pub fn text(&self) -> &str {
         match self {
             Self::JsonPath { query, .. } => query,
+            Self::XPath { expression, .. } => expression,
         }
     }
 }
