@@ -377,7 +377,7 @@ fn expressions_that_name_nothing_where_they_are_written_say_why() {
             ),
             format!(
                 "error: {file}:24:17: `$self` is an Arazzo 1.1 expression, but this document declares `arazzo: 1.0.1`; \
-                 declare `arazzo: 1.1.0` to use it (at workflows[0].steps[1].outputs.self)"
+                 declare `arazzo: 1.1.0` to use it (`arazzo-codegen upgrade` rewrites the document) (at workflows[0].steps[1].outputs.self)"
             ),
             format!(
                 "error: {file}:25:20: `$request.header.X-Missing` reads a header this step does not send; the headers \

@@ -411,7 +411,7 @@ pub(super) fn expression(reporter: &mut Reporter<'_>, expr: &Expr, pointer: &str
                 pointer,
                 format!(
                     "`{keyword}` is an Arazzo 1.1 expression, but this document declares `arazzo: {}`; declare \
-                     `arazzo: 1.1.0` to use it",
+                     `arazzo: 1.1.0` to use it (`arazzo-codegen upgrade` rewrites the document)",
                     reporter.loaded.value.get("arazzo").and_then(serde_json::Value::as_str).unwrap_or("1.0.x")
                 ),
             );

@@ -318,7 +318,7 @@ impl Walk<'_> {
     /// A field or choice of a later version than the document declares: refused, with the upgrade named.
     fn too_new(&mut self, pointer: &str, what: &str) {
         let message = format!(
-            "{what} is Arazzo 1.1, but this document declares `arazzo: {}`; declare `arazzo: 1.1.0` to use it",
+            "{what} is Arazzo 1.1, but this document declares `arazzo: {}`; declare `arazzo: 1.1.0` to use it (`arazzo-codegen upgrade` rewrites the document)",
             self.declared
         );
         self.problem(pointer, message);

@@ -64,7 +64,8 @@ fn a_1_1_field_or_choice_in_a_1_0_document_names_the_upgrade() {
     let conformed = conform(&mut value, Version::V1_0);
     let found: Vec<(&str, &str)> =
         conformed.problems.iter().map(|problem| (problem.pointer.as_str(), problem.message.as_str())).collect();
-    let upgrade = "but this document declares `arazzo: 1.0.1`; declare `arazzo: 1.1.0` to use it";
+    let upgrade = "but this document declares `arazzo: 1.0.1`; declare `arazzo: 1.1.0` to use it \
+                   (`arazzo-codegen upgrade` rewrites the document)";
     assert_eq!(
         found,
         [
