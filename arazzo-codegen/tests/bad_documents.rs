@@ -476,3 +476,25 @@ fn step_dependencies_that_cannot_be_met_are_located() {
         ]
     );
 }
+
+/// Arazzo 1.1 fills runtime expressions embedded in regex and jsonpath conditions in before evaluating;
+/// that is not generated yet, so it is refused at the expression rather than matched as literal text.
+#[test]
+fn expressions_embedded_in_regex_and_jsonpath_conditions_are_refused_in_1_1() {
+    let file = "tests/fixtures/bad/embedded-in-conditions.arazzo.yaml";
+    assert_eq!(
+        diagnostics("embedded-in-conditions.arazzo.yaml"),
+        [
+            format!(
+                "error: {file}:19:37: arazzo-rs does not generate code for a runtime expression embedded in a regex \
+                 condition (`{{$inputs.prefix}}`) yet, so this document cannot be compiled (at workflows[0].steps[0].\
+                 successCriteria[0].condition)"
+            ),
+            format!(
+                "error: {file}:22:43: arazzo-rs does not generate code for a runtime expression embedded in a \
+                 jsonpath condition (`{{$inputs.prefix}}`) yet, so this document cannot be compiled (at workflows[0].\
+                 steps[0].successCriteria[1].condition)"
+            ),
+        ]
+    );
+}

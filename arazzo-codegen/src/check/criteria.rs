@@ -42,6 +42,21 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
         (Some(context), "regex" | "jsonpath" | "xpath") => format!("{} ({kind} on {context})", criterion.condition),
         _ => criterion.condition.clone(),
     };
+    // 1.1 fills runtime expressions embedded in regex, jsonpath and xpath conditions in as text before
+    // evaluating (1.0 documents read the braces as written); not generated yet, so refused, never
+    // matched as literal text. XPath conditions report it with their other checks.
+    if cx.reporter.version >= model::Version::V1_1
+        && matches!(kind, "regex" | "jsonpath")
+        && let Some(range) = super::xpath::embedded_expression(&criterion.condition)
+    {
+        let previous = cx.reporter.focus(&condition_pointer, &criterion.condition, range.clone());
+        cx.reporter.unsupported(
+            &condition_pointer,
+            &format!("a runtime expression embedded in a {kind} condition (`{}`)", &criterion.condition[range]),
+        );
+        cx.reporter.unfocus(previous);
+        return None;
+    }
     let check = match kind {
         "simple" => {
             if criterion.context.is_some() {

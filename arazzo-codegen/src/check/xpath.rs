@@ -125,8 +125,8 @@ pub(super) fn expression(
 }
 
 /// Where a runtime expression is embedded in braces (`{$inputs.min}`): Arazzo 1.1 substitutes its
-/// text before evaluating, which the generator does not do yet.
-fn embedded_expression(expression: &str) -> Option<std::ops::Range<usize>> {
+/// text before evaluating, which the generator does not do yet (regex and jsonpath conditions too).
+pub(super) fn embedded_expression(expression: &str) -> Option<std::ops::Range<usize>> {
     let mut from = 0;
     while let Some(found) = expression[from..].find("{$") {
         let start = from + found;
