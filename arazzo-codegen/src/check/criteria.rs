@@ -47,7 +47,7 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
     // matched as literal text. XPath conditions report it with their other checks.
     if cx.reporter.version >= model::Version::V1_1
         && matches!(kind, "regex" | "jsonpath")
-        && let Some(range) = super::xpath::embedded_expression(&criterion.condition)
+        && let Some(range) = crate::expr::embedded_in_condition(&criterion.condition)
     {
         let previous = cx.reporter.focus(&condition_pointer, &criterion.condition, range.clone());
         cx.reporter.unsupported(

@@ -9,23 +9,6 @@ use crate::model;
 use crate::plan::{CriterionCheck, OperandPlan, XPathVersion};
 use crate::xpath::{self, ReplaceError};
 
-/// The expression roots of Arazzo runtime expressions, to recognise one embedded in a condition.
-const EXPRESSION_ROOTS: &[&str] = &[
-    "$inputs",
-    "$steps",
-    "$response",
-    "$request",
-    "$statusCode",
-    "$url",
-    "$method",
-    "$outputs",
-    "$workflows",
-    "$sourceDescriptions",
-    "$components",
-    "$self",
-    "$message",
-];
-
 /// The version an `xpath` criterion's `type` names: XPath 3.1 when it is the plain `xpath`, else the
 /// Expression Type Object's `version`, which must be one of its Arazzo version's.
 pub(super) fn version(cx: &mut Context<'_, '_>, version: Option<&str>, pointer: &str) -> Option<XPathVersion> {
@@ -91,7 +74,7 @@ pub(super) fn expression(
     pointer: &str,
     version: XPathVersion,
 ) -> Option<()> {
-    if let Some(range) = embedded_expression(expression) {
+    if let Some(range) = crate::expr::embedded_in_condition(expression) {
         let previous = reporter.focus(expression_pointer, expression, range.clone());
         reporter.unsupported(
             expression_pointer,
@@ -122,25 +105,6 @@ pub(super) fn expression(
         );
     }
     Some(())
-}
-
-/// Where a runtime expression is embedded in braces (`{$inputs.min}`): Arazzo 1.1 substitutes its
-/// text before evaluating, which the generator does not do yet (regex and jsonpath conditions too).
-pub(super) fn embedded_expression(expression: &str) -> Option<std::ops::Range<usize>> {
-    let mut from = 0;
-    while let Some(found) = expression[from..].find("{$") {
-        let start = from + found;
-        let rest = &expression[start + 1..];
-        let is_arazzo = EXPRESSION_ROOTS.iter().any(|root| {
-            rest.strip_prefix(root).is_some_and(|after| after.is_empty() || after.starts_with(['.', '#', '}']))
-        });
-        if is_arazzo {
-            let end = rest.find('}').map_or(expression.len(), |close| start + 1 + close + 1);
-            return Some(start..end);
-        }
-        from = start + 2;
-    }
-    None
 }
 
 /// An empty range (the end of an unfinished expression) widened to the character there, so that
@@ -229,23 +193,5 @@ pub(super) fn replace(
             reporter.error(&target_pointer, message);
             None
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn embedded_runtime_expressions_are_found_but_xpath_braces_are_not() {
-        let condition = "/root/items[price > {$steps.getPricing.outputs.minPrice}]";
-        assert_eq!(
-            embedded_expression(condition).map(|range| &condition[range]),
-            Some("{$steps.getPricing.outputs.minPrice}")
-        );
-        assert_eq!(embedded_expression("/a[@s = '{$statusCode}']").map(|range| range.start), Some(9));
-        assert_eq!(embedded_expression("map { $key : 1 }"), None);
-        assert_eq!(embedded_expression("for-each(1 to 3, function($a) {$a * 2})"), None);
-        assert_eq!(embedded_expression("/a{$inputsX}"), None);
     }
 }

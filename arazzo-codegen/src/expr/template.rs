@@ -116,3 +116,40 @@ fn matching_brace(text: &str, open: usize) -> Result<usize, ExprError> {
     }
     Err(ExprError::new(open, "`{$` opens an embedded expression that is never closed with `}`"))
 }
+
+/// The expression roots of Arazzo runtime expressions, to recognise one embedded in a condition.
+const EXPRESSION_ROOTS: &[&str] = &[
+    "$inputs",
+    "$steps",
+    "$response",
+    "$request",
+    "$statusCode",
+    "$url",
+    "$method",
+    "$outputs",
+    "$workflows",
+    "$sourceDescriptions",
+    "$components",
+    "$self",
+    "$message",
+];
+
+/// Where a runtime expression is embedded in braces in a regex, JSONPath or XPath condition
+/// (`{$inputs.min}`), which Arazzo 1.1 substitutes as text before evaluating. Only a `{$` that
+/// starts an Arazzo expression counts: XPath writes `{$a * 2}` for a function body.
+pub fn embedded_in_condition(expression: &str) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    while let Some(found) = expression[from..].find("{$") {
+        let start = from + found;
+        let rest = &expression[start + 1..];
+        let is_arazzo = EXPRESSION_ROOTS.iter().any(|root| {
+            rest.strip_prefix(root).is_some_and(|after| after.is_empty() || after.starts_with(['.', '#', '}']))
+        });
+        if is_arazzo {
+            let end = rest.find('}').map_or(expression.len(), |close| start + 1 + close + 1);
+            return Some(start..end);
+        }
+        from = start + 2;
+    }
+    None
+}

@@ -363,3 +363,16 @@ fn template_braced_errors() {
 fn template_offsets_with_multibyte_text() {
     assert_eq!(parse_template("é{$url}ü").unwrap(), vec![lit("é"), expr_part(Expr::Url, true, 3), lit("ü")]);
 }
+
+#[test]
+fn embedded_runtime_expressions_are_found_but_xpath_braces_are_not() {
+    let condition = "/root/items[price > {$steps.getPricing.outputs.minPrice}]";
+    assert_eq!(
+        embedded_in_condition(condition).map(|range| &condition[range]),
+        Some("{$steps.getPricing.outputs.minPrice}")
+    );
+    assert_eq!(embedded_in_condition("/a[@s = '{$statusCode}']").map(|range| range.start), Some(9));
+    assert_eq!(embedded_in_condition("map { $key : 1 }"), None);
+    assert_eq!(embedded_in_condition("for-each(1 to 3, function($a) {$a * 2})"), None);
+    assert_eq!(embedded_in_condition("/a{$inputsX}"), None);
+}
