@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::history::Checkpoint;
+use crate::run::context::Checkpoint;
 
 /// What went wrong in one step.
 #[non_exhaustive]

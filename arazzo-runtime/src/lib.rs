@@ -147,57 +147,33 @@
 //! ```
 
 mod any_error;
-mod body_pointer;
-mod client;
-pub mod condition;
-mod debug_url;
-mod dry_run;
-mod encode;
+mod criteria;
+mod encoding;
 mod error;
-mod excerpt;
-mod history;
-pub mod json;
-mod multipart;
-mod outputs;
-mod param;
-mod query_string;
-mod request;
-mod response;
-pub mod retry;
+mod reading;
 mod run;
-mod secret;
-pub mod select;
-mod sent;
-pub mod serde_support;
-mod step_timeout;
-mod tls;
+mod secrets;
 mod transport;
-mod xml;
-#[cfg(feature = "xpath")]
-pub mod xpath;
 
 pub use any_error::AnyWorkflowError;
-pub use client::{
-    Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
-};
-pub use debug_url::DebugUrl;
-pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
+pub use criteria::condition;
+#[cfg(feature = "xpath")]
+pub use criteria::xpath;
+pub use encoding::{Concat, Method, ParamValue, Request, Style, concat, form_encoded, json, xml_escaped};
 pub use error::{Retries, StepError, WorkflowError};
-pub use history::{Checkpoint, ExposedCheckpoint};
-pub use outputs::Outputs;
-pub use param::{Concat, concat};
-pub use query_string::form_encoded;
-pub use request::{Method, ParamValue, Request, Style};
-pub use response::{EXCERPT_CHARS, Response};
-pub use run::Run;
-pub use secret::{BasicCredentials, SecretString};
+pub use reading::{EXCERPT_CHARS, Outputs, Response, select};
+pub use run::{
+    Checkpoint, Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
+    ExposedCheckpoint, Run, retry,
+};
+pub use secrets::{BasicCredentials, DebugUrl, SecretString, serde_support};
 /// Runs the futures of concurrent steps to completion in the current task (nothing is spawned)
 /// and gives their outputs as a tuple: generated code joins the steps of a level with it.
 /// Tokio's `join!`, re-exported so that generated code needs no dependency of its own.
 #[doc(inline)]
 pub use tokio::join;
-pub use xml::xml_escaped;
+pub use transport::{DryRun, DryRunRequest, DryRunResponse};
 
 /// Re-exported so generated code can write `#[serde(crate = "::arazzo_runtime::serde")]`.
 pub use serde;

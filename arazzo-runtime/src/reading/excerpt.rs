@@ -30,7 +30,7 @@
 
 use serde_json::Value;
 
-use crate::response::EXCERPT_CHARS;
+use crate::reading::EXCERPT_CHARS;
 
 /// How much of a body an excerpt reads.
 pub(crate) const PREFIX_BYTES: usize = 64 * 1024;
@@ -204,7 +204,7 @@ fn tokens(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(rest.split('/').map(|token| crate::body_pointer::unescape(token).into_owned()).collect())
+    Some(rest.split('/').map(|token| crate::reading::body_pointer::unescape(token).into_owned()).collect())
 }
 
 /// An array index as `Value::pointer_mut` reads it: decimal digits, no sign, no leading zero.

@@ -10,8 +10,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Url;
 use serde_json::Value;
 
+use crate::encoding::Style;
 use crate::error::StepError;
-use crate::request::Style;
 
 /// Everything outside RFC 3986 `unreserved` (ALPHA / DIGIT / "-" / "." / "_" / "~").
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');

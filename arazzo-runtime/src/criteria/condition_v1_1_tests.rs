@@ -2,7 +2,7 @@
 //! `arazzo-1.1.0.md` (quoted in the row's note); the 1.0 result is given where the rules differ.
 
 use super::*;
-use crate::condition::Compare::{self, Eq, Ge, Gt, Le, Lt, Ne};
+use crate::criteria::condition::Compare::{self, Eq, Ge, Gt, Le, Lt, Ne};
 use serde_json::json;
 
 /// One comparison: operator, left, right (`None` is an absent value), the 1.1 result, the 1.0 result.
@@ -51,7 +51,7 @@ fn rows() -> Vec<Row> {
 fn each_rule_of_the_table() {
     for (op, left, right, v1_1, v1_0, note) in rows() {
         assert_eq!(compare(op, left.as_ref(), right.as_ref()), v1_1, "1.1: {note}");
-        assert_eq!(crate::condition::compare(op, left.as_ref(), right.as_ref()), v1_0, "1.0: {note}");
+        assert_eq!(crate::criteria::condition::compare(op, left.as_ref(), right.as_ref()), v1_0, "1.0: {note}");
     }
 }
 
@@ -64,7 +64,7 @@ fn a_null_or_missing_context_fails_regex_and_jsonpath() {
     assert!(!jsonpath_match("$", None));
     assert!(!jsonpath_test("$[?@ == null]", Some(&json!(null))));
     // Under 1.0 `null` is a JSON document like any other: `$` selects it.
-    assert!(crate::condition::jsonpath_match("$", Some(&json!(null))).unwrap());
+    assert!(crate::criteria::condition::jsonpath_match("$", Some(&json!(null))).unwrap());
     // Any other context is queried as in 1.0.
     assert!(jsonpath_match("$.pets[*]", Some(&json!({"pets": [1]}))));
     assert!(!jsonpath_match("$.pets[*]", Some(&json!({"pets": []}))));
@@ -77,8 +77,8 @@ fn an_evaluation_error_fails_the_criterion() {
     // "Syntax errors in the expression ... invalid regex ... the condition MUST evaluate to fail";
     // under 1.0 they are step errors.
     assert!(!regex_match("(unclosed", Some(&json!("(unclosed"))));
-    assert!(crate::condition::regex_match("(unclosed", Some(&json!("x"))).is_err());
+    assert!(crate::criteria::condition::regex_match("(unclosed", Some(&json!("x"))).is_err());
     assert!(!jsonpath_match("$[", Some(&json!([1]))));
-    assert!(crate::condition::jsonpath_match("$[", Some(&json!([1]))).is_err());
+    assert!(crate::criteria::condition::jsonpath_match("$[", Some(&json!([1]))).is_err());
     assert!(!jsonpath_test("$[?@.ok ==", Some(&json!({"ok": true}))));
 }

@@ -15,7 +15,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::response::Response;
+use crate::reading::Response;
 
 /// How many times a `retry` action retries a step when it has no `retryLimit`: the spec says
 /// "a single retry SHALL be attempted". The count is of retries, so a step with

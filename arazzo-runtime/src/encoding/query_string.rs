@@ -10,9 +10,9 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::encode;
+use crate::encoding::encode;
+use crate::encoding::param::{ParamRef, ParamValue};
 use crate::error::StepError;
-use crate::param::{ParamRef, ParamValue};
 
 /// How a query string's value becomes the URL's query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub fn form_encoded<T: ParamValue + ?Sized>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::param::IntoParamRef;
+    use crate::encoding::param::IntoParamRef;
     use serde_json::json;
 
     fn form(value: ParamRef<'_>) -> Option<String> {

@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::encode;
+use crate::encoding::encode;
 use crate::error::StepError;
-use crate::history::{Checkpoint, RunContext};
-use crate::step_timeout::StepDeadline;
+use crate::run::context::{Checkpoint, RunContext};
+use crate::run::step_timeout::StepDeadline;
 
 /// Default limit for a whole request (connect, send, receive the body).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -69,7 +69,7 @@ pub(crate) enum Backend {
     /// error is kept and reported by the first request instead of panicking in `Client::new`.
     Http(Result<reqwest::Client, Arc<str>>),
     /// To a [`DryRun`](crate::DryRun), which answers with the responses it was given.
-    DryRun(crate::dry_run::DryRun),
+    DryRun(crate::transport::DryRun),
 }
 
 impl Client {
@@ -326,10 +326,10 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .pool_idle_timeout(self.pool_idle_timeout);
-        crate::tls::configure(builder)
+        crate::transport::tls::configure(builder)
             .map_err(|message| ClientBuildError { message })?
             .build()
-            .map_err(|error| ClientBuildError { message: crate::transport::describe_reqwest_error(&error) })
+            .map_err(|error| ClientBuildError { message: crate::transport::send::describe_reqwest_error(&error) })
     }
 }
 

@@ -10,7 +10,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::body_pointer;
+use crate::reading::body_pointer;
 
 /// A secret string (API key, token, password).
 ///
@@ -146,7 +146,7 @@ fn strings_in_parsed(body: &[u8], pointer: &str, parsed: &mut Option<Option<Valu
     if body.len() > PARSED_FALLBACK_BYTES {
         return Vec::new();
     }
-    let document = parsed.get_or_insert_with(|| crate::response::parse_json(body).ok());
+    let document = parsed.get_or_insert_with(|| crate::reading::parse_json(body).ok());
     let value = document.as_ref().and_then(|document| document.pointer(pointer));
     value.and_then(|value| Strings::deserialize(value).ok()).map_or_else(Vec::new, |Strings(strings)| strings)
 }

@@ -10,15 +10,15 @@ use std::time::Duration;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::encode::{self, Location};
+use crate::encoding::encode::{self, Location};
+use crate::encoding::multipart;
+pub use crate::encoding::param::ParamValue;
+use crate::encoding::param::{IntoParamRef, ParamRef};
+use crate::encoding::query_string::{self, QueryStringKind};
+use crate::encoding::sent::SentRequest;
+use crate::encoding::xml;
 use crate::error::StepError;
-use crate::multipart;
-pub use crate::param::ParamValue;
-use crate::param::{IntoParamRef, ParamRef};
-use crate::query_string::{self, QueryStringKind};
-use crate::secret::{BasicCredentials, SecretString};
-use crate::sent::SentRequest;
-use crate::xml;
+use crate::secrets::{BasicCredentials, SecretString};
 
 /// An HTTP method of an OpenAPI operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -179,7 +179,7 @@ enum Body {
         bytes: Vec<u8>,
     },
     Multipart(Value),
-    /// The JSON form of an XML body, written as XML when sent (see `crate::xml`).
+    /// The JSON form of an XML body, written as XML when sent (see `crate::encoding::xml`).
     Xml {
         content_type: String,
         value: Value,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::secret::SecretString;
+use crate::secrets::SecretString;
 
 /// A value that can fill a parameter or a body field.
 ///

@@ -16,7 +16,7 @@
 use serde_json::{Map, Value};
 
 use crate::SecretString;
-use crate::param::{ParamValue, write_items, write_serialized};
+use crate::encoding::param::{ParamValue, write_items, write_serialized};
 
 /// A member of a JSON object or array: any [`ParamValue`].
 pub type Member<'a> = &'a (dyn ParamValue + Sync);

@@ -20,8 +20,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StepError;
-use crate::response::Response;
-use crate::secret::{HandledSecrets, SecretString};
+use crate::reading::Response;
+use crate::secrets::{HandledSecrets, SecretString};
 
 /// One response a run received, and which request of which step it answered.
 /// One request of a run and the response it got. Held as received (headers and body shared with
@@ -506,5 +506,5 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 #[cfg(test)]
-#[path = "history_tests.rs"]
+#[path = "context_tests.rs"]
 mod tests;

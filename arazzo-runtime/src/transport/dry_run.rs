@@ -34,9 +34,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::{Backend, Client};
+use crate::encoding::Prepared;
 use crate::error::StepError;
-use crate::request::Prepared;
+use crate::run::{Backend, Client};
 
 /// Answers requests with queued responses, in order, and records the requests.
 ///
@@ -253,9 +253,9 @@ impl fmt::Debug for DryRunRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{Method, Request};
+    use crate::encoding::{Method, Request};
     use crate::run::Run;
-    use crate::secret::SecretString;
+    use crate::secrets::SecretString;
     use serde_json::json;
 
     #[tokio::test]

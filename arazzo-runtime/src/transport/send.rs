@@ -8,10 +8,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use crate::client::{Backend, Client};
+use crate::encoding::Prepared;
 use crate::error::StepError;
-use crate::request::Prepared;
-use crate::response::{Answered, Response};
+use crate::reading::{Answered, Response};
+use crate::run::{Backend, Client};
 
 /// Sends a request prepared with [`Request::prepare`]. With `left` (the time left before the
 /// run's deadline) shorter than the client's request timeout, the request gets `left` as its
@@ -301,7 +301,7 @@ fn io_reason(io_error: &io::Error) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{Method, Request};
+    use crate::encoding::{Method, Request};
     use std::sync::Arc;
 
     #[tokio::test]

@@ -72,7 +72,7 @@ pub(crate) fn all(root: &Value, query: &'static str) -> Result<Vec<Value>, StepE
 }
 
 fn compiled(query: &'static str) -> Result<Arc<JsonPath>, StepError> {
-    crate::condition::jsonpath_query(query).map_err(|message| StepError::Selection {
+    crate::criteria::condition::jsonpath_query(query).map_err(|message| StepError::Selection {
         selector: query,
         problem: format!("is not a valid JSONPath query ({message})"),
     })

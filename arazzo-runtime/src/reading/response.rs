@@ -9,12 +9,12 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::body_pointer;
+use crate::encoding::Method;
+use crate::encoding::sent::SentRequest;
 use crate::error::StepError;
-use crate::excerpt;
-use crate::request::Method;
-use crate::secret::SecretString;
-use crate::sent::SentRequest;
+use crate::reading::body_pointer;
+use crate::reading::excerpt;
+use crate::secrets::SecretString;
 
 /// Longest body excerpt put in an error message, in characters.
 pub const EXCERPT_CHARS: usize = 200;
@@ -238,13 +238,13 @@ impl Response {
     /// parsed (once); nothing selected, or a value that is not a `T`, is
     /// [`StepError::Selection`], and a `context` that is not there [`StepError::MissingValue`].
     pub fn select<T: DeserializeOwned>(&self, context: &str, query: &'static str) -> Result<T, StepError> {
-        crate::select::one(self.pointer(context)?, context, query)
+        crate::reading::select::one(self.pointer(context)?, context, query)
     }
 
     /// Every node a JSONPath `query` selects in the value at `context`, in document order (empty
     /// when it selects nothing); errors as [`Response::select`].
     pub fn select_all(&self, context: &str, query: &'static str) -> Result<Vec<Value>, StepError> {
-        crate::select::all(self.pointer(context)?, query)
+        crate::reading::select::all(self.pointer(context)?, query)
     }
 
     /// Whether the body was parsed already (a criterion read it): values are then read from the

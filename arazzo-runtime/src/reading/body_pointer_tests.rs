@@ -10,7 +10,7 @@ fn parsed<T: DeserializeOwned>(body: &str, pointer: &str) -> Option<T> {
 
 /// [`parsed`] of a body that need not be UTF-8.
 fn parsed_bytes<T: DeserializeOwned>(body: &[u8], pointer: &str) -> Option<T> {
-    let root: Value = crate::response::parse_json(body).ok()?;
+    let root: Value = crate::reading::parse_json(body).ok()?;
     let value = if pointer.is_empty() { Some(&root) } else { root.pointer(pointer) }?;
     T::deserialize(value).ok()
 }
@@ -178,7 +178,7 @@ fn lone_surrogate_escapes_anywhere_are_refused_as_the_full_parse_refuses_them() 
             format!(r#"{{"id":"k1","{escape}":1}}"#),
             format!(r#"{{"id":"k1","x":{{"{escape}":null}}}}"#),
         ] {
-            assert!(crate::response::parse_json(body.as_bytes()).is_err(), "{body}");
+            assert!(crate::reading::parse_json(body.as_bytes()).is_err(), "{body}");
             assert_eq!(read::<String>(body.as_bytes(), "/id"), None, "{body}");
             assert_eq!(read::<Value>(body.as_bytes(), ""), None, "{body}");
             assert_eq!(many(&body, &["/id", "/y"]), None, "{body}");
@@ -198,7 +198,7 @@ fn lone_surrogate_escapes_anywhere_are_refused_as_the_full_parse_refuses_them() 
 fn control_characters_in_keys_are_refused_as_the_full_parse_refuses_them() {
     // A key read as bytes let a raw tab through; the full parse refuses it as in any string.
     for body in ["{\"id\":\"k1\",\"a\tb\":1}", "{\"a\u{1}\":1,\"id\":\"k1\"}", "{\"x\":{\"\n\":1},\"id\":\"k1\"}"] {
-        assert!(crate::response::parse_json(body.as_bytes()).is_err(), "{body:?}");
+        assert!(crate::reading::parse_json(body.as_bytes()).is_err(), "{body:?}");
         assert_eq!(read::<String>(body.as_bytes(), "/id"), None, "{body:?}");
         assert_eq!(many(body, &["/id", "/y"]), None, "{body:?}");
     }
@@ -235,7 +235,7 @@ fn a_byte_order_mark_is_ignored_by_the_walk_and_the_full_parse() {
         [&b"\xEF\xBB\xBF\xEF\xBB\xBF{}"[..], b" \xEF\xBB\xBF{}", b"{}\xEF\xBB\xBF", b"\xEF\xBB\xBF", b"\xEF\xBB{}"]
     {
         assert_eq!(read::<Value>(body, ""), None, "{body:?}");
-        assert!(crate::response::parse_json(body).is_err(), "{body:?}");
+        assert!(crate::reading::parse_json(body).is_err(), "{body:?}");
     }
     assert_eq!(read::<Value>(b"\xEF\xBB\xBF \n{} ", ""), Some(serde_json::json!({})));
 }
@@ -624,14 +624,14 @@ fn full<T: DeserializeOwned>(root: Option<&Value>, pointer: &str) -> Option<T> {
 /// and `Outputs::read` answer from the bytes is what the parsed document answers, value or error.
 #[test]
 fn mutated_bodies_read_the_same_by_every_path() {
-    use crate::outputs::Outputs;
-    use crate::response::Response;
+    use crate::reading::Outputs;
+    use crate::reading::Response;
 
     let mut rng = Rng(0x5eed_0000_0000_0013);
     let (mut compared, mut answered, mut refused) = (0, 0, 0);
     for _ in 0..2000 {
         let (body, pointers) = mutant_body(&mut rng);
-        let root = crate::response::parse_json(&body).ok();
+        let root = crate::reading::parse_json(&body).ok();
         refused += usize::from(root.is_none());
         for pointer in &pointers {
             let expected = full::<Value>(root.as_ref(), pointer);

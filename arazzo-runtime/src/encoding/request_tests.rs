@@ -202,8 +202,8 @@ fn form_bodies_are_urlencoded() {
 fn xml_bodies_are_written_from_the_json_form_with_their_media_type() {
     let key = SecretString::from("k<&\"1");
     let status = "Enabled";
-    let body = crate::json::object([("Status", &status), ("Key", &key)]);
-    let root = crate::json::object([("Config", &body)]);
+    let body = crate::encoding::json::object([("Status", &status), ("Key", &key)]);
+    let root = crate::encoding::json::object([("Config", &body)]);
     let prepared = prepare(Request::new(Method::Put, "/").xml_body("text/xml", &root));
     assert_eq!(
         prepared.body.as_deref(),
@@ -218,8 +218,8 @@ fn xml_bodies_are_written_from_the_json_form_with_their_media_type() {
 #[test]
 fn an_xml_body_without_an_xml_form_fails_before_sending_without_its_values() {
     let key = SecretString::from("sk_live_\u{7}");
-    let config = crate::json::object([("Key", &key)]);
-    let root = crate::json::object([("Config", &config)]);
+    let config = crate::encoding::json::object([("Key", &key)]);
+    let root = crate::encoding::json::object([("Config", &config)]);
     let request = Request::new(Method::Put, "/").xml_body("application/xml", &root);
     assert!(!format!("{request:?}").contains("sk_live"));
     let Err(StepError::InvalidRequest { message }) = request.prepare(BASE) else { panic!("not refused") };

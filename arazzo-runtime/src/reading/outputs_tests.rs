@@ -2,7 +2,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::secret::SecretString;
+use crate::secrets::SecretString;
 
 fn response(body: &str) -> Response {
     Response::from_parts(200, HeaderMap::new(), body.as_bytes().to_vec())
@@ -109,7 +109,7 @@ fn a_byte_order_mark_is_ignored_on_every_path() {
         assert_eq!(r.body_at("/id"), Some(&json!("k1")));
     }
     // A secret read from such a body is scrubbed from later excerpts like any other.
-    let mut handled = crate::secret::HandledSecrets::default();
+    let mut handled = crate::secrets::HandledSecrets::default();
     handled.add_in_body(&bytes::Bytes::from_static(body), &["/key"]);
     assert!(handled.all().iter().any(|secret| secret.expose_secret() == "sk_1"));
     // A mark alone is an empty body; an error on the first line counts the mark's bytes in its column.

@@ -50,7 +50,7 @@ use serde_json::Value;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The JSON text of a body: the body without a leading byte-order mark. The full parse
-/// ([`parse_json`](crate::response::parse_json)) reads the same text.
+/// ([`parse_json`](crate::reading::parse_json)) reads the same text.
 pub(crate) fn json_text(body: &[u8]) -> &[u8] {
     body.strip_prefix(BOM).unwrap_or(body)
 }

@@ -8,9 +8,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::body_pointer::{self, Slots};
 use crate::error::StepError;
-use crate::response::Response;
+use crate::reading::Response;
+use crate::reading::body_pointer::{self, Slots};
 
 /// A tuple of 2 to 12 values that [`Run::outputs`](crate::Run::outputs) reads from a response body,
 /// one per JSON pointer. Implemented for tuples of deserializable types only.

@@ -9,15 +9,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::client::Client;
+use crate::encoding::Request;
 use crate::error::{Retries, StepError, WorkflowError};
-use crate::history::{self, Exchange, RunContext};
-use crate::outputs::Outputs;
-use crate::request::Request;
-use crate::response::Response;
-use crate::retry::{self, MAX_TRANSITIONS};
-use crate::secret::SecretString;
-use crate::step_timeout::StepDeadline;
+use crate::reading::Outputs;
+use crate::reading::Response;
+use crate::run::Client;
+use crate::run::context::{self as history, Exchange, RunContext};
+use crate::run::retry::{self, MAX_TRANSITIONS};
+use crate::run::step_timeout::StepDeadline;
+use crate::secrets::SecretString;
 use crate::transport;
 
 /// One execution of a workflow, as driven by generated code.
@@ -485,8 +485,13 @@ impl<P: Clone> Run<P> {
     /// What an XPath Selector Object selects in the whole response body, as JSON (`null` when
     /// nothing): [`xpath::select_body`](crate::xpath::select_body), failing like [`Run::output`].
     #[cfg(feature = "xpath")]
-    pub fn xpath_output(&mut self, response: &Response, xpath: crate::xpath::XPath) -> Result<Value, WorkflowError<P>> {
-        crate::xpath::select_body(xpath, response.body()).map_err(|error| self.fail_after_success(error, response))
+    pub fn xpath_output(
+        &mut self,
+        response: &Response,
+        xpath: crate::criteria::xpath::XPath,
+    ) -> Result<Value, WorkflowError<P>> {
+        crate::criteria::xpath::select_body(xpath, response.body())
+            .map_err(|error| self.fail_after_success(error, response))
     }
 
     /// [`select::jsonpath_node`](crate::select::jsonpath_node) in this run: the node a singular
@@ -497,7 +502,7 @@ impl<P: Clone> Run<P> {
         query: &'static str,
         context: Option<&Value>,
     ) -> Result<Option<Value>, WorkflowError<P>> {
-        crate::select::jsonpath_node(query, context).map_err(|error| self.fail(error))
+        crate::reading::select::jsonpath_node(query, context).map_err(|error| self.fail(error))
     }
 
     /// [`select::jsonpath_nodes`](crate::select::jsonpath_nodes) in this run: the nodes a JSONPath
@@ -507,7 +512,7 @@ impl<P: Clone> Run<P> {
         query: &'static str,
         context: Option<&Value>,
     ) -> Result<Option<Value>, WorkflowError<P>> {
-        crate::select::jsonpath_nodes(query, context).map_err(|error| self.fail(error))
+        crate::reading::select::jsonpath_nodes(query, context).map_err(|error| self.fail(error))
     }
 
     /// Reads response header `name` as text.
@@ -529,7 +534,7 @@ impl<P: Clone> Run<P> {
         let read = match sent {
             None => Err(StepError::NotSent { expression }),
             Some(value) => {
-                let found = crate::response::json_kind(&value);
+                let found = crate::reading::json_kind(&value);
                 serde_json::from_value(value).map_err(|_| StepError::Decode {
                     message: format!("`{expression}` as sent is a JSON {found}, which is not the expected type"),
                 })
@@ -626,5 +631,5 @@ impl<P: std::fmt::Debug> std::fmt::Debug for Run<P> {
 }
 
 #[cfg(test)]
-#[path = "run_tests.rs"]
+#[path = "workflow_run_tests.rs"]
 mod tests;

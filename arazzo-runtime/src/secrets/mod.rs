@@ -1,0 +1,11 @@
+//! Secret values and keeping them out of sight: [`SecretString`] and [`BasicCredentials`] (no
+//! `Display`, a redacted `Debug`), serializing structs that hold them ([`serde_support`]), and
+//! [`DebugUrl`], a URL shown without its credentials or query. Depends on no other part.
+
+mod debug_url;
+mod secret;
+pub mod serde_support;
+
+pub use debug_url::DebugUrl;
+pub(crate) use secret::HandledSecrets;
+pub use secret::{BasicCredentials, SecretString};
