@@ -5,7 +5,7 @@ use std::any::Any;
 use std::fmt;
 
 use crate::error::{Inner, StepError, WorkflowError};
-use crate::run::context::Checkpoint;
+use crate::journal::Checkpoint;
 
 /// A [`WorkflowError`] of any workflow, its partial outputs type-erased.
 ///

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::run::context::Checkpoint;
+use crate::journal::Checkpoint;
 
 /// What went wrong in one step.
 #[non_exhaustive]

@@ -146,10 +146,14 @@
 //! assert_eq!(client.workflow_timeout(), Duration::from_secs(120));
 //! ```
 
+// The parts, from the bottom up: `secrets`; `journal` (what a run records); `error`, `any_error`;
+// `encoding` (requests) and `criteria`; `reading` (responses); `transport`; `run`, on top. Each
+// `mod.rs` says what its part depends on; tests/layout.rs fails on a cycle between parts.
 mod any_error;
 mod criteria;
 mod encoding;
 mod error;
+mod journal;
 mod reading;
 mod run;
 mod secrets;
@@ -161,11 +165,12 @@ pub use criteria::condition;
 pub use criteria::xpath;
 pub use encoding::{Concat, Method, ParamValue, Request, Style, concat, form_encoded, json, xml_escaped};
 pub use error::{Retries, StepError, WorkflowError};
+pub use journal::{Checkpoint, ExposedCheckpoint};
 pub use reading::{EXCERPT_CHARS, Outputs, Response, select};
 pub use run::{
-    Checkpoint, Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
-    ExposedCheckpoint, Run, retry,
+    Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT, Run,
+    retry,
 };
 pub use secrets::{BasicCredentials, DebugUrl, SecretString, serde_support};
 /// Runs the futures of concurrent steps to completion in the current task (nothing is spawned)

@@ -75,7 +75,7 @@ fn escape_name(name: &str) -> String {
 
 /// FNV-1a (64-bit) over every part, so the same body always gets the same boundary.
 fn seed(parts: &[Part]) -> u64 {
-    let mut hash = crate::run::context::Fnv1a::new();
+    let mut hash = crate::journal::Fnv1a::new();
     for part in parts {
         hash.write(&part.head);
         hash.write(&part.content);

@@ -109,7 +109,7 @@ fn a_byte_order_mark_is_ignored_on_every_path() {
         assert_eq!(r.body_at("/id"), Some(&json!("k1")));
     }
     // A secret read from such a body is scrubbed from later excerpts like any other.
-    let mut handled = crate::secrets::HandledSecrets::default();
+    let mut handled = crate::run::handled_secrets::HandledSecrets::default();
     handled.add_in_body(&bytes::Bytes::from_static(body), &["/key"]);
     assert!(handled.all().iter().any(|secret| secret.expose_secret() == "sk_1"));
     // A mark alone is an empty body; an error on the first line counts the mark's bytes in its column.

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use crate::encoding::encode;
 use crate::error::StepError;
-use crate::run::context::{Checkpoint, RunContext};
+use crate::journal::Checkpoint;
+use crate::run::context::RunContext;
 use crate::run::step_timeout::StepDeadline;
+use crate::transport::{Backend, DryRun};
 
 /// Default limit for a whole request (connect, send, receive the body).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -60,16 +62,6 @@ pub struct Client {
     /// The `timeout` of the step that hands this client to the workflow it calls: every request
     /// and retry wait of that workflow's run (and of the workflows it calls) ends by then.
     step_deadline: Option<StepDeadline>,
-}
-
-/// Where requests go.
-#[derive(Clone, Debug)]
-pub(crate) enum Backend {
-    /// Over the network. Building a reqwest client can fail (TLS backend initialisation); the
-    /// error is kept and reported by the first request instead of panicking in `Client::new`.
-    Http(Result<reqwest::Client, Arc<str>>),
-    /// To a [`DryRun`](crate::DryRun), which answers with the responses it was given.
-    DryRun(crate::transport::DryRun),
 }
 
 impl Client {
@@ -237,6 +229,14 @@ impl fmt::Debug for BaseUrls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.0.lock().unwrap_or_else(PoisonError::into_inner).len();
         f.debug_struct("BaseUrls").field("parsed", &count).finish()
+    }
+}
+
+// Here rather than with `DryRun`, so that the transport needs nothing of the run.
+impl DryRun {
+    /// A [`Client`] whose requests this dry run answers; nothing goes over the network.
+    pub fn client(&self) -> Client {
+        Client::with_backend(Backend::DryRun(self.clone()))
     }
 }
 

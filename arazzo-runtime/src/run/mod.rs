@@ -6,14 +6,13 @@
 
 mod client;
 pub(crate) mod context;
+pub(crate) mod handled_secrets;
 pub mod retry;
 pub(crate) mod step_timeout;
 mod workflow_run;
 
-pub(crate) use client::Backend;
 pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
 };
-pub use context::{Checkpoint, ExposedCheckpoint};
 pub use workflow_run::Run;

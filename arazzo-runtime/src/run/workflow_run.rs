@@ -11,10 +11,11 @@ use std::time::Instant;
 
 use crate::encoding::Request;
 use crate::error::{Retries, StepError, WorkflowError};
+use crate::journal::{self, Exchange};
 use crate::reading::Outputs;
 use crate::reading::Response;
 use crate::run::Client;
-use crate::run::context::{self as history, Exchange, RunContext};
+use crate::run::context::RunContext;
 use crate::run::retry::{self, MAX_TRANSITIONS};
 use crate::run::step_timeout::StepDeadline;
 use crate::secrets::SecretString;
@@ -230,7 +231,7 @@ impl<P: Clone> Run<P> {
         let step_deadline = StepDeadline::earliest(own, self.called_within);
         let base = self.client.parse_base_url(base_url)?;
         let prepared = request.prepare_at(&base)?;
-        let sent = history::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
+        let sent = journal::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
         let result = match context.replay(ids, (method, &path, sent))? {
             Some(exchange) => {
@@ -240,7 +241,15 @@ impl<P: Clone> Run<P> {
             None => {
                 let left = context.remaining()?;
                 let step_left = step_deadline.map(|deadline| deadline.remaining()).transpose()?.flatten();
-                let sending = transport::execute_prepared(&self.client, ids, prepared, left).instrument(span.clone());
+                let sending = transport::execute_prepared(
+                    self.client.backend(),
+                    self.client.request_timeout(),
+                    self.client.max_response_bytes(),
+                    ids,
+                    prepared,
+                    left,
+                )
+                .instrument(span.clone());
                 // The transport bounds the request by the run's deadline when it knows the request
                 // timeout; a timer does otherwise, and for a step `timeout`, whichever ends first.
                 let run_timer = left.filter(|_| self.client.request_timeout().is_none());

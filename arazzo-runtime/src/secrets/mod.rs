@@ -7,5 +7,4 @@ mod secret;
 pub mod serde_support;
 
 pub use debug_url::DebugUrl;
-pub(crate) use secret::HandledSecrets;
 pub use secret::{BasicCredentials, SecretString};

@@ -36,12 +36,11 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 use crate::encoding::Prepared;
 use crate::error::StepError;
-use crate::run::{Backend, Client};
 
 /// Answers requests with queued responses, in order, and records the requests.
 ///
 /// Cheap to clone: clones share the queue and the record, so a test keeps one to inspect what a
-/// workflow sent through the [`Client`] made by [`DryRun::client`].
+/// workflow sent through the [`Client`](crate::Client) made by [`DryRun::client`].
 #[derive(Clone, Default)]
 pub struct DryRun {
     state: Arc<Mutex<State>>,
@@ -57,11 +56,6 @@ impl DryRun {
     /// A dry run with no responses queued yet.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// A [`Client`] whose requests this dry run answers; nothing goes over the network.
-    pub fn client(&self) -> Client {
-        Client::with_backend(Backend::DryRun(self.clone()))
     }
 
     /// Queues the response to the next request not answered yet.

@@ -11,29 +11,42 @@ use reqwest::header::HeaderMap;
 use crate::encoding::Prepared;
 use crate::error::StepError;
 use crate::reading::{Answered, Response};
-use crate::run::{Backend, Client};
+use crate::transport::DryRun;
 
-/// Sends a request prepared with [`Request::prepare`]. With `left` (the time left before the
-/// run's deadline) shorter than the client's request timeout, the request gets `left` as its
-/// timeout: reqwest's own timer then bounds it, and no second timer is needed.
+/// Where requests go.
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    /// Over the network. Building a reqwest client can fail (TLS backend initialisation); the
+    /// error is kept and reported by the first request instead of panicking in `Client::new`.
+    Http(Result<reqwest::Client, Arc<str>>),
+    /// To a [`DryRun`](crate::DryRun), which answers with the responses it was given.
+    DryRun(DryRun),
+}
+
+/// Sends a request prepared with [`Request::prepare`] to `backend`, reading at most
+/// `max_response_bytes` of body. With `left` (the time left before the run's deadline) shorter than
+/// the client's `request_timeout`, the request gets `left` as its timeout: reqwest's own timer then
+/// bounds it, and no second timer is needed.
 pub(crate) async fn execute_prepared(
-    client: &Client,
+    backend: &Backend,
+    request_timeout: Option<std::time::Duration>,
+    max_response_bytes: usize,
     ids: (&'static str, &'static str),
     prepared: Prepared,
     left: Option<std::time::Duration>,
 ) -> Result<Response, StepError> {
-    match client.backend() {
+    match backend {
         Backend::Http(http) => {
             let http = http.as_ref().map_err(|message| StepError::Transport {
                 message: format!("the HTTP client could not be built: {message}"),
             })?;
             let (mut outgoing, answered) = outgoing(prepared);
-            if let (Some(left), Some(limit)) = (left, client.request_timeout())
+            if let (Some(left), Some(limit)) = (left, request_timeout)
                 && left < limit
             {
                 *outgoing.timeout_mut() = Some(left);
             }
-            let parts = send(http, client.max_response_bytes(), outgoing).await?;
+            let parts = send(http, max_response_bytes, outgoing).await?;
             Ok(Response::received(parts, answered))
         }
         Backend::DryRun(dry_run) => {
@@ -306,9 +319,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_client_that_failed_to_build_reports_it_on_use() {
-        let client = Client::with_backend(Backend::Http(Err(Arc::from("no TLS backend"))));
+        let backend = Backend::Http(Err(Arc::from("no TLS backend")));
         let prepared = Request::new(Method::Get, "/").prepare("http://127.0.0.1:9").unwrap();
-        let error = execute_prepared(&client, ("w", "s"), prepared, None).await.err();
+        let error = execute_prepared(&backend, None, 1024, ("w", "s"), prepared, None).await.err();
         assert_eq!(
             error,
             Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })
