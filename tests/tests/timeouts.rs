@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 /// A reqwest client of the test's own. arazzo-runtime's `rustls` feature builds reqwest with rustls
 /// but leaves the crypto provider to whoever builds a client (it hands ring to its own clients),
 /// so a client built with reqwest directly needs a provider installed for the process first, as
-/// an application's would (see arazzo-runtime/src/tls.rs).
+/// an application's would (see arazzo-runtime/src/transport/tls.rs).
 fn reqwest_client() -> reqwest::Client {
     // Err when one is installed already: that one serves.
     let _ = rustls::crypto::ring::default_provider().install_default();
