@@ -99,10 +99,10 @@ pub struct RecordedResponse {
     pub status: u16,
     /// The headers in the order received, names lower case; values as bytes, since a header value
     /// need not be text.
-    #[serde(with = "crate::record::header_values")]
+    #[serde(with = "crate::record::headers")]
     pub headers: Vec<(String, Vec<u8>)>,
     /// The body as received.
-    #[serde(with = "crate::record::base64_bytes")]
+    #[serde(with = "crate::record::body")]
     pub body: Vec<u8>,
 }
 

@@ -1,7 +1,8 @@
 //! What Restate stores for each exchange: the id it answered and its outcome, as JSON.
 //!
-//! Bytes (bodies, header values) are written as standard base64 (RFC 4648): a body need not be
-//! UTF-8, and the record must give back exactly the bytes received.
+//! Bodies and header values are written as text when they are UTF-8 (JSON bodies almost always
+//! are), so that an entry reads plainly in Restate's UI; otherwise as `{"base64": "..."}` (standard
+//! base64, RFC 4648), since the record must give back exactly the bytes received.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,43 +27,65 @@ impl Record {
     }
 }
 
-/// `Vec<u8>` as a base64 string.
-pub(crate) mod base64_bytes {
-    use base64::Engine;
-    use base64::engine::general_purpose::STANDARD;
-    use serde::{Deserialize, Deserializer, Serializer};
+/// Bytes as a journal entry writes them: text when UTF-8, base64 otherwise.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Bytes<'a> {
+    Text(std::borrow::Cow<'a, str>),
+    Base64 { base64: String },
+}
 
-    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&STANDARD.encode(bytes))
+impl<'a> Bytes<'a> {
+    fn of(bytes: &'a [u8]) -> Self {
+        use base64::Engine;
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::Text(text.into()),
+            Err(_) => Self::Base64 { base64: base64::engine::general_purpose::STANDARD.encode(bytes) },
+        }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    fn into_bytes<E: serde::de::Error>(self) -> Result<Vec<u8>, E> {
+        use base64::Engine;
+        match self {
+            Self::Text(text) => Ok(text.into_owned().into_bytes()),
+            Self::Base64 { base64 } => base64::engine::general_purpose::STANDARD.decode(base64).map_err(E::custom),
+        }
     }
 }
 
-/// Headers as `[name, base64 value]` pairs.
-pub(crate) mod header_values {
-    use base64::Engine;
-    use base64::engine::general_purpose::STANDARD;
+/// A body: [`Bytes`].
+pub(crate) mod body {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Bytes;
+
+    pub(crate) fn serialize<S: Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        Bytes::of(body).serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        Bytes::deserialize(deserializer)?.into_bytes()
+    }
+}
+
+/// Headers as `[name, value]` pairs, each value [`Bytes`].
+pub(crate) mod headers {
     use serde::ser::SerializeSeq;
     use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Bytes;
 
     pub(crate) fn serialize<S: Serializer>(headers: &[(String, Vec<u8>)], serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(headers.len()))?;
         for (name, value) in headers {
-            seq.serialize_element(&(name, STANDARD.encode(value)))?;
+            seq.serialize_element(&(name, Bytes::of(value)))?;
         }
         seq.end()
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, Vec<u8>)>, D::Error> {
-        let pairs = Vec::<(String, String)>::deserialize(deserializer)?;
-        pairs
-            .into_iter()
-            .map(|(name, value)| Ok((name, STANDARD.decode(value).map_err(serde::de::Error::custom)?)))
-            .collect()
+        let pairs = Vec::<(String, Bytes<'static>)>::deserialize(deserializer)?;
+        pairs.into_iter().map(|(name, value)| Ok((name, value.into_bytes()?))).collect()
     }
 }
 
@@ -76,7 +99,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_is_json_with_bytes_in_base64() {
+    fn a_record_is_json_with_text_as_text() {
         let response = RecordedResponse {
             status: 201,
             headers: vec![("content-type".into(), b"application/json".to_vec())],
@@ -88,14 +111,23 @@ mod tests {
             serde_json::json!({
                 "v": 1,
                 "id": {"workflow": "rotate", "step": "createKey", "method": "POST", "path": "/keys", "request": 7},
-                // base64 of `application/json` and of `{"key":"k"}`, by RFC 4648's alphabet.
                 "outcome": {"Ok": {
                     "status": 201,
-                    "headers": [["content-type", "YXBwbGljYXRpb24vanNvbg=="]],
-                    "body": "eyJrZXkiOiJrIn0="
+                    "headers": [["content-type", "application/json"]],
+                    "body": "{\"key\":\"k\"}"
                 }}
             })
         );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_written_in_base64() {
+        let response =
+            RecordedResponse { status: 200, headers: vec![("x-raw".into(), vec![0xff, b'a'])], body: vec![0x80, 0x00] };
+        let json = serde_json::to_value(Record::new(id(), Ok(response))).unwrap();
+        // RFC 4648: 0xff 0x61 is `/2E=`, 0x80 0x00 is `gAA=`.
+        assert_eq!(json["outcome"]["Ok"]["headers"], serde_json::json!([["x-raw", {"base64": "/2E="}]]));
+        assert_eq!(json["outcome"]["Ok"]["body"], serde_json::json!({"base64": "gAA="}));
     }
 
     #[test]
@@ -118,7 +150,7 @@ mod tests {
     #[test]
     fn a_body_that_is_not_base64_is_refused() {
         let text = r#"{"v":1,"id":{"workflow":"w","step":"s","method":"GET","path":"/","request":0},
-            "outcome":{"Ok":{"status":200,"headers":[],"body":"not base64!"}}}"#;
+            "outcome":{"Ok":{"status":200,"headers":[],"body":{"base64":"not base64!"}}}}"#;
         assert!(serde_json::from_str::<Record>(text).is_err());
     }
 
