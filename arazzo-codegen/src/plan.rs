@@ -8,7 +8,9 @@ use crate::openapi::Method;
 mod criteria;
 mod selector;
 
-pub use criteria::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, StatusCheck, XPathVersion};
+pub use criteria::{
+    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck, XPathVersion,
+};
 pub use selector::SelectorKind;
 
 /// One Arazzo document, one generated module.
@@ -202,6 +204,20 @@ impl ValueRef {
         matches!(self, Self::Pointer { .. } | Self::Selected { .. })
     }
 
+    /// This value, and the values embedded in its selectors (1.1 `{$...}` in an XPath selector),
+    /// which it reads too.
+    pub fn reads(&self) -> Vec<&ValueRef> {
+        let mut reads = vec![self];
+        let mut current = self;
+        while let Self::Pointer { base, .. } | Self::Selected { base, .. } = current {
+            if let Self::Selected { selector, .. } = current {
+                reads.extend(selector.reads().flat_map(ValueRef::reads));
+            }
+            current = base;
+        }
+        reads
+    }
+
     /// The input or step output this value is read from.
     pub fn base(&self) -> &ValueRef {
         match self {
@@ -246,7 +262,7 @@ impl ValuePlan {
     pub fn refs(&self) -> Vec<&ValueRef> {
         match self {
             Self::Literal(_) => Vec::new(),
-            Self::Ref(value) => vec![value],
+            Self::Ref(value) => value.reads(),
             Self::Template(pieces) => pieces
                 .iter()
                 .filter_map(|piece| match piece {
@@ -440,8 +456,10 @@ impl StepPlan {
             }
         }
         for output in &self.outputs {
-            if let OutputSource::Copy(value) = &output.source {
-                read.push(value);
+            match &output.source {
+                OutputSource::Copy(value) => read.extend(value.reads()),
+                OutputSource::BodySelector { selector, .. } => read.extend(selector.reads().flat_map(ValueRef::reads)),
+                _ => {}
             }
         }
         read

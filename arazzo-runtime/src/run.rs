@@ -486,7 +486,20 @@ impl<P: Clone> Run<P> {
     /// nothing): [`xpath::select_body`](crate::xpath::select_body), failing like [`Run::output`].
     #[cfg(feature = "xpath")]
     pub fn xpath_output(&mut self, response: &Response, xpath: crate::xpath::XPath) -> Result<Value, WorkflowError<P>> {
-        crate::xpath::select_body(xpath, response.body()).map_err(|error| self.fail_after_success(error, response))
+        self.xpath_output_with(response, xpath, &[])
+    }
+
+    /// [`xpath_output`](Self::xpath_output) for a selector with embedded runtime expressions, bound
+    /// to `variables` (`$arazzo_v1`, ...; `null` when one is absent).
+    #[cfg(feature = "xpath")]
+    pub fn xpath_output_with(
+        &mut self,
+        response: &Response,
+        xpath: crate::xpath::XPath,
+        variables: &[crate::xpath::Variable<'_>],
+    ) -> Result<Value, WorkflowError<P>> {
+        crate::xpath::select_body_with(xpath, variables, response.body())
+            .map_err(|error| self.fail_after_success(error, response))
     }
 
     /// [`select::jsonpath_node`](crate::select::jsonpath_node) in this run: the node a singular

@@ -17,6 +17,7 @@ mod order;
 mod parameters;
 mod query_string;
 mod schema_vocabulary;
+mod embedded;
 mod selector;
 mod sent;
 mod source_url;

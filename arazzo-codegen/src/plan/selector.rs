@@ -11,11 +11,21 @@ pub enum SelectorKind {
     /// selects at most one node, which is its value; any other gives its node list.
     JsonPath { query: String, singular: bool },
     /// An XPath expression evaluated on XML text (`arazzo_runtime::xpath`): its value is JSON, `null`
-    /// (or absent) when it selects nothing, the item when one, an array when several.
-    XPath { expression: String, version: super::XPathVersion },
+    /// (or absent) when it selects nothing, the item when one, an array when several. Runtime
+    /// expressions embedded in it (1.1) are `$arazzo_v1`, ... in `expression`, bound to `variables`.
+    XPath { expression: String, version: super::XPathVersion, variables: Vec<super::Embedded<super::ValueRef>> },
 }
 
 impl SelectorKind {
+    /// The values embedded in the selector (1.1), in order.
+    pub fn reads(&self) -> impl Iterator<Item = &super::ValueRef> {
+        let variables = match self {
+            Self::XPath { variables, .. } => variables.as_slice(),
+            Self::JsonPath { .. } => &[],
+        };
+        variables.iter().map(|variable| &variable.value)
+    }
+
     /// The query as written, for docs and messages.
     pub fn text(&self) -> &str {
         match self {
