@@ -204,20 +204,6 @@ impl ValueRef {
         matches!(self, Self::Pointer { .. } | Self::Selected { .. })
     }
 
-    /// This value, and the values embedded in its selectors (1.1 `{$...}` in an XPath selector),
-    /// which it reads too.
-    pub fn reads(&self) -> Vec<&ValueRef> {
-        let mut reads = vec![self];
-        let mut current = self;
-        while let Self::Pointer { base, .. } | Self::Selected { base, .. } = current {
-            if let Self::Selected { selector, .. } = current {
-                reads.extend(selector.reads().flat_map(ValueRef::reads));
-            }
-            current = base;
-        }
-        reads
-    }
-
     /// The input or step output this value is read from.
     pub fn base(&self) -> &ValueRef {
         match self {

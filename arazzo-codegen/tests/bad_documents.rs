@@ -547,13 +547,11 @@ fn an_expression_embedded_in_an_xpath_condition_of_a_1_0_document_asks_for_1_1()
     let file = "tests/fixtures/bad/embedded-in-1-0-xpath.arazzo.yaml";
     assert_eq!(
         diagnostics("embedded-in-1-0-xpath.arazzo.yaml"),
-        [
-            format!(
-                "error: {file}:21:42: `{{$inputs.min}}` embeds a runtime expression in an `xpath` condition, \
+        [format!(
+            "error: {file}:21:42: `{{$inputs.min}}` embeds a runtime expression in an `xpath` condition, \
                  which is Arazzo 1.1, but this document declares `arazzo: 1.0.1`; declare `arazzo: 1.1.0` to use \
                  it (`arazzo-codegen upgrade` rewrites the document) (at \
                  workflows[0].steps[0].successCriteria[0].condition)"
-            ),
-        ]
+        ),]
     );
 }

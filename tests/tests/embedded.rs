@@ -158,13 +158,13 @@ async fn an_absent_optional_value_does_not_hold() {
 async fn an_embedded_secret_is_compared_and_never_shown() {
     // The key matches: the run passes. Another key fails the criterion named as written.
     let (_, config) = serve("b-1", RECEIPT).await;
-    let wrong_key = CheckOrderInputs { receipt_key: Some(SecretString::from("rk_other")), ..inputs("b", 20.0, "open", "tea") };
+    let wrong_key =
+        CheckOrderInputs { receipt_key: Some(SecretString::from("rk_other")), ..inputs("b", 20.0, "open", "tea") };
     let error = check_order(&Client::new(), &config, &wrong_key).await.unwrap_err();
     assert_eq!(failed_criterion(error.error()), "/receipt/key = {$inputs.receiptKey} (xpath on $response.body)");
     assert!(!format!("{error} {error:?}").contains("rk_other"), "{error:?}");
     // A criterion that fails on a body holding the secret: the excerpt has it scrubbed.
-    let (_, config) =
-        serve("b-1", "<receipt order='ord-9'><total>3</total><key>rk_live_1</key></receipt>").await;
+    let (_, config) = serve("b-1", "<receipt order='ord-9'><total>3</total><key>rk_live_1</key></receipt>").await;
     let error = check_order(&Client::new(), &config, &inputs("b", 20.0, "open", "tea")).await.unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("rk_live_1"), "{shown}");

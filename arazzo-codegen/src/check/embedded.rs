@@ -43,7 +43,8 @@ pub(crate) fn find(reporter: &mut Reporter<'_>, text: &str, pointer: &str) -> Op
         let written = &text[range.clone()];
         match written.strip_prefix('{').and_then(|inner| inner.strip_suffix('}')) {
             None => {
-                reporter.error(pointer, format!("`{written}` opens an embedded expression that is never closed with `}}`"));
+                reporter
+                    .error(pointer, format!("`{written}` opens an embedded expression that is never closed with `}}`"));
                 fine = false;
             }
             Some(inner) => match crate::expr::parse(inner) {
@@ -83,8 +84,11 @@ pub(crate) fn report(reporter: &mut Reporter<'_>, text: &str, pointer: &str, pro
 /// expression a group of the pattern.
 pub(crate) fn regex(pattern: &str, ranges: &[Range<usize>]) -> Result<(), Problem> {
     // A character the pattern does not hold stands for each value, in the group the runtime writes.
-    let markers: Vec<char> =
-        (0x10_0000u32..=0x10_FFFD).filter_map(char::from_u32).filter(|c| !pattern.contains(*c)).take(ranges.len()).collect();
+    let markers: Vec<char> = (0x10_0000u32..=0x10_FFFD)
+        .filter_map(char::from_u32)
+        .filter(|c| !pattern.contains(*c))
+        .take(ranges.len())
+        .collect();
     let mut placed = String::new();
     // (bytes in `placed`, bytes in `pattern`) of each placeholder.
     let mut map = Vec::new();
@@ -100,9 +104,10 @@ pub(crate) fn regex(pattern: &str, ranges: &[Range<usize>]) -> Result<(), Proble
     }
     placed.push_str(&pattern[from..]);
     let original = |span: &regex_syntax::ast::Span| original_range(&map, span.start.offset..span.end.offset);
-    let ast = regex_syntax::ast::parse::Parser::new()
-        .parse(&placed)
-        .map_err(|error| Problem { range: original(error.span()), message: format!("invalid regular expression: {}", error.kind()) })?;
+    let ast = regex_syntax::ast::parse::Parser::new().parse(&placed).map_err(|error| Problem {
+        range: original(error.span()),
+        message: format!("invalid regular expression: {}", error.kind()),
+    })?;
     let mut grouped = Vec::new();
     grouped_literals(&ast, &mut grouped);
     for (range, marker) in ranges.iter().zip(&markers) {
@@ -118,7 +123,10 @@ pub(crate) fn regex(pattern: &str, ranges: &[Range<usize>]) -> Result<(), Proble
         }
     }
     if let Err(error) = regex_syntax::hir::translate::Translator::new().translate(&placed, &ast) {
-        return Err(Problem { range: original(error.span()), message: format!("invalid regular expression: {}", error.kind()) });
+        return Err(Problem {
+            range: original(error.span()),
+            message: format!("invalid regular expression: {}", error.kind()),
+        });
     }
     Ok(())
 }

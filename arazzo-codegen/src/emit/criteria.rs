@@ -12,7 +12,8 @@ use super::value::{literal_tokens, place};
 use crate::condition::{CompareOp, Nav};
 use crate::model::Version;
 use crate::plan::{
-    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, RustType, ValueRef, XPathVersion,
+    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, RustType, ValueRef,
+    XPathVersion,
 };
 
 /// The statement that fails the step unless the criterion holds.

@@ -34,3 +34,19 @@ impl SelectorKind {
         }
     }
 }
+
+impl super::ValueRef {
+    /// This value, and the values embedded in its selectors (1.1 `{$...}` in an XPath selector),
+    /// which it reads too.
+    pub fn reads(&self) -> Vec<&super::ValueRef> {
+        let mut reads = vec![self];
+        let mut current = self;
+        while let super::ValueRef::Pointer { base, .. } | super::ValueRef::Selected { base, .. } = current {
+            if let super::ValueRef::Selected { selector, .. } = current {
+                reads.extend(selector.reads().flat_map(super::ValueRef::reads));
+            }
+            current = base;
+        }
+        reads
+    }
+}
