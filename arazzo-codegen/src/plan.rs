@@ -8,7 +8,9 @@ use crate::openapi::Method;
 mod criteria;
 mod selector;
 
-pub use criteria::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, StatusCheck, XPathVersion};
+pub use criteria::{
+    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck, XPathVersion,
+};
 pub use selector::SelectorKind;
 
 /// One Arazzo document, one generated module.
@@ -246,7 +248,7 @@ impl ValuePlan {
     pub fn refs(&self) -> Vec<&ValueRef> {
         match self {
             Self::Literal(_) => Vec::new(),
-            Self::Ref(value) => vec![value],
+            Self::Ref(value) => value.reads(),
             Self::Template(pieces) => pieces
                 .iter()
                 .filter_map(|piece| match piece {
@@ -440,8 +442,10 @@ impl StepPlan {
             }
         }
         for output in &self.outputs {
-            if let OutputSource::Copy(value) = &output.source {
-                read.push(value);
+            match &output.source {
+                OutputSource::Copy(value) => read.extend(value.reads()),
+                OutputSource::BodySelector { selector, .. } => read.extend(selector.reads().flat_map(ValueRef::reads)),
+                _ => {}
             }
         }
         read

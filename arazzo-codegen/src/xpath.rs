@@ -41,11 +41,12 @@ pub const UNAVAILABLE: &str = "this build of arazzo-codegen has no XPath support
 /// it recurses, so a document must not choose the depth. Real expressions nest a few levels.
 pub const MAX_NESTING: usize = 10;
 
-/// The problem with `expression`, if it does not compile as XPath 3.1 (with no namespace prefix
-/// and no variable declared, as at run time).
-pub fn check(expression: &str) -> Result<(), Problem> {
+/// The problem with `expression`, if it does not compile as XPath 3.1 (with no namespace prefix,
+/// and the variables `$arazzo_v1` to `$arazzo_v<variables>` declared, as at run time: they stand
+/// for the runtime expressions a 1.1 document embeds).
+pub fn check(expression: &str, variables: usize) -> Result<(), Problem> {
     nesting(expression)?;
-    engine::check(expression)
+    engine::check(expression, variables)
 }
 
 /// An expression whose brackets (`(`, `[`, `{`) nest deeper than [`MAX_NESTING`], outside string
@@ -91,8 +92,12 @@ mod engine {
 
     use super::{Problem, ReplaceError};
 
-    pub(super) fn check(expression: &str) -> Result<(), Problem> {
-        Queries::default().sequence(expression).map(|_| ()).map_err(|error| problem(&error, expression))
+    pub(super) fn check(expression: &str, variables: usize) -> Result<(), Problem> {
+        let mut context = xee_xpath::context::StaticContextBuilder::default();
+        context.variable_names(
+            (1..=variables).map(|position| xot::xmlname::OwnedName::name(&format!("arazzo_v{position}"))),
+        );
+        Queries::new(context).sequence(expression).map(|_| ()).map_err(|error| problem(&error, expression))
     }
 
     fn problem(error: &xee_xpath::error::Error, expression: &str) -> Problem {
@@ -174,7 +179,7 @@ mod engine {
 mod engine {
     use super::{Problem, ReplaceError, UNAVAILABLE};
 
-    pub(super) fn check(_expression: &str) -> Result<(), Problem> {
+    pub(super) fn check(_expression: &str, _variables: usize) -> Result<(), Problem> {
         Err(Problem { message: UNAVAILABLE.to_string(), range: None })
     }
 
@@ -190,7 +195,7 @@ mod tests_without_xpath {
     #[test]
     fn without_the_feature_nothing_is_checked_or_replaced() {
         assert!(!AVAILABLE);
-        assert_eq!(check("/a").map_err(|problem| problem.message), Err(UNAVAILABLE.to_string()));
+        assert_eq!(check("/a", 0).map_err(|problem| problem.message), Err(UNAVAILABLE.to_string()));
         assert_eq!(replace("<a/>", "/a", "x"), Err(ReplaceError::Unavailable));
     }
 }
@@ -203,45 +208,45 @@ mod tests {
 
     #[test]
     fn valid_expressions_pass_and_invalid_ones_say_where() {
-        assert_eq!(check("/Envelope/Status[text()='OK']"), Ok(()));
-        assert_eq!(check("count(//item) > 0 and not(/a/@b = 'c')"), Ok(()));
+        assert_eq!(check("/Envelope/Status[text()='OK']", 0), Ok(()));
+        assert_eq!(check("count(//item) > 0 and not(/a/@b = 'c')", 0), Ok(()));
         assert_eq!(
-            check("/Envelope/Status[text()='OK'"),
+            check("/Envelope/Status[text()='OK'", 0),
             Err(Problem { message: "Parse error (XPST0003)".to_string(), range: Some(28..28) })
         );
         // Unknown functions, prefixes and variables are errors at build time too, over their range.
         assert_eq!(
-            check("/a[nope()]"),
+            check("/a[nope()]", 0),
             Err(Problem {
                 message: "Type error: incorrect function name or number of arguments (XPST0017)".to_string(),
                 range: Some(3..9)
             })
         );
         assert_eq!(
-            check("/soap:Envelope"),
+            check("/soap:Envelope", 0),
             Err(Problem { message: "Unknown namespace prefix (XPST0081)".to_string(), range: Some(1..14) })
         );
-        assert_eq!(check("$x").map_err(|problem| problem.range), Err(Some(0..2)));
+        assert_eq!(check("$x", 0).map_err(|problem| problem.range), Err(Some(0..2)));
     }
 
     #[test]
     fn deep_nesting_is_refused_before_parsing() {
         let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
         assert_eq!(
-            check(&deep),
+            check(&deep, 0),
             Err(Problem { message: "brackets nest more than 10 levels deep".to_string(), range: Some(10..11) })
         );
         let fine = format!("/a[{}1{}]", "(".repeat(9), ")".repeat(9));
-        assert_eq!(check(&fine), Ok(()));
+        assert_eq!(check(&fine, 0), Ok(()));
         // Brackets inside string literals are text.
-        assert_eq!(check(&format!("'{}' = 'it''s'", "(".repeat(1000))), Ok(()));
+        assert_eq!(check(&format!("'{}' = 'it''s'", "(".repeat(1000)), 0), Ok(()));
         assert!(matches!(replace("<a/>", &deep, "x"), Err(ReplaceError::Target(_))));
     }
 
     #[test]
     fn ranges_are_bytes_of_the_expression() {
         // `é` is two bytes: the `[` left open is at byte 4 of 4.
-        assert_eq!(check("/é[").map_err(|problem| problem.range), Err(Some(4..4)));
+        assert_eq!(check("/é[", 0).map_err(|problem| problem.range), Err(Some(4..4)));
     }
 
     #[test]

@@ -477,24 +477,81 @@ fn step_dependencies_that_cannot_be_met_are_located() {
     );
 }
 
-/// Arazzo 1.1 fills runtime expressions embedded in regex and jsonpath conditions in before evaluating;
-/// that is not generated yet, so it is refused at the expression rather than matched as literal text.
+/// Arazzo 1.1 fills runtime expressions embedded in regex, jsonpath and xpath conditions in before
+/// evaluating; generated code fills them in as values, so each must stand where a value can. Where one
+/// cannot, the error is at the expression, or at the character of the condition the problem is at.
 #[test]
-fn expressions_embedded_in_regex_and_jsonpath_conditions_are_refused_in_1_1() {
+fn expressions_embedded_where_no_value_can_stand_are_refused_where_they_are_written() {
     let file = "tests/fixtures/bad/embedded-in-conditions.arazzo.yaml";
     assert_eq!(
         diagnostics("embedded-in-conditions.arazzo.yaml"),
         [
             format!(
-                "error: {file}:19:37: arazzo-rs does not generate code for a runtime expression embedded in a regex \
-                 condition (`{{$inputs.prefix}}`) yet, so this document cannot be compiled (at workflows[0].steps[0].\
-                 successCriteria[0].condition)"
+                "error: {file}:22:27: `{{$inputs.prefix}}` stands for its value's text, matched literally as a \
+                 whole, so it cannot stand inside a character class (`[...]`), a repetition (`{{n,m}}`), after a \
+                 `\\` or in a comment (at workflows[0].steps[0].successCriteria[0].condition)"
             ),
             format!(
-                "error: {file}:22:43: arazzo-rs does not generate code for a runtime expression embedded in a \
-                 jsonpath condition (`{{$inputs.prefix}}`) yet, so this document cannot be compiled (at workflows[0].\
-                 steps[0].successCriteria[1].condition)"
+                "error: {file}:25:43: invalid regular expression: unclosed group (at \
+                 workflows[0].steps[0].successCriteria[1].condition)"
+            ),
+            format!(
+                "error: {file}:28:26: `{{$inputs.prefix` opens an embedded expression that is never closed with \
+                 `}}` (at workflows[0].steps[0].successCriteria[2].condition)"
+            ),
+            format!(
+                "error: {file}:31:38: `{{$inputs.prefix}}` cannot stand here: an expression embedded in a \
+                 JSONPath query stands for a value in a filter, compared (`@.price < {{$inputs.max}}`) or passed \
+                 to a function (`match(@.id, {{$inputs.pattern}})`), or inside a string literal there (`@.name \
+                 == '{{$inputs.name}}'`); not in a name, an index or a slice (at \
+                 workflows[0].steps[0].successCriteria[3].condition)"
+            ),
+            format!(
+                "error: {file}:34:34: `{{$inputs.index}}` cannot stand here: an expression embedded in a \
+                 JSONPath query stands for a value in a filter, compared (`@.price < {{$inputs.max}}`) or passed \
+                 to a function (`match(@.id, {{$inputs.pattern}})`), or inside a string literal there (`@.name \
+                 == '{{$inputs.name}}'`); not in a name, an index or a slice (at \
+                 workflows[0].steps[0].successCriteria[4].condition)"
+            ),
+            format!(
+                "error: {file}:37:47: `{{$inputs.tags}}` holds a list, which is not a JSONPath literal (a \
+                 string, a number, true, false or null); compare one of its members, or put it in a string \
+                 literal to compare its JSON text (at workflows[0].steps[0].successCriteria[5].condition)"
+            ),
+            format!(
+                "error: {file}:45:43: `$inputs.nope` is not a declared input; declared inputs: `prefix`, \
+                 `index`, `tags`, `apiToken` (at workflows[0].steps[1].successCriteria[0].condition)"
+            ),
+            format!(
+                "error: {file}:48:63: `/receipt[@order = 'x{{$inputs.prefix}}']]` is not a valid XPath \
+                 expression: Parse error (XPST0003) (at workflows[0].steps[1].successCriteria[1].condition)"
+            ),
+            format!(
+                "error: {file}:55:71: `$inputs.apiToken` is or may hold a secret, which an XPath selector cannot \
+                 embed: what it selects is plain JSON, which could be the secret's text; compare it in a success \
+                 criterion instead (at workflows[0].steps[2].outputs.secret.selector)"
+            ),
+            format!(
+                "error: {file}:56:75: `$statusCode` cannot be embedded in a selector; it may read the workflow's \
+                 inputs (`$inputs.<name>`), earlier steps' outputs (`$steps.<id>.outputs.<name>`) and the \
+                 outputs of `dependsOn` workflows (at workflows[0].steps[2].outputs.status.selector)"
             ),
         ]
+    );
+}
+
+/// In a 1.0 document `{$...}` is not an embedded expression in a condition: the XPath error says to
+/// declare 1.1.0 (regex and JSONPath conditions of 1.0 documents read the braces as written).
+#[test]
+fn an_expression_embedded_in_an_xpath_condition_of_a_1_0_document_asks_for_1_1() {
+    let file = "tests/fixtures/bad/embedded-in-1-0-xpath.arazzo.yaml";
+    assert_eq!(
+        diagnostics("embedded-in-1-0-xpath.arazzo.yaml"),
+        [format!(
+            "error: {file}:21:42: `{{$inputs.min}}` embeds a runtime expression in an `xpath` condition, \
+                 which is Arazzo 1.1, but this document declares `arazzo: 1.0.1`; declare `arazzo: 1.1.0` to use \
+                 it (`arazzo-codegen upgrade` rewrites the document) (at \
+                 workflows[0].steps[0].successCriteria[0].condition)"
+        ),]
     );
 }

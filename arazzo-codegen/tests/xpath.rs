@@ -120,3 +120,28 @@ fn xpath_that_cannot_be_generated_is_refused_where_it_is_written() {
     };
     expectorate::assert_contents("tests/diagnostics/xpath-refused.txt", &Renderer::new().render_all(&diagnostics));
 }
+
+/// Runtime expressions embedded in regex, jsonpath and xpath conditions and in an XPath selector
+/// (Arazzo 1.1) are values, never text of the pattern or query: the golden module is run end to end
+/// by `tests/tests/embedded.rs`.
+#[test]
+fn expressions_embedded_in_conditions_and_selectors_generate_the_golden_module() {
+    let generated = generate("tests/fixtures/embedded-1-1.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/embedded-1-1.rs", &generated.source);
+    for expected in [
+        // The pattern's text and the value, apart.
+        "::arazzo_runtime::condition::embedded::regex_match(\n",
+        "::arazzo_runtime::condition::embedded::Piece::Text(\"^\"),\n",
+        "::arazzo_runtime::condition::embedded::Piece::Value(\n",
+        "::arazzo_runtime::condition::embedded::Piece::Quoted(\n",
+        // XPath variables: the expression names them, the values are bound.
+        "\"/receipt[@order = ($arazzo_v1) and total >= $arazzo_v2]\"",
+        "::arazzo_runtime::xpath::Variable::Text(\n",
+        ".xpath_output_with(",
+        // The criterion is named as written, embedded expressions and all.
+        "\"^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)\"",
+    ] {
+        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
+}

@@ -3,13 +3,14 @@
 
 use serde_json::Value;
 
+use super::embedded::Found;
 use super::meaning::Place;
 use super::values::Env;
 use super::workflow::Context;
 use crate::condition::{self, CompareOp, Condition, Literal};
 use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
-use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, StatusCheck};
+use crate::plan::{ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck};
 
 /// Plans every criterion of a list; `None` when any could not be planned (each problem reported).
 pub(crate) fn plan_all(
@@ -42,21 +43,17 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
         (Some(context), "regex" | "jsonpath" | "xpath") => format!("{} ({kind} on {context})", criterion.condition),
         _ => criterion.condition.clone(),
     };
-    // 1.1 fills runtime expressions embedded in regex, jsonpath and xpath conditions in as text before
-    // evaluating (1.0 documents read the braces as written); not generated yet, so refused, never
-    // matched as literal text. XPath conditions report it with their other checks.
-    if cx.reporter.version >= model::Version::V1_1
+    // 1.1 fills runtime expressions embedded in regex, jsonpath and xpath conditions in before evaluating
+    // (1.0 documents read the braces as written); they are split out as values (XPath ones with its
+    // other checks).
+    let embedded = if cx.reporter.version >= model::Version::V1_1
         && matches!(kind, "regex" | "jsonpath")
-        && let Some(range) = crate::expr::embedded_in_condition(&criterion.condition)
+        && crate::expr::embedded_in_condition(&criterion.condition).is_some()
     {
-        let previous = cx.reporter.focus(&condition_pointer, &criterion.condition, range.clone());
-        cx.reporter.unsupported(
-            &condition_pointer,
-            &format!("a runtime expression embedded in a {kind} condition (`{}`)", &criterion.condition[range]),
-        );
-        cx.reporter.unfocus(previous);
-        return None;
-    }
+        Some(super::embedded::find(cx.reporter, &criterion.condition, &condition_pointer)?)
+    } else {
+        None
+    };
     let check = match kind {
         "simple" => {
             if criterion.context.is_some() {
@@ -73,11 +70,25 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
         }
         "regex" => {
             let context = context(cx, criterion, pointer, env)?;
-            if let Err(error) = regex_syntax::Parser::new().parse(&criterion.condition) {
-                cx.reporter.error(&condition_pointer, format!("invalid regular expression: {error}"));
-                return None;
-            }
-            CriterionCheck::Regex { context, pattern: criterion.condition.clone() }
+            let embedded = match embedded {
+                Some(found) => {
+                    let ranges: Vec<_> = found.iter().map(|found| found.range.clone()).collect();
+                    if let Err(problem) = super::embedded::regex(&criterion.condition, &ranges) {
+                        super::embedded::report(cx.reporter, &criterion.condition, &condition_pointer, problem);
+                        return None;
+                    }
+                    let quotes = vec![None; found.len()];
+                    pieces(cx, &criterion.condition, &condition_pointer, env, &found, &quotes)?
+                }
+                None => {
+                    if let Err(error) = regex_syntax::Parser::new().parse(&criterion.condition) {
+                        cx.reporter.error(&condition_pointer, format!("invalid regular expression: {error}"));
+                        return None;
+                    }
+                    Vec::new()
+                }
+            };
+            CriterionCheck::Regex { context, pattern: criterion.condition.clone(), embedded }
         }
         "jsonpath" => {
             // 1.1 names RFC 9535 itself (`rfc9535`); 1.0 only the draft, which RFC 9535 standardised.
@@ -97,15 +108,38 @@ fn plan(cx: &mut Context<'_, '_>, criterion: &model::Criterion, pointer: &str, e
                 return None;
             }
             let context = context(cx, criterion, pointer, env)?;
+            if let Some(found) = embedded {
+                let ranges: Vec<_> = found.iter().map(|found| found.range.clone()).collect();
+                let quotes = match super::embedded::jsonpath(&criterion.condition, &ranges) {
+                    Ok(quotes) => quotes,
+                    Err(problem) => {
+                        super::embedded::report(cx.reporter, &criterion.condition, &condition_pointer, problem);
+                        return None;
+                    }
+                };
+                let embedded = pieces(cx, &criterion.condition, &condition_pointer, env, &found, &quotes)?;
+                literals_only(cx, &criterion.condition, &condition_pointer, &found, &embedded)?;
+                let path = criterion.condition.clone();
+                return Some(CriterionPlan {
+                    text,
+                    check: CriterionCheck::JsonPath { context, path, on_context: false, embedded },
+                    rules: cx.reporter.version,
+                });
+            }
             match condition::parse_jsonpath(&criterion.condition) {
-                Ok(_) => CriterionCheck::JsonPath { context, path: criterion.condition.clone(), on_context: false },
+                Ok(_) => CriterionCheck::JsonPath {
+                    context,
+                    path: criterion.condition.clone(),
+                    on_context: false,
+                    embedded: Vec::new(),
+                },
                 Err(error) => super::lenient::jsonpath_comparison(cx, criterion, &condition_pointer, context, error)?,
             }
         }
         "xpath" => {
             let version = super::xpath::version(cx, version, pointer)?;
             let context = context(cx, criterion, pointer, env)?;
-            super::xpath::criterion(cx, criterion, pointer, context, version)?
+            super::xpath::criterion(cx, criterion, (pointer, env), context, version)?
         }
         other => {
             cx.reporter.error(
@@ -132,6 +166,99 @@ fn context(
     };
     let parsed = cx.reporter.expression(text, &context_pointer)?;
     operand(cx, &parsed, &context_pointer, env, Place::Context)
+}
+
+/// The pieces of a regex or JSONPath condition `text` (at `pointer`) whose expressions `found` were
+/// checked to stand where a value can: its text, and each expression's value, with the quote of the
+/// string literal it is in (`quotes`, in order).
+fn pieces(
+    cx: &mut Context<'_, '_>,
+    text: &str,
+    pointer: &str,
+    env: &Env<'_>,
+    found: &[Found],
+    quotes: &[Option<char>],
+) -> Option<Vec<ConditionPiece>> {
+    let mut pieces = Vec::new();
+    let mut fine = true;
+    let mut from = 0;
+    for (found, quote) in found.iter().zip(quotes) {
+        if from < found.range.start {
+            pieces.push(ConditionPiece::Text(text[from..found.range.start].to_string()));
+        }
+        match embedded_value(cx, found, (text, pointer), env) {
+            Some(value) => pieces.push(ConditionPiece::Value(Embedded { value, quote: *quote })),
+            None => fine = false,
+        }
+        from = found.range.end;
+    }
+    if from < text.len() {
+        pieces.push(ConditionPiece::Text(text[from..].to_string()));
+    }
+    fine.then_some(pieces)
+}
+
+/// Refuses a value standing alone in a JSONPath query whose type is a list or an object: RFC 9535 has
+/// no literal for them (JSON values without a type are checked at run time).
+fn literals_only(
+    cx: &mut Context<'_, '_>,
+    text: &str,
+    pointer: &str,
+    found: &[Found],
+    pieces: &[ConditionPiece],
+) -> Option<()> {
+    let values = pieces.iter().filter_map(|piece| match piece {
+        ConditionPiece::Value(value) => Some(value),
+        ConditionPiece::Text(_) => None,
+    });
+    let mut fine = true;
+    for (found, value) in found.iter().zip(values) {
+        let ConditionPlan::Operand { operand: OperandPlan::Value { value: read, pointer: None }, .. } = &value.value
+        else {
+            continue;
+        };
+        let kind = match read.ty() {
+            crate::plan::RustType::Vec(_) => "a list",
+            crate::plan::RustType::Struct(_) => "an object",
+            _ => continue,
+        };
+        if value.quote.is_none() {
+            let written = &text[found.range.clone()];
+            super::embedded::report(
+                cx.reporter,
+                text,
+                pointer,
+                super::embedded::Problem {
+                    range: found.range.clone(),
+                    message: format!(
+                        "`{written}` holds {kind}, which is not a JSONPath literal (a string, a number, true, false or \
+                         null); compare one of its members, or put it in a string literal to compare its JSON text"
+                    ),
+                },
+            );
+            fine = false;
+        }
+    }
+    fine.then_some(())
+}
+
+/// The value of an expression embedded in a condition (`text`, at `pointer`): what it reads, as an
+/// operand of a simple condition would, or the text it stands for when that is known now (`$self`).
+/// Diagnostics point at the expression.
+pub(super) fn embedded_value(
+    cx: &mut Context<'_, '_>,
+    found: &Found,
+    (text, pointer): (&str, &str),
+    env: &Env<'_>,
+) -> Option<ConditionPlan> {
+    let previous = cx.reporter.focus(pointer, text, found.range.clone());
+    let planned = match super::meaning::constant(cx.reporter, env.known, &found.expr, pointer) {
+        Some(constant) => constant.ok().map(|text| ConditionPlan::Literal(Value::String(text))),
+        None => operand(cx, &found.expr, pointer, env, Place::Criterion)
+            .map(|operand| ConditionPlan::Operand { operand, navigation: Vec::new() }),
+    };
+    cx.reporter.unfocus(previous);
+    planned
 }
 
 fn simple(cx: &mut Context<'_, '_>, text: &str, pointer: &str, env: &Env<'_>) -> Option<CriterionCheck> {

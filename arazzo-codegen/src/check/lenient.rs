@@ -40,7 +40,7 @@ pub(super) fn jsonpath_comparison(
                     reading.suggestion
                 ),
             );
-            Some(CriterionCheck::JsonPath { context, path: reading.filter, on_context: true })
+            Some(CriterionCheck::JsonPath { context, path: reading.filter, on_context: true, embedded: Vec::new() })
         }
     }
 }

@@ -6,6 +6,7 @@ mod body;
 mod call;
 mod criteria;
 mod dataflow;
+mod embedded;
 mod fields;
 mod flow;
 mod implicit_inputs;

@@ -13,11 +13,12 @@ use serde_json::Value;
 
 use super::Reporter;
 use super::dataflow::response_pointer::{self, Candidate};
+use super::embedded::Found;
 use super::values::Env;
 use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
 use crate::openapi::{OpenApi, Operation};
-use crate::plan::{OutputSource, RustType, SelectorKind, ValueRef, XPathVersion};
+use crate::plan::{Embedded, OutputSource, RustType, SelectorKind, ValueRef, XPathVersion};
 use crate::types;
 
 /// A selector's query, checked.
@@ -27,8 +28,8 @@ pub(crate) enum Query {
     Pointer(String),
     /// An RFC 9535 JSONPath query; `singular` holds its segments when it is a singular query.
     JsonPath { query: String, singular: Option<Vec<Segment>> },
-    /// An XPath expression, applied to XML text.
-    XPath { expression: String, version: XPathVersion },
+    /// An XPath expression, applied to XML text, with the values embedded in it (1.1) as variables.
+    XPath { expression: String, version: XPathVersion, variables: Vec<Embedded<ValueRef>> },
 }
 
 /// One segment of a singular JSONPath query.
@@ -52,9 +53,14 @@ impl Query {
     }
 }
 
-/// The query of `selector` (written at `pointer`), checked; `None` once what is wrong with it is
-/// reported.
-pub(crate) fn query(reporter: &mut Reporter<'_>, selector: &model::Selector, pointer: &str) -> Option<Query> {
+/// The query of `selector` (written at `pointer`), checked, with the values embedded in an XPath
+/// read in `env`; `None` once what is wrong with it is reported.
+pub(crate) fn query(
+    reporter: &mut Reporter<'_>,
+    selector: &model::Selector,
+    pointer: &str,
+    env: &Env<'_>,
+) -> Option<Query> {
     if let model::CriterionType::Expression(expression) = &selector.kind {
         reporter.extra(&expression.extra, &format!("{pointer}/type"), &[]);
     }
@@ -88,10 +94,54 @@ pub(crate) fn query(reporter: &mut Reporter<'_>, selector: &model::Selector, poi
                 );
                 return None;
             }
-            super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), pointer, version)?;
-            Some(Query::XPath { expression: text.to_string(), version })
+            let checked =
+                super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), pointer, version)?;
+            let mut variables = Vec::new();
+            for (found, quote) in &checked.embedded {
+                let previous = reporter.focus(&selector_pointer, text, found.range.clone());
+                let value = variable(reporter, env, found, &selector_pointer);
+                reporter.unfocus(previous);
+                variables.push(Embedded { value: value?, quote: *quote });
+            }
+            Some(Query::XPath { expression: checked.expression, version, variables })
         }
     }
+}
+
+/// The value of a runtime expression embedded in an XPath selector (at `pointer`): an input, an
+/// earlier output, or a text known now (`$self`). A secret is refused: what the selector selects is
+/// plain JSON, and could be the secret's text.
+fn variable(reporter: &mut Reporter<'_>, env: &Env<'_>, found: &Found, pointer: &str) -> Option<ValueRef> {
+    if let Some(constant) = super::meaning::constant(reporter, env.known, &found.expr, pointer) {
+        return constant.ok().map(ValueRef::Constant);
+    }
+    let value = match &found.expr {
+        Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
+            env.request_reference(&found.expr, pointer, reporter)?
+        }
+        other => {
+            reporter.error(
+                pointer,
+                format!(
+                    "`{other}` cannot be embedded in a selector; it may read the workflow's inputs (`$inputs.<name>`), \
+                     earlier steps' outputs (`$steps.<id>.outputs.<name>`) and the outputs of `dependsOn` workflows"
+                ),
+            );
+            return None;
+        }
+    };
+    if value.base().ty().may_hold_secrets() {
+        reporter.error(
+            pointer,
+            format!(
+                "`{}` is or may hold a secret, which an XPath selector cannot embed: what it selects is plain JSON, \
+                 which could be the secret's text; compare it in a success criterion instead",
+                found.expr
+            ),
+        );
+        return None;
+    }
+    Some(value)
 }
 
 /// The JSONPath query `text` (RFC 9535), written at `pointer`, parsed; `None` once its error is reported
@@ -244,7 +294,7 @@ pub(crate) fn value(
     selector: &model::Selector,
     pointer: &str,
 ) -> Option<ValueRef> {
-    let query = query(reporter, selector, pointer);
+    let query = query(reporter, selector, pointer, env);
     let context_pointer = format!("{pointer}/context");
     let context = reporter.expression(&selector.context, &context_pointer)?;
     let base = match &context {
@@ -303,9 +353,10 @@ pub(crate) fn apply(
             base: Box::new(base),
             selector: SelectorKind::JsonPath { query, singular: singular.is_some() },
         },
-        Query::XPath { expression, version } => {
-            ValueRef::Selected { base: Box::new(base), selector: SelectorKind::XPath { expression, version } }
-        }
+        Query::XPath { expression, version, variables } => ValueRef::Selected {
+            base: Box::new(base),
+            selector: SelectorKind::XPath { expression, version, variables },
+        },
     })
 }
 
@@ -367,8 +418,8 @@ pub(crate) fn step_output(
             Err(message) => super::lenient::unreadable_output_schema(reporter, pointer, name, &message),
         }
     };
-    match query(reporter, selector, pointer)? {
-        Query::XPath { expression, version } => {
+    match query(reporter, selector, pointer, env)? {
+        Query::XPath { expression, version, variables } => {
             // An XPath reads the body's own bytes, as `xpath` criteria do; XML has no JSON pointer.
             if !json_pointer.is_empty() {
                 reporter.error(
@@ -392,7 +443,7 @@ pub(crate) fn step_output(
                 );
                 return None;
             }
-            let selector = SelectorKind::XPath { expression, version };
+            let selector = SelectorKind::XPath { expression, version, variables };
             Some((
                 OutputSource::BodySelector { context: String::new(), selector, covers: String::new() },
                 RustType::Json,

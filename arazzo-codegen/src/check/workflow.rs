@@ -446,7 +446,7 @@ fn selector_output(
     let Ok(Expr::Outputs { name: other, pointer: json_pointer }) = crate::expr::parse(&selector.context) else {
         return super::selector::value(env, cx.reporter, selector, pointer);
     };
-    let query = super::selector::query(cx.reporter, selector, pointer);
+    let query = super::selector::query(cx.reporter, selector, pointer, env);
     let Some(earlier) = outputs.iter().find(|output| output.field.name == other) else {
         cx.reporter.error(
             &format!("{pointer}/context"),

@@ -4,9 +4,11 @@
 use serde_json::Value;
 
 use super::Reporter;
+use super::embedded::Found;
+use super::values::Env;
 use super::workflow::Context;
 use crate::model;
-use crate::plan::{CriterionCheck, OperandPlan, XPathVersion};
+use crate::plan::{ConditionPlan, CriterionCheck, Embedded, OperandPlan, XPathVersion};
 use crate::xpath::{self, ReplaceError};
 
 /// The version an `xpath` criterion's `type` names: XPath 3.1 when it is the plain `xpath`, else the
@@ -46,11 +48,11 @@ pub(super) fn version_of(reporter: &mut Reporter<'_>, version: Option<&str>, poi
 }
 
 /// An `xpath` criterion whose context is planned: the expression checked as XPath 3.1, errors
-/// located inside the condition's text.
+/// located inside the condition's text; the runtime expressions embedded in it (1.1) read in `env`.
 pub(super) fn criterion(
     cx: &mut Context<'_, '_>,
     criterion: &model::Criterion,
-    pointer: &str,
+    (pointer, env): (&str, &Env<'_>),
     context: OperandPlan,
     version: XPathVersion,
 ) -> Option<CriterionCheck> {
@@ -61,8 +63,26 @@ pub(super) fn criterion(
         return None;
     }
     let condition_pointer = format!("{pointer}/condition");
-    self::expression(cx.reporter, (expression, &condition_pointer, "an `xpath` condition"), pointer, version)?;
-    Some(CriterionCheck::XPath { context, expression: expression.to_string(), version })
+    let checked =
+        self::expression(cx.reporter, (expression, &condition_pointer, "an `xpath` condition"), pointer, version)?;
+    let variables: Vec<Option<Embedded<ConditionPlan>>> = checked
+        .embedded
+        .iter()
+        .map(|(found, quote)| {
+            let value = super::criteria::embedded_value(cx, found, (expression, &condition_pointer), env)?;
+            Some(Embedded { value, quote: *quote })
+        })
+        .collect();
+    let variables = variables.into_iter().collect::<Option<Vec<_>>>()?;
+    Some(CriterionCheck::XPath { context, expression: checked.expression, version, variables })
+}
+
+/// An XPath expression as checked: the text to compile, where `$arazzo_v1`, ... stand for the runtime
+/// expressions embedded in it (1.1), and those expressions with the quote of the string literal each
+/// was written in (`None` alone).
+pub(super) struct Checked {
+    pub(super) expression: String,
+    pub(super) embedded: Vec<(Found, Option<char>)>,
 }
 
 /// An XPath expression written at `expression_pointer` (`what` it is: a criterion's condition, a
@@ -73,18 +93,36 @@ pub(super) fn expression(
     (expression, expression_pointer, what): (&str, &str, &str),
     pointer: &str,
     version: XPathVersion,
-) -> Option<()> {
-    if let Some(range) = crate::expr::embedded_in_condition(expression) {
-        let previous = reporter.focus(expression_pointer, expression, range.clone());
-        reporter.unsupported(
-            expression_pointer,
-            &format!("a runtime expression embedded in {what} (`{}`)", &expression[range]),
-        );
-        reporter.unfocus(previous);
-        return None;
-    }
-    if let Err(problem) = xpath::check(expression) {
-        let range = problem.range.map(|range| widen(expression, range));
+) -> Option<Checked> {
+    let ranges = crate::expr::embedded_all_in_condition(expression);
+    let (rewrite, found) = match ranges.first() {
+        None => (None, Vec::new()),
+        Some(first) if reporter.version < model::Version::V1_1 => {
+            let previous = reporter.focus(expression_pointer, expression, first.clone());
+            reporter.error(
+                expression_pointer,
+                format!(
+                    "`{}` embeds a runtime expression in {what}, which is Arazzo 1.1, but this document declares \
+                     `arazzo: {}`; declare `arazzo: 1.1.0` to use it (`arazzo-codegen upgrade` rewrites the document)",
+                    &expression[first.clone()],
+                    reporter.loaded.value.get("arazzo").and_then(Value::as_str).unwrap_or("1.0.x")
+                ),
+            );
+            reporter.unfocus(previous);
+            return None;
+        }
+        Some(_) => {
+            let found = super::embedded::find(reporter, expression, expression_pointer)?;
+            let ranges: Vec<_> = found.iter().map(|found| found.range.clone()).collect();
+            (Some(super::embedded::xpath(expression, &ranges)), found)
+        }
+    };
+    let compiled = rewrite.as_ref().map_or(expression, |rewrite| rewrite.expression.as_str());
+    if let Err(problem) = xpath::check(compiled, found.len()) {
+        let range = problem.range.map(|range| {
+            let range = widen(compiled, range);
+            rewrite.as_ref().map_or(range.clone(), |rewrite| rewrite.original(range))
+        });
         let previous = range.map(|range| reporter.focus(expression_pointer, expression, range));
         reporter
             .error(expression_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
@@ -104,7 +142,9 @@ pub(super) fn expression(
              so that both read it alike, or declare `xpath-31`",
         );
     }
-    Some(())
+    let compiled = compiled.to_string();
+    let quotes = rewrite.map(|rewrite| rewrite.quotes).unwrap_or_default();
+    Some(Checked { expression: compiled, embedded: found.into_iter().zip(quotes).collect() })
 }
 
 /// An empty range (the end of an unfinished expression) widened to the character there, so that

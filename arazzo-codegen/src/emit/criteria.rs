@@ -11,7 +11,10 @@ use serde_json::Value;
 use super::value::{literal_tokens, place};
 use crate::condition::{CompareOp, Nav};
 use crate::model::Version;
-use crate::plan::{ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, RustType, XPathVersion};
+use crate::plan::{
+    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, RustType, ValueRef,
+    XPathVersion,
+};
 
 /// The statement that fails the step unless the criterion holds.
 pub(super) fn check(criterion: &CriterionPlan) -> TokenStream {
@@ -35,11 +38,20 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
         // document keeps its code. Patterns and queries were validated here, so neither version meets an
         // evaluation error; regexes agree on every subject (a `null` or absent one never matches), and
         // JSONPath queries only differ on a `null` context, which 1.1 fails but `$` alone selects in 1.0.
-        CriterionCheck::Regex { context, pattern } => {
+        // 1.1 only: the values embedded in the pattern or query are pieces of their own, never its text.
+        CriterionCheck::Regex { context, pattern, embedded } if !embedded.is_empty() => {
+            let (context, pieces) = (operand(context), pieces(embedded, rules));
+            quote!(::arazzo_runtime::condition::embedded::regex_match(#pattern, &[#(#pieces),*], #context))
+        }
+        CriterionCheck::JsonPath { context, path, embedded, .. } if !embedded.is_empty() => {
+            let (context, pieces) = (operand(context), pieces(embedded, rules));
+            quote!(::arazzo_runtime::condition::embedded::jsonpath_match(#path, &[#(#pieces),*], #context))
+        }
+        CriterionCheck::Regex { context, pattern, .. } => {
             let context = operand(context);
             quote!(::arazzo_runtime::condition::regex_match(#pattern, #context).map_err(|error| run.fail(error))?)
         }
-        CriterionCheck::JsonPath { context, path, on_context } => {
+        CriterionCheck::JsonPath { context, path, on_context, .. } => {
             let context = operand(context);
             let function = if *on_context { quote!(jsonpath_test) } else { quote!(jsonpath_match) };
             if rules == Version::V1_1 && !*on_context && path.trim() == "$" {
@@ -48,7 +60,24 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
                 quote!(::arazzo_runtime::condition::#function(#path, #context).map_err(|error| run.fail(error))?)
             }
         }
-        CriterionCheck::XPath { context, expression, version } => {
+        CriterionCheck::XPath { context, expression, version, variables } if !variables.is_empty() => {
+            let xpath = xpath(expression, *version);
+            let variables =
+                variables.iter().map(|variable| xpath_variable(value(&variable.value, rules), variable.quote));
+            let variables = quote!(&[#(#variables),*]);
+            match context {
+                OperandPlan::ResponseBody(pointer) if pointer.is_empty() => quote!(
+                    ::arazzo_runtime::xpath::body_holds_with(#xpath, #variables, response.body())
+                        .map_err(|error| run.fail(error))?
+                ),
+                other => {
+                    let context = operand(other);
+                    quote!(::arazzo_runtime::xpath::value_holds_with(#xpath, #variables, #context)
+                        .map_err(|error| run.fail(error))?)
+                }
+            }
+        }
+        CriterionCheck::XPath { context, expression, version, .. } => {
             let xpath = xpath(expression, *version);
             match context {
                 // The body's own bytes: an XML body is never read as JSON.
@@ -62,6 +91,42 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
             }
         }
     }
+}
+
+/// The `arazzo_runtime::condition::embedded::Piece`s of a condition that embeds values.
+fn pieces(pieces: &[ConditionPiece], rules: Version) -> Vec<TokenStream> {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            ConditionPiece::Text(text) => quote!(::arazzo_runtime::condition::embedded::Piece::Text(#text)),
+            ConditionPiece::Value(Embedded { value: embedded, quote: None }) => {
+                let embedded = value(embedded, rules);
+                quote!(::arazzo_runtime::condition::embedded::Piece::Value(#embedded))
+            }
+            ConditionPiece::Value(Embedded { value: embedded, quote: Some(quote) }) => {
+                let embedded = value(embedded, rules);
+                quote!(::arazzo_runtime::condition::embedded::Piece::Quoted(#quote, #embedded))
+            }
+        })
+        .collect()
+}
+
+/// An `arazzo_runtime::xpath::Variable` binding `value` (an `Option<&serde_json::Value>` expression):
+/// as text when it was written in a string literal (`quote`).
+pub(super) fn xpath_variable(value: TokenStream, quote: Option<char>) -> TokenStream {
+    match quote {
+        Some(_) => quote!(::arazzo_runtime::xpath::Variable::Text(#value)),
+        None => quote!(::arazzo_runtime::xpath::Variable::Value(#value)),
+    }
+}
+
+/// The `arazzo_runtime::xpath::Variable`s of an XPath selector's embedded values.
+pub(super) fn selector_variables(variables: &[Embedded<ValueRef>]) -> TokenStream {
+    let variables = variables.iter().map(|variable| {
+        let place = place(&variable.value);
+        xpath_variable(quote!(::arazzo_runtime::json::value(&#place).as_ref()), variable.quote)
+    });
+    quote!(&[#(#variables),*])
 }
 
 /// The `arazzo_runtime::xpath::XPath` value naming `expression` in `version`.

@@ -295,7 +295,14 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: false }, .. } => {
             quote!(run.select_all(&response, #context, #query)?)
         }
-        OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version }, .. } => {
+        OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }
+            if !variables.is_empty() =>
+        {
+            let xpath = super::criteria::xpath(expression, *version);
+            let variables = super::criteria::selector_variables(variables);
+            quote!(run.xpath_output_with(&response, #xpath, #variables)?)
+        }
+        OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, .. }, .. } => {
             let xpath = super::criteria::xpath(expression, *version);
             quote!(run.xpath_output(&response, #xpath)?)
         }

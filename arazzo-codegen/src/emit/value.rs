@@ -30,13 +30,25 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             quote!(run.#method(#query, ::arazzo_runtime::json::value(&#base).as_ref())?)
         }
         // XML text in a string value; anything else fails the step as an `xpath` criterion would.
-        ValueRef::Selected { base, selector: SelectorKind::XPath { expression, version } } => {
+        ValueRef::Selected { base, selector: SelectorKind::XPath { expression, version, variables } } => {
             let base = place(base);
             let xpath = super::criteria::xpath(expression, *version);
-            quote!(
-                ::arazzo_runtime::xpath::select_value(#xpath, ::arazzo_runtime::json::value(&#base).as_ref())
+            if variables.is_empty() {
+                quote!(
+                    ::arazzo_runtime::xpath::select_value(#xpath, ::arazzo_runtime::json::value(&#base).as_ref())
+                        .map_err(|error| run.fail(error))?
+                )
+            } else {
+                let variables = super::criteria::selector_variables(variables);
+                quote!(
+                    ::arazzo_runtime::xpath::select_value_with(
+                        #xpath,
+                        #variables,
+                        ::arazzo_runtime::json::value(&#base).as_ref(),
+                    )
                     .map_err(|error| run.fail(error))?
-            )
+                )
+            }
         }
     }
 }

@@ -35,7 +35,9 @@ use std::fmt;
 
 mod template;
 
-pub use template::{TemplatePart, embedded_in_condition, parse_template, starts_like_expression};
+pub use template::{
+    TemplatePart, embedded_all_in_condition, embedded_in_condition, parse_template, starts_like_expression,
+};
 
 /// A parsed runtime expression. Names and pointers are kept exactly as written (pointers in their
 /// escaped RFC 6901 form, e.g. `/paths/~1pets`).

@@ -138,18 +138,27 @@ const EXPRESSION_ROOTS: &[&str] = &[
 /// (`{$inputs.min}`), which Arazzo 1.1 substitutes as text before evaluating. Only a `{$` that
 /// starts an Arazzo expression counts: XPath writes `{$a * 2}` for a function body.
 pub fn embedded_in_condition(expression: &str) -> Option<std::ops::Range<usize>> {
+    embedded_all_in_condition(expression).into_iter().next()
+}
+
+/// Every expression [`embedded_in_condition`] finds, in order: the bytes from `{` to the first `}`
+/// after it (to the end of the text when none closes it).
+pub fn embedded_all_in_condition(expression: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
     let mut from = 0;
-    while let Some(found) = expression[from..].find("{$") {
-        let start = from + found;
+    while let Some(at) = expression[from..].find("{$") {
+        let start = from + at;
         let rest = &expression[start + 1..];
         let is_arazzo = EXPRESSION_ROOTS.iter().any(|root| {
             rest.strip_prefix(root).is_some_and(|after| after.is_empty() || after.starts_with(['.', '#', '}']))
         });
         if is_arazzo {
             let end = rest.find('}').map_or(expression.len(), |close| start + 1 + close + 1);
-            return Some(start..end);
+            found.push(start..end);
+            from = end;
+        } else {
+            from = start + 2;
         }
-        from = start + 2;
     }
-    None
+    found
 }

@@ -20,15 +20,54 @@ pub enum CriterionCheck {
     Status(StatusCheck),
     /// Any other simple condition.
     Simple(ConditionPlan),
-    /// A `regex` criterion: the pattern searched in the context's text.
-    Regex { context: OperandPlan, pattern: String },
+    /// A `regex` criterion: the pattern searched in the context's text. `embedded` splits a 1.1
+    /// pattern that embeds runtime expressions into its text and values (empty when it has none).
+    Regex { context: OperandPlan, pattern: String, embedded: Vec<ConditionPiece> },
     /// A `jsonpath` criterion (RFC 9535): passes when the query selects at least one node. With
     /// `on_context`, `path` is a filter (`$[?@.ok == true]`) read from a comparison written as the
     /// query (`$.ok == true`), and runs on the context wrapped in an array: it tests the context itself.
-    JsonPath { context: OperandPlan, path: String, on_context: bool },
+    /// `embedded` as for `Regex`.
+    JsonPath { context: OperandPlan, path: String, on_context: bool, embedded: Vec<ConditionPiece> },
     /// An `xpath` criterion: the context read as XML, passing by the effective boolean value of
-    /// the expression (checked at build time, compiled by the runtime on first use).
-    XPath { context: OperandPlan, expression: String, version: XPathVersion },
+    /// the expression (checked at build time, compiled by the runtime on first use). Runtime
+    /// expressions embedded in it (1.1) are `$arazzo_v1`, ... in `expression`, bound to `variables`.
+    XPath { context: OperandPlan, expression: String, version: XPathVersion, variables: Vec<Embedded<ConditionPlan>> },
+}
+
+/// A value embedded in a condition or a selector (Arazzo 1.1 `{$...}`), filled in at run time as a
+/// value, never as text of the pattern or query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedded<V> {
+    pub value: V,
+    /// The quote of the string literal the expression was written in (its text goes there), `None`
+    /// when it stands on its own.
+    pub quote: Option<char>,
+}
+
+/// A piece of a regex or JSONPath condition that embeds runtime expressions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConditionPiece {
+    /// Text of the condition as written.
+    Text(String),
+    /// A value: `ConditionPlan::Literal` or `ConditionPlan::Operand`.
+    Value(Embedded<ConditionPlan>),
+}
+
+impl CriterionCheck {
+    /// The values embedded in the condition (1.1), in order.
+    pub fn embedded(&self) -> Vec<&ConditionPlan> {
+        match self {
+            Self::Regex { embedded, .. } | Self::JsonPath { embedded, .. } => embedded
+                .iter()
+                .filter_map(|piece| match piece {
+                    ConditionPiece::Value(value) => Some(&value.value),
+                    ConditionPiece::Text(_) => None,
+                })
+                .collect(),
+            Self::XPath { variables, .. } => variables.iter().map(|variable| &variable.value).collect(),
+            Self::Status(_) | Self::Simple(_) => Vec::new(),
+        }
+    }
 }
 
 /// The XPath version of an `xpath` criterion (`arazzo_runtime::xpath::Version`).
@@ -57,7 +96,7 @@ impl CriterionCheck {
             Self::Status(_) => true,
             Self::Simple(condition) => condition_reads(condition),
             Self::Regex { context, .. } | Self::JsonPath { context, .. } | Self::XPath { context, .. } => {
-                context.value_ref().is_none()
+                context.value_ref().is_none() || self.embedded().into_iter().any(condition_reads)
             }
         }
     }
@@ -79,7 +118,7 @@ impl CriterionCheck {
             Self::Status(_) => false,
             Self::Simple(condition) => condition_reads(condition),
             Self::Regex { context, .. } | Self::JsonPath { context, .. } | Self::XPath { context, .. } => {
-                context.is_request()
+                context.is_request() || self.embedded().into_iter().any(condition_reads)
             }
         }
     }
@@ -104,7 +143,10 @@ impl CriterionCheck {
             Self::Status(_) => {}
             Self::Simple(condition) => condition_refs(condition, &mut refs),
             Self::Regex { context, .. } | Self::JsonPath { context, .. } | Self::XPath { context, .. } => {
-                refs.extend(context.value_ref())
+                refs.extend(context.value_ref());
+                for value in self.embedded() {
+                    condition_refs(value, &mut refs);
+                }
             }
         }
         refs

@@ -11,16 +11,42 @@ pub enum SelectorKind {
     /// selects at most one node, which is its value; any other gives its node list.
     JsonPath { query: String, singular: bool },
     /// An XPath expression evaluated on XML text (`arazzo_runtime::xpath`): its value is JSON, `null`
-    /// (or absent) when it selects nothing, the item when one, an array when several.
-    XPath { expression: String, version: super::XPathVersion },
+    /// (or absent) when it selects nothing, the item when one, an array when several. Runtime
+    /// expressions embedded in it (1.1) are `$arazzo_v1`, ... in `expression`, bound to `variables`.
+    XPath { expression: String, version: super::XPathVersion, variables: Vec<super::Embedded<super::ValueRef>> },
 }
 
 impl SelectorKind {
+    /// The values embedded in the selector (1.1), in order.
+    pub fn reads(&self) -> impl Iterator<Item = &super::ValueRef> {
+        let variables = match self {
+            Self::XPath { variables, .. } => variables.as_slice(),
+            Self::JsonPath { .. } => &[],
+        };
+        variables.iter().map(|variable| &variable.value)
+    }
+
     /// The query as written, for docs and messages.
     pub fn text(&self) -> &str {
         match self {
             Self::JsonPath { query, .. } => query,
             Self::XPath { expression, .. } => expression,
         }
+    }
+}
+
+impl super::ValueRef {
+    /// This value, and the values embedded in its selectors (1.1 `{$...}` in an XPath selector),
+    /// which it reads too.
+    pub fn reads(&self) -> Vec<&super::ValueRef> {
+        let mut reads = vec![self];
+        let mut current = self;
+        while let super::ValueRef::Pointer { base, .. } | super::ValueRef::Selected { base, .. } = current {
+            if let super::ValueRef::Selected { selector, .. } = current {
+                reads.extend(selector.reads().flat_map(super::ValueRef::reads));
+            }
+            current = base;
+        }
+        reads
     }
 }

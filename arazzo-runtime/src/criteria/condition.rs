@@ -4,7 +4,8 @@
 //! functions; nothing here parses an Arazzo expression. A `simple` condition becomes
 //! [`compare`], [`truthy`], `!`, `&&` and `||` over operands read with [`field`] and [`index`];
 //! a `regex` criterion becomes [`regex_match`] and a `jsonpath` criterion [`jsonpath_match`] (or
-//! [`jsonpath_test`] for a comparison written in place of the query).
+//! [`jsonpath_test`] for a comparison written in place of the query). Arazzo 1.1 documents call
+//! [`v1_1`] where its rules differ, and [`embedded`] for conditions that embed runtime expressions.
 //!
 //! ```
 //! use arazzo_runtime::condition::{Compare, compare, field, index, truthy};
@@ -97,6 +98,9 @@ use crate::error::StepError;
 
 #[path = "condition_v1_1.rs"]
 pub mod v1_1;
+
+#[path = "condition_embedded.rs"]
+pub mod embedded;
 
 /// A comparison operator of a `simple` condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -79,7 +79,7 @@ pub fn jsonpath_test(filter: &'static str, subject: Option<&Value>) -> bool {
 
 /// 1.1: an evaluation error makes the criterion fail, and "implementations SHOULD log or report the
 /// error". The message names the document's pattern or query, never a value of the run.
-fn evaluation_error(error: &crate::StepError) -> bool {
+pub(super) fn evaluation_error(error: &crate::StepError) -> bool {
     tracing::warn!(target: "arazzo", error = %error, "criterion could not be evaluated, so it fails (Arazzo 1.1)");
     false
 }

@@ -36,6 +36,19 @@
 //! elements with `*:name` or `local-name()`. `fn:doc` and the collection functions find nothing,
 //! and `fn:environment-variable` sees no variable: an expression reads only its context.
 //!
+//! # Embedded values
+//!
+//! Arazzo 1.1 lets a condition or selector embed runtime expressions (`/items[price > {$inputs.max}]`).
+//! They are never put into the expression's text: the generator writes a variable in their place
+//! (`$arazzo_v1`, `$arazzo_v2`, ... in order), and the values are bound to them when the expression
+//! is evaluated ([`XPath::test_with`], [`body_holds_with`], ...), so no value can change what the
+//! expression says. A [`Variable::Value`] is bound by its JSON type: a string is an `xs:string`, an
+//! integer an `xs:integer`, any other number an `xs:double`, a boolean an `xs:boolean`, `null` the
+//! empty sequence, an array or an object its JSON text as an `xs:string`. A [`Variable::Text`] (an
+//! expression that was written inside a string literal) is always an `xs:string`: a string as it is,
+//! anything else its JSON text. An absent value (an optional input left out) binds nothing: the
+//! criterion does not hold, and a selection selects nothing.
+//!
 //! # Selection
 //!
 //! [`XPath::select`] returns what an expression selects as JSON, for XPath Selector Objects:
@@ -70,8 +83,10 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use xee_xpath::context::{StaticContextBuilder, Variables};
 use xee_xpath::query::SequenceQuery;
-use xee_xpath::{Atomic, Documents, Item, Queries, Query, Sequence};
+use xee_xpath::{Atomic, Documents, Item, Itemable, Queries, Query, Sequence};
+use xot::xmlname::OwnedName;
 
 use crate::StepError;
 
@@ -95,6 +110,20 @@ pub enum Version {
 pub struct XPath {
     expression: &'static str,
     version: Version,
+}
+
+/// A value bound to the variable that stands for an embedded runtime expression (`$arazzo_v1` for
+/// the first, and so on; see the [module docs](self#embedded-values)). `None` is an absent value.
+/// No `Debug`: a value may be a secret.
+#[derive(Clone, Copy)]
+pub enum Variable<'a> {
+    /// A value bound by its JSON type: a string as `xs:string`, an integer as `xs:integer`, another
+    /// number as `xs:double`, a boolean as `xs:boolean`, `null` as the empty sequence, an array or
+    /// an object as its JSON text.
+    Value(Option<&'a Value>),
+    /// A value that was written inside a string literal: its text as an `xs:string` (a string as
+    /// it is, anything else as JSON text).
+    Text(Option<&'a Value>),
 }
 
 /// Why an XPath expression could not be evaluated. Messages never quote the XML they were
@@ -177,13 +206,30 @@ impl XPath {
     /// Whether the expression holds on the XML document `xml`: the effective boolean value of its
     /// result (see the [module docs](self)).
     pub fn test(&self, xml: &[u8]) -> Result<bool, XPathError> {
-        self.evaluate(xml, |sequence, _| sequence.effective_boolean_value().map_err(evaluation_error))
+        self.test_with(xml, &[]).map(|holds| holds.unwrap_or(false))
+    }
+
+    /// [`test`](Self::test) with `variables` bound to `$arazzo_v1`, `$arazzo_v2`, ...; `None` when
+    /// one of them is absent (nothing is evaluated).
+    pub fn test_with(&self, xml: &[u8], variables: &[Variable<'_>]) -> Result<Option<bool>, XPathError> {
+        let Some(variables) = bind(variables) else { return Ok(None) };
+        self.evaluate(xml, variables, |sequence, _| sequence.effective_boolean_value().map_err(evaluation_error))
+            .map(Some)
     }
 
     /// What the expression selects in `xml`, as JSON: `null` for nothing, the item for one, an array
     /// for several (the mapping is in the [module docs](self)).
     pub fn select(&self, xml: &[u8]) -> Result<Value, XPathError> {
-        let mut items = self.select_items(xml)?;
+        self.select_with(xml, &[])
+    }
+
+    /// [`select`](Self::select) with `variables` bound to `$arazzo_v1`, `$arazzo_v2`, ...; `null`
+    /// when one of them is absent (nothing is evaluated).
+    pub fn select_with(&self, xml: &[u8], variables: &[Variable<'_>]) -> Result<Value, XPathError> {
+        let Some(variables) = bind(variables) else { return Ok(Value::Null) };
+        let mut items = self.evaluate(xml, variables, |sequence, documents| {
+            sequence.iter().map(|item| item_json(&item, documents)).collect::<Result<Vec<Value>, XPathError>>()
+        })?;
         Ok(match items.len() {
             0 => Value::Null,
             1 => items.remove(0),
@@ -193,42 +239,97 @@ impl XPath {
 
     /// Each item the expression selects in `xml`, as JSON, in the result's order.
     pub fn select_items(&self, xml: &[u8]) -> Result<Vec<Value>, XPathError> {
-        self.evaluate(xml, |sequence, documents| sequence.iter().map(|item| item_json(&item, documents)).collect())
+        self.evaluate(xml, Variables::default(), |sequence, documents| {
+            sequence.iter().map(|item| item_json(&item, documents)).collect()
+        })
     }
 
-    /// Parses `xml`, runs the compiled expression on its document node, and hands the result to
-    /// `read`.
+    /// Parses `xml`, runs the compiled expression on its document node with `variables` bound, and
+    /// hands the result to `read`.
     fn evaluate<T>(
         &self,
         xml: &[u8],
+        variables: Variables,
         read: impl FnOnce(&Sequence, &Documents) -> Result<T, XPathError>,
     ) -> Result<T, XPathError> {
-        let query = compiled(*self)?;
+        let query = compiled(*self, variables.len())?;
         let limit = max_document_bytes();
         if xml.len() > limit {
             return Err(XPathError::TooLarge { bytes: xml.len(), limit });
         }
         let mut documents = Documents::new();
         let document = parse(&mut documents, xml)?;
-        let sequence = query.execute(&mut documents, document).map_err(|error| evaluation_error(error.error))?;
+        let item = document.to_item(&documents).map_err(|error| evaluation_error(error.error))?;
+        let sequence = query
+            .execute_build_context(&mut documents, |context| {
+                context.context_item(item);
+                context.variables(variables);
+            })
+            .map_err(|error| evaluation_error(error.error))?;
         read(&sequence, &documents)
     }
+}
+
+/// The name of the variable standing for the embedded expression at `position` (from 0).
+fn variable_name(position: usize) -> OwnedName {
+    OwnedName::name(&format!("arazzo_v{}", position + 1))
+}
+
+/// The variables to evaluate with, or `None` when a value is absent.
+fn bind(variables: &[Variable<'_>]) -> Option<Variables> {
+    let mut bound = Variables::default();
+    for (position, variable) in variables.iter().enumerate() {
+        let sequence = match variable {
+            Variable::Value(value) => match (*value)? {
+                Value::Null => Sequence::default(),
+                Value::String(text) => Sequence::from(text.as_str()),
+                Value::Bool(flag) => Sequence::from(*flag),
+                Value::Number(number) => match (number.as_i64(), number.as_u64()) {
+                    (Some(integer), _) => Sequence::from(integer),
+                    (None, Some(integer)) => Sequence::from(integer),
+                    _ => Sequence::from(number.as_f64().unwrap_or(f64::NAN)),
+                },
+                composite @ (Value::Array(_) | Value::Object(_)) => Sequence::from(composite.to_string()),
+            },
+            Variable::Text(value) => Sequence::from(super::condition::embedded::text(value.as_ref()?).into_owned()),
+        };
+        bound.insert(variable_name(position), sequence);
+    }
+    Some(bound)
 }
 
 /// An `xpath` criterion on the whole response body: whether it holds. A body that is not XML, or
 /// an evaluation error, fails the step with [`StepError::CriterionNotEvaluated`] naming the
 /// expression.
 pub fn body_holds(xpath: XPath, body: &[u8]) -> Result<bool, StepError> {
-    xpath.test(body).map_err(|error| step_error(xpath, error))
+    body_holds_with(xpath, &[], body)
+}
+
+/// [`body_holds`] for an expression with embedded runtime expressions, bound to `variables`
+/// (`$arazzo_v1`, ...): an absent value does not hold.
+pub fn body_holds_with(xpath: XPath, variables: &[Variable<'_>], body: &[u8]) -> Result<bool, StepError> {
+    match xpath.test_with(body, variables) {
+        Ok(holds) => Ok(holds.unwrap_or(false)),
+        Err(error) => Err(step_error(xpath, error)),
+    }
 }
 
 /// An `xpath` criterion on a value (an output or an input holding XML text, the string at a JSON
 /// pointer of the body): an absent value or `null` does not hold, as Arazzo 1.1 says; a string is
 /// read as XML; any other value fails the step with [`StepError::CriterionNotEvaluated`].
 pub fn value_holds(xpath: XPath, value: Option<&Value>) -> Result<bool, StepError> {
+    value_holds_with(xpath, &[], value)
+}
+
+/// [`value_holds`] for an expression with embedded runtime expressions, bound to `variables`
+/// (`$arazzo_v1`, ...): an absent value does not hold.
+pub fn value_holds_with(xpath: XPath, variables: &[Variable<'_>], value: Option<&Value>) -> Result<bool, StepError> {
     match value {
         None | Some(Value::Null) => Ok(false),
-        Some(Value::String(text)) => xpath.test(text.as_bytes()).map_err(|error| step_error(xpath, error)),
+        Some(Value::String(text)) => match xpath.test_with(text.as_bytes(), variables) {
+            Ok(holds) => Ok(holds.unwrap_or(false)),
+            Err(error) => Err(step_error(xpath, error)),
+        },
         Some(other) => Err(not_text(xpath, other)),
     }
 }
@@ -237,7 +338,13 @@ pub fn value_holds(xpath: XPath, value: Option<&Value>) -> Result<bool, StepErro
 /// selects nothing). A body that is not XML, or an evaluation error, fails the step with the error
 /// an `xpath` criterion fails it with.
 pub fn select_body(xpath: XPath, body: &[u8]) -> Result<Value, StepError> {
-    xpath.select(body).map_err(|error| step_error(xpath, error))
+    select_body_with(xpath, &[], body)
+}
+
+/// [`select_body`] for an expression with embedded runtime expressions, bound to `variables`
+/// (`$arazzo_v1`, ...): `null` when one of them is absent.
+pub fn select_body_with(xpath: XPath, variables: &[Variable<'_>], body: &[u8]) -> Result<Value, StepError> {
+    xpath.select_with(body, variables).map_err(|error| step_error(xpath, error))
 }
 
 /// An XPath Selector Object on a value (an input or an output holding XML text): what it selects,
@@ -245,9 +352,19 @@ pub fn select_body(xpath: XPath, body: &[u8]) -> Result<Value, StepError> {
 /// singular JSONPath selector gives `None`). A value that is not a string fails the step as
 /// [`value_holds`] does.
 pub fn select_value(xpath: XPath, value: Option<&Value>) -> Result<Option<Value>, StepError> {
+    select_value_with(xpath, &[], value)
+}
+
+/// [`select_value`] for an expression with embedded runtime expressions, bound to `variables`
+/// (`$arazzo_v1`, ...): `None` when one of them is absent.
+pub fn select_value_with(
+    xpath: XPath,
+    variables: &[Variable<'_>],
+    value: Option<&Value>,
+) -> Result<Option<Value>, StepError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => match xpath.select(text.as_bytes()) {
+        Some(Value::String(text)) => match xpath.select_with(text.as_bytes(), variables) {
             Ok(Value::Null) => Ok(None),
             Ok(selected) => Ok(Some(selected)),
             Err(error) => Err(step_error(xpath, error)),
@@ -275,17 +392,20 @@ fn step_error(xpath: XPath, error: XPathError) -> StepError {
     }
 }
 
-/// The compiled expression, compiled on this thread's first use. Keys are `&'static str` from
-/// generated code, so the map stays as small as the set of expressions in the compiled documents.
-fn compiled(xpath: XPath) -> Result<Rc<SequenceQuery>, XPathError> {
-    type Compiled = HashMap<XPath, Result<Rc<SequenceQuery>, String>>;
+/// The compiled expression, with `variables` variables declared (`$arazzo_v1`, ...), compiled on
+/// this thread's first use. Keys are `&'static str` from generated code, so the map stays as small
+/// as the set of expressions in the compiled documents.
+fn compiled(xpath: XPath, variables: usize) -> Result<Rc<SequenceQuery>, XPathError> {
+    type Compiled = HashMap<(XPath, usize), Result<Rc<SequenceQuery>, String>>;
     thread_local! {
         static COMPILED: RefCell<Compiled> = RefCell::new(HashMap::new());
     }
     COMPILED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let entry = cache.entry(xpath).or_insert_with(|| {
-            let queries = Queries::default();
+        let entry = cache.entry((xpath, variables)).or_insert_with(|| {
+            let mut context = StaticContextBuilder::default();
+            context.variable_names((0..variables).map(variable_name));
+            let queries = Queries::new(context);
             queries.sequence(xpath.expression).map(Rc::new).map_err(|error| {
                 let range = error.span.map(|span| span.range()).unwrap_or(0..xpath.expression.len());
                 let code = error.error.code();

@@ -275,3 +275,69 @@ fn large_document_cost() {
     let held = XPath::new("count(/list/*) > 0", Version::XPath31).test(xml.as_bytes()).unwrap();
     println!("{} KiB: peak {before} -> {} MiB, {:?}, {held}", xml.len() / 1024, peak_mib(), start.elapsed());
 }
+
+/// `expression` (with `$arazzo_v1`, ... for embedded expressions) on [`ORDER`], with `variables`.
+fn test_with(expression: &'static str, variables: &[Variable<'_>]) -> Result<Option<bool>, XPathError> {
+    XPath::new(expression, Version::XPath31).test_with(ORDER, variables)
+}
+
+#[test]
+fn an_embedded_value_is_a_variable_never_text_of_the_expression() {
+    // `//item[text() = '{$inputs.name}']`, written as a variable in a string context.
+    let expression = "/order/item[text() = ($arazzo_v1)]";
+    assert_eq!(test_with(expression, &[Variable::Text(Some(&json!("tea")))]), Ok(Some(true)));
+    assert_eq!(test_with(expression, &[Variable::Text(Some(&json!("coffee")))]), Ok(Some(false)));
+    // Pasted into the quotes, `' or '1'='1` would make the predicate always true; bound, it is the
+    // string compared with each item's text.
+    let hostile = json!("' or '1'='1");
+    assert_eq!(test_with(expression, &[Variable::Text(Some(&hostile))]), Ok(Some(false)));
+    assert_eq!(test_with(expression, &[Variable::Value(Some(&hostile))]), Ok(Some(false)));
+    let with_quotes = b"<order><item>' or '1'='1</item></order>";
+    let holds = XPath::new(expression, Version::XPath31).test_with(with_quotes, &[Variable::Text(Some(&hostile))]);
+    assert_eq!(holds, Ok(Some(true)));
+}
+
+#[test]
+fn values_are_bound_by_their_json_type() {
+    // `/order/item[@price > {$inputs.min}]`: a number compares as a number.
+    let above = "/order/item[@price > $arazzo_v1]";
+    assert_eq!(test_with(above, &[Variable::Value(Some(&json!(2)))]), Ok(Some(true)));
+    assert_eq!(test_with(above, &[Variable::Value(Some(&json!(2.5)))]), Ok(Some(false)));
+    assert_eq!(test_with(above, &[Variable::Value(Some(&json!(u64::MAX)))]), Ok(Some(false)));
+    // A string compares as a string: no price exceeds the number 10, but the text `2.5` sorts after `10`.
+    assert_eq!(test_with(above, &[Variable::Value(Some(&json!(10)))]), Ok(Some(false)));
+    assert_eq!(test_with(above, &[Variable::Value(Some(&json!("10")))]), Ok(Some(true)));
+    assert_eq!(test_with("$arazzo_v1 instance of xs:string", &[Variable::Value(Some(&json!("10")))]), Ok(Some(true)));
+    assert_eq!(test_with("$arazzo_v1 instance of xs:integer", &[Variable::Value(Some(&json!(10)))]), Ok(Some(true)));
+    assert_eq!(test_with("$arazzo_v1 instance of xs:double", &[Variable::Value(Some(&json!(1.5)))]), Ok(Some(true)));
+    assert_eq!(test_with("$arazzo_v1 instance of xs:boolean", &[Variable::Value(Some(&json!(false)))]), Ok(Some(true)));
+    assert_eq!(test_with("empty($arazzo_v1)", &[Variable::Value(Some(&json!(null)))]), Ok(Some(true)));
+    assert_eq!(test_with("$arazzo_v1 = '[1,2]'", &[Variable::Value(Some(&json!([1, 2])))]), Ok(Some(true)));
+    // In a string literal, every value is its text.
+    assert_eq!(test_with("$arazzo_v1 = '42'", &[Variable::Text(Some(&json!(42)))]), Ok(Some(true)));
+    assert_eq!(test_with("$arazzo_v1 = 'null'", &[Variable::Text(Some(&json!(null)))]), Ok(Some(true)));
+    // Several variables, in order.
+    let both = "/order/item[@price = $arazzo_v1 and text() = $arazzo_v2]";
+    let variables = [Variable::Value(Some(&json!(1))), Variable::Value(Some(&json!("milk")))];
+    assert_eq!(test_with(both, &variables), Ok(Some(true)));
+}
+
+#[test]
+fn an_absent_value_evaluates_nothing() {
+    assert_eq!(test_with("true()", &[Variable::Value(None)]), Ok(None));
+    assert_eq!(body_holds_with(XPath::new("true()", Version::XPath31), &[Variable::Text(None)], ORDER), Ok(false));
+    let xpath = XPath::new("/order/item[text() = $arazzo_v1]", Version::XPath31);
+    assert_eq!(xpath.select_with(ORDER, &[Variable::Value(None)]), Ok(json!(null)));
+    assert_eq!(xpath.select_with(ORDER, &[Variable::Value(Some(&json!("milk")))]), Ok(json!("milk")));
+    let xml = json!("<order><item>milk</item></order>");
+    assert_eq!(select_value_with(xpath, &[Variable::Value(None)], Some(&xml)), Ok(None));
+    assert_eq!(select_value_with(xpath, &[Variable::Value(Some(&json!("milk")))], Some(&xml)), Ok(Some(json!("milk"))));
+    assert_eq!(value_holds_with(xpath, &[Variable::Value(Some(&json!("tea")))], Some(&xml)), Ok(false));
+}
+
+#[test]
+fn the_same_expression_compiles_with_and_without_variables() {
+    // The cache keys on the number of variables declared: `$arazzo_v1` is unknown without one.
+    assert!(matches!(test("$arazzo_v1 = 1"), Err(XPathError::Invalid { .. })));
+    assert_eq!(test_with("$arazzo_v1 = 1", &[Variable::Value(Some(&json!(1)))]), Ok(Some(true)));
+}

@@ -492,14 +492,22 @@ impl<P: Clone> Run<P> {
     }
 
     /// What an XPath Selector Object selects in the whole response body, as JSON (`null` when
-    /// nothing): [`xpath::select_body`](crate::xpath::select_body), failing like [`Run::output`].
+    /// nothing): [`xpath::select_body`](crate::criteria::xpath::select_body), failing like [`Run::output`].
     #[cfg(feature = "xpath")]
-    pub fn xpath_output(
+    pub fn xpath_output(&mut self, response: &Response, xpath: crate::criteria::xpath::XPath) -> Result<Value, WorkflowError<P>> {
+        self.xpath_output_with(response, xpath, &[])
+    }
+
+    /// [`xpath_output`](Self::xpath_output) for a selector with embedded runtime expressions, bound
+    /// to `variables` (`$arazzo_v1`, ...; `null` when one is absent).
+    #[cfg(feature = "xpath")]
+    pub fn xpath_output_with(
         &mut self,
         response: &Response,
         xpath: crate::criteria::xpath::XPath,
+        variables: &[crate::criteria::xpath::Variable<'_>],
     ) -> Result<Value, WorkflowError<P>> {
-        crate::criteria::xpath::select_body(xpath, response.body())
+        crate::criteria::xpath::select_body_with(xpath, variables, response.body())
             .map_err(|error| self.fail_after_success(error, response))
     }
 

@@ -22,8 +22,9 @@ pub(crate) fn check(
 ) {
     let Some(candidates) = super::response_pointer::success_schemas(operation, criteria) else { return };
     for (index, planned) in criteria.iter().enumerate() {
-        let CriterionCheck::JsonPath { context: OperandPlan::ResponseBody(json_pointer), path, on_context: false } =
-            &planned.check
+        let CriterionCheck::JsonPath {
+            context: OperandPlan::ResponseBody(json_pointer), path, on_context: false, ..
+        } = &planned.check
         else {
             continue;
         };
