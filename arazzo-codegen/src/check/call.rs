@@ -91,7 +91,7 @@ pub(crate) fn plan(
             None => Some((on_success, on_failure)),
         }
     });
-    let outputs = outputs(cx, step, callee, pointer, env, locals);
+    let outputs = outputs(cx, step, (callee, &called), pointer, env, locals);
     let (arguments, criteria, outputs, (on_success, on_failure)) = (arguments?, criteria?, outputs?, actions?);
     let read: Vec<&ValueRef> = criteria
         .iter()
@@ -127,8 +127,11 @@ pub(crate) fn plan(
 /// one they read is bound to a local of its own once the call has returned ([`CalleeRead`]).
 pub(crate) struct CalleeOutputs {
     workflow_id: String,
-    /// Each output's name, and where the step binds it.
+    /// Each output's name, where the step binds it, and its type as the criteria read it (JSON for
+    /// one the callee may not produce).
     outputs: Vec<(String, CalleeRead, RustType)>,
+    /// The outputs the callee may not produce, by name.
+    optional: Vec<String>,
 }
 
 impl CalleeOutputs {
@@ -144,7 +147,26 @@ impl CalleeOutputs {
                 (output.field.name.clone(), read, ty)
             })
             .collect();
-        Self { workflow_id: callee.workflow_id.clone(), outputs }
+        let optional = callee
+            .outputs
+            .iter()
+            .filter(|output| output.field.optional)
+            .map(|output| output.field.name.clone())
+            .collect();
+        Self { workflow_id: callee.workflow_id.clone(), outputs, optional }
+    }
+
+    /// The called workflow's output that the step's output at `pointer` reads a part of (at a JSON
+    /// pointer, or by a selector written at `pointer`), and the value it is read as: bound by `read`.
+    /// One the callee may not produce is refused, as a step output copying it is.
+    fn part(&self, name: &str, pointer: &str, reporter: &mut super::Reporter<'_>) -> Option<(CalleeRead, ValueRef)> {
+        if self.optional.iter().any(|optional| optional == name) {
+            reporter.unsupported(pointer, "a step output the called workflow may not produce");
+            return None;
+        }
+        let value = self.output(name, pointer, reporter)?;
+        let (_, read, _) = self.outputs.iter().find(|(output, ..)| output == name)?;
+        Some((read.clone(), value))
     }
 
     /// Whether `$workflows.<workflow>.outputs.*` names the called workflow.
@@ -376,11 +398,12 @@ fn type_name(ty: &RustType) -> String {
     }
 }
 
-/// Step outputs: `$outputs.<name>` (or `$workflows.<callee>.outputs.<name>`) read the callee's outputs.
+/// Step outputs: `$outputs.<name>` (or `$workflows.<callee>.outputs.<name>`) read the callee's outputs,
+/// whole, at a JSON pointer, or through a Selector Object.
 fn outputs(
     cx: &mut Context<'_, '_>,
     step: &model::Step,
-    callee: &crate::plan::WorkflowPlan,
+    (callee, called): (&crate::plan::WorkflowPlan, &CalleeOutputs),
     pointer: &str,
     env: &Env<'_>,
     locals: &mut Scope,
@@ -392,19 +415,12 @@ fn outputs(
         let text = match output {
             model::Output::Expression(text) => text,
             model::Output::Selector(selector) => {
-                let Some(value) = callee_selector(cx, selector, (&output_pointer, &callee.workflow_id), env) else {
+                let Some((source, ty)) = callee_selector(cx, selector, (&output_pointer, called), env) else {
                     complete = false;
                     continue;
                 };
-                let ty = value.ty().clone();
                 let variable = locals.snake(&format!("{}_{name}", step.step_id));
-                planned.push(StepOutputPlan {
-                    name: name.clone(),
-                    variable,
-                    ty,
-                    source: OutputSource::Copy(value),
-                    used: false,
-                });
+                planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
                 continue;
             }
         };
@@ -412,15 +428,30 @@ fn outputs(
             complete = false;
             continue;
         };
-        let callee_output = match &parsed {
-            Expr::Outputs { name, pointer: None } => Some(name.as_str()),
-            Expr::Workflows { workflow, field, name, pointer: None, .. }
+        let (callee_output, json_pointer) = match &parsed {
+            Expr::Outputs { name, pointer } => (Some(name.as_str()), pointer.as_deref()),
+            Expr::Workflows { workflow, field, name, pointer, .. }
                 if *workflow == callee.workflow_id && field == "outputs" =>
             {
-                Some(name.as_str())
+                (Some(name.as_str()), pointer.as_deref())
             }
-            _ => None,
+            _ => (None, None),
         };
+        // A part of one of the callee's outputs (`$outputs.user#/id`).
+        if let (Some(wanted), Some(json_pointer)) = (callee_output, json_pointer) {
+            let part = called.part(wanted, &output_pointer, cx.reporter).and_then(|(read, base)| {
+                let written = (text.as_str(), output_pointer.as_str());
+                let value = super::pointer::into(env, cx.reporter, base, json_pointer, written)?;
+                callee_part(cx.reporter, read, value, &output_pointer)
+            });
+            let Some((source, ty)) = part else {
+                complete = false;
+                continue;
+            };
+            let variable = locals.snake(&format!("{}_{name}", step.step_id));
+            planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
+            continue;
+        }
         let (source, ty) = match (callee_output, &parsed) {
             (Some(wanted), _) => {
                 let Some(found) = callee.outputs.iter().find(|output| output.field.name == wanted) else {
@@ -470,36 +501,53 @@ fn outputs(
     complete.then_some(planned)
 }
 
-/// A step output of a step that calls a workflow, written as a selector: over an input or an earlier
-/// step's output, the value it selects. The called workflow's outputs are not values of this one
-/// until the step is planned, so a selector over them (`$outputs.<name>`) is refused: select in the
-/// called workflow's own outputs instead.
+/// A step output of a step that calls a workflow, written as a selector: over an output of the
+/// called workflow (`$outputs.<name>`, `$workflows.<callee>.outputs.<name>`, at an optional
+/// `#/pointer`), the part of it the selector picks, read once the call returned; over an input or an
+/// earlier step's output, the value it selects.
 fn callee_selector(
     cx: &mut Context<'_, '_>,
     selector: &model::Selector,
-    (pointer, callee): (&str, &str),
+    (pointer, called): (&str, &CalleeOutputs),
     env: &Env<'_>,
-) -> Option<ValueRef> {
-    let reads_callee = match expr::parse(&selector.context) {
-        Ok(Expr::Outputs { .. }) => true,
-        Ok(Expr::Workflows { workflow, .. }) => workflow == callee,
-        _ => false,
+) -> Option<(OutputSource, RustType)> {
+    let context = match expr::parse(&selector.context) {
+        Ok(Expr::Outputs { name, pointer }) => Some((name, pointer)),
+        Ok(Expr::Workflows { workflow, field, name, pointer, .. }) if called.is(&workflow) && field == "outputs" => {
+            Some((name, pointer))
+        }
+        _ => None,
     };
-    if reads_callee {
-        cx.reporter.unsupported(
-            &format!("{pointer}/context"),
-            "a Selector Object over the outputs of the workflow a step calls (select inside that workflow's own \
-             outputs instead)",
-        );
-        return None;
+    let Some((name, json_pointer)) = context else {
+        let value = super::selector::value(env, cx.reporter, selector, pointer)?;
+        return super::step::copied(cx.reporter, value, pointer);
+    };
+    let query = super::selector::query(cx.reporter, selector, pointer);
+    let context_pointer = format!("{pointer}/context");
+    let (read, mut base) = called.part(&name, &context_pointer, cx.reporter)?;
+    if let Some(json_pointer) = json_pointer {
+        base = super::pointer::into(env, cx.reporter, base, &json_pointer, (&selector.context, &context_pointer))?;
     }
-    let value = super::selector::value(env, cx.reporter, selector, pointer)?;
-    // The whole of an optional secret input is that input: a step output cannot copy it, as above.
-    if value.is_optional() && !value.is_part() {
-        cx.reporter.unsupported(pointer, "a step output copied from an optional input");
-        return None;
+    let value = super::selector::apply(env, base, query?, selector, pointer, cx.reporter)?;
+    callee_part(cx.reporter, read, value, pointer)
+}
+
+/// A step output reading `value`, a part of the callee's output that `read` binds.
+fn callee_part(
+    reporter: &mut super::Reporter<'_>,
+    read: CalleeRead,
+    value: ValueRef,
+    pointer: &str,
+) -> Option<(OutputSource, RustType)> {
+    let (source, ty) = super::step::copied(reporter, value, pointer)?;
+    // The whole output (`""`, `$` on a secret): the output itself.
+    let whole = matches!(&source, OutputSource::Copy(ValueRef::StepOutput { .. }))
+        || matches!(&source, OutputSource::Copy(ValueRef::Pointer { path, .. }) if path.is_empty());
+    match source {
+        OutputSource::Copy(_) if whole => Some((OutputSource::Callee(read.field), ty)),
+        OutputSource::Copy(value) => Some((OutputSource::CalleePart { read, value }, ty)),
+        other => Some((other, ty)),
     }
-    Some(value)
 }
 
 /// A call for an action that transfers to another workflow (or runs one before a retry): the

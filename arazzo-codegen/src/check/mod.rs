@@ -15,6 +15,7 @@ mod meaning;
 mod operation;
 mod order;
 mod parameters;
+mod pointer;
 mod query_string;
 mod schema_vocabulary;
 mod selector;
