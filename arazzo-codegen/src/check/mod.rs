@@ -108,6 +108,13 @@ impl Reporter<'_> {
         self.diagnostics.push(diagnostic.with_end(end).with_help(help));
     }
 
+    /// A warning with a hint, shown as `help:`.
+    pub(crate) fn warning_with_help(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        let (location, end) = self.locate(pointer);
+        let diagnostic = Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message);
+        self.diagnostics.push(diagnostic.with_end(end).with_help(help));
+    }
+
     pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
         let (location, end) = self.locate(pointer);
         let diagnostic = Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message);

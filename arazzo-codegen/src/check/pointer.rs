@@ -40,7 +40,7 @@ pub(crate) fn into(
     for (done, token) in tokens.iter().enumerate() {
         let prefix = prefix_of(&tokens, done);
         let parent = if done == 0 {
-            format!("`{}`", base_name(env, &base))
+            format!("`{}`", base_name(env, &base, expr))
         } else {
             format!("`{}`", prefix_of(&tokens, done - 1))
         };
@@ -220,7 +220,10 @@ fn schema_type(
             }
             return None;
         }
-        reporter.warning(pointer, message);
+        match help {
+            Some(help) => reporter.warning_with_help(pointer, message, help),
+            None => reporter.warning(pointer, message),
+        }
         return Some(RustType::Json);
     }
     let Ok(Some(found)) = crate::openapi::schema_at_pointer_in(root, schema, &path) else {
@@ -234,15 +237,17 @@ fn schema_type(
     Some(if nullable && ty != RustType::Secret { RustType::Json } else { ty })
 }
 
-/// The input or output a pointer starts from, for messages.
-fn base_name(env: &Env<'_>, base: &ValueRef) -> String {
+/// The input or output a pointer starts from, for messages: the input, or the expression as
+/// written before its pointer.
+fn base_name(env: &Env<'_>, base: &ValueRef, expr: &str) -> String {
+    let written = expr.split('#').next().unwrap_or(expr).to_string();
     match base {
         ValueRef::Input { field, .. } => env
             .inputs
             .iter()
             .find(|input| &input.field == field)
-            .map_or_else(|| "the input".to_string(), |input| format!("$inputs.{}", input.name)),
-        _ => "the value".to_string(),
+            .map_or(written, |input| format!("$inputs.{}", input.name)),
+        _ => written,
     }
 }
 

@@ -7,7 +7,8 @@
 //! reach is an error when every schema is closed (`additionalProperties: false`, or the pointer
 //! goes through a string, a number, or an array by a name rather than an index), a warning with the
 //! closest property otherwise. A schema that says nothing (no properties, a `$ref` that cannot be
-//! followed, a response without a schema) is not judged.
+//! followed, a response without a schema) is not judged. [`walk`] judges pointers into the inputs
+//! schemas of the Arazzo document too (`check::pointer`).
 
 use serde_json::{Map, Value};
 
