@@ -168,6 +168,8 @@ pub enum ValueRef {
     Input { field: String, ty: RustType, optional: bool },
     /// A local variable holding a step output.
     StepOutput { variable: String, ty: RustType },
+    /// An output of the workflow the step called (`called.<field>`), in that step's outputs.
+    Called { field: String, ty: RustType },
     /// The value at a JSON pointer inside another value (`$inputs.customer#/firstName`), typed where
     /// the value's type or the inputs schema says (see `check::pointer`), JSON elsewhere; `optional`
     /// when it may be absent (an optional field or input, an item past the end, a JSON part).
@@ -204,7 +206,10 @@ static STRING: RustType = RustType::String;
 impl ValueRef {
     pub fn ty(&self) -> &RustType {
         match self {
-            Self::Input { ty, .. } | Self::StepOutput { ty, .. } | Self::Pointer { ty, .. } => ty,
+            Self::Input { ty, .. }
+            | Self::StepOutput { ty, .. }
+            | Self::Called { ty, .. }
+            | Self::Pointer { ty, .. } => ty,
             Self::Selected { .. } => &JSON,
             Self::Constant(_) => &STRING,
         }
@@ -612,11 +617,8 @@ pub enum OutputSource {
     /// An output of the workflow the step called (its field in the callee's outputs struct).
     Callee(String),
     /// A part of an output of the workflow the step called (1.1: a pointer into it, or what a
-    /// selector picks in it): `value` reads it from the variable `read` binds to that output.
-    CalleePart {
-        read: CalleeRead,
-        value: ValueRef,
-    },
+    /// selector picks in it), read from [`ValueRef::Called`].
+    CalleePart(ValueRef),
     /// What the step's request sent (`$url`, `$method`, `$request.*`), kept with its response.
     Sent(SentPart),
     /// A value fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).

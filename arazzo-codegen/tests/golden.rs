@@ -216,7 +216,7 @@ fn nested_document_generates_the_golden_module() {
         ".header(\n                        \"X-Request-Id\",\n                        &::arazzo_runtime::concat([&\"after-\", &get_pet_name_name]),",
         // A criterion on a dependency's output, and a step output at a pointer into another.
         "::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),",
-        "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets\n            .get(0)\n            .and_then(|value| value.pointer(\"/id\"))",
+        "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets\n            .first()\n            .and_then(|value| value.pointer(\"/id\"))",
         // Credentials follow the description's order of security schemes, whatever order the
         // workflows were checked in (the callee, which needs `apiKey`, is checked first).
         "pub fn new(\n            bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,\n            \
@@ -510,15 +510,15 @@ fn typed_pointers_document_generates_the_golden_module() {
         // A required field of nested structs, in place; an optional list; an integer inside JSON.
         "::arazzo_runtime::concat([&\"city-\", &inputs.owner.address.city])",
         ".query_param(\"tags\", &inputs.owner.tags.clone())",
-        "first_tag: inputs .owner .tags .as_ref() .and_then(|value| value.get(0)) .cloned(),",
+        "first_tag: inputs .owner .tags .as_ref() .and_then(|value| value.first()) .cloned(),",
         "::arazzo_runtime::json::part::< i64, >(\"$inputs.profile#/age\", inputs.profile.pointer(\"/age\"))",
         // The JSON text is kept for `$request.body#/...`, typed.
         ".json_text_body(",
         "let create_sent_name: ::std::string::String = run .sent_output::<",
         "let create_sent_weight: f64 = run .sent_output::< f64, >( &response, \"$request.body#/weight\",",
         // The called workflow's output, at a pointer and selected.
-        "let describe_pet_id: ::arazzo_runtime::serde_json::Value = { let describe_called_pet = &called.pet;",
-        "run.jsonpath_node( \"$.name\", ::core::option::Option::Some(&describe_called_pet), )?",
+        "let describe_pet_id: ::arazzo_runtime::serde_json::Value = called .pet .pointer(\"/id\")",
+        ".jsonpath_node(\"$.name\", ::core::option::Option::Some(&called.pet))?",
         // Workflow outputs typed from the inputs schema.
         "pub city: ::std::string::String,",
         // A nested object of the inputs, as JSON.

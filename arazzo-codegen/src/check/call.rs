@@ -157,16 +157,16 @@ impl CalleeOutputs {
     }
 
     /// The called workflow's output that the step's output at `pointer` reads a part of (at a JSON
-    /// pointer, or by a selector written at `pointer`), and the value it is read as: bound by `read`.
-    /// One the callee may not produce is refused, as a step output copying it is.
-    fn part(&self, name: &str, pointer: &str, reporter: &mut super::Reporter<'_>) -> Option<(CalleeRead, ValueRef)> {
+    /// pointer, or by a selector written at `pointer`). One the callee may not produce is refused, as
+    /// a step output copying it is.
+    fn part(&self, name: &str, pointer: &str, reporter: &mut super::Reporter<'_>) -> Option<ValueRef> {
         if self.optional.iter().any(|optional| optional == name) {
             reporter.unsupported(pointer, "a step output the called workflow may not produce");
             return None;
         }
-        let value = self.output(name, pointer, reporter)?;
+        let ValueRef::StepOutput { ty, .. } = self.output(name, pointer, reporter)? else { return None };
         let (_, read, _) = self.outputs.iter().find(|(output, ..)| output == name)?;
-        Some((read.clone(), value))
+        Some(ValueRef::Called { field: read.field.clone(), ty })
     }
 
     /// Whether `$workflows.<workflow>.outputs.*` names the called workflow.
@@ -439,10 +439,10 @@ fn outputs(
         };
         // A part of one of the callee's outputs (`$outputs.user#/id`).
         if let (Some(wanted), Some(json_pointer)) = (callee_output, json_pointer) {
-            let part = called.part(wanted, &output_pointer, cx.reporter).and_then(|(read, base)| {
+            let part = called.part(wanted, &output_pointer, cx.reporter).and_then(|base| {
                 let written = (text.as_str(), output_pointer.as_str());
                 let value = super::pointer::into(env, cx.reporter, base, json_pointer, written)?;
-                callee_part(cx.reporter, read, value, &output_pointer)
+                callee_part(cx.reporter, value, &output_pointer)
             });
             let Some((source, ty)) = part else {
                 complete = false;
@@ -524,28 +524,25 @@ fn callee_selector(
     };
     let query = super::selector::query(cx.reporter, selector, pointer);
     let context_pointer = format!("{pointer}/context");
-    let (read, mut base) = called.part(&name, &context_pointer, cx.reporter)?;
+    let mut base = called.part(&name, &context_pointer, cx.reporter)?;
     if let Some(json_pointer) = json_pointer {
         base = super::pointer::into(env, cx.reporter, base, &json_pointer, (&selector.context, &context_pointer))?;
     }
     let value = super::selector::apply(env, base, query?, selector, pointer, cx.reporter)?;
-    callee_part(cx.reporter, read, value, pointer)
+    callee_part(cx.reporter, value, pointer)
 }
 
-/// A step output reading `value`, a part of the callee's output that `read` binds.
-fn callee_part(
-    reporter: &mut super::Reporter<'_>,
-    read: CalleeRead,
-    value: ValueRef,
-    pointer: &str,
-) -> Option<(OutputSource, RustType)> {
+/// A step output reading `value`, a part of one of the callee's outputs.
+fn callee_part(reporter: &mut super::Reporter<'_>, value: ValueRef, pointer: &str) -> Option<(OutputSource, RustType)> {
     let (source, ty) = super::step::copied(reporter, value, pointer)?;
-    // The whole output (`""`, `$` on a secret): the output itself.
-    let whole = matches!(&source, OutputSource::Copy(ValueRef::StepOutput { .. }))
-        || matches!(&source, OutputSource::Copy(ValueRef::Pointer { path, .. }) if path.is_empty());
     match source {
-        OutputSource::Copy(_) if whole => Some((OutputSource::Callee(read.field), ty)),
-        OutputSource::Copy(value) => Some((OutputSource::CalleePart { read, value }, ty)),
+        // The whole output (`""`, `$` on a secret): the output itself.
+        OutputSource::Copy(ValueRef::Called { field, .. }) => Some((OutputSource::Callee(field), ty)),
+        OutputSource::Copy(ValueRef::Pointer { base, path, .. }) if path.is_empty() => match *base {
+            ValueRef::Called { field, .. } => Some((OutputSource::Callee(field), ty)),
+            other => Some((OutputSource::CalleePart(other), ty)),
+        },
+        OutputSource::Copy(value) => Some((OutputSource::CalleePart(value), ty)),
         other => Some((other, ty)),
     }
 }

@@ -23,6 +23,17 @@ pub(crate) struct Context<'a, 'r> {
     pub(crate) reporter: &'a mut Reporter<'r>,
 }
 
+/// What types pointers into the inputs ([`Env::structs`], [`Env::inputs_schema`]).
+#[derive(Clone, Copy)]
+struct InputTypes<'a> {
+    structs: &'a [StructPlan],
+    inputs_schema: Option<(&'a Value, &'a str)>,
+}
+
+fn typed<'a>(structs: &'a [StructPlan], inputs_schema: Option<(&'a Value, &'a str)>) -> InputTypes<'a> {
+    InputTypes { structs, inputs_schema }
+}
+
 /// Names the generated function body uses itself; document names must not shadow them.
 const RESERVED_LOCALS: &[&str] = &[
     "client", "config", "inputs", "run", "request", "response", "called", "next", "step", "checked", "error",
@@ -66,8 +77,13 @@ pub(crate) fn plan<'d>(
 
     let mut locals = Scope::with_reserved(RESERVED_LOCALS);
     let mut steps: Vec<StepPlan> = Vec::new();
-    let (dependencies, mut complete) =
-        dependencies(&mut cx, workflow, pointer, (inputs.as_deref(), &input_structs, inputs_schema), &mut locals);
+    let (dependencies, mut complete) = dependencies(
+        &mut cx,
+        workflow,
+        pointer,
+        (inputs.as_deref(), typed(&input_structs, inputs_schema)),
+        &mut locals,
+    );
     let order = super::order::order(&mut cx, workflow, pointer);
     complete &= order.is_some();
     let planning = order.as_ref().map_or_else(|| (0..workflow.steps.len()).collect(), |order| order.planning.clone());
@@ -106,8 +122,8 @@ pub(crate) fn plan<'d>(
     if let Some(order) = order.as_ref().filter(|order| order.by_dependencies && complete) {
         (steps, levels, waits_for) = super::order::levels(workflow, order, steps);
     }
-    let typed = (inputs.as_deref().unwrap_or_default(), input_structs.as_slice(), inputs_schema);
-    let outputs = workflow_outputs(&mut cx, workflow, pointer, typed, &mut steps, &dependencies);
+    let inputs_read = (inputs.as_deref().unwrap_or_default(), typed(&input_structs, inputs_schema));
+    let outputs = workflow_outputs(&mut cx, workflow, pointer, inputs_read, &mut steps, &dependencies);
     let mut outputs = outputs;
     if complete {
         let flow = super::flow::analyse(&steps);
@@ -164,7 +180,7 @@ fn dependencies(
     cx: &mut Context<'_, '_>,
     workflow: &model::Workflow,
     pointer: &str,
-    (inputs, structs, inputs_schema): (Option<&[FieldPlan]>, &[StructPlan], Option<(&Value, &str)>),
+    (inputs, InputTypes { structs, inputs_schema }): (Option<&[FieldPlan]>, InputTypes<'_>),
     locals: &mut Scope,
 ) -> (Vec<StepPlan>, bool) {
     let mut planned = Vec::new();
@@ -341,7 +357,7 @@ fn workflow_outputs(
     cx: &mut Context<'_, '_>,
     workflow: &model::Workflow,
     pointer: &str,
-    (inputs, structs, inputs_schema): (&[FieldPlan], &[StructPlan], Option<(&Value, &str)>),
+    (inputs, InputTypes { structs, inputs_schema }): (&[FieldPlan], InputTypes<'_>),
     steps: &mut [StepPlan],
     dependencies: &[StepPlan],
 ) -> Option<Vec<WorkflowOutputPlan>> {
@@ -382,9 +398,12 @@ fn workflow_outputs(
             continue;
         }
         let available_after = match value.base() {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } => {
-                None
-            }
+            // A called workflow's output is a step's output here (`$steps.<id>.outputs.<name>`).
+            ValueRef::Input { .. }
+            | ValueRef::Pointer { .. }
+            | ValueRef::Constant(_)
+            | ValueRef::Selected { .. }
+            | ValueRef::Called { .. } => None,
             ValueRef::StepOutput { variable, .. } => {
                 steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
             }

@@ -36,7 +36,7 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
             OutputSource::StatusCode => Some(quote!(::core::option::Option::Some(i64::from(response.status())))),
             OutputSource::Copy(_)
             | OutputSource::Callee(_)
-            | OutputSource::CalleePart { .. }
+            | OutputSource::CalleePart(_)
             | OutputSource::Sent(_)
             | OutputSource::Constant(_) => None,
         }

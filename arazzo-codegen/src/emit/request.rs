@@ -310,14 +310,7 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         OutputSource::StatusCode => quote!(i64::from(response.status())),
         OutputSource::Copy(value) => copied(value),
         // Read from the called workflow's output, bound by reference for the read.
-        OutputSource::CalleePart { read, value } => {
-            let (variable, field) = (ident(&read.variable), ident(&read.field));
-            let value = copied(value);
-            quote!({
-                let #variable = &called.#field;
-                #value
-            })
-        }
+        OutputSource::CalleePart(value) => copied(value),
         OutputSource::Callee(field) => {
             let field = ident(field);
             match output.ty {
@@ -456,7 +449,7 @@ pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     let reads = step
         .outputs
         .iter()
-        .any(|output| matches!(output.source, OutputSource::Callee(_) | OutputSource::CalleePart { .. }));
+        .any(|output| matches!(output.source, OutputSource::Callee(_) | OutputSource::CalleePart(_)));
     let binding = if reads || !call.reads.is_empty() { quote!(called) } else { quote!(_) };
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);

@@ -18,6 +18,10 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             let variable = ident(variable);
             quote!(#variable)
         }
+        ValueRef::Called { field, .. } => {
+            let field = ident(field);
+            quote!(called.#field)
+        }
         ValueRef::Pointer { base, path, ty, .. } => pointer_read(base, path, ty),
         ValueRef::Constant(text) => quote!(::std::string::String::from(#text)),
         // `run` turns a query that does not compile (the generator parsed it) into a step error.
@@ -83,6 +87,16 @@ fn pointer_read(base: &ValueRef, path: &[PointerStep], ty: &RustType) -> TokenSt
     }
 }
 
+/// The call reading an item of a list: `first()` (as clippy prefers) or `get(n)`.
+fn item(index: usize) -> TokenStream {
+    if index == 0 {
+        quote!(first())
+    } else {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(get(#index))
+    }
+}
+
 /// An `Option<&serde_json::Value>` of a JSON value at a pointer, when it can be read without a copy
 /// (for criteria, which compare JSON).
 pub(super) fn borrowed_json(value: &ValueRef) -> Option<TokenStream> {
@@ -121,12 +135,12 @@ fn pointer_steps<'p>(base: &ValueRef, path: &'p [PointerStep]) -> (TokenStream, 
                 }
             }
             (PointerStep::Index(index), Held::Place) => {
-                let index = proc_macro2::Literal::usize_unsuffixed(*index);
-                (quote!(#read.get(#index)), Held::Borrowed)
+                let item = item(*index);
+                (quote!(#read.#item), Held::Borrowed)
             }
             (PointerStep::Index(index), _) => {
-                let index = proc_macro2::Literal::usize_unsuffixed(*index);
-                (quote!(#read.and_then(|value| value.get(#index))), Held::Borrowed)
+                let item = item(*index);
+                (quote!(#read.and_then(|value| value.#item)), Held::Borrowed)
             }
             (PointerStep::Json { pointer, expression }, Held::Place) => {
                 decode = Some(expression);

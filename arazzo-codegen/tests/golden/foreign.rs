@@ -972,7 +972,7 @@ pub mod foreign {
             &response,
         )?;
         let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets
-            .get(0)
+            .first()
             .and_then(|value| value.pointer("/id"))
             .cloned()
             .unwrap_or_default();

@@ -721,7 +721,7 @@ pub mod nested {
             &response,
         )?;
         let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets
-            .get(0)
+            .first()
             .and_then(|value| value.pointer("/id"))
             .cloned()
             .unwrap_or_default();

@@ -657,7 +657,7 @@ pub mod typed_pointers {
             .owner
             .tags
             .as_ref()
-            .and_then(|value| value.get(0))
+            .and_then(|value| value.first())
             .cloned();
         run.partial.age = ::arazzo_runtime::json::part::<
             i64,
@@ -759,30 +759,22 @@ pub mod typed_pointers {
                 return ::core::result::Result::Err(run.fail(error));
             }
         };
-        let describe_pet_id: ::arazzo_runtime::serde_json::Value = {
-            let describe_called_pet = &called.pet;
-            describe_called_pet.pointer("/id").cloned().unwrap_or_default()
-        };
-        let describe_pet_name: ::arazzo_runtime::serde_json::Value = {
-            let describe_called_pet = &called.pet;
-            run.jsonpath_node(
-                    "$.name",
-                    ::core::option::Option::Some(&describe_called_pet),
-                )?
-                .unwrap_or_default()
-        };
-        let describe_fields: ::arazzo_runtime::serde_json::Value = {
-            let describe_called_pet = &called.pet;
-            run.jsonpath_nodes(
-                    "$.*",
-                    ::core::option::Option::Some(&describe_called_pet),
-                )?
-                .unwrap_or_default()
-        };
-        let _describe_age: ::arazzo_runtime::serde_json::Value = {
-            let describe_called_pet = &called.pet;
-            describe_called_pet.pointer("/age").cloned().unwrap_or_default()
-        };
+        let describe_pet_id: ::arazzo_runtime::serde_json::Value = called
+            .pet
+            .pointer("/id")
+            .cloned()
+            .unwrap_or_default();
+        let describe_pet_name: ::arazzo_runtime::serde_json::Value = run
+            .jsonpath_node("$.name", ::core::option::Option::Some(&called.pet))?
+            .unwrap_or_default();
+        let describe_fields: ::arazzo_runtime::serde_json::Value = run
+            .jsonpath_nodes("$.*", ::core::option::Option::Some(&called.pet))?
+            .unwrap_or_default();
+        let _describe_age: ::arazzo_runtime::serde_json::Value = called
+            .pet
+            .pointer("/age")
+            .cloned()
+            .unwrap_or_default();
         run.partial.pet_id = ::core::option::Option::Some(describe_pet_id.clone());
         run.partial.pet_name = ::core::option::Option::Some(describe_pet_name.clone());
         run.partial.fields = ::core::option::Option::Some(describe_fields.clone());
@@ -795,7 +787,7 @@ pub mod typed_pointers {
                 .owner
                 .tags
                 .as_ref()
-                .and_then(|value| value.get(0))
+                .and_then(|value| value.first())
                 .cloned(),
             age: ::arazzo_runtime::json::part::<
                 i64,
