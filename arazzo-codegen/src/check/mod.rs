@@ -4,6 +4,7 @@
 mod actions;
 mod body;
 mod call;
+mod callee_outputs;
 mod criteria;
 mod dataflow;
 mod fields;

@@ -41,7 +41,7 @@ pub(crate) struct Env<'a> {
     pub(crate) known: (&'a model::Document, &'a [super::Source]),
     /// In the criteria of a step that calls a workflow (its own and its actions'), that workflow's
     /// outputs: `$outputs.<name>` and `$workflows.<callee>.outputs.<name>`.
-    pub(crate) callee: Option<&'a super::call::CalleeOutputs>,
+    pub(crate) callee: Option<&'a super::callee_outputs::CalleeOutputs>,
 }
 
 impl Env<'_> {
