@@ -170,9 +170,12 @@ pub enum ValueRef {
     Input { field: String, ty: RustType, optional: bool },
     /// A local variable holding a step output.
     StepOutput { variable: String, ty: RustType },
-    /// The JSON value at a pointer inside another value (`$inputs.customer#/firstName`); absent when
-    /// nothing is there.
-    Pointer { base: Box<ValueRef>, pointer: String },
+    /// An output of the workflow the step called (`called.<field>`), in that step's outputs.
+    Called { field: String, ty: RustType },
+    /// The value at a JSON pointer inside another value (`$inputs.customer#/firstName`), typed where
+    /// the value's type or the inputs schema says (see `check::pointer`), JSON elsewhere; `optional`
+    /// when it may be absent (an optional field or input, an item past the end, a JSON part).
+    Pointer { base: Box<ValueRef>, pointer: String, path: Vec<PointerStep>, ty: RustType, optional: bool },
     /// A text fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).
     Constant(String),
     /// What a selector (1.1) picks in another value, as JSON: the node of a singular query (absent
@@ -180,7 +183,24 @@ pub enum ValueRef {
     Selected { base: Box<ValueRef>, selector: SelectorKind },
 }
 
-/// The type of every [`ValueRef::Pointer`].
+/// How generated code reaches the value at a pointer inside the value it holds, one step at a time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PointerStep {
+    /// A field of an input struct (an `Option` when `optional`).
+    Field { field: String, optional: bool },
+    /// An item of a `Vec`, absent past its end.
+    Index(usize),
+    /// The rest of the pointer, read inside a `serde_json::Value`. When the pointer's type is not
+    /// `Json` (the inputs schema types what the input holds as JSON), the value found is decoded to
+    /// it at run time, failing the step when it is of another type; `expression` names it then.
+    Json { pointer: String, expression: String },
+    /// The rest of the pointer (`""`: all of it), read inside the JSON form of a value whose type
+    /// the generator cannot walk (a struct of another document's inputs), or that outputs take as
+    /// JSON (a nested object of the inputs).
+    Serialized(String),
+}
+
+/// The type of every [`ValueRef::Selected`].
 static JSON: RustType = RustType::Json;
 /// The type of every [`ValueRef::Constant`].
 static STRING: RustType = RustType::String;
@@ -188,18 +208,24 @@ static STRING: RustType = RustType::String;
 impl ValueRef {
     pub fn ty(&self) -> &RustType {
         match self {
-            Self::Input { ty, .. } | Self::StepOutput { ty, .. } => ty,
-            Self::Pointer { .. } | Self::Selected { .. } => &JSON,
+            Self::Input { ty, .. }
+            | Self::StepOutput { ty, .. }
+            | Self::Called { ty, .. }
+            | Self::Pointer { ty, .. } => ty,
+            Self::Selected { .. } => &JSON,
             Self::Constant(_) => &STRING,
         }
     }
 
     pub fn is_optional(&self) -> bool {
-        matches!(self, Self::Input { optional: true, .. } | Self::Pointer { .. } | Self::Selected { .. })
+        matches!(
+            self,
+            Self::Input { optional: true, .. } | Self::Pointer { optional: true, .. } | Self::Selected { .. }
+        )
     }
 
-    /// Whether this is a part of another value (at a pointer, or picked by a selector): JSON, absent
-    /// when nothing is there.
+    /// Whether this is a part of another value (at a pointer, or picked by a selector): typed where
+    /// the schema says, JSON elsewhere, and possibly absent.
     pub fn is_part(&self) -> bool {
         matches!(self, Self::Pointer { .. } | Self::Selected { .. })
     }
@@ -594,6 +620,9 @@ pub enum OutputSource {
     Copy(ValueRef),
     /// An output of the workflow the step called (its field in the callee's outputs struct).
     Callee(String),
+    /// A part of an output of the workflow the step called (1.1: a pointer into it, or what a
+    /// selector picks in it), read from [`ValueRef::Called`].
+    CalleePart(ValueRef),
     /// What the step's request sent (`$url`, `$method`, `$request.*`), kept with its response.
     Sent(SentPart),
     /// A value fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).

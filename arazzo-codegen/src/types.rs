@@ -109,7 +109,7 @@ pub fn output_type(
 }
 
 /// `nullable: true` (OpenAPI 3.0) or `null` among the types (3.1).
-fn is_nullable(schema: &Value) -> bool {
+pub(crate) fn is_nullable(schema: &Value) -> bool {
     schema.get("nullable").and_then(Value::as_bool) == Some(true)
         || schema.get("type").and_then(Value::as_array).is_some_and(|types| types.iter().any(|ty| ty == "null"))
 }

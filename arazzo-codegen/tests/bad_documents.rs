@@ -263,9 +263,9 @@ fn syntax_errors_point_at_the_character_the_parser_stopped_at() {
 /// with its nesting bound) is underlined at the character where it goes wrong; a context a selector
 /// cannot read (an XPath selector on a JSON pointer of the body), a selection inside a secret, a
 /// list of JSON values or an XPath result named like a secret, a JSONPath replacement target that
-/// selects nothing, replacements without a payload, and what is not generated (a selector over the
-/// outputs of a called workflow) are each refused where they are written; a JSON pointer selector
-/// is checked against the response schema as `$response.body#/...` is.
+/// selects nothing, and replacements without a payload are each refused where they are written; a
+/// JSON pointer selector is checked against the response schema as `$response.body#/...` is. (A
+/// selector over the outputs of a called workflow, refused before, is generated now.)
 #[test]
 fn selectors_that_cannot_work_are_refused_where_they_are_written() {
     assert_rendered("selectors", "tests/diagnostics/selectors.arazzo.yaml");
@@ -554,4 +554,15 @@ fn an_expression_embedded_in_an_xpath_condition_of_a_1_0_document_asks_for_1_1()
                  workflows[0].steps[0].successCriteria[0].condition)"
         ),]
     );
+}
+
+/// Arazzo 1.1 pointers that can never hold a value, each located at the expression: a property an
+/// input struct does not have (with the closest one), a member of a string, an array read by name, a
+/// member of an integer or a property a closed schema excludes inside an input held as JSON (one an
+/// open schema does not declare is a warning), an object holding a secret; `$request.body#/...` of a
+/// payload written as JSON text at nothing or at a value that may be absent; and a step output reading
+/// a called workflow's output it may not produce, or a member of a string output.
+#[test]
+fn pointers_that_can_never_hold_a_value_are_located() {
+    assert_rendered("typed-pointers", "tests/diagnostics/typed-pointers.arazzo.yaml");
 }

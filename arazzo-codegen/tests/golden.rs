@@ -109,8 +109,9 @@ fn selectors_compile_to_pointer_reads_and_runtime_queries() {
     let flat = source.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         // Parameters: a JSONPath selector over an input, a JSON pointer selector as the pointer it is.
-        ".query_param( \"id\", &run .jsonpath_node( \"$.id\", ::arazzo_runtime::json::value(&inputs.account).as_ref(), )?, )",
-        ".and_then(|value| value.pointer(\"/team\").cloned()),",
+        ".query_param( \"id\", &run .jsonpath_node( \"$.id\", ::core::option::Option::Some(&inputs.account), )?, )",
+        // Inside an input held as JSON, without building its JSON again.
+        ".header(\"X-Team\", &inputs.account.pointer(\"/team\").cloned())",
         // Step outputs on the response body: a pointer selector is a pointer output, typed; a singular
         // query is typed from the schema; any other gives the node list.
         "let get_user_user_id: i64 = run.output(&response, \"/user/id\")?;",
@@ -215,7 +216,7 @@ fn nested_document_generates_the_golden_module() {
         ".header(\n                        \"X-Request-Id\",\n                        &::arazzo_runtime::concat([&\"after-\", &get_pet_name_name]),",
         // A criterion on a dependency's output, and a step output at a pointer into another.
         "::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),",
-        "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(",
+        "let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets\n            .first()\n            .and_then(|value| value.pointer(\"/id\"))",
         // Credentials follow the description's order of security schemes, whatever order the
         // workflows were checked in (the callee, which needs `apiKey`, is checked first).
         "pub fn new(\n            bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,\n            \
@@ -237,10 +238,10 @@ fn bodies_document_generates_the_golden_module() {
         "::arazzo_runtime::json::text(& inputs.nickname),",
         ".raw_body(\n                        \"text/plain; charset=utf-8\",",
         ".multipart_body(",
-        // A pointer into an input.
-        ".and_then(|value| value.pointer(\"/pet/name\").cloned()),",
+        // A pointer into an input held as JSON reads inside it.
+        "(\"name\", &inputs.owner.pointer(\"/pet/name\").cloned()),",
         // `$outputs.x` in the workflow's outputs reads an output written above it.
-        "created_again: ::arazzo_runtime::json::value(&json_text_created)",
+        "created_again: json_text_created.pointer(\"/id\").cloned(),",
         // A nested input object is a struct that knows how to become JSON, secrets included.
         "pub struct SendBodiesPetOwner {",
         "pub owner: ::core::option::Option<SendBodiesPetOwner>,",
@@ -492,4 +493,40 @@ fn independent_steps_are_joined_on_branches_of_the_run() {
     let with_actions = &source[source.find("pub async fn with_actions(").unwrap()..];
     let with_actions = &with_actions[..with_actions.find("pub async fn resume_with_actions(").unwrap()];
     assert!(with_actions.contains("enum Step") && !with_actions.contains("branch"), "{with_actions}");
+}
+
+/// Arazzo 1.1 pointers and selectors typed where the schema says: a pointer into an input is typed from
+/// the inputs schema and read in place (fields of its structs, items of its lists, inside what it holds
+/// as JSON, decoded to the type an `allOf` gives); a payload written as JSON text is sent so that
+/// `$request.body#/...` reads it back, typed like a structured payload; a called workflow's outputs
+/// are read at a pointer and through Selector Objects.
+#[test]
+fn typed_pointers_document_generates_the_golden_module() {
+    let generated = generate("typed-pointers.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/typed-pointers.rs", &generated.source);
+    let flat = generated.source.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        // A required field of nested structs, in place; an optional list; an integer inside JSON.
+        "::arazzo_runtime::concat([&\"city-\", &inputs.owner.address.city])",
+        ".query_param(\"tags\", &inputs.owner.tags.clone())",
+        "first_tag: inputs .owner .tags .as_ref() .and_then(|value| value.first()) .cloned(),",
+        "::arazzo_runtime::json::part::< i64, >(\"$inputs.profile#/age\", inputs.profile.pointer(\"/age\"))",
+        // The JSON text is kept for `$request.body#/...`, typed.
+        ".json_text_body(",
+        "let create_sent_name: ::std::string::String = run .sent_output::<",
+        "let create_sent_weight: f64 = run .sent_output::< f64, >( &response, \"$request.body#/weight\",",
+        // The called workflow's output, at a pointer and selected.
+        "let describe_pet_id: ::arazzo_runtime::serde_json::Value = called .pet .pointer(\"/id\")",
+        ".jsonpath_node(\"$.name\", ::core::option::Option::Some(&called.pet))?",
+        // Workflow outputs typed from the inputs schema.
+        "pub city: ::std::string::String,",
+        // A nested object of the inputs, as JSON.
+        "pub address: ::core::option::Option<::arazzo_runtime::serde_json::Value>,",
+        "pub zip: ::core::option::Option<::std::string::String>,",
+        "pub age: ::core::option::Option<i64>,",
+        "zip: inputs.owner.address.zip.clone(),",
+    ] {
+        assert!(flat.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
 }

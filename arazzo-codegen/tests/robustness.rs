@@ -38,8 +38,10 @@ fn seed() -> u64 {
 /// Mutated documents per seed document.
 const ROUNDS_PER_SEED: usize = 90;
 
-/// Longest time one document may take before it counts as a hang.
-const SLOW: Duration = Duration::from_secs(2);
+/// Longest time one document may take before it counts as a hang. A hang detector, not a speed
+/// target (speed is measured by the benchmarks): a document takes milliseconds, so the bound is far
+/// above what a loaded 2-core CI machine needs, and far below an endless loop or an exponential blow-up.
+const SLOW: Duration = Duration::from_secs(30);
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -740,7 +742,7 @@ fn cyclic_response_schemas_end_quickly() {
         Ok(Err(error)) => panic!("{} was refused:\n{error}", path.display()),
         Ok(Ok(generated)) => generated.warnings,
     };
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    assert!(started.elapsed() < SLOW, "took {:?} (a hang?)", started.elapsed());
     let rendered: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     // The `$ref` loop cannot type the output, which becomes a `serde_json::Value` with a warning (a
     // tolerant reading, issue 14); the recursive `Node` and `Tree` schemas give typed or `Value` outputs.
@@ -770,7 +772,7 @@ fn recursive_schemas_without_a_ref_loop_generate() {
     };
     let started = Instant::now();
     let source = accepted(&path, &options);
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    assert!(started.elapsed() < SLOW, "took {:?} (a hang?)", started.elapsed());
     for expected in [
         // Each step's body outputs are read as one tuple of their types.
         "node_deep_name,\n            node_whole,\n            node_children,\n        ): (\n            \
@@ -789,7 +791,7 @@ fn an_input_schema_that_contains_itself_ends_quickly() {
     let started = Instant::now();
     let path = fixture("input-cycle.arazzo.yaml");
     let outcome = run(&path, &Options::default(), &[]);
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    assert!(started.elapsed() < SLOW, "took {:?} (a hang?)", started.elapsed());
     match outcome {
         Err(panic) => panic!("panicked: {panic}"),
         Ok(Ok(generated)) => check_output(&generated.source, MARKER).unwrap(),

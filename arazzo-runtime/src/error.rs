@@ -104,6 +104,16 @@ pub enum StepError {
         /// The expression as written in the workflow.
         expression: &'static str,
     },
+    /// A value read inside an input the workflow holds as JSON (`$inputs.customer#/age`, an
+    /// `allOf` object) is not of the type the workflow's inputs schema gives it: the caller passed an
+    /// input its schema does not allow. Nothing of the step was sent.
+    #[error("`{expression}` is {}, not the type the workflow's inputs schema gives it", KindWithArticle(found))]
+    InputMismatch {
+        /// The expression as written in the workflow.
+        expression: &'static str,
+        /// The JSON type found: `null`, `boolean`, `number`, `string`, `array` or `object`.
+        found: &'static str,
+    },
     /// A `regex` or `jsonpath` criterion could not be compiled. The generator checks them at
     /// build time, so this means generated code was edited or built by a different generator.
     #[error("the criterion `{criterion}` is not valid: {message}")]

@@ -1,5 +1,5 @@
 //! Steps that call another workflow of the same document (`workflowId`): parameters become the
-//! callee's typed inputs, the callee's outputs become the step's outputs.
+//! callee's typed inputs, and what it returned is read by `callee_outputs`.
 
 use serde_json::Value;
 
@@ -11,10 +11,7 @@ use crate::expr::{self, Expr};
 use crate::model::{self, Reusable};
 use crate::naming::Scope;
 use crate::openapi::Method;
-use crate::plan::{
-    ArgumentPlan, CallPlan, CalleeRead, FieldPlan, OutputSource, RustType, StepOutputPlan, StepPlan, TemplatePiece,
-    ValuePlan,
-};
+use crate::plan::{ArgumentPlan, CallPlan, FieldPlan, RustType, StepPlan, TemplatePiece, ValuePlan};
 use crate::plan::{ValueRef, WorkflowPlan};
 
 /// A step that calls `callee_id`. `workflow` is the workflow the step belongs to, whose `parameters`
@@ -51,7 +48,7 @@ pub(crate) fn plan(
     let parameters = super::parameters::for_call(cx, workflow, step, pointer, &has_input);
     let arguments = parameters.and_then(|parameters| arguments(cx, &parameters, callee, pointer, env));
     // The criteria run once the call returned: they may read what it returned.
-    let called = CalleeOutputs::of(callee, &step.step_id, locals);
+    let called = super::callee_outputs::CalleeOutputs::of(callee, &step.step_id, locals);
     let after = Env { callee: Some(&called), ..*env };
     let criteria = criteria::plan_all(cx, &step.success_criteria, &format!("{pointer}/successCriteria"), &after);
     let criteria = criteria.and_then(|criteria| {
@@ -91,7 +88,7 @@ pub(crate) fn plan(
             None => Some((on_success, on_failure)),
         }
     });
-    let outputs = outputs(cx, step, callee, pointer, env, locals);
+    let outputs = super::callee_outputs::outputs(cx, step, (callee, &called), pointer, env, locals);
     let (arguments, criteria, outputs, (on_success, on_failure)) = (arguments?, criteria?, outputs?, actions?);
     let read: Vec<&ValueRef> = criteria
         .iter()
@@ -121,65 +118,6 @@ pub(crate) fn plan(
         on_failure,
         timeout: step.timeout,
     })
-}
-
-/// The outputs of the workflow a step calls, as the step's criteria (and its actions') read them: each
-/// one they read is bound to a local of its own once the call has returned ([`CalleeRead`]).
-pub(crate) struct CalleeOutputs {
-    workflow_id: String,
-    /// Each output's name, and where the step binds it.
-    outputs: Vec<(String, CalleeRead, RustType)>,
-}
-
-impl CalleeOutputs {
-    fn of(callee: &WorkflowPlan, step_id: &str, locals: &mut Scope) -> Self {
-        let outputs = callee
-            .outputs
-            .iter()
-            .map(|output| {
-                let variable = locals.snake(&format!("{step_id} called {}", output.field.name));
-                let read = CalleeRead { field: output.field.field.clone(), variable };
-                // An output the callee may not produce is an `Option`: JSON `null` when it is absent.
-                let ty = if output.field.optional { RustType::Json } else { output.field.ty.clone() };
-                (output.field.name.clone(), read, ty)
-            })
-            .collect();
-        Self { workflow_id: callee.workflow_id.clone(), outputs }
-    }
-
-    /// Whether `$workflows.<workflow>.outputs.*` names the called workflow.
-    pub(crate) fn is(&self, workflow: &str) -> bool {
-        self.workflow_id == workflow
-    }
-
-    /// The called workflow's output `name`, as a value the criteria read.
-    pub(crate) fn output(&self, name: &str, pointer: &str, reporter: &mut super::Reporter<'_>) -> Option<ValueRef> {
-        match self.outputs.iter().find(|(output, ..)| output == name) {
-            Some((_, read, ty)) => Some(ValueRef::StepOutput { variable: read.variable.clone(), ty: ty.clone() }),
-            None => {
-                let names = list(self.outputs.iter().map(|(output, ..)| output.as_str()));
-                reporter.error_with_help(
-                    pointer,
-                    format!("workflow `{}` has no output `{name}`", self.workflow_id),
-                    format!("its outputs are: {names}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// The outputs that `read` (the values the criteria read) use, to be bound after the call.
-    fn read_by(&self, read: &[&ValueRef]) -> Vec<CalleeRead> {
-        self.outputs
-            .iter()
-            .filter(|(_, output, _)| {
-                read.iter().any(|value| {
-                    matches!(value.base(), ValueRef::StepOutput { variable, .. } if *variable == output.variable)
-                })
-            })
-            .map(|(_, output, _)| output.clone())
-            .collect()
-    }
 }
 
 /// Whether the workflow `callee_id` names has an input `name`; `None` when it is not known (a
@@ -374,132 +312,6 @@ fn type_name(ty: &RustType) -> String {
         RustType::Json => "JSON".into(),
         RustType::Struct(name) => format!("`{name}`"),
     }
-}
-
-/// Step outputs: `$outputs.<name>` (or `$workflows.<callee>.outputs.<name>`) read the callee's outputs.
-fn outputs(
-    cx: &mut Context<'_, '_>,
-    step: &model::Step,
-    callee: &crate::plan::WorkflowPlan,
-    pointer: &str,
-    env: &Env<'_>,
-    locals: &mut Scope,
-) -> Option<Vec<StepOutputPlan>> {
-    let mut planned = Vec::new();
-    let mut complete = true;
-    for (name, output) in &step.outputs {
-        let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
-        let text = match output {
-            model::Output::Expression(text) => text,
-            model::Output::Selector(selector) => {
-                let Some(value) = callee_selector(cx, selector, (&output_pointer, &callee.workflow_id), env) else {
-                    complete = false;
-                    continue;
-                };
-                let ty = value.ty().clone();
-                let variable = locals.snake(&format!("{}_{name}", step.step_id));
-                planned.push(StepOutputPlan {
-                    name: name.clone(),
-                    variable,
-                    ty,
-                    source: OutputSource::Copy(value),
-                    used: false,
-                });
-                continue;
-            }
-        };
-        let Some(parsed) = cx.reporter.expression(text, &output_pointer) else {
-            complete = false;
-            continue;
-        };
-        let callee_output = match &parsed {
-            Expr::Outputs { name, pointer: None } => Some(name.as_str()),
-            Expr::Workflows { workflow, field, name, pointer: None, .. }
-                if *workflow == callee.workflow_id && field == "outputs" =>
-            {
-                Some(name.as_str())
-            }
-            _ => None,
-        };
-        let (source, ty) = match (callee_output, &parsed) {
-            (Some(wanted), _) => {
-                let Some(found) = callee.outputs.iter().find(|output| output.field.name == wanted) else {
-                    let names = list(callee.outputs.iter().map(|output| output.field.name.as_str()));
-                    cx.reporter.error(
-                        &output_pointer,
-                        format!("workflow `{}` has no output `{wanted}`; its outputs are: {names}", callee.workflow_id),
-                    );
-                    complete = false;
-                    continue;
-                };
-                if found.field.optional {
-                    cx.reporter.unsupported(&output_pointer, "a step output the called workflow may not produce");
-                    complete = false;
-                    continue;
-                }
-                (OutputSource::Callee(found.field.field.clone()), found.field.ty.clone())
-            }
-            (None, reference @ (Expr::Inputs { .. } | Expr::Steps { .. })) => {
-                let Some(value) = env.reference(reference, &output_pointer, cx.reporter) else {
-                    complete = false;
-                    continue;
-                };
-                if value.is_optional() {
-                    cx.reporter.unsupported(&output_pointer, "a step output copied from an optional input");
-                    complete = false;
-                    continue;
-                }
-                let ty = value.ty().clone();
-                (OutputSource::Copy(value), ty)
-            }
-            (None, other) => {
-                cx.reporter.error(
-                    &output_pointer,
-                    format!(
-                        "`{other}` cannot be an output of a step that calls a workflow; use `$outputs.<name>` for \
-                         the called workflow's outputs"
-                    ),
-                );
-                complete = false;
-                continue;
-            }
-        };
-        let variable = locals.snake(&format!("{}_{name}", step.step_id));
-        planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
-    }
-    complete.then_some(planned)
-}
-
-/// A step output of a step that calls a workflow, written as a selector: over an input or an earlier
-/// step's output, the value it selects. The called workflow's outputs are not values of this one
-/// until the step is planned, so a selector over them (`$outputs.<name>`) is refused: select in the
-/// called workflow's own outputs instead.
-fn callee_selector(
-    cx: &mut Context<'_, '_>,
-    selector: &model::Selector,
-    (pointer, callee): (&str, &str),
-    env: &Env<'_>,
-) -> Option<ValueRef> {
-    let reads_callee = match expr::parse(&selector.context) {
-        Ok(Expr::Outputs { .. }) => true,
-        Ok(Expr::Workflows { workflow, .. }) => workflow == callee,
-        _ => false,
-    };
-    if reads_callee {
-        cx.reporter.unsupported(
-            &format!("{pointer}/context"),
-            "a Selector Object over the outputs of the workflow a step calls (select inside that workflow's own \
-             outputs instead)",
-        );
-        return None;
-    }
-    let value = super::selector::value(env, cx.reporter, selector, pointer)?;
-    // The whole of an optional secret input is that input: a step output cannot copy it, as above.
-    if value.is_optional() && !value.is_part() {
-        cx.reporter.unsupported(pointer, "a step output copied from an optional input");
-        return None;
-    }
-    Some(value)
 }
 
 /// A call for an action that transfers to another workflow (or runs one before a retry): the

@@ -408,6 +408,12 @@ fn operand(cx: &mut Context<'_, '_>, parsed: &Expr, pointer: &str, env: &Env<'_>
         Expr::Request(ExprSource::Body(json_pointer)) => {
             Some(OperandPlan::RequestBody(json_pointer.clone().unwrap_or_default()))
         }
+        // A pointer into an input or an output, checked and typed as in a request value: only the
+        // part read becomes JSON.
+        Expr::Inputs { pointer: Some(_), .. } | Expr::Steps { output: Some(_), pointer: Some(_), .. } => {
+            let value = env.request_reference(parsed, pointer, cx.reporter)?;
+            Some(OperandPlan::Value { value, pointer: None })
+        }
         Expr::Inputs { name, pointer: json_pointer } => {
             let plain = Expr::Inputs { name: name.clone(), pointer: None };
             let value = env.reference(&plain, pointer, cx.reporter)?;

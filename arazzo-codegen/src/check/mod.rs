@@ -4,6 +4,7 @@
 mod actions;
 mod body;
 mod call;
+mod callee_outputs;
 mod criteria;
 mod dataflow;
 mod embedded;
@@ -16,6 +17,7 @@ mod meaning;
 mod operation;
 mod order;
 mod parameters;
+mod pointer;
 mod query_string;
 mod schema_vocabulary;
 mod selector;
@@ -105,6 +107,13 @@ impl Reporter<'_> {
     pub(crate) fn error_with_help(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
         let (location, end) = self.locate(pointer);
         let diagnostic = Diagnostic::error(&self.loaded.path, location, json_path_of_pointer(pointer), message);
+        self.diagnostics.push(diagnostic.with_end(end).with_help(help));
+    }
+
+    /// A warning with a hint, shown as `help:`.
+    pub(crate) fn warning_with_help(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        let (location, end) = self.locate(pointer);
+        let diagnostic = Diagnostic::warning(&self.loaded.path, location, json_path_of_pointer(pointer), message);
         self.diagnostics.push(diagnostic.with_end(end).with_help(help));
     }
 

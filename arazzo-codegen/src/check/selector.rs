@@ -313,13 +313,14 @@ pub(crate) fn value(
             return None;
         }
     };
-    apply(base, query?, selector, pointer, reporter)
+    apply(env, base, query?, selector, pointer, reporter)
 }
 
 /// The value `query` selects in `base`. A JSON pointer extends a pointer the context already has
 /// (`$inputs.user#/address` with `/city` reads `/address/city`). A secret is a string, with nothing
 /// inside to select: only the whole of it may be selected, and it stays a secret.
 pub(crate) fn apply(
+    env: &Env<'_>,
     base: ValueRef,
     query: Query,
     selector: &model::Selector,
@@ -345,10 +346,10 @@ pub(crate) fn apply(
         return Some(base);
     }
     Some(match query {
-        Query::Pointer(more) => match base {
-            ValueRef::Pointer { base, pointer } => ValueRef::Pointer { base, pointer: format!("{pointer}{more}") },
-            other => ValueRef::Pointer { base: Box::new(other), pointer: more },
-        },
+        Query::Pointer(more) => {
+            let written = format!("{}#{more}", selector.context);
+            return super::pointer::into(env, reporter, base, &more, (&written, &format!("{pointer}/selector")));
+        }
         Query::JsonPath { query, singular } => ValueRef::Selected {
             base: Box::new(base),
             selector: SelectorKind::JsonPath { query, singular: singular.is_some() },
@@ -391,12 +392,7 @@ pub(crate) fn step_output(
         Expr::Response(ExprSource::Body(json_pointer)) => json_pointer.unwrap_or_default(),
         Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
             let value = value(env, reporter, selector, pointer)?;
-            if value.is_optional() && !value.is_part() {
-                reporter.unsupported(pointer, "a step output copied from an optional input");
-                return None;
-            }
-            let ty = value.ty().clone();
-            return Some((OutputSource::Copy(value), ty));
+            return super::step::copied(reporter, value, pointer);
         }
         other => {
             reporter.error(

@@ -9,7 +9,9 @@ use super::Reporter;
 use super::values::list;
 use crate::expr::{Expr, Source};
 use crate::model::ParameterLocation;
-use crate::plan::{BodyEncoding, BodyPlan, CredentialKind, ParameterPlan, RustType, SentPart, ValuePlan};
+use crate::plan::{
+    BodyEncoding, BodyPlan, CredentialKind, ParameterPlan, RustType, SentPart, TemplatePiece, ValuePlan, ValueRef,
+};
 
 /// What a step sends, as far as its outputs need to know.
 pub(super) struct Sent<'a> {
@@ -126,18 +128,31 @@ pub(super) fn output(
                 reporter.error(pointer, format!("`{expr}` reads the request body, but this step sends none"));
                 return None;
             };
-            if !matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) {
+            // A payload written as JSON text reads as the structure of that text.
+            let structure = match (&body.encoding, &body.value) {
+                (BodyEncoding::JsonText { in_string }, ValuePlan::Template(pieces)) => {
+                    json_text_structure(pieces, in_string)
+                }
+                // JSON text without expressions: its value.
+                (BodyEncoding::JsonText { .. }, ValuePlan::Literal(Value::String(text))) => {
+                    serde_json::from_str(text).ok().map(ValuePlan::Literal)
+                }
+                (BodyEncoding::Json | BodyEncoding::Form, value) => Some(value.clone()),
+                _ => None,
+            };
+            let Some(structure) = structure else {
                 // Text, XML and multipart bodies are sent as bytes the runtime does not read back.
                 reporter.error(
                     pointer,
                     format!(
                         "`{expr}` reads the request body, but this step sends it as text or multipart data, not as \
-                         a JSON value; step outputs can read JSON and form bodies"
+                         a JSON value; step outputs can read JSON bodies (written as values or as JSON text) and \
+                         form bodies"
                     ),
                 );
                 return None;
-            }
-            let ty = match at_pointer(&body.value, &json_pointer) {
+            };
+            let ty = match at_pointer(&structure, &json_pointer) {
                 Found::Plan(plan) if may_be_absent(plan, reporter) => return None,
                 Found::Plan(plan) => value_type(reporter, plan, expr, pointer)?,
                 Found::Inside(plan) => {
@@ -232,4 +247,141 @@ fn at_pointer<'p>(plan: &'p ValuePlan, json_pointer: &str) -> Found<'p> {
         };
     }
     Found::Plan(node)
+}
+
+/// Marks an embedded value of JSON text standing inside a string (then its index, then [`END`]).
+const IN_STRING: char = '\u{E000}';
+/// Marks an embedded value of JSON text standing alone (written as JSON), as a string of its own.
+const ALONE: char = '\u{E001}';
+const END: char = '\u{E002}';
+
+/// The structure of a payload written as JSON text, as if written as a value: objects and arrays of
+/// the text, its literals, each value embedded alone (written as JSON) as itself, and each string
+/// holding embedded values as a template (a string). Read by parsing the text with a marker for each
+/// value; `None` when the text does not parse or its own characters look like markers.
+fn json_text_structure(pieces: &[TemplatePiece], in_string: &[bool]) -> Option<ValuePlan> {
+    let mut text = String::new();
+    let mut values = Vec::new();
+    for piece in pieces {
+        match piece {
+            TemplatePiece::Text(literal) => text.push_str(literal),
+            TemplatePiece::Value(value) => {
+                let index = values.len();
+                if in_string.get(index).copied().unwrap_or(false) {
+                    text.push_str(&format!("{IN_STRING}{index}{END}"));
+                } else {
+                    text.push_str(&format!("\"{ALONE}{index}{END}\""));
+                }
+                values.push(value);
+            }
+        }
+    }
+    let parsed: Value = serde_json::from_str(&text).ok()?;
+    let mut seen = vec![false; values.len()];
+    let structure = from_marked(&parsed, &values, &mut seen)?;
+    // Each value once: a literal that spells a marker (`\ue000` in the text) is not one.
+    seen.iter().all(|seen| *seen).then_some(structure)
+}
+
+fn from_marked(value: &Value, values: &[&ValueRef], seen: &mut [bool]) -> Option<ValuePlan> {
+    let mut take = |index: &str| -> Option<ValueRef> {
+        let index: usize = index.parse().ok()?;
+        let taken = std::mem::replace(seen.get_mut(index)?, true);
+        (!taken).then(|| values.get(index).map(|value| (*value).clone())).flatten()
+    };
+    Some(match value {
+        Value::String(text) if !text.contains([IN_STRING, ALONE, END]) => ValuePlan::Literal(value.clone()),
+        Value::String(text) => {
+            if let Some(index) = text.strip_prefix(ALONE).and_then(|rest| rest.strip_suffix(END)) {
+                return take(index).map(ValuePlan::Ref);
+            }
+            let mut pieces = Vec::new();
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find(IN_STRING) {
+                if start > 0 {
+                    pieces.push(TemplatePiece::Text(rest[..start].to_string()));
+                }
+                let after = &rest[start + IN_STRING.len_utf8()..];
+                let end = after.find(END)?;
+                pieces.push(TemplatePiece::Value(take(&after[..end])?));
+                rest = &after[end + END.len_utf8()..];
+            }
+            if rest.contains([ALONE, END]) {
+                return None;
+            }
+            if !rest.is_empty() {
+                pieces.push(TemplatePiece::Text(rest.to_string()));
+            }
+            ValuePlan::Template(pieces)
+        }
+        Value::Array(items) => {
+            ValuePlan::Array(items.iter().map(|item| from_marked(item, values, seen)).collect::<Option<_>>()?)
+        }
+        Value::Object(fields) => ValuePlan::Object(
+            fields
+                .iter()
+                .map(|(key, item)| {
+                    if key.contains([IN_STRING, ALONE, END]) {
+                        return None;
+                    }
+                    Some((key.clone(), from_marked(item, values, seen)?))
+                })
+                .collect::<Option<_>>()?,
+        ),
+        literal => ValuePlan::Literal(literal.clone()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{TemplatePart, parse_template};
+    use crate::plan::RustType;
+    use serde_json::json;
+
+    /// The template of `text` with every embedded input a required string input named after it.
+    fn structure(text: &str) -> Option<ValuePlan> {
+        let mut pieces = Vec::new();
+        for part in parse_template(text).unwrap_or_default() {
+            pieces.push(match part {
+                TemplatePart::Literal(literal) => TemplatePiece::Text(literal),
+                TemplatePart::Expr { expr, .. } => TemplatePiece::Value(input(&expr.to_string())),
+            });
+        }
+        let in_string = crate::check::body::json_text_slots(text).ok()?;
+        json_text_structure(&pieces, &in_string)
+    }
+
+    fn input(name: &str) -> ValueRef {
+        ValueRef::Input { field: name.to_string(), ty: RustType::String, optional: false }
+    }
+
+    #[test]
+    fn json_text_reads_as_the_value_it_writes() {
+        let read = structure(
+            r#"{"name": "{$inputs.a}", "id": {$inputs.b}, "tag": "x-{$inputs.c}-y", "list": [1, {$inputs.d}]}"#,
+        );
+        let expected = ValuePlan::Object(vec![
+            ("name".into(), ValuePlan::Template(vec![TemplatePiece::Value(input("$inputs.a"))])),
+            ("id".into(), ValuePlan::Ref(input("$inputs.b"))),
+            (
+                "tag".into(),
+                ValuePlan::Template(vec![
+                    TemplatePiece::Text("x-".into()),
+                    TemplatePiece::Value(input("$inputs.c")),
+                    TemplatePiece::Text("-y".into()),
+                ]),
+            ),
+            ("list".into(), ValuePlan::Array(vec![ValuePlan::Literal(json!(1)), ValuePlan::Ref(input("$inputs.d"))])),
+        ]);
+        assert_eq!(read, Some(expected));
+    }
+
+    #[test]
+    fn text_that_spells_a_marker_is_not_read_as_one() {
+        // `\ue001` in the text decodes to the marker of a value standing alone.
+        assert_eq!(structure(r#"{"a": "\ue0010\ue002", "b": {$inputs.b}}"#), None);
+        assert_eq!(structure(r#"{"\ue000": {$inputs.b}}"#), None);
+        assert!(structure(r#"{"a": "\u00e9", "b": {$inputs.b}}"#).is_some());
+    }
 }

@@ -467,16 +467,12 @@ fn outputs(
                     complete = false;
                     continue;
                 };
-                let ty = value.ty().clone();
-                // A value at a pointer is JSON (`null` when nothing is there).
-                if matches!(value, ValueRef::Pointer { .. }) {
-                    (OutputSource::Copy(value), ty)
-                } else if value.is_optional() {
-                    cx.reporter.unsupported(&output_pointer, "a step output copied from an optional input");
-                    complete = false;
-                    continue;
-                } else {
-                    (OutputSource::Copy(value), ty)
+                match copied(cx.reporter, value, &output_pointer) {
+                    Some(copied) => copied,
+                    None => {
+                        complete = false;
+                        continue;
+                    }
                 }
             }
             sent_expr @ (Expr::Url | Expr::Method | Expr::Request(_)) => {
@@ -505,6 +501,29 @@ fn outputs(
         planned.push(StepOutputPlan { name: name.clone(), variable, ty, source, used: false });
     }
     complete.then_some(planned)
+}
+
+/// A step output that copies a value the workflow holds, and its type. A part of a value that may
+/// be absent (at a pointer, picked by a selector) is JSON, `null` when nothing is there; a secret
+/// that may be absent, and an optional input, are refused (a step output always has a value).
+pub(crate) fn copied(
+    reporter: &mut super::Reporter<'_>,
+    value: ValueRef,
+    pointer: &str,
+) -> Option<(OutputSource, RustType)> {
+    if !value.is_optional() {
+        let ty = value.ty().clone();
+        return Some((OutputSource::Copy(value), ty));
+    }
+    if !value.is_part() {
+        reporter.unsupported(pointer, "a step output copied from an optional input");
+        return None;
+    }
+    if value.ty() == &RustType::Secret {
+        reporter.unsupported(pointer, "a step output copied from a secret that may be absent");
+        return None;
+    }
+    Some((OutputSource::Copy(value), RustType::Json))
 }
 
 /// The JSON schema of the response the success criteria expect (or of the first 2xx response).

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::Reporter;
 use crate::expr::{self, Expr, TemplatePart};
 use crate::model;
-use crate::plan::{FieldPlan, RustType, StepPlan, TemplatePiece, ValuePlan, ValueRef};
+use crate::plan::{FieldPlan, RustType, StepPlan, StructPlan, TemplatePiece, ValuePlan, ValueRef};
 
 /// Deepest nesting of arrays and objects in one request value. The generated code nests one call per
 /// level, and syn, prettyplease and rustc recurse on it: a value 120 levels deep overflows a 2 MiB stack.
@@ -23,6 +23,11 @@ fn nesting(value: &Value) -> usize {
 /// What an expression may refer to at one point of a workflow.
 pub(crate) struct Env<'a> {
     pub(crate) inputs: &'a [FieldPlan],
+    /// The structs of the inputs' nested objects, to type pointers into them.
+    pub(crate) structs: &'a [StructPlan],
+    /// The workflow's inputs schema and where it is written, to type pointers into inputs held as
+    /// JSON (`None` for a workflow without `inputs`).
+    pub(crate) inputs_schema: Option<(&'a Value, &'a str)>,
     /// Steps that have run before this point, planned.
     pub(crate) earlier: &'a [StepPlan],
     /// Every step of the workflow as written, to tell "not yet run" from "does not exist".
@@ -36,7 +41,7 @@ pub(crate) struct Env<'a> {
     pub(crate) known: (&'a model::Document, &'a [super::Source]),
     /// In the criteria of a step that calls a workflow (its own and its actions'), that workflow's
     /// outputs: `$outputs.<name>` and `$workflows.<callee>.outputs.<name>`.
-    pub(crate) callee: Option<&'a super::call::CalleeOutputs>,
+    pub(crate) callee: Option<&'a super::callee_outputs::CalleeOutputs>,
 }
 
 impl Env<'_> {
@@ -400,13 +405,13 @@ impl Env<'_> {
             Expr::Inputs { name, pointer: Some(json_pointer) } => {
                 let base = Expr::Inputs { name: name.clone(), pointer: None };
                 let base = self.reference(&base, pointer, reporter)?;
-                pointer_into(base, json_pointer, expr, pointer, reporter)
+                super::pointer::into(self, reporter, base, json_pointer, (&expr.to_string(), pointer))
             }
             Expr::Steps { step, output: Some(output), pointer: Some(json_pointer), rest } => {
                 let base =
                     Expr::Steps { step: step.clone(), output: Some(output.clone()), pointer: None, rest: rest.clone() };
                 let base = self.reference(&base, pointer, reporter)?;
-                pointer_into(base, json_pointer, expr, pointer, reporter)
+                super::pointer::into(self, reporter, base, json_pointer, (&expr.to_string(), pointer))
             }
             Expr::Workflows { workflow, field, name, pointer: Some(json_pointer), rest } => {
                 let base = Expr::Workflows {
@@ -417,7 +422,7 @@ impl Env<'_> {
                     rest: rest.clone(),
                 };
                 let base = self.reference(&base, pointer, reporter)?;
-                pointer_into(base, json_pointer, expr, pointer, reporter)
+                super::pointer::into(self, reporter, base, json_pointer, (&expr.to_string(), pointer))
             }
             Expr::Inputs { .. } | Expr::Steps { .. } | Expr::Workflows { .. } => {
                 self.reference(expr, pointer, reporter)
@@ -428,22 +433,6 @@ impl Env<'_> {
             }
         }
     }
-}
-
-/// The JSON value at a pointer inside `base`. A secret has no JSON inside it to point into, and the
-/// pointer would turn it into a plain value: refused.
-fn pointer_into(
-    base: ValueRef,
-    json_pointer: &str,
-    expr: &Expr,
-    pointer: &str,
-    reporter: &mut Reporter<'_>,
-) -> Option<ValueRef> {
-    if base.ty() == &crate::plan::RustType::Secret {
-        reporter.error(pointer, format!("`{expr}` points into a secret, which would turn it into a plain value"));
-        return None;
-    }
-    Some(ValueRef::Pointer { base: Box::new(base), pointer: json_pointer.to_string() })
 }
 
 /// The bytes of the embedded expression whose `$` is at `offset`: up to the `}` that closes it (braces

@@ -6,8 +6,10 @@ use crate::expr::Expr;
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
 use crate::plan::{
-    ActionKind, FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
+    ActionKind, FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, StructPlan, ValueRef, WorkflowOutputPlan,
+    WorkflowPlan,
 };
+use serde_json::Value;
 
 pub(crate) struct Context<'a, 'r> {
     pub(crate) document: &'a Document,
@@ -19,6 +21,17 @@ pub(crate) struct Context<'a, 'r> {
     pub(crate) all_sources_loaded: bool,
     pub(crate) source_plans: &'a mut Vec<SourcePlan>,
     pub(crate) reporter: &'a mut Reporter<'r>,
+}
+
+/// What types pointers into the inputs ([`Env::structs`], [`Env::inputs_schema`]).
+#[derive(Clone, Copy)]
+struct InputTypes<'a> {
+    structs: &'a [StructPlan],
+    inputs_schema: Option<(&'a Value, &'a str)>,
+}
+
+fn typed<'a>(structs: &'a [StructPlan], inputs_schema: Option<(&'a Value, &'a str)>) -> InputTypes<'a> {
+    InputTypes { structs, inputs_schema }
 }
 
 /// Names the generated function body uses itself; document names must not shadow them.
@@ -41,6 +54,8 @@ pub(crate) fn plan<'d>(
     }
 
     let base = naming::camel(&workflow.workflow_id);
+    let inputs_pointer = format!("{pointer}/inputs");
+    let inputs_schema = workflow.inputs.as_ref().map(|schema| (schema, inputs_pointer.as_str()));
     let (inputs, input_structs) = super::inputs::fields(
         cx.document,
         workflow.inputs.as_ref(),
@@ -62,7 +77,13 @@ pub(crate) fn plan<'d>(
 
     let mut locals = Scope::with_reserved(RESERVED_LOCALS);
     let mut steps: Vec<StepPlan> = Vec::new();
-    let (dependencies, mut complete) = dependencies(&mut cx, workflow, pointer, inputs.as_deref(), &mut locals);
+    let (dependencies, mut complete) = dependencies(
+        &mut cx,
+        workflow,
+        pointer,
+        (inputs.as_deref(), typed(&input_structs, inputs_schema)),
+        &mut locals,
+    );
     let order = super::order::order(&mut cx, workflow, pointer);
     complete &= order.is_some();
     let planning = order.as_ref().map_or_else(|| (0..workflow.steps.len()).collect(), |order| order.planning.clone());
@@ -76,6 +97,8 @@ pub(crate) fn plan<'d>(
         }
         let env = Env {
             inputs: inputs.as_deref().unwrap_or_default(),
+            structs: &input_structs,
+            inputs_schema,
             earlier: &steps,
             all_steps: &workflow.steps,
             current: Some(&step.step_id),
@@ -99,7 +122,8 @@ pub(crate) fn plan<'d>(
     if let Some(order) = order.as_ref().filter(|order| order.by_dependencies && complete) {
         (steps, levels, waits_for) = super::order::levels(workflow, order, steps);
     }
-    let outputs = workflow_outputs(&mut cx, workflow, pointer, &inputs, &mut steps, &dependencies);
+    let inputs_read = (inputs.as_deref().unwrap_or_default(), typed(&input_structs, inputs_schema));
+    let outputs = workflow_outputs(&mut cx, workflow, pointer, inputs_read, &mut steps, &dependencies);
     let mut outputs = outputs;
     if complete {
         let flow = super::flow::analyse(&steps);
@@ -156,7 +180,7 @@ fn dependencies(
     cx: &mut Context<'_, '_>,
     workflow: &model::Workflow,
     pointer: &str,
-    inputs: Option<&[FieldPlan]>,
+    (inputs, InputTypes { structs, inputs_schema }): (Option<&[FieldPlan]>, InputTypes<'_>),
     locals: &mut Scope,
 ) -> (Vec<StepPlan>, bool) {
     let mut planned = Vec::new();
@@ -225,6 +249,8 @@ fn dependencies(
         };
         let env = Env {
             inputs: inputs.unwrap_or_default(),
+            structs,
+            inputs_schema,
             earlier: &[],
             all_steps: &[],
             current: None,
@@ -331,11 +357,10 @@ fn workflow_outputs(
     cx: &mut Context<'_, '_>,
     workflow: &model::Workflow,
     pointer: &str,
-    inputs: &Option<Vec<FieldPlan>>,
+    (inputs, InputTypes { structs, inputs_schema }): (&[FieldPlan], InputTypes<'_>),
     steps: &mut [StepPlan],
     dependencies: &[StepPlan],
 ) -> Option<Vec<WorkflowOutputPlan>> {
-    let inputs = inputs.as_deref().unwrap_or_default();
     let mut scope = Scope::default();
     let mut outputs: Vec<WorkflowOutputPlan> = Vec::new();
     let mut complete = true;
@@ -344,6 +369,8 @@ fn workflow_outputs(
         let known = (cx.document, cx.sources);
         let env = Env {
             inputs,
+            structs,
+            inputs_schema,
             earlier: steps,
             all_steps: &workflow.steps,
             current: None,
@@ -359,7 +386,7 @@ fn workflow_outputs(
             complete = false;
             continue;
         };
-        if value.is_part() && crate::naming::names_a_secret(name) {
+        if value.is_part() && value.ty() != &RustType::Secret && crate::naming::names_a_secret(name) {
             cx.reporter.error(
                 &output_pointer,
                 format!(
@@ -371,9 +398,12 @@ fn workflow_outputs(
             continue;
         }
         let available_after = match value.base() {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } => {
-                None
-            }
+            // A called workflow's output is a step's output here (`$steps.<id>.outputs.<name>`).
+            ValueRef::Input { .. }
+            | ValueRef::Pointer { .. }
+            | ValueRef::Constant(_)
+            | ValueRef::Selected { .. }
+            | ValueRef::Called { .. } => None,
             ValueRef::StepOutput { variable, .. } => {
                 steps.iter().position(|step| step.outputs.iter().any(|output| &output.variable == variable))
             }
@@ -407,12 +437,8 @@ fn expression_output(
             let earlier: Option<&WorkflowOutputPlan> = outputs.iter().find(|output| output.field.name == other);
             match (earlier, json_pointer) {
                 (Some(earlier), None) => Some(earlier.value.clone()),
-                (Some(earlier), Some(json_pointer)) if earlier.value.ty() != &RustType::Secret => {
-                    Some(ValueRef::Pointer { base: Box::new(earlier.value.clone()), pointer: json_pointer })
-                }
-                (Some(_), Some(_)) => {
-                    cx.reporter.error(pointer, format!("`{text}` points into a secret"));
-                    None
+                (Some(earlier), Some(json_pointer)) => {
+                    super::pointer::into(env, cx.reporter, earlier.value.clone(), &json_pointer, (text, pointer))
                 }
                 (None, _) => {
                     cx.reporter.error(
@@ -456,15 +482,10 @@ fn selector_output(
     };
     let mut base = earlier.value.clone();
     if let Some(json_pointer) = json_pointer {
-        base = super::selector::apply(
-            base,
-            super::selector::Query::Pointer(json_pointer),
-            selector,
-            pointer,
-            cx.reporter,
-        )?;
+        let written = (selector.context.as_str(), format!("{pointer}/context"));
+        base = super::pointer::into(env, cx.reporter, base, &json_pointer, (written.0, &written.1))?;
     }
-    super::selector::apply(base, query?, selector, pointer, cx.reporter)
+    super::selector::apply(env, base, query?, selector, pointer, cx.reporter)
 }
 
 /// Records that a step output is read, so unread outputs are bound to `_`-prefixed names.

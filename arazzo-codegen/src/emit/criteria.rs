@@ -260,6 +260,12 @@ fn operand(read: &OperandPlan) -> TokenStream {
         OperandPlan::RequestBody(pointer) => quote!(response.request_body_at(#pointer)),
         OperandPlan::ResponseHeader(name) => quote!(response.header_value(#name).as_ref()),
         OperandPlan::Value { value, pointer } => {
+            // JSON at a pointer into an input or an output: borrowed where it lies.
+            if pointer.is_none()
+                && let Some(read) = super::value::borrowed_json(value)
+            {
+                return read;
+            }
             let place = place(value);
             match pointer {
                 Some(pointer) => quote!(::arazzo_runtime::json::value(&#place)

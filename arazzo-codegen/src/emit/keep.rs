@@ -41,7 +41,11 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
             }
             OutputSource::ResponseHeader(name) => Some(quote!(response.header(#name).map(::core::convert::Into::into))),
             OutputSource::StatusCode => Some(quote!(::core::option::Option::Some(i64::from(response.status())))),
-            OutputSource::Copy(_) | OutputSource::Callee(_) | OutputSource::Sent(_) | OutputSource::Constant(_) => None,
+            OutputSource::Copy(_)
+            | OutputSource::Callee(_)
+            | OutputSource::CalleePart(_)
+            | OutputSource::Sent(_)
+            | OutputSource::Constant(_) => None,
         }
     };
     let outputs = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).filter_map(|output| {

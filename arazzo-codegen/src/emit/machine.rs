@@ -96,9 +96,11 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = match &output.value {
-            ValueRef::Input { .. } | ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } => {
-                super::value::owned(&output.value)
-            }
+            ValueRef::Input { .. }
+            | ValueRef::Pointer { .. }
+            | ValueRef::Constant(_)
+            | ValueRef::Selected { .. }
+            | ValueRef::Called { .. } => super::value::owned(&output.value),
             // An output of a `dependsOn` workflow: a plain variable set before the loop.
             ValueRef::StepOutput { variable: dependency, .. }
                 if !workflow

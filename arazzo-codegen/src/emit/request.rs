@@ -227,9 +227,13 @@ fn body(body: &BodyPlan) -> TokenStream {
             quote!(.multipart_body(&#value))
         }
         BodyEncoding::JsonText { in_string } => {
-            let ValuePlan::Template(pieces) = &body.value else { return raw(media, &body.value) };
-            let text = json_text(pieces, in_string);
-            quote!(.raw_body(#media, #text))
+            let text = match &body.value {
+                ValuePlan::Template(pieces) => json_text(pieces, in_string),
+                // JSON text without expressions.
+                ValuePlan::Literal(serde_json::Value::String(text)) => quote!(#text),
+                other => return raw(media, other),
+            };
+            quote!(.json_text_body(#media, #text))
         }
         BodyEncoding::Raw => raw(media, &body.value),
         BodyEncoding::XmlText => {
@@ -311,12 +315,9 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         }
         OutputSource::ResponseHeader(name) => quote!(run.header_output(&response, #name)?),
         OutputSource::StatusCode => quote!(i64::from(response.status())),
-        // A value at a pointer (or picked by a selector) is an `Option<Value>`: `null` when nothing is there.
-        OutputSource::Copy(value @ (ValueRef::Pointer { .. } | ValueRef::Selected { .. })) => {
-            let place = place(value);
-            quote!(#place.unwrap_or_default())
-        }
-        OutputSource::Copy(value) => owned(value),
+        OutputSource::Copy(value) => copied(value),
+        // Read from the called workflow's output, bound by reference for the read.
+        OutputSource::CalleePart(value) => copied(value),
         OutputSource::Callee(field) => {
             let field = ident(field);
             match output.ty {
@@ -326,6 +327,20 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         }
         OutputSource::Sent(part) => sent_value(part, &output.ty),
         OutputSource::Constant(text) => quote!(::std::string::String::from(#text)),
+    }
+}
+
+/// A step output that copies a value: a part of a value that may be absent (at a pointer, picked by
+/// a selector) is an `Option`, kept as JSON: `null` when nothing is there.
+fn copied(value: &ValueRef) -> TokenStream {
+    if !(value.is_part() && value.is_optional()) {
+        return owned(value);
+    }
+    let place = place(value);
+    if value.ty() == &RustType::Json {
+        quote!(#place.unwrap_or_default())
+    } else {
+        quote!(::arazzo_runtime::json::value(&#place).unwrap_or_default())
     }
 }
 
@@ -438,7 +453,10 @@ fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
 /// whose partial outputs are kept in this workflow's; `called` holds its outputs.
 pub(super) fn call(step: &StepPlan, call: &CallPlan) -> TokenStream {
     // Bind the callee's outputs only when something reads them, so the code has no unused variable.
-    let reads = step.outputs.iter().any(|output| matches!(output.source, OutputSource::Callee(_)));
+    let reads = step
+        .outputs
+        .iter()
+        .any(|output| matches!(output.source, OutputSource::Callee(_) | OutputSource::CalleePart(_)));
     let binding = if reads || !call.reads.is_empty() { quote!(called) } else { quote!(_) };
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
-use crate::plan::{RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef};
+use crate::plan::{PointerStep, RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef};
 
 /// An expression of the value's own type (`inputs.app_id`, `get_integration_integration_id`).
 pub(super) fn place(value: &ValueRef) -> TokenStream {
@@ -18,16 +18,17 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             let variable = ident(variable);
             quote!(#variable)
         }
-        ValueRef::Pointer { base, pointer } => {
-            let base = place(base);
-            quote!(::arazzo_runtime::json::value(&#base).and_then(|value| value.pointer(#pointer).cloned()))
+        ValueRef::Called { field, .. } => {
+            let field = ident(field);
+            quote!(called.#field)
         }
+        ValueRef::Pointer { base, path, ty, .. } => pointer_read(base, path, ty),
         ValueRef::Constant(text) => quote!(::std::string::String::from(#text)),
         // `run` turns a query that does not compile (the generator parsed it) into a step error.
         ValueRef::Selected { base, selector: SelectorKind::JsonPath { query, singular } } => {
-            let base = place(base);
+            let context = json_context(base);
             let method = if *singular { quote!(jsonpath_node) } else { quote!(jsonpath_nodes) };
-            quote!(run.#method(#query, ::arazzo_runtime::json::value(&#base).as_ref())?)
+            quote!(run.#method(#query, #context)?)
         }
         // XML text in a string value; anything else fails the step as an `xpath` criterion would.
         ValueRef::Selected { base, selector: SelectorKind::XPath { expression, version, variables } } => {
@@ -53,6 +54,130 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
     }
 }
 
+/// An `Option<&serde_json::Value>` of a value a selector reads: the value itself when it is JSON,
+/// its JSON form otherwise.
+fn json_context(base: &ValueRef) -> TokenStream {
+    if let Some(read) = borrowed_json(base) {
+        return read;
+    }
+    let place = place(base);
+    match (base.ty(), base.is_optional()) {
+        (RustType::Json, false) => quote!(::core::option::Option::Some(&#place)),
+        (RustType::Json, true) => quote!(#place.as_ref()),
+        _ => quote!(::arazzo_runtime::json::value(&#place).as_ref()),
+    }
+}
+
+/// What the expression reading a pointer built so far is.
+#[derive(PartialEq)]
+enum Held {
+    /// A place of the type reached.
+    Place,
+    /// A place of an `Option` of it (an optional field or input).
+    OptionPlace,
+    /// An `Option<&T>`.
+    Borrowed,
+    /// An `Option<T>`, new.
+    Owned,
+}
+
+/// The value at a pointer (see `check::pointer`): a place of its type when it is always there (the
+/// required fields of input structs: `inputs.customer.address.city`), else a new `Option` of it.
+fn pointer_read(base: &ValueRef, path: &[PointerStep], ty: &RustType) -> TokenStream {
+    let (read, held, decode) = pointer_steps(base, path);
+    match held {
+        Held::Place | Held::Owned => read,
+        Held::OptionPlace if matches!(ty, RustType::I64 | RustType::F64 | RustType::Bool) => read,
+        Held::OptionPlace => quote!(#read.clone()),
+        // The inputs schema types what the input holds as JSON: decoded, or the step fails.
+        Held::Borrowed if decode.is_some() && ty != &RustType::Json => {
+            let ty = super::rust_type(ty);
+            quote!(::arazzo_runtime::json::part::<#ty>(#decode, #read).map_err(|error| run.fail(error))?)
+        }
+        Held::Borrowed if matches!(ty, RustType::I64 | RustType::F64 | RustType::Bool) => quote!(#read.copied()),
+        Held::Borrowed => quote!(#read.cloned()),
+    }
+}
+
+/// The call reading an item of a list: `first()` (as clippy prefers) or `get(n)`.
+fn item(index: usize) -> TokenStream {
+    if index == 0 {
+        quote!(first())
+    } else {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(get(#index))
+    }
+}
+
+/// An `Option<&serde_json::Value>` of a JSON value at a pointer, when it can be read without a copy
+/// (for criteria, which compare JSON).
+pub(super) fn borrowed_json(value: &ValueRef) -> Option<TokenStream> {
+    let ValueRef::Pointer { base, path, ty: RustType::Json, .. } = value else { return None };
+    match pointer_steps(base, path) {
+        (read, Held::Borrowed, _) => Some(read),
+        (read, Held::OptionPlace, _) => Some(quote!(#read.as_ref())),
+        _ => None,
+    }
+}
+
+/// The expression reaching a pointer's value from its base: field by field and item by item, and
+/// inside JSON by `Value::pointer`, without building the JSON of what holds it (except for a struct
+/// the generator cannot see into); with what it is, and the expression to name when it is decoded.
+fn pointer_steps<'p>(base: &ValueRef, path: &'p [PointerStep]) -> (TokenStream, Held, Option<&'p String>) {
+    let mut read = place(base);
+    let mut held = if base.is_optional() { Held::OptionPlace } else { Held::Place };
+    let mut decode = None;
+    for step in path {
+        // An `Option` in place is read through a reference to what it holds.
+        if held == Held::OptionPlace {
+            read = quote!(#read.as_ref());
+            held = Held::Borrowed;
+        }
+        (read, held) = match (step, held) {
+            (PointerStep::Field { field, optional }, Held::Place) => {
+                let field = ident(field);
+                if *optional { (quote!(#read.#field), Held::OptionPlace) } else { (quote!(#read.#field), Held::Place) }
+            }
+            (PointerStep::Field { field, optional }, _) => {
+                let field = ident(field);
+                if *optional {
+                    (quote!(#read.and_then(|value| value.#field.as_ref())), Held::Borrowed)
+                } else {
+                    (quote!(#read.map(|value| &value.#field)), Held::Borrowed)
+                }
+            }
+            (PointerStep::Index(index), Held::Place) => {
+                let item = item(*index);
+                (quote!(#read.#item), Held::Borrowed)
+            }
+            (PointerStep::Index(index), _) => {
+                let item = item(*index);
+                (quote!(#read.and_then(|value| value.#item)), Held::Borrowed)
+            }
+            (PointerStep::Json { pointer, expression }, Held::Place) => {
+                decode = Some(expression);
+                (quote!(#read.pointer(#pointer)), Held::Borrowed)
+            }
+            (PointerStep::Json { pointer, expression }, _) => {
+                decode = Some(expression);
+                (quote!(#read.and_then(|value| value.pointer(#pointer))), Held::Borrowed)
+            }
+            (PointerStep::Serialized(pointer), held) => {
+                let json = match held {
+                    Held::Place => quote!(::arazzo_runtime::json::value(&#read)),
+                    _ => quote!(#read.and_then(::arazzo_runtime::json::value)),
+                };
+                if pointer.is_empty() {
+                    (json, Held::Owned)
+                } else {
+                    (quote!(#json.and_then(|value| value.pointer(#pointer).cloned())), Held::Owned)
+                }
+            }
+        };
+    }
+    (read, held, decode)
+}
+
 /// An owned copy of the value: `.clone()`, except for `Copy` types where clippy would object.
 pub(super) fn owned(value: &ValueRef) -> TokenStream {
     let place = place(value);
@@ -60,8 +185,9 @@ pub(super) fn owned(value: &ValueRef) -> TokenStream {
         // `Option` of a `Copy` type is `Copy` too.
         RustType::I64 | RustType::F64 | RustType::Bool => place,
         _ if matches!(value, ValueRef::Constant(_)) => place,
-        // A selector's value is built where it is read: a new value already.
-        _ if matches!(value, ValueRef::Selected { .. }) => place,
+        // A selector's value is built where it is read, and so is a part that may be absent: a new
+        // value already.
+        _ if matches!(value, ValueRef::Selected { .. } | ValueRef::Pointer { optional: true, .. }) => place,
         _ => quote!(#place.clone()),
     }
 }

@@ -29,6 +29,30 @@ use crate::load::{Loaded, Spans};
 
 pub use schema::split_pointer;
 
+/// [`OpenApi::resolve`] within any document: `$ref`s of the Arazzo document's inputs schemas
+/// (`#/components/inputs/...`) too.
+pub(crate) fn resolve_in<'a>(root: &'a Value, value: &'a Value) -> Result<&'a Value, String> {
+    schema::resolve(root, value)
+}
+
+/// [`OpenApi::resolve_at`] within any document.
+pub(crate) fn resolve_at_in<'a>(
+    root: &'a Value,
+    value: &'a Value,
+    pointer: &str,
+) -> Result<(&'a Value, String), String> {
+    schema::resolve_at(root, value, pointer)
+}
+
+/// [`OpenApi::schema_at_pointer`] within any document.
+pub(crate) fn schema_at_pointer_in<'a>(
+    root: &'a Value,
+    schema: &'a Value,
+    pointer_tokens: &[&str],
+) -> Result<Option<&'a Value>, String> {
+    schema::schema_at_pointer(root, schema, pointer_tokens)
+}
+
 /// An indexed OpenAPI description.
 #[derive(Clone, Debug)]
 pub struct OpenApi {

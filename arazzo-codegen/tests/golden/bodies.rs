@@ -480,16 +480,15 @@ pub mod bodies {
                 &config.pets.base_url,
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
                     .bearer_auth(&config.pets.bearer)
-                    .raw_body(
+                    .json_text_body(
                         "application/json",
                         ::std::format!(
                             "{{\n  \"name\": \"{}\",\n  \"nickname\": {},\n  \"age\": {},\n  \"owner\": \"{}\",\n  \"password\": \"{}\"\n}}\n",
                             ::arazzo_runtime::json::string_content(& inputs.name),
                             ::arazzo_runtime::json::text(& inputs.nickname),
                             ::arazzo_runtime::json::text(& inputs.age),
-                            ::arazzo_runtime::json::string_content(&
-                            ::arazzo_runtime::json::value(& inputs.owner).and_then(|
-                            value | value.pointer("/email").cloned())),
+                            ::arazzo_runtime::json::string_content(& inputs.owner
+                            .pointer("/email").cloned()),
                             ::arazzo_runtime::json::string_content(& inputs
                             .owner_password)
                         ),
@@ -503,12 +502,8 @@ pub mod bodies {
             json_text_created,
         ): (::std::string::String, ::arazzo_runtime::serde_json::Value) = run
             .outputs(&response, ["/id", ""])?;
-        run.partial.created_id = ::arazzo_runtime::json::value(&json_text_created)
-            .and_then(|value| value.pointer("/id").cloned())
-            .clone();
-        run.partial.created_again = ::arazzo_runtime::json::value(&json_text_created)
-            .and_then(|value| value.pointer("/id").cloned())
-            .clone();
+        run.partial.created_id = json_text_created.pointer("/id").cloned();
+        run.partial.created_again = json_text_created.pointer("/id").cloned();
         run.step("pointer", "createPet");
         let response = run
             .send(
@@ -517,11 +512,7 @@ pub mod bodies {
                     .bearer_auth(&config.pets.bearer)
                     .json_body(
                         &::arazzo_runtime::json::object([
-                            (
-                                "name",
-                                &::arazzo_runtime::json::value(&inputs.owner)
-                                    .and_then(|value| value.pointer("/pet/name").cloned()),
-                            ),
+                            ("name", &inputs.owner.pointer("/pet/name").cloned()),
                             ("parent", &::std::format!("parent-{}", json_text_id)),
                             (
                                 "extra",
@@ -594,12 +585,8 @@ pub mod bodies {
             .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
         ::core::result::Result::Ok(SendBodiesOutputs {
-            created_id: ::arazzo_runtime::json::value(&json_text_created)
-                .and_then(|value| value.pointer("/id").cloned())
-                .clone(),
-            created_again: ::arazzo_runtime::json::value(&json_text_created)
-                .and_then(|value| value.pointer("/id").cloned())
-                .clone(),
+            created_id: json_text_created.pointer("/id").cloned(),
+            created_again: json_text_created.pointer("/id").cloned(),
         })
     }
     /// Finishes a run of [`send_bodies()`](send_bodies) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

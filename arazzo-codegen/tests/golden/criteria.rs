@@ -300,9 +300,7 @@ pub mod criteria {
         run.check(
             ::arazzo_runtime::condition::compare(
                 ::arazzo_runtime::condition::Compare::Eq,
-                ::arazzo_runtime::json::value(&inputs.filter)
-                    .as_ref()
-                    .and_then(|value| value.pointer("/kind")),
+                inputs.filter.as_ref().and_then(|value| value.pointer("/kind")),
                 ::core::option::Option::Some(
                     &::arazzo_runtime::serde_json::Value::from("cat"),
                 ),

@@ -720,10 +720,10 @@ pub mod nested {
             "a 2xx status (the step has no successCriteria)",
             &response,
         )?;
-        let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = ::arazzo_runtime::json::value(
-                &list_pets,
-            )
-            .and_then(|value| value.pointer("/0/id").cloned())
+        let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets
+            .first()
+            .and_then(|value| value.pointer("/id"))
+            .cloned()
             .unwrap_or_default();
         run.partial.first_pet_id = ::core::option::Option::Some(
             pick_first_pet_id.clone(),

@@ -284,14 +284,10 @@ pub mod selectors {
                         &run
                             .jsonpath_node(
                                 "$.id",
-                                ::arazzo_runtime::json::value(&inputs.account).as_ref(),
+                                ::core::option::Option::Some(&inputs.account),
                             )?,
                     )
-                    .header(
-                        "X-Team",
-                        &::arazzo_runtime::json::value(&inputs.account)
-                            .and_then(|value| value.pointer("/team").cloned()),
-                    ),
+                    .header("X-Team", &inputs.account.pointer("/team").cloned()),
             )
             .await?;
         run.check(response.status() == 200, "$statusCode == 200", &response)?;
@@ -335,7 +331,7 @@ pub mod selectors {
                                 &run
                                     .jsonpath_node(
                                         "$.name",
-                                        ::arazzo_runtime::json::value(&inputs.account).as_ref(),
+                                        ::core::option::Option::Some(&inputs.account),
                                     )?,
                             ),
                             (
@@ -574,7 +570,7 @@ pub mod selectors {
                                     &run
                                         .jsonpath_node(
                                             "$.id",
-                                            ::arazzo_runtime::json::value(&inputs.account).as_ref(),
+                                            ::core::option::Option::Some(&inputs.account),
                                         )?,
                                 ),
                         )
@@ -786,7 +782,7 @@ pub mod selectors {
                             &run
                                 .jsonpath_node(
                                     "$.account",
-                                    ::arazzo_runtime::json::value(&inputs.profile).as_ref(),
+                                    ::core::option::Option::Some(&inputs.profile),
                                 )?,
                         )
                         .unwrap_or_default(),

@@ -13,9 +13,11 @@
 //! assert_eq!(body.to_json(), Some(serde_json::json!({"user_id": "u_1", "scopes": ["read", "write"]})));
 //! ```
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::SecretString;
+use crate::StepError;
 use crate::encoding::param::{ParamValue, write_items, write_serialized};
 
 /// A member of a JSON object or array: any [`ParamValue`].
@@ -113,6 +115,17 @@ impl ParamValue for Null {
     }
 }
 
+/// The value at a JSON pointer inside an input held as JSON, as the `T` the workflow's inputs schema
+/// gives it (`$inputs.customer#/age` of an `allOf` object: an `i64`): `None` when nothing is there,
+/// [`StepError::InputMismatch`] naming `expression` (and the JSON type found, never the value) when
+/// it is not a `T`.
+pub fn part<T: DeserializeOwned>(expression: &'static str, found: Option<&Value>) -> Result<Option<T>, StepError> {
+    let Some(found) = found else { return Ok(None) };
+    T::deserialize(found)
+        .map(Some)
+        .map_err(|_| StepError::InputMismatch { expression, found: json_kind(found) })
+}
+
 /// A value as JSON text, for a payload written as JSON text with embedded expressions: an absent
 /// value is `null`, a string is quoted and escaped.
 pub fn text<T: ParamValue + ?Sized>(v: &T) -> String {
@@ -136,11 +149,38 @@ pub fn string_content<T: ParamValue + ?Sized>(v: &T) -> String {
     }
 }
 
+/// The JSON type of a value, as named in error messages.
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::SecretString;
     use serde_json::json;
+
+    #[test]
+    fn parts_of_inputs_decode_to_their_schema_type() {
+        let input = json!({"name": "Ada", "age": "old", "tags": ["a"]});
+        assert_eq!(part::<String>("$inputs.p#/name", input.pointer("/name")), Ok(Some("Ada".to_owned())));
+        assert_eq!(part::<Vec<String>>("$inputs.p#/tags", input.pointer("/tags")), Ok(Some(vec!["a".to_owned()])));
+        assert_eq!(part::<i64>("$inputs.p#/gone", input.pointer("/gone")), Ok(None));
+        let error = part::<i64>("$inputs.p#/age", input.pointer("/age")).unwrap_err();
+        assert_eq!(error, StepError::InputMismatch { expression: "$inputs.p#/age", found: "string" });
+        // The message names the type found, never the value.
+        assert_eq!(
+            error.to_string(),
+            "`$inputs.p#/age` is a string, not the type the workflow's inputs schema gives it"
+        );
+    }
 
     #[test]
     fn text_and_string_content_escape_for_json() {

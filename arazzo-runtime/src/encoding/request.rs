@@ -179,6 +179,11 @@ enum Body {
         bytes: Vec<u8>,
     },
     Multipart(Value),
+    /// JSON text written in the workflow document, sent as written.
+    JsonText {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
     /// The JSON form of an XML body, written as XML when sent (see `crate::encoding::xml`).
     Xml {
         content_type: String,
@@ -491,6 +496,16 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// A body the workflow document writes as JSON text (its values filled in JSON-encoded), sent as
+    /// written with the given media type (`application/json`, `*+json`), as `Content-Type` unless the
+    /// request sets it. Unlike [`Request::raw_body`], criteria and step outputs can read it
+    /// ([`Request::keep_sent`]: `$request.body#/name`); text that is not JSON is still sent, and
+    /// what was sent then reads as absent.
+    pub fn json_text_body(mut self, content_type: &str, text: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Body::JsonText { content_type: content_type.to_owned(), bytes: text.into() });
+        self
+    }
+
     /// A `multipart/form-data` body (RFC 7578) from a JSON object: strings, numbers and booleans
     /// as text parts, arrays as one part per item under the same name, objects as JSON parts
     /// (`Content-Type: application/json`); null fields and items are left out. `None` sends no
@@ -691,8 +706,8 @@ impl<'a> Request<'a> {
             headers.insert(header::COOKIE, value);
         }
 
-        // The JSON value of a JSON or form body is kept for criteria; raw, XML and multipart bytes
-        // are not copied.
+        // The JSON value of a JSON, JSON-text or form body is kept for criteria; raw, XML and
+        // multipart bytes are not copied.
         let (body, sent_body) = match self.body {
             None => (None, None),
             Some(Body::Json(bytes)) => {
@@ -716,6 +731,14 @@ impl<'a> Request<'a> {
                     .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
                 set_content_type(&mut headers, value);
                 (Some(bytes), None)
+            }
+            Some(Body::JsonText { content_type, bytes }) => {
+                let value = HeaderValue::from_str(&content_type)
+                    .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
+                set_content_type(&mut headers, value);
+                // Read back only for criteria and outputs, as a JSON body is.
+                let sent = if self.keep_sent { serde_json::from_slice(&bytes).ok() } else { None };
+                (Some(bytes), sent)
             }
             Some(Body::Xml { content_type, value }) => {
                 let bytes = xml::to_xml(&value).map_err(|error| invalid(error.to_string()))?;

@@ -442,6 +442,24 @@ fn prepare_keeps_the_method_path_values_and_json_body_for_criteria() {
 }
 
 #[test]
+fn json_text_is_sent_as_written_and_kept_as_json() {
+    let text = "{\n  \"name\": \"rex\", \"tags\": [\"a\"]\n}";
+    let prepared =
+        prepare(Request::new(Method::Post, "/a").json_text_body("application/vnd.pets+json", text).keep_sent());
+    assert_eq!(prepared.body.as_deref(), Some(text.as_bytes()));
+    assert_eq!(prepared.headers["content-type"], "application/vnd.pets+json");
+    let sent = prepared.sent.as_deref().unwrap();
+    assert_eq!(sent.body_at("/tags/0"), Some(&json!("a")));
+    // Text that is not JSON is still sent; it reads as absent.
+    let broken = prepare(Request::new(Method::Post, "/a").json_text_body("application/json", "{").keep_sent());
+    assert_eq!(broken.body.as_deref(), Some(&b"{"[..]));
+    assert_eq!(broken.sent.unwrap().body_at(""), None);
+    // Kept only when asked.
+    let unkept = prepare(Request::new(Method::Post, "/a").json_text_body("application/json", "{}"));
+    assert!(unkept.sent.is_none());
+}
+
+#[test]
 fn prepare_keeps_only_the_method_unless_asked() {
     let prepared =
         prepare(Request::new(Method::Patch, "/a/{id}").path_param("id", "x y").json_body(&json!({"k": [1]})));

@@ -19,7 +19,8 @@ pub(crate) struct SentRequest {
     pub(crate) headers: HeaderMap,
     /// Path parameters as given, before encoding, in order; `None` for an absent value.
     pub(crate) path_params: Vec<(String, Option<Value>)>,
-    /// The JSON value of a JSON or form body; `None` for no body and for raw or multipart ones.
+    /// The JSON value of a JSON, JSON-text or form body; `None` for no body and for raw, XML or
+    /// multipart ones.
     pub(crate) body: Option<Value>,
 }
 

@@ -10,5 +10,5 @@ mod response;
 pub mod select;
 
 pub use outputs::Outputs;
-pub(crate) use response::{Answered, json_kind, parse_json};
+pub(crate) use response::{Answered, parse_json};
 pub use response::{EXCERPT_CHARS, Response};

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::encoding::Method;
+use crate::encoding::json::json_kind;
 use crate::encoding::sent::SentRequest;
 use crate::error::StepError;
 use crate::reading::body_pointer;
@@ -349,18 +350,6 @@ fn not_json(body: &[u8], error: &serde_json::Error) -> StepError {
             error.line(),
             error.column() + mark
         ),
-    }
-}
-
-/// The JSON type of a value, as named in error messages.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

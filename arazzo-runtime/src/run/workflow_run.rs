@@ -551,7 +551,7 @@ impl<P: Clone> Run<P> {
         let read = match sent {
             None => Err(StepError::NotSent { expression }),
             Some(value) => {
-                let found = crate::reading::json_kind(&value);
+                let found = crate::encoding::json::json_kind(&value);
                 serde_json::from_value(value).map_err(|_| StepError::Decode {
                     message: format!("`{expression}` as sent is a JSON {found}, which is not the expected type"),
                 })

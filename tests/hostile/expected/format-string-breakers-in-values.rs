@@ -242,7 +242,7 @@ pub mod format_string_breakers_in_values {
             .send(
                 &config.items.base_url,
                 ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
-                    .raw_body(
+                    .json_text_body(
                         "application/json",
                         ::std::format!(
                             "{{\"id\": \"{}\", \"name\": \"{{}} {{{{ }}}} {{:?}}\"}}",

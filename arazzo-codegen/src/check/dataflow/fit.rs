@@ -294,7 +294,9 @@ impl Walk<'_> {
                 let output = step.outputs.iter().find(|output| &output.variable == variable)?;
                 Some(Origin::Output { step: step.step_id.clone(), output: output.name.clone() })
             }),
-            ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } => None,
+            ValueRef::Pointer { .. } | ValueRef::Constant(_) | ValueRef::Selected { .. } | ValueRef::Called { .. } => {
+                None
+            }
         }
     }
 

@@ -7,7 +7,8 @@
 //! reach is an error when every schema is closed (`additionalProperties: false`, or the pointer
 //! goes through a string, a number, or an array by a name rather than an index), a warning with the
 //! closest property otherwise. A schema that says nothing (no properties, a `$ref` that cannot be
-//! followed, a response without a schema) is not judged.
+//! followed, a response without a schema) is not judged. [`walk`] judges pointers into the inputs
+//! schemas of the Arazzo document too (`check::pointer`).
 
 use serde_json::{Map, Value};
 
@@ -64,24 +65,24 @@ pub(crate) fn success_schemas<'o>(operation: &'o Operation, criteria: &[Criterio
 }
 
 /// What a schema says about a pointer.
-enum Reach {
+pub(crate) enum Reach {
     /// The pointer reaches a part of the schema, or the schema does not say.
     Possible,
     /// Nothing is there: `closed` when the schema excludes it.
     Missing(Missing),
 }
 
-struct Missing {
-    closed: bool,
+pub(crate) struct Missing {
+    pub(crate) closed: bool,
     /// The pointer up to and including the token that names nothing (`/statsu`).
-    prefix: String,
-    token: String,
+    pub(crate) prefix: String,
+    pub(crate) token: String,
     /// Why, to end the message with (`the schema allows no other property`).
-    why: String,
+    pub(crate) why: String,
     /// What to suggest (the property names of the schema there).
-    names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// The schema keyword that decides it, and what to say there.
-    note: (String, String),
+    pub(crate) note: (String, String),
 }
 
 /// Checks `$response.body#<json_pointer>`, written at `pointer` (`expression` is its text, to underline
@@ -101,7 +102,7 @@ pub(crate) fn check(
     }
     let mut missing = Vec::new();
     for candidate in candidates {
-        match walk(openapi, candidate.schema, &candidate.pointer, &tokens, 0, 0) {
+        match walk(openapi.root(), candidate.schema, &candidate.pointer, &tokens, 0, 0) {
             Reach::Possible => return,
             Reach::Missing(found) => missing.push(found),
         }
@@ -203,9 +204,9 @@ fn body_operands<'c>(condition: &'c ConditionPlan, out: &mut Vec<&'c str>) {
     }
 }
 
-/// What `schema` (written at `at`) says about `tokens[done..]`.
-fn walk(openapi: &OpenApi, schema: &Value, at: &str, tokens: &[&str], done: usize, depth: usize) -> Reach {
-    let Ok((schema, at)) = openapi.resolve_at(schema, at) else { return Reach::Possible };
+/// What `schema` (written at `at` in the document `root`) says about `tokens[done..]`.
+pub(crate) fn walk(root: &Value, schema: &Value, at: &str, tokens: &[&str], done: usize, depth: usize) -> Reach {
+    let Ok((schema, at)) = crate::openapi::resolve_at_in(root, schema, at) else { return Reach::Possible };
     let (Some(object), Some(token)) = (schema.as_object(), tokens.get(done)) else { return Reach::Possible };
     if depth > MAX_DEPTH {
         return Reach::Possible;
@@ -214,7 +215,7 @@ fn walk(openapi: &OpenApi, schema: &Value, at: &str, tokens: &[&str], done: usiz
     // Every way down: the schema's own child, then each branch; one that may reach is enough.
     let mut missing: Vec<Missing> = Vec::new();
     if let Some((child, child_at)) = own_child(object, token, &at) {
-        match walk(openapi, child, &child_at, tokens, done + 1, depth + 1) {
+        match walk(root, child, &child_at, tokens, done + 1, depth + 1) {
             Reach::Possible => return Reach::Possible,
             Reach::Missing(deeper) => missing.push(deeper),
         }
@@ -222,7 +223,7 @@ fn walk(openapi: &OpenApi, schema: &Value, at: &str, tokens: &[&str], done: usiz
     let mut unions: Vec<bool> = Vec::new();
     for keyword in ["allOf", "oneOf", "anyOf"] {
         for (index, branch) in object.get(keyword).and_then(Value::as_array).into_iter().flatten().enumerate() {
-            match walk(openapi, branch, &format!("{at}/{keyword}/{index}"), tokens, done, depth + 1) {
+            match walk(root, branch, &format!("{at}/{keyword}/{index}"), tokens, done, depth + 1) {
                 Reach::Possible => return Reach::Possible,
                 Reach::Missing(found) => {
                     if keyword != "allOf" {

@@ -197,7 +197,7 @@ pub mod parameter_with_selector {
                         &run
                             .jsonpath_node(
                                 "$.id",
-                                ::arazzo_runtime::json::value(&inputs.user).as_ref(),
+                                ::core::option::Option::Some(&inputs.user),
                             )?,
                     ),
             )
