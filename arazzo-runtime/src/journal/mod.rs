@@ -11,6 +11,8 @@ mod exchange;
 mod fingerprint;
 mod hook;
 mod memory;
+#[cfg(feature = "file-journal")]
+pub mod seal;
 
 pub use checkpoint::{Checkpoint, ExposedCheckpoint};
 pub use error::JournalError;
