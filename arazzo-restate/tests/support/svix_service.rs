@@ -10,7 +10,9 @@ use std::net::SocketAddr;
 use arazzo_generated::svix_rotate_integration_key::{
     Config, RotateIntegrationKeyInputs, SvixApi, rotate_integration_key,
 };
-use restate_sdk::prelude::{Context, Endpoint, HandlerResult, HttpServer, TerminalError};
+use arazzo_restate::{OpenedFailure, RunFailure, SealedOutputs};
+use arazzo_runtime::journal::seal::JournalKey;
+use restate_sdk::prelude::{Context, Endpoint, HandlerResult, HttpServer};
 use restate_sdk::serde::Json;
 use serde_json::Value;
 
@@ -23,6 +25,10 @@ pub const PROVIDER_TOKEN: &str = "ARAZZO_RESTATE_PROVIDER_TOKEN";
 /// Set: the instance SIGKILLs itself once a run's workflow has returned, before its handler answers
 /// (the crash test's "killed after the last step").
 pub const KILL_AFTER_RUN: &str = "ARAZZO_RESTATE_KILL_AFTER_RUN";
+/// The journal key, as 64 hexadecimal digits: every instance of the deployment has the same.
+pub const JOURNAL_KEY: &str = "ARAZZO_RESTATE_JOURNAL_KEY";
+/// The key the tests and the benchmark give their instances, and open answers with.
+const TEST_JOURNAL_KEY: &str = "5f0e9c2d7a41b83e6d12f4a09c7b5e3812d6a0f94c3b7e15a28d90c6f1e4b372";
 /// What each attempt at an invocation prints on the instance's stdout, for the benchmark to count
 /// how the instances shared the work.
 pub const ATTEMPT_LINE: &str = "arazzo-restate: rotate attempt";
@@ -30,6 +36,7 @@ pub const ATTEMPT_LINE: &str = "arazzo-restate: rotate attempt";
 pub struct SvixRotation {
     client: arazzo_runtime::Client,
     config: Config,
+    key: JournalKey,
     kill_after_run: bool,
 }
 
@@ -37,16 +44,21 @@ pub struct SvixRotation {
 impl SvixRotation {
     /// Rotates an integration's key, every exchange journaled.
     #[handler]
-    async fn rotate(&self, ctx: Context<'_>, inputs: Json<RotateIntegrationKeyInputs>) -> HandlerResult<Json<Value>> {
+    async fn rotate(
+        &self,
+        ctx: Context<'_>,
+        inputs: Json<RotateIntegrationKeyInputs>,
+    ) -> HandlerResult<Json<SealedOutputs>> {
         println!("{ATTEMPT_LINE}");
-        let _ = &ctx;
         let inputs = inputs.into_inner();
-        let result = rotate_integration_key(&self.client, &self.config, &inputs).await;
+        let result = arazzo_restate::run_journaled(&ctx, &self.client, &self.key, |client| async move {
+            rotate_integration_key(&client, &self.config, &inputs).await
+        })
+        .await?;
         if self.kill_after_run {
             kill_self();
         }
-        let outputs = result.map_err(|error| TerminalError::new(error.to_string()))?;
-        arazzo_restate::json_exposing_secrets(&outputs)
+        arazzo_restate::reply(result, &self.key)
     }
 
     /// The same without a journal: what the benchmark compares the journal's cost with.
@@ -55,12 +67,9 @@ impl SvixRotation {
         &self,
         _ctx: Context<'_>,
         inputs: Json<RotateIntegrationKeyInputs>,
-    ) -> HandlerResult<Json<Value>> {
+    ) -> HandlerResult<Json<SealedOutputs>> {
         let inputs = inputs.into_inner();
-        let outputs = rotate_integration_key(&self.client, &self.config, &inputs)
-            .await
-            .map_err(|error| TerminalError::new(error.to_string()))?;
-        arazzo_restate::json_exposing_secrets(&outputs)
+        arazzo_restate::reply(rotate_integration_key(&self.client, &self.config, &inputs).await, &self.key)
     }
 }
 
@@ -76,7 +85,8 @@ pub fn serve_if_instance() {
     };
     // As many idle connections to the provider as the instance has invocations in flight.
     let client = arazzo_runtime::Client::builder().pool_max_idle_per_host(256).build();
-    let service = SvixRotation { client, config, kill_after_run: std::env::var_os(KILL_AFTER_RUN).is_some() };
+    let key = JournalKey::from_env(JOURNAL_KEY).unwrap();
+    let service = SvixRotation { client, config, key, kill_after_run: std::env::var_os(KILL_AFTER_RUN).is_some() };
     tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async move {
         let listener = super::instance_listener(addr);
         HttpServer::new(Endpoint::builder().bind(service).build()).serve(listener).await;
@@ -95,6 +105,43 @@ fn kill_self() {
 /// The command that starts this binary as a service instance on `addr`, sending to `provider`.
 pub fn instance_command(binary_args: &[&str], addr: SocketAddr, provider: &str, token: &str) -> std::process::Command {
     let mut command = std::process::Command::new(std::env::current_exe().unwrap());
-    command.args(binary_args).env(ADDR, addr.to_string()).env(PROVIDER_URL, provider).env(PROVIDER_TOKEN, token);
     command
+        .args(binary_args)
+        .env(ADDR, addr.to_string())
+        .env(PROVIDER_URL, provider)
+        .env(PROVIDER_TOKEN, token)
+        .env(JOURNAL_KEY, TEST_JOURNAL_KEY);
+    command
+}
+
+/// The journal key as the instances are given it (for the search of Restate's data).
+pub fn journal_key_text() -> String {
+    TEST_JOURNAL_KEY.to_owned()
+}
+
+fn test_key() -> JournalKey {
+    JournalKey::parse(TEST_JOURNAL_KEY).unwrap()
+}
+
+/// The outputs, secrets included, of a `rotate` answer ([`SealedOutputs`] as JSON).
+pub fn open_outputs(answer: &Value) -> Value {
+    let sealed: SealedOutputs = serde_json::from_value(answer.clone()).unwrap();
+    sealed.open(&test_key()).unwrap()
+}
+
+/// The failure of a run, from the body the ingress answers a failed invocation with (its
+/// `message` is the handler's terminal error's).
+pub fn open_failure(body: &str) -> Failed {
+    let body: Value = serde_json::from_str(body).unwrap();
+    let failure = RunFailure::from_message(body["message"].as_str().unwrap()).unwrap();
+    let OpenedFailure { partial, checkpoint } = failure.open(&test_key()).unwrap();
+    Failed { message: failure.message, step: failure.step, partial, checkpoint }
+}
+
+/// A failed run, opened.
+pub struct Failed {
+    pub message: String,
+    pub step: String,
+    pub partial: Value,
+    pub checkpoint: arazzo_runtime::Checkpoint,
 }
