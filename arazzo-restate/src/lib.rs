@@ -2,45 +2,50 @@
 //! a run interrupted by a crash, a deploy or a lost node is finished by another service instance
 //! without sending again a request that was answered.
 //!
-//! Every HTTP exchange of a run goes through a [`RestateJournal`] ([`ExchangeJournal`]): its outcome
-//! is recorded in the invocation's journal with Restate's `ctx.run` before the workflow acts on it.
-//! When Restate retries the invocation (the service process died, say), the run starts again from
-//! its first step and each recorded exchange is answered from the journal; only what was never
-//! answered goes over the network.
+//! Every HTTP exchange of a run goes through a [`RestateJournal`], the runtime's
+//! [`Journal`](arazzo_runtime::Journal) for Restate: its outcome is recorded in the invocation's
+//! journal with Restate's `ctx.run`, sealed with the user's [`JournalKey`], before the workflow
+//! acts on it. When Restate retries the invocation (the service process died, say), the run starts
+//! again from its first step and each recorded exchange is answered from the journal; only what
+//! was never answered goes over the network. The handler answers with the outputs sealed, or a
+//! failure carrying the partial outputs and the checkpoint sealed ([`reply`]).
 //!
 //! ```no_run
-//! use arazzo_restate::{BoxFuture, ExchangeId, ExchangeJournal, ExchangeOutcome, RecordedResponse, RestateJournal};
+//! use arazzo_restate::SealedOutputs;
+//! use arazzo_runtime::journal::seal::JournalKey;
 //! use restate_sdk::prelude::*;
+//! use arazzo_generated::svix_rotate_integration_key::{Config, RotateIntegrationKeyInputs, SvixApi, rotate_integration_key};
 //!
-//! struct Keys;
-//!
-//! #[restate_sdk::service]
-//! impl Keys {
-//!     #[handler]
-//!     async fn create(&self, ctx: Context<'_>, name: String) -> HandlerResult<String> {
-//!         // The run's exchanges are recorded in this invocation's journal.
-//!         arazzo_restate::run_journaled(&ctx, |journal| create_key(journal, name)).await
-//!     }
+//! struct SvixRotation {
+//!     client: arazzo_runtime::Client,
+//!     /// Base URL and credential: from this instance's own configuration, never through Restate.
+//!     config: Config,
+//!     /// Every instance of the deployment has the same key.
+//!     key: JournalKey,
 //! }
 //!
-//! /// A run with one exchange. A generated workflow's client hands each of its requests to the
-//! /// journal the same way: the request, ready to send, as a future.
-//! async fn create_key(journal: RestateJournal, name: String) -> String {
-//!     let id = ExchangeId::new("create-key", "createKey", "POST", "/keys", 0);
-//!     let send: BoxFuture<'static, ExchangeOutcome> = Box::pin(async move {
-//!         // Send the request here (reqwest, say); this stands in for the provider's answer.
-//!         Ok(RecordedResponse { status: 201, headers: Vec::new(), body: name.into_bytes() })
-//!     });
-//!     match journal.exchange(id, send).await {
-//!         Ok(response) => String::from_utf8_lossy(&response.body).into_owned(),
-//!         Err(transport_error) => transport_error,
+//! #[restate_sdk::service]
+//! impl SvixRotation {
+//!     #[handler]
+//!     async fn rotate(&self, ctx: Context<'_>, inputs: Json<RotateIntegrationKeyInputs>) -> HandlerResult<Json<SealedOutputs>> {
+//!         let inputs = inputs.into_inner();
+//!         let result = arazzo_restate::run_journaled(&ctx, &self.client, &self.key, |client| async move {
+//!             rotate_integration_key(&client, &self.config, &inputs).await
+//!         })
+//!         .await?;
+//!         arazzo_restate::reply(result, &self.key)
 //!     }
 //! }
 //!
 //! #[tokio::main]
-//! async fn main() -> std::io::Result<()> {
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let service = SvixRotation {
+//!         client: arazzo_runtime::Client::new(),
+//!         config: Config { svix_api: SvixApi::new(std::env::var("SVIX_TOKEN")?) },
+//!         key: JournalKey::from_env("ARAZZO_JOURNAL_KEY")?,
+//!     };
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:9080").await?;
-//!     HttpServer::new(Endpoint::builder().bind(Keys).build()).serve(listener).await;
+//!     HttpServer::new(Endpoint::builder().bind(service).build()).serve(listener).await;
 //!     Ok(())
 //! }
 //! ```
@@ -48,48 +53,48 @@
 //! See `docs/DURABILITY.md` in the repository for running Restate, what this guarantees and what
 //! it does not.
 
-mod exchange;
+mod journal;
 mod pump;
 mod record;
+mod reply;
 
 use std::future::Future;
+use std::sync::Arc;
 
+use arazzo_runtime::journal::seal::JournalKey;
 use restate_sdk::errors::HandlerError;
 
-pub use exchange::{BoxFuture, ExchangeId, ExchangeJournal, ExchangeOutcome, RecordedResponse};
-pub use pump::{JournalContext, JournalError, RUN_NAME, RestateJournal};
+pub use journal::RestateJournal;
+pub use pump::{JournalContext, PumpError, RUN_NAME};
+pub use reply::{OpenError, OpenedFailure, ReplyError, RunFailure, SealedOutputs, reply};
 
-/// Runs `workflow` inside a Restate handler, journaling every exchange it sends through the
-/// [`RestateJournal`] it is given.
+/// Runs `workflow` inside a Restate handler with a client whose every exchange is journaled in the
+/// invocation's journal, sealed with `key`.
 ///
-/// `workflow` builds the run's future from the journal; that future and the pump recording its
-/// exchanges are polled together in the handler's task (no task is spawned), and `ctx` stays with
-/// the pump. Exchanges are recorded one at a time in the order they arrive, each with a `ctx.run`
-/// named [`RUN_NAME`]. Returns the workflow's output, or, when Restate ends the run (a
-/// cancellation) or its journal cannot be read, the error the handler should return.
+/// `workflow` is given `client` with a [`RestateJournal`] (the run's id is the invocation's) and
+/// builds the run's future; that future and the pump recording its exchanges are polled together
+/// in the handler's task (no task is spawned), and `ctx` stays with the pump. Exchanges are
+/// recorded one at a time in the order they arrive, each with a `ctx.run` named [`RUN_NAME`].
+/// Returns the workflow's result (hand it to [`reply`]), or, when Restate ends the run (a
+/// cancellation) or its journal cannot be read (an entry of an unknown form, or sealed with another
+/// key: [`PumpError`]), the error the handler should return.
 ///
 /// Works with the context of a service, a virtual object or a workflow handler.
-pub async fn run_journaled<C, W, Fut>(ctx: &C, workflow: W) -> Result<Fut::Output, HandlerError>
+pub async fn run_journaled<C, W, Fut>(
+    ctx: &C,
+    client: &arazzo_runtime::Client,
+    key: &JournalKey,
+    workflow: W,
+) -> Result<Fut::Output, HandlerError>
 where
     C: JournalContext,
-    W: FnOnce(RestateJournal) -> Fut,
+    W: FnOnce(arazzo_runtime::Client) -> Fut,
     Fut: Future,
 {
-    pump::drive(ctx, workflow).await.map_err(JournalError::into_handler_error)
-}
-
-/// `value` as the JSON a handler returns, **secrets included**: a generated workflow's outputs
-/// serialize their secrets as `"[REDACTED]"` unless written through
-/// [`ExposeSecrets`](arazzo_runtime::serde_support::ExposeSecrets), which this does.
-///
-/// Restate stores a handler's output (for the invocation's retention period, and in its journal):
-/// a key returned this way is stored in the clear in Restate's data directory. Return only what the
-/// caller must have, and keep Restate's storage as protected as the secrets it holds.
-pub fn json_exposing_secrets<T: serde::Serialize>(
-    value: &T,
-) -> Result<restate_sdk::serde::Json<serde_json::Value>, HandlerError> {
-    let exposed = arazzo_runtime::serde_support::ExposeSecrets::new(value);
-    Ok(restate_sdk::serde::Json(serde_json::to_value(exposed)?))
+    let run_id = ctx.invocation_id().to_owned();
+    pump::drive(ctx, key, |journal| workflow(client.with_journal(Arc::new(journal), run_id)))
+        .await
+        .map_err(PumpError::into_handler_error)
 }
 
 #[cfg(test)]

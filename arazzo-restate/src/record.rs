@@ -1,168 +1,126 @@
-//! What Restate stores for each exchange: the id it answered and its outcome, as JSON.
+//! What Restate stores for each exchange: which exchange it answered, readable, and the exchange
+//! itself (the response, or the transport failure, with the id it answered) sealed with the user's
+//! [`JournalKey`], so that Restate's storage never holds what a provider answered in the clear (a
+//! key a step created).
 //!
-//! Bodies and header values are written as text when they are UTF-8 (JSON bodies almost always
-//! are), so that an entry reads plainly in Restate's UI; otherwise as `{"base64": "..."}` (standard
-//! base64, RFC 4648), since the record must give back exactly the bytes received.
+//! The request is never recorded: nothing a run sent (credentials included) enters Restate.
 
+use arazzo_runtime::journal::Exchange;
+use arazzo_runtime::journal::seal::JournalKey;
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::exchange::{ExchangeId, ExchangeOutcome};
-
 /// The version of [`Record`]'s form, written in every record: a service instance that finds a form
-/// it does not know refuses it instead of misreading a journal written by another version.
-pub(crate) const RECORD_VERSION: u32 = 1;
+/// it does not know refuses it instead of misreading a journal written by another version. Version
+/// 1 (the first arazzo-restate) recorded responses in the clear.
+pub(crate) const RECORD_VERSION: u32 = 2;
 
-/// One journal entry: which exchange it answered, and how. Public in a private module, so that the
-/// sealing trait [`Recorder`](crate::pump::Recorder) can name it.
+/// The base64 alphabet of sealed bytes in records and replies (RFC 4648, standard, padded).
+pub(crate) const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// One journal entry. Public in a private module, so that the sealed trait
+/// [`Recorder`](crate::pump::Recorder) can name it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub(crate) v: u32,
-    pub(crate) id: ExchangeId,
-    pub(crate) outcome: ExchangeOutcome,
+    /// `workflow/step (METHOD /path/{template})`, for whoever reads the journal in Restate's UI;
+    /// nothing a request sent. The pump matches an entry to its request by the sealed id.
+    pub(crate) exchange: String,
+    /// The exchange as JSON, sealed with the journal key and bound to the invocation (base64): an
+    /// entry copied into another invocation's journal does not open.
+    pub(crate) sealed: String,
+}
+
+/// Why a record's exchange cannot be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unreadable {
+    /// It does not open with this key (another key sealed it) for this invocation, or was altered.
+    Unopened,
+    /// It opened, but what it holds is not an exchange.
+    NotAnExchange(String),
 }
 
 impl Record {
-    pub(crate) fn new(id: ExchangeId, outcome: ExchangeOutcome) -> Self {
-        Self { v: RECORD_VERSION, id, outcome }
+    /// `exchange`, sealed for the journal of `invocation`.
+    pub(crate) fn seal(exchange: &Exchange, key: &JournalKey, invocation: &str) -> Result<Self, String> {
+        let plaintext =
+            zeroize::Zeroizing::new(serde_json::to_vec(&exchange.expose_secrets()).map_err(|error| error.to_string())?);
+        let sealed = key.seal(&plaintext, &context(invocation)).map_err(|error| error.to_string())?;
+        Ok(Self { v: RECORD_VERSION, exchange: exchange.id().to_string(), sealed: BASE64.encode(sealed) })
+    }
+
+    /// The exchange this record holds, opened with `key` for `invocation`.
+    pub(crate) fn open(&self, key: &JournalKey, invocation: &str) -> Result<Exchange, Unreadable> {
+        let sealed = BASE64.decode(&self.sealed).map_err(|_| Unreadable::Unopened)?;
+        let plaintext = key.open(&sealed, &context(invocation)).map_err(|_| Unreadable::Unopened)?;
+        serde_json::from_slice(&plaintext).map_err(|error| Unreadable::NotAnExchange(error.to_string()))
     }
 }
 
-/// Bytes as a journal entry writes them: text when UTF-8, base64 otherwise.
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum Bytes<'a> {
-    Text(std::borrow::Cow<'a, str>),
-    Base64 { base64: String },
-}
-
-impl<'a> Bytes<'a> {
-    fn of(bytes: &'a [u8]) -> Self {
-        use base64::Engine;
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Self::Text(text.into()),
-            Err(_) => Self::Base64 { base64: base64::engine::general_purpose::STANDARD.encode(bytes) },
-        }
-    }
-
-    fn into_bytes<E: serde::de::Error>(self) -> Result<Vec<u8>, E> {
-        use base64::Engine;
-        match self {
-            Self::Text(text) => Ok(text.into_owned().into_bytes()),
-            Self::Base64 { base64 } => base64::engine::general_purpose::STANDARD.decode(base64).map_err(E::custom),
-        }
-    }
-}
-
-/// A body: [`Bytes`].
-pub(crate) mod body {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::Bytes;
-
-    pub(crate) fn serialize<S: Serializer>(body: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        Bytes::of(body).serialize(serializer)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        Bytes::deserialize(deserializer)?.into_bytes()
-    }
-}
-
-/// Headers as `[name, value]` pairs, each value [`Bytes`].
-pub(crate) mod headers {
-    use serde::ser::SerializeSeq;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use super::Bytes;
-
-    pub(crate) fn serialize<S: Serializer>(headers: &[(String, Vec<u8>)], serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(headers.len()))?;
-        for (name, value) in headers {
-            seq.serialize_element(&(name, Bytes::of(value)))?;
-        }
-        seq.end()
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, Vec<u8>)>, D::Error> {
-        let pairs = Vec::<(String, Bytes<'static>)>::deserialize(deserializer)?;
-        pairs.into_iter().map(|(name, value)| Ok((name, value.into_bytes()?))).collect()
-    }
+/// What a record's seal is bound to: its purpose and the invocation.
+fn context(invocation: &str) -> Vec<u8> {
+    [b"arazzo-restate journal entry\0".as_slice(), invocation.as_bytes()].concat()
 }
 
 #[cfg(test)]
 mod tests {
+    use arazzo_runtime::journal::{ExchangeId, Failure};
+    use reqwest::header::{HeaderMap, HeaderValue};
+
     use super::*;
-    use crate::exchange::RecordedResponse;
 
-    fn id() -> ExchangeId {
-        ExchangeId::new("rotate", "createKey", "POST", "/keys", 7)
+    const SECRET: &str = "sk_live_created_7d1e4b";
+
+    fn key(byte: u8) -> JournalKey {
+        JournalKey::from_bytes([byte; 32])
+    }
+
+    fn exchange() -> Exchange {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        let id = ExchangeId::new("rotate", "createKey", "POST", "/keys", 7);
+        Exchange::response(id, 201, headers, format!("{{\"key\":\"{SECRET}\"}}"))
     }
 
     #[test]
-    fn a_record_is_json_with_text_as_text() {
-        let response = RecordedResponse {
-            status: 201,
-            headers: vec![("content-type".into(), b"application/json".to_vec())],
-            body: b"{\"key\":\"k\"}".to_vec(),
-        };
-        let json = serde_json::to_value(Record::new(id(), Ok(response))).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({
-                "v": 1,
-                "id": {"workflow": "rotate", "step": "createKey", "method": "POST", "path": "/keys", "request": 7},
-                "outcome": {"Ok": {
-                    "status": 201,
-                    "headers": [["content-type", "application/json"]],
-                    "body": "{\"key\":\"k\"}"
-                }}
-            })
+    fn a_record_names_its_exchange_and_holds_the_response_sealed() {
+        let record = Record::seal(&exchange(), &key(1), "inv_1").unwrap();
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(!json.contains(SECRET) && !json.contains("application/json"), "{json}");
+        assert_eq!(record.v, 2);
+        assert_eq!(record.exchange, "rotate/createKey (POST /keys)");
+        let opened = record.open(&key(1), "inv_1").unwrap();
+        assert_eq!(opened.id(), exchange().id());
+        assert_eq!(opened.status(), Some(201));
+        let exposed = serde_json::to_value(opened.expose_secrets()).unwrap();
+        assert_eq!(exposed["body"], format!("{{\"key\":\"{SECRET}\"}}"));
+    }
+
+    #[test]
+    fn a_transport_failure_is_recorded_and_opens_as_the_same_failure() {
+        let id = ExchangeId::new("rotate", "createKey", "POST", "/keys", 7);
+        let failed = Exchange::failed(id, Failure::Timeout);
+        let opened = Record::seal(&failed, &key(1), "inv_1").unwrap().open(&key(1), "inv_1").unwrap();
+        assert_eq!(opened.failure(), Some(&Failure::Timeout));
+    }
+
+    #[test]
+    fn a_record_does_not_open_with_another_key_or_in_another_invocation() {
+        let record = Record::seal(&exchange(), &key(1), "inv_1").unwrap();
+        assert_eq!(record.open(&key(2), "inv_1").unwrap_err(), Unreadable::Unopened);
+        assert_eq!(record.open(&key(1), "inv_2").unwrap_err(), Unreadable::Unopened);
+        let mut altered = record.clone();
+        altered.sealed.replace_range(10..11, if &altered.sealed[10..11] == "A" { "B" } else { "A" });
+        assert_eq!(altered.open(&key(1), "inv_1").unwrap_err(), Unreadable::Unopened);
+    }
+
+    #[test]
+    fn every_record_is_sealed_afresh() {
+        // A random nonce per record: equal exchanges give unrelated records.
+        let (a, b) = (
+            Record::seal(&exchange(), &key(1), "inv_1").unwrap(),
+            Record::seal(&exchange(), &key(1), "inv_1").unwrap(),
         );
-    }
-
-    #[test]
-    fn bytes_that_are_not_utf8_are_written_in_base64() {
-        let response =
-            RecordedResponse { status: 200, headers: vec![("x-raw".into(), vec![0xff, b'a'])], body: vec![0x80, 0x00] };
-        let json = serde_json::to_value(Record::new(id(), Ok(response))).unwrap();
-        // RFC 4648: 0xff 0x61 is `/2E=`, 0x80 0x00 is `gAA=`.
-        assert_eq!(json["outcome"]["Ok"]["headers"], serde_json::json!([["x-raw", {"base64": "/2E="}]]));
-        assert_eq!(json["outcome"]["Ok"]["body"], serde_json::json!({"base64": "gAA="}));
-    }
-
-    #[test]
-    fn a_record_reads_back_what_was_written_bytes_included() {
-        let response = RecordedResponse {
-            status: 200,
-            headers: vec![("x-raw".into(), vec![0xff, 0x00, b'a'])],
-            body: vec![0x80, 0x81, 0x00],
-        };
-        let branch = vec![("rotate".to_owned(), "both".to_owned())];
-        for record in [
-            Record::new(id().with_branch(branch.clone()), Ok(response.clone())),
-            Record::new(id(), Err("connection refused".into())),
-        ] {
-            let text = serde_json::to_string(&record).unwrap();
-            assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), record);
-        }
-    }
-
-    #[test]
-    fn a_body_that_is_not_base64_is_refused() {
-        let text = r#"{"v":1,"id":{"workflow":"w","step":"s","method":"GET","path":"/","request":0},
-            "outcome":{"Ok":{"status":200,"headers":[],"body":{"base64":"not base64!"}}}}"#;
-        assert!(serde_json::from_str::<Record>(text).is_err());
-    }
-
-    #[test]
-    fn debug_output_shows_no_header_value_or_body() {
-        let response = RecordedResponse {
-            status: 200,
-            headers: vec![("authorization".into(), b"Bearer sk_live_secret".to_vec())],
-            body: b"{\"key\":\"sk_live_secret\"}".to_vec(),
-        };
-        let debug = format!("{response:?}");
-        assert!(!debug.contains("sk_live_secret"), "{debug}");
-        assert!(debug.contains("authorization") && debug.contains("200"), "{debug}");
+        assert_ne!(a.sealed, b.sealed);
     }
 }

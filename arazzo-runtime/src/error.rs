@@ -176,6 +176,14 @@ pub enum StepError {
         /// What went wrong, without any value of the response: `selected nothing in the response body`.
         problem: String,
     },
+    /// The run's journal could not record an exchange (so the run does not act on it), could not
+    /// answer it, or holds the run as completed while this run made a request the completed one
+    /// did not. See [`Client::journaled`](crate::Client::journaled).
+    #[error("the journal: {message}")]
+    Journal {
+        /// What happened; names the run and the journal's file, never anything sent or received.
+        message: String,
+    },
     /// A step output was read before the step that produces it had succeeded. The generator proves
     /// this cannot happen, so seeing it means a bug in arazzo-codegen.
     #[error("`{output}` was read before its step produced it (an arazzo-codegen bug; please report it)")]

@@ -153,7 +153,7 @@ mod any_error;
 mod criteria;
 mod encoding;
 mod error;
-mod journal;
+pub mod journal;
 mod reading;
 mod run;
 mod secrets;
@@ -165,12 +165,12 @@ pub use criteria::condition;
 pub use criteria::xpath;
 pub use encoding::{Concat, Method, ParamValue, Request, Style, concat, form_encoded, json, xml_escaped};
 pub use error::{Retries, StepError, WorkflowError};
-pub use journal::{Checkpoint, ExposedCheckpoint};
+pub use journal::{Checkpoint, ExposedCheckpoint, Journal, JournalError, MemoryJournal};
 pub use reading::{EXCERPT_CHARS, Outputs, Response, select};
 pub use run::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT, Run,
-    retry,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
+    JournaledError, Run, retry,
 };
 pub use secrets::{BasicCredentials, DebugUrl, SecretString, serde_support};
 /// Runs the futures of concurrent steps to completion in the current task (nothing is spawned)

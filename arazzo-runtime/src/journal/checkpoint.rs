@@ -26,6 +26,24 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// The checkpoint of a run of `workflow` that failed at `failed_step`, holding `exchanges`: for
+    /// a journal that stores a checkpoint's content and gives it back (see
+    /// [`Checkpoint::exchanges`]).
+    pub fn from_exchanges(
+        workflow: impl Into<String>,
+        failed_step: impl Into<String>,
+        exchanges: Vec<Exchange>,
+    ) -> Self {
+        Self { workflow: workflow.into(), failed_step: failed_step.into(), exchanges }
+    }
+
+    /// The recorded exchanges, in the order a resumed run replays them.
+    pub fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+}
+
+impl Checkpoint {
     /// The workflow whose run failed.
     pub fn workflow_id(&self) -> &str {
         &self.workflow
@@ -39,7 +57,7 @@ impl Checkpoint {
     /// The `(workflow id, step id)` of every recorded exchange, in order: the requests that
     /// resuming will not send again.
     pub fn replayed_steps(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.exchanges.iter().map(|exchange| (&*exchange.workflow, &*exchange.step))
+        self.exchanges.iter().map(|exchange| (&*exchange.id.workflow, &*exchange.id.step))
     }
 
     /// The checkpoint in a form that serializes everything, secrets included, for storage the
@@ -54,7 +72,10 @@ impl fmt::Debug for Checkpoint {
         let exchanges: Vec<String> = self
             .exchanges
             .iter()
-            .map(|exchange| format!("{}/{} -> {}", exchange.workflow, exchange.step, exchange.status))
+            .map(|exchange| match exchange.status() {
+                Some(status) => format!("{}/{} -> {status}", exchange.id.workflow, exchange.id.step),
+                None => format!("{}/{} -> failed", exchange.id.workflow, exchange.id.step),
+            })
             .collect();
         f.debug_struct("Checkpoint")
             .field("workflow", &self.workflow)
@@ -73,13 +94,13 @@ impl Serialize for ExposedCheckpoint<'_> {
         struct Fields<'a> {
             workflow: &'a str,
             failed_step: &'a str,
-            exchanges: &'a [Exchange],
+            exchanges: Vec<super::ExposedExchange<'a>>,
         }
         let checkpoint = self.0;
         Fields {
             workflow: &checkpoint.workflow,
             failed_step: &checkpoint.failed_step,
-            exchanges: &checkpoint.exchanges,
+            exchanges: checkpoint.exchanges.iter().map(Exchange::expose_secrets).collect(),
         }
         .serialize(serializer)
     }

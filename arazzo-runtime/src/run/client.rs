@@ -110,6 +110,11 @@ impl Client {
         }
     }
 
+    /// The run this client belongs to, if it belongs to one.
+    pub(crate) fn run_context(&self) -> Option<&Arc<RunContext>> {
+        self.context.as_ref()
+    }
+
     /// The span a run started with this client is a child of (see `parent_span`).
     pub(crate) fn parent_span(&self) -> Option<&tracing::Span> {
         self.parent_span.as_ref()

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::error::StepError;
-use crate::journal::{Branch, Checkpoint, Exchange};
+use crate::journal::{Branch, Checkpoint, Exchange, Journal, Replay, RunId};
 use crate::reading::Response;
 use crate::run::handled_secrets::HandledSecrets;
 use crate::secrets::SecretString;
@@ -46,6 +46,8 @@ pub(crate) struct RunContext {
 /// What the branches of a run share with it.
 struct Shared {
     replay: Mutex<VecDeque<Exchange>>,
+    /// Where the run records each exchange before acting on it, when it has a journal.
+    journal: Option<RunJournal>,
     /// Every secret the run has handled so far.
     secrets: Mutex<HandledSecrets>,
     /// The checkpoint's request that a request of this run did not match, once one did not: the
@@ -65,15 +67,30 @@ struct Log {
     left_out: Vec<usize>,
 }
 
+/// The journal a run records in, and the run's id there.
+pub(crate) struct RunJournal {
+    pub(crate) journal: Arc<dyn Journal>,
+    pub(crate) run: RunId,
+    /// The journal holds the run as completed: every request must be answered from it.
+    pub(crate) completed: bool,
+}
+
 impl RunContext {
     pub(crate) fn new(limit: Duration, replay: Vec<Exchange>) -> Self {
+        Self::with_journal(limit, Replay { exchanges: replay, completed: false }, None)
+    }
+
+    /// A run recording in `journal` (if any), replaying `replay` first.
+    pub(crate) fn with_journal(limit: Duration, replay: Replay, journal: Option<RunJournal>) -> Self {
+        let journal = journal.map(|journal| RunJournal { completed: replay.completed, ..journal });
         Self {
             // `None`: a limit so large that it cannot be added to now, i.e. no limit.
             deadline: Instant::now().checked_add(limit),
             limit,
             log: Mutex::new(Log::default()),
             shared: Arc::new(Shared {
-                replay: Mutex::new(replay.into()),
+                replay: Mutex::new(replay.exchanges.into()),
+                journal,
                 secrets: Mutex::new(HandledSecrets::default()),
                 mismatch: Mutex::new(None),
             }),
@@ -143,9 +160,19 @@ impl RunContext {
         StepError::WorkflowTimeout { limit: self.limit }
     }
 
+    /// The journal the run records in, if it has one.
+    pub(crate) fn journal(&self) -> Option<&RunJournal> {
+        self.shared.journal.as_ref()
+    }
+
+    /// The concurrent steps this context records for (see [`Branch`]).
+    pub(crate) fn branch_steps(&self) -> &Branch {
+        &self.branch
+    }
+
     /// Whether this context's next request is still answered from a checkpoint (or refused by it).
     pub(crate) fn replaying(&self) -> bool {
-        lock(&self.shared.replay).iter().any(|exchange| !concurrent(&exchange.branch, &self.branch))
+        lock(&self.shared.replay).iter().any(|exchange| !concurrent(&exchange.id.branch, &self.branch))
     }
 
     /// The recorded answer to the next request, if the checkpoint has one; an error if the
@@ -159,12 +186,12 @@ impl RunContext {
     pub(crate) fn replay(&self, step: (&str, &str), request: (&str, &str, u64)) -> Result<Option<Exchange>, StepError> {
         self.check_matched()?;
         let mut replay = lock(&self.shared.replay);
-        let Some(index) = replay.iter().position(|exchange| !concurrent(&exchange.branch, &self.branch)) else {
+        let Some(index) = replay.iter().position(|exchange| !concurrent(&exchange.id.branch, &self.branch)) else {
             return Ok(None);
         };
         let next = &replay[index];
-        if next.branch != self.branch || !next.answers(step, request) {
-            let (workflow_id, step_id) = (next.workflow.to_string(), next.step.to_string());
+        if next.id.branch != self.branch || !next.id.answers(step, request) {
+            let (workflow_id, step_id) = (next.id.workflow.to_string(), next.id.step.to_string());
             *lock(&self.shared.mismatch) = Some((workflow_id.clone(), step_id.clone()));
             return Err(StepError::CheckpointMismatch { workflow_id, step_id });
         }
@@ -184,7 +211,7 @@ impl RunContext {
 
     /// Records an exchange; returns its position.
     pub(crate) fn record(&self, mut exchange: Exchange) -> usize {
-        exchange.branch.clone_from(&self.branch);
+        exchange.id.branch.clone_from(&self.branch);
         let mut log = lock(&self.log);
         log.exchanges.push(exchange);
         log.left_out.clear();

@@ -7,7 +7,9 @@
 mod client;
 pub(crate) mod context;
 pub(crate) mod handled_secrets;
+mod journaled;
 pub mod retry;
+mod sending;
 pub(crate) mod step_timeout;
 mod workflow_run;
 
@@ -15,4 +17,5 @@ pub use client::{
     Client, ClientBuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
 };
+pub use journaled::JournaledError;
 pub use workflow_run::Run;

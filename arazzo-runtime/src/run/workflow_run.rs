@@ -11,13 +11,14 @@ use std::time::Instant;
 
 use crate::encoding::Request;
 use crate::error::{Retries, StepError, WorkflowError};
-use crate::journal::{self, Exchange};
+use crate::journal::{self, Exchange, ExchangeId};
 use crate::reading::Outputs;
 use crate::reading::Response;
 use crate::run::Client;
 use crate::run::context::RunContext;
 use crate::run::retry::{self, MAX_TRANSITIONS};
 use crate::run::step_timeout::StepDeadline;
+use crate::run::{journaled, sending};
 use crate::secrets::SecretString;
 use crate::transport;
 
@@ -230,43 +231,45 @@ impl<P: Clone> Run<P> {
         let own = request.step_timeout().map(|limit| StepDeadline::starting_now(self.step_id, limit));
         let step_deadline = StepDeadline::earliest(own, self.called_within);
         let base = self.client.parse_base_url(base_url)?;
-        let prepared = request.prepare_at(&base)?;
+        let mut prepared = request.prepare_at(&base)?;
         let sent = journal::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
+        let step_timed_out = || step_deadline.map(|deadline| deadline.timed_out());
         let result = match context.replay(ids, (method, &path, sent))? {
             Some(exchange) => {
-                tracing::debug!(parent: &span, "response replayed from the checkpoint");
-                Ok(transport::respond(prepared, exchange.response_parts()))
+                tracing::debug!(parent: &span, "response replayed from the journal or checkpoint");
+                match exchange.response_parts() {
+                    Some(parts) => Ok(transport::respond(prepared, parts)),
+                    None => Err(journaled::failure_error(exchange.failure(), step_timed_out())),
+                }
             }
             None => {
                 let left = context.remaining()?;
                 let step_left = step_deadline.map(|deadline| deadline.remaining()).transpose()?.flatten();
-                let sending = transport::execute_prepared(
-                    self.client.backend(),
-                    self.client.request_timeout(),
-                    self.client.max_response_bytes(),
+                let answered = transport::answered_of(&mut prepared);
+                let sending = sending::Sending {
+                    backend: self.client.backend().clone(),
+                    request_timeout: self.client.request_timeout(),
+                    max_response_bytes: self.client.max_response_bytes(),
                     ids,
-                    prepared,
                     left,
-                )
+                    step_left,
+                    step_deadline,
+                    context: Arc::clone(&context),
+                }
+                .send(prepared)
                 .instrument(span.clone());
-                // The transport bounds the request by the run's deadline when it knows the request
-                // timeout; a timer does otherwise, and for a step `timeout`, whichever ends first.
-                let run_timer = left.filter(|_| self.client.request_timeout().is_none());
-                let timer = match (run_timer, step_left, step_deadline) {
-                    (Some(run), Some(step), Some(deadline)) if step < run => Some((step, deadline.timed_out())),
-                    (Some(run), _, _) => Some((run, context.timed_out())),
-                    (None, Some(step), Some(deadline)) => Some((step, deadline.timed_out())),
-                    _ => None,
-                };
-                let received = match timer {
-                    Some((limit, error)) => tokio::time::timeout(limit, sending).await.unwrap_or_else(|_| Err(error)),
-                    None => sending.await,
-                };
-                match received {
-                    // The request was cut at the run's deadline, not at its own limit.
-                    Err(StepError::Timeout) if context.remaining().is_err() => Err(context.timed_out()),
-                    received => received,
+                match context.journal() {
+                    None => sending.await.map(|parts| Response::received(parts, answered)),
+                    Some(journal) => {
+                        let id = ExchangeId::new(self.workflow_id, self.step_id, method, path.clone(), sent)
+                            .with_branch(context.branch_steps().iter().cloned());
+                        let exchange = journaled::exchange(journal, id, sending).await?;
+                        match exchange.response_parts() {
+                            Some(parts) => Ok(Response::received(parts, answered)),
+                            None => Err(journaled::failure_error(exchange.failure(), step_timed_out())),
+                        }
+                    }
                 }
             }
         };

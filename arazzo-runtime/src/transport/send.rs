@@ -23,84 +23,80 @@ pub(crate) enum Backend {
     DryRun(DryRun),
 }
 
-/// Sends a request prepared with [`Request::prepare`] to `backend`, reading at most
-/// `max_response_bytes` of body. With `left` (the time left before the run's deadline) shorter than
-/// the client's `request_timeout`, the request gets `left` as its timeout: reqwest's own timer then
+/// A response's status, headers and body, as received.
+pub(crate) type Parts = (u16, Arc<HeaderMap>, Bytes);
+
+/// Sends a request prepared with [`Request::prepare`](crate::Request) (whose [`answered_of`] was
+/// taken) to `backend`, reading at most `max_response_bytes` of body: the response's parts, which a
+/// journal records. With `left` (the time left before the run's deadline) shorter than the
+/// client's `request_timeout`, the request gets `left` as its timeout: reqwest's own timer then
 /// bounds it, and no second timer is needed.
-pub(crate) async fn execute_prepared(
+pub(crate) async fn execute_parts(
     backend: &Backend,
     request_timeout: Option<std::time::Duration>,
     max_response_bytes: usize,
     ids: (&'static str, &'static str),
     prepared: Prepared,
     left: Option<std::time::Duration>,
-) -> Result<Response, StepError> {
+) -> Result<Parts, StepError> {
     match backend {
         Backend::Http(http) => {
             let http = http.as_ref().map_err(|message| StepError::Transport {
                 message: format!("the HTTP client could not be built: {message}"),
             })?;
-            let (mut outgoing, answered) = outgoing(prepared);
+            let mut outgoing = outgoing(prepared);
             if let (Some(left), Some(limit)) = (left, request_timeout)
                 && left < limit
             {
                 *outgoing.timeout_mut() = Some(left);
             }
-            let parts = send(http, max_response_bytes, outgoing).await?;
-            Ok(Response::received(parts, answered))
+            send(http, max_response_bytes, outgoing).await
         }
         Backend::DryRun(dry_run) => {
             let answer = dry_run.answer(ids, &prepared)?;
-            Ok(respond(prepared, (answer.status, Arc::new(answer.headers), Bytes::from(answer.body))))
+            Ok((answer.status, Arc::new(answer.headers), Bytes::from(answer.body)))
         }
     }
 }
 
-/// The response to `prepared` from its parts (received, or recorded in a checkpoint). It knows its
-/// request's secrets and, for criteria that read the request (`$url`, `$request.header.*`), what
-/// was sent: kept in memory only.
-pub(crate) fn respond(prepared: Prepared, parts: (u16, Arc<HeaderMap>, Bytes)) -> Response {
-    let sent = prepared.sent.map(|mut sent| {
-        sent.url = Some(prepared.url);
-        sent.headers = prepared.headers;
+/// Takes out of `prepared` what its response keeps of the request: its secrets and method and,
+/// for criteria that read the request (`$url`, `$request.header.*`), what was sent, with the URL
+/// and headers copied only when the request asked to keep it
+/// ([`Request::keep_sent`](crate::Request::keep_sent)). Kept in memory only.
+pub(crate) fn answered_of(prepared: &mut Prepared) -> Answered {
+    let sent = prepared.sent.take().map(|mut sent| {
+        sent.url = Some(prepared.url.clone());
+        sent.headers = prepared.headers.clone();
         sent
     });
-    let answered = Answered {
-        secrets: prepared.secrets,
+    Answered {
+        secrets: std::mem::take(&mut prepared.secrets),
         secret_pointers: prepared.secret_pointers,
         method: Some(prepared.method_sent),
         sent,
-    };
+    }
+}
+
+/// The response to `prepared` from its parts (received, or recorded in a checkpoint).
+pub(crate) fn respond(mut prepared: Prepared, parts: Parts) -> Response {
+    let answered = answered_of(&mut prepared);
     Response::received(parts, answered)
 }
 
-/// The reqwest request for `prepared`, and what its response keeps of it. URL, headers and body
-/// move into the request; URL and headers are copied only when the response keeps a record of
-/// what was sent ([`Request::keep_sent`](crate::Request::keep_sent)).
-fn outgoing(prepared: Prepared) -> (reqwest::Request, Answered) {
-    let Prepared { method, url, headers, body, secrets, secret_pointers, method_sent, sent } = prepared;
-    let (url, headers, sent) = match sent {
-        Some(mut sent) => {
-            sent.url = Some(url.clone());
-            sent.headers = headers.clone();
-            (url, headers, Some(sent))
-        }
-        None => (url, headers, None),
-    };
+/// The reqwest request for `prepared`, whose [`answered_of`] was taken: URL, headers and body move
+/// into it.
+fn outgoing(prepared: Prepared) -> reqwest::Request {
+    let Prepared { method, url, headers, body, .. } = prepared;
     let mut outgoing = reqwest::Request::new(method, url);
     *outgoing.headers_mut() = headers;
     if let Some(body) = body {
         *outgoing.body_mut() = Some(body.into());
     }
-    (outgoing, Answered { secrets, secret_pointers, method: Some(method_sent), sent })
+    outgoing
 }
 
 /// Sends `outgoing` over the network and reads at most `limit` bytes of body.
-async fn send(
-    http: &reqwest::Client,
-    limit: usize,
-    outgoing: reqwest::Request,
-) -> Result<(u16, Arc<HeaderMap>, Bytes), StepError> {
+async fn send(http: &reqwest::Client, limit: usize, outgoing: reqwest::Request) -> Result<Parts, StepError> {
     let mut incoming = http.execute(outgoing).await.map_err(map_reqwest_error)?;
     let status = incoming.status().as_u16();
     let headers = std::mem::take(incoming.headers_mut());
@@ -321,7 +317,7 @@ mod tests {
     async fn a_client_that_failed_to_build_reports_it_on_use() {
         let backend = Backend::Http(Err(Arc::from("no TLS backend")));
         let prepared = Request::new(Method::Get, "/").prepare("http://127.0.0.1:9").unwrap();
-        let error = execute_prepared(&backend, None, 1024, ("w", "s"), prepared, None).await.err();
+        let error = execute_parts(&backend, None, 1024, ("w", "s"), prepared, None).await.err();
         assert_eq!(
             error,
             Some(StepError::Transport { message: "the HTTP client could not be built: no TLS backend".into() })
