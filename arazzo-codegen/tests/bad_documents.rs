@@ -498,3 +498,11 @@ fn expressions_embedded_in_regex_and_jsonpath_conditions_are_refused_in_1_1() {
         ]
     );
 }
+
+/// Values that may be `null` and string enums where they cannot go: a comparison of an input enum
+/// with a value it does not list (a warning: the comparison is constant), an enum input given a
+/// literal it does not list, a string, or a value that may be `null` for an input that may not be.
+#[test]
+fn enums_and_nullable_values_that_cannot_fit_are_located() {
+    assert_rendered("types-refused", "tests/diagnostics/types-refused.arazzo.yaml");
+}

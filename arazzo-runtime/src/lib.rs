@@ -172,6 +172,7 @@ pub mod serde_support;
 mod step_timeout;
 mod tls;
 mod transport;
+mod unknown_value;
 mod xml;
 #[cfg(feature = "xpath")]
 pub mod xpath;
@@ -197,6 +198,7 @@ pub use secret::{BasicCredentials, SecretString};
 /// Tokio's `join!`, re-exported so that generated code needs no dependency of its own.
 #[doc(inline)]
 pub use tokio::join;
+pub use unknown_value::UnknownValue;
 pub use xml::xml_escaped;
 
 /// Re-exported so generated code can write `#[serde(crate = "::arazzo_runtime::serde")]`.

@@ -6,8 +6,9 @@ use crate::expr::Expr;
 use crate::model::{self, Document};
 use crate::naming::{self, Scope};
 use crate::plan::{
-    ActionKind, FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
+    ActionKind, FieldPlan, KeptSecretPlan, SourcePlan, StepPlan, ValueRef, WorkflowOutputPlan, WorkflowPlan,
 };
+use crate::types::enums::Enums;
 
 pub(crate) struct Context<'a, 'r> {
     pub(crate) document: &'a Document,
@@ -19,6 +20,9 @@ pub(crate) struct Context<'a, 'r> {
     pub(crate) all_sources_loaded: bool,
     pub(crate) source_plans: &'a mut Vec<SourcePlan>,
     pub(crate) reporter: &'a mut Reporter<'r>,
+    /// The module's type names, and the string enums declared in it.
+    pub(crate) types: &'a mut Scope,
+    pub(crate) enums: &'a mut Enums,
 }
 
 /// Names the generated function body uses itself; document names must not shadow them.
@@ -31,10 +35,10 @@ pub(crate) fn plan<'d>(
     mut cx: Context<'d, '_>,
     workflow: &'d model::Workflow,
     pointer: &str,
-    types: &mut Scope,
     functions: &mut Scope,
 ) -> Option<WorkflowPlan> {
     let reporter = &mut *cx.reporter;
+    let types = &mut *cx.types;
     reporter.extra(&workflow.extra, pointer, &[]);
     if workflow.steps.is_empty() {
         reporter.error(&format!("{pointer}/steps"), "a workflow needs at least one step");
@@ -43,10 +47,10 @@ pub(crate) fn plan<'d>(
     let base = naming::camel(&workflow.workflow_id);
     let (inputs, input_structs) = super::inputs::fields(
         cx.document,
-        workflow.inputs.as_ref(),
+        (&workflow.workflow_id, workflow.inputs.as_ref()),
         &format!("{pointer}/inputs"),
         reporter,
-        types,
+        (&mut *types, &mut *cx.enums),
         &base,
     );
     // Without a schema, the inputs are the names the workflow reads (a lenient reading, warned about).
@@ -312,7 +316,7 @@ fn kept_secrets(outputs: &[WorkflowOutputPlan], steps: &mut [StepPlan]) -> Vec<K
             let carried = outputs.iter().any(|workflow_output| {
                 matches!(&workflow_output.value, ValueRef::StepOutput { variable, .. } if *variable == output.variable)
             });
-            if output.ty == RustType::Secret && !carried {
+            if output.ty.is_secret() && !carried {
                 output.used = true;
                 kept.push(KeptSecretPlan {
                     field: fields.snake(&format!("{}_{}", step.step_id, output.name)),
@@ -320,6 +324,7 @@ fn kept_secrets(outputs: &[WorkflowOutputPlan], steps: &mut [StepPlan]) -> Vec<K
                     output: output.name.clone(),
                     variable: output.variable.clone(),
                     step_index,
+                    nullable: output.ty.is_nullable(),
                 });
             }
         }
@@ -407,7 +412,7 @@ fn expression_output(
             let earlier: Option<&WorkflowOutputPlan> = outputs.iter().find(|output| output.field.name == other);
             match (earlier, json_pointer) {
                 (Some(earlier), None) => Some(earlier.value.clone()),
-                (Some(earlier), Some(json_pointer)) if earlier.value.ty() != &RustType::Secret => {
+                (Some(earlier), Some(json_pointer)) if !earlier.value.ty().is_secret() => {
                     Some(ValueRef::Pointer { base: Box::new(earlier.value.clone()), pointer: json_pointer })
                 }
                 (Some(_), Some(_)) => {
