@@ -23,7 +23,6 @@ use types::{
 };
 
 /// What the server answers, and what it received: `(method, path and query, headers, body)`.
-#[derive(Default)]
 struct Server {
     account: Value,
     rotated: Value,
@@ -34,18 +33,19 @@ struct Server {
 type Shared = Arc<Mutex<Server>>;
 
 async fn start(account: Value, rotated: Value, rotate_status: u16) -> (Config, Shared) {
-    let shared: Shared = Arc::new(Mutex::new(Server { account, rotated, rotate_status, ..Server::default() }));
-    async fn account(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> (StatusCode, String) {
+    let server = Server { account, rotated, rotate_status, received: Vec::new() };
+    let shared: Shared = Arc::new(Mutex::new(server));
+    async fn get_account(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> (StatusCode, String) {
         let mut server = shared.lock().unwrap();
         server.received.push(("GET".into(), uri.to_string(), headers, Vec::new()));
         (StatusCode::OK, server.account.to_string())
     }
-    async fn audit(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> (StatusCode, String) {
+    async fn get_audit(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> (StatusCode, String) {
         shared.lock().unwrap().received.push(("GET".into(), uri.to_string(), headers, Vec::new()));
         // `new-code` is no value the description lists.
         (StatusCode::OK, json!({"codes": ["2fa", "a_b", "new-code"]}).to_string())
     }
-    async fn rotate(
+    async fn post_rotate(
         State(shared): State<Shared>,
         Path(_id): Path<String>,
         uri: Uri,
@@ -57,9 +57,9 @@ async fn start(account: Value, rotated: Value, rotate_status: u16) -> (Config, S
         (StatusCode::from_u16(server.rotate_status).unwrap(), server.rotated.to_string())
     }
     let app = axum::Router::new()
-        .route("/accounts/{id}", get(account))
-        .route("/accounts/{id}/audit", get(audit))
-        .route("/accounts/{id}/rotate", post(rotate))
+        .route("/accounts/{id}", get(get_account))
+        .route("/accounts/{id}/audit", get(get_audit))
+        .route("/accounts/{id}/rotate", post(post_rotate))
         .with_state(Arc::clone(&shared));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
     let address = listener.local_addr().unwrap();
