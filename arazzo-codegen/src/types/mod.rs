@@ -106,24 +106,33 @@ fn primary_type(schema: &Value) -> Option<&str> {
     }
 }
 
+/// Most values a string `enum` may list to become a Rust enum; a longer list stays a `String`. A
+/// Rust enum of a value that can take thousands of values is no easier to use than the string, and
+/// its code (five items per value) would make the module slow to compile.
+pub const MAX_ENUM_VALUES: usize = 1024;
+
 /// The values of a string `enum` (`null` left out, duplicates once), when every other value is a
-/// string and there is one at least. A schema with another `type` is not one; without `type`, the
-/// values decide.
+/// string, there is one at least and at most [`MAX_ENUM_VALUES`]. A schema with another `type` is not
+/// one; without `type`, the values decide.
 fn string_enum(schema: &Value) -> Option<Vec<String>> {
     let values = schema.get("enum")?.as_array()?;
+    if values.len() > MAX_ENUM_VALUES + 1 {
+        return None;
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut strings: Vec<String> = Vec::new();
     for value in values {
         match value {
             Value::Null => {}
             Value::String(text) => {
-                if !strings.contains(text) {
+                if seen.insert(text.as_str()) {
                     strings.push(text.clone());
                 }
             }
             _ => return None,
         }
     }
-    (!strings.is_empty()).then_some(strings)
+    (!strings.is_empty() && strings.len() <= MAX_ENUM_VALUES).then_some(strings)
 }
 
 /// A string carries a credential when its schema says so (`format: password`, `writeOnly`) or its

@@ -124,6 +124,12 @@ fn string_enums_are_enums() {
     assert_eq!(of(json!({"type": "integer", "enum": [1, 2]}), "level"), RustType::I64);
     assert_eq!(of(json!({"enum": ["a", 1]}), "mixed"), RustType::Json);
     assert_eq!(of(json!({"type": "string", "enum": []}), "none"), RustType::String);
+    // A list too long for a useful enum stays a string (`null` besides the values does not count).
+    let many: Vec<Value> = (0..=MAX_ENUM_VALUES).map(|index| json!(format!("v{index}"))).collect();
+    assert_eq!(of(json!({"type": "string", "enum": many}), "many"), RustType::String);
+    let mut most: Vec<Value> = (0..MAX_ENUM_VALUES).map(|index| json!(format!("v{index}"))).collect();
+    most.push(Value::Null);
+    assert_eq!(of(json!({"enum": most}), "most"), nullable(enum_of("RotateKeyMost")));
     // A secret is a secret, whatever it lists.
     assert_eq!(of(json!({"type": "string", "enum": ["k1"]}), "apiKey"), RustType::Secret);
     // The same values for a value of the same name share one enum; other values get a name of their own.
@@ -139,6 +145,7 @@ fn string_enums_are_enums() {
             "RotateKeyGrade",
             "RotateKeyMark",
             "RotateKeyScopesItem",
+            "RotateKeyMost",
             "RotateKeyStatus2"
         ]
     );
