@@ -439,7 +439,7 @@ fn pointer_into(
     pointer: &str,
     reporter: &mut Reporter<'_>,
 ) -> Option<ValueRef> {
-    if base.ty() == &crate::plan::RustType::Secret {
+    if base.ty().is_secret() {
         reporter.error(pointer, format!("`{expr}` points into a secret, which would turn it into a plain value"));
         return None;
     }

@@ -273,15 +273,15 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settin
     // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
     let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value.base(), ValueRef::Input { .. }))
         || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs())
-        || workflow.inputs.iter().any(|input| input.ty == RustType::Secret);
+        || workflow.inputs.iter().any(|input| input.ty.is_secret());
     let dependencies =
         workflow.dependencies.iter().map(|dependency| step_statements((plan, workflow), dependency, None));
     let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
     // Secret inputs are scrubbed from error excerpts from the start: a server may quote one before
     // the step that sends it.
-    let redacted = workflow.inputs.iter().filter(|input| input.ty == RustType::Secret).map(|input| {
+    let redacted = workflow.inputs.iter().filter(|input| input.ty.is_secret()).map(|input| {
         let field = ident(&input.field);
-        if input.optional {
+        if input.optional || input.ty.is_nullable() {
             quote!(run.redact(#inputs_name.#field.as_ref());)
         } else {
             quote!(run.redact(&#inputs_name.#field);)
