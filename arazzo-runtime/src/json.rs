@@ -121,7 +121,8 @@ impl ParamValue for Null {
 /// use arazzo_runtime::{ParamValue, json};
 ///
 /// let deleted_at: Option<String> = None;
-/// let body = json::object([("deleted_at", &json::or_null(&deleted_at))]);
+/// let null = json::or_null(&deleted_at);
+/// let body = json::object([("deleted_at", &null), ("left_out", &deleted_at)]);
 /// assert_eq!(body.to_json(), Some(serde_json::json!({"deleted_at": null})));
 /// ```
 pub fn or_null<T: ParamValue + ?Sized>(value: &T) -> OrNull<'_, T> {
@@ -219,7 +220,8 @@ mod tests {
     fn or_null_writes_null_where_absent_would_be_left_out() {
         let none = None::<String>;
         let some = Some(String::from("x"));
-        let body = object([("none", &or_null(&none)), ("some", &or_null(&some)), ("absent", &none)]);
+        let (null, given) = (or_null(&none), or_null(&some));
+        let body = object([("none", &null), ("some", &given), ("absent", &none)]);
         assert_eq!(written(&body).as_deref(), Some(r#"{"none":null,"some":"x"}"#));
         assert_eq!(written(&or_null(&f64::NAN)).as_deref(), Some("null"));
         assert_eq!(value(&or_null(&none)), Some(Value::Null));

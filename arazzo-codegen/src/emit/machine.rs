@@ -222,8 +222,6 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
             }
         }
         request::OutputRead::Body(outputs) => {
-            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
-            let value = request::outputs_value(&outputs);
             let stored =
                 outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
                     let variable = ident(&output.variable);
@@ -235,8 +233,9 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                     }
                 });
             let binding = if outputs.iter().any(|(output, _)| output.used) { quote!(outputs) } else { quote!(_) };
+            let read = request::outputs_binding(binding, &outputs);
             quote! {
-                let #binding: (#(#types),*) = #value;
+                #read
                 #(#stored)*
             }
         }

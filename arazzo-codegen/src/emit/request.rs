@@ -446,10 +446,26 @@ pub(super) fn output_reads(step: &StepPlan) -> Vec<OutputRead<'_>> {
     reads
 }
 
-/// The values of several body outputs as a tuple, read from `response` in one walk.
-pub(super) fn outputs_value(outputs: &[(&StepOutputPlan, &str)]) -> TokenStream {
+/// `let <pattern>: (<types>) = run.outputs(..)?;`: several body outputs read from `response` in one
+/// walk, as a tuple. With outputs that may be `null` the types go in the call's turbofish instead:
+/// nested `Option`s would make the binding's type one that clippy's `type_complexity` flags in the
+/// user's crate (it does not look at expressions).
+pub(super) fn outputs_binding(pattern: TokenStream, outputs: &[(&StepOutputPlan, &str)]) -> TokenStream {
     let pointers = outputs.iter().map(|(_, pointer)| pointer);
-    quote!(run.outputs(&response, [#(#pointers),*])?)
+    let types = outputs.iter().map(|(output, _)| super::rust_type(&output.ty));
+    if outputs.iter().any(|(output, _)| holds_nullable(&output.ty)) {
+        quote!(let #pattern = run.outputs::<(#(#types),*)>(&response, [#(#pointers),*])?;)
+    } else {
+        quote!(let #pattern: (#(#types),*) = run.outputs(&response, [#(#pointers),*])?;)
+    }
+}
+
+fn holds_nullable(ty: &RustType) -> bool {
+    match ty {
+        RustType::Nullable(_) => true,
+        RustType::Vec(item) => holds_nullable(item),
+        _ => false,
+    }
 }
 
 fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {

@@ -7,7 +7,7 @@ use quote::quote;
 use super::request;
 use super::value::owned;
 use super::{docs, ident, one_line, rust_type};
-use crate::plan::{ActionKind, ActionPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
+use crate::plan::{ActionKind, ActionPlan, ModulePlan, StepPlan, ValueRef, WorkflowPlan};
 
 pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settings) -> TokenStream {
     let structs = super::structs::Structs { module: &plan.module, settings };
@@ -387,9 +387,7 @@ pub(super) fn step_statements(
         }
         request::OutputRead::Body(outputs) => {
             let variables = outputs.iter().map(|(output, _)| output_variable(output));
-            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
-            let value = request::outputs_value(&outputs);
-            quote!(let (#(#variables),*): (#(#types),*) = #value;)
+            request::outputs_binding(quote!((#(#variables),*)), &outputs)
         }
         request::OutputRead::Unread(output, pointer) => request::unread_check(output, pointer),
     });

@@ -755,22 +755,17 @@ pub mod types {
             "$response.body#/status != 'closed'",
             &response,
         )?;
-        let (
-            get_status,
-            get_tier,
-            _get_region,
-            get_parent,
-            get_score,
-            get_labels,
-        ): (
-            ReviewAccountStatus,
-            ::core::option::Option<ReviewAccountTier>,
-            ::std::string::String,
-            ::core::option::Option<::std::string::String>,
-            ::core::option::Option<f64>,
-            ::std::vec::Vec<::core::option::Option<::std::string::String>>,
-        ) = run
-            .outputs(
+        let (get_status, get_tier, _get_region, get_parent, get_score, get_labels) = run
+            .outputs::<
+                (
+                    ReviewAccountStatus,
+                    ::core::option::Option<ReviewAccountTier>,
+                    ::std::string::String,
+                    ::core::option::Option<::std::string::String>,
+                    ::core::option::Option<f64>,
+                    ::std::vec::Vec<::core::option::Option<::std::string::String>>,
+                ),
+            >(
                 &response,
                 ["/status", "/tier", "/region", "/parent", "/score", "/labels"],
             )?;
@@ -857,15 +852,14 @@ pub mod types {
             )
             .await?;
         run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let (
-            rotate_api_key,
-            rotate_key_id,
-            rotate_expires_in,
-        ): (
-            ::core::option::Option<::arazzo_runtime::SecretString>,
-            ::std::string::String,
-            ::core::option::Option<i64>,
-        ) = run.outputs(&response, ["/apiKey", "/keyId", "/expiresIn"])?;
+        let (rotate_api_key, rotate_key_id, rotate_expires_in) = run
+            .outputs::<
+                (
+                    ::core::option::Option<::arazzo_runtime::SecretString>,
+                    ::std::string::String,
+                    ::core::option::Option<i64>,
+                ),
+            >(&response, ["/apiKey", "/keyId", "/expiresIn"])?;
         run.partial.key_id = ::core::option::Option::Some(rotate_key_id.clone());
         run.partial.expires_in = ::core::option::Option::Some(rotate_expires_in);
         run.partial.rotate_api_key = rotate_api_key.clone();
