@@ -15,7 +15,9 @@
 //!
 //! The types are the data types of each workflow: `…Inputs` (and the structs of its nested
 //! objects), `…Outputs` and `…Partial`. `Config`, the settings structs and the builders are left
-//! alone: their `Debug` and constructors are written to keep credentials out of logs.
+//! alone: their `Debug` and constructors are written to keep credentials out of logs. So are the
+//! enums of string `enum`s, which derive `Clone`, `Debug`, `PartialEq`, `Eq`, `Hash` and serde's
+//! traits already (a `"."` derive of one of these for the structs would repeat it on them).
 //!
 //! Attributes are parsed when added: text that is not one or more outer attributes (`#[...]`) or,
 //! for `derive`, a comma-separated list of paths, is an error naming the path and the text. Whether

@@ -25,6 +25,8 @@ pub struct ModulePlan {
     pub description: Option<String>,
     pub sources: Vec<SourcePlan>,
     pub workflows: Vec<WorkflowPlan>,
+    /// The string enums of the inputs and outputs, emitted once each before the workflows.
+    pub enums: Vec<EnumPlan>,
 }
 
 /// A source description: one field of `Config` and one settings struct.
@@ -72,17 +74,72 @@ pub enum RustType {
     Json,
     /// A struct generated for a nested object (see [`StructPlan`]).
     Struct(String),
+    /// A generated enum of the values of a string `enum` (see [`EnumPlan`]).
+    Enum(String),
+    /// A value its schema allows to be `null`: `Option<T>`, `None` for `null`. Never of `Json`
+    /// (which holds `null` itself) or of another `Nullable`: build it with [`RustType::nullable`].
+    Nullable(Box<RustType>),
 }
 
 impl RustType {
+    /// `ty` allowing `null`: `Option<ty>`, except that JSON already holds `null`.
+    pub fn nullable(ty: RustType) -> RustType {
+        match ty {
+            Self::Json | Self::Nullable(_) => ty,
+            other => Self::Nullable(Box::new(other)),
+        }
+    }
+
     /// Whether a value of this type is or can contain a secret (nested input structs can).
     pub fn may_hold_secrets(&self) -> bool {
         match self {
             Self::Secret | Self::Struct(_) => true,
-            Self::Vec(item) => item.may_hold_secrets(),
+            Self::Vec(item) | Self::Nullable(item) => item.may_hold_secrets(),
             _ => false,
         }
     }
+
+    /// Whether this is a secret string, `null` allowed or not.
+    pub fn is_secret(&self) -> bool {
+        self.non_null() == &Self::Secret
+    }
+
+    /// The type without `null`: `T` for `Nullable(T)`, else itself.
+    pub fn non_null(&self) -> &RustType {
+        match self {
+            Self::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+
+    pub fn is_nullable(&self) -> bool {
+        matches!(self, Self::Nullable(_))
+    }
+
+    /// Whether the Rust type is `Copy` (a copy is then taken without `.clone()`).
+    pub fn is_copy(&self) -> bool {
+        matches!(self.non_null(), Self::I64 | Self::F64 | Self::Bool)
+    }
+}
+
+/// An enum generated for a string `enum`: one variant per value. Values read from responses (which
+/// the API may add to) are `open`: an `Unknown(String)` variant holds any value not listed. Values
+/// sent (inputs) are closed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumPlan {
+    pub name: String,
+    /// The values, in the schema's order, each with its variant's name.
+    pub variants: Vec<EnumVariant>,
+    pub open: bool,
+    /// Where the enum is used (`input `plan` of workflow `rotate-key``), for its docs.
+    pub uses: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    /// The value on the wire.
+    pub value: String,
 }
 
 /// A struct for a nested object of the inputs schema.
@@ -151,6 +208,9 @@ pub struct KeptSecretPlan {
     /// The local variable holding the value, and the step after which it exists.
     pub variable: String,
     pub step_index: usize,
+    /// Whether its schema allows `null`: the variable is then an `Option` already, and `null` is
+    /// `None` in the partial outputs too.
+    pub nullable: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -261,10 +321,10 @@ impl ValuePlan {
     pub fn is_secret(&self) -> bool {
         match self {
             Self::Literal(_) => false,
-            Self::Ref(value) => value.ty() == &RustType::Secret,
-            Self::Template(pieces) => pieces
-                .iter()
-                .any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty() == &RustType::Secret)),
+            Self::Ref(value) => value.ty().is_secret(),
+            Self::Template(pieces) => {
+                pieces.iter().any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty().is_secret()))
+            }
             Self::Object(fields) => fields.iter().any(|(_, value)| value.is_secret()),
             Self::Array(items) => items.iter().any(ValuePlan::is_secret),
         }
@@ -306,7 +366,7 @@ impl ValuePlan {
             Self::Template(pieces) => pieces
                 .iter()
                 .filter_map(|piece| match piece {
-                    TemplatePiece::Value(value) if value.ty() == &RustType::Secret => Some(value),
+                    TemplatePiece::Value(value) if value.ty().is_secret() => Some(value),
                     _ => None,
                 })
                 .collect(),
@@ -393,6 +453,8 @@ pub struct ArgumentPlan {
     pub optional: bool,
     /// `None` leaves an optional input out.
     pub value: Option<ValuePlan>,
+    /// The variant a string literal names, for an input of an enum type.
+    pub variant: Option<String>,
 }
 
 /// A success or failure action.
@@ -540,6 +602,9 @@ pub struct ParameterPlan {
     pub name: String,
     pub location: crate::model::ParameterLocation,
     pub value: ValuePlan,
+    /// Whether the operation requires it (a path parameter always): a value that may be `null` then
+    /// fails the step before sending when it is.
+    pub required: bool,
     /// The operation's `style` and `explode` when they differ from the location's defaults.
     pub style: Option<(ParameterStyle, bool)>,
 }

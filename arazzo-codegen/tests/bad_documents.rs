@@ -566,3 +566,11 @@ fn an_expression_embedded_in_an_xpath_condition_of_a_1_0_document_asks_for_1_1()
 fn pointers_that_can_never_hold_a_value_are_located() {
     assert_rendered("typed-pointers", "tests/diagnostics/typed-pointers.arazzo.yaml");
 }
+
+/// Values that may be `null` and string enums where they cannot go: a comparison of an input enum
+/// with a value it does not list (a warning: the comparison is constant), an enum input given a
+/// literal it does not list, a string, or a value that may be `null` for an input that may not be.
+#[test]
+fn enums_and_nullable_values_that_cannot_fit_are_located() {
+    assert_rendered("types-refused", "tests/diagnostics/types-refused.arazzo.yaml");
+}

@@ -272,15 +272,61 @@ fn colliding_names_generate_the_golden_module() {
 }
 
 #[test]
-fn nullable_response_fields_are_json_unless_secret() {
+fn nullable_response_fields_are_options() {
     let source = generate("nullable.arazzo.yaml").source;
     for expected in [
         "pub name: ::std::string::String,",
-        // `type: [string, "null"]` (3.1) and `nullable: true` (3.0): a null must not fail the step.
-        "pub nickname: ::arazzo_runtime::serde_json::Value,",
-        "pub legacy: ::arazzo_runtime::serde_json::Value,",
-        // A secret stays a secret, nullable or not.
-        "pub secret_key: ::arazzo_runtime::SecretString,",
+        // `type: [string, "null"]` (3.1) and `nullable: true` (3.0): `None` for `null`.
+        "pub nickname: ::core::option::Option<::std::string::String>,",
+        "pub legacy: ::core::option::Option<::std::string::String>,",
+        // A secret stays a secret, `null` allowed.
+        "pub secret_key: ::core::option::Option<::arazzo_runtime::SecretString>,",
+    ] {
+        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+    }
+}
+
+/// Values whose schema allows `null` are `Option`s, string enums are Rust enums (open, with
+/// `Unknown(String)`, for values read from responses; closed for inputs), and both flow into
+/// parameters, bodies, criteria, partial outputs and the inputs of called workflows.
+#[test]
+fn types_document_generates_the_golden_module() {
+    let generated = generate("types.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/types.rs", &generated.source);
+    let source = &generated.source;
+    for expected in [
+        // A required input that may be `null`; an optional one is one `Option` (`None` leaves it out).
+        "pub note: ::core::option::Option<::std::string::String>,",
+        "pub retries: ::core::option::Option<i64>,",
+        // An input enum is closed, an output enum open.
+        "pub plan: ReviewAccountPlan,",
+        "type Err = ::arazzo_runtime::UnknownValue;",
+        "#[serde(untagged)]\n        Unknown(::std::string::String),",
+        // `enum: [free, pro, null]`, `anyOf: [string, null]`, `oneOf: [null, number]`, nullable items.
+        "pub tier: ::core::option::Option<ReviewAccountTier>,",
+        "pub parent: ::core::option::Option<::std::string::String>,",
+        "pub score: ::core::option::Option<f64>,",
+        "pub labels: ::std::vec::Vec<::core::option::Option<::std::string::String>>,",
+        // Values that are not identifiers get deterministic variant names.
+        "#[serde(rename = \"2fa\")]\n        X2fa,",
+        "#[serde(rename = \"a_b\")]\n        AB2,",
+        "#[serde(rename = \"\")]\n        Empty,",
+        "#[serde(rename = \"unknown\")]\n        Unknown2,",
+        // A value that may be `null` in a required parameter or a string fails the step when it is.
+        ".require_not_null(\"$steps.get.outputs.parent\", &get_parent)",
+        // ... is left out of a parameter that is not required ...
+        ".header(\"X-Tier\", &get_tier)",
+        // ... and is `null` in a JSON body and in criteria.
+        "(\"parent\", &::arazzo_runtime::json::or_null(&get_parent)),",
+        "::arazzo_runtime::json::value(\n                        &::arazzo_runtime::json::or_null(&get_tier),",
+        // Partial outputs: `Some(None)` is a `null` the step produced; a secret that may be `null` is one `Option`.
+        "pub expires_in: ::core::option::Option<::core::option::Option<i64>>,",
+        "run.partial.rotate_api_key = rotate_api_key.clone();",
+        // A string literal for an enum input is its variant; an input enum passed on is the same type.
+        "plan: ReviewAccountPlan::Pro,",
+        "plan: inputs.plan.clone(),",
+        "channel: ::core::option::Option::Some(ReviewAccountChannel::Sms),",
     ] {
         assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
     }

@@ -83,6 +83,7 @@ fn fixtures_that_generate_generate_the_same_clients_once_upgraded() {
             "reuse.arazzo.yaml",
             "sent.arazzo.yaml",
             "tricky-names.arazzo.yaml",
+            "types.arazzo.yaml",
             "xpath.arazzo.yaml",
         ]
     );

@@ -158,6 +158,7 @@ mod reading;
 mod run;
 mod secrets;
 mod transport;
+mod unknown_value;
 
 pub use any_error::AnyWorkflowError;
 pub use criteria::condition;
@@ -179,6 +180,7 @@ pub use secrets::{BasicCredentials, DebugUrl, SecretString, serde_support};
 #[doc(inline)]
 pub use tokio::join;
 pub use transport::{DryRun, DryRunRequest, DryRunResponse};
+pub use unknown_value::UnknownValue;
 
 /// Re-exported so generated code can write `#[serde(crate = "::arazzo_runtime::serde")]`.
 pub use serde;

@@ -97,7 +97,7 @@ pub(crate) fn request_body(
     let mut encoding = encoding;
     if encoding == BodyEncoding::Raw
         && let ValuePlan::Ref(reference) = &value
-        && !matches!(reference.ty(), RustType::String | RustType::Secret)
+        && !matches!(reference.ty(), RustType::String | RustType::Secret | RustType::Enum(_))
     {
         // A whole expression holding an object, for an XML body: its shape is checked when it is sent.
         if is_xml && matches!(reference.ty(), RustType::Json | RustType::Struct(_)) {
@@ -263,7 +263,7 @@ pub(crate) fn embeddable(value: &ValuePlan) -> Result<(), String> {
         ValuePlan::Template(pieces) => {
             for piece in pieces {
                 if let crate::plan::TemplatePiece::Value(embedded) = piece
-                    && matches!(embedded.ty(), RustType::Vec(_) | RustType::Json | RustType::Struct(_))
+                    && matches!(embedded.ty().non_null(), RustType::Vec(_) | RustType::Json | RustType::Struct(_))
                 {
                     return Err("a list or JSON value cannot be embedded in a string; use it as the whole value".into());
                 }

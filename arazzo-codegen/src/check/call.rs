@@ -13,6 +13,7 @@ use crate::naming::Scope;
 use crate::openapi::Method;
 use crate::plan::{ArgumentPlan, CallPlan, FieldPlan, RustType, StepPlan, TemplatePiece, ValuePlan};
 use crate::plan::{ValueRef, WorkflowPlan};
+use crate::types::enums::Enums;
 
 /// A step that calls `callee_id`. `workflow` is the workflow the step belongs to, whose `parameters`
 /// and actions apply to it; `None` for the calls of `dependsOn`, which have neither.
@@ -147,10 +148,12 @@ fn arguments(
     let given = given(cx, parameters, callee, env, "a step that calls a workflow");
     let mut arguments = Vec::new();
     let mut complete = given.is_some();
+    // A parameter refused above is not reported again as a missing input.
+    let refused = given.is_none();
     let given = given.unwrap_or_default();
     for input in &callee.inputs {
         let value = given.iter().find(|(name, _)| *name == input.name).map(|(_, value)| value.clone());
-        if value.is_none() && !input.optional {
+        if value.is_none() && !input.optional && !refused {
             cx.reporter.error(
                 &parameters_pointer,
                 format!(
@@ -160,14 +163,25 @@ fn arguments(
             );
             complete = false;
         }
+        let variant = literal_variant(cx.enums, value.as_ref(), &input.ty);
         arguments.push(ArgumentPlan {
             field: input.field.clone(),
             ty: input.ty.clone(),
             optional: input.optional,
             value,
+            variant,
         });
     }
     complete.then_some(arguments)
+}
+
+/// The variant of an enum input that a string literal names.
+fn literal_variant(enums: &Enums, value: Option<&ValuePlan>, ty: &RustType) -> Option<String> {
+    let (Some(ValuePlan::Literal(Value::String(text))), RustType::Enum(name)) = (value, ty.non_null()) else {
+        return None;
+    };
+    let plan = enums.get(name)?;
+    plan.variants.iter().find(|variant| &variant.value == text).map(|variant| variant.name.clone())
 }
 
 /// The callee's inputs that `parameters` give, by name, each value checked against the input's type;
@@ -228,7 +242,7 @@ fn given<'p>(
             complete = false;
             continue;
         };
-        if let Err(message) = convertible(&value, input) {
+        if let Err(message) = convertible(&value, input, cx.enums) {
             cx.reporter.error(value_pointer, message);
             complete = false;
             continue;
@@ -264,31 +278,77 @@ fn after_step(value: &Value, current: Option<&str>) -> Option<String> {
 }
 
 /// Whether a value can become the callee's input without losing type safety or exposing a secret.
-fn convertible(value: &ValuePlan, input: &FieldPlan) -> Result<(), String> {
+///
+/// A value that may be `null` fits an input of its type that may be `null` too, or that is optional
+/// (`null` leaves it out); a plain value fits an input that may be `null`. An enum fits an input of
+/// the same enum, or a string one (its value on the wire); a string literal fits an enum input that
+/// lists it. Converting a string or another enum into an enum is refused: pass a value of that enum.
+fn convertible(value: &ValuePlan, input: &FieldPlan, enums: &Enums) -> Result<(), String> {
     let target = &input.ty;
     let fits = match value {
         _ if *target == RustType::Json => true,
         ValuePlan::Ref(reference) => {
-            let same = reference.ty() == target || (reference.ty() == &RustType::String && *target == RustType::Secret);
-            if reference.is_optional() && !input.optional {
+            if reference.is_optional() && !input.optional && !target.is_nullable() {
                 return Err(format!("input `{}` is required, but this value is an optional input", input.name));
             }
-            same
+            if reference.ty().is_nullable() && !input.optional && !target.is_nullable() {
+                return Err(format!(
+                    "input `{}` is required and cannot be `null`, but this value may be `null` (its schema allows it)",
+                    input.name
+                ));
+            }
+            let (from, to) = if reference.ty().is_nullable() {
+                (reference.ty().non_null(), target.non_null())
+            } else {
+                (reference.ty(), target.non_null())
+            };
+            from == to
+                || (from == &RustType::String && to == &RustType::Secret)
+                || (matches!(from, RustType::Enum(_))
+                    && to == &RustType::String
+                    && !reference.ty().is_nullable()
+                    && !reference.is_optional())
         }
-        ValuePlan::Literal(literal) => literal_fits(literal, target),
+        ValuePlan::Literal(Value::Null) => target.is_nullable(),
+        ValuePlan::Literal(Value::String(text)) if matches!(target.non_null(), RustType::Enum(_)) => {
+            let RustType::Enum(name) = target.non_null() else { return Ok(()) };
+            let Some(plan) = enums.get(name) else {
+                return Err(format!("input `{}` takes a value of an enum of another document", input.name));
+            };
+            if plan.variants.iter().any(|variant| &variant.value == text) {
+                return Ok(());
+            }
+            let values: Vec<String> = plan.variants.iter().map(|variant| format!("`{}`", variant.value)).collect();
+            return Err(format!(
+                "input `{}` takes one of the values {}; `{text}` is none of them",
+                input.name,
+                values.join(", ")
+            ));
+        }
+        ValuePlan::Literal(literal) => literal_fits(literal, target.non_null()),
         ValuePlan::Template(pieces) => {
-            let secret = pieces
-                .iter()
-                .any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty() == &RustType::Secret));
+            let secret =
+                pieces.iter().any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty().is_secret()));
+            let target = target.non_null();
             *target == RustType::Secret || (*target == RustType::String && !secret)
         }
         ValuePlan::Object(_) | ValuePlan::Array(_) => false,
     };
     if fits {
-        Ok(())
-    } else {
-        Err(format!("this value does not fit input `{}` of type `{}`", input.name, type_name(target)))
+        return Ok(());
     }
+    if let RustType::Enum(name) = target.non_null()
+        && let Some(plan) = enums.get(name)
+    {
+        let values: Vec<String> = plan.variants.iter().map(|variant| format!("`{}`", variant.value)).collect();
+        return Err(format!(
+            "input `{}` is of the enum `{name}` ({}): give it one of these values, or a value of that enum (other \
+             values are not converted, as a value it does not list could not be sent)",
+            input.name,
+            values.join(", ")
+        ));
+    }
+    Err(format!("this value does not fit input `{}` of type `{}`", input.name, type_name(target)))
 }
 
 fn literal_fits(literal: &Value, target: &RustType) -> bool {
@@ -310,7 +370,8 @@ fn type_name(ty: &RustType) -> String {
         RustType::Bool => "boolean".into(),
         RustType::Vec(item) => format!("array of {}", type_name(item)),
         RustType::Json => "JSON".into(),
-        RustType::Struct(name) => format!("`{name}`"),
+        RustType::Struct(name) | RustType::Enum(name) => format!("`{name}`"),
+        RustType::Nullable(inner) => format!("{} or null", type_name(inner)),
     }
 }
 
@@ -338,6 +399,7 @@ pub(crate) fn transfer(
                 field: input.field.clone(),
                 ty: input.ty.clone(),
                 optional: input.optional,
+                variant: literal_variant(cx.enums, Some(value), &input.ty),
                 value: Some(value.clone()),
             });
             continue;
@@ -348,7 +410,7 @@ pub(crate) fn transfer(
         });
         match &value {
             Some(value) => {
-                if let Err(message) = convertible(value, input) {
+                if let Err(message) = convertible(value, input, cx.enums) {
                     cx.reporter.error(
                         &pointer,
                         format!("workflow `{callee_id}` receives this workflow's inputs by name: {message}"),
@@ -380,11 +442,13 @@ pub(crate) fn transfer(
             }
             None => {}
         }
+        let variant = literal_variant(cx.enums, value.as_ref(), &input.ty);
         arguments.push(ArgumentPlan {
             field: input.field.clone(),
             ty: input.ty.clone(),
             optional: input.optional,
             value,
+            variant,
         });
     }
     complete.then(|| CallPlan::of(callee, arguments))

@@ -10,7 +10,9 @@ use super::workflow::Context;
 use crate::condition::{self, CompareOp, Condition, Literal};
 use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
-use crate::plan::{ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck};
+use crate::plan::{
+    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, RustType, StatusCheck,
+};
 
 /// Plans every criterion of a list; `None` when any could not be planned (each problem reported).
 pub(crate) fn plan_all(
@@ -354,7 +356,9 @@ fn compile(
         Condition::Compare(left, operator, right) => {
             let left = compile(cx, left, pointer, env, operands);
             let right = compile(cx, right, pointer, env, operands);
-            ConditionPlan::Compare(Box::new(left?), *operator, Box::new(right?))
+            let (left, right) = (left?, right?);
+            unlisted_value(cx, (&left, *operator, &right), pointer);
+            ConditionPlan::Compare(Box::new(left), *operator, Box::new(right))
         }
         Condition::And(left, right) => {
             let left = compile(cx, left, pointer, env, operands);
@@ -367,6 +371,44 @@ fn compile(
             ConditionPlan::Or(Box::new(left?), Box::new(right?))
         }
     })
+}
+
+/// Warns about `==` or `!=` between a value of a closed enum (an input's: the workflow sends it)
+/// and a string it does not list (compared as Arazzo compares strings, ignoring case): the
+/// comparison has one answer whatever the run. Not an error: the criterion still means something,
+/// and an enum of the values read from a response is open (the API may add values), so comparing
+/// one with an unlisted value is not reported.
+fn unlisted_value(
+    cx: &mut Context<'_, '_>,
+    (left, operator, right): (&ConditionPlan, CompareOp, &ConditionPlan),
+    pointer: &str,
+) {
+    if !matches!(operator, CompareOp::Eq | CompareOp::Ne) {
+        return;
+    }
+    let (value, literal) = match (left, right) {
+        (
+            ConditionPlan::Operand { operand: OperandPlan::Value { value, pointer: None }, navigation },
+            ConditionPlan::Literal(Value::String(text)),
+        )
+        | (
+            ConditionPlan::Literal(Value::String(text)),
+            ConditionPlan::Operand { operand: OperandPlan::Value { value, pointer: None }, navigation },
+        ) if navigation.is_empty() => (value, text),
+        _ => return,
+    };
+    let RustType::Enum(name) = value.ty().non_null() else { return };
+    let Some(plan) = cx.enums.get(name).filter(|plan| !plan.open) else { return };
+    let lower = literal.to_lowercase();
+    if plan.variants.iter().any(|variant| variant.value.to_lowercase() == lower) {
+        return;
+    }
+    let values: Vec<String> = plan.variants.iter().map(|variant| format!("`{}`", variant.value)).collect();
+    let outcome = if operator == CompareOp::Eq { "never holds" } else { "always holds" };
+    cx.reporter.warning(
+        pointer,
+        format!("'{literal}' is none of the values of `{name}` ({}), so this comparison {outcome}", values.join(", ")),
+    );
 }
 
 fn literal_value(literal: &Literal) -> Value {

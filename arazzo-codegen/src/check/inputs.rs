@@ -7,7 +7,7 @@ use super::Reporter;
 use crate::model::Document;
 use crate::naming::{self, Scope};
 use crate::plan::{FieldPlan, RustType, StructPlan};
-use crate::types;
+use crate::types::{self, enums::Enums};
 
 /// Nested objects deeper than this are `serde_json::Value`: a schema is not a place for recursion.
 const MAX_DEPTH: usize = 16;
@@ -16,18 +16,21 @@ struct Builder<'d, 'r, 'p> {
     document: &'d Document,
     reporter: &'r mut Reporter<'p>,
     types: &'r mut Scope,
+    enums: &'r mut Enums,
+    workflow_id: &'d str,
     structs: Vec<StructPlan>,
     /// Object schemas being turned into structs, to break `$ref` cycles.
     open: Vec<*const Value>,
 }
 
-/// The inputs struct's fields, and the structs of nested objects (before it, in order of use).
+/// The inputs struct's fields, and the structs of nested objects (before it, in order of use). String
+/// enums are declared in `enums` (closed: the values are sent).
 pub(crate) fn fields(
     document: &Document,
-    schema: Option<&Value>,
+    (workflow_id, schema): (&str, Option<&Value>),
     pointer: &str,
     reporter: &mut Reporter<'_>,
-    types: &mut Scope,
+    (types, enums): (&mut Scope, &mut Enums),
     prefix: &str,
 ) -> (Option<Vec<FieldPlan>>, Vec<StructPlan>) {
     let Some(schema) = schema else { return (Some(Vec::new()), Vec::new()) };
@@ -43,8 +46,8 @@ pub(crate) fn fields(
         reporter.error(&format!("{pointer}/type"), "workflow inputs must be described by an object schema");
         return (None, Vec::new());
     }
-    let mut builder =
-        Builder { document, reporter, types, structs: Vec::new(), open: vec![std::ptr::from_ref(schema)] };
+    let open = vec![std::ptr::from_ref(schema)];
+    let mut builder = Builder { document, reporter, types, enums, workflow_id, structs: Vec::new(), open };
     let fields = builder.object_fields(schema, pointer, prefix, 0);
     (Some(fields), builder.structs)
 }
@@ -69,6 +72,9 @@ impl Builder<'_, '_, '_> {
                 }
             };
             let Some(ty) = self.property_type(property, name, &property_pointer, prefix, depth) else { continue };
+            let optional = !required.contains(&name.as_str());
+            // An optional input that may also be `null` is one `Option`: `None` leaves it out.
+            let ty = if optional { ty.non_null().clone() } else { ty };
             if property.get("default").is_some() && !required.contains(&name.as_str()) {
                 // Said out loud rather than applied behind the caller's back: `None` leaves it out.
                 self.reporter.warning(
@@ -83,7 +89,7 @@ impl Builder<'_, '_, '_> {
                 name: name.clone(),
                 field: scope.snake(name),
                 ty,
-                optional: !required.contains(&name.as_str()),
+                optional,
                 doc: property.get("description").and_then(Value::as_str).map(str::to_string),
             });
         }
@@ -118,7 +124,12 @@ impl Builder<'_, '_, '_> {
             let item = self.structure(items, &format!("{name} item"), &format!("{pointer}/items"), prefix, depth);
             return Some(RustType::Vec(Box::new(item)));
         }
-        match types::schema_type(property, name, &|value| resolve(self.document, value)) {
+        let (types, enums, workflow_id) = (&mut *self.types, &mut *self.enums, self.workflow_id);
+        let mut declare = |hint: &str, values: Vec<String>| {
+            let used = format!("input `{name}` of workflow `{workflow_id}`");
+            enums.declare(types, (hint, &format!("{prefix} {hint}")), values, false, &used)
+        };
+        match types::schema_type(property, name, &|value| resolve(self.document, value), &mut declare) {
             Ok(ty) => Some(ty),
             Err(message) => {
                 self.reporter.error(pointer, message);

@@ -330,6 +330,7 @@ fn plan_document(
     }
 
     let mut functions = Scope::with_reserved(&["config", "client"]).prefixed(&snake_prefix);
+    let mut enums = crate::types::enums::Enums::default();
     let mut planned: Vec<Option<WorkflowPlan>> = vec![None; document.workflows.len()];
     for index in call_order(document, reporter) {
         let workflow = &document.workflows[index];
@@ -347,8 +348,10 @@ fn plan_document(
             all_sources_loaded,
             source_plans: &mut source_plans,
             reporter,
+            types: &mut types,
+            enums: &mut enums,
         };
-        planned[index] = workflow::plan(context, workflow, &pointer, &mut types, &mut functions);
+        planned[index] = workflow::plan(context, workflow, &pointer, &mut functions);
     }
     let workflows: Vec<WorkflowPlan> = planned.into_iter().flatten().collect();
     // Constructor arguments follow the description's order of security schemes, not the order in
@@ -362,7 +365,9 @@ fn plan_document(
     }
     // The workflows of Arazzo sources join this module, their sources after this document's own.
     let mut workflows = workflows;
+    let mut enums = enums.into_plans();
     for (name, nested) in foreign {
+        enums.extend(nested.enums);
         let offset = source_plans.len();
         source_plans.extend(
             nested.sources.into_iter().map(|source| SourcePlan { name: format!("{name}/{}", source.name), ..source }),
@@ -386,6 +391,7 @@ fn plan_document(
         description: document.info.description.clone(),
         sources: source_plans,
         workflows,
+        enums,
     })
 }
 

@@ -44,6 +44,22 @@ pub(crate) fn into(
         } else {
             format!("`{}`", prefix_of(&tokens, done - 1))
         };
+        // A field that may be `null` is an `Option` like an optional one: read through it.
+        if let RustType::Nullable(inner) = &ty {
+            let Some(PointerStep::Field { optional: field_optional, .. }) = path.last_mut() else {
+                reporter.error(
+                    pointer,
+                    format!(
+                        "`{expr}` points into {parent}, which may be `null`; arazzo-rs does not read inside such a \
+                         value yet: read the whole value, or declare it without `null`"
+                    ),
+                );
+                return None;
+            };
+            *field_optional = true;
+            optional = true;
+            ty = (**inner).clone();
+        }
         match &ty {
             RustType::Struct(name) => {
                 let Some(structure) = env.structs.iter().find(|structure| &structure.name == name) else {
@@ -106,9 +122,14 @@ pub(crate) fn into(
                     .error(pointer, format!("`{expr}` points into a secret, which would turn it into a plain value"));
                 return None;
             }
-            scalar @ (RustType::String | RustType::I64 | RustType::F64 | RustType::Bool) => {
+            // Never built (`RustType::nullable` does not nest), and the field case is read through above.
+            RustType::Nullable(_) => {
+                reporter.error(pointer, format!("`{expr}` points into {parent}, which may be `null`"));
+                return None;
+            }
+            scalar @ (RustType::String | RustType::Enum(_) | RustType::I64 | RustType::F64 | RustType::Bool) => {
                 let kind = match scalar {
-                    RustType::String => "a string",
+                    RustType::String | RustType::Enum(_) => "a string",
                     RustType::I64 => "an integer",
                     RustType::F64 => "a number",
                     _ => "a boolean",
@@ -231,10 +252,23 @@ fn schema_type(
     };
     let name = tokens.last().map_or(input.name.as_str(), String::as_str);
     let resolve = |value| crate::openapi::resolve_in(root, value);
-    let Ok(ty) = types::schema_type(found, name, &resolve) else { return Some(RustType::Json) };
-    // A value the schema lets be `null` is JSON, as a nullable response field is; a secret stays one.
-    let nullable = resolve(found).is_ok_and(types::is_nullable);
-    Some(if nullable && ty != RustType::Secret { RustType::Json } else { ty })
+    // A string `enum` inside an input held as JSON is read as its wire text: the input's own type is
+    // JSON, so no generated enum names it.
+    let mut as_text = |_: &str, _: Vec<String>| String::new();
+    let Ok(ty) = types::schema_type(found, name, &resolve, &mut as_text) else { return Some(RustType::Json) };
+    Some(read_as_json_part(ty))
+}
+
+/// The type a part of an input held as JSON is read as: enums as their text, and a value the schema
+/// lets be `null` as JSON (it holds the `null` itself); a secret stays one.
+fn read_as_json_part(ty: RustType) -> RustType {
+    match ty {
+        RustType::Enum(_) => RustType::String,
+        RustType::Nullable(inner) if inner.is_secret() => read_as_json_part(*inner),
+        RustType::Nullable(_) => RustType::Json,
+        RustType::Vec(item) => RustType::Vec(Box::new(read_as_json_part(*item))),
+        other => other,
+    }
 }
 
 /// The input or output a pointer starts from, for messages: the input, or the expression as

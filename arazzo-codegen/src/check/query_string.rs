@@ -190,7 +190,7 @@ fn value_fits(cx: &mut Context<'_, '_>, value: &ValuePlan, encoding: &QueryStrin
             return form_text(cx, encoding, texts, pointer);
         }
         ValuePlan::Ref(reference) => match (encoding, reference.ty()) {
-            (_, RustType::String | RustType::Secret) => return true,
+            (_, RustType::String | RustType::Secret | RustType::Enum(_)) => return true,
             (QueryStringEncoding::Form, RustType::Json | RustType::Struct(_)) => return true,
             (QueryStringEncoding::Json { .. }, _) => return true,
             (_, RustType::I64) => "an integer",
@@ -198,6 +198,7 @@ fn value_fits(cx: &mut Context<'_, '_>, value: &ValuePlan, encoding: &QueryStrin
             (_, RustType::Bool) => "a boolean",
             (_, RustType::Vec(_)) => "a list",
             (_, RustType::Json | RustType::Struct(_)) => "an object",
+            (_, RustType::Nullable(_)) => "a value that may be `null`",
         },
         ValuePlan::Object(_) | ValuePlan::Literal(Value::Object(_)) if *encoding != QueryStringEncoding::Text => {
             return true;

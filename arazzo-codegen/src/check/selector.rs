@@ -327,7 +327,7 @@ pub(crate) fn apply(
     pointer: &str,
     reporter: &mut Reporter<'_>,
 ) -> Option<ValueRef> {
-    if base.ty() == &RustType::Secret {
+    if base.ty().is_secret() {
         if query.is_whole() {
             return Some(base);
         }
@@ -381,7 +381,7 @@ pub(crate) struct Body<'a, 'o> {
 pub(crate) fn step_output(
     reporter: &mut Reporter<'_>,
     env: &Env<'_>,
-    body: &Body<'_, '_>,
+    (body, enums): (&Body<'_, '_>, &mut crate::types::EnumNamer<'_>),
     selector: &model::Selector,
     (name, pointer): (&str, &str),
 ) -> Option<(OutputSource, RustType)> {
@@ -407,9 +407,9 @@ pub(crate) fn step_output(
     };
     let selector_pointer = format!("{pointer}/selector");
     let written = (selector_pointer.as_str(), selector.selector.as_str());
-    let typed = |reporter: &mut Reporter<'_>, schema_pointer: &str| {
+    let mut typed = |reporter: &mut Reporter<'_>, schema_pointer: &str| {
         response_pointer::check(reporter, body.openapi, body.operation, body.candidates, schema_pointer, written);
-        match types::output_type(body.openapi, body.schema, schema_pointer, name) {
+        match types::output_type(body.openapi, body.schema, schema_pointer, name, enums) {
             Ok(ty) => ty,
             Err(message) => super::lenient::unreadable_output_schema(reporter, pointer, name, &message),
         }

@@ -34,10 +34,13 @@ pub(super) fn output(
     pointer: &str,
 ) -> Option<(SentPart, RustType)> {
     let secret_name = crate::naming::names_a_secret(name);
-    // A value a request may leave out (an optional input, a pointer that finds nothing) would fail
-    // the step whenever it is absent: refused, as outputs copied from optional inputs are.
-    let may_be_absent = |plan: &ValuePlan, reporter: &mut Reporter<'_>| {
-        let absent = matches!(plan, ValuePlan::Ref(value) if value.is_optional());
+    // A value a request may leave out (an optional input, a pointer that finds nothing, a value that
+    // may be `null` in a parameter that is not required) would fail the step whenever it is absent:
+    // refused, as outputs copied from optional inputs are. A required parameter is never left out
+    // (the step fails before sending instead), and a JSON body writes `null`.
+    let may_be_absent = |plan: &ValuePlan, null_left_out: bool, reporter: &mut Reporter<'_>| {
+        let absent = matches!(plan, ValuePlan::Ref(value)
+            if value.is_optional() || (null_left_out && value.ty().is_nullable()));
         if absent {
             reporter.error(
                 pointer,
@@ -82,7 +85,7 @@ pub(super) fn output(
                 );
                 return None;
             }
-            if parameter.is_some_and(|p| may_be_absent(&p.value, reporter)) {
+            if parameter.is_some_and(|p| may_be_absent(&p.value, !p.required, reporter)) {
                 return None;
             }
             let secret = credential
@@ -103,7 +106,7 @@ pub(super) fn output(
                 );
                 return None;
             }
-            if parameter.is_some_and(|p| may_be_absent(&p.value, reporter)) {
+            if parameter.is_some_and(|p| may_be_absent(&p.value, !p.required, reporter)) {
                 return None;
             }
             let secret = credential || parameter.is_some_and(|p| p.value.is_secret());
@@ -153,7 +156,7 @@ pub(super) fn output(
                 return None;
             };
             let ty = match at_pointer(&structure, &json_pointer) {
-                Found::Plan(plan) if may_be_absent(plan, reporter) => return None,
+                Found::Plan(plan) if may_be_absent(plan, false, reporter) => return None,
                 Found::Plan(plan) => value_type(reporter, plan, expr, pointer)?,
                 Found::Inside(plan) => {
                     if !plan.secret_refs().is_empty() {
@@ -182,7 +185,11 @@ fn parameters<'s>(sent: &'s Sent<'_>, location: ParameterLocation) -> impl Itera
 
 /// A text output named like a secret is one.
 fn named(ty: RustType, secret_name: bool) -> RustType {
-    if secret_name && ty == RustType::String { RustType::Secret } else { ty }
+    match ty {
+        RustType::String if secret_name => RustType::Secret,
+        RustType::Nullable(inner) if secret_name && *inner == RustType::String => RustType::nullable(RustType::Secret),
+        other => other,
+    }
 }
 
 /// The type of a sent value: that of the input or output it copies, text for a string, JSON for
@@ -196,10 +203,11 @@ fn value_type(reporter: &mut Reporter<'_>, plan: &ValuePlan, expr: &Expr, pointe
         ValuePlan::Literal(_) => RustType::Json,
         ValuePlan::Template(_) if plan.is_secret() => RustType::Secret,
         ValuePlan::Template(_) => RustType::String,
-        ValuePlan::Ref(value) => match value.ty() {
-            scalar @ (RustType::String | RustType::Secret | RustType::I64 | RustType::F64 | RustType::Bool) => {
-                scalar.clone()
-            }
+        ValuePlan::Ref(value) => match value.ty().non_null() {
+            // A value that may be `null` is sent as such (`Option`); an enum as its value on the wire.
+            RustType::String | RustType::Secret | RustType::I64 | RustType::F64 | RustType::Bool => value.ty().clone(),
+            RustType::Enum(_) if value.ty().is_nullable() => RustType::nullable(RustType::String),
+            RustType::Enum(_) => RustType::String,
             _ if plan.secret_refs().is_empty() => RustType::Json,
             _ => return refuse_secret(reporter, expr, pointer),
         },

@@ -89,7 +89,7 @@ pub(crate) fn plan<'d>(
             })
             .collect(),
     };
-    let outputs = outputs(cx, step, operation, (&criteria, &sent), pointer, env, locals)?;
+    let outputs = outputs(cx, (workflow, step), operation, (&criteria, &sent), pointer, env, locals)?;
     let (on_success, on_failure) = actions?;
     Some(StepPlan {
         step_id: step.step_id.clone(),
@@ -244,7 +244,8 @@ fn parameters(
         if let Some(declared) = declared {
             super::dataflow::parameter(cx, request, declared, &value, value_pointer);
         }
-        planned.push(ParameterPlan { name: parameter.name.clone(), location, value, style });
+        let required = location == ParameterLocation::Path || declared.is_some_and(|declared| declared.required);
+        planned.push(ParameterPlan { name: parameter.name.clone(), location, value, style, required });
     }
     for declared in operation.parameters.iter().filter(|declared| declared.location == ParamLocation::Path) {
         let supplied = planned
@@ -400,7 +401,7 @@ fn bound_credentials(
 
 fn outputs(
     cx: &mut Context<'_, '_>,
-    step: &model::Step,
+    (workflow, step): (&model::Workflow, &model::Step),
     operation: &Operation,
     (criteria, sent): (&[CriterionPlan], &super::sent::Sent<'_>),
     pointer: &str,
@@ -418,13 +419,23 @@ fn outputs(
     let mut complete = true;
     for (name, output) in &step.outputs {
         let output_pointer = format!("{pointer}/outputs/{}", super::escape(name));
+        // A string enum of the response is open: the API may add values.
+        let (types, enums) = (&mut *cx.types, &mut *cx.enums);
+        let mut declare = |hint: &str, values: Vec<String>| {
+            let used = format!("output `{name}` of step `{}` of workflow `{}`", step.step_id, workflow.workflow_id);
+            enums.declare(types, (hint, &format!("{} {hint}", workflow.workflow_id)), values, true, &used)
+        };
         let text = match output {
             model::Output::Expression(text) => text,
             model::Output::Selector(selector) => {
                 let body = super::selector::Body { openapi, operation, schema: body_schema, candidates: &candidates };
-                let Some((source, ty)) =
-                    super::selector::step_output(cx.reporter, env, &body, selector, (name, &output_pointer))
-                else {
+                let Some((source, ty)) = super::selector::step_output(
+                    cx.reporter,
+                    env,
+                    (&body, &mut declare),
+                    selector,
+                    (name, &output_pointer),
+                ) else {
                     complete = false;
                     continue;
                 };
@@ -449,7 +460,7 @@ fn outputs(
                     &json_pointer,
                     written,
                 );
-                match types::output_type(openapi, body_schema, &json_pointer, name) {
+                match types::output_type(openapi, body_schema, &json_pointer, name, &mut declare) {
                     Ok(ty) => (OutputSource::BodyPointer(json_pointer), ty),
                     Err(message) => {
                         let ty = super::lenient::unreadable_output_schema(cx.reporter, &output_pointer, name, &message);

@@ -9,6 +9,7 @@ use crate::plan::{
     ActionKind, FieldPlan, KeptSecretPlan, RustType, SourcePlan, StepPlan, StructPlan, ValueRef, WorkflowOutputPlan,
     WorkflowPlan,
 };
+use crate::types::enums::Enums;
 use serde_json::Value;
 
 pub(crate) struct Context<'a, 'r> {
@@ -21,6 +22,9 @@ pub(crate) struct Context<'a, 'r> {
     pub(crate) all_sources_loaded: bool,
     pub(crate) source_plans: &'a mut Vec<SourcePlan>,
     pub(crate) reporter: &'a mut Reporter<'r>,
+    /// The module's type names, and the string enums declared in it.
+    pub(crate) types: &'a mut Scope,
+    pub(crate) enums: &'a mut Enums,
 }
 
 /// What types pointers into the inputs ([`Env::structs`], [`Env::inputs_schema`]).
@@ -44,10 +48,10 @@ pub(crate) fn plan<'d>(
     mut cx: Context<'d, '_>,
     workflow: &'d model::Workflow,
     pointer: &str,
-    types: &mut Scope,
     functions: &mut Scope,
 ) -> Option<WorkflowPlan> {
     let reporter = &mut *cx.reporter;
+    let types = &mut *cx.types;
     reporter.extra(&workflow.extra, pointer, &[]);
     if workflow.steps.is_empty() {
         reporter.error(&format!("{pointer}/steps"), "a workflow needs at least one step");
@@ -58,10 +62,10 @@ pub(crate) fn plan<'d>(
     let inputs_schema = workflow.inputs.as_ref().map(|schema| (schema, inputs_pointer.as_str()));
     let (inputs, input_structs) = super::inputs::fields(
         cx.document,
-        workflow.inputs.as_ref(),
+        (&workflow.workflow_id, workflow.inputs.as_ref()),
         &format!("{pointer}/inputs"),
         reporter,
-        types,
+        (&mut *types, &mut *cx.enums),
         &base,
     );
     // Without a schema, the inputs are the names the workflow reads (a lenient reading, warned about).
@@ -338,7 +342,7 @@ fn kept_secrets(outputs: &[WorkflowOutputPlan], steps: &mut [StepPlan]) -> Vec<K
             let carried = outputs.iter().any(|workflow_output| {
                 matches!(&workflow_output.value, ValueRef::StepOutput { variable, .. } if *variable == output.variable)
             });
-            if output.ty == RustType::Secret && !carried {
+            if output.ty.is_secret() && !carried {
                 output.used = true;
                 kept.push(KeptSecretPlan {
                     field: fields.snake(&format!("{}_{}", step.step_id, output.name)),
@@ -346,6 +350,7 @@ fn kept_secrets(outputs: &[WorkflowOutputPlan], steps: &mut [StepPlan]) -> Vec<K
                     output: output.name.clone(),
                     variable: output.variable.clone(),
                     step_index,
+                    nullable: output.ty.is_nullable(),
                 });
             }
         }

@@ -59,12 +59,11 @@ fn reserved(workflow: &WorkflowPlan) -> Vec<&str> {
 /// Step `index` as in straight-line code: its statements, then the partial outputs it fills.
 fn step_block(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize) -> TokenStream {
     let step = &workflow.steps[index];
-    let body = step_statements(plan, step, super::keep::keep_on_failure(workflow, index));
+    let body = step_statements((plan, workflow), step, super::keep::keep_on_failure(workflow, index));
     let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
     let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
-        let field = ident(&kept.field);
         let variable = ident(&kept.variable);
-        quote!(run.partial.#field = ::core::option::Option::Some(#variable.clone());)
+        super::workflow::keep_secret(kept, quote!(#variable.clone()))
     });
     quote! { #body #(#recorded)* #(#kept)* }
 }

@@ -207,7 +207,7 @@ fn may_be_string(condition: &ConditionPlan) -> bool {
         ConditionPlan::Operand { operand: OperandPlan::Value { value, pointer: None }, navigation }
             if navigation.is_empty() =>
         {
-            !matches!(value.ty(), RustType::I64 | RustType::F64 | RustType::Bool)
+            !matches!(value.ty().non_null(), RustType::I64 | RustType::F64 | RustType::Bool)
         }
         ConditionPlan::Operand { .. } => true,
         ConditionPlan::Not(_) | ConditionPlan::Compare(..) | ConditionPlan::And(..) | ConditionPlan::Or(..) => false,
@@ -271,6 +271,10 @@ fn operand(read: &OperandPlan) -> TokenStream {
                 Some(pointer) => quote!(::arazzo_runtime::json::value(&#place)
                     .as_ref()
                     .and_then(|value| value.pointer(#pointer))),
+                // `None` of a value that may be `null` is `null`.
+                None if value.ty().is_nullable() => {
+                    quote!(::arazzo_runtime::json::value(&::arazzo_runtime::json::or_null(&#place)).as_ref())
+                }
                 None => quote!(::arazzo_runtime::json::value(&#place).as_ref()),
             }
         }

@@ -43,7 +43,7 @@ fn text(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &Settings) -> Stri
         })
         .collect();
     let mut inputs = String::new();
-    build(workflow, &workflow.inputs_type, &workflow.inputs, 0, &mut imports, &mut inputs);
+    build((plan, workflow), &workflow.inputs_type, &workflow.inputs, 0, &mut imports, &mut inputs);
     imports.push(workflow.inputs_type.clone());
     imports.push(workflow.function.clone());
     let mut seen = std::collections::BTreeSet::new();
@@ -72,7 +72,7 @@ fn text(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &Settings) -> Stri
 
 /// `Type::builder().a(..).b(..).build()`, every required field set, nested objects built the same way.
 fn build(
-    workflow: &WorkflowPlan,
+    (plan, workflow): (&ModulePlan, &WorkflowPlan),
     type_name: &str,
     fields: &[FieldPlan],
     depth: usize,
@@ -83,13 +83,19 @@ fn build(
     out.push_str(&format!("{type_name}::builder()"));
     for field in fields.iter().filter(|field| !field.optional) {
         out.push_str(&format!("\n{indent}.{}(", field.field));
-        value(workflow, field, depth + 1, imports, out);
+        value((plan, workflow), field, depth + 1, imports, out);
         out.push(')');
     }
     out.push_str(&format!("\n{indent}.build()"));
 }
 
-fn value(workflow: &WorkflowPlan, field: &FieldPlan, depth: usize, imports: &mut Vec<String>, out: &mut String) {
+fn value(
+    (plan, workflow): (&ModulePlan, &WorkflowPlan),
+    field: &FieldPlan,
+    depth: usize,
+    imports: &mut Vec<String>,
+    out: &mut String,
+) {
     match &field.ty {
         RustType::String | RustType::Secret => out.push_str(&format!("\"{}\"", field.field)),
         RustType::I64 => out.push('0'),
@@ -101,9 +107,20 @@ fn value(workflow: &WorkflowPlan, field: &FieldPlan, depth: usize, imports: &mut
             // Objects nest no deeper than the inputs schema; the bound keeps this total.
             Some(structure) if depth < 16 => {
                 imports.push(name.clone());
-                build(workflow, name, &structure.fields, depth, imports, out);
+                build((plan, workflow), name, &structure.fields, depth, imports, out);
             }
             _ => out.push_str("todo!()"),
         },
+        // `null` is a value of it: the simplest one to write.
+        RustType::Nullable(_) => out.push_str("None"),
+        RustType::Enum(name) => {
+            match plan.enums.iter().find(|plan| &plan.name == name).and_then(|e| e.variants.first()) {
+                Some(variant) => {
+                    imports.push(name.clone());
+                    out.push_str(&format!("{name}::{}", variant.name));
+                }
+                None => out.push_str("todo!()"),
+            }
+        }
     }
 }

@@ -173,13 +173,17 @@ fn state_parameters(required: &[&FieldPlan]) -> Vec<Ident> {
 /// The type of a field, generated structs named through `self::` (no type parameter shadows them).
 fn qualified_type(ty: &RustType) -> TokenStream {
     match ty {
-        RustType::Struct(name) => {
+        RustType::Struct(name) | RustType::Enum(name) => {
             let name = ident(name);
             quote!(self::#name)
         }
         RustType::Vec(item) => {
             let item = qualified_type(item);
             quote!(::std::vec::Vec<#item>)
+        }
+        RustType::Nullable(inner) => {
+            let inner = qualified_type(inner);
+            quote!(::core::option::Option<#inner>)
         }
         other => rust_type(other),
     }

@@ -112,7 +112,11 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
             }
             ValueRef::StepOutput { variable, ty } => {
                 let variable = ident(variable);
-                if output.field.optional {
+                if output.field.optional && ty.is_nullable() {
+                    // Not run, or `null`: one `None` in the outputs (see `emit/structs.rs`).
+                    let value = copy_or_clone(&variable, ty);
+                    quote!(#value.flatten())
+                } else if output.field.optional {
                     copy_or_clone(&variable, ty)
                 } else {
                     let what = &output.expression;
@@ -185,10 +189,7 @@ fn never_applies(action: &ActionPlan) -> bool {
 
 /// `value.clone()`, or `value` for `Copy` types, where clippy would object to the clone.
 fn copy_or_clone(variable: &proc_macro2::Ident, ty: &RustType) -> TokenStream {
-    match ty {
-        RustType::I64 | RustType::F64 | RustType::Bool => quote!(#variable),
-        _ => quote!(#variable.clone()),
-    }
+    if ty.is_copy() { quote!(#variable) } else { quote!(#variable.clone()) }
 }
 
 fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Names) -> TokenStream {
@@ -223,8 +224,6 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
             }
         }
         request::OutputRead::Body(outputs) => {
-            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
-            let value = request::outputs_value(&outputs);
             let stored =
                 outputs.iter().enumerate().filter(|(_, (output, _))| output.used).map(|(position, (output, _))| {
                     let variable = ident(&output.variable);
@@ -236,8 +235,9 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                     }
                 });
             let binding = if outputs.iter().any(|(output, _)| output.used) { quote!(outputs) } else { quote!(_) };
+            let read = request::outputs_binding(binding, &outputs);
             quote! {
-                let #binding: (#(#types),*) = #value;
+                #read
                 #(#stored)*
             }
         }
@@ -259,10 +259,11 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
         let field = ident(&kept.field);
         let variable = ident(&kept.variable);
-        if kept_only(workflow, &kept.variable) {
-            quote!(run.partial.#field = ::core::option::Option::Some(#variable);)
-        } else {
-            quote!(run.partial.#field = #variable.clone();)
+        match (kept_only(workflow, &kept.variable), kept.nullable) {
+            (true, _) => super::workflow::keep_secret(kept, quote!(#variable)),
+            (false, false) => quote!(run.partial.#field = #variable.clone();),
+            // The step's state holds `Some(None)` for `null`.
+            (false, true) => quote!(run.partial.#field = #variable.clone().flatten();),
         }
     });
     let counter = &names.retries[index];
@@ -309,7 +310,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
         }
         None => (
             {
-                let request::StepRequest { enter, request, base_url } = request::request(plan, step);
+                let request::StepRequest { enter, request, base_url } = request::request(plan, workflow, step);
                 let unmet = unmet_chain(&step.criteria);
                 let keep = super::keep::keep_on_failure(workflow, index);
                 quote! {

@@ -7,6 +7,7 @@
 mod concurrent;
 mod config;
 mod criteria;
+mod enums;
 mod example;
 mod inputs_builder;
 mod keep;
@@ -73,7 +74,8 @@ fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Re
     // exactly as in the whole module: the module's syntax tree is never held whole, which keeps
     // memory flat (1,000 workflows took 337 MiB) and generation linear in the document's size.
     let require = requirements(plan);
-    module.format(quote! { #docs #flows #config #require }, &mut text)?;
+    let enums = plan.enums.iter().map(enums::emit);
+    module.format(quote! { #docs #flows #config #require #(#enums)* }, &mut text)?;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
     if threads == 1 {
         emit_workflows(plan, settings, &plan.workflows, &mut text)?;
@@ -318,9 +320,13 @@ pub(crate) fn rust_type(ty: &RustType) -> TokenStream {
             quote!(::std::vec::Vec<#item>)
         }
         RustType::Json => quote!(::arazzo_runtime::serde_json::Value),
-        RustType::Struct(name) => {
+        RustType::Struct(name) | RustType::Enum(name) => {
             let name = ident(name);
             quote!(#name)
+        }
+        RustType::Nullable(inner) => {
+            let inner = rust_type(inner);
+            quote!(::core::option::Option<#inner>)
         }
     }
 }

@@ -10,14 +10,14 @@ use crate::model::ParameterLocation;
 use crate::plan::{
     ArgumentPlan, BodyEncoding, BodyPlan, CallPlan, CalleeRead, CredentialKind, CredentialUse, ModulePlan,
     OutputSource, QueryStringEncoding, QueryStringPlan, RustType, SelectorKind, SentPart, StepOutputPlan, StepPlan,
-    ValuePlan, ValueRef,
+    ValuePlan, ValueRef, WorkflowPlan,
 };
 
 /// The request of a step: `run.step(..);`, the request expression and the base URL it goes to.
 ///
 /// The request borrows its values, so it is built inside the call that sends it: temporaries it
 /// borrows (a header formatted from a secret) live as long as that statement.
-pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
+pub(super) fn request(plan: &ModulePlan, workflow: &WorkflowPlan, step: &StepPlan) -> StepRequest {
     let source = &plan.sources[step.source];
     let step_id = &step.step_id;
     let operation = step
@@ -69,10 +69,18 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
     let query_string = step.query_string.as_ref().map(query_string);
     let timeout = step.timeout.map(|milliseconds| quote!(.timeout(::std::time::Duration::from_millis(#milliseconds))));
     let body = step.body.as_ref().map(body);
-    let requirements = required_inputs(step).into_iter().map(|field| {
-        let name = format!("inputs.{field}");
-        let field = ident(field);
-        quote!(.require(#name, &inputs.#field))
+    let requirements = required_values(step).into_iter().map(|value| {
+        let place = place(value);
+        match value {
+            ValueRef::Input { field, optional: true, .. } => {
+                let name = format!("inputs.{field}");
+                quote!(.require(#name, &#place))
+            }
+            _ => {
+                let name = expression(workflow, value);
+                quote!(.require_not_null(#name, &#place))
+            }
+        }
     });
     let mut secrets: Vec<&ValueRef> = Vec::new();
     for value in step
@@ -138,13 +146,18 @@ pub(super) fn request(plan: &ModulePlan, step: &StepPlan) -> StepRequest {
     }
 }
 
-/// The fields of the optional inputs the request cannot do without (a path parameter, a piece of a
-/// string), in order of first use: the request fails before it is sent when one is `None`.
-fn required_inputs(step: &StepPlan) -> Vec<&str> {
+/// The optional inputs, and the values that may be `null`, the request cannot do without (a path
+/// parameter, a piece of a string; for a value that may be `null`, a required parameter too), in
+/// order of first use: the request fails before it is sent when one is `None`.
+fn required_values(step: &StepPlan) -> Vec<&ValueRef> {
     let mut used: Vec<&ValueRef> = Vec::new();
     for parameter in &step.parameters {
         used.extend(match parameter.location {
             ParameterLocation::Path => parameter.value.refs(),
+            _ if parameter.required => {
+                let whole = parameter.value.refs().into_iter().filter(|value| value.ty().is_nullable());
+                whole.chain(parameter.value.template_refs()).collect()
+            }
             _ => parameter.value.template_refs(),
         });
     }
@@ -160,15 +173,36 @@ fn required_inputs(step: &StepPlan) -> Vec<&str> {
     if let Some(body) = step.body.as_ref().filter(|body| !matches!(body.encoding, BodyEncoding::JsonText { .. })) {
         used.extend(body.value.template_refs());
     }
-    let mut fields: Vec<&str> = Vec::new();
+    let mut required: Vec<&ValueRef> = Vec::new();
     for value in used {
-        if let ValueRef::Input { field, optional: true, .. } = value
-            && !fields.contains(&field.as_str())
-        {
-            fields.push(field);
+        let needed = matches!(value, ValueRef::Input { optional: true, .. }) || value.ty().is_nullable();
+        if needed && !required.contains(&value) {
+            required.push(value);
         }
     }
-    fields
+    required
+}
+
+/// The expression that names `value` in a message: `$steps.<step>.outputs.<name>` for a step output
+/// (`$workflows.<id>.outputs.<name>` for a `dependsOn` workflow's), `inputs.<field>` for an input.
+fn expression(workflow: &WorkflowPlan, value: &ValueRef) -> String {
+    match value {
+        ValueRef::StepOutput { variable, .. } => {
+            let step = |step: &StepPlan| {
+                let output = step.outputs.iter().find(|output| &output.variable == variable)?;
+                Some(match &step.call {
+                    Some(call) if workflow.dependencies.iter().any(|dependency| std::ptr::eq(dependency, step)) => {
+                        format!("$workflows.{}.outputs.{}", call.workflow_id, output.name)
+                    }
+                    _ => format!("$steps.{}.outputs.{}", step.step_id, output.name),
+                })
+            };
+            let found = workflow.steps.iter().chain(&workflow.dependencies).find_map(step);
+            found.unwrap_or_else(|| variable.clone())
+        }
+        ValueRef::Input { field, .. } => format!("inputs.{field}"),
+        other => format!("{other:?}"),
+    }
 }
 
 /// What [`request`] gives: `run.step(..);`, the request expression and the base URL.
@@ -259,6 +293,10 @@ fn raw(media: &str, value: &ValuePlan) -> TokenStream {
             let place = place(reference);
             quote!(#place.expose_secret().to_owned())
         }
+        ValuePlan::Ref(reference) if matches!(reference.ty(), RustType::Enum(_)) => {
+            let place = place(reference);
+            quote!(::std::string::ToString::to_string(&#place))
+        }
         ValuePlan::Ref(reference) => {
             let place = place(reference);
             quote!(#place.clone())
@@ -320,10 +358,7 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         OutputSource::CalleePart(value) => copied(value),
         OutputSource::Callee(field) => {
             let field = ident(field);
-            match output.ty {
-                RustType::I64 | RustType::F64 | RustType::Bool => quote!(called.#field),
-                _ => quote!(called.#field.clone()),
-            }
+            if output.ty.is_copy() { quote!(called.#field) } else { quote!(called.#field.clone()) }
         }
         OutputSource::Sent(part) => sent_value(part, &output.ty),
         OutputSource::Constant(text) => quote!(::std::string::String::from(#text)),
@@ -433,10 +468,26 @@ pub(super) fn output_reads(step: &StepPlan) -> Vec<OutputRead<'_>> {
     reads
 }
 
-/// The values of several body outputs as a tuple, read from `response` in one walk.
-pub(super) fn outputs_value(outputs: &[(&StepOutputPlan, &str)]) -> TokenStream {
+/// `let <pattern>: (<types>) = run.outputs(..)?;`: several body outputs read from `response` in one
+/// walk, as a tuple. With outputs that may be `null` the types go in the call's turbofish instead:
+/// nested `Option`s would make the binding's type one that clippy's `type_complexity` flags in the
+/// user's crate (it does not look at expressions).
+pub(super) fn outputs_binding(pattern: TokenStream, outputs: &[(&StepOutputPlan, &str)]) -> TokenStream {
     let pointers = outputs.iter().map(|(_, pointer)| pointer);
-    quote!(run.outputs(&response, [#(#pointers),*])?)
+    let types = outputs.iter().map(|(output, _)| super::rust_type(&output.ty));
+    if outputs.iter().any(|(output, _)| holds_nullable(&output.ty)) {
+        quote!(let #pattern = run.outputs::<(#(#types),*)>(&response, [#(#pointers),*])?;)
+    } else {
+        quote!(let #pattern: (#(#types),*) = run.outputs(&response, [#(#pointers),*])?;)
+    }
+}
+
+fn holds_nullable(ty: &RustType) -> bool {
+    match ty {
+        RustType::Nullable(_) => true,
+        RustType::Vec(item) => holds_nullable(item),
+        _ => false,
+    }
 }
 
 fn authenticate(kind: &CredentialKind, value: TokenStream) -> TokenStream {
@@ -525,26 +576,44 @@ pub(super) fn keep_partial(call: &CallPlan) -> TokenStream {
 /// A value of the callee's input type (checked by `check::call`).
 fn argument_value(argument: &ArgumentPlan) -> TokenStream {
     let Some(value) = &argument.value else { return quote!(::core::option::Option::None) };
-    let converted = match (value, &argument.ty) {
+    // An optional input and one that may be `null` are both `Option`s.
+    let target_option = argument.optional || argument.ty.is_nullable();
+    let target = argument.ty.non_null();
+    let converted = match (value, target) {
         (_, RustType::Json) => {
             let json = json(value);
             quote!(::arazzo_runtime::json::value(&#json).unwrap_or_default())
         }
+        // `Option<T>` into `Option<T>`: `null` leaves an optional input out.
+        (ValuePlan::Ref(reference), _) if reference.ty().is_nullable() => return owned(reference),
         (ValuePlan::Ref(reference), RustType::Secret) if reference.ty() == &RustType::String => {
             let place = place(reference);
             let converted = quote!(::arazzo_runtime::SecretString::from(#place.clone()));
-            return wrap(converted, argument.optional, reference.is_optional());
+            return wrap(converted, target_option, reference.is_optional());
         }
-        (ValuePlan::Ref(reference), _) => return wrap(owned(reference), argument.optional, reference.is_optional()),
+        (ValuePlan::Ref(reference), RustType::String) if matches!(reference.ty(), RustType::Enum(_)) => {
+            let place = place(reference);
+            let converted = quote!(::std::string::ToString::to_string(&#place));
+            return wrap(converted, target_option, false);
+        }
+        (ValuePlan::Ref(reference), _) => return wrap(owned(reference), target_option, reference.is_optional()),
         (ValuePlan::Template(pieces), RustType::Secret) => {
             let text = value::template(pieces);
             quote!(::arazzo_runtime::SecretString::from(#text))
         }
         (ValuePlan::Template(pieces), _) => value::template(pieces),
+        (ValuePlan::Literal(serde_json::Value::Null), _) => return quote!(::core::option::Option::None),
+        (ValuePlan::Literal(_), RustType::Enum(name)) => match &argument.variant {
+            Some(variant) => {
+                let (name, variant) = (ident(name), ident(variant));
+                quote!(#name::#variant)
+            }
+            None => quote!(::core::default::Default::default()),
+        },
         (ValuePlan::Literal(literal), ty) => typed_literal(literal, ty),
         (ValuePlan::Object(_) | ValuePlan::Array(_), _) => quote!(::core::default::Default::default()),
     };
-    wrap(converted, argument.optional, false)
+    wrap(converted, target_option, false)
 }
 
 /// `Some(value)` for an optional input given a present value; optional values pass through.

@@ -64,6 +64,9 @@ impl Structs<'_> {
             if input.ty == RustType::Json {
                 text.push_str("\n\nThe schema names no type arazzo-rs maps to Rust, so this is any JSON value.");
             }
+            if input.ty.is_nullable() {
+                text.push_str("\n\nThe schema allows `null`: `None` sends `null`.");
+            }
             let doc = docs(&text);
             let rename = rename(input);
             quote! { #doc #rename #attributes pub #field: #ty, }
@@ -86,7 +89,16 @@ impl Structs<'_> {
             let attributes = self.field_attributes(type_name, &output.field.field);
             let field = ident(&output.field.field);
             let ty = field_type(&output.field);
-            let doc = docs(&format!("`{}`: `{}`.", output.field.name, one_line(&output.expression)));
+            let mut text = format!("`{}`: `{}`.", output.field.name, one_line(&output.expression));
+            match (output.field.optional, output.field.ty.is_nullable()) {
+                (true, true) => text.push_str(
+                    "\n\n`None` when the step that produces it did not run, or when the value was `null` (its schema \
+                     allows `null`).",
+                ),
+                (false, true) => text.push_str("\n\n`None` when the value was `null` (its schema allows `null`)."),
+                (_, false) => {}
+            }
+            let doc = docs(&text);
             let rename = rename(&output.field);
             let secret = serialize_secret(&output.field.ty);
             quote! { #doc #rename #secret #attributes pub #field: #ty, }
@@ -110,7 +122,15 @@ impl Structs<'_> {
                 let attributes = self.field_attributes(type_name, &output.field.field);
                 let field = ident(&output.field.field);
                 let ty = rust_type(&output.field.ty);
-                let doc = docs(&format!("`{}`, once known.", output.field.name));
+                let doc = if output.field.ty.is_nullable() {
+                    docs(&format!(
+                        "`{}`, once known: `Some(None)` when the step that produces it succeeded with `null` (the \
+                         schema allows `null`), `None` while it is not known.",
+                        output.field.name
+                    ))
+                } else {
+                    docs(&format!("`{}`, once known.", output.field.name))
+                };
                 let rename = rename(&output.field);
                 let secret = serialize_secret(&output.field.ty);
                 quote! { #doc #rename #secret #attributes pub #field: ::core::option::Option<#ty>, }
@@ -119,9 +139,10 @@ impl Structs<'_> {
         fields.extend(workflow.kept_secrets.iter().map(|kept| {
             let attributes = self.field_attributes(type_name, &kept.field);
             let field = ident(&kept.field);
+            let null = if kept.nullable { " `None` too when it was `null` (its schema allows `null`)." } else { "" };
             let doc = docs(&format!(
                 "Output `{}` of step `{}`: a secret no workflow output carries, kept so that a failure after that \
-                 step does not lose it.",
+                 step does not lose it.{null}",
                 kept.output, kept.step_id
             ));
             let secret = serialize_secret(&RustType::Secret);
@@ -177,9 +198,11 @@ impl Structs<'_> {
 const SERIALIZES: &str = "Serializes under the document's names with every secret written as `\"[REDACTED]\"`, \
      so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.";
 
+/// The field's type: `Option<T>` when it is optional, one `Option` only when its value may also be
+/// `null` (`None` is then either).
 fn field_type(field: &FieldPlan) -> TokenStream {
     let ty = rust_type(&field.ty);
-    if field.optional { quote!(::core::option::Option<#ty>) } else { ty }
+    if field.optional && !field.ty.is_nullable() { quote!(::core::option::Option<#ty>) } else { ty }
 }
 
 fn fields_all_optional(fields: &[FieldPlan]) -> bool {
@@ -198,7 +221,7 @@ fn serialize_secret(ty: &RustType) -> Option<TokenStream> {
     fn secret_strings(ty: &RustType) -> bool {
         match ty {
             RustType::Secret => true,
-            RustType::Vec(item) => secret_strings(item),
+            RustType::Vec(item) | RustType::Nullable(item) => secret_strings(item),
             _ => false,
         }
     }
@@ -212,7 +235,11 @@ fn parameter_value(structure: &StructPlan) -> TokenStream {
     let entries = structure.fields.iter().map(|field| {
         let original = &field.name;
         let member = ident(&field.field);
-        quote!((#original, &self.#member))
+        if field.ty.is_nullable() {
+            quote!((#original, &::arazzo_runtime::json::or_null(&self.#member)))
+        } else {
+            quote!((#original, &self.#member))
+        }
     });
     let secrets: Vec<TokenStream> = structure
         .fields

@@ -183,7 +183,7 @@ pub(super) fn owned(value: &ValueRef) -> TokenStream {
     let place = place(value);
     match value.ty() {
         // `Option` of a `Copy` type is `Copy` too.
-        RustType::I64 | RustType::F64 | RustType::Bool => place,
+        ty if ty.is_copy() => place,
         _ if matches!(value, ValueRef::Constant(_)) => place,
         // A selector's value is built where it is read, and so is a part that may be absent: a new
         // value already.
@@ -228,7 +228,10 @@ fn concat(pieces: &[TemplatePiece]) -> Option<TokenStream> {
         match piece {
             TemplatePiece::Text(text) => parts.push(quote!(&#text)),
             TemplatePiece::Value(value)
-                if matches!(value.ty(), RustType::String | RustType::Secret | RustType::I64 | RustType::Bool) =>
+                if matches!(
+                    value.ty().non_null(),
+                    RustType::String | RustType::Secret | RustType::I64 | RustType::Bool | RustType::Enum(_)
+                ) =>
             {
                 let place = place(value);
                 parts.push(quote!(&#place));
@@ -263,18 +266,22 @@ pub(super) fn format_pieces(
 pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
     format_pieces(pieces, |value, _| {
         let place = place(value);
-        match (value, value.ty()) {
-            // An optional input here is required by the request (`Request::require`), which fails
-            // before sending when it is `None`: the default never reaches the wire.
-            (ValueRef::Input { optional: true, .. }, RustType::Secret) => {
+        // An optional input or a value that may be `null` is required by the request
+        // (`Request::require`, `Request::require_not_null`), which fails before sending when it is
+        // `None`: the default never reaches the wire.
+        let option = matches!(value, ValueRef::Input { optional: true, .. }) || value.ty().is_nullable();
+        match (option, value.ty().non_null()) {
+            (true, RustType::Secret) => {
                 quote!(#place.as_ref().map(::arazzo_runtime::SecretString::expose_secret).unwrap_or_default())
             }
-            (ValueRef::Input { optional: true, .. }, RustType::String) => quote!(#place.as_deref().unwrap_or_default()),
-            (ValueRef::Input { optional: true, .. }, RustType::I64 | RustType::F64 | RustType::Bool) => {
-                quote!(#place.unwrap_or_default())
+            (true, RustType::String) => quote!(#place.as_deref().unwrap_or_default()),
+            (true, RustType::I64 | RustType::F64 | RustType::Bool) => quote!(#place.unwrap_or_default()),
+            (true, RustType::Enum(name)) => {
+                let name = super::ident(name);
+                quote!(#place.as_ref().map(#name::as_str).unwrap_or_default())
             }
-            (ValueRef::Input { optional: true, .. }, _) => quote!(#place.clone().unwrap_or_default()),
-            (_, RustType::Secret) => quote!(#place.expose_secret()),
+            (true, _) => quote!(#place.clone().unwrap_or_default()),
+            (false, RustType::Secret) => quote!(#place.expose_secret()),
             _ => place,
         }
     })
@@ -283,8 +290,7 @@ pub(super) fn template_text(pieces: &[TemplatePiece]) -> TokenStream {
 /// A `String` (or `SecretString` when a secret is embedded) built from a template.
 pub(super) fn template(pieces: &[TemplatePiece]) -> TokenStream {
     let text = template_text(pieces);
-    let secret =
-        pieces.iter().any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty() == &RustType::Secret));
+    let secret = pieces.iter().any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty().is_secret()));
     if secret { quote!(::arazzo_runtime::SecretString::from(#text)) } else { text }
 }
 
@@ -294,6 +300,11 @@ pub(super) fn template(pieces: &[TemplatePiece]) -> TokenStream {
 pub(super) fn json(value: &ValuePlan) -> TokenStream {
     match value {
         ValuePlan::Literal(literal) => json_literal(literal),
+        // `None` is `null` here, not absent: the schema allows `null`, and the document writes the value.
+        ValuePlan::Ref(value) if value.ty().is_nullable() => {
+            let place = place(value);
+            quote!(::arazzo_runtime::json::or_null(&#place))
+        }
         ValuePlan::Ref(value) => place(value),
         ValuePlan::Template(pieces) => template(pieces),
         ValuePlan::Object(fields) => {

@@ -7,7 +7,7 @@ use quote::quote;
 use super::request;
 use super::value::owned;
 use super::{docs, ident, one_line, rust_type};
-use crate::plan::{ActionKind, ActionPlan, ModulePlan, RustType, StepPlan, ValueRef, WorkflowPlan};
+use crate::plan::{ActionKind, ActionPlan, ModulePlan, StepPlan, ValueRef, WorkflowPlan};
 
 pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settings) -> TokenStream {
     let structs = super::structs::Structs { module: &plan.module, settings };
@@ -273,14 +273,15 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settin
     // A workflow that reads no input still takes its (empty) inputs struct, for a uniform signature.
     let reads_inputs = workflow.outputs.iter().any(|output| matches!(output.value.base(), ValueRef::Input { .. }))
         || workflow.steps.iter().chain(&workflow.dependencies).any(|step| step.reads_inputs())
-        || workflow.inputs.iter().any(|input| input.ty == RustType::Secret);
-    let dependencies = workflow.dependencies.iter().map(|dependency| step_statements(plan, dependency, None));
+        || workflow.inputs.iter().any(|input| input.ty.is_secret());
+    let dependencies =
+        workflow.dependencies.iter().map(|dependency| step_statements((plan, workflow), dependency, None));
     let inputs_name = if reads_inputs { ident("inputs") } else { ident("_inputs") };
     // Secret inputs are scrubbed from error excerpts from the start: a server may quote one before
     // the step that sends it.
-    let redacted = workflow.inputs.iter().filter(|input| input.ty == RustType::Secret).map(|input| {
+    let redacted = workflow.inputs.iter().filter(|input| input.ty.is_secret()).map(|input| {
         let field = ident(&input.field);
-        if input.optional {
+        if input.optional || input.ty.is_nullable() {
             quote!(run.redact(#inputs_name.#field.as_ref());)
         } else {
             quote!(run.redact(&#inputs_name.#field);)
@@ -308,13 +309,12 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settin
 fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let outputs = ident(&workflow.outputs_type);
     let steps = workflow.steps.iter().enumerate().map(|(index, step)| {
-        let body = step_statements(plan, step, super::keep::keep_on_failure(workflow, index));
+        let body = step_statements((plan, workflow), step, super::keep::keep_on_failure(workflow, index));
         let recorded =
             workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
         let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
-            let field = ident(&kept.field);
             let variable = ident(&kept.variable);
-            quote!(run.partial.#field = ::core::option::Option::Some(#variable.clone());)
+            keep_secret(kept, quote!(#variable.clone()))
         });
         quote! { #body #(#recorded)* #(#kept)* }
     });
@@ -326,6 +326,17 @@ fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     quote! {
         #(#steps)*
         ::core::result::Result::Ok(#outputs { #(#output_fields),* })
+    }
+}
+
+/// `run.partial.<field> = Some(<value>);` for a kept secret, or `= <value>;` when it may be `null`
+/// (the value is an `Option` already).
+pub(super) fn keep_secret(kept: &crate::plan::KeptSecretPlan, value: TokenStream) -> TokenStream {
+    let field = ident(&kept.field);
+    if kept.nullable {
+        quote!(run.partial.#field = #value;)
+    } else {
+        quote!(run.partial.#field = ::core::option::Option::Some(#value);)
     }
 }
 
@@ -341,7 +352,11 @@ pub(super) fn record_partial(output: &crate::plan::WorkflowOutputPlan) -> TokenS
 
 /// The statements of one step; `keep` fills the partial outputs should it fail after its request
 /// may have taken effect (see `emit/keep.rs`).
-pub(super) fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<TokenStream>) -> TokenStream {
+pub(super) fn step_statements(
+    (plan, workflow): (&ModulePlan, &WorkflowPlan),
+    step: &StepPlan,
+    keep: Option<TokenStream>,
+) -> TokenStream {
     if let Some(call) = &step.call {
         let call = request::call(step, call);
         let criteria = step.criteria.iter().map(|criterion| {
@@ -357,7 +372,7 @@ pub(super) fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<T
         });
         return quote! { #call #(#criteria)* #(#outputs)* };
     }
-    let request::StepRequest { enter, request, base_url } = request::request(plan, step);
+    let request::StepRequest { enter, request, base_url } = request::request(plan, workflow, step);
     let default_criterion = step.criteria.is_empty().then(|| {
         let text = request::DEFAULT_CRITERION;
         quote!(run.check((200..300).contains(&response.status()), #text, &response)?;)
@@ -372,9 +387,7 @@ pub(super) fn step_statements(plan: &ModulePlan, step: &StepPlan, keep: Option<T
         }
         request::OutputRead::Body(outputs) => {
             let variables = outputs.iter().map(|(output, _)| output_variable(output));
-            let types = outputs.iter().map(|(output, _)| rust_type(&output.ty));
-            let value = request::outputs_value(&outputs);
-            quote!(let (#(#variables),*): (#(#types),*) = #value;)
+            request::outputs_binding(quote!((#(#variables),*)), &outputs)
         }
         request::OutputRead::Unread(output, pointer) => request::unread_check(output, pointer),
     });

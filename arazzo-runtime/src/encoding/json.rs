@@ -124,6 +124,45 @@ pub fn part<T: DeserializeOwned>(expression: &'static str, found: Option<&Value>
     T::deserialize(found)
         .map(Some)
         .map_err(|_| StepError::InputMismatch { expression, found: json_kind(found) })
+/// A value whose schema allows `null` (an `Option` whose `None` is `null`, not "absent"): JSON
+/// `null` when it is `None`, where an absent value would be left out. Generated code writes such
+/// values into JSON bodies and criteria through it.
+///
+/// ```
+/// use arazzo_runtime::{ParamValue, json};
+///
+/// let deleted_at: Option<String> = None;
+/// let null = json::or_null(&deleted_at);
+/// let body = json::object([("deleted_at", &null), ("left_out", &deleted_at)]);
+/// assert_eq!(body.to_json(), Some(serde_json::json!({"deleted_at": null})));
+/// ```
+pub fn or_null<T: ParamValue + ?Sized>(value: &T) -> OrNull<'_, T> {
+    OrNull(value)
+}
+
+/// A value that is JSON `null` when absent: see [`or_null()`].
+#[derive(Clone, Copy)]
+pub struct OrNull<'a, T: ?Sized>(&'a T);
+
+impl<T: ParamValue + ?Sized> ParamValue for OrNull<'_, T> {
+    fn to_json(&self) -> Option<Value> {
+        Some(self.0.to_json().unwrap_or(Value::Null))
+    }
+
+    fn collect_secrets(&self, out: &mut Vec<SecretString>) {
+        self.0.collect_secrets(out);
+    }
+
+    fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.0.as_text()
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        if !self.0.write_json(out) {
+            out.extend_from_slice(b"null");
+        }
+        true
+    }
 }
 
 /// A value as JSON text, for a payload written as JSON text with embedded expressions: an absent
@@ -213,6 +252,21 @@ mod tests {
         assert_eq!(written(&first_last).as_deref(), Some(r#"{"a":"x"}"#));
         assert_eq!(written(&object([("gone", &gone)])).as_deref(), Some("{}"));
         assert_eq!(written(&object([])).as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn or_null_writes_null_where_absent_would_be_left_out() {
+        let none = None::<String>;
+        let some = Some(String::from("x"));
+        let (null, given) = (or_null(&none), or_null(&some));
+        let body = object([("none", &null), ("some", &given), ("absent", &none)]);
+        assert_eq!(written(&body).as_deref(), Some(r#"{"none":null,"some":"x"}"#));
+        assert_eq!(written(&or_null(&f64::NAN)).as_deref(), Some("null"));
+        assert_eq!(value(&or_null(&none)), Some(Value::Null));
+        let key = Some(SecretString::from("k"));
+        let mut secrets = Vec::new();
+        or_null(&key).collect_secrets(&mut secrets);
+        assert_eq!(secrets.len(), 1);
     }
 
     #[test]

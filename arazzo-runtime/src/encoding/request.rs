@@ -227,8 +227,9 @@ pub struct Request<'a> {
     secret_pointers: &'static [&'static str],
     /// Whether the response keeps what was sent, for criteria that read it.
     keep_sent: bool,
-    /// The first value [`Request::require`] found absent: the request fails before it is sent.
-    missing: Option<&'static str>,
+    /// The first value [`Request::require`] or [`Request::require_not_null`] found absent, and
+    /// whether it was `null`: the request fails before it is sent.
+    missing: Option<(&'static str, bool)>,
 }
 
 /// A request checked and encoded, ready for the wire.
@@ -563,7 +564,18 @@ impl<'a> Request<'a> {
     /// parameter or a string: left out, they would leave a segment empty or send half a value.
     pub fn require<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
         if self.missing.is_none() && value.to_json().is_none() {
-            self.missing = Some(name);
+            self.missing = Some((name, false));
+        }
+        self
+    }
+
+    /// Fails the step with [`StepError::InvalidRequest`] naming `name`, before anything is sent, when
+    /// `value` is `null` (`None`). Generated code requires the values whose schema allows `null` (a
+    /// step output read as an `Option`) that a document puts in a path parameter, a required
+    /// parameter or a string: the request cannot be sent without them.
+    pub fn require_not_null<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
+        if self.missing.is_none() && value.to_json().is_none() {
+            self.missing = Some((name, true));
         }
         self
     }
@@ -584,10 +596,20 @@ impl<'a> Request<'a> {
     /// Checks and encodes the request against `base`, a base URL checked by
     /// [`encode::parse_base_url`].
     pub(crate) fn prepare_at(self, base: &reqwest::Url) -> Result<Prepared, StepError> {
-        if let Some(name) = self.missing {
-            return Err(invalid(format!(
-                "`{name}` is `None`, and the request needs it (in a path parameter or inside a string); nothing was sent"
-            )));
+        match self.missing {
+            Some((name, false)) => {
+                return Err(invalid(format!(
+                    "`{name}` is `None`, and the request needs it (in a path parameter or inside a string); nothing \
+                     was sent"
+                )));
+            }
+            Some((name, true)) => {
+                return Err(invalid(format!(
+                    "`{name}` is `null`, and the request needs a value there (a path parameter, a required \
+                     parameter, or inside a string); nothing was sent"
+                )));
+            }
+            None => {}
         }
         // Values are read straight from the borrowed parameters: a string (the common case) as its
         // text, anything else through its JSON form, which the encoders take.

@@ -75,7 +75,10 @@ impl Kind {
 
     fn of_type(ty: &RustType) -> Option<Kind> {
         Some(match ty {
-            RustType::String | RustType::Secret => Kind::String,
+            RustType::String | RustType::Secret | RustType::Enum(_) => Kind::String,
+            // Whether the place takes `null` is not judged: the step fails before sending when a
+            // required parameter is `null` (`Request::require`).
+            RustType::Nullable(inner) => return Kind::of_type(inner),
             RustType::I64 => Kind::Integer,
             RustType::F64 => Kind::Number,
             RustType::Bool => Kind::Boolean,
