@@ -123,6 +123,8 @@ pub struct Recorder {
     nth: Mutex<HashMap<usize, Failure>>,
     /// operationId -> (failure, how many more times; `None` = always).
     operations: Mutex<HashMap<String, (Failure, Option<usize>)>>,
+    /// 1-based request number -> told when that request arrives, which is then never handled.
+    holds: Mutex<HashMap<usize, tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Recorder {
@@ -152,6 +154,15 @@ impl Recorder {
         lock(&self.operations).insert(operation_id.to_owned(), (failure, Some(times)));
     }
 
+    /// The `n`th request received is held: recorded, never handled nor answered (the client waits
+    /// until its connection is gone); the receiver returned is told when it arrives. For crash tests:
+    /// the process that sent it is killed while the request is held, so it took no effect.
+    pub fn hold_request(&self, n: usize) -> tokio::sync::oneshot::Receiver<()> {
+        let (arrived, arrival) = tokio::sync::oneshot::channel();
+        lock(&self.holds).insert(n, arrived);
+        arrival
+    }
+
     /// Removes every injected failure.
     pub fn clear_failures(&self) {
         lock(&self.nth).clear();
@@ -172,13 +183,14 @@ impl Recorder {
         Some(response)
     }
 
-    fn record(&self, request: RecordedRequest, headers: &HeaderMap) -> Option<Response> {
+    /// Records `request`: its number, and the failure injected for it, if any.
+    fn record(&self, request: RecordedRequest, headers: &HeaderMap) -> (usize, Option<Response>) {
         let n = {
             let mut requests = lock(&self.requests);
             requests.push(request);
             requests.len()
         };
-        lock(&self.nth).get(&n).map(|failure| failure.to_response(headers))
+        (n, lock(&self.nth).get(&n).map(|failure| failure.to_response(headers)))
     }
 }
 
@@ -290,7 +302,13 @@ async fn record(State(context): State<RecordContext>, request: Request, next: Ne
             .collect(),
         body: bytes.to_vec(),
     };
-    if let Some(injected) = context.recorder.record(recorded, &parts.headers) {
+    let (n, injected) = context.recorder.record(recorded, &parts.headers);
+    let held = lock(&context.recorder.holds).remove(&n);
+    if let Some(arrived) = held {
+        let _ = arrived.send(());
+        return std::future::pending().await;
+    }
+    if let Some(injected) = injected {
         return injected;
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await

@@ -242,9 +242,14 @@ async fn a_checkpoint_resumed_with_other_inputs_is_refused() {
 
     let mut other = seeds::svix_inputs();
     other.integration_id = "integ_someone_else".into();
-    let error = svix_gen::resume_rotate_integration_key(&Client::new(), &seeds::svix_config(&svix), &other, checkpoint)
-        .await
-        .unwrap_err();
+    let error = svix_gen::resume_rotate_integration_key(
+        &Client::new(),
+        &seeds::svix_config(&svix.base_url),
+        &other,
+        checkpoint,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.step_id(), "getIntegration");
     assert_eq!(
         error.error(),
@@ -306,7 +311,7 @@ async fn a_step_that_took_effect_but_whose_output_was_unreadable_is_not_sent_aga
     let (_, stored) = through_json(&checkpoint);
     let again = svix_gen::resume_rotate_integration_key(
         &Client::new(),
-        &seeds::svix_config(&svix),
+        &seeds::svix_config(&svix.base_url),
         &seeds::svix_inputs(),
         stored,
     )

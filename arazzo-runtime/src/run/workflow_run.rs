@@ -237,7 +237,7 @@ impl<P: Clone> Run<P> {
         let step_timed_out = || step_deadline.map(|deadline| deadline.timed_out());
         let result = match context.replay(ids, (method, &path, sent))? {
             Some(exchange) => {
-                tracing::debug!(parent: &span, "response replayed from the journal or checkpoint");
+                tracing::debug!(parent: &span, "response replayed from the checkpoint");
                 match exchange.response_parts() {
                     Some(parts) => Ok(transport::respond(prepared, parts)),
                     None => Err(journaled::failure_error(exchange.failure(), step_timed_out())),

@@ -6,9 +6,9 @@ use arazzo_tests::svix::{self, FakeSvix, SvixApp, SvixIntegration, SvixSeed};
 use super::{BenchError, Scenario, Variant};
 use crate::handwritten;
 
-const TOKEN: &str = "testsk_bench_bearer_token";
-const APP: &str = "app_2Xm5gXQj3mcvfvAPDdS0gVQGWgS";
-const INTEG: &str = "integ_1srOrx2ZWZBpBUvZwXKQmoEYga2";
+pub const TOKEN: &str = "testsk_bench_bearer_token";
+pub const APP: &str = "app_2Xm5gXQj3mcvfvAPDdS0gVQGWgS";
+pub const INTEG: &str = "integ_1srOrx2ZWZBpBUvZwXKQmoEYga2";
 
 /// Svix rotates the same integration every time: its state does not grow.
 pub struct Svix {
@@ -18,7 +18,8 @@ pub struct Svix {
     http: reqwest::Client,
 }
 
-fn seed() -> SvixSeed {
+/// The fake's data: one app with one integration.
+pub fn seed() -> SvixSeed {
     SvixSeed {
         tokens: vec![TOKEN.into()],
         apps: vec![SvixApp {

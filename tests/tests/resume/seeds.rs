@@ -14,7 +14,7 @@ use arazzo_tests::backblaze::{self, B2Key, BackblazeSeed, FakeBackblaze};
 use arazzo_tests::deepgram::{self, DeepgramKey, DeepgramProject, DeepgramSeed, FakeDeepgram};
 use arazzo_tests::propelauth::{self, FakePropelAuth, Presence, PropelKey, PropelSeed};
 use arazzo_tests::svix::{self, FakeSvix, SvixApp, SvixIntegration, SvixSeed};
-use arazzo_tests::{Failure, RecordedRequest};
+use arazzo_tests::{Failure, RecordedRequest, Recorder};
 
 /// One seed workflow against its fake, seen the same way by every test below.
 pub trait Seed {
@@ -30,8 +30,18 @@ pub trait Seed {
 
     async fn start() -> Self::Fake;
     fn requests(fake: &Self::Fake) -> Vec<RecordedRequest>;
-    fn fail_request(fake: &Self::Fake, n: usize, failure: Failure);
-    async fn run(fake: &Self::Fake) -> Result<Self::Outputs, WorkflowError<Self::Partial>>;
+    fn fail_request(fake: &Self::Fake, n: usize, failure: Failure) {
+        Self::recorder(fake).fail_request(n, failure);
+    }
+    /// The fake's recorder (requests received, failures and holds injected).
+    fn recorder(fake: &Self::Fake) -> &Recorder;
+    async fn run(fake: &Self::Fake) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
+        Self::run_on(&Client::new(), &Self::base_url(fake)).await
+    }
+    /// The base URL the workflow's configuration points at (for Backblaze, the auth server's).
+    fn base_url(fake: &Self::Fake) -> String;
+    /// Runs the workflow with `client` against the fake at `base_url` (in another process, say).
+    async fn run_on(client: &Client, base_url: &str) -> Result<Self::Outputs, WorkflowError<Self::Partial>>;
     async fn resume(fake: &Self::Fake, checkpoint: Checkpoint) -> Result<Self::Outputs, WorkflowError<Self::Partial>>;
     /// `(server, method, path)` of each step's request, written out by hand from the seed data.
     fn step_requests() -> Vec<(&'static str, &'static str, String)>;
@@ -50,8 +60,8 @@ pub const SVIX_APP: &str = "app_2Xm5gXQj3mcvfvAPDdS0gVQGWgS";
 pub const SVIX_INTEG: &str = "integ_1srOrx2ZWZBpBUvZwXKQmoEYga2";
 pub const SVIX_ORIGINAL_KEY: &str = "integsk_kV3ts5tKPNJN4Dl25cMTfUNdmabxbX0O";
 
-pub fn svix_config(fake: &FakeSvix) -> svix_gen::Config {
-    svix_gen::Config { svix_api: svix_gen::SvixApi::new(SVIX_TOKEN).with_base_url(&fake.base_url) }
+pub fn svix_config(base_url: &str) -> svix_gen::Config {
+    svix_gen::Config { svix_api: svix_gen::SvixApi::new(SVIX_TOKEN).with_base_url(base_url) }
 }
 
 pub fn svix_inputs() -> svix_gen::RotateIntegrationKeyInputs {
@@ -83,16 +93,26 @@ impl Seed for Svix {
         fake.requests()
     }
 
-    fn fail_request(fake: &FakeSvix, n: usize, failure: Failure) {
-        fake.fail_request(n, failure);
+    fn recorder(fake: &FakeSvix) -> &Recorder {
+        fake.recorder()
     }
 
-    async fn run(fake: &FakeSvix) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        svix_gen::rotate_integration_key(&Client::new(), &svix_config(fake), &svix_inputs()).await
+    fn base_url(fake: &FakeSvix) -> String {
+        fake.base_url.clone()
+    }
+
+    async fn run_on(client: &Client, base_url: &str) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
+        svix_gen::rotate_integration_key(client, &svix_config(base_url), &svix_inputs()).await
     }
 
     async fn resume(fake: &FakeSvix, checkpoint: Checkpoint) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        svix_gen::resume_rotate_integration_key(&Client::new(), &svix_config(fake), &svix_inputs(), checkpoint).await
+        svix_gen::resume_rotate_integration_key(
+            &Client::new(),
+            &svix_config(&fake.base_url),
+            &svix_inputs(),
+            checkpoint,
+        )
+        .await
     }
 
     fn step_requests() -> Vec<(&'static str, &'static str, String)> {
@@ -131,9 +151,9 @@ pub const APIGEE_NEW_KEY: &str = "NewKey+/=B2";
 const APIGEE_NEW_SECRET: &str = "new-consumer-secret-resume";
 const APIGEE_APP_PATH: &str = "/v1/organizations/acme-prod/developers/dev%40example.com/apps/billing-app";
 
-fn apigee_config(fake: &FakeApigee) -> apigee_gen::Config {
+fn apigee_config(base_url: &str) -> apigee_gen::Config {
     apigee_gen::Config {
-        apigee_api_management: apigee_gen::ApigeeApiManagement::new(APIGEE_TOKEN).with_base_url(&fake.base_url),
+        apigee_api_management: apigee_gen::ApigeeApiManagement::new(APIGEE_TOKEN).with_base_url(base_url),
     }
 }
 
@@ -176,16 +196,21 @@ impl Seed for Apigee {
         fake.requests()
     }
 
-    fn fail_request(fake: &FakeApigee, n: usize, failure: Failure) {
-        fake.fail_request(n, failure);
+    fn recorder(fake: &FakeApigee) -> &Recorder {
+        fake.recorder()
     }
 
-    async fn run(fake: &FakeApigee) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        apigee_gen::rotate_app_key(&Client::new(), &apigee_config(fake), &apigee_inputs()).await
+    fn base_url(fake: &FakeApigee) -> String {
+        fake.base_url.clone()
+    }
+
+    async fn run_on(client: &Client, base_url: &str) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
+        apigee_gen::rotate_app_key(client, &apigee_config(base_url), &apigee_inputs()).await
     }
 
     async fn resume(fake: &FakeApigee, checkpoint: Checkpoint) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        apigee_gen::resume_rotate_app_key(&Client::new(), &apigee_config(fake), &apigee_inputs(), checkpoint).await
+        apigee_gen::resume_rotate_app_key(&Client::new(), &apigee_config(&fake.base_url), &apigee_inputs(), checkpoint)
+            .await
     }
 
     fn step_requests() -> Vec<(&'static str, &'static str, String)> {
@@ -234,9 +259,9 @@ fn b2_key(id: &str, key: &str, name: &str, capabilities: &[&str]) -> B2Key {
     }
 }
 
-fn backblaze_config(fake: &FakeBackblaze) -> backblaze_gen::Config {
+fn backblaze_config(base_url: &str) -> backblaze_gen::Config {
     let credentials = BasicCredentials::new(B2_MASTER_ID, SecretString::from(B2_MASTER_KEY));
-    backblaze_gen::Config { backblaze_b2: backblaze_gen::BackblazeB2::new(credentials).with_base_url(&fake.base_url) }
+    backblaze_gen::Config { backblaze_b2: backblaze_gen::BackblazeB2::new(credentials).with_base_url(base_url) }
 }
 
 fn backblaze_inputs() -> backblaze_gen::RotateApplicationKeyInputs {
@@ -267,19 +292,23 @@ impl Seed for Backblaze {
         fake.requests()
     }
 
-    fn fail_request(fake: &FakeBackblaze, n: usize, failure: Failure) {
-        fake.fail_request(n, failure);
+    fn recorder(fake: &FakeBackblaze) -> &Recorder {
+        fake.recorder()
     }
 
-    async fn run(fake: &FakeBackblaze) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        backblaze_gen::rotate_application_key(&Client::new(), &backblaze_config(fake), &backblaze_inputs()).await
+    fn base_url(fake: &FakeBackblaze) -> String {
+        fake.base_url.clone()
+    }
+
+    async fn run_on(client: &Client, base_url: &str) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
+        backblaze_gen::rotate_application_key(client, &backblaze_config(base_url), &backblaze_inputs()).await
     }
 
     async fn resume(
         fake: &FakeBackblaze,
         checkpoint: Checkpoint,
     ) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        let (config, inputs) = (backblaze_config(fake), backblaze_inputs());
+        let (config, inputs) = (backblaze_config(&fake.base_url), backblaze_inputs());
         backblaze_gen::resume_rotate_application_key(&Client::new(), &config, &inputs, checkpoint).await
     }
 
@@ -329,8 +358,8 @@ fn dg_key(id: &str, secret: &str, comment: &str) -> DeepgramKey {
     }
 }
 
-fn deepgram_config(fake: &FakeDeepgram) -> deepgram_gen::Config {
-    deepgram_gen::Config { management_api: deepgram_gen::ManagementApi::new().with_base_url(&fake.base_url) }
+fn deepgram_config(base_url: &str) -> deepgram_gen::Config {
+    deepgram_gen::Config { management_api: deepgram_gen::ManagementApi::new().with_base_url(base_url) }
 }
 
 pub fn deepgram_inputs() -> deepgram_gen::RotateProjectKeyInputs {
@@ -363,19 +392,23 @@ impl Seed for Deepgram {
         fake.requests()
     }
 
-    fn fail_request(fake: &FakeDeepgram, n: usize, failure: Failure) {
-        fake.fail_request(n, failure);
+    fn recorder(fake: &FakeDeepgram) -> &Recorder {
+        fake.recorder()
     }
 
-    async fn run(fake: &FakeDeepgram) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        deepgram_gen::rotate_project_key(&Client::new(), &deepgram_config(fake), &deepgram_inputs()).await
+    fn base_url(fake: &FakeDeepgram) -> String {
+        fake.base_url.clone()
+    }
+
+    async fn run_on(client: &Client, base_url: &str) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
+        deepgram_gen::rotate_project_key(client, &deepgram_config(base_url), &deepgram_inputs()).await
     }
 
     async fn resume(
         fake: &FakeDeepgram,
         checkpoint: Checkpoint,
     ) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        let (config, inputs) = (deepgram_config(fake), deepgram_inputs());
+        let (config, inputs) = (deepgram_config(&fake.base_url), deepgram_inputs());
         deepgram_gen::resume_rotate_project_key(&Client::new(), &config, &inputs, checkpoint).await
     }
 
@@ -425,8 +458,8 @@ fn propel_key(id: &str, created_at: i64) -> PropelKey {
     }
 }
 
-fn propelauth_config(fake: &FakePropelAuth) -> propelauth_gen::Config {
-    propelauth_gen::Config { api_keys_api: propelauth_gen::ApiKeysApi::new().with_base_url(&fake.base_url) }
+fn propelauth_config(base_url: &str) -> propelauth_gen::Config {
+    propelauth_gen::Config { api_keys_api: propelauth_gen::ApiKeysApi::new().with_base_url(base_url) }
 }
 
 fn propelauth_inputs() -> propelauth_gen::RotateUserApiKeyInputs {
@@ -458,19 +491,23 @@ impl Seed for PropelAuth {
         fake.requests()
     }
 
-    fn fail_request(fake: &FakePropelAuth, n: usize, failure: Failure) {
-        fake.fail_request(n, failure);
+    fn recorder(fake: &FakePropelAuth) -> &Recorder {
+        fake.recorder()
     }
 
-    async fn run(fake: &FakePropelAuth) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        propelauth_gen::rotate_user_api_key(&Client::new(), &propelauth_config(fake), &propelauth_inputs()).await
+    fn base_url(fake: &FakePropelAuth) -> String {
+        fake.base_url.clone()
+    }
+
+    async fn run_on(client: &Client, base_url: &str) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
+        propelauth_gen::rotate_user_api_key(client, &propelauth_config(base_url), &propelauth_inputs()).await
     }
 
     async fn resume(
         fake: &FakePropelAuth,
         checkpoint: Checkpoint,
     ) -> Result<Self::Outputs, WorkflowError<Self::Partial>> {
-        let (config, inputs) = (propelauth_config(fake), propelauth_inputs());
+        let (config, inputs) = (propelauth_config(&fake.base_url), propelauth_inputs());
         propelauth_gen::resume_rotate_user_api_key(&Client::new(), &config, &inputs, checkpoint).await
     }
 
