@@ -124,6 +124,8 @@ pub fn part<T: DeserializeOwned>(expression: &'static str, found: Option<&Value>
     T::deserialize(found)
         .map(Some)
         .map_err(|_| StepError::InputMismatch { expression, found: json_kind(found) })
+}
+
 /// A value whose schema allows `null` (an `Option` whose `None` is `null`, not "absent"): JSON
 /// `null` when it is `None`, where an absent value would be left out. Generated code writes such
 /// values into JSON bodies and criteria through it.
