@@ -23,7 +23,7 @@ pub(crate) struct Context<'a, 'r> {
 
 /// Names the generated function body uses itself; document names must not shadow them.
 const RESERVED_LOCALS: &[&str] = &[
-    "client", "config", "inputs", "run", "request", "response", "called", "next", "step", "checked", "error",
+    "client", "config", "inputs", "run", "request", "response", "called", "next", "step", "steps", "checked", "error",
     "partial", "outputs", "value",
 ];
 
