@@ -12,7 +12,8 @@ fn writes_modules_once_and_reports_every_file_read() {
 
     let first = builder.compile_with_report().unwrap();
     assert_eq!(first.modules, [("features".to_string(), PathBuf::from("tests/fixtures/features.arazzo.yaml"))]);
-    let index = [arazzo_codegen::builder::INDEX_FILE, arazzo_codegen::builder::NAMES_FILE].map(|file| out.path().join(file));
+    let index =
+        [arazzo_codegen::builder::INDEX_FILE, arazzo_codegen::builder::NAMES_FILE].map(|file| out.path().join(file));
     assert_eq!(first.written, [&[out.path().join("features.rs")], &index[..]].concat());
     assert_eq!(
         first.files_read,

@@ -114,6 +114,9 @@ mod tests {
         assert!(names.contains(r#"    ("deepgram", $($unknown:tt)*) => {};"#), "{names}");
         assert!(names.contains(r#"    ("svix", $($unknown:tt)*) => {};"#), "{names}");
         assert!(names.contains("    ($other:tt, $($unknown:tt)*) => { $($unknown)* };"), "{names}");
-        assert!(names.contains(r#"() => { "the modules arazzo-codegen wrote to OUT_DIR are: `deepgram`, `svix`" };"#), "{names}");
+        assert!(
+            names.contains(r#"() => { "the modules arazzo-codegen wrote to OUT_DIR are: `deepgram`, `svix`" };"#),
+            "{names}"
+        );
     }
 }

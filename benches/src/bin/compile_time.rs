@@ -150,7 +150,10 @@ fn run(steps: &[usize], runs: usize) -> Result<(), Error> {
     // Untimed: builds arazzo-runtime and its dependencies into the shared target folder.
     build(&base, ticks)?;
     let [wall, cpu] = cells(&[build(&base, ticks)?]);
-    println!("Load average at the start: {}. Baseline crate without generated code: {wall} s wall, {cpu} s CPU.\n", load());
+    println!(
+        "Load average at the start: {}. Baseline crate without generated code: {wall} s wall, {cpu} s CPU.\n",
+        load()
+    );
     println!("Median of {runs} runs, in seconds.\n");
     println!("| steps | with actions: lines | wall | CPU | straight-line: lines | wall | CPU |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
