@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::{Diagnostic, GenerateError, Options, Overlay};
 
-pub use index::INDEX_FILE;
+pub use index::{INDEX_FILE, NAMES_FILE};
 
 /// Why [`Builder::compile`] failed. Its `Display` shows every located problem as rustc shows its own
 /// (the source line underlined, hints below; plain text, since cargo captures it); so does its
@@ -158,9 +158,9 @@ impl Builder {
         self
     }
 
-    /// Whether to write the index of the modules in the output folder, [`INDEX_FILE`] (default: yes).
-    /// `arazzo_runtime::include_workflow!` reads it, so that a name with no module is a compile error
-    /// listing the modules there are; the index lists every module generated in the folder, those of
+    /// Whether to write the index of the modules in the output folder, [`INDEX_FILE`] and
+    /// [`NAMES_FILE`] (default: yes). `arazzo_runtime::include_workflow!` reads it, so that a name with
+    /// no module is a compile error at the macro call listing the modules there are; the index lists every module generated in the folder, those of
     /// other `Builder`s of the same build script included.
     pub fn module_index(&mut self, enabled: bool) -> &mut Self {
         self.module_index = enabled;

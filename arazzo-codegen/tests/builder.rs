@@ -12,7 +12,9 @@ fn writes_modules_once_and_reports_every_file_read() {
 
     let first = builder.compile_with_report().unwrap();
     assert_eq!(first.modules, [("features".to_string(), PathBuf::from("tests/fixtures/features.arazzo.yaml"))]);
-    assert_eq!(first.written, [out.path().join("features.rs"), out.path().join(arazzo_codegen::builder::INDEX_FILE)]);
+    let index =
+        [arazzo_codegen::builder::INDEX_FILE, arazzo_codegen::builder::NAMES_FILE].map(|file| out.path().join(file));
+    assert_eq!(first.written, [&[out.path().join("features.rs")], &index[..]].concat());
     assert_eq!(
         first.files_read,
         [
@@ -140,8 +142,8 @@ fn deny_warnings_fails_the_build_on_a_warning() {
     };
     let (allowed, written) = build(false);
     let warnings = allowed.unwrap().warnings;
-    // The module and the index of modules.
-    assert_eq!((warnings.len(), written), (3, 2));
+    // The module and the index of modules (its two files).
+    assert_eq!((warnings.len(), written), (3, 3));
     let (denied, written) = build(true);
     let error = denied.unwrap_err();
     let BuildError::Invalid(errors) = &error else { panic!("{error}") };
@@ -249,8 +251,14 @@ fn the_index_lists_every_module_in_the_folder() {
     assert!(second.written.contains(&out.path().join(arazzo_codegen::builder::INDEX_FILE)));
     assert!(index.contains(r#"("features") => { include!("features.rs"); };"#), "{index}");
     assert!(index.contains(r#"("reuse") => { include!("reuse.rs"); };"#), "{index}");
-    assert!(index.contains("OUT_DIR are: `features`, `reuse`"), "{index}");
     assert!(!index.contains("handwritten"), "{index}");
+    let names = std::fs::read_to_string(out.path().join(arazzo_codegen::builder::NAMES_FILE)).unwrap();
+    assert!(second.written.contains(&out.path().join(arazzo_codegen::builder::NAMES_FILE)));
+    assert!(names.contains(r#"("features", $($unknown:tt)*) => {};"#), "{names}");
+    assert!(names.contains(r#"("reuse", $($unknown:tt)*) => {};"#), "{names}");
+    assert!(names.contains("OUT_DIR are: `features`, `reuse`"), "{names}");
+    // Neither the index files nor a hand-written file are modules.
+    assert!(!names.contains("handwritten") && !names.contains("(\"arazzo_"), "{names}");
 
     // Without the index, nothing but the module is written.
     let bare = tempfile::tempdir().unwrap();

@@ -233,10 +233,15 @@ macro_rules! require_xpath {
 /// }
 /// ```
 ///
-/// A name with no module in `OUT_DIR` is a compile error listing the modules there are. The builder
-/// writes their index, `OUT_DIR/arazzo_modules.rs`: it defines `__arazzo_include_module!`, one arm
-/// per module, and calls back `__arazzo_requested_module!` below with it; the name is taken as a
-/// token tree (`tt`) because a `literal` fragment, once captured, no longer matches the index's arms.
+/// A name with no module in `OUT_DIR` is a compile error at this call, listing the modules there are.
+/// The builder writes their index (see `arazzo-codegen`'s `builder/index.rs`):
+/// `OUT_DIR/arazzo_modules.rs` defines `__arazzo_include_module!`, one arm per module, and calls back
+/// `__arazzo_requested_module!` below with it; `OUT_DIR/arazzo_module_names.rs` defines
+/// `__arazzo_module_named!`, which passes on the `compile_error!` below for a name that is not a
+/// module. That file is included in a module of its own inside an anonymous constant, so that two calls
+/// in one module do not define it twice in one scope; the `compile_error!` is written here, not in the
+/// index, so that rustc reports it at this macro's call. The name is taken as a token tree (`tt`)
+/// because a `literal` fragment, once captured, no longer matches the index's arms.
 #[macro_export]
 macro_rules! include_workflow {
     ($name:tt) => {
@@ -244,10 +249,21 @@ macro_rules! include_workflow {
             ($include:ident) => {
                 $include!($name);
             };
-            (@unknown $known:literal) => {
-                ::core::compile_error!(::core::concat!("no Arazzo module named `", $name, "`; ", $known));
-            };
         }
         include!(concat!(env!("OUT_DIR"), "/arazzo_modules.rs"));
+        const _: () = {
+            mod __arazzo_module_check {
+                include!(concat!(env!("OUT_DIR"), "/arazzo_module_names.rs"));
+                __arazzo_module_named!(
+                    $name,
+                    ::core::compile_error!(::core::concat!(
+                        "no Arazzo module named `",
+                        $name,
+                        "`; ",
+                        __arazzo_modules_there_are!()
+                    ));
+                );
+            }
+        };
     };
 }

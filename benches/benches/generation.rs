@@ -67,7 +67,7 @@ fn generation(c: &mut Criterion) {
         .unwrap_or_else(|| root().join("target"))
         .join("bench-tmp/criterion-synthetic");
     for workflows in [10, 100] {
-        let shape = Shape { workflows, steps: 5 };
+        let shape = Shape { workflows, steps: 5, actions: false };
         let path = synthetic::write(&dir, shape).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
         let options = Options::default();
         group.bench_function(format!("synthetic_{workflows}x5"), |b| b.iter(|| generate(&path, &options, &[])));

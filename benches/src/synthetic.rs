@@ -6,6 +6,12 @@
 //! update with a JSON body, list with query parameters, delete), takes the id the previous step
 //! produced, checks its status and produces `id`; each workflow outputs the last id. That is the
 //! shape of the seed rotations, at any size.
+//!
+//! With `actions`, every step also has success and failure actions, so the workflow is generated as
+//! a state machine (`arazzo-codegen/src/emit/machine.rs`) rather than straight-line code: each step
+//! retries up to three times on a 503, a list step goes back to the step before it while the list is
+//! empty, and a delete step ends the workflow once the item it deleted says so. That is the shape of
+//! the compile-time benchmark of issue 17 (`benches/src/bin/compile_time.rs`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,17 +21,20 @@ use std::path::{Path, PathBuf};
 pub struct Shape {
     pub workflows: usize,
     pub steps: usize,
+    /// Whether each step has success and failure actions (a state machine), or none (straight-line code).
+    pub actions: bool,
 }
 
 impl Shape {
     /// The file stem of the Arazzo document, also (in snake case) the generated module's name.
     pub fn stem(self) -> String {
-        format!("synthetic-{}x{}", self.workflows, self.steps)
+        let actions = if self.actions { "-actions" } else { "" };
+        format!("synthetic{actions}-{}x{}", self.workflows, self.steps)
     }
 
     /// The generated module's name.
     pub fn module(self) -> String {
-        format!("synthetic_{}x{}", self.workflows, self.steps)
+        self.stem().replace('-', "_")
     }
 }
 
@@ -126,6 +135,9 @@ pub fn arazzo(shape: Shape, openapi_url: &str) -> String {
         );
         for j in 0..shape.steps {
             step(&mut out, i, j);
+            if shape.actions {
+                actions(&mut out, j);
+            }
         }
         if shape.steps > 0 {
             let _ = write!(out, "  outputs:\n    lastId: $steps.s{}.outputs.id\n", shape.steps - 1);
@@ -178,6 +190,38 @@ fn step(out: &mut String, i: usize, j: usize) {
          \x20   parameters:\n{parameters}{body}\
          \x20   successCriteria:\n    - condition: $statusCode == {status}\n\
          \x20   outputs:\n      id: $response.body#{pointer}\n"
+    );
+}
+
+/// The actions of step `j`: a retry on 503 for every step; on success, a list step (`j % 5 == 3`)
+/// goes back to the step before it while the list is empty, a delete step ends the workflow once the
+/// item it deleted says so.
+fn actions(out: &mut String, j: usize) {
+    match KINDS[j % KINDS.len()] {
+        "list" => {
+            let _ = write!(
+                out,
+                "    onSuccess:\n\
+                 \x20   - name: empty-{j}\n      type: goto\n      stepId: s{previous}\n\
+                 \x20     criteria:\n      - condition: $response.body#/total == 0\n",
+                previous = j - 1,
+            );
+        }
+        "delete" => {
+            let _ = write!(
+                out,
+                "    onSuccess:\n\
+                 \x20   - name: gone-{j}\n      type: end\n\
+                 \x20     criteria:\n      - condition: $response.body#/status == 'deleted'\n"
+            );
+        }
+        _ => {}
+    }
+    let _ = write!(
+        out,
+        "    onFailure:\n\
+         \x20   - name: busy-{j}\n      type: retry\n      retryAfter: 0.5\n      retryLimit: 3\n\
+         \x20     criteria:\n      - condition: $statusCode == 503\n"
     );
 }
 

@@ -18,7 +18,7 @@ fn generated(shape: Shape) -> String {
 
 #[test]
 fn every_workflow_and_step_is_generated() {
-    let source = generated(Shape { workflows: 3, steps: 7 });
+    let source = generated(Shape { workflows: 3, steps: 7, actions: false });
     for i in 0..3 {
         assert!(source.contains(&format!("pub async fn workflow{i}(")), "workflow{i} missing");
     }
@@ -32,8 +32,20 @@ fn every_workflow_and_step_is_generated() {
 
 #[test]
 fn the_code_grows_with_steps() {
-    let five = generated(Shape { workflows: 1, steps: 5 }).lines().count();
-    let ten = generated(Shape { workflows: 1, steps: 10 }).lines().count();
-    let twenty = generated(Shape { workflows: 1, steps: 20 }).lines().count();
+    let five = generated(Shape { workflows: 1, steps: 5, actions: false }).lines().count();
+    let ten = generated(Shape { workflows: 1, steps: 10, actions: false }).lines().count();
+    let twenty = generated(Shape { workflows: 1, steps: 20, actions: false }).lines().count();
     assert!(five < ten && ten < twenty, "{five} {ten} {twenty}");
+}
+
+#[test]
+fn steps_with_actions_make_a_state_machine() {
+    let source = generated(Shape { workflows: 1, steps: 10, actions: true });
+    assert!(source.contains("enum Step"), "no state machine");
+    // Every step retries on 503; the two list steps go back, the two delete steps end the workflow.
+    assert_eq!(source.matches("run.retry_wait(").count(), 10);
+    assert_eq!(source.matches("run.goto(\"s2\")").count(), 1);
+    assert_eq!(source.matches("run.goto(\"s7\")").count(), 1);
+    let straight = generated(Shape { workflows: 1, steps: 10, actions: false });
+    assert!(!straight.contains("enum Step"));
 }

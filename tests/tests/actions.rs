@@ -1,6 +1,7 @@
 //! The golden module of `actions.arazzo.yaml` against the fake Pets API: `retry` failure actions
 //! (with `retryAfter`, `retryLimit` and the response's `Retry-After`), a `goto` polling loop, the
-//! bound on transitions, a referenced `end` failure action and an `end` success action.
+//! bound on transitions, a referenced `end` failure action, an `end` success action, and a step with
+//! actions reading the output of a `dependsOn` workflow.
 
 mod common;
 
@@ -8,7 +9,10 @@ include!("../../arazzo-codegen/tests/golden/actions.rs");
 
 use std::time::{Duration, Instant};
 
-use actions::{AdoptWhenReadyInputs, Config, FirstPetNameInputs, Pets, adopt_when_ready, first_pet_name};
+use actions::{
+    AdoptThenReadInputs, AdoptWhenReadyInputs, Config, FirstPetNameInputs, Pets, adopt_then_read, adopt_when_ready,
+    first_pet_name,
+};
 use arazzo_runtime::retry::MAX_TRANSITIONS;
 use arazzo_runtime::{Client, StepError};
 use arazzo_tests::pets::{self, FakePets, Pet, PetsSeed};
@@ -187,6 +191,22 @@ async fn first_pet_name_reads_the_pet_when_there_are_pets() {
         ],
     );
     assert_eq!(fake.requests()[1].header("x-api-key"), Some(API_KEY));
+}
+
+/// A step of a workflow with actions reads an output of the workflow its `dependsOn` ran first: the
+/// step methods get it from the state they share. `adopt-when-ready` removes the pet it adopted, so
+/// reading it again finds nothing; the step fails with the unmet criterion (404 is not a retried 503).
+#[tokio::test]
+async fn a_step_with_actions_reads_the_output_of_a_workflow_run_first() {
+    let fake = pets::start(seed()).await.unwrap();
+    let inputs = AdoptThenReadInputs { name: NAME.into() };
+    let err = adopt_then_read(&Client::new(), &config(&fake), &inputs).await.unwrap_err();
+    assert_eq!(err.step_id(), "read");
+    assert!(matches!(err.error(), StepError::CriterionFailed { criterion: "$statusCode == 200", status: 404, .. }));
+    let adopted = err.partial().pet_id.clone().unwrap();
+    assert_eq!(fake.deleted(), [adopted.as_str()]);
+    let read_again = fake.requests().last().map(|request| (request.method.clone(), request.path.clone()));
+    assert_eq!(read_again, Some(("GET".to_owned(), format!("/v2/pets/{adopted}"))));
 }
 
 #[tokio::test]

@@ -40,7 +40,7 @@ fn typed<'a>(structs: &'a [StructPlan], inputs_schema: Option<(&'a Value, &'a st
 
 /// Names the generated function body uses itself; document names must not shadow them.
 const RESERVED_LOCALS: &[&str] = &[
-    "client", "config", "inputs", "run", "request", "response", "called", "next", "step", "checked", "error",
+    "client", "config", "inputs", "run", "request", "response", "called", "next", "step", "steps", "checked", "error",
     "partial", "outputs", "value",
 ];
 

@@ -1,34 +1,52 @@
-//! A workflow with success or failure actions, as a state machine over a step enum:
+//! A workflow with success or failure actions, as a state machine over a step enum, with one method
+//! per step:
 //!
 //! ```text
+//! enum Step { First, .. }
+//! struct Steps { first_id: Option<String>, first_retries: u64, .. }  // outputs so far, retry counters
+//! impl Steps {
+//!     async fn first(&mut self, run, config, inputs) -> Result<Option<Step>, WorkflowError<_>> {
+//!         /* send, check, then the first action whose criteria hold: the step to run next */
+//!     }
+//!     ..
+//! }
 //! let mut next = Some(Step::First);
 //! while let Some(step) = next {
 //!     run.transition()?;            // bounded: an endless goto loop is an error, not a hang
 //!     next = match step {
-//!         Step::First => { /* send, check, then the first action whose criteria hold */ }
-//!         ...
+//!         Step::First => steps.first(&mut run, config, inputs).await?,
+//!         ..
 //!     };
 //! }
 //! ```
 //!
-//! Step outputs live in `Option` variables declared before the loop; a step that reads one takes a
-//! copy through `run.available(..)`, which the checker has proved will succeed.
+//! Step outputs live in `Option` fields of `Steps`; a step that reads one takes a copy through
+//! `run.available(..)`, which the checker has proved will succeed. One method per step, rather than
+//! one `match` holding every step's code in the workflow's function, keeps the compile time linear
+//! in the number of steps: rustc checks each method's body, and lays out its future, on its own,
+//! where one function with every step's locals and awaits took 73 s for 250 steps
+//! (docs/BENCHMARKS.md, "Compile time of action workflows").
+
+mod actions;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::criteria::holds;
 use super::request::{self, DEFAULT_CRITERION};
-use super::{ident, rust_type};
+use super::{docs, ident, one_line, rust_type};
 use crate::naming::{self, Scope};
 use crate::plan::{
-    ActionKind, ActionPlan, ConditionPlan, CriterionCheck, CriterionPlan, ModulePlan, RustType, StatusCheck, StepPlan,
-    ValueRef, WorkflowPlan,
+    ConditionPlan, CriterionCheck, CriterionPlan, ModulePlan, RustType, StatusCheck, StepPlan, ValueRef, WorkflowPlan,
 };
+use actions::{action_chain, has_retry, reads_callee, reads_callee_output};
 
 /// Names used inside the generated function that no document name may take.
 struct Names {
     variants: Vec<proc_macro2::Ident>,
+    /// The methods of `Steps`, one per step.
+    methods: Vec<proc_macro2::Ident>,
+    /// The retry counters, fields of `Steps` beside the step outputs.
     retries: Vec<proc_macro2::Ident>,
 }
 
@@ -36,21 +54,26 @@ fn names(workflow: &WorkflowPlan) -> Names {
     let mut variant_scope = Scope::default();
     let variants =
         workflow.steps.iter().map(|step| ident(&variant_scope.claim(naming::camel(&step.step_id)))).collect();
+    let mut method_scope = Scope::default();
+    let methods = workflow.steps.iter().map(|step| ident(&method_scope.snake(&step.step_id))).collect();
     let taken: Vec<&str> = workflow
         .steps
         .iter()
+        .chain(&workflow.dependencies)
         .flat_map(|step| step.outputs.iter().map(|output| output.variable.as_str()))
-        .chain(["client", "config", "inputs", "run", "request", "response", "next", "step", "checked", "error"])
+        .chain([
+            "client", "config", "inputs", "run", "request", "response", "next", "step", "steps", "checked", "error",
+        ])
         .collect();
     let mut locals = Scope::with_reserved(&taken);
     let retries =
         workflow.steps.iter().map(|step| ident(&locals.snake(&format!("{}_retries", step.step_id)))).collect();
-    Names { variants, retries }
+    Names { variants, methods, retries }
 }
 
 /// Whether a step output is read only to be kept in the partial outputs (a secret no workflow output
-/// carries and no step reads): it is then a local of its step's arm, not a variable of the whole loop,
-/// whose initial `None` nothing would read (`unused_assignments`).
+/// carries and no step reads): it is then a local of its step's method, not a field of `Steps`,
+/// whose initial `None` nothing would read (`dead_code`).
 fn kept_only(workflow: &WorkflowPlan, variable: &str) -> bool {
     let reads =
         |value: &ValueRef| matches!(value.base(), ValueRef::StepOutput { variable: read, .. } if read == variable);
@@ -59,29 +82,77 @@ fn kept_only(workflow: &WorkflowPlan, variable: &str) -> bool {
         && !workflow.outputs.iter().any(|output| reads(&output.value))
 }
 
+/// Whether `variable` is an output of one of the workflow's own steps (a field of `Steps`), rather
+/// than of a `dependsOn` workflow (a plain variable set before the loop).
+fn is_step_output(workflow: &WorkflowPlan, variable: &str) -> bool {
+    workflow.steps.iter().any(|step| step.outputs.iter().any(|output| output.variable == variable))
+}
+
+/// The outputs of `dependsOn` workflows that steps read, with their types: `Steps` holds a copy of
+/// each, so that the step methods, which see no local of the workflow's function, can read them.
+fn dependency_outputs(workflow: &WorkflowPlan) -> Vec<(&str, &RustType)> {
+    let mut read: Vec<(&str, &RustType)> = Vec::new();
+    for value in workflow.steps.iter().flat_map(StepPlan::values_read) {
+        if let ValueRef::StepOutput { variable, .. } = value.base()
+            && let Some(output) =
+                workflow.dependencies.iter().flat_map(|step| &step.outputs).find(|output| &output.variable == variable)
+            && !read.iter().any(|(known, _)| known == variable)
+        {
+            read.push((variable, &output.ty));
+        }
+    }
+    read
+}
+
 /// The statements of the workflow function after `let mut run = ..` (they end in `Ok(outputs)`).
 pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
     let names = names(workflow);
     let variants = &names.variants;
-    let declarations = workflow
+    let outputs: Vec<&crate::plan::StepOutputPlan> = workflow
         .steps
         .iter()
         .flat_map(|step| &step.outputs)
         .filter(|output| output.used && !kept_only(workflow, &output.variable))
-        .map(|output| {
-            let variable = ident(&output.variable);
-            let ty = rust_type(&output.ty);
-            quote!(let mut #variable: ::core::option::Option<#ty> = ::core::option::Option::None;)
-        });
-    let counters = workflow
+        .collect();
+    let dependencies = dependency_outputs(workflow);
+    let retried: Vec<&proc_macro2::Ident> = workflow
         .steps
         .iter()
         .zip(&names.retries)
         .filter(|(step, _)| has_retry(step))
-        .map(|(_, counter)| quote!(let mut #counter: u64 = 0;));
+        .map(|(_, counter)| counter)
+        .collect();
+    let fields = outputs
+        .iter()
+        .map(|output| {
+            let variable = ident(&output.variable);
+            let ty = rust_type(&output.ty);
+            quote!(#variable: ::core::option::Option<#ty>)
+        })
+        .chain(dependencies.iter().map(|(variable, ty)| {
+            let variable = ident(variable);
+            let ty = rust_type(ty);
+            quote!(#variable: #ty)
+        }))
+        .chain(retried.iter().map(|counter| quote!(#counter: u64)));
+    let initial = outputs
+        .iter()
+        .map(|output| {
+            let variable = ident(&output.variable);
+            quote!(#variable: ::core::option::Option::None)
+        })
+        .chain(dependencies.iter().map(|(variable, ty)| {
+            let variable = ident(variable);
+            super::field_init(&variable, copy_or_clone(&quote!(#variable), ty))
+        }))
+        .chain(retried.iter().map(|counter| quote!(#counter: 0)));
     let bodies: Vec<TokenStream> =
-        (0..workflow.steps.len()).map(|index| step_arm(plan, workflow, index, &names)).collect();
-    let arms = variants.iter().zip(&bodies).map(|(variant, body)| quote!(Step::#variant => { #body }));
+        (0..workflow.steps.len()).map(|index| step_body(plan, workflow, index, &names)).collect();
+    let methods = bodies.iter().enumerate().map(|(index, body)| step_method(workflow, index, &names, body));
+    let arms = variants.iter().zip(&names.methods).zip(&bodies).map(|((variant, method), body)| {
+        let arguments = reads_config_and_inputs(body).into_iter().flatten();
+        quote!(Step::#variant => steps.#method(&mut run #(, #arguments)*).await?,)
+    });
     let first = &variants[0];
     // A step that no step's order or action leads to (the one after a step whose first action is an
     // unconditional `goto`) never runs: its variant is never constructed, which rustc would report.
@@ -92,51 +163,90 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
             quote!(#[allow(dead_code)] #variant)
         }
     });
-    let outputs = ident(&workflow.outputs_type);
-    let output_fields = workflow.outputs.iter().map(|output| {
-        let field = ident(&output.field.field);
-        let value = match &output.value {
-            ValueRef::Input { .. }
-            | ValueRef::Pointer { .. }
-            | ValueRef::Constant(_)
-            | ValueRef::Selected { .. }
-            | ValueRef::Called { .. } => super::value::owned(&output.value),
-            // An output of a `dependsOn` workflow: a plain variable set before the loop.
-            ValueRef::StepOutput { variable: dependency, .. }
-                if !workflow
-                    .steps
-                    .iter()
-                    .any(|step| step.outputs.iter().any(|output| &output.variable == dependency)) =>
-            {
-                super::value::owned(&output.value)
-            }
-            ValueRef::StepOutput { variable, ty } => {
-                let variable = ident(variable);
-                if output.field.optional && ty.is_nullable() {
-                    // Not run, or `null`: one `None` in the outputs (see `emit/structs.rs`).
-                    let value = copy_or_clone(&variable, ty);
-                    quote!(#value.flatten())
-                } else if output.field.optional {
-                    copy_or_clone(&variable, ty)
-                } else {
-                    let what = &output.expression;
-                    quote!(run.available(&#variable, #what)?)
+    let outputs_type = ident(&workflow.outputs_type);
+    let output_fields: Vec<TokenStream> = workflow
+        .outputs
+        .iter()
+        .map(|output| {
+            let field = ident(&output.field.field);
+            let value = match &output.value {
+                ValueRef::StepOutput { variable, ty } if is_step_output(workflow, variable) => {
+                    let variable = ident(variable);
+                    if output.field.optional && ty.is_nullable() {
+                        // Not run, or `null`: one `None` in the outputs (see `emit/structs.rs`).
+                        let value = copy_or_clone(&quote!(#variable), ty);
+                        quote!(#value.flatten())
+                    } else if output.field.optional {
+                        copy_or_clone(&quote!(#variable), ty)
+                    } else {
+                        let what = &output.expression;
+                        quote!(run.available(&#variable, #what)?)
+                    }
                 }
-            }
-        };
-        super::field_init(&field, value)
-    });
+                // Inputs, constants, parts of values, and outputs of `dependsOn` workflows (plain
+                // variables set before the loop).
+                value => super::value::owned(value),
+            };
+            super::field_init(&field, value)
+        })
+        .collect();
+    // The step outputs the workflow's outputs read, taken back out of `Steps` under their own names.
+    let taken: Vec<proc_macro2::Ident> = outputs
+        .iter()
+        .filter(|output| output_fields.iter().any(|tokens| mentions(tokens, &output.variable)))
+        .map(|output| ident(&output.variable))
+        .collect();
+    let rest = (taken.len() < outputs.len() + dependencies.len() + retried.len()).then(|| quote!(..));
+    let take = (!taken.is_empty()).then(|| quote!(let Steps { #(#taken,)* #rest } = steps;));
+    let what = if dependencies.is_empty() { "" } else { ", the outputs of the workflows run first that they read" };
+    let steps_doc = docs(&format!(
+        "What the steps produced so far (each output `None` until its step succeeded){what} and the retry \
+         counters. A method per step runs it and returns the step to run next (`None`: the workflow is done)."
+    ));
     quote! {
         /// The steps of the workflow, in document order.
         enum Step { #(#enum_variants),* }
-        #(#declarations)*
-        #(#counters)*
+        #steps_doc
+        struct Steps { #(#fields),* }
+        impl Steps { #(#methods)* }
+        let mut steps = Steps { #(#initial),* };
         let mut next = ::core::option::Option::Some(Step::#first);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step { #(#arms)* };
         }
-        ::core::result::Result::Ok(#outputs { #(#output_fields),* })
+        #take
+        ::core::result::Result::Ok(#outputs_type { #(#output_fields),* })
+    }
+}
+
+/// `config` and `inputs`, each when the step's code reads it: the arguments its method takes after
+/// `run` (the workflow's function names its inputs `_inputs` when no step reads them).
+fn reads_config_and_inputs(body: &TokenStream) -> [Option<TokenStream>; 2] {
+    [mentions(body, "config").then(|| quote!(config)), mentions(body, "inputs").then(|| quote!(inputs))]
+}
+
+/// `async fn <step>(&mut self, run, [config], [inputs]) -> Result<Option<Step>, WorkflowError<_>>`,
+/// whose body is `body`.
+fn step_method(workflow: &WorkflowPlan, index: usize, names: &Names, body: &TokenStream) -> TokenStream {
+    let step = &workflow.steps[index];
+    let doc = docs(&format!("The step `{}`.", one_line(&step.step_id)));
+    let method = &names.methods[index];
+    let partial = ident(&workflow.partial_type);
+    let inputs_type = ident(&workflow.inputs_type);
+    let [config, inputs] = reads_config_and_inputs(body);
+    let config = config.map(|config| quote!(#config: &Config,));
+    let inputs = inputs.map(|inputs| quote!(#inputs: &#inputs_type,));
+    quote! {
+        #doc
+        async fn #method(
+            &mut self,
+            run: &mut ::arazzo_runtime::Run<#partial>,
+            #config
+            #inputs
+        ) -> ::core::result::Result<::core::option::Option<Step>, ::arazzo_runtime::WorkflowError<#partial>> {
+            #body
+        }
     }
 }
 
@@ -156,59 +266,39 @@ fn constructs(tokens: TokenStream, variant: &proc_macro2::Ident) -> bool {
     })
 }
 
-/// Whether a step has a retry action that can apply, and so a counter. One with `retryLimit: 0` never
-/// does (`retries < 0` is always false, and rustc says so), nor one after an unconditional action: its
-/// counter would be set and never read, which rustc reports too.
-fn has_retry(step: &StepPlan) -> bool {
-    reachable(&step.on_failure).chain(reachable(&step.on_success)).any(is_retry)
-}
-
-/// The actions that can apply, in order: not a retry with `retryLimit: 0`, and none after the first
-/// unconditional action (it always applies).
-fn reachable(actions: &[ActionPlan]) -> impl Iterator<Item = &ActionPlan> {
-    let mut ended = false;
-    actions.iter().filter(|action| !never_applies(action)).take_while(move |action| {
-        let reached = !ended;
-        ended = is_unconditional(action);
-        reached
-    })
-}
-
-/// A retry applies only until its limit is used up; other actions without criteria always apply.
-fn is_unconditional(action: &ActionPlan) -> bool {
-    action.criteria.is_empty() && !is_retry(action)
-}
-
-fn is_retry(action: &ActionPlan) -> bool {
-    matches!(action.kind, ActionKind::Retry { .. })
-}
-
-fn never_applies(action: &ActionPlan) -> bool {
-    matches!(action.kind, ActionKind::Retry { limit: 0, .. })
-}
-
 /// `value.clone()`, or `value` for `Copy` types, where clippy would object to the clone.
-fn copy_or_clone(variable: &proc_macro2::Ident, ty: &RustType) -> TokenStream {
-    if ty.is_copy() { quote!(#variable) } else { quote!(#variable.clone()) }
+pub(super) fn copy_or_clone(place: &TokenStream, ty: &RustType) -> TokenStream {
+    if ty.is_copy() { quote!(#place) } else { quote!(#place.clone()) }
 }
 
-fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Names) -> TokenStream {
+/// The code of step `index`, the body of its method: it evaluates to the step to run next.
+fn step_body(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Names) -> TokenStream {
     let step = &workflow.steps[index];
-    // Copies of the earlier outputs this step reads, under the names the request code uses.
-    let mut read: Vec<(&String, String)> = Vec::new();
+    // Copies of the earlier outputs this step reads, under the names the request code uses: from
+    // `Steps`, checked for a step output, as they are for a `dependsOn` workflow's.
+    let mut read: Vec<&String> = Vec::new();
     for value in step.values_read() {
-        // Outputs of `dependsOn` workflows are plain variables set before the loop: nothing to copy.
         if let ValueRef::StepOutput { variable, .. } = value.base()
-            && workflow.steps.iter().any(|step| step.outputs.iter().any(|output| &output.variable == variable))
-            && !read.iter().any(|(known, _)| *known == variable)
+            && !read.contains(&variable)
         {
-            read.push((variable, expression_of(workflow, variable)));
+            read.push(variable);
         }
     }
-    let copies = read.iter().map(|(variable, what)| {
-        let variable = ident(variable);
-        quote!(let #variable = run.available(&#variable, #what)?;)
-    });
+    let dependencies = dependency_outputs(workflow);
+    let copies: Vec<TokenStream> = read
+        .iter()
+        .filter_map(|variable| {
+            let name = ident(variable);
+            if is_step_output(workflow, variable) {
+                let what = expression_of(workflow, variable);
+                Some(quote!(let #name = run.available(&self.#name, #what)?;))
+            } else {
+                let (_, ty) = dependencies.iter().find(|(known, _)| known == variable)?;
+                let copy = copy_or_clone(&quote!(self.#name), ty);
+                Some(quote!(let #name = #copy;))
+            }
+        })
+        .collect();
     let outputs = request::output_reads(step).into_iter().map(|read| match read {
         request::OutputRead::One(output) => {
             let value = request::output_value(output);
@@ -218,7 +308,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 quote!(let #variable: #ty = #value;)
             } else if output.used {
                 let variable = ident(&output.variable);
-                quote!(#variable = ::core::option::Option::Some(#value);)
+                quote!(self.#variable = ::core::option::Option::Some(#value);)
             } else {
                 quote!(let _: #ty = #value;)
             }
@@ -231,7 +321,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                     if kept_only(workflow, &output.variable) {
                         quote!(let #variable = outputs.#position;)
                     } else {
-                        quote!(#variable = ::core::option::Option::Some(outputs.#position);)
+                        quote!(self.#variable = ::core::option::Option::Some(outputs.#position);)
                     }
                 });
             let binding = if outputs.iter().any(|(output, _)| output.used) { quote!(outputs) } else { quote!(_) };
@@ -246,7 +336,10 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(|output| {
         let field = ident(&output.field.field);
         let value = match &output.value {
-            ValueRef::StepOutput { variable, ty } => copy_or_clone(&ident(variable), ty),
+            ValueRef::StepOutput { variable, ty } => {
+                let variable = ident(variable);
+                copy_or_clone(&quote!(self.#variable), ty)
+            }
             // A part of a value (at a pointer, picked by a selector) is an `Option` already.
             value if value.is_optional() => super::value::owned(value),
             value => {
@@ -254,20 +347,34 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
                 quote!(::core::option::Option::Some(#value))
             }
         };
-        quote!(run.partial.#field = #value;)
+        // A part of a step output this step did not copy: read from its field, as an `Option`.
+        match output.value.base() {
+            ValueRef::StepOutput { variable, .. }
+                if !matches!(output.value, ValueRef::StepOutput { .. })
+                    && is_step_output(workflow, variable)
+                    && !read.contains(&variable) =>
+            {
+                let variable = ident(variable);
+                quote!({
+                    let #variable = &self.#variable;
+                    run.partial.#field = #value;
+                })
+            }
+            _ => quote!(run.partial.#field = #value;),
+        }
     });
     let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
         let field = ident(&kept.field);
         let variable = ident(&kept.variable);
         match (kept_only(workflow, &kept.variable), kept.nullable) {
             (true, _) => super::workflow::keep_secret(kept, quote!(#variable)),
-            (false, false) => quote!(run.partial.#field = #variable.clone();),
+            (false, false) => quote!(run.partial.#field = self.#variable.clone();),
             // The step's state holds `Some(None)` for `null`.
-            (false, true) => quote!(run.partial.#field = #variable.clone().flatten();),
+            (false, true) => quote!(run.partial.#field = self.#variable.clone().flatten();),
         }
     });
     let counter = &names.retries[index];
-    let reset = has_retry(step).then(|| quote!(#counter = 0;));
+    let reset = has_retry(step).then(|| quote!(self.#counter = 0;));
     let next_step = match names.variants.get(index + 1) {
         Some(variant) => quote!(::core::option::Option::Some(Step::#variant)),
         None => quote!(::core::option::Option::None),
@@ -328,7 +435,7 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
     quote! {
         #(#copies)*
         #attempt
-        match checked {
+        let next = match checked {
             ::core::result::Result::Ok(#succeeded) => {
                 #(#outputs)*
                 #(#recorded)*
@@ -340,7 +447,8 @@ fn step_arm(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &Na
             ::core::result::Result::Err((#failed_error, #failed_response)) => {
                 #on_failure
             }
-        }
+        };
+        ::core::result::Result::Ok(next)
     }
 }
 
@@ -383,32 +491,6 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan, carry_outputs: bool) ->
                 ::core::result::Result::Err((error, #nothing))
             }
         };
-    }
-}
-
-/// Whether the criteria of any of `actions` read an output of the workflow `call` runs.
-fn reads_callee(actions: &[ActionPlan], call: &crate::plan::CallPlan) -> bool {
-    call.reads.iter().any(|read| reads_callee_output(actions, &read.variable))
-}
-
-/// Whether the criteria of any of `actions` read the variable a called workflow's output is bound to.
-fn reads_callee_output(actions: &[ActionPlan], variable: &str) -> bool {
-    actions
-        .iter()
-        .flat_map(|action| &action.criteria)
-        .flat_map(|criterion| criterion.check.refs())
-        .any(|value| matches!(value.base(), ValueRef::StepOutput { variable: read, .. } if read == variable))
-}
-
-/// Runs another workflow for an action; its failure fails this step, keeping its partial outputs.
-fn transfer(call: &crate::plan::CallPlan) -> TokenStream {
-    let invocation = super::request::invocation(call, None);
-    let keep_partial = super::request::keep_partial(call);
-    quote! {
-        if let ::core::result::Result::Err(error) = #invocation {
-            #keep_partial
-            return ::core::result::Result::Err(run.fail(error));
-        }
     }
 }
 
@@ -466,135 +548,6 @@ fn fails(check: &CriterionCheck, rules: crate::model::Version) -> TokenStream {
         other => {
             let holds = holds(other, rules);
             quote!(!#holds)
-        }
-    }
-}
-
-/// `if <criteria> { <action> } else if .. else { <fallback> }`, evaluating to the next step.
-fn action_chain(
-    workflow: &WorkflowPlan,
-    actions: &[ActionPlan],
-    names: &Names,
-    index: usize,
-    fallback: TokenStream,
-    success: bool,
-) -> TokenStream {
-    let mut branches = Vec::new();
-    let mut otherwise = fallback;
-    for action in reachable(actions) {
-        let effect = action_effect(workflow, action, names, index, success);
-        if is_unconditional(action) {
-            // Later actions and the default can no longer be reached.
-            otherwise = effect;
-            break;
-        }
-        branches.push((action_condition(workflow, action, success, names, index), effect));
-    }
-    // A branch that does what the default does anyway would only be noise (and trip clippy).
-    let fallback_text = otherwise.to_string();
-    branches.retain(|(_, effect)| effect.to_string() != fallback_text);
-    if branches.is_empty() {
-        return otherwise;
-    }
-    let branches = branches.iter().map(|(condition, effect)| quote!(if #condition { #effect } else));
-    quote!(#(#branches)* { #otherwise })
-}
-
-fn action_condition(
-    workflow: &WorkflowPlan,
-    action: &ActionPlan,
-    success: bool,
-    names: &Names,
-    index: usize,
-) -> TokenStream {
-    let parts: Vec<TokenStream> =
-        action.criteria.iter().map(|criterion| holds(&criterion.check, criterion.rules)).collect();
-    let all = if parts.is_empty() { quote!(true) } else { quote!(#(#parts)&&*) };
-    // What a called workflow returned is bound in the failure arm only when it returned (its outputs
-    // are then carried in place of a response): after its failure, criteria that read them do not hold.
-    let call = workflow.steps[index].call.as_ref();
-    let read = call.map_or_else(Vec::new, |call| {
-        call.reads.iter().filter(|read| reads_callee_output(std::slice::from_ref(action), &read.variable)).collect()
-    });
-    // After a failure there may be no response (a transport error): criteria that read it do not hold.
-    let mut condition = if !success && !read.is_empty() {
-        let reads = super::request::callee_reads(read);
-        quote!(match &called {
-            ::core::option::Option::Some(called) => { #(#reads)* #all }
-            ::core::option::Option::None => false,
-        })
-    } else if !success && action.reads_response() {
-        quote!(match &response { ::core::option::Option::Some(response) => #all, ::core::option::Option::None => false })
-    } else {
-        all
-    };
-    if let ActionKind::Retry { limit, .. } = action.kind {
-        // A retry applies until its limit is used up; then the later actions get their turn.
-        let counter = &names.retries[index];
-        condition = if action.criteria.is_empty() {
-            quote!(#counter < #limit)
-        } else {
-            quote!(#counter < #limit && (#condition))
-        };
-    }
-    condition
-}
-
-fn action_effect(
-    workflow: &WorkflowPlan,
-    action: &ActionPlan,
-    names: &Names,
-    index: usize,
-    success: bool,
-) -> TokenStream {
-    match &action.kind {
-        ActionKind::End if success => quote!(::core::option::Option::None),
-        ActionKind::End => quote!(return ::core::result::Result::Err(run.fail(error));),
-        ActionKind::Goto(target) => {
-            let variant = &names.variants[*target];
-            let target_id = &workflow.steps[*target].step_id;
-            quote! {
-                run.goto(#target_id);
-                ::core::option::Option::Some(Step::#variant)
-            }
-        }
-        ActionKind::Transfer(call) => {
-            let run_callee = transfer(call);
-            let target_id = format!("workflow {}", call.workflow_id);
-            let after = if success {
-                quote!(::core::option::Option::None)
-            } else {
-                quote!(return ::core::result::Result::Err(run.fail(error));)
-            };
-            quote! {
-                run.goto(#target_id);
-                #run_callee
-                #after
-            }
-        }
-        ActionKind::Retry { after, limit, target, first } => {
-            let first = first.as_deref().map(transfer);
-            let counter = &names.retries[index];
-            let variant = &names.variants[target.unwrap_or(index)];
-            let after = match after {
-                Some(seconds) => quote!(::core::option::Option::Some(#seconds)),
-                None => quote!(::core::option::Option::None),
-            };
-            let step = &workflow.steps[index];
-            let carries_outputs = step.call.as_ref().is_some_and(|call| reads_callee(&step.on_failure, call));
-            let response = match (success, step.call.is_some()) {
-                (true, false) => quote!(::core::option::Option::Some(&response)),
-                (true, true) => quote!(::core::option::Option::None),
-                // A step that calls a workflow has no response; its failure arm may carry the outputs.
-                (false, true) if carries_outputs => quote!(::core::option::Option::None),
-                (false, _) => quote!(response.as_ref()),
-            };
-            quote! {
-                #counter += 1;
-                #first
-                run.retry_wait(#response, #after, #counter, #limit).await?;
-                ::core::option::Option::Some(Step::#variant)
-            }
         }
     }
 }

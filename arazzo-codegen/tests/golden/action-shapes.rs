@@ -271,139 +271,171 @@ pub mod action_shapes {
             Nested,
             Again,
         }
-        let mut again_retries: u64 = 0;
-        let mut next = ::core::option::Option::Some(Step::List);
-        while let ::core::option::Option::Some(step) = next {
-            run.transition()?;
-            next = match step {
-                Step::List => {
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            again_retries: u64,
+        }
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<FailureGotoToNestedPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<FailureGotoToNestedPartial>,
+            > {
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
                             ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
                             ))
+                        } else {
+                            ::core::result::Result::Ok(response)
                         }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            ::core::option::Option::Some(Step::Nested)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        ::core::option::Option::Some(Step::Nested)
+                    }
+                    ::core::result::Result::Err((_, _)) => {
+                        run.goto("nested");
+                        ::core::option::Option::Some(Step::Nested)
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `nested`.
+            async fn nested(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<FailureGotoToNestedPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<FailureGotoToNestedPartial>,
+            > {
+                run.step("nested", "workflow helper");
+                let checked = match self::helper(run.client(), config, &HelperInputs {})
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        ::core::result::Result::Ok(called)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.nested_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::<::arazzo_runtime::Response>::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((_, _)) => {
+                        run.goto("again");
+                        ::core::option::Option::Some(Step::Again)
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `again`.
+            async fn again(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<FailureGotoToNestedPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<FailureGotoToNestedPartial>,
+            > {
+                run.step("again", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
                         }
-                        ::core::result::Result::Err((_, _)) => {
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.again_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((_, response)) => {
+                        if self.again_retries < 2u64 {
+                            self.again_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::None,
+                                    self.again_retries,
+                                    2u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Again)
+                        } else {
                             run.goto("nested");
                             ::core::option::Option::Some(Step::Nested)
                         }
                     }
-                }
-                Step::Nested => {
-                    run.step("nested", "workflow helper");
-                    let checked = match self::helper(
-                            run.client(),
-                            config,
-                            &HelperInputs {},
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            ::core::result::Result::Ok(called)
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.nested_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::<::arazzo_runtime::Response>::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((_, _)) => {
-                            run.goto("again");
-                            ::core::option::Option::Some(Step::Again)
-                        }
-                    }
-                }
-                Step::Again => {
-                    run.step("again", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            again_retries = 0;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((_, response)) => {
-                            if again_retries < 2u64 {
-                                again_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::None,
-                                        again_retries,
-                                        2u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Again)
-                            } else {
-                                run.goto("nested");
-                                ::core::option::Option::Some(Step::Nested)
-                            }
-                        }
-                    }
-                }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { again_retries: 0 };
+        let mut next = ::core::option::Option::Some(Step::List);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::List => steps.list(&mut run, config).await?,
+                Step::Nested => steps.nested(&mut run, config).await?,
+                Step::Again => steps.again(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(FailureGotoToNestedOutputs {})
@@ -539,193 +571,229 @@ pub mod action_shapes {
             Nested,
             Last,
         }
-        let mut list_retries: u64 = 0;
-        let mut nested_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            list_retries: u64,
+            nested_retries: u64,
+        }
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ConditionalShapesPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ConditionalShapesPartial>,
+            > {
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.list_retries = 0;
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            response.body_part("/0").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Null,
+                            ),
+                        ) {
+                            run.goto("nested");
+                            ::core::option::Option::Some(Step::Nested)
+                        } else if response.status() == 204 {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(Step::Nested)
+                        }
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if match &response {
+                            ::core::option::Option::Some(response) => {
+                                response.status() == 500
+                            }
+                            ::core::option::Option::None => false,
+                        } {
+                            run.goto("nested");
+                            ::core::option::Option::Some(Step::Nested)
+                        } else if self.list_retries < 1u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    response.status() == 503
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.list_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.list_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::List)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `nested`.
+            async fn nested(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ConditionalShapesPartial>,
+                config: &Config,
+                inputs: &ConditionalShapesInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ConditionalShapesPartial>,
+            > {
+                run.step("nested", "workflow helper");
+                let checked = match self::helper(run.client(), config, &HelperInputs {})
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        ::core::result::Result::Ok(called)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.nested_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::<::arazzo_runtime::Response>::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.nested_retries = 0;
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            ::arazzo_runtime::json::value(&inputs.again).as_ref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Bool(true),
+                            ),
+                        ) {
+                            run.goto("last");
+                            ::core::option::Option::Some(Step::Last)
+                        } else {
+                            ::core::option::Option::Some(Step::Last)
+                        }
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.nested_retries < 1u64 {
+                            self.nested_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::None,
+                                    self.nested_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Nested)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `last`.
+            async fn last(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ConditionalShapesPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ConditionalShapesPartial>,
+            > {
+                run.step("last", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            list_retries: 0,
+            nested_retries: 0,
+        };
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::List => {
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            list_retries = 0;
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_part("/0").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Null,
-                                ),
-                            ) {
-                                run.goto("nested");
-                                ::core::option::Option::Some(Step::Nested)
-                            } else if response.status() == 204 {
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::Some(Step::Nested)
-                            }
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if match &response {
-                                ::core::option::Option::Some(response) => {
-                                    response.status() == 500
-                                }
-                                ::core::option::Option::None => false,
-                            } {
-                                run.goto("nested");
-                                ::core::option::Option::Some(Step::Nested)
-                            } else if list_retries < 1u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        response.status() == 503
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                list_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        list_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::List)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Nested => {
-                    run.step("nested", "workflow helper");
-                    let checked = match self::helper(
-                            run.client(),
-                            config,
-                            &HelperInputs {},
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            ::core::result::Result::Ok(called)
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.nested_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::<::arazzo_runtime::Response>::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            nested_retries = 0;
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                ::arazzo_runtime::json::value(&inputs.again).as_ref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Bool(true),
-                                ),
-                            ) {
-                                run.goto("last");
-                                ::core::option::Option::Some(Step::Last)
-                            } else {
-                                ::core::option::Option::Some(Step::Last)
-                            }
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if nested_retries < 1u64 {
-                                nested_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::None,
-                                        nested_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Nested)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Last => {
-                    run.step("last", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::List => steps.list(&mut run, config).await?,
+                Step::Nested => steps.nested(&mut run, config, inputs).await?,
+                Step::Last => steps.last(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(ConditionalShapesOutputs {})
@@ -868,48 +936,97 @@ pub mod action_shapes {
             #[allow(dead_code)]
             Nested,
         }
-        let mut list_retries: u64 = 0;
-        let mut next = ::core::option::Option::Some(Step::List);
-        while let ::core::option::Option::Some(step) = next {
-            run.transition()?;
-            next = match step {
-                Step::List => {
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            list_retries: u64,
+        }
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<TransfersPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<TransfersPartial>,
+            > {
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
                             ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
                             ))
+                        } else {
+                            ::core::result::Result::Ok(response)
                         }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            list_retries = 0;
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.list_retries = 0;
+                        run.goto("workflow helper");
+                        if let ::core::result::Result::Err(error) = self::helper(
+                                run.client(),
+                                config,
+                                &HelperInputs {},
+                            )
+                            .await
+                        {
+                            let (error, partial) = error.into_nested();
+                            run.partial.list_hand_over_partial = ::core::option::Option::Some(
+                                partial,
+                            );
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.list_retries < 1u64 {
+                            self.list_retries += 1;
+                            if let ::core::result::Result::Err(error) = self::helper(
+                                    run.client(),
+                                    config,
+                                    &HelperInputs {},
+                                )
+                                .await
+                            {
+                                let (error, partial) = error.into_nested();
+                                run.partial.list_helper_then_retry_partial = ::core::option::Option::Some(
+                                    partial,
+                                );
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::None,
+                                    self.list_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::List)
+                        } else {
                             run.goto("workflow helper");
                             if let ::core::result::Result::Err(error) = self::helper(
                                     run.client(),
@@ -919,111 +1036,85 @@ pub mod action_shapes {
                                 .await
                             {
                                 let (error, partial) = error.into_nested();
-                                run.partial.list_hand_over_partial = ::core::option::Option::Some(
+                                run.partial.list_hand_over_on_failure_partial = ::core::option::Option::Some(
                                     partial,
                                 );
                                 return ::core::result::Result::Err(run.fail(error));
                             }
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if list_retries < 1u64 {
-                                list_retries += 1;
-                                if let ::core::result::Result::Err(error) = self::helper(
-                                        run.client(),
-                                        config,
-                                        &HelperInputs {},
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.list_helper_then_retry_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::None,
-                                        list_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::List)
-                            } else {
-                                run.goto("workflow helper");
-                                if let ::core::result::Result::Err(error) = self::helper(
-                                        run.client(),
-                                        config,
-                                        &HelperInputs {},
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.list_hand_over_on_failure_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
+                            return ::core::result::Result::Err(run.fail(error));
                         }
                     }
-                }
-                Step::Nested => {
-                    run.step("nested", "workflow helper");
-                    let checked = match self::helper(
-                            run.client(),
-                            config,
-                            &HelperInputs {},
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            ::core::result::Result::Ok(called)
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.nested_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::<::arazzo_runtime::Response>::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((error, _)) => {
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                ::arazzo_runtime::json::value(&inputs.again).as_ref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Bool(true),
-                                ),
-                            ) {
-                                run.goto("workflow helper");
-                                if let ::core::result::Result::Err(error) = self::helper(
-                                        run.client(),
-                                        config,
-                                        &HelperInputs {},
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.nested_hand_over_from_nested_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                return ::core::result::Result::Err(run.fail(error));
-                            } else {
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `nested`.
+            async fn nested(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<TransfersPartial>,
+                config: &Config,
+                inputs: &TransfersInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<TransfersPartial>,
+            > {
+                run.step("nested", "workflow helper");
+                let checked = match self::helper(run.client(), config, &HelperInputs {})
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        ::core::result::Result::Ok(called)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.nested_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::<::arazzo_runtime::Response>::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((error, _)) => {
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            ::arazzo_runtime::json::value(&inputs.again).as_ref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Bool(true),
+                            ),
+                        ) {
+                            run.goto("workflow helper");
+                            if let ::core::result::Result::Err(error) = self::helper(
+                                    run.client(),
+                                    config,
+                                    &HelperInputs {},
+                                )
+                                .await
+                            {
+                                let (error, partial) = error.into_nested();
+                                run.partial.nested_hand_over_from_nested_partial = ::core::option::Option::Some(
+                                    partial,
+                                );
                                 return ::core::result::Result::Err(run.fail(error));
                             }
+                            return ::core::result::Result::Err(run.fail(error));
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
                         }
                     }
-                }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { list_retries: 0 };
+        let mut next = ::core::option::Option::Some(Step::List);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::List => steps.list(&mut run, config).await?,
+                Step::Nested => steps.nested(&mut run, config, inputs).await?,
             };
         }
         ::core::result::Result::Ok(TransfersOutputs {})
@@ -1139,95 +1230,120 @@ pub mod action_shapes {
             List,
             Other,
         }
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {}
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<UnreachableRetryPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<UnreachableRetryPartial>,
+            > {
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        ::core::option::Option::Some(Step::Other)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `other`.
+            async fn other(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<UnreachableRetryPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<UnreachableRetryPartial>,
+            > {
+                run.step("other", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((_, _)) => {
+                        run.goto("list");
+                        ::core::option::Option::Some(Step::List)
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {};
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::List => {
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            ::core::option::Option::Some(Step::Other)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Other => {
-                    run.step("other", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((_, _)) => {
-                            run.goto("list");
-                            ::core::option::Option::Some(Step::List)
-                        }
-                    }
-                }
+                Step::List => steps.list(&mut run, config).await?,
+                Step::Other => steps.other(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(UnreachableRetryOutputs {})

@@ -11,6 +11,7 @@ pub mod actions {
     //! - [`first_pet_name()`](first_pet_name) (`first-pet-name`): Read a pet's name, unless there are no pets at all.
     //! - [`retry_a_workflow()`](retry_a_workflow) (`retry-a-workflow`): Calls `first-pet-name`, retrying the whole called workflow when it fails.
     //! - [`read_or_hand_over()`](read_or_hand_over) (`read-or-hand-over`): Read a pet; run another workflow before retrying, or hand over to it.
+    //! - [`adopt_then_read()`](adopt_then_read) (`adopt-then-read`): Runs `adopt-when-ready` first (workflow `dependsOn`), then reads the pet it adopted, retrying while the service is busy.
     //!
     //! ## Sources
     //!
@@ -93,6 +94,23 @@ pub mod actions {
     //!     s0_failure_0[["first-pet-name"]]
     //!     s0_failure_0 --> s0
     //!     s0 -.->|"refresh-then-retry: retry up to 1x (if criteria hold)"| s0_failure_0
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`adopt_then_read()`](adopt_then_read):
+    //!
+    //! ```mermaid
+    //! %% adopt-then-read
+    //! flowchart TD
+    //!     start(["adopt-then-read"])
+    //!     d0[["dependsOn adopt-when-ready"]]
+    //!     start --> d0
+    //!     s0["read<br/>GET /pets/{petId}"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     d0 --> s0
+    //!     s0 -->|"$statusCode == 200"| done
+    //!     s0 -.->|"busy: retry up to 2x (if criteria hold)"| s0
     //!     s0 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
@@ -274,187 +292,229 @@ pub mod actions {
             Poll,
             Remove,
         }
-        let mut create_pet_id: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut poll_name: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut create_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            create_pet_id: ::core::option::Option<::std::string::String>,
+            poll_name: ::core::option::Option<::std::string::String>,
+            create_retries: u64,
+        }
+        impl Steps {
+            /// The step `create`.
+            async fn create(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptWhenReadyPartial>,
+                config: &Config,
+                inputs: &AdoptWhenReadyInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptWhenReadyPartial>,
+            > {
+                run.step("create", "createPet");
+                run.keep_on_failure(|partial, response| {
+                    partial.pet_id = response.extract("/id").ok();
+                });
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Post,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer)
+                            .json_body(
+                                &::arazzo_runtime::json::object([("name", &inputs.name)]),
+                            ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 201 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 201", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.create_pet_id = ::core::option::Option::Some(
+                            run.output(&response, "/id")?,
+                        );
+                        run.partial.pet_id = self.create_pet_id.clone();
+                        self.create_retries = 0;
+                        if response.status() == 204 {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(Step::Poll)
+                        }
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.create_retries < 3u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    response.status() == 503
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.create_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0.01f64),
+                                    self.create_retries,
+                                    3u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Create)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `poll`.
+            async fn poll(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptWhenReadyPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptWhenReadyPartial>,
+            > {
+                let create_pet_id = run
+                    .available(&self.create_pet_id, "$steps.create.outputs.petId")?;
+                run.step("poll", "getPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets/{petId}",
+                            )
+                            .path_param("petId", &create_pet_id)
+                            .api_key_header("X-Api-Key", &config.pets.api_key),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.poll_name = ::core::option::Option::Some(
+                            run.output(&response, "/name")?,
+                        );
+                        run.partial.name = self.poll_name.clone();
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            response.body_part("/vaccinated").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Bool(false),
+                            ),
+                        ) {
+                            run.goto("poll");
+                            ::core::option::Option::Some(Step::Poll)
+                        } else if response.status() == 204 {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(Step::Remove)
+                        }
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `remove`.
+            async fn remove(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptWhenReadyPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptWhenReadyPartial>,
+            > {
+                let create_pet_id = run
+                    .available(&self.create_pet_id, "$steps.create.outputs.petId")?;
+                run.step("remove", "deletePet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Delete,
+                                "/pets/{petId}",
+                            )
+                            .path_param("petId", &create_pet_id)
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 204 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 204", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            create_pet_id: ::core::option::Option::None,
+            poll_name: ::core::option::Option::None,
+            create_retries: 0,
+        };
         let mut next = ::core::option::Option::Some(Step::Create);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Create => {
-                    run.step("create", "createPet");
-                    run.keep_on_failure(|partial, response| {
-                        partial.pet_id = response.extract("/id").ok();
-                    });
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Post,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer)
-                                .json_body(
-                                    &::arazzo_runtime::json::object([("name", &inputs.name)]),
-                                ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 201 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 201", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            create_pet_id = ::core::option::Option::Some(
-                                run.output(&response, "/id")?,
-                            );
-                            run.partial.pet_id = create_pet_id.clone();
-                            create_retries = 0;
-                            if response.status() == 204 {
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::Some(Step::Poll)
-                            }
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if create_retries < 3u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        response.status() == 503
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                create_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0.01f64),
-                                        create_retries,
-                                        3u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Create)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Poll => {
-                    let create_pet_id = run
-                        .available(&create_pet_id, "$steps.create.outputs.petId")?;
-                    run.step("poll", "getPet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets/{petId}",
-                                )
-                                .path_param("petId", &create_pet_id)
-                                .api_key_header("X-Api-Key", &config.pets.api_key),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            poll_name = ::core::option::Option::Some(
-                                run.output(&response, "/name")?,
-                            );
-                            run.partial.name = poll_name.clone();
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_part("/vaccinated").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Bool(false),
-                                ),
-                            ) {
-                                run.goto("poll");
-                                ::core::option::Option::Some(Step::Poll)
-                            } else if response.status() == 204 {
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::Some(Step::Remove)
-                            }
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Remove => {
-                    let create_pet_id = run
-                        .available(&create_pet_id, "$steps.create.outputs.petId")?;
-                    run.step("remove", "deletePet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Delete,
-                                    "/pets/{petId}",
-                                )
-                                .path_param("petId", &create_pet_id)
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 204 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 204", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Create => steps.create(&mut run, config, inputs).await?,
+                Step::Poll => steps.poll(&mut run, config).await?,
+                Step::Remove => steps.remove(&mut run, config).await?,
             };
         }
+        let Steps { create_pet_id, poll_name, .. } = steps;
         ::core::result::Result::Ok(AdoptWhenReadyOutputs {
             pet_id: run.available(&create_pet_id, "$steps.create.outputs.petId")?,
             name: poll_name.clone(),
@@ -598,110 +658,140 @@ pub mod actions {
             List,
             Read,
         }
-        let mut read_name: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            read_name: ::core::option::Option<::std::string::String>,
+        }
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<FirstPetNamePartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<FirstPetNamePartial>,
+            > {
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            response.body_part("/pets/0").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Null,
+                            ),
+                        ) {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(Step::Read)
+                        }
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `read`.
+            async fn read(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<FirstPetNamePartial>,
+                config: &Config,
+                inputs: &FirstPetNameInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<FirstPetNamePartial>,
+            > {
+                run.step("read", "getPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets/{petId}",
+                            )
+                            .path_param("petId", &inputs.pet_id)
+                            .api_key_header("X-Api-Key", &config.pets.api_key),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.read_name = ::core::option::Option::Some(
+                            run.output(&response, "/name")?,
+                        );
+                        run.partial.name = self.read_name.clone();
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            read_name: ::core::option::Option::None,
+        };
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::List => {
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_part("/pets/0").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Null,
-                                ),
-                            ) {
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::Some(Step::Read)
-                            }
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Read => {
-                    run.step("read", "getPet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets/{petId}",
-                                )
-                                .path_param("petId", &inputs.pet_id)
-                                .api_key_header("X-Api-Key", &config.pets.api_key),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            read_name = ::core::option::Option::Some(
-                                run.output(&response, "/name")?,
-                            );
-                            run.partial.name = read_name.clone();
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::List => steps.list(&mut run, config).await?,
+                Step::Read => steps.read(&mut run, config, inputs).await?,
             };
         }
+        let Steps { read_name } = steps;
         ::core::result::Result::Ok(FirstPetNameOutputs {
             name: read_name.clone(),
         })
@@ -839,58 +929,75 @@ pub mod actions {
         enum Step {
             Lookup,
         }
-        let mut lookup_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            lookup_retries: u64,
+        }
+        impl Steps {
+            /// The step `lookup`.
+            async fn lookup(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<RetryAWorkflowPartial>,
+                config: &Config,
+                inputs: &RetryAWorkflowInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<RetryAWorkflowPartial>,
+            > {
+                run.step("lookup", "workflow first-pet-name");
+                let checked = match self::first_pet_name(
+                        run.client(),
+                        config,
+                        &FirstPetNameInputs {
+                            pet_id: inputs.pet_id.clone(),
+                        },
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        ::core::result::Result::Ok(called)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.lookup_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::<::arazzo_runtime::Response>::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.lookup_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.lookup_retries < 2u64 {
+                            self.lookup_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::None,
+                                    self.lookup_retries,
+                                    2u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Lookup)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { lookup_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::Lookup);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Lookup => {
-                    run.step("lookup", "workflow first-pet-name");
-                    let checked = match self::first_pet_name(
-                            run.client(),
-                            config,
-                            &FirstPetNameInputs {
-                                pet_id: inputs.pet_id.clone(),
-                            },
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            ::core::result::Result::Ok(called)
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.lookup_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::<::arazzo_runtime::Response>::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            lookup_retries = 0;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if lookup_retries < 2u64 {
-                                lookup_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::None,
-                                        lookup_retries,
-                                        2u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Lookup)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
+                Step::Lookup => steps.lookup(&mut run, config, inputs).await?,
             };
         }
         ::core::result::Result::Ok(RetryAWorkflowOutputs {})
@@ -1030,112 +1137,129 @@ pub mod actions {
         enum Step {
             Read,
         }
-        let mut read_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            read_retries: u64,
+        }
+        impl Steps {
+            /// The step `read`.
+            async fn read(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ReadOrHandOverPartial>,
+                config: &Config,
+                inputs: &ReadOrHandOverInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ReadOrHandOverPartial>,
+            > {
+                run.step("read", "getPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets/{petId}",
+                            )
+                            .path_param("petId", &inputs.pet_id)
+                            .api_key_header("X-Api-Key", &config.pets.api_key),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.read_retries = 0;
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            response.body_part("/vaccinated").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Bool(false),
+                            ),
+                        ) {
+                            run.goto("workflow first-pet-name");
+                            if let ::core::result::Result::Err(error) = self::first_pet_name(
+                                    run.client(),
+                                    config,
+                                    &FirstPetNameInputs {
+                                        pet_id: inputs.pet_id.clone(),
+                                    },
+                                )
+                                .await
+                            {
+                                let (error, partial) = error.into_nested();
+                                run.partial.read_hand_over_partial = ::core::option::Option::Some(
+                                    partial,
+                                );
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::None
+                        }
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.read_retries < 1u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    response.status() == 503
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.read_retries += 1;
+                            if let ::core::result::Result::Err(error) = self::first_pet_name(
+                                    run.client(),
+                                    config,
+                                    &FirstPetNameInputs {
+                                        pet_id: inputs.pet_id.clone(),
+                                    },
+                                )
+                                .await
+                            {
+                                let (error, partial) = error.into_nested();
+                                run.partial.read_refresh_then_retry_partial = ::core::option::Option::Some(
+                                    partial,
+                                );
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::None,
+                                    self.read_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Read)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { read_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::Read);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Read => {
-                    run.step("read", "getPet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets/{petId}",
-                                )
-                                .path_param("petId", &inputs.pet_id)
-                                .api_key_header("X-Api-Key", &config.pets.api_key),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            read_retries = 0;
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_part("/vaccinated").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Bool(false),
-                                ),
-                            ) {
-                                run.goto("workflow first-pet-name");
-                                if let ::core::result::Result::Err(error) = self::first_pet_name(
-                                        run.client(),
-                                        config,
-                                        &FirstPetNameInputs {
-                                            pet_id: inputs.pet_id.clone(),
-                                        },
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.read_hand_over_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::None
-                            }
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if read_retries < 1u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        response.status() == 503
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                read_retries += 1;
-                                if let ::core::result::Result::Err(error) = self::first_pet_name(
-                                        run.client(),
-                                        config,
-                                        &FirstPetNameInputs {
-                                            pet_id: inputs.pet_id.clone(),
-                                        },
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.read_refresh_then_retry_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::None,
-                                        read_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Read)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
+                Step::Read => steps.read(&mut run, config, inputs).await?,
             };
         }
         ::core::result::Result::Ok(ReadOrHandOverOutputs {})
@@ -1153,5 +1277,273 @@ pub mod actions {
         ::arazzo_runtime::WorkflowError<ReadOrHandOverPartial>,
     > {
         self::read_or_hand_over(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `adopt-then-read`.
+    ///
+    /// Build them with [`AdoptThenReadInputs::builder()`](AdoptThenReadInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct AdoptThenReadInputs {
+        /// The input `name`.
+        pub name: ::std::string::String,
+    }
+    impl AdoptThenReadInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::AdoptThenReadInputsBuilder {
+            self::AdoptThenReadInputsBuilder {
+                name: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`AdoptThenReadInputs`]: start from [`AdoptThenReadInputs::builder()`](AdoptThenReadInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct AdoptThenReadInputsBuilder<Name = ::arazzo_runtime::Missing> {
+        name: Name,
+    }
+    impl self::AdoptThenReadInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `name`.
+        pub fn name(
+            self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::AdoptThenReadInputsBuilder<::std::string::String> {
+            self::AdoptThenReadInputsBuilder {
+                name: name.into(),
+            }
+        }
+    }
+    impl self::AdoptThenReadInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::AdoptThenReadInputs {
+            self::AdoptThenReadInputs {
+                name: self.name,
+            }
+        }
+    }
+    /// Outputs of the workflow `adopt-then-read`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct AdoptThenReadOutputs {
+        /// `petId`: `$workflows.adopt-when-ready.outputs.petId`.
+        #[serde(rename = "petId")]
+        pub pet_id: ::std::string::String,
+        /// `name`: `$steps.read.outputs.name`.
+        pub name: ::std::string::String,
+    }
+    impl AdoptThenReadOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `adopt-then-read` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct AdoptThenReadPartial {
+        /// `petId`, once known.
+        #[serde(rename = "petId")]
+        pub pet_id: ::core::option::Option<::std::string::String>,
+        /// `name`, once known.
+        pub name: ::core::option::Option<::std::string::String>,
+        /// What the workflow `adopt-when-ready` run by step `adopt-when-ready` had produced when it failed.
+        pub adopt_when_ready_partial: ::core::option::Option<AdoptWhenReadyPartial>,
+    }
+    impl AdoptThenReadPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// Runs `adopt-when-ready` first (workflow `dependsOn`), then reads the pet it adopted, retrying while the service is busy.
+    ///
+    /// Runs first (`dependsOn`): [`adopt_when_ready()`](adopt_when_ready) (`adopt-when-ready`).
+    ///
+    /// # Steps
+    ///
+    /// 1. `read`: `GET /pets/{petId}` (`getPet`) on `pets`, expects `$statusCode == 200`. Produces `name`. Uses `$steps.adopt-when-ready.outputs.petId`. On failure: retry up to 2 times after 0.01 s when `$statusCode == 503`.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`AdoptThenReadPartial`] and a checkpoint from which [`resume_adopt_then_read()`](resume_adopt_then_read) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use actions::{Config, Pets, AdoptThenReadInputs, adopt_then_read};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer", "api_key"),
+    /// };
+    /// let inputs = AdoptThenReadInputs::builder()
+    ///     .name("name")
+    ///     .build();
+    /// let outputs = adopt_then_read(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn adopt_then_read(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &AdoptThenReadInputs,
+    ) -> ::core::result::Result<
+        AdoptThenReadOutputs,
+        ::arazzo_runtime::WorkflowError<AdoptThenReadPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<
+            AdoptThenReadPartial,
+        >::new("adopt-then-read", client);
+        run.step("adopt-when-ready", "workflow adopt-when-ready");
+        let called = match self::adopt_when_ready(
+                run.client(),
+                config,
+                &AdoptWhenReadyInputs {
+                    name: inputs.name.clone(),
+                },
+            )
+            .await
+        {
+            ::core::result::Result::Ok(outputs) => outputs,
+            ::core::result::Result::Err(error) => {
+                let (error, partial) = error.into_nested();
+                run.partial.adopt_when_ready_partial = ::core::option::Option::Some(
+                    partial,
+                );
+                return ::core::result::Result::Err(run.fail(error));
+            }
+        };
+        let adopt_when_ready_pet_id: ::std::string::String = called.pet_id.clone();
+        run.partial.pet_id = ::core::option::Option::Some(
+            adopt_when_ready_pet_id.clone(),
+        );
+        /// The steps of the workflow, in document order.
+        enum Step {
+            Read,
+        }
+        /// What the steps produced so far (each output `None` until its step succeeded), the outputs of the workflows run first that they read and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            read_name: ::core::option::Option<::std::string::String>,
+            adopt_when_ready_pet_id: ::std::string::String,
+            read_retries: u64,
+        }
+        impl Steps {
+            /// The step `read`.
+            async fn read(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptThenReadPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptThenReadPartial>,
+            > {
+                let adopt_when_ready_pet_id = self.adopt_when_ready_pet_id.clone();
+                run.step("read", "getPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets/{petId}",
+                            )
+                            .path_param("petId", &adopt_when_ready_pet_id)
+                            .api_key_header("X-Api-Key", &config.pets.api_key),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.read_name = ::core::option::Option::Some(
+                            run.output(&response, "/name")?,
+                        );
+                        run.partial.name = self.read_name.clone();
+                        self.read_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.read_retries < 2u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    response.status() == 503
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.read_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0.01f64),
+                                    self.read_retries,
+                                    2u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Read)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            read_name: ::core::option::Option::None,
+            adopt_when_ready_pet_id: adopt_when_ready_pet_id.clone(),
+            read_retries: 0,
+        };
+        let mut next = ::core::option::Option::Some(Step::Read);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::Read => steps.read(&mut run, config).await?,
+            };
+        }
+        let Steps { read_name, .. } = steps;
+        ::core::result::Result::Ok(AdoptThenReadOutputs {
+            pet_id: adopt_when_ready_pet_id.clone(),
+            name: run.available(&read_name, "$steps.read.outputs.name")?,
+        })
+    }
+    /// Finishes a run of [`adopt_then_read()`](adopt_then_read) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_adopt_then_read(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &AdoptThenReadInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        AdoptThenReadOutputs,
+        ::arazzo_runtime::WorkflowError<AdoptThenReadPartial>,
+    > {
+        self::adopt_then_read(&client.resuming(checkpoint), config, inputs).await
     }
 }

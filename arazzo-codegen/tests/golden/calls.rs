@@ -256,204 +256,246 @@ pub mod calls {
             Lookup,
             List,
         }
-        let mut create_pet_id: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut lookup_name: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            create_pet_id: ::core::option::Option<::std::string::String>,
+            lookup_name: ::core::option::Option<::std::string::String>,
+        }
+        impl Steps {
+            /// The step `create`.
+            async fn create(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptAndCheckPartial>,
+                config: &Config,
+                inputs: &AdoptAndCheckInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptAndCheckPartial>,
+            > {
+                run.step("create", "createPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Post,
+                                "/pets",
+                            )
+                            .header("X-Request-Id", "adopt-and-check")
+                            .bearer_auth(&config.pets.bearer)
+                            .json_body(
+                                &::arazzo_runtime::json::object([("name", &inputs.name)]),
+                            ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 201 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 201", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.create_pet_id = ::core::option::Option::Some(
+                            run.output(&response, "/id")?,
+                        );
+                        ::core::option::Option::Some(Step::Lookup)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `lookup`.
+            async fn lookup(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptAndCheckPartial>,
+                config: &Config,
+                inputs: &AdoptAndCheckInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptAndCheckPartial>,
+            > {
+                let create_pet_id = run
+                    .available(&self.create_pet_id, "$steps.create.outputs.petId")?;
+                run.step("lookup", "workflow read-pet");
+                let checked = match self::read_pet(
+                        run.client(),
+                        config,
+                        &ReadPetInputs {
+                            pet_id: create_pet_id.clone(),
+                            greeting: ::std::format!("Hello {}", inputs.name),
+                        },
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        let lookup_called_name = &called.name;
+                        if !(::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            ::arazzo_runtime::json::value(&lookup_called_name).as_ref(),
+                            ::arazzo_runtime::json::value(&inputs.expected).as_ref(),
+                        )) {
+                            ::core::result::Result::Err((
+                                ::arazzo_runtime::StepError::ConditionFailed {
+                                    criterion: "$outputs.name == $inputs.expected",
+                                },
+                                ::core::option::Option::Some(called),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(called)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.lookup_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(called) => {
+                        self.lookup_name = ::core::option::Option::Some(
+                            called.name.clone(),
+                        );
+                        run.partial.name = self.lookup_name.clone();
+                        let lookup_called_greeting = &called.greeting;
+                        if ::arazzo_runtime::condition::regex_match(
+                                "^Hello",
+                                ::arazzo_runtime::json::value(&lookup_called_greeting)
+                                    .as_ref(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(Step::List)
+                        }
+                    }
+                    ::core::result::Result::Err((error, called)) => {
+                        if match &called {
+                            ::core::option::Option::Some(called) => {
+                                let lookup_called_name = &called.name;
+                                ::arazzo_runtime::condition::compare(
+                                    ::arazzo_runtime::condition::Compare::Ne,
+                                    ::arazzo_runtime::json::value(&lookup_called_name).as_ref(),
+                                    ::arazzo_runtime::json::value(&inputs.expected).as_ref(),
+                                )
+                            }
+                            ::core::option::Option::None => false,
+                        } {
+                            run.goto("list");
+                            ::core::option::Option::Some(Step::List)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<AdoptAndCheckPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<AdoptAndCheckPartial>,
+            > {
+                let create_pet_id = run
+                    .available(&self.create_pet_id, "$steps.create.outputs.petId")?;
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .header("X-Request-Id", "adopt-and-check")
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        run.goto("workflow read-pet");
+                        if let ::core::result::Result::Err(error) = self::read_pet(
+                                run.client(),
+                                config,
+                                &ReadPetInputs {
+                                    pet_id: create_pet_id.clone(),
+                                    greeting: ::std::string::String::from("Hello again"),
+                                },
+                            )
+                            .await
+                        {
+                            let (error, partial) = error.into_nested();
+                            run.partial.list_read_again_partial = ::core::option::Option::Some(
+                                partial,
+                            );
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            create_pet_id: ::core::option::Option::None,
+            lookup_name: ::core::option::Option::None,
+        };
         let mut next = ::core::option::Option::Some(Step::Create);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Create => {
-                    run.step("create", "createPet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Post,
-                                    "/pets",
-                                )
-                                .header("X-Request-Id", "adopt-and-check")
-                                .bearer_auth(&config.pets.bearer)
-                                .json_body(
-                                    &::arazzo_runtime::json::object([("name", &inputs.name)]),
-                                ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 201 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 201", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            create_pet_id = ::core::option::Option::Some(
-                                run.output(&response, "/id")?,
-                            );
-                            ::core::option::Option::Some(Step::Lookup)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Lookup => {
-                    let create_pet_id = run
-                        .available(&create_pet_id, "$steps.create.outputs.petId")?;
-                    run.step("lookup", "workflow read-pet");
-                    let checked = match self::read_pet(
-                            run.client(),
-                            config,
-                            &ReadPetInputs {
-                                pet_id: create_pet_id.clone(),
-                                greeting: ::std::format!("Hello {}", inputs.name),
-                            },
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            let lookup_called_name = &called.name;
-                            if !(::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                ::arazzo_runtime::json::value(&lookup_called_name).as_ref(),
-                                ::arazzo_runtime::json::value(&inputs.expected).as_ref(),
-                            )) {
-                                ::core::result::Result::Err((
-                                    ::arazzo_runtime::StepError::ConditionFailed {
-                                        criterion: "$outputs.name == $inputs.expected",
-                                    },
-                                    ::core::option::Option::Some(called),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(called)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.lookup_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(called) => {
-                            lookup_name = ::core::option::Option::Some(
-                                called.name.clone(),
-                            );
-                            run.partial.name = lookup_name.clone();
-                            let lookup_called_greeting = &called.greeting;
-                            if ::arazzo_runtime::condition::regex_match(
-                                    "^Hello",
-                                    ::arazzo_runtime::json::value(&lookup_called_greeting)
-                                        .as_ref(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::Some(Step::List)
-                            }
-                        }
-                        ::core::result::Result::Err((error, called)) => {
-                            if match &called {
-                                ::core::option::Option::Some(called) => {
-                                    let lookup_called_name = &called.name;
-                                    ::arazzo_runtime::condition::compare(
-                                        ::arazzo_runtime::condition::Compare::Ne,
-                                        ::arazzo_runtime::json::value(&lookup_called_name).as_ref(),
-                                        ::arazzo_runtime::json::value(&inputs.expected).as_ref(),
-                                    )
-                                }
-                                ::core::option::Option::None => false,
-                            } {
-                                run.goto("list");
-                                ::core::option::Option::Some(Step::List)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::List => {
-                    let create_pet_id = run
-                        .available(&create_pet_id, "$steps.create.outputs.petId")?;
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .header("X-Request-Id", "adopt-and-check")
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            run.goto("workflow read-pet");
-                            if let ::core::result::Result::Err(error) = self::read_pet(
-                                    run.client(),
-                                    config,
-                                    &ReadPetInputs {
-                                        pet_id: create_pet_id.clone(),
-                                        greeting: ::std::string::String::from("Hello again"),
-                                    },
-                                )
-                                .await
-                            {
-                                let (error, partial) = error.into_nested();
-                                run.partial.list_read_again_partial = ::core::option::Option::Some(
-                                    partial,
-                                );
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Create => steps.create(&mut run, config, inputs).await?,
+                Step::Lookup => steps.lookup(&mut run, config, inputs).await?,
+                Step::List => steps.list(&mut run, config).await?,
             };
         }
+        let Steps { lookup_name, .. } = steps;
         ::core::result::Result::Ok(AdoptAndCheckOutputs {
             name: lookup_name.clone(),
         })

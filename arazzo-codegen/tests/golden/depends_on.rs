@@ -810,158 +810,199 @@ pub mod depends_on {
             Eu,
             CreateKey,
         }
-        let mut eu_count: ::core::option::Option<i64> = ::core::option::Option::None;
-        let mut create_key_key_id: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut session_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            eu_count: ::core::option::Option<i64>,
+            create_key_key_id: ::core::option::Option<::std::string::String>,
+            session_retries: u64,
+        }
+        impl Steps {
+            /// The step `session`.
+            async fn session(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<WithActionsPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<WithActionsPartial>,
+            > {
+                run.step("session", "openSession");
+                let checked = match run
+                    .attempt(
+                        &config.stock.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Post,
+                                "/sessions",
+                            )
+                            .bearer_auth(&config.stock.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 201 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 201", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        let _: ::std::string::String = run.output(&response, "/id")?;
+                        self.session_retries = 0;
+                        ::core::option::Option::Some(Step::Eu)
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.session_retries < 2u64 {
+                            self.session_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0.01f64),
+                                    self.session_retries,
+                                    2u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Session)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `eu`.
+            async fn eu(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<WithActionsPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<WithActionsPartial>,
+            > {
+                run.step("eu", "getStock");
+                let checked = match run
+                    .attempt(
+                        &config.stock.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/warehouses/{region}/stock",
+                            )
+                            .path_param("region", "eu")
+                            .bearer_auth(&config.stock.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.eu_count = ::core::option::Option::Some(
+                            run.output(&response, "/count")?,
+                        );
+                        run.partial.eu_count = self.eu_count;
+                        ::core::option::Option::Some(Step::CreateKey)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `createKey`.
+            async fn create_key(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<WithActionsPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<WithActionsPartial>,
+            > {
+                run.step("createKey", "createKey");
+                run.keep_on_failure(|partial, response| {
+                    partial.key_id = response.extract("/id").ok();
+                });
+                let checked = match run
+                    .attempt(
+                        &config.stock.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Post,
+                                "/keys",
+                            )
+                            .bearer_auth(&config.stock.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 201 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 201", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.create_key_key_id = ::core::option::Option::Some(
+                            run.output(&response, "/id")?,
+                        );
+                        run.partial.key_id = self.create_key_key_id.clone();
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            eu_count: ::core::option::Option::None,
+            create_key_key_id: ::core::option::Option::None,
+            session_retries: 0,
+        };
         let mut next = ::core::option::Option::Some(Step::Session);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Session => {
-                    run.step("session", "openSession");
-                    let checked = match run
-                        .attempt(
-                            &config.stock.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Post,
-                                    "/sessions",
-                                )
-                                .bearer_auth(&config.stock.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 201 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 201", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            let _: ::std::string::String = run.output(&response, "/id")?;
-                            session_retries = 0;
-                            ::core::option::Option::Some(Step::Eu)
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if session_retries < 2u64 {
-                                session_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0.01f64),
-                                        session_retries,
-                                        2u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Session)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Eu => {
-                    run.step("eu", "getStock");
-                    let checked = match run
-                        .attempt(
-                            &config.stock.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/warehouses/{region}/stock",
-                                )
-                                .path_param("region", "eu")
-                                .bearer_auth(&config.stock.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            eu_count = ::core::option::Option::Some(
-                                run.output(&response, "/count")?,
-                            );
-                            run.partial.eu_count = eu_count;
-                            ::core::option::Option::Some(Step::CreateKey)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::CreateKey => {
-                    run.step("createKey", "createKey");
-                    run.keep_on_failure(|partial, response| {
-                        partial.key_id = response.extract("/id").ok();
-                    });
-                    let checked = match run
-                        .attempt(
-                            &config.stock.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Post,
-                                    "/keys",
-                                )
-                                .bearer_auth(&config.stock.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 201 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 201", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            create_key_key_id = ::core::option::Option::Some(
-                                run.output(&response, "/id")?,
-                            );
-                            run.partial.key_id = create_key_key_id.clone();
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Session => steps.session(&mut run, config).await?,
+                Step::Eu => steps.eu(&mut run, config).await?,
+                Step::CreateKey => steps.create_key(&mut run, config).await?,
             };
         }
+        let Steps { eu_count, create_key_key_id, .. } = steps;
         ::core::result::Result::Ok(WithActionsOutputs {
             eu_count: run.available(&eu_count, "$steps.eu.outputs.count")?,
             key_id: run.available(&create_key_key_id, "$steps.createKey.outputs.keyId")?,

@@ -547,88 +547,113 @@ pub mod selectors {
         enum Step {
             GetUser,
         }
-        let mut get_user_roles: ::core::option::Option<
-            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
-        > = ::core::option::Option::None;
-        let mut get_user_email: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut get_user_retries: u64 = 0;
-        let mut next = ::core::option::Option::Some(Step::GetUser);
-        while let ::core::option::Option::Some(step) = next {
-            run.transition()?;
-            next = match step {
-                Step::GetUser => {
-                    run.step("getUser", "getUser");
-                    let checked = match run
-                        .attempt(
-                            &config.accounts.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/users",
-                                )
-                                .query_param(
-                                    "id",
-                                    &run
-                                        .jsonpath_node(
-                                            "$.id",
-                                            ::core::option::Option::Some(&inputs.account),
-                                        )?,
-                                ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            get_user_roles: ::core::option::Option<
+                ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            >,
+            get_user_email: ::core::option::Option<::std::string::String>,
+            get_user_retries: u64,
+        }
+        impl Steps {
+            /// The step `getUser`.
+            async fn get_user(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<FindUserPartial>,
+                config: &Config,
+                inputs: &FindUserInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<FindUserPartial>,
+            > {
+                run.step("getUser", "getUser");
+                let checked = match run
+                    .attempt(
+                        &config.accounts.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/users",
+                            )
+                            .query_param(
+                                "id",
+                                &run
+                                    .jsonpath_node(
+                                        "$.id",
+                                        ::core::option::Option::Some(&inputs.account),
+                                    )?,
+                            ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
                             ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
                             ))
+                        } else {
+                            ::core::result::Result::Ok(response)
                         }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            get_user_roles = ::core::option::Option::Some(
-                                run.select_all(&response, "", "$.roles[*].name")?,
-                            );
-                            get_user_email = ::core::option::Option::Some(
-                                run.select(&response, "", "$.user.email")?,
-                            );
-                            run.partial.email = get_user_email.clone();
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.get_user_roles = ::core::option::Option::Some(
+                            run.select_all(&response, "", "$.roles[*].name")?,
+                        );
+                        self.get_user_email = ::core::option::Option::Some(
+                            run.select(&response, "", "$.user.email")?,
+                        );
+                        run.partial.email = self.get_user_email.clone();
+                        {
+                            let get_user_roles = &self.get_user_roles;
                             run.partial.first_role = run
                                 .jsonpath_node(
                                     "$[0]",
                                     ::arazzo_runtime::json::value(&get_user_roles).as_ref(),
                                 )?;
-                            get_user_retries = 0;
-                            ::core::option::Option::None
                         }
-                        ::core::result::Result::Err((error, response)) => {
-                            if get_user_retries < 1u64 {
-                                get_user_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        get_user_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::GetUser)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
+                        self.get_user_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.get_user_retries < 1u64 {
+                            self.get_user_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.get_user_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::GetUser)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
                         }
                     }
-                }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            get_user_roles: ::core::option::Option::None,
+            get_user_email: ::core::option::Option::None,
+            get_user_retries: 0,
+        };
+        let mut next = ::core::option::Option::Some(Step::GetUser);
+        while let ::core::option::Option::Some(step) = next {
+            run.transition()?;
+            next = match step {
+                Step::GetUser => steps.get_user(&mut run, config, inputs).await?,
             };
         }
+        let Steps { get_user_roles, get_user_email, .. } = steps;
         ::core::result::Result::Ok(FindUserOutputs {
             email: run.available(&get_user_email, "$steps.getUser.outputs.email")?,
             first_role: run

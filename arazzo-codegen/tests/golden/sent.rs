@@ -336,298 +336,341 @@ pub mod sent {
             Create,
             Read,
         }
-        let mut list_url: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut list_method: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut list_trace: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut create_name: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut create_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            list_url: ::core::option::Option<::std::string::String>,
+            list_method: ::core::option::Option<::std::string::String>,
+            list_trace: ::core::option::Option<::std::string::String>,
+            create_name: ::core::option::Option<::std::string::String>,
+            create_retries: u64,
+        }
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<SentPartial>,
+                config: &Config,
+                inputs: &SentInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<SentPartial>,
+            > {
+                run.step("list", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .query_param("limit", &inputs.limit)
+                            .header(
+                                "X-Request-Id",
+                                &::arazzo_runtime::concat([&"trace-", &inputs.trace]),
+                            )
+                            .bearer_auth(&config.pets.bearer)
+                            .keep_sent(),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.list_url = ::core::option::Option::Some(
+                            response.request_url().to_owned(),
+                        );
+                        self.list_method = ::core::option::Option::Some(
+                            response.request_method().to_owned(),
+                        );
+                        self.list_trace = ::core::option::Option::Some(
+                            run
+                                .sent_output::<
+                                    ::std::string::String,
+                                >(
+                                    &response,
+                                    "$request.header.X-Request-Id",
+                                    response.request_header("X-Request-Id"),
+                                )?,
+                        );
+                        let list_authorization: ::arazzo_runtime::SecretString = run
+                            .sent_output::<
+                                ::arazzo_runtime::SecretString,
+                            >(
+                                &response,
+                                "$request.header.Authorization",
+                                response.request_header("Authorization"),
+                            )?;
+                        let _: ::std::string::String = run
+                            .sent_output::<
+                                ::std::string::String,
+                            >(
+                                &response,
+                                "$request.query.limit",
+                                response.request_query("limit"),
+                            )?;
+                        let _: ::std::string::String = ::std::string::String::from(
+                            "./pets.openapi.yaml",
+                        );
+                        run.partial.url = self.list_url.clone();
+                        run.partial.method = self.list_method.clone();
+                        run.partial.trace = self.list_trace.clone();
+                        run.partial.list_authorization = ::core::option::Option::Some(
+                            list_authorization,
+                        );
+                        if ::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            response.body_part("/pets/0").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::Null,
+                            ),
+                        )
+                            && ::arazzo_runtime::condition::compare(
+                                ::arazzo_runtime::condition::Compare::Eq,
+                                response.request_query("limit").as_ref(),
+                                ::core::option::Option::Some(
+                                    &::arazzo_runtime::serde_json::Value::from(0i64),
+                                ),
+                            )
+                        {
+                            ::core::option::Option::None
+                        } else {
+                            ::core::option::Option::Some(Step::Create)
+                        }
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `create`.
+            async fn create(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<SentPartial>,
+                config: &Config,
+                inputs: &SentInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<SentPartial>,
+            > {
+                run.step("create", "createPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Post,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer)
+                            .json_body(
+                                &::arazzo_runtime::json::object([
+                                    ("name", &inputs.pet_name),
+                                    ("age", &3i64),
+                                    ("ownerToken", &inputs.owner_token),
+                                ]),
+                            )
+                            .redact(&inputs.owner_token)
+                            .keep_sent(),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 201 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 201", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.create_name = ::core::option::Option::Some(
+                            run
+                                .sent_output::<
+                                    ::std::string::String,
+                                >(
+                                    &response,
+                                    "$request.body#/name",
+                                    response.request_body_at("/name").cloned(),
+                                )?,
+                        );
+                        let _: i64 = run
+                            .sent_output::<
+                                i64,
+                            >(
+                                &response,
+                                "$request.body#/age",
+                                response.request_body_at("/age").cloned(),
+                            )?;
+                        let create_sent_owner_token: ::arazzo_runtime::SecretString = run
+                            .sent_output::<
+                                ::arazzo_runtime::SecretString,
+                            >(
+                                &response,
+                                "$request.body#/ownerToken",
+                                response.request_body_at("/ownerToken").cloned(),
+                            )?;
+                        run.partial.name = self.create_name.clone();
+                        run.partial.create_sent_owner_token = ::core::option::Option::Some(
+                            create_sent_owner_token,
+                        );
+                        self.create_retries = 0;
+                        ::core::option::Option::Some(Step::Read)
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.create_retries < 1u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    ::arazzo_runtime::condition::compare(
+                                        ::arazzo_runtime::condition::Compare::Eq,
+                                        response.body_part("/error").as_deref(),
+                                        ::core::option::Option::Some(
+                                            &::arazzo_runtime::serde_json::Value::from("busy"),
+                                        ),
+                                    )
+                                        && ::arazzo_runtime::condition::compare(
+                                            ::arazzo_runtime::condition::Compare::Ne,
+                                            response.request_body_at("/name"),
+                                            ::core::option::Option::Some(
+                                                &::arazzo_runtime::serde_json::Value::Null,
+                                            ),
+                                        )
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.create_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.create_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Create)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `read`.
+            async fn read(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<SentPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<SentPartial>,
+            > {
+                let list_trace = run
+                    .available(&self.list_trace, "$steps.list.outputs.trace")?;
+                run.step("read", "getPet");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets/{petId}",
+                            )
+                            .path_param("petId", &list_trace)
+                            .api_key_header("X-Api-Key", &config.pets.api_key)
+                            .keep_sent(),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        let _: ::std::string::String = run
+                            .sent_output::<
+                                ::std::string::String,
+                            >(
+                                &response,
+                                "$request.path.petId",
+                                response.request_path("petId"),
+                            )?;
+                        let read_key: ::arazzo_runtime::SecretString = run
+                            .sent_output::<
+                                ::arazzo_runtime::SecretString,
+                            >(
+                                &response,
+                                "$request.header.X-Api-Key",
+                                response.request_header("X-Api-Key"),
+                            )?;
+                        run.partial.read_key = ::core::option::Option::Some(read_key);
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            list_url: ::core::option::Option::None,
+            list_method: ::core::option::Option::None,
+            list_trace: ::core::option::Option::None,
+            create_name: ::core::option::Option::None,
+            create_retries: 0,
+        };
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::List => {
-                    run.step("list", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .query_param("limit", &inputs.limit)
-                                .header(
-                                    "X-Request-Id",
-                                    &::arazzo_runtime::concat([&"trace-", &inputs.trace]),
-                                )
-                                .bearer_auth(&config.pets.bearer)
-                                .keep_sent(),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            list_url = ::core::option::Option::Some(
-                                response.request_url().to_owned(),
-                            );
-                            list_method = ::core::option::Option::Some(
-                                response.request_method().to_owned(),
-                            );
-                            list_trace = ::core::option::Option::Some(
-                                run
-                                    .sent_output::<
-                                        ::std::string::String,
-                                    >(
-                                        &response,
-                                        "$request.header.X-Request-Id",
-                                        response.request_header("X-Request-Id"),
-                                    )?,
-                            );
-                            let list_authorization: ::arazzo_runtime::SecretString = run
-                                .sent_output::<
-                                    ::arazzo_runtime::SecretString,
-                                >(
-                                    &response,
-                                    "$request.header.Authorization",
-                                    response.request_header("Authorization"),
-                                )?;
-                            let _: ::std::string::String = run
-                                .sent_output::<
-                                    ::std::string::String,
-                                >(
-                                    &response,
-                                    "$request.query.limit",
-                                    response.request_query("limit"),
-                                )?;
-                            let _: ::std::string::String = ::std::string::String::from(
-                                "./pets.openapi.yaml",
-                            );
-                            run.partial.url = list_url.clone();
-                            run.partial.method = list_method.clone();
-                            run.partial.trace = list_trace.clone();
-                            run.partial.list_authorization = ::core::option::Option::Some(
-                                list_authorization,
-                            );
-                            if ::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_part("/pets/0").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::Null,
-                                ),
-                            )
-                                && ::arazzo_runtime::condition::compare(
-                                    ::arazzo_runtime::condition::Compare::Eq,
-                                    response.request_query("limit").as_ref(),
-                                    ::core::option::Option::Some(
-                                        &::arazzo_runtime::serde_json::Value::from(0i64),
-                                    ),
-                                )
-                            {
-                                ::core::option::Option::None
-                            } else {
-                                ::core::option::Option::Some(Step::Create)
-                            }
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Create => {
-                    run.step("create", "createPet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Post,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer)
-                                .json_body(
-                                    &::arazzo_runtime::json::object([
-                                        ("name", &inputs.pet_name),
-                                        ("age", &3i64),
-                                        ("ownerToken", &inputs.owner_token),
-                                    ]),
-                                )
-                                .redact(&inputs.owner_token)
-                                .keep_sent(),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 201 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 201", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            create_name = ::core::option::Option::Some(
-                                run
-                                    .sent_output::<
-                                        ::std::string::String,
-                                    >(
-                                        &response,
-                                        "$request.body#/name",
-                                        response.request_body_at("/name").cloned(),
-                                    )?,
-                            );
-                            let _: i64 = run
-                                .sent_output::<
-                                    i64,
-                                >(
-                                    &response,
-                                    "$request.body#/age",
-                                    response.request_body_at("/age").cloned(),
-                                )?;
-                            let create_sent_owner_token: ::arazzo_runtime::SecretString = run
-                                .sent_output::<
-                                    ::arazzo_runtime::SecretString,
-                                >(
-                                    &response,
-                                    "$request.body#/ownerToken",
-                                    response.request_body_at("/ownerToken").cloned(),
-                                )?;
-                            run.partial.name = create_name.clone();
-                            run.partial.create_sent_owner_token = ::core::option::Option::Some(
-                                create_sent_owner_token,
-                            );
-                            create_retries = 0;
-                            ::core::option::Option::Some(Step::Read)
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if create_retries < 1u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        ::arazzo_runtime::condition::compare(
-                                            ::arazzo_runtime::condition::Compare::Eq,
-                                            response.body_part("/error").as_deref(),
-                                            ::core::option::Option::Some(
-                                                &::arazzo_runtime::serde_json::Value::from("busy"),
-                                            ),
-                                        )
-                                            && ::arazzo_runtime::condition::compare(
-                                                ::arazzo_runtime::condition::Compare::Ne,
-                                                response.request_body_at("/name"),
-                                                ::core::option::Option::Some(
-                                                    &::arazzo_runtime::serde_json::Value::Null,
-                                                ),
-                                            )
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                create_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        create_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Create)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Read => {
-                    let list_trace = run
-                        .available(&list_trace, "$steps.list.outputs.trace")?;
-                    run.step("read", "getPet");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets/{petId}",
-                                )
-                                .path_param("petId", &list_trace)
-                                .api_key_header("X-Api-Key", &config.pets.api_key)
-                                .keep_sent(),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            let _: ::std::string::String = run
-                                .sent_output::<
-                                    ::std::string::String,
-                                >(
-                                    &response,
-                                    "$request.path.petId",
-                                    response.request_path("petId"),
-                                )?;
-                            let read_key: ::arazzo_runtime::SecretString = run
-                                .sent_output::<
-                                    ::arazzo_runtime::SecretString,
-                                >(
-                                    &response,
-                                    "$request.header.X-Api-Key",
-                                    response.request_header("X-Api-Key"),
-                                )?;
-                            run.partial.read_key = ::core::option::Option::Some(
-                                read_key,
-                            );
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::List => steps.list(&mut run, config, inputs).await?,
+                Step::Create => steps.create(&mut run, config, inputs).await?,
+                Step::Read => steps.read(&mut run, config).await?,
             };
         }
+        let Steps { list_url, list_method, list_trace, create_name, .. } = steps;
         ::core::result::Result::Ok(SentOutputs {
             url: run.available(&list_url, "$steps.list.outputs.url")?,
             method: run.available(&list_method, "$steps.list.outputs.method")?,

@@ -508,182 +508,228 @@ pub mod tricky_names {
             CallGetId,
             Value,
         }
-        let mut get_id: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut call_get_id_id: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut next_2: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut error_2: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            get_id: ::core::option::Option<::std::string::String>,
+            call_get_id_id: ::core::option::Option<::std::string::String>,
+            next_2: ::core::option::Option<::std::string::String>,
+            error_2: ::core::option::Option<::std::string::String>,
+        }
+        impl Steps {
+            /// The step `get`.
+            async fn get(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<MainPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<MainPartial>,
+            > {
+                run.step("get", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.get_id = ::core::option::Option::Some(
+                            run.output(&response, "/pets/0/id")?,
+                        );
+                        run.partial.a = self.get_id.clone();
+                        ::core::option::Option::Some(Step::CallRequest)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `callRequest`.
+            async fn call_request(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<MainPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<MainPartial>,
+            > {
+                run.step("callRequest", "workflow request");
+                let checked = match self::request(
+                        run.client(),
+                        config,
+                        &RequestInputs {},
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        ::core::result::Result::Ok(called)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.call_request_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::<::arazzo_runtime::Response>::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        ::core::option::Option::Some(Step::CallGetId)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `callGetId`.
+            async fn call_get_id(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<MainPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<MainPartial>,
+            > {
+                run.step("callGetId", "workflow get-id");
+                let checked = match self::get_id(run.client(), config, &GetIdInputs {})
+                    .await
+                {
+                    ::core::result::Result::Ok(called) => {
+                        ::core::result::Result::Ok(called)
+                    }
+                    ::core::result::Result::Err(error) => {
+                        let (error, partial) = error.into_nested();
+                        run.partial.call_get_id_partial = ::core::option::Option::Some(
+                            partial,
+                        );
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::<::arazzo_runtime::Response>::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(called) => {
+                        self.call_get_id_id = ::core::option::Option::Some(
+                            called.id.clone(),
+                        );
+                        run.partial.b = self.call_get_id_id.clone();
+                        ::core::option::Option::Some(Step::Value)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `-`.
+            async fn value(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<MainPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<MainPartial>,
+            > {
+                run.step("-", "listPets");
+                let checked = match run
+                    .attempt(
+                        &config.pets.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/pets",
+                            )
+                            .bearer_auth(&config.pets.bearer),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        let outputs: (::std::string::String, ::std::string::String) = run
+                            .outputs(&response, ["/pets/0/id", "/pets/0/name"])?;
+                        self.next_2 = ::core::option::Option::Some(outputs.0);
+                        self.error_2 = ::core::option::Option::Some(outputs.1);
+                        run.partial.next = self.next_2.clone();
+                        run.partial.error = self.error_2.clone();
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            get_id: ::core::option::Option::None,
+            call_get_id_id: ::core::option::Option::None,
+            next_2: ::core::option::Option::None,
+            error_2: ::core::option::Option::None,
+        };
         let mut next = ::core::option::Option::Some(Step::Get);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Get => {
-                    run.step("get", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            get_id = ::core::option::Option::Some(
-                                run.output(&response, "/pets/0/id")?,
-                            );
-                            run.partial.a = get_id.clone();
-                            ::core::option::Option::Some(Step::CallRequest)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::CallRequest => {
-                    run.step("callRequest", "workflow request");
-                    let checked = match self::request(
-                            run.client(),
-                            config,
-                            &RequestInputs {},
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            ::core::result::Result::Ok(called)
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.call_request_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::<::arazzo_runtime::Response>::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            ::core::option::Option::Some(Step::CallGetId)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::CallGetId => {
-                    run.step("callGetId", "workflow get-id");
-                    let checked = match self::get_id(
-                            run.client(),
-                            config,
-                            &GetIdInputs {},
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(called) => {
-                            ::core::result::Result::Ok(called)
-                        }
-                        ::core::result::Result::Err(error) => {
-                            let (error, partial) = error.into_nested();
-                            run.partial.call_get_id_partial = ::core::option::Option::Some(
-                                partial,
-                            );
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::<::arazzo_runtime::Response>::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(called) => {
-                            call_get_id_id = ::core::option::Option::Some(
-                                called.id.clone(),
-                            );
-                            run.partial.b = call_get_id_id.clone();
-                            ::core::option::Option::Some(Step::Value)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Value => {
-                    run.step("-", "listPets");
-                    let checked = match run
-                        .attempt(
-                            &config.pets.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/pets",
-                                )
-                                .bearer_auth(&config.pets.bearer),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            let outputs: (
-                                ::std::string::String,
-                                ::std::string::String,
-                            ) = run.outputs(&response, ["/pets/0/id", "/pets/0/name"])?;
-                            next_2 = ::core::option::Option::Some(outputs.0);
-                            error_2 = ::core::option::Option::Some(outputs.1);
-                            run.partial.next = next_2.clone();
-                            run.partial.error = error_2.clone();
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Get => steps.get(&mut run, config).await?,
+                Step::CallRequest => steps.call_request(&mut run, config).await?,
+                Step::CallGetId => steps.call_get_id(&mut run, config).await?,
+                Step::Value => steps.value(&mut run, config).await?,
             };
         }
+        let Steps { get_id, call_get_id_id, next_2, error_2 } = steps;
         ::core::result::Result::Ok(MainOutputs {
             a: run.available(&get_id, "$steps.get.outputs.id")?,
             b: run.available(&call_get_id_id, "$steps.callGetId.outputs.id")?,

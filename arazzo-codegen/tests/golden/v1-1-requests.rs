@@ -618,74 +618,94 @@ pub mod v1_1_requests {
         enum Step {
             Wait,
         }
-        let mut wait_ok: ::core::option::Option<bool> = ::core::option::Option::None;
-        let mut wait_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            wait_ok: ::core::option::Option<bool>,
+            wait_retries: u64,
+        }
+        impl Steps {
+            /// The step `wait`.
+            async fn wait(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<WaitForItPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<WaitForItPartial>,
+            > {
+                run.step("wait", "slow");
+                let checked = match run
+                    .attempt(
+                        &config.search.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/slow",
+                            )
+                            .timeout(::std::time::Duration::from_millis(200u64)),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.wait_ok = ::core::option::Option::Some(
+                            run.output(&response, "/ok")?,
+                        );
+                        run.partial.ok = self.wait_ok;
+                        self.wait_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.wait_retries < 1u64 {
+                            self.wait_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.wait_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Wait)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            wait_ok: ::core::option::Option::None,
+            wait_retries: 0,
+        };
         let mut next = ::core::option::Option::Some(Step::Wait);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Wait => {
-                    run.step("wait", "slow");
-                    let checked = match run
-                        .attempt(
-                            &config.search.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/slow",
-                                )
-                                .timeout(::std::time::Duration::from_millis(200u64)),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            wait_ok = ::core::option::Option::Some(
-                                run.output(&response, "/ok")?,
-                            );
-                            run.partial.ok = wait_ok;
-                            wait_retries = 0;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if wait_retries < 1u64 {
-                                wait_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        wait_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Wait)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
+                Step::Wait => steps.wait(&mut run, config).await?,
             };
         }
+        let Steps { wait_ok, .. } = steps;
         ::core::result::Result::Ok(WaitForItOutputs {
             ok: run.available(&wait_ok, "$steps.wait.outputs.ok")?,
         })
@@ -801,92 +821,117 @@ pub mod v1_1_requests {
             Wait,
             Fallback,
         }
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {}
+        impl Steps {
+            /// The step `wait`.
+            async fn wait(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<WaitOrFallBackPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<WaitOrFallBackPartial>,
+            > {
+                run.step("wait", "slow");
+                let checked = match run
+                    .attempt(
+                        &config.search.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/slow",
+                            )
+                            .timeout(::std::time::Duration::from_millis(200u64)),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((_, _)) => {
+                        run.goto("fallback");
+                        ::core::option::Option::Some(Step::Fallback)
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `fallback`.
+            async fn fallback(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<WaitOrFallBackPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<WaitOrFallBackPartial>,
+            > {
+                run.step("fallback", "status");
+                let checked = match run
+                    .attempt(
+                        &config.search.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/status",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {};
         let mut next = ::core::option::Option::Some(Step::Wait);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Wait => {
-                    run.step("wait", "slow");
-                    let checked = match run
-                        .attempt(
-                            &config.search.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/slow",
-                                )
-                                .timeout(::std::time::Duration::from_millis(200u64)),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((_, _)) => {
-                            run.goto("fallback");
-                            ::core::option::Option::Some(Step::Fallback)
-                        }
-                    }
-                }
-                Step::Fallback => {
-                    run.step("fallback", "status");
-                    let checked = match run
-                        .attempt(
-                            &config.search.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/status",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Wait => steps.wait(&mut run, config).await?,
+                Step::Fallback => steps.fallback(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(WaitOrFallBackOutputs {})
@@ -1171,104 +1216,121 @@ pub mod v1_1_requests {
         enum Step {
             Probe,
         }
-        let mut probe_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            probe_retries: u64,
+        }
+        impl Steps {
+            /// The step `probe`.
+            async fn probe(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ProbeOrNotifyPartial>,
+                config: &Config,
+                inputs: &ProbeOrNotifyInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ProbeOrNotifyPartial>,
+            > {
+                run.step("probe", "status");
+                let checked = match run
+                    .attempt(
+                        &config.search.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/status",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.probe_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.probe_retries < 1u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    response.status() == 503
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.probe_retries += 1;
+                            if let ::core::result::Result::Err(error) = self::notify_team(
+                                    run.client(),
+                                    config,
+                                    &NotifyTeamInputs {
+                                        who: inputs.who.clone(),
+                                        reason: ::std::format!("retrying {}'s probe", inputs.who),
+                                        attempts: inputs.attempts,
+                                    },
+                                )
+                                .await
+                            {
+                                let (error, partial) = error.into_nested();
+                                run.partial.probe_tell_and_retry_partial = ::core::option::Option::Some(
+                                    partial,
+                                );
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.probe_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Probe)
+                        } else {
+                            run.goto("workflow notifyTeam");
+                            if let ::core::result::Result::Err(error) = self::notify_team(
+                                    run.client(),
+                                    config,
+                                    &NotifyTeamInputs {
+                                        who: ::std::string::String::from("on-call"),
+                                        reason: ::std::string::String::from("probe failed"),
+                                        attempts: inputs.attempts,
+                                    },
+                                )
+                                .await
+                            {
+                                let (error, partial) = error.into_nested();
+                                run.partial.probe_tell_and_stop_partial = ::core::option::Option::Some(
+                                    partial,
+                                );
+                                return ::core::result::Result::Err(run.fail(error));
+                            }
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { probe_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::Probe);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Probe => {
-                    run.step("probe", "status");
-                    let checked = match run
-                        .attempt(
-                            &config.search.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/status",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            probe_retries = 0;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if probe_retries < 1u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        response.status() == 503
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                probe_retries += 1;
-                                if let ::core::result::Result::Err(error) = self::notify_team(
-                                        run.client(),
-                                        config,
-                                        &NotifyTeamInputs {
-                                            who: inputs.who.clone(),
-                                            reason: ::std::format!("retrying {}'s probe", inputs.who),
-                                            attempts: inputs.attempts,
-                                        },
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.probe_tell_and_retry_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        probe_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Probe)
-                            } else {
-                                run.goto("workflow notifyTeam");
-                                if let ::core::result::Result::Err(error) = self::notify_team(
-                                        run.client(),
-                                        config,
-                                        &NotifyTeamInputs {
-                                            who: ::std::string::String::from("on-call"),
-                                            reason: ::std::string::String::from("probe failed"),
-                                            attempts: inputs.attempts,
-                                        },
-                                    )
-                                    .await
-                                {
-                                    let (error, partial) = error.into_nested();
-                                    run.partial.probe_tell_and_stop_partial = ::core::option::Option::Some(
-                                        partial,
-                                    );
-                                    return ::core::result::Result::Err(run.fail(error));
-                                }
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
+                Step::Probe => steps.probe(&mut run, config, inputs).await?,
             };
         }
         ::core::result::Result::Ok(ProbeOrNotifyOutputs {})

@@ -309,174 +309,201 @@ pub mod xpath {
             Status,
             Place,
         }
-        let mut status_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            status_retries: u64,
+        }
+        impl Steps {
+            /// The step `status`.
+            async fn status(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<PlaceOrderPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<PlaceOrderPartial>,
+            > {
+                run.step("status", "getStatus");
+                let checked = match run
+                    .attempt(
+                        &config.orders.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/status",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::xpath::body_holds(
+                                ::arazzo_runtime::xpath::XPath::new(
+                                    "/Envelope/Status[text()='OK']",
+                                    ::arazzo_runtime::xpath::Version::XPath31,
+                                ),
+                                response.body(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "/Envelope/Status[text()='OK'] (xpath on $response.body)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::xpath::body_holds(
+                                ::arazzo_runtime::xpath::XPath::new(
+                                    "count(/Envelope/Queue/Item) < 10",
+                                    ::arazzo_runtime::xpath::Version::XPath20,
+                                ),
+                                response.body(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "count(/Envelope/Queue/Item) < 10 (xpath on $response.body)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.status_retries = 0;
+                        ::core::option::Option::Some(Step::Place)
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.status_retries < 2u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    ::arazzo_runtime::xpath::body_holds(
+                                            ::arazzo_runtime::xpath::XPath::new(
+                                                "/Envelope/Status = 'BUSY'",
+                                                ::arazzo_runtime::xpath::Version::XPath31,
+                                            ),
+                                            response.body(),
+                                        )
+                                        .map_err(|error| run.fail(error))?
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.status_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.status_retries,
+                                    2u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Status)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `place`.
+            async fn place(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<PlaceOrderPartial>,
+                config: &Config,
+                inputs: &PlaceOrderInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<PlaceOrderPartial>,
+            > {
+                run.step("place", "putOrder");
+                let checked = match run
+                    .attempt(
+                        &config.orders.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Put,
+                                "/orders/{orderId}",
+                            )
+                            .path_param("orderId", &inputs.order_id)
+                            .raw_body(
+                                "application/xml",
+                                ::std::format!(
+                                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<order id=\"{}\">\n  <customer>customer {}</customer>\n  <quantity>{}</quantity>\n  <note>{}</note>\n  <channel>api &amp; batch</channel>\n</order>\n",
+                                    ::arazzo_runtime::xml_escaped(& inputs.order_id),
+                                    ::arazzo_runtime::xml_escaped(& inputs.customer),
+                                    ::arazzo_runtime::xml_escaped(& inputs.quantity),
+                                    ::arazzo_runtime::xml_escaped(& inputs.note)
+                                ),
+                            ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if response.status() != 200 {
+                            ::core::result::Result::Err((
+                                run.unmet("$statusCode == 200", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::xpath::body_holds(
+                                ::arazzo_runtime::xpath::XPath::new(
+                                    "/order/@state = 'accepted' and /order/quantity > 0",
+                                    ::arazzo_runtime::xpath::Version::XPath30,
+                                ),
+                                response.body(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "/order/@state = 'accepted' and /order/quantity > 0 (xpath on $response.body)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { status_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::Status);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Status => {
-                    run.step("status", "getStatus");
-                    let checked = match run
-                        .attempt(
-                            &config.orders.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/status",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::xpath::body_holds(
-                                    ::arazzo_runtime::xpath::XPath::new(
-                                        "/Envelope/Status[text()='OK']",
-                                        ::arazzo_runtime::xpath::Version::XPath31,
-                                    ),
-                                    response.body(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "/Envelope/Status[text()='OK'] (xpath on $response.body)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::xpath::body_holds(
-                                    ::arazzo_runtime::xpath::XPath::new(
-                                        "count(/Envelope/Queue/Item) < 10",
-                                        ::arazzo_runtime::xpath::Version::XPath20,
-                                    ),
-                                    response.body(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "count(/Envelope/Queue/Item) < 10 (xpath on $response.body)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            status_retries = 0;
-                            ::core::option::Option::Some(Step::Place)
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if status_retries < 2u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        ::arazzo_runtime::xpath::body_holds(
-                                                ::arazzo_runtime::xpath::XPath::new(
-                                                    "/Envelope/Status = 'BUSY'",
-                                                    ::arazzo_runtime::xpath::Version::XPath31,
-                                                ),
-                                                response.body(),
-                                            )
-                                            .map_err(|error| run.fail(error))?
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                status_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        status_retries,
-                                        2u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Status)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Place => {
-                    run.step("place", "putOrder");
-                    let checked = match run
-                        .attempt(
-                            &config.orders.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Put,
-                                    "/orders/{orderId}",
-                                )
-                                .path_param("orderId", &inputs.order_id)
-                                .raw_body(
-                                    "application/xml",
-                                    ::std::format!(
-                                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<order id=\"{}\">\n  <customer>customer {}</customer>\n  <quantity>{}</quantity>\n  <note>{}</note>\n  <channel>api &amp; batch</channel>\n</order>\n",
-                                        ::arazzo_runtime::xml_escaped(& inputs.order_id),
-                                        ::arazzo_runtime::xml_escaped(& inputs.customer),
-                                        ::arazzo_runtime::xml_escaped(& inputs.quantity),
-                                        ::arazzo_runtime::xml_escaped(& inputs.note)
-                                    ),
-                                ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if response.status() != 200 {
-                                ::core::result::Result::Err((
-                                    run.unmet("$statusCode == 200", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::xpath::body_holds(
-                                    ::arazzo_runtime::xpath::XPath::new(
-                                        "/order/@state = 'accepted' and /order/quantity > 0",
-                                        ::arazzo_runtime::xpath::Version::XPath30,
-                                    ),
-                                    response.body(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "/order/@state = 'accepted' and /order/quantity > 0 (xpath on $response.body)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Status => steps.status(&mut run, config).await?,
+                Step::Place => steps.place(&mut run, config, inputs).await?,
             };
         }
         ::core::result::Result::Ok(PlaceOrderOutputs {})

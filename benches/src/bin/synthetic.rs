@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         eprintln!("usage: synthetic WORKFLOWS STEPS DIR");
         return ExitCode::from(2);
     };
-    match synthetic::write(&PathBuf::from(dir), Shape { workflows, steps }) {
+    match synthetic::write(&PathBuf::from(dir), Shape { workflows, steps, actions: false }) {
         Ok(path) => {
             println!("{}", path.display());
             ExitCode::SUCCESS

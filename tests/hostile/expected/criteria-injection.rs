@@ -163,183 +163,197 @@ pub mod criteria_injection {
         enum Step {
             List,
         }
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {}
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<CriteriaPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<CriteriaPartial>,
+            > {
+                run.step("list", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Eq,
+                            response.body_part("/next").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::from(
+                                    "\"); fn injected_condition() {} (\"",
+                                ),
+                            ),
+                        ) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "$response.body#/next == '\"); fn injected_condition() {} (\"'",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Ne,
+                            response.body_part("/next").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::from(
+                                    "*/ fn injected_comment() {} /*",
+                                ),
+                            ),
+                        ) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "$response.body#/next != '*/ fn injected_comment() {} /*'",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Ne,
+                            response.body_part("/next").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::from(
+                                    "\\\"#; fn injected_raw() {} r#\\\"",
+                                ),
+                            ),
+                        ) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "$response.body#/next != '\\\"#; fn injected_raw() {} r#\\\"'",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Ne,
+                            response.body_part("/next").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::from(
+                                    "} fn injected_brace() { {}{{",
+                                ),
+                            ),
+                        ) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "$response.body#/next != '} fn injected_brace() { {}{{'",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::compare(
+                            ::arazzo_runtime::condition::Compare::Ne,
+                            response.body_part("/next").as_deref(),
+                            ::core::option::Option::Some(
+                                &::arazzo_runtime::serde_json::Value::from("it's quoted"),
+                            ),
+                        ) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet("$response.body#/next != 'it''s quoted'", &response),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::jsonpath_match(
+                                "$.items[?@.name == \"\\\"); fn injected_jsonpath() {} (\\\"\"]",
+                                response.body_part("").as_deref(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "$.items[?@.name == \"\\\"); fn injected_jsonpath() {} (\\\"\"] (jsonpath on $response.body)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::regex_match(
+                                "^\"#\\); fn injected_regex\\(\\) \\{\\} r#\"$|.*",
+                                response.body_part("/next").as_deref(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "^\"#\\); fn injected_regex\\(\\) \\{\\} r#\"$|.* (regex on $response.body#/next)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::regex_match(
+                                "(?x) \\*/ fn injected_verbose \\(\\) # comment \"#",
+                                response.header_value("X-Trace").as_ref(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "(?x) \\*/ fn injected_verbose \\(\\) # comment \"# (regex on $response.header.X-Trace)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else if !::arazzo_runtime::condition::regex_match(
+                                "^\\}\\{$",
+                                response
+                                    .body_part("/\"); fn injected_context() {} (\"/*~1")
+                                    .as_deref(),
+                            )
+                            .map_err(|error| run.fail(error))?
+                        {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "^\\}\\{$ (regex on $response.body#/\"); fn injected_context() {} (\"/*~1)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        let _: ::std::string::String = run.output(&response, "/next")?;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {};
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::List => {
-                    run.step("list", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Eq,
-                                response.body_part("/next").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::from(
-                                        "\"); fn injected_condition() {} (\"",
-                                    ),
-                                ),
-                            ) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "$response.body#/next == '\"); fn injected_condition() {} (\"'",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_part("/next").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::from(
-                                        "*/ fn injected_comment() {} /*",
-                                    ),
-                                ),
-                            ) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "$response.body#/next != '*/ fn injected_comment() {} /*'",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_part("/next").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::from(
-                                        "\\\"#; fn injected_raw() {} r#\\\"",
-                                    ),
-                                ),
-                            ) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "$response.body#/next != '\\\"#; fn injected_raw() {} r#\\\"'",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_part("/next").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::from(
-                                        "} fn injected_brace() { {}{{",
-                                    ),
-                                ),
-                            ) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "$response.body#/next != '} fn injected_brace() { {}{{'",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::compare(
-                                ::arazzo_runtime::condition::Compare::Ne,
-                                response.body_part("/next").as_deref(),
-                                ::core::option::Option::Some(
-                                    &::arazzo_runtime::serde_json::Value::from("it's quoted"),
-                                ),
-                            ) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet("$response.body#/next != 'it''s quoted'", &response),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::jsonpath_match(
-                                    "$.items[?@.name == \"\\\"); fn injected_jsonpath() {} (\\\"\"]",
-                                    response.body_part("").as_deref(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "$.items[?@.name == \"\\\"); fn injected_jsonpath() {} (\\\"\"] (jsonpath on $response.body)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::regex_match(
-                                    "^\"#\\); fn injected_regex\\(\\) \\{\\} r#\"$|.*",
-                                    response.body_part("/next").as_deref(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "^\"#\\); fn injected_regex\\(\\) \\{\\} r#\"$|.* (regex on $response.body#/next)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::regex_match(
-                                    "(?x) \\*/ fn injected_verbose \\(\\) # comment \"#",
-                                    response.header_value("X-Trace").as_ref(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "(?x) \\*/ fn injected_verbose \\(\\) # comment \"# (regex on $response.header.X-Trace)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else if !::arazzo_runtime::condition::regex_match(
-                                    "^\\}\\{$",
-                                    response
-                                        .body_part("/\"); fn injected_context() {} (\"/*~1")
-                                        .as_deref(),
-                                )
-                                .map_err(|error| run.fail(error))?
-                            {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "^\\}\\{$ (regex on $response.body#/\"); fn injected_context() {} (\"/*~1)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            let _: ::std::string::String = run
-                                .output(&response, "/next")?;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::List => steps.list(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(CriteriaOutputs {})

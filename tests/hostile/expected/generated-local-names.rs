@@ -1182,201 +1182,246 @@ pub mod generated_local_names {
             Request,
             RunRetries,
         }
-        let mut run_next: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut run_step: ::core::option::Option<i64> = ::core::option::Option::None;
-        let mut request_response: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-        let mut run_retries_value: ::core::option::Option<i64> = ::core::option::Option::None;
-        let mut run_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            run_next: ::core::option::Option<::std::string::String>,
+            run_step: ::core::option::Option<i64>,
+            request_response: ::core::option::Option<::std::string::String>,
+            run_retries_value: ::core::option::Option<i64>,
+            run_retries: u64,
+        }
+        impl Steps {
+            /// The step `run`.
+            async fn run(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<LocalsPartial>,
+                config: &Config,
+                inputs: &LocalsInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<LocalsPartial>,
+            > {
+                run.step("run", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items",
+                            )
+                            .query_param(
+                                "q",
+                                &::arazzo_runtime::concat([
+                                    &inputs.client,
+                                    &inputs.config,
+                                    &inputs.inputs,
+                                    &inputs.run,
+                                    &inputs.request,
+                                ]),
+                            )
+                            .header(
+                                "X-Trace",
+                                &::arazzo_runtime::concat([
+                                    &inputs.response,
+                                    &inputs.next,
+                                    &inputs.step,
+                                    &inputs.checked,
+                                    &inputs.error,
+                                ]),
+                            ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.run_next = ::core::option::Option::Some(
+                            run.output(&response, "/next")?,
+                        );
+                        self.run_step = ::core::option::Option::Some(
+                            i64::from(response.status()),
+                        );
+                        run.partial.config = self.run_step;
+                        self.run_retries = 0;
+                        ::core::option::Option::Some(Step::Request)
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.run_retries < 2u64 {
+                            self.run_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.run_retries,
+                                    2u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Run)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `request`.
+            async fn request(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<LocalsPartial>,
+                config: &Config,
+                inputs: &LocalsInputs,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<LocalsPartial>,
+            > {
+                let run_next = run.available(&self.run_next, "$steps.run.outputs.next")?;
+                run.step("request", "getItem");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                                ::arazzo_runtime::Method::Get,
+                                "/items/{id}",
+                            )
+                            .path_param(
+                                "id",
+                                &::arazzo_runtime::concat([
+                                    &inputs.partial,
+                                    &inputs.outputs,
+                                    &inputs.value,
+                                    &run_next,
+                                ]),
+                            ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        let outputs: (::std::string::String, i64) = run
+                            .outputs(&response, ["/id", "/count"])?;
+                        self.request_response = ::core::option::Option::Some(outputs.0);
+                        run.partial.client = self.request_response.clone();
+                        ::core::option::Option::Some(Step::RunRetries)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `run-retries`.
+            async fn run_retries(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<LocalsPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<LocalsPartial>,
+            > {
+                run.step("run-retries", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(response) => {
+                        self.run_retries_value = ::core::option::Option::Some(
+                            i64::from(response.status()),
+                        );
+                        run.partial.run_retries = self.run_retries_value;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps {
+            run_next: ::core::option::Option::None,
+            run_step: ::core::option::Option::None,
+            request_response: ::core::option::Option::None,
+            run_retries_value: ::core::option::Option::None,
+            run_retries: 0,
+        };
         let mut next = ::core::option::Option::Some(Step::Run);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Run => {
-                    run.step("run", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/items",
-                                )
-                                .query_param(
-                                    "q",
-                                    &::arazzo_runtime::concat([
-                                        &inputs.client,
-                                        &inputs.config,
-                                        &inputs.inputs,
-                                        &inputs.run,
-                                        &inputs.request,
-                                    ]),
-                                )
-                                .header(
-                                    "X-Trace",
-                                    &::arazzo_runtime::concat([
-                                        &inputs.response,
-                                        &inputs.next,
-                                        &inputs.step,
-                                        &inputs.checked,
-                                        &inputs.error,
-                                    ]),
-                                ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            run_next = ::core::option::Option::Some(
-                                run.output(&response, "/next")?,
-                            );
-                            run_step = ::core::option::Option::Some(
-                                i64::from(response.status()),
-                            );
-                            run.partial.config = run_step;
-                            run_retries = 0;
-                            ::core::option::Option::Some(Step::Request)
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if run_retries < 2u64 {
-                                run_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        run_retries,
-                                        2u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Run)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Request => {
-                    let run_next = run.available(&run_next, "$steps.run.outputs.next")?;
-                    run.step("request", "getItem");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                    ::arazzo_runtime::Method::Get,
-                                    "/items/{id}",
-                                )
-                                .path_param(
-                                    "id",
-                                    &::arazzo_runtime::concat([
-                                        &inputs.partial,
-                                        &inputs.outputs,
-                                        &inputs.value,
-                                        &run_next,
-                                    ]),
-                                ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            let outputs: (::std::string::String, i64) = run
-                                .outputs(&response, ["/id", "/count"])?;
-                            request_response = ::core::option::Option::Some(outputs.0);
-                            run.partial.client = request_response.clone();
-                            ::core::option::Option::Some(Step::RunRetries)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::RunRetries => {
-                    run.step("run-retries", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(response) => {
-                            run_retries_value = ::core::option::Option::Some(
-                                i64::from(response.status()),
-                            );
-                            run.partial.run_retries = run_retries_value;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Run => steps.run(&mut run, config, inputs).await?,
+                Step::Request => steps.request(&mut run, config, inputs).await?,
+                Step::RunRetries => steps.run_retries(&mut run, config).await?,
             };
         }
+        let Steps { run_step, request_response, run_retries_value, .. } = steps;
         ::core::result::Result::Ok(LocalsOutputs {
             client: run.available(&request_response, "$steps.request.outputs.response")?,
             config: run.available(&run_step, "$steps.run.outputs.step")?,

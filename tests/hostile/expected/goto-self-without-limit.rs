@@ -188,107 +188,133 @@ pub mod goto_self_without_limit {
             #[allow(dead_code)]
             Unreachable,
         }
-        let mut spin_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            spin_retries: u64,
+        }
+        impl Steps {
+            /// The step `spin`.
+            async fn spin(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ForeverPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ForeverPartial>,
+            > {
+                run.step("spin", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.spin_retries = 0;
+                        run.goto("spin");
+                        ::core::option::Option::Some(Step::Spin)
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.spin_retries < 1u64 {
+                            self.spin_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::None,
+                                    self.spin_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Spin)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `unreachable`.
+            async fn unreachable(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ForeverPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ForeverPartial>,
+            > {
+                run.step("unreachable", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => ::core::option::Option::None,
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { spin_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::Spin);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Spin => {
-                    run.step("spin", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            spin_retries = 0;
-                            run.goto("spin");
-                            ::core::option::Option::Some(Step::Spin)
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if spin_retries < 1u64 {
-                                spin_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::None,
-                                        spin_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Spin)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
-                Step::Unreachable => {
-                    run.step("unreachable", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => ::core::option::Option::None,
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
+                Step::Spin => steps.spin(&mut run, config).await?,
+                Step::Unreachable => steps.unreachable(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(ForeverOutputs {})
@@ -401,110 +427,136 @@ pub mod goto_self_without_limit {
             Ping,
             Pong,
         }
-        let mut pong_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            pong_retries: u64,
+        }
+        impl Steps {
+            /// The step `ping`.
+            async fn ping(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<PingPongPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<PingPongPartial>,
+            > {
+                run.step("ping", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        run.goto("pong");
+                        ::core::option::Option::Some(Step::Pong)
+                    }
+                    ::core::result::Result::Err((error, _)) => {
+                        return ::core::result::Result::Err(run.fail(error));
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+            /// The step `pong`.
+            async fn pong(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<PingPongPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<PingPongPartial>,
+            > {
+                run.step("pong", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.pong_retries = 0;
+                        run.goto("ping");
+                        ::core::option::Option::Some(Step::Ping)
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.pong_retries < 18446744073709551615u64 {
+                            self.pong_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(0f64),
+                                    self.pong_retries,
+                                    18446744073709551615u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::Pong)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { pong_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::Ping);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::Ping => {
-                    run.step("ping", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            run.goto("pong");
-                            ::core::option::Option::Some(Step::Pong)
-                        }
-                        ::core::result::Result::Err((error, _)) => {
-                            return ::core::result::Result::Err(run.fail(error));
-                        }
-                    }
-                }
-                Step::Pong => {
-                    run.step("pong", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            pong_retries = 0;
-                            run.goto("ping");
-                            ::core::option::Option::Some(Step::Ping)
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if pong_retries < 18446744073709551615u64 {
-                                pong_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(0f64),
-                                        pong_retries,
-                                        18446744073709551615u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::Pong)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
+                Step::Ping => steps.ping(&mut run, config).await?,
+                Step::Pong => steps.pong(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(PingPongOutputs {})

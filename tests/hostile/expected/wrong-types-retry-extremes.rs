@@ -165,87 +165,103 @@ pub mod wrong_types_retry_extremes {
         enum Step {
             List,
         }
-        let mut list_retries: u64 = 0;
+        /// What the steps produced so far (each output `None` until its step succeeded) and the retry counters. A method per step runs it and returns the step to run next (`None`: the workflow is done).
+        struct Steps {
+            list_retries: u64,
+        }
+        impl Steps {
+            /// The step `list`.
+            async fn list(
+                &mut self,
+                run: &mut ::arazzo_runtime::Run<ExtremesPartial>,
+                config: &Config,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Step>,
+                ::arazzo_runtime::WorkflowError<ExtremesPartial>,
+            > {
+                run.step("list", "listItems");
+                let checked = match run
+                    .attempt(
+                        &config.items.base_url,
+                        ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        ),
+                    )
+                    .await
+                {
+                    ::core::result::Result::Ok(response) => {
+                        if !(200..300).contains(&response.status()) {
+                            ::core::result::Result::Err((
+                                run
+                                    .unmet(
+                                        "a 2xx status (the step has no successCriteria)",
+                                        &response,
+                                    ),
+                                ::core::option::Option::Some(response),
+                            ))
+                        } else {
+                            ::core::result::Result::Ok(response)
+                        }
+                    }
+                    ::core::result::Result::Err(error) => {
+                        ::core::result::Result::Err((
+                            error,
+                            ::core::option::Option::None,
+                        ))
+                    }
+                };
+                let next = match checked {
+                    ::core::result::Result::Ok(_) => {
+                        self.list_retries = 0;
+                        ::core::option::Option::None
+                    }
+                    ::core::result::Result::Err((error, response)) => {
+                        if self.list_retries < 18446744073709551615u64
+                            && (match &response {
+                                ::core::option::Option::Some(response) => {
+                                    response.status() == 503
+                                }
+                                ::core::option::Option::None => false,
+                            })
+                        {
+                            self.list_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(
+                                        100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000f64,
+                                    ),
+                                    self.list_retries,
+                                    18446744073709551615u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::List)
+                        } else if self.list_retries < 1u64 {
+                            self.list_retries += 1;
+                            run.retry_wait(
+                                    response.as_ref(),
+                                    ::core::option::Option::Some(
+                                        0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000005f64,
+                                    ),
+                                    self.list_retries,
+                                    1u64,
+                                )
+                                .await?;
+                            ::core::option::Option::Some(Step::List)
+                        } else {
+                            return ::core::result::Result::Err(run.fail(error));
+                        }
+                    }
+                };
+                ::core::result::Result::Ok(next)
+            }
+        }
+        let mut steps = Steps { list_retries: 0 };
         let mut next = ::core::option::Option::Some(Step::List);
         while let ::core::option::Option::Some(step) = next {
             run.transition()?;
             next = match step {
-                Step::List => {
-                    run.step("list", "listItems");
-                    let checked = match run
-                        .attempt(
-                            &config.items.base_url,
-                            ::arazzo_runtime::Request::new(
-                                ::arazzo_runtime::Method::Get,
-                                "/items",
-                            ),
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(response) => {
-                            if !(200..300).contains(&response.status()) {
-                                ::core::result::Result::Err((
-                                    run
-                                        .unmet(
-                                            "a 2xx status (the step has no successCriteria)",
-                                            &response,
-                                        ),
-                                    ::core::option::Option::Some(response),
-                                ))
-                            } else {
-                                ::core::result::Result::Ok(response)
-                            }
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err((
-                                error,
-                                ::core::option::Option::None,
-                            ))
-                        }
-                    };
-                    match checked {
-                        ::core::result::Result::Ok(_) => {
-                            list_retries = 0;
-                            ::core::option::Option::None
-                        }
-                        ::core::result::Result::Err((error, response)) => {
-                            if list_retries < 18446744073709551615u64
-                                && (match &response {
-                                    ::core::option::Option::Some(response) => {
-                                        response.status() == 503
-                                    }
-                                    ::core::option::Option::None => false,
-                                })
-                            {
-                                list_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(
-                                            100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000f64,
-                                        ),
-                                        list_retries,
-                                        18446744073709551615u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::List)
-                            } else if list_retries < 1u64 {
-                                list_retries += 1;
-                                run.retry_wait(
-                                        response.as_ref(),
-                                        ::core::option::Option::Some(
-                                            0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000005f64,
-                                        ),
-                                        list_retries,
-                                        1u64,
-                                    )
-                                    .await?;
-                                ::core::option::Option::Some(Step::List)
-                            } else {
-                                return ::core::result::Result::Err(run.fail(error));
-                            }
-                        }
-                    }
-                }
+                Step::List => steps.list(&mut run, config).await?,
             };
         }
         ::core::result::Result::Ok(ExtremesOutputs {})
