@@ -121,9 +121,7 @@ impl ParamValue for Null {
 /// it is not a `T`.
 pub fn part<T: DeserializeOwned>(expression: &'static str, found: Option<&Value>) -> Result<Option<T>, StepError> {
     let Some(found) = found else { return Ok(None) };
-    T::deserialize(found)
-        .map(Some)
-        .map_err(|_| StepError::InputMismatch { expression, found: json_kind(found) })
+    T::deserialize(found).map(Some).map_err(|_| StepError::InputMismatch { expression, found: json_kind(found) })
 }
 
 /// A value whose schema allows `null` (an `Option` whose `None` is `null`, not "absent"): JSON

@@ -497,7 +497,11 @@ impl<P: Clone> Run<P> {
     /// What an XPath Selector Object selects in the whole response body, as JSON (`null` when
     /// nothing): [`xpath::select_body`](crate::criteria::xpath::select_body), failing like [`Run::output`].
     #[cfg(feature = "xpath")]
-    pub fn xpath_output(&mut self, response: &Response, xpath: crate::criteria::xpath::XPath) -> Result<Value, WorkflowError<P>> {
+    pub fn xpath_output(
+        &mut self,
+        response: &Response,
+        xpath: crate::criteria::xpath::XPath,
+    ) -> Result<Value, WorkflowError<P>> {
         self.xpath_output_with(response, xpath, &[])
     }
 
