@@ -574,3 +574,19 @@ fn pointers_that_can_never_hold_a_value_are_located() {
 fn enums_and_nullable_values_that_cannot_fit_are_located() {
     assert_rendered("types-refused", "tests/diagnostics/types-refused.arazzo.yaml");
 }
+
+/// A JSONPath Selector Object with `{$...}` in a 1.1 document is refused at the expression: 1.1 fills
+/// it in before evaluating, and reading it as literal text would select something else.
+#[test]
+fn an_expression_embedded_in_a_jsonpath_selector_is_refused_at_the_expression() {
+    let file = "tests/fixtures/bad/embedded-in-jsonpath-selector.arazzo.yaml";
+    assert_eq!(
+        diagnostics("embedded-in-jsonpath-selector.arazzo.yaml"),
+        [format!(
+            "error: {file}:20:43: `{{$inputs.wanted}}` embeds a runtime expression in a JSONPath selector, which \
+             arazzo-rs does not generate yet (it does in `jsonpath` criteria and XPath selectors); select with a \
+             JSON pointer or JSONPath without it, and compare in a criterion (at \
+             workflows[0].steps[0].outputs.price.selector)"
+        )]
+    );
+}

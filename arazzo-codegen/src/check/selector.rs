@@ -77,6 +77,23 @@ pub(crate) fn query(
             }
         },
         "jsonpath" => {
+            // 1.1 fills `{$...}` in before evaluation; read as text it would select something else.
+            if reporter.version >= model::Version::V1_1
+                && let Some(range) = crate::expr::embedded_in_condition(text)
+            {
+                let previous = reporter.focus(&selector_pointer, text, range.clone());
+                reporter.error(
+                    &selector_pointer,
+                    format!(
+                        "`{}` embeds a runtime expression in a JSONPath selector, which arazzo-rs does not generate \
+                         yet (it does in `jsonpath` criteria and XPath selectors); select with a JSON pointer or \
+                         JSONPath without it, and compare in a criterion",
+                        &text[range]
+                    ),
+                );
+                reporter.unfocus(previous);
+                return None;
+            }
             jsonpath(reporter, text, &selector_pointer)?;
             Some(Query::JsonPath { query: text.to_string(), singular: singular_query(text) })
         }
