@@ -47,6 +47,8 @@ trait Served: Seed<Outputs: serde::Serialize> {
     fn instance_secrets() -> Vec<(&'static str, String)>;
     /// The outputs the caller opened, typed (the generated outputs serialize only).
     fn outputs(opened: &Value) -> Self::Outputs;
+    /// The secrets of the keys the provider holds (before the rotation: the old ones).
+    fn held_secrets(fake: &Self::Fake) -> Vec<String>;
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
@@ -92,6 +94,12 @@ impl Served for Apigee {
             revoked_key: secret(opened, "revokedKey"),
         }
     }
+
+    fn held_secrets(fake: &Self::Fake) -> Vec<String> {
+        let inputs = seeds::apigee_inputs();
+        let app = fake.app(&inputs.organization_id, &inputs.developer_id, &inputs.app_id).unwrap();
+        app.credentials.into_iter().map(|key| key.consumer_secret).collect()
+    }
 }
 
 impl Served for Backblaze {
@@ -118,6 +126,10 @@ impl Served for Backblaze {
             new_application_key: secret(opened, "newApplicationKey"),
             deleted_key_id: text(opened, "deletedKeyId"),
         }
+    }
+
+    fn held_secrets(fake: &Self::Fake) -> Vec<String> {
+        fake.keys().into_iter().map(|key| key.application_key).collect()
     }
 }
 
@@ -146,6 +158,10 @@ impl Served for Deepgram {
             deleted_key_id: text(opened, "deletedKeyId"),
         }
     }
+
+    fn held_secrets(fake: &Self::Fake) -> Vec<String> {
+        fake.keys(&seeds::deepgram_inputs().project_id).into_iter().map(|key| key.secret).collect()
+    }
 }
 
 impl Served for PropelAuth {
@@ -168,6 +184,10 @@ impl Served for PropelAuth {
             new_key_id: text(opened, "newKeyId"),
             new_key_token: secret(opened, "newKeyToken"),
         }
+    }
+
+    fn held_secrets(fake: &Self::Fake) -> Vec<String> {
+        fake.keys().into_iter().map(|key| key.token).collect()
     }
 }
 
@@ -197,7 +217,8 @@ fn steps_of<S: Seed>(requests: &[RecordedRequest]) -> Vec<usize> {
 }
 
 /// One rotation of `S` through Restate whose first instance dies once step `kill_after` is journaled.
-/// Returns the secrets it used or created, for the search of Restate's data.
+/// Returns the secrets it used or created, and those of the keys the provider held before, for the
+/// search of Restate's data.
 async fn rotation_killed_after<S: Served>(
     server: &support::Server,
     work: &Path,
@@ -207,6 +228,7 @@ async fn rotation_killed_after<S: Served>(
     let steps = S::STEPS.len();
     let at = format!("{}, killed after step {kill_after} ({})", S::NAME, S::STEPS[kill_after - 1]);
     let fake = S::start().await;
+    let old_secrets = S::held_secrets(&fake);
     let arrived = (kill_after < steps).then(|| S::recorder(&fake).hold_request(kill_after + 1));
     let addr = support::free_port();
     let log = |n: usize| work.join(format!("{}-kill-{kill_after}-instance-{n}.log", S::NAME));
@@ -267,7 +289,9 @@ async fn rotation_killed_after<S: Served>(
     // Every request once, but the one held at the kill, which the fake never handled.
     let expected: Vec<usize> = before.iter().copied().chain(kill_after + 1..=steps).collect();
     assert_eq!(steps_of::<S>(&S::requests(&fake)), expected, "{at}: every request once");
-    secrets_of::<S>(&fake, &reply, &opened)
+    let mut secrets = secrets_of::<S>(&fake, &reply, &opened);
+    secrets.extend(old_secrets.into_iter().filter(|secret| secret.len() >= 8));
+    secrets
 }
 
 /// The secrets of a rotation: what the instance was given, the credentials its requests carried
