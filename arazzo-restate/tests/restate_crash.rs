@@ -8,7 +8,9 @@
 //! SIGKILLed after step 1, 2 or 3 has been journaled, and a second instance on the same address
 //! finishes it. The fake Svix must have seen every request exactly once, and the caller must get the
 //! key the provider holds. Then Restate's data directory must hold no secret: neither the credential
-//! nor any key, in any of the forms it could be written in.
+//! nor any key, in any of the forms it could be written in. The other four seeds go through the same
+//! (`restate_crash/other_seeds.rs`), each served with its secret inputs taken from the instance's
+//! environment (`support/seed_services.rs`).
 //!
 //! Skipped, saying so, when npm is missing to install the server, unless `CI=true`: then they fail.
 
@@ -16,6 +18,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
+// The four other seeds and their fakes, as the file-journal crash test drives them (`arazzo-tests`).
+#[path = "restate_crash/other_seeds.rs"]
+mod other_seeds;
+#[path = "support/seed_services.rs"]
+mod seed_services;
+#[allow(dead_code)]
+#[path = "../../tests/tests/resume/seeds.rs"]
+mod seeds;
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
@@ -59,6 +69,14 @@ fn instance_command(addr: std::net::SocketAddr, provider: &str) -> std::process:
 #[ignore = "a service instance: the tests run it as a process of their own"]
 fn service_instance() {
     svix_service::serve_if_instance();
+}
+
+/// A service instance of another seed, when this binary runs with [`seed_services::SEED`] set (the
+/// tests start it so); nothing otherwise.
+#[test]
+#[ignore = "a service instance: the tests run it as a process of their own"]
+fn seed_instance() {
+    seed_services::serve_if_instance();
 }
 
 /// The secrets of one rotation, for the search of Restate's data.

@@ -95,7 +95,7 @@ pub fn serve_if_instance() {
 }
 
 /// SIGKILL to this process, as an operator's `kill -9` or the kernel's OOM killer would send it.
-fn kill_self() {
+pub fn kill_self() {
     let _ = std::process::Command::new("kill").args(["-KILL", &std::process::id().to_string()]).status();
     // The signal is delivered before `kill` returns; nothing after this runs.
     std::thread::sleep(std::time::Duration::from_secs(60));

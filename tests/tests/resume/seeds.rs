@@ -151,13 +151,13 @@ pub const APIGEE_NEW_KEY: &str = "NewKey+/=B2";
 const APIGEE_NEW_SECRET: &str = "new-consumer-secret-resume";
 const APIGEE_APP_PATH: &str = "/v1/organizations/acme-prod/developers/dev%40example.com/apps/billing-app";
 
-fn apigee_config(base_url: &str) -> apigee_gen::Config {
+pub fn apigee_config(base_url: &str) -> apigee_gen::Config {
     apigee_gen::Config {
         apigee_api_management: apigee_gen::ApigeeApiManagement::new(APIGEE_TOKEN).with_base_url(base_url),
     }
 }
 
-fn apigee_inputs() -> apigee_gen::RotateAppKeyInputs {
+pub fn apigee_inputs() -> apigee_gen::RotateAppKeyInputs {
     apigee_gen::RotateAppKeyInputs {
         organization_id: APIGEE_ORG.into(),
         developer_id: APIGEE_DEVELOPER.into(),
@@ -259,12 +259,12 @@ fn b2_key(id: &str, key: &str, name: &str, capabilities: &[&str]) -> B2Key {
     }
 }
 
-fn backblaze_config(base_url: &str) -> backblaze_gen::Config {
+pub fn backblaze_config(base_url: &str) -> backblaze_gen::Config {
     let credentials = BasicCredentials::new(B2_MASTER_ID, SecretString::from(B2_MASTER_KEY));
     backblaze_gen::Config { backblaze_b2: backblaze_gen::BackblazeB2::new(credentials).with_base_url(base_url) }
 }
 
-fn backblaze_inputs() -> backblaze_gen::RotateApplicationKeyInputs {
+pub fn backblaze_inputs() -> backblaze_gen::RotateApplicationKeyInputs {
     backblaze_gen::RotateApplicationKeyInputs {
         key_name: "backup-2024".into(),
         capabilities: vec!["readFiles".into(), "writeFiles".into()],
@@ -462,7 +462,7 @@ fn propelauth_config(base_url: &str) -> propelauth_gen::Config {
     propelauth_gen::Config { api_keys_api: propelauth_gen::ApiKeysApi::new().with_base_url(base_url) }
 }
 
-fn propelauth_inputs() -> propelauth_gen::RotateUserApiKeyInputs {
+pub fn propelauth_inputs() -> propelauth_gen::RotateUserApiKeyInputs {
     propelauth_gen::RotateUserApiKeyInputs {
         backend_api_key: PA_BACKEND_KEY.into(),
         user_id: PA_USER.into(),
