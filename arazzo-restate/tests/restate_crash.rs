@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use arazzo_generated::svix_rotate_integration_key::{Config, RotateIntegrationKeyInputs, SvixApi};
 use arazzo_tests::Failure;
+use arazzo_tests::secret_search;
 use arazzo_tests::svix::{self, SvixApp, SvixIntegration, SvixSeed};
 use serde_json::{Value, json};
 use support::svix_service;
@@ -251,8 +252,8 @@ async fn a_failed_rotation_comes_back_with_its_partial_outputs_and_checkpoint_se
 /// must find, or it would not see what Restate stores.
 fn assert_no_secret_in(dir: &Path, secrets: &[String], visible: &str) {
     for secret in secrets {
-        for form in support::encodings(secret) {
-            let found = support::occurrences(dir, &form);
+        for form in secret_search::encodings(secret) {
+            let found = secret_search::occurrences(dir, &form);
             assert_eq!(
                 found,
                 0,
@@ -262,5 +263,5 @@ fn assert_no_secret_in(dir: &Path, secrets: &[String], visible: &str) {
             );
         }
     }
-    assert!(support::occurrences(dir, visible.as_bytes()) > 0, "the search does not see Restate's data");
+    assert!(secret_search::occurrences(dir, visible.as_bytes()) > 0, "the search does not see Restate's data");
 }

@@ -14,6 +14,7 @@ pub mod deepgram;
 pub mod fault;
 pub mod pets;
 pub mod propelauth;
+pub mod secret_search;
 pub mod server;
 pub mod stock;
 pub mod svix;

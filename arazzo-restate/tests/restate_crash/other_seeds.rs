@@ -25,6 +25,7 @@ use arazzo_generated::{
 use arazzo_runtime::serde_support::ExposeSecrets;
 use arazzo_runtime::{BasicCredentials, SecretString};
 use arazzo_tests::RecordedRequest;
+use arazzo_tests::secret_search::{self, json_strings};
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -317,7 +318,7 @@ fn secrets_of<S: Served>(fake: &S::Fake, reply: &Value, opened: &Value) -> Vec<S
     }
     secrets.extend(S::new_secret(fake));
     let mut inputs = Vec::new();
-    strings(&S::request(), &mut inputs);
+    json_strings(&S::request(), &mut inputs);
     for (name, value) in opened.as_object().unwrap() {
         if reply["outputs"][name] == "[REDACTED]"
             && let Some(value) = value.as_str()
@@ -329,15 +330,6 @@ fn secrets_of<S: Served>(fake: &S::Fake, reply: &Value, opened: &Value) -> Vec<S
     // Short values (a scheme name) say nothing; every secret of the seeds is longer.
     secrets.retain(|secret| secret.len() >= 8);
     secrets
-}
-
-fn strings(value: &Value, into: &mut Vec<String>) {
-    match value {
-        Value::String(text) => into.push(text.clone()),
-        Value::Array(items) => items.iter().for_each(|item| strings(item, into)),
-        Value::Object(fields) => fields.values().for_each(|field| strings(field, into)),
-        _ => {}
-    }
 }
 
 /// Every rotation of `S`, killed after each step in turn, one after another; their secrets.
@@ -376,9 +368,12 @@ async fn the_other_seeds_survive_the_death_of_their_instance_after_each_step() {
     // The search sees what Restate stores: each seed's inputs, which are in the clear.
     for request in [Apigee::request(), Backblaze::request(), Deepgram::request(), PropelAuth::request()] {
         let mut inputs = Vec::new();
-        strings(&request, &mut inputs);
+        json_strings(&request, &mut inputs);
         let visible = inputs.iter().find(|input| input.len() >= 8).unwrap();
-        assert!(support::occurrences(&server.dir, visible.as_bytes()) > 0, "the search does not see Restate's data");
+        assert!(
+            secret_search::occurrences(&server.dir, visible.as_bytes()) > 0,
+            "the search does not see Restate's data"
+        );
     }
     // RocksDB preallocates about 200 MB of files; kept only when the test fails, to look into.
     drop(server);
@@ -405,13 +400,13 @@ fn a_request_carrying_a_secret_input_is_refused() {
     serde_json::from_value::<PropelAuthRequest>(PropelAuth::request()).unwrap();
 }
 
-/// No file under `dir` holds any of `secrets`, in any of the forms [`support::encodings`] gives
+/// No file under `dir` holds any of `secrets`, in any of the forms [`secret_search::encodings`] gives
 /// (as written, JSON-escaped, base64 in both alphabets at every alignment). One pass over the data
 /// for the hundreds of forms: each is looked up by its first 8 bytes.
 fn assert_no_secret_in(dir: &Path, secrets: &[String]) {
     let mut forms: HashMap<[u8; 8], Vec<(usize, Vec<u8>)>> = HashMap::new();
     for (index, secret) in secrets.iter().enumerate() {
-        for form in support::encodings(secret) {
+        for form in secret_search::encodings(secret) {
             let head: [u8; 8] = form[..8].try_into().unwrap();
             forms.entry(head).or_default().push((index, form));
         }

@@ -182,20 +182,6 @@ pub fn free_port() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
 }
 
-/// How many times `needle` occurs in the files under `dir`.
-pub fn occurrences(dir: &Path, needle: &[u8]) -> usize {
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            count += occurrences(&path, needle);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            count += bytes.windows(needle.len()).filter(|window| *window == needle).count();
-        }
-    }
-    count
-}
-
 /// A proxy in front of a fake provider that forwards every request, except that it holds the
 /// `hold`-th (1-based) without forwarding it: the fake never sees it, and the test learns it
 /// arrived ([`Gate::arrived`]), so that it can kill the service that sent it. The request the
@@ -266,30 +252,4 @@ async fn forward(
         answer = answer.header(name.as_str(), value.as_bytes());
     }
     answer.body(axum::body::Body::from(response.bytes().await.unwrap_or_default())).unwrap()
-}
-
-/// The forms `secret` could be stored in: as written, JSON-escaped, and in base64 (standard and
-/// URL-safe alphabets, at each of the three alignments it can take inside a longer base64 text:
-/// the characters that encode the secret's bytes alone, whatever surrounds it).
-pub fn encodings(secret: &str) -> Vec<Vec<u8>> {
-    use base64::Engine;
-    let mut forms = vec![secret.as_bytes().to_vec()];
-    let escaped = serde_json::to_string(secret).unwrap();
-    forms.push(escaped.trim_matches('"').as_bytes().to_vec());
-    for engine in [&base64::engine::general_purpose::STANDARD, &base64::engine::general_purpose::URL_SAFE] {
-        for offset in 0..3 {
-            let mut bytes = vec![0u8; offset];
-            bytes.extend_from_slice(secret.as_bytes());
-            let text = engine.encode(&bytes);
-            // The first group holds padding bytes when offset > 0; the last may hold what follows.
-            let start = if offset == 0 { 0 } else { 4 };
-            let end = text.len().saturating_sub(4);
-            if end > start + 8 {
-                forms.push(text.as_bytes()[start..end].to_vec());
-            }
-        }
-    }
-    forms.sort();
-    forms.dedup();
-    forms
 }
