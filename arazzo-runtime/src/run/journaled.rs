@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::error::{StepError, WorkflowError};
 use crate::journal::{Exchange, ExchangeId, Failure, Journal, JournalError, Replay, RunEnd, RunId};
+use crate::reading::{Answered, Response};
 use crate::run::Client;
 use crate::run::context::{RunContext, RunJournal};
 use crate::transport::Parts;
@@ -133,6 +134,19 @@ fn failure_of(error: &StepError) -> Failure {
         }
         StepError::InvalidRequest { message } => Failure::InvalidRequest { message: message.clone() },
         other => Failure::Transport { message: other.to_string() },
+    }
+}
+
+/// What a recorded exchange answers the request it was recorded for (replayed from a checkpoint or
+/// a journal, or just journaled): its response, or the error of its recorded failure.
+pub(crate) fn outcome(
+    exchange: &Exchange,
+    answered: Answered,
+    step_timeout: Option<StepError>,
+) -> Result<Response, StepError> {
+    match exchange.response_parts() {
+        Some(parts) => Ok(Response::received(parts, answered)),
+        None => Err(failure_error(exchange.failure(), step_timeout)),
     }
 }
 

@@ -235,18 +235,15 @@ impl<P: Clone> Run<P> {
         let sent = journal::fingerprint(method, &prepared.url, prepared.body.as_deref(), &prepared.secrets);
         let context = Arc::clone(&self.context);
         let step_timed_out = || step_deadline.map(|deadline| deadline.timed_out());
+        let answered = transport::answered_of(&mut prepared);
         let result = match context.replay(ids, (method, &path, sent))? {
             Some(exchange) => {
                 tracing::debug!(parent: &span, "response replayed from the checkpoint");
-                match exchange.response_parts() {
-                    Some(parts) => Ok(transport::respond(prepared, parts)),
-                    None => Err(journaled::failure_error(exchange.failure(), step_timed_out())),
-                }
+                journaled::outcome(&exchange, answered, step_timed_out())
             }
             None => {
                 let left = context.remaining()?;
                 let step_left = step_deadline.map(|deadline| deadline.remaining()).transpose()?.flatten();
-                let answered = transport::answered_of(&mut prepared);
                 let sending = sending::Sending {
                     backend: self.client.backend().clone(),
                     request_timeout: self.client.request_timeout(),
@@ -265,10 +262,7 @@ impl<P: Clone> Run<P> {
                         let id = ExchangeId::new(self.workflow_id, self.step_id, method, path.clone(), sent)
                             .with_branch(context.branch_steps().iter().cloned());
                         let exchange = journaled::exchange(journal, id, sending).await?;
-                        match exchange.response_parts() {
-                            Some(parts) => Ok(Response::received(parts, answered)),
-                            None => Err(journaled::failure_error(exchange.failure(), step_timed_out())),
-                        }
+                        journaled::outcome(&exchange, answered, step_timed_out())
                     }
                 }
             }

@@ -7,4 +7,4 @@ pub(crate) mod send;
 pub(crate) mod tls;
 
 pub use dry_run::{DryRun, DryRunRequest, DryRunResponse};
-pub(crate) use send::{Backend, Parts, answered_of, execute_parts, respond};
+pub(crate) use send::{Backend, Parts, answered_of, execute_parts};

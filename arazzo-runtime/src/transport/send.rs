@@ -10,7 +10,7 @@ use reqwest::header::HeaderMap;
 
 use crate::encoding::Prepared;
 use crate::error::StepError;
-use crate::reading::{Answered, Response};
+use crate::reading::Answered;
 use crate::transport::DryRun;
 
 /// Where requests go.
@@ -75,12 +75,6 @@ pub(crate) fn answered_of(prepared: &mut Prepared) -> Answered {
         method: Some(prepared.method_sent),
         sent,
     }
-}
-
-/// The response to `prepared` from its parts (received, or recorded in a checkpoint).
-pub(crate) fn respond(mut prepared: Prepared, parts: Parts) -> Response {
-    let answered = answered_of(&mut prepared);
-    Response::received(parts, answered)
 }
 
 /// The reqwest request for `prepared`, whose [`answered_of`] was taken: URL, headers and body move
