@@ -13,6 +13,21 @@ const KEYWORDS: &[&str] = &[
     "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "abstract", "become",
 ];
 
+/// What the builder type of an inputs struct adds to the struct's name (`FetchInputsBuilder`).
+pub const BUILDER_SUFFIX: &str = "Builder";
+
+/// The setter a builder has for the field `field`: the field's name, except `build`, which finishes
+/// the builder, so its setter is `set_build` (unique among the fields' names).
+pub fn setter(field: &str, fields: &[&str]) -> String {
+    if field != "build" {
+        return field.to_string();
+    }
+    (1..)
+        .map(|n| if n == 1 { "set_build".to_string() } else { format!("set_build_{n}") })
+        .find(|candidate| !fields.contains(&candidate.as_str()))
+        .unwrap_or_default()
+}
+
 /// `snake_case` identifier for a field, variable, function or module.
 pub fn snake(name: &str) -> String {
     sanitize(&ascii_words(name).to_snake_case(), "value")
@@ -82,6 +97,27 @@ impl Scope {
             .map(|n| format!("{stem}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(ident)
+    }
+
+    /// Claims a type name together with the companion type generated beside it (`Name` and
+    /// `NameBuilder`): the first candidate whose two names are both free, so that neither collides
+    /// with a type claimed before or after.
+    pub fn claim_with_companion(&mut self, ident: String, suffix: &str) -> String {
+        let ident = if self.prefix.is_empty() { ident } else { format!("{}{ident}", self.prefix) };
+        let ident = tidy(&ident);
+        let stem = ident.trim_end_matches('_');
+        let candidates = std::iter::once(ident.clone()).chain((2..).map(|n| format!("{stem}{n}")));
+        for candidate in candidates.take(10_000) {
+            let companion = format!("{candidate}{suffix}");
+            if !self.taken.contains(&candidate) && !self.taken.contains(&companion) {
+                self.taken.insert(companion);
+                self.taken.insert(candidate.clone());
+                return candidate;
+            }
+        }
+        // Unreachable in practice (a document would need 10,000 such names); `claim` still hands out
+        // a unique name.
+        self.claim(ident)
     }
 
     pub fn snake(&mut self, name: &str) -> String {
@@ -197,6 +233,19 @@ mod tests {
         let mut prefixed = Scope::default().prefixed(&format!("{}_", snake("crate")));
         assert_eq!(prefixed.snake("fn"), "crate_fn_");
         assert_eq!(prefixed.snake("list"), "crate_list");
+    }
+
+    #[test]
+    fn a_type_and_its_companion_are_claimed_together() {
+        let mut types = Scope::default();
+        // A nested input struct named like the inputs' builder, claimed first.
+        assert_eq!(types.claim("FetchInputsBuilder".into()), "FetchInputsBuilder");
+        assert_eq!(types.claim_with_companion("FetchInputs".into(), "Builder"), "FetchInputs2");
+        assert_eq!(types.claim("FetchInputs2Builder".into()), "FetchInputs2Builder2");
+        assert_eq!(types.claim_with_companion("Owner".into(), "Builder"), "Owner");
+        assert_eq!(types.claim("OwnerBuilder".into()), "OwnerBuilder2");
+        assert_eq!(types.claim_with_companion("Self".into(), "Builder"), "Self_");
+        assert_eq!(types.claim_with_companion("Self".into(), "Builder"), "Self2");
     }
 
     #[test]

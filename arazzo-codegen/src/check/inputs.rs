@@ -144,7 +144,8 @@ impl Builder<'_, '_, '_> {
             return RustType::Json;
         }
         self.open.push(key);
-        let type_name = self.types.claim(format!("{prefix}{}", naming::camel(name)));
+        let type_name =
+            self.types.claim_with_companion(format!("{prefix}{}", naming::camel(name)), naming::BUILDER_SUFFIX);
         let fields = self.object_fields(schema, pointer, &type_name, depth + 1);
         self.open.pop();
         let doc = schema.get("description").and_then(Value::as_str).map(str::to_string);

@@ -58,6 +58,11 @@ pub(crate) fn plan<'d>(
     }
 
     let base = naming::camel(&workflow.workflow_id);
+    // The workflow's own types first: they keep their names, and a nested input struct named like one
+    // of them (a property `inputs`, `inputsBuilder`) gets the suffix.
+    let inputs_type = types.claim_with_companion(format!("{base}Inputs"), naming::BUILDER_SUFFIX);
+    let outputs_type = types.claim(format!("{base}Outputs"));
+    let partial_type = types.claim(format!("{base}Partial"));
     let inputs_pointer = format!("{pointer}/inputs");
     let inputs_schema = workflow.inputs.as_ref().map(|schema| (schema, inputs_pointer.as_str()));
     let (inputs, input_structs) = super::inputs::fields(
@@ -75,9 +80,6 @@ pub(crate) fn plan<'d>(
     };
     let function = functions.snake(&workflow.workflow_id);
     let resume_function = functions.snake(&format!("resume {}", workflow.workflow_id));
-    let inputs_type = types.claim(format!("{base}Inputs"));
-    let outputs_type = types.claim(format!("{base}Outputs"));
-    let partial_type = types.claim(format!("{base}Partial"));
 
     let mut locals = Scope::with_reserved(RESERVED_LOCALS);
     let mut steps: Vec<StepPlan> = Vec::new();

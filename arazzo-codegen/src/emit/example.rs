@@ -81,8 +81,9 @@ fn build(
 ) {
     let indent = "    ".repeat(depth + 1);
     out.push_str(&format!("{type_name}::builder()"));
+    let names: Vec<&str> = fields.iter().map(|field| field.field.as_str()).collect();
     for field in fields.iter().filter(|field| !field.optional) {
-        out.push_str(&format!("\n{indent}.{}(", field.field));
+        out.push_str(&format!("\n{indent}.{}(", crate::naming::setter(&field.field, &names)));
         value((plan, workflow), field, depth + 1, imports, out);
         out.push(')');
     }

@@ -43,8 +43,10 @@ pub(super) fn builder(type_name: &str, fields: &[FieldPlan]) -> TokenStream {
         let member = ident(&field.field);
         if field.optional { quote!(#member: ::core::option::Option::None,) } else { quote!(#member: #missing,) }
     });
+    let names: Vec<&str> = fields.iter().map(|field| field.field.as_str()).collect();
     let required_setters = required.iter().enumerate().map(|(index, field)| {
         let member = ident(&field.field);
+        let setter = ident(&crate::naming::setter(&field.field, &names));
         let (parameter, conversion) = setter_parameter(&field.ty);
         let value_type = qualified_type(&field.ty);
         let before = parameters
@@ -77,7 +79,7 @@ pub(super) fn builder(type_name: &str, fields: &[FieldPlan]) -> TokenStream {
         quote! {
             impl #generics #path<#(#before),*> {
                 #doc
-                pub fn #member(self, #member: #parameter) -> #path<#(#after),*> {
+                pub fn #setter(self, #member: #parameter) -> #path<#(#after),*> {
                     #path { #(#moved)* }
                 }
             }
@@ -85,11 +87,12 @@ pub(super) fn builder(type_name: &str, fields: &[FieldPlan]) -> TokenStream {
     });
     let optional_setters = fields.iter().filter(|field| field.optional).map(|field| {
         let member = ident(&field.field);
+        let setter = ident(&crate::naming::setter(&field.field, &names));
         let (parameter, conversion) = setter_parameter(&field.ty);
         let doc = setter_doc(field, "Sets the optional");
         quote! {
             #doc
-            pub fn #member(mut self, #member: #parameter) -> Self {
+            pub fn #setter(mut self, #member: #parameter) -> Self {
                 self.#member = ::core::option::Option::Some(#member #conversion);
                 self
             }
@@ -144,7 +147,7 @@ fn angled(parameters: Vec<TokenStream>) -> TokenStream {
 
 /// `…InputsBuilder`.
 fn builder_name(type_name: &str) -> Ident {
-    ident(&format!("{type_name}Builder"))
+    ident(&format!("{type_name}{}", crate::naming::BUILDER_SUFFIX))
 }
 
 /// `AppId` for the input field `app_id`; unique, and never `Self`.
@@ -200,6 +203,9 @@ fn setter_parameter(ty: &RustType) -> (TokenStream, TokenStream) {
 
 fn setter_doc(field: &FieldPlan, verb: &str) -> TokenStream {
     let mut text = format!("{verb} input `{}`.", field.name);
+    if field.field == "build" {
+        text.push_str(" Not named `build`: `build()` finishes the builder.");
+    }
     if let Some(doc) = &field.doc {
         text.push_str("\n\n");
         text.push_str(doc);

@@ -10,6 +10,7 @@ pub mod tricky_names {
     //! - [`request()`](request) (`request`)
     //! - [`get_id()`](get_id) (`get-id`)
     //! - [`main()`](main) (`main`)
+    //! - [`fetch()`](fetch) (`fetch`)
     //!
     //! ## Sources
     //!
@@ -66,6 +67,20 @@ pub mod tricky_names {
     //!     s2 -.->|"failure"| failed
     //!     s3 -->|"2xx"| done
     //!     s3 -.->|"stop: end"| failed
+    //! ```
+    //!
+    //! [`fetch()`](fetch):
+    //!
+    //! ```mermaid
+    //! %% fetch
+    //! flowchart TD
+    //!     start(["fetch"])
+    //!     s0["list<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2xx"| done
+    //!     s0 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
@@ -750,5 +765,242 @@ pub mod tricky_names {
         ::arazzo_runtime::WorkflowError<MainPartial>,
     > {
         self::main(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// An object of the inputs of `fetch`.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FetchInputsBuilder2 {
+        /// The field `build`.
+        pub build: i64,
+    }
+    impl FetchInputsBuilder2 {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::FetchInputsBuilder2Builder {
+            self::FetchInputsBuilder2Builder {
+                build: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`FetchInputsBuilder2`]: start from [`FetchInputsBuilder2::builder()`](FetchInputsBuilder2::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct FetchInputsBuilder2Builder<Build = ::arazzo_runtime::Missing> {
+        build: Build,
+    }
+    impl self::FetchInputsBuilder2Builder<::arazzo_runtime::Missing> {
+        /// Sets the required input `build`. Not named `build`: `build()` finishes the builder.
+        pub fn set_build(self, build: i64) -> self::FetchInputsBuilder2Builder<i64> {
+            self::FetchInputsBuilder2Builder {
+                build,
+            }
+        }
+    }
+    impl self::FetchInputsBuilder2Builder<i64> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::FetchInputsBuilder2 {
+            self::FetchInputsBuilder2 {
+                build: self.build,
+            }
+        }
+    }
+    impl ::arazzo_runtime::ParamValue for FetchInputsBuilder2 {
+        fn to_json(
+            &self,
+        ) -> ::core::option::Option<::arazzo_runtime::serde_json::Value> {
+            ::arazzo_runtime::ParamValue::to_json(
+                &::arazzo_runtime::json::object([("build", &self.build)]),
+            )
+        }
+        fn collect_secrets(
+            &self,
+            out: &mut ::std::vec::Vec<::arazzo_runtime::SecretString>,
+        ) {
+            ::arazzo_runtime::ParamValue::collect_secrets(&self.build, out);
+        }
+    }
+    /// Inputs of the workflow `fetch`.
+    ///
+    /// Build them with [`FetchInputs::builder()`](FetchInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FetchInputs {
+        /// The input `build`.
+        pub build: ::std::string::String,
+        /// The input `setBuild`.
+        #[serde(rename = "setBuild")]
+        pub set_build: ::core::option::Option<::std::string::String>,
+        /// The input `inputsBuilder`.
+        #[serde(rename = "inputsBuilder")]
+        pub inputs_builder: FetchInputsBuilder2,
+    }
+    impl FetchInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::FetchInputsBuilder {
+            self::FetchInputsBuilder {
+                build: ::arazzo_runtime::Missing,
+                set_build: ::core::option::Option::None,
+                inputs_builder: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`FetchInputs`]: start from [`FetchInputs::builder()`](FetchInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct FetchInputsBuilder<
+        Build = ::arazzo_runtime::Missing,
+        InputsBuilder = ::arazzo_runtime::Missing,
+    > {
+        build: Build,
+        set_build: ::core::option::Option<::std::string::String>,
+        inputs_builder: InputsBuilder,
+    }
+    impl<
+        InputsBuilder,
+    > self::FetchInputsBuilder<::arazzo_runtime::Missing, InputsBuilder> {
+        /// Sets the required input `build`. Not named `build`: `build()` finishes the builder.
+        pub fn set_build_2(
+            self,
+            build: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::FetchInputsBuilder<::std::string::String, InputsBuilder> {
+            self::FetchInputsBuilder {
+                build: build.into(),
+                set_build: self.set_build,
+                inputs_builder: self.inputs_builder,
+            }
+        }
+    }
+    impl<Build> self::FetchInputsBuilder<Build, ::arazzo_runtime::Missing> {
+        /// Sets the required input `inputsBuilder`.
+        pub fn inputs_builder(
+            self,
+            inputs_builder: self::FetchInputsBuilder2,
+        ) -> self::FetchInputsBuilder<Build, self::FetchInputsBuilder2> {
+            self::FetchInputsBuilder {
+                build: self.build,
+                set_build: self.set_build,
+                inputs_builder,
+            }
+        }
+    }
+    impl<Build, InputsBuilder> self::FetchInputsBuilder<Build, InputsBuilder> {
+        /// Sets the optional input `setBuild`.
+        pub fn set_build(
+            mut self,
+            set_build: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set_build = ::core::option::Option::Some(set_build.into());
+            self
+        }
+    }
+    impl self::FetchInputsBuilder<::std::string::String, self::FetchInputsBuilder2> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::FetchInputs {
+            self::FetchInputs {
+                build: self.build,
+                set_build: self.set_build,
+                inputs_builder: self.inputs_builder,
+            }
+        }
+    }
+    /// Outputs of the workflow `fetch`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FetchOutputs {}
+    impl FetchOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `fetch` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct FetchPartial {}
+    impl FetchPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// Runs the workflow `fetch`.
+    ///
+    /// Inputs named like what their builder has: `build` (its setter is `set_build_2`, since `setBuild` takes `set_build`), and an object `inputsBuilder` whose struct would be named like the builder of `FetchInputs`.
+    ///
+    /// # Steps
+    ///
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`FetchPartial`] and a checkpoint from which [`resume_fetch()`](resume_fetch) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use tricky_names::{Config, Pets, FetchInputsBuilder2, FetchInputs, fetch};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = FetchInputs::builder()
+    ///     .set_build_2("build")
+    ///     .inputs_builder(FetchInputsBuilder2::builder()
+    ///         .set_build(0)
+    ///         .build())
+    ///     .build();
+    /// let outputs = fetch(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        _inputs: &FetchInputs,
+    ) -> ::core::result::Result<
+        FetchOutputs,
+        ::arazzo_runtime::WorkflowError<FetchPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<FetchPartial>::new("fetch", client);
+        run.step("list", "listPets");
+        let response = run
+            .send(
+                &config.pets.base_url,
+                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
+                    .bearer_auth(&config.pets.bearer),
+            )
+            .await?;
+        run.check(
+            (200..300).contains(&response.status()),
+            "a 2xx status (the step has no successCriteria)",
+            &response,
+        )?;
+        ::core::result::Result::Ok(FetchOutputs {})
+    }
+    /// Finishes a run of [`fetch()`](fetch) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_fetch(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &FetchInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        FetchOutputs,
+        ::arazzo_runtime::WorkflowError<FetchPartial>,
+    > {
+        self::fetch(&client.resuming(checkpoint), config, inputs).await
     }
 }
