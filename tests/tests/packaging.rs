@@ -134,3 +134,37 @@ fn collect_rust_files(dir: &Path, into: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The normal dependencies of `package` built with `features` (`cargo tree`, no build), one crate
+/// name per entry.
+fn dependency_names(package: &str, features: &[&str]) -> Vec<String> {
+    let output = cargo()
+        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none", "--offline"])
+        .args(features)
+        .current_dir(workspace_root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// The prebuilt clients forward the runtime's TLS features: a user who picks native-tls through
+/// them (or through the runtime, alongside them) does not get rustls and ring built as well.
+#[test]
+fn the_prebuilt_clients_forward_the_tls_choice() {
+    let native = dependency_names("arazzo-generated", &["--no-default-features", "--features", "native-tls"]);
+    assert!(native.iter().any(|name| name == "native-tls"), "{native:?}");
+    for left_out in ["rustls", "ring", "hyper-rustls"] {
+        assert!(!native.iter().any(|name| name == left_out), "{left_out} is built with native-tls only: {native:?}");
+    }
+    let default = dependency_names("arazzo-generated", &[]);
+    for needed in ["rustls", "ring"] {
+        assert!(default.iter().any(|name| name == needed), "{needed} missing by default: {default:?}");
+    }
+    let none = dependency_names("arazzo-generated", &["--no-default-features"]);
+    assert!(!none.iter().any(|name| name == "rustls" || name == "native-tls"), "{none:?}");
+}
