@@ -34,6 +34,35 @@ fn tolerant_readings_generate_with_one_warning_each() {
     }
 }
 
+/// A step calling a workflow of an Arazzo source whose name it writes in another case reads the
+/// source as an operation's reference does: one warning, and the same client as the exact name.
+#[test]
+fn a_called_workflow_source_named_in_another_case_is_read_with_a_warning() {
+    let path = "tests/fixtures/foreign-case.arazzo.yaml";
+    let options = Options { display_name: Some(path.to_string()), ..Options::default() };
+    let generated = match generate_file(Path::new(path), &options, &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{path} did not generate:\n{error}"),
+    };
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: {path}:22:21: no source description is named `PetFlows`, but one is named `petFlows`; names are \
+             case-sensitive. Read as `petFlows` (at workflows[0].steps[0].workflowId)"
+        )]
+    );
+    let exact = "tests/fixtures/foreign.arazzo.yaml";
+    let exact = match generate_file(Path::new(exact), &Options::default(), &[]) {
+        Ok(generated) => generated,
+        Err(error) => panic!("{exact} did not generate:\n{error}"),
+    };
+    // Past the module's header (its title and name), the two modules are the same text.
+    let body =
+        |source: &str| source[source.find("pub struct Config").unwrap_or(0)..].replace("foreign_case::", "foreign::");
+    assert!(body(&generated.source) == body(&exact.source), "the module differs from foreign.arazzo.yaml's");
+}
+
 #[test]
 fn comparisons_with_two_readings_are_refused_with_the_rfc_9535_spelling() {
     let path = "tests/diagnostics/lenient-refused.arazzo.yaml";

@@ -75,6 +75,7 @@ fn fixtures_that_generate_generate_the_same_clients_once_upgraded() {
             "evolving-v1.arazzo.yaml",
             "evolving-v2.arazzo.yaml",
             "features.arazzo.yaml",
+            "foreign-case.arazzo.yaml",
             "foreign.arazzo.yaml",
             "lenient-xml.arazzo.yaml",
             "lenient.arazzo.yaml",

@@ -126,7 +126,7 @@ pub(crate) fn plan(
 pub(crate) fn has_input(cx: &Context<'_, '_>, callee_id: &str, name: &str) -> Option<bool> {
     let found = if callee_id.starts_with("$sourceDescriptions.") {
         let Ok(Expr::SourceDescriptions { name: source, rest }) = expr::parse(callee_id) else { return None };
-        let (_, plan) = cx.foreign.iter().find(|(candidate, _)| *candidate == source)?;
+        let (_, plan) = foreign_named(cx.foreign, &source)?;
         plan.workflows.iter().find(|workflow| workflow.workflow_id == rest)?
     } else {
         let index = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id)?;
@@ -454,6 +454,21 @@ pub(crate) fn transfer(
     complete.then(|| CallPlan::of(callee, arguments))
 }
 
+/// The planned Arazzo source description named `name`, or else the only one whose name differs from
+/// it in case alone (the lenient reading `check/operation.rs` gives an operation's source).
+fn foreign_named<'f>(
+    foreign: &'f [(String, crate::plan::ModulePlan)],
+    name: &str,
+) -> Option<&'f (String, crate::plan::ModulePlan)> {
+    foreign.iter().find(|(source, _)| source == name).or_else(|| {
+        let mut folded = foreign.iter().filter(|(source, _)| source.eq_ignore_ascii_case(name));
+        match (folded.next(), folded.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    })
+}
+
 /// The planned workflow a `workflowId` names: one of this document (planned first, in call order) or,
 /// written `$sourceDescriptions.<name>.<workflowId>`, one of an Arazzo source description.
 fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Option<&'c WorkflowPlan> {
@@ -464,7 +479,13 @@ fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Optio
             return None;
         };
         let foreign: &'c [(String, crate::plan::ModulePlan)] = cx.foreign;
-        let Some((_, plan)) = foreign.iter().find(|(source, _)| *source == name) else {
+        let found = foreign_named(foreign, &name);
+        if let Some((actual, _)) = found
+            && *actual != name
+        {
+            super::lenient::source_name_case(cx.reporter, pointer, &name, actual);
+        }
+        let Some((_, plan)) = found else {
             let source = cx.document.source_descriptions.iter().find(|source| source.name == name);
             match source {
                 None => {
