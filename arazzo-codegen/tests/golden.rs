@@ -18,6 +18,16 @@ fn generate(fixture: &str) -> arazzo_codegen::Generated {
     }
 }
 
+/// A step that reads an earlier step's output only through a Reusable parameter waits for that step
+/// (an implicit dependency, 1.1), though it is written first; a step with no such read runs beside it.
+#[test]
+fn a_read_through_a_reusable_parameter_is_an_implicit_dependency() {
+    let source = generate("depends-on-components.arazzo.yaml").source;
+    let at = |text: &str| source.find(text).unwrap_or_else(|| panic!("`{text}` not in:\n{source}"));
+    assert!(at("run.step(\"first\"") < at("run.branch(\"tag\")"));
+    assert!(source.contains("::arazzo_runtime::join!(tag, other)"), "{source}");
+}
+
 #[test]
 fn features_document_generates_the_golden_module() {
     let generated = generate("features.arazzo.yaml");

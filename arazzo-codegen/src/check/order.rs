@@ -216,6 +216,22 @@ fn implicit(reporter: &Reporter<'_>, workflow: &model::Workflow, pointer: &str, 
         // A description is text for people: `$steps.x` there reads nothing.
         if key != "description" {
             step_ids_in(value, &mut ids);
+            // A reusable parameter or action the step references reads what its component reads.
+            let mut references = Vec::new();
+            references_in(value, &mut references);
+            for reference in references {
+                let component = reference.strip_prefix("$components.").and_then(|path| path.split_once('.'));
+                let found = component.and_then(|(kind, name)| {
+                    let components = reporter.loaded.value.get("components")?;
+                    components.get(kind)?.get(name)
+                });
+                if let Some(serde_json::Value::Object(members)) = found {
+                    members
+                        .iter()
+                        .filter(|(key, _)| *key != "description")
+                        .for_each(|(_, member)| step_ids_in(member, &mut ids));
+                }
+            }
         }
     }
     let mut found: Vec<usize> = ids
@@ -226,6 +242,20 @@ fn implicit(reporter: &Reporter<'_>, workflow: &model::Workflow, pointer: &str, 
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// The `reference` of every Reusable Object in `value` (`$components.parameters.page`).
+fn references_in<'v>(value: &'v serde_json::Value, references: &mut Vec<&'v str>) {
+    match value {
+        serde_json::Value::Array(items) => items.iter().for_each(|item| references_in(item, references)),
+        serde_json::Value::Object(members) => {
+            if let Some(serde_json::Value::String(reference)) = members.get("reference") {
+                references.push(reference);
+            }
+            members.values().for_each(|member| references_in(member, references));
+        }
+        _ => {}
+    }
 }
 
 /// Every `<id>` of `$steps.<id>` in the strings of `value` (an id ends at the first character that is
