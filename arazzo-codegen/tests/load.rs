@@ -70,6 +70,21 @@ fn columns_count_characters_not_bytes() {
     assert_eq!(json.spans.get("/k"), at(1, 17));
 }
 
+/// A quoted scalar ends at its closing quote, not after the comment that follows it (saphyr's own
+/// span goes on to the end of the line), on one line or several, with escapes and non-ASCII text.
+#[test]
+fn quoted_scalars_end_at_their_closing_quote() {
+    let loaded = load(
+        "a: \"x\" # note\nb: 'it''s' # more\nc: \"é\\\"q\"   # é\nd: \"one\n  two\" # next\ne: plain # note\n",
+    );
+    assert_eq!(loaded.value["c"], "é\"q");
+    assert_eq!(loaded.spans.end("/a"), at(1, 7));
+    assert_eq!(loaded.spans.end("/b"), at(2, 11));
+    assert_eq!(loaded.spans.end("/c"), at(3, 10));
+    assert_eq!(loaded.spans.end("/d"), at(5, 7));
+    assert_eq!(loaded.spans.end("/e"), at(6, 9));
+}
+
 #[test]
 fn json_values_and_keys_are_located_and_tabs_accepted() {
     let loaded = load("{\n  \"a\": {\"b\": [1, \"x\"]},\n\t\"c\": true\n}\n");

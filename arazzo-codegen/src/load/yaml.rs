@@ -51,6 +51,64 @@ fn text_start(text: &str, style: ScalarStyle, start: Marker, end: Marker) -> Opt
     }
 }
 
+/// Where quoted scalars end. Saphyr ends a quoted scalar's span after the spaces and comment that
+/// follow it on its line (`"x" # note`), which would underline the comment too; the span ends here
+/// at the closing quote, found in the source. Scalars come in source order, so one cursor walks the
+/// text once.
+struct QuotedEnds<'t> {
+    text: &'t str,
+    /// The cursor, in characters (saphyr's markers count characters) and in bytes.
+    chars: usize,
+    bytes: usize,
+}
+
+impl QuotedEnds<'_> {
+    /// The marker just past the closing quote of the quoted scalar that starts at `start`; `None`
+    /// if the source there is not one (the caller keeps saphyr's span).
+    fn end(&mut self, start: Marker, style: ScalarStyle) -> Option<Marker> {
+        let quote = match style {
+            ScalarStyle::SingleQuoted => '\'',
+            ScalarStyle::DoubleQuoted => '"',
+            _ => return None,
+        };
+        if start.index() < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        while self.chars < start.index() {
+            self.bytes += self.text.get(self.bytes..)?.chars().next()?.len_utf8();
+            self.chars += 1;
+        }
+        let mut rest = self.text.get(self.bytes..)?.chars().peekable();
+        if rest.next()? != quote {
+            return None;
+        }
+        let (mut index, mut line, mut col) = (start.index() + 1, start.line(), start.col() + 1);
+        let mut step = |c: char| {
+            index += 1;
+            if c == '\n' {
+                line += 1;
+                col = 0;
+            } else {
+                col += 1;
+            }
+        };
+        loop {
+            let c = rest.next()?;
+            step(c);
+            if quote == '"' && c == '\\' {
+                step(rest.next()?);
+            } else if c == quote {
+                // `''` is a quote inside a single-quoted scalar.
+                if quote == '\'' && rest.peek() == Some(&'\'') {
+                    step(rest.next()?);
+                    continue;
+                }
+                return Some(Marker::new(index, line, col));
+            }
+        }
+    }
+}
+
 /// A value that an alias can copy.
 struct Anchor {
     value: Value,
@@ -100,6 +158,7 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
         spans: Spans::default(),
         alias_budget: MAX_ALIAS_NODES,
     };
+    let mut quoted_ends = QuotedEnds { text, chars: 0, bytes: 0 };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0usize;
     let mut empty_root = false;
@@ -107,8 +166,14 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
         let (event, span) = event.map_err(|e| {
             Located::new(LoadError::Yaml(e.info().to_string()), Some(location(*e.marker())), builder.pointer_hint())
         })?;
+        let span_end = match &event {
+            Event::Scalar(_, style, ..) => {
+                quoted_ends.end(span.start, *style).filter(|end| end.index() <= span.end.index()).unwrap_or(span.end)
+            }
+            _ => span.end,
+        };
         let at = location(span.start);
-        let end = location(span.end);
+        let end = location(span_end);
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
@@ -121,7 +186,7 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
                 if builder.frames.is_empty() && style == ScalarStyle::Plain && text.is_empty() && tag.is_none() {
                     empty_root = true;
                 }
-                let exact = text_start(&text, style, span.start, span.end);
+                let exact = text_start(&text, style, span.start, span_end);
                 builder.scalar(&text, style, anchor, tag.as_deref(), (at, end), exact)?;
             }
             Event::Alias(id) => builder.alias(id, (at, end))?,
