@@ -339,9 +339,9 @@ impl Walk<'_> {
                         self.expr_problem(expr, &condition_pointer);
                     }
                 }
-            } else if let Some(at) = expressions::embedded_in_condition(condition) {
-                let quoted = &condition[at..];
-                let shown = quoted.find('}').map_or(quoted, |end| &quoted[..=end]);
+            } else if let Some(range) = crate::expr::embedded_in_condition(condition) {
+                // Only a `{$` that starts an Arazzo expression: XPath's `{$a * 2}` is a function body.
+                let shown = &condition[range];
                 self.human(
                     &condition_pointer,
                     format!(

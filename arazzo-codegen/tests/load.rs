@@ -74,9 +74,8 @@ fn columns_count_characters_not_bytes() {
 /// span goes on to the end of the line), on one line or several, with escapes and non-ASCII text.
 #[test]
 fn quoted_scalars_end_at_their_closing_quote() {
-    let loaded = load(
-        "a: \"x\" # note\nb: 'it''s' # more\nc: \"é\\\"q\"   # é\nd: \"one\n  two\" # next\ne: plain # note\n",
-    );
+    let loaded =
+        load("a: \"x\" # note\nb: 'it''s' # more\nc: \"é\\\"q\"   # é\nd: \"one\n  two\" # next\ne: plain # note\n");
     assert_eq!(loaded.value["c"], "é\"q");
     assert_eq!(loaded.spans.end("/a"), at(1, 7));
     assert_eq!(loaded.spans.end("/b"), at(2, 11));

@@ -167,8 +167,8 @@ fn what_needs_a_human_is_listed_at_its_place() {
         ("23:19", "this mapping is a literal JSON value in Arazzo 1.0, but Arazzo 1.1 reads a mapping with `context`"),
         ("26:24", "this `jsonpath` condition holds `{$inputs.tag}`, which arazzo-rs matched as literal text"),
         ("28:24", "`$response.body#/a{b}`: Arazzo 1.1 keeps `{` and `}` out of JSON pointers"),
-        ("30:26", "remove `successCriteria: []` (1.1 requires at least one criterion"),
-        ("32:13", "`$steps.list.plan`: Arazzo 1.1 reads a step only as `$steps.list.outputs.<name>`"),
+        ("34:26", "remove `successCriteria: []` (1.1 requires at least one criterion"),
+        ("36:13", "`$steps.list.plan`: Arazzo 1.1 reads a step only as `$steps.list.outputs.<name>`"),
     ];
     assert_eq!(found.len(), expected.len(), "{found:#?}");
     for (line, (at, message)) in found.iter().zip(expected) {

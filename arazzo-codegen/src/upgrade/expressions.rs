@@ -60,17 +60,6 @@ pub(super) fn problem(expr: &Expr) -> Option<String> {
     }
 }
 
-/// Whether a regex, JSONPath or XPath condition holds `{$` followed by a letter: text that 1.0.1
-/// arazzo-rs matched literally, and that 1.1 substitutes ("runtime expressions MUST be embedded
-/// within the condition string using `{}` curly braces. The runtime expressions are evaluated first,
-/// then substituted into the condition string"). Returns the byte offset of the `{`.
-pub(super) fn embedded_in_condition(condition: &str) -> Option<usize> {
-    let bytes = condition.as_bytes();
-    (0..bytes.len()).find(|&i| {
-        bytes[i] == b'{' && bytes.get(i + 1) == Some(&b'$') && bytes.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,12 +103,5 @@ mod tests {
             let found = problem_of(text).unwrap_or_else(|| panic!("{text}: no problem found"));
             assert!(found.contains(expected), "{text}: {found}");
         }
-    }
-
-    #[test]
-    fn conditions_with_embedded_expressions_are_found() {
-        assert_eq!(embedded_in_condition("$[?@.name == '{$inputs.name}']"), Some(14));
-        assert_eq!(embedded_in_condition("^\\d{3}$"), None);
-        assert_eq!(embedded_in_condition("^{$}"), None);
     }
 }
