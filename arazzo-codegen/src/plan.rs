@@ -532,7 +532,9 @@ impl StepPlan {
         for output in &self.outputs {
             match &output.source {
                 OutputSource::Copy(value) => read.extend(value.reads()),
-                OutputSource::BodySelector { selector, .. } => read.extend(selector.reads().into_iter().flat_map(ValueRef::reads)),
+                OutputSource::BodySelector { selector, .. } => {
+                    read.extend(selector.reads().into_iter().flat_map(ValueRef::reads))
+                }
                 _ => {}
             }
         }

@@ -604,9 +604,7 @@ fn expressions_embedded_in_jsonpath_selectors_are_refused_where_no_value_can_sta
                  a number, true, false or null); compare one of its members, or put it in a string literal to \
                  compare its JSON text (at workflows[0].steps[0].outputs.tagged.selector)"
             ),
-            format!(
-                "error: {file}:24:74: `$inputs.token` {secret} (at workflows[0].steps[0].outputs.secret.selector)"
-            ),
+            format!("error: {file}:24:74: `$inputs.token` {secret} (at workflows[0].steps[0].outputs.secret.selector)"),
             format!(
                 "error: {file}:25:77: `$statusCode` cannot be embedded in a selector; it may read the workflow's \
                  inputs (`$inputs.<name>`), earlier steps' outputs (`$steps.<id>.outputs.<name>`) and the outputs \
@@ -621,9 +619,7 @@ fn expressions_embedded_in_jsonpath_selectors_are_refused_where_no_value_can_sta
                 "error: {file}:29:33: `{{$inputs.index}}` {where_values_stand} (at \
                  workflows[0].steps[0].outputs.draft.selector)"
             ),
-            format!(
-                "error: {file}:33:82: `$inputs.token` {secret} (at workflows[0].outputs.secretStatus.selector)"
-            ),
+            format!("error: {file}:33:82: `$inputs.token` {secret} (at workflows[0].outputs.secretStatus.selector)"),
         ]
     );
 }

@@ -37,10 +37,14 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
                 Some(quote!(response.select_all_with(#context, #query, #pieces).ok()))
             }
             OutputSource::BodySelector {
-                context, selector: SelectorKind::JsonPath { query, singular: true, .. }, ..
+                context,
+                selector: SelectorKind::JsonPath { query, singular: true, .. },
+                ..
             } => Some(quote!(response.select(#context, #query).ok())),
             OutputSource::BodySelector {
-                context, selector: SelectorKind::JsonPath { query, singular: false, .. }, ..
+                context,
+                selector: SelectorKind::JsonPath { query, singular: false, .. },
+                ..
             } => Some(quote!(response.select_all(#context, #query).ok())),
             OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }
                 if !variables.is_empty() =>

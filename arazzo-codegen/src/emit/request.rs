@@ -337,10 +337,14 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
             let pieces = super::value::jsonpath_pieces(pieces);
             quote!(run.select_all_with(&response, #context, #query, #pieces)?)
         }
-        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: true, .. }, .. } => {
+        OutputSource::BodySelector {
+            context, selector: SelectorKind::JsonPath { query, singular: true, .. }, ..
+        } => {
             quote!(run.select(&response, #context, #query)?)
         }
-        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: false, .. }, .. } => {
+        OutputSource::BodySelector {
+            context, selector: SelectorKind::JsonPath { query, singular: false, .. }, ..
+        } => {
             quote!(run.select_all(&response, #context, #query)?)
         }
         OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }

@@ -83,7 +83,9 @@ pub(crate) fn all_with(root: &Value, query: &'static str, pieces: &[Piece<'_>]) 
     let built = match crate::criteria::condition::embedded::jsonpath_query(pieces) {
         Ok(Some(built)) => built,
         Ok(None) => return Ok(Vec::new()),
-        Err(reason) => return Err(StepError::Selection { selector: query, problem: format!("cannot be evaluated: {reason}") }),
+        Err(reason) => {
+            return Err(StepError::Selection { selector: query, problem: format!("cannot be evaluated: {reason}") });
+        }
     };
     // The parser's message may quote the query built, which holds the values: not repeated.
     let path = crate::criteria::condition::parse_jsonpath(&built).map_err(|_| StepError::Selection {
