@@ -11,7 +11,7 @@ mod selector;
 pub use criteria::{
     ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck, XPathVersion,
 };
-pub use selector::SelectorKind;
+pub use selector::{QueryPiece, SelectorKind};
 
 /// One Arazzo document, one generated module.
 #[derive(Clone, Debug)]
@@ -532,7 +532,9 @@ impl StepPlan {
         for output in &self.outputs {
             match &output.source {
                 OutputSource::Copy(value) => read.extend(value.reads()),
-                OutputSource::BodySelector { selector, .. } => read.extend(selector.reads().flat_map(ValueRef::reads)),
+                OutputSource::BodySelector { selector, .. } => {
+                    read.extend(selector.reads().into_iter().flat_map(ValueRef::reads))
+                }
                 _ => {}
             }
         }

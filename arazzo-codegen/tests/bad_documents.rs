@@ -575,18 +575,51 @@ fn enums_and_nullable_values_that_cannot_fit_are_located() {
     assert_rendered("types-refused", "tests/diagnostics/types-refused.arazzo.yaml");
 }
 
-/// A JSONPath Selector Object with `{$...}` in a 1.1 document is refused at the expression: 1.1 fills
-/// it in before evaluating, and reading it as literal text would select something else.
+/// Runtime expressions embedded in JSONPath Selector Objects (1.1) stand where they may in `jsonpath`
+/// criteria, and read what an XPath selector's may: each one elsewhere is refused at the expression
+/// (a name, an index, a list standing alone, `$statusCode`, a secret, in step and workflow outputs,
+/// with the draft version too), and a query that does not parse at the character it breaks at.
 #[test]
-fn an_expression_embedded_in_a_jsonpath_selector_is_refused_at_the_expression() {
+fn expressions_embedded_in_jsonpath_selectors_are_refused_where_no_value_can_stand() {
     let file = "tests/fixtures/bad/embedded-in-jsonpath-selector.arazzo.yaml";
+    let where_values_stand = "cannot stand here: an expression embedded in a JSONPath query stands for a value in a \
+                              filter, compared (`@.price < {$inputs.max}`) or passed to a function (`match(@.id, \
+                              {$inputs.pattern})`), or inside a string literal there (`@.name == '{$inputs.name}'`); \
+                              not in a name, an index or a slice";
+    let secret = "is or may hold a secret, which a JSONPath selector cannot embed: what it selects is plain JSON, \
+                  which could be the secret's text; compare it in a success criterion instead";
     assert_eq!(
         diagnostics("embedded-in-jsonpath-selector.arazzo.yaml"),
-        [format!(
-            "error: {file}:20:43: `{{$inputs.wanted}}` embeds a runtime expression in a JSONPath selector, which \
-             arazzo-rs does not generate yet (it does in `jsonpath` criteria and XPath selectors); select with a \
-             JSON pointer or JSONPath without it, and compare in a criterion (at \
-             workflows[0].steps[0].outputs.price.selector)"
-        )]
+        [
+            format!(
+                "error: {file}:21:69: `{{$inputs.wanted}}` {where_values_stand} (at \
+                 workflows[0].steps[0].outputs.byName.selector)"
+            ),
+            format!(
+                "error: {file}:22:66: `{{$inputs.index}}` {where_values_stand} (at \
+                 workflows[0].steps[0].outputs.byIndex.selector)"
+            ),
+            format!(
+                "error: {file}:23:74: `{{$inputs.tags}}` holds a list, which is not a JSONPath literal (a string, \
+                 a number, true, false or null); compare one of its members, or put it in a string literal to \
+                 compare its JSON text (at workflows[0].steps[0].outputs.tagged.selector)"
+            ),
+            format!("error: {file}:24:74: `$inputs.token` {secret} (at workflows[0].steps[0].outputs.secret.selector)"),
+            format!(
+                "error: {file}:25:77: `$statusCode` cannot be embedded in a selector; it may read the workflow's \
+                 inputs (`$inputs.<name>`), earlier steps' outputs (`$steps.<id>.outputs.<name>`) and the outputs \
+                 of `dependsOn` workflows (at workflows[0].steps[0].outputs.status.selector)"
+            ),
+            format!(
+                "error: {file}:26:92: `$.orders[?@.id == {{$inputs.wanted}}` is not a JSONPath query (RFC 9535): \
+                 at position 34, in long-hand segment, expected closing ']' (at \
+                 workflows[0].steps[0].outputs.unclosed.selector)"
+            ),
+            format!(
+                "error: {file}:29:33: `{{$inputs.index}}` {where_values_stand} (at \
+                 workflows[0].steps[0].outputs.draft.selector)"
+            ),
+            format!("error: {file}:33:82: `$inputs.token` {secret} (at workflows[0].outputs.secretStatus.selector)"),
+        ]
     );
 }

@@ -146,9 +146,18 @@ fn selectors_compile_to_pointer_reads_and_runtime_queries() {
         // Workflow outputs.
         "pub first_role: ::core::option::Option<::arazzo_runtime::serde_json::Value>,",
         "pub active_roles: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,",
+        // A value embedded in a filter (1.1): the query's text and the value apart, a node list.
+        "> = run .select_all_with( &response, \"\", \"$.history[?@ == {$steps.getUser.outputs.lastRole}]\", &[ \
+         ::arazzo_runtime::condition::embedded::Piece::Text( \"$.history[?@ == \", ), \
+         ::arazzo_runtime::condition::embedded::Piece::Value( \
+         ::arazzo_runtime::json::value(&get_user_last_role).as_ref(), ), \
+         ::arazzo_runtime::condition::embedded::Piece::Text(\"]\"), ], )?;",
     ] {
         assert!(flat.contains(expected), "missing `{expected}` in:\n{source}");
     }
+    // The keep-on-failure hook is a plain `fn`: it cannot hold the value, and leaves that output out.
+    let keep = flat.split("run.keep_on_failure(").nth(1).and_then(|rest| rest.split("});").next());
+    assert_eq!(keep, Some("|partial, response| { partial.api_key = response.select(\"\", \"$.key.secret\").ok(); "));
 }
 
 #[test]

@@ -121,9 +121,9 @@ fn xpath_that_cannot_be_generated_is_refused_where_it_is_written() {
     expectorate::assert_contents("tests/diagnostics/xpath-refused.txt", &Renderer::new().render_all(&diagnostics));
 }
 
-/// Runtime expressions embedded in regex, jsonpath and xpath conditions and in an XPath selector
-/// (Arazzo 1.1) are values, never text of the pattern or query: the golden module is run end to end
-/// by `tests/tests/embedded.rs`.
+/// Runtime expressions embedded in regex, jsonpath and xpath conditions and in JSONPath and XPath
+/// selectors (Arazzo 1.1) are values, never text of the pattern or query: the golden module is run
+/// end to end by `tests/tests/embedded.rs`.
 #[test]
 fn expressions_embedded_in_conditions_and_selectors_generate_the_golden_module() {
     let generated = generate("tests/fixtures/embedded-1-1.arazzo.yaml");
@@ -139,6 +139,11 @@ fn expressions_embedded_in_conditions_and_selectors_generate_the_golden_module()
         "\"/receipt[@order = ($arazzo_v1) and total >= $arazzo_v2]\"",
         "::arazzo_runtime::xpath::Variable::Text(\n",
         ".xpath_output_with(",
+        // JSONPath selectors: the query's text and the value, apart; a node list.
+        ".select_all_with(\n",
+        "::arazzo_runtime::condition::embedded::Piece::Text(\"].price\"),\n",
+        ".jsonpath_nodes_with(\n",
+        "'\\'',\n",
         // The criterion is named as written, embedded expressions and all.
         "\"^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)\"",
     ] {

@@ -1,8 +1,8 @@
 //! The golden module of `embedded-1-1.arazzo.yaml` (Arazzo 1.1: runtime expressions embedded in
-//! regex, jsonpath and xpath conditions and in an XPath selector) against a fake order service on
-//! 127.0.0.1: the values are filled in as values, so a value holding regex, JSONPath or XPath syntax
-//! is matched or compared as itself and can never make a criterion pass; an embedded secret is
-//! compared, and never appears in an error.
+//! regex, jsonpath and xpath conditions and in JSONPath and XPath selectors) against a fake order
+//! service on 127.0.0.1: the values are filled in as values, so a value holding regex, JSONPath or
+//! XPath syntax is matched or compared as itself and can never make a criterion pass or a selector
+//! select more; an embedded secret is compared, and never appears in an error.
 
 // Test helpers may unwrap: a failure there is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -41,7 +41,8 @@ async fn receipt(State(service): State<Shared>, Path(id): Path<String>) -> impl 
 }
 
 const ORDERS: &str = r#"{"orders": [{"id": "ord-7", "price": 12.5, "status": "open"},
-                                    {"id": "ord-8", "price": 40, "status": "x\" || true"}]}"#;
+                                    {"id": "ord-8", "price": 40, "status": "x\" || true"},
+                                    {"id": "ord-9' || @.id != '", "price": 99, "status": "closed"}]}"#;
 const RECEIPT: &str = "<receipt order='ord-7'><total>3</total><key>rk_live_1</key>\
                        <line sku='tea' qty='2'/><line sku='.*' qty='5'/></receipt>";
 
@@ -69,6 +70,7 @@ fn inputs(batch: &str, max_price: f64, status: &str, sku: &str) -> CheckOrderInp
         status: status.into(),
         sku: sku.into(),
         min_total: Some(3),
+        wanted: None,
         receipt_key: Some(SecretString::from("rk_live_1")),
     }
 }
@@ -143,6 +145,37 @@ async fn an_xpath_value_is_a_variable_compared_as_a_string() {
     let (_, config) = serve("b-1", RECEIPT).await;
     let outputs = check_order(&Client::new(), &config, &inputs("b", 20.0, "open", ".*")).await.unwrap();
     assert_eq!(outputs.quantity, serde_json::json!("5"));
+}
+
+/// The order wanted's prices (`$.orders[?@.id == {$inputs.wanted}].price`, on the body) and statuses
+/// (`$[?@.id == '{$inputs.wanted}'].status`, over the `orders` output), for `wanted`.
+async fn wanted(wanted: Option<&str>) -> (serde_json::Value, Option<serde_json::Value>) {
+    let (_, config) = serve("b-1", RECEIPT).await;
+    let inputs = CheckOrderInputs { wanted: wanted.map(str::to_string), ..inputs("b", 20.0, "open", "tea") };
+    let outputs = check_order(&Client::new(), &config, &inputs).await.unwrap();
+    (serde_json::Value::Array(outputs.wanted_prices), outputs.wanted_statuses)
+}
+
+#[tokio::test]
+async fn a_jsonpath_selector_selects_by_the_embedded_value() {
+    use serde_json::json;
+    assert_eq!(wanted(Some("ord-8")).await, (json!([40]), Some(json!(["x\" || true"]))));
+    // The order whose id is JSONPath syntax is found by that very text, in a literal and in a string.
+    assert_eq!(wanted(Some("ord-9' || @.id != '")).await, (json!([99]), Some(json!(["closed"]))));
+    // An id no order has selects nothing; so does an absent one (the optional input left out).
+    assert_eq!(wanted(Some("ord-1")).await, (json!([]), Some(json!([]))));
+    assert_eq!(wanted(None).await, (json!([]), Some(json!([]))));
+}
+
+#[tokio::test]
+async fn a_jsonpath_selector_value_cannot_change_the_query() {
+    use serde_json::json;
+    // Pasted into `'{$inputs.wanted}'`, `ord-7' || @.id != '` would select every order's status
+    // (`@.id == 'ord-7' || @.id != ''`); pasted as `{$inputs.wanted}`, `"ord-7" || @.id != ""` every
+    // price, and `"]..*` every value below the orders. Filled in as values, each is an id no order has.
+    for hostile in ["ord-7' || @.id != '", "\"ord-7\" || @.id != \"\"", "\"]..*", "' || true || '"] {
+        assert_eq!(wanted(Some(hostile)).await, (json!([]), Some(json!([]))), "{hostile}");
+    }
 }
 
 #[tokio::test]

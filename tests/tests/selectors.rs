@@ -60,7 +60,7 @@ async fn start(answer: Value) -> (String, Arc<Mutex<Vec<Received>>>) {
         body: Bytes,
     ) -> (StatusCode, String) {
         record(&server, &uri, &headers, serde_json::from_slice(&body).ok());
-        let key = json!({"key": {"id": "key_1", "secret": "sk_live_42"}, "history": ["created", "armed"]});
+        let key = json!({"key": {"id": "key_1", "secret": "sk_live_42"}, "history": ["created", "ops", "armed"]});
         (StatusCode::CREATED, key.to_string())
     }
     async fn audit(State(server): State<Server>, uri: Uri, headers: HeaderMap) -> StatusCode {
@@ -117,6 +117,9 @@ async fn selectors_read_typed_outputs_and_fill_requests() {
     assert_eq!(api_key.expose_secret(), "sk_live_42");
     assert_eq!(first_role, Some(json!("admin")));
     assert_eq!(outputs.first_role_again, Some(json!("admin")));
+    // `$.history[?@ == {$steps.getUser.outputs.lastRole}]`: the last role, a literal in the filter.
+    let history_of_last_role: Vec<Value> = outputs.history_of_last_role.clone();
+    assert_eq!(history_of_last_role, [json!("ops")]);
     // The secret selected from the body is a secret: never in `Debug`.
     assert!(!format!("{outputs:?}").contains("sk_live_42"));
 

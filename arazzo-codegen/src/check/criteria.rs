@@ -219,25 +219,10 @@ fn literals_only(
         else {
             continue;
         };
-        let kind = match read.ty() {
-            crate::plan::RustType::Vec(_) => "a list",
-            crate::plan::RustType::Struct(_) => "an object",
-            _ => continue,
-        };
+        let Some(kind) = super::embedded::without_literal(read.ty()) else { continue };
         if value.quote.is_none() {
-            let written = &text[found.range.clone()];
-            super::embedded::report(
-                cx.reporter,
-                text,
-                pointer,
-                super::embedded::Problem {
-                    range: found.range.clone(),
-                    message: format!(
-                        "`{written}` holds {kind}, which is not a JSONPath literal (a string, a number, true, false or \
-                         null); compare one of its members, or put it in a string literal to compare its JSON text"
-                    ),
-                },
-            );
+            let problem = super::embedded::not_a_literal(text, found.range.clone(), kind);
+            super::embedded::report(cx.reporter, text, pointer, problem);
             fine = false;
         }
     }

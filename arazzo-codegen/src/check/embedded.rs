@@ -1,5 +1,6 @@
-//! Runtime expressions embedded in `regex`, `jsonpath` and `xpath` conditions and in XPath selectors
-//! (Arazzo 1.1: `^{$inputs.prefix}-[0-9]+$`, `$[?@.price < {$inputs.max}]`, `//item[@id = '{$x}']`).
+//! Runtime expressions embedded in `regex`, `jsonpath` and `xpath` conditions and in JSONPath and
+//! XPath selectors (Arazzo 1.1: `^{$inputs.prefix}-[0-9]+$`, `$[?@.price < {$inputs.max}]`,
+//! `//item[@id = '{$x}']`).
 //!
 //! 1.1 describes them as substituted into the condition's text before it is evaluated. Generated code
 //! never does that, since a value could then change the pattern or query it is put into: each is
@@ -10,8 +11,8 @@
 //!   runtime puts it, escaped, in a group). The pattern is checked with a placeholder group in each
 //!   expression's place, which must be a group of the pattern: not inside a character class, after a
 //!   `\`, in a `{n,m}` repetition or a comment.
-//! - **jsonpath**: the expression stands for an RFC 9535 literal where a filter compares a value or
-//!   passes one to a function (`@.price < {$x}`, `match(@.id, {$x})`), or for the content of a
+//! - **jsonpath** (criteria and selectors): the expression stands for an RFC 9535 literal where a
+//!   filter compares a value or passes one to a function (`@.price < {$x}`, `match(@.id, {$x})`), or for the content of a
 //!   string literal written there (`@.name == '{$x}'`); never in a name, an index or a slice. The
 //!   query is parsed with a literal of the same length in each expression's place, so that the
 //!   parser's positions are the document's.
@@ -201,6 +202,27 @@ pub(crate) fn jsonpath(query: &str, ranges: &[Range<usize>]) -> Result<Vec<Optio
             Err(Problem { range, message: format!("`{query}` is not a JSONPath query (RFC 9535): {message}") })
         }
     }
+}
+
+/// What a value of type `ty` is when RFC 9535 has no literal for it (a list, an object); `None` when
+/// it has one or only the run can tell (a JSON value).
+pub(crate) fn without_literal(ty: &crate::plan::RustType) -> Option<&'static str> {
+    match ty.non_null() {
+        crate::plan::RustType::Vec(_) => Some("a list"),
+        crate::plan::RustType::Struct(_) => Some("an object"),
+        _ => None,
+    }
+}
+
+/// The problem of the expression at `range` of the JSONPath query `text`, standing alone, whose
+/// value is `kind` ([`without_literal`]).
+pub(crate) fn not_a_literal(text: &str, range: Range<usize>, kind: &str) -> Problem {
+    let message = format!(
+        "`{}` holds {kind}, which is not a JSONPath literal (a string, a number, true, false or null); compare one \
+         of its members, or put it in a string literal to compare its JSON text",
+        &text[range.clone()]
+    );
+    Problem { range, message }
 }
 
 /// An open bracket of a JSONPath query.

@@ -8,6 +8,9 @@
 //! by [`super::xpath`] as `xpath` criteria are, read from XML text). The value of a JSONPath selector
 //! is the node when the query is *singular* (names and indexes only: at most one node), otherwise
 //! the node list (see `docs/DECISIONS.md`); an XPath selector's is JSON (`XPath::select`'s mapping).
+//! Runtime expressions embedded in either (1.1) are values, never query text: JSONPath literals
+//! placed as in `jsonpath` criteria ([`super::embedded`]), XPath variables; a JSONPath query that
+//! embeds any is never singular (values stand in filters only).
 
 use serde_json::Value;
 
@@ -18,7 +21,7 @@ use super::values::Env;
 use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
 use crate::openapi::{OpenApi, Operation};
-use crate::plan::{Embedded, OutputSource, RustType, SelectorKind, ValueRef, XPathVersion};
+use crate::plan::{Embedded, OutputSource, QueryPiece, RustType, SelectorKind, ValueRef, XPathVersion};
 use crate::types;
 
 /// A selector's query, checked.
@@ -26,8 +29,9 @@ use crate::types;
 pub(crate) enum Query {
     /// An RFC 6901 JSON pointer (`""` is the whole context).
     Pointer(String),
-    /// An RFC 9535 JSONPath query; `singular` holds its segments when it is a singular query.
-    JsonPath { query: String, singular: Option<Vec<Segment>> },
+    /// An RFC 9535 JSONPath query; `singular` holds its segments when it is a singular query, and
+    /// `pieces` its text and values when it embeds runtime expressions (1.1; empty otherwise).
+    JsonPath { query: String, singular: Option<Vec<Segment>>, pieces: Vec<QueryPiece> },
     /// An XPath expression, applied to XML text, with the values embedded in it (1.1) as variables.
     XPath { expression: String, version: XPathVersion, variables: Vec<Embedded<ValueRef>> },
 }
@@ -77,25 +81,14 @@ pub(crate) fn query(
             }
         },
         "jsonpath" => {
-            // 1.1 fills `{$...}` in before evaluation; read as text it would select something else.
-            if reporter.version >= model::Version::V1_1
-                && let Some(range) = crate::expr::embedded_in_condition(text)
-            {
-                let previous = reporter.focus(&selector_pointer, text, range.clone());
-                reporter.error(
-                    &selector_pointer,
-                    format!(
-                        "`{}` embeds a runtime expression in a JSONPath selector, which arazzo-rs does not generate \
-                         yet (it does in `jsonpath` criteria and XPath selectors); select with a JSON pointer or \
-                         JSONPath without it, and compare in a criterion",
-                        &text[range]
-                    ),
-                );
-                reporter.unfocus(previous);
-                return None;
+            // 1.1 fills `{$...}` in before evaluation: each is a value (a literal) of the query, which
+            // is parsed with placeholders, as in `jsonpath` criteria.
+            if reporter.version >= model::Version::V1_1 && crate::expr::embedded_in_condition(text).is_some() {
+                let pieces = jsonpath_pieces(reporter, text, &selector_pointer, env)?;
+                return Some(Query::JsonPath { query: text.to_string(), singular: None, pieces });
             }
             jsonpath(reporter, text, &selector_pointer)?;
-            Some(Query::JsonPath { query: text.to_string(), singular: singular_query(text) })
+            Some(Query::JsonPath { query: text.to_string(), singular: singular_query(text), pieces: Vec::new() })
         }
         // The shape check allows no other type than `xpath`.
         _ => {
@@ -116,7 +109,7 @@ pub(crate) fn query(
             let mut variables = Vec::new();
             for (found, quote) in &checked.embedded {
                 let previous = reporter.focus(&selector_pointer, text, found.range.clone());
-                let value = variable(reporter, env, found, &selector_pointer);
+                let value = variable(reporter, env, found, (&selector_pointer, "an XPath selector"));
                 reporter.unfocus(previous);
                 variables.push(Embedded { value: value?, quote: *quote });
             }
@@ -125,10 +118,60 @@ pub(crate) fn query(
     }
 }
 
-/// The value of a runtime expression embedded in an XPath selector (at `pointer`): an input, an
-/// earlier output, or a text known now (`$self`). A secret is refused: what the selector selects is
-/// plain JSON, and could be the secret's text.
-fn variable(reporter: &mut Reporter<'_>, env: &Env<'_>, found: &Found, pointer: &str) -> Option<ValueRef> {
+/// The text and values of the JSONPath selector `text` (at `pointer`) that embeds runtime
+/// expressions: each must stand where a value can (checked as in `jsonpath` criteria, by
+/// [`super::embedded::jsonpath`]), read a value a selector can read ([`variable`]), and, standing
+/// alone, be of a type RFC 9535 has a literal for. `None` once every problem is reported.
+fn jsonpath_pieces(reporter: &mut Reporter<'_>, text: &str, pointer: &str, env: &Env<'_>) -> Option<Vec<QueryPiece>> {
+    let found = super::embedded::find(reporter, text, pointer)?;
+    let ranges: Vec<_> = found.iter().map(|found| found.range.clone()).collect();
+    let quotes = match super::embedded::jsonpath(text, &ranges) {
+        Ok(quotes) => quotes,
+        Err(problem) => {
+            super::embedded::report(reporter, text, pointer, problem);
+            return None;
+        }
+    };
+    let mut pieces = Vec::new();
+    let mut fine = true;
+    let mut from = 0;
+    for (found, quote) in found.iter().zip(quotes) {
+        if from < found.range.start {
+            pieces.push(QueryPiece::Text(text[from..found.range.start].to_string()));
+        }
+        from = found.range.end;
+        let previous = reporter.focus(pointer, text, found.range.clone());
+        let value = variable(reporter, env, found, (pointer, "a JSONPath selector"));
+        reporter.unfocus(previous);
+        let Some(value) = value else {
+            fine = false;
+            continue;
+        };
+        if quote.is_none()
+            && let Some(kind) = super::embedded::without_literal(value.ty())
+        {
+            let problem = super::embedded::not_a_literal(text, found.range.clone(), kind);
+            super::embedded::report(reporter, text, pointer, problem);
+            fine = false;
+            continue;
+        }
+        pieces.push(QueryPiece::Value(Embedded { value, quote }));
+    }
+    if from < text.len() {
+        pieces.push(QueryPiece::Text(text[from..].to_string()));
+    }
+    fine.then_some(pieces)
+}
+
+/// The value of a runtime expression embedded in a selector (an XPath or JSONPath one, `what`, at
+/// `pointer`): an input, an earlier output, or a text known now (`$self`). A secret is refused:
+/// what the selector selects is plain JSON, and could be the secret's text.
+fn variable(
+    reporter: &mut Reporter<'_>,
+    env: &Env<'_>,
+    found: &Found,
+    (pointer, what): (&str, &str),
+) -> Option<ValueRef> {
     if let Some(constant) = super::meaning::constant(reporter, env.known, &found.expr, pointer) {
         return constant.ok().map(ValueRef::Constant);
     }
@@ -151,8 +194,8 @@ fn variable(reporter: &mut Reporter<'_>, env: &Env<'_>, found: &Found, pointer: 
         reporter.error(
             pointer,
             format!(
-                "`{}` is or may hold a secret, which an XPath selector cannot embed: what it selects is plain JSON, \
-                 which could be the secret's text; compare it in a success criterion instead",
+                "`{}` is or may hold a secret, which {what} cannot embed: what it selects is plain JSON, which \
+                 could be the secret's text; compare it in a success criterion instead",
                 found.expr
             ),
         );
@@ -367,9 +410,9 @@ pub(crate) fn apply(
             let written = format!("{}#{more}", selector.context);
             return super::pointer::into(env, reporter, base, &more, (&written, &format!("{pointer}/selector")));
         }
-        Query::JsonPath { query, singular } => ValueRef::Selected {
+        Query::JsonPath { query, singular, pieces } => ValueRef::Selected {
             base: Box::new(base),
-            selector: SelectorKind::JsonPath { query, singular: singular.is_some() },
+            selector: SelectorKind::JsonPath { query, singular: singular.is_some(), pieces },
         },
         Query::XPath { expression, version, variables } => ValueRef::Selected {
             base: Box::new(base),
@@ -467,13 +510,13 @@ pub(crate) fn step_output(
             let ty = typed(reporter, &json_pointer);
             Some((OutputSource::BodyPointer(json_pointer), ty))
         }
-        Query::JsonPath { query, singular: Some(segments) } => {
+        Query::JsonPath { query, singular: Some(segments), pieces } => {
             let ty = typed(reporter, &format!("{json_pointer}{}", pointer_of(&segments, true)));
             let covers = format!("{json_pointer}{}", pointer_of(&segments, false));
-            let selector = SelectorKind::JsonPath { query, singular: true };
+            let selector = SelectorKind::JsonPath { query, singular: true, pieces };
             Some((OutputSource::BodySelector { context: json_pointer, selector, covers }, ty))
         }
-        Query::JsonPath { query, singular: None } => {
+        Query::JsonPath { query, singular: None, pieces } => {
             if crate::naming::names_a_secret(name) {
                 reporter.error(
                     pointer,
@@ -485,7 +528,7 @@ pub(crate) fn step_output(
                 );
                 return None;
             }
-            let selector = SelectorKind::JsonPath { query, singular: false };
+            let selector = SelectorKind::JsonPath { query, singular: false, pieces };
             let covers = json_pointer.clone();
             Some((
                 OutputSource::BodySelector { context: json_pointer, selector, covers },

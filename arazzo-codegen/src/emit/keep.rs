@@ -1,6 +1,7 @@
 //! What a failed step keeps: `run.keep_on_failure(..)` for a step whose request may take effect, so
 //! that a key the server created is in the error's partial outputs even when a criterion did not
-//! hold or another output could not be read.
+//! hold or another output could not be read. Outputs of selectors that embed values read elsewhere
+//! are not kept: the hook is a function pointer, which holds nothing.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,12 +22,29 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
     let read = |variable: &str| {
         let output = step.outputs.iter().find(|output| output.variable == variable)?;
         match &output.source {
+            // The hook is a plain `fn`, which cannot hold the values a selector embeds (inputs, earlier
+            // outputs): such an output is left out of a failed step's partial outputs.
+            OutputSource::BodySelector { selector, .. }
+                if selector.reads().iter().any(|value| !matches!(value, ValueRef::Constant(_))) =>
+            {
+                None
+            }
             OutputSource::BodyPointer(pointer) => Some(quote!(response.extract(#pointer).ok())),
+            OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, pieces, .. }, .. }
+                if !pieces.is_empty() =>
+            {
+                let pieces = super::value::jsonpath_pieces(pieces);
+                Some(quote!(response.select_all_with(#context, #query, #pieces).ok()))
+            }
             OutputSource::BodySelector {
-                context, selector: SelectorKind::JsonPath { query, singular: true }, ..
+                context,
+                selector: SelectorKind::JsonPath { query, singular: true, .. },
+                ..
             } => Some(quote!(response.select(#context, #query).ok())),
             OutputSource::BodySelector {
-                context, selector: SelectorKind::JsonPath { query, singular: false }, ..
+                context,
+                selector: SelectorKind::JsonPath { query, singular: false, .. },
+                ..
             } => Some(quote!(response.select_all(#context, #query).ok())),
             OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }
                 if !variables.is_empty() =>

@@ -331,10 +331,20 @@ pub(super) const DEFAULT_CRITERION: &str = "a 2xx status (the step has no succes
 pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
     match &output.source {
         OutputSource::BodyPointer(pointer) => quote!(run.output(&response, #pointer)?),
-        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: true }, .. } => {
+        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, pieces, .. }, .. }
+            if !pieces.is_empty() =>
+        {
+            let pieces = super::value::jsonpath_pieces(pieces);
+            quote!(run.select_all_with(&response, #context, #query, #pieces)?)
+        }
+        OutputSource::BodySelector {
+            context, selector: SelectorKind::JsonPath { query, singular: true, .. }, ..
+        } => {
             quote!(run.select(&response, #context, #query)?)
         }
-        OutputSource::BodySelector { context, selector: SelectorKind::JsonPath { query, singular: false }, .. } => {
+        OutputSource::BodySelector {
+            context, selector: SelectorKind::JsonPath { query, singular: false, .. }, ..
+        } => {
             quote!(run.select_all(&response, #context, #query)?)
         }
         OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
-use crate::plan::{PointerStep, RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef};
+use crate::plan::{Embedded, PointerStep, QueryPiece, RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef};
 
 /// An expression of the value's own type (`inputs.app_id`, `get_integration_integration_id`).
 pub(super) fn place(value: &ValueRef) -> TokenStream {
@@ -25,7 +25,11 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
         ValueRef::Pointer { base, path, ty, .. } => pointer_read(base, path, ty),
         ValueRef::Constant(text) => quote!(::std::string::String::from(#text)),
         // `run` turns a query that does not compile (the generator parsed it) into a step error.
-        ValueRef::Selected { base, selector: SelectorKind::JsonPath { query, singular } } => {
+        ValueRef::Selected { base, selector: SelectorKind::JsonPath { query, pieces, .. } } if !pieces.is_empty() => {
+            let (context, pieces) = (json_context(base), jsonpath_pieces(pieces));
+            quote!(run.jsonpath_nodes_with(#query, #pieces, #context)?)
+        }
+        ValueRef::Selected { base, selector: SelectorKind::JsonPath { query, singular, .. } } => {
             let context = json_context(base);
             let method = if *singular { quote!(jsonpath_node) } else { quote!(jsonpath_nodes) };
             quote!(run.#method(#query, #context)?)
@@ -52,6 +56,24 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             }
         }
     }
+}
+
+/// The `arazzo_runtime::condition::embedded::Piece`s of a JSONPath selector that embeds values: its
+/// text, and each value as JSON (`None` when absent), standing alone or in the string literal
+/// written around it.
+pub(super) fn jsonpath_pieces(pieces: &[QueryPiece]) -> TokenStream {
+    let pieces = pieces.iter().map(|piece| match piece {
+        QueryPiece::Text(text) => quote!(::arazzo_runtime::condition::embedded::Piece::Text(#text)),
+        QueryPiece::Value(Embedded { value, quote }) => {
+            let place = place(value);
+            let value = quote!(::arazzo_runtime::json::value(&#place).as_ref());
+            match quote {
+                Some(quote) => quote!(::arazzo_runtime::condition::embedded::Piece::Quoted(#quote, #value)),
+                None => quote!(::arazzo_runtime::condition::embedded::Piece::Value(#value)),
+            }
+        }
+    });
+    quote!(&[#(#pieces),*])
 }
 
 /// An `Option<&serde_json::Value>` of a value a selector reads: the value itself when it is JSON,

@@ -8,22 +8,38 @@
 #[derive(Clone, Debug, PartialEq)]
 pub enum SelectorKind {
     /// An RFC 9535 JSONPath query (`serde_json_path`). A `singular` query (names and indexes only)
-    /// selects at most one node, which is its value; any other gives its node list.
-    JsonPath { query: String, singular: bool },
+    /// selects at most one node, which is its value; any other gives its node list. A query that
+    /// embeds runtime expressions (1.1, in filters only, so never singular) is also `pieces`: its
+    /// text and the values, which the runtime fills in as literals; empty when it embeds none.
+    JsonPath { query: String, singular: bool, pieces: Vec<QueryPiece> },
     /// An XPath expression evaluated on XML text (`arazzo_runtime::xpath`): its value is JSON, `null`
     /// (or absent) when it selects nothing, the item when one, an array when several. Runtime
     /// expressions embedded in it (1.1) are `$arazzo_v1`, ... in `expression`, bound to `variables`.
     XPath { expression: String, version: super::XPathVersion, variables: Vec<super::Embedded<super::ValueRef>> },
 }
 
+/// A piece of a JSONPath query that embeds runtime expressions, in the order written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueryPiece {
+    /// Text of the query as written.
+    Text(String),
+    /// A value: an RFC 9535 literal, or the content of the string literal it was written in.
+    Value(super::Embedded<super::ValueRef>),
+}
+
 impl SelectorKind {
     /// The values embedded in the selector (1.1), in order.
-    pub fn reads(&self) -> impl Iterator<Item = &super::ValueRef> {
-        let variables = match self {
-            Self::XPath { variables, .. } => variables.as_slice(),
-            Self::JsonPath { .. } => &[],
-        };
-        variables.iter().map(|variable| &variable.value)
+    pub fn reads(&self) -> Vec<&super::ValueRef> {
+        match self {
+            Self::XPath { variables, .. } => variables.iter().map(|variable| &variable.value).collect(),
+            Self::JsonPath { pieces, .. } => pieces
+                .iter()
+                .filter_map(|piece| match piece {
+                    QueryPiece::Value(embedded) => Some(&embedded.value),
+                    QueryPiece::Text(_) => None,
+                })
+                .collect(),
+        }
     }
 
     /// The query as written, for docs and messages.
@@ -36,14 +52,14 @@ impl SelectorKind {
 }
 
 impl super::ValueRef {
-    /// This value, and the values embedded in its selectors (1.1 `{$...}` in an XPath selector),
+    /// This value, and the values embedded in its selectors (1.1 `{$...}` in a JSONPath or XPath selector),
     /// which it reads too.
     pub fn reads(&self) -> Vec<&super::ValueRef> {
         let mut reads = vec![self];
         let mut current = self;
         while let super::ValueRef::Pointer { base, .. } | super::ValueRef::Selected { base, .. } = current {
             if let super::ValueRef::Selected { selector, .. } = current {
-                reads.extend(selector.reads().flat_map(super::ValueRef::reads));
+                reads.extend(selector.reads().into_iter().flat_map(super::ValueRef::reads));
             }
             current = base;
         }

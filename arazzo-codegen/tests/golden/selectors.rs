@@ -176,6 +176,9 @@ pub mod selectors {
         #[serde(rename = "apiKey")]
         #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub api_key: ::arazzo_runtime::SecretString,
+        /// `historyOfLastRole`: `$steps.createKey.outputs.historyOfLastRole`.
+        #[serde(rename = "historyOfLastRole")]
+        pub history_of_last_role: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
         /// `firstRole`: `$[0] (jsonpath on $steps.getUser.outputs.activeRoles)`.
         #[serde(rename = "firstRole")]
         pub first_role: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
@@ -217,6 +220,11 @@ pub mod selectors {
         #[serde(rename = "apiKey")]
         #[serde(serialize_with = "::arazzo_runtime::serde_support::secret")]
         pub api_key: ::core::option::Option<::arazzo_runtime::SecretString>,
+        /// `historyOfLastRole`, once known.
+        #[serde(rename = "historyOfLastRole")]
+        pub history_of_last_role: ::core::option::Option<
+            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+        >,
         /// `firstRole`, once known.
         #[serde(rename = "firstRole")]
         pub first_role: ::core::option::Option<::arazzo_runtime::serde_json::Value>,
@@ -240,7 +248,7 @@ pub mod selectors {
     /// # Steps
     ///
     /// 1. `getUser`: `GET /users` (`getUser`) on `accounts`, expects `$statusCode == 200`. Produces `userId`, `email`, `lastRole`, `activeRoles`.
-    /// 2. `createKey`: `POST /keys` (`createKey`) on `accounts`, expects `$statusCode == 201`. Produces `apiKey`, `keyId`, `history`. Uses `$steps.getUser.outputs.userId`, `$steps.getUser.outputs.activeRoles`.
+    /// 2. `createKey`: `POST /keys` (`createKey`) on `accounts`, expects `$statusCode == 201`. Produces `apiKey`, `keyId`, `history`, `historyOfLastRole`. Uses `$steps.getUser.outputs.userId`, `$steps.getUser.outputs.activeRoles`, `$steps.getUser.outputs.lastRole`.
     /// 3. `audit`: `GET /audit` (`audit`) on `accounts`, expects `$statusCode == 204`. Uses `$steps.createKey.outputs.keyId`, `$steps.getUser.outputs.activeRoles`, `$steps.createKey.outputs.apiKey`.
     ///
     /// # Errors
@@ -367,7 +375,27 @@ pub mod selectors {
         let create_key_key_id: ::std::string::String = run.output(&response, "/key/id")?;
         let _create_key_history: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
             .select_all(&response, "", "$.history[*]")?;
+        let create_key_history_of_last_role: ::std::vec::Vec<
+            ::arazzo_runtime::serde_json::Value,
+        > = run
+            .select_all_with(
+                &response,
+                "",
+                "$.history[?@ == {$steps.getUser.outputs.lastRole}]",
+                &[
+                    ::arazzo_runtime::condition::embedded::Piece::Text(
+                        "$.history[?@ == ",
+                    ),
+                    ::arazzo_runtime::condition::embedded::Piece::Value(
+                        ::arazzo_runtime::json::value(&get_user_last_role).as_ref(),
+                    ),
+                    ::arazzo_runtime::condition::embedded::Piece::Text("]"),
+                ],
+            )?;
         run.partial.api_key = ::core::option::Option::Some(create_key_api_key.clone());
+        run.partial.history_of_last_role = ::core::option::Option::Some(
+            create_key_history_of_last_role.clone(),
+        );
         run.step("audit", "audit");
         let response = run
             .send(
@@ -394,6 +422,7 @@ pub mod selectors {
             last_role: get_user_last_role.clone(),
             active_roles: get_user_active_roles.clone(),
             api_key: create_key_api_key.clone(),
+            history_of_last_role: create_key_history_of_last_role.clone(),
             first_role: run
                 .jsonpath_node(
                     "$[0]",

@@ -227,7 +227,7 @@ pub fn jsonpath_test(filter: &'static str, subject: Option<&Value>) -> Result<bo
 /// in `arazzo_codegen::condition::parse_jsonpath`): serde_json_path 0.7 reaches `unreachable!` on a
 /// query that ends inside a `\u` escape. Such a query is invalid anyway, so it is refused first.
 /// Generated code only passes queries the generator parsed; this keeps direct callers safe too.
-fn parse_jsonpath(query: &str) -> Result<JsonPath, String> {
+pub(crate) fn parse_jsonpath(query: &str) -> Result<JsonPath, String> {
     // The parser runs out of input at most one character after the `u` of an escape.
     let last = query.char_indices().next_back().map_or(0, |(at, _)| at);
     let escape_at_end = [query, &query[..last]].iter().any(|text| {

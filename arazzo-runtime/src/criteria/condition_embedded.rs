@@ -137,8 +137,9 @@ pub fn jsonpath_match(query: &'static str, pieces: &[Piece<'_>], subject: Option
 }
 
 /// The query of `pieces`; `Ok(None)` when a value is absent, an error when a value standing alone
-/// has no literal form.
-fn jsonpath_query(pieces: &[Piece<'_>]) -> Result<Option<String>, String> {
+/// has no literal form. Also builds the queries of JSONPath selectors with embedded values
+/// ([`select::jsonpath_nodes_with`](crate::select::jsonpath_nodes_with)).
+pub(crate) fn jsonpath_query(pieces: &[Piece<'_>]) -> Result<Option<String>, String> {
     let mut built = String::new();
     for (position, piece) in pieces.iter().enumerate() {
         match piece {

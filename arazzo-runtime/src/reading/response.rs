@@ -248,6 +248,17 @@ impl Response {
         crate::reading::select::all(self.pointer(context)?, query)
     }
 
+    /// [`Response::select_all`] for a query that embeds values (Arazzo 1.1), given as `pieces`
+    /// ([`select`](crate::select) says how they are filled in); `query` is as written, for messages.
+    pub fn select_all_with(
+        &self,
+        context: &str,
+        query: &'static str,
+        pieces: &[crate::condition::embedded::Piece<'_>],
+    ) -> Result<Vec<Value>, StepError> {
+        crate::reading::select::all_with(self.pointer(context)?, query, pieces)
+    }
+
     /// Whether the body was parsed already (a criterion read it): values are then read from the
     /// parsed document, not from the bytes again.
     pub(crate) fn is_parsed(&self) -> bool {

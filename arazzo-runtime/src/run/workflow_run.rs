@@ -488,6 +488,17 @@ impl<P: Clone> Run<P> {
         response.select_all(context, query).map_err(|error| self.fail_after_success(error, response))
     }
 
+    /// [`Run::select_all`] for a query that embeds values (Arazzo 1.1): [`Response::select_all_with`].
+    pub fn select_all_with(
+        &mut self,
+        response: &Response,
+        context: &'static str,
+        query: &'static str,
+        pieces: &[crate::condition::embedded::Piece<'_>],
+    ) -> Result<Vec<Value>, WorkflowError<P>> {
+        response.select_all_with(context, query, pieces).map_err(|error| self.fail_after_success(error, response))
+    }
+
     /// What an XPath Selector Object selects in the whole response body, as JSON (`null` when
     /// nothing): [`xpath::select_body`](crate::criteria::xpath::select_body), failing like [`Run::output`].
     #[cfg(feature = "xpath")]
@@ -531,6 +542,17 @@ impl<P: Clone> Run<P> {
         context: Option<&Value>,
     ) -> Result<Option<Value>, WorkflowError<P>> {
         crate::reading::select::jsonpath_nodes(query, context).map_err(|error| self.fail(error))
+    }
+
+    /// [`select::jsonpath_nodes_with`](crate::select::jsonpath_nodes_with) in this run: a JSONPath
+    /// selector that embeds values (Arazzo 1.1), over a value the workflow holds.
+    pub fn jsonpath_nodes_with(
+        &self,
+        query: &'static str,
+        pieces: &[crate::condition::embedded::Piece<'_>],
+        context: Option<&Value>,
+    ) -> Result<Option<Value>, WorkflowError<P>> {
+        crate::reading::select::jsonpath_nodes_with(query, pieces, context).map_err(|error| self.fail(error))
     }
 
     /// Reads response header `name` as text.
