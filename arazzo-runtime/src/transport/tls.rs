@@ -53,3 +53,44 @@ fn provider() -> Option<std::sync::Arc<rustls::crypto::CryptoProvider>> {
     #[cfg(not(feature = "rustls"))]
     None
 }
+
+/// What went wrong in a handshake that native-tls reported as `error`, when it is native-tls's
+/// error (hyper-tls passes it on as is, not inside an `io::Error` as rustls's is). Its reason
+/// names the cause and never the URL.
+#[cfg(feature = "native-tls")]
+pub(crate) fn native_tls_failure(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    error.downcast_ref::<native_tls::Error>().map(native_tls_reason)
+}
+
+/// OpenSSL's reasons (`wrong version number`, `certificate verify failed`), then the certificate
+/// check's result when it failed (`(self-signed certificate)`). native-tls's own text gives each
+/// OpenSSL error as `error:0A00010B:SSL routines:ssl3_get_record:wrong version number:` followed
+/// by OpenSSL's source file, line and extra data: only the reason is kept.
+#[cfg(all(feature = "native-tls", not(any(target_os = "windows", target_vendor = "apple"))))]
+fn native_tls_reason(error: &native_tls::Error) -> String {
+    use std::error::Error as _;
+
+    let whole = error.to_string();
+    let Some(stack) = error.source().and_then(|source| source.downcast_ref::<openssl::error::ErrorStack>()) else {
+        // An I/O error or an end of stream during the handshake: native-tls says which, plainly.
+        return whole;
+    };
+    let mut reasons: Vec<&str> = Vec::new();
+    for reason in stack.errors().iter().map(|error| error.reason().unwrap_or("an unknown OpenSSL error")) {
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    let reasons = if reasons.is_empty() { "an OpenSSL error".to_owned() } else { reasons.join(", ") };
+    // native-tls writes the stack, then ` (<result>)` when the certificate check failed.
+    match whole.strip_prefix(&stack.to_string()).filter(|rest| rest.starts_with(" (")) {
+        Some(verify_result) => format!("{reasons}{verify_result}"),
+        None => reasons,
+    }
+}
+
+/// The platform's TLS library's own text (Security.framework, SChannel), which names no URL.
+#[cfg(all(feature = "native-tls", any(target_os = "windows", target_vendor = "apple")))]
+fn native_tls_reason(error: &native_tls::Error) -> String {
+    error.to_string()
+}
