@@ -475,6 +475,28 @@ fn evolving_documents_generate_the_golden_modules() {
     assert!(v1.source.contains("/// ```ignore"));
 }
 
+/// A string enum takes the type attributes and derives whose path names it (`"."`, its module, or
+/// `module::Enum`), without the traits it derives itself: `derive(".", "PartialEq, PartialOrd")`
+/// puts both on the structs and only `PartialOrd` on the enum, which already derives `PartialEq`.
+/// `generated/tests/ui/pass_enum_attributes_golden.rs` compiles it and uses what was derived.
+#[test]
+fn attributes_reach_string_enums_without_repeating_their_derives() {
+    let path = "tests/fixtures/enum-attributes.arazzo.yaml";
+    let mut settings = arazzo_codegen::emit::Settings::default();
+    let attributes = &mut settings.attributes;
+    attributes.derive(".", "PartialEq, PartialOrd").unwrap();
+    attributes.derive("enum_attributes::GetPetNameSession", "Copy, Ord").unwrap();
+    attributes.type_attribute("enum_attributes::GetPetNameSession", "#[doc(alias = \"kind\")]").unwrap();
+    let options = Options { display_name: Some(path.to_owned()), emit: settings, ..Options::default() };
+    let generated = generate_file(Path::new(path), &options, &[]).unwrap();
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/enum-attributes.rs", &generated.source);
+    let expected = "#[serde(crate = \"::arazzo_runtime::serde\")]\n    #[derive(PartialOrd)]\n    #[derive(Copy, Ord)]\n    \
+                    #[doc(alias = \"kind\")]\n    pub enum GetPetNameSession {";
+    assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    assert!(generated.source.contains("#[derive(PartialEq, PartialOrd)]\n    pub struct GetPetNameInputs"));
+}
+
 #[test]
 fn arazzo_1_1_requests_generate_the_golden_module() {
     let generated = generate("v1-1-requests.arazzo.yaml");

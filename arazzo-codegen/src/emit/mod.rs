@@ -74,7 +74,7 @@ fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Re
     // exactly as in the whole module: the module's syntax tree is never held whole, which keeps
     // memory flat (1,000 workflows took 337 MiB) and generation linear in the document's size.
     let require = requirements(plan);
-    let enums = plan.enums.iter().map(enums::emit);
+    let enums = plan.enums.iter().map(|enumeration| enums::emit(enumeration, &plan.module, &settings.attributes));
     module.format(quote! { #docs #flows #config #require #(#enums)* }, &mut text)?;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
     if threads == 1 {
