@@ -497,6 +497,16 @@ fn attributes_reach_string_enums_without_repeating_their_derives() {
     assert!(generated.source.contains("#[derive(PartialEq, PartialOrd)]\n    pub struct GetPetNameInputs"));
 }
 
+/// An object input handed back whole as an output: its struct (and the structs it holds) derive
+/// `Serialize`, secrets through the runtime's redaction, absent optional fields left out.
+/// `generated/tests/ui/pass_input_object_outputs_golden.rs` compiles it and serializes the outputs.
+#[test]
+fn an_object_input_used_whole_as_an_output_generates_the_golden_module() {
+    let generated = generate("input-object-outputs.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/input-object-outputs.rs", &generated.source);
+}
+
 #[test]
 fn arazzo_1_1_requests_generate_the_golden_module() {
     let generated = generate("v1-1-requests.arazzo.yaml");
