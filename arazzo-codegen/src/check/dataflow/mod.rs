@@ -80,8 +80,9 @@ impl Kind {
     fn of_type(ty: &RustType) -> Option<Kind> {
         Some(match ty {
             RustType::String | RustType::Secret | RustType::Enum(_) => Kind::String,
-            // Whether the place takes `null` is not judged: the step fails before sending when a
-            // required parameter is `null` (`Request::require`).
+            // Whether the place takes `null` is judged apart: a warning for a JSON body
+            // (`Walk::null_where_not_allowed`) and for a path or required parameter (whose step
+            // fails before sending when it is `null`: `Request::require_not_null`).
             RustType::Nullable(inner) => return Kind::of_type(inner),
             RustType::I64 => Kind::Integer,
             RustType::F64 => Kind::Number,
