@@ -269,9 +269,9 @@ fn http_failure(error: &hyper::Error) -> Option<&'static str> {
 /// What went wrong in a TLS handshake, when `error` (met while connecting) is rustls's: it reports a
 /// failed handshake (an unknown certificate authority, a name the certificate is not valid for, a
 /// server that does not speak TLS) as `InvalidData` wrapping its own error, whose text names the
-/// cause and never the URL (native-tls's error is read by `tls::native_tls_failure`). hyper-rustls wraps that `io::Error` in
-/// another (`Other`), whose `source()` skips it: the wrapped errors are read through `get_ref`. Only
-/// a build with a TLS backend can meet one.
+/// cause and never the URL (native-tls's error is read by `tls::native_tls_failure`). hyper-rustls
+/// wraps that `io::Error` in another (`Other`), whose `source()` skips it: the wrapped errors are
+/// read through `get_ref`. Only a build with a TLS backend can meet one.
 fn tls_failure(error: &io::Error) -> Option<String> {
     if !cfg!(any(feature = "rustls-no-provider", feature = "native-tls")) {
         return None;
