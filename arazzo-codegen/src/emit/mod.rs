@@ -82,7 +82,7 @@ fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Re
     let serialized = &serialized;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
     if threads == 1 {
-        emit_workflows(plan, settings, &serialized, &plan.workflows, &mut text)?;
+        emit_workflows(plan, settings, serialized, &plan.workflows, &mut text)?;
     } else {
         let chunks = plan.workflows.chunks(plan.workflows.len().div_ceil(threads));
         // Token streams cannot cross threads: each thread builds and formats its own workflows, in

@@ -102,7 +102,8 @@ fn native_tls_reason(error: &native_tls::Error) -> String {
 /// native-tls against a real TLS server whose certificate no one trusts: the certificate check's
 /// result is said, and nothing of OpenSSL's codes or source files. (A server that does not speak
 /// TLS is tested in `tests/transport.rs`.)
-#[cfg(all(test, feature = "native-tls", target_os = "linux"))]
+#[cfg(test)]
+#[cfg(all(feature = "native-tls", target_os = "linux"))]
 mod native_tls_tests {
     use openssl::{asn1::Asn1Time, bn::BigNum, ec, hash::MessageDigest, nid::Nid, pkey::PKey, x509};
 
