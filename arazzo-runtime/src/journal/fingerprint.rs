@@ -59,7 +59,9 @@ impl Spellings {
         for secret in secrets.iter().map(SecretString::expose_secret).filter(|secret| !secret.is_empty()) {
             let json = serde_json::Value::from(secret).to_string();
             let json = &json[1..json.len() - 1];
-            let form = crate::encoding::encode::form_component(secret);
+            // As the encoding part writes form fields (`encode::form_component`), which the journal
+            // does not depend on.
+            let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             let xml = quick_xml::escape::escape(secret);
             for spelling in [secret, json, form.as_str(), &xml] {
                 if !spellings.iter().any(|known| known == spelling.as_bytes()) {
