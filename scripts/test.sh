@@ -28,8 +28,10 @@ if [ -n "$unresolved" ]; then
 fi
 cargo test --workspace --locked
 # TLS (rustls) is a default feature, tested above; the transport tests once more without it, where an https
-# URL must name the feature to enable.
+# URL must name the feature to enable, and with native-tls (OpenSSL here), whose failed handshake must say so
+# with OpenSSL's reason (about 10 s more with the dependencies built: docs/BENCHMARKS.md).
 cargo test -p arazzo-runtime --no-default-features --test transport --locked
+cargo test -p arazzo-runtime --no-default-features --features native-tls --test transport --locked
 # The crates for crates.io package and pass the registry's checks (metadata, versions on path
 # dependencies), resolved against crates.io; tests/tests/packaging.rs checks the rest. Not built again
 # from their archives (`--no-verify`): that rebuilds the dependency tree, minutes on CI (docs/BENCHMARKS.md);

@@ -14,10 +14,15 @@
 //!   field attributes only.
 //!
 //! The types are the data types of each workflow: `…Inputs` (and the structs of its nested
-//! objects), `…Outputs` and `…Partial`. `Config`, the settings structs and the builders are left
-//! alone: their `Debug` and constructors are written to keep credentials out of logs. So are the
-//! enums of string `enum`s, which derive `Clone`, `Debug`, `PartialEq`, `Eq`, `Hash` and serde's
-//! traits already (a `"."` derive of one of these for the structs would repeat it on them).
+//! objects), `…Outputs` and `…Partial`, and the module's enums of string `enum`s (type attributes
+//! and derives only: their variants are not fields). `Config`, the settings structs and the
+//! builders are left alone: their `Debug` and constructors are written to keep credentials out of
+//! logs.
+//!
+//! An enum derives `Clone`, `Debug`, `PartialEq`, `Eq`, `Hash`, `Serialize` and `Deserialize`
+//! itself; a derive that reaches it (`derive(".", "PartialEq, PartialOrd")`, written for the
+//! structs) leaves out those traits, named by the last segment of their path, so that the enum
+//! does not derive a trait twice. Other traits are derived as asked (`PartialOrd` here).
 //!
 //! Attributes are parsed when added: text that is not one or more outer attributes (`#[...]`) or,
 //! for `derive`, a comma-separated list of paths, is an error naming the path and the text. Whether
@@ -42,6 +47,8 @@ struct Rule {
     path: Path,
     /// One or more outer attributes, checked to parse.
     attributes: String,
+    /// For a derive, each trait's path (checked to parse) and the last segment of it.
+    derives: Option<Vec<(String, String)>>,
 }
 
 /// A parsed path: `None` parts match anything.
@@ -86,7 +93,14 @@ impl Attributes {
             .parse_str(traits)
             .map_err(|error_| error(error_.to_string()))?;
         let attribute = quote!(#[derive(#list)]).to_string();
-        self.rules.push(Rule { path: parsed, attributes: attribute });
+        let derives = list
+            .iter()
+            .map(|trait_path| {
+                let last = trait_path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
+                (quote!(#trait_path).to_string(), last)
+            })
+            .collect();
+        self.rules.push(Rule { path: parsed, attributes: attribute, derives: Some(derives) });
         Ok(())
     }
 
@@ -96,7 +110,7 @@ impl Attributes {
         if parsed.is_empty() {
             return Err(error("expected an outer attribute such as `#[serde(default)]`".into()));
         }
-        self.rules.push(Rule { path, attributes: attribute.to_owned() });
+        self.rules.push(Rule { path, attributes: attribute.to_owned(), derives: None });
         Ok(())
     }
 
@@ -108,6 +122,33 @@ impl Attributes {
     /// The attributes of the type `ty` of `module`.
     pub(crate) fn on_type(&self, module: &str, ty: &str) -> TokenStream {
         self.collect(module, ty, None)
+    }
+
+    /// The attributes of the string enum `ty` of `module`, which derives `derived` (the last
+    /// segments of the traits' paths) itself: derives of these traits are left out.
+    pub(crate) fn on_enum(&self, module: &str, ty: &str, derived: &[&str]) -> TokenStream {
+        let mut tokens = TokenStream::new();
+        for rule in self.rules.iter().filter(|rule| rule.path.matches(module, ty, None)) {
+            let text = match &rule.derives {
+                None => rule.attributes.clone(),
+                Some(traits) => {
+                    let kept: Vec<&str> = traits
+                        .iter()
+                        .filter(|(_, last)| !derived.contains(&last.as_str()))
+                        .map(|(path, _)| path.as_str())
+                        .collect();
+                    if kept.is_empty() {
+                        continue;
+                    }
+                    format!("#[derive({})]", kept.join(", "))
+                }
+            };
+            // Checked to parse when added.
+            if let Ok(parsed) = text.parse::<TokenStream>() {
+                tokens.extend(parsed);
+            }
+        }
+        tokens
     }
 
     /// The attributes of the field `field` of `ty` of `module`.
@@ -196,6 +237,23 @@ mod tests {
         assert_eq!(on_field("svix", "Outputs", "key"), "# [serde (skip)]");
         assert_eq!(on_field("svix", "Outputs", "id"), "");
         assert_eq!(on_field("svix", "Inputs", "id"), "# [allow (unused)]");
+    }
+
+    #[test]
+    fn enums_take_type_attributes_and_the_derives_they_lack() {
+        let mut attributes = Attributes::default();
+        attributes.derive(".", "PartialEq, PartialOrd").unwrap();
+        attributes.derive("svix", "::serde::Serialize, core::hash::Hash").unwrap();
+        attributes.type_attribute("svix::Status", "#[non_exhaustive]").unwrap();
+        attributes.type_attribute("svix::Outputs", "#[doc(alias = \"out\")]").unwrap();
+        attributes.field_attribute("svix", "#[serde(skip)]").unwrap();
+        let derived = ["Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"];
+        assert_eq!(
+            attributes.on_enum("svix", "Status", &derived).to_string(),
+            "# [derive (PartialOrd)] # [non_exhaustive]"
+        );
+        assert_eq!(attributes.on_enum("other", "Status", &derived).to_string(), "# [derive (PartialOrd)]");
+        assert_eq!(attributes.on_enum("other", "Status", &[]).to_string(), "# [derive (PartialEq , PartialOrd)]");
     }
 
     #[test]

@@ -177,7 +177,8 @@ impl Builder {
 
     /// Adds attributes (`"#[serde(rename_all = \"camelCase\")]"`, one or more) to the generated types
     /// `path` names: `"."` (all), `"module"` or `"module::Type"`; the types are each workflow's
-    /// `…Inputs` (and its nested objects' structs), `…Outputs` and `…Partial`. Text that does not
+    /// `…Inputs` (and its nested objects' structs), `…Outputs` and `…Partial`, and the module's
+    /// string enums (a derive leaves out the traits an enum derives itself). Text that does not
     /// parse as attributes fails [`compile`](Self::compile) with [`BuildError::InvalidAttribute`].
     /// Paths and matching are described in [`crate::attributes`].
     ///

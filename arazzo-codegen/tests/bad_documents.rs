@@ -569,7 +569,11 @@ fn pointers_that_can_never_hold_a_value_are_located() {
 
 /// Values that may be `null` and string enums where they cannot go: a comparison of an input enum
 /// with a value it does not list (a warning: the comparison is constant), an enum input given a
-/// literal it does not list, a string, or a value that may be `null` for an input that may not be.
+/// literal it does not list, a string, or a value that may be `null` for an input that may not be;
+/// warnings for a value that may be `null` in a path or required parameter (the step fails before
+/// sending when it is) and in a JSON body property whose schema does not allow `null` (sent as
+/// `null`), and nothing for an optional parameter (left out), a property that allows `null`, or a
+/// `null` literal.
 #[test]
 fn enums_and_nullable_values_that_cannot_fit_are_located() {
     assert_rendered("types-refused", "tests/diagnostics/types-refused.arazzo.yaml");

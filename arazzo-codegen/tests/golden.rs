@@ -324,7 +324,17 @@ fn nullable_response_fields_are_options() {
 #[test]
 fn types_document_generates_the_golden_module() {
     let generated = generate("types.arazzo.yaml");
-    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    // The required query parameter `region` given a value that may be `null`: generated, guarded at
+    // run time (`require_not_null` below), and said at build time.
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["warning: tests/fixtures/types.arazzo.yaml:39:46: required parameter `region` cannot be `null`, but this \
+          value may be `null` (its schema allows it). Accepted: the step fails with `StepError::InvalidRequest` \
+          before anything is sent when it is `null`; declare the input without `null` if it always has a value, or \
+          check that the value is not `null` in the `successCriteria` of the step that produces it (at \
+          workflows[0].steps[1].parameters[1].value)"]
+    );
     expectorate::assert_contents("tests/golden/types.rs", &generated.source);
     let source = &generated.source;
     for expected in [
@@ -492,6 +502,38 @@ fn evolving_documents_generate_the_golden_modules() {
     }
     assert!(!v2.source.contains("#[serde(skip)]"));
     assert!(v1.source.contains("/// ```ignore"));
+}
+
+/// A string enum takes the type attributes and derives whose path names it (`"."`, its module, or
+/// `module::Enum`), without the traits it derives itself: `derive(".", "PartialEq, PartialOrd")`
+/// puts both on the structs and only `PartialOrd` on the enum, which already derives `PartialEq`.
+/// `generated/tests/ui/pass_enum_attributes_golden.rs` compiles it and uses what was derived.
+#[test]
+fn attributes_reach_string_enums_without_repeating_their_derives() {
+    let path = "tests/fixtures/enum-attributes.arazzo.yaml";
+    let mut settings = arazzo_codegen::emit::Settings::default();
+    let attributes = &mut settings.attributes;
+    attributes.derive(".", "PartialEq, PartialOrd").unwrap();
+    attributes.derive("enum_attributes::GetPetNameSession", "Copy, Ord").unwrap();
+    attributes.type_attribute("enum_attributes::GetPetNameSession", "#[doc(alias = \"kind\")]").unwrap();
+    let options = Options { display_name: Some(path.to_owned()), emit: settings, ..Options::default() };
+    let generated = generate_file(Path::new(path), &options, &[]).unwrap();
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/enum-attributes.rs", &generated.source);
+    let expected = "#[serde(crate = \"::arazzo_runtime::serde\")]\n    #[derive(PartialOrd)]\n    #[derive(Copy, Ord)]\n    \
+                    #[doc(alias = \"kind\")]\n    pub enum GetPetNameSession {";
+    assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    assert!(generated.source.contains("#[derive(PartialEq, PartialOrd)]\n    pub struct GetPetNameInputs"));
+}
+
+/// An object input handed back whole as an output: its struct (and the structs it holds) derive
+/// `Serialize`, secrets through the runtime's redaction, absent optional fields left out.
+/// `generated/tests/ui/pass_input_object_outputs_golden.rs` compiles it and serializes the outputs.
+#[test]
+fn an_object_input_used_whole_as_an_output_generates_the_golden_module() {
+    let generated = generate("input-object-outputs.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/input-object-outputs.rs", &generated.source);
 }
 
 #[test]

@@ -316,6 +316,9 @@ async fn a_failed_tls_handshake_says_so() {
     // reqwest prefers native-tls when both are built.
     #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
     assert!(message.contains("received corrupt message"), "rustls's own reason: {message}");
+    // OpenSSL's reason alone, without its error code, source file and line.
+    #[cfg(all(feature = "native-tls", target_os = "linux"))]
+    assert_eq!(message, "the TLS handshake with the server failed (wrong version number)");
 }
 
 /// `rustls-no-provider` without a provider installed: building the client says what to do,

@@ -58,6 +58,23 @@ pub(super) fn optional_input_in_path(reporter: &mut Reporter<'_>, pointer: &str,
     );
 }
 
+/// A value that may be `null` (its schema allows it: a nullable input, a step output whose response
+/// schema allows `null`) as the whole value of a path or required parameter, which has no `null` form
+/// on the wire. The value may have one on every real run, so the step is generated, and fails before
+/// sending when it is `null` (`Request::require_not_null`), never sending a request without it.
+pub(super) fn nullable_in_required_parameter(reporter: &mut Reporter<'_>, pointer: &str, parameter: &str, path: bool) {
+    let which = if path { "path parameter" } else { "required parameter" };
+    reporter.warning_with_help(
+        pointer,
+        format!(
+            "{which} `{parameter}` cannot be `null`, but this value may be `null` (its schema allows it). Accepted: \
+             the step fails with `StepError::InvalidRequest` before anything is sent when it is `null`"
+        ),
+        "declare the input without `null` if it always has a value, or check that the value is not `null` in the \
+         `successCriteria` of the step that produces it",
+    );
+}
+
 /// An optional input embedded in a string (`"Bearer {$inputs.token}"`, a path segment): leaving the
 /// value out would send half a string or an empty segment. Making the input required would change
 /// the inputs struct the document declares (and what other steps and calling workflows see), so the

@@ -245,6 +245,13 @@ fn parameters(
             super::dataflow::parameter(cx, request, declared, &value, value_pointer);
         }
         let required = location == ParameterLocation::Path || declared.is_some_and(|declared| declared.required);
+        if required
+            && let ValuePlan::Ref(reference) = &value
+            && reference.ty().is_nullable()
+        {
+            let path = location == ParameterLocation::Path;
+            super::lenient::nullable_in_required_parameter(cx.reporter, value_pointer, &parameter.name, path);
+        }
         planned.push(ParameterPlan { name: parameter.name.clone(), location, value, style, required });
     }
     for declared in operation.parameters.iter().filter(|declared| declared.location == ParamLocation::Path) {

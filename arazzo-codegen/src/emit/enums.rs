@@ -12,11 +12,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident};
+use crate::attributes::Attributes;
 use crate::plan::EnumPlan;
 use crate::types::enums::UNKNOWN;
 
-pub(super) fn emit(plan: &EnumPlan) -> TokenStream {
+/// The traits every enum derives, by the last segment of their paths: a caller's derive of one of
+/// them is left out ([`Attributes::on_enum`]).
+const DERIVED: [&str; 7] = ["Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"];
+
+/// The enum of `plan`, with the caller's type attributes and derives for `module::Name`.
+pub(super) fn emit(plan: &EnumPlan, module: &str, attributes: &Attributes) -> TokenStream {
     let name = ident(&plan.name);
+    let added = attributes.on_enum(module, &plan.name, &DERIVED);
     let mut text = format!("The values of {}.", plan.uses.join(", "));
     text.push_str(if plan.open {
         "\n\nSerializes as its value on the wire ([`as_str()`](Self::as_str)). A value the description does \
@@ -75,6 +82,7 @@ pub(super) fn emit(plan: &EnumPlan) -> TokenStream {
             ::arazzo_runtime::serde::Deserialize,
         )]
         #[serde(crate = "::arazzo_runtime::serde")]
+        #added
         pub enum #name {
             #(#variants)*
             #unknown

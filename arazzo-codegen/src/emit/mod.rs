@@ -17,6 +17,8 @@ mod structs;
 mod value;
 mod workflow;
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -74,11 +76,13 @@ fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Re
     // exactly as in the whole module: the module's syntax tree is never held whole, which keeps
     // memory flat (1,000 workflows took 337 MiB) and generation linear in the document's size.
     let require = requirements(plan);
-    let enums = plan.enums.iter().map(enums::emit);
+    let enums = plan.enums.iter().map(|enumeration| enums::emit(enumeration, &plan.module, &settings.attributes));
     module.format(quote! { #docs #flows #config #require #(#enums)* }, &mut text)?;
+    let serialized = structs::serialized_inputs(plan);
+    let serialized = &serialized;
     let threads = threads.min(plan.workflows.len() / WORKFLOWS_PER_THREAD).max(1);
     if threads == 1 {
-        emit_workflows(plan, settings, &plan.workflows, &mut text)?;
+        emit_workflows(plan, settings, serialized, &plan.workflows, &mut text)?;
     } else {
         let chunks = plan.workflows.chunks(plan.workflows.len().div_ceil(threads));
         // Token streams cannot cross threads: each thread builds and formats its own workflows, in
@@ -88,7 +92,7 @@ fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Re
                 .map(|chunk| {
                     // Where no thread can be started, the chunk is emitted here.
                     std::thread::Builder::new()
-                        .spawn_scoped(scope, move || chunk_text(plan, settings, chunk))
+                        .spawn_scoped(scope, move || chunk_text(plan, settings, serialized, chunk))
                         .map_err(|_| chunk)
                 })
                 .collect();
@@ -98,7 +102,7 @@ fn emit_on_threads(plan: &ModulePlan, settings: &Settings, threads: usize) -> Re
                     Ok(thread) => thread
                         .join()
                         .unwrap_or_else(|_| Err(EmitError("a thread emitting workflows panicked".to_owned()))),
-                    Err(chunk) => chunk_text(plan, settings, chunk),
+                    Err(chunk) => chunk_text(plan, settings, serialized, chunk),
                 })
                 .collect()
         });
@@ -146,25 +150,32 @@ fn selects_xpath(value: &ValueRef) -> bool {
     }
 }
 
-/// Appends the formatted code of `workflows` to `text`.
+/// Appends the formatted code of `workflows` to `text`; `serialized` names the input structs that
+/// outputs can hold ([`structs::serialized_inputs`]).
 fn emit_workflows(
     plan: &ModulePlan,
     settings: &Settings,
+    serialized: &BTreeSet<&str>,
     workflows: &[WorkflowPlan],
     text: &mut String,
 ) -> Result<(), EmitError> {
     // Identifiers cannot cross threads either: one per thread.
     let module = Enclosing::new(&plan.module);
     for workflow in workflows {
-        module.format(workflow::emit(plan, workflow, settings), text)?;
+        module.format(workflow::emit(plan, workflow, settings, serialized), text)?;
     }
     Ok(())
 }
 
 /// The formatted code of `workflows`.
-fn chunk_text(plan: &ModulePlan, settings: &Settings, workflows: &[WorkflowPlan]) -> Result<String, EmitError> {
+fn chunk_text(
+    plan: &ModulePlan,
+    settings: &Settings,
+    serialized: &BTreeSet<&str>,
+    workflows: &[WorkflowPlan],
+) -> Result<String, EmitError> {
     let mut text = String::new();
-    emit_workflows(plan, settings, workflows, &mut text).map(|()| text)
+    emit_workflows(plan, settings, serialized, workflows, &mut text).map(|()| text)
 }
 
 /// The generated module, inside which each piece is formatted so that it is indented and wrapped

@@ -5,18 +5,52 @@
 //! (`emit/inputs_builder.rs`). Outputs and partial outputs serialize under the document's names,
 //! every secret written as `"[REDACTED]"` unless serialized through `expose_secrets()`: logging
 //! outputs must not leak a key, handing them to a secret manager needs the key, and the second is
-//! the one that should take an explicit call (as `Checkpoint::expose_secrets` does).
+//! the one that should take an explicit call (as `Checkpoint::expose_secrets` does). A nested
+//! input object an output can hold (`owner: $inputs.owner`) serializes the same way, inside them.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Settings, docs, ident, one_line, rust_type};
-use crate::plan::{FieldPlan, RustType, StructPlan, WorkflowPlan};
+use crate::plan::{FieldPlan, ModulePlan, RustType, StructPlan, WorkflowPlan};
 
 /// The module and the caller's attributes, for every struct of a workflow.
 pub(super) struct Structs<'a> {
     pub(super) module: &'a str,
     pub(super) settings: &'a Settings,
+    /// The nested input structs that derive `Serialize` ([`serialized_inputs`]).
+    pub(super) serialized: &'a BTreeSet<&'a str>,
+}
+
+/// The nested input structs of `plan` that an output can hold, directly (`$inputs.owner`, or another
+/// workflow's `$workflows.w.inputs.owner`) or inside another such struct: those derive `Serialize`,
+/// which the outputs' own derive needs. The others are left as they are, which keeps their code small.
+pub(super) fn serialized_inputs(plan: &ModulePlan) -> BTreeSet<&str> {
+    let structs: BTreeMap<&str, &StructPlan> = plan
+        .workflows
+        .iter()
+        .flat_map(|workflow| &workflow.input_structs)
+        .map(|structure| (structure.name.as_str(), structure))
+        .collect();
+    let mut pending: Vec<&RustType> =
+        plan.workflows.iter().flat_map(|workflow| &workflow.outputs).map(|output| &output.field.ty).collect();
+    let mut serialized = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            RustType::Vec(item) | RustType::Nullable(item) => pending.push(item),
+            RustType::Struct(name) => {
+                if let Some(structure) = structs.get(name.as_str())
+                    && serialized.insert(structure.name.as_str())
+                {
+                    pending.extend(structure.fields.iter().map(|field| &field.ty));
+                }
+            }
+            _ => {}
+        }
+    }
+    serialized
 }
 
 impl Structs<'_> {
@@ -52,11 +86,22 @@ impl Structs<'_> {
     }
 
     /// A struct of typed fields that deserializes from JSON under the document's names; `Default`
-    /// when every field is optional.
+    /// when every field is optional. One that outputs can hold serializes too, under the same names,
+    /// as its object was given: an absent optional field is left out, and secrets are written as
+    /// the outputs holding it write theirs (redacted unless through `expose_secrets()`).
     fn deserializable(&self, name: &str, doc: &str, fields: &[FieldPlan], noun: &str) -> TokenStream {
         let attributes = self.type_attributes(name);
         let default = fields_all_optional(fields).then(|| quote!(Default,));
+        let serialized = self.serialized.contains(name);
+        let serialize = serialized.then(|| quote!(::arazzo_runtime::serde::Serialize,));
         let fields = fields.iter().map(|input| {
+            let serialization = serialized.then(|| {
+                let secret = serialize_secret(&input.ty);
+                // `None` of a nullable field is `null`, sent as such (`json::or_null`); of another, absent.
+                let absent = (input.optional && !input.ty.is_nullable())
+                    .then(|| quote!(#[serde(skip_serializing_if = "::core::option::Option::is_none")]));
+                quote!(#secret #absent)
+            });
             let attributes = self.field_attributes(name, &input.field);
             let field = ident(&input.field);
             let ty = field_type(input);
@@ -69,13 +114,20 @@ impl Structs<'_> {
             }
             let doc = docs(&text);
             let rename = rename(input);
-            quote! { #doc #rename #attributes pub #field: #ty, }
+            quote! { #doc #rename #serialization #attributes pub #field: #ty, }
         });
-        let doc = docs(doc);
+        let mut doc = doc.to_owned();
+        if serialized {
+            doc.push_str(
+                "\n\nSerializes under the document's names, as part of the outputs that hold it: secrets are \
+                 written as `\"[REDACTED]\"` unless the outputs are serialized through their `expose_secrets()`.",
+            );
+        }
+        let doc = docs(&doc);
         let name = ident(name);
         quote! {
             #doc
-            #[derive(Clone, Debug, #default ::arazzo_runtime::serde::Deserialize)]
+            #[derive(Clone, Debug, #default #serialize ::arazzo_runtime::serde::Deserialize)]
             #[serde(crate = "::arazzo_runtime::serde")]
             #attributes
             pub struct #name { #(#fields)* }

@@ -9,8 +9,13 @@ use super::value::owned;
 use super::{docs, ident, one_line, rust_type};
 use crate::plan::{ActionKind, ActionPlan, ModulePlan, StepPlan, ValueRef, WorkflowPlan};
 
-pub(super) fn emit(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settings) -> TokenStream {
-    let structs = super::structs::Structs { module: &plan.module, settings };
+pub(super) fn emit(
+    plan: &ModulePlan,
+    workflow: &WorkflowPlan,
+    settings: &super::Settings,
+    serialized: &std::collections::BTreeSet<&str>,
+) -> TokenStream {
+    let structs = super::structs::Structs { module: &plan.module, settings, serialized };
     let inputs = structs.inputs(workflow);
     let outputs = structs.outputs(workflow);
     let partial = structs.partial(workflow);

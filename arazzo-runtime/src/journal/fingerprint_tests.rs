@@ -84,3 +84,65 @@ fn the_fingerprint_follows_what_is_sent_but_not_secret_query_values() {
         assert_ne!(base, other);
     }
 }
+
+/// A secret anywhere in a request (the path, a JSON query string, a form, JSON or XML body) does
+/// not feed the fingerprint, in any spelling the runtime writes it in: two requests that differ
+/// only in their secret's value have the same one (so no hash of a secret is stored, and a renewed
+/// key resumes), while what is not secret still changes it.
+#[test]
+fn no_secret_feeds_the_fingerprint_wherever_the_request_holds_it() {
+    let url = |text: &str| reqwest::Url::parse(text).unwrap();
+    // Each secret with characters that JSON, forms, XML and paths spell otherwise.
+    let (old, new) = (SecretString::from("sk_\"a&b c/1"), SecretString::from("sk_\"x&y z/2"));
+    let spell = |secret: &SecretString| {
+        let raw = secret.expose_secret().to_owned();
+        let json = serde_json::Value::from(raw.as_str()).to_string();
+        let json_content = json[1..json.len() - 1].to_owned();
+        let form = crate::encoding::encode::form_component(&raw);
+        let path = percent_encoding::utf8_percent_encode(&raw, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let xml = quick_xml::escape::escape(raw.as_str()).into_owned();
+        (json_content, form, path, xml)
+    };
+    let request = |secret: &SecretString, note: &str| {
+        let (json, form, path, xml) = spell(secret);
+        [
+            fingerprint("GET", &url(&format!("http://a.test/keys/{path}/{note}")), None, std::slice::from_ref(secret)),
+            // A JSON query string (`query_string_escaped`): the secret inside a value.
+            fingerprint(
+                "GET",
+                &url(&format!(
+                    "http://a.test/k?filter={}",
+                    crate::encoding::encode::form_component(&format!(r#"{{"key":"{json}","note":"{note}"}}"#))
+                )),
+                None,
+                std::slice::from_ref(secret),
+            ),
+            fingerprint(
+                "POST",
+                &url("http://a.test/k"),
+                Some(format!(r#"{{"key":"{json}","note":"{note}"}}"#).as_bytes()),
+                std::slice::from_ref(secret),
+            ),
+            fingerprint(
+                "POST",
+                &url("http://a.test/k"),
+                Some(format!("key={form}&note={note}").as_bytes()),
+                std::slice::from_ref(secret),
+            ),
+            fingerprint(
+                "POST",
+                &url("http://a.test/k"),
+                Some(format!("<k a=\"{xml}\">{xml}</k><n>{note}</n>").as_bytes()),
+                std::slice::from_ref(secret),
+            ),
+        ]
+    };
+    let before = request(&old, "n1");
+    assert_eq!(before, request(&new, "n1"), "a secret fed the fingerprint");
+    for (index, (one, other)) in before.iter().zip(request(&old, "n2")).enumerate() {
+        assert_ne!(*one, other, "request {index}: what is not secret must still count");
+    }
+    // What holds no secret hashes as before (the values stored checkpoints hold).
+    let plain = fingerprint("GET", &url("http://a.test/k%20l?x=1"), Some(b"{}"), std::slice::from_ref(&old));
+    assert_eq!(plain, fingerprint("GET", &url("http://a.test/k%20l?x=1"), Some(b"{}"), &[]));
+}

@@ -18,7 +18,8 @@
 //!   as far as it goes, scrubbed as above, then `...`. A full parse refused such a body and showed it
 //!   raw, secret fields included.
 //!
-//! Then every known secret, raw or in its JSON-escaped spelling, becomes `[REDACTED]`, control
+//! Then every known secret, raw, in its JSON-escaped spelling, or spelled with XML references
+//! (`p&amp;ss`, `&#x73;k_live`, in any mix: `excerpt_references.rs`), becomes `[REDACTED]`, control
 //! characters become spaces, and text beyond [`EXCERPT_CHARS`] is cut with `...`.
 //!
 //! A body larger than the prefix is shown from the prefix, with `...` at the end. It counts as JSON
@@ -83,8 +84,9 @@ fn lossy(prefix: &[u8], whole: bool) -> String {
 }
 
 /// Replaces every secret in `text`, longest first (a secret containing another is replaced whole),
-/// raw and as it appears inside a JSON string. When `cut`, the text is first shortened so that it
-/// ends before anything that could be the start of a secret: the rest of it is not in `text`.
+/// raw, as it appears inside a JSON string, and spelled with XML references. When `cut`, the text
+/// is first shortened so that it ends before anything that could be the start of a secret: the
+/// rest of it is not in `text`.
 fn scrub(mut text: String, secrets: &[&str], cut: bool) -> String {
     let mut secrets: Vec<&str> = secrets.iter().copied().filter(|secret| !secret.is_empty()).collect();
     secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
@@ -107,7 +109,7 @@ fn scrub(mut text: String, secrets: &[&str], cut: bool) -> String {
             text = text.replace(escaped.as_str(), REDACTED);
         }
     }
-    text
+    references::scrub(text, &secrets, cut)
 }
 
 /// Where to cut `text` so that its end cuts no occurrence of a pattern in two: before the earliest
@@ -474,6 +476,9 @@ impl Writer<'_> {
         }
     }
 }
+
+#[path = "excerpt_references.rs"]
+mod references;
 
 #[cfg(test)]
 #[path = "excerpt_tests.rs"]

@@ -126,6 +126,39 @@ fn known_secrets_are_replaced_raw_and_json_escaped() {
 }
 
 #[test]
+fn known_secrets_spelled_with_xml_references_are_replaced() {
+    let secrets = ["p&ss<w>rd", "sk_live_abc", "k1"];
+    // An XML body escapes `&`, `<` and `>` in text, and may write any character as a reference.
+    let body = "<error><key>p&amp;ss&lt;w&gt;rd</key><echo>&#x73;k_&#108;ive&#X5f;abc</echo>\
+                <q a=\"&#107;&#x31;\">p&#38;ss&#60;w>rd</q></error>";
+    assert_eq!(
+        excerpt(body.as_bytes(), &[], &secrets),
+        "<error><key>[REDACTED]</key><echo>[REDACTED]</echo><q a=\"[REDACTED]\">[REDACTED]</q></error>"
+    );
+    // In a JSON string too (an escaped XML document inside a JSON error).
+    assert_eq!(
+        excerpt(br#"{"detail":"<k>p&amp;ss&lt;w&gt;rd</k>"}"#, &[], &secrets),
+        r#"{"detail":"<k>[REDACTED]</k>"}"#
+    );
+    // References that spell no secret, and what is no reference, are left as written.
+    let other = "a &amp; b &#x263A; &unknown; & c &#xZZ; &#0;";
+    assert_eq!(excerpt(other.as_bytes(), &[], &secrets), other);
+    // A secret containing another is replaced whole, in whatever mix of spellings.
+    assert_eq!(excerpt(b"<a>k1 and p&amp;ss<w>rd</a>", &[], &secrets), "<a>[REDACTED] and [REDACTED]</a>");
+}
+
+#[test]
+fn a_truncated_body_never_ends_with_part_of_a_secret_spelled_with_references() {
+    // The connection was cut inside an escaped secret: none of it shows, nor a reference cut in two.
+    let shown = excerpt(br#"{"note":"see &#x73;k_li"#, &[], &["sk_live_abc"]);
+    assert_eq!(shown, r#"{"note":"see ..."#);
+    let shown = excerpt(br#"{"note":"see &#x73;k_li&#x7"#, &[], &["sk_live_abc"]);
+    assert_eq!(shown, r#"{"note":"see ..."#);
+    // What cannot begin the secret stays.
+    assert_eq!(excerpt(br#"{"note":"a &amp; b"#, &[], &["sk_live_abc"]), r#"{"note":"a &amp; b..."#);
+}
+
+#[test]
 fn unicode_is_decoded_and_cut_on_character_boundaries() {
     assert_eq!(plain(r#"{"m":"h\u00e9llo \ud83d\ude00 \u2028"}"#), "{\"m\":\"héllo 😀 \u{2028}\"}");
     let long = format!(r#"["{}"]"#, "é".repeat(300));

@@ -154,7 +154,7 @@ pub(crate) fn describe_reqwest_error(error: &reqwest::Error) -> String {
             .to_owned();
     }
     if error.is_connect()
-        && let Some(tls) = causes.io.and_then(tls_failure)
+        && let Some(tls) = causes.tls.or_else(|| causes.io.and_then(tls_failure))
     {
         return format!("the TLS handshake with the server failed ({tls})");
     }
@@ -188,6 +188,8 @@ struct Causes<'a> {
     http: Option<&'a hyper::Error>,
     /// Whether the connector refused an `https` URL because no TLS backend is built in.
     https_without_tls: bool,
+    /// What native-tls's error says of a failed handshake.
+    tls: Option<String>,
 }
 
 impl<'a> Causes<'a> {
@@ -201,6 +203,10 @@ impl<'a> Causes<'a> {
             }
             if let Some(http) = current.downcast_ref::<hyper::Error>() {
                 causes.http = causes.http.or(Some(http));
+            }
+            #[cfg(feature = "native-tls")]
+            if causes.tls.is_none() {
+                causes.tls = crate::transport::tls::native_tls_failure(current);
             }
             // hyper-util's connector says so in a fixed text, its only way to: without a TLS backend
             // it takes only `http` URLs.
@@ -260,12 +266,12 @@ fn http_failure(error: &hyper::Error) -> Option<&'static str> {
     })
 }
 
-/// What went wrong in a TLS handshake, when `error` (met while connecting) is a TLS library's: both
-/// rustls and native-tls report a failed handshake (an unknown certificate authority, a name the
-/// certificate is not valid for, a server that does not speak TLS) as `InvalidData` wrapping their
-/// own error, whose text names the cause and never the URL. hyper-rustls wraps that `io::Error` in
-/// another (`Other`), whose `source()` skips it: the wrapped errors are read through `get_ref`. Only
-/// a build with a TLS backend can meet one.
+/// What went wrong in a TLS handshake, when `error` (met while connecting) is rustls's: it reports a
+/// failed handshake (an unknown certificate authority, a name the certificate is not valid for, a
+/// server that does not speak TLS) as `InvalidData` wrapping its own error, whose text names the
+/// cause and never the URL (native-tls's error is read by `tls::native_tls_failure`). hyper-rustls
+/// wraps that `io::Error` in another (`Other`), whose `source()` skips it: the wrapped errors are
+/// read through `get_ref`. Only a build with a TLS backend can meet one.
 fn tls_failure(error: &io::Error) -> Option<String> {
     if !cfg!(any(feature = "rustls-no-provider", feature = "native-tls")) {
         return None;

@@ -66,6 +66,10 @@ impl Walk<'_> {
                 return false;
             }
         }
+        if let Some(misfit) = self.null_where_not_allowed(value, object, &schema_pointer, value_pointer, &what) {
+            // Reported, but the value fits: a union's other branches need not be tried for it.
+            out.push(misfit);
+        }
         if let ValuePlan::Literal(literal) = value
             && let Some(allowed) = allowed_values(object)
             && !allowed.iter().any(|candidate| self.same(literal, candidate))
@@ -100,13 +104,19 @@ impl Walk<'_> {
                 fits
             });
             if !any && !branches.is_empty() {
-                out.push(self.misfit(
-                    value,
-                    value_pointer,
-                    format!("{} fits none of the `{keyword}` schemas of {}", self.describe(value), what()),
-                    tried.into_iter().flatten().next().map(|first| format!("the first one: {}", first.message)),
-                    (child(keyword), format!("the `{keyword}` schemas are here")),
-                ));
+                out.push(
+                    self.misfit(
+                        value,
+                        value_pointer,
+                        format!("{} fits none of the `{keyword}` schemas of {}", self.describe(value), what()),
+                        tried
+                            .into_iter()
+                            .flatten()
+                            .find(|misfit| !misfit.warning)
+                            .map(|first| format!("the first one: {}", first.message)),
+                        (child(keyword), format!("the `{keyword}` schemas are here")),
+                    ),
+                );
                 fits = false;
             }
         }
@@ -176,8 +186,52 @@ impl Walk<'_> {
             origin: None,
             schema_pointer: format!("{schema_pointer}/required"),
             schema_note: "the schema's `required` list is here".to_string(),
+            warning: false,
         });
         false
+    }
+
+    /// A warning when `value`, going into a JSON body, may be `null` (its type is nullable) and the
+    /// schema declares types without `null`. A `null` literal is not reported (a merge patch clears
+    /// a field with it), nor a union (a branch may take `null`: its misfits are dropped when one fits).
+    fn null_where_not_allowed(
+        &self,
+        value: &ValuePlan,
+        object: &serde_json::Map<String, Value>,
+        schema_pointer: &str,
+        value_pointer: &str,
+        what: &dyn Fn() -> String,
+    ) -> Option<Misfit> {
+        let ValuePlan::Ref(reference) = value else { return None };
+        let types = declared_types(object);
+        if self.place != Place::Json || !reference.ty().is_nullable() || types.is_empty() || types.contains(&"null") {
+            return None;
+        }
+        let expected = types.iter().map(|name| with_article(name)).collect::<Vec<_>>().join(" or ");
+        let help = match self.origin_name(reference) {
+            Some(Origin::Input(name)) => format!(
+                "declare input `{name}` without `null` if it always has a value; if the API takes `null` there, its \
+                 description should say so (`type: [{}, \"null\"]`, or `nullable: true` in OpenAPI 3.0)",
+                types.join(", ")
+            ),
+            _ => "check that it is not `null` in the `successCriteria` of the step that produces it; if the API \
+                  takes `null` there, its description should say so"
+                .to_string(),
+        };
+        let mut misfit = self.misfit(
+            value,
+            value_pointer,
+            format!(
+                "{} may be `null` (its schema allows it), but {} is {expected} and does not allow `null`: a run \
+                 where it is `null` sends `null`",
+                self.describe(value),
+                what()
+            ),
+            Some(help),
+            (format!("{schema_pointer}/type"), "the schema's `type` is here, without `null`".to_string()),
+        );
+        misfit.warning = true;
+        Some(misfit)
     }
 
     fn misfit(
@@ -195,6 +249,7 @@ impl Walk<'_> {
             origin: self.origin(value),
             schema_pointer,
             schema_note,
+            warning: false,
         }
     }
 

@@ -11,6 +11,10 @@
 //!
 //! Each error is located where the value is written, with a note where it comes from (the input's
 //! declaration, the step output) and one at the schema it does not fit.
+//!
+//! One warning: a value that may be `null` (its schema allows it) as a property of a JSON body, or
+//! the whole body, whose schema does not allow `null`. It is sent as the document says, `null`
+//! included (docs/DECISIONS.md, "A value that may be `null` where `null` cannot go").
 
 use serde_json::Value;
 
@@ -76,8 +80,9 @@ impl Kind {
     fn of_type(ty: &RustType) -> Option<Kind> {
         Some(match ty {
             RustType::String | RustType::Secret | RustType::Enum(_) => Kind::String,
-            // Whether the place takes `null` is not judged: the step fails before sending when a
-            // required parameter is `null` (`Request::require`).
+            // Whether the place takes `null` is judged apart: a warning for a JSON body
+            // (`Walk::null_where_not_allowed`) and for a path or required parameter (whose step
+            // fails before sending when it is `null`: `Request::require_not_null`).
             RustType::Nullable(inner) => return Kind::of_type(inner),
             RustType::I64 => Kind::Integer,
             RustType::F64 => Kind::Number,
@@ -118,6 +123,8 @@ struct Misfit {
     /// The schema keyword it does not fit, in the OpenAPI description.
     schema_pointer: String,
     schema_note: String,
+    /// A warning, not an error: a value that may be `null` where the schema does not allow it.
+    warning: bool,
 }
 
 /// Checks the value of a parameter the operation declares.
@@ -195,13 +202,10 @@ fn report(cx: &mut super::workflow::Context<'_, '_>, request: &Request<'_>, misf
         seen.push(key);
         let (location, end) =
             reporter.loaded.spans.nearest_range(&misfit.value_pointer).map_or((None, None), |(s, e)| (Some(s), e));
-        let mut diagnostic = Diagnostic::error(
-            &reporter.loaded.path,
-            location,
-            json_path_of_pointer(&misfit.value_pointer),
-            misfit.message,
-        )
-        .with_end(end);
+        let severity = if misfit.warning { Diagnostic::warning } else { Diagnostic::error };
+        let mut diagnostic =
+            severity(&reporter.loaded.path, location, json_path_of_pointer(&misfit.value_pointer), misfit.message)
+                .with_end(end);
         if let Some(help) = misfit.help {
             diagnostic = diagnostic.with_help(help);
         }
