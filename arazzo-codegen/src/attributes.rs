@@ -24,6 +24,11 @@
 //! structs) leaves out those traits, named by the last segment of their path, so that the enum
 //! does not derive a trait twice. Other traits are derived as asked (`PartialOrd` here).
 //!
+//! [`Builder::struct_attribute`] and [`Builder::enum_attribute`] reach one kind alone, as
+//! prost-build's `message_attribute` and `enum_attribute` do: a derive no enum can take
+//! (`Default`, which an enum takes only with a `#[default]` variant) is written
+//! `struct_attribute(".", "#[derive(Default)]")`.
+//!
 //! Attributes are parsed when added: text that is not one or more outer attributes (`#[...]`) or,
 //! for `derive`, a comma-separated list of paths, is an error naming the path and the text. Whether
 //! the attribute compiles on the type (a `PartialEq` derive on a struct holding a `SecretString`
@@ -31,6 +36,8 @@
 //!
 //! [`Builder::type_attribute`]: crate::Builder::type_attribute
 //! [`Builder::field_attribute`]: crate::Builder::field_attribute
+//! [`Builder::struct_attribute`]: crate::Builder::struct_attribute
+//! [`Builder::enum_attribute`]: crate::Builder::enum_attribute
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -49,6 +56,16 @@ struct Rule {
     attributes: String,
     /// For a derive, each trait's path (checked to parse) and the last segment of it.
     derives: Option<Vec<(String, String)>>,
+    /// The kind of type the rule is for, when only one ([`Attributes::struct_attribute`],
+    /// [`Attributes::enum_attribute`]).
+    only: Option<TypeKind>,
+}
+
+/// Structs or enums, for the attributes meant for one kind of type only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TypeKind {
+    Struct,
+    Enum,
 }
 
 /// A parsed path: `None` parts match anything.
@@ -74,13 +91,26 @@ impl Attributes {
     /// Adds `attribute` (such as `#[serde(rename_all = "camelCase")]`) to the types `path` names.
     pub fn type_attribute(&mut self, path: &str, attribute: &str) -> Result<(), AttributeError> {
         let parsed = parse_path(path, false)?;
-        self.push(parsed, path, attribute, "attribute")
+        self.push(parsed, path, attribute, None)
+    }
+
+    /// Adds `attribute` to the structs `path` names, leaving enums alone (prost-build's
+    /// `message_attribute`): `struct_attribute(".", "#[derive(Default)]")`, which no enum could take.
+    pub fn struct_attribute(&mut self, path: &str, attribute: &str) -> Result<(), AttributeError> {
+        let parsed = parse_path(path, false)?;
+        self.push(parsed, path, attribute, Some(TypeKind::Struct))
+    }
+
+    /// Adds `attribute` to the string enums `path` names, leaving structs alone.
+    pub fn enum_attribute(&mut self, path: &str, attribute: &str) -> Result<(), AttributeError> {
+        let parsed = parse_path(path, false)?;
+        self.push(parsed, path, attribute, Some(TypeKind::Enum))
     }
 
     /// Adds `attribute` to the fields `path` names.
     pub fn field_attribute(&mut self, path: &str, attribute: &str) -> Result<(), AttributeError> {
         let parsed = parse_path(path, true)?;
-        self.push(parsed, path, attribute, "attribute")
+        self.push(parsed, path, attribute, Some(TypeKind::Struct))
     }
 
     /// Adds `#[derive(traits)]` (`"PartialEq"`, `"serde::Deserialize, PartialEq"`) to the types
@@ -100,17 +130,18 @@ impl Attributes {
                 (quote!(#trait_path).to_string(), last)
             })
             .collect();
-        self.rules.push(Rule { path: parsed, attributes: attribute, derives: Some(derives) });
+        self.rules.push(Rule { path: parsed, attributes: attribute, derives: Some(derives), only: None });
         Ok(())
     }
 
-    fn push(&mut self, path: Path, text: &str, attribute: &str, what: &'static str) -> Result<(), AttributeError> {
-        let error = |message: String| AttributeError { what, path: text.into(), text: attribute.into(), message };
+    fn push(&mut self, path: Path, text: &str, attribute: &str, only: Option<TypeKind>) -> Result<(), AttributeError> {
+        let error =
+            |message: String| AttributeError { what: "attribute", path: text.into(), text: attribute.into(), message };
         let parsed = syn::Attribute::parse_outer.parse_str(attribute).map_err(|error_| error(error_.to_string()))?;
         if parsed.is_empty() {
             return Err(error("expected an outer attribute such as `#[serde(default)]`".into()));
         }
-        self.rules.push(Rule { path, attributes: attribute.to_owned(), derives: None });
+        self.rules.push(Rule { path, attributes: attribute.to_owned(), derives: None, only });
         Ok(())
     }
 
@@ -128,7 +159,8 @@ impl Attributes {
     /// segments of the traits' paths) itself: derives of these traits are left out.
     pub(crate) fn on_enum(&self, module: &str, ty: &str, derived: &[&str]) -> TokenStream {
         let mut tokens = TokenStream::new();
-        for rule in self.rules.iter().filter(|rule| rule.path.matches(module, ty, None)) {
+        let for_enums = |rule: &&Rule| rule.only != Some(TypeKind::Struct);
+        for rule in self.rules.iter().filter(for_enums).filter(|rule| rule.path.matches(module, ty, None)) {
             let text = match &rule.derives {
                 None => rule.attributes.clone(),
                 Some(traits) => {
@@ -158,7 +190,8 @@ impl Attributes {
 
     fn collect(&self, module: &str, ty: &str, field: Option<&str>) -> TokenStream {
         let mut tokens = TokenStream::new();
-        for rule in self.rules.iter().filter(|rule| rule.path.matches(module, ty, field)) {
+        let for_structs = |rule: &&Rule| rule.only != Some(TypeKind::Enum);
+        for rule in self.rules.iter().filter(for_structs).filter(|rule| rule.path.matches(module, ty, field)) {
             // Checked to parse when added.
             if let Ok(parsed) = rule.attributes.parse::<TokenStream>() {
                 tokens.extend(parsed);
@@ -254,6 +287,21 @@ mod tests {
         );
         assert_eq!(attributes.on_enum("other", "Status", &derived).to_string(), "# [derive (PartialOrd)]");
         assert_eq!(attributes.on_enum("other", "Status", &[]).to_string(), "# [derive (PartialEq , PartialOrd)]");
+    }
+
+    #[test]
+    fn struct_and_enum_attributes_reach_one_kind_of_type() {
+        let mut attributes = Attributes::default();
+        attributes.struct_attribute(".", "#[derive(Default)]").unwrap();
+        attributes.enum_attribute("svix", "#[non_exhaustive]").unwrap();
+        attributes.type_attribute(".", "#[doc(alias = \"any\")]").unwrap();
+        assert_eq!(attributes.on_type("svix", "Outputs").to_string(), "# [derive (Default)] # [doc (alias = \"any\")]");
+        assert_eq!(
+            attributes.on_enum("svix", "Status", &[]).to_string(),
+            "# [non_exhaustive] # [doc (alias = \"any\")]"
+        );
+        assert_eq!(attributes.on_enum("other", "Status", &[]).to_string(), "# [doc (alias = \"any\")]");
+        assert!(attributes.enum_attribute("svix::Status.field", "#[non_exhaustive]").is_err());
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct Builder {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AttributeKind {
     Type,
+    Struct,
+    Enum,
     Field,
     Derive,
 }
@@ -197,6 +199,20 @@ impl Builder {
         self
     }
 
+    /// Adds attributes to the structs `path` names (as [`type_attribute`](Self::type_attribute)),
+    /// leaving the string enums alone: `struct_attribute(".", "#[derive(Default)]")`.
+    pub fn struct_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.attributes.push((AttributeKind::Struct, path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds attributes to the string enums `path` names (as [`type_attribute`](Self::type_attribute)),
+    /// leaving the structs alone: `enum_attribute(".", "#[non_exhaustive]")`.
+    pub fn enum_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.attributes.push((AttributeKind::Enum, path.into(), attribute.into()));
+        self
+    }
+
     /// Adds attributes to the fields `path` names: `"."`, `"module"`, `"module::Type"` (all their
     /// fields) or `"module::Type.field"`, with the Rust names of the generated code.
     pub fn field_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
@@ -229,6 +245,8 @@ impl Builder {
             let attributes = &mut settings.attributes;
             match kind {
                 AttributeKind::Type => attributes.type_attribute(path, text)?,
+                AttributeKind::Struct => attributes.struct_attribute(path, text)?,
+                AttributeKind::Enum => attributes.enum_attribute(path, text)?,
                 AttributeKind::Field => attributes.field_attribute(path, text)?,
                 AttributeKind::Derive => attributes.derive(path, text)?,
             }

@@ -507,6 +507,7 @@ fn evolving_documents_generate_the_golden_modules() {
 /// A string enum takes the type attributes and derives whose path names it (`"."`, its module, or
 /// `module::Enum`), without the traits it derives itself: `derive(".", "PartialEq, PartialOrd")`
 /// puts both on the structs and only `PartialOrd` on the enum, which already derives `PartialEq`.
+/// `struct_attribute` and `enum_attribute` reach one kind of type alone.
 /// `generated/tests/ui/pass_enum_attributes_golden.rs` compiles it and uses what was derived.
 #[test]
 fn attributes_reach_string_enums_without_repeating_their_derives() {
@@ -516,14 +517,20 @@ fn attributes_reach_string_enums_without_repeating_their_derives() {
     attributes.derive(".", "PartialEq, PartialOrd").unwrap();
     attributes.derive("enum_attributes::GetPetNameSession", "Copy, Ord").unwrap();
     attributes.type_attribute("enum_attributes::GetPetNameSession", "#[doc(alias = \"kind\")]").unwrap();
+    attributes.struct_attribute(".", "#[doc(alias = \"data\")]").unwrap();
+    attributes.enum_attribute(".", "#[doc(alias = \"choice\")]").unwrap();
     let options = Options { display_name: Some(path.to_owned()), emit: settings, ..Options::default() };
     let generated = generate_file(Path::new(path), &options, &[]).unwrap();
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     expectorate::assert_contents("tests/golden/enum-attributes.rs", &generated.source);
     let expected = "#[serde(crate = \"::arazzo_runtime::serde\")]\n    #[derive(PartialOrd)]\n    #[derive(Copy, Ord)]\n    \
-                    #[doc(alias = \"kind\")]\n    pub enum GetPetNameSession {";
+                    #[doc(alias = \"kind\")]\n    #[doc(alias = \"choice\")]\n    pub enum GetPetNameSession {";
     assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
-    assert!(generated.source.contains("#[derive(PartialEq, PartialOrd)]\n    pub struct GetPetNameInputs"));
+    let expected = "#[derive(PartialEq, PartialOrd)]\n    #[doc(alias = \"data\")]\n    pub struct GetPetNameInputs";
+    assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    // Each kind's attribute reaches that kind alone.
+    assert_eq!(generated.source.matches("alias = \"choice\"").count(), 1);
+    assert!(!generated.source.contains("alias = \"data\")]\n    pub enum"));
 }
 
 /// An object input handed back whole as an output: its struct (and the structs it holds) derive

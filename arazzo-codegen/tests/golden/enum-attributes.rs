@@ -87,6 +87,7 @@ pub mod enum_attributes {
     #[derive(PartialOrd)]
     #[derive(Copy, Ord)]
     #[doc(alias = "kind")]
+    #[doc(alias = "choice")]
     pub enum GetPetNameSession {
         /// `guest`
         #[serde(rename = "guest")]
@@ -145,6 +146,7 @@ pub mod enum_attributes {
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     #[derive(PartialEq, PartialOrd)]
+    #[doc(alias = "data")]
     pub struct GetPetNameInputs {
         /// The input `petId`.
         #[serde(rename = "petId")]
@@ -212,6 +214,7 @@ pub mod enum_attributes {
     #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     #[derive(PartialEq, PartialOrd)]
+    #[doc(alias = "data")]
     pub struct GetPetNameOutputs {
         /// `name`: `$steps.getPet.outputs.name`.
         pub name: ::std::string::String,
@@ -231,6 +234,7 @@ pub mod enum_attributes {
     #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
     #[serde(crate = "::arazzo_runtime::serde")]
     #[derive(PartialEq, PartialOrd)]
+    #[doc(alias = "data")]
     pub struct GetPetNamePartial {
         /// `name`, once known.
         pub name: ::core::option::Option<::std::string::String>,
