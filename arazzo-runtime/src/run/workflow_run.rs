@@ -93,6 +93,36 @@ impl<P: Default> Run<P> {
             duration_ms = field::Empty,
         );
         let called_within = client.step_deadline();
+        Self::starting(workflow_id, client, context, called_within, workflow_span, false)
+    }
+
+    /// A branch of this run for step `step_id`, which runs concurrently with other steps (a
+    /// level of steps whose dependencies have all finished, joined in one task: nothing is
+    /// spawned). It has the same API as a run, its own partial outputs (empty at first) and its
+    /// own record of exchanges; the workflow's deadline, secrets and checkpoint to replay are the
+    /// run's. Once the level's steps have all finished, generated code copies what each branch's
+    /// step produced into the run's partial outputs, hands the branches back with
+    /// [`Run::merge`], then takes each step's result through [`Run::joined`].
+    ///
+    /// When resuming, a branch's requests are answered by the exchanges recorded for its step,
+    /// whatever order the concurrent steps' responses arrived in.
+    pub fn branch(&self, step_id: &'static str) -> Self {
+        let context = Arc::new(self.context.branch((self.workflow_id, step_id)));
+        let client = self.client.in_context(Arc::clone(&context));
+        // A step's `timeout` handed down to the workflow this run belongs to bounds its branches too.
+        Self::starting(self.workflow_id, client, context, self.called_within, self.workflow_span.clone(), true)
+    }
+
+    /// A run of `workflow_id`, or a branch of one, before its first step: no outputs, no attempts,
+    /// no exchange of its own, its clock started now.
+    fn starting(
+        workflow_id: &'static str,
+        client: Client,
+        context: Arc<RunContext>,
+        called_within: Option<StepDeadline>,
+        workflow_span: Span,
+        branch: bool,
+    ) -> Self {
         Self {
             workflow_id,
             step_id: "",
@@ -109,41 +139,7 @@ impl<P: Default> Run<P> {
             step_span: Span::none(),
             started: Instant::now(),
             failed: AtomicBool::new(false),
-            branch: false,
-            partial: P::default(),
-        }
-    }
-
-    /// A branch of this run for step `step_id`, which runs concurrently with other steps (a
-    /// level of steps whose dependencies have all finished, joined in one task: nothing is
-    /// spawned). It has the same API as a run, its own partial outputs (empty at first) and its
-    /// own record of exchanges; the workflow's deadline, secrets and checkpoint to replay are the
-    /// run's. Once the level's steps have all finished, generated code copies what each branch's
-    /// step produced into the run's partial outputs, hands the branches back with
-    /// [`Run::merge`], then takes each step's result through [`Run::joined`].
-    ///
-    /// When resuming, a branch's requests are answered by the exchanges recorded for its step,
-    /// whatever order the concurrent steps' responses arrived in.
-    pub fn branch(&self, step_id: &'static str) -> Self {
-        let context = Arc::new(self.context.branch((self.workflow_id, step_id)));
-        Self {
-            workflow_id: self.workflow_id,
-            step_id: "",
-            transitions: 0,
-            attempt: 0,
-            step_started: Instant::now(),
-            retrying: false,
-            last_exchange: None,
-            keep: None,
-            client: self.client.in_context(Arc::clone(&context)),
-            // A step's `timeout` handed down to the workflow this run belongs to bounds its branches too.
-            called_within: self.called_within,
-            context,
-            workflow_span: self.workflow_span.clone(),
-            step_span: Span::none(),
-            started: Instant::now(),
-            failed: AtomicBool::new(false),
-            branch: true,
+            branch,
             partial: P::default(),
         }
     }
