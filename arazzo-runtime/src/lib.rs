@@ -173,7 +173,7 @@ pub use run::{
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WORKFLOW_TIMEOUT,
     JournaledError, Run, retry,
 };
-pub use secrets::{BasicCredentials, DebugUrl, SecretString, serde_support};
+pub use secrets::{BasicCredentials, DebugUrl, serde_support};
 /// Runs the futures of concurrent steps to completion in the current task (nothing is spawned)
 /// and gives their outputs as a tuple: generated code joins the steps of a level with it.
 /// Tokio's `join!`, re-exported so that generated code needs no dependency of its own.
@@ -186,6 +186,22 @@ pub use unknown_value::UnknownValue;
 pub use serde;
 /// Re-exported so generated code can name `::arazzo_runtime::serde_json::Value`.
 pub use serde_json;
+
+// Defined here, not in `secrets` (which implements it and re-exports it as its own), because rustc
+// names a type by the module that defines it in the notes of a type error whenever the user's crate
+// reaches this crate only through another one (a crate of generated clients, say): defined in
+// `secrets::secret`, a user read `arazzo_runtime::secrets::secret::SecretString`, a path they
+// cannot write. Only `secrets` touches its field.
+/// A secret string (API key, token, password).
+///
+/// It has no `Display`, its `Debug` prints `SecretString([REDACTED])`, and the memory is zeroized
+/// when the last clone is dropped (via `secrecy`). Read the value with
+/// [`SecretString::expose_secret`], which makes every place that handles the plain text easy to
+/// find.
+///
+/// Clones share one copy of the value: a run hands a secret to several places (the request, the
+/// response's scrubbing list, the partial outputs), and one copy is one copy to zeroize.
+pub struct SecretString(std::sync::Arc<secrecy::SecretBox<str>>);
 
 /// A required input not set yet, in the type of a generated inputs builder
 /// (`RotateKeyInputsBuilder<Missing, String>`): its `build()` exists once no parameter is `Missing`.

@@ -2,9 +2,10 @@
 //! so that each can be read, and changed, knowing only the parts below it.
 //!
 //! A part depends on another when its code names `crate::<other>` (or an item the crate root
-//! re-exports from it: `crate::SecretString` is `secrets`). Comments and test code (`*_tests.rs`
-//! files, `#[cfg(test)] mod tests`) do not count: a test may drive a part through the parts above it.
-//! Cycles inside one part are its own business.
+//! re-exports from it: `crate::Request` is `encoding`; or an item defined at the crate root that a
+//! part re-exports as its own: `crate::SecretString` is `secrets`). Comments and test code
+//! (`*_tests.rs` files, `#[cfg(test)] mod tests`) do not count: a test may drive a part through the
+//! parts above it. Cycles inside one part are its own business.
 
 // Test helpers may unwrap: a failure there is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -56,6 +57,17 @@ fn a_cycle_is_found_and_named() {
     );
 }
 
+#[test]
+fn an_item_defined_at_the_root_belongs_to_the_part_that_re_exports_it() {
+    let src = src();
+    let owners = owners(&src, &parts(&src));
+    assert_eq!(owners.get("SecretString").map(String::as_str), Some("secrets"));
+    assert_eq!(owners.get("Request").map(String::as_str), Some("encoding"));
+    let text = "pub use debug_url::DebugUrl;\n// `pub use crate::Commented;` is no code\npub use crate::SecretString;\n\
+                pub use crate::{A, B};\npub use crate::encoding::Request;\n";
+    assert_eq!(adopted_root_items(text), ["SecretString", "A", "B"]);
+}
+
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
@@ -63,15 +75,8 @@ fn src() -> PathBuf {
 /// The dependencies of each part of `src/`.
 fn graph() -> Graph {
     let src = src();
-    let mut parts = BTreeMap::new();
-    for entry in fs::read_dir(&src).expect("src/ is readable") {
-        let path = entry.expect("src/ is readable").path();
-        let name = path.file_stem().and_then(|stem| stem.to_str()).expect("file names are UTF-8").to_owned();
-        if name != "lib" {
-            parts.insert(name, path);
-        }
-    }
-    let reexports = root_reexports(&fs::read_to_string(src.join("lib.rs")).expect("src/lib.rs is readable"), &parts);
+    let parts = parts(&src);
+    let owners = owners(&src, &parts);
     let mut graph = Graph::new();
     for (part, path) in &parts {
         let dependencies = graph.entry(part.clone()).or_default();
@@ -79,7 +84,7 @@ fn graph() -> Graph {
             let text = fs::read_to_string(&file).expect("source files are readable");
             let shown = file.strip_prefix(&src).unwrap_or(&file).display().to_string();
             for (line, name) in crate_references(&text) {
-                let target = if parts.contains_key(&name) { Some(&name) } else { reexports.get(&name) };
+                let target = if parts.contains_key(&name) { Some(&name) } else { owners.get(&name) };
                 if let Some(target) = target.filter(|target| *target != part) {
                     dependencies.entry(target.clone()).or_insert_with(|| format!("src/{shown}:{line}"));
                 }
@@ -87,6 +92,33 @@ fn graph() -> Graph {
         }
     }
     graph
+}
+
+/// The parts of `src/` by name.
+fn parts(src: &Path) -> BTreeMap<String, PathBuf> {
+    let mut parts = BTreeMap::new();
+    for entry in fs::read_dir(src).expect("src/ is readable") {
+        let path = entry.expect("src/ is readable").path();
+        let name = path.file_stem().and_then(|stem| stem.to_str()).expect("file names are UTF-8").to_owned();
+        if name != "lib" {
+            parts.insert(name, path);
+        }
+    }
+    parts
+}
+
+/// The part each item named at the crate root (`crate::<Name>`) belongs to: the part the root
+/// re-exports it from, or, for an item defined at the root, the part whose `mod.rs` re-exports it.
+fn owners(src: &Path, parts: &BTreeMap<String, PathBuf>) -> BTreeMap<String, String> {
+    let mut owners = root_reexports(&fs::read_to_string(src.join("lib.rs")).expect("src/lib.rs is readable"), parts);
+    for (part, path) in parts {
+        if let Ok(text) = fs::read_to_string(path.join("mod.rs")) {
+            for name in adopted_root_items(&text) {
+                owners.insert(name, part.clone());
+            }
+        }
+    }
+    owners
 }
 
 /// The `.rs` files of a part (a file, or a folder of them), without test files.
@@ -122,6 +154,24 @@ fn root_reexports(lib: &str, parts: &BTreeMap<String, PathBuf>) -> BTreeMap<Stri
         for word in words {
             names.insert(word.to_owned(), part.to_owned());
         }
+    }
+    names
+}
+
+/// The items of the crate root that a part's `mod.rs` (`text`) re-exports as its own:
+/// `pub use crate::SecretString;` (defined at the root so that rustc's notes name it by its public
+/// path, it is the part's).
+fn adopted_root_items(text: &str) -> Vec<String> {
+    let code: Vec<&str> = text.lines().filter(|line| !line.trim_start().starts_with("//")).collect();
+    let mut names = Vec::new();
+    for statement in code.join("\n").split(';') {
+        let Some((_, rest)) = statement.rsplit_once("pub use crate::") else { continue };
+        // `pub use crate::other_part::Item` is the other part's item, not one of the root's.
+        if rest.contains("::") {
+            continue;
+        }
+        let words = rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| !word.is_empty());
+        names.extend(words.map(str::to_owned));
     }
     names
 }

@@ -163,16 +163,15 @@ fn arguments(
             );
             complete = false;
         }
-        let variant = literal_variant(cx.enums, value.as_ref(), &input.ty);
-        arguments.push(ArgumentPlan {
-            field: input.field.clone(),
-            ty: input.ty.clone(),
-            optional: input.optional,
-            value,
-            variant,
-        });
+        arguments.push(argument(cx.enums, input, value));
     }
     complete.then_some(arguments)
+}
+
+/// The argument that passes `value` to the callee's `input` (`None` leaves it out).
+fn argument(enums: &Enums, input: &FieldPlan, value: Option<ValuePlan>) -> ArgumentPlan {
+    let variant = literal_variant(enums, value.as_ref(), &input.ty);
+    ArgumentPlan { field: input.field.clone(), ty: input.ty.clone(), optional: input.optional, value, variant }
 }
 
 /// The variant of an enum input that a string literal names.
@@ -395,13 +394,7 @@ pub(crate) fn transfer(
     let mut arguments = Vec::new();
     for input in &callee.inputs {
         if let Some((_, value)) = given.iter().find(|(name, _)| *name == input.name) {
-            arguments.push(ArgumentPlan {
-                field: input.field.clone(),
-                ty: input.ty.clone(),
-                optional: input.optional,
-                variant: literal_variant(cx.enums, Some(value), &input.ty),
-                value: Some(value.clone()),
-            });
+            arguments.push(argument(cx.enums, input, Some(value.clone())));
             continue;
         }
         let own = env.inputs.iter().find(|own| own.name == input.name);
@@ -442,14 +435,7 @@ pub(crate) fn transfer(
             }
             None => {}
         }
-        let variant = literal_variant(cx.enums, value.as_ref(), &input.ty);
-        arguments.push(ArgumentPlan {
-            field: input.field.clone(),
-            ty: input.ty.clone(),
-            optional: input.optional,
-            value,
-            variant,
-        });
+        arguments.push(argument(cx.enums, input, value));
     }
     complete.then(|| CallPlan::of(callee, arguments))
 }

@@ -6,15 +6,19 @@
 
 pub(crate) mod encode;
 pub mod json;
+mod method;
 mod multipart;
 mod param;
 mod query_string;
 mod request;
 pub(crate) mod sent;
+mod style;
 mod xml;
 
+pub use method::Method;
 pub use param::{Concat, concat};
 pub use query_string::form_encoded;
 pub(crate) use request::Prepared;
-pub use request::{Method, ParamValue, Request, Style};
+pub use request::{ParamValue, Request};
+pub use style::Style;
 pub use xml::xml_escaped;

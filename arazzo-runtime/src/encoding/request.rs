@@ -7,142 +7,18 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::encoding::encode::{self, Location};
-use crate::encoding::multipart;
+use crate::encoding::encode;
 pub use crate::encoding::param::ParamValue;
 use crate::encoding::param::{IntoParamRef, ParamRef};
-use crate::encoding::query_string::{self, QueryStringKind};
-use crate::encoding::sent::SentRequest;
-use crate::encoding::xml;
-use crate::error::StepError;
+use crate::encoding::query_string::QueryStringKind;
+use crate::encoding::{Method, Style};
 use crate::secrets::{BasicCredentials, SecretString};
 
-/// An HTTP method of an OpenAPI operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `PUT`
-    Put,
-    /// `POST`
-    Post,
-    /// `DELETE`
-    Delete,
-    /// `OPTIONS`
-    Options,
-    /// `HEAD`
-    Head,
-    /// `PATCH`
-    Patch,
-    /// `TRACE`
-    Trace,
-}
-
-impl Method {
-    /// The method as sent on the wire, e.g. `"GET"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
-        }
-    }
-
-    fn to_reqwest(self) -> reqwest::Method {
-        match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Put => reqwest::Method::PUT,
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
-            Method::Options => reqwest::Method::OPTIONS,
-            Method::Head => reqwest::Method::HEAD,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Trace => reqwest::Method::TRACE,
-        }
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How a parameter value is serialized: the OpenAPI `style` of a parameter (with its `explode`
-/// flag passed alongside), following RFC 6570 where OpenAPI does.
-///
-/// Allowed per location, as in OpenAPI's Style Values table: path `Simple` (default), `Label`,
-/// `Matrix`; query `Form` (default, exploded), `SpaceDelimited`, `PipeDelimited`, `DeepObject`;
-/// header `Simple` (default); cookie `Form` (default, exploded). Any other combination, and
-/// `SpaceDelimited`/`PipeDelimited` with a scalar or `DeepObject` with a non-object, fails the
-/// step when the request is sent, naming the parameter; nothing is sent.
-///
-/// With the parameter `color` and the values `"blue"`, `["blue", "black", "brown"]` and
-/// `{"R": 100, "G": 200, "B": 150}`:
-///
-/// | style | explode | string | array | object |
-/// |---|---|---|---|---|
-/// | `Simple` | false | `blue` | `blue,black,brown` | `R,100,G,200,B,150` |
-/// | `Simple` | true | `blue` | `blue,black,brown` | `R=100,G=200,B=150` |
-/// | `Label` | false | `.blue` | `.blue,black,brown` | `.R,100,G,200,B,150` |
-/// | `Label` | true | `.blue` | `.blue.black.brown` | `.R=100.G=200.B=150` |
-/// | `Matrix` | false | `;color=blue` | `;color=blue,black,brown` | `;color=R,100,G,200,B,150` |
-/// | `Matrix` | true | `;color=blue` | `;color=blue;color=black;color=brown` | `;R=100;G=200;B=150` |
-/// | `Form` | false | `color=blue` | `color=blue,black,brown` | `color=R,100,G,200,B,150` |
-/// | `Form` | true | `color=blue` | `color=blue&color=black&color=brown` | `R=100&G=200&B=150` |
-/// | `SpaceDelimited` | false | refused | `color=blue%20black%20brown` | `color=R%20100%20G%20200%20B%20150` |
-/// | `PipeDelimited` | false | refused | `color=blue%7Cblack%7Cbrown` | `color=R%7C100%7CG%7C200%7CB%7C150` |
-/// | `DeepObject` | either | refused | refused | `color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150` |
-///
-/// Data is always percent-encoded, so a delimiter inside a value is never taken for one: path
-/// values as RFC 3986 `unreserved` (plus `.` for `Label`), query values
-/// `application/x-www-form-urlencoded`, cookie values as path values; header values are sent as
-/// is. The `|`, `[`, `]` and space delimiters are percent-encoded too, as OpenAPI 3.1.1 requires
-/// (Appendix E). `SpaceDelimited` and `PipeDelimited` with `explode` (undefined in OpenAPI)
-/// repeat the name like exploded `Form`; `DeepObject` ignores `explode`. Exploded cookies are
-/// separate cookies (`color=blue; color=black`), never joined with `&`. Null items and properties
-/// are left out, nested arrays and objects are sent as JSON text, and an empty array or object
-/// counts as absent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    /// `simple`: `blue,black,brown` (path and header).
-    Simple,
-    /// `label`: `.blue` (path).
-    Label,
-    /// `matrix`: `;color=blue` (path).
-    Matrix,
-    /// `form`: `color=blue` (query and cookie).
-    Form,
-    /// `spaceDelimited`: `color=blue%20black%20brown` (query, arrays and objects).
-    SpaceDelimited,
-    /// `pipeDelimited`: `color=blue%7Cblack%7Cbrown` (query, arrays and objects).
-    PipeDelimited,
-    /// `deepObject`: `color%5BR%5D=100` (query, objects).
-    DeepObject,
-}
-
-impl Style {
-    /// The name used in OpenAPI documents, e.g. `"deepObject"`.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Style::Simple => "simple",
-            Style::Label => "label",
-            Style::Matrix => "matrix",
-            Style::Form => "form",
-            Style::SpaceDelimited => "spaceDelimited",
-            Style::PipeDelimited => "pipeDelimited",
-            Style::DeepObject => "deepObject",
-        }
-    }
-}
+#[path = "request_prepare.rs"]
+mod prepare;
+pub(crate) use prepare::Prepared;
 
 /// How a credential is attached to a request.
 #[derive(Clone)]
@@ -230,24 +106,6 @@ pub struct Request<'a> {
     /// The first value [`Request::require`] or [`Request::require_not_null`] found absent, and
     /// whether it was `null`: the request fails before it is sent.
     missing: Option<(&'static str, bool)>,
-}
-
-/// A request checked and encoded, ready for the wire.
-pub(crate) struct Prepared {
-    pub(crate) method: reqwest::Method,
-    pub(crate) url: reqwest::Url,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Vec<u8>>,
-    /// Every secret the request carries, to scrub from error excerpts.
-    pub(crate) secrets: Vec<SecretString>,
-    /// Where the response body holds secrets.
-    pub(crate) secret_pointers: &'static [&'static str],
-    /// The method, for `$method`.
-    pub(crate) method_sent: Method,
-    /// When the request asked to keep it ([`Request::keep_sent`]), what criteria may read of it:
-    /// path parameters as given and the JSON body; the transport adds the URL and headers. Boxed:
-    /// it is large, and a prepared request moves several times on its way out.
-    pub(crate) sent: Option<Box<SentRequest>>,
 }
 
 impl<'a> Request<'a> {
@@ -375,9 +233,9 @@ impl<'a> Request<'a> {
 
     /// Bounds this request by the step's `timeout` (Arazzo 1.1): when the response (body
     /// included) has not arrived within `limit`, the attempt fails with
-    /// [`StepError::StepTimeout`], which the step's failure actions handle like any failure (a
-    /// `retry` sends the request again, with the whole limit again). The client's request and
-    /// workflow timeouts still apply.
+    /// [`StepError::StepTimeout`](crate::StepError::StepTimeout), which the step's failure actions
+    /// handle like any failure (a `retry` sends the request again, with the whole limit again). The
+    /// client's request and workflow timeouts still apply.
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.timeout = Some(limit);
         self
@@ -525,9 +383,9 @@ impl<'a> Request<'a> {
     /// its one member is the root element, objects are elements, arrays repeat their element, and
     /// members named `@name` are attributes (the rules are in the `xml` module). Values are escaped;
     /// a value without an XML form (several roots, a name XML cannot have, a control character)
-    /// fails the step with [`StepError::InvalidRequest`] before anything is sent. `content_type` is
-    /// sent as `Content-Type` unless the request sets it; an absent value (`None`) sends no body.
-    /// Secrets inside it are scrubbed from error excerpts.
+    /// fails the step with [`StepError::InvalidRequest`](crate::StepError::InvalidRequest) before
+    /// anything is sent. `content_type` is sent as `Content-Type` unless the request sets it; an
+    /// absent value (`None`) sends no body. Secrets inside it are scrubbed from error excerpts.
     pub fn xml_body<V: ParamValue + ?Sized>(mut self, content_type: &str, body: &V) -> Self {
         body.collect_secrets(&mut self.secrets);
         self.body = body.to_json().map(|value| Body::Xml { content_type: content_type.to_owned(), value });
@@ -559,9 +417,10 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Fails the step with [`StepError::InvalidRequest`] naming `name`, before anything is sent, when
-    /// `value` is absent. Generated code requires the optional inputs a document embeds in a path
-    /// parameter or a string: left out, they would leave a segment empty or send half a value.
+    /// Fails the step with [`StepError::InvalidRequest`](crate::StepError::InvalidRequest) naming
+    /// `name`, before anything is sent, when `value` is absent. Generated code requires the optional
+    /// inputs a document embeds in a path parameter or a string: left out, they would leave a
+    /// segment empty or send half a value.
     pub fn require<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
         if self.missing.is_none() && value.to_json().is_none() {
             self.missing = Some((name, false));
@@ -569,10 +428,10 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Fails the step with [`StepError::InvalidRequest`] naming `name`, before anything is sent, when
-    /// `value` is `null` (`None`). Generated code requires the values whose schema allows `null` (a
-    /// step output read as an `Option`) that a document puts in a path parameter, a required
-    /// parameter or a string: the request cannot be sent without them.
+    /// Fails the step with [`StepError::InvalidRequest`](crate::StepError::InvalidRequest) naming
+    /// `name`, before anything is sent, when `value` is `null` (`None`). Generated code requires the
+    /// values whose schema allows `null` (a step output read as an `Option`) that a document puts in
+    /// a path parameter, a required parameter or a string: the request cannot be sent without them.
     pub fn require_not_null<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
         if self.missing.is_none() && value.to_json().is_none() {
             self.missing = Some((name, true));
@@ -585,222 +444,6 @@ impl<'a> Request<'a> {
         // Accepts `Option<SecretString>` and lists too, so an optional secret input can be registered as is.
         value.collect_secrets(&mut self.secrets);
         self
-    }
-
-    /// Checks and encodes the request against `base_url`.
-    #[cfg(test)]
-    pub(crate) fn prepare(self, base_url: &str) -> Result<Prepared, StepError> {
-        self.prepare_at(&encode::parse_base_url(base_url)?)
-    }
-
-    /// Checks and encodes the request against `base`, a base URL checked by
-    /// [`encode::parse_base_url`].
-    pub(crate) fn prepare_at(self, base: &reqwest::Url) -> Result<Prepared, StepError> {
-        match self.missing {
-            Some((name, false)) => {
-                return Err(invalid(format!(
-                    "`{name}` is `None`, and the request needs it (in a path parameter or inside a string); nothing \
-                     was sent"
-                )));
-            }
-            Some((name, true)) => {
-                return Err(invalid(format!(
-                    "`{name}` is `null`, and the request needs a value there (a path parameter, a required \
-                     parameter, or inside a string); nothing was sent"
-                )));
-            }
-            None => {}
-        }
-        // Values are read straight from the borrowed parameters: a string (the common case) as its
-        // text, anything else through its JSON form, which the encoders take.
-        let located = [
-            (Location::Path, &self.path_params),
-            (Location::Query, &self.query),
-            (Location::Header, &self.headers),
-            (Location::Cookie, &self.cookies),
-        ];
-        for (location, params) in located {
-            for param in params {
-                encode::check_style(location, &param.name, param.style)?;
-            }
-        }
-
-        let path = encode::fill_path_template(&self.path_template, |name| {
-            let param = self.path_params.iter().rev().find(|param| param.name == name)?;
-            match (param.style, param.value.as_text()) {
-                (Style::Simple, Some(text)) => Some(encode::path_segment_owned(text)),
-                _ => encode::path_value(name, &param.value.to_json()?, param.style, param.explode).map(Cow::Owned),
-            }
-        })?;
-
-        let mut query = Vec::new();
-        if let Some((kind, value)) = self.query_string
-            && let Some(encoded) = query_string::encode(kind, value)?
-        {
-            query.push(encode::QueryPair { name: Cow::Borrowed(""), encoded });
-        }
-        for param in &self.query {
-            match (param.style, param.value.as_text()) {
-                (Style::Form, Some(text)) => query.push(encode::form_pair(param.name.clone(), &text)),
-                _ => {
-                    if let Some(value) = param.value.to_json() {
-                        encode::query_pairs(param.name.clone(), &value, param.style, param.explode, &mut query)?;
-                    }
-                }
-            }
-        }
-
-        let mut headers = HeaderMap::new();
-        let mut cookies = Vec::new();
-        for param in &self.headers {
-            let text = match param.value.as_text() {
-                Some(text) => text,
-                None => match param.value.to_json().and_then(|value| encode::header_text(&value, param.explode)) {
-                    Some(text) => Cow::Owned(text),
-                    None => continue,
-                },
-            };
-            if param.name.eq_ignore_ascii_case("cookie") {
-                cookies.push(text.into_owned());
-                continue;
-            }
-            let name = header_name(&param.name)?;
-            let value = header_value(&name, text, param.sensitive)?;
-            headers.append(name, value);
-        }
-        let mut cookie_names: Vec<String> = Vec::new();
-        for param in &self.cookies {
-            if !encode::is_cookie_name(&param.name) {
-                return Err(invalid(format!("cookie name {:?} is not valid", param.name)));
-            }
-            let mut pairs = Vec::new();
-            if let Some(value) = param.value.to_json() {
-                encode::cookie_pairs(&param.name, &value, param.explode, &mut pairs);
-            }
-            for (name, text) in pairs {
-                cookies.push(format!("{name}={text}"));
-                cookie_names.push(name);
-            }
-        }
-
-        for credential in &self.credentials {
-            match credential {
-                Credential::Bearer(token) => {
-                    if !headers.contains_key(header::AUTHORIZATION) {
-                        let value = header_value(&header::AUTHORIZATION, scheme_text("Bearer", token), true)?;
-                        headers.insert(header::AUTHORIZATION, value);
-                    }
-                }
-                Credential::Basic(encoded) => {
-                    if !headers.contains_key(header::AUTHORIZATION) {
-                        let value = header_value(&header::AUTHORIZATION, scheme_text("Basic", encoded), true)?;
-                        headers.insert(header::AUTHORIZATION, value);
-                    }
-                }
-                Credential::Header(name, key) => {
-                    let name = header_name(name)?;
-                    if !headers.contains_key(&name) {
-                        let value = header_value(&name, Cow::Borrowed(key.expose_secret()), true)?;
-                        headers.insert(name, value);
-                    }
-                }
-                Credential::Query(name, key) => {
-                    if !query.iter().any(|pair| pair.name == *name) {
-                        query.push(encode::form_pair(name.clone(), key.expose_secret()));
-                    }
-                }
-                Credential::Cookie(name, key) => {
-                    if !encode::is_cookie_name(name) {
-                        return Err(invalid(format!("cookie name {name:?} is not valid")));
-                    }
-                    let set_by_header = cookies
-                        .iter()
-                        .any(|text| text.split(';').any(|pair| pair.trim_start().split('=').next() == Some(&**name)));
-                    if !set_by_header && !cookie_names.iter().any(|known| known == name) {
-                        let encoded = encode::percent_encode(key.expose_secret());
-                        cookies.push(format!("{name}={encoded}"));
-                    }
-                }
-            }
-        }
-        if !cookies.is_empty() {
-            let value = header_value(&header::COOKIE, Cow::Owned(cookies.join("; ")), true)?;
-            headers.insert(header::COOKIE, value);
-        }
-
-        // The JSON value of a JSON, JSON-text or form body is kept for criteria; raw, XML and
-        // multipart bytes are not copied.
-        let (body, sent_body) = match self.body {
-            None => (None, None),
-            Some(Body::Json(bytes)) => {
-                set_content_type(&mut headers, HeaderValue::from_static("application/json"));
-                // Criteria that read the body read it as JSON: parsed back only for them. The
-                // text was written here, so it parses.
-                let value = if self.keep_sent { serde_json::from_slice(&bytes).ok() } else { None };
-                (Some(bytes), value)
-            }
-            Some(Body::Form(value)) => {
-                // An expression may hold something other than an object, which has no form fields:
-                // refused rather than sent as an empty body.
-                if !value.is_object() {
-                    return Err(invalid("a form body must be a JSON object (field name to value)".into()));
-                }
-                set_content_type(&mut headers, HeaderValue::from_static("application/x-www-form-urlencoded"));
-                (Some(encode::form_body(&value).into_bytes()), Some(value))
-            }
-            Some(Body::Raw { content_type, bytes }) => {
-                let value = HeaderValue::from_str(&content_type)
-                    .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
-                set_content_type(&mut headers, value);
-                (Some(bytes), None)
-            }
-            Some(Body::JsonText { content_type, bytes }) => {
-                let value = HeaderValue::from_str(&content_type)
-                    .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
-                set_content_type(&mut headers, value);
-                // Read back only for criteria and outputs, as a JSON body is.
-                let sent = if self.keep_sent { serde_json::from_slice(&bytes).ok() } else { None };
-                (Some(bytes), sent)
-            }
-            Some(Body::Xml { content_type, value }) => {
-                let bytes = xml::to_xml(&value).map_err(|error| invalid(error.to_string()))?;
-                let value = HeaderValue::from_str(&content_type)
-                    .map_err(|_| invalid("the media type of the body is not a valid `Content-Type` value".into()))?;
-                set_content_type(&mut headers, value);
-                (Some(bytes), None)
-            }
-            Some(Body::Multipart(value)) => {
-                let form = multipart::form_data(&value).map_err(invalid)?;
-                let content_type = format!("multipart/form-data; boundary={}", form.boundary);
-                let value = HeaderValue::from_str(&content_type)
-                    .map_err(|_| invalid("the multipart boundary is not a valid header value".into()))?;
-                headers.insert(header::CONTENT_TYPE, value);
-                (Some(form.body), None)
-            }
-        };
-
-        let url = encode::join_url(base, path, &query)?;
-        let sent = self.keep_sent.then(|| {
-            Box::new(SentRequest {
-                path_params: self
-                    .path_params
-                    .into_iter()
-                    .map(|param| (param.name.into_owned(), param.value.to_json()))
-                    .collect(),
-                body: sent_body,
-                ..SentRequest::default()
-            })
-        });
-        Ok(Prepared {
-            method: self.method.to_reqwest(),
-            url,
-            headers,
-            body,
-            secrets: self.secrets,
-            secret_pointers: self.secret_pointers,
-            method_sent: self.method,
-            sent,
-        })
     }
 }
 
@@ -821,46 +464,6 @@ impl fmt::Debug for Request<'_> {
             .field("credentials", &self.credentials.len())
             .field("has_body", &self.body.is_some())
             .finish_non_exhaustive()
-    }
-}
-
-fn invalid(message: String) -> StepError {
-    StepError::InvalidRequest { message }
-}
-
-fn header_name(name: &str) -> Result<HeaderName, StepError> {
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(format!("header name {name:?} is not valid")))
-}
-
-/// `<scheme> <credentials>` (`Bearer <token>`) for an `Authorization` header, sized exactly (see
-/// `header_value`).
-fn scheme_text(scheme: &str, credentials: &SecretString) -> Cow<'static, str> {
-    let credentials = credentials.expose_secret();
-    let mut text = String::with_capacity(scheme.len() + 1 + credentials.len());
-    text.push_str(scheme);
-    text.push(' ');
-    text.push_str(credentials);
-    Cow::Owned(text)
-}
-
-/// Names the header, never the value, when the value cannot be sent. Owned text becomes the value
-/// without a copy (when sized exactly).
-fn header_value(name: &HeaderName, text: Cow<'_, str>, sensitive: bool) -> Result<HeaderValue, StepError> {
-    let value = match text {
-        Cow::Borrowed(text) => HeaderValue::from_str(text),
-        Cow::Owned(text) => HeaderValue::from_maybe_shared(bytes::Bytes::from(text.into_bytes())),
-    };
-    let mut value = value.map_err(|_| {
-        invalid(format!("the value of header `{name}` contains characters not allowed in a header (such as CR or LF)"))
-    })?;
-    let always_sensitive = [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE];
-    value.set_sensitive(sensitive || always_sensitive.contains(name));
-    Ok(value)
-}
-
-fn set_content_type(headers: &mut HeaderMap, media_type: HeaderValue) {
-    if !headers.contains_key(header::CONTENT_TYPE) {
-        headers.insert(header::CONTENT_TYPE, media_type);
     }
 }
 

@@ -1,6 +1,8 @@
 //! Unit tests of request preparation (no network).
 
 use super::*;
+use crate::error::StepError;
+use reqwest::header;
 use serde_json::json;
 
 const BASE: &str = "http://127.0.0.1:9/";

@@ -32,8 +32,8 @@
 //! value at the pointer is built as a `Value` and read into its type from there, as from the parsed
 //! document, so that a type ignoring part of its input (a struct skipping unknown fields) sees a
 //! checked value too. This costs about 10 % more than a bare skip on a body of a kilobyte with
-//! thirty fields off the path (docs/RELIABILITY.md). `body_pointer_tests.rs` checks all of this
-//! against the full parse on generated bodies (lone surrogates, BOMs, huge numbers, deep nesting,
+//! thirty fields off the path (docs/RELIABILITY.md). `body_pointer_mutated_tests.rs` checks all of
+//! this against the full parse on generated bodies (lone surrogates, BOMs, huge numbers, deep nesting,
 //! truncation, bad bytes), and the `response_body` fuzz target does on arbitrary ones.
 //!
 //! A body starting with a UTF-8 byte-order mark is read as the text after it, here and by the full

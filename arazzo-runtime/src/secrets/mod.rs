@@ -7,4 +7,7 @@ mod secret;
 pub mod serde_support;
 
 pub use debug_url::DebugUrl;
-pub use secret::{BasicCredentials, SecretString};
+pub use secret::BasicCredentials;
+// Defined at the crate root, so that rustc's notes name it by its public path (see lib.rs); its
+// code is here, in `secret`, and the other parts name it as this part's.
+pub use crate::SecretString;

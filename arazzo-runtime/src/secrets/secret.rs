@@ -1,4 +1,5 @@
-//! Secret values: API keys, tokens and passwords that must never reach a log line.
+//! Secret values: API keys, tokens and passwords that must never reach a log line. [`SecretString`]
+//! is defined at the crate root (so that rustc's notes name it by its public path); its code is here.
 
 use std::fmt;
 use std::sync::Arc;
@@ -6,16 +7,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretBox};
 use serde::{Deserialize, Deserializer};
 
-/// A secret string (API key, token, password).
-///
-/// It has no `Display`, its `Debug` prints `SecretString([REDACTED])`, and the memory is zeroized
-/// when the last clone is dropped (via `secrecy`). Read the value with
-/// [`SecretString::expose_secret`], which makes every place that handles the plain text easy to
-/// find.
-///
-/// Clones share one copy of the value: a run hands a secret to several places (the request, the
-/// response's scrubbing list, the partial outputs), and one copy is one copy to zeroize.
-pub struct SecretString(Arc<SecretBox<str>>);
+use crate::SecretString;
 
 impl SecretString {
     /// Wraps a secret value.
