@@ -433,7 +433,7 @@ fn upgrade_exit_status_and_messages() {
     let output = cli().args(["upgrade", "--color", "never", human]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains(&format!("warning: `$steps.list.plan`: Arazzo 1.1 reads a step only as `$steps.list.outputs.<name>`, and `.plan` is not `.outputs.<name>`\n  --> {human}:32:13")), "{stderr}");
+    assert!(stderr.contains(&format!("warning: `$steps.list.plan`: Arazzo 1.1 reads a step only as `$steps.list.outputs.<name>`, and `.plan` is not `.outputs.<name>`\n  --> {human}:36:13")), "{stderr}");
     assert!(stderr.contains("needs a human: 7 warnings above, which the upgrade cannot decide"), "{stderr}");
 
     let output = cli().args(["upgrade", human, human]).output().unwrap();

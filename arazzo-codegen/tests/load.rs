@@ -70,10 +70,11 @@ fn columns_count_characters_not_bytes() {
     assert_eq!(json.spans.get("/k"), at(1, 17));
 }
 
-/// A quoted scalar ends at its closing quote, not after the comment that follows it (saphyr's own
-/// span goes on to the end of the line), on one line or several, with escapes and non-ASCII text.
+/// A quoted scalar ends at its closing quote, and a flow collection at its bracket, not after the
+/// comment that follows them (saphyr's own spans go on to the end of the line); a quoted scalar on
+/// one line or several, with escapes and non-ASCII text.
 #[test]
-fn quoted_scalars_end_at_their_closing_quote() {
+fn quoted_scalars_and_flow_collections_end_where_they_close() {
     let loaded =
         load("a: \"x\" # note\nb: 'it''s' # more\nc: \"é\\\"q\"   # é\nd: \"one\n  two\" # next\ne: plain # note\n");
     assert_eq!(loaded.value["c"], "é\"q");
@@ -82,6 +83,12 @@ fn quoted_scalars_end_at_their_closing_quote() {
     assert_eq!(loaded.spans.end("/c"), at(3, 10));
     assert_eq!(loaded.spans.end("/d"), at(5, 7));
     assert_eq!(loaded.spans.end("/e"), at(6, 9));
+    // Flow collections end at their bracket.
+    let loaded = load("f: {a: 1, b: [x, 'y']} # note\ng: [1, {c: 2}]   # more\n");
+    assert_eq!(loaded.spans.end("/f"), at(1, 23));
+    assert_eq!(loaded.spans.end("/f/b"), at(1, 22));
+    assert_eq!(loaded.spans.end("/g"), at(2, 15));
+    assert_eq!(loaded.spans.end("/g/1"), at(2, 14));
 }
 
 #[test]

@@ -51,18 +51,38 @@ fn text_start(text: &str, style: ScalarStyle, start: Marker, end: Marker) -> Opt
     }
 }
 
-/// Where quoted scalars end. Saphyr ends a quoted scalar's span after the spaces and comment that
-/// follow it on its line (`"x" # note`), which would underline the comment too; the span ends here
-/// at the closing quote, found in the source. Scalars come in source order, so one cursor walks the
-/// text once.
-struct QuotedEnds<'t> {
+/// Where quoted scalars and flow collections end. Saphyr ends their spans after the spaces and
+/// comment that follow them on the line (`"x" # note`, `{a: 1} # note`), which would underline the
+/// comment too; the span ends here at the closing quote or bracket, found in the source. Events
+/// come in source order, so one cursor walks the text once.
+struct SourceEnds<'t> {
     text: &'t str,
     /// The cursor, in characters (saphyr's markers count characters) and in bytes.
     chars: usize,
     bytes: usize,
 }
 
-impl QuotedEnds<'_> {
+impl SourceEnds<'_> {
+    /// Moves the cursor to the character `index` (saphyr's markers count characters); the rest
+    /// of the text from there.
+    fn seek(&mut self, index: usize) -> Option<&str> {
+        if index < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        while self.chars < index {
+            self.bytes += self.text.get(self.bytes..)?.chars().next()?.len_utf8();
+            self.chars += 1;
+        }
+        self.text.get(self.bytes..)
+    }
+
+    /// The marker just past the `}` or `]` at `start` that closes a flow collection; `None` for a
+    /// block collection, whose end is where saphyr says.
+    fn bracket_end(&mut self, start: Marker) -> Option<Marker> {
+        let first = self.seek(start.index())?.chars().next()?;
+        matches!(first, '}' | ']').then(|| Marker::new(start.index() + 1, start.line(), start.col() + 1))
+    }
+
     /// The marker just past the closing quote of the quoted scalar that starts at `start`; `None`
     /// if the source there is not one (the caller keeps saphyr's span).
     fn end(&mut self, start: Marker, style: ScalarStyle) -> Option<Marker> {
@@ -71,14 +91,7 @@ impl QuotedEnds<'_> {
             ScalarStyle::DoubleQuoted => '"',
             _ => return None,
         };
-        if start.index() < self.chars {
-            (self.chars, self.bytes) = (0, 0);
-        }
-        while self.chars < start.index() {
-            self.bytes += self.text.get(self.bytes..)?.chars().next()?.len_utf8();
-            self.chars += 1;
-        }
-        let mut rest = self.text.get(self.bytes..)?.chars().peekable();
+        let mut rest = self.seek(start.index())?.chars().peekable();
         if rest.next()? != quote {
             return None;
         }
@@ -158,7 +171,7 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
         spans: Spans::default(),
         alias_budget: MAX_ALIAS_NODES,
     };
-    let mut quoted_ends = QuotedEnds { text, chars: 0, bytes: 0 };
+    let mut source_ends = SourceEnds { text, chars: 0, bytes: 0 };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0usize;
     let mut empty_root = false;
@@ -167,11 +180,12 @@ pub(super) fn parse(text: &str) -> Result<(Value, Spans), Located> {
             Located::new(LoadError::Yaml(e.info().to_string()), Some(location(*e.marker())), builder.pointer_hint())
         })?;
         let span_end = match &event {
-            Event::Scalar(_, style, ..) => {
-                quoted_ends.end(span.start, *style).filter(|end| end.index() <= span.end.index()).unwrap_or(span.end)
-            }
-            _ => span.end,
-        };
+            Event::Scalar(_, style, ..) => source_ends.end(span.start, *style),
+            Event::SequenceEnd | Event::MappingEnd => source_ends.bracket_end(span.start),
+            _ => None,
+        }
+        .filter(|end| end.index() <= span.end.index())
+        .unwrap_or(span.end);
         let at = location(span.start);
         let end = location(span_end);
         match event {
