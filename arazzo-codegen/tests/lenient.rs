@@ -75,8 +75,8 @@ fn comparisons_with_two_readings_are_refused_with_the_rfc_9535_spelling() {
 }
 
 /// A workflow without `inputs` reads them wherever it writes expressions (payloads, selectors' contexts,
-/// criteria, the components it uses, its own `parameters` and `outputs`): one warning per input, at
-/// its first use in the file.
+/// criteria, the components it uses, its own `parameters` and `outputs`, and in 1.1 the values
+/// embedded in regex, JSONPath and XPath texts): one warning per input, at its first use in the file.
 #[test]
 fn a_workflow_without_inputs_takes_every_input_it_reads() {
     let path = "tests/diagnostics/implicit-inputs.arazzo.yaml";
@@ -98,9 +98,15 @@ fn a_workflow_without_inputs_takes_every_input_it_reads() {
         "pub pet: ::arazzo_runtime::serde_json::Value,",
         "pub pattern: ::arazzo_runtime::serde_json::Value,",
         "pub echo: ::arazzo_runtime::serde_json::Value,",
+        // Embedded in a regex (1.1 fills it in): text; in JSONPath queries: any JSON value.
+        "pub status_prefix: ::std::string::String,",
+        "pub wanted_name: ::arazzo_runtime::serde_json::Value,",
+        "pub wanted_tag: ::arazzo_runtime::serde_json::Value,",
     ] {
         assert!(generated.source.contains(expected), "{expected}");
     }
+    // Compiled by generated/tests/ui/pass_implicit_inputs_golden.rs.
+    expectorate::assert_contents("tests/golden/implicit-inputs.rs", &generated.source);
 }
 
 #[test]

@@ -37,7 +37,8 @@ pub(crate) fn read(
     pointer: &str,
     reporter: &mut Reporter<'_>,
 ) -> Vec<FieldPlan> {
-    let mut uses = Uses { document, found: Vec::new() };
+    let substitutes = reporter.version >= model::Version::V1_1;
+    let mut uses = Uses { document, substitutes, found: Vec::new() };
     uses.workflow(workflow, pointer);
     let location = |found: &Use| -> Location {
         reporter.loaded.spans.nearest_range(&found.pointer).map(|(start, _)| start).unwrap_or_default()
@@ -87,6 +88,9 @@ pub(crate) fn read(
 /// Walks what a workflow writes, collecting every `$inputs.<name>` it reads.
 struct Uses<'d> {
     document: &'d Document,
+    /// Whether `{$...}` in a regex, JSONPath or XPath text reads a value (Arazzo 1.1); 1.0 matches it
+    /// as literal text.
+    substitutes: bool,
     found: Vec<Use>,
 }
 
@@ -185,13 +189,15 @@ impl Uses<'_> {
             if let Some(context) = &criterion.context {
                 self.text(context, &format!("{pointer}/context"));
             }
-            // Only a simple condition holds expressions; the others are patterns and queries.
-            let simple = match &criterion.kind {
-                None => true,
-                Some(model::CriterionType::Name(name)) => name == "simple",
-                Some(model::CriterionType::Expression(_)) => false,
+            // A simple condition holds expressions; the others are patterns and queries, which 1.1
+            // fills `{$...}` into.
+            let kind = match &criterion.kind {
+                None => "simple",
+                Some(model::CriterionType::Name(name)) => name.as_str(),
+                Some(model::CriterionType::Expression(expression)) => expression.kind.as_str(),
             };
-            if !simple {
+            if kind != "simple" {
+                self.embedded_in_query(&criterion.condition, &format!("{pointer}/condition"), kind == "regex");
                 continue;
             }
             let Ok(condition) = crate::condition::parse_condition(&criterion.condition) else { continue };
@@ -211,7 +217,27 @@ impl Uses<'_> {
             let pointer = format!("{pointer}/{}", super::escape(name));
             match output {
                 model::Output::Expression(text) => self.text(text, &pointer),
-                model::Output::Selector(selector) => self.text(&selector.context, &format!("{pointer}/context")),
+                model::Output::Selector(selector) => self.selector(selector, &pointer),
+            }
+        }
+    }
+
+    /// A Selector Object: its context, and the values embedded in its query (1.1).
+    fn selector(&mut self, selector: &model::Selector, pointer: &str) {
+        self.text(&selector.context, &format!("{pointer}/context"));
+        self.embedded_in_query(&selector.selector, &format!("{pointer}/selector"), false);
+    }
+
+    /// The `{$inputs.<name>}` a regex, JSONPath or XPath text embeds (1.1): values a query compares
+    /// (any JSON value), or text a pattern matches.
+    fn embedded_in_query(&mut self, query: &str, pointer: &str, text_only: bool) {
+        if !self.substitutes {
+            return;
+        }
+        for range in expr::embedded_all_in_condition(query) {
+            let inner = query.get(range.start + 1..range.end.saturating_sub(1)).unwrap_or_default();
+            if let Ok(Expr::Inputs { name, .. }) = expr::parse(inner) {
+                self.push(&name, pointer, (Some(range.start + 1..range.end - 1), text_only), query);
             }
         }
     }
