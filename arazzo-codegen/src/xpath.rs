@@ -4,6 +4,15 @@
 
 use std::ops::Range;
 
+use crate::plan::XPathVersion;
+
+#[cfg(feature = "xpath")]
+mod since;
+#[cfg(feature = "xpath")]
+mod v1;
+#[cfg(feature = "xpath")]
+mod v1_text;
+
 /// What is wrong with an XPath expression, and where in it (a byte range), when the engine says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -49,6 +58,21 @@ pub fn check(expression: &str, variables: usize) -> Result<(), Problem> {
     engine::check(expression, variables)
 }
 
+/// The text to compile for `expression` (which [`check`] accepted) written in `version`: an XPath
+/// 1.0 one translated into the XPath 3.1 expression that means what it means in 1.0; a 2.0 or 3.0
+/// one as it is, once nothing a later version brought is in it; a 3.1 one as it is. Whatever the
+/// version does not have is the problem, over its bytes. `text_variables[n]` says whether
+/// `$arazzo_v<n+1>` is bound as text (it stands for an expression written inside a string literal);
+/// `synthesized` are the bytes of `expression` the generator wrote (those literals' concatenations).
+pub fn for_version(
+    expression: &str,
+    version: XPathVersion,
+    text_variables: &[bool],
+    synthesized: &[Range<usize>],
+) -> Result<String, Problem> {
+    engine::for_version(expression, version, text_variables, synthesized)
+}
+
 /// An expression whose brackets (`(`, `[`, `{`) nest deeper than [`MAX_NESTING`], outside string
 /// literals, is refused at the first bracket too deep.
 fn nesting(expression: &str) -> Result<(), Problem> {
@@ -87,16 +111,44 @@ pub fn replace(template: &str, target: &str, text: &str) -> Result<String, Repla
 
 #[cfg(feature = "xpath")]
 mod engine {
+    use std::ops::Range;
+
     use xee_xpath::{Documents, Item, Queries, Query};
     use xot::ValueType;
+    use xot::xmlname::OwnedName;
 
-    use super::{Problem, ReplaceError};
+    use super::since::Since;
+    use super::{Problem, ReplaceError, XPathVersion};
+
+    pub(super) fn for_version(
+        expression: &str,
+        version: XPathVersion,
+        text_variables: &[bool],
+        synthesized: &[Range<usize>],
+    ) -> Result<String, Problem> {
+        let declared = match version {
+            XPathVersion::XPath31 => return Ok(expression.to_string()),
+            XPathVersion::XPath30 => Since::V3_0,
+            XPathVersion::XPath20 => Since::V2_0,
+            XPathVersion::XPath10 => Since::V1_0,
+        };
+        let mut names = xee_xpath_ast::VariableNames::default();
+        names.extend((1..=text_variables.len()).map(|position| OwnedName::name(&format!("arazzo_v{position}"))));
+        let namespaces = xee_xpath_ast::Namespaces::default();
+        let parsed = xee_xpath_ast::ast::XPath::parse(expression, &namespaces, &names).map_err(|error| {
+            let span = error.span();
+            Problem { message: "Parse error (XPST0003)".to_string(), range: Some(span.start..span.end) }
+        })?;
+        if declared == Since::V1_0 {
+            super::v1::translate(&parsed, expression, text_variables, synthesized)
+        } else {
+            super::since::check(&parsed, expression, declared, synthesized).map(|()| expression.to_string())
+        }
+    }
 
     pub(super) fn check(expression: &str, variables: usize) -> Result<(), Problem> {
         let mut context = xee_xpath::context::StaticContextBuilder::default();
-        context.variable_names(
-            (1..=variables).map(|position| xot::xmlname::OwnedName::name(&format!("arazzo_v{position}"))),
-        );
+        context.variable_names((1..=variables).map(|position| OwnedName::name(&format!("arazzo_v{position}"))));
         Queries::new(context).sequence(expression).map(|_| ()).map_err(|error| problem(&error, expression))
     }
 
@@ -180,6 +232,15 @@ mod engine {
     use super::{Problem, ReplaceError, UNAVAILABLE};
 
     pub(super) fn check(_expression: &str, _variables: usize) -> Result<(), Problem> {
+        Err(Problem { message: UNAVAILABLE.to_string(), range: None })
+    }
+
+    pub(super) fn for_version(
+        _expression: &str,
+        _version: super::XPathVersion,
+        _text_variables: &[bool],
+        _synthesized: &[std::ops::Range<usize>],
+    ) -> Result<String, Problem> {
         Err(Problem { message: UNAVAILABLE.to_string(), range: None })
     }
 

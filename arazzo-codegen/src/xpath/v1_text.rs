@@ -1,0 +1,105 @@
+//! The XPath 3.1 text [`super::v1`] writes: literals, parentheses, and XPath 1.0's conversions
+//! between strings and numbers, which 3.1's `number()` and `string()` do differently.
+
+/// `value` as a string literal: in single quotes, or double ones when it holds a single quote, or
+/// single ones with each doubled when it holds both.
+pub(super) fn literal(value: &str) -> String {
+    if !value.contains('\'') {
+        format!("'{value}'")
+    } else if !value.contains('"') {
+        format!("\"{value}\"")
+    } else {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+}
+
+/// `text` as an operand: as it is when it is one already (a name, a number, a variable, a call, or
+/// something in parentheses), else in parentheses.
+pub(super) fn wrapped(text: &str) -> String {
+    let simple = text.chars().all(|c| c.is_alphanumeric() || matches!(c, '$' | '_' | '.'));
+    let name_end = text.find('(').unwrap_or(0);
+    let named = text[..name_end].chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':'));
+    if !text.is_empty() && (simple || (named && closes_at_end(text, name_end))) {
+        text.to_string()
+    } else {
+        format!("({text})")
+    }
+}
+
+/// Whether the `(` at byte `open` of `text` is closed by its last byte (string literals skipped).
+fn closes_at_end(text: &str, open: usize) -> bool {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (at, character) in text.char_indices().skip_while(|(at, _)| *at < open) {
+        match (quote, character) {
+            (Some(open), _) if character == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(character),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1 == text.len();
+                }
+            }
+            (None, _) => {}
+        }
+    }
+    false
+}
+
+/// The byte offset of the first comment `(:` of `source` outside string literals, if any (1.0 has
+/// no comments; a doubled quote leaves a literal and enters it again, the same state).
+pub(super) fn comment(source: &str) -> Option<usize> {
+    let mut quote = None;
+    let bytes = source.as_bytes();
+    for (at, &byte) in bytes.iter().enumerate() {
+        match (quote, byte) {
+            (Some(open), _) if byte == open => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(byte),
+            (None, b'(') if bytes.get(at + 1) == Some(&b':') => return Some(at),
+            (None, _) => {}
+        }
+    }
+    None
+}
+
+/// XPath 1.0's `number()` of the string `string` (§4.4): optional white space, an optional minus,
+/// digits with an optional point (or a point and digits), optional white space; anything else is
+/// NaN. 3.1's `number()` would also read `1e3`, `+1`, `INF`.
+pub(super) fn parse_number(variable: &str, string: &str) -> String {
+    format!(
+        "(let {variable} := {string} return if (matches({variable}, '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')) \
+         then number({variable}) else xs:double('NaN'))"
+    )
+}
+
+/// XPath 1.0's `string()` of the number `number` (§4.2): `NaN`, `Infinity`, `-Infinity`, `0` for
+/// both zeros, an integer without a point, anything else in decimal form, never with an exponent.
+/// Outside [1e-6, 1e6) xee-xpath writes the fewest digits that read back as the same double, as 1.0
+/// does, with an exponent: they are moved around the point (a large integer's digits beyond them are
+/// zeros). Inside it, xee-xpath writes a decimal of at most about 16 digits, not always the fewest
+/// (`0.30000000000000004` is `0.3`): its text is kept when it reads back as the same double with at
+/// most 15 significant digits (then no shorter text does, so it is 1.0's), and otherwise evaluation
+/// fails (`FOER0000`) rather than write other digits than 1.0.
+pub(super) fn format_number(variables: &[String; 6], number: &str) -> String {
+    let [value, written, mantissa, digits, point, index] = variables;
+    format!(
+        "(let {value} := {number} return if ({value} != {value}) then 'NaN' else if ({value} = 0e0) then '0' \
+         else if ({value} = xs:double('INF')) then 'Infinity' else if ({value} = xs:double('-INF')) then \
+         '-Infinity' else if (abs({value}) >= 1e-6 and abs({value}) < 1e6) then (let {written} := string({value}) \
+         return if (xs:double({written}) = {value} and string-length(replace({written}, '^[-0.]+|\\.', '')) <= 15) \
+         then {written} else error(xs:QName('err:FOER0000'), 'xpath-10: this number needs more than 15 digits, \
+         which this XPath engine does not write')) else \
+         let {written} := string(abs({value})), {mantissa} := substring-before({written}, 'E'), \
+         {digits} := replace(translate({mantissa}, '.', ''), '0+$', ''), \
+         {point} := (if (contains({mantissa}, '.')) then string-length(substring-before({mantissa}, '.')) else \
+         string-length({mantissa})) + xs:integer(substring-after({written}, 'E')) \
+         return concat(if ({value} < 0e0) then '-' else '', \
+         if ({point} <= 0) then concat('0.', string-join(for {index} in 1 to -{point} return '0'), {digits}) \
+         else if ({point} >= string-length({digits})) then \
+         concat({digits}, string-join(for {index} in 1 to {point} - string-length({digits}) return '0')) \
+         else concat(substring({digits}, 1, {point}), '.', substring({digits}, {point} + 1))))"
+    )
+}
