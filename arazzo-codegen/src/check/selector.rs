@@ -111,8 +111,7 @@ pub(crate) fn query(
                 );
                 return None;
             }
-            let checked =
-                super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), pointer, version)?;
+            let checked = super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), version)?;
             let mut variables = Vec::new();
             for (found, quote) in &checked.embedded {
                 let previous = reporter.focus(&selector_pointer, text, found.range.clone());

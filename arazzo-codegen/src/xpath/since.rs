@@ -306,7 +306,12 @@ impl Walk<'_> {
                 }
                 self.braced(&call.name)?;
                 let since = function(&call.name.value, call.arguments.len());
-                let what = format!("the function `{}#{}`", call.name.value.full_name(), call.arguments.len());
+                let (name, arity) = (call.name.value.full_name(), call.arguments.len());
+                let what = if ARITIES.iter().any(|(known, at, _)| *known == name && *at == arity) {
+                    format!("the function `{name}()` with {arity} argument(s)")
+                } else {
+                    format!("the function `{name}()`")
+                };
                 self.refuse(&what, since, call.name.span)?;
                 call.arguments.iter().try_for_each(|argument| self.single(argument))
             }
