@@ -29,7 +29,7 @@ pub(crate) enum Query {
     /// An RFC 9535 JSONPath query; `singular` holds its segments when it is a singular query.
     JsonPath { query: String, singular: Option<Vec<Segment>> },
     /// An XPath expression, applied to XML text, with the values embedded in it (1.1) as variables.
-    XPath { expression: String, version: XPathVersion, variables: Vec<Embedded<ValueRef>> },
+    XPath { expression: String, translated: Option<String>, version: XPathVersion, variables: Vec<Embedded<ValueRef>> },
 }
 
 /// One segment of a singular JSONPath query.
@@ -119,7 +119,7 @@ pub(crate) fn query(
                 reporter.unfocus(previous);
                 variables.push(Embedded { value: value?, quote: *quote });
             }
-            Some(Query::XPath { expression: checked.expression, version, variables })
+            Some(Query::XPath { expression: checked.expression, translated: checked.translated, version, variables })
         }
     }
 }
@@ -370,9 +370,9 @@ pub(crate) fn apply(
             base: Box::new(base),
             selector: SelectorKind::JsonPath { query, singular: singular.is_some() },
         },
-        Query::XPath { expression, version, variables } => ValueRef::Selected {
+        Query::XPath { expression, translated, version, variables } => ValueRef::Selected {
             base: Box::new(base),
-            selector: SelectorKind::XPath { expression, version, variables },
+            selector: SelectorKind::XPath { expression, translated, version, variables },
         },
     })
 }
@@ -431,7 +431,7 @@ pub(crate) fn step_output(
         }
     };
     match query(reporter, selector, pointer, env)? {
-        Query::XPath { expression, version, variables } => {
+        Query::XPath { expression, translated, version, variables } => {
             // An XPath reads the body's own bytes, as `xpath` criteria do; XML has no JSON pointer.
             if !json_pointer.is_empty() {
                 reporter.error(
@@ -455,7 +455,7 @@ pub(crate) fn step_output(
                 );
                 return None;
             }
-            let selector = SelectorKind::XPath { expression, version, variables };
+            let selector = SelectorKind::XPath { expression, translated, version, variables };
             Some((
                 OutputSource::BodySelector { context: String::new(), selector, covers: String::new() },
                 RustType::Json,

@@ -73,14 +73,21 @@ pub(super) fn criterion(
         })
         .collect();
     let variables = variables.into_iter().collect::<Option<Vec<_>>>()?;
-    Some(CriterionCheck::XPath { context, expression: checked.expression, version, variables })
+    Some(CriterionCheck::XPath {
+        context,
+        expression: checked.expression,
+        translated: checked.translated,
+        version,
+        variables,
+    })
 }
 
-/// An XPath expression as checked: the text to compile, where `$arazzo_v1`, ... stand for the runtime
-/// expressions embedded in it (1.1), and those expressions with the quote of the string literal each
-/// was written in (`None` alone).
+/// An XPath expression as checked: its text, where `$arazzo_v1`, ... stand for the runtime
+/// expressions embedded in it (1.1); for `xpath-10`, the XPath 3.1 text it is translated into; and
+/// the embedded expressions with the quote of the string literal each was written in (`None` alone).
 pub(super) struct Checked {
     pub(super) expression: String,
+    pub(super) translated: Option<String>,
     pub(super) embedded: Vec<(Found, Option<char>)>,
 }
 
@@ -124,8 +131,8 @@ pub(super) fn expression(
         .and_then(|()| xpath::for_version(compiled, version, &text_variables, &concatenations))
         // A translation that does not compile would be the generator's mistake; it is refused all the same.
         .and_then(|translated| xpath::check(&translated, found.len()).map(|()| translated));
-    let compiled = match checked {
-        Ok(compiled) => compiled,
+    let translated = match checked {
+        Ok(translated) => translated,
         Err(problem) => {
             let range = problem.range.map(|range| {
                 let range = widen(compiled, range);
@@ -144,7 +151,8 @@ pub(super) fn expression(
             return None;
         }
     };
-    Some(Checked { expression: compiled, embedded: found.into_iter().zip(quotes).collect() })
+    let translated = (version == XPathVersion::XPath10).then_some(translated);
+    Some(Checked { expression: compiled.to_string(), translated, embedded: found.into_iter().zip(quotes).collect() })
 }
 
 /// An empty range (the end of an unfinished expression) widened to the character there, so that

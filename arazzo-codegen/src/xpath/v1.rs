@@ -263,15 +263,14 @@ impl Translator<'_> {
 
     /// `left operator right` for numbers and `<`, `<=`, `>` or `>=`, false when either is NaN, as in
     /// 1.0 (IEEE 754): xee-xpath 0.1 orders NaN above every number (`NaN > 1` is true there), so a
-    /// side that may be NaN (anything but a number literal) is bound and tested (`$x = $x`) first.
+    /// side that may be NaN (anything but a number literal or a count) is bound and tested
+    /// (`$x = $x`) first.
     fn relational(&mut self, operator: &str, left: String, right: String) -> String {
         let mut bindings = Vec::new();
         let mut guards = Vec::new();
         let mut sides = [left, right];
         for side in &mut sides {
-            let literal =
-                side.strip_suffix("e0").is_some_and(|digits| digits.chars().all(|c| c.is_ascii_digit() || c == '.'));
-            if !literal {
+            if !text::never_nan(side) {
                 let variable = self.fresh();
                 bindings.push(format!("{variable} := {side}"));
                 guards.push(format!("{variable} = {variable}"));
@@ -328,8 +327,11 @@ impl Translator<'_> {
         }
     }
 
-    /// A string read as a number by 1.0's rule (§4.4).
+    /// A string read as a number by 1.0's rule (§4.4); a literal is read here.
     fn parse_number(&mut self, string: &str) -> String {
+        if let Some(number) = text::literal_number(string) {
+            return number;
+        }
         let variable = self.fresh();
         text::parse_number(&variable, string)
     }

@@ -103,3 +103,42 @@ pub(super) fn format_number(variables: &[String; 6], number: &str) -> String {
          else concat(substring({digits}, 1, {point}), '.', substring({digits}, {point} + 1))))"
     )
 }
+
+/// Whether the translated number `text` can never be NaN: a number literal (`2e0`, `-0.5e0`), or a
+/// count (`count()`, `last()`, `position()`, `string-length()`).
+pub(super) fn never_nan(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let literal = unsigned.strip_suffix("e0").is_some_and(|digits| {
+        digits.chars().any(|c| c.is_ascii_digit()) && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+    });
+    let count = ["number(count(", "number(last())", "number(position())", "number(string-length("]
+        .iter()
+        .any(|start| text.starts_with(start))
+        && closes_at_end(text, "number".len());
+    literal || count
+}
+
+/// The number the string literal `text` (`'9'`) reads as by 1.0's rule (§4.4), as a number literal
+/// (`9e0`) or `xs:double('NaN')`; `None` when `text` is not one string literal.
+pub(super) fn literal_number(text: &str) -> Option<String> {
+    let quote = text.chars().next().filter(|quote| matches!(quote, '\'' | '"'))?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    if inner.contains(quote) {
+        return None;
+    }
+    // 1.0's white space is #x20, #x9, #xD and #xA.
+    let trimmed = inner.trim_matches([' ', '\t', '\r', '\n']);
+    let digits = trimmed.strip_prefix('-').unwrap_or(trimmed);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let number = (!whole.is_empty() || !fraction.is_empty())
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && fraction.chars().all(|c| c.is_ascii_digit());
+    Some(if !number {
+        "xs:double('NaN')".to_string()
+    } else if trimmed.starts_with('-') {
+        // `-0` is negative zero, as 1.0 reads it.
+        format!("-{digits}e0")
+    } else {
+        format!("{digits}e0")
+    })
+}

@@ -113,6 +113,8 @@ pub enum Version {
 /// An XPath expression as written in a workflow document, with its version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct XPath {
+    /// What is compiled and evaluated: the expression, or for `xpath-10` its translation.
+    compiled: &'static str,
     expression: &'static str,
     version: Version,
 }
@@ -142,7 +144,8 @@ pub enum XPathError {
     Invalid {
         /// The expression as written.
         expression: &'static str,
-        /// The XPath error code and its meaning, with the byte range of the expression it is about.
+        /// The XPath error code and its meaning, with the byte range it is about (of the translation,
+        /// for an `xpath-10` expression).
         message: String,
     },
     /// The context is longer than [`max_document_bytes`]: it is not parsed.
@@ -195,7 +198,14 @@ pub fn set_max_document_bytes(bytes: usize) {
 impl XPath {
     /// The expression `expression` written in `version`. Compiled when first evaluated.
     pub const fn new(expression: &'static str, version: Version) -> Self {
-        Self { expression, version }
+        Self { compiled: expression, expression, version }
+    }
+
+    /// The `xpath-10` expression `expression`, evaluated as `translated`: the XPath 3.1 expression
+    /// with its XPath 1.0 meaning that `arazzo-codegen` translated it into. Messages name
+    /// `expression`.
+    pub const fn xpath_10(expression: &'static str, translated: &'static str) -> Self {
+        Self { compiled: translated, expression, version: Version::XPath10 }
     }
 
     /// The expression as written.
@@ -417,8 +427,8 @@ fn compiled(xpath: XPath, variables: usize) -> Result<Rc<SequenceQuery>, XPathEr
             let mut context = StaticContextBuilder::default();
             context.variable_names((0..variables).map(variable_name));
             let queries = Queries::new(context);
-            queries.sequence(xpath.expression).map(Rc::new).map_err(|error| {
-                let range = error.span.map(|span| span.range()).unwrap_or(0..xpath.expression.len());
+            queries.sequence(xpath.compiled).map(Rc::new).map_err(|error| {
+                let range = error.span.map(|span| span.range()).unwrap_or(0..xpath.compiled.len());
                 let code = error.error.code();
                 let message = error.error.message();
                 format!("{code} ({message}) at bytes {}..{}", range.start, range.end)
