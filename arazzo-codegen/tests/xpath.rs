@@ -159,3 +159,45 @@ fn expressions_embedded_in_conditions_and_selectors_generate_the_golden_module()
         assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
     }
 }
+
+/// In a 1.1 document an `xpath-10` condition may embed runtime expressions: a value alone is a
+/// variable whose type the translation tests at run time, one inside a string literal is text joined
+/// to the literal's (the generator's own `||`, written as `concat()`).
+#[test]
+fn an_xpath_10_condition_with_embedded_expressions_is_translated() {
+    let openapi = format!("{}/tests/fixtures/xpath.openapi.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = format!(
+        "arazzo: 1.1.0
+info: {{title: Embedded in XPath 1.0, version: 1.0.0}}
+sourceDescriptions:
+  - {{name: orders, url: {openapi}}}
+workflows:
+  - workflowId: embedded
+    inputs:
+      type: object
+      properties:
+        id: {{type: string}}
+        size: {{type: integer}}
+    steps:
+      - stepId: status
+        operationId: getStatus
+        successCriteria:
+          - context: $response.body
+            condition: \"/Envelope/Queue[@id = 'q-{{$inputs.id}}' and @size > {{$inputs.size}}]\"
+            type: {{type: xpath, version: xpath-10}}
+"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("embedded-xpath-10.arazzo.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let generated = generate(path.to_str().unwrap());
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    for expected in [
+        "\"/Envelope/Queue[@id = ('q-' || $arazzo_v1) and @size > $arazzo_v2]\",\n",
+        "concat('q-', $arazzo_v1)",
+        "if ($arazzo_v2 instance of xs:boolean)",
+        "::arazzo_runtime::xpath::Variable::Text(",
+    ] {
+        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
+}

@@ -359,3 +359,61 @@ impl Walk<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::XPathVersion;
+    use crate::xpath::for_version;
+
+    /// What each version has is accepted as written; what a later one brought is refused (the
+    /// refusals, located, are in `tests/diagnostics/xpath-versions.txt`).
+    #[test]
+    fn each_version_keeps_what_it_has_and_refuses_what_came_later() {
+        let accepted = |expression: &str, version| {
+            assert_eq!(for_version(expression, version, &[], &[]).as_deref(), Ok(expression), "{expression}");
+        };
+        let refused = |expression: &str, version| {
+            let problem = for_version(expression, version, &[], &[]).expect_err(expression);
+            problem.message
+        };
+        for expression in [
+            "for $i in //a return string($i)",
+            "if (//a) then 1 else 2",
+            "some $i in //a satisfies $i = 'x'",
+            "upper-case(string(/a)) eq 'A'",
+            "(1 to 3)[. idiv 2 = 1]",
+            "//a instance of element()*",
+            "round-half-to-even(1.5)",
+            "string-join(('a', 'b'), ',')",
+            "xs:integer('1') (: a comment :)",
+        ] {
+            accepted(expression, XPathVersion::XPath20);
+            accepted(expression, XPathVersion::XPath30);
+        }
+        for expression in ["'a' || 'b'", "//a ! string()", "let $x := 1 return $x", "head(//a)", "round(1.25, 1)"] {
+            accepted(expression, XPathVersion::XPath30);
+            assert!(refused(expression, XPathVersion::XPath20).contains("came with XPath 3.0"), "{expression}");
+        }
+        assert!(refused("string-join(('a', 'b'))", XPathVersion::XPath20).contains("with 1 argument(s)"));
+        for expression in ["//a => count()", "map { 'a': 1 }", "array { 1 }", "sort(//a)", "math:pi() > 3"] {
+            let since = if expression.starts_with("math") { "3.0" } else { "3.1" };
+            assert!(refused(expression, XPathVersion::XPath20).contains(&format!("came with XPath {since}")));
+        }
+        for expression in ["//a => count()", "map { 'a': 1 }", "array { 1 }", "sort(//a)", "parse-json('1')"] {
+            assert!(refused(expression, XPathVersion::XPath30).contains("came with XPath 3.1"), "{expression}");
+        }
+        // XPath 3.1 has everything.
+        accepted("map { 'a': 1 }?a => string()", XPathVersion::XPath31);
+    }
+
+    /// The generator's own `||` (a string literal holding embedded expressions) is not the document's.
+    #[test]
+    fn the_generators_concatenation_is_not_refused() {
+        let rewritten = "//a[. = ('id-' || $arazzo_v1)]";
+        assert_eq!(
+            for_version(rewritten, XPathVersion::XPath20, &[true], std::slice::from_ref(&(8..29))).as_deref(),
+            Ok(rewritten)
+        );
+        assert!(for_version(rewritten, XPathVersion::XPath20, &[true], &[]).is_err());
+    }
+}
