@@ -130,7 +130,13 @@ pub(super) fn expression(
     let checked = xpath::check(compiled, found.len())
         .and_then(|()| xpath::for_version(compiled, version, &text_variables, &concatenations))
         // A translation that does not compile would be the generator's mistake; it is refused all the same.
-        .and_then(|translated| xpath::check(&translated, found.len()).map(|()| translated));
+        .and_then(|translated| {
+            if version == XPathVersion::XPath10 {
+                xpath::check_translated(&translated, found.len()).map(|()| translated)
+            } else {
+                Ok(translated)
+            }
+        });
     let translated = match checked {
         Ok(translated) => translated,
         Err(problem) => {
@@ -139,7 +145,8 @@ pub(super) fn expression(
                 rewrite.as_ref().map_or(range.clone(), |rewrite| rewrite.original(range))
             });
             let previous = range.map(|range| reporter.focus(expression_pointer, expression, range));
-            let message = if problem.message.contains(" is not XPath ") {
+            let message = if problem.message.contains(" is not XPath ") || problem.message.starts_with("its XPath 3.1")
+            {
                 format!("`{expression}`: {}", problem.message)
             } else {
                 format!("`{expression}` is not a valid XPath expression: {}", problem.message)

@@ -176,7 +176,10 @@ impl Translator<'_> {
         let left = self.path(&binary.left)?;
         let right = self.path(&binary.right)?;
         Ok(match operator {
-            "or" | "and" => Typed::new(format!("({} {operator} {})", left.text, right.text), Type::Boolean),
+            // No brackets of their own: the translation of an operand keeps its precedence, and the
+            // brackets written around one are kept (`primary`). Each level of brackets doubles the
+            // time the 3.1 parser takes.
+            "or" | "and" => Typed::new(format!("{} {operator} {}", left.text, right.text), Type::Boolean),
             "=" | "!=" | "<" | "<=" | ">" | ">=" => Typed::new(self.compare(operator, left, right), Type::Boolean),
             "|" => {
                 for (side, typed) in [(&binary.left, &left), (&binary.right, &right)] {
@@ -196,7 +199,7 @@ impl Translator<'_> {
             }
             _ => {
                 let (left, right) = (self.number(left), self.number(right));
-                Typed::new(format!("({left} {operator} {right})"), Type::Number)
+                Typed::new(format!("{left} {operator} {right}"), Type::Number)
             }
         })
     }
@@ -225,29 +228,33 @@ impl Translator<'_> {
         }
         match (left.ty, right.ty) {
             (Type::Nodes, Type::Nodes) if equality => format!("({} {operator} {})", left.text, right.text),
-            (Type::Nodes, Type::Nodes) => {
-                let (a, b) = (self.fresh(), self.fresh());
-                let number_a = self.parse_number(&format!("string({a})"));
-                let number_b = self.parse_number(&format!("string({b})"));
-                let comparison = self.relational(operator, number_a, number_b);
-                format!("(some {a} in {}, {b} in {} satisfies {comparison})", left.text, right.text)
-            }
             // A node-set and a boolean: the node-set's `boolean()`.
             (Type::Nodes, Type::Boolean) | (Type::Boolean, Type::Nodes) => {
                 let (left, right) = (self.as_boolean(left), self.as_boolean(right));
                 self.compare(operator, left, right)
             }
-            // A node-set and a number or a string: some node's string value compared with it.
+            // String values compared as strings: 3.1 compares a node's untyped value with a string
+            // (or another node's) as a string, and a general comparison is existential, as in 1.0.
+            (Type::Nodes, Type::Nodes | Type::String) | (Type::String, Type::Nodes) if equality => {
+                format!("{} {operator} {}", left.text, right.text)
+            }
+            // Otherwise each node's `number()` (a sequence: the comparison holds for some node). A
+            // node whose text is not a number is NaN, which only `!=` holds for: for the others it
+            // is left out, which also leaves no NaN to compare.
             (Type::Nodes, _) | (_, Type::Nodes) => {
-                let node = self.fresh();
-                let nodes = if left.ty == Type::Nodes { &left.text } else { &right.text };
-                let value = Typed::new(format!("string({node})"), Type::String);
-                let comparison = if left.ty == Type::Nodes {
-                    self.compare(operator, value, right.clone())
-                } else {
-                    self.compare(operator, left.clone(), value)
+                let mut numbers = |typed: Typed| match typed.ty {
+                    Type::Nodes if operator == "!=" => {
+                        (format!("{}/{}", text::wrapped(&typed.text), text::NODE_NUMBER), true)
+                    }
+                    Type::Nodes => (format!("{}[matches(., {})]/number(.)", typed.text, text::NUMBER), false),
+                    _ => {
+                        let number = self.number(typed);
+                        let nan = !text::never_nan(&number);
+                        (number, nan)
+                    }
                 };
-                format!("(some {node} in {nodes} satisfies {comparison})")
+                let (left, right) = (numbers(left), numbers(right));
+                if equality { format!("{} {operator} {}", left.0, right.0) } else { relational(operator, left, right) }
             }
             (Type::Boolean, _) | (_, Type::Boolean) if equality => {
                 let (left, right) = (self.boolean(left), self.boolean(right));
@@ -256,32 +263,13 @@ impl Translator<'_> {
             (Type::String, Type::String) if equality => format!("{} {operator} {}", left.text, right.text),
             _ => {
                 let (left, right) = (self.number(left), self.number(right));
-                if equality { format!("{left} {operator} {right}") } else { self.relational(operator, left, right) }
+                if equality {
+                    format!("{left} {operator} {right}")
+                } else {
+                    let (left_nan, right_nan) = (!text::never_nan(&left), !text::never_nan(&right));
+                    relational(operator, (left, left_nan), (right, right_nan))
+                }
             }
-        }
-    }
-
-    /// `left operator right` for numbers and `<`, `<=`, `>` or `>=`, false when either is NaN, as in
-    /// 1.0 (IEEE 754): xee-xpath 0.1 orders NaN above every number (`NaN > 1` is true there), so a
-    /// side that may be NaN (anything but a number literal or a count) is bound and tested
-    /// (`$x = $x`) first.
-    fn relational(&mut self, operator: &str, left: String, right: String) -> String {
-        let mut bindings = Vec::new();
-        let mut guards = Vec::new();
-        let mut sides = [left, right];
-        for side in &mut sides {
-            if !text::never_nan(side) {
-                let variable = self.fresh();
-                bindings.push(format!("{variable} := {side}"));
-                guards.push(format!("{variable} = {variable}"));
-                *side = variable;
-            }
-        }
-        let [left, right] = sides;
-        if bindings.is_empty() {
-            format!("{left} {operator} {right}")
-        } else {
-            format!("(let {} return {} and {left} {operator} {right})", bindings.join(", "), guards.join(" and "))
         }
     }
 
@@ -329,11 +317,7 @@ impl Translator<'_> {
 
     /// A string read as a number by 1.0's rule (§4.4); a literal is read here.
     fn parse_number(&mut self, string: &str) -> String {
-        if let Some(number) = text::literal_number(string) {
-            return number;
-        }
-        let variable = self.fresh();
-        text::parse_number(&variable, string)
+        text::literal_number(string).unwrap_or_else(|| text::parse_number(string))
     }
 
     /// A number written as text by 1.0's rule (§4.2).
@@ -362,6 +346,10 @@ impl Translator<'_> {
         while let Some(step) = steps.get(at) {
             match &step.value {
                 ast::StepExpr::AxisStep(axis) => parts.push(self.axis_step(axis, step.span)?),
+                // `.` is an abbreviated step in 1.0 (`a/./b`); 3.1 reads it as the context item.
+                ast::StepExpr::PrimaryExpr(primary) if primary.value == ast::PrimaryExpr::ContextItem => {
+                    parts.push(".".to_string());
+                }
                 _ if at == 0 => {
                     let first = self.filter(step)?;
                     if first.ty != Type::Nodes {
@@ -531,6 +519,9 @@ impl Translator<'_> {
             ast::PrimaryExpr::Expr(inner) => match &inner.value {
                 None => newer("the empty sequence `()`", Since::V2_0, primary.span),
                 Some(expr) => match expr.0.as_slice() {
+                    // The parser wraps an operand that is itself an operation in an expression of the
+                    // same bytes: brackets only where the document writes them.
+                    [single] if single.span == primary.span => self.single(single),
                     [single] => {
                         let typed = self.single(single)?;
                         Ok(Typed::new(text::wrapped(&typed.text), typed.ty))
@@ -557,6 +548,14 @@ impl Translator<'_> {
             ast::PrimaryExpr::UnaryLookup(_) => newer("the lookup operator `?`", Since::V3_1, primary.span),
         }
     }
+}
+
+/// `left operator right` for numbers (or sequences of them) and `<`, `<=`, `>` or `>=`, false for a
+/// NaN, as in 1.0 (IEEE 754): xee-xpath 0.1 orders NaN above every number (`NaN > 1` is true there),
+/// so NaN is filtered out (`[. = .]`) of a side that may hold one, leaving nothing to compare.
+fn relational(operator: &str, (left, left_nan): (String, bool), (right, right_nan): (String, bool)) -> String {
+    let guarded = |side: String, nan: bool| if nan { format!("{}[. = .]", text::wrapped(&side)) } else { side };
+    format!("{} {operator} {}", guarded(left, left_nan), guarded(right, right_nan))
 }
 
 /// Whether `step` is the document root that a leading `/` stands for (the parser writes it as a

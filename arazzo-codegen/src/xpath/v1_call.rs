@@ -7,7 +7,7 @@ use xot::xmlname::NameStrInfo;
 
 use super::super::Problem;
 use super::super::since::{self, Since};
-use super::{Translator, Type, Typed, mistyped, newer};
+use super::{Translator, Type, Typed, mistyped, newer, text};
 
 impl Translator<'_> {
     /// A call of a core library function (§4), its arguments converted as 1.0 converts them.
@@ -59,9 +59,8 @@ impl Translator<'_> {
                 Typed::new(format!("{local}({argument})"), Type::String)
             }
             "sum" => {
-                let node = self.fresh();
-                let number = self.parse_number(&format!("string({node})"));
-                Typed::new(format!("sum(for {node} in {} return {number}, 0e0)", node_set(0)?), Type::Number)
+                let nodes = text::wrapped(&node_set(0)?);
+                Typed::new(format!("sum({nodes}/{}, 0e0)", text::NODE_NUMBER), Type::Number)
             }
             "boolean" => {
                 let value = typed.into_iter().next().map(|typed| self.boolean(typed)).unwrap_or_default();

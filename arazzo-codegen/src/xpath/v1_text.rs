@@ -65,15 +65,20 @@ pub(super) fn comment(source: &str) -> Option<usize> {
     None
 }
 
+/// The regular expression of XPath 1.0's number syntax (§3.7 `Number`, with the white space and
+/// minus `number()` allows, §4.4).
+pub(super) const NUMBER: &str = "'^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$'";
+
 /// XPath 1.0's `number()` of the string `string` (§4.4): optional white space, an optional minus,
 /// digits with an optional point (or a point and digits), optional white space; anything else is
-/// NaN. 3.1's `number()` would also read `1e3`, `+1`, `INF`.
-pub(super) fn parse_number(variable: &str, string: &str) -> String {
-    format!(
-        "(let {variable} := {string} return if (matches({variable}, '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')) \
-         then number({variable}) else xs:double('NaN'))"
-    )
+/// NaN (`number(())`). 3.1's `number()` would also read `1e3`, `+1`, `INF`.
+pub(super) fn parse_number(string: &str) -> String {
+    format!("number({}[matches(., {NUMBER})])", wrapped(string))
 }
+
+/// XPath 1.0's `number()` of the context node's string value, as a step after a node-set
+/// (`//n/number(...)`: a number for each node).
+pub(super) const NODE_NUMBER: &str = "number(string(.)[matches(., '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')])";
 
 /// XPath 1.0's `string()` of the number `number` (§4.2): `NaN`, `Infinity`, `-Infinity`, `0` for
 /// both zeros, an integer without a point, anything else in decimal form, never with an exponent.
