@@ -293,7 +293,9 @@ impl Translator<'_> {
             Type::Number => typed.text,
             Type::Boolean => format!("number({})", typed.text),
             Type::String => self.parse_number(&typed.text),
-            Type::Nodes => self.parse_number(&format!("string(({})[1])", typed.text)),
+            // The first node, kept when its text is a 1.0 number (its typed value is then read as 1.0
+            // reads it), else nothing: `number(())` is NaN.
+            Type::Nodes => format!("number({}[1][matches(., {})])", text::wrapped(&typed.text), text::NUMBER),
             Type::Value => {
                 let parsed = self.parse_number(&typed.text);
                 format!("(if ({0} instance of xs:string) then {parsed} else number({0}))", typed.text)
@@ -322,7 +324,16 @@ impl Translator<'_> {
 
     /// A number written as text by 1.0's rule (§4.2).
     fn format_number(&mut self, number: &str) -> String {
-        let variables = [self.fresh(), self.fresh(), self.fresh(), self.fresh(), self.fresh(), self.fresh()];
+        let variables = [
+            self.fresh(),
+            self.fresh(),
+            self.fresh(),
+            self.fresh(),
+            self.fresh(),
+            self.fresh(),
+            self.fresh(),
+            self.fresh(),
+        ];
         text::format_number(&variables, number)
     }
 
