@@ -4,6 +4,15 @@
 
 use std::ops::Range;
 
+use crate::plan::XPathVersion;
+
+#[cfg(feature = "xpath")]
+mod since;
+#[cfg(feature = "xpath")]
+mod v1;
+#[cfg(feature = "xpath")]
+mod v1_text;
+
 /// What is wrong with an XPath expression, and where in it (a byte range), when the engine says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -45,13 +54,48 @@ pub const MAX_NESTING: usize = 10;
 /// and the variables `$arazzo_v1` to `$arazzo_v<variables>` declared, as at run time: they stand
 /// for the runtime expressions a 1.1 document embeds).
 pub fn check(expression: &str, variables: usize) -> Result<(), Problem> {
-    nesting(expression)?;
+    nesting(expression, MAX_NESTING)?;
     engine::check(expression, variables)
+}
+
+/// How deeply brackets may nest in the XPath 3.1 translation of an `xpath-10` expression: the
+/// translation writes 1.0's conversions as calls and predicates (a node-set's `number()` is three
+/// levels), and the parser's time still doubles with each level (in a debug build, 0.3 s at 11, 2.4 s
+/// at 15, 32 s at 19), so an expression whose translation nests deeper is refused.
+pub const MAX_TRANSLATED_NESTING: usize = 14;
+
+/// [`check`] for the translation of an `xpath-10` expression, with [`MAX_TRANSLATED_NESTING`].
+pub fn check_translated(translated: &str, variables: usize) -> Result<(), Problem> {
+    nesting(translated, MAX_TRANSLATED_NESTING).map_err(|_| Problem {
+        message: format!(
+            "its XPath 3.1 translation nests brackets more than {MAX_TRANSLATED_NESTING} levels deep, which \
+             would take the XPath parser too long (each conversion XPath 1.0 makes, such as a node-set's \
+             `number()`, is a few levels); write it with fewer nested conversions, or declare a later XPath \
+             version"
+        ),
+        range: None,
+    })?;
+    engine::check(translated, variables)
+}
+
+/// The text to compile for `expression` (which [`check`] accepted) written in `version`: an XPath
+/// 1.0 one translated into the XPath 3.1 expression that means what it means in 1.0; a 2.0 or 3.0
+/// one as it is, once nothing a later version brought is in it; a 3.1 one as it is. Whatever the
+/// version does not have is the problem, over its bytes. `text_variables[n]` says whether
+/// `$arazzo_v<n+1>` is bound as text (it stands for an expression written inside a string literal);
+/// `synthesized` are the bytes of `expression` the generator wrote (those literals' concatenations).
+pub fn for_version(
+    expression: &str,
+    version: XPathVersion,
+    text_variables: &[bool],
+    synthesized: &[Range<usize>],
+) -> Result<String, Problem> {
+    engine::for_version(expression, version, text_variables, synthesized)
 }
 
 /// An expression whose brackets (`(`, `[`, `{`) nest deeper than [`MAX_NESTING`], outside string
 /// literals, is refused at the first bracket too deep.
-fn nesting(expression: &str) -> Result<(), Problem> {
+fn nesting(expression: &str, limit: usize) -> Result<(), Problem> {
     let mut depth = 0usize;
     let mut quote = None;
     for (at, character) in expression.char_indices() {
@@ -62,9 +106,9 @@ fn nesting(expression: &str) -> Result<(), Problem> {
             (None, '\'' | '"') => quote = Some(character),
             (None, '(' | '[' | '{') => {
                 depth += 1;
-                if depth > MAX_NESTING {
+                if depth > limit {
                     return Err(Problem {
-                        message: format!("brackets nest more than {MAX_NESTING} levels deep"),
+                        message: format!("brackets nest more than {limit} levels deep"),
                         range: Some(at..at + 1),
                     });
                 }
@@ -81,22 +125,51 @@ fn nesting(expression: &str) -> Result<(), Problem> {
 /// values in double quotes, empty elements as `<a/>`, character references as characters); an XML
 /// declaration at the start and white space at the end are kept as written.
 pub fn replace(template: &str, target: &str, text: &str) -> Result<String, ReplaceError> {
-    nesting(target).map_err(ReplaceError::Target)?;
+    // The target as written was held to MAX_NESTING; an `xpath-10` one's translation nests deeper.
+    nesting(target, MAX_TRANSLATED_NESTING).map_err(ReplaceError::Target)?;
     engine::replace(template, target, text)
 }
 
 #[cfg(feature = "xpath")]
 mod engine {
+    use std::ops::Range;
+
     use xee_xpath::{Documents, Item, Queries, Query};
     use xot::ValueType;
+    use xot::xmlname::OwnedName;
 
-    use super::{Problem, ReplaceError};
+    use super::since::Since;
+    use super::{Problem, ReplaceError, XPathVersion};
+
+    pub(super) fn for_version(
+        expression: &str,
+        version: XPathVersion,
+        text_variables: &[bool],
+        synthesized: &[Range<usize>],
+    ) -> Result<String, Problem> {
+        let declared = match version {
+            XPathVersion::XPath31 => return Ok(expression.to_string()),
+            XPathVersion::XPath30 => Since::V3_0,
+            XPathVersion::XPath20 => Since::V2_0,
+            XPathVersion::XPath10 => Since::V1_0,
+        };
+        let mut names = xee_xpath_ast::VariableNames::default();
+        names.extend((1..=text_variables.len()).map(|position| OwnedName::name(&format!("arazzo_v{position}"))));
+        let namespaces = xee_xpath_ast::Namespaces::default();
+        let parsed = xee_xpath_ast::ast::XPath::parse(expression, &namespaces, &names).map_err(|error| {
+            let span = error.span();
+            Problem { message: "Parse error (XPST0003)".to_string(), range: Some(span.start..span.end) }
+        })?;
+        if declared == Since::V1_0 {
+            super::v1::translate(&parsed, expression, text_variables, synthesized)
+        } else {
+            super::since::check(&parsed, expression, declared, synthesized).map(|()| expression.to_string())
+        }
+    }
 
     pub(super) fn check(expression: &str, variables: usize) -> Result<(), Problem> {
         let mut context = xee_xpath::context::StaticContextBuilder::default();
-        context.variable_names(
-            (1..=variables).map(|position| xot::xmlname::OwnedName::name(&format!("arazzo_v{position}"))),
-        );
+        context.variable_names((1..=variables).map(|position| OwnedName::name(&format!("arazzo_v{position}"))));
         Queries::new(context).sequence(expression).map(|_| ()).map_err(|error| problem(&error, expression))
     }
 
@@ -180,6 +253,15 @@ mod engine {
     use super::{Problem, ReplaceError, UNAVAILABLE};
 
     pub(super) fn check(_expression: &str, _variables: usize) -> Result<(), Problem> {
+        Err(Problem { message: UNAVAILABLE.to_string(), range: None })
+    }
+
+    pub(super) fn for_version(
+        _expression: &str,
+        _version: super::XPathVersion,
+        _text_variables: &[bool],
+        _synthesized: &[std::ops::Range<usize>],
+    ) -> Result<String, Problem> {
         Err(Problem { message: UNAVAILABLE.to_string(), range: None })
     }
 

@@ -627,3 +627,11 @@ fn expressions_embedded_in_jsonpath_selectors_are_refused_where_no_value_can_sta
         ]
     );
 }
+
+/// What an `xpath-10`, `xpath-20` or `xpath-30` expression uses that its version does not have is
+/// refused at the construct, naming the version that brought it: in criteria, XPath Selector Objects
+/// and replacement targets.
+#[test]
+fn xpath_constructs_newer_than_the_declared_version_are_located() {
+    assert_rendered("xpath-versions", "tests/diagnostics/xpath-versions.arazzo.yaml");
+}

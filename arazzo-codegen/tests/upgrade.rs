@@ -87,6 +87,7 @@ fn fixtures_that_generate_generate_the_same_clients_once_upgraded() {
             "sent.arazzo.yaml",
             "tricky-names.arazzo.yaml",
             "types.arazzo.yaml",
+            "xpath-10.arazzo.yaml",
             "xpath.arazzo.yaml",
         ]
     );

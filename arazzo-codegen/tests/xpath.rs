@@ -93,8 +93,25 @@ workflows:
     }
 }
 
+/// `xpath-10` criteria are translated into the XPath 3.1 expressions with their 1.0 meaning, with
+/// no warning: the golden module is run end to end by `tests/tests/xpath.rs`.
 #[test]
-fn xpath_10_is_accepted_with_a_warning_saying_how_it_is_read() {
+fn xpath_10_criteria_generate_the_golden_module_with_their_1_0_meaning() {
+    let generated = generate("tests/fixtures/xpath-10.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/xpath-10.rs", &generated.source);
+    for expected in [
+        // Named as written, evaluated as translated: the attribute and '9' compared as numbers, the
+        // first Item's text.
+        "::arazzo_runtime::xpath::XPath::xpath_10(\n",
+        "\"/Envelope/Queue/@size > '9' and starts-with(/Envelope/Queue/Item, 'first')\",\n",
+        "9e0",
+        "starts-with(string((/Envelope/Queue/Item)[1]), 'first')",
+        "starts-with(/Envelope/Queue/Item, 'first') (xpath on $response.body)",
+    ] {
+        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
+    // The seed fixture's `xpath-20` criterion declared `xpath-10` generates without a warning too.
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string("tests/fixtures/xpath.arazzo.yaml")
         .unwrap()
@@ -103,11 +120,8 @@ fn xpath_10_is_accepted_with_a_warning_saying_how_it_is_read() {
     let path = dir.path().join("xpath-10.arazzo.yaml");
     std::fs::write(&path, text).unwrap();
     let generated = generate(path.to_str().unwrap());
-    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("`xpath-10` expressions are evaluated by an XPath 3.1 engine"), "{}", warnings[0]);
-    assert!(warnings[0].contains(":35:24:"), "{}", warnings[0]);
-    assert!(generated.source.contains("::arazzo_runtime::xpath::Version::XPath10,"));
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    assert!(generated.source.contains("\"number(count(/Envelope/Queue/Item)) < 10e0\""), "{}", generated.source);
 }
 
 #[test]
@@ -146,6 +160,48 @@ fn expressions_embedded_in_conditions_and_selectors_generate_the_golden_module()
         "'\\'',\n",
         // The criterion is named as written, embedded expressions and all.
         "\"^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)\"",
+    ] {
+        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+    }
+}
+
+/// In a 1.1 document an `xpath-10` condition may embed runtime expressions: a value alone is a
+/// variable whose type the translation tests at run time, one inside a string literal is text joined
+/// to the literal's (the generator's own `||`, written as `concat()`).
+#[test]
+fn an_xpath_10_condition_with_embedded_expressions_is_translated() {
+    let openapi = format!("{}/tests/fixtures/xpath.openapi.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = format!(
+        "arazzo: 1.1.0
+info: {{title: Embedded in XPath 1.0, version: 1.0.0}}
+sourceDescriptions:
+  - {{name: orders, url: {openapi}}}
+workflows:
+  - workflowId: embedded
+    inputs:
+      type: object
+      properties:
+        id: {{type: string}}
+        size: {{type: integer}}
+    steps:
+      - stepId: status
+        operationId: getStatus
+        successCriteria:
+          - context: $response.body
+            condition: \"/Envelope/Queue[@id = 'q-{{$inputs.id}}' and @size > {{$inputs.size}}]\"
+            type: {{type: xpath, version: xpath-10}}
+"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("embedded-xpath-10.arazzo.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let generated = generate(path.to_str().unwrap());
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    for expected in [
+        "\"/Envelope/Queue[@id = ('q-' || $arazzo_v1) and @size > $arazzo_v2]\",\n",
+        "concat('q-', $arazzo_v1)",
+        "if ($arazzo_v2 instance of xs:boolean)",
+        "::arazzo_runtime::xpath::Variable::Text(",
     ] {
         assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
     }

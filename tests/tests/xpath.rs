@@ -3,13 +3,16 @@
 //! not XML a typed error, never a pass), an `xpath` action criterion retries, and the XML payload
 //! whose replacement targets are XPath expressions arrives on the wire byte for byte. The golden
 //! module of `xpath-1-1.arazzo.yaml` reads XPath Selector Objects from a real XML response body
-//! (step outputs), from an input holding XML text (a query parameter, a workflow output).
+//! (step outputs), from an input holding XML text (a query parameter, a workflow output). The golden
+//! module of `xpath-10.arazzo.yaml` evaluates `xpath-10` criteria with their XPath 1.0 meaning,
+//! where XPath 3.1 would answer otherwise or raise an error.
 
 // Test helpers may unwrap: a failure there is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 include!("../../arazzo-codegen/tests/golden/xpath.rs");
 include!("../../arazzo-codegen/tests/golden/xpath-1-1.rs");
+include!("../../arazzo-codegen/tests/golden/xpath-10.rs");
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -213,4 +216,41 @@ async fn an_input_that_is_not_xml_fails_the_selector_with_the_typed_xpath_error(
     let StepError::CriterionNotEvaluated { criterion, message } = error.error() else { panic!("{:?}", error.error()) };
     assert_eq!(*criterion, "number(/receipt/total)");
     assert!(message.starts_with("the context is not well-formed XML"), "{message}");
+}
+
+async fn check_queue(status: &'static str) -> Result<(), arazzo_runtime::WorkflowError<xpath_10::CheckQueuePartial>> {
+    let (_, base_url) = serve(&[status], ACCEPTED).await;
+    let config = xpath_10::Config { orders: xpath_10::Orders::new().with_base_url(&base_url) };
+    xpath_10::check_queue(&Client::new(), &config, &xpath_10::CheckQueueInputs {}).await.map(|_| ())
+}
+
+/// XPath 1.0 compares `@size` with '9' as numbers (3.1: as strings, '10' < '9'), takes the first
+/// `Item` for `starts-with` (3.1: an error for two), and sums a weight that is not a number to NaN,
+/// which is not greater than 100 (3.1: a cast error).
+#[tokio::test]
+async fn xpath_10_criteria_pass_with_their_1_0_meaning() {
+    let status = "<Envelope><Queue size='10'><Item weight='n/a'>first in line</Item><Item weight='5'>second</Item>\
+                  </Queue></Envelope>";
+    check_queue(status).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_xpath_10_criterion_fails_with_its_1_0_meaning_and_is_named_as_written() {
+    // 8 > 9 is false as numbers (as strings, '8' > '9' is false too, but '80' > '9' would be true).
+    for status in [
+        "<Envelope><Queue size='8'><Item>first</Item></Queue></Envelope>",
+        "<Envelope><Queue size='80'><Item>second</Item><Item>first</Item></Queue></Envelope>",
+        "<Envelope><Queue size='10'><Item weight='60'>first</Item><Item weight='41'/></Queue></Envelope>",
+    ] {
+        let error = check_queue(status).await.unwrap_err();
+        let StepError::CriterionFailed { criterion, status: 200, .. } = error.error() else {
+            panic!("{status}: {:?}", error.error())
+        };
+        assert!(criterion.ends_with(" (xpath on $response.body)"), "{criterion}");
+        assert!(!criterion.contains("arazzo_t"), "named as written: {criterion}");
+    }
+    // A body that is not XML: the error names the expression as written, not its translation.
+    let error = check_queue("{}").await.unwrap_err();
+    let StepError::CriterionNotEvaluated { criterion, .. } = error.error() else { panic!("{:?}", error.error()) };
+    assert_eq!(*criterion, "/Envelope/Queue/@size > '9' and starts-with(/Envelope/Queue/Item, 'first')");
 }

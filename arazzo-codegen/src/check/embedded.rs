@@ -344,6 +344,16 @@ impl XPathRewrite {
     pub(crate) fn original(&self, range: Range<usize>) -> Range<usize> {
         original_range(&self.map, range)
     }
+
+    /// The bytes of the rewritten expression that are the generator's concatenations (a string
+    /// literal holding expressions), whose `||` is the generator's, not the document's.
+    pub(crate) fn concatenations(&self) -> Vec<Range<usize>> {
+        self.map
+            .iter()
+            .filter(|(rewritten, _)| self.expression[rewritten.clone()].starts_with('('))
+            .map(|(rewritten, _)| rewritten.clone())
+            .collect()
+    }
 }
 
 /// `expression` with the expressions at `ranges` (in order) made variables: `$arazzo_v1` where one

@@ -33,7 +33,7 @@ pub(crate) enum Query {
     /// `pieces` its text and values when it embeds runtime expressions (1.1; empty otherwise).
     JsonPath { query: String, singular: Option<Vec<Segment>>, pieces: Vec<QueryPiece> },
     /// An XPath expression, applied to XML text, with the values embedded in it (1.1) as variables.
-    XPath { expression: String, version: XPathVersion, variables: Vec<Embedded<ValueRef>> },
+    XPath { expression: String, translated: Option<String>, version: XPathVersion, variables: Vec<Embedded<ValueRef>> },
 }
 
 /// One segment of a singular JSONPath query.
@@ -104,8 +104,7 @@ pub(crate) fn query(
                 );
                 return None;
             }
-            let checked =
-                super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), pointer, version)?;
+            let checked = super::xpath::expression(reporter, (text, &selector_pointer, "an XPath selector"), version)?;
             let mut variables = Vec::new();
             for (found, quote) in &checked.embedded {
                 let previous = reporter.focus(&selector_pointer, text, found.range.clone());
@@ -113,7 +112,7 @@ pub(crate) fn query(
                 reporter.unfocus(previous);
                 variables.push(Embedded { value: value?, quote: *quote });
             }
-            Some(Query::XPath { expression: checked.expression, version, variables })
+            Some(Query::XPath { expression: checked.expression, translated: checked.translated, version, variables })
         }
     }
 }
@@ -414,9 +413,9 @@ pub(crate) fn apply(
             base: Box::new(base),
             selector: SelectorKind::JsonPath { query, singular: singular.is_some(), pieces },
         },
-        Query::XPath { expression, version, variables } => ValueRef::Selected {
+        Query::XPath { expression, translated, version, variables } => ValueRef::Selected {
             base: Box::new(base),
-            selector: SelectorKind::XPath { expression, version, variables },
+            selector: SelectorKind::XPath { expression, translated, version, variables },
         },
     })
 }
@@ -475,7 +474,7 @@ pub(crate) fn step_output(
         }
     };
     match query(reporter, selector, pointer, env)? {
-        Query::XPath { expression, version, variables } => {
+        Query::XPath { expression, translated, version, variables } => {
             // An XPath reads the body's own bytes, as `xpath` criteria do; XML has no JSON pointer.
             if !json_pointer.is_empty() {
                 reporter.error(
@@ -499,7 +498,7 @@ pub(crate) fn step_output(
                 );
                 return None;
             }
-            let selector = SelectorKind::XPath { expression, version, variables };
+            let selector = SelectorKind::XPath { expression, translated, version, variables };
             Some((
                 OutputSource::BodySelector { context: String::new(), selector, covers: String::new() },
                 RustType::Json,

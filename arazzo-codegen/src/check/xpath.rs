@@ -63,8 +63,7 @@ pub(super) fn criterion(
         return None;
     }
     let condition_pointer = format!("{pointer}/condition");
-    let checked =
-        self::expression(cx.reporter, (expression, &condition_pointer, "an `xpath` condition"), pointer, version)?;
+    let checked = self::expression(cx.reporter, (expression, &condition_pointer, "an `xpath` condition"), version)?;
     let variables: Vec<Option<Embedded<ConditionPlan>>> = checked
         .embedded
         .iter()
@@ -74,24 +73,31 @@ pub(super) fn criterion(
         })
         .collect();
     let variables = variables.into_iter().collect::<Option<Vec<_>>>()?;
-    Some(CriterionCheck::XPath { context, expression: checked.expression, version, variables })
+    Some(CriterionCheck::XPath {
+        context,
+        expression: checked.expression,
+        translated: checked.translated,
+        version,
+        variables,
+    })
 }
 
-/// An XPath expression as checked: the text to compile, where `$arazzo_v1`, ... stand for the runtime
-/// expressions embedded in it (1.1), and those expressions with the quote of the string literal each
-/// was written in (`None` alone).
+/// An XPath expression as checked: its text, where `$arazzo_v1`, ... stand for the runtime
+/// expressions embedded in it (1.1); for `xpath-10`, the XPath 3.1 text it is translated into; and
+/// the embedded expressions with the quote of the string literal each was written in (`None` alone).
 pub(super) struct Checked {
     pub(super) expression: String,
+    pub(super) translated: Option<String>,
     pub(super) embedded: Vec<(Found, Option<char>)>,
 }
 
 /// An XPath expression written at `expression_pointer` (`what` it is: a criterion's condition, a
-/// selector), in an object at `pointer` whose `type` declares `version`: checked as XPath 3.1, errors
-/// located inside the expression's text; `None` once they are reported.
+/// selector) in `version`: checked as XPath 3.1 and for what `version` does not have, and for
+/// `xpath-10` translated into the 3.1 expression with its 1.0 meaning (`crate::xpath::for_version`),
+/// errors located inside the expression's text; `None` once they are reported.
 pub(super) fn expression(
     reporter: &mut Reporter<'_>,
     (expression, expression_pointer, what): (&str, &str, &str),
-    pointer: &str,
     version: XPathVersion,
 ) -> Option<Checked> {
     let ranges = crate::expr::embedded_all_in_condition(expression);
@@ -118,33 +124,42 @@ pub(super) fn expression(
         }
     };
     let compiled = rewrite.as_ref().map_or(expression, |rewrite| rewrite.expression.as_str());
-    if let Err(problem) = xpath::check(compiled, found.len()) {
-        let range = problem.range.map(|range| {
-            let range = widen(compiled, range);
-            rewrite.as_ref().map_or(range.clone(), |rewrite| rewrite.original(range))
+    let quotes = rewrite.as_ref().map(|rewrite| rewrite.quotes.clone()).unwrap_or_default();
+    let text_variables: Vec<bool> = quotes.iter().map(Option::is_some).collect();
+    let concatenations = rewrite.as_ref().map(|rewrite| rewrite.concatenations()).unwrap_or_default();
+    let checked = xpath::check(compiled, found.len())
+        .and_then(|()| xpath::for_version(compiled, version, &text_variables, &concatenations))
+        // A translation that does not compile would be the generator's mistake; it is refused all the same.
+        .and_then(|translated| {
+            if version == XPathVersion::XPath10 {
+                xpath::check_translated(&translated, found.len()).map(|()| translated)
+            } else {
+                Ok(translated)
+            }
         });
-        let previous = range.map(|range| reporter.focus(expression_pointer, expression, range));
-        reporter
-            .error(expression_pointer, format!("`{expression}` is not a valid XPath expression: {}", problem.message));
-        if let Some(previous) = previous {
-            reporter.unfocus(previous);
+    let translated = match checked {
+        Ok(translated) => translated,
+        Err(problem) => {
+            let range = problem.range.map(|range| {
+                let range = widen(compiled, range);
+                rewrite.as_ref().map_or(range.clone(), |rewrite| rewrite.original(range))
+            });
+            let previous = range.map(|range| reporter.focus(expression_pointer, expression, range));
+            let message = if problem.message.contains(" is not XPath ") || problem.message.starts_with("its XPath 3.1")
+            {
+                format!("`{expression}`: {}", problem.message)
+            } else {
+                format!("`{expression}` is not a valid XPath expression: {}", problem.message)
+            };
+            reporter.error(expression_pointer, message);
+            if let Some(previous) = previous {
+                reporter.unfocus(previous);
+            }
+            return None;
         }
-        return None;
-    }
-    if version == XPathVersion::XPath10 {
-        reporter.warning(
-            &format!("{pointer}/type/version"),
-            "`xpath-10` expressions are evaluated by an XPath 3.1 engine, which reads a few of them differently \
-             from XPath 1.0: strings compared with `<`/`>` are ordered as strings (1.0 compares them as numbers), \
-             number literals such as `0.1` are decimals (1.0: doubles), and a function given several nodes where \
-             one is expected, or a string compared with a number, is an error (1.0 takes the first node, converts \
-             the string). The pass/fail rule (effective boolean value) is 1.0's `boolean()`; write the expression \
-             so that both read it alike, or declare `xpath-31`",
-        );
-    }
-    let compiled = compiled.to_string();
-    let quotes = rewrite.map(|rewrite| rewrite.quotes).unwrap_or_default();
-    Some(Checked { expression: compiled, embedded: found.into_iter().zip(quotes).collect() })
+    };
+    let translated = (version == XPathVersion::XPath10).then_some(translated);
+    Some(Checked { expression: compiled.to_string(), translated, embedded: found.into_iter().zip(quotes).collect() })
 }
 
 /// An empty range (the end of an unfinished expression) widened to the character there, so that
@@ -173,16 +188,34 @@ pub(super) fn replace(
 ) -> Option<String> {
     let target = replacement.target.as_str();
     let target_pointer = format!("{pointer}/target");
-    if let Some(model::CriterionType::Expression(expression)) = &replacement.target_selector_type
-        && expression.version == "xpath-10"
-    {
-        // Selecting nodes reads alike in every version: only comparisons and conversions differ.
-        reporter.warning(
-            &format!("{pointer}/targetSelectorType/version"),
-            "`xpath-10` targets are evaluated by an XPath 3.1 engine; a path selects the same nodes, but \
-             comparisons and conversions in predicates follow XPath 3.1",
-        );
-    }
+    // A declared version: a 1.0 target is translated, a 2.0 or 3.0 one checked for newer constructs.
+    let version = match &replacement.target_selector_type {
+        // The document's shape has checked that the version is one of xpath's.
+        Some(model::CriterionType::Expression(expression)) if expression.kind == "xpath" => {
+            match expression.version.as_str() {
+                "xpath-10" => XPathVersion::XPath10,
+                "xpath-20" => XPathVersion::XPath20,
+                "xpath-30" => XPathVersion::XPath30,
+                _ => XPathVersion::XPath31,
+            }
+        }
+        _ => XPathVersion::XPath31,
+    };
+    let translated = xpath::check(target, 0).and_then(|()| xpath::for_version(target, version, &[], &[]));
+    let target_text = match translated {
+        Ok(translated) => translated,
+        // The engine's own messages for what does not parse, as before.
+        Err(problem) if !problem.message.contains(" is not XPath ") && xpath::AVAILABLE => target.to_string(),
+        Err(problem) => {
+            let range = problem.range.map(|range| widen(target, range));
+            let previous = range.map(|range| reporter.focus(&target_pointer, target, range));
+            reporter.error(&target_pointer, format!("`{target}`: {}", problem.message));
+            if let Some(previous) = previous {
+                reporter.unfocus(previous);
+            }
+            return None;
+        }
+    };
     let text = match &replacement.value {
         Value::String(text) => {
             // A whole expression is embedded in braces, so it is filled in as text.
@@ -200,7 +233,7 @@ pub(super) fn replace(
             return None;
         }
     };
-    match xpath::replace(template, target, &text) {
+    match xpath::replace(template, &target_text, &text) {
         Ok(replaced) => Some(replaced),
         Err(error) => {
             let message = match error {

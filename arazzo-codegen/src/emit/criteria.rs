@@ -60,8 +60,8 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
                 quote!(::arazzo_runtime::condition::#function(#path, #context).map_err(|error| run.fail(error))?)
             }
         }
-        CriterionCheck::XPath { context, expression, version, variables } if !variables.is_empty() => {
-            let xpath = xpath(expression, *version);
+        CriterionCheck::XPath { context, expression, translated, version, variables } if !variables.is_empty() => {
+            let xpath = xpath(expression, translated.as_deref(), *version);
             let variables =
                 variables.iter().map(|variable| xpath_variable(value(&variable.value, rules), variable.quote));
             let variables = quote!(&[#(#variables),*]);
@@ -77,8 +77,8 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
                 }
             }
         }
-        CriterionCheck::XPath { context, expression, version, .. } => {
-            let xpath = xpath(expression, *version);
+        CriterionCheck::XPath { context, expression, translated, version, .. } => {
+            let xpath = xpath(expression, translated.as_deref(), *version);
             match context {
                 // The body's own bytes: an XML body is never read as JSON.
                 OperandPlan::ResponseBody(pointer) if pointer.is_empty() => {
@@ -129,8 +129,12 @@ pub(super) fn selector_variables(variables: &[Embedded<ValueRef>]) -> TokenStrea
     quote!(&[#(#variables),*])
 }
 
-/// The `arazzo_runtime::xpath::XPath` value naming `expression` in `version`.
-pub(super) fn xpath(expression: &str, version: XPathVersion) -> TokenStream {
+/// The `arazzo_runtime::xpath::XPath` value naming `expression` in `version`; an `xpath-10` one
+/// with the 3.1 expression it was `translated` into, which is what is evaluated.
+pub(super) fn xpath(expression: &str, translated: Option<&str>, version: XPathVersion) -> TokenStream {
+    if let Some(translated) = translated {
+        return quote!(::arazzo_runtime::xpath::XPath::xpath_10(#expression, #translated));
+    }
     let version = match version {
         XPathVersion::XPath31 => quote!(XPath31),
         XPathVersion::XPath30 => quote!(XPath30),

@@ -46,15 +46,19 @@ pub(super) fn keep_on_failure(workflow: &WorkflowPlan, index: usize) -> Option<T
                 selector: SelectorKind::JsonPath { query, singular: false, .. },
                 ..
             } => Some(quote!(response.select_all(#context, #query).ok())),
-            OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }
-                if !variables.is_empty() =>
-            {
-                let xpath = super::criteria::xpath(expression, *version);
+            OutputSource::BodySelector {
+                selector: SelectorKind::XPath { expression, translated, version, variables },
+                ..
+            } if !variables.is_empty() => {
+                let xpath = super::criteria::xpath(expression, translated.as_deref(), *version);
                 let variables = super::criteria::selector_variables(variables);
                 Some(quote!(::arazzo_runtime::xpath::select_body_with(#xpath, #variables, response.body()).ok()))
             }
-            OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, .. }, .. } => {
-                let xpath = super::criteria::xpath(expression, *version);
+            OutputSource::BodySelector {
+                selector: SelectorKind::XPath { expression, translated, version, .. },
+                ..
+            } => {
+                let xpath = super::criteria::xpath(expression, translated.as_deref(), *version);
                 Some(quote!(::arazzo_runtime::xpath::select_body(#xpath, response.body()).ok()))
             }
             OutputSource::ResponseHeader(name) => Some(quote!(response.header(#name).map(::core::convert::Into::into))),

@@ -347,15 +347,18 @@ pub(super) fn output_value(output: &StepOutputPlan) -> TokenStream {
         } => {
             quote!(run.select_all(&response, #context, #query)?)
         }
-        OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, variables }, .. }
-            if !variables.is_empty() =>
-        {
-            let xpath = super::criteria::xpath(expression, *version);
+        OutputSource::BodySelector {
+            selector: SelectorKind::XPath { expression, translated, version, variables },
+            ..
+        } if !variables.is_empty() => {
+            let xpath = super::criteria::xpath(expression, translated.as_deref(), *version);
             let variables = super::criteria::selector_variables(variables);
             quote!(run.xpath_output_with(&response, #xpath, #variables)?)
         }
-        OutputSource::BodySelector { selector: SelectorKind::XPath { expression, version, .. }, .. } => {
-            let xpath = super::criteria::xpath(expression, *version);
+        OutputSource::BodySelector {
+            selector: SelectorKind::XPath { expression, translated, version, .. }, ..
+        } => {
+            let xpath = super::criteria::xpath(expression, translated.as_deref(), *version);
             quote!(run.xpath_output(&response, #xpath)?)
         }
         OutputSource::ResponseHeader(name) if output.ty == RustType::Secret => {

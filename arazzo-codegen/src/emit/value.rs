@@ -35,9 +35,9 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
             quote!(run.#method(#query, #context)?)
         }
         // XML text in a string value; anything else fails the step as an `xpath` criterion would.
-        ValueRef::Selected { base, selector: SelectorKind::XPath { expression, version, variables } } => {
+        ValueRef::Selected { base, selector: SelectorKind::XPath { expression, translated, version, variables } } => {
             let base = place(base);
-            let xpath = super::criteria::xpath(expression, *version);
+            let xpath = super::criteria::xpath(expression, translated.as_deref(), *version);
             if variables.is_empty() {
                 quote!(
                     ::arazzo_runtime::xpath::select_value(#xpath, ::arazzo_runtime::json::value(&#base).as_ref())

@@ -31,7 +31,14 @@ pub enum CriterionCheck {
     /// An `xpath` criterion: the context read as XML, passing by the effective boolean value of
     /// the expression (checked at build time, compiled by the runtime on first use). Runtime
     /// expressions embedded in it (1.1) are `$arazzo_v1`, ... in `expression`, bound to `variables`.
-    XPath { context: OperandPlan, expression: String, version: XPathVersion, variables: Vec<Embedded<ConditionPlan>> },
+    /// For `xpath-10`, `translated` is the XPath 3.1 expression with its 1.0 meaning, which is evaluated.
+    XPath {
+        context: OperandPlan,
+        expression: String,
+        translated: Option<String>,
+        version: XPathVersion,
+        variables: Vec<Embedded<ConditionPlan>>,
+    },
 }
 
 /// A value embedded in a condition or a selector (Arazzo 1.1 `{$...}`), filled in at run time as a

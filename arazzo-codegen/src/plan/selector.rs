@@ -15,7 +15,13 @@ pub enum SelectorKind {
     /// An XPath expression evaluated on XML text (`arazzo_runtime::xpath`): its value is JSON, `null`
     /// (or absent) when it selects nothing, the item when one, an array when several. Runtime
     /// expressions embedded in it (1.1) are `$arazzo_v1`, ... in `expression`, bound to `variables`.
-    XPath { expression: String, version: super::XPathVersion, variables: Vec<super::Embedded<super::ValueRef>> },
+    /// For `xpath-10`, `translated` is the XPath 3.1 expression with its 1.0 meaning, which is evaluated.
+    XPath {
+        expression: String,
+        translated: Option<String>,
+        version: super::XPathVersion,
+        variables: Vec<super::Embedded<super::ValueRef>>,
+    },
 }
 
 /// A piece of a JSONPath query that embeds runtime expressions, in the order written.

@@ -27,10 +27,13 @@
 //! the same rules as 2.0's and 3.0's): an empty sequence is false; a sequence whose first item is a
 //! node is true; a single boolean is itself; a single string (or untyped value) is true when not
 //! empty; a single number is true unless zero or NaN; anything else (several atomic values, a map,
-//! an array, a function) is an evaluation error. For a result an XPath 1.0 expression can have (a
-//! boolean, a number, a string, a node-set), these are exactly 1.0's `boolean()` rules. What a 3.1
-//! engine does differently from a 1.0 one is in `docs/DECISIONS.md`; `arazzo-codegen` warns about
-//! it for `xpath-10` documents.
+//! an array, a function) is an evaluation error. `arazzo-codegen` makes each version mean what its
+//! specification says before generated code names it: an `xpath-20` or `xpath-30` expression is
+//! refused when it uses what its version does not have, and an `xpath-10` expression is translated
+//! into the 3.1 expression that means what it means in XPath 1.0 (1.0's comparisons, double
+//! arithmetic and conversions written out), so the text an [`XPath`] of [`Version::XPath10`] holds is
+//! that translation. For the values a 1.0 expression has (a boolean, a number, a string, a
+//! node-set), the effective boolean value is exactly 1.0's `boolean()`.
 //!
 //! No namespace prefix is declared (Arazzo has no place to declare one): match namespaced
 //! elements with `*:name` or `local-name()`. `fn:doc` and the collection functions find nothing,
@@ -44,7 +47,9 @@
 //! is evaluated ([`XPath::test_with`], [`body_holds_with`], ...), so no value can change what the
 //! expression says. A [`Variable::Value`] is bound by its JSON type: a string is an `xs:string`, an
 //! integer an `xs:integer`, any other number an `xs:double`, a boolean an `xs:boolean`, `null` the
-//! empty sequence, an array or an object its JSON text as an `xs:string`. A [`Variable::Text`] (an
+//! empty sequence, an array or an object its JSON text as an `xs:string`. For [`Version::XPath10`],
+//! whose numbers are all doubles and which has no `null`, every number is an `xs:double` and `null`
+//! is an absent value. A [`Variable::Text`] (an
 //! expression that was written inside a string literal) is always an `xs:string`: a string as it is,
 //! anything else its JSON text. An absent value (an optional input left out) binds nothing: the
 //! criterion does not hold, and a selection selects nothing.
@@ -92,7 +97,7 @@ use crate::StepError;
 
 /// The XPath version an expression is written in: the `version` of Arazzo's Expression Type
 /// Object (`xpath-31`, the default, `xpath-30`, `xpath-20`, `xpath-10`). All are evaluated by the
-/// XPath 3.1 engine (see the [module docs](self)).
+/// XPath 3.1 engine, an `xpath-10` one as the generator translated it (see the [module docs](self)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Version {
     /// `xpath-31`, XPath 3.1 (the default).
@@ -108,6 +113,8 @@ pub enum Version {
 /// An XPath expression as written in a workflow document, with its version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct XPath {
+    /// What is compiled and evaluated: the expression, or for `xpath-10` its translation.
+    compiled: &'static str,
     expression: &'static str,
     version: Version,
 }
@@ -137,7 +144,8 @@ pub enum XPathError {
     Invalid {
         /// The expression as written.
         expression: &'static str,
-        /// The XPath error code and its meaning, with the byte range of the expression it is about.
+        /// The XPath error code and its meaning, with the byte range it is about (of the translation,
+        /// for an `xpath-10` expression).
         message: String,
     },
     /// The context is longer than [`max_document_bytes`]: it is not parsed.
@@ -190,7 +198,14 @@ pub fn set_max_document_bytes(bytes: usize) {
 impl XPath {
     /// The expression `expression` written in `version`. Compiled when first evaluated.
     pub const fn new(expression: &'static str, version: Version) -> Self {
-        Self { expression, version }
+        Self { compiled: expression, expression, version }
+    }
+
+    /// The `xpath-10` expression `expression`, evaluated as `translated`: the XPath 3.1 expression
+    /// with its XPath 1.0 meaning that `arazzo-codegen` translated it into. Messages name
+    /// `expression`.
+    pub const fn xpath_10(expression: &'static str, translated: &'static str) -> Self {
+        Self { compiled: translated, expression, version: Version::XPath10 }
     }
 
     /// The expression as written.
@@ -212,7 +227,7 @@ impl XPath {
     /// [`test`](Self::test) with `variables` bound to `$arazzo_v1`, `$arazzo_v2`, ...; `None` when
     /// one of them is absent (nothing is evaluated).
     pub fn test_with(&self, xml: &[u8], variables: &[Variable<'_>]) -> Result<Option<bool>, XPathError> {
-        let Some(variables) = bind(variables) else { return Ok(None) };
+        let Some(variables) = bind(variables, self.version) else { return Ok(None) };
         self.evaluate(xml, variables, |sequence, _| sequence.effective_boolean_value().map_err(evaluation_error))
             .map(Some)
     }
@@ -226,7 +241,7 @@ impl XPath {
     /// [`select`](Self::select) with `variables` bound to `$arazzo_v1`, `$arazzo_v2`, ...; `null`
     /// when one of them is absent (nothing is evaluated).
     pub fn select_with(&self, xml: &[u8], variables: &[Variable<'_>]) -> Result<Value, XPathError> {
-        let Some(variables) = bind(variables) else { return Ok(Value::Null) };
+        let Some(variables) = bind(variables, self.version) else { return Ok(Value::Null) };
         let mut items = self.evaluate(xml, variables, |sequence, documents| {
             sequence.iter().map(|item| item_json(&item, documents)).collect::<Result<Vec<Value>, XPathError>>()
         })?;
@@ -275,15 +290,21 @@ fn variable_name(position: usize) -> OwnedName {
     OwnedName::name(&format!("arazzo_v{}", position + 1))
 }
 
-/// The variables to evaluate with, or `None` when a value is absent.
-fn bind(variables: &[Variable<'_>]) -> Option<Variables> {
+/// The variables to evaluate an expression in `version` with, or `None` when a value is absent.
+/// XPath 1.0 has only doubles, and no value for `null`: there a number is an `xs:double` and `null`
+/// is absent.
+fn bind(variables: &[Variable<'_>], version: Version) -> Option<Variables> {
     let mut bound = Variables::default();
     for (position, variable) in variables.iter().enumerate() {
         let sequence = match variable {
             Variable::Value(value) => match (*value)? {
+                Value::Null if version == Version::XPath10 => return None,
                 Value::Null => Sequence::default(),
                 Value::String(text) => Sequence::from(text.as_str()),
                 Value::Bool(flag) => Sequence::from(*flag),
+                Value::Number(number) if version == Version::XPath10 => {
+                    Sequence::from(number.as_f64().unwrap_or(f64::NAN))
+                }
                 Value::Number(number) => match (number.as_i64(), number.as_u64()) {
                     (Some(integer), _) => Sequence::from(integer),
                     (None, Some(integer)) => Sequence::from(integer),
@@ -406,8 +427,8 @@ fn compiled(xpath: XPath, variables: usize) -> Result<Rc<SequenceQuery>, XPathEr
             let mut context = StaticContextBuilder::default();
             context.variable_names((0..variables).map(variable_name));
             let queries = Queries::new(context);
-            queries.sequence(xpath.expression).map(Rc::new).map_err(|error| {
-                let range = error.span.map(|span| span.range()).unwrap_or(0..xpath.expression.len());
+            queries.sequence(xpath.compiled).map(Rc::new).map_err(|error| {
+                let range = error.span.map(|span| span.range()).unwrap_or(0..xpath.compiled.len());
                 let code = error.error.code();
                 let message = error.error.message();
                 format!("{code} ({message}) at bytes {}..{}", range.start, range.end)

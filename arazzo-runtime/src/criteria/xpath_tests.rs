@@ -341,3 +341,20 @@ fn the_same_expression_compiles_with_and_without_variables() {
     assert!(matches!(test("$arazzo_v1 = 1"), Err(XPathError::Invalid { .. })));
     assert_eq!(test_with("$arazzo_v1 = 1", &[Variable::Value(Some(&json!(1)))]), Ok(Some(true)));
 }
+
+/// XPath 1.0 has only doubles and no `null`: for `Version::XPath10` an integer is bound as an
+/// `xs:double` (so `div 0` is infinity, not an error) and `null` is an absent value.
+#[test]
+fn xpath_1_0_values_are_bound_as_1_0_has_them() {
+    let xml = b"<a/>";
+    let xpath = XPath::new("$arazzo_v1 div 0 > 1 and $arazzo_v1 instance of xs:double", Version::XPath10);
+    assert_eq!(xpath.test_with(xml, &[Variable::Value(Some(&json!(2)))]), Ok(Some(true)));
+    let integer = XPath::new("$arazzo_v1 instance of xs:integer", Version::XPath31);
+    assert_eq!(integer.test_with(xml, &[Variable::Value(Some(&json!(2)))]), Ok(Some(true)));
+    let empty = "empty($arazzo_v1)";
+    assert_eq!(XPath::new(empty, Version::XPath10).test_with(xml, &[Variable::Value(Some(&json!(null)))]), Ok(None));
+    assert_eq!(
+        XPath::new(empty, Version::XPath31).test_with(xml, &[Variable::Value(Some(&json!(null)))]),
+        Ok(Some(true))
+    );
+}
