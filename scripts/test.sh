@@ -10,6 +10,9 @@ if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 bash scripts/restate.sh install >/dev/null
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# build.rs users take the generator with `default-features = false` (no CLI, no XPath engine): that
+# build is checked too.
+cargo clippy -p arazzo-codegen --no-default-features --lib --tests --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # rustdoc writes a link into another crate only when that crate's docs are already in target/doc as it
 # starts; otherwise it prints the link's text, brackets included, and warns about nothing (the link did
