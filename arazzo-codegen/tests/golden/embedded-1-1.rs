@@ -341,130 +341,161 @@ pub mod embedded_1_1 {
             CheckOrderPartial,
         >::new("check-order", client);
         run.redact(inputs.receipt_key.as_ref());
-        run.step("list", "listOrders");
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/orders"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::embedded::regex_match(
-                "^{$inputs.batch}-[0-9]+$",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text("^"),
-                    ::arazzo_runtime::condition::embedded::Piece::Value(
-                        ::arazzo_runtime::json::value(&inputs.batch).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("-[0-9]+$"),
-                ],
-                response.header_value("X-Batch").as_ref(),
-            ),
-            "^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::embedded::jsonpath_match(
-                "$.orders[?@.price < {$inputs.maxPrice}]",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text(
-                        "$.orders[?@.price < ",
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Value(
-                        ::arazzo_runtime::json::value(&inputs.max_price).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("]"),
-                ],
-                response.body_part("").as_deref(),
-            ),
-            "$.orders[?@.price < {$inputs.maxPrice}] (jsonpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::embedded::jsonpath_match(
-                "$.orders[?(@.status == \"{$inputs.status}\")]",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text(
-                        "$.orders[?(@.status == \"",
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Quoted(
-                        '"',
-                        ::arazzo_runtime::json::value(&inputs.status).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("\")]"),
-                ],
-                response.body_part("").as_deref(),
-            ),
-            "$.orders[?(@.status == \"{$inputs.status}\")] (jsonpath on $response.body)",
-            &response,
-        )?;
-        let list_first_id: ::std::string::String = run
-            .output(&response, "/orders/0/id")?;
-        run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
-        run.step("receipt", "getReceipt");
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<CheckOrderPartial>,
+            config: &Config,
+            inputs: &CheckOrderInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<CheckOrderPartial>,
+        > {
+            run.step("list", "listOrders");
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
                         ::arazzo_runtime::Method::Get,
-                        "/orders/{orderId}/receipt",
-                    )
-                    .path_param("orderId", &list_first_id),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds_with(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "/receipt[@order = ($arazzo_v1) and total >= $arazzo_v2]",
-                        ::arazzo_runtime::xpath::Version::XPath31,
+                        "/orders",
                     ),
-                    &[
-                        ::arazzo_runtime::xpath::Variable::Text(
-                            ::arazzo_runtime::json::value(&list_first_id).as_ref(),
-                        ),
-                        ::arazzo_runtime::xpath::Variable::Value(
-                            ::arazzo_runtime::json::value(&inputs.min_total).as_ref(),
-                        ),
-                    ],
-                    response.body(),
                 )
-                .map_err(|error| run.fail(error))?,
-            "/receipt[@order = '{$steps.list.outputs.firstId}' and total >= {$inputs.minTotal}] (xpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds_with(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "/receipt/key = $arazzo_v1",
-                        ::arazzo_runtime::xpath::Version::XPath31,
-                    ),
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::embedded::regex_match(
+                    "^{$inputs.batch}-[0-9]+$",
                     &[
-                        ::arazzo_runtime::xpath::Variable::Value(
-                            ::arazzo_runtime::json::value(&inputs.receipt_key).as_ref(),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("^"),
+                        ::arazzo_runtime::condition::embedded::Piece::Value(
+                            ::arazzo_runtime::json::value(&inputs.batch).as_ref(),
                         ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("-[0-9]+$"),
                     ],
-                    response.body(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "/receipt/key = {$inputs.receiptKey} (xpath on $response.body)",
-            &response,
-        )?;
-        let receipt_quantity: ::arazzo_runtime::serde_json::Value = run
-            .xpath_output_with(
-                &response,
-                ::arazzo_runtime::xpath::XPath::new(
-                    "/receipt/line[@sku = $arazzo_v1]/@qty",
-                    ::arazzo_runtime::xpath::Version::XPath31,
+                    response.header_value("X-Batch").as_ref(),
                 ),
-                &[
-                    ::arazzo_runtime::xpath::Variable::Value(
-                        ::arazzo_runtime::json::value(&inputs.sku).as_ref(),
-                    ),
-                ],
+                "^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)",
+                &response,
             )?;
-        run.partial.quantity = ::core::option::Option::Some(receipt_quantity.clone());
+            run.check(
+                ::arazzo_runtime::condition::embedded::jsonpath_match(
+                    "$.orders[?@.price < {$inputs.maxPrice}]",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$.orders[?@.price < ",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Value(
+                            ::arazzo_runtime::json::value(&inputs.max_price).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("]"),
+                    ],
+                    response.body_part("").as_deref(),
+                ),
+                "$.orders[?@.price < {$inputs.maxPrice}] (jsonpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::embedded::jsonpath_match(
+                    "$.orders[?(@.status == \"{$inputs.status}\")]",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$.orders[?(@.status == \"",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Quoted(
+                            '"',
+                            ::arazzo_runtime::json::value(&inputs.status).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("\")]"),
+                    ],
+                    response.body_part("").as_deref(),
+                ),
+                "$.orders[?(@.status == \"{$inputs.status}\")] (jsonpath on $response.body)",
+                &response,
+            )?;
+            let list_first_id: ::std::string::String = run
+                .output(&response, "/orders/0/id")?;
+            run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
+            ::core::result::Result::Ok(list_first_id)
+        }
+        /// The step `receipt`.
+        async fn receipt(
+            run: &mut ::arazzo_runtime::Run<CheckOrderPartial>,
+            config: &Config,
+            inputs: &CheckOrderInputs,
+            list_first_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<CheckOrderPartial>,
+        > {
+            run.step("receipt", "getReceipt");
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/orders/{orderId}/receipt",
+                        )
+                        .path_param("orderId", &list_first_id),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds_with(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/receipt[@order = ($arazzo_v1) and total >= $arazzo_v2]",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        &[
+                            ::arazzo_runtime::xpath::Variable::Text(
+                                ::arazzo_runtime::json::value(&list_first_id).as_ref(),
+                            ),
+                            ::arazzo_runtime::xpath::Variable::Value(
+                                ::arazzo_runtime::json::value(&inputs.min_total).as_ref(),
+                            ),
+                        ],
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "/receipt[@order = '{$steps.list.outputs.firstId}' and total >= {$inputs.minTotal}] (xpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds_with(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/receipt/key = $arazzo_v1",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        &[
+                            ::arazzo_runtime::xpath::Variable::Value(
+                                ::arazzo_runtime::json::value(&inputs.receipt_key).as_ref(),
+                            ),
+                        ],
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "/receipt/key = {$inputs.receiptKey} (xpath on $response.body)",
+                &response,
+            )?;
+            let receipt_quantity: ::arazzo_runtime::serde_json::Value = run
+                .xpath_output_with(
+                    &response,
+                    ::arazzo_runtime::xpath::XPath::new(
+                        "/receipt/line[@sku = $arazzo_v1]/@qty",
+                        ::arazzo_runtime::xpath::Version::XPath31,
+                    ),
+                    &[
+                        ::arazzo_runtime::xpath::Variable::Value(
+                            ::arazzo_runtime::json::value(&inputs.sku).as_ref(),
+                        ),
+                    ],
+                )?;
+            run.partial.quantity = ::core::option::Option::Some(
+                receipt_quantity.clone(),
+            );
+            ::core::result::Result::Ok(receipt_quantity)
+        }
+        let list_first_id = list(&mut run, config, inputs).await?;
+        let receipt_quantity = receipt(&mut run, config, inputs, list_first_id.clone())
+            .await?;
         ::core::result::Result::Ok(CheckOrderOutputs {
             first_id: list_first_id.clone(),
             quantity: receipt_quantity.clone(),
