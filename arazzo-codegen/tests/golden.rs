@@ -346,7 +346,7 @@ fn types_document_generates_the_golden_module() {
         "plan: inputs.plan.clone(),",
         "channel: ::core::option::Option::Some(ReviewAccountChannel::Sms),",
     ] {
-        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
+        assert!(has(source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
