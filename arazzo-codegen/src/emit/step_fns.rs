@@ -199,10 +199,10 @@ impl<'a> StepFns<'a> {
         // would report them in the user's crate.
         let count = 1 + usize::from(config.is_some()) + usize::from(inputs.is_some()) + reads.len();
         let many = (count > TOO_MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let parameter_types = reads.iter().map(|(_, ty)| rust_type(ty));
-        let complex = std::iter::once(result.clone())
-            .chain(parameter_types)
-            .any(|ty| complexity(&ty) > TYPE_COMPLEXITY)
+        // Only the parameters: clippy does not score an `async fn`'s return type (an opaque future).
+        let complex = reads
+            .iter()
+            .any(|(_, ty)| complexity(&rust_type(ty)) > TYPE_COMPLEXITY)
             .then(|| quote!(#[allow(clippy::type_complexity)]));
         quote! {
             #doc

@@ -733,7 +733,6 @@ pub mod types {
             ReviewAccountPartial,
         >::new("review-account", client);
         /// The step `get`.
-        #[allow(clippy::type_complexity)]
         async fn get(
             run: &mut ::arazzo_runtime::Run<ReviewAccountPartial>,
             config: &Config,

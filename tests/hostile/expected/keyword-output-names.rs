@@ -218,7 +218,6 @@ pub mod keyword_output_names {
             KeywordOutputsPartial,
         >::new("keyword-outputs", client);
         /// The step `get`.
-        #[allow(clippy::type_complexity)]
         async fn get_2(
             run: &mut ::arazzo_runtime::Run<KeywordOutputsPartial>,
             config: &Config,
