@@ -9,6 +9,16 @@ use std::path::Path;
 
 use arazzo_codegen::{Options, generate_file};
 
+/// Whether `source` holds `expected`, compared without whitespace nor the trailing commas of broken
+/// lists: prettyplease breaks long lines (adding those commas) where their indentation makes it.
+fn has(source: &str, expected: &str) -> bool {
+    let squeezed = |text: &str| {
+        let squeezed: String = text.split_whitespace().collect();
+        squeezed.replace(",)", ")").replace(",]", "]").replace(",}", "}").replace(",>", ">")
+    };
+    squeezed(source).contains(squeezed(expected).trim_end_matches(','))
+}
+
 fn generate(fixture: &str) -> arazzo_codegen::Generated {
     let path = format!("tests/fixtures/{fixture}");
     let options = Options { display_name: Some(path.clone()), ..Options::default() };
@@ -59,8 +69,7 @@ fn calls_document_generates_the_golden_module() {
         "pet_id: create_pet_id.clone(), greeting: ::std::string::String::from(\"Hello again\"),",
     ] {
         // Compared without whitespace: prettyplease breaks long lines where their indentation makes it.
-        let squeezed = |text: &str| text.split_whitespace().collect::<String>();
-        assert!(squeezed(source).contains(&squeezed(expected)), "missing `{expected}` in:\n{source}");
+        assert!(has(source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -103,7 +112,7 @@ fn criteria_compile_to_runtime_calls() {
         // A regex or jsonpath criterion is quoted with what it applies to.
         "\"$.pets[?@.age > 1] (jsonpath on $response.body)\",",
     ] {
-        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -117,8 +126,6 @@ fn selectors_document_generates_the_golden_module() {
 #[test]
 fn selectors_compile_to_pointer_reads_and_runtime_queries() {
     let source = generate("selectors.arazzo.yaml").source;
-    // Compared with whitespace collapsed, so that prettyplease's line breaks do not matter.
-    let flat = source.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         // Parameters: a JSONPath selector over an input, a JSON pointer selector as the pointer it is.
         ".query_param( \"id\", &run .jsonpath_node( \"$.id\", ::core::option::Option::Some(&inputs.account), )?, )",
@@ -153,9 +160,10 @@ fn selectors_compile_to_pointer_reads_and_runtime_queries() {
          ::arazzo_runtime::json::value(&get_user_last_role).as_ref(), ), \
          ::arazzo_runtime::condition::embedded::Piece::Text(\"]\"), ], )?;",
     ] {
-        assert!(flat.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
     // The keep-on-failure hook is a plain `fn`: it cannot hold the value, and leaves that output out.
+    let flat = source.split_whitespace().collect::<Vec<_>>().join(" ");
     let keep = flat.split("run.keep_on_failure(").nth(1).and_then(|rest| rest.split("});").next());
     assert_eq!(keep, Some("|partial, response| { partial.api_key = response.select(\"\", \"$.key.secret\").ok(); "));
 }
@@ -200,8 +208,7 @@ fn actions_become_a_bounded_state_machine() {
         "run.partial.read_hand_over_partial = ::core::option::Option::Some(",
     ] {
         // Compared without whitespace: prettyplease breaks long lines where their indentation makes it.
-        let squeezed = |text: &str| text.split_whitespace().collect::<String>();
-        assert!(squeezed(&source).contains(&squeezed(expected)), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -220,7 +227,7 @@ fn reuse_document_generates_the_golden_module() {
         ".header(\"X-Request-Id\", &inputs.request_id)\n                    .query_param(\"limit\", &5i64)",
         ".header(\"X-Request-Id\", &inputs.request_id)\n                    .query_param(\"limit\", &inputs.page_size)",
     ] {
-        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -253,7 +260,7 @@ fn nested_document_generates_the_golden_module() {
         "pub fn new(\n            bearer: impl ::core::convert::Into<::arazzo_runtime::SecretString>,\n            \
          api_key: impl",
     ] {
-        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -279,7 +286,7 @@ fn bodies_document_generates_the_golden_module() {
         "impl ::arazzo_runtime::ParamValue for SendBodiesPet {",
         ".json_body(&inputs.pet)\n                    .redact(&inputs.pet),",
     ] {
-        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -298,8 +305,7 @@ fn colliding_names_generate_the_golden_module() {
         "self.next_2 = ::core::option::Option::Some(outputs.0);",
     ] {
         // Compared without whitespace: prettyplease breaks long calls over several lines.
-        let squeezed = |text: &str| text.split_whitespace().collect::<String>();
-        assert!(squeezed(&source).contains(&squeezed(expected)), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -370,7 +376,7 @@ fn types_document_generates_the_golden_module() {
         "plan: inputs.plan.clone(),",
         "channel: ::core::option::Option::Some(ReviewAccountChannel::Sms),",
     ] {
-        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -456,7 +462,7 @@ fn the_features_module_uses_what_the_plan_says() {
         // A secret the step reads from the response is scrubbed from error excerpts.
         ".secrets_in_response(&[\"/ownerToken\"])",
     ] {
-        assert!(source.contains(expected), "missing `{expected}` in:\n{source}");
+        assert!(has(&source, expected), "missing `{expected}` in:\n{source}");
     }
 }
 
@@ -565,7 +571,7 @@ fn arazzo_1_1_requests_generate_the_golden_module() {
         "attempts: inputs.attempts,",
         "reason: ::std::format!(\"retrying {}'s probe\", inputs.who),",
     ] {
-        assert!(generated.source.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+        assert!(has(&generated.source, expected), "missing `{expected}` in:\n{}", generated.source);
     }
 }
 
@@ -632,7 +638,6 @@ fn typed_pointers_document_generates_the_golden_module() {
     let generated = generate("typed-pointers.arazzo.yaml");
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     expectorate::assert_contents("tests/golden/typed-pointers.rs", &generated.source);
-    let flat = generated.source.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         // A required field of nested structs, in place; an optional list; an integer inside JSON.
         "::arazzo_runtime::concat([&\"city-\", &inputs.owner.address.city])",
@@ -654,6 +659,30 @@ fn typed_pointers_document_generates_the_golden_module() {
         "pub age: ::core::option::Option<i64>,",
         "zip: inputs.owner.address.zip.clone(),",
     ] {
-        assert!(flat.contains(expected), "missing `{expected}` in:\n{}", generated.source);
+        assert!(has(&generated.source, expected), "missing `{expected}` in:\n{}", generated.source);
     }
+}
+
+#[test]
+fn straight_line_steps_are_functions_called_in_order() {
+    let generated = generate("many-reads.arazzo.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    expectorate::assert_contents("tests/golden/many-reads.rs", &generated.source);
+    let source = &generated.source;
+    for expected in [
+        // A step returns the outputs later steps or the workflow's outputs read.
+        "async fn session( run: &mut ::arazzo_runtime::Run<SixRegionsPartial>, config: &Config, ) -> \
+         ::core::result::Result< ::std::string::String, ::arazzo_runtime::WorkflowError<SixRegionsPartial>, > {",
+        "let session_session_id = session(&mut run, config).await?;",
+        // An earlier output is copied into each reader but the last, which takes it.
+        "let eu_count = eu(&mut run, config, session_session_id.clone()).await?;",
+        "let us_count = us(&mut run, config, session_session_id).await?;",
+        // Run, configuration and six earlier outputs: more arguments than clippy allows by default.
+        "#[allow(clippy::too_many_arguments)] async fn report(",
+        "let report_report_id = report( &mut run, config, eu_count, us_count, ap_count, af_count, sa_count, me_count, ).await?;",
+    ] {
+        assert!(has(source, expected), "missing `{expected}` in:\n{source}");
+    }
+    // Only the step with that many arguments is allowed them.
+    assert_eq!(source.matches("too_many_arguments").count(), 1, "{source}");
 }

@@ -782,7 +782,9 @@ fn recursive_schemas_without_a_ref_loop_generate() {
          ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,\n            \
          ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,\n        )",
     ] {
-        assert!(source.contains(expected), "{expected}\n{source}");
+        // Compared without whitespace: prettyplease breaks lines where their indentation makes it.
+        let squeezed = |text: &str| text.split_whitespace().collect::<String>();
+        assert!(squeezed(&source).contains(&squeezed(expected)), "{expected}\n{source}");
     }
 }
 

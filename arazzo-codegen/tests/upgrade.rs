@@ -81,6 +81,7 @@ fn fixtures_that_generate_generate_the_same_clients_once_upgraded() {
             "input-object-outputs.arazzo.yaml",
             "lenient-xml.arazzo.yaml",
             "lenient.arazzo.yaml",
+            "many-reads.arazzo.yaml",
             "nested.arazzo.yaml",
             "nullable.arazzo.yaml",
             "reuse.arazzo.yaml",

@@ -572,112 +572,161 @@ pub mod apigee_rotate_app_key {
         >::new("rotate-app-key", client);
         run.redact(&inputs.new_consumer_key);
         run.redact(&inputs.new_consumer_secret);
-        run.step("getApp", "getDeveloperApp");
-        let response = run
-            .send(
-                &config.apigee_api_management.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}",
-                    )
-                    .path_param("organizationId", &inputs.organization_id)
-                    .path_param("developerId", &inputs.developer_id)
-                    .path_param("appId", &inputs.app_id)
-                    .bearer_auth(&config.apigee_api_management.oauth2),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let _get_app_app_name: ::std::string::String = run.output(&response, "/name")?;
-        run.step("createKey", "createDeveloperAppKey");
-        run.keep_on_failure(|partial, response| {
-            partial.created_key = response.extract("/consumerKey").ok();
-        });
-        let response = run
-            .send(
-                &config.apigee_api_management.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys",
-                    )
-                    .path_param("organizationId", &inputs.organization_id)
-                    .path_param("developerId", &inputs.developer_id)
-                    .path_param("appId", &inputs.app_id)
-                    .bearer_auth(&config.apigee_api_management.oauth2)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("consumerKey", &inputs.new_consumer_key),
-                            ("consumerSecret", &inputs.new_consumer_secret),
-                        ]),
-                    )
-                    .redact(&inputs.new_consumer_key)
-                    .redact(&inputs.new_consumer_secret)
-                    .secrets_in_response(&["/consumerKey"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let create_key_created_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/consumerKey")?;
-        run.partial.created_key = ::core::option::Option::Some(
-            create_key_created_key.clone(),
-        );
-        run.step("grantProduct", "updateDeveloperAppKey");
-        run.keep_on_failure(|partial, response| {
-            partial.key_status = response.extract("/status").ok();
-        });
-        let response = run
-            .send(
-                &config.apigee_api_management.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
-                    )
-                    .path_param("organizationId", &inputs.organization_id)
-                    .path_param("developerId", &inputs.developer_id)
-                    .path_param("appId", &inputs.app_id)
-                    .path_param("keyId", &inputs.new_consumer_key)
-                    .bearer_auth(&config.apigee_api_management.oauth2)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            (
-                                "apiProducts",
-                                &::arazzo_runtime::json::array([&inputs.api_product]),
-                            ),
-                        ]),
-                    )
-                    .redact(&inputs.new_consumer_key),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let grant_product_key_status: ::std::string::String = run
-            .output(&response, "/status")?;
-        run.partial.key_status = ::core::option::Option::Some(
-            grant_product_key_status.clone(),
-        );
-        run.step("revokeOldKey", "deleteDeveloperAppKey");
-        run.keep_on_failure(|partial, response| {
-            partial.revoked_key = response.extract("/consumerKey").ok();
-        });
-        let response = run
-            .send(
-                &config.apigee_api_management.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Delete,
-                        "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
-                    )
-                    .path_param("organizationId", &inputs.organization_id)
-                    .path_param("developerId", &inputs.developer_id)
-                    .path_param("appId", &inputs.app_id)
-                    .path_param("keyId", &inputs.old_key_id)
-                    .bearer_auth(&config.apigee_api_management.oauth2)
-                    .secrets_in_response(&["/consumerKey"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let revoke_old_key_revoked_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/consumerKey")?;
-        run.partial.revoked_key = ::core::option::Option::Some(
-            revoke_old_key_revoked_key.clone(),
-        );
+        /// The step `getApp`.
+        async fn get_app(
+            run: &mut ::arazzo_runtime::Run<RotateAppKeyPartial>,
+            config: &Config,
+            inputs: &RotateAppKeyInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateAppKeyPartial>,
+        > {
+            run.step("getApp", "getDeveloperApp");
+            let response = run
+                .send(
+                    &config.apigee_api_management.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/organizations/{organizationId}/developers/{developerId}/apps/{appId}",
+                        )
+                        .path_param("organizationId", &inputs.organization_id)
+                        .path_param("developerId", &inputs.developer_id)
+                        .path_param("appId", &inputs.app_id)
+                        .bearer_auth(&config.apigee_api_management.oauth2),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let _get_app_app_name: ::std::string::String = run
+                .output(&response, "/name")?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `createKey`.
+        async fn create_key(
+            run: &mut ::arazzo_runtime::Run<RotateAppKeyPartial>,
+            config: &Config,
+            inputs: &RotateAppKeyInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::WorkflowError<RotateAppKeyPartial>,
+        > {
+            run.step("createKey", "createDeveloperAppKey");
+            run.keep_on_failure(|partial, response| {
+                partial.created_key = response.extract("/consumerKey").ok();
+            });
+            let response = run
+                .send(
+                    &config.apigee_api_management.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys",
+                        )
+                        .path_param("organizationId", &inputs.organization_id)
+                        .path_param("developerId", &inputs.developer_id)
+                        .path_param("appId", &inputs.app_id)
+                        .bearer_auth(&config.apigee_api_management.oauth2)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("consumerKey", &inputs.new_consumer_key),
+                                ("consumerSecret", &inputs.new_consumer_secret),
+                            ]),
+                        )
+                        .redact(&inputs.new_consumer_key)
+                        .redact(&inputs.new_consumer_secret)
+                        .secrets_in_response(&["/consumerKey"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let create_key_created_key: ::arazzo_runtime::SecretString = run
+                .output(&response, "/consumerKey")?;
+            run.partial.created_key = ::core::option::Option::Some(
+                create_key_created_key.clone(),
+            );
+            ::core::result::Result::Ok(create_key_created_key)
+        }
+        /// The step `grantProduct`.
+        async fn grant_product(
+            run: &mut ::arazzo_runtime::Run<RotateAppKeyPartial>,
+            config: &Config,
+            inputs: &RotateAppKeyInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateAppKeyPartial>,
+        > {
+            run.step("grantProduct", "updateDeveloperAppKey");
+            run.keep_on_failure(|partial, response| {
+                partial.key_status = response.extract("/status").ok();
+            });
+            let response = run
+                .send(
+                    &config.apigee_api_management.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
+                        )
+                        .path_param("organizationId", &inputs.organization_id)
+                        .path_param("developerId", &inputs.developer_id)
+                        .path_param("appId", &inputs.app_id)
+                        .path_param("keyId", &inputs.new_consumer_key)
+                        .bearer_auth(&config.apigee_api_management.oauth2)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                (
+                                    "apiProducts",
+                                    &::arazzo_runtime::json::array([&inputs.api_product]),
+                                ),
+                            ]),
+                        )
+                        .redact(&inputs.new_consumer_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let grant_product_key_status: ::std::string::String = run
+                .output(&response, "/status")?;
+            run.partial.key_status = ::core::option::Option::Some(
+                grant_product_key_status.clone(),
+            );
+            ::core::result::Result::Ok(grant_product_key_status)
+        }
+        /// The step `revokeOldKey`.
+        async fn revoke_old_key(
+            run: &mut ::arazzo_runtime::Run<RotateAppKeyPartial>,
+            config: &Config,
+            inputs: &RotateAppKeyInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::WorkflowError<RotateAppKeyPartial>,
+        > {
+            run.step("revokeOldKey", "deleteDeveloperAppKey");
+            run.keep_on_failure(|partial, response| {
+                partial.revoked_key = response.extract("/consumerKey").ok();
+            });
+            let response = run
+                .send(
+                    &config.apigee_api_management.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Delete,
+                            "/organizations/{organizationId}/developers/{developerId}/apps/{appId}/keys/{keyId}",
+                        )
+                        .path_param("organizationId", &inputs.organization_id)
+                        .path_param("developerId", &inputs.developer_id)
+                        .path_param("appId", &inputs.app_id)
+                        .path_param("keyId", &inputs.old_key_id)
+                        .bearer_auth(&config.apigee_api_management.oauth2)
+                        .secrets_in_response(&["/consumerKey"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let revoke_old_key_revoked_key: ::arazzo_runtime::SecretString = run
+                .output(&response, "/consumerKey")?;
+            run.partial.revoked_key = ::core::option::Option::Some(
+                revoke_old_key_revoked_key.clone(),
+            );
+            ::core::result::Result::Ok(revoke_old_key_revoked_key)
+        }
+        get_app(&mut run, config, inputs).await?;
+        let create_key_created_key = create_key(&mut run, config, inputs).await?;
+        let grant_product_key_status = grant_product(&mut run, config, inputs).await?;
+        let revoke_old_key_revoked_key = revoke_old_key(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(RotateAppKeyOutputs {
             created_key: create_key_created_key.clone(),
             key_status: grant_product_key_status.clone(),

@@ -312,95 +312,166 @@ pub mod backblaze_rotate_application_key {
         let mut run = ::arazzo_runtime::Run::<
             RotateApplicationKeyPartial,
         >::new("rotate-application-key", client);
-        run.step("authorize", "authorizeAccount");
-        let response = run
-            .send(
-                &config.backblaze_b2.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/b2api/v4/b2_authorize_account",
-                    )
-                    .basic_auth(&config.backblaze_b2.basic_auth)
-                    .secrets_in_response(&["/authorizationToken"]),
+        /// The step `authorize`.
+        async fn authorize(
+            run: &mut ::arazzo_runtime::Run<RotateApplicationKeyPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (
+                ::std::string::String,
+                ::arazzo_runtime::SecretString,
+                ::std::string::String,
+            ),
+            ::arazzo_runtime::WorkflowError<RotateApplicationKeyPartial>,
+        > {
+            run.step("authorize", "authorizeAccount");
+            let response = run
+                .send(
+                    &config.backblaze_b2.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/b2api/v4/b2_authorize_account",
+                        )
+                        .basic_auth(&config.backblaze_b2.basic_auth)
+                        .secrets_in_response(&["/authorizationToken"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let (
+                authorize_account_id,
+                authorize_authorization_token,
+                authorize_api_url,
+            ): (
+                ::std::string::String,
+                ::arazzo_runtime::SecretString,
+                ::std::string::String,
+            ) = run
+                .outputs(
+                    &response,
+                    ["/accountId", "/authorizationToken", "/apiInfo/storageApi/apiUrl"],
+                )?;
+            run.partial.authorize_authorization_token = ::core::option::Option::Some(
+                authorize_authorization_token.clone(),
+            );
+            ::core::result::Result::Ok((
+                authorize_account_id,
+                authorize_authorization_token,
+                authorize_api_url,
+            ))
+        }
+        /// The step `createReplacementKey`.
+        async fn create_replacement_key(
+            run: &mut ::arazzo_runtime::Run<RotateApplicationKeyPartial>,
+            inputs: &RotateApplicationKeyInputs,
+            authorize_account_id: ::std::string::String,
+            authorize_api_url: ::std::string::String,
+            authorize_authorization_token: ::arazzo_runtime::SecretString,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::arazzo_runtime::SecretString),
+            ::arazzo_runtime::WorkflowError<RotateApplicationKeyPartial>,
+        > {
+            run.step("createReplacementKey", "createKey");
+            run.keep_on_failure(|partial, response| {
+                partial.new_application_key_id = response
+                    .extract("/applicationKeyId")
+                    .ok();
+                partial.new_application_key = response.extract("/applicationKey").ok();
+            });
+            let response = run
+                .send(
+                    &authorize_api_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/b2api/v4/b2_create_key",
+                        )
+                        .api_key_header("Authorization", &authorize_authorization_token)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("accountId", &authorize_account_id),
+                                ("capabilities", &inputs.capabilities),
+                                ("keyName", &inputs.key_name),
+                            ]),
+                        )
+                        .secrets_in_response(&["/applicationKey"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let (
+                create_replacement_key_application_key_id,
+                create_replacement_key_application_key,
+            ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+                .outputs(&response, ["/applicationKeyId", "/applicationKey"])?;
+            run.partial.new_application_key_id = ::core::option::Option::Some(
+                create_replacement_key_application_key_id.clone(),
+            );
+            run.partial.new_application_key = ::core::option::Option::Some(
+                create_replacement_key_application_key.clone(),
+            );
+            ::core::result::Result::Ok((
+                create_replacement_key_application_key_id,
+                create_replacement_key_application_key,
+            ))
+        }
+        /// The step `deleteOldKey`.
+        async fn delete_old_key(
+            run: &mut ::arazzo_runtime::Run<RotateApplicationKeyPartial>,
+            inputs: &RotateApplicationKeyInputs,
+            authorize_api_url: ::std::string::String,
+            authorize_authorization_token: ::arazzo_runtime::SecretString,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateApplicationKeyPartial>,
+        > {
+            run.step("deleteOldKey", "deleteKey");
+            run.keep_on_failure(|partial, response| {
+                partial.deleted_key_id = response.extract("/applicationKeyId").ok();
+            });
+            let response = run
+                .send(
+                    &authorize_api_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/b2api/v4/b2_delete_key",
+                        )
+                        .api_key_header("Authorization", &authorize_authorization_token)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("applicationKeyId", &inputs.old_application_key_id),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let delete_old_key_deleted_key_id: ::std::string::String = run
+                .output(&response, "/applicationKeyId")?;
+            run.partial.deleted_key_id = ::core::option::Option::Some(
+                delete_old_key_deleted_key_id.clone(),
+            );
+            ::core::result::Result::Ok(delete_old_key_deleted_key_id)
+        }
+        let (authorize_account_id, authorize_authorization_token, authorize_api_url) = authorize(
+                &mut run,
+                config,
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let (
-            authorize_account_id,
-            authorize_authorization_token,
-            authorize_api_url,
-        ): (
-            ::std::string::String,
-            ::arazzo_runtime::SecretString,
-            ::std::string::String,
-        ) = run
-            .outputs(
-                &response,
-                ["/accountId", "/authorizationToken", "/apiInfo/storageApi/apiUrl"],
-            )?;
-        run.partial.authorize_authorization_token = ::core::option::Option::Some(
-            authorize_authorization_token.clone(),
-        );
-        run.step("createReplacementKey", "createKey");
-        run.keep_on_failure(|partial, response| {
-            partial.new_application_key_id = response.extract("/applicationKeyId").ok();
-            partial.new_application_key = response.extract("/applicationKey").ok();
-        });
-        let response = run
-            .send(
-                &authorize_api_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/b2api/v4/b2_create_key",
-                    )
-                    .api_key_header("Authorization", &authorize_authorization_token)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("accountId", &authorize_account_id),
-                            ("capabilities", &inputs.capabilities),
-                            ("keyName", &inputs.key_name),
-                        ]),
-                    )
-                    .secrets_in_response(&["/applicationKey"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
         let (
             create_replacement_key_application_key_id,
             create_replacement_key_application_key,
-        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
-            .outputs(&response, ["/applicationKeyId", "/applicationKey"])?;
-        run.partial.new_application_key_id = ::core::option::Option::Some(
-            create_replacement_key_application_key_id.clone(),
-        );
-        run.partial.new_application_key = ::core::option::Option::Some(
-            create_replacement_key_application_key.clone(),
-        );
-        run.step("deleteOldKey", "deleteKey");
-        run.keep_on_failure(|partial, response| {
-            partial.deleted_key_id = response.extract("/applicationKeyId").ok();
-        });
-        let response = run
-            .send(
-                &authorize_api_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/b2api/v4/b2_delete_key",
-                    )
-                    .api_key_header("Authorization", &authorize_authorization_token)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("applicationKeyId", &inputs.old_application_key_id),
-                        ]),
-                    ),
+        ) = create_replacement_key(
+                &mut run,
+                inputs,
+                authorize_account_id,
+                authorize_api_url.clone(),
+                authorize_authorization_token.clone(),
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let delete_old_key_deleted_key_id: ::std::string::String = run
-            .output(&response, "/applicationKeyId")?;
-        run.partial.deleted_key_id = ::core::option::Option::Some(
-            delete_old_key_deleted_key_id.clone(),
-        );
+        let delete_old_key_deleted_key_id = delete_old_key(
+                &mut run,
+                inputs,
+                authorize_api_url,
+                authorize_authorization_token,
+            )
+            .await?;
         ::core::result::Result::Ok(RotateApplicationKeyOutputs {
             new_application_key_id: create_replacement_key_application_key_id.clone(),
             new_application_key: create_replacement_key_application_key.clone(),

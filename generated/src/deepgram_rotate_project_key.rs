@@ -416,87 +416,132 @@ pub mod deepgram_rotate_project_key {
             RotateProjectKeyPartial,
         >::new("rotate-project-key", client);
         run.redact(&inputs.api_key);
-        run.step("createReplacementKey", "createProjectKey");
-        run.keep_on_failure(|partial, response| {
-            partial.new_key_id = response.extract("/api_key_id").ok();
-            partial.new_key_secret = response.extract("/key").ok();
-        });
-        let response = run
-            .send(
-                &config.management_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/v1/projects/{project_id}/keys",
-                    )
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
-                    )
-                    .path_param("project_id", &inputs.project_id)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("comment", &inputs.comment),
-                            ("scopes", &inputs.scopes),
-                        ]),
-                    )
-                    .redact(&inputs.api_key)
-                    .secrets_in_response(&["/key"]),
+        /// The step `createReplacementKey`.
+        async fn create_replacement_key(
+            run: &mut ::arazzo_runtime::Run<RotateProjectKeyPartial>,
+            config: &Config,
+            inputs: &RotateProjectKeyInputs,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::arazzo_runtime::SecretString),
+            ::arazzo_runtime::WorkflowError<RotateProjectKeyPartial>,
+        > {
+            run.step("createReplacementKey", "createProjectKey");
+            run.keep_on_failure(|partial, response| {
+                partial.new_key_id = response.extract("/api_key_id").ok();
+                partial.new_key_secret = response.extract("/key").ok();
+            });
+            let response = run
+                .send(
+                    &config.management_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/v1/projects/{project_id}/keys",
+                        )
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
+                        )
+                        .path_param("project_id", &inputs.project_id)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("comment", &inputs.comment),
+                                ("scopes", &inputs.scopes),
+                            ]),
+                        )
+                        .redact(&inputs.api_key)
+                        .secrets_in_response(&["/key"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let (
+                create_replacement_key_new_key_id,
+                create_replacement_key_new_key_secret,
+            ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+                .outputs(&response, ["/api_key_id", "/key"])?;
+            run.partial.new_key_id = ::core::option::Option::Some(
+                create_replacement_key_new_key_id.clone(),
+            );
+            run.partial.new_key_secret = ::core::option::Option::Some(
+                create_replacement_key_new_key_secret.clone(),
+            );
+            ::core::result::Result::Ok((
+                create_replacement_key_new_key_id,
+                create_replacement_key_new_key_secret,
+            ))
+        }
+        /// The step `verifyReplacement`.
+        async fn verify_replacement(
+            run: &mut ::arazzo_runtime::Run<RotateProjectKeyPartial>,
+            config: &Config,
+            inputs: &RotateProjectKeyInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateProjectKeyPartial>,
+        > {
+            run.step("verifyReplacement", "listProjectKeys");
+            let response = run
+                .send(
+                    &config.management_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/v1/projects/{project_id}/keys",
+                        )
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
+                        )
+                        .path_param("project_id", &inputs.project_id)
+                        .redact(&inputs.api_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.unread_array(&response, "/api_keys")?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `deleteOldKey`.
+        async fn delete_old_key(
+            run: &mut ::arazzo_runtime::Run<RotateProjectKeyPartial>,
+            config: &Config,
+            inputs: &RotateProjectKeyInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateProjectKeyPartial>,
+        > {
+            run.step("deleteOldKey", "deleteProjectKey");
+            let response = run
+                .send(
+                    &config.management_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Delete,
+                            "/v1/projects/{project_id}/keys/{key_id}",
+                        )
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
+                        )
+                        .path_param("project_id", &inputs.project_id)
+                        .path_param("key_id", &inputs.old_key_id)
+                        .redact(&inputs.api_key),
+                )
+                .await?;
+            run.check(response.status() == 204, "$statusCode == 204", &response)?;
+            let delete_old_key_deleted_key_id: ::std::string::String = inputs
+                .old_key_id
+                .clone();
+            run.partial.deleted_key_id = ::core::option::Option::Some(
+                delete_old_key_deleted_key_id.clone(),
+            );
+            ::core::result::Result::Ok(delete_old_key_deleted_key_id)
+        }
+        let (create_replacement_key_new_key_id, create_replacement_key_new_key_secret) = create_replacement_key(
+                &mut run,
+                config,
+                inputs,
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let (
-            create_replacement_key_new_key_id,
-            create_replacement_key_new_key_secret,
-        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
-            .outputs(&response, ["/api_key_id", "/key"])?;
-        run.partial.new_key_id = ::core::option::Option::Some(
-            create_replacement_key_new_key_id.clone(),
-        );
-        run.partial.new_key_secret = ::core::option::Option::Some(
-            create_replacement_key_new_key_secret.clone(),
-        );
-        run.step("verifyReplacement", "listProjectKeys");
-        let response = run
-            .send(
-                &config.management_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/v1/projects/{project_id}/keys",
-                    )
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
-                    )
-                    .path_param("project_id", &inputs.project_id)
-                    .redact(&inputs.api_key),
-            )
+        verify_replacement(&mut run, config, inputs).await?;
+        let delete_old_key_deleted_key_id = delete_old_key(&mut run, config, inputs)
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.unread_array(&response, "/api_keys")?;
-        run.step("deleteOldKey", "deleteProjectKey");
-        let response = run
-            .send(
-                &config.management_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Delete,
-                        "/v1/projects/{project_id}/keys/{key_id}",
-                    )
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Token ", &inputs.api_key]),
-                    )
-                    .path_param("project_id", &inputs.project_id)
-                    .path_param("key_id", &inputs.old_key_id)
-                    .redact(&inputs.api_key),
-            )
-            .await?;
-        run.check(response.status() == 204, "$statusCode == 204", &response)?;
-        let delete_old_key_deleted_key_id: ::std::string::String = inputs
-            .old_key_id
-            .clone();
-        run.partial.deleted_key_id = ::core::option::Option::Some(
-            delete_old_key_deleted_key_id.clone(),
-        );
         ::core::result::Result::Ok(RotateProjectKeyOutputs {
             new_key_id: create_replacement_key_new_key_id.clone(),
             new_key_secret: create_replacement_key_new_key_secret.clone(),

@@ -274,84 +274,140 @@ pub mod propelauth_rotate_user_api_key {
             RotateUserApiKeyPartial,
         >::new("rotate-user-api-key", client);
         run.redact(&inputs.backend_api_key);
-        run.step("findActiveKey", "fetchActiveApiKeys");
-        let response = run
-            .send(
-                &config.api_keys_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/api/backend/v1/end_user_api_keys",
-                    )
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Bearer ", &inputs.backend_api_key]),
-                    )
-                    .query_param("user_id", &inputs.user_id)
-                    .query_param("page_size", &1i64)
-                    .redact(&inputs.backend_api_key),
+        /// The step `findActiveKey`.
+        async fn find_active_key(
+            run: &mut ::arazzo_runtime::Run<RotateUserApiKeyPartial>,
+            config: &Config,
+            inputs: &RotateUserApiKeyInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateUserApiKeyPartial>,
+        > {
+            run.step("findActiveKey", "fetchActiveApiKeys");
+            let response = run
+                .send(
+                    &config.api_keys_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/api/backend/v1/end_user_api_keys",
+                        )
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([
+                                &"Bearer ",
+                                &inputs.backend_api_key,
+                            ]),
+                        )
+                        .query_param("user_id", &inputs.user_id)
+                        .query_param("page_size", &1i64)
+                        .redact(&inputs.backend_api_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let find_active_key_current_key_id: ::std::string::String = run
+                .output(&response, "/api_keys/0/api_key_id")?;
+            run.partial.revoked_key_id = ::core::option::Option::Some(
+                find_active_key_current_key_id.clone(),
+            );
+            ::core::result::Result::Ok(find_active_key_current_key_id)
+        }
+        /// The step `revokeKey`.
+        async fn revoke_key(
+            run: &mut ::arazzo_runtime::Run<RotateUserApiKeyPartial>,
+            config: &Config,
+            inputs: &RotateUserApiKeyInputs,
+            find_active_key_current_key_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateUserApiKeyPartial>,
+        > {
+            run.step("revokeKey", "deleteApiKey");
+            let response = run
+                .send(
+                    &config.api_keys_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Delete,
+                            "/api/backend/v1/end_user_api_keys/{apiKeyId}",
+                        )
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([
+                                &"Bearer ",
+                                &inputs.backend_api_key,
+                            ]),
+                        )
+                        .path_param("apiKeyId", &find_active_key_current_key_id)
+                        .redact(&inputs.backend_api_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `issueNewKey`.
+        async fn issue_new_key(
+            run: &mut ::arazzo_runtime::Run<RotateUserApiKeyPartial>,
+            config: &Config,
+            inputs: &RotateUserApiKeyInputs,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::arazzo_runtime::SecretString),
+            ::arazzo_runtime::WorkflowError<RotateUserApiKeyPartial>,
+        > {
+            run.step("issueNewKey", "createApiKey");
+            run.keep_on_failure(|partial, response| {
+                partial.new_key_id = response.extract("/api_key_id").ok();
+                partial.new_key_token = response.extract("/api_key_token").ok();
+            });
+            let response = run
+                .send(
+                    &config.api_keys_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/api/backend/v1/end_user_api_keys",
+                        )
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([
+                                &"Bearer ",
+                                &inputs.backend_api_key,
+                            ]),
+                        )
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("user_id", &inputs.user_id),
+                                ("expires_at_seconds", &inputs.expires_at_seconds),
+                            ]),
+                        )
+                        .redact(&inputs.backend_api_key)
+                        .secrets_in_response(&["/api_key_token"]),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let (
+                issue_new_key_new_key_id,
+                issue_new_key_new_key_token,
+            ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+                .outputs(&response, ["/api_key_id", "/api_key_token"])?;
+            run.partial.new_key_id = ::core::option::Option::Some(
+                issue_new_key_new_key_id.clone(),
+            );
+            run.partial.new_key_token = ::core::option::Option::Some(
+                issue_new_key_new_key_token.clone(),
+            );
+            ::core::result::Result::Ok((
+                issue_new_key_new_key_id,
+                issue_new_key_new_key_token,
+            ))
+        }
+        let find_active_key_current_key_id = find_active_key(&mut run, config, inputs)
+            .await?;
+        revoke_key(&mut run, config, inputs, find_active_key_current_key_id.clone())
+            .await?;
+        let (issue_new_key_new_key_id, issue_new_key_new_key_token) = issue_new_key(
+                &mut run,
+                config,
+                inputs,
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let find_active_key_current_key_id: ::std::string::String = run
-            .output(&response, "/api_keys/0/api_key_id")?;
-        run.partial.revoked_key_id = ::core::option::Option::Some(
-            find_active_key_current_key_id.clone(),
-        );
-        run.step("revokeKey", "deleteApiKey");
-        let response = run
-            .send(
-                &config.api_keys_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Delete,
-                        "/api/backend/v1/end_user_api_keys/{apiKeyId}",
-                    )
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Bearer ", &inputs.backend_api_key]),
-                    )
-                    .path_param("apiKeyId", &find_active_key_current_key_id)
-                    .redact(&inputs.backend_api_key),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.step("issueNewKey", "createApiKey");
-        run.keep_on_failure(|partial, response| {
-            partial.new_key_id = response.extract("/api_key_id").ok();
-            partial.new_key_token = response.extract("/api_key_token").ok();
-        });
-        let response = run
-            .send(
-                &config.api_keys_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/api/backend/v1/end_user_api_keys",
-                    )
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Bearer ", &inputs.backend_api_key]),
-                    )
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("user_id", &inputs.user_id),
-                            ("expires_at_seconds", &inputs.expires_at_seconds),
-                        ]),
-                    )
-                    .redact(&inputs.backend_api_key)
-                    .secrets_in_response(&["/api_key_token"]),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let (
-            issue_new_key_new_key_id,
-            issue_new_key_new_key_token,
-        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
-            .outputs(&response, ["/api_key_id", "/api_key_token"])?;
-        run.partial.new_key_id = ::core::option::Option::Some(
-            issue_new_key_new_key_id.clone(),
-        );
-        run.partial.new_key_token = ::core::option::Option::Some(
-            issue_new_key_new_key_token.clone(),
-        );
         ::core::result::Result::Ok(RotateUserApiKeyOutputs {
             revoked_key_id: find_active_key_current_key_id.clone(),
             new_key_id: issue_new_key_new_key_id.clone(),

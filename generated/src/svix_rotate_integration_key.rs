@@ -257,68 +257,114 @@ pub mod svix_rotate_integration_key {
         let mut run = ::arazzo_runtime::Run::<
             RotateIntegrationKeyPartial,
         >::new("rotate-integration-key", client);
-        run.step("getIntegration", "v1.integration.get");
-        let response = run
-            .send(
-                &config.svix_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/api/v1/app/{app_id}/integration/{integ_id}",
-                    )
-                    .path_param("app_id", &inputs.app_id)
-                    .path_param("integ_id", &inputs.integration_id)
-                    .bearer_auth(&config.svix_api.http_bearer),
+        /// The step `getIntegration`.
+        async fn get_integration(
+            run: &mut ::arazzo_runtime::Run<RotateIntegrationKeyPartial>,
+            config: &Config,
+            inputs: &RotateIntegrationKeyInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateIntegrationKeyPartial>,
+        > {
+            run.step("getIntegration", "v1.integration.get");
+            let response = run
+                .send(
+                    &config.svix_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/api/v1/app/{app_id}/integration/{integ_id}",
+                        )
+                        .path_param("app_id", &inputs.app_id)
+                        .path_param("integ_id", &inputs.integration_id)
+                        .bearer_auth(&config.svix_api.http_bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let get_integration_integration_id: ::std::string::String = run
+                .output(&response, "/id")?;
+            run.partial.integration_id = ::core::option::Option::Some(
+                get_integration_integration_id.clone(),
+            );
+            ::core::result::Result::Ok(get_integration_integration_id)
+        }
+        /// The step `rotateKey`.
+        async fn rotate_key(
+            run: &mut ::arazzo_runtime::Run<RotateIntegrationKeyPartial>,
+            config: &Config,
+            inputs: &RotateIntegrationKeyInputs,
+            get_integration_integration_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateIntegrationKeyPartial>,
+        > {
+            run.step("rotateKey", "v1.integration.rotate-key");
+            run.keep_on_failure(|partial, response| {
+                partial.rotate_key_rotated_key = response.extract("/key").ok();
+            });
+            let response = run
+                .send(
+                    &config.svix_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/api/v1/app/{app_id}/integration/{integ_id}/key/rotate",
+                        )
+                        .path_param("app_id", &inputs.app_id)
+                        .path_param("integ_id", &get_integration_integration_id)
+                        .bearer_auth(&config.svix_api.http_bearer)
+                        .secrets_in_response(&["/key"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
+                .output(&response, "/key")?;
+            run.partial.rotate_key_rotated_key = ::core::option::Option::Some(
+                rotate_key_rotated_key.clone(),
+            );
+            ::core::result::Result::Ok(())
+        }
+        /// The step `getKey`.
+        async fn get_key(
+            run: &mut ::arazzo_runtime::Run<RotateIntegrationKeyPartial>,
+            config: &Config,
+            inputs: &RotateIntegrationKeyInputs,
+            get_integration_integration_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::WorkflowError<RotateIntegrationKeyPartial>,
+        > {
+            run.step("getKey", "v1.integration.get-key");
+            let response = run
+                .send(
+                    &config.svix_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/api/v1/app/{app_id}/integration/{integ_id}/key",
+                        )
+                        .path_param("app_id", &inputs.app_id)
+                        .path_param("integ_id", &get_integration_integration_id)
+                        .bearer_auth(&config.svix_api.http_bearer)
+                        .secrets_in_response(&["/key"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let get_key_integration_key: ::arazzo_runtime::SecretString = run
+                .output(&response, "/key")?;
+            run.partial.integration_key = ::core::option::Option::Some(
+                get_key_integration_key.clone(),
+            );
+            ::core::result::Result::Ok(get_key_integration_key)
+        }
+        let get_integration_integration_id = get_integration(&mut run, config, inputs)
+            .await?;
+        rotate_key(&mut run, config, inputs, get_integration_integration_id.clone())
+            .await?;
+        let get_key_integration_key = get_key(
+                &mut run,
+                config,
+                inputs,
+                get_integration_integration_id.clone(),
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let get_integration_integration_id: ::std::string::String = run
-            .output(&response, "/id")?;
-        run.partial.integration_id = ::core::option::Option::Some(
-            get_integration_integration_id.clone(),
-        );
-        run.step("rotateKey", "v1.integration.rotate-key");
-        run.keep_on_failure(|partial, response| {
-            partial.rotate_key_rotated_key = response.extract("/key").ok();
-        });
-        let response = run
-            .send(
-                &config.svix_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/api/v1/app/{app_id}/integration/{integ_id}/key/rotate",
-                    )
-                    .path_param("app_id", &inputs.app_id)
-                    .path_param("integ_id", &get_integration_integration_id)
-                    .bearer_auth(&config.svix_api.http_bearer)
-                    .secrets_in_response(&["/key"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let rotate_key_rotated_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/key")?;
-        run.partial.rotate_key_rotated_key = ::core::option::Option::Some(
-            rotate_key_rotated_key.clone(),
-        );
-        run.step("getKey", "v1.integration.get-key");
-        let response = run
-            .send(
-                &config.svix_api.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/api/v1/app/{app_id}/integration/{integ_id}/key",
-                    )
-                    .path_param("app_id", &inputs.app_id)
-                    .path_param("integ_id", &get_integration_integration_id)
-                    .bearer_auth(&config.svix_api.http_bearer)
-                    .secrets_in_response(&["/key"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let get_key_integration_key: ::arazzo_runtime::SecretString = run
-            .output(&response, "/key")?;
-        run.partial.integration_key = ::core::option::Option::Some(
-            get_key_integration_key.clone(),
-        );
         ::core::result::Result::Ok(RotateIntegrationKeyOutputs {
             integration_id: get_integration_integration_id.clone(),
             integration_key: get_key_integration_key.clone(),

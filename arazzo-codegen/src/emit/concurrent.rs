@@ -1,12 +1,13 @@
 //! A workflow whose steps run by their dependencies (Arazzo 1.1 step `dependsOn`), one level at a
-//! time: a level with one step is the same block of statements as in a straight-line workflow; the
-//! steps of a larger level run concurrently in the workflow's own task, each on a branch of the run:
+//! time, each step a function of its own (`emit/step_fns.rs`): a level with one step calls it as a
+//! straight-line workflow does; the steps of a larger level run concurrently in the workflow's own
+//! task, each on a branch of the run:
 //!
 //! ```text
 //! let mut list_pets_branch = run.branch("listPets");
 //! let mut list_vets_branch = run.branch("listVets");
-//! let list_pets = async { let run = &mut list_pets_branch; /* the step's statements */ Ok(list_pets_count) };
-//! let list_vets = async { let run = &mut list_vets_branch; /* ... */ Ok(()) };
+//! let list_pets = list_pets(&mut list_pets_branch, config, inputs);  // the step's future
+//! let list_vets = list_vets(&mut list_vets_branch, config, inputs);
 //! let (list_pets, list_vets) = ::arazzo_runtime::join!(list_pets, list_vets);
 //! run.partial.pet_count = ::core::mem::take(&mut list_pets_branch.partial.pet_count);
 //! run.merge([list_pets_branch, list_vets_branch]);
@@ -24,17 +25,30 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::workflow::{record_partial, step_statements};
+use super::step_fns::{self, StepFns};
 use crate::naming::Scope;
-use crate::plan::{ModulePlan, ValueRef, WorkflowPlan};
+use crate::plan::{ModulePlan, WorkflowPlan};
 
 /// The statements of the workflow function after `let mut run = ..` (they end in `Ok(outputs)`).
 pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
-    let mut locals = Scope::with_reserved(&reserved(workflow));
-    let levels = workflow.levels.iter().enumerate().map(|(depth, level)| match level.as_slice() {
-        [index] => step_block(plan, workflow, *index),
-        _ => concurrent_level(plan, workflow, depth, &mut locals),
-    });
+    let steps = StepFns::new(plan, workflow);
+    let names: Vec<String> = steps.names().collect();
+    let reserved: Vec<&str> =
+        step_fns::reserved(workflow).into_iter().chain(names.iter().map(String::as_str)).collect();
+    let mut locals = Scope::with_reserved(&reserved);
+    let definitions = steps.definitions();
+    let levels: Vec<TokenStream> = workflow
+        .levels
+        .iter()
+        .map(|level| match level.as_slice() {
+            [index] => {
+                let binding = steps.binding(*index);
+                let call = steps.call(*index, quote!(&mut run));
+                quote!(#binding #call.await?;)
+            }
+            _ => concurrent_level(&steps, workflow, level, &mut locals),
+        })
+        .collect();
     let outputs = ident(&workflow.outputs_type);
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
@@ -42,83 +56,40 @@ pub(super) fn body(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
         super::field_init(&field, value)
     });
     quote! {
+        #(#definitions)*
         #(#levels)*
         ::core::result::Result::Ok(#outputs { #(#output_fields),* })
     }
 }
 
-/// Names the function already uses: the generated locals and every step output's variable.
-fn reserved(workflow: &WorkflowPlan) -> Vec<&str> {
-    let outputs = workflow.dependencies.iter().chain(&workflow.steps).flat_map(|step| &step.outputs);
-    outputs
-        .flat_map(|output| [output.variable.as_str()])
-        .chain(["client", "config", "inputs", "_inputs", "run", "request", "response", "called", "error", "partial"])
-        .collect()
-}
-
-/// Step `index` as in straight-line code: its statements, then the partial outputs it fills.
-fn step_block(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize) -> TokenStream {
-    let step = &workflow.steps[index];
-    let body = step_statements((plan, workflow), step, super::keep::keep_on_failure(workflow, index));
-    let recorded = workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
-    let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
-        let variable = ident(&kept.variable);
-        super::workflow::keep_secret(kept, quote!(#variable.clone()))
-    });
-    quote! { #body #(#recorded)* #(#kept)* }
-}
-
-/// The steps of level `depth`, joined: each on its branch of the run, then what they produced copied
-/// into the run's partial outputs, the branches merged, and their results taken in the order written.
-fn concurrent_level(plan: &ModulePlan, workflow: &WorkflowPlan, depth: usize, locals: &mut Scope) -> TokenStream {
-    let level = &workflow.levels[depth];
-    let partial = ident(&workflow.partial_type);
-    let later: Vec<usize> = workflow.levels[depth + 1..].iter().flatten().copied().collect();
+/// The steps of `level`, joined: each on its branch of the run, then what they produced copied into
+/// the run's partial outputs, the branches merged, and their results taken in the order written.
+fn concurrent_level(steps: &StepFns, workflow: &WorkflowPlan, level: &[usize], locals: &mut Scope) -> TokenStream {
     let mut branches = Vec::new();
-    let mut results = Vec::new();
     let mut futures = Vec::new();
     let mut copies = Vec::new();
     let mut taken = Vec::new();
+    let mut results = Vec::new();
     for &index in level {
         let step = &workflow.steps[index];
         let branch = ident(&locals.snake(&format!("{}_branch", step.step_id)));
-        let result = ident(&locals.snake(&step.step_id));
+        // The step's future takes its function's name: the function is called once, here.
+        let result = steps.name(index);
         let step_id = &step.step_id;
         branches.push(quote!(let mut #branch = run.branch(#step_id);));
-        // The outputs that later steps or the workflow's outputs read leave the branch.
-        let needed: Vec<proc_macro2::Ident> = step
-            .outputs
-            .iter()
-            .filter(|output| output.used && needed_after(workflow, &later, &output.variable))
-            .map(|output| ident(&output.variable))
-            .collect();
-        let value = match needed.as_slice() {
-            [] => quote!(()),
-            [one] => quote!(#one),
-            many => quote!((#(#many),*)),
-        };
-        let block = step_block(plan, workflow, index);
-        // Bound to a name before the join, so that the step reads as formatted statements (a macro's
+        let call = steps.call(index, quote!(&mut #branch));
+        // Bound to a name before the join, so that the call reads as formatted code (a macro's
         // arguments are not formatted).
-        futures.push(quote! {
-            let #result = async {
-                let run = &mut #branch;
-                #block
-                ::core::result::Result::<_, ::arazzo_runtime::WorkflowError<#partial>>::Ok(#value)
-            };
-        });
+        futures.push(quote!(let #result = #call;));
         for field in filled_fields(workflow, index) {
             let field = ident(&field);
             copies.push(quote!(run.partial.#field = ::core::mem::take(&mut #branch.partial.#field);));
         }
-        taken.push(match needed.as_slice() {
-            [] => quote!(run.joined(#result)?;),
-            [one] => quote!(let #one = run.joined(#result)?;),
-            many => quote!(let (#(#many),*) = run.joined(#result)?;),
-        });
+        let binding = steps.binding(index);
+        taken.push(quote!(#binding run.joined(#result)?;));
         results.push((branch, result));
     }
-    let names: Vec<&proc_macro2::Ident> = results.iter().map(|(_, result)| result).collect();
+    let names: Vec<&proc_macro2::Ident> = results.iter().map(|(_, result)| *result).collect();
     let merged = results.iter().map(|(branch, _)| branch);
     quote! {
         #(#branches)*
@@ -128,14 +99,6 @@ fn concurrent_level(plan: &ModulePlan, workflow: &WorkflowPlan, depth: usize, lo
         run.merge([#(#merged),*]);
         #(#taken)*
     }
-}
-
-/// Whether a step of `later` (indexes into the steps) or a workflow output reads `variable`.
-fn needed_after(workflow: &WorkflowPlan, later: &[usize], variable: &str) -> bool {
-    let reads =
-        |value: &ValueRef| matches!(value.base(), ValueRef::StepOutput { variable: read, .. } if read == variable);
-    later.iter().any(|&index| workflow.steps[index].values_read().into_iter().any(reads))
-        || workflow.outputs.iter().any(|output| reads(&output.value))
 }
 
 /// The fields of the partial outputs that step `index` fills: the workflow outputs it produces, the

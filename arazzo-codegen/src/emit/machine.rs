@@ -495,7 +495,7 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan, carry_outputs: bool) ->
 }
 
 /// Whether `tokens` use the identifier `name` anywhere.
-fn mentions(tokens: &TokenStream, name: &str) -> bool {
+pub(super) fn mentions(tokens: &TokenStream, name: &str) -> bool {
     tokens.clone().into_iter().any(|tree| match tree {
         proc_macro2::TokenTree::Ident(ident) => ident == name,
         proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),

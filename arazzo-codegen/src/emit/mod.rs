@@ -13,6 +13,7 @@ mod inputs_builder;
 mod keep;
 mod machine;
 mod request;
+mod step_fns;
 mod structs;
 mod value;
 mod workflow;

@@ -1,5 +1,5 @@
-//! One workflow: its inputs, outputs and partial-outputs structs, and its async function, written as
-//! straight-line code with one block of statements per step.
+//! One workflow: its inputs, outputs and partial-outputs structs, and its async function: for a
+//! workflow without actions, one function per step (`emit/step_fns.rs`) called in order.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -310,26 +310,24 @@ fn function(plan: &ModulePlan, workflow: &WorkflowPlan, settings: &super::Settin
     }
 }
 
-/// A workflow without actions: one block of statements per step, in order.
+/// A workflow without actions: one function per step (`emit/step_fns.rs`), called in order.
 fn straight_line(plan: &ModulePlan, workflow: &WorkflowPlan) -> TokenStream {
-    let outputs = ident(&workflow.outputs_type);
-    let steps = workflow.steps.iter().enumerate().map(|(index, step)| {
-        let body = step_statements((plan, workflow), step, super::keep::keep_on_failure(workflow, index));
-        let recorded =
-            workflow.outputs.iter().filter(|output| output.available_after == Some(index)).map(record_partial);
-        let kept = workflow.kept_secrets.iter().filter(|kept| kept.step_index == index).map(|kept| {
-            let variable = ident(&kept.variable);
-            keep_secret(kept, quote!(#variable.clone()))
-        });
-        quote! { #body #(#recorded)* #(#kept)* }
+    let steps = super::step_fns::StepFns::new(plan, workflow);
+    let definitions = steps.definitions();
+    let calls = (0..workflow.steps.len()).map(|index| {
+        let binding = steps.binding(index);
+        let call = steps.call(index, quote!(&mut run));
+        quote!(#binding #call.await?;)
     });
+    let outputs = ident(&workflow.outputs_type);
     let output_fields = workflow.outputs.iter().map(|output| {
         let field = ident(&output.field.field);
         let value = owned(&output.value);
         super::field_init(&field, value)
     });
     quote! {
-        #(#steps)*
+        #(#definitions)*
+        #(#calls)*
         ::core::result::Result::Ok(#outputs { #(#output_fields),* })
     }
 }

@@ -1450,19 +1450,30 @@ pub mod action_shapes {
         ::arazzo_runtime::WorkflowError<HelperPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<HelperPartial>::new("helper", client);
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<HelperPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<HelperPartial>> {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(HelperOutputs {})
     }
     /// Finishes a run of [`helper()`](helper) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

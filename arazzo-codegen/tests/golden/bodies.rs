@@ -474,116 +474,208 @@ pub mod bodies {
             SendBodiesPartial,
         >::new("send-bodies", client);
         run.redact(&inputs.owner_password);
-        run.step("jsonText", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_text_body(
-                        "application/json",
-                        ::std::format!(
-                            "{{\n  \"name\": \"{}\",\n  \"nickname\": {},\n  \"age\": {},\n  \"owner\": \"{}\",\n  \"password\": \"{}\"\n}}\n",
-                            ::arazzo_runtime::json::string_content(& inputs.name),
-                            ::arazzo_runtime::json::text(& inputs.nickname),
-                            ::arazzo_runtime::json::text(& inputs.age),
-                            ::arazzo_runtime::json::string_content(& inputs.owner
-                            .pointer("/email").cloned()),
-                            ::arazzo_runtime::json::string_content(& inputs
-                            .owner_password)
-                        ),
-                    )
-                    .redact(&inputs.owner_password),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let (
-            json_text_id,
-            json_text_created,
-        ): (::std::string::String, ::arazzo_runtime::serde_json::Value) = run
-            .outputs(&response, ["/id", ""])?;
-        run.partial.created_id = json_text_created.pointer("/id").cloned();
-        run.partial.created_again = json_text_created.pointer("/id").cloned();
-        run.step("pointer", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("name", &inputs.owner.pointer("/pet/name").cloned()),
-                            ("parent", &::std::format!("parent-{}", json_text_id)),
-                            (
-                                "extra",
-                                &::arazzo_runtime::json::object([
-                                    ("source", &"replacement"),
-                                ]),
+        /// The step `jsonText`.
+        async fn json_text(
+            run: &mut ::arazzo_runtime::Run<SendBodiesPartial>,
+            config: &Config,
+            inputs: &SendBodiesInputs,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::arazzo_runtime::serde_json::Value),
+            ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+        > {
+            run.step("jsonText", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_text_body(
+                            "application/json",
+                            ::std::format!(
+                                "{{\n  \"name\": \"{}\",\n  \"nickname\": {},\n  \"age\": {},\n  \"owner\": \"{}\",\n  \"password\": \"{}\"\n}}\n",
+                                ::arazzo_runtime::json::string_content(& inputs.name),
+                                ::arazzo_runtime::json::text(& inputs.nickname),
+                                ::arazzo_runtime::json::text(& inputs.age),
+                                ::arazzo_runtime::json::string_content(& inputs.owner
+                                .pointer("/email").cloned()),
+                                ::arazzo_runtime::json::string_content(& inputs
+                                .owner_password)
                             ),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        run.step("structured", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_body(&inputs.pet)
-                    .redact(&inputs.pet),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        run.step("text", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .raw_body(
-                        "text/plain; charset=utf-8",
-                        ::std::format!(
-                            "name={} ({})", inputs.name, inputs.owner_password
-                            .expose_secret()
+                        )
+                        .redact(&inputs.owner_password),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let (
+                json_text_id,
+                json_text_created,
+            ): (::std::string::String, ::arazzo_runtime::serde_json::Value) = run
+                .outputs(&response, ["/id", ""])?;
+            run.partial.created_id = json_text_created.pointer("/id").cloned();
+            run.partial.created_again = json_text_created.pointer("/id").cloned();
+            ::core::result::Result::Ok((json_text_id, json_text_created))
+        }
+        /// The step `pointer`.
+        async fn pointer(
+            run: &mut ::arazzo_runtime::Run<SendBodiesPartial>,
+            config: &Config,
+            inputs: &SendBodiesInputs,
+            json_text_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+        > {
+            run.step("pointer", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("name", &inputs.owner.pointer("/pet/name").cloned()),
+                                ("parent", &::std::format!("parent-{}", json_text_id)),
+                                (
+                                    "extra",
+                                    &::arazzo_runtime::json::object([
+                                        ("source", &"replacement"),
+                                    ]),
+                                ),
+                            ]),
                         ),
-                    )
-                    .redact(&inputs.owner_password),
-            )
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `structured`.
+        async fn structured(
+            run: &mut ::arazzo_runtime::Run<SendBodiesPartial>,
+            config: &Config,
+            inputs: &SendBodiesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+        > {
+            run.step("structured", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_body(&inputs.pet)
+                        .redact(&inputs.pet),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `text`.
+        async fn text(
+            run: &mut ::arazzo_runtime::Run<SendBodiesPartial>,
+            config: &Config,
+            inputs: &SendBodiesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+        > {
+            run.step("text", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .raw_body(
+                            "text/plain; charset=utf-8",
+                            ::std::format!(
+                                "name={} ({})", inputs.name, inputs.owner_password
+                                .expose_secret()
+                            ),
+                        )
+                        .redact(&inputs.owner_password),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `form`.
+        async fn form(
+            run: &mut ::arazzo_runtime::Run<SendBodiesPartial>,
+            config: &Config,
+            inputs: &SendBodiesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+        > {
+            run.step("form", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .form_body(
+                            &::arazzo_runtime::json::object([
+                                ("name", &inputs.name),
+                                ("tag", &::arazzo_runtime::json::array([&"a", &"b"])),
+                                ("nickname", &inputs.nickname),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `multipart`.
+        async fn multipart(
+            run: &mut ::arazzo_runtime::Run<SendBodiesPartial>,
+            config: &Config,
+            inputs: &SendBodiesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SendBodiesPartial>,
+        > {
+            run.step("multipart", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .multipart_body(
+                            &::arazzo_runtime::json::object([
+                                ("name", &inputs.name),
+                                ("tags", &::arazzo_runtime::json::array([&"a", &"b"])),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        let (json_text_id, json_text_created) = json_text(&mut run, config, inputs)
             .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        run.step("form", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .form_body(
-                        &::arazzo_runtime::json::object([
-                            ("name", &inputs.name),
-                            ("tag", &::arazzo_runtime::json::array([&"a", &"b"])),
-                            ("nickname", &inputs.nickname),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        run.step("multipart", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .multipart_body(
-                        &::arazzo_runtime::json::object([
-                            ("name", &inputs.name),
-                            ("tags", &::arazzo_runtime::json::array([&"a", &"b"])),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
+        pointer(&mut run, config, inputs, json_text_id).await?;
+        structured(&mut run, config, inputs).await?;
+        text(&mut run, config, inputs).await?;
+        form(&mut run, config, inputs).await?;
+        multipart(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(SendBodiesOutputs {
             created_id: json_text_created.pointer("/id").cloned(),
             created_again: json_text_created.pointer("/id").cloned(),

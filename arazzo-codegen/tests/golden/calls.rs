@@ -657,21 +657,33 @@ pub mod calls {
     > {
         let mut run = ::arazzo_runtime::Run::<ReadPetPartial>::new("read-pet", client);
         run.partial.greeting = ::core::option::Option::Some(inputs.greeting.clone());
-        run.step("read", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &inputs.pet_id)
-                    .api_key_header("X-Api-Key", &config.pets.api_key),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let read_name: ::std::string::String = run.output(&response, "/name")?;
-        run.partial.name = ::core::option::Option::Some(read_name.clone());
+        /// The step `read`.
+        async fn read(
+            run: &mut ::arazzo_runtime::Run<ReadPetPartial>,
+            config: &Config,
+            inputs: &ReadPetInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<ReadPetPartial>,
+        > {
+            run.step("read", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &inputs.pet_id)
+                        .api_key_header("X-Api-Key", &config.pets.api_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let read_name: ::std::string::String = run.output(&response, "/name")?;
+            run.partial.name = ::core::option::Option::Some(read_name.clone());
+            ::core::result::Result::Ok(read_name)
+        }
+        let read_name = read(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(ReadPetOutputs {
             name: read_name.clone(),
             greeting: inputs.greeting.clone(),

@@ -249,162 +249,196 @@ pub mod criteria {
         let mut run = ::arazzo_runtime::Run::<
             CheckPetsPartial,
         >::new("check-pets", client);
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                response.body_part("/pets/0/name").as_deref(),
-                ::arazzo_runtime::json::value(&inputs.name).as_ref(),
-            )
-                && !::arazzo_runtime::condition::compare(
-                    ::arazzo_runtime::condition::Compare::Lt,
-                    response.body_part("/pets/0/age").as_deref(),
-                    ::arazzo_runtime::json::value(&inputs.minimum).as_ref(),
-                ),
-            "$response.body#/pets/0/name == $inputs.name && !($response.body#/pets/0/age < $inputs.minimum)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                response.header_value("X-Next").as_ref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            )
-                || ::arazzo_runtime::condition::compare(
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<CheckPetsPartial>,
+            config: &Config,
+            inputs: &CheckPetsInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<CheckPetsPartial>,
+        > {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
                     ::arazzo_runtime::condition::Compare::Eq,
-                    ::arazzo_runtime::condition::field(
-                        ::arazzo_runtime::condition::index(
-                            ::arazzo_runtime::condition::field(
-                                response.body_part("").as_deref(),
-                                "pets",
-                            ),
-                            0usize,
-                        ),
-                        "vaccinated",
+                    response.body_part("/pets/0/name").as_deref(),
+                    ::arazzo_runtime::json::value(&inputs.name).as_ref(),
+                )
+                    && !::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Lt,
+                        response.body_part("/pets/0/age").as_deref(),
+                        ::arazzo_runtime::json::value(&inputs.minimum).as_ref(),
                     ),
-                    ::core::option::Option::Some(
-                        &::arazzo_runtime::serde_json::Value::Bool(true),
-                    ),
-                ),
-            "$response.header.X-Next != null || $response.body.pets[0].vaccinated == true",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                inputs.filter.as_ref().and_then(|value| value.pointer("/kind")),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from("cat"),
-                ),
-            ),
-            "$inputs.filter#/kind == 'cat'",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_match(
-                    "$.pets[?@.age > 1]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "$.pets[?@.age > 1] (jsonpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_match(
-                    "$.pets[0].id",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "$.pets[0].id (jsonpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::regex_match(
-                    "^/pets\\?page=\\d+$",
-                    response.header_value("X-Next").as_ref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "^/pets\\?page=\\d+$ (regex on $response.header.X-Next)",
-            &response,
-        )?;
-        let list_first_id: ::std::string::String = run.output(&response, "/pets/0/id")?;
-        run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
-        run.step("read", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &list_first_id)
-                    .api_key_header("X-Api-Key", &config.pets.api_key)
-                    .keep_sent(),
-            )
-            .await?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                ::arazzo_runtime::json::value(&list_first_id).as_ref(),
-                response.body_part("/id").as_deref(),
-            ),
-            "$steps.list.outputs.firstId == $response.body#/id",
-            &response,
-        )?;
-        run.check(true, "true", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from(response.request_method()),
-                ),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from("get"),
-                ),
-            )
-                && ::arazzo_runtime::condition::compare(
-                    ::arazzo_runtime::condition::Compare::Eq,
-                    response.request_path("petId").as_ref(),
-                    ::arazzo_runtime::json::value(&list_first_id).as_ref(),
-                )
-                && ::arazzo_runtime::condition::compare(
+                "$response.body#/pets/0/name == $inputs.name && !($response.body#/pets/0/age < $inputs.minimum)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
                     ::arazzo_runtime::condition::Compare::Ne,
+                    response.header_value("X-Next").as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                )
+                    || ::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Eq,
+                        ::arazzo_runtime::condition::field(
+                            ::arazzo_runtime::condition::index(
+                                ::arazzo_runtime::condition::field(
+                                    response.body_part("").as_deref(),
+                                    "pets",
+                                ),
+                                0usize,
+                            ),
+                            "vaccinated",
+                        ),
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::Bool(true),
+                        ),
+                    ),
+                "$response.header.X-Next != null || $response.body.pets[0].vaccinated == true",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    inputs.filter.as_ref().and_then(|value| value.pointer("/kind")),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::from("cat"),
+                    ),
+                ),
+                "$inputs.filter#/kind == 'cat'",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_match(
+                        "$.pets[?@.age > 1]",
+                        response.body_part("").as_deref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "$.pets[?@.age > 1] (jsonpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_match(
+                        "$.pets[0].id",
+                        response.body_part("").as_deref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "$.pets[0].id (jsonpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::regex_match(
+                        "^/pets\\?page=\\d+$",
+                        response.header_value("X-Next").as_ref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "^/pets\\?page=\\d+$ (regex on $response.header.X-Next)",
+                &response,
+            )?;
+            let list_first_id: ::std::string::String = run
+                .output(&response, "/pets/0/id")?;
+            run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
+            ::core::result::Result::Ok(list_first_id)
+        }
+        /// The step `read`.
+        async fn read(
+            run: &mut ::arazzo_runtime::Run<CheckPetsPartial>,
+            config: &Config,
+            list_first_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CheckPetsPartial>,
+        > {
+            run.step("read", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &list_first_id)
+                        .api_key_header("X-Api-Key", &config.pets.api_key)
+                        .keep_sent(),
+                )
+                .await?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    ::arazzo_runtime::json::value(&list_first_id).as_ref(),
+                    response.body_part("/id").as_deref(),
+                ),
+                "$steps.list.outputs.firstId == $response.body#/id",
+                &response,
+            )?;
+            run.check(true, "true", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
                     ::core::option::Option::Some(
                         &::arazzo_runtime::serde_json::Value::from(
-                            response.request_url(),
+                            response.request_method(),
                         ),
                     ),
                     ::core::option::Option::Some(
-                        &::arazzo_runtime::serde_json::Value::Null,
+                        &::arazzo_runtime::serde_json::Value::from("get"),
                     ),
-                ),
-            "$method == 'get' && $request.path.petId == $steps.list.outputs.firstId && $url != null",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                response.request_header("X-Api-Key").as_ref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            )
-                && ::arazzo_runtime::condition::compare(
-                    ::arazzo_runtime::condition::Compare::Eq,
-                    response.request_query("missing").as_ref(),
+                )
+                    && ::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Eq,
+                        response.request_path("petId").as_ref(),
+                        ::arazzo_runtime::json::value(&list_first_id).as_ref(),
+                    )
+                    && ::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Ne,
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::from(
+                                response.request_url(),
+                            ),
+                        ),
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::Null,
+                        ),
+                    ),
+                "$method == 'get' && $request.path.petId == $steps.list.outputs.firstId && $url != null",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    response.request_header("X-Api-Key").as_ref(),
                     ::core::option::Option::Some(
                         &::arazzo_runtime::serde_json::Value::Null,
                     ),
-                ),
-            "$request.header.X-Api-Key != null && $request.query.missing == null",
-            &response,
-        )?;
+                )
+                    && ::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Eq,
+                        response.request_query("missing").as_ref(),
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::Null,
+                        ),
+                    ),
+                "$request.header.X-Api-Key != null && $request.query.missing == null",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        let list_first_id = list(&mut run, config, inputs).await?;
+        read(&mut run, config, list_first_id.clone()).await?;
         ::core::result::Result::Ok(CheckPetsOutputs {
             first_id: list_first_id.clone(),
         })
@@ -535,29 +569,41 @@ pub mod criteria {
         let mut run = ::arazzo_runtime::Run::<
             LargeIntegersPartial,
         >::new("large-integers", client);
-        run.step("read", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &inputs.pet_id)
-                    .api_key_header("X-Api-Key", &config.pets.api_key),
-            )
-            .await?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                response.body_part("/age").as_deref(),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from(9007199254740993i64),
+        /// The step `read`.
+        async fn read(
+            run: &mut ::arazzo_runtime::Run<LargeIntegersPartial>,
+            config: &Config,
+            inputs: &LargeIntegersInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<LargeIntegersPartial>,
+        > {
+            run.step("read", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &inputs.pet_id)
+                        .api_key_header("X-Api-Key", &config.pets.api_key),
+                )
+                .await?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    response.body_part("/age").as_deref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::from(9007199254740993i64),
+                    ),
                 ),
-            ),
-            "$response.body#/age == 9007199254740993",
-            &response,
-        )?;
+                "$response.body#/age == 9007199254740993",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        read(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(LargeIntegersOutputs {})
     }
     /// Finishes a run of [`large_integers()`](large_integers) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -302,11 +302,14 @@ pub mod depends_on {
         let mut run = ::arazzo_runtime::Run::<
             ThreeRegionsPartial,
         >::new("three-regions", client);
-        let mut eu_branch = run.branch("eu");
-        let mut us_branch = run.branch("us");
-        let mut ap_branch = run.branch("ap");
-        let eu = async {
-            let run = &mut eu_branch;
+        /// The step `eu`.
+        async fn eu(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
+        > {
             run.step("eu", "getStock");
             let response = run
                 .send(
@@ -322,13 +325,16 @@ pub mod depends_on {
             run.check(response.status() == 200, "$statusCode == 200", &response)?;
             let eu_count: i64 = run.output(&response, "/count")?;
             run.partial.eu_count = ::core::option::Option::Some(eu_count);
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
-            >::Ok(eu_count)
-        };
-        let us = async {
-            let run = &mut us_branch;
+            ::core::result::Result::Ok(eu_count)
+        }
+        /// The step `us`.
+        async fn us(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
+        > {
             run.step("us", "getStock");
             let response = run
                 .send(
@@ -343,13 +349,16 @@ pub mod depends_on {
                 .await?;
             run.check(response.status() == 200, "$statusCode == 200", &response)?;
             let us_count: i64 = run.output(&response, "/count")?;
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
-            >::Ok(us_count)
-        };
-        let ap = async {
-            let run = &mut ap_branch;
+            ::core::result::Result::Ok(us_count)
+        }
+        /// The step `ap`.
+        async fn ap(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
+        > {
             run.step("ap", "getStock");
             let response = run
                 .send(
@@ -364,41 +373,61 @@ pub mod depends_on {
                 .await?;
             run.check(response.status() == 200, "$statusCode == 200", &response)?;
             let ap_count: i64 = run.output(&response, "/count")?;
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
-            >::Ok(ap_count)
-        };
+            ::core::result::Result::Ok(ap_count)
+        }
+        /// The step `report`.
+        async fn report(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsPartial>,
+            config: &Config,
+            eu_count: i64,
+            us_count: i64,
+            ap_count: i64,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsPartial>,
+        > {
+            run.step("report", "publishReport");
+            run.keep_on_failure(|partial, response| {
+                partial.report_id = response.extract("/id").ok();
+            });
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/reports",
+                        )
+                        .bearer_auth(&config.stock.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("eu", &eu_count),
+                                ("us", &us_count),
+                                ("ap", &ap_count),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let report_report_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.report_id = ::core::option::Option::Some(
+                report_report_id.clone(),
+            );
+            ::core::result::Result::Ok(report_report_id)
+        }
+        let mut eu_branch = run.branch("eu");
+        let mut us_branch = run.branch("us");
+        let mut ap_branch = run.branch("ap");
+        let eu = eu(&mut eu_branch, config);
+        let us = us(&mut us_branch, config);
+        let ap = ap(&mut ap_branch, config);
         let (eu, us, ap) = ::arazzo_runtime::join!(eu, us, ap);
         run.partial.eu_count = ::core::mem::take(&mut eu_branch.partial.eu_count);
         run.merge([eu_branch, us_branch, ap_branch]);
         let eu_count = run.joined(eu)?;
         let us_count = run.joined(us)?;
         let ap_count = run.joined(ap)?;
-        run.step("report", "publishReport");
-        run.keep_on_failure(|partial, response| {
-            partial.report_id = response.extract("/id").ok();
-        });
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/reports",
-                    )
-                    .bearer_auth(&config.stock.bearer)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("eu", &eu_count),
-                            ("us", &us_count),
-                            ("ap", &ap_count),
-                        ]),
-                    ),
-            )
+        let report_report_id = report(&mut run, config, eu_count, us_count, ap_count)
             .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let report_report_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.report_id = ::core::option::Option::Some(report_report_id.clone());
         ::core::result::Result::Ok(ThreeRegionsOutputs {
             eu_count,
             report_id: report_report_id.clone(),
@@ -544,24 +573,39 @@ pub mod depends_on {
         let mut run = ::arazzo_runtime::Run::<
             RotateAndCountPartial,
         >::new("rotate-and-count", client);
-        run.step("session", "openSession");
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/sessions",
-                    )
-                    .bearer_auth(&config.stock.bearer),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let session_session_id: ::std::string::String = run.output(&response, "/id")?;
-        let mut create_key_branch = run.branch("createKey");
-        let mut stock_eu_branch = run.branch("stockEu");
-        let mut stock_us_branch = run.branch("stockUs");
-        let create_key = async {
-            let run = &mut create_key_branch;
+        /// The step `session`.
+        async fn session(
+            run: &mut ::arazzo_runtime::Run<RotateAndCountPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
+        > {
+            run.step("session", "openSession");
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/sessions",
+                        )
+                        .bearer_auth(&config.stock.bearer),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let session_session_id: ::std::string::String = run
+                .output(&response, "/id")?;
+            ::core::result::Result::Ok(session_session_id)
+        }
+        /// The step `createKey`.
+        async fn create_key(
+            run: &mut ::arazzo_runtime::Run<RotateAndCountPartial>,
+            config: &Config,
+            session_session_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
+        > {
             run.step("createKey", "createKey");
             run.keep_on_failure(|partial, response| {
                 partial.key_id = response.extract("/id").ok();
@@ -589,13 +633,17 @@ pub mod depends_on {
             run.partial.create_key_new_key = ::core::option::Option::Some(
                 create_key_new_key.clone(),
             );
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
-            >::Ok(create_key_key_id)
-        };
-        let stock_eu = async {
-            let run = &mut stock_eu_branch;
+            ::core::result::Result::Ok(create_key_key_id)
+        }
+        /// The step `stockEu`.
+        async fn stock_eu(
+            run: &mut ::arazzo_runtime::Run<RotateAndCountPartial>,
+            config: &Config,
+            session_session_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
+        > {
             run.step("stockEu", "getStock");
             let response = run
                 .send(
@@ -612,13 +660,17 @@ pub mod depends_on {
             run.check(response.status() == 200, "$statusCode == 200", &response)?;
             let stock_eu_count: i64 = run.output(&response, "/count")?;
             run.partial.eu_count = ::core::option::Option::Some(stock_eu_count);
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
-            >::Ok(stock_eu_count)
-        };
-        let stock_us = async {
-            let run = &mut stock_us_branch;
+            ::core::result::Result::Ok(stock_eu_count)
+        }
+        /// The step `stockUs`.
+        async fn stock_us(
+            run: &mut ::arazzo_runtime::Run<RotateAndCountPartial>,
+            config: &Config,
+            session_session_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
+        > {
             run.step("stockUs", "getStock");
             let response = run
                 .send(
@@ -635,11 +687,62 @@ pub mod depends_on {
             run.check(response.status() == 200, "$statusCode == 200", &response)?;
             let stock_us_count: i64 = run.output(&response, "/count")?;
             run.partial.us_count = ::core::option::Option::Some(stock_us_count);
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
-            >::Ok(stock_us_count)
-        };
+            ::core::result::Result::Ok(stock_us_count)
+        }
+        /// The step `publish`.
+        async fn publish(
+            run: &mut ::arazzo_runtime::Run<RotateAndCountPartial>,
+            config: &Config,
+            create_key_key_id: ::std::string::String,
+            stock_eu_count: i64,
+            stock_us_count: i64,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<RotateAndCountPartial>,
+        > {
+            run.step("publish", "publishReport");
+            run.keep_on_failure(|partial, response| {
+                partial.report_id = response.extract("/id").ok();
+            });
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/reports",
+                        )
+                        .bearer_auth(&config.stock.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("keyId", &create_key_key_id),
+                                ("eu", &stock_eu_count),
+                                ("us", &stock_us_count),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let publish_report_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.report_id = ::core::option::Option::Some(
+                publish_report_id.clone(),
+            );
+            ::core::result::Result::Ok(publish_report_id)
+        }
+        let session_session_id = session(&mut run, config).await?;
+        let mut create_key_branch = run.branch("createKey");
+        let mut stock_eu_branch = run.branch("stockEu");
+        let mut stock_us_branch = run.branch("stockUs");
+        let create_key = create_key(
+            &mut create_key_branch,
+            config,
+            session_session_id.clone(),
+        );
+        let stock_eu = stock_eu(
+            &mut stock_eu_branch,
+            config,
+            session_session_id.clone(),
+        );
+        let stock_us = stock_us(&mut stock_us_branch, config, session_session_id);
         let (create_key, stock_eu, stock_us) = ::arazzo_runtime::join!(
             create_key, stock_eu, stock_us
         );
@@ -653,30 +756,14 @@ pub mod depends_on {
         let create_key_key_id = run.joined(create_key)?;
         let stock_eu_count = run.joined(stock_eu)?;
         let stock_us_count = run.joined(stock_us)?;
-        run.step("publish", "publishReport");
-        run.keep_on_failure(|partial, response| {
-            partial.report_id = response.extract("/id").ok();
-        });
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/reports",
-                    )
-                    .bearer_auth(&config.stock.bearer)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("keyId", &create_key_key_id),
-                            ("eu", &stock_eu_count),
-                            ("us", &stock_us_count),
-                        ]),
-                    ),
+        let publish_report_id = publish(
+                &mut run,
+                config,
+                create_key_key_id.clone(),
+                stock_eu_count,
+                stock_us_count,
             )
             .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let publish_report_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.report_id = ::core::option::Option::Some(publish_report_id.clone());
         ::core::result::Result::Ok(RotateAndCountOutputs {
             key_id: create_key_key_id.clone(),
             eu_count: stock_eu_count,
@@ -1130,10 +1217,14 @@ pub mod depends_on {
         ::arazzo_runtime::WorkflowError<AuditPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<AuditPartial>::new("audit", client);
-        let mut regions_branch = run.branch("regions");
-        let mut session_branch = run.branch("session");
-        let regions = async {
-            let run = &mut regions_branch;
+        /// The step `regions`.
+        async fn regions(
+            run: &mut ::arazzo_runtime::Run<AuditPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AuditPartial>,
+        > {
             run.step("regions", "workflow three-regions");
             let called = match self::three_regions(
                     run.client(),
@@ -1153,13 +1244,13 @@ pub mod depends_on {
             run.partial.report_id = ::core::option::Option::Some(
                 regions_report_id.clone(),
             );
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<AuditPartial>,
-            >::Ok(regions_report_id)
-        };
-        let session = async {
-            let run = &mut session_branch;
+            ::core::result::Result::Ok(regions_report_id)
+        }
+        /// The step `session`.
+        async fn session(
+            run: &mut ::arazzo_runtime::Run<AuditPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<AuditPartial>> {
             run.step("session", "openSession");
             let response = run
                 .send(
@@ -1172,11 +1263,39 @@ pub mod depends_on {
                 )
                 .await?;
             run.check(response.status() == 201, "$statusCode == 201", &response)?;
-            ::core::result::Result::<
-                _,
-                ::arazzo_runtime::WorkflowError<AuditPartial>,
-            >::Ok(())
-        };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `confirm`.
+        async fn confirm(
+            run: &mut ::arazzo_runtime::Run<AuditPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AuditPartial>,
+        > {
+            run.step("confirm", "createKey");
+            run.keep_on_failure(|partial, response| {
+                partial.key_id = response.extract("/id").ok();
+            });
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/keys",
+                        )
+                        .bearer_auth(&config.stock.bearer),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let confirm_key_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.key_id = ::core::option::Option::Some(confirm_key_id.clone());
+            ::core::result::Result::Ok(confirm_key_id)
+        }
+        let mut regions_branch = run.branch("regions");
+        let mut session_branch = run.branch("session");
+        let regions = regions(&mut regions_branch, config);
+        let session = session(&mut session_branch, config);
         let (regions, session) = ::arazzo_runtime::join!(regions, session);
         run.partial.report_id = ::core::mem::take(&mut regions_branch.partial.report_id);
         run.partial.regions_partial = ::core::mem::take(
@@ -1185,20 +1304,7 @@ pub mod depends_on {
         run.merge([regions_branch, session_branch]);
         let regions_report_id = run.joined(regions)?;
         run.joined(session)?;
-        run.step("confirm", "createKey");
-        run.keep_on_failure(|partial, response| {
-            partial.key_id = response.extract("/id").ok();
-        });
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/keys")
-                    .bearer_auth(&config.stock.bearer),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let confirm_key_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.key_id = ::core::option::Option::Some(confirm_key_id.clone());
+        let confirm_key_id = confirm(&mut run, config).await?;
         ::core::result::Result::Ok(AuditOutputs {
             report_id: regions_report_id.clone(),
             key_id: confirm_key_id.clone(),
@@ -1341,20 +1447,34 @@ pub mod depends_on {
         };
         let _three_regions_eu_count: i64 = called.eu_count;
         let _three_regions_report_id: ::std::string::String = called.report_id.clone();
-        run.step("confirm", "createKey");
-        run.keep_on_failure(|partial, response| {
-            partial.key_id = response.extract("/id").ok();
-        });
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/keys")
-                    .bearer_auth(&config.stock.bearer),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let confirm_key_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.key_id = ::core::option::Option::Some(confirm_key_id.clone());
+        /// The step `confirm`.
+        async fn confirm(
+            run: &mut ::arazzo_runtime::Run<AfterRegionsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AfterRegionsPartial>,
+        > {
+            run.step("confirm", "createKey");
+            run.keep_on_failure(|partial, response| {
+                partial.key_id = response.extract("/id").ok();
+            });
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/keys",
+                        )
+                        .bearer_auth(&config.stock.bearer),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let confirm_key_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.key_id = ::core::option::Option::Some(confirm_key_id.clone());
+            ::core::result::Result::Ok(confirm_key_id)
+        }
+        let confirm_key_id = confirm(&mut run, config).await?;
         ::core::result::Result::Ok(AfterRegionsOutputs {
             key_id: confirm_key_id.clone(),
         })
@@ -1481,73 +1601,123 @@ pub mod depends_on {
         let mut run = ::arazzo_runtime::Run::<
             ThreeRegionsChainedPartial,
         >::new("three-regions-chained", client);
-        run.step("eu", "getStock");
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/warehouses/{region}/stock",
-                    )
-                    .path_param("region", "eu")
-                    .bearer_auth(&config.stock.bearer),
-            )
+        /// The step `eu`.
+        async fn eu(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsChainedPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsChainedPartial>,
+        > {
+            run.step("eu", "getStock");
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/warehouses/{region}/stock",
+                        )
+                        .path_param("region", "eu")
+                        .bearer_auth(&config.stock.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let eu_count: i64 = run.output(&response, "/count")?;
+            run.partial.eu_count = ::core::option::Option::Some(eu_count);
+            ::core::result::Result::Ok(eu_count)
+        }
+        /// The step `us`.
+        async fn us(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsChainedPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsChainedPartial>,
+        > {
+            run.step("us", "getStock");
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/warehouses/{region}/stock",
+                        )
+                        .path_param("region", "us")
+                        .bearer_auth(&config.stock.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let us_count: i64 = run.output(&response, "/count")?;
+            ::core::result::Result::Ok(us_count)
+        }
+        /// The step `ap`.
+        async fn ap(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsChainedPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsChainedPartial>,
+        > {
+            run.step("ap", "getStock");
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/warehouses/{region}/stock",
+                        )
+                        .path_param("region", "ap")
+                        .bearer_auth(&config.stock.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let ap_count: i64 = run.output(&response, "/count")?;
+            ::core::result::Result::Ok(ap_count)
+        }
+        /// The step `report`.
+        async fn report(
+            run: &mut ::arazzo_runtime::Run<ThreeRegionsChainedPartial>,
+            config: &Config,
+            eu_count: i64,
+            us_count: i64,
+            ap_count: i64,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<ThreeRegionsChainedPartial>,
+        > {
+            run.step("report", "publishReport");
+            run.keep_on_failure(|partial, response| {
+                partial.report_id = response.extract("/id").ok();
+            });
+            let response = run
+                .send(
+                    &config.stock.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/reports",
+                        )
+                        .bearer_auth(&config.stock.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("eu", &eu_count),
+                                ("us", &us_count),
+                                ("ap", &ap_count),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let report_report_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.report_id = ::core::option::Option::Some(
+                report_report_id.clone(),
+            );
+            ::core::result::Result::Ok(report_report_id)
+        }
+        let eu_count = eu(&mut run, config).await?;
+        let us_count = us(&mut run, config).await?;
+        let ap_count = ap(&mut run, config).await?;
+        let report_report_id = report(&mut run, config, eu_count, us_count, ap_count)
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let eu_count: i64 = run.output(&response, "/count")?;
-        run.partial.eu_count = ::core::option::Option::Some(eu_count);
-        run.step("us", "getStock");
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/warehouses/{region}/stock",
-                    )
-                    .path_param("region", "us")
-                    .bearer_auth(&config.stock.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let us_count: i64 = run.output(&response, "/count")?;
-        run.step("ap", "getStock");
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/warehouses/{region}/stock",
-                    )
-                    .path_param("region", "ap")
-                    .bearer_auth(&config.stock.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let ap_count: i64 = run.output(&response, "/count")?;
-        run.step("report", "publishReport");
-        run.keep_on_failure(|partial, response| {
-            partial.report_id = response.extract("/id").ok();
-        });
-        let response = run
-            .send(
-                &config.stock.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/reports",
-                    )
-                    .bearer_auth(&config.stock.bearer)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("eu", &eu_count),
-                            ("us", &us_count),
-                            ("ap", &ap_count),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let report_report_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.report_id = ::core::option::Option::Some(report_report_id.clone());
         ::core::result::Result::Ok(ThreeRegionsChainedOutputs {
             eu_count,
             report_id: report_report_id.clone(),

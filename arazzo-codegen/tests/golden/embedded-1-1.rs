@@ -372,166 +372,210 @@ pub mod embedded_1_1 {
             CheckOrderPartial,
         >::new("check-order", client);
         run.redact(inputs.receipt_key.as_ref());
-        run.step("list", "listOrders");
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/orders"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::embedded::regex_match(
-                "^{$inputs.batch}-[0-9]+$",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text("^"),
-                    ::arazzo_runtime::condition::embedded::Piece::Value(
-                        ::arazzo_runtime::json::value(&inputs.batch).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("-[0-9]+$"),
-                ],
-                response.header_value("X-Batch").as_ref(),
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<CheckOrderPartial>,
+            config: &Config,
+            inputs: &CheckOrderInputs,
+        ) -> ::core::result::Result<
+            (
+                ::std::string::String,
+                ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+                ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
             ),
-            "^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::embedded::jsonpath_match(
-                "$.orders[?@.price < {$inputs.maxPrice}]",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text(
-                        "$.orders[?@.price < ",
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Value(
-                        ::arazzo_runtime::json::value(&inputs.max_price).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("]"),
-                ],
-                response.body_part("").as_deref(),
-            ),
-            "$.orders[?@.price < {$inputs.maxPrice}] (jsonpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::embedded::jsonpath_match(
-                "$.orders[?(@.status == \"{$inputs.status}\")]",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text(
-                        "$.orders[?(@.status == \"",
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Quoted(
-                        '"',
-                        ::arazzo_runtime::json::value(&inputs.status).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("\")]"),
-                ],
-                response.body_part("").as_deref(),
-            ),
-            "$.orders[?(@.status == \"{$inputs.status}\")] (jsonpath on $response.body)",
-            &response,
-        )?;
-        let (
-            list_first_id,
-            list_orders,
-        ): (
-            ::std::string::String,
-            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
-        ) = run.outputs(&response, ["/orders/0/id", "/orders"])?;
-        let list_wanted_prices: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
-            .select_all_with(
-                &response,
-                "",
-                "$.orders[?@.id == {$inputs.wanted}].price",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text(
-                        "$.orders[?@.id == ",
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Value(
-                        ::arazzo_runtime::json::value(&inputs.wanted).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("].price"),
-                ],
-            )?;
-        run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
-        run.partial.wanted_prices = ::core::option::Option::Some(
-            list_wanted_prices.clone(),
-        );
-        run.partial.wanted_statuses = run
-            .jsonpath_nodes_with(
-                "$[?@.id == '{$inputs.wanted}'].status",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text("$[?@.id == '"),
-                    ::arazzo_runtime::condition::embedded::Piece::Quoted(
-                        '\'',
-                        ::arazzo_runtime::json::value(&inputs.wanted).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("'].status"),
-                ],
-                ::arazzo_runtime::json::value(&list_orders).as_ref(),
-            )?;
-        run.step("receipt", "getReceipt");
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(
+            ::arazzo_runtime::WorkflowError<CheckOrderPartial>,
+        > {
+            run.step("list", "listOrders");
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
                         ::arazzo_runtime::Method::Get,
-                        "/orders/{orderId}/receipt",
+                        "/orders",
+                    ),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::embedded::regex_match(
+                    "^{$inputs.batch}-[0-9]+$",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text("^"),
+                        ::arazzo_runtime::condition::embedded::Piece::Value(
+                            ::arazzo_runtime::json::value(&inputs.batch).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("-[0-9]+$"),
+                    ],
+                    response.header_value("X-Batch").as_ref(),
+                ),
+                "^{$inputs.batch}-[0-9]+$ (regex on $response.header.X-Batch)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::embedded::jsonpath_match(
+                    "$.orders[?@.price < {$inputs.maxPrice}]",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$.orders[?@.price < ",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Value(
+                            ::arazzo_runtime::json::value(&inputs.max_price).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("]"),
+                    ],
+                    response.body_part("").as_deref(),
+                ),
+                "$.orders[?@.price < {$inputs.maxPrice}] (jsonpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::embedded::jsonpath_match(
+                    "$.orders[?(@.status == \"{$inputs.status}\")]",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$.orders[?(@.status == \"",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Quoted(
+                            '"',
+                            ::arazzo_runtime::json::value(&inputs.status).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("\")]"),
+                    ],
+                    response.body_part("").as_deref(),
+                ),
+                "$.orders[?(@.status == \"{$inputs.status}\")] (jsonpath on $response.body)",
+                &response,
+            )?;
+            let (
+                list_first_id,
+                list_orders,
+            ): (
+                ::std::string::String,
+                ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            ) = run.outputs(&response, ["/orders/0/id", "/orders"])?;
+            let list_wanted_prices: ::std::vec::Vec<
+                ::arazzo_runtime::serde_json::Value,
+            > = run
+                .select_all_with(
+                    &response,
+                    "",
+                    "$.orders[?@.id == {$inputs.wanted}].price",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$.orders[?@.id == ",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Value(
+                            ::arazzo_runtime::json::value(&inputs.wanted).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("].price"),
+                    ],
+                )?;
+            run.partial.first_id = ::core::option::Option::Some(list_first_id.clone());
+            run.partial.wanted_prices = ::core::option::Option::Some(
+                list_wanted_prices.clone(),
+            );
+            run.partial.wanted_statuses = run
+                .jsonpath_nodes_with(
+                    "$[?@.id == '{$inputs.wanted}'].status",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$[?@.id == '",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Quoted(
+                            '\'',
+                            ::arazzo_runtime::json::value(&inputs.wanted).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("'].status"),
+                    ],
+                    ::arazzo_runtime::json::value(&list_orders).as_ref(),
+                )?;
+            ::core::result::Result::Ok((list_first_id, list_orders, list_wanted_prices))
+        }
+        /// The step `receipt`.
+        async fn receipt(
+            run: &mut ::arazzo_runtime::Run<CheckOrderPartial>,
+            config: &Config,
+            inputs: &CheckOrderInputs,
+            list_first_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<CheckOrderPartial>,
+        > {
+            run.step("receipt", "getReceipt");
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/orders/{orderId}/receipt",
+                        )
+                        .path_param("orderId", &list_first_id),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds_with(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/receipt[@order = ($arazzo_v1) and total >= $arazzo_v2]",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        &[
+                            ::arazzo_runtime::xpath::Variable::Text(
+                                ::arazzo_runtime::json::value(&list_first_id).as_ref(),
+                            ),
+                            ::arazzo_runtime::xpath::Variable::Value(
+                                ::arazzo_runtime::json::value(&inputs.min_total).as_ref(),
+                            ),
+                        ],
+                        response.body(),
                     )
-                    .path_param("orderId", &list_first_id),
+                    .map_err(|error| run.fail(error))?,
+                "/receipt[@order = '{$steps.list.outputs.firstId}' and total >= {$inputs.minTotal}] (xpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds_with(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/receipt/key = $arazzo_v1",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        &[
+                            ::arazzo_runtime::xpath::Variable::Value(
+                                ::arazzo_runtime::json::value(&inputs.receipt_key).as_ref(),
+                            ),
+                        ],
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "/receipt/key = {$inputs.receiptKey} (xpath on $response.body)",
+                &response,
+            )?;
+            let receipt_quantity: ::arazzo_runtime::serde_json::Value = run
+                .xpath_output_with(
+                    &response,
+                    ::arazzo_runtime::xpath::XPath::new(
+                        "/receipt/line[@sku = $arazzo_v1]/@qty",
+                        ::arazzo_runtime::xpath::Version::XPath31,
+                    ),
+                    &[
+                        ::arazzo_runtime::xpath::Variable::Value(
+                            ::arazzo_runtime::json::value(&inputs.sku).as_ref(),
+                        ),
+                    ],
+                )?;
+            run.partial.quantity = ::core::option::Option::Some(
+                receipt_quantity.clone(),
+            );
+            ::core::result::Result::Ok(receipt_quantity)
+        }
+        let (list_first_id, list_orders, list_wanted_prices) = list(
+                &mut run,
+                config,
+                inputs,
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds_with(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "/receipt[@order = ($arazzo_v1) and total >= $arazzo_v2]",
-                        ::arazzo_runtime::xpath::Version::XPath31,
-                    ),
-                    &[
-                        ::arazzo_runtime::xpath::Variable::Text(
-                            ::arazzo_runtime::json::value(&list_first_id).as_ref(),
-                        ),
-                        ::arazzo_runtime::xpath::Variable::Value(
-                            ::arazzo_runtime::json::value(&inputs.min_total).as_ref(),
-                        ),
-                    ],
-                    response.body(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "/receipt[@order = '{$steps.list.outputs.firstId}' and total >= {$inputs.minTotal}] (xpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds_with(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "/receipt/key = $arazzo_v1",
-                        ::arazzo_runtime::xpath::Version::XPath31,
-                    ),
-                    &[
-                        ::arazzo_runtime::xpath::Variable::Value(
-                            ::arazzo_runtime::json::value(&inputs.receipt_key).as_ref(),
-                        ),
-                    ],
-                    response.body(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "/receipt/key = {$inputs.receiptKey} (xpath on $response.body)",
-            &response,
-        )?;
-        let receipt_quantity: ::arazzo_runtime::serde_json::Value = run
-            .xpath_output_with(
-                &response,
-                ::arazzo_runtime::xpath::XPath::new(
-                    "/receipt/line[@sku = $arazzo_v1]/@qty",
-                    ::arazzo_runtime::xpath::Version::XPath31,
-                ),
-                &[
-                    ::arazzo_runtime::xpath::Variable::Value(
-                        ::arazzo_runtime::json::value(&inputs.sku).as_ref(),
-                    ),
-                ],
-            )?;
-        run.partial.quantity = ::core::option::Option::Some(receipt_quantity.clone());
+        let receipt_quantity = receipt(&mut run, config, inputs, list_first_id.clone())
+            .await?;
         ::core::result::Result::Ok(CheckOrderOutputs {
             first_id: list_first_id.clone(),
             quantity: receipt_quantity.clone(),

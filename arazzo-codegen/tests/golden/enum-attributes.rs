@@ -288,22 +288,34 @@ pub mod enum_attributes {
         let mut run = ::arazzo_runtime::Run::<
             GetPetNamePartial,
         >::new("get-pet-name", client);
-        run.step("getPet", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &inputs.pet_id)
-                    .cookie("session", &inputs.session)
-                    .api_key_header("X-Api-Key", &config.pets.api_key),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let get_pet_name: ::std::string::String = run.output(&response, "/name")?;
-        run.partial.name = ::core::option::Option::Some(get_pet_name.clone());
+        /// The step `getPet`.
+        async fn get_pet(
+            run: &mut ::arazzo_runtime::Run<GetPetNamePartial>,
+            config: &Config,
+            inputs: &GetPetNameInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<GetPetNamePartial>,
+        > {
+            run.step("getPet", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &inputs.pet_id)
+                        .cookie("session", &inputs.session)
+                        .api_key_header("X-Api-Key", &config.pets.api_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let get_pet_name: ::std::string::String = run.output(&response, "/name")?;
+            run.partial.name = ::core::option::Option::Some(get_pet_name.clone());
+            ::core::result::Result::Ok(get_pet_name)
+        }
+        let get_pet_name = get_pet(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(GetPetNameOutputs {
             name: get_pet_name.clone(),
         })

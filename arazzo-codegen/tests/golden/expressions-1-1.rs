@@ -224,70 +224,85 @@ pub mod expressions_1_1 {
                 "https://example.com/workflows/expressions-1-1.arazzo.yaml",
             ),
         );
-        run.step("create", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("name", &inputs.customer_name),
-                            (
-                                "origin",
-                                &::std::format!(
-                                    "made by {}",
-                                    ::std::string::String::from("https://example.com/workflows/expressions-1-1.arazzo.yaml")
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<ExpressionsPartial>,
+            config: &Config,
+            inputs: &ExpressionsInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<ExpressionsPartial>,
+        > {
+            run.step("create", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("name", &inputs.customer_name),
+                                (
+                                    "origin",
+                                    &::std::format!(
+                                        "made by {}",
+                                        ::std::string::String::from("https://example.com/workflows/expressions-1-1.arazzo.yaml")
+                                    ),
                                 ),
+                                ("spec", &"./pets.openapi.yaml"),
+                            ]),
+                        )
+                        .keep_sent(),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::v1_1::compare(
+                    ::arazzo_runtime::condition::Compare::Ge,
+                    response.body_part("/name").as_deref(),
+                    ::arazzo_runtime::json::value(&inputs.minimum).as_ref(),
+                )
+                    && ::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Ne,
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::from(
+                                "https://example.com/workflows/expressions-1-1.arazzo.yaml",
                             ),
-                            ("spec", &"./pets.openapi.yaml"),
-                        ]),
-                    )
-                    .keep_sent(),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::v1_1::compare(
-                ::arazzo_runtime::condition::Compare::Ge,
-                response.body_part("/name").as_deref(),
-                ::arazzo_runtime::json::value(&inputs.minimum).as_ref(),
-            )
-                && ::arazzo_runtime::condition::compare(
-                    ::arazzo_runtime::condition::Compare::Ne,
-                    ::core::option::Option::Some(
-                        &::arazzo_runtime::serde_json::Value::from(
-                            "https://example.com/workflows/expressions-1-1.arazzo.yaml",
+                        ),
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::Null,
                         ),
                     ),
-                    ::core::option::Option::Some(
-                        &::arazzo_runtime::serde_json::Value::Null,
-                    ),
-                ),
-            "$response.body#/name >= $inputs.minimum && $self != null",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_match(
-                    "$.name",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "$.name (jsonpath on $response.body)",
-            &response,
-        )?;
-        let _create_self: ::std::string::String = ::std::string::String::from(
-            "https://example.com/workflows/expressions-1-1.arazzo.yaml",
-        );
-        let create_name: ::std::string::String = run
-            .sent_output::<
-                ::std::string::String,
-            >(
+                "$response.body#/name >= $inputs.minimum && $self != null",
                 &response,
-                "$request.body#/name",
-                response.request_body_at("/name").cloned(),
             )?;
-        run.partial.name = ::core::option::Option::Some(create_name.clone());
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_match(
+                        "$.name",
+                        response.body_part("").as_deref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "$.name (jsonpath on $response.body)",
+                &response,
+            )?;
+            let _create_self: ::std::string::String = ::std::string::String::from(
+                "https://example.com/workflows/expressions-1-1.arazzo.yaml",
+            );
+            let create_name: ::std::string::String = run
+                .sent_output::<
+                    ::std::string::String,
+                >(
+                    &response,
+                    "$request.body#/name",
+                    response.request_body_at("/name").cloned(),
+                )?;
+            run.partial.name = ::core::option::Option::Some(create_name.clone());
+            ::core::result::Result::Ok(create_name)
+        }
+        let create_name = create(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(ExpressionsOutputs {
             self_: ::std::string::String::from(
                 "https://example.com/workflows/expressions-1-1.arazzo.yaml",

@@ -450,143 +450,213 @@ pub mod features {
         let mut run = ::arazzo_runtime::Run::<AdoptPetPartial>::new("adopt-pet", client);
         run.redact(inputs.owner_password.as_ref());
         run.partial.tags = inputs.tags.clone();
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .query_param("limit", &inputs.limit)
-                    .query_param("tags", &inputs.tags)
-                    .header(
-                        "X-Request-Id",
-                        &::arazzo_runtime::concat([&"adopt-", &inputs.name, &"-1"]),
-                    )
-                    .query_param_styled(
-                        "fields",
-                        &::arazzo_runtime::json::array([&"id", &"name"]),
-                        ::arazzo_runtime::Style::PipeDelimited,
-                        false,
-                    )
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let _list_next: ::std::string::String = run.header_output(&response, "X-Next")?;
-        let _list_status: i64 = i64::from(response.status());
-        let _list_first_pet_id: ::std::string::String = run
-            .output(&response, "/pets/0/id")?;
-        run.step("create", "createPet");
-        run.keep_on_failure(|partial, response| {
-            partial.pet_id = response.extract("/id").ok();
-            partial.create_owner_token = response.extract("/ownerToken").ok();
-        });
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("name", &inputs.name),
-                            ("age", &inputs.age),
-                            ("weight", &inputs.weight),
-                            ("vaccinated", &inputs.vaccinated),
-                            (
-                                "tags",
-                                &::arazzo_runtime::json::array([
-                                    &inputs.tags,
-                                    &"literal",
-                                    &3i64,
-                                    &true,
-                                    &::arazzo_runtime::json::Null,
-                                ]),
-                            ),
-                            (
-                                "owner",
-                                &::arazzo_runtime::json::object([
-                                    ("password", &inputs.owner_password),
-                                    ("kind", &inputs.type_),
-                                ]),
-                            ),
-                            (
-                                "meta",
-                                &::arazzo_runtime::json::object([
-                                    ("source", &"arazzo-rs"),
-                                    (
-                                        "nested",
-                                        &::arazzo_runtime::json::object([("ok", &false)]),
-                                    ),
-                                ]),
-                            ),
-                        ]),
-                    )
-                    .redact(&inputs.owner_password)
-                    .secrets_in_response(&["/ownerToken"]),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let (
-            create_pet_id,
-            create_owner_token,
-        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
-            .outputs(&response, ["/id", "/ownerToken"])?;
-        run.unread(&response, "")?;
-        run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
-        run.partial.create_owner_token = ::core::option::Option::Some(
-            create_owner_token.clone(),
-        );
-        run.step("read", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &create_pet_id)
-                    .cookie("session", &inputs.session)
-                    .api_key_header("X-Api-Key", &config.pets.api_key),
-            )
-            .await?;
-        run.check(response.status() >= 200, "$statusCode >= 200", &response)?;
-        run.check(response.status() < 300, "300 > $statusCode", &response)?;
-        let (read_name, _read_age): (::std::string::String, i64) = run
-            .outputs(&response, ["/name", "/age"])?;
-        run.partial.name = ::core::option::Option::Some(read_name.clone());
-        run.step("inventory", "getInventory");
-        let response = run
-            .send(
-                &config.store.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/inventory",
-                    )
-                    .query_param("petId", &create_pet_id)
-                    .api_key_query("api_key", &config.store.store_key),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let inventory_count: i64 = run.output(&response, "/count")?;
-        run.partial.count = ::core::option::Option::Some(inventory_count);
-        run.step("remove", "deletePet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Delete,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &create_pet_id)
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(response.status() == 204, "$statusCode == 204", &response)?;
-        let remove_removed_id: ::std::string::String = create_pet_id.clone();
-        run.partial.removed = ::core::option::Option::Some(remove_removed_id.clone());
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<AdoptPetPartial>,
+            config: &Config,
+            inputs: &AdoptPetInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
+        > {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .query_param("limit", &inputs.limit)
+                        .query_param("tags", &inputs.tags)
+                        .header(
+                            "X-Request-Id",
+                            &::arazzo_runtime::concat([&"adopt-", &inputs.name, &"-1"]),
+                        )
+                        .query_param_styled(
+                            "fields",
+                            &::arazzo_runtime::json::array([&"id", &"name"]),
+                            ::arazzo_runtime::Style::PipeDelimited,
+                            false,
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let _list_next: ::std::string::String = run
+                .header_output(&response, "X-Next")?;
+            let _list_status: i64 = i64::from(response.status());
+            let _list_first_pet_id: ::std::string::String = run
+                .output(&response, "/pets/0/id")?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<AdoptPetPartial>,
+            config: &Config,
+            inputs: &AdoptPetInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
+        > {
+            run.step("create", "createPet");
+            run.keep_on_failure(|partial, response| {
+                partial.pet_id = response.extract("/id").ok();
+                partial.create_owner_token = response.extract("/ownerToken").ok();
+            });
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("name", &inputs.name),
+                                ("age", &inputs.age),
+                                ("weight", &inputs.weight),
+                                ("vaccinated", &inputs.vaccinated),
+                                (
+                                    "tags",
+                                    &::arazzo_runtime::json::array([
+                                        &inputs.tags,
+                                        &"literal",
+                                        &3i64,
+                                        &true,
+                                        &::arazzo_runtime::json::Null,
+                                    ]),
+                                ),
+                                (
+                                    "owner",
+                                    &::arazzo_runtime::json::object([
+                                        ("password", &inputs.owner_password),
+                                        ("kind", &inputs.type_),
+                                    ]),
+                                ),
+                                (
+                                    "meta",
+                                    &::arazzo_runtime::json::object([
+                                        ("source", &"arazzo-rs"),
+                                        (
+                                            "nested",
+                                            &::arazzo_runtime::json::object([("ok", &false)]),
+                                        ),
+                                    ]),
+                                ),
+                            ]),
+                        )
+                        .redact(&inputs.owner_password)
+                        .secrets_in_response(&["/ownerToken"]),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let (
+                create_pet_id,
+                create_owner_token,
+            ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+                .outputs(&response, ["/id", "/ownerToken"])?;
+            run.unread(&response, "")?;
+            run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
+            run.partial.create_owner_token = ::core::option::Option::Some(
+                create_owner_token.clone(),
+            );
+            ::core::result::Result::Ok(create_pet_id)
+        }
+        /// The step `read`.
+        async fn read(
+            run: &mut ::arazzo_runtime::Run<AdoptPetPartial>,
+            config: &Config,
+            inputs: &AdoptPetInputs,
+            create_pet_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
+        > {
+            run.step("read", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &create_pet_id)
+                        .cookie("session", &inputs.session)
+                        .api_key_header("X-Api-Key", &config.pets.api_key),
+                )
+                .await?;
+            run.check(response.status() >= 200, "$statusCode >= 200", &response)?;
+            run.check(response.status() < 300, "300 > $statusCode", &response)?;
+            let (read_name, _read_age): (::std::string::String, i64) = run
+                .outputs(&response, ["/name", "/age"])?;
+            run.partial.name = ::core::option::Option::Some(read_name.clone());
+            ::core::result::Result::Ok(read_name)
+        }
+        /// The step `inventory`.
+        async fn inventory(
+            run: &mut ::arazzo_runtime::Run<AdoptPetPartial>,
+            config: &Config,
+            create_pet_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
+        > {
+            run.step("inventory", "getInventory");
+            let response = run
+                .send(
+                    &config.store.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/inventory",
+                        )
+                        .query_param("petId", &create_pet_id)
+                        .api_key_query("api_key", &config.store.store_key),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let inventory_count: i64 = run.output(&response, "/count")?;
+            run.partial.count = ::core::option::Option::Some(inventory_count);
+            ::core::result::Result::Ok(inventory_count)
+        }
+        /// The step `remove`.
+        async fn remove(
+            run: &mut ::arazzo_runtime::Run<AdoptPetPartial>,
+            config: &Config,
+            create_pet_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AdoptPetPartial>,
+        > {
+            run.step("remove", "deletePet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Delete,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &create_pet_id)
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(response.status() == 204, "$statusCode == 204", &response)?;
+            let remove_removed_id: ::std::string::String = create_pet_id.clone();
+            run.partial.removed = ::core::option::Option::Some(
+                remove_removed_id.clone(),
+            );
+            ::core::result::Result::Ok(remove_removed_id)
+        }
+        list(&mut run, config, inputs).await?;
+        let create_pet_id = create(&mut run, config, inputs).await?;
+        let read_name = read(&mut run, config, inputs, create_pet_id.clone()).await?;
+        let inventory_count = inventory(&mut run, config, create_pet_id.clone()).await?;
+        let remove_removed_id = remove(&mut run, config, create_pet_id.clone()).await?;
         ::core::result::Result::Ok(AdoptPetOutputs {
             pet_id: create_pet_id.clone(),
             name: read_name.clone(),
@@ -708,20 +778,31 @@ pub mod features {
         let mut run = ::arazzo_runtime::Run::<
             CountStorePartial,
         >::new("count-store", client);
-        run.step("inventory", "getInventory");
-        let response = run
-            .send(
-                &config.store.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/inventory",
-                    )
-                    .api_key_query("api_key", &config.store.store_key),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let inventory_count: i64 = run.output(&response, "/count")?;
-        run.partial.count = ::core::option::Option::Some(inventory_count);
+        /// The step `inventory`.
+        async fn inventory(
+            run: &mut ::arazzo_runtime::Run<CountStorePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<CountStorePartial>,
+        > {
+            run.step("inventory", "getInventory");
+            let response = run
+                .send(
+                    &config.store.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/inventory",
+                        )
+                        .api_key_query("api_key", &config.store.store_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let inventory_count: i64 = run.output(&response, "/count")?;
+            run.partial.count = ::core::option::Option::Some(inventory_count);
+            ::core::result::Result::Ok(inventory_count)
+        }
+        let inventory_count = inventory(&mut run, config).await?;
         ::core::result::Result::Ok(CountStoreOutputs {
             count: inventory_count,
         })

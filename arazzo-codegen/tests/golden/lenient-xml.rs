@@ -526,151 +526,211 @@ pub mod lenient_xml {
             ConfigureBucketPartial,
         >::new("configure-bucket", client);
         run.redact(&inputs.access_key);
-        run.step("versioning", "putVersioning");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/{bucket}/versioning",
-                    )
-                    .path_param("bucket", &inputs.bucket)
-                    .xml_body(
-                        "application/xml",
-                        &::arazzo_runtime::json::object([
-                            (
-                                "VersioningConfiguration",
-                                &::arazzo_runtime::json::object([
-                                    ("@xmlns", &"http://buckets.example.com/doc/2006-03-01/"),
-                                    ("Status", &inputs.status),
-                                    ("MfaDelete", &"Disabled"),
-                                ]),
-                            ),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("tagging", "putTagging");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/{bucket}/tagging",
-                    )
-                    .path_param("bucket", &inputs.bucket)
-                    .xml_body(
-                        "text/xml",
-                        &::arazzo_runtime::json::object([
-                            (
-                                "Tagging",
-                                &::arazzo_runtime::json::object([
-                                    (
-                                        "TagSet",
-                                        &::arazzo_runtime::json::object([
-                                            (
-                                                "Tag",
-                                                &::arazzo_runtime::json::array([
-                                                    &::arazzo_runtime::json::object([
-                                                        ("Key", &"project"),
-                                                        ("Value", &inputs.project),
-                                                    ]),
-                                                    &::arazzo_runtime::json::object([
-                                                        ("Key", &"owner"),
-                                                        ("Value", &::std::format!("team {}", inputs.owner)),
-                                                    ]),
-                                                    &::arazzo_runtime::json::object([
-                                                        ("Key", &"key"),
-                                                        ("Value", &inputs.access_key),
-                                                    ]),
-                                                    &::arazzo_runtime::json::object([
-                                                        ("Key", &"size"),
-                                                        ("Value", &3i64),
-                                                        (
-                                                            "Note",
-                                                            &::arazzo_runtime::json::object([
-                                                                ("@lang", &"en"),
-                                                                ("#text", &"small"),
-                                                            ]),
-                                                        ),
-                                                        ("Empty", &::arazzo_runtime::json::Null),
-                                                    ]),
-                                                ]),
-                                            ),
-                                        ]),
-                                    ),
-                                ]),
-                            ),
-                        ]),
-                    )
-                    .redact(&inputs.access_key),
-            )
-            .await?;
-        run.check(response.status() == 204, "$statusCode == 204", &response)?;
-        run.step("policy", "putPolicy");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/{bucket}/policy",
-                    )
-                    .path_param("bucket", &inputs.bucket)
-                    .xml_body("application/vnd.buckets.policy+xml", &inputs.policy),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("labels", "putLabels");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/{bucket}/labels",
-                    )
-                    .path_param("bucket", &inputs.bucket)
-                    .form_body(&inputs.labels),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("text", "putVersioning");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/{bucket}/versioning",
-                    )
-                    .path_param("bucket", &inputs.bucket)
-                    .raw_body(
-                        "application/xml",
-                        ::std::format!(
-                            "<VersioningConfiguration><Status>{}</Status><Note by=\"{}\">{}</Note></VersioningConfiguration>",
-                            ::arazzo_runtime::xml_escaped(& inputs.status),
-                            ::arazzo_runtime::xml_escaped(& inputs.owner),
-                            ::arazzo_runtime::xml_escaped(& inputs.project)
+        /// The step `versioning`.
+        async fn versioning(
+            run: &mut ::arazzo_runtime::Run<ConfigureBucketPartial>,
+            config: &Config,
+            inputs: &ConfigureBucketInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ConfigureBucketPartial>,
+        > {
+            run.step("versioning", "putVersioning");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/{bucket}/versioning",
+                        )
+                        .path_param("bucket", &inputs.bucket)
+                        .xml_body(
+                            "application/xml",
+                            &::arazzo_runtime::json::object([
+                                (
+                                    "VersioningConfiguration",
+                                    &::arazzo_runtime::json::object([
+                                        ("@xmlns", &"http://buckets.example.com/doc/2006-03-01/"),
+                                        ("Status", &inputs.status),
+                                        ("MfaDelete", &"Disabled"),
+                                    ]),
+                                ),
+                            ]),
                         ),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `tagging`.
+        async fn tagging(
+            run: &mut ::arazzo_runtime::Run<ConfigureBucketPartial>,
+            config: &Config,
+            inputs: &ConfigureBucketInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ConfigureBucketPartial>,
+        > {
+            run.step("tagging", "putTagging");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/{bucket}/tagging",
+                        )
+                        .path_param("bucket", &inputs.bucket)
+                        .xml_body(
+                            "text/xml",
+                            &::arazzo_runtime::json::object([
+                                (
+                                    "Tagging",
+                                    &::arazzo_runtime::json::object([
+                                        (
+                                            "TagSet",
+                                            &::arazzo_runtime::json::object([
+                                                (
+                                                    "Tag",
+                                                    &::arazzo_runtime::json::array([
+                                                        &::arazzo_runtime::json::object([
+                                                            ("Key", &"project"),
+                                                            ("Value", &inputs.project),
+                                                        ]),
+                                                        &::arazzo_runtime::json::object([
+                                                            ("Key", &"owner"),
+                                                            ("Value", &::std::format!("team {}", inputs.owner)),
+                                                        ]),
+                                                        &::arazzo_runtime::json::object([
+                                                            ("Key", &"key"),
+                                                            ("Value", &inputs.access_key),
+                                                        ]),
+                                                        &::arazzo_runtime::json::object([
+                                                            ("Key", &"size"),
+                                                            ("Value", &3i64),
+                                                            (
+                                                                "Note",
+                                                                &::arazzo_runtime::json::object([
+                                                                    ("@lang", &"en"),
+                                                                    ("#text", &"small"),
+                                                                ]),
+                                                            ),
+                                                            ("Empty", &::arazzo_runtime::json::Null),
+                                                        ]),
+                                                    ]),
+                                                ),
+                                            ]),
+                                        ),
+                                    ]),
+                                ),
+                            ]),
+                        )
+                        .redact(&inputs.access_key),
+                )
+                .await?;
+            run.check(response.status() == 204, "$statusCode == 204", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `policy`.
+        async fn policy(
+            run: &mut ::arazzo_runtime::Run<ConfigureBucketPartial>,
+            config: &Config,
+            inputs: &ConfigureBucketInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ConfigureBucketPartial>,
+        > {
+            run.step("policy", "putPolicy");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/{bucket}/policy",
+                        )
+                        .path_param("bucket", &inputs.bucket)
+                        .xml_body("application/vnd.buckets.policy+xml", &inputs.policy),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `labels`.
+        async fn labels(
+            run: &mut ::arazzo_runtime::Run<ConfigureBucketPartial>,
+            config: &Config,
+            inputs: &ConfigureBucketInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ConfigureBucketPartial>,
+        > {
+            run.step("labels", "putLabels");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/{bucket}/labels",
+                        )
+                        .path_param("bucket", &inputs.bucket)
+                        .form_body(&inputs.labels),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `text`.
+        async fn text(
+            run: &mut ::arazzo_runtime::Run<ConfigureBucketPartial>,
+            config: &Config,
+            inputs: &ConfigureBucketInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ConfigureBucketPartial>,
+        > {
+            run.step("text", "putVersioning");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/{bucket}/versioning",
+                        )
+                        .path_param("bucket", &inputs.bucket)
+                        .raw_body(
+                            "application/xml",
+                            ::std::format!(
+                                "<VersioningConfiguration><Status>{}</Status><Note by=\"{}\">{}</Note></VersioningConfiguration>",
+                                ::arazzo_runtime::xml_escaped(& inputs.status),
+                                ::arazzo_runtime::xml_escaped(& inputs.owner),
+                                ::arazzo_runtime::xml_escaped(& inputs.project)
+                            ),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        versioning(&mut run, config, inputs).await?;
+        tagging(&mut run, config, inputs).await?;
+        policy(&mut run, config, inputs).await?;
+        labels(&mut run, config, inputs).await?;
+        text(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(ConfigureBucketOutputs {})
     }
     /// Finishes a run of [`configure_bucket()`](configure_bucket) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -238,60 +238,84 @@ pub mod lenient {
         let mut run = ::arazzo_runtime::Run::<
             CheckBucketPartial,
         >::new("check-bucket", client);
-        run.step("status", "getStatus");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/buckets/{bucket}/status",
-                    )
-                    .require("inputs.bucket", &inputs.bucket)
-                    .require("inputs.note", &inputs.note)
-                    .path_param("bucket", &inputs.bucket)
-                    .header(
-                        "X-Note",
-                        &::arazzo_runtime::concat([&"note ", &inputs.note]),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_test(
-                    "$[?@.ok == true && @.status == 'ready']",
-                    response.body_part("").as_deref(),
+        /// The step `status`.
+        async fn status(
+            run: &mut ::arazzo_runtime::Run<CheckBucketPartial>,
+            config: &Config,
+            inputs: &CheckBucketInputs,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<CheckBucketPartial>,
+        > {
+            run.step("status", "getStatus");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/buckets/{bucket}/status",
+                        )
+                        .require("inputs.bucket", &inputs.bucket)
+                        .require("inputs.note", &inputs.note)
+                        .path_param("bucket", &inputs.bucket)
+                        .header(
+                            "X-Note",
+                            &::arazzo_runtime::concat([&"note ", &inputs.note]),
+                        ),
                 )
-                .map_err(|error| run.fail(error))?,
-            "$.ok == true && $.status == 'ready' (jsonpath on $response.body)",
-            &response,
-        )?;
-        let status_count: i64 = run.output(&response, "/count")?;
-        run.partial.count = ::core::option::Option::Some(status_count);
-        run.step("items", "listItems");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/buckets/{bucket}/items",
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_test(
+                        "$[?@.ok == true && @.status == 'ready']",
+                        response.body_part("").as_deref(),
                     )
-                    .require("inputs.bucket", &inputs.bucket)
-                    .path_param("bucket", &inputs.bucket),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_test(
-                    "$[?@.total > 0]",
-                    response.body_part("").as_deref(),
+                    .map_err(|error| run.fail(error))?,
+                "$.ok == true && $.status == 'ready' (jsonpath on $response.body)",
+                &response,
+            )?;
+            let status_count: i64 = run.output(&response, "/count")?;
+            run.partial.count = ::core::option::Option::Some(status_count);
+            ::core::result::Result::Ok(status_count)
+        }
+        /// The step `items`.
+        async fn items(
+            run: &mut ::arazzo_runtime::Run<CheckBucketPartial>,
+            config: &Config,
+            inputs: &CheckBucketInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<CheckBucketPartial>,
+        > {
+            run.step("items", "listItems");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/buckets/{bucket}/items",
+                        )
+                        .require("inputs.bucket", &inputs.bucket)
+                        .path_param("bucket", &inputs.bucket),
                 )
-                .map_err(|error| run.fail(error))?,
-            "$.total > 0 (jsonpath on $response.body)",
-            &response,
-        )?;
-        let items_items: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/items")?;
-        run.partial.items = ::core::option::Option::Some(items_items.clone());
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_test(
+                        "$[?@.total > 0]",
+                        response.body_part("").as_deref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "$.total > 0 (jsonpath on $response.body)",
+                &response,
+            )?;
+            let items_items: ::arazzo_runtime::serde_json::Value = run
+                .output(&response, "/items")?;
+            run.partial.items = ::core::option::Option::Some(items_items.clone());
+            ::core::result::Result::Ok(items_items)
+        }
+        let status_count = status(&mut run, config, inputs).await?;
+        let items_items = items(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(CheckBucketOutputs {
             count: status_count,
             items: items_items.clone(),
@@ -519,35 +543,47 @@ pub mod lenient {
         >::new("count-items", client);
         run.redact(&inputs.access_token);
         run.partial.bucket = ::core::option::Option::Some(inputs.bucket.clone());
-        run.step("items", "listItems");
-        let response = run
-            .send(
-                &config.buckets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/buckets/{bucket}/items",
-                    )
-                    .path_param("bucket", &inputs.bucket)
-                    .header(
-                        "Authorization",
-                        &::arazzo_runtime::concat([&"Bearer ", &inputs.access_token]),
-                    )
-                    .redact(&inputs.access_token),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                response.body_part("/total").as_deref(),
-                ::arazzo_runtime::json::value(&inputs.expected_total).as_ref(),
-            ),
-            "$response.body#/total == $inputs.expectedTotal",
-            &response,
-        )?;
-        let items_total: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/total")?;
-        run.partial.total = ::core::option::Option::Some(items_total.clone());
+        /// The step `items`.
+        async fn items(
+            run: &mut ::arazzo_runtime::Run<CountItemsPartial>,
+            config: &Config,
+            inputs: &CountItemsInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<CountItemsPartial>,
+        > {
+            run.step("items", "listItems");
+            let response = run
+                .send(
+                    &config.buckets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/buckets/{bucket}/items",
+                        )
+                        .path_param("bucket", &inputs.bucket)
+                        .header(
+                            "Authorization",
+                            &::arazzo_runtime::concat([&"Bearer ", &inputs.access_token]),
+                        )
+                        .redact(&inputs.access_token),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    response.body_part("/total").as_deref(),
+                    ::arazzo_runtime::json::value(&inputs.expected_total).as_ref(),
+                ),
+                "$response.body#/total == $inputs.expectedTotal",
+                &response,
+            )?;
+            let items_total: ::arazzo_runtime::serde_json::Value = run
+                .output(&response, "/total")?;
+            run.partial.total = ::core::option::Option::Some(items_total.clone());
+            ::core::result::Result::Ok(items_total)
+        }
+        let items_total = items(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(CountItemsOutputs {
             total: items_total.clone(),
             bucket: inputs.bucket.clone(),
@@ -686,29 +722,43 @@ pub mod lenient {
         let mut run = ::arazzo_runtime::Run::<
             CountNamedBucketPartial,
         >::new("count-named-bucket", client);
-        run.step("count", "workflow count-items");
-        let called = match self::count_items(
-                run.client(),
-                config,
-                &CountItemsInputs {
-                    bucket: ::arazzo_runtime::json::value(&inputs.name)
-                        .unwrap_or_default(),
-                    access_token: ::arazzo_runtime::SecretString::from("fixed-token"),
-                    expected_total: ::arazzo_runtime::json::value(&1i64)
-                        .unwrap_or_default(),
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.count_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let count_total: ::arazzo_runtime::serde_json::Value = called.total.clone();
-        run.partial.total = ::core::option::Option::Some(count_total.clone());
+        /// The step `count`.
+        async fn count(
+            run: &mut ::arazzo_runtime::Run<CountNamedBucketPartial>,
+            config: &Config,
+            inputs: &CountNamedBucketInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<CountNamedBucketPartial>,
+        > {
+            run.step("count", "workflow count-items");
+            let called = match self::count_items(
+                    run.client(),
+                    config,
+                    &CountItemsInputs {
+                        bucket: ::arazzo_runtime::json::value(&inputs.name)
+                            .unwrap_or_default(),
+                        access_token: ::arazzo_runtime::SecretString::from(
+                            "fixed-token",
+                        ),
+                        expected_total: ::arazzo_runtime::json::value(&1i64)
+                            .unwrap_or_default(),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.count_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let count_total: ::arazzo_runtime::serde_json::Value = called.total.clone();
+            run.partial.total = ::core::option::Option::Some(count_total.clone());
+            ::core::result::Result::Ok(count_total)
+        }
+        let count_total = count(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(CountNamedBucketOutputs {
             total: count_total.clone(),
         })

@@ -244,51 +244,89 @@ pub mod nested {
         let mut run = ::arazzo_runtime::Run::<
             AdoptAndNamePartial,
         >::new("adopt-and-name", client);
-        run.step("create", "createPet");
-        run.keep_on_failure(|partial, response| {
-            partial.pet_id = response.extract("/id").ok();
-        });
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_body(&::arazzo_runtime::json::object([("name", &inputs.name)])),
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<AdoptAndNamePartial>,
+            config: &Config,
+            inputs: &AdoptAndNameInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<AdoptAndNamePartial>,
+        > {
+            run.step("create", "createPet");
+            run.keep_on_failure(|partial, response| {
+                partial.pet_id = response.extract("/id").ok();
+            });
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_body(
+                            &::arazzo_runtime::json::object([("name", &inputs.name)]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
+            ::core::result::Result::Ok(create_pet_id)
+        }
+        /// The step `lookup`.
+        async fn lookup(
+            run: &mut ::arazzo_runtime::Run<AdoptAndNamePartial>,
+            config: &Config,
+            inputs: &AdoptAndNameInputs,
+            create_pet_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::std::string::String),
+            ::arazzo_runtime::WorkflowError<AdoptAndNamePartial>,
+        > {
+            run.step("lookup", "workflow get-pet-name");
+            let called = match self::get_pet_name(
+                    run.client(),
+                    config,
+                    &GetPetNameInputs {
+                        pet_id: create_pet_id.clone(),
+                        greeting: ::std::format!("Hello {}", inputs.name),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.lookup_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            run.holds(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    ::arazzo_runtime::json::value(&create_pet_id).as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+                "$steps.create.outputs.petId != null",
+            )?;
+            let lookup_name: ::std::string::String = called.name.clone();
+            let lookup_greeting: ::std::string::String = called.greeting.clone();
+            run.partial.name = ::core::option::Option::Some(lookup_name.clone());
+            run.partial.greeting = ::core::option::Option::Some(lookup_greeting.clone());
+            ::core::result::Result::Ok((lookup_name, lookup_greeting))
+        }
+        let create_pet_id = create(&mut run, config, inputs).await?;
+        let (lookup_name, lookup_greeting) = lookup(
+                &mut run,
+                config,
+                inputs,
+                create_pet_id.clone(),
             )
             .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let create_pet_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.pet_id = ::core::option::Option::Some(create_pet_id.clone());
-        run.step("lookup", "workflow get-pet-name");
-        let called = match self::get_pet_name(
-                run.client(),
-                config,
-                &GetPetNameInputs {
-                    pet_id: create_pet_id.clone(),
-                    greeting: ::std::format!("Hello {}", inputs.name),
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.lookup_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.holds(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                ::arazzo_runtime::json::value(&create_pet_id).as_ref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            ),
-            "$steps.create.outputs.petId != null",
-        )?;
-        let lookup_name: ::std::string::String = called.name.clone();
-        let lookup_greeting: ::std::string::String = called.greeting.clone();
-        run.partial.name = ::core::option::Option::Some(lookup_name.clone());
-        run.partial.greeting = ::core::option::Option::Some(lookup_greeting.clone());
         ::core::result::Result::Ok(AdoptAndNameOutputs {
             pet_id: create_pet_id.clone(),
             name: lookup_name.clone(),
@@ -457,29 +495,41 @@ pub mod nested {
             GetPetNamePartial,
         >::new("get-pet-name", client);
         run.partial.greeting = ::core::option::Option::Some(inputs.greeting.clone());
-        run.step("read", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &inputs.pet_id)
-                    .api_key_header("X-Api-Key", &config.pets.api_key)
-                    .secrets_in_response(&["/ownerToken"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let (
-            read_name,
-            read_owner_token,
-        ): (::std::string::String, ::arazzo_runtime::SecretString) = run
-            .outputs(&response, ["/name", "/ownerToken"])?;
-        run.partial.name = ::core::option::Option::Some(read_name.clone());
-        run.partial.read_owner_token = ::core::option::Option::Some(
-            read_owner_token.clone(),
-        );
+        /// The step `read`.
+        async fn read(
+            run: &mut ::arazzo_runtime::Run<GetPetNamePartial>,
+            config: &Config,
+            inputs: &GetPetNameInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<GetPetNamePartial>,
+        > {
+            run.step("read", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &inputs.pet_id)
+                        .api_key_header("X-Api-Key", &config.pets.api_key)
+                        .secrets_in_response(&["/ownerToken"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let (
+                read_name,
+                read_owner_token,
+            ): (::std::string::String, ::arazzo_runtime::SecretString) = run
+                .outputs(&response, ["/name", "/ownerToken"])?;
+            run.partial.name = ::core::option::Option::Some(read_name.clone());
+            run.partial.read_owner_token = ::core::option::Option::Some(
+                read_owner_token.clone(),
+            );
+            ::core::result::Result::Ok(read_name)
+        }
+        let read_name = read(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(GetPetNameOutputs {
             name: read_name.clone(),
             greeting: inputs.greeting.clone(),
@@ -683,51 +733,83 @@ pub mod nested {
         let get_pet_name_name: ::std::string::String = called.name.clone();
         let _get_pet_name_greeting: ::std::string::String = called.greeting.clone();
         run.partial.name = ::core::option::Option::Some(get_pet_name_name.clone());
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .header(
-                        "X-Request-Id",
-                        &::arazzo_runtime::concat([&"after-", &get_pet_name_name]),
-                    )
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                ::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            ),
-            "$workflows.get-pet-name.outputs.name != null",
-            &response,
-        )?;
-        let list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
-            .output(&response, "/pets")?;
-        run.step("pick", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets
-            .first()
-            .and_then(|value| value.pointer("/id"))
-            .cloned()
-            .unwrap_or_default();
-        run.partial.first_pet_id = ::core::option::Option::Some(
-            pick_first_pet_id.clone(),
-        );
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<ListAfterReadingPartial>,
+            config: &Config,
+            get_pet_name_name: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            ::arazzo_runtime::WorkflowError<ListAfterReadingPartial>,
+        > {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .header(
+                            "X-Request-Id",
+                            &::arazzo_runtime::concat([&"after-", &get_pet_name_name]),
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    ::arazzo_runtime::json::value(&get_pet_name_name).as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+                "$workflows.get-pet-name.outputs.name != null",
+                &response,
+            )?;
+            let list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
+                .output(&response, "/pets")?;
+            ::core::result::Result::Ok(list_pets)
+        }
+        /// The step `pick`.
+        async fn pick(
+            run: &mut ::arazzo_runtime::Run<ListAfterReadingPartial>,
+            config: &Config,
+            list_pets: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<ListAfterReadingPartial>,
+        > {
+            run.step("pick", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let pick_first_pet_id: ::arazzo_runtime::serde_json::Value = list_pets
+                .first()
+                .and_then(|value| value.pointer("/id"))
+                .cloned()
+                .unwrap_or_default();
+            run.partial.first_pet_id = ::core::option::Option::Some(
+                pick_first_pet_id.clone(),
+            );
+            ::core::result::Result::Ok(pick_first_pet_id)
+        }
+        let list_pets = list(&mut run, config, get_pet_name_name.clone()).await?;
+        let pick_first_pet_id = pick(&mut run, config, list_pets).await?;
         ::core::result::Result::Ok(ListAfterReadingOutputs {
             name: get_pet_name_name.clone(),
             first_pet_id: pick_first_pet_id.clone(),

@@ -282,84 +282,126 @@ pub mod oauth {
             RefreshTokenFlowPartial,
         >::new("refresh-token-flow", client);
         run.redact(inputs.my_client_secret.as_ref());
-        run.step("do-the-auth-flow", "workflow authorization-code-flow");
-        let called = match self::authorization_code_flow(
-                run.client(),
+        /// The step `do-the-auth-flow`.
+        async fn do_the_auth_flow(
+            run: &mut ::arazzo_runtime::Run<RefreshTokenFlowPartial>,
+            config: &Config,
+            inputs: &RefreshTokenFlowInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::WorkflowError<RefreshTokenFlowPartial>,
+        > {
+            run.step("do-the-auth-flow", "workflow authorization-code-flow");
+            let called = match self::authorization_code_flow(
+                    run.client(),
+                    config,
+                    &AuthorizationCodeFlowInputs {
+                        client_id: inputs.my_client_id.clone(),
+                        client_secret: inputs.my_client_secret.clone(),
+                        redirect_uri: inputs.my_redirect_uri.clone(),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.do_the_auth_flow_partial = ::core::option::Option::Some(
+                        partial,
+                    );
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let do_the_auth_flow_my_refresh_token: ::arazzo_runtime::SecretString = called
+                .refresh_token
+                .clone();
+            run.partial.do_the_auth_flow_my_refresh_token = ::core::option::Option::Some(
+                do_the_auth_flow_my_refresh_token.clone(),
+            );
+            ::core::result::Result::Ok(do_the_auth_flow_my_refresh_token)
+        }
+        /// The step `do-the-refresh`.
+        async fn do_the_refresh(
+            run: &mut ::arazzo_runtime::Run<RefreshTokenFlowPartial>,
+            config: &Config,
+            do_the_auth_flow_my_refresh_token: ::arazzo_runtime::SecretString,
+        ) -> ::core::result::Result<
+            (
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::serde_json::Value,
+            ),
+            ::arazzo_runtime::WorkflowError<RefreshTokenFlowPartial>,
+        > {
+            run.step("do-the-refresh", "get-token");
+            run.keep_on_failure(|partial, response| {
+                partial.access_token = response.extract("/access_token").ok();
+                partial.refresh_token = response.extract("/refresh_token").ok();
+                partial.expires_in = response.extract("/expires_in").ok();
+            });
+            let response = run
+                .send(
+                    &config.apim_auth.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/oauth/token",
+                        )
+                        .form_body(
+                            &::arazzo_runtime::json::object([
+                                ("grant_type", &"refresh_token"),
+                                ("refresh_token", &do_the_auth_flow_my_refresh_token),
+                            ]),
+                        )
+                        .redact(&do_the_auth_flow_my_refresh_token)
+                        .secrets_in_response(&["/access_token", "/refresh_token"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_match(
+                        "$[?@.access_token != null]",
+                        response.body_part("").as_deref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "$[?@.access_token != null] (jsonpath on $response.body)",
+                &response,
+            )?;
+            let (
+                do_the_refresh_access_token,
+                do_the_refresh_refresh_token,
+                do_the_refresh_expires_in,
+            ): (
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::serde_json::Value,
+            ) = run
+                .outputs(&response, ["/access_token", "/refresh_token", "/expires_in"])?;
+            run.partial.access_token = ::core::option::Option::Some(
+                do_the_refresh_access_token.clone(),
+            );
+            run.partial.refresh_token = ::core::option::Option::Some(
+                do_the_refresh_refresh_token.clone(),
+            );
+            run.partial.expires_in = ::core::option::Option::Some(
+                do_the_refresh_expires_in.clone(),
+            );
+            ::core::result::Result::Ok((
+                do_the_refresh_access_token,
+                do_the_refresh_refresh_token,
+                do_the_refresh_expires_in,
+            ))
+        }
+        let do_the_auth_flow_my_refresh_token = do_the_auth_flow(
+                &mut run,
                 config,
-                &AuthorizationCodeFlowInputs {
-                    client_id: inputs.my_client_id.clone(),
-                    client_secret: inputs.my_client_secret.clone(),
-                    redirect_uri: inputs.my_redirect_uri.clone(),
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.do_the_auth_flow_partial = ::core::option::Option::Some(
-                    partial,
-                );
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let do_the_auth_flow_my_refresh_token: ::arazzo_runtime::SecretString = called
-            .refresh_token
-            .clone();
-        run.partial.do_the_auth_flow_my_refresh_token = ::core::option::Option::Some(
-            do_the_auth_flow_my_refresh_token.clone(),
-        );
-        run.step("do-the-refresh", "get-token");
-        run.keep_on_failure(|partial, response| {
-            partial.access_token = response.extract("/access_token").ok();
-            partial.refresh_token = response.extract("/refresh_token").ok();
-            partial.expires_in = response.extract("/expires_in").ok();
-        });
-        let response = run
-            .send(
-                &config.apim_auth.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/oauth/token",
-                    )
-                    .form_body(
-                        &::arazzo_runtime::json::object([
-                            ("grant_type", &"refresh_token"),
-                            ("refresh_token", &do_the_auth_flow_my_refresh_token),
-                        ]),
-                    )
-                    .redact(&do_the_auth_flow_my_refresh_token)
-                    .secrets_in_response(&["/access_token", "/refresh_token"]),
+                inputs,
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_match(
-                    "$[?@.access_token != null]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "$[?@.access_token != null] (jsonpath on $response.body)",
-            &response,
-        )?;
         let (
             do_the_refresh_access_token,
             do_the_refresh_refresh_token,
             do_the_refresh_expires_in,
-        ): (
-            ::arazzo_runtime::SecretString,
-            ::arazzo_runtime::SecretString,
-            ::arazzo_runtime::serde_json::Value,
-        ) = run.outputs(&response, ["/access_token", "/refresh_token", "/expires_in"])?;
-        run.partial.access_token = ::core::option::Option::Some(
-            do_the_refresh_access_token.clone(),
-        );
-        run.partial.refresh_token = ::core::option::Option::Some(
-            do_the_refresh_refresh_token.clone(),
-        );
-        run.partial.expires_in = ::core::option::Option::Some(
-            do_the_refresh_expires_in.clone(),
-        );
+        ) = do_the_refresh(&mut run, config, do_the_auth_flow_my_refresh_token).await?;
         ::core::result::Result::Ok(RefreshTokenFlowOutputs {
             access_token: do_the_refresh_access_token.clone(),
             refresh_token: do_the_refresh_refresh_token.clone(),
@@ -517,43 +559,60 @@ pub mod oauth {
             ClientCredentialsFlowPartial,
         >::new("client-credentials-flow", client);
         run.redact(inputs.client_secret.as_ref());
-        run.step("get-client-creds-token", "get-token");
-        run.keep_on_failure(|partial, response| {
-            partial.access_token = response.extract("/access_token").ok();
-        });
-        let response = run
-            .send(
-                &config.apim_auth.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/oauth/token",
+        /// The step `get-client-creds-token`.
+        async fn get_client_creds_token(
+            run: &mut ::arazzo_runtime::Run<ClientCredentialsFlowPartial>,
+            config: &Config,
+            inputs: &ClientCredentialsFlowInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::SecretString,
+            ::arazzo_runtime::WorkflowError<ClientCredentialsFlowPartial>,
+        > {
+            run.step("get-client-creds-token", "get-token");
+            run.keep_on_failure(|partial, response| {
+                partial.access_token = response.extract("/access_token").ok();
+            });
+            let response = run
+                .send(
+                    &config.apim_auth.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/oauth/token",
+                        )
+                        .form_body(
+                            &::arazzo_runtime::json::object([
+                                ("client_id", &inputs.client_id),
+                                ("client_secret", &inputs.client_secret),
+                                ("grant_type", &"client_credentials"),
+                            ]),
+                        )
+                        .redact(&inputs.client_secret)
+                        .secrets_in_response(&["/access_token"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::jsonpath_match(
+                        "$[?@.access_token != null]",
+                        response.body_part("").as_deref(),
                     )
-                    .form_body(
-                        &::arazzo_runtime::json::object([
-                            ("client_id", &inputs.client_id),
-                            ("client_secret", &inputs.client_secret),
-                            ("grant_type", &"client_credentials"),
-                        ]),
-                    )
-                    .redact(&inputs.client_secret)
-                    .secrets_in_response(&["/access_token"]),
+                    .map_err(|error| run.fail(error))?,
+                "$[?@.access_token != null] (jsonpath on $response.body)",
+                &response,
+            )?;
+            let get_client_creds_token_access_token: ::arazzo_runtime::SecretString = run
+                .output(&response, "/access_token")?;
+            run.partial.access_token = ::core::option::Option::Some(
+                get_client_creds_token_access_token.clone(),
+            );
+            ::core::result::Result::Ok(get_client_creds_token_access_token)
+        }
+        let get_client_creds_token_access_token = get_client_creds_token(
+                &mut run,
+                config,
+                inputs,
             )
             .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::jsonpath_match(
-                    "$[?@.access_token != null]",
-                    response.body_part("").as_deref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "$[?@.access_token != null] (jsonpath on $response.body)",
-            &response,
-        )?;
-        let get_client_creds_token_access_token: ::arazzo_runtime::SecretString = run
-            .output(&response, "/access_token")?;
-        run.partial.access_token = ::core::option::Option::Some(
-            get_client_creds_token_access_token.clone(),
-        );
         ::core::result::Result::Ok(ClientCredentialsFlowOutputs {
             access_token: get_client_creds_token_access_token.clone(),
         })
@@ -735,87 +794,129 @@ pub mod oauth {
             AuthorizationCodeFlowPartial,
         >::new("authorization-code-flow", client);
         run.redact(inputs.client_secret.as_ref());
-        run.step("browser-authorize", "authorize");
-        let response = run
-            .send(
-                &config.apim_auth.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/authorize",
-                    )
-                    .query_param("client_id", &inputs.client_id)
-                    .query_param("redirect_uri", &inputs.redirect_uri)
-                    .query_param("response_type", "code")
-                    .query_param("scope", "read")
-                    .query_param("state", "12345"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                response.body_part("/access_token").as_deref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
+        /// The step `browser-authorize`.
+        async fn browser_authorize(
+            run: &mut ::arazzo_runtime::Run<AuthorizationCodeFlowPartial>,
+            config: &Config,
+            inputs: &AuthorizationCodeFlowInputs,
+        ) -> ::core::result::Result<
+            ::arazzo_runtime::serde_json::Value,
+            ::arazzo_runtime::WorkflowError<AuthorizationCodeFlowPartial>,
+        > {
+            run.step("browser-authorize", "authorize");
+            let response = run
+                .send(
+                    &config.apim_auth.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/authorize",
+                        )
+                        .query_param("client_id", &inputs.client_id)
+                        .query_param("redirect_uri", &inputs.redirect_uri)
+                        .query_param("response_type", "code")
+                        .query_param("scope", "read")
+                        .query_param("state", "12345"),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    response.body_part("/access_token").as_deref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+                "$response.body#/access_token != null",
+                &response,
+            )?;
+            let browser_authorize_code: ::arazzo_runtime::serde_json::Value = run
+                .output(&response, "/code")?;
+            ::core::result::Result::Ok(browser_authorize_code)
+        }
+        /// The step `get-access-token`.
+        async fn get_access_token(
+            run: &mut ::arazzo_runtime::Run<AuthorizationCodeFlowPartial>,
+            config: &Config,
+            inputs: &AuthorizationCodeFlowInputs,
+            browser_authorize_code: ::arazzo_runtime::serde_json::Value,
+        ) -> ::core::result::Result<
+            (
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::serde_json::Value,
             ),
-            "$response.body#/access_token != null",
-            &response,
-        )?;
-        let browser_authorize_code: ::arazzo_runtime::serde_json::Value = run
-            .output(&response, "/code")?;
-        run.step("get-access-token", "get-token");
-        run.keep_on_failure(|partial, response| {
-            partial.access_token = response.extract("/access_token").ok();
-            partial.refresh_token = response.extract("/refresh_token").ok();
-            partial.expires_in = response.extract("/expires_in").ok();
-        });
-        let response = run
-            .send(
-                &config.apim_auth.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/oauth/token",
-                    )
-                    .form_body(
-                        &::arazzo_runtime::json::object([
-                            ("grant_type", &"authorization_code"),
-                            ("code", &browser_authorize_code),
-                            ("redirect_uri", &inputs.redirect_uri),
-                            ("client_id", &inputs.client_id),
-                            ("client_secret", &inputs.client_secret),
-                        ]),
-                    )
-                    .redact(&inputs.client_secret)
-                    .secrets_in_response(&["/access_token", "/refresh_token"]),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                response.body_part("/access_token").as_deref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            ),
-            "$response.body#/access_token != null",
-            &response,
-        )?;
+            ::arazzo_runtime::WorkflowError<AuthorizationCodeFlowPartial>,
+        > {
+            run.step("get-access-token", "get-token");
+            run.keep_on_failure(|partial, response| {
+                partial.access_token = response.extract("/access_token").ok();
+                partial.refresh_token = response.extract("/refresh_token").ok();
+                partial.expires_in = response.extract("/expires_in").ok();
+            });
+            let response = run
+                .send(
+                    &config.apim_auth.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/oauth/token",
+                        )
+                        .form_body(
+                            &::arazzo_runtime::json::object([
+                                ("grant_type", &"authorization_code"),
+                                ("code", &browser_authorize_code),
+                                ("redirect_uri", &inputs.redirect_uri),
+                                ("client_id", &inputs.client_id),
+                                ("client_secret", &inputs.client_secret),
+                            ]),
+                        )
+                        .redact(&inputs.client_secret)
+                        .secrets_in_response(&["/access_token", "/refresh_token"]),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    response.body_part("/access_token").as_deref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+                "$response.body#/access_token != null",
+                &response,
+            )?;
+            let (
+                get_access_token_access_token,
+                get_access_token_refresh_token,
+                get_access_token_expires_in,
+            ): (
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::SecretString,
+                ::arazzo_runtime::serde_json::Value,
+            ) = run
+                .outputs(&response, ["/access_token", "/refresh_token", "/expires_in"])?;
+            run.partial.access_token = ::core::option::Option::Some(
+                get_access_token_access_token.clone(),
+            );
+            run.partial.refresh_token = ::core::option::Option::Some(
+                get_access_token_refresh_token.clone(),
+            );
+            run.partial.expires_in = ::core::option::Option::Some(
+                get_access_token_expires_in.clone(),
+            );
+            ::core::result::Result::Ok((
+                get_access_token_access_token,
+                get_access_token_refresh_token,
+                get_access_token_expires_in,
+            ))
+        }
+        let browser_authorize_code = browser_authorize(&mut run, config, inputs).await?;
         let (
             get_access_token_access_token,
             get_access_token_refresh_token,
             get_access_token_expires_in,
-        ): (
-            ::arazzo_runtime::SecretString,
-            ::arazzo_runtime::SecretString,
-            ::arazzo_runtime::serde_json::Value,
-        ) = run.outputs(&response, ["/access_token", "/refresh_token", "/expires_in"])?;
-        run.partial.access_token = ::core::option::Option::Some(
-            get_access_token_access_token.clone(),
-        );
-        run.partial.refresh_token = ::core::option::Option::Some(
-            get_access_token_refresh_token.clone(),
-        );
-        run.partial.expires_in = ::core::option::Option::Some(
-            get_access_token_expires_in.clone(),
-        );
+        ) = get_access_token(&mut run, config, inputs, browser_authorize_code).await?;
         ::core::result::Result::Ok(AuthorizationCodeFlowOutputs {
             access_token: get_access_token_access_token.clone(),
             refresh_token: get_access_token_refresh_token.clone(),

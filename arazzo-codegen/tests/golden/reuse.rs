@@ -211,31 +211,61 @@ pub mod reuse {
         let mut run = ::arazzo_runtime::Run::<
             ListTwicePartial,
         >::new("list-twice", client);
-        run.step("inherited", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .header("X-Request-Id", &inputs.request_id)
-                    .query_param("limit", &5i64)
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.step("overridden", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .header("X-Request-Id", &inputs.request_id)
-                    .query_param("limit", &inputs.page_size)
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let overridden_first: ::std::string::String = run
-            .output(&response, "/pets/0/id")?;
-        run.partial.first = ::core::option::Option::Some(overridden_first.clone());
+        /// The step `inherited`.
+        async fn inherited(
+            run: &mut ::arazzo_runtime::Run<ListTwicePartial>,
+            config: &Config,
+            inputs: &ListTwiceInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ListTwicePartial>,
+        > {
+            run.step("inherited", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .header("X-Request-Id", &inputs.request_id)
+                        .query_param("limit", &5i64)
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `overridden`.
+        async fn overridden(
+            run: &mut ::arazzo_runtime::Run<ListTwicePartial>,
+            config: &Config,
+            inputs: &ListTwiceInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<ListTwicePartial>,
+        > {
+            run.step("overridden", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .header("X-Request-Id", &inputs.request_id)
+                        .query_param("limit", &inputs.page_size)
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let overridden_first: ::std::string::String = run
+                .output(&response, "/pets/0/id")?;
+            run.partial.first = ::core::option::Option::Some(overridden_first.clone());
+            ::core::result::Result::Ok(overridden_first)
+        }
+        inherited(&mut run, config, inputs).await?;
+        let overridden_first = overridden(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(ListTwiceOutputs {
             first: overridden_first.clone(),
         })

@@ -282,140 +282,234 @@ pub mod selectors {
         ::arazzo_runtime::WorkflowError<IssueKeyPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<IssueKeyPartial>::new("issueKey", client);
-        run.step("getUser", "getUser");
-        let response = run
-            .send(
-                &config.accounts.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/users")
-                    .query_param(
-                        "id",
-                        &run
-                            .jsonpath_node(
-                                "$.id",
-                                ::core::option::Option::Some(&inputs.account),
-                            )?,
-                    )
-                    .header("X-Team", &inputs.account.pointer("/team").cloned()),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let get_user_user_id: i64 = run.output(&response, "/user/id")?;
-        let get_user_email: ::std::string::String = run
-            .select(&response, "", "$.user.email")?;
-        let get_user_last_role: ::std::string::String = run
-            .select(&response, "/roles", "$[-1].name")?;
-        let get_user_active_roles: ::std::vec::Vec<
-            ::arazzo_runtime::serde_json::Value,
-        > = run.select_all(&response, "", "$.roles[?@.active == true].name")?;
-        run.partial.user_id = ::core::option::Option::Some(get_user_user_id);
-        run.partial.email = ::core::option::Option::Some(get_user_email.clone());
-        run.partial.last_role = ::core::option::Option::Some(get_user_last_role.clone());
-        run.partial.active_roles = ::core::option::Option::Some(
-            get_user_active_roles.clone(),
-        );
-        run.partial.first_role = run
-            .jsonpath_node(
-                "$[0]",
-                ::arazzo_runtime::json::value(&get_user_active_roles).as_ref(),
-            )?;
-        run.partial.first_role_again = run
-            .jsonpath_node(
-                "$[0]",
-                ::arazzo_runtime::json::value(&get_user_active_roles).as_ref(),
-            )?;
-        run.step("createKey", "createKey");
-        run.keep_on_failure(|partial, response| {
-            partial.api_key = response.select("", "$.key.secret").ok();
-        });
-        let response = run
-            .send(
-                &config.accounts.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/keys")
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("owner", &get_user_user_id),
-                            (
-                                "label",
-                                &run
-                                    .jsonpath_node(
-                                        "$.name",
-                                        ::core::option::Option::Some(&inputs.account),
-                                    )?,
-                            ),
-                            (
-                                "role",
-                                &run
-                                    .jsonpath_node(
-                                        "$[0]",
-                                        ::arazzo_runtime::json::value(&get_user_active_roles)
-                                            .as_ref(),
-                                    )?,
-                            ),
-                            (
-                                "grants",
-                                &::arazzo_runtime::json::array([
-                                    &::arazzo_runtime::json::object([
-                                        ("scope", &"read"),
-                                        ("level", &"admin"),
+        /// The step `getUser`.
+        async fn get_user(
+            run: &mut ::arazzo_runtime::Run<IssueKeyPartial>,
+            config: &Config,
+            inputs: &IssueKeyInputs,
+        ) -> ::core::result::Result<
+            (
+                i64,
+                ::std::string::String,
+                ::std::string::String,
+                ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            ),
+            ::arazzo_runtime::WorkflowError<IssueKeyPartial>,
+        > {
+            run.step("getUser", "getUser");
+            let response = run
+                .send(
+                    &config.accounts.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/users",
+                        )
+                        .query_param(
+                            "id",
+                            &run
+                                .jsonpath_node(
+                                    "$.id",
+                                    ::core::option::Option::Some(&inputs.account),
+                                )?,
+                        )
+                        .header("X-Team", &inputs.account.pointer("/team").cloned()),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let get_user_user_id: i64 = run.output(&response, "/user/id")?;
+            let get_user_email: ::std::string::String = run
+                .select(&response, "", "$.user.email")?;
+            let get_user_last_role: ::std::string::String = run
+                .select(&response, "/roles", "$[-1].name")?;
+            let get_user_active_roles: ::std::vec::Vec<
+                ::arazzo_runtime::serde_json::Value,
+            > = run.select_all(&response, "", "$.roles[?@.active == true].name")?;
+            run.partial.user_id = ::core::option::Option::Some(get_user_user_id);
+            run.partial.email = ::core::option::Option::Some(get_user_email.clone());
+            run.partial.last_role = ::core::option::Option::Some(
+                get_user_last_role.clone(),
+            );
+            run.partial.active_roles = ::core::option::Option::Some(
+                get_user_active_roles.clone(),
+            );
+            run.partial.first_role = run
+                .jsonpath_node(
+                    "$[0]",
+                    ::arazzo_runtime::json::value(&get_user_active_roles).as_ref(),
+                )?;
+            run.partial.first_role_again = run
+                .jsonpath_node(
+                    "$[0]",
+                    ::arazzo_runtime::json::value(&get_user_active_roles).as_ref(),
+                )?;
+            ::core::result::Result::Ok((
+                get_user_user_id,
+                get_user_email,
+                get_user_last_role,
+                get_user_active_roles,
+            ))
+        }
+        /// The step `createKey`.
+        async fn create_key(
+            run: &mut ::arazzo_runtime::Run<IssueKeyPartial>,
+            config: &Config,
+            inputs: &IssueKeyInputs,
+            get_user_user_id: i64,
+            get_user_active_roles: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            get_user_last_role: ::std::string::String,
+        ) -> ::core::result::Result<
+            (
+                ::arazzo_runtime::SecretString,
+                ::std::string::String,
+                ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            ),
+            ::arazzo_runtime::WorkflowError<IssueKeyPartial>,
+        > {
+            run.step("createKey", "createKey");
+            run.keep_on_failure(|partial, response| {
+                partial.api_key = response.select("", "$.key.secret").ok();
+            });
+            let response = run
+                .send(
+                    &config.accounts.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/keys",
+                        )
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("owner", &get_user_user_id),
+                                (
+                                    "label",
+                                    &run
+                                        .jsonpath_node(
+                                            "$.name",
+                                            ::core::option::Option::Some(&inputs.account),
+                                        )?,
+                                ),
+                                (
+                                    "role",
+                                    &run
+                                        .jsonpath_node(
+                                            "$[0]",
+                                            ::arazzo_runtime::json::value(&get_user_active_roles)
+                                                .as_ref(),
+                                        )?,
+                                ),
+                                (
+                                    "grants",
+                                    &::arazzo_runtime::json::array([
+                                        &::arazzo_runtime::json::object([
+                                            ("scope", &"read"),
+                                            ("level", &"admin"),
+                                        ]),
+                                        &::arazzo_runtime::json::object([
+                                            ("scope", &"write"),
+                                            ("level", &"admin"),
+                                        ]),
                                     ]),
-                                    &::arazzo_runtime::json::object([
-                                        ("scope", &"write"),
-                                        ("level", &"admin"),
-                                    ]),
-                                ]),
-                            ),
-                        ]),
-                    )
-                    .secrets_in_response(&["/key/secret"]),
+                                ),
+                            ]),
+                        )
+                        .secrets_in_response(&["/key/secret"]),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let create_key_api_key: ::arazzo_runtime::SecretString = run
+                .select(&response, "", "$.key.secret")?;
+            let create_key_key_id: ::std::string::String = run
+                .output(&response, "/key/id")?;
+            let _create_key_history: ::std::vec::Vec<
+                ::arazzo_runtime::serde_json::Value,
+            > = run.select_all(&response, "", "$.history[*]")?;
+            let create_key_history_of_last_role: ::std::vec::Vec<
+                ::arazzo_runtime::serde_json::Value,
+            > = run
+                .select_all_with(
+                    &response,
+                    "",
+                    "$.history[?@ == {$steps.getUser.outputs.lastRole}]",
+                    &[
+                        ::arazzo_runtime::condition::embedded::Piece::Text(
+                            "$.history[?@ == ",
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Value(
+                            ::arazzo_runtime::json::value(&get_user_last_role).as_ref(),
+                        ),
+                        ::arazzo_runtime::condition::embedded::Piece::Text("]"),
+                    ],
+                )?;
+            run.partial.api_key = ::core::option::Option::Some(
+                create_key_api_key.clone(),
+            );
+            run.partial.history_of_last_role = ::core::option::Option::Some(
+                create_key_history_of_last_role.clone(),
+            );
+            ::core::result::Result::Ok((
+                create_key_api_key,
+                create_key_key_id,
+                create_key_history_of_last_role,
+            ))
+        }
+        /// The step `audit`.
+        async fn audit(
+            run: &mut ::arazzo_runtime::Run<IssueKeyPartial>,
+            config: &Config,
+            create_key_key_id: ::std::string::String,
+            get_user_active_roles: ::std::vec::Vec<::arazzo_runtime::serde_json::Value>,
+            create_key_api_key: ::arazzo_runtime::SecretString,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<IssueKeyPartial>,
+        > {
+            run.step("audit", "audit");
+            let response = run
+                .send(
+                    &config.accounts.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/audit",
+                        )
+                        .query_param("keyId", &create_key_key_id)
+                        .query_param(
+                            "roles",
+                            &run
+                                .jsonpath_nodes(
+                                    "$[*]",
+                                    ::arazzo_runtime::json::value(&get_user_active_roles)
+                                        .as_ref(),
+                                )?,
+                        )
+                        .header("X-Api-Key", &create_key_api_key)
+                        .redact(&create_key_api_key),
+                )
+                .await?;
+            run.check(response.status() == 204, "$statusCode == 204", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        let (
+            get_user_user_id,
+            get_user_email,
+            get_user_last_role,
+            get_user_active_roles,
+        ) = get_user(&mut run, config, inputs).await?;
+        let (create_key_api_key, create_key_key_id, create_key_history_of_last_role) = create_key(
+                &mut run,
+                config,
+                inputs,
+                get_user_user_id,
+                get_user_active_roles.clone(),
+                get_user_last_role.clone(),
             )
             .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let create_key_api_key: ::arazzo_runtime::SecretString = run
-            .select(&response, "", "$.key.secret")?;
-        let create_key_key_id: ::std::string::String = run.output(&response, "/key/id")?;
-        let _create_key_history: ::std::vec::Vec<::arazzo_runtime::serde_json::Value> = run
-            .select_all(&response, "", "$.history[*]")?;
-        let create_key_history_of_last_role: ::std::vec::Vec<
-            ::arazzo_runtime::serde_json::Value,
-        > = run
-            .select_all_with(
-                &response,
-                "",
-                "$.history[?@ == {$steps.getUser.outputs.lastRole}]",
-                &[
-                    ::arazzo_runtime::condition::embedded::Piece::Text(
-                        "$.history[?@ == ",
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Value(
-                        ::arazzo_runtime::json::value(&get_user_last_role).as_ref(),
-                    ),
-                    ::arazzo_runtime::condition::embedded::Piece::Text("]"),
-                ],
-            )?;
-        run.partial.api_key = ::core::option::Option::Some(create_key_api_key.clone());
-        run.partial.history_of_last_role = ::core::option::Option::Some(
-            create_key_history_of_last_role.clone(),
-        );
-        run.step("audit", "audit");
-        let response = run
-            .send(
-                &config.accounts.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/audit")
-                    .query_param("keyId", &create_key_key_id)
-                    .query_param(
-                        "roles",
-                        &run
-                            .jsonpath_nodes(
-                                "$[*]",
-                                ::arazzo_runtime::json::value(&get_user_active_roles)
-                                    .as_ref(),
-                            )?,
-                    )
-                    .header("X-Api-Key", &create_key_api_key)
-                    .redact(&create_key_api_key),
+        audit(
+                &mut run,
+                config,
+                create_key_key_id,
+                get_user_active_roles.clone(),
+                create_key_api_key.clone(),
             )
             .await?;
-        run.check(response.status() == 204, "$statusCode == 204", &response)?;
         ::core::result::Result::Ok(IssueKeyOutputs {
             user_id: get_user_user_id,
             email: get_user_email.clone(),
@@ -827,32 +921,44 @@ pub mod selectors {
         let mut run = ::arazzo_runtime::Run::<
             FindAccountUserPartial,
         >::new("findAccountUser", client);
-        run.step("find", "workflow findUser");
-        let called = match self::find_user(
-                run.client(),
-                config,
-                &FindUserInputs {
-                    account: ::arazzo_runtime::json::value(
-                            &run
-                                .jsonpath_node(
-                                    "$.account",
-                                    ::core::option::Option::Some(&inputs.profile),
-                                )?,
-                        )
-                        .unwrap_or_default(),
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.find_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let find_email: ::std::string::String = called.email.clone();
-        run.partial.email = ::core::option::Option::Some(find_email.clone());
+        /// The step `find`.
+        async fn find(
+            run: &mut ::arazzo_runtime::Run<FindAccountUserPartial>,
+            config: &Config,
+            inputs: &FindAccountUserInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<FindAccountUserPartial>,
+        > {
+            run.step("find", "workflow findUser");
+            let called = match self::find_user(
+                    run.client(),
+                    config,
+                    &FindUserInputs {
+                        account: ::arazzo_runtime::json::value(
+                                &run
+                                    .jsonpath_node(
+                                        "$.account",
+                                        ::core::option::Option::Some(&inputs.profile),
+                                    )?,
+                            )
+                            .unwrap_or_default(),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.find_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let find_email: ::std::string::String = called.email.clone();
+            run.partial.email = ::core::option::Option::Some(find_email.clone());
+            ::core::result::Result::Ok(find_email)
+        }
+        let find_email = find(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(FindAccountUserOutputs {
             email: find_email.clone(),
         })

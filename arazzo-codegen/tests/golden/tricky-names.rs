@@ -215,19 +215,33 @@ pub mod tricky_names {
         ::arazzo_runtime::WorkflowError<RequestPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<RequestPartial>::new("request", client);
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<RequestPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RequestPartial>,
+        > {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(RequestOutputs {})
     }
     /// Finishes a run of [`request()`](request) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -338,21 +352,35 @@ pub mod tricky_names {
         ::arazzo_runtime::WorkflowError<GetIdPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<GetIdPartial>::new("get-id", client);
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let list_id: ::std::string::String = run.output(&response, "/pets/0/id")?;
-        run.partial.id = ::core::option::Option::Some(list_id.clone());
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<GetIdPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<GetIdPartial>,
+        > {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let list_id: ::std::string::String = run.output(&response, "/pets/0/id")?;
+            run.partial.id = ::core::option::Option::Some(list_id.clone());
+            ::core::result::Result::Ok(list_id)
+        }
+        let list_id = list(&mut run, config).await?;
         ::core::result::Result::Ok(GetIdOutputs {
             id: list_id.clone(),
         })
@@ -974,19 +1002,30 @@ pub mod tricky_names {
         ::arazzo_runtime::WorkflowError<FetchPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<FetchPartial>::new("fetch", client);
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .bearer_auth(&config.pets.bearer),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<FetchPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<FetchPartial>> {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(FetchOutputs {})
     }
     /// Finishes a run of [`fetch()`](fetch) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -219,26 +219,38 @@ pub mod typed_pointers {
         ::arazzo_runtime::WorkflowError<DescribePartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<DescribePartial>::new("describe", client);
-        run.step("read", "getPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/pets/{petId}",
-                    )
-                    .path_param("petId", &inputs.pet_id)
-                    .api_key_header("X-Api-Key", &config.pets.api_key),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let (
-            read_pet,
-            read_name,
-        ): (::arazzo_runtime::serde_json::Value, ::std::string::String) = run
-            .outputs(&response, ["", "/name"])?;
-        run.partial.pet = ::core::option::Option::Some(read_pet.clone());
-        run.partial.name = ::core::option::Option::Some(read_name.clone());
+        /// The step `read`.
+        async fn read(
+            run: &mut ::arazzo_runtime::Run<DescribePartial>,
+            config: &Config,
+            inputs: &DescribeInputs,
+        ) -> ::core::result::Result<
+            (::arazzo_runtime::serde_json::Value, ::std::string::String),
+            ::arazzo_runtime::WorkflowError<DescribePartial>,
+        > {
+            run.step("read", "getPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets/{petId}",
+                        )
+                        .path_param("petId", &inputs.pet_id)
+                        .api_key_header("X-Api-Key", &config.pets.api_key),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let (
+                read_pet,
+                read_name,
+            ): (::arazzo_runtime::serde_json::Value, ::std::string::String) = run
+                .outputs(&response, ["", "/name"])?;
+            run.partial.pet = ::core::option::Option::Some(read_pet.clone());
+            run.partial.name = ::core::option::Option::Some(read_name.clone());
+            ::core::result::Result::Ok((read_pet, read_name))
+        }
+        let (read_pet, read_name) = read(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(DescribeOutputs {
             pet: read_pet.clone(),
             name: read_name.clone(),
@@ -663,121 +675,188 @@ pub mod typed_pointers {
             i64,
         >("$inputs.profile#/age", inputs.profile.pointer("/age"))
             .map_err(|error| run.fail(error))?;
-        run.step("list", "listPets");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pets")
-                    .header(
-                        "X-Request-Id",
-                        &::arazzo_runtime::concat([&"city-", &inputs.owner.address.city]),
-                    )
-                    .query_param("tags", &inputs.owner.tags.clone())
-                    .query_param(
-                        "limit",
-                        &::arazzo_runtime::json::part::<
-                            i64,
-                        >("$inputs.profile#/age", inputs.profile.pointer("/age"))
-                            .map_err(|error| run.fail(error))?,
-                    )
-                    .bearer_auth(&config.pets.bearer)
-                    .redact(&inputs.owner),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                ::arazzo_runtime::json::value(&inputs.owner.address.city).as_ref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            ),
-            "$inputs.owner#/address/city != null",
-            &response,
-        )?;
-        run.step("create", "createPet");
-        let response = run
-            .send(
-                &config.pets.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/pets")
-                    .bearer_auth(&config.pets.bearer)
-                    .json_text_body(
-                        "application/json",
-                        ::std::format!(
-                            "{{\"name\": \"{}\", \"age\": {}, \"weight\": 4.5}}\n",
-                            ::arazzo_runtime::json::string_content(& inputs.owner.name),
-                            ::arazzo_runtime::json::text(& ::arazzo_runtime::json::part::
-                            < i64 > ("$inputs.profile#/age", inputs.profile
-                            .pointer("/age")).map_err(| error | run.fail(error)) ?)
-                        ),
-                    )
-                    .keep_sent(),
-            )
-            .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                response.request_body_at("/name"),
-                ::arazzo_runtime::json::value(&inputs.owner.name).as_ref(),
-            ),
-            "$request.body#/name == $inputs.owner#/name",
-            &response,
-        )?;
-        let create_id: ::std::string::String = run.output(&response, "/id")?;
-        let create_sent_name: ::std::string::String = run
-            .sent_output::<
-                ::std::string::String,
-            >(
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<AdoptPartial>,
+            config: &Config,
+            inputs: &AdoptInputs,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<AdoptPartial>> {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .header(
+                            "X-Request-Id",
+                            &::arazzo_runtime::concat([
+                                &"city-",
+                                &inputs.owner.address.city,
+                            ]),
+                        )
+                        .query_param("tags", &inputs.owner.tags.clone())
+                        .query_param(
+                            "limit",
+                            &::arazzo_runtime::json::part::<
+                                i64,
+                            >("$inputs.profile#/age", inputs.profile.pointer("/age"))
+                                .map_err(|error| run.fail(error))?,
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .redact(&inputs.owner),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    ::arazzo_runtime::json::value(&inputs.owner.address.city).as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                ),
+                "$inputs.owner#/address/city != null",
                 &response,
-                "$request.body#/name",
-                response.request_body_at("/name").cloned(),
             )?;
-        let create_sent_weight: f64 = run
-            .sent_output::<
-                f64,
-            >(
+            ::core::result::Result::Ok(())
+        }
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<AdoptPartial>,
+            config: &Config,
+            inputs: &AdoptInputs,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::std::string::String, f64),
+            ::arazzo_runtime::WorkflowError<AdoptPartial>,
+        > {
+            run.step("create", "createPet");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer)
+                        .json_text_body(
+                            "application/json",
+                            ::std::format!(
+                                "{{\"name\": \"{}\", \"age\": {}, \"weight\": 4.5}}\n",
+                                ::arazzo_runtime::json::string_content(& inputs.owner.name),
+                                ::arazzo_runtime::json::text(&
+                                ::arazzo_runtime::json::part:: < i64 >
+                                ("$inputs.profile#/age", inputs.profile.pointer("/age"))
+                                .map_err(| error | run.fail(error)) ?)
+                            ),
+                        )
+                        .keep_sent(),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    response.request_body_at("/name"),
+                    ::arazzo_runtime::json::value(&inputs.owner.name).as_ref(),
+                ),
+                "$request.body#/name == $inputs.owner#/name",
                 &response,
-                "$request.body#/weight",
-                response.request_body_at("/weight").cloned(),
             )?;
-        run.partial.sent_name = ::core::option::Option::Some(create_sent_name.clone());
-        run.partial.sent_weight = ::core::option::Option::Some(create_sent_weight);
-        run.step("describe", "workflow describe");
-        let called = match self::describe(
-                run.client(),
+            let create_id: ::std::string::String = run.output(&response, "/id")?;
+            let create_sent_name: ::std::string::String = run
+                .sent_output::<
+                    ::std::string::String,
+                >(
+                    &response,
+                    "$request.body#/name",
+                    response.request_body_at("/name").cloned(),
+                )?;
+            let create_sent_weight: f64 = run
+                .sent_output::<
+                    f64,
+                >(
+                    &response,
+                    "$request.body#/weight",
+                    response.request_body_at("/weight").cloned(),
+                )?;
+            run.partial.sent_name = ::core::option::Option::Some(
+                create_sent_name.clone(),
+            );
+            run.partial.sent_weight = ::core::option::Option::Some(create_sent_weight);
+            ::core::result::Result::Ok((create_id, create_sent_name, create_sent_weight))
+        }
+        /// The step `describe`.
+        async fn describe(
+            run: &mut ::arazzo_runtime::Run<AdoptPartial>,
+            config: &Config,
+            create_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            (
+                ::arazzo_runtime::serde_json::Value,
+                ::arazzo_runtime::serde_json::Value,
+                ::arazzo_runtime::serde_json::Value,
+            ),
+            ::arazzo_runtime::WorkflowError<AdoptPartial>,
+        > {
+            run.step("describe", "workflow describe");
+            let called = match self::describe(
+                    run.client(),
+                    config,
+                    &DescribeInputs {
+                        pet_id: create_id.clone(),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.describe_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let describe_pet_id: ::arazzo_runtime::serde_json::Value = called
+                .pet
+                .pointer("/id")
+                .cloned()
+                .unwrap_or_default();
+            let describe_pet_name: ::arazzo_runtime::serde_json::Value = run
+                .jsonpath_node("$.name", ::core::option::Option::Some(&called.pet))?
+                .unwrap_or_default();
+            let describe_fields: ::arazzo_runtime::serde_json::Value = run
+                .jsonpath_nodes("$.*", ::core::option::Option::Some(&called.pet))?
+                .unwrap_or_default();
+            let _describe_age: ::arazzo_runtime::serde_json::Value = called
+                .pet
+                .pointer("/age")
+                .cloned()
+                .unwrap_or_default();
+            run.partial.pet_id = ::core::option::Option::Some(describe_pet_id.clone());
+            run.partial.pet_name = ::core::option::Option::Some(
+                describe_pet_name.clone(),
+            );
+            run.partial.fields = ::core::option::Option::Some(describe_fields.clone());
+            ::core::result::Result::Ok((
+                describe_pet_id,
+                describe_pet_name,
+                describe_fields,
+            ))
+        }
+        list(&mut run, config, inputs).await?;
+        let (create_id, create_sent_name, create_sent_weight) = create(
+                &mut run,
                 config,
-                &DescribeInputs {
-                    pet_id: create_id.clone(),
-                },
+                inputs,
             )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.describe_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let describe_pet_id: ::arazzo_runtime::serde_json::Value = called
-            .pet
-            .pointer("/id")
-            .cloned()
-            .unwrap_or_default();
-        let describe_pet_name: ::arazzo_runtime::serde_json::Value = run
-            .jsonpath_node("$.name", ::core::option::Option::Some(&called.pet))?
-            .unwrap_or_default();
-        let describe_fields: ::arazzo_runtime::serde_json::Value = run
-            .jsonpath_nodes("$.*", ::core::option::Option::Some(&called.pet))?
-            .unwrap_or_default();
-        let _describe_age: ::arazzo_runtime::serde_json::Value = called
-            .pet
-            .pointer("/age")
-            .cloned()
-            .unwrap_or_default();
-        run.partial.pet_id = ::core::option::Option::Some(describe_pet_id.clone());
-        run.partial.pet_name = ::core::option::Option::Some(describe_pet_name.clone());
-        run.partial.fields = ::core::option::Option::Some(describe_fields.clone());
+            .await?;
+        let (describe_pet_id, describe_pet_name, describe_fields) = describe(
+                &mut run,
+                config,
+                create_id,
+            )
+            .await?;
         ::core::result::Result::Ok(AdoptOutputs {
             city: inputs.owner.address.city.clone(),
             address: ::arazzo_runtime::json::value(&inputs.owner.address),

@@ -732,137 +732,210 @@ pub mod types {
         let mut run = ::arazzo_runtime::Run::<
             ReviewAccountPartial,
         >::new("review-account", client);
-        run.step("get", "getAccount");
-        let response = run
-            .send(
-                &config.accounts.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/accounts/{id}",
-                    )
-                    .path_param("id", &inputs.id),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                response.body_part("/status").as_deref(),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from("closed"),
-                ),
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<ReviewAccountPartial>,
+            config: &Config,
+            inputs: &ReviewAccountInputs,
+        ) -> ::core::result::Result<
+            (
+                ReviewAccountStatus,
+                ::core::option::Option<ReviewAccountTier>,
+                ::core::option::Option<::std::string::String>,
+                ::core::option::Option<f64>,
+                ::std::vec::Vec<::core::option::Option<::std::string::String>>,
             ),
-            "$response.body#/status != 'closed'",
-            &response,
-        )?;
-        let (get_status, get_tier, _get_region, get_parent, get_score, get_labels) = run
-            .outputs::<
-                (
-                    ReviewAccountStatus,
-                    ::core::option::Option<ReviewAccountTier>,
-                    ::std::string::String,
-                    ::core::option::Option<::std::string::String>,
-                    ::core::option::Option<f64>,
-                    ::std::vec::Vec<::core::option::Option<::std::string::String>>,
-                ),
-            >(
-                &response,
-                ["/status", "/tier", "/region", "/parent", "/score", "/labels"],
-            )?;
-        run.partial.status = ::core::option::Option::Some(get_status.clone());
-        run.partial.tier = ::core::option::Option::Some(get_tier.clone());
-        run.partial.parent = ::core::option::Option::Some(get_parent.clone());
-        run.partial.score = ::core::option::Option::Some(get_score);
-        run.partial.labels = ::core::option::Option::Some(get_labels.clone());
-        run.step("audit", "audit");
-        let response = run
-            .send(
-                &config.accounts.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/accounts/{id}/audit",
-                    )
-                    .require_not_null("$steps.get.outputs.parent", &get_parent)
-                    .path_param("id", &inputs.id)
-                    .query_param("region", &get_parent)
-                    .query_param("parent", &get_parent)
-                    .header("X-Tier", &get_tier)
-                    .header(
-                        "X-Parent",
-                        &::arazzo_runtime::concat([&"parent-", &get_parent]),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Eq,
-                ::arazzo_runtime::json::value(
-                        &::arazzo_runtime::json::or_null(&get_tier),
-                    )
-                    .as_ref(),
-                ::core::option::Option::Some(&::arazzo_runtime::serde_json::Value::Null),
-            )
-                || ::arazzo_runtime::condition::compare(
-                    ::arazzo_runtime::condition::Compare::Eq,
-                    ::arazzo_runtime::json::value(&get_status).as_ref(),
+            ::arazzo_runtime::WorkflowError<ReviewAccountPartial>,
+        > {
+            run.step("get", "getAccount");
+            let response = run
+                .send(
+                    &config.accounts.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/accounts/{id}",
+                        )
+                        .path_param("id", &inputs.id),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    response.body_part("/status").as_deref(),
                     ::core::option::Option::Some(
-                        &::arazzo_runtime::serde_json::Value::from("active"),
+                        &::arazzo_runtime::serde_json::Value::from("closed"),
                     ),
                 ),
-            "$steps.get.outputs.tier == null || $steps.get.outputs.status == 'active'",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                ::arazzo_runtime::json::value(&inputs.plan).as_ref(),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from("free"),
+                "$response.body#/status != 'closed'",
+                &response,
+            )?;
+            let (get_status, get_tier, _get_region, get_parent, get_score, get_labels) = run
+                .outputs::<
+                    (
+                        ReviewAccountStatus,
+                        ::core::option::Option<ReviewAccountTier>,
+                        ::std::string::String,
+                        ::core::option::Option<::std::string::String>,
+                        ::core::option::Option<f64>,
+                        ::std::vec::Vec<::core::option::Option<::std::string::String>>,
+                    ),
+                >(
+                    &response,
+                    ["/status", "/tier", "/region", "/parent", "/score", "/labels"],
+                )?;
+            run.partial.status = ::core::option::Option::Some(get_status.clone());
+            run.partial.tier = ::core::option::Option::Some(get_tier.clone());
+            run.partial.parent = ::core::option::Option::Some(get_parent.clone());
+            run.partial.score = ::core::option::Option::Some(get_score);
+            run.partial.labels = ::core::option::Option::Some(get_labels.clone());
+            ::core::result::Result::Ok((
+                get_status,
+                get_tier,
+                get_parent,
+                get_score,
+                get_labels,
+            ))
+        }
+        /// The step `audit`.
+        async fn audit(
+            run: &mut ::arazzo_runtime::Run<ReviewAccountPartial>,
+            config: &Config,
+            inputs: &ReviewAccountInputs,
+            get_parent: ::core::option::Option<::std::string::String>,
+            get_tier: ::core::option::Option<ReviewAccountTier>,
+            get_status: ReviewAccountStatus,
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<ReviewAccountCodesItem>,
+            ::arazzo_runtime::WorkflowError<ReviewAccountPartial>,
+        > {
+            run.step("audit", "audit");
+            let response = run
+                .send(
+                    &config.accounts.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/accounts/{id}/audit",
+                        )
+                        .require_not_null("$steps.get.outputs.parent", &get_parent)
+                        .path_param("id", &inputs.id)
+                        .query_param("region", &get_parent)
+                        .query_param("parent", &get_parent)
+                        .header("X-Tier", &get_tier)
+                        .header(
+                            "X-Parent",
+                            &::arazzo_runtime::concat([&"parent-", &get_parent]),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Eq,
+                    ::arazzo_runtime::json::value(
+                            &::arazzo_runtime::json::or_null(&get_tier),
+                        )
+                        .as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::Null,
+                    ),
+                )
+                    || ::arazzo_runtime::condition::compare(
+                        ::arazzo_runtime::condition::Compare::Eq,
+                        ::arazzo_runtime::json::value(&get_status).as_ref(),
+                        ::core::option::Option::Some(
+                            &::arazzo_runtime::serde_json::Value::from("active"),
+                        ),
+                    ),
+                "$steps.get.outputs.tier == null || $steps.get.outputs.status == 'active'",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    ::arazzo_runtime::json::value(&inputs.plan).as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::from("free"),
+                    ),
                 ),
-            ),
-            "$inputs.plan != 'free'",
-            &response,
-        )?;
-        let audit_codes: ::std::vec::Vec<ReviewAccountCodesItem> = run
-            .output(&response, "/codes")?;
-        run.partial.codes = ::core::option::Option::Some(audit_codes.clone());
-        run.step("rotate", "rotateKey");
-        run.keep_on_failure(|partial, response| {
-            partial.key_id = response.extract("/keyId").ok();
-            partial.expires_in = response.extract("/expiresIn").ok();
-            partial.rotate_api_key = response.extract("/apiKey").ok();
-        });
-        let response = run
-            .send(
-                &config.accounts.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Post,
-                        "/accounts/{id}/rotate",
-                    )
-                    .path_param("id", &inputs.id)
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("plan", &inputs.plan),
-                            ("note", &::arazzo_runtime::json::or_null(&inputs.note)),
-                            ("parent", &::arazzo_runtime::json::or_null(&get_parent)),
-                        ]),
-                    )
-                    .secrets_in_response(&["/apiKey"]),
+                "$inputs.plan != 'free'",
+                &response,
+            )?;
+            let audit_codes: ::std::vec::Vec<ReviewAccountCodesItem> = run
+                .output(&response, "/codes")?;
+            run.partial.codes = ::core::option::Option::Some(audit_codes.clone());
+            ::core::result::Result::Ok(audit_codes)
+        }
+        /// The step `rotate`.
+        async fn rotate(
+            run: &mut ::arazzo_runtime::Run<ReviewAccountPartial>,
+            config: &Config,
+            inputs: &ReviewAccountInputs,
+            get_parent: ::core::option::Option<::std::string::String>,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::core::option::Option<i64>),
+            ::arazzo_runtime::WorkflowError<ReviewAccountPartial>,
+        > {
+            run.step("rotate", "rotateKey");
+            run.keep_on_failure(|partial, response| {
+                partial.key_id = response.extract("/keyId").ok();
+                partial.expires_in = response.extract("/expiresIn").ok();
+                partial.rotate_api_key = response.extract("/apiKey").ok();
+            });
+            let response = run
+                .send(
+                    &config.accounts.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/accounts/{id}/rotate",
+                        )
+                        .path_param("id", &inputs.id)
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("plan", &inputs.plan),
+                                ("note", &::arazzo_runtime::json::or_null(&inputs.note)),
+                                ("parent", &::arazzo_runtime::json::or_null(&get_parent)),
+                            ]),
+                        )
+                        .secrets_in_response(&["/apiKey"]),
+                )
+                .await?;
+            run.check(response.status() == 201, "$statusCode == 201", &response)?;
+            let (rotate_api_key, rotate_key_id, rotate_expires_in) = run
+                .outputs::<
+                    (
+                        ::core::option::Option<::arazzo_runtime::SecretString>,
+                        ::std::string::String,
+                        ::core::option::Option<i64>,
+                    ),
+                >(&response, ["/apiKey", "/keyId", "/expiresIn"])?;
+            run.partial.key_id = ::core::option::Option::Some(rotate_key_id.clone());
+            run.partial.expires_in = ::core::option::Option::Some(rotate_expires_in);
+            run.partial.rotate_api_key = rotate_api_key.clone();
+            ::core::result::Result::Ok((rotate_key_id, rotate_expires_in))
+        }
+        let (get_status, get_tier, get_parent, get_score, get_labels) = get(
+                &mut run,
+                config,
+                inputs,
             )
             .await?;
-        run.check(response.status() == 201, "$statusCode == 201", &response)?;
-        let (rotate_api_key, rotate_key_id, rotate_expires_in) = run
-            .outputs::<
-                (
-                    ::core::option::Option<::arazzo_runtime::SecretString>,
-                    ::std::string::String,
-                    ::core::option::Option<i64>,
-                ),
-            >(&response, ["/apiKey", "/keyId", "/expiresIn"])?;
-        run.partial.key_id = ::core::option::Option::Some(rotate_key_id.clone());
-        run.partial.expires_in = ::core::option::Option::Some(rotate_expires_in);
-        run.partial.rotate_api_key = rotate_api_key.clone();
+        let audit_codes = audit(
+                &mut run,
+                config,
+                inputs,
+                get_parent.clone(),
+                get_tier.clone(),
+                get_status.clone(),
+            )
+            .await?;
+        let (rotate_key_id, rotate_expires_in) = rotate(
+                &mut run,
+                config,
+                inputs,
+                get_parent.clone(),
+            )
+            .await?;
         ::core::result::Result::Ok(ReviewAccountOutputs {
             status: get_status.clone(),
             tier: get_tier.clone(),
@@ -1032,52 +1105,76 @@ pub mod types {
         let mut run = ::arazzo_runtime::Run::<
             ReviewProPartial,
         >::new("review-pro", client);
-        run.step("review", "workflow review-account");
-        let _ = match self::review_account(
-                run.client(),
-                config,
-                &ReviewAccountInputs {
-                    id: inputs.id.clone(),
-                    plan: inputs.plan.clone(),
-                    note: ::core::option::Option::None,
-                    channel: ::core::option::Option::Some(ReviewAccountChannel::Sms),
-                    retries: ::core::option::Option::None,
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.review_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("again", "workflow review-account");
-        let called = match self::review_account(
-                run.client(),
-                config,
-                &ReviewAccountInputs {
-                    id: inputs.id.clone(),
-                    plan: ReviewAccountPlan::Pro,
-                    note: ::core::option::Option::Some(
-                        ::std::string::String::from("reviewed twice"),
-                    ),
-                    channel: ::core::option::Option::None,
-                    retries: ::core::option::Option::None,
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.again_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let again_status: ReviewAccountStatus = called.status.clone();
-        run.partial.status = ::core::option::Option::Some(again_status.clone());
+        /// The step `review`.
+        async fn review(
+            run: &mut ::arazzo_runtime::Run<ReviewProPartial>,
+            config: &Config,
+            inputs: &ReviewProInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ReviewProPartial>,
+        > {
+            run.step("review", "workflow review-account");
+            let _ = match self::review_account(
+                    run.client(),
+                    config,
+                    &ReviewAccountInputs {
+                        id: inputs.id.clone(),
+                        plan: inputs.plan.clone(),
+                        note: ::core::option::Option::None,
+                        channel: ::core::option::Option::Some(ReviewAccountChannel::Sms),
+                        retries: ::core::option::Option::None,
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.review_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `again`.
+        async fn again(
+            run: &mut ::arazzo_runtime::Run<ReviewProPartial>,
+            config: &Config,
+            inputs: &ReviewProInputs,
+        ) -> ::core::result::Result<
+            ReviewAccountStatus,
+            ::arazzo_runtime::WorkflowError<ReviewProPartial>,
+        > {
+            run.step("again", "workflow review-account");
+            let called = match self::review_account(
+                    run.client(),
+                    config,
+                    &ReviewAccountInputs {
+                        id: inputs.id.clone(),
+                        plan: ReviewAccountPlan::Pro,
+                        note: ::core::option::Option::Some(
+                            ::std::string::String::from("reviewed twice"),
+                        ),
+                        channel: ::core::option::Option::None,
+                        retries: ::core::option::Option::None,
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.again_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let again_status: ReviewAccountStatus = called.status.clone();
+            run.partial.status = ::core::option::Option::Some(again_status.clone());
+            ::core::result::Result::Ok(again_status)
+        }
+        review(&mut run, config, inputs).await?;
+        let again_status = again(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(ReviewProOutputs {
             status: again_status.clone(),
         })

@@ -424,81 +424,134 @@ pub mod v1_1_requests {
         let mut run = ::arazzo_runtime::Run::<
             SearchEverywherePartial,
         >::new("searchEverywhere", client);
-        run.step("searchText", "search");
-        let response = run
-            .send(
-                &config.search.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/search")
-                    .query_string(
-                        &::std::format!(
-                            "term={}&limit={}&sort=desc",
-                            ::arazzo_runtime::form_encoded(& inputs.term),
-                            ::arazzo_runtime::form_encoded(& inputs.limit)
+        /// The step `searchText`.
+        async fn search_text(
+            run: &mut ::arazzo_runtime::Run<SearchEverywherePartial>,
+            config: &Config,
+            inputs: &SearchEverywhereInputs,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<SearchEverywherePartial>,
+        > {
+            run.step("searchText", "search");
+            let response = run
+                .send(
+                    &config.search.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/search",
+                        )
+                        .query_string(
+                            &::std::format!(
+                                "term={}&limit={}&sort=desc",
+                                ::arazzo_runtime::form_encoded(& inputs.term),
+                                ::arazzo_runtime::form_encoded(& inputs.limit)
+                            ),
                         ),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let search_text_count: i64 = run.output(&response, "/count")?;
-        run.partial.text_count = ::core::option::Option::Some(search_text_count);
-        run.step("searchFields", "search");
-        let response = run
-            .send(
-                &config.search.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/search")
-                    .query_string(&inputs.filters)
-                    .redact(&inputs.filters),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("searchJson", "searchJson");
-        let response = run
-            .send(
-                &config.search.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/search/json",
-                    )
-                    .query_string_escaped(
-                        &::std::format!(
-                            "{{\"term\": \"{}\", \"limit\": {}}}",
-                            ::arazzo_runtime::json::string_content(& inputs.term),
-                            ::arazzo_runtime::json::text(& inputs.limit)
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let search_text_count: i64 = run.output(&response, "/count")?;
+            run.partial.text_count = ::core::option::Option::Some(search_text_count);
+            ::core::result::Result::Ok(search_text_count)
+        }
+        /// The step `searchFields`.
+        async fn search_fields(
+            run: &mut ::arazzo_runtime::Run<SearchEverywherePartial>,
+            config: &Config,
+            inputs: &SearchEverywhereInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SearchEverywherePartial>,
+        > {
+            run.step("searchFields", "search");
+            let response = run
+                .send(
+                    &config.search.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/search",
+                        )
+                        .query_string(&inputs.filters)
+                        .redact(&inputs.filters),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `searchJson`.
+        async fn search_json(
+            run: &mut ::arazzo_runtime::Run<SearchEverywherePartial>,
+            config: &Config,
+            inputs: &SearchEverywhereInputs,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<SearchEverywherePartial>,
+        > {
+            run.step("searchJson", "searchJson");
+            let response = run
+                .send(
+                    &config.search.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/search/json",
+                        )
+                        .query_string_escaped(
+                            &::std::format!(
+                                "{{\"term\": \"{}\", \"limit\": {}}}",
+                                ::arazzo_runtime::json::string_content(& inputs.term),
+                                ::arazzo_runtime::json::text(& inputs.limit)
+                            ),
                         ),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let search_json_count: i64 = run.output(&response, "/count")?;
-        run.partial.json_count = ::core::option::Option::Some(search_json_count);
-        run.step("searchPath", "searchPath");
-        let response = run
-            .send(
-                &config.search.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/search/path",
-                    )
-                    .query_string_escaped("$.items[?@.name == 'x']"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let search_json_count: i64 = run.output(&response, "/count")?;
+            run.partial.json_count = ::core::option::Option::Some(search_json_count);
+            ::core::result::Result::Ok(search_json_count)
+        }
+        /// The step `searchPath`.
+        async fn search_path(
+            run: &mut ::arazzo_runtime::Run<SearchEverywherePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<SearchEverywherePartial>,
+        > {
+            run.step("searchPath", "searchPath");
+            let response = run
+                .send(
+                    &config.search.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/search/path",
+                        )
+                        .query_string_escaped("$.items[?@.name == 'x']"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        let search_text_count = search_text(&mut run, config, inputs).await?;
+        search_fields(&mut run, config, inputs).await?;
+        let search_json_count = search_json(&mut run, config, inputs).await?;
+        search_path(&mut run, config).await?;
         ::core::result::Result::Ok(SearchEverywhereOutputs {
             text_count: search_text_count,
             json_count: search_json_count,
@@ -1048,25 +1101,36 @@ pub mod v1_1_requests {
         let mut run = ::arazzo_runtime::Run::<
             CallSlowlyPartial,
         >::new("callSlowly", client);
-        run.step("call", "workflow waitForIt");
-        let called = match self::wait_for_it(
-                &run
-                    .client()
-                    .within_step("call", ::std::time::Duration::from_millis(300u64)),
-                config,
-                &WaitForItInputs {},
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.call_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let call_ok: bool = called.ok;
-        run.partial.ok = ::core::option::Option::Some(call_ok);
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<CallSlowlyPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            bool,
+            ::arazzo_runtime::WorkflowError<CallSlowlyPartial>,
+        > {
+            run.step("call", "workflow waitForIt");
+            let called = match self::wait_for_it(
+                    &run
+                        .client()
+                        .within_step("call", ::std::time::Duration::from_millis(300u64)),
+                    config,
+                    &WaitForItInputs {},
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.call_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let call_ok: bool = called.ok;
+            run.partial.ok = ::core::option::Option::Some(call_ok);
+            ::core::result::Result::Ok(call_ok)
+        }
+        let call_ok = call(&mut run, config).await?;
         ::core::result::Result::Ok(CallSlowlyOutputs { ok: call_ok })
     }
     /// Finishes a run of [`call_slowly()`](call_slowly) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1496,17 +1560,32 @@ pub mod v1_1_requests {
         let mut run = ::arazzo_runtime::Run::<
             NotifyTeamPartial,
         >::new("notifyTeam", client);
-        run.step("send", "notify");
-        let response = run
-            .send(
-                &config.search.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/notify")
-                    .query_param("who", &inputs.who)
-                    .query_param("reason", &inputs.reason)
-                    .query_param("attempts", &inputs.attempts),
-            )
-            .await?;
-        run.check(response.status() == 204, "$statusCode == 204", &response)?;
+        /// The step `send`.
+        async fn send(
+            run: &mut ::arazzo_runtime::Run<NotifyTeamPartial>,
+            config: &Config,
+            inputs: &NotifyTeamInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<NotifyTeamPartial>,
+        > {
+            run.step("send", "notify");
+            let response = run
+                .send(
+                    &config.search.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/notify",
+                        )
+                        .query_param("who", &inputs.who)
+                        .query_param("reason", &inputs.reason)
+                        .query_param("attempts", &inputs.attempts),
+                )
+                .await?;
+            run.check(response.status() == 204, "$statusCode == 204", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        send(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(NotifyTeamOutputs {})
     }
     /// Finishes a run of [`notify_team()`](notify_team) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

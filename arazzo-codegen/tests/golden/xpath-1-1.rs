@@ -270,110 +270,134 @@ pub mod xpath_1_1 {
                 ::arazzo_runtime::json::value(&inputs.receipt).as_ref(),
             )
             .map_err(|error| run.fail(error))?;
-        run.step("amend", "putOrder");
-        run.keep_on_failure(|partial, response| {
-            partial.state = ::arazzo_runtime::xpath::select_body(
+        /// The step `amend`.
+        async fn amend(
+            run: &mut ::arazzo_runtime::Run<AmendOrderPartial>,
+            config: &Config,
+            inputs: &AmendOrderInputs,
+        ) -> ::core::result::Result<
+            (::arazzo_runtime::serde_json::Value, ::arazzo_runtime::serde_json::Value),
+            ::arazzo_runtime::WorkflowError<AmendOrderPartial>,
+        > {
+            run.step("amend", "putOrder");
+            run.keep_on_failure(|partial, response| {
+                partial.state = ::arazzo_runtime::xpath::select_body(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/order/@state",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        response.body(),
+                    )
+                    .ok();
+                partial.skus = ::arazzo_runtime::xpath::select_body(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/order/line/@sku",
+                            ::arazzo_runtime::xpath::Version::XPath20,
+                        ),
+                        response.body(),
+                    )
+                    .ok();
+            });
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/orders/{orderId}",
+                        )
+                        .path_param("orderId", &inputs.order_id)
+                        .raw_body(
+                            "application/xml",
+                            ::std::format!(
+                                "<order id=\"{}\" state=\"{}\"><line sku=\"sku-42\"/></order>",
+                                ::arazzo_runtime::xml_escaped(& inputs.order_id),
+                                ::arazzo_runtime::xml_escaped(& inputs.state)
+                            ),
+                        ),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "exists(/order[@id = '42'])",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "exists(/order[@id = '42']) (xpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::xpath::value_holds(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/receipt/paid = 'true'",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        ::arazzo_runtime::json::value(&inputs.receipt).as_ref(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "/receipt/paid = 'true' (xpath on $inputs.receipt)",
+                &response,
+            )?;
+            let amend_state: ::arazzo_runtime::serde_json::Value = run
+                .xpath_output(
+                    &response,
                     ::arazzo_runtime::xpath::XPath::new(
                         "/order/@state",
                         ::arazzo_runtime::xpath::Version::XPath31,
                     ),
-                    response.body(),
-                )
-                .ok();
-            partial.skus = ::arazzo_runtime::xpath::select_body(
+                )?;
+            let amend_skus: ::arazzo_runtime::serde_json::Value = run
+                .xpath_output(
+                    &response,
                     ::arazzo_runtime::xpath::XPath::new(
                         "/order/line/@sku",
                         ::arazzo_runtime::xpath::Version::XPath20,
                     ),
-                    response.body(),
+                )?;
+            run.partial.state = ::core::option::Option::Some(amend_state.clone());
+            run.partial.skus = ::core::option::Option::Some(amend_skus.clone());
+            ::core::result::Result::Ok((amend_state, amend_skus))
+        }
+        /// The step `confirm`.
+        async fn confirm(
+            run: &mut ::arazzo_runtime::Run<AmendOrderPartial>,
+            config: &Config,
+            inputs: &AmendOrderInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<AmendOrderPartial>,
+        > {
+            run.step("confirm", "putOrder");
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Put,
+                            "/orders/{orderId}",
+                        )
+                        .path_param("orderId", &inputs.order_id)
+                        .query_param(
+                            "receipt",
+                            &::arazzo_runtime::xpath::select_value(
+                                    ::arazzo_runtime::xpath::XPath::new(
+                                        "string(/receipt/@number)",
+                                        ::arazzo_runtime::xpath::Version::XPath31,
+                                    ),
+                                    ::arazzo_runtime::json::value(&inputs.receipt).as_ref(),
+                                )
+                                .map_err(|error| run.fail(error))?,
+                        )
+                        .raw_body("application/xml", "<order state=\"confirmed\"/>"),
                 )
-                .ok();
-        });
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/orders/{orderId}",
-                    )
-                    .path_param("orderId", &inputs.order_id)
-                    .raw_body(
-                        "application/xml",
-                        ::std::format!(
-                            "<order id=\"{}\" state=\"{}\"><line sku=\"sku-42\"/></order>",
-                            ::arazzo_runtime::xml_escaped(& inputs.order_id),
-                            ::arazzo_runtime::xml_escaped(& inputs.state)
-                        ),
-                    ),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "exists(/order[@id = '42'])",
-                        ::arazzo_runtime::xpath::Version::XPath31,
-                    ),
-                    response.body(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "exists(/order[@id = '42']) (xpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::xpath::value_holds(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "/receipt/paid = 'true'",
-                        ::arazzo_runtime::xpath::Version::XPath31,
-                    ),
-                    ::arazzo_runtime::json::value(&inputs.receipt).as_ref(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "/receipt/paid = 'true' (xpath on $inputs.receipt)",
-            &response,
-        )?;
-        let amend_state: ::arazzo_runtime::serde_json::Value = run
-            .xpath_output(
-                &response,
-                ::arazzo_runtime::xpath::XPath::new(
-                    "/order/@state",
-                    ::arazzo_runtime::xpath::Version::XPath31,
-                ),
-            )?;
-        let amend_skus: ::arazzo_runtime::serde_json::Value = run
-            .xpath_output(
-                &response,
-                ::arazzo_runtime::xpath::XPath::new(
-                    "/order/line/@sku",
-                    ::arazzo_runtime::xpath::Version::XPath20,
-                ),
-            )?;
-        run.partial.state = ::core::option::Option::Some(amend_state.clone());
-        run.partial.skus = ::core::option::Option::Some(amend_skus.clone());
-        run.step("confirm", "putOrder");
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Put,
-                        "/orders/{orderId}",
-                    )
-                    .path_param("orderId", &inputs.order_id)
-                    .query_param(
-                        "receipt",
-                        &::arazzo_runtime::xpath::select_value(
-                                ::arazzo_runtime::xpath::XPath::new(
-                                    "string(/receipt/@number)",
-                                    ::arazzo_runtime::xpath::Version::XPath31,
-                                ),
-                                ::arazzo_runtime::json::value(&inputs.receipt).as_ref(),
-                            )
-                            .map_err(|error| run.fail(error))?,
-                    )
-                    .raw_body("application/xml", "<order state=\"confirmed\"/>"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        let (amend_state, amend_skus) = amend(&mut run, config, inputs).await?;
+        confirm(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(AmendOrderOutputs {
             state: amend_state.clone(),
             skus: amend_skus.clone(),

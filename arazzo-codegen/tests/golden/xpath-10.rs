@@ -163,38 +163,52 @@ pub mod xpath_10 {
         let mut run = ::arazzo_runtime::Run::<
             CheckQueuePartial,
         >::new("check-queue", client);
-        run.step("status", "getStatus");
-        let response = run
-            .send(
-                &config.orders.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/status"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds(
-                    ::arazzo_runtime::xpath::XPath::xpath_10(
-                        "/Envelope/Queue/@size > '9' and starts-with(/Envelope/Queue/Item, 'first')",
-                        "/Envelope/Queue/@size[matches(., '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')]/number(.) > 9e0 and starts-with(string((/Envelope/Queue/Item)[1]), 'first')",
+        /// The step `status`.
+        async fn status(
+            run: &mut ::arazzo_runtime::Run<CheckQueuePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CheckQueuePartial>,
+        > {
+            run.step("status", "getStatus");
+            let response = run
+                .send(
+                    &config.orders.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/status",
                     ),
-                    response.body(),
                 )
-                .map_err(|error| run.fail(error))?,
-            "/Envelope/Queue/@size > '9' and starts-with(/Envelope/Queue/Item, 'first') (xpath on $response.body)",
-            &response,
-        )?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds(
-                    ::arazzo_runtime::xpath::XPath::xpath_10(
-                        "not(sum(/Envelope/Queue/Item/@weight) > 100)",
-                        "not(sum((/Envelope/Queue/Item/@weight)/number(string(.)[matches(., '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')]), 0e0)[. = .] > 100e0)",
-                    ),
-                    response.body(),
-                )
-                .map_err(|error| run.fail(error))?,
-            "not(sum(/Envelope/Queue/Item/@weight) > 100) (xpath on $response.body)",
-            &response,
-        )?;
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds(
+                        ::arazzo_runtime::xpath::XPath::xpath_10(
+                            "/Envelope/Queue/@size > '9' and starts-with(/Envelope/Queue/Item, 'first')",
+                            "/Envelope/Queue/@size[matches(., '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')]/number(.) > 9e0 and starts-with(string((/Envelope/Queue/Item)[1]), 'first')",
+                        ),
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "/Envelope/Queue/@size > '9' and starts-with(/Envelope/Queue/Item, 'first') (xpath on $response.body)",
+                &response,
+            )?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds(
+                        ::arazzo_runtime::xpath::XPath::xpath_10(
+                            "not(sum(/Envelope/Queue/Item/@weight) > 100)",
+                            "not(sum((/Envelope/Queue/Item/@weight)/number(string(.)[matches(., '^\\s*-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$')]), 0e0)[. = .] > 100e0)",
+                        ),
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "not(sum(/Envelope/Queue/Item/@weight) > 100) (xpath on $response.body)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        status(&mut run, config).await?;
         ::core::result::Result::Ok(CheckQueueOutputs {})
     }
     /// Finishes a run of [`check_queue()`](check_queue) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

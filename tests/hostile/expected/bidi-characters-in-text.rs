@@ -199,21 +199,33 @@ pub mod bidi_characters_in_text {
             BidiIdPartial,
         >::new("bidi\u{202e}id", client);
         run.partial.res_ult = ::core::option::Option::Some(inputs.na_me.clone());
-        run.step("st\u{202e}ep", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_param("q", "\u{202e}literal\u{202c}")
-                    .header("X-Trace", &::arazzo_runtime::concat([&inputs.na_me])),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let _st_ep_out_put: i64 = i64::from(response.status());
+        /// The step `st\u{202e}ep`.
+        async fn st_ep(
+            run: &mut ::arazzo_runtime::Run<BidiIdPartial>,
+            config: &Config,
+            inputs: &BidiIdInputs,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<BidiIdPartial>> {
+            run.step("st\u{202e}ep", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_param("q", "\u{202e}literal\u{202c}")
+                        .header("X-Trace", &::arazzo_runtime::concat([&inputs.na_me])),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let _st_ep_out_put: i64 = i64::from(response.status());
+            ::core::result::Result::Ok(())
+        }
+        st_ep(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(BidiIdOutputs {
             res_ult: inputs.na_me.clone(),
         })

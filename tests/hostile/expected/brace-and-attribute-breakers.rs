@@ -228,27 +228,39 @@ pub mod brace_and_attribute_breakers {
         ::arazzo_runtime::WorkflowError<BracesPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<BracesPartial>::new("braces", client);
-        run.step("get", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param(
-                        "id",
-                        &::arazzo_runtime::concat([&"}}{ ", &inputs.id, &" {"]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let get: ::std::string::String = run.output(&response, "/name")?;
-        run.partial.value = ::core::option::Option::Some(get.clone());
+        /// The step `get`.
+        async fn get_2(
+            run: &mut ::arazzo_runtime::Run<BracesPartial>,
+            config: &Config,
+            inputs: &BracesInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<BracesPartial>,
+        > {
+            run.step("get", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param(
+                            "id",
+                            &::arazzo_runtime::concat([&"}}{ ", &inputs.id, &" {"]),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let get: ::std::string::String = run.output(&response, "/name")?;
+            run.partial.value = ::core::option::Option::Some(get.clone());
+            ::core::result::Result::Ok(get)
+        }
+        let get = get_2(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(BracesOutputs {
             value: get.clone(),
         })

@@ -645,44 +645,59 @@ pub mod colliding_input_names {
         run.redact(&inputs.api_key_7);
         run.redact(&inputs.api_key_8);
         run.partial.second = inputs.api_key_2_2.clone();
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_param(
-                        "q",
-                        &::arazzo_runtime::concat([
-                            &inputs.api_key,
-                            &inputs.api_key_2,
-                            &inputs.api_key_3,
-                            &inputs.api_key_4,
-                            &inputs.api_key_5,
-                        ]),
-                    )
-                    .header(
-                        "X-Trace",
-                        &::arazzo_runtime::concat([
-                            &inputs.api_key_6,
-                            &inputs.api_key_7,
-                            &inputs.api_key_8,
-                        ]),
-                    )
-                    .redact(&inputs.api_key)
-                    .redact(&inputs.api_key_2)
-                    .redact(&inputs.api_key_3)
-                    .redact(&inputs.api_key_4)
-                    .redact(&inputs.api_key_5)
-                    .redact(&inputs.api_key_6)
-                    .redact(&inputs.api_key_7)
-                    .redact(&inputs.api_key_8),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<CollidePartial>,
+            config: &Config,
+            inputs: &CollideInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CollidePartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_param(
+                            "q",
+                            &::arazzo_runtime::concat([
+                                &inputs.api_key,
+                                &inputs.api_key_2,
+                                &inputs.api_key_3,
+                                &inputs.api_key_4,
+                                &inputs.api_key_5,
+                            ]),
+                        )
+                        .header(
+                            "X-Trace",
+                            &::arazzo_runtime::concat([
+                                &inputs.api_key_6,
+                                &inputs.api_key_7,
+                                &inputs.api_key_8,
+                            ]),
+                        )
+                        .redact(&inputs.api_key)
+                        .redact(&inputs.api_key_2)
+                        .redact(&inputs.api_key_3)
+                        .redact(&inputs.api_key_4)
+                        .redact(&inputs.api_key_5)
+                        .redact(&inputs.api_key_6)
+                        .redact(&inputs.api_key_7)
+                        .redact(&inputs.api_key_8),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(CollideOutputs {
             second: inputs.api_key_2_2.clone(),
         })

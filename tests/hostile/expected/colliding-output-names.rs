@@ -204,65 +204,116 @@ pub mod colliding_output_names {
         ::arazzo_runtime::WorkflowError<CollidePartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<CollidePartial>::new("collide", client);
-        run.step("get", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let (
-            get_item_id,
-            get_item_id_2,
-            get_item_id_3,
-        ): (::std::string::String, ::std::string::String, ::std::string::String) = run
-            .outputs(&response, ["/items/0/id", "/items/1/id", "/items/2/id"])?;
-        let get_item_id_4: i64 = i64::from(response.status());
-        run.partial.item_id = ::core::option::Option::Some(get_item_id.clone());
-        run.partial.item_id_2 = ::core::option::Option::Some(get_item_id_2.clone());
-        run.partial.item_id_3 = ::core::option::Option::Some(get_item_id_3.clone());
-        run.partial.item_id_4 = ::core::option::Option::Some(get_item_id_4);
-        run.step("get-item", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<CollidePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (::std::string::String, ::std::string::String, ::std::string::String, i64),
+            ::arazzo_runtime::WorkflowError<CollidePartial>,
+        > {
+            run.step("get", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
                         ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &get_item_id),
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let (
+                get_item_id,
+                get_item_id_2,
+                get_item_id_3,
+            ): (::std::string::String, ::std::string::String, ::std::string::String) = run
+                .outputs(&response, ["/items/0/id", "/items/1/id", "/items/2/id"])?;
+            let get_item_id_4: i64 = i64::from(response.status());
+            run.partial.item_id = ::core::option::Option::Some(get_item_id.clone());
+            run.partial.item_id_2 = ::core::option::Option::Some(get_item_id_2.clone());
+            run.partial.item_id_3 = ::core::option::Option::Some(get_item_id_3.clone());
+            run.partial.item_id_4 = ::core::option::Option::Some(get_item_id_4);
+            ::core::result::Result::Ok((
+                get_item_id,
+                get_item_id_2,
+                get_item_id_3,
+                get_item_id_4,
+            ))
+        }
+        /// The step `get-item`.
+        async fn get_item(
+            run: &mut ::arazzo_runtime::Run<CollidePartial>,
+            config: &Config,
+            get_item_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<CollidePartial>,
+        > {
+            run.step("get-item", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &get_item_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let get_item_id_5: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.get_item_id = ::core::option::Option::Some(
+                get_item_id_5.clone(),
+            );
+            ::core::result::Result::Ok(get_item_id_5)
+        }
+        /// The step `get_item`.
+        async fn get_item_2(
+            run: &mut ::arazzo_runtime::Run<CollidePartial>,
+            config: &Config,
+            get_item_id_5: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<CollidePartial>,
+        > {
+            run.step("get_item", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &get_item_id_5),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let get_item_id_6: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.get_item_id_2 = ::core::option::Option::Some(
+                get_item_id_6.clone(),
+            );
+            ::core::result::Result::Ok(get_item_id_6)
+        }
+        let (get_item_id, get_item_id_2, get_item_id_3, get_item_id_4) = get(
+                &mut run,
+                config,
             )
             .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let get_item_id_5: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.get_item_id = ::core::option::Option::Some(get_item_id_5.clone());
-        run.step("get_item", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &get_item_id_5),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let get_item_id_6: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.get_item_id_2 = ::core::option::Option::Some(get_item_id_6.clone());
+        let get_item_id_5 = get_item(&mut run, config, get_item_id.clone()).await?;
+        let get_item_id_6 = get_item_2(&mut run, config, get_item_id_5.clone()).await?;
         ::core::result::Result::Ok(CollideOutputs {
             item_id: get_item_id.clone(),
             item_id_2: get_item_id_2.clone(),

@@ -512,114 +512,213 @@ pub mod colliding_source_names {
         ::arazzo_runtime::WorkflowError<ListPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ListPartial>::new("list", client);
-        run.step("a", "listItems");
-        let response = run
-            .send(
-                &config.items_api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("b", "listItems");
-        let response = run
-            .send(
-                &config.items_api_2.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("c", "listItems");
-        let response = run
-            .send(
-                &config.items_api_3.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("d", "listItems");
-        let response = run
-            .send(
-                &config.config.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("e", "listItems");
-        let response = run
-            .send(
-                &config.config_2.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("f", "listItems");
-        let response = run
-            .send(
-                &config.client.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("g", "listItems");
-        let response = run
-            .send(
-                &config.step.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("h", "listItems");
-        let response = run
-            .send(
-                &config.list_inputs.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("i", "listItems");
-        let response = run
-            .send(
-                &config.self_.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `a`.
+        async fn a(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("a", "listItems");
+            let response = run
+                .send(
+                    &config.items_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `b`.
+        async fn b(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("b", "listItems");
+            let response = run
+                .send(
+                    &config.items_api_2.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `c`.
+        async fn c(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("c", "listItems");
+            let response = run
+                .send(
+                    &config.items_api_3.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `d`.
+        async fn d(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("d", "listItems");
+            let response = run
+                .send(
+                    &config.config.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `e`.
+        async fn e(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("e", "listItems");
+            let response = run
+                .send(
+                    &config.config_2.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `f`.
+        async fn f(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("f", "listItems");
+            let response = run
+                .send(
+                    &config.client.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `g`.
+        async fn g(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("g", "listItems");
+            let response = run
+                .send(
+                    &config.step.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `h`.
+        async fn h(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("h", "listItems");
+            let response = run
+                .send(
+                    &config.list_inputs.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `i`.
+        async fn i(
+            run: &mut ::arazzo_runtime::Run<ListPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ListPartial>> {
+            run.step("i", "listItems");
+            let response = run
+                .send(
+                    &config.self_.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        a(&mut run, config).await?;
+        b(&mut run, config).await?;
+        c(&mut run, config).await?;
+        d(&mut run, config).await?;
+        e(&mut run, config).await?;
+        f(&mut run, config).await?;
+        g(&mut run, config).await?;
+        h(&mut run, config).await?;
+        i(&mut run, config).await?;
         ::core::result::Result::Ok(ListOutputs {})
     }
     /// Finishes a run of [`list()`](list) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

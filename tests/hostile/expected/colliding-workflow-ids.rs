@@ -337,18 +337,32 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             RotateKeyPartial,
         >::new("rotate-key", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<RotateKeyPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateKeyPartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(RotateKeyOutputs {})
     }
     /// Finishes a run of [`rotate_key()`](rotate_key) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -455,18 +469,32 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             RotateKeyPartial2,
         >::new("rotate_key", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<RotateKeyPartial2>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateKeyPartial2>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(RotateKeyOutputs2 {})
     }
     /// Finishes a run of [`rotate_key_2()`](rotate_key_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -573,18 +601,32 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             RotateKeyPartial3,
         >::new("rotateKey", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<RotateKeyPartial3>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateKeyPartial3>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(RotateKeyOutputs3 {})
     }
     /// Finishes a run of [`rotate_key_3()`](rotate_key_3) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -691,18 +733,32 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             RotateKeyPartial4,
         >::new("RotateKey", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<RotateKeyPartial4>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateKeyPartial4>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(RotateKeyOutputs4 {})
     }
     /// Finishes a run of [`rotate_key_4()`](rotate_key_4) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -812,18 +868,32 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             RotateKeyInputsPartial,
         >::new("rotate-key-inputs", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<RotateKeyInputsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RotateKeyInputsPartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(RotateKeyInputsOutputs {})
     }
     /// Finishes a run of [`rotate_key_inputs()`](rotate_key_inputs) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -933,18 +1003,32 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             ResumeRotateKeyPartial,
         >::new("resume-rotate-key", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<ResumeRotateKeyPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ResumeRotateKeyPartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(ResumeRotateKeyOutputs {})
     }
     /// Finishes a run of [`resume_rotate_key_5()`](resume_rotate_key_5) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1049,18 +1133,29 @@ pub mod colliding_workflow_ids {
         ::arazzo_runtime::WorkflowError<ConfigPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ConfigPartial>::new("config", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<ConfigPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ConfigPartial>> {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(ConfigOutputs {})
     }
     /// Finishes a run of [`config_2()`](config_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1165,18 +1260,32 @@ pub mod colliding_workflow_ids {
         ::arazzo_runtime::WorkflowError<ConfigPartial2>,
     > {
         let mut run = ::arazzo_runtime::Run::<ConfigPartial2>::new("Config", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<ConfigPartial2>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ConfigPartial2>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(ConfigOutputs2 {})
     }
     /// Finishes a run of [`config_3()`](config_3) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1281,18 +1390,29 @@ pub mod colliding_workflow_ids {
         ::arazzo_runtime::WorkflowError<ClientPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ClientPartial>::new("client", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<ClientPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ClientPartial>> {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(ClientOutputs {})
     }
     /// Finishes a run of [`client_2()`](client_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1399,18 +1519,29 @@ pub mod colliding_workflow_ids {
         ::arazzo_runtime::WorkflowError<ItemsPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ItemsPartial>::new("items", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<ItemsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ItemsPartial>> {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(ItemsOutputs {})
     }
     /// Finishes a run of [`items()`](items) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1547,114 +1678,226 @@ pub mod colliding_workflow_ids {
         let mut run = ::arazzo_runtime::Run::<
             CallsThemAllPartial,
         >::new("calls-them-all", client);
-        run.step("a", "workflow rotate-key");
-        let _ = match self::rotate_key(run.client(), config, &RotateKeyInputs {}).await {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.a_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("b", "workflow rotate_key");
-        let _ = match self::rotate_key_2(run.client(), config, &RotateKeyInputs2 {})
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.b_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("c", "workflow rotateKey");
-        let _ = match self::rotate_key_3(run.client(), config, &RotateKeyInputs3 {})
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.c_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("d", "workflow RotateKey");
-        let _ = match self::rotate_key_4(run.client(), config, &RotateKeyInputs4 {})
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.d_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("e", "workflow rotate-key-inputs");
-        let _ = match self::rotate_key_inputs(
-                run.client(),
-                config,
-                &RotateKeyInputsInputs {},
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.e_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("f", "workflow resume-rotate-key");
-        let _ = match self::resume_rotate_key_5(
-                run.client(),
-                config,
-                &ResumeRotateKeyInputs {},
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.f_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("g", "workflow config");
-        let _ = match self::config_2(run.client(), config, &ConfigInputs {}).await {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.g_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("h", "workflow Config");
-        let _ = match self::config_3(run.client(), config, &ConfigInputs2 {}).await {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.h_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("i", "workflow client");
-        let _ = match self::client_2(run.client(), config, &ClientInputs {}).await {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.i_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        run.step("j", "workflow items");
-        let _ = match self::items(run.client(), config, &ItemsInputs {}).await {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.j_partial = ::core::option::Option::Some(partial);
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
+        /// The step `a`.
+        async fn a(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("a", "workflow rotate-key");
+            let _ = match self::rotate_key(run.client(), config, &RotateKeyInputs {})
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.a_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `b`.
+        async fn b(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("b", "workflow rotate_key");
+            let _ = match self::rotate_key_2(run.client(), config, &RotateKeyInputs2 {})
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.b_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `c`.
+        async fn c(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("c", "workflow rotateKey");
+            let _ = match self::rotate_key_3(run.client(), config, &RotateKeyInputs3 {})
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.c_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `d`.
+        async fn d(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("d", "workflow RotateKey");
+            let _ = match self::rotate_key_4(run.client(), config, &RotateKeyInputs4 {})
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.d_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `e`.
+        async fn e(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("e", "workflow rotate-key-inputs");
+            let _ = match self::rotate_key_inputs(
+                    run.client(),
+                    config,
+                    &RotateKeyInputsInputs {},
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.e_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `f`.
+        async fn f(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("f", "workflow resume-rotate-key");
+            let _ = match self::resume_rotate_key_5(
+                    run.client(),
+                    config,
+                    &ResumeRotateKeyInputs {},
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.f_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `g`.
+        async fn g(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("g", "workflow config");
+            let _ = match self::config_2(run.client(), config, &ConfigInputs {}).await {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.g_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `h`.
+        async fn h(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("h", "workflow Config");
+            let _ = match self::config_3(run.client(), config, &ConfigInputs2 {}).await {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.h_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `i`.
+        async fn i(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("i", "workflow client");
+            let _ = match self::client_2(run.client(), config, &ClientInputs {}).await {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.i_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `j`.
+        async fn j(
+            run: &mut ::arazzo_runtime::Run<CallsThemAllPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CallsThemAllPartial>,
+        > {
+            run.step("j", "workflow items");
+            let _ = match self::items(run.client(), config, &ItemsInputs {}).await {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.j_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        a(&mut run, config).await?;
+        b(&mut run, config).await?;
+        c(&mut run, config).await?;
+        d(&mut run, config).await?;
+        e(&mut run, config).await?;
+        f(&mut run, config).await?;
+        g(&mut run, config).await?;
+        h(&mut run, config).await?;
+        i(&mut run, config).await?;
+        j(&mut run, config).await?;
         ::core::result::Result::Ok(CallsThemAllOutputs {})
     }
     /// Finishes a run of [`calls_them_all()`](calls_them_all) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

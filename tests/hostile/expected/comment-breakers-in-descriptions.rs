@@ -199,24 +199,36 @@ pub mod comment_breakers_in_descriptions {
         ::arazzo_runtime::WorkflowError<CommentsPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<CommentsPartial>::new("comments", client);
-        run.step("get", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &inputs.id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let get_name: ::std::string::String = run.output(&response, "/name")?;
-        run.partial.name = ::core::option::Option::Some(get_name.clone());
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<CommentsPartial>,
+            config: &Config,
+            inputs: &CommentsInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<CommentsPartial>,
+        > {
+            run.step("get", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &inputs.id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let get_name: ::std::string::String = run.output(&response, "/name")?;
+            run.partial.name = ::core::option::Option::Some(get_name.clone());
+            ::core::result::Result::Ok(get_name)
+        }
+        let get_name = get(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(CommentsOutputs {
             name: get_name.clone(),
         })

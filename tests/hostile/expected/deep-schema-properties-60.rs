@@ -1197,20 +1197,32 @@ pub mod deep_schema_properties_60 {
         ::arazzo_runtime::WorkflowError<DeepPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<DeepPartial>::new("deep", client);
-        run.step("create", "createItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
-                    .json_body(&inputs.deep)
-                    .redact(&inputs.deep),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<DeepPartial>,
+            config: &Config,
+            inputs: &DeepInputs,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<DeepPartial>> {
+            run.step("create", "createItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/items",
+                        )
+                        .json_body(&inputs.deep)
+                        .redact(&inputs.deep),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        create(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(DeepOutputs {})
     }
     /// Finishes a run of [`deep()`](deep) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -263,30 +263,41 @@ pub mod doc_code_blocks {
         ::arazzo_runtime::WorkflowError<DoctestsPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<DoctestsPartial>::new("doctests", client);
-        run.step("get", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", "literal"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let (
-            _get_name_fn_injected_output,
-            get_plain,
-        ): (::std::string::String, ::std::string::String) = run
-            .outputs(&response, ["/name", "/id"])?;
-        run.partial.x_fn_injected_workflow_output = ::core::option::Option::Some(
-            get_plain.clone(),
-        );
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<DoctestsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<DoctestsPartial>,
+        > {
+            run.step("get", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", "literal"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let (
+                _get_name_fn_injected_output,
+                get_plain,
+            ): (::std::string::String, ::std::string::String) = run
+                .outputs(&response, ["/name", "/id"])?;
+            run.partial.x_fn_injected_workflow_output = ::core::option::Option::Some(
+                get_plain.clone(),
+            );
+            ::core::result::Result::Ok(get_plain)
+        }
+        let get_plain = get(&mut run, config).await?;
         ::core::result::Result::Ok(DoctestsOutputs {
             x_fn_injected_workflow_output: get_plain.clone(),
         })

@@ -207,22 +207,33 @@ pub mod empty_string_names_valid_refs {
     > {
         let mut run = ::arazzo_runtime::Run::<ValuePartial>::new("", client);
         run.partial.value_2 = inputs.value.clone();
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let _list: i64 = i64::from(response.status());
-        let _list_2: i64 = i64::from(response.status());
-        let list_x: i64 = i64::from(response.status());
-        run.partial.value = ::core::option::Option::Some(list_x);
+        /// The step `list`.
+        async fn list_3(
+            run: &mut ::arazzo_runtime::Run<ValuePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<i64, ::arazzo_runtime::WorkflowError<ValuePartial>> {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let _list: i64 = i64::from(response.status());
+            let _list_2: i64 = i64::from(response.status());
+            let list_x: i64 = i64::from(response.status());
+            run.partial.value = ::core::option::Option::Some(list_x);
+            ::core::result::Result::Ok(list_x)
+        }
+        let list_x = list_3(&mut run, config).await?;
         ::core::result::Result::Ok(ValueOutputs {
             value: list_x,
             value_2: inputs.value.clone(),

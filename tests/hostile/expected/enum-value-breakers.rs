@@ -428,29 +428,46 @@ pub mod enum_value_breakers {
             EnumBreakersPartial,
         >::new("enum-breakers", client);
         run.partial.mode = ::core::option::Option::Some(inputs.mode.clone());
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_param("q", &inputs.mode)
-                    .header(
-                        "X-Trace",
-                        &::arazzo_runtime::concat([&"mode ", &inputs.mode]),
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<EnumBreakersPartial>,
+            config: &Config,
+            inputs: &EnumBreakersInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<EnumBreakersPartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_param("q", &inputs.mode)
+                        .header(
+                            "X-Trace",
+                            &::arazzo_runtime::concat([&"mode ", &inputs.mode]),
+                        ),
+                )
+                .await?;
+            run.check(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Ne,
+                    ::arazzo_runtime::json::value(&inputs.mode).as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::from(
+                            "}; fn injected_enum() {",
+                        ),
                     ),
-            )
-            .await?;
-        run.check(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Ne,
-                ::arazzo_runtime::json::value(&inputs.mode).as_ref(),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from("}; fn injected_enum() {"),
                 ),
-            ),
-            "$inputs.mode != '}; fn injected_enum() {'",
-            &response,
-        )?;
+                "$inputs.mode != '}; fn injected_enum() {'",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(EnumBreakersOutputs {
             mode: inputs.mode.clone(),
         })

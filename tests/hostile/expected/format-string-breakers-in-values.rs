@@ -189,73 +189,118 @@ pub mod format_string_breakers_in_values {
         let mut run = ::arazzo_runtime::Run::<
             BracesInValuesPartial,
         >::new("braces-in-values", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_param("q", "{} {0} {:?} {name} {{ }} } {")
-                    .header(
-                        "X-Trace",
-                        &::arazzo_runtime::concat([
-                            &"{",
-                            &inputs.id,
-                            &"} {}",
-                            &inputs.id,
-                            &"{} ",
-                            &inputs.id,
-                            &"{{",
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("create", "createItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("id", &::std::format!("{}{{}}", inputs.id)),
-                            (
-                                "name",
-                                &::std::format!("{{0}}{{:?}}{}{{{{}}}}}}", inputs.id),
-                            ),
-                            ("{}", &"}{"),
-                            ("{$inputs.id}", &"a key is never an expression"),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("create-text", "createItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
-                    .json_text_body(
-                        "application/json",
-                        ::std::format!(
-                            "{{\"id\": \"{}\", \"name\": \"{{}} {{{{ }}}} {{:?}}\"}}",
-                            ::arazzo_runtime::json::string_content(& inputs.id)
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<BracesInValuesPartial>,
+            config: &Config,
+            inputs: &BracesInValuesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<BracesInValuesPartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_param("q", "{} {0} {:?} {name} {{ }} } {")
+                        .header(
+                            "X-Trace",
+                            &::arazzo_runtime::concat([
+                                &"{",
+                                &inputs.id,
+                                &"} {}",
+                                &inputs.id,
+                                &"{} ",
+                                &inputs.id,
+                                &"{{",
+                            ]),
                         ),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<BracesInValuesPartial>,
+            config: &Config,
+            inputs: &BracesInValuesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<BracesInValuesPartial>,
+        > {
+            run.step("create", "createItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/items",
+                        )
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("id", &::std::format!("{}{{}}", inputs.id)),
+                                (
+                                    "name",
+                                    &::std::format!("{{0}}{{:?}}{}{{{{}}}}}}", inputs.id),
+                                ),
+                                ("{}", &"}{"),
+                                ("{$inputs.id}", &"a key is never an expression"),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `create-text`.
+        async fn create_text(
+            run: &mut ::arazzo_runtime::Run<BracesInValuesPartial>,
+            config: &Config,
+            inputs: &BracesInValuesInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<BracesInValuesPartial>,
+        > {
+            run.step("create-text", "createItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/items",
+                        )
+                        .json_text_body(
+                            "application/json",
+                            ::std::format!(
+                                "{{\"id\": \"{}\", \"name\": \"{{}} {{{{ }}}} {{:?}}\"}}",
+                                ::arazzo_runtime::json::string_content(& inputs.id)
+                            ),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config, inputs).await?;
+        create(&mut run, config, inputs).await?;
+        create_text(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(BracesInValuesOutputs {})
     }
     /// Finishes a run of [`braces_in_values()`](braces_in_values) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -179,19 +179,31 @@ pub mod huge_100k_enum {
         ::arazzo_runtime::WorkflowError<PickPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<PickPartial>::new("pick", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_param("q", &inputs.choice),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<PickPartial>,
+            config: &Config,
+            inputs: &PickInputs,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<PickPartial>> {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_param("q", &inputs.choice),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(PickOutputs {})
     }
     /// Finishes a run of [`pick()`](pick) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -534,35 +534,50 @@ pub mod keyword_input_names {
         let mut run = ::arazzo_runtime::Run::<
             KeywordInputsPartial,
         >::new("keyword-inputs", client);
-        run.step("create", "createItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            ("id", &inputs.type_),
-                            (
-                                "name",
-                                &::std::format!(
-                                    "{}-{}-{}", inputs.fn_, inputs.self_, inputs.crate_
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<KeywordInputsPartial>,
+            config: &Config,
+            inputs: &KeywordInputsInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<KeywordInputsPartial>,
+        > {
+            run.step("create", "createItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/items",
+                        )
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                ("id", &inputs.type_),
+                                (
+                                    "name",
+                                    &::std::format!(
+                                        "{}-{}-{}", inputs.fn_, inputs.self_, inputs.crate_
+                                    ),
                                 ),
-                            ),
-                            ("count", &inputs.self_2),
-                            ("super", &inputs.super_),
-                            ("async", &inputs.async_),
-                            ("underscore", &inputs.value),
-                            ("nested", &inputs.nested),
-                        ]),
-                    )
-                    .redact(&inputs.nested),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                                ("count", &inputs.self_2),
+                                ("super", &inputs.super_),
+                                ("async", &inputs.async_),
+                                ("underscore", &inputs.value),
+                                ("nested", &inputs.nested),
+                            ]),
+                        )
+                        .redact(&inputs.nested),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        create(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(KeywordInputsOutputs {})
     }
     /// Finishes a run of [`keyword_inputs()`](keyword_inputs) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

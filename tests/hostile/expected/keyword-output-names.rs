@@ -217,56 +217,98 @@ pub mod keyword_output_names {
         let mut run = ::arazzo_runtime::Run::<
             KeywordOutputsPartial,
         >::new("keyword-outputs", client);
-        run.step("get", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `get`.
+        async fn get_2(
+            run: &mut ::arazzo_runtime::Run<KeywordOutputsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (
+                ::std::string::String,
+                ::std::string::String,
+                i64,
+                i64,
+                ::std::string::String,
+                ::arazzo_runtime::serde_json::Value,
+                ::std::string::String,
+                ::arazzo_runtime::serde_json::Value,
+            ),
+            ::arazzo_runtime::WorkflowError<KeywordOutputsPartial>,
+        > {
+            run.step("get", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let (
+                get_type,
+                get_fn,
+                get_self,
+                get_super,
+                get_async,
+                get,
+            ): (
+                ::std::string::String,
+                ::std::string::String,
+                i64,
+                ::arazzo_runtime::serde_json::Value,
+                ::std::string::String,
+                ::arazzo_runtime::serde_json::Value,
+            ) = run
+                .outputs(
+                    &response,
+                    [
+                        "/items/0/id",
+                        "/items/0/name",
+                        "/items/0/count",
+                        "",
+                        "/next",
+                        "/items/0",
+                    ],
+                )?;
+            let get_self_2: i64 = i64::from(response.status());
+            let get_crate: ::std::string::String = run
+                .header_output(&response, "X-Trace")?;
+            run.unread_array(&response, "/items")?;
+            run.partial.type_ = ::core::option::Option::Some(get_type.clone());
+            run.partial.fn_ = ::core::option::Option::Some(get_fn.clone());
+            run.partial.self_ = ::core::option::Option::Some(get_self);
+            run.partial.self_2 = ::core::option::Option::Some(get_self_2);
+            run.partial.crate_ = ::core::option::Option::Some(get_crate.clone());
+            run.partial.super_ = ::core::option::Option::Some(get_super.clone());
+            run.partial.async_ = ::core::option::Option::Some(get_async.clone());
+            run.partial.r_try = ::core::option::Option::Some(get_fn.clone());
+            run.partial.value = ::core::option::Option::Some(get.clone());
+            ::core::result::Result::Ok((
+                get_type,
+                get_fn,
+                get_self,
+                get_self_2,
+                get_crate,
+                get_super,
+                get_async,
+                get,
+            ))
+        }
         let (
             get_type,
             get_fn,
             get_self,
+            get_self_2,
+            get_crate,
             get_super,
             get_async,
             get,
-        ): (
-            ::std::string::String,
-            ::std::string::String,
-            i64,
-            ::arazzo_runtime::serde_json::Value,
-            ::std::string::String,
-            ::arazzo_runtime::serde_json::Value,
-        ) = run
-            .outputs(
-                &response,
-                [
-                    "/items/0/id",
-                    "/items/0/name",
-                    "/items/0/count",
-                    "",
-                    "/next",
-                    "/items/0",
-                ],
-            )?;
-        let get_self_2: i64 = i64::from(response.status());
-        let get_crate: ::std::string::String = run.header_output(&response, "X-Trace")?;
-        run.unread_array(&response, "/items")?;
-        run.partial.type_ = ::core::option::Option::Some(get_type.clone());
-        run.partial.fn_ = ::core::option::Option::Some(get_fn.clone());
-        run.partial.self_ = ::core::option::Option::Some(get_self);
-        run.partial.self_2 = ::core::option::Option::Some(get_self_2);
-        run.partial.crate_ = ::core::option::Option::Some(get_crate.clone());
-        run.partial.super_ = ::core::option::Option::Some(get_super.clone());
-        run.partial.async_ = ::core::option::Option::Some(get_async.clone());
-        run.partial.r_try = ::core::option::Option::Some(get_fn.clone());
-        run.partial.value = ::core::option::Option::Some(get.clone());
+        ) = get_2(&mut run, config).await?;
         ::core::result::Result::Ok(KeywordOutputsOutputs {
             type_: get_type.clone(),
             fn_: get_fn.clone(),

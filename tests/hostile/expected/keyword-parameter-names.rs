@@ -190,34 +190,46 @@ pub mod keyword_parameter_names {
         let mut run = ::arazzo_runtime::Run::<
             KeywordParametersPartial,
         >::new("keyword-parameters", client);
-        run.step("get", "getThing");
-        let response = run
-            .send(
-                &config.keywords.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/things/{type}/{self}/{Self}",
-                    )
-                    .header("super", "from-the-workflow")
-                    .path_param("type", &inputs.type_)
-                    .path_param("self", "self")
-                    .path_param("Self", &7i64)
-                    .query_param("fn", "fn() {}")
-                    .query_param("crate", &true)
-                    .header("async", "await")
-                    .query_param("r#try", "?")
-                    .query_param("_", "_")
-                    .cookie("r#type", "r#type"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let (get_type, _get_self): (::std::string::String, ::std::string::String) = run
-            .outputs(&response, ["/type", "/self"])?;
-        run.partial.type_ = ::core::option::Option::Some(get_type.clone());
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<KeywordParametersPartial>,
+            config: &Config,
+            inputs: &KeywordParametersInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordParametersPartial>,
+        > {
+            run.step("get", "getThing");
+            let response = run
+                .send(
+                    &config.keywords.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/things/{type}/{self}/{Self}",
+                        )
+                        .header("super", "from-the-workflow")
+                        .path_param("type", &inputs.type_)
+                        .path_param("self", "self")
+                        .path_param("Self", &7i64)
+                        .query_param("fn", "fn() {}")
+                        .query_param("crate", &true)
+                        .header("async", "await")
+                        .query_param("r#try", "?")
+                        .query_param("_", "_")
+                        .cookie("r#type", "r#type"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let (get_type, _get_self): (::std::string::String, ::std::string::String) = run
+                .outputs(&response, ["/type", "/self"])?;
+            run.partial.type_ = ::core::option::Option::Some(get_type.clone());
+            ::core::result::Result::Ok(get_type)
+        }
+        let get_type = get(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(KeywordParametersOutputs {
             type_: get_type.clone(),
         })

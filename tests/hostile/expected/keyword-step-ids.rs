@@ -212,142 +212,240 @@ pub mod keyword_step_ids {
         let mut run = ::arazzo_runtime::Run::<
             KeywordStepsPartial,
         >::new("keyword-steps", client);
-        run.step("type", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let type_id: ::std::string::String = run.output(&response, "/items/0/id")?;
-        run.partial.type_ = ::core::option::Option::Some(type_id.clone());
-        run.step("fn", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
+        /// The step `type`.
+        async fn type_(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("type", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
                         ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &type_id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let fn_id: ::std::string::String = run.output(&response, "/id")?;
-        run.step("self", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &fn_id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let self_id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.self_ = ::core::option::Option::Some(self_id.clone());
-        run.step("Self", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &self_id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let self_id_2: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.self_2 = ::core::option::Option::Some(self_id_2.clone());
-        run.step("crate", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &self_id_2),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let crate_id: ::std::string::String = run.output(&response, "/id")?;
-        run.step("super", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &crate_id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let super_id: ::std::string::String = run.output(&response, "/id")?;
-        run.step("async", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &super_id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let async_id: ::std::string::String = run.output(&response, "/id")?;
-        run.step("_", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param("id", &async_id),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let id: ::std::string::String = run.output(&response, "/id")?;
-        run.partial.last = ::core::option::Option::Some(id.clone());
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let type_id: ::std::string::String = run.output(&response, "/items/0/id")?;
+            run.partial.type_ = ::core::option::Option::Some(type_id.clone());
+            ::core::result::Result::Ok(type_id)
+        }
+        /// The step `fn`.
+        async fn fn_(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            type_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("fn", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &type_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let fn_id: ::std::string::String = run.output(&response, "/id")?;
+            ::core::result::Result::Ok(fn_id)
+        }
+        /// The step `self`.
+        async fn self_(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            fn_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("self", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &fn_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let self_id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.self_ = ::core::option::Option::Some(self_id.clone());
+            ::core::result::Result::Ok(self_id)
+        }
+        /// The step `Self`.
+        async fn self_2(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            self_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("Self", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &self_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let self_id_2: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.self_2 = ::core::option::Option::Some(self_id_2.clone());
+            ::core::result::Result::Ok(self_id_2)
+        }
+        /// The step `crate`.
+        async fn crate_(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            self_id_2: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("crate", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &self_id_2),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let crate_id: ::std::string::String = run.output(&response, "/id")?;
+            ::core::result::Result::Ok(crate_id)
+        }
+        /// The step `super`.
+        async fn super_(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            crate_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("super", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &crate_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let super_id: ::std::string::String = run.output(&response, "/id")?;
+            ::core::result::Result::Ok(super_id)
+        }
+        /// The step `async`.
+        async fn async_(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            super_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("async", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &super_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let async_id: ::std::string::String = run.output(&response, "/id")?;
+            ::core::result::Result::Ok(async_id)
+        }
+        /// The step `_`.
+        async fn value(
+            run: &mut ::arazzo_runtime::Run<KeywordStepsPartial>,
+            config: &Config,
+            async_id: ::std::string::String,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<KeywordStepsPartial>,
+        > {
+            run.step("_", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param("id", &async_id),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let id: ::std::string::String = run.output(&response, "/id")?;
+            run.partial.last = ::core::option::Option::Some(id.clone());
+            ::core::result::Result::Ok(id)
+        }
+        let type_id = type_(&mut run, config).await?;
+        let fn_id = fn_(&mut run, config, type_id.clone()).await?;
+        let self_id = self_(&mut run, config, fn_id).await?;
+        let self_id_2 = self_2(&mut run, config, self_id.clone()).await?;
+        let crate_id = crate_(&mut run, config, self_id_2.clone()).await?;
+        let super_id = super_(&mut run, config, crate_id).await?;
+        let async_id = async_(&mut run, config, super_id).await?;
+        let id = value(&mut run, config, async_id).await?;
         ::core::result::Result::Ok(KeywordStepsOutputs {
             type_: type_id.clone(),
             self_: self_id.clone(),

@@ -250,18 +250,32 @@ pub mod odd_character_ids {
         let mut run = ::arazzo_runtime::Run::<
             ListItemsPartial,
         >::new("list.items", client);
-        run.step("only-step", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `only-step`.
+        async fn only_step(
+            run: &mut ::arazzo_runtime::Run<ListItemsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ListItemsPartial>,
+        > {
+            run.step("only-step", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        only_step(&mut run, config).await?;
         ::core::result::Result::Ok(ListItemsOutputs {})
     }
     /// Finishes a run of [`list_items()`](list_items) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -368,18 +382,32 @@ pub mod odd_character_ids {
         let mut run = ::arazzo_runtime::Run::<
             ListItemsPartial2,
         >::new("list items", client);
-        run.step("step one", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `step one`.
+        async fn step_one(
+            run: &mut ::arazzo_runtime::Run<ListItemsPartial2>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ListItemsPartial2>,
+        > {
+            run.step("step one", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        step_one(&mut run, config).await?;
         ::core::result::Result::Ok(ListItemsOutputs2 {})
     }
     /// Finishes a run of [`list_items_2()`](list_items_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -486,18 +514,32 @@ pub mod odd_character_ids {
         let mut run = ::arazzo_runtime::Run::<
             _1stWorkflowPartial,
         >::new("1st-workflow", client);
-        run.step("2nd", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `2nd`.
+        async fn _2nd(
+            run: &mut ::arazzo_runtime::Run<_1stWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<_1stWorkflowPartial>,
+        > {
+            run.step("2nd", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        _2nd(&mut run, config).await?;
         ::core::result::Result::Ok(_1stWorkflowOutputs {})
     }
     /// Finishes a run of [`_1st_workflow()`](_1st_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -602,18 +644,29 @@ pub mod odd_character_ids {
         ::arazzo_runtime::WorkflowError<NCDPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<NCDPartial>::new("ünïcödé", client);
-        run.step("schritt-ä", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `schritt-ä`.
+        async fn schritt(
+            run: &mut ::arazzo_runtime::Run<NCDPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<NCDPartial>> {
+            run.step("schritt-ä", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        schritt(&mut run, config).await?;
         ::core::result::Result::Ok(NCDOutputs {})
     }
     /// Finishes a run of [`n_c_d()`](n_c_d) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -718,18 +771,29 @@ pub mod odd_character_ids {
         ::arazzo_runtime::WorkflowError<ValuePartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ValuePartial>::new("🦀", client);
-        run.step("🦀", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `🦀`.
+        async fn value(
+            run: &mut ::arazzo_runtime::Run<ValuePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ValuePartial>> {
+            run.step("🦀", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        value(&mut run, config).await?;
         ::core::result::Result::Ok(ValueOutputs {})
     }
     /// Finishes a run of [`value()`](value) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -834,18 +898,29 @@ pub mod odd_character_ids {
         ::arazzo_runtime::WorkflowError<ValuePartial2>,
     > {
         let mut run = ::arazzo_runtime::Run::<ValuePartial2>::new("-", client);
-        run.step("--", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `--`.
+        async fn value(
+            run: &mut ::arazzo_runtime::Run<ValuePartial2>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ValuePartial2>> {
+            run.step("--", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        value(&mut run, config).await?;
         ::core::result::Result::Ok(ValueOutputs2 {})
     }
     /// Finishes a run of [`value_2()`](value_2) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -1141,33 +1216,45 @@ pub mod odd_character_ids {
         let mut run = ::arazzo_runtime::Run::<ValuePartial3>::new("日本語", client);
         run.partial._9lives = ::core::option::Option::Some(inputs._1st.clone());
         run.partial.a_b = ::core::option::Option::Some(inputs.a_b_2.clone());
-        run.step("ステップ", "listItems");
-        let response = run
-            .send(
-                &config.items_v1_primary.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_param(
-                        "q",
-                        &::arazzo_runtime::concat([
-                            &inputs.value,
-                            &"/",
-                            &inputs._1st,
-                            &"/",
-                            &inputs.a_b,
-                            &"/",
-                            &inputs.value_2,
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let (_value_2, __0): (::std::string::String, ::std::string::String) = run
-            .outputs(&response, ["/items/0/name", "/items/0/id"])?;
-        let _x_y: i64 = i64::from(response.status());
+        /// The step `ステップ`.
+        async fn value(
+            run: &mut ::arazzo_runtime::Run<ValuePartial3>,
+            config: &Config,
+            inputs: &ValueInputs3,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ValuePartial3>> {
+            run.step("ステップ", "listItems");
+            let response = run
+                .send(
+                    &config.items_v1_primary.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_param(
+                            "q",
+                            &::arazzo_runtime::concat([
+                                &inputs.value,
+                                &"/",
+                                &inputs._1st,
+                                &"/",
+                                &inputs.a_b,
+                                &"/",
+                                &inputs.value_2,
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let (_value_2, __0): (::std::string::String, ::std::string::String) = run
+                .outputs(&response, ["/items/0/name", "/items/0/id"])?;
+            let _x_y: i64 = i64::from(response.status());
+            ::core::result::Result::Ok(())
+        }
+        value(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(ValueOutputs3 {
             _9lives: inputs._1st.clone(),
             a_b: inputs.a_b_2.clone(),

@@ -164,37 +164,59 @@ pub mod odd_paths_malformed_templates {
         let mut run = ::arazzo_runtime::Run::<
             MalformedPartial,
         >::new("malformed", client);
-        run.step("unclosed", "unclosed");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                    ::arazzo_runtime::Method::Get,
-                    "/a/{unclosed",
-                ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("double", "doubleBraces");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
+        /// The step `unclosed`.
+        async fn unclosed(
+            run: &mut ::arazzo_runtime::Run<MalformedPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<MalformedPartial>,
+        > {
+            run.step("unclosed", "unclosed");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
                         ::arazzo_runtime::Method::Get,
-                        "/b/{{double}}",
-                    )
-                    .path_param("{double}", "x"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                        "/a/{unclosed",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `double`.
+        async fn double(
+            run: &mut ::arazzo_runtime::Run<MalformedPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<MalformedPartial>,
+        > {
+            run.step("double", "doubleBraces");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/b/{{double}}",
+                        )
+                        .path_param("{double}", "x"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        unclosed(&mut run, config).await?;
+        double(&mut run, config).await?;
         ::core::result::Result::Ok(MalformedOutputs {})
     }
     /// Finishes a run of [`malformed()`](malformed) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

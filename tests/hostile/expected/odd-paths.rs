@@ -27,7 +27,7 @@ pub mod odd_paths {
     //!     s3["unicode<br/>GET /ünïcödé/%20/{a}{b}"]
     //!     s4["query-in-path<br/>GET /q?x=1#35;frag"]
     //!     s5["repeated<br/>GET /c/{x}/{x}"]
-    //!     s6["injected<br/>GET /d/{#quot;); fn injected_path() {} (#quot;}"]
+    //!     s6["breaker<br/>GET /d/{#quot;); fn injected_path() {} (#quot;}"]
     //!     done(["end"])
     //!     failed(["fail"])
     //!     start --> s0
@@ -150,7 +150,7 @@ pub mod odd_paths {
     /// 4. `unicode`: `GET /ünïcödé/%20/{a}{b}` (`unicode`) on `paths`, expects a 2xx status.
     /// 5. `query-in-path`: `GET /q?x=1#frag` (`queryInPath`) on `paths`, expects a 2xx status.
     /// 6. `repeated`: `GET /c/{x}/{x}` (`repeated`) on `paths`, expects a 2xx status.
-    /// 7. `injected`: `GET /d/{"); fn injected_path() {} ("}` (`injectedPath`) on `paths`, expects a 2xx status.
+    /// 7. `breaker`: `GET /d/{"); fn injected_path() {} ("}` (`injectedPath`) on `paths`, expects a 2xx status.
     ///
     /// # Errors
     ///
@@ -182,118 +182,195 @@ pub mod odd_paths {
         ::arazzo_runtime::WorkflowError<OddPathsPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<OddPathsPartial>::new("odd-paths", client);
-        run.step("spaced", "spaced");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
+        /// The step `spaced`.
+        async fn spaced(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("spaced", "spaced");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/with space/{item-id}",
+                        )
+                        .path_param("item-id", "a/b?c#d e"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `quoted`.
+        async fn quoted(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("quoted", "quoted");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/quote\"/{type}/*/",
+                        )
+                        .path_param("type", "\"); fn injected_value() {} (\""),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `raw-hash`.
+        async fn raw_hash(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("raw-hash", "rawHash");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/raw\"#/{self}/{}",
+                        )
+                        .path_param("self", "x"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `unicode`.
+        async fn unicode(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("unicode", "unicode");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/ünïcödé/%20/{a}{b}",
+                        )
+                        .path_param("a", "ä")
+                        .path_param("b", &1i64),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `query-in-path`.
+        async fn query_in_path(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("query-in-path", "queryInPath");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
                         ::arazzo_runtime::Method::Get,
-                        "/with space/{item-id}",
-                    )
-                    .path_param("item-id", "a/b?c#d e"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("quoted", "quoted");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/quote\"/{type}/*/",
-                    )
-                    .path_param("type", "\"); fn injected_value() {} (\""),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("raw-hash", "rawHash");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/raw\"#/{self}/{}",
-                    )
-                    .path_param("self", "x"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("unicode", "unicode");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/ünïcödé/%20/{a}{b}",
-                    )
-                    .path_param("a", "ä")
-                    .path_param("b", &1i64),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("query-in-path", "queryInPath");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                    ::arazzo_runtime::Method::Get,
-                    "/q?x=1#frag",
-                ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("repeated", "repeated");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/c/{x}/{x}",
-                    )
-                    .path_param("x", "{}"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("injected", "injectedPath");
-        let response = run
-            .send(
-                &config.paths.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/d/{\"); fn injected_path() {} (\"}",
-                    )
-                    .path_param("\"); fn injected_path() {} (\"", "v"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                        "/q?x=1#frag",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `repeated`.
+        async fn repeated(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("repeated", "repeated");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/c/{x}/{x}",
+                        )
+                        .path_param("x", "{}"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `breaker`.
+        async fn breaker(
+            run: &mut ::arazzo_runtime::Run<OddPathsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OddPathsPartial>,
+        > {
+            run.step("breaker", "injectedPath");
+            let response = run
+                .send(
+                    &config.paths.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/d/{\"); fn injected_path() {} (\"}",
+                        )
+                        .path_param("\"); fn injected_path() {} (\"", "v"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        spaced(&mut run, config).await?;
+        quoted(&mut run, config).await?;
+        raw_hash(&mut run, config).await?;
+        unicode(&mut run, config).await?;
+        query_in_path(&mut run, config).await?;
+        repeated(&mut run, config).await?;
+        breaker(&mut run, config).await?;
         ::core::result::Result::Ok(OddPathsOutputs {})
     }
     /// Finishes a run of [`odd_paths()`](odd_paths) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

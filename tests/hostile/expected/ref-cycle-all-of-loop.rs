@@ -160,23 +160,34 @@ pub mod ref_cycle_all_of_loop {
         let mut run = ::arazzo_runtime::Run::<
             AllOfLoopPartial,
         >::new("allOfLoop", client);
-        run.step("call", "allOfLoop");
-        let response = run
-            .send(
-                &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(
-                    ::arazzo_runtime::Method::Get,
-                    "/allof-loop",
-                ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.unread(&response, "")?;
-        run.unread(&response, "/name")?;
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<AllOfLoopPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<AllOfLoopPartial>,
+        > {
+            run.step("call", "allOfLoop");
+            let response = run
+                .send(
+                    &config.cycles.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/allof-loop",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            run.unread(&response, "")?;
+            run.unread(&response, "/name")?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
         ::core::result::Result::Ok(AllOfLoopOutputs {})
     }
     /// Finishes a run of [`all_of_loop()`](all_of_loop) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

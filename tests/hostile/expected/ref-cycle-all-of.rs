@@ -158,20 +158,31 @@ pub mod ref_cycle_all_of {
         ::arazzo_runtime::WorkflowError<AllOfPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<AllOfPartial>::new("allOf", client);
-        run.step("call", "allOf");
-        let response = run
-            .send(
-                &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/allof"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.unread(&response, "")?;
-        run.unread(&response, "/name")?;
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<AllOfPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<AllOfPartial>> {
+            run.step("call", "allOf");
+            let response = run
+                .send(
+                    &config.cycles.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/allof",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            run.unread(&response, "")?;
+            run.unread(&response, "/name")?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
         ::core::result::Result::Ok(AllOfOutputs {})
     }
     /// Finishes a run of [`all_of()`](all_of) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -158,20 +158,31 @@ pub mod ref_cycle_array {
         ::arazzo_runtime::WorkflowError<ArrayPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ArrayPartial>::new("array", client);
-        run.step("call", "array");
-        let response = run
-            .send(
-                &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/array"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.unread(&response, "")?;
-        let _call_name: ::std::string::String = run.output(&response, "/name")?;
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<ArrayPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<ArrayPartial>> {
+            run.step("call", "array");
+            let response = run
+                .send(
+                    &config.cycles.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/array",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            run.unread(&response, "")?;
+            let _call_name: ::std::string::String = run.output(&response, "/name")?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
         ::core::result::Result::Ok(ArrayOutputs {})
     }
     /// Finishes a run of [`array()`](array) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -161,21 +161,32 @@ pub mod ref_cycle_cyclic_response {
         let mut run = ::arazzo_runtime::Run::<
             CyclicResponsePartial,
         >::new("cyclicResponse", client);
-        run.step("call", "cyclicResponse");
-        let response = run
-            .send(
-                &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(
-                    ::arazzo_runtime::Method::Get,
-                    "/responses",
-                ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<CyclicResponsePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<CyclicResponsePartial>,
+        > {
+            run.step("call", "cyclicResponse");
+            let response = run
+                .send(
+                    &config.cycles.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/responses",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
         ::core::result::Result::Ok(CyclicResponseOutputs {})
     }
     /// Finishes a run of [`cyclic_response()`](cyclic_response) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

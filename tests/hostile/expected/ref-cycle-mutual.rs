@@ -158,20 +158,31 @@ pub mod ref_cycle_mutual {
         ::arazzo_runtime::WorkflowError<MutualPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<MutualPartial>::new("mutual", client);
-        run.step("call", "mutual");
-        let response = run
-            .send(
-                &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/mutual"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.unread(&response, "")?;
-        run.unread(&response, "/name")?;
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<MutualPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<MutualPartial>> {
+            run.step("call", "mutual");
+            let response = run
+                .send(
+                    &config.cycles.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/mutual",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            run.unread(&response, "")?;
+            run.unread(&response, "/name")?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
         ::core::result::Result::Ok(MutualOutputs {})
     }
     /// Finishes a run of [`mutual()`](mutual) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

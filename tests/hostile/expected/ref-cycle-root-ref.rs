@@ -158,20 +158,34 @@ pub mod ref_cycle_root_ref {
         ::arazzo_runtime::WorkflowError<RootRefPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<RootRefPartial>::new("rootRef", client);
-        run.step("call", "rootRef");
-        let response = run
-            .send(
-                &config.cycles.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/root"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.unread(&response, "")?;
-        run.unread(&response, "/name")?;
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<RootRefPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<RootRefPartial>,
+        > {
+            run.step("call", "rootRef");
+            let response = run
+                .send(
+                    &config.cycles.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/root",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            run.unread(&response, "")?;
+            run.unread(&response, "/name")?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
         ::core::result::Result::Ok(RootRefOutputs {})
     }
     /// Finishes a run of [`root_ref()`](root_ref) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -195,31 +195,42 @@ pub mod security_scheme_names {
         ::arazzo_runtime::WorkflowError<SecurePartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<SecurePartial>::new("secure", client);
-        run.step("get", "getSecret");
-        let response = run
-            .send(
-                &config.secure.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/secret")
-                    .api_key_header("X-Api-Key", &config.secure.api_key)
-                    .api_key_query("api_key", &config.secure.api_key_2)
-                    .api_key_cookie(
-                        "\"); fn injected_cookie() {} (\"",
-                        &config.secure.api_key_3,
-                    )
-                    .bearer_auth(&config.secure.self_)
-                    .basic_auth(&config.secure.type_)
-                    .api_key_header(
-                        "X-\"); fn injected_header() {} (\"",
-                        &config.secure.fn_injected_scheme,
-                    )
-                    .bearer_auth(&config.secure.base_url_2),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<SecurePartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<SecurePartial>> {
+            run.step("get", "getSecret");
+            let response = run
+                .send(
+                    &config.secure.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/secret",
+                        )
+                        .api_key_header("X-Api-Key", &config.secure.api_key)
+                        .api_key_query("api_key", &config.secure.api_key_2)
+                        .api_key_cookie(
+                            "\"); fn injected_cookie() {} (\"",
+                            &config.secure.api_key_3,
+                        )
+                        .bearer_auth(&config.secure.self_)
+                        .basic_auth(&config.secure.type_)
+                        .api_key_header(
+                            "X-\"); fn injected_header() {} (\"",
+                            &config.secure.fn_injected_scheme,
+                        )
+                        .bearer_auth(&config.secure.base_url_2),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        get(&mut run, config).await?;
         ::core::result::Result::Ok(SecureOutputs {})
     }
     /// Finishes a run of [`secure()`](secure) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

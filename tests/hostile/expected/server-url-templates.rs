@@ -162,30 +162,58 @@ pub mod server_url_templates {
         ::arazzo_runtime::WorkflowError<ServersPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<ServersPartial>::new("servers", client);
-        run.step("ping", "ping");
-        let response = run
-            .send(
-                &config.servers.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/ping"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.step("pong", "pong");
-        let response = run
-            .send(
-                &config.servers.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/pong"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `ping`.
+        async fn ping(
+            run: &mut ::arazzo_runtime::Run<ServersPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ServersPartial>,
+        > {
+            run.step("ping", "ping");
+            let response = run
+                .send(
+                    &config.servers.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/ping",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `pong`.
+        async fn pong(
+            run: &mut ::arazzo_runtime::Run<ServersPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ServersPartial>,
+        > {
+            run.step("pong", "pong");
+            let response = run
+                .send(
+                    &config.servers.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/pong",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        ping(&mut run, config).await?;
+        pong(&mut run, config).await?;
         ::core::result::Result::Ok(ServersOutputs {})
     }
     /// Finishes a run of [`servers()`](servers) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

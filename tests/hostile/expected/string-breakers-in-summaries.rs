@@ -221,31 +221,43 @@ pub mod string_breakers_in_summaries {
         ::arazzo_runtime::WorkflowError<StringsPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<StringsPartial>::new("strings", client);
-        run.step("get", "getItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(
-                        ::arazzo_runtime::Method::Get,
-                        "/items/{id}",
-                    )
-                    .path_param(
-                        "id",
-                        &::arazzo_runtime::concat([
-                            &inputs.quoted,
-                            &"\"); fn injected_value() {} (\"",
-                        ]),
-                    )
-                    .header("X-Trace", "\\\"#; fn injected_header() {} r#\"\\"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let get_name: ::std::string::String = run.output(&response, "/name")?;
-        run.partial.name = ::core::option::Option::Some(get_name.clone());
+        /// The step `get`.
+        async fn get(
+            run: &mut ::arazzo_runtime::Run<StringsPartial>,
+            config: &Config,
+            inputs: &StringsInputs,
+        ) -> ::core::result::Result<
+            ::std::string::String,
+            ::arazzo_runtime::WorkflowError<StringsPartial>,
+        > {
+            run.step("get", "getItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items/{id}",
+                        )
+                        .path_param(
+                            "id",
+                            &::arazzo_runtime::concat([
+                                &inputs.quoted,
+                                &"\"); fn injected_value() {} (\"",
+                            ]),
+                        )
+                        .header("X-Trace", "\\\"#; fn injected_header() {} r#\"\\"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let get_name: ::std::string::String = run.output(&response, "/name")?;
+            run.partial.name = ::core::option::Option::Some(get_name.clone());
+            ::core::result::Result::Ok(get_name)
+        }
+        let get_name = get(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(StringsOutputs {
             name: get_name.clone(),
         })

@@ -195,52 +195,81 @@ pub mod strings_in_code_positions {
         run.partial.fn_injected_output = ::core::option::Option::Some(
             inputs.fn_injected_input.clone(),
         );
-        run.step("\"); fn injected_step() {} (\"", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .header(
-                        "X-\"); fn injected_header() {} (\"",
-                        "\"#; fn injected_header_value() {} r#\"",
-                    )
-                    .query_param(
-                        "\"); fn injected_query() {} (\"",
-                        &::arazzo_runtime::concat([&inputs.fn_injected_input]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        run.unread(&response, "/items/0/\"); fn injected_pointer() {} (\"")?;
-        run.unread(&response, "/a~1b~0c/\"\\\\")?;
-        let _fn_injected_step_header: ::std::string::String = run
-            .header_output(&response, "X-Trace")?;
-        run.step("create", "createItem");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Post, "/items")
-                    .json_body(
-                        &::arazzo_runtime::json::object([
-                            (
-                                "\"); fn injected_key() {} (\"",
-                                &"\"#; fn injected_body_value() {} r#\"",
-                            ),
-                            ("id", &"*/ fn injected_id() {} /*"),
-                            ("name", &"\\\\\\\"#"),
-                        ]),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `"); fn injected_step() {} ("`.
+        async fn fn_injected_step(
+            run: &mut ::arazzo_runtime::Run<LiteralsPartial>,
+            config: &Config,
+            inputs: &LiteralsInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<LiteralsPartial>,
+        > {
+            run.step("\"); fn injected_step() {} (\"", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .header(
+                            "X-\"); fn injected_header() {} (\"",
+                            "\"#; fn injected_header_value() {} r#\"",
+                        )
+                        .query_param(
+                            "\"); fn injected_query() {} (\"",
+                            &::arazzo_runtime::concat([&inputs.fn_injected_input]),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            run.unread(&response, "/items/0/\"); fn injected_pointer() {} (\"")?;
+            run.unread(&response, "/a~1b~0c/\"\\\\")?;
+            let _fn_injected_step_header: ::std::string::String = run
+                .header_output(&response, "X-Trace")?;
+            ::core::result::Result::Ok(())
+        }
+        /// The step `create`.
+        async fn create(
+            run: &mut ::arazzo_runtime::Run<LiteralsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<LiteralsPartial>,
+        > {
+            run.step("create", "createItem");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Post,
+                            "/items",
+                        )
+                        .json_body(
+                            &::arazzo_runtime::json::object([
+                                (
+                                    "\"); fn injected_key() {} (\"",
+                                    &"\"#; fn injected_body_value() {} r#\"",
+                                ),
+                                ("id", &"*/ fn injected_id() {} /*"),
+                                ("name", &"\\\\\\\"#"),
+                            ]),
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        fn_injected_step(&mut run, config, inputs).await?;
+        create(&mut run, config).await?;
         ::core::result::Result::Ok(LiteralsOutputs {
             fn_injected_output: inputs.fn_injected_input.clone(),
         })

@@ -181,20 +181,34 @@ pub mod yaml_anchors_in_keys {
         ::arazzo_runtime::WorkflowError<AnchorsPartial>,
     > {
         let mut run = ::arazzo_runtime::Run::<AnchorsPartial>::new("anchors", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
-        let list_id: i64 = i64::from(response.status());
-        run.partial.id = ::core::option::Option::Some(list_id);
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<AnchorsPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<AnchorsPartial>,
+        > {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            let list_id: i64 = i64::from(response.status());
+            run.partial.id = ::core::option::Option::Some(list_id);
+            ::core::result::Result::Ok(list_id)
+        }
+        let list_id = list(&mut run, config).await?;
         ::core::result::Result::Ok(AnchorsOutputs { id: list_id })
     }
     /// Finishes a run of [`anchors()`](anchors) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

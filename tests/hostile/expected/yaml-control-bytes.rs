@@ -157,18 +157,29 @@ pub mod yaml_control_bytes {
         _inputs: &WfInputs,
     ) -> ::core::result::Result<WfOutputs, ::arazzo_runtime::WorkflowError<WfPartial>> {
         let mut run = ::arazzo_runtime::Run::<WfPartial>::new("wf", client);
-        run.step("list", "listItems");
-        let response = run
-            .send(
-                &config.items.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<WfPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<WfPartial>> {
+            run.step("list", "listItems");
+            let response = run
+                .send(
+                    &config.items.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/items",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
         ::core::result::Result::Ok(WfOutputs {})
     }
     /// Finishes a run of [`wf()`](wf) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -161,25 +161,39 @@ pub mod criterion_with_extended_xpath {
         let mut run = ::arazzo_runtime::Run::<
             XmlWorkflowPartial,
         >::new("xmlWorkflow", client);
-        run.step("checkStatus", "statusCall");
-        let response = run
-            .send(
-                &config.xml_api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/status"),
-            )
-            .await?;
-        run.check(
-            ::arazzo_runtime::xpath::body_holds(
-                    ::arazzo_runtime::xpath::XPath::new(
-                        "/Envelope/Status[text()='OK']",
-                        ::arazzo_runtime::xpath::Version::XPath31,
+        /// The step `checkStatus`.
+        async fn check_status(
+            run: &mut ::arazzo_runtime::Run<XmlWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<XmlWorkflowPartial>,
+        > {
+            run.step("checkStatus", "statusCall");
+            let response = run
+                .send(
+                    &config.xml_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/status",
                     ),
-                    response.body(),
                 )
-                .map_err(|error| run.fail(error))?,
-            "/Envelope/Status[text()='OK'] (xpath on $response.body)",
-            &response,
-        )?;
+                .await?;
+            run.check(
+                ::arazzo_runtime::xpath::body_holds(
+                        ::arazzo_runtime::xpath::XPath::new(
+                            "/Envelope/Status[text()='OK']",
+                            ::arazzo_runtime::xpath::Version::XPath31,
+                        ),
+                        response.body(),
+                    )
+                    .map_err(|error| run.fail(error))?,
+                "/Envelope/Status[text()='OK'] (xpath on $response.body)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        check_status(&mut run, config).await?;
         ::core::result::Result::Ok(XmlWorkflowOutputs {})
     }
     /// Finishes a run of [`xml_workflow()`](xml_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

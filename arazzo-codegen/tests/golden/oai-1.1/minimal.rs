@@ -161,21 +161,32 @@ pub mod minimal {
         let mut run = ::arazzo_runtime::Run::<
             BasicWorkflowPartial,
         >::new("basicWorkflow", client);
-        run.step("step1", "getUsers");
-        let response = run
-            .send(
-                &config.example_api.base_url,
-                ::arazzo_runtime::Request::new(
-                    ::arazzo_runtime::Method::Get,
-                    "/users/all",
-                ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `step1`.
+        async fn step1(
+            run: &mut ::arazzo_runtime::Run<BasicWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<BasicWorkflowPartial>,
+        > {
+            run.step("step1", "getUsers");
+            let response = run
+                .send(
+                    &config.example_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/users/all",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        step1(&mut run, config).await?;
         ::core::result::Result::Ok(BasicWorkflowOutputs {})
     }
     /// Finishes a run of [`basic_workflow()`](basic_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -161,18 +161,32 @@ pub mod openapi_operation_path {
         let mut run = ::arazzo_runtime::Run::<
             OpenapiWorkflowPartial,
         >::new("openapiWorkflow", client);
-        run.step("getUsers", "listUsers");
-        let response = run
-            .send(
-                &config.user_api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/users"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `getUsers`.
+        async fn get_users(
+            run: &mut ::arazzo_runtime::Run<OpenapiWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<OpenapiWorkflowPartial>,
+        > {
+            run.step("getUsers", "listUsers");
+            let response = run
+                .send(
+                    &config.user_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/users",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        get_users(&mut run, config).await?;
         ::core::result::Result::Ok(OpenapiWorkflowOutputs {})
     }
     /// Finishes a run of [`openapi_workflow()`](openapi_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

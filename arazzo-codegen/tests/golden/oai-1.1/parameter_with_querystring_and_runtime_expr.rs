@@ -179,25 +179,40 @@ pub mod parameter_with_querystring_and_runtime_expr {
         let mut run = ::arazzo_runtime::Run::<
             TestQuerystringExprPartial,
         >::new("testQuerystringExpr", client);
-        run.step("search", "searchItems");
-        let response = run
-            .send(
-                &config.api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .require("inputs.filter", &inputs.filter)
-                    .query_string(
-                        &::std::format!(
-                            "filter={}&limit=20", ::arazzo_runtime::form_encoded(& inputs
-                            .filter)
+        /// The step `search`.
+        async fn search(
+            run: &mut ::arazzo_runtime::Run<TestQuerystringExprPartial>,
+            config: &Config,
+            inputs: &TestQuerystringExprInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<TestQuerystringExprPartial>,
+        > {
+            run.step("search", "searchItems");
+            let response = run
+                .send(
+                    &config.api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .require("inputs.filter", &inputs.filter)
+                        .query_string(
+                            &::std::format!(
+                                "filter={}&limit=20", ::arazzo_runtime::form_encoded(&
+                                inputs.filter)
+                            ),
                         ),
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        search(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(TestQuerystringExprOutputs {})
     }
     /// Finishes a run of [`test_querystring_expr()`](test_querystring_expr) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

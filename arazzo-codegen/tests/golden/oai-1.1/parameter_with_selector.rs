@@ -187,26 +187,38 @@ pub mod parameter_with_selector {
         let mut run = ::arazzo_runtime::Run::<
             WorkflowWithSelectorPartial,
         >::new("workflowWithSelector", client);
-        run.step("stepA", "op1");
-        let response = run
-            .send(
-                &config.source1.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/op1")
-                    .query_param(
-                        "userId",
-                        &run
-                            .jsonpath_node(
-                                "$.id",
-                                ::core::option::Option::Some(&inputs.user),
-                            )?,
-                    ),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `stepA`.
+        async fn step_a(
+            run: &mut ::arazzo_runtime::Run<WorkflowWithSelectorPartial>,
+            config: &Config,
+            inputs: &WorkflowWithSelectorInputs,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<WorkflowWithSelectorPartial>,
+        > {
+            run.step("stepA", "op1");
+            let response = run
+                .send(
+                    &config.source1.base_url,
+                    ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/op1")
+                        .query_param(
+                            "userId",
+                            &run
+                                .jsonpath_node(
+                                    "$.id",
+                                    ::core::option::Option::Some(&inputs.user),
+                                )?,
+                        ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        step_a(&mut run, config, inputs).await?;
         ::core::result::Result::Ok(WorkflowWithSelectorOutputs {})
     }
     /// Finishes a run of [`workflow_with_selector()`](workflow_with_selector) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -161,19 +161,33 @@ pub mod parameter_with_static_querystring {
         let mut run = ::arazzo_runtime::Run::<
             TestQuerystringPartial,
         >::new("testQuerystring", client);
-        run.step("search", "searchItems");
-        let response = run
-            .send(
-                &config.api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/items")
-                    .query_string("filter=active&sort=desc"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `search`.
+        async fn search(
+            run: &mut ::arazzo_runtime::Run<TestQuerystringPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<TestQuerystringPartial>,
+        > {
+            run.step("search", "searchItems");
+            let response = run
+                .send(
+                    &config.api.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/items",
+                        )
+                        .query_string("filter=active&sort=desc"),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        search(&mut run, config).await?;
         ::core::result::Result::Ok(TestQuerystringOutputs {})
     }
     /// Finishes a run of [`test_querystring()`](test_querystring) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

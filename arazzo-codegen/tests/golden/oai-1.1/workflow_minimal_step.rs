@@ -179,19 +179,34 @@ pub mod workflow_minimal_step {
         let mut run = ::arazzo_runtime::Run::<
             ParentWorkflowPartial,
         >::new("parentWorkflow", client);
-        run.step("nestedWorkflow", "workflow childWorkflow");
-        let _ = match self::child_workflow(run.client(), config, &ChildWorkflowInputs {})
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.nested_workflow_partial = ::core::option::Option::Some(
-                    partial,
-                );
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
+        /// The step `nestedWorkflow`.
+        async fn nested_workflow(
+            run: &mut ::arazzo_runtime::Run<ParentWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ParentWorkflowPartial>,
+        > {
+            run.step("nestedWorkflow", "workflow childWorkflow");
+            let _ = match self::child_workflow(
+                    run.client(),
+                    config,
+                    &ChildWorkflowInputs {},
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.nested_workflow_partial = ::core::option::Option::Some(
+                        partial,
+                    );
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        nested_workflow(&mut run, config).await?;
         ::core::result::Result::Ok(ParentWorkflowOutputs {})
     }
     /// Finishes a run of [`parent_workflow()`](parent_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -299,18 +314,32 @@ pub mod workflow_minimal_step {
         let mut run = ::arazzo_runtime::Run::<
             ChildWorkflowPartial,
         >::new("childWorkflow", client);
-        run.step("childStep", "listUsers");
-        let response = run
-            .send(
-                &config.user_api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/users"),
-            )
-            .await?;
-        run.check(
-            (200..300).contains(&response.status()),
-            "a 2xx status (the step has no successCriteria)",
-            &response,
-        )?;
+        /// The step `childStep`.
+        async fn child_step(
+            run: &mut ::arazzo_runtime::Run<ChildWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ChildWorkflowPartial>,
+        > {
+            run.step("childStep", "listUsers");
+            let response = run
+                .send(
+                    &config.user_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/users",
+                    ),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        child_step(&mut run, config).await?;
         ::core::result::Result::Ok(ChildWorkflowOutputs {})
     }
     /// Finishes a run of [`child_workflow()`](child_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

@@ -179,25 +179,36 @@ pub mod workflow_parameter_without_in {
         let mut run = ::arazzo_runtime::Run::<
             ParentWorkflowPartial,
         >::new("parentWorkflow", client);
-        run.step("nestedWorkflow", "workflow childWorkflow");
-        let _ = match self::child_workflow(
-                run.client(),
-                config,
-                &ChildWorkflowInputs {
-                    user_id: ::core::option::Option::Some(10i64),
-                },
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.nested_workflow_partial = ::core::option::Option::Some(
-                    partial,
-                );
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
+        /// The step `nestedWorkflow`.
+        async fn nested_workflow(
+            run: &mut ::arazzo_runtime::Run<ParentWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ParentWorkflowPartial>,
+        > {
+            run.step("nestedWorkflow", "workflow childWorkflow");
+            let _ = match self::child_workflow(
+                    run.client(),
+                    config,
+                    &ChildWorkflowInputs {
+                        user_id: ::core::option::Option::Some(10i64),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.nested_workflow_partial = ::core::option::Option::Some(
+                        partial,
+                    );
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        nested_workflow(&mut run, config).await?;
         ::core::result::Result::Ok(ParentWorkflowOutputs {})
     }
     /// Finishes a run of [`parent_workflow()`](parent_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -321,14 +332,28 @@ pub mod workflow_parameter_without_in {
         let mut run = ::arazzo_runtime::Run::<
             ChildWorkflowPartial,
         >::new("childWorkflow", client);
-        run.step("childStep", "listUsers");
-        let response = run
-            .send(
-                &config.user_api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/users"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
+        /// The step `childStep`.
+        async fn child_step(
+            run: &mut ::arazzo_runtime::Run<ChildWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ChildWorkflowPartial>,
+        > {
+            run.step("childStep", "listUsers");
+            let response = run
+                .send(
+                    &config.user_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/users",
+                    ),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            ::core::result::Result::Ok(())
+        }
+        child_step(&mut run, config).await?;
         ::core::result::Result::Ok(ChildWorkflowOutputs {})
     }
     /// Finishes a run of [`child_workflow()`](child_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).

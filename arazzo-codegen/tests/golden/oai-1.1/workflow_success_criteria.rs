@@ -179,34 +179,46 @@ pub mod workflow_success_criteria {
         let mut run = ::arazzo_runtime::Run::<
             ParentWorkflowPartial,
         >::new("parentWorkflow", client);
-        run.step("nestedWorkflow", "workflow childWorkflow");
-        let called = match self::child_workflow(
-                run.client(),
-                config,
-                &ChildWorkflowInputs {},
-            )
-            .await
-        {
-            ::core::result::Result::Ok(outputs) => outputs,
-            ::core::result::Result::Err(error) => {
-                let (error, partial) = error.into_nested();
-                run.partial.nested_workflow_partial = ::core::option::Option::Some(
-                    partial,
-                );
-                return ::core::result::Result::Err(run.fail(error));
-            }
-        };
-        let nested_workflow_called_user_id = &called.user_id;
-        run.holds(
-            ::arazzo_runtime::condition::compare(
-                ::arazzo_runtime::condition::Compare::Gt,
-                ::arazzo_runtime::json::value(&nested_workflow_called_user_id).as_ref(),
-                ::core::option::Option::Some(
-                    &::arazzo_runtime::serde_json::Value::from(0i64),
+        /// The step `nestedWorkflow`.
+        async fn nested_workflow(
+            run: &mut ::arazzo_runtime::Run<ParentWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            (),
+            ::arazzo_runtime::WorkflowError<ParentWorkflowPartial>,
+        > {
+            run.step("nestedWorkflow", "workflow childWorkflow");
+            let called = match self::child_workflow(
+                    run.client(),
+                    config,
+                    &ChildWorkflowInputs {},
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.nested_workflow_partial = ::core::option::Option::Some(
+                        partial,
+                    );
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            let nested_workflow_called_user_id = &called.user_id;
+            run.holds(
+                ::arazzo_runtime::condition::compare(
+                    ::arazzo_runtime::condition::Compare::Gt,
+                    ::arazzo_runtime::json::value(&nested_workflow_called_user_id)
+                        .as_ref(),
+                    ::core::option::Option::Some(
+                        &::arazzo_runtime::serde_json::Value::from(0i64),
+                    ),
                 ),
-            ),
-            "$workflows.childWorkflow.outputs.userId > 0",
-        )?;
+                "$workflows.childWorkflow.outputs.userId > 0",
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        nested_workflow(&mut run, config).await?;
         ::core::result::Result::Ok(ParentWorkflowOutputs {})
     }
     /// Finishes a run of [`parent_workflow()`](parent_workflow) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
@@ -322,16 +334,30 @@ pub mod workflow_success_criteria {
         let mut run = ::arazzo_runtime::Run::<
             ChildWorkflowPartial,
         >::new("childWorkflow", client);
-        run.step("childStep", "listUsers");
-        let response = run
-            .send(
-                &config.user_api.base_url,
-                ::arazzo_runtime::Request::new(::arazzo_runtime::Method::Get, "/users"),
-            )
-            .await?;
-        run.check(response.status() == 200, "$statusCode == 200", &response)?;
-        let child_step_user_id: i64 = run.output(&response, "/id")?;
-        run.partial.user_id = ::core::option::Option::Some(child_step_user_id);
+        /// The step `childStep`.
+        async fn child_step(
+            run: &mut ::arazzo_runtime::Run<ChildWorkflowPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<
+            i64,
+            ::arazzo_runtime::WorkflowError<ChildWorkflowPartial>,
+        > {
+            run.step("childStep", "listUsers");
+            let response = run
+                .send(
+                    &config.user_api.base_url,
+                    ::arazzo_runtime::Request::new(
+                        ::arazzo_runtime::Method::Get,
+                        "/users",
+                    ),
+                )
+                .await?;
+            run.check(response.status() == 200, "$statusCode == 200", &response)?;
+            let child_step_user_id: i64 = run.output(&response, "/id")?;
+            run.partial.user_id = ::core::option::Option::Some(child_step_user_id);
+            ::core::result::Result::Ok(child_step_user_id)
+        }
+        let child_step_user_id = child_step(&mut run, config).await?;
         ::core::result::Result::Ok(ChildWorkflowOutputs {
             user_id: child_step_user_id,
         })
