@@ -494,11 +494,30 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan, carry_outputs: bool) ->
     }
 }
 
-/// Whether `tokens` use the identifier `name` anywhere.
+/// Whether `tokens` use the variable `name`: the identifier anywhere but as a field's name, after a
+/// `.` (`called.inputs`) or before a single `:` (`CalleeInputs { inputs: ... }`), where a called
+/// workflow's input or output may bear the name, or in a path (`self::inputs`).
 pub(super) fn mentions(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        proc_macro2::TokenTree::Ident(ident) => ident == name,
-        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
+    use proc_macro2::{Spacing, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(index, tree)| match tree {
+        TokenTree::Ident(ident) => {
+            // `.inputs` is a field, `::inputs` a path (`:` joined to the `:` before it).
+            let punct_at = |back: usize, char: char, spacing: Option<Spacing>| {
+                index.checked_sub(back).and_then(|at| trees.get(at)).is_some_and(|tree| {
+                    matches!(tree, TokenTree::Punct(punct)
+                        if punct.as_char() == char && spacing.is_none_or(|spacing| punct.spacing() == spacing))
+                })
+            };
+            let after_dot =
+                punct_at(1, '.', None) || (punct_at(1, ':', None) && punct_at(2, ':', Some(Spacing::Joint)));
+            let field_label = matches!(
+                trees.get(index + 1),
+                Some(TokenTree::Punct(punct)) if punct.as_char() == ':' && punct.spacing() == Spacing::Alone
+            );
+            ident == name && !after_dot && !field_label
+        }
+        TokenTree::Group(group) => mentions(&group.stream(), name),
         _ => false,
     })
 }
@@ -549,5 +568,21 @@ fn fails(check: &CriterionCheck, rules: crate::model::Version) -> TokenStream {
             let holds = holds(other, rules);
             quote!(!#holds)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn a_field_or_path_named_like_a_variable_is_not_a_use_of_it() {
+        let not_used = quote!(self::callee(run.client(), &CalleeInputs { inputs: called.inputs.clone() }));
+        assert!(!super::mentions(&not_used, "inputs"));
+        assert!(super::mentions(&quote!(f(&inputs.app_id)), "inputs"));
+        assert!(super::mentions(&quote!(CalleeInputs { name: inputs.name.clone() }), "inputs"));
+        assert!(super::mentions(&quote!(let copy = inputs;), "inputs"));
+        assert!(super::mentions(&quote!(&config.api.base_url), "config"));
+        assert!(!super::mentions(&quote!(Settings { config: 1 }), "config"));
     }
 }

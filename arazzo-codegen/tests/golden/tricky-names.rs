@@ -11,6 +11,8 @@ pub mod tricky_names {
     //! - [`get_id()`](get_id) (`get-id`)
     //! - [`main()`](main) (`main`)
     //! - [`fetch()`](fetch) (`fetch`)
+    //! - [`inner()`](inner) (`inner`)
+    //! - [`outer()`](outer) (`outer`)
     //!
     //! ## Sources
     //!
@@ -81,6 +83,37 @@ pub mod tricky_names {
     //!     start --> s0
     //!     s0 -->|"2xx"| done
     //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`inner()`](inner):
+    //!
+    //! ```mermaid
+    //! %% inner
+    //! flowchart TD
+    //!     start(["inner"])
+    //!     s0["list<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"2xx"| done
+    //!     s0 -.->|"failure"| failed
+    //! ```
+    //!
+    //! [`outer()`](outer):
+    //!
+    //! ```mermaid
+    //! %% outer
+    //! flowchart TD
+    //!     start(["outer"])
+    //!     s0[["call<br/>calls inner"]]
+    //!     s1["after<br/>GET /pets"]
+    //!     done(["end"])
+    //!     failed(["fail"])
+    //!     start --> s0
+    //!     s0 -->|"succeeded"| s1
+    //!     s0 -.->|"failure"| failed
+    //!     s1 -->|"2xx"| done
+    //!     s1 -.->|"failure"| failed
     //! ```
     /// Settings for every source description of this document: where each API is and how to authenticate.
     #[derive(Clone, Debug)]
@@ -1041,5 +1074,334 @@ pub mod tricky_names {
         ::arazzo_runtime::WorkflowError<FetchPartial>,
     > {
         self::fetch(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `inner`.
+    ///
+    /// Build them with [`InnerInputs::builder()`](InnerInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct InnerInputs {
+        /// The input `inputs`.
+        pub inputs: ::std::string::String,
+    }
+    impl InnerInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::InnerInputsBuilder {
+            self::InnerInputsBuilder {
+                inputs: ::arazzo_runtime::Missing,
+            }
+        }
+    }
+    /// Builds [`InnerInputs`]: start from [`InnerInputs::builder()`](InnerInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct InnerInputsBuilder<Inputs = ::arazzo_runtime::Missing> {
+        inputs: Inputs,
+    }
+    impl self::InnerInputsBuilder<::arazzo_runtime::Missing> {
+        /// Sets the required input `inputs`.
+        pub fn inputs(
+            self,
+            inputs: impl ::core::convert::Into<::std::string::String>,
+        ) -> self::InnerInputsBuilder<::std::string::String> {
+            self::InnerInputsBuilder {
+                inputs: inputs.into(),
+            }
+        }
+    }
+    impl self::InnerInputsBuilder<::std::string::String> {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::InnerInputs {
+            self::InnerInputs {
+                inputs: self.inputs,
+            }
+        }
+    }
+    /// Outputs of the workflow `inner`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct InnerOutputs {}
+    impl InnerOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `inner` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct InnerPartial {}
+    impl InnerPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// Runs the workflow `inner`.
+    ///
+    /// An input named like the generated code's own `inputs`.
+    ///
+    /// # Steps
+    ///
+    /// 1. `list`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`InnerPartial`] and a checkpoint from which [`resume_inner()`](resume_inner) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use tricky_names::{Config, Pets, InnerInputs, inner};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = InnerInputs::builder()
+    ///     .inputs("inputs")
+    ///     .build();
+    /// let outputs = inner(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn inner(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        _inputs: &InnerInputs,
+    ) -> ::core::result::Result<
+        InnerOutputs,
+        ::arazzo_runtime::WorkflowError<InnerPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<InnerPartial>::new("inner", client);
+        /// The step `list`.
+        async fn list(
+            run: &mut ::arazzo_runtime::Run<InnerPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<InnerPartial>> {
+            run.step("list", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        list(&mut run, config).await?;
+        ::core::result::Result::Ok(InnerOutputs {})
+    }
+    /// Finishes a run of [`inner()`](inner) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_inner(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &InnerInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        InnerOutputs,
+        ::arazzo_runtime::WorkflowError<InnerPartial>,
+    > {
+        self::inner(&client.resuming(checkpoint), config, inputs).await
+    }
+    /// Inputs of the workflow `outer`.
+    ///
+    /// Build them with [`OuterInputs::builder()`](OuterInputs::builder): a required input left unset does not compile, and inputs the document adds later as optional do not break the call. Deserializes from the JSON object the workflow's input schema describes.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Deserialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct OuterInputs {
+        /// The input `unused`.
+        pub unused: ::core::option::Option<::std::string::String>,
+    }
+    impl OuterInputs {
+        /// A builder of these inputs: `build()` compiles once every required input is set.
+        pub fn builder() -> self::OuterInputsBuilder {
+            self::OuterInputsBuilder {
+                unused: ::core::option::Option::None,
+            }
+        }
+    }
+    /// Builds [`OuterInputs`]: start from [`OuterInputs::builder()`](OuterInputs::builder), call the setter of every required input (each type parameter stands for one, [`Missing`](::arazzo_runtime::Missing) until it is set), then `build()`.
+    #[must_use]
+    #[derive(Clone, Debug)]
+    pub struct OuterInputsBuilder {
+        unused: ::core::option::Option<::std::string::String>,
+    }
+    impl self::OuterInputsBuilder {
+        /// Sets the optional input `unused`.
+        pub fn unused(
+            mut self,
+            unused: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.unused = ::core::option::Option::Some(unused.into());
+            self
+        }
+    }
+    impl self::OuterInputsBuilder {
+        /// The inputs, every required one set.
+        pub fn build(self) -> self::OuterInputs {
+            self::OuterInputs {
+                unused: self.unused,
+            }
+        }
+    }
+    /// Outputs of the workflow `outer`.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct OuterOutputs {}
+    impl OuterOutputs {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// The outputs of the workflow `outer` that were known when it failed: each is `Some` once the step that produces it has succeeded, so a key created before a later step failed is never lost. A step whose request may have taken effect (an unsafe method answered below 400) and then failed fills those its response holds as well.
+    ///
+    /// Serializes under the document's names with every secret written as `"[REDACTED]"`, so that it can be logged; serialize [`expose_secrets()`](Self::expose_secrets) to write the secrets.
+    #[derive(Clone, Debug, Default, ::arazzo_runtime::serde::Serialize)]
+    #[serde(crate = "::arazzo_runtime::serde")]
+    pub struct OuterPartial {
+        /// What the workflow `inner` run by step `call` had produced when it failed.
+        pub call_partial: ::core::option::Option<InnerPartial>,
+    }
+    impl OuterPartial {
+        /// These values in a form that serializes every secret in plain text, for storage the caller
+        /// trusts (a secret manager). Serializing `self` writes them as `"[REDACTED]"`.
+        pub fn expose_secrets(
+            &self,
+        ) -> ::arazzo_runtime::serde_support::ExposeSecrets<'_, Self> {
+            ::arazzo_runtime::serde_support::ExposeSecrets::new(self)
+        }
+    }
+    /// Runs the workflow `outer`.
+    ///
+    /// Calls `inner` with a constant: its step's code names the field `inputs` but reads none of `outer`'s inputs.
+    ///
+    /// # Steps
+    ///
+    /// 1. `call`: calls the workflow `inner` ([`inner()`](inner)).
+    /// 2. `after`: `GET /pets` (`listPets`) on `pets`, expects a 2xx status.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorkflowError`](::arazzo_runtime::WorkflowError) names the step that failed and why (transport error, timeout, unmet success criterion, missing or mistyped response value), and carries the outputs known so far as [`OuterPartial`] and a checkpoint from which [`resume_outer()`](resume_outer) finishes the run without repeating the steps that took effect.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # async fn example() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// use tricky_names::{Config, Pets, OuterInputs, outer};
+    ///
+    /// let client = arazzo_runtime::Client::new();
+    /// let config = Config {
+    ///     pets: Pets::new("bearer"),
+    /// };
+    /// let inputs = OuterInputs::builder()
+    ///     .build();
+    /// let outputs = outer(&client, &config, &inputs).await?;
+    /// # let _ = outputs;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn outer(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        _inputs: &OuterInputs,
+    ) -> ::core::result::Result<
+        OuterOutputs,
+        ::arazzo_runtime::WorkflowError<OuterPartial>,
+    > {
+        let mut run = ::arazzo_runtime::Run::<OuterPartial>::new("outer", client);
+        /// The step `call`.
+        async fn call(
+            run: &mut ::arazzo_runtime::Run<OuterPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<OuterPartial>> {
+            run.step("call", "workflow inner");
+            let _ = match self::inner(
+                    run.client(),
+                    config,
+                    &InnerInputs {
+                        inputs: ::std::string::String::from("constant"),
+                    },
+                )
+                .await
+            {
+                ::core::result::Result::Ok(outputs) => outputs,
+                ::core::result::Result::Err(error) => {
+                    let (error, partial) = error.into_nested();
+                    run.partial.call_partial = ::core::option::Option::Some(partial);
+                    return ::core::result::Result::Err(run.fail(error));
+                }
+            };
+            ::core::result::Result::Ok(())
+        }
+        /// The step `after`.
+        async fn after(
+            run: &mut ::arazzo_runtime::Run<OuterPartial>,
+            config: &Config,
+        ) -> ::core::result::Result<(), ::arazzo_runtime::WorkflowError<OuterPartial>> {
+            run.step("after", "listPets");
+            let response = run
+                .send(
+                    &config.pets.base_url,
+                    ::arazzo_runtime::Request::new(
+                            ::arazzo_runtime::Method::Get,
+                            "/pets",
+                        )
+                        .bearer_auth(&config.pets.bearer),
+                )
+                .await?;
+            run.check(
+                (200..300).contains(&response.status()),
+                "a 2xx status (the step has no successCriteria)",
+                &response,
+            )?;
+            ::core::result::Result::Ok(())
+        }
+        call(&mut run, config).await?;
+        after(&mut run, config).await?;
+        ::core::result::Result::Ok(OuterOutputs {})
+    }
+    /// Finishes a run of [`outer()`](outer) that failed, from the checkpoint its error carries ([`WorkflowError::into_checkpoint`](::arazzo_runtime::WorkflowError::into_checkpoint)).
+    ///
+    /// The requests that took effect before the failed step are answered from the checkpoint instead of being sent again (a key created before the failure is not created twice); the run goes on over the network from the step that failed. Pass the same inputs and configuration as the failed run: a request that does not match the checkpoint fails with [`StepError::CheckpointMismatch`](::arazzo_runtime::StepError::CheckpointMismatch).
+    pub async fn resume_outer(
+        client: &::arazzo_runtime::Client,
+        config: &Config,
+        inputs: &OuterInputs,
+        checkpoint: ::arazzo_runtime::Checkpoint,
+    ) -> ::core::result::Result<
+        OuterOutputs,
+        ::arazzo_runtime::WorkflowError<OuterPartial>,
+    > {
+        self::outer(&client.resuming(checkpoint), config, inputs).await
     }
 }
