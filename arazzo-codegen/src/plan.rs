@@ -6,12 +6,16 @@
 use crate::openapi::Method;
 
 mod criteria;
+mod request;
 mod selector;
+mod value;
 
 pub use criteria::{
     ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck, XPathVersion,
 };
+pub use request::{BodyEncoding, BodyPlan, ParameterPlan, ParameterStyle, QueryStringEncoding, QueryStringPlan};
 pub use selector::{QueryPiece, SelectorKind};
+pub use value::{PointerStep, TemplatePiece, ValuePlan, ValueRef};
 
 /// One Arazzo document, one generated module.
 #[derive(Clone, Debug)]
@@ -223,159 +227,6 @@ pub struct WorkflowOutputPlan {
     pub available_after: Option<usize>,
 }
 
-/// A value the generated code already holds in a variable or field.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ValueRef {
-    /// `inputs.<field>`.
-    Input { field: String, ty: RustType, optional: bool },
-    /// A local variable holding a step output.
-    StepOutput { variable: String, ty: RustType },
-    /// An output of the workflow the step called (`called.<field>`), in that step's outputs.
-    Called { field: String, ty: RustType },
-    /// The value at a JSON pointer inside another value (`$inputs.customer#/firstName`), typed where
-    /// the value's type or the inputs schema says (see `check::pointer`), JSON elsewhere; `optional`
-    /// when it may be absent (an optional field or input, an item past the end, a JSON part).
-    Pointer { base: Box<ValueRef>, pointer: String, path: Vec<PointerStep>, ty: RustType, optional: bool },
-    /// A text fixed when the document was written (`$self`, `$sourceDescriptions.<name>.url`).
-    Constant(String),
-    /// What a selector (1.1) picks in another value, as JSON: the node of a singular query (absent
-    /// when there is none), the node list of any other as an array (absent with the value).
-    Selected { base: Box<ValueRef>, selector: SelectorKind },
-}
-
-/// How generated code reaches the value at a pointer inside the value it holds, one step at a time.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PointerStep {
-    /// A field of an input struct (an `Option` when `optional`).
-    Field { field: String, optional: bool },
-    /// An item of a `Vec`, absent past its end.
-    Index(usize),
-    /// The rest of the pointer, read inside a `serde_json::Value`. When the pointer's type is not
-    /// `Json` (the inputs schema types what the input holds as JSON), the value found is decoded to
-    /// it at run time, failing the step when it is of another type; `expression` names it then.
-    Json { pointer: String, expression: String },
-    /// The rest of the pointer (`""`: all of it), read inside the JSON form of a value whose type
-    /// the generator cannot walk (a struct of another document's inputs), or that outputs take as
-    /// JSON (a nested object of the inputs).
-    Serialized(String),
-}
-
-/// The type of every [`ValueRef::Selected`].
-static JSON: RustType = RustType::Json;
-/// The type of every [`ValueRef::Constant`].
-static STRING: RustType = RustType::String;
-
-impl ValueRef {
-    pub fn ty(&self) -> &RustType {
-        match self {
-            Self::Input { ty, .. }
-            | Self::StepOutput { ty, .. }
-            | Self::Called { ty, .. }
-            | Self::Pointer { ty, .. } => ty,
-            Self::Selected { .. } => &JSON,
-            Self::Constant(_) => &STRING,
-        }
-    }
-
-    pub fn is_optional(&self) -> bool {
-        matches!(
-            self,
-            Self::Input { optional: true, .. } | Self::Pointer { optional: true, .. } | Self::Selected { .. }
-        )
-    }
-
-    /// Whether this is a part of another value (at a pointer, or picked by a selector): typed where
-    /// the schema says, JSON elsewhere, and possibly absent.
-    pub fn is_part(&self) -> bool {
-        matches!(self, Self::Pointer { .. } | Self::Selected { .. })
-    }
-
-    /// The input or step output this value is read from.
-    pub fn base(&self) -> &ValueRef {
-        match self {
-            Self::Pointer { base, .. } | Self::Selected { base, .. } => base.base(),
-            other => other,
-        }
-    }
-}
-
-/// A value put into a request.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ValuePlan {
-    Literal(serde_json::Value),
-    Ref(ValueRef),
-    /// A string with embedded expressions; secret when any embedded value is.
-    Template(Vec<TemplatePiece>),
-    /// A JSON object or array whose leaves may be expressions.
-    Object(Vec<(String, ValuePlan)>),
-    Array(Vec<ValuePlan>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum TemplatePiece {
-    Text(String),
-    Value(ValueRef),
-}
-
-impl ValuePlan {
-    pub fn is_secret(&self) -> bool {
-        match self {
-            Self::Literal(_) => false,
-            Self::Ref(value) => value.ty().is_secret(),
-            Self::Template(pieces) => {
-                pieces.iter().any(|piece| matches!(piece, TemplatePiece::Value(value) if value.ty().is_secret()))
-            }
-            Self::Object(fields) => fields.iter().any(|(_, value)| value.is_secret()),
-            Self::Array(items) => items.iter().any(ValuePlan::is_secret),
-        }
-    }
-
-    /// Every value this one reads.
-    pub fn refs(&self) -> Vec<&ValueRef> {
-        match self {
-            Self::Literal(_) => Vec::new(),
-            Self::Ref(value) => value.reads(),
-            Self::Template(pieces) => pieces
-                .iter()
-                .filter_map(|piece| match piece {
-                    TemplatePiece::Value(value) => Some(value),
-                    TemplatePiece::Text(_) => None,
-                })
-                .collect(),
-            Self::Object(fields) => fields.iter().flat_map(|(_, value)| value.refs()).collect(),
-            Self::Array(items) => items.iter().flat_map(ValuePlan::refs).collect(),
-        }
-    }
-
-    /// The values embedded in strings (`"Bearer {$inputs.token}"`) anywhere in this value.
-    pub fn template_refs(&self) -> Vec<&ValueRef> {
-        match self {
-            Self::Literal(_) | Self::Ref(_) => Vec::new(),
-            Self::Template(_) => self.refs(),
-            Self::Object(fields) => fields.iter().flat_map(|(_, value)| value.template_refs()).collect(),
-            Self::Array(items) => items.iter().flat_map(ValuePlan::template_refs).collect(),
-        }
-    }
-
-    /// Every value used anywhere in this value that is or may hold a secret, for redaction.
-    pub fn secret_refs(&self) -> Vec<&ValueRef> {
-        match self {
-            Self::Literal(_) => Vec::new(),
-            // A value at a pointer inside a struct may be one of its secrets: redact the whole struct.
-            Self::Ref(value) => [value.base()].into_iter().filter(|v| v.ty().may_hold_secrets()).collect(),
-            Self::Template(pieces) => pieces
-                .iter()
-                .filter_map(|piece| match piece {
-                    TemplatePiece::Value(value) if value.ty().is_secret() => Some(value),
-                    _ => None,
-                })
-                .collect(),
-            Self::Object(fields) => fields.iter().flat_map(|(_, value)| value.secret_refs()).collect(),
-            Self::Array(items) => items.iter().flat_map(ValuePlan::secret_refs).collect(),
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct StepPlan {
     pub step_id: String,
@@ -543,111 +394,6 @@ impl StepPlan {
 
     pub fn reads_inputs(&self) -> bool {
         self.values_read().iter().any(|value| matches!(value.base(), ValueRef::Input { .. }))
-    }
-}
-
-/// The whole query string of a step (Arazzo 1.1 `in: querystring`, OpenAPI 3.2).
-#[derive(Clone, Debug)]
-pub struct QueryStringPlan {
-    pub value: ValuePlan,
-    pub encoding: QueryStringEncoding,
-}
-
-/// How a query string is written, from the media type the operation declares for it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum QueryStringEncoding {
-    /// `application/x-www-form-urlencoded` (and the reading when the operation declares no
-    /// query string): text as written, embedded values form-encoded; an object as form fields.
-    Form,
-    /// JSON text (`application/json`, `*+json`) with embedded values JSON-encoded (as string
-    /// content where they stand inside a JSON string, see [`BodyEncoding::JsonText`]), or a JSON
-    /// value; percent-encoded whole.
-    Json { in_string: Vec<bool> },
-    /// Any other media type: the text as written, percent-encoded whole.
-    Text,
-}
-
-/// A request body: a payload template and how it is encoded.
-#[derive(Clone, Debug)]
-pub struct BodyPlan {
-    pub value: ValuePlan,
-    pub encoding: BodyEncoding,
-    /// The media type to send when it is not the encoding's default (`application/vnd.api+json`).
-    pub content_type: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BodyEncoding {
-    Json,
-    /// `application/x-www-form-urlencoded` from a JSON object.
-    Form,
-    /// `multipart/form-data` from a JSON object.
-    Multipart,
-    /// A payload written as JSON text with embedded expressions; for each embedded value, in order,
-    /// whether it stands inside a JSON string (and is escaped as string content) or not (and is
-    /// written as JSON).
-    JsonText {
-        in_string: Vec<bool>,
-    },
-    /// Text or bytes sent as they are, with `content_type`.
-    Raw,
-    /// An XML body written as its text with embedded expressions: each filled value is escaped as
-    /// XML text, so a value can never change the document's structure.
-    XmlText,
-    /// An XML body (`application/xml`, `text/xml`, `*+xml`) whose payload is written as an object:
-    /// serialized as XML from its JSON form at run time, with `content_type`.
-    Xml,
-}
-
-#[derive(Clone, Debug)]
-pub struct ParameterPlan {
-    pub name: String,
-    pub location: crate::model::ParameterLocation,
-    pub value: ValuePlan,
-    /// Whether the operation requires it (a path parameter always): a value that may be `null` then
-    /// fails the step before sending when it is.
-    pub required: bool,
-    /// The operation's `style` and `explode` when they differ from the location's defaults.
-    pub style: Option<(ParameterStyle, bool)>,
-}
-
-/// OpenAPI parameter styles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ParameterStyle {
-    Simple,
-    Label,
-    Matrix,
-    Form,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
-}
-
-impl ParameterStyle {
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "simple" => Self::Simple,
-            "label" => Self::Label,
-            "matrix" => Self::Matrix,
-            "form" => Self::Form,
-            "spaceDelimited" => Self::SpaceDelimited,
-            "pipeDelimited" => Self::PipeDelimited,
-            "deepObject" => Self::DeepObject,
-            _ => return None,
-        })
-    }
-
-    /// The runtime's `Style` variant.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Self::Simple => "Simple",
-            Self::Label => "Label",
-            Self::Matrix => "Matrix",
-            Self::Form => "Form",
-            Self::SpaceDelimited => "SpaceDelimited",
-            Self::PipeDelimited => "PipeDelimited",
-            Self::DeepObject => "DeepObject",
-        }
     }
 }
 

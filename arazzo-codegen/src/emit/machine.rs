@@ -407,7 +407,7 @@ fn step_body(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &N
     // What the called workflow returned, for the criteria of the success actions.
     let success_reads = step.call.as_ref().map_or_else(Vec::new, |call| {
         let read = call.reads.iter().filter(|read| reads_callee_output(&step.on_success, &read.variable));
-        request::callee_reads(read)
+        super::calls::callee_reads(read)
     });
     let (attempt, succeeded) = match &step.call {
         Some(call) => {
@@ -459,8 +459,8 @@ fn step_body(plan: &ModulePlan, workflow: &WorkflowPlan, index: usize, names: &N
 fn called(step: &StepPlan, call: &crate::plan::CallPlan, carry_outputs: bool) -> TokenStream {
     let step_id = &step.step_id;
     let operation = format!("workflow {}", call.workflow_id);
-    let invocation = super::request::invocation(call, super::request::step_limit(step));
-    let keep_partial = super::request::keep_partial(call);
+    let invocation = super::calls::invocation(call, super::calls::step_limit(step));
+    let keep_partial = super::calls::keep_partial(call);
     let (unmet, nothing) = if carry_outputs {
         (quote!(::core::option::Option::Some(called)), quote!(::core::option::Option::None))
     } else {
@@ -481,7 +481,7 @@ fn called(step: &StepPlan, call: &crate::plan::CallPlan, carry_outputs: bool) ->
         })
         .collect();
     let reads = call.reads.iter().filter(|read| branches.iter().any(|branch| mentions(branch, &read.variable)));
-    let reads = super::request::callee_reads(reads);
+    let reads = super::calls::callee_reads(reads);
     quote! {
         run.step(#step_id, #operation);
         let checked = match #invocation {

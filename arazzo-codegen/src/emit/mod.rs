@@ -4,6 +4,7 @@
 //! Everything taken from the document reaches the output as a string literal or through
 //! [`crate::naming`], so no document text can become code.
 
+mod calls;
 mod concurrent;
 mod config;
 mod criteria;

@@ -361,7 +361,7 @@ pub(super) fn step_statements(
     keep: Option<TokenStream>,
 ) -> TokenStream {
     if let Some(call) = &step.call {
-        let call = request::call(step, call);
+        let call = super::calls::call(step, call);
         let criteria = step.criteria.iter().map(|criterion| {
             let holds = super::criteria::holds(&criterion.check, criterion.rules);
             let text = &criterion.text;

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::super::calls;
 use super::super::criteria::holds;
-use super::super::request;
 use super::Names;
 use crate::plan::{ActionKind, ActionPlan, StepPlan, ValueRef, WorkflowPlan};
 
@@ -56,8 +56,8 @@ pub(super) fn reads_callee_output(actions: &[ActionPlan], variable: &str) -> boo
 
 /// Runs another workflow for an action; its failure fails this step, keeping its partial outputs.
 fn transfer(call: &crate::plan::CallPlan) -> TokenStream {
-    let invocation = request::invocation(call, None);
-    let keep_partial = request::keep_partial(call);
+    let invocation = calls::invocation(call, None);
+    let keep_partial = calls::keep_partial(call);
     quote! {
         if let ::core::result::Result::Err(error) = #invocation {
             #keep_partial
@@ -114,7 +114,7 @@ fn action_condition(
     });
     // After a failure there may be no response (a transport error): criteria that read it do not hold.
     let mut condition = if !success && !read.is_empty() {
-        let reads = request::callee_reads(read);
+        let reads = calls::callee_reads(read);
         quote!(match &called {
             ::core::option::Option::Some(called) => { #(#reads)* #all }
             ::core::option::Option::None => false,
