@@ -83,6 +83,10 @@ fn quoted_scalars_and_flow_collections_end_where_they_close() {
     assert_eq!(loaded.spans.end("/c"), at(3, 10));
     assert_eq!(loaded.spans.end("/d"), at(5, 7));
     assert_eq!(loaded.spans.end("/e"), at(6, 9));
+    // Line breaks inside a quoted scalar: `\r\n` is one, a lone `\r` one too.
+    let loaded = load("a: \"one\r\n  two\" # note\r\nb: 'x\r  y' # note\n");
+    assert_eq!(loaded.spans.end("/a"), at(2, 7));
+    assert_eq!(loaded.spans.end("/b"), at(4, 5));
     // Flow collections end at their bracket.
     let loaded = load("f: {a: 1, b: [x, 'y']} # note\ng: [1, {c: 2}]   # more\n");
     assert_eq!(loaded.spans.end("/f"), at(1, 23));

@@ -132,7 +132,10 @@ pub(super) fn expression(
         // A translation that does not compile would be the generator's mistake; it is refused all the same.
         .and_then(|translated| {
             if version == XPathVersion::XPath10 {
-                xpath::check_translated(&translated, found.len()).map(|()| translated)
+                // Its ranges are in the translation's text, not the document's: none is shown.
+                xpath::check_translated(&translated, found.len())
+                    .map(|()| translated)
+                    .map_err(|problem| xpath::Problem { range: None, ..problem })
             } else {
                 Ok(translated)
             }
@@ -201,11 +204,15 @@ pub(super) fn replace(
         }
         _ => XPathVersion::XPath31,
     };
-    let translated = xpath::check(target, 0).and_then(|()| xpath::for_version(target, version, &[], &[]));
+    // What does not parse is left to the replacement, which says so in the engine's own words; what
+    // parses and the declared version refuses (or cannot give its meaning) is an error here, never
+    // read as XPath 3.1 instead.
+    let translated = match xpath::check(target, 0) {
+        Err(_) if xpath::AVAILABLE => Ok(target.to_string()),
+        checked => checked.and_then(|()| xpath::for_version(target, version, &[], &[])),
+    };
     let target_text = match translated {
         Ok(translated) => translated,
-        // The engine's own messages for what does not parse, as before.
-        Err(problem) if !problem.message.contains(" is not XPath ") && xpath::AVAILABLE => target.to_string(),
         Err(problem) => {
             let range = problem.range.map(|range| widen(target, range));
             let previous = range.map(|range| reporter.focus(&target_pointer, target, range));

@@ -96,14 +96,19 @@ impl SourceEnds<'_> {
             return None;
         }
         let (mut index, mut line, mut col) = (start.index() + 1, start.line(), start.col() + 1);
+        // A line break is `\n`, `\r\n` or a lone `\r`, as YAML reads them.
+        let mut after_cr = false;
         let mut step = |c: char| {
             index += 1;
-            if c == '\n' {
-                line += 1;
-                col = 0;
-            } else {
-                col += 1;
+            match c {
+                '\n' if after_cr => {}
+                '\n' | '\r' => {
+                    line += 1;
+                    col = 0;
+                }
+                _ => col += 1,
             }
+            after_cr = c == '\r';
         };
         loop {
             let c = rest.next()?;

@@ -277,6 +277,12 @@ impl Walk<'_> {
                 if let ast::NodeTest::NameTest(ast::NameTest::Name(name)) = &axis.node_test {
                     self.braced(name)?;
                 }
+                // `Q{uri}*` reads as the namespace test a prefix's `p:*` is.
+                if let ast::NodeTest::NameTest(ast::NameTest::Namespace(_)) = &axis.node_test
+                    && self.source.get(step.span.start..step.span.end).is_some_and(|text| text.contains("Q{"))
+                {
+                    self.refuse("a `Q{uri}*` name test", Since::V3_0, step.span)?;
+                }
                 if let ast::NodeTest::KindTest(ast::KindTest::NamespaceNode) = &axis.node_test {
                     self.refuse("the `namespace-node()` test", Since::V3_0, step.span)?;
                 }
@@ -390,7 +396,15 @@ mod tests {
             accepted(expression, XPathVersion::XPath20);
             accepted(expression, XPathVersion::XPath30);
         }
-        for expression in ["'a' || 'b'", "//a ! string()", "let $x := 1 return $x", "head(//a)", "round(1.25, 1)"] {
+        for expression in [
+            "'a' || 'b'",
+            "//a ! string()",
+            "let $x := 1 return $x",
+            "head(//a)",
+            "round(1.25, 1)",
+            "//Q{urn:a}b",
+            "//Q{urn:a}*",
+        ] {
             accepted(expression, XPathVersion::XPath30);
             assert!(refused(expression, XPathVersion::XPath20).contains("came with XPath 3.0"), "{expression}");
         }

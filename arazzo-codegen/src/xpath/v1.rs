@@ -184,10 +184,16 @@ impl Translator<'_> {
             "|" => {
                 for (side, typed) in [(&binary.left, &left), (&binary.right, &right)] {
                     if typed.ty != Type::Nodes {
-                        return mistyped(
-                            "`|` joins node-sets, and this is not one (in XPath 1.0 too)".to_string(),
-                            path_span(side),
-                        );
+                        // 1.0 reads `-a | b` as `-(a | b)`, 3.1 as `(-a) | b`: such a side is 1.0's
+                        // number, written without the brackets 3.1 needs.
+                        let negated = self.source.get(range(path_span(side))).is_some_and(|text| text.starts_with('-'));
+                        let message = if negated {
+                            "`|` joins node-sets, and this is not one: XPath 1.0 reads `-a | b` as `-(a | b)`, \
+                             XPath 3.1 as `(-a) | b`; write the brackets"
+                        } else {
+                            "`|` joins node-sets, and this is not one (in XPath 1.0 too)"
+                        };
+                        return mistyped(message.to_string(), path_span(side));
                     }
                 }
                 Typed::new(format!("({} | {})", left.text, right.text), Type::Nodes)
@@ -417,9 +423,19 @@ impl Translator<'_> {
                 self.prefix(name.value.prefix(), name.span)?;
                 name.value.full_name().into_owned()
             }
-            ast::NodeTest::NameTest(ast::NameTest::Namespace(uri)) => {
-                if uri != "http://www.w3.org/XML/1998/namespace" {
-                    return self.prefix(uri, span).map(|_| String::new());
+            ast::NodeTest::NameTest(ast::NameTest::Namespace(_)) => {
+                // The parser gives the namespace, resolved: the test is read as written (`xml:*`,
+                // `p:*`, or 3.0's `Q{uri}*`), so that its prefix is named and no test is dropped.
+                let written = self.source.get(range(span)).unwrap_or_default();
+                if written.contains("Q{") {
+                    return newer("a `Q{uri}*` name test", Since::V3_0, span);
+                }
+                let test = written.split('[').next().unwrap_or_default();
+                let test = test.rsplit("::").next().unwrap_or_default().trim().trim_start_matches('@').trim();
+                let prefix = test.split(':').next().unwrap_or_default().trim();
+                if prefix != "xml" {
+                    self.prefix(prefix, span)?;
+                    return mistyped(format!("`{written}` is not a name test XPath 1.0 reads"), span);
                 }
                 "xml:*".to_string()
             }

@@ -228,6 +228,8 @@ fn what_xpath_1_0_does_not_have_is_refused_where_it_is_written() {
         ("//a treat as node()*", "`treat as`", "2.0", 0..20),
         ("count#1", "a named function reference (`name#arity`)", "3.0", 0..7),
         ("element()", "this kind test (`element()`, `attribute()`, `document-node()`, ...)", "2.0", 0..9),
+        ("a/Q{}*/b", "a `Q{uri}*` name test", "3.0", 2..6),
+        ("/Q{http://www.w3.org/XML/1998/namespace}*[1]", "a `Q{uri}*` name test", "3.0", 1..44),
     ] {
         let problem = refused(expression);
         let declare = match since {
@@ -255,14 +257,23 @@ fn type_errors_of_xpath_1_0_are_refused_too() {
         ("count('a')", "`count()` takes a node-set, and this is not one (in XPath 1.0 too)", 6..9),
         ("sum(1)", "`sum()` takes a node-set, and this is not one (in XPath 1.0 too)", 4..5),
         ("//a | 'b'", "`|` joins node-sets, and this is not one (in XPath 1.0 too)", 6..9),
+        (
+            "-//a | //b",
+            "`|` joins node-sets, and this is not one: XPath 1.0 reads `-a | b` as `-(a | b)`, XPath 3.1 as \
+             `(-a) | b`; write the brackets",
+            0..4,
+        ),
         ("('a')[1]", "a predicate filters a node-set, and this is not one (in XPath 1.0 too)", 0..5),
         ("/xs:a", "the namespace prefix `xs` is not declared (XPath 1.0 knows only `xml` here)", 1..5),
+        ("//xs:*[1]", "the namespace prefix `xs` is not declared (XPath 1.0 knows only `xml` here)", 2..9),
+        ("a/child::fn:*", "the namespace prefix `fn` is not declared (XPath 1.0 knows only `xml` here)", 2..13),
     ] {
         assert_eq!(refused(expression), Problem { message: message.to_string(), range: Some(range) }, "{expression}");
     }
     assert!(refused("id('a')").message.starts_with("`id()` finds elements by the ID attributes a DTD declares"));
     // `xml` is declared in 1.0.
     assert_eq!(translate("//a[@xml:lang = 'en']"), "//a[@xml:lang = 'en']");
+    assert_eq!(translate("//a/@xml:*"), "//a/@xml:*");
 }
 
 /// An embedded value is a string, a number or a boolean, known at run time: each operation on it

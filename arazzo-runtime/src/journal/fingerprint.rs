@@ -18,7 +18,8 @@ const SECRET: &[u8] = &[0xfe];
 /// Secrets are left out, wherever they are: a query value that is one is left out with its name, and
 /// every other occurrence (in the path, a query name or value such as a JSON query string, the body)
 /// is hashed as one marker byte, in each spelling the runtime writes a secret in (as is, inside a
-/// JSON string, form-encoded, XML-escaped; the path percent-decoded first). A stored checkpoint then
+/// JSON string, form-encoded, XML-escaped as text or as an attribute value; the path percent-decoded
+/// first). A stored checkpoint then
 /// holds no hash of a secret, which a fast unkeyed hash of a known request would let anyone holding
 /// it test guesses against, and a renewed API key still resumes. What holds no secret is hashed as
 /// it always was, so the values checkpoints stored before stay valid.
@@ -63,7 +64,9 @@ impl Spellings {
             // does not depend on.
             let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             let xml = quick_xml::escape::escape(secret);
-            for spelling in [secret, json, form.as_str(), &xml] {
+            // In an attribute value quick-xml also writes tabs and line breaks as references.
+            let attribute = xml.replace('\t', "&#9;").replace('\n', "&#10;").replace('\r', "&#13;");
+            for spelling in [secret, json, form.as_str(), &xml, &attribute] {
                 if !spellings.iter().any(|known| known == spelling.as_bytes()) {
                     spellings.push(spelling.as_bytes().to_vec());
                 }

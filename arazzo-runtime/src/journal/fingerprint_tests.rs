@@ -146,3 +146,18 @@ fn no_secret_feeds_the_fingerprint_wherever_the_request_holds_it() {
     let plain = fingerprint("GET", &url("http://a.test/k%20l?x=1"), Some(b"{}"), std::slice::from_ref(&old));
     assert_eq!(plain, fingerprint("GET", &url("http://a.test/k%20l?x=1"), Some(b"{}"), &[]));
 }
+
+/// A secret with a tab or a line break (a PEM key) in an XML attribute value, where quick-xml writes
+/// them as character references, does not feed the fingerprint either.
+#[test]
+fn a_secret_in_an_xml_attribute_does_not_feed_the_fingerprint() {
+    let url = reqwest::Url::parse("https://api.example/keys").unwrap();
+    let fingerprint_of = |secret: &str, attribute: &str| {
+        let body = format!("<key value=\"{attribute}\"/>");
+        fingerprint("POST", &url, Some(body.as_bytes()), &[SecretString::from(secret)])
+    };
+    let old = fingerprint_of("-----BEGIN\nold\tkey", "-----BEGIN&#10;old&#9;key");
+    let new = fingerprint_of("-----BEGIN\nnew\tkey", "-----BEGIN&#10;new&#9;key");
+    assert_eq!(old, new);
+    assert_ne!(old, fingerprint_of("-----BEGIN\nnew\tkey", "other"));
+}

@@ -72,6 +72,17 @@ fn native_tls_reason(error: &native_tls::Error) -> String {
 
     let whole = error.to_string();
     let Some(stack) = error.source().and_then(|source| source.downcast_ref::<openssl::error::ErrorStack>()) else {
+        // An error stack native-tls does not hand over (met before the handshake) is only text:
+        // `error:<code>:<library>:<function>:<reason>:<file>:<line>:...`, the reason kept.
+        let reasons: Vec<&str> = whole
+            .split("error:")
+            .skip(1)
+            .filter_map(|entry| entry.split(':').nth(3))
+            .filter(|r| !r.is_empty())
+            .collect();
+        if !reasons.is_empty() {
+            return reasons.join(", ");
+        }
         // An I/O error or an end of stream during the handshake: native-tls says which, plainly.
         return whole;
     };
