@@ -126,7 +126,7 @@ pub(crate) fn plan(
 pub(crate) fn has_input(cx: &Context<'_, '_>, callee_id: &str, name: &str) -> Option<bool> {
     let found = if callee_id.starts_with("$sourceDescriptions.") {
         let Ok(Expr::SourceDescriptions { name: source, rest }) = expr::parse(callee_id) else { return None };
-        let (_, plan) = foreign_named(cx.foreign, &source)?;
+        let (_, (_, plan)) = super::lenient::named_or_case_folded(cx.foreign, &source, |(name, _)| name)?;
         plan.workflows.iter().find(|workflow| workflow.workflow_id == rest)?
     } else {
         let index = cx.document.workflows.iter().position(|workflow| workflow.workflow_id == callee_id)?;
@@ -440,21 +440,6 @@ pub(crate) fn transfer(
     complete.then(|| CallPlan::of(callee, arguments))
 }
 
-/// The planned Arazzo source description named `name`, or else the only one whose name differs from
-/// it in case alone (the lenient reading `check/operation.rs` gives an operation's source).
-fn foreign_named<'f>(
-    foreign: &'f [(String, crate::plan::ModulePlan)],
-    name: &str,
-) -> Option<&'f (String, crate::plan::ModulePlan)> {
-    foreign.iter().find(|(source, _)| source == name).or_else(|| {
-        let mut folded = foreign.iter().filter(|(source, _)| source.eq_ignore_ascii_case(name));
-        match (folded.next(), folded.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
-        }
-    })
-}
-
 /// The planned workflow a `workflowId` names: one of this document (planned first, in call order) or,
 /// written `$sourceDescriptions.<name>.<workflowId>`, one of an Arazzo source description.
 fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Option<&'c WorkflowPlan> {
@@ -465,7 +450,8 @@ fn callee<'c>(cx: &mut Context<'c, '_>, callee_id: &str, pointer: &str) -> Optio
             return None;
         };
         let foreign: &'c [(String, crate::plan::ModulePlan)] = cx.foreign;
-        let found = foreign_named(foreign, &name);
+        // A source named in another case is read as an operation's source is (`check/operation.rs`).
+        let found = super::lenient::named_or_case_folded(foreign, &name, |(source, _)| source).map(|(_, found)| found);
         if let Some((actual, _)) = found
             && *actual != name
         {

@@ -158,6 +158,23 @@ pub(super) fn unbraced_operation_path(
 
 /// A source description named in a different case (`userAPI` for `UserAPI`, in two of the official 1.1
 /// examples): names are case-sensitive, but when exactly one source matches it has one meaning.
+/// The item of `items` named `name` (with its index), or else the only one whose name differs from it
+/// in case alone (names are case-sensitive: a second such item makes it no match). The caller warns
+/// ([`source_name_case`]) when the name found is not `name`.
+pub(super) fn named_or_case_folded<'a, T>(
+    items: &'a [T],
+    name: &str,
+    name_of: impl Fn(&T) -> &str,
+) -> Option<(usize, &'a T)> {
+    items.iter().enumerate().find(|(_, item)| name_of(item) == name).or_else(|| {
+        let mut folded = items.iter().enumerate().filter(|(_, item)| name_of(item).eq_ignore_ascii_case(name));
+        match (folded.next(), folded.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    })
+}
+
 pub(super) fn source_name_case(reporter: &mut Reporter<'_>, pointer: &str, written: &str, actual: &str) {
     reporter.warning(
         pointer,

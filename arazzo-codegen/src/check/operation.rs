@@ -117,13 +117,12 @@ fn by_path<'s>(cx: &mut Context<'s, '_>, path: &str, pointer: &str) -> Option<(u
 /// The source description named `name`, or else the one whose name differs from it only in case (with a
 /// warning: names are case-sensitive, but a second source that matches too makes it an error).
 fn source_named<'s>(cx: &mut Context<'s, '_>, name: &str, pointer: &str) -> Option<(usize, &'s super::Source)> {
-    let mut found = cx.sources.iter().enumerate().find(|(_, source)| source.name == name);
-    if found.is_none() {
-        let mut folded = cx.sources.iter().enumerate().filter(|(_, source)| source.name.eq_ignore_ascii_case(name));
-        if let (Some(only), None) = (folded.next(), folded.next()) {
-            super::lenient::source_name_case(cx.reporter, pointer, name, &only.1.name);
-            found = Some(only);
-        }
+    let sources: &'s [super::Source] = cx.sources;
+    let found = super::lenient::named_or_case_folded(sources, name, |source| &source.name);
+    if let Some((_, source)) = found
+        && source.name != name
+    {
+        super::lenient::source_name_case(cx.reporter, pointer, name, &source.name);
     }
     if found.is_none() && cx.all_sources_loaded {
         let names = list(cx.sources.iter().map(|source| source.name.as_str()));
