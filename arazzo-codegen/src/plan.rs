@@ -11,7 +11,8 @@ mod selector;
 mod value;
 
 pub use criteria::{
-    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, StatusCheck, XPathVersion,
+    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, Piece, StatusCheck,
+    XPathVersion,
 };
 pub use request::{BodyEncoding, BodyPlan, ParameterPlan, ParameterStyle, QueryStringEncoding, QueryStringPlan};
 pub use selector::{QueryPiece, SelectorKind};

@@ -10,9 +10,7 @@ use super::workflow::Context;
 use crate::condition::{self, CompareOp, Condition, Literal};
 use crate::expr::{Expr, Source as ExprSource};
 use crate::model;
-use crate::plan::{
-    ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, Embedded, OperandPlan, RustType, StatusCheck,
-};
+use crate::plan::{ConditionPiece, ConditionPlan, CriterionCheck, CriterionPlan, OperandPlan, RustType, StatusCheck};
 
 /// Plans every criterion of a list; `None` when any could not be planned (each problem reported).
 pub(crate) fn plan_all(
@@ -181,23 +179,7 @@ fn pieces(
     found: &[Found],
     quotes: &[Option<char>],
 ) -> Option<Vec<ConditionPiece>> {
-    let mut pieces = Vec::new();
-    let mut fine = true;
-    let mut from = 0;
-    for (found, quote) in found.iter().zip(quotes) {
-        if from < found.range.start {
-            pieces.push(ConditionPiece::Text(text[from..found.range.start].to_string()));
-        }
-        match embedded_value(cx, found, (text, pointer), env) {
-            Some(value) => pieces.push(ConditionPiece::Value(Embedded { value, quote: *quote })),
-            None => fine = false,
-        }
-        from = found.range.end;
-    }
-    if from < text.len() {
-        pieces.push(ConditionPiece::Text(text[from..].to_string()));
-    }
-    fine.then_some(pieces)
+    super::embedded::pieces(text, found, quotes, |found, _| embedded_value(cx, found, (text, pointer), env))
 }
 
 /// Refuses a value standing alone in a JSONPath query whose type is a list or an object: RFC 9535 has

@@ -72,6 +72,35 @@ pub(crate) struct Problem {
 }
 
 /// Reports `problem` at the bytes of the value at `pointer` (`text`) it is about.
+/// `text` cut at the expressions `found` embeds (in order, with the quote of the string literal
+/// each stands in, `quotes`): its text as written, and the value `value` gives each expression;
+/// `None` when it gives none for one (having reported why), after every expression is looked at.
+pub(crate) fn pieces<V>(
+    text: &str,
+    found: &[Found],
+    quotes: &[Option<char>],
+    mut value: impl FnMut(&Found, Option<char>) -> Option<V>,
+) -> Option<Vec<crate::plan::Piece<V>>> {
+    use crate::plan::{Embedded, Piece};
+    let mut pieces = Vec::new();
+    let mut fine = true;
+    let mut from = 0;
+    for (found, &quote) in found.iter().zip(quotes) {
+        if from < found.range.start {
+            pieces.push(Piece::Text(text[from..found.range.start].to_string()));
+        }
+        from = found.range.end;
+        match value(found, quote) {
+            Some(value) => pieces.push(Piece::Value(Embedded { value, quote })),
+            None => fine = false,
+        }
+    }
+    if from < text.len() {
+        pieces.push(Piece::Text(text[from..].to_string()));
+    }
+    fine.then_some(pieces)
+}
+
 pub(crate) fn report(reporter: &mut Reporter<'_>, text: &str, pointer: &str, problem: Problem) {
     let range = if problem.range.is_empty() { super::char_at(text, problem.range.start) } else { problem.range };
     let previous = reporter.focus(pointer, text, range);

@@ -131,35 +131,20 @@ fn jsonpath_pieces(reporter: &mut Reporter<'_>, text: &str, pointer: &str, env: 
             return None;
         }
     };
-    let mut pieces = Vec::new();
-    let mut fine = true;
-    let mut from = 0;
-    for (found, quote) in found.iter().zip(quotes) {
-        if from < found.range.start {
-            pieces.push(QueryPiece::Text(text[from..found.range.start].to_string()));
-        }
-        from = found.range.end;
+    super::embedded::pieces(text, &found, &quotes, |found, quote| {
         let previous = reporter.focus(pointer, text, found.range.clone());
         let value = variable(reporter, env, found, (pointer, "a JSONPath selector"));
         reporter.unfocus(previous);
-        let Some(value) = value else {
-            fine = false;
-            continue;
-        };
+        let value = value?;
         if quote.is_none()
             && let Some(kind) = super::embedded::without_literal(value.ty())
         {
             let problem = super::embedded::not_a_literal(text, found.range.clone(), kind);
             super::embedded::report(reporter, text, pointer, problem);
-            fine = false;
-            continue;
+            return None;
         }
-        pieces.push(QueryPiece::Value(Embedded { value, quote }));
-    }
-    if from < text.len() {
-        pieces.push(QueryPiece::Text(text[from..].to_string()));
-    }
-    fine.then_some(pieces)
+        Some(value)
+    })
 }
 
 /// The value of a runtime expression embedded in a selector (an XPath or JSONPath one, `what`, at

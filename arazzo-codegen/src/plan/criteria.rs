@@ -51,26 +51,36 @@ pub struct Embedded<V> {
     pub quote: Option<char>,
 }
 
-/// A piece of a regex or JSONPath condition that embeds runtime expressions.
+/// A piece of a text (a regex or JSONPath condition, a JSONPath selector) that embeds runtime
+/// expressions, in the order written.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ConditionPiece {
-    /// Text of the condition as written.
+pub enum Piece<V> {
+    /// Text as written.
     Text(String),
-    /// A value: `ConditionPlan::Literal` or `ConditionPlan::Operand`.
-    Value(Embedded<ConditionPlan>),
+    /// A value: an RFC 9535 literal, a regex's literal text, or the content of the string literal it
+    /// was written in.
+    Value(Embedded<V>),
 }
+
+impl<V> Piece<V> {
+    /// The values of `pieces`, in order.
+    pub fn values(pieces: &[Self]) -> impl Iterator<Item = &V> {
+        pieces.iter().filter_map(|piece| match piece {
+            Self::Value(embedded) => Some(&embedded.value),
+            Self::Text(_) => None,
+        })
+    }
+}
+
+/// A piece of a regex or JSONPath condition: its values are `ConditionPlan::Literal` or
+/// `ConditionPlan::Operand`.
+pub type ConditionPiece = Piece<ConditionPlan>;
 
 impl CriterionCheck {
     /// The values embedded in the condition (1.1), in order.
     pub fn embedded(&self) -> Vec<&ConditionPlan> {
         match self {
-            Self::Regex { embedded, .. } | Self::JsonPath { embedded, .. } => embedded
-                .iter()
-                .filter_map(|piece| match piece {
-                    ConditionPiece::Value(value) => Some(&value.value),
-                    ConditionPiece::Text(_) => None,
-                })
-                .collect(),
+            Self::Regex { embedded, .. } | Self::JsonPath { embedded, .. } => Piece::values(embedded).collect(),
             Self::XPath { variables, .. } => variables.iter().map(|variable| &variable.value).collect(),
             Self::Status(_) | Self::Simple(_) => Vec::new(),
         }

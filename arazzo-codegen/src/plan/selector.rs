@@ -24,27 +24,15 @@ pub enum SelectorKind {
     },
 }
 
-/// A piece of a JSONPath query that embeds runtime expressions, in the order written.
-#[derive(Clone, Debug, PartialEq)]
-pub enum QueryPiece {
-    /// Text of the query as written.
-    Text(String),
-    /// A value: an RFC 9535 literal, or the content of the string literal it was written in.
-    Value(super::Embedded<super::ValueRef>),
-}
+/// A piece of a JSONPath selector that embeds runtime expressions.
+pub type QueryPiece = super::Piece<super::ValueRef>;
 
 impl SelectorKind {
     /// The values embedded in the selector (1.1), in order.
     pub fn reads(&self) -> Vec<&super::ValueRef> {
         match self {
             Self::XPath { variables, .. } => variables.iter().map(|variable| &variable.value).collect(),
-            Self::JsonPath { pieces, .. } => pieces
-                .iter()
-                .filter_map(|piece| match piece {
-                    QueryPiece::Value(embedded) => Some(&embedded.value),
-                    QueryPiece::Text(_) => None,
-                })
-                .collect(),
+            Self::JsonPath { pieces, .. } => super::Piece::values(pieces).collect(),
         }
     }
 
