@@ -95,20 +95,7 @@ pub(super) fn holds(check: &CriterionCheck, rules: Version) -> TokenStream {
 
 /// The `arazzo_runtime::condition::embedded::Piece`s of a condition that embeds values.
 fn pieces(pieces: &[ConditionPiece], rules: Version) -> Vec<TokenStream> {
-    pieces
-        .iter()
-        .map(|piece| match piece {
-            ConditionPiece::Text(text) => quote!(::arazzo_runtime::condition::embedded::Piece::Text(#text)),
-            ConditionPiece::Value(Embedded { value: embedded, quote: None }) => {
-                let embedded = value(embedded, rules);
-                quote!(::arazzo_runtime::condition::embedded::Piece::Value(#embedded))
-            }
-            ConditionPiece::Value(Embedded { value: embedded, quote: Some(quote) }) => {
-                let embedded = value(embedded, rules);
-                quote!(::arazzo_runtime::condition::embedded::Piece::Quoted(#quote, #embedded))
-            }
-        })
-        .collect()
+    super::value::runtime_pieces(pieces, |embedded| value(embedded, rules))
 }
 
 /// An `arazzo_runtime::xpath::Variable` binding `value` (an `Option<&serde_json::Value>` expression):

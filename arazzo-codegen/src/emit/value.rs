@@ -5,7 +5,9 @@ use quote::quote;
 use serde_json::Value;
 
 use super::ident;
-use crate::plan::{Embedded, PointerStep, QueryPiece, RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef};
+use crate::plan::{
+    Embedded, Piece, PointerStep, QueryPiece, RustType, SelectorKind, TemplatePiece, ValuePlan, ValueRef,
+};
 
 /// An expression of the value's own type (`inputs.app_id`, `get_integration_integration_id`).
 pub(super) fn place(value: &ValueRef) -> TokenStream {
@@ -62,18 +64,30 @@ pub(super) fn place(value: &ValueRef) -> TokenStream {
 /// text, and each value as JSON (`None` when absent), standing alone or in the string literal
 /// written around it.
 pub(super) fn jsonpath_pieces(pieces: &[QueryPiece]) -> TokenStream {
-    let pieces = pieces.iter().map(|piece| match piece {
-        QueryPiece::Text(text) => quote!(::arazzo_runtime::condition::embedded::Piece::Text(#text)),
-        QueryPiece::Value(Embedded { value, quote }) => {
-            let place = place(value);
-            let value = quote!(::arazzo_runtime::json::value(&#place).as_ref());
-            match quote {
-                Some(quote) => quote!(::arazzo_runtime::condition::embedded::Piece::Quoted(#quote, #value)),
-                None => quote!(::arazzo_runtime::condition::embedded::Piece::Value(#value)),
-            }
-        }
+    let pieces = runtime_pieces(pieces, |value| {
+        let place = place(value);
+        quote!(::arazzo_runtime::json::value(&#place).as_ref())
     });
     quote!(&[#(#pieces),*])
+}
+
+/// Each piece as an `arazzo_runtime::condition::embedded::Piece`: text as written, a value (its
+/// `Option<&serde_json::Value>` expression from `value`) standing alone or in the string literal
+/// written around it.
+pub(super) fn runtime_pieces<V>(pieces: &[Piece<V>], value: impl Fn(&V) -> TokenStream) -> Vec<TokenStream> {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => quote!(::arazzo_runtime::condition::embedded::Piece::Text(#text)),
+            Piece::Value(Embedded { value: embedded, quote }) => {
+                let embedded = value(embedded);
+                match quote {
+                    Some(quote) => quote!(::arazzo_runtime::condition::embedded::Piece::Quoted(#quote, #embedded)),
+                    None => quote!(::arazzo_runtime::condition::embedded::Piece::Value(#embedded)),
+                }
+            }
+        })
+        .collect()
 }
 
 /// An `Option<&serde_json::Value>` of a value a selector reads: the value itself when it is JSON,
